@@ -1,0 +1,93 @@
+/**
+ * The control plane: connector configs, cursors, the audit (activity) log, metrics, outcomes,
+ * quality reports and run reports. Embedded PGlite by default, PostgreSQL when DATABASE_URL is set;
+ * one set of SQL migrations for both.
+ */
+import type { Connector, CreateConnector, UpdateConnector } from '../../domain/connector';
+import type { CycleReport, StreamCursor } from '../../domain/cycle';
+
+/** The spec's datawarehouseconnectorActivity: every decision and event, append-only. */
+export interface ActivityEntry {
+  configId: string;
+  userId: string;
+  /** e.g. connector.created, cycle.completed, batch.blocked, batch.loaded, stream.deferred */
+  activityType: string;
+  details: Record<string, unknown>;
+  metrics?: Record<string, number>;
+}
+
+export interface StoredActivity extends ActivityEntry {
+  id: string;
+  createdAt: string;
+}
+
+/** The spec's datawarehouseconnectorOutcome. */
+export interface OutcomeEntry {
+  configId: string;
+  userId: string;
+  predicted: Record<string, number>;
+  actual: Record<string, number>;
+  accuracy: number | null;
+}
+
+export interface QualityReportEntry {
+  connectorId: string;
+  stream: string;
+  batchSha256: string;
+  /** The expectation suite result in Great Expectations' shape. */
+  report: Record<string, unknown>;
+}
+
+/** Real figures for GET /:id/analyze, computed from what the store holds. */
+export interface ConnectorAnalysis {
+  connectorId: string;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  rowsDeleted: number;
+  /** Quarantined rows / rows evaluated, overall and per rule. */
+  quarantinedShare: number;
+  quarantinedShareByRule: Record<string, number>;
+  runs: { total: number; completed: number; deferred: number; blocked: number; failed: number };
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  /** Seconds since the last successful load; null before the first. */
+  freshnessSeconds: number | null;
+  /** Per stream: cursor position and when it was committed. */
+  streams: { stream: string; cursor: StreamCursor | null; committedAt: string | null }[];
+  apiCalls: number;
+}
+
+export interface ControlPlaneStore {
+  /** Applies pending migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+
+  createConnector(input: CreateConnector): Promise<Connector>;
+  getConnector(id: string): Promise<Connector | null>;
+  listConnectorsByUser(userId: string): Promise<Connector[]>;
+  listConnectors(): Promise<Connector[]>;
+  updateConnector(id: string, patch: UpdateConnector): Promise<Connector | null>;
+  /** Deletes the connector and its cursors; its audit trail, metrics and reports are kept. */
+  deleteConnector(id: string): Promise<boolean>;
+
+  getCursors(connectorId: string): Promise<Record<string, StreamCursor>>;
+  commitCursor(connectorId: string, stream: string, cursor: StreamCursor): Promise<void>;
+
+  appendActivity(entry: ActivityEntry): Promise<void>;
+  listActivity(configId: string, limit?: number): Promise<StoredActivity[]>;
+  /** Adds the counters to the connector's metrics row for that UTC date (created when missing). */
+  addMetrics(configId: string, userId: string, date: string, counters: Record<string, number>): Promise<void>;
+  getMetrics(configId: string): Promise<{ date: string; metrics: Record<string, number> }[]>;
+  recordOutcome(entry: OutcomeEntry): Promise<void>;
+
+  /** Idempotent by (connectorId, stream, batchSha256); returns the report's id. */
+  saveQualityReport(entry: QualityReportEntry): Promise<string>;
+  getQualityReport(id: string): Promise<(QualityReportEntry & { id: string; createdAt: string }) | null>;
+
+  /** Upserts by workflowId. */
+  saveRunReport(report: CycleReport): Promise<void>;
+  getRunReport(workflowId: string): Promise<CycleReport | null>;
+  listRunReports(connectorId: string, limit?: number): Promise<CycleReport[]>;
+
+  analyze(connectorId: string): Promise<ConnectorAnalysis>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,38 @@
+/**
+ * Names that Temporal, the worker, the API and the tests must agree on: task queues, workflow and
+ * schedule ids, search attributes, timeouts. Workflow-safe: no Node imports.
+ */
+import { defineSearchAttributeKey } from '@temporalio/common';
+import type { SourceKind } from './connector';
+
+/** Workflows and the activities that touch only our own stores run here. */
+export const WORKFLOW_TASK_QUEUE = 'insight-hub';
+
+/**
+ * One task queue per external API, so that a rate limit set on the queue holds across every worker
+ * that polls it (Temporal enforces maxTaskQueueActivitiesPerSecond server-side).
+ */
+export const sourceTaskQueue = (source: SourceKind): string => `source-${source}`;
+
+export const scheduleId = (connectorId: string): string => `connector/${connectorId}`;
+
+/** Scheduled runs get the schedule's own timestamp suffix appended by Temporal. */
+export const scheduledCycleWorkflowId = (connectorId: string): string => `cycle/${connectorId}/scheduled`;
+export const manualCycleWorkflowId = (connectorId: string, requestedAt: Date): string =>
+  `cycle/${connectorId}/manual-${requestedAt.toISOString()}`;
+
+/** Deterministic per batch, so a retried or replayed load finds its own ledger row. */
+export const loadIdFor = (connectorId: string, stream: string, batchSha256: string): string =>
+  `${connectorId}/${stream}/${batchSha256}`;
+
+export const searchAttributes = {
+  connectorId: defineSearchAttributeKey('ConnectorId', 'KEYWORD'),
+  source: defineSearchAttributeKey('Source', 'KEYWORD'),
+  destination: defineSearchAttributeKey('Destination', 'KEYWORD'),
+  cycleStatus: defineSearchAttributeKey('CycleStatus', 'KEYWORD'),
+} as const;
+
+/** `--search-attribute` flags for `temporal server start-dev`, and the test server's config. */
+export const searchAttributeDeclarations: Record<string, 'Keyword'> = Object.fromEntries(
+  Object.values(searchAttributes).map((key) => [key.name, 'Keyword' as const]),
+);
