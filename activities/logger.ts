@@ -1,0 +1,12 @@
+/**
+ * The structured logger for everything outside workflow code. Personal fields never reach it: log
+ * ids, counts and hashes, not records.
+ */
+import pino from 'pino';
+
+export const logger = pino({
+  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+  redact: { paths: ['*.password', '*.clientSecret', '*.accessToken', '*.token', '*.email'], censor: '[redacted]' },
+});
+
+export type Logger = typeof logger;
