@@ -15,18 +15,19 @@ export const streamCursorSchema = z.object({
 export type StreamCursor = z.infer<typeof streamCursorSchema>;
 
 /** A staged, content-addressed NDJSON batch of one stream. */
-export interface BatchRef {
+export const batchRefSchema = z.object({
   /** file:// URI in staging (object storage in production). */
-  uri: string;
-  stream: string;
-  rows: number;
-  bytes: number;
-  sha256: string;
+  uri: z.string(),
+  stream: z.string(),
+  rows: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** Fingerprint of the stream's column set, so a load can tell a schema change. */
-  schema: string;
+  schema: z.string(),
   /** The cursor after the last row of this batch; committing it means the batch is done. */
-  cursorAfter: StreamCursor | null;
-}
+  cursorAfter: streamCursorSchema.nullable(),
+});
+export type BatchRef = z.infer<typeof batchRefSchema>;
 
 export interface ExtractRequest {
   connectorId: string;

@@ -1,0 +1,173 @@
+/**
+ * The activities of a cycle that touch only our own stores: plan, validate, load, commit, record.
+ * Built from injected dependencies so tests can swap any of them.
+ */
+import type { DestinationConfig, SourceKind } from '../domain/connector';
+import type { BatchRef, CyclePlan, CycleReport, LoadResult, QualitySummary, StreamCursor } from '../domain/cycle';
+import type { GuardrailBreach } from '../domain/guardrails';
+import type { IngestionCycleInput } from '../domain/messages';
+import { streamDefinition } from '../domain/streams';
+import { ConnectorError } from './errors';
+import type { Logger } from './logger';
+import { defaultSuiteFor } from './quality/suites';
+import { validateBatch as runQualityGate } from './quality/validate';
+import { localPath, type Staging } from './staging/staging';
+import type { ControlPlaneStore } from './store/types';
+import type { Warehouse } from './warehouses/types';
+
+export interface CycleActivityDeps {
+  store: ControlPlaneStore;
+  staging: Staging;
+  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export function createCycleActivities(deps: CycleActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  async function connectorOrFail(connectorId: string) {
+    const connector = await deps.store.getConnector(connectorId);
+    if (!connector) throw new ConnectorError('config', `connector ${connectorId} does not exist`, 'it was deleted; delete its schedule too');
+    return connector;
+  }
+
+  async function withWarehouse<T>(connectorId: string, use: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+    const connector = await connectorOrFail(connectorId);
+    const warehouse = await deps.connectWarehouse(connector.configuration.destination);
+    try {
+      return await use(warehouse);
+    } finally {
+      await warehouse.close();
+    }
+  }
+
+  return {
+    async planCycle(connectorId: string): Promise<CyclePlan> {
+      const connector = await connectorOrFail(connectorId);
+      const { source, destination, guardrails } = connector.configuration;
+      return {
+        connectorId,
+        userId: connector.userId,
+        source: source.kind,
+        destination: destination.kind,
+        streams: [...source.streams],
+        guardrails,
+        cursors: await deps.store.getCursors(connectorId),
+        paused: connector.status === 'paused',
+      };
+    },
+
+    /** Runs the stream's expectation suite; stores the full report, returns figures and batch refs. */
+    async validateBatch(input: { connectorId: string; source: SourceKind; batch: BatchRef }): Promise<QualitySummary> {
+      const stream = streamDefinition(input.source, input.batch.stream);
+      const { summary, report } = await runQualityGate(
+        { staging: deps.staging },
+        {
+          area: `${input.connectorId}/${stream.name}`,
+          stream,
+          batch: input.batch,
+          suite: defaultSuiteFor(input.source, stream.name),
+          runTime: now(),
+        },
+      );
+      const reportId = await deps.store.saveQualityReport({
+        connectorId: input.connectorId,
+        stream: stream.name,
+        batchSha256: input.batch.sha256,
+        report,
+      });
+      return { ...summary, reportId };
+    },
+
+    /** Merges a validated batch; a loadId already in the warehouse's ledger changes nothing. */
+    async loadBatch(input: {
+      connectorId: string;
+      source: SourceKind;
+      stream: string;
+      loadId: string;
+      clean: BatchRef | null;
+      quarantine: BatchRef | null;
+    }): Promise<LoadResult> {
+      const stream = streamDefinition(input.source, input.stream);
+      return withWarehouse(input.connectorId, async (warehouse) => {
+        await warehouse.ensureTable(stream);
+        return warehouse.load({
+          connectorId: input.connectorId,
+          source: input.source,
+          stream,
+          loadId: input.loadId,
+          cleanFile: input.clean ? localPath(input.clean) : null,
+          quarantineFile: input.quarantine ? localPath(input.quarantine) : null,
+        });
+      });
+    },
+
+    async commitCursor(connectorId: string, stream: string, cursor: StreamCursor): Promise<void> {
+      await deps.store.commitCursor(connectorId, stream, cursor);
+    },
+
+    /** A blocked batch is never loaded: it stays in staging, and the block is audited and alerted. */
+    async recordBlockedBatch(input: {
+      plan: CyclePlan;
+      stream: string;
+      batch: BatchRef;
+      quality: QualitySummary;
+      breaches: GuardrailBreach[];
+    }): Promise<void> {
+      const { plan, stream, batch, quality, breaches } = input;
+      await deps.store.appendActivity({
+        configId: plan.connectorId,
+        userId: plan.userId,
+        activityType: 'batch.blocked',
+        details: { stream, batch: batch.uri, sha256: batch.sha256, qualityReportId: quality.reportId, breaches, failuresByRule: quality.failuresByRule },
+        metrics: { rows: batch.rows, invalid: quality.invalid, invalidShare: quality.invalidShare },
+      });
+      await deps.store.addMetrics(plan.connectorId, plan.userId, utcDate(now()), { batchesBlocked: 1 });
+      deps.logger.warn({ connectorId: plan.connectorId, stream, breaches }, 'batch blocked by guardrails: not loaded');
+    },
+
+    /** The run report, the day's metrics, the outcome and the audit row of a finished cycle. */
+    async recordCycle(input: { report: CycleReport; userId: string; trigger: IngestionCycleInput['trigger'] }): Promise<void> {
+      const { report, userId, trigger } = input;
+      const totals = totalsOf(report);
+      await deps.store.saveRunReport(report);
+      await deps.store.addMetrics(report.connectorId, userId, utcDate(now()), {
+        runs: 1,
+        [`runs_${report.status}`]: 1,
+        rowsExtracted: totals.extracted,
+        rowsLoaded: totals.loaded,
+        rowsDeleted: totals.deleted,
+        rowsQuarantined: totals.quarantined,
+        apiCalls: totals.apiCalls,
+      });
+      await deps.store.recordOutcome({
+        configId: report.connectorId,
+        userId,
+        predicted: { rowsExtracted: totals.extracted },
+        actual: { rowsLoaded: totals.loaded, rowsDeleted: totals.deleted, rowsQuarantined: totals.quarantined },
+        accuracy: totals.extracted > 0 ? (totals.loaded + totals.deleted) / totals.extracted : null,
+      });
+      await deps.store.appendActivity({
+        configId: report.connectorId,
+        userId,
+        activityType: `cycle.${report.status}`,
+        details: { workflowId: report.workflowId, trigger, streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })) },
+        metrics: totals,
+      });
+    },
+  };
+}
+
+function totalsOf(report: CycleReport) {
+  const sum = (pick: (s: CycleReport['streams'][number]) => number) => report.streams.reduce((n, s) => n + pick(s), 0);
+  return {
+    extracted: sum((s) => s.extracted),
+    loaded: sum((s) => s.loaded),
+    deleted: sum((s) => s.deleted),
+    quarantined: sum((s) => s.quarantined),
+    apiCalls: sum((s) => s.apiCalls),
+  };
+}
+
+const utcDate = (date: Date): string => date.toISOString().slice(0, 10);

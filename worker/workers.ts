@@ -1,0 +1,62 @@
+/**
+ * The composition root: concrete stores, staging and plug-ins are built here and nowhere else. One
+ * worker polls the workflow queue; one per source polls that source's queue.
+ */
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { SOURCE_KINDS } from '../domain/connector';
+import { WORKFLOW_TASK_QUEUE, sourceTaskQueue } from '../domain/constants';
+import { createCycleActivities } from '../activities/cycle-activities';
+import { createExtractActivities } from '../activities/extract-activities';
+import { logger } from '../activities/logger';
+import { sourcePlugins } from '../activities/sources';
+import { Staging } from '../activities/staging/staging';
+import type { ControlPlaneStore } from '../activities/store/types';
+import { connectWarehouse } from '../activities/warehouses';
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  store: ControlPlaneStore;
+  dataDir: string;
+  /** A prebuilt bundle (tests build one per suite); workflows are bundled from source otherwise. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
+  const { connection, namespace, store, dataDir } = options;
+  const staging = new Staging(path.join(dataDir, 'staging'));
+  const workflowCode = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: require.resolve('../workflows') };
+
+  const control = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: WORKFLOW_TASK_QUEUE,
+    ...workflowCode,
+    activities: createCycleActivities({
+      store,
+      staging,
+      logger,
+      connectWarehouse: (destination) => connectWarehouse(destination, dataDir),
+    }),
+  });
+
+  const extractors = await Promise.all(
+    SOURCE_KINDS.map((source) =>
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue: sourceTaskQueue(source),
+        activities: createExtractActivities({ store, staging, plugins: sourcePlugins, logger }),
+      }),
+    ),
+  );
+  return [control, ...extractors];
+}
+
+/** Runs the workers until SIGINT/SIGTERM (the SDK shuts them down gracefully), then resolves. */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((worker) => worker.run()));
+}

@@ -1,0 +1,36 @@
+/** Activity proxies with the timeouts and retry policies each kind of work needs. */
+import { proxyActivities } from '@temporalio/workflow';
+import type { SourceKind } from '../domain/connector';
+import { sourceTaskQueue } from '../domain/constants';
+import type { createCycleActivities } from '../activities/cycle-activities';
+import type { createExtractActivities } from '../activities/extract-activities';
+
+type CycleActivities = ReturnType<typeof createCycleActivities>;
+type ExtractActivities = ReturnType<typeof createExtractActivities>;
+
+/** Config and credential mistakes, and bad data, do not get better by retrying. */
+const nonRetryableErrorTypes = ['config-error', 'auth-error', 'data-error'];
+
+export const control = proxyActivities<CycleActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes },
+});
+
+/**
+ * Extraction runs on the source's own task queue, whose rate limit holds across workers. A throttled
+ * attempt fails with the server's wait as its next retry delay, so the cycle sleeps durably instead of
+ * hammering the API; retries are unbounded in count but not in time.
+ */
+export const extractorFor = (source: SourceKind): ExtractActivities =>
+  proxyActivities<ExtractActivities>({
+    taskQueue: sourceTaskQueue(source),
+    startToCloseTimeout: '1 hour',
+    scheduleToCloseTimeout: '12 hours',
+    heartbeatTimeout: '1 minute',
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '10 minutes',
+      nonRetryableErrorTypes,
+    },
+  });

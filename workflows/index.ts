@@ -1,0 +1,1 @@
+export { ingestionCycle } from './ingestion-cycle';
