@@ -1,0 +1,60 @@
+/**
+ * SQL shared by the warehouse plug-ins: the names every warehouse uses for its metadata, ledger and
+ * quarantine, identifier quoting, and the standard MERGE statement. Only identifiers and file paths
+ * are ever spliced into SQL; record values always travel as files or bound parameters.
+ */
+import type { StreamDefinition } from '../../domain/streams/types';
+
+/** Columns every stream table carries besides the stream's own. */
+export const METADATA_COLUMNS = {
+  loadId: '_ih_load_id',
+  loadedAt: '_ih_loaded_at',
+  source: '_ih_source',
+  connectorId: '_ih_connector_id',
+} as const;
+
+/** One row per loaded batch: a loadId found here is never loaded again. */
+export const LEDGER_TABLE = '_ih_load_ledger';
+/** Rows the quality gate rejected, with the reasons, kept beside the clean data. */
+export const QUARANTINE_TABLE = '_ih_quarantine';
+
+/** A double-quoted identifier (SQL standard): embedded quotes are doubled. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A single-quoted string literal, for the few places a dialect accepts no bound parameter. */
+export function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+export function qualifiedName(schema: string, table: string): string {
+  return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+}
+
+/** The stream's own columns followed by the metadata columns, as they appear in its table. */
+export function tableColumnNames(stream: StreamDefinition): string[] {
+  return [...stream.columns.map((column) => column.name), ...Object.values(METADATA_COLUMNS)];
+}
+
+/**
+ * Standard MERGE: rows of `source` (which must hold every table column) update the row with the same
+ * primary key, or are inserted. The key itself is never updated.
+ */
+export function mergeStatement(target: string, source: string, stream: StreamDefinition): string {
+  const columns = tableColumnNames(stream).map(quoteIdentifier);
+  const key = quoteIdentifier(stream.primaryKey);
+  const assignments = columns.filter((column) => column !== key).map((column) => `${column} = s.${column}`);
+  return [
+    `MERGE INTO ${target} AS t USING ${source} AS s ON t.${key} = s.${key}`,
+    `WHEN MATCHED THEN UPDATE SET ${assignments.join(', ')}`,
+    `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
+  ].join('\n');
+}
+
+/** A whole-number result as a JSON-safe value: a number when exact, else its decimal string. */
+export function plainInteger(value: bigint): number | string {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
+}
