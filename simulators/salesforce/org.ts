@@ -1,0 +1,203 @@
+/**
+ * The simulated org's records, their ground truth and open query cursors, with the changes a test
+ * or the demo makes: insert, update and delete bump SystemModstamp like Salesforce does.
+ */
+import type { Flaw } from './flaws';
+import { generateOrg, type OrgShape, type TruthEntry } from './generator';
+import { compileQuery, runQuery } from './query';
+import { Random } from './random';
+import { iso, makeRecord, toSecond } from './records';
+import { findField, objectSchemas, SIM_OBJECTS, type FieldValue, type ObjectSchema, type SimObjectName, type SimRecord, type SoqlType } from './schema';
+
+export interface QueryPage {
+  schema: ObjectSchema;
+  fields: readonly string[];
+  totalSize: number;
+  records: SimRecord[];
+  /** Locator of the next page; null on the last one. */
+  nextLocator: string | null;
+}
+
+/** The record a change names does not exist in the org. */
+export class RecordNotFoundError extends Error {}
+
+interface QueryCursor {
+  schema: ObjectSchema;
+  fields: readonly string[];
+  rows: SimRecord[];
+}
+
+/** Salesforce keeps a handful of open cursors per user and drops the oldest. */
+const MAX_OPEN_CURSORS = 50;
+const SYSTEM_FIELDS = new Set(['Id', 'IsDeleted', 'SystemModstamp', 'LastModifiedDate', 'CreatedDate']);
+
+const VALUE_CHECKS: Record<SoqlType, (value: FieldValue) => boolean> = {
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  boolean: (v) => typeof v === 'boolean',
+  datetime: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+  date: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v),
+};
+
+export class SimulatedOrg {
+  private readonly records = new Map<SimObjectName, Map<string, SimRecord>>();
+  private readonly truth = new Map<SimObjectName, Map<string, TruthEntry>>();
+  private readonly cursors = new Map<string, QueryCursor>();
+  private cursorSequence = 0;
+  private readonly random: Random;
+
+  constructor(
+    shape: OrgShape,
+    private readonly pageSize: number,
+  ) {
+    // Records inserted later draw from their own stream, so they never disturb the generated org.
+    this.random = new Random(shape.seed ^ 0x5eed);
+    const generated = generateOrg(shape);
+    for (const object of SIM_OBJECTS) {
+      this.records.set(object, new Map(generated[object].records.map((r) => [String(r.Id), r])));
+      this.truth.set(object, new Map(generated[object].truth.map((t) => [t.id, t])));
+    }
+  }
+
+  /** Runs SOQL (throws SoqlError) and returns its first page; later pages come from queryMore. */
+  query(soql: string, includeDeleted: boolean): QueryPage {
+    const compiled = compileQuery(soql);
+    const rows = runQuery(compiled, [...this.table(compiled.schema.name).values()], includeDeleted);
+    this.cursorSequence += 1;
+    const cursorId = `01gSIM${String(this.cursorSequence).padStart(10, '0')}`;
+    return this.page({ schema: compiled.schema, fields: compiled.fields, rows }, cursorId, 0);
+  }
+
+  /** The page at a locator, or null when the locator is unknown or expired. */
+  queryMore(locator: string): QueryPage | null {
+    const match = /^(.+)-(\d+)$/.exec(locator);
+    const cursor = match?.[1] && this.cursors.get(match[1]);
+    if (!match?.[1] || !cursor) return null;
+    const offset = Number(match[2]);
+    return offset <= cursor.rows.length ? this.page(cursor, match[1], offset) : null;
+  }
+
+  private page(cursor: QueryCursor, cursorId: string, offset: number): QueryPage {
+    const end = Math.min(offset + this.pageSize, cursor.rows.length);
+    const done = end >= cursor.rows.length;
+    if (done) this.cursors.delete(cursorId);
+    else this.keepCursor(cursorId, cursor);
+    return {
+      schema: cursor.schema,
+      fields: cursor.fields,
+      totalSize: cursor.rows.length,
+      records: cursor.rows.slice(offset, end),
+      nextLocator: done ? null : `${cursorId}-${end}`,
+    };
+  }
+
+  private keepCursor(cursorId: string, cursor: QueryCursor): void {
+    this.cursors.set(cursorId, cursor);
+    const oldest = this.cursors.keys().next().value;
+    if (this.cursors.size > MAX_OPEN_CURSORS && oldest !== undefined) this.cursors.delete(oldest);
+  }
+
+  /** Ground truth of the object, in id order: the flaws each record was generated with. */
+  groundTruth(object: SimObjectName): TruthEntry[] {
+    return [...this.truthOf(object).values()].map((t) => ({ ...t, flaws: [...t.flaws] }));
+  }
+
+  /** Current records of the object, deleted ones included, in id order. */
+  snapshot(object: SimObjectName): SimRecord[] {
+    return [...this.table(object).values()];
+  }
+
+  /** Adds clean records (no flaws), modified now; returns their ids. */
+  insertRecords(object: SimObjectName, count: number): string[] {
+    const table = this.table(object);
+    const stamp = this.nextModstamp(object);
+    const counts = this.counts();
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const record = makeRecord(object, table.size + 1, stamp, { random: this.random, now: stamp, counts });
+      const id = String(record.Id);
+      table.set(id, record);
+      this.truthOf(object).set(id, { id, flaws: [], deleted: false });
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Changes fields of a record and bumps its SystemModstamp; an empty change only touches it. */
+  updateRecord(object: SimObjectName, id: string, changes: Readonly<Record<string, FieldValue>>): SimRecord {
+    const schema = objectSchemas[object];
+    const canonical: Record<string, FieldValue> = {};
+    for (const [name, value] of Object.entries(changes)) {
+      const field = findField(schema, name);
+      if (!field) throw new Error(`${object} has no field ${name}`);
+      if (SYSTEM_FIELDS.has(field)) throw new Error(`${object}.${field} is a system field and cannot be set`);
+      const type = schema.fields.get(field) ?? 'string';
+      if (value !== null && !VALUE_CHECKS[type](value)) throw new Error(`${object}.${field} must be a ${type} or null`);
+      canonical[field] = value;
+    }
+    return this.replace(object, id, canonical);
+  }
+
+  /** Moves a record to the recycle bin: IsDeleted = true, visible only through queryAll. */
+  deleteRecord(object: SimObjectName, id: string): SimRecord {
+    if (this.existing(object, id).IsDeleted === true) throw new Error(`${object} ${id} is already deleted`);
+    const deleted = this.replace(object, id, { IsDeleted: true });
+    const truth = this.truthOf(object).get(id);
+    if (truth) truth.deleted = true;
+    return deleted;
+  }
+
+  /** Which flaws each generated record of the org carries, for reports: flaw → record count. */
+  flawCounts(object: SimObjectName): Partial<Record<Flaw, number>> {
+    const counts: Partial<Record<Flaw, number>> = {};
+    for (const { flaws } of this.truthOf(object).values()) {
+      for (const flaw of flaws) counts[flaw] = (counts[flaw] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /** Records per object, deleted ones included. */
+  counts(): Record<SimObjectName, number> {
+    return {
+      Contact: this.table('Contact').size,
+      Lead: this.table('Lead').size,
+      Opportunity: this.table('Opportunity').size,
+      CampaignMember: this.table('CampaignMember').size,
+    };
+  }
+
+  private replace(object: SimObjectName, id: string, changes: Record<string, FieldValue>): SimRecord {
+    const stamp = iso(this.nextModstamp(object));
+    const updated = { ...this.existing(object, id), ...changes, SystemModstamp: stamp, LastModifiedDate: stamp };
+    this.table(object).set(id, updated);
+    return updated;
+  }
+
+  /** Now, to the second, but never before the latest change: modification times only move forward. */
+  private nextModstamp(object: SimObjectName): number {
+    let latest = toSecond(Date.now());
+    for (const record of this.table(object).values()) {
+      const stamp = Date.parse(String(record.SystemModstamp));
+      if (stamp > latest) latest = stamp;
+    }
+    return latest;
+  }
+
+  private existing(object: SimObjectName, id: string): SimRecord {
+    const record = this.table(object).get(id);
+    if (!record) throw new RecordNotFoundError(`${object} ${id} does not exist`);
+    return record;
+  }
+
+  private table(object: SimObjectName): Map<string, SimRecord> {
+    const table = this.records.get(object);
+    if (!table) throw new Error(`unknown object ${object}`);
+    return table;
+  }
+
+  private truthOf(object: SimObjectName): Map<string, TruthEntry> {
+    const truth = this.truth.get(object);
+    if (!truth) throw new Error(`unknown object ${object}`);
+    return truth;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * A local Salesforce org over HTTP, driven by the real jsforce in tests and in the demo. Tests
+ * steer it through the returned controls; the demo through the /__sim/ admin routes.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleAdmin } from './admin';
+import { DEFAULT_DELETED_RATE, DEFAULT_FLAW_RATES, type Flaw } from './flaws';
+import { ApiGate, type Endpoint, type LoggedRequest } from './gate';
+import { sendJson } from './http';
+import { SimulatedOrg } from './org';
+import { classifyDataPath, handleData, handleToken, type OAuthCredentials, type RestContext } from './rest';
+import type { SimObjectName } from './schema';
+import { errorBody } from './wire';
+
+/** The demo org's login; also what tests use unless they pass their own. */
+export const SIMULATOR_CREDENTIALS: Readonly<OAuthCredentials> = {
+  clientId: 'insight-hub-demo-client',
+  clientSecret: 'insight-hub-demo-secret',
+  username: 'marketing-ops@insight-hub.example',
+  password: 'demo-password',
+};
+export const SIMULATOR_ACCESS_TOKEN = '00DSIM!static-demo-access-token';
+export const SIMULATOR_ORG_ID = '00D000000000SIMAAA';
+export const SIMULATOR_USER_ID = '005000000000SIMAAA';
+
+export interface SalesforceSimulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  seed?: number;
+  /** Contacts to generate; leads, opportunities and campaign members scale with it. */
+  contacts?: number;
+  /** Overrides the per-object counts derived from `contacts`. */
+  counts?: Partial<Record<SimObjectName, number>>;
+  flawRates?: Partial<Record<Flaw, number>>;
+  deletedRate?: number;
+  /** The instant generated data is relative to; defaults to the start time. */
+  now?: Date;
+  /** Records per query page (Salesforce: 2000). */
+  pageSize?: number;
+  quota?: { used?: number; max?: number };
+  credentials?: OAuthCredentials;
+  accessToken?: string;
+}
+
+export interface SalesforceSimulator {
+  url: string;
+  port: number;
+  credentials: Readonly<OAuthCredentials>;
+  accessToken: string;
+  stop(): Promise<void>;
+  groundTruth: SimulatedOrg['groundTruth'];
+  records: SimulatedOrg['snapshot'];
+  counts: SimulatedOrg['counts'];
+  insertRecords: SimulatedOrg['insertRecords'];
+  updateRecord: SimulatedOrg['updateRecord'];
+  deleteRecord: SimulatedOrg['deleteRecord'];
+  throttle: ApiGate['throttle'];
+  clearThrottle: ApiGate['clearThrottle'];
+  setQuota: ApiGate['setQuota'];
+  quota: ApiGate['quota'];
+  requests: ApiGate['requests'];
+  clearRequests: ApiGate['clearRequests'];
+  expireSessions: ApiGate['expireSessions'];
+}
+
+const DEFAULT_CONTACTS = 1_000;
+
+function countsFor(options: SalesforceSimulatorOptions): Record<SimObjectName, number> {
+  const contacts = options.contacts ?? DEFAULT_CONTACTS;
+  return {
+    Contact: contacts,
+    Lead: Math.round(contacts / 2),
+    Opportunity: Math.round(contacts / 5),
+    CampaignMember: contacts,
+    ...options.counts,
+  };
+}
+
+function route(req: IncomingMessage, res: ServerResponse, ctx: RestContext): Promise<void> | void {
+  const url = new URL(req.url ?? '/', 'http://simulator.local');
+  const path = url.pathname;
+  const endpoint: Endpoint = path.startsWith('/__sim/')
+    ? 'admin'
+    : path === '/services/oauth2/token'
+      ? 'token'
+      : classifyDataPath(path);
+  const entry: LoggedRequest = { at: Date.now(), method: req.method ?? 'GET', endpoint, path, status: 0 };
+  const soql = url.searchParams.get('q');
+  if (soql !== null && (endpoint === 'query' || endpoint === 'queryAll')) entry.soql = soql;
+  res.on('finish', () => ctx.gate.record({ ...entry, status: res.statusCode }));
+  if (endpoint === 'admin') return handleAdmin(req, res, path, ctx);
+  if (endpoint === 'token') return handleToken(req, res, ctx);
+  if (path.startsWith('/services/data/')) return handleData(req, res, url, ctx);
+  sendJson(res, 404, errorBody('NOT_FOUND', 'The requested resource does not exist'));
+}
+
+export async function startSalesforceSimulator(options: SalesforceSimulatorOptions = {}): Promise<SalesforceSimulator> {
+  const org = new SimulatedOrg(
+    {
+      seed: options.seed ?? 42,
+      now: (options.now ?? new Date()).getTime(),
+      counts: countsFor(options),
+      flawRates: { ...DEFAULT_FLAW_RATES, ...options.flawRates },
+      deletedRate: options.deletedRate ?? DEFAULT_DELETED_RATE,
+    },
+    options.pageSize ?? 2000,
+  );
+  const accessToken = options.accessToken ?? SIMULATOR_ACCESS_TOKEN;
+  const gate = new ApiGate({ used: options.quota?.used ?? 0, max: options.quota?.max ?? 15_000 }, accessToken);
+  const credentials = options.credentials ?? SIMULATOR_CREDENTIALS;
+  let url = '';
+  const ctx: RestContext = { org, gate, credentials, orgId: SIMULATOR_ORG_ID, userId: SIMULATOR_USER_ID, baseUrl: () => url };
+  const server = createServer((req, res) => {
+    Promise.resolve(route(req, res, ctx)).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!res.headersSent) sendJson(res, 500, errorBody('UNKNOWN_EXCEPTION', message));
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address: AddressInfo | string | null = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  url = `http://${host}:${port}`;
+  return {
+    url,
+    port,
+    credentials,
+    accessToken,
+    stop: () => new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((error) => (error ? reject(error) : resolve()));
+    }),
+    groundTruth: (object) => org.groundTruth(object),
+    records: (object) => org.snapshot(object),
+    counts: () => org.counts(),
+    insertRecords: (object, count) => org.insertRecords(object, count),
+    updateRecord: (object, id, changes) => org.updateRecord(object, id, changes),
+    deleteRecord: (object, id) => org.deleteRecord(object, id),
+    throttle: (spec) => gate.throttle(spec),
+    clearThrottle: () => gate.clearThrottle(),
+    setQuota: (quota) => gate.setQuota(quota),
+    quota: () => gate.quota(),
+    requests: (endpoint) => gate.requests(endpoint),
+    clearRequests: () => gate.clearRequests(),
+    expireSessions: () => gate.expireSessions(),
+  };
+}
