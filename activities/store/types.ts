@@ -78,6 +78,7 @@ export interface ControlPlaneStore {
   addMetrics(configId: string, userId: string, date: string, counters: Record<string, number>): Promise<void>;
   getMetrics(configId: string): Promise<{ date: string; metrics: Record<string, number> }[]>;
   recordOutcome(entry: OutcomeEntry): Promise<void>;
+  listOutcomes(configId: string, limit?: number): Promise<(OutcomeEntry & { id: string; createdAt: string })[]>;
 
   /** Idempotent by (connectorId, stream, batchSha256); returns the report's id. */
   saveQualityReport(entry: QualityReportEntry): Promise<string>;

@@ -1,0 +1,45 @@
+/** SqlClient over a PostgreSQL server, through a pg connection pool. */
+import { Pool, type PoolClient } from 'pg';
+import { logger } from '../logger';
+import type { SqlClient, SqlExecutor, SqlParam } from './sql-client';
+
+function executor(target: Pool | PoolClient): SqlExecutor {
+  return {
+    async query(sql: string, params: readonly SqlParam[] = []): Promise<unknown[]> {
+      const result = await target.query(sql, [...params]);
+      return result.rows;
+    },
+    async exec(sql: string): Promise<void> {
+      // Without parameters pg uses the simple query protocol, which accepts several statements.
+      await target.query(sql);
+    },
+  };
+}
+
+export function openPgClient(databaseUrl: string): SqlClient {
+  const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  pool.on('error', (error) => logger.warn({ err: error.message }, 'control-plane database connection lost'));
+  return {
+    ...executor(pool),
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(executor(client));
+        await client.query('COMMIT');
+        client.release();
+        return result;
+      } catch (error) {
+        // A connection whose rollback failed is in an unknown state: destroy it, not reuse it.
+        const rollbackError = await client.query('ROLLBACK').then(
+          () => undefined,
+          (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
+        );
+        client.release(rollbackError);
+        throw error;
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,374 @@
+/**
+ * The store's contract, run by store.test.ts against every engine: what the API, the workflows and
+ * an operator rely on, checked through the public methods (and raw SQL where a user would try it).
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { openSqlClient } from '../../activities/store';
+import { migrate, readMigrations } from '../../activities/store/migrate';
+import type { SqlClient } from '../../activities/store/sql-client';
+import { SqlControlPlaneStore } from '../../activities/store/sql-store';
+import type { ActivityEntry, OutcomeEntry } from '../../activities/store/types';
+import { connectorInput, newUserId, qualityReport, runReport, sha256Of, streamReport, type RuleOutcome } from './fixtures';
+
+export interface Harness {
+  store: SqlControlPlaneStore;
+  client: SqlClient;
+}
+
+export async function openHarness(options: { databaseUrl?: string }): Promise<Harness> {
+  const client = await openSqlClient(options);
+  const store = new SqlControlPlaneStore(client);
+  await store.migrate();
+  return { store, client };
+}
+
+const countRow = z.object({ count: z.number() });
+export async function countOf(client: SqlClient, sql: string, params: string[] = []): Promise<number> {
+  const [row] = (await client.query(sql, params)).map((r) => countRow.parse(r));
+  return row?.count ?? Number.NaN;
+}
+
+/** The label the quality gate gives each expectation type, as a user reads it in /analyze. */
+const LABEL_PREFIX: Record<RuleOutcome['type'], string> = {
+  expect_column_values_to_not_be_null: 'not_null',
+  expect_column_values_to_be_unique: 'unique',
+};
+
+export function storeSuite(engine: string, open: () => Promise<Harness>): void {
+  describe(`control-plane store on ${engine}`, () => {
+    let harness: Harness;
+    beforeAll(async () => {
+      harness = await open();
+    }, 120_000);
+    afterAll(async () => {
+      await harness?.store.close();
+    });
+
+    test('creates, reads, updates and deletes a connector', async () => {
+      const { store } = harness;
+      const input = connectorInput(newUserId());
+      const created = await store.createConnector(input);
+      expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(created).toMatchObject({ userId: input.userId, name: input.name, description: input.description, status: 'active' });
+      expect(created.configuration).toEqual(input.configuration);
+      expect(await store.getConnector(created.id)).toEqual(created);
+
+      const updated = await store.updateConnector(created.id, { name: 'Renamed', status: 'paused' });
+      expect(updated).toMatchObject({ id: created.id, name: 'Renamed', status: 'paused', description: input.description });
+      expect(updated?.configuration).toEqual(input.configuration);
+      expect(Date.parse(updated?.updatedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(created.createdAt));
+
+      const configuration = { ...input.configuration, guardrails: { maxInvalidShare: 0.05 } };
+      const reconfigured = await store.updateConnector(created.id, { configuration });
+      expect(reconfigured?.configuration.guardrails.maxInvalidShare).toBe(0.05);
+      expect(reconfigured?.name).toBe('Renamed');
+
+      expect(await store.deleteConnector(created.id)).toBe(true);
+      expect(await store.getConnector(created.id)).toBeNull();
+      expect(await store.deleteConnector(created.id)).toBe(false);
+      expect(await store.updateConnector(created.id, { name: 'x' })).toBeNull();
+    });
+
+    test('applies schema defaults and refuses an invalid configuration naming the field', async () => {
+      const { store } = harness;
+      const input = connectorInput(newUserId());
+      const { destination, guardrails, schedule, ...minimal } = input.configuration;
+      expect([destination, guardrails, schedule]).toHaveLength(3);
+      const created = await store.createConnector({ ...input, configuration: { ...minimal, destination, guardrails, schedule } });
+      expect(created.configuration.schedule.every).toBe('15m');
+
+      const bad = { ...input, configuration: { ...input.configuration, guardrails: { maxInvalidShare: 2 } } };
+      await expect(store.createConnector(bad)).rejects.toThrow(/configuration\.guardrails\.maxInvalidShare/);
+      expect(await store.listConnectorsByUser(input.userId)).toHaveLength(1);
+    });
+
+    test('unknown and malformed ids read as absent', async () => {
+      const { store } = harness;
+      expect(await store.getConnector(randomUUID())).toBeNull();
+      expect(await store.getConnector('not-a-uuid')).toBeNull();
+      expect(await store.deleteConnector('not-a-uuid')).toBe(false);
+      expect(await store.getQualityReport('nope')).toBeNull();
+      expect(await store.getRunReport(`cycle/${randomUUID()}/manual`)).toBeNull();
+    });
+
+    test("lists a user's connectors, newest first, and only theirs", async () => {
+      const { store } = harness;
+      const alice = newUserId();
+      const bob = newUserId();
+      const first = await store.createConnector(connectorInput(alice, 'first'));
+      const second = await store.createConnector(connectorInput(alice, 'second'));
+      const bobs = await store.createConnector(connectorInput(bob, 'bob'));
+
+      const alices = await store.listConnectorsByUser(alice);
+      expect(alices.map((c) => c.id).sort()).toEqual([first.id, second.id].sort());
+      expect(Date.parse(alices[0]?.createdAt ?? '')).toBeGreaterThanOrEqual(Date.parse(alices[1]?.createdAt ?? ''));
+      expect((await store.listConnectorsByUser(bob)).map((c) => c.id)).toEqual([bobs.id]);
+      expect(await store.listConnectorsByUser(newUserId())).toEqual([]);
+      const everyone = (await store.listConnectors()).map((c) => c.id);
+      expect(everyone).toEqual(expect.arrayContaining([first.id, second.id, bobs.id]));
+    });
+
+    test('commits cursors per stream; deleting the connector drops them and keeps its audit trail', async () => {
+      const { store } = harness;
+      const connector = await store.createConnector(connectorInput(newUserId()));
+      expect(await store.getCursors(connector.id)).toEqual({});
+
+      await store.commitCursor(connector.id, 'contact', { value: '2024-03-01T10:00:00.000Z', lastKey: '003A' });
+      await store.commitCursor(connector.id, 'lead', { value: '2024-03-01T09:00:00.000Z', lastKey: '00QA' });
+      await store.commitCursor(connector.id, 'contact', { value: '2024-03-02T10:00:00.000Z', lastKey: '003B' });
+      expect(await store.getCursors(connector.id)).toEqual({
+        contact: { value: '2024-03-02T10:00:00.000Z', lastKey: '003B' },
+        lead: { value: '2024-03-01T09:00:00.000Z', lastKey: '00QA' },
+      });
+      await expect(store.commitCursor(connector.id, 'contact', { value: '', lastKey: 'x' })).rejects.toThrow(/value/);
+
+      await store.appendActivity({ configId: connector.id, userId: connector.userId, activityType: 'connector.created', details: {} });
+      await store.deleteConnector(connector.id);
+      expect(await store.getCursors(connector.id)).toEqual({});
+      expect((await store.listActivity(connector.id)).map((a) => a.activityType)).toEqual(['connector.created']);
+    });
+
+    test('the audit log is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
+      const { store, client } = harness;
+      const configId = randomUUID();
+      const userId = newUserId();
+      const entries: ActivityEntry[] = [
+        { configId, userId, activityType: 'connector.created', details: { via: 'api' } },
+        {
+          configId,
+          userId,
+          activityType: 'batch.blocked',
+          details: { stream: 'contact' },
+          metrics: { invalidShare: 0.4, rows: 100 },
+        },
+        { configId, userId, activityType: 'cycle.completed', details: { workflowId: 'w-1' }, metrics: { rowsLoaded: 90 } },
+      ];
+      for (const entry of entries) await store.appendActivity(entry);
+
+      const listed = await store.listActivity(configId);
+      expect(listed.map(({ activityType, details, metrics }) => ({ activityType, details, metrics }))).toEqual(
+        [...entries].reverse().map(({ activityType, details, metrics }) => ({ activityType, details, metrics })),
+      );
+      expect(await store.listActivity(configId, 1)).toHaveLength(1);
+
+      const forge = `UPDATE connector_activity SET activity_type = 'forged' WHERE config_id = $1`;
+      await expect(client.query(forge, [configId])).rejects.toThrow(/append-only/);
+      const erase = 'DELETE FROM connector_activity WHERE config_id = $1';
+      await expect(client.query(erase, [configId])).rejects.toThrow(/append-only/);
+      await expect(client.exec('TRUNCATE connector_activity')).rejects.toThrow(/append-only/);
+      expect(await store.listActivity(configId)).toEqual(listed);
+    });
+
+    test('refuses an activity entry without a valid config id, naming the field', async () => {
+      await expect(
+        harness.store.appendActivity({ configId: 'abc', userId: 'u', activityType: 'x', details: {} }),
+      ).rejects.toThrow(/configId/);
+    });
+
+    test('metrics accumulate per day, concurrent additions included', async () => {
+      const { store } = harness;
+      const configId = randomUUID();
+      const userId = newUserId();
+      const additions: { date: string; counters: Record<string, number> }[] = [
+        { date: '2024-05-01', counters: { runs: 1, rowsLoaded: 120, apiCalls: 4 } },
+        { date: '2024-05-01', counters: { runs: 1, rowsLoaded: 30, batchesBlocked: 1 } },
+        { date: '2024-05-02', counters: { runs: 1, rowsLoaded: 7.5 } },
+      ];
+      for (const { date, counters } of additions) await store.addMetrics(configId, userId, date, counters);
+      // Racing on an existing day's row and on a day's first insert.
+      const concurrent = ['2024-05-02', '2024-05-02', '2024-05-02', '2024-05-03', '2024-05-03', '2024-05-03'].map((date) => ({
+        date,
+        counters: { runs: 1 },
+      }));
+      await Promise.all(concurrent.map(({ date, counters }) => store.addMetrics(configId, userId, date, counters)));
+
+      const expected = new Map<string, Record<string, number>>();
+      for (const { date, counters } of [...additions, ...concurrent]) {
+        const day = expected.get(date) ?? {};
+        for (const [key, value] of Object.entries(counters)) day[key] = (day[key] ?? 0) + value;
+        expected.set(date, day);
+      }
+      expect(await store.getMetrics(configId)).toEqual([...expected].map(([date, metrics]) => ({ date, metrics })));
+      await expect(store.addMetrics(configId, userId, '2024-13-01', { runs: 1 })).rejects.toThrow(/date/);
+    });
+
+    test('records outcomes with predicted and actual figures', async () => {
+      const { store } = harness;
+      const configId = randomUUID();
+      const userId = newUserId();
+      const outcomes: OutcomeEntry[] = [
+        { configId, userId, predicted: { rowsExtracted: 200 }, actual: { rowsLoaded: 180, rowsQuarantined: 20 }, accuracy: 0.9 },
+        { configId, userId, predicted: { rowsExtracted: 0 }, actual: { rowsLoaded: 0 }, accuracy: null },
+      ];
+      for (const outcome of outcomes) await store.recordOutcome(outcome);
+      const stored = await store.listOutcomes(configId);
+      expect(stored.map(({ predicted, actual, accuracy }) => ({ predicted, actual, accuracy }))).toEqual(
+        expect.arrayContaining(outcomes.map(({ predicted, actual, accuracy }) => ({ predicted, actual, accuracy }))),
+      );
+      expect(stored).toHaveLength(outcomes.length);
+    });
+
+    test('a quality report is stored once per batch', async () => {
+      const { store } = harness;
+      const connectorId = randomUUID();
+      const batchSha256 = sha256Of(`batch-${connectorId}`);
+      const first = qualityReport(100, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 3 }]);
+      const id = await store.saveQualityReport({ connectorId, stream: 'contact', batchSha256, report: first });
+      const again = await store.saveQualityReport({ connectorId, stream: 'contact', batchSha256, report: qualityReport(100, []) });
+      expect(again).toBe(id);
+      expect(await store.getQualityReport(id)).toMatchObject({ id, connectorId, stream: 'contact', batchSha256, report: first });
+
+      const other = await store.saveQualityReport({ connectorId, stream: 'contact', batchSha256: sha256Of('other'), report: first });
+      expect(other).not.toBe(id);
+      await expect(store.saveQualityReport({ connectorId, stream: 'contact', batchSha256: 'abc', report: first })).rejects.toThrow(
+        /batchSha256/,
+      );
+    });
+
+    test('run reports are upserted by workflow id and listed newest first', async () => {
+      const { store } = harness;
+      const connectorId = randomUUID();
+      const earlier = runReport(connectorId, 'completed', new Date('2024-06-01T10:00:00.000Z'), [streamReport('lead', { loaded: 3 })]);
+      const running = runReport(connectorId, 'running', new Date('2024-06-02T10:00:00.000Z'), [], null);
+      await store.saveRunReport(earlier);
+      await store.saveRunReport(running);
+      expect(await store.getRunReport(running.workflowId)).toEqual(running);
+
+      const finished = {
+        ...running,
+        status: 'deferred' as const,
+        finishedAt: '2024-06-02T10:05:00.000Z',
+        streams: [streamReport('contact', { outcome: 'deferred', extracted: 10, loaded: 9, quarantined: 1, detail: 'daily API quota' })],
+      };
+      await store.saveRunReport(finished);
+      expect(await store.getRunReport(running.workflowId)).toEqual(finished);
+      expect(await store.listRunReports(connectorId)).toEqual([finished, earlier]);
+      expect(await store.listRunReports(connectorId, 1)).toEqual([finished]);
+    });
+
+    test('analyze computes its figures from the stored runs, quality reports and cursors', async () => {
+      const { store } = harness;
+      const connector = await store.createConnector(connectorInput(newUserId()));
+      const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+      const runs = [
+        runReport(connector.id, 'completed', hoursAgo(5), [
+          streamReport('contact', { extracted: 120, loaded: 100, deleted: 5, quarantined: 15, apiCalls: 4 }),
+          streamReport('lead', { extracted: 40, loaded: 38, quarantined: 2, apiCalls: 2 }),
+        ]),
+        runReport(connector.id, 'deferred', hoursAgo(2), [
+          streamReport('contact', { outcome: 'deferred', extracted: 50, loaded: 45, quarantined: 5, apiCalls: 3 }),
+        ]),
+        runReport(connector.id, 'blocked', hoursAgo(1), [
+          streamReport('contact', { outcome: 'blocked', extracted: 30, quarantined: 12, apiCalls: 1 }),
+        ]),
+        runReport(connector.id, 'failed', hoursAgo(0.5), [streamReport('lead', { outcome: 'failed', apiCalls: 1 })]),
+        runReport(connector.id, 'running', hoursAgo(0.01), [], null),
+      ];
+      for (const run of runs) await store.saveRunReport(run);
+      await store.saveRunReport(runReport(randomUUID(), 'completed', hoursAgo(0.1), [streamReport('contact', { loaded: 999 })]));
+
+      const batches: { rows: number; rules: RuleOutcome[] }[] = [
+        {
+          rows: 115,
+          rules: [
+            { type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 10 },
+            { type: 'expect_column_values_to_be_unique', column: 'Id', unexpected: 5 },
+          ],
+        },
+        {
+          rows: 50,
+          rules: [
+            { type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 5 },
+            { type: 'expect_column_values_to_be_unique', column: 'Id', unexpected: 0 },
+          ],
+        },
+      ];
+      for (const [index, batch] of batches.entries()) {
+        const entry = {
+          connectorId: connector.id,
+          stream: 'contact',
+          batchSha256: sha256Of(`${connector.id}-${index}`),
+          report: qualityReport(batch.rows, batch.rules),
+        };
+        await store.saveQualityReport(entry);
+        await store.saveQualityReport(entry);
+      }
+      await store.commitCursor(connector.id, 'contact', { value: '2024-06-01T00:00:00.000Z', lastKey: '003Z' });
+
+      const analysis = await store.analyze(connector.id);
+
+      const streams = runs.flatMap((run) => run.streams);
+      const sum = (pick: (s: (typeof streams)[number]) => number) => streams.reduce((total, s) => total + pick(s), 0);
+      const evaluated = sum((s) => s.extracted - s.deleted);
+      const rowsInReports = batches.reduce((total, b) => total + b.rows, 0);
+      const expectedByRule: Record<string, number> = {};
+      for (const rule of batches.flatMap((b) => b.rules)) {
+        const label = `${LABEL_PREFIX[rule.type]}(${rule.column})`;
+        expectedByRule[label] = (expectedByRule[label] ?? 0) + rule.unexpected / rowsInReports;
+      }
+      const byStatus = (status: string) => runs.filter((run) => run.status === status).length;
+      const lastSuccess = runs
+        .filter((run) => run.status === 'completed' || run.status === 'deferred')
+        .map((run) => Date.parse(run.finishedAt ?? ''))
+        .reduce((a, b) => Math.max(a, b));
+
+      expect(analysis).toMatchObject({
+        connectorId: connector.id,
+        rowsLoaded: sum((s) => s.loaded),
+        rowsQuarantined: sum((s) => s.quarantined),
+        rowsDeleted: sum((s) => s.deleted),
+        apiCalls: sum((s) => s.apiCalls),
+        runs: {
+          total: runs.length,
+          completed: byStatus('completed'),
+          deferred: byStatus('deferred'),
+          blocked: byStatus('blocked'),
+          failed: byStatus('failed'),
+        },
+        lastRunAt: runs.map((run) => run.startedAt).sort().pop(),
+        lastSuccessAt: new Date(lastSuccess).toISOString(),
+        streams: [
+          { stream: 'contact', cursor: { value: '2024-06-01T00:00:00.000Z', lastKey: '003Z' }, committedAt: expect.any(String) },
+          { stream: 'lead', cursor: null, committedAt: null },
+        ],
+      });
+      expect(analysis.quarantinedShare).toBeCloseTo(sum((s) => s.quarantined) / evaluated, 10);
+      expect(Object.keys(analysis.quarantinedShareByRule).sort()).toEqual(Object.keys(expectedByRule).sort());
+      for (const [rule, expectedShare] of Object.entries(expectedByRule)) {
+        expect(analysis.quarantinedShareByRule[rule]).toBeCloseTo(expectedShare, 10);
+      }
+      expect(analysis.freshnessSeconds).toBeGreaterThanOrEqual(Math.floor((Date.now() - lastSuccess) / 1000) - 5);
+      expect(analysis.freshnessSeconds).toBeLessThanOrEqual(Math.ceil((Date.now() - lastSuccess) / 1000) + 5);
+    });
+
+    test('analyze of a connector with no history reports zeros, not guesses', async () => {
+      const connector = await harness.store.createConnector(connectorInput(newUserId()));
+      expect(await harness.store.analyze(connector.id)).toEqual({
+        connectorId: connector.id,
+        rowsLoaded: 0,
+        rowsQuarantined: 0,
+        rowsDeleted: 0,
+        quarantinedShare: 0,
+        quarantinedShareByRule: {},
+        runs: { total: 0, completed: 0, deferred: 0, blocked: 0, failed: 0 },
+        lastRunAt: null,
+        lastSuccessAt: null,
+        freshnessSeconds: null,
+        streams: [
+          { stream: 'contact', cursor: null, committedAt: null },
+          { stream: 'lead', cursor: null, committedAt: null },
+        ],
+        apiCalls: 0,
+      });
+    });
+
+    test('migrating again applies nothing and keeps one row per migration', async () => {
+      const { client } = harness;
+      const files = await readMigrations();
+      expect(await migrate(client)).toEqual([]);
+      await harness.store.migrate();
+      expect(await countOf(client, 'SELECT count(*)::int AS count FROM schema_migrations')).toBe(files.length);
+    });
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * One suite, two engines: embedded PGlite (in memory) and PostgreSQL (scripts/postgres.sh, a fresh
+ * database per use). Then what only one engine can show: concurrent migrations on PostgreSQL,
+ * persistence across a reopen on disk for PGlite.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openSqlClient, openStore } from '../../activities/store';
+import { migrate, readMigrations } from '../../activities/store/migrate';
+import { countOf, openHarness, storeSuite } from './contract';
+import { connectorInput, newUserId } from './fixtures';
+import { createFreshDatabase, startPostgres, type FreshDatabase } from './postgres';
+
+storeSuite('PGlite (in memory)', () => openHarness({}));
+
+const postgres = startPostgres();
+if (postgres.available) {
+  describe('PostgreSQL', () => {
+    const databases: FreshDatabase[] = [];
+    const freshDatabase = async () => {
+      const database = await createFreshDatabase(postgres.adminUrl);
+      databases.push(database);
+      return database.url;
+    };
+    afterAll(async () => {
+      for (const database of databases) await database.drop();
+    });
+
+    storeSuite('PostgreSQL', async () => openHarness({ databaseUrl: await freshDatabase() }));
+
+    test('two processes migrating one database at once apply each migration once', async () => {
+      const url = await freshDatabase();
+      const clients = await Promise.all([openSqlClient({ databaseUrl: url }), openSqlClient({ databaseUrl: url })]);
+      try {
+        const applied = await Promise.all(clients.map((client) => migrate(client)));
+        const files = (await readMigrations()).map((m) => m.version);
+        expect(applied.flat().sort()).toEqual(files);
+        expect(await countOf(clients[0]!, 'SELECT count(*)::int AS count FROM schema_migrations')).toBe(files.length);
+      } finally {
+        await Promise.all(clients.map((client) => client.close()));
+      }
+    });
+
+    test('openStore with a database URL returns a migrated store', async () => {
+      const store = await openStore({ databaseUrl: await freshDatabase() });
+      try {
+        const created = await store.createConnector(connectorInput(newUserId()));
+        expect(await store.getConnector(created.id)).toEqual(created);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+} else if (process.env.CI === 'true') {
+  test('PostgreSQL is reachable in CI', () => {
+    throw new Error(`scripts/postgres.sh could not start PostgreSQL, which CI requires: ${postgres.reason}`);
+  });
+} else {
+  console.warn(
+    `Skipping the PostgreSQL half of the store suite: scripts/postgres.sh could not start PostgreSQL (${postgres.reason}). ` +
+      '.ci/run starts it; locally run `bash scripts/postgres.sh` to see why.',
+  );
+  describe.skip('PostgreSQL', () => {
+    test('skipped: PostgreSQL could not be started', () => undefined);
+  });
+}
+
+describe('PGlite on disk', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'store-pglite-')), 'control-plane');
+  });
+  afterAll(async () => {
+    await rm(path.dirname(dataDir), { recursive: true, force: true });
+  });
+
+  test('keeps its data across a reopen and lets one process at a time open the folder', async () => {
+    const first = await openStore({ dataDir });
+    const created = await first.createConnector(connectorInput(newUserId()));
+    await first.commitCursor(created.id, 'contact', { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' });
+    await expect(openStore({ dataDir })).rejects.toThrow(/open in process/);
+    await first.close();
+
+    const reopened = await openStore({ dataDir });
+    try {
+      expect(await reopened.getConnector(created.id)).toEqual(created);
+      expect(await reopened.getCursors(created.id)).toEqual({ contact: { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' } });
+    } finally {
+      await reopened.close();
+    }
+  }, 180_000); // PGlite's first start on disk runs initdb into files: the slowest step of this file.
+});
