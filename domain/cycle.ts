@@ -53,7 +53,7 @@ export interface QualitySummary {
   /** Rows marking a deletion at the source: not validated, applied as deletes. */
   deletes: number;
   invalidShare: number;
-  /** Failing rows per expectation, e.g. { 'expect_column_values_to_not_be_null(email)': 12 }. */
+  /** Failing rows per rule label, e.g. { 'not_null(email)': 12 }; the same labels as quarantine reasons. */
   failuresByRule: Record<string, number>;
   success: boolean;
   /** Valid rows (and deletions) to load; null when nothing is left. */

@@ -1,0 +1,124 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConnectorError } from '../../activities/errors';
+import { ruleLabel } from '../../activities/quality/suite';
+import { defaultSuiteFor } from '../../activities/quality/suites';
+import { validateBatch } from '../../activities/quality/validate';
+import type { Row } from '../../activities/sources/types';
+import { localPath, Staging } from '../../activities/staging/staging';
+import type { BatchRef } from '../../domain/cycle';
+import { salesforceStreams } from '../../domain/streams/salesforce';
+import { RUN_TIME, contactRow } from './rows';
+
+const stream = salesforceStreams.contact;
+const area = 'connector-1/contact';
+const suite = defaultSuiteFor('salesforce', 'contact');
+let root: string;
+let staging: Staging;
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'quality-'));
+  staging = new Staging(root);
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+const readAll = async (ref: BatchRef | null): Promise<Row[]> => {
+  const rows: Row[] = [];
+  if (ref) for await (const row of staging.readBatch(ref)) rows.push(row);
+  return rows;
+};
+
+const stage = (rows: Row[]) => staging.writeBatch(area, stream, rows, { value: '2026-03-01T11:59:00.000Z', lastKey: '003000000000000099' });
+const gate = (batch: BatchRef) => validateBatch({ staging }, { area, stream, batch, suite, runTime: RUN_TIME });
+
+/** A batch with one of each kind of row: clean, flawed once, flawed twice, duplicated, deleted. */
+const mixedRows = (): Row[] => [
+  contactRow(1),
+  contactRow(2, { email: '+1 415-555-0100' }),
+  contactRow(3, { customer_id: 'CUST-DUP' }),
+  contactRow(4),
+  contactRow(5, { is_deleted: true, email: null }),
+  contactRow(6, { customer_id: 'CUST-DUP', is_active: false }),
+  contactRow(7, { last_name: null }),
+  contactRow(8),
+];
+
+describe('validateBatch', () => {
+  it('splits a batch into clean rows (deletions included) and quarantined rows with their reasons', async () => {
+    const rows = mixedRows();
+    const batch = await stage(rows);
+    const { summary, report } = await gate(batch);
+
+    expect(await readAll(summary.clean)).toEqual([rows[0], rows[3], rows[4], rows[7]]);
+    expect(await readAll(summary.quarantine)).toEqual([
+      { record: rows[1], reasons: ['match_regex(email)'] },
+      { record: rows[2], reasons: ['unique(customer_id)'] },
+      { record: rows[5], reasons: ['unique(customer_id)', 'in_set(is_active)'] },
+      { record: rows[6], reasons: ['not_null(last_name)'] },
+    ]);
+    expect(summary).toMatchObject({
+      evaluated: 7,
+      valid: 3,
+      invalid: 4,
+      deletes: 1,
+      invalidShare: 4 / 7,
+      failuresByRule: { 'match_regex(email)': 1, 'unique(customer_id)': 2, 'in_set(is_active)': 1, 'not_null(last_name)': 1 },
+      success: false,
+    });
+    expect(report.success).toBe(false);
+    const duplicates = report.results.find((r) => ruleLabel(r.expectation_config) === 'unique(customer_id)');
+    expect(duplicates?.result.partial_unexpected_list).toEqual(['CUST-DUP', 'CUST-DUP']);
+  });
+
+  it('hands the workflow figures and references only: the clean batch carries the cursor, quarantine sits apart', async () => {
+    const rows = mixedRows();
+    const batch = await stage(rows);
+    const { summary } = await gate(batch);
+    expect(summary.clean?.cursorAfter).toEqual(batch.cursorAfter);
+    expect(summary.clean?.rows).toBe(4);
+    expect(summary.quarantine?.rows).toBe(4);
+    expect(path.dirname(localPath(summary.quarantine ?? batch))).toBe(path.join(root, area, 'quarantine'));
+    const payload = JSON.stringify(summary);
+    for (const row of rows) {
+      for (const column of stream.columns.filter((c) => c.personal)) {
+        const value = row[column.name];
+        if (typeof value === 'string') expect(payload).not.toContain(value);
+      }
+    }
+    expect(payload).not.toContain('CUST-DUP');
+  });
+
+  it('is deterministic: a re-run writes the same files and returns the same answer', async () => {
+    const batch = await stage(mixedRows());
+    const first = await gate(batch);
+    const filesAfterFirst = await readdir(path.join(root, area), { recursive: true });
+    const second = await gate(batch);
+    expect(second).toEqual(first);
+    expect(await readdir(path.join(root, area), { recursive: true })).toEqual(filesAfterFirst);
+  });
+
+  it('leaves a clean batch as it is and writes no quarantine', async () => {
+    const batch = await stage([contactRow(1), contactRow(2), contactRow(3, { is_deleted: true })]);
+    const { summary } = await gate(batch);
+    expect(summary.clean?.sha256).toBe(batch.sha256);
+    expect(summary).toMatchObject({ evaluated: 2, valid: 2, invalid: 0, deletes: 1, invalidShare: 0, failuresByRule: {}, success: true, quarantine: null });
+  });
+
+  it('returns no clean batch when every row fails', async () => {
+    const batch = await stage([contactRow(1, { is_active: false }), contactRow(2, { email: null })]);
+    const { summary } = await gate(batch);
+    expect(summary).toMatchObject({ evaluated: 2, valid: 0, invalid: 2, invalidShare: 1, clean: null });
+  });
+
+  it('refuses a suite that arrived malformed, as a config error naming the field', async () => {
+    const batch = await stage([contactRow(1)]);
+    const broken = {
+      name: 'hand-made',
+      expectations: [{ type: 'expect_column_values_to_be_between' as const, kwargs: { column: 'created_at', min_value: 'yesterday' } }],
+    };
+    const run = validateBatch({ staging }, { area, stream, batch, suite: broken, runTime: RUN_TIME });
+    await expect(run).rejects.toThrow(ConnectorError);
+    await expect(run).rejects.toThrow(/expectations\[0\]\.kwargs\.min_value/);
+  });
+});
