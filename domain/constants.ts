@@ -10,9 +10,11 @@ export const WORKFLOW_TASK_QUEUE = 'insight-hub';
 
 /**
  * One task queue per external API, so that a rate limit set on the queue holds across every worker
- * that polls it (Temporal enforces maxTaskQueueActivitiesPerSecond server-side).
+ * that polls it (Temporal enforces maxTaskQueueActivitiesPerSecond server-side). Named after the
+ * workflow queue, so that two deployments (or two test suites) on one namespace never share one.
  */
-export const sourceTaskQueue = (source: SourceKind): string => `source-${source}`;
+export const sourceTaskQueue = (source: SourceKind, workflowTaskQueue: string = WORKFLOW_TASK_QUEUE): string =>
+  `${workflowTaskQueue}/source-${source}`;
 
 export const scheduleId = (connectorId: string): string => `connector/${connectorId}`;
 

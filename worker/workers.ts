@@ -19,12 +19,14 @@ export interface WorkerOptions {
   namespace: string;
   store: ControlPlaneStore;
   dataDir: string;
+  /** The workflow task queue; source queues are named after it. */
+  taskQueue?: string;
   /** A prebuilt bundle (tests build one per suite); workflows are bundled from source otherwise. */
   workflowBundle?: WorkflowBundleOption;
 }
 
 export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
-  const { connection, namespace, store, dataDir } = options;
+  const { connection, namespace, store, dataDir, taskQueue = WORKFLOW_TASK_QUEUE } = options;
   const staging = new Staging(path.join(dataDir, 'staging'));
   const workflowCode = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -33,7 +35,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   const control = await Worker.create({
     connection,
     namespace,
-    taskQueue: WORKFLOW_TASK_QUEUE,
+    taskQueue,
     ...workflowCode,
     activities: createCycleActivities({
       store,
@@ -48,7 +50,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
       Worker.create({
         connection,
         namespace,
-        taskQueue: sourceTaskQueue(source),
+        taskQueue: sourceTaskQueue(source, taskQueue),
         activities: createExtractActivities({ store, staging, plugins: sourcePlugins, logger }),
       }),
     ),

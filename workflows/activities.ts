@@ -1,5 +1,5 @@
 /** Activity proxies with the timeouts and retry policies each kind of work needs. */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SourceKind } from '../domain/connector';
 import { sourceTaskQueue } from '../domain/constants';
 import type { createCycleActivities } from '../activities/cycle-activities';
@@ -23,7 +23,7 @@ export const control = proxyActivities<CycleActivities>({
  */
 export const extractorFor = (source: SourceKind): ExtractActivities =>
   proxyActivities<ExtractActivities>({
-    taskQueue: sourceTaskQueue(source),
+    taskQueue: sourceTaskQueue(source, workflowInfo().taskQueue),
     startToCloseTimeout: '1 hour',
     scheduleToCloseTimeout: '12 hours',
     heartbeatTimeout: '1 minute',
