@@ -1,0 +1,113 @@
+/**
+ * The demo in one process: the Salesforce simulator, the control-plane store, the workers and the
+ * API, against the Temporal server that scripts/start.sh started (or TEMPORAL_ADDRESS). Registers a
+ * demo connector on first start and runs a cycle at once. Ctrl-C stops everything.
+ */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { z } from 'zod';
+import { logger } from '../activities/logger';
+import { openStore } from '../activities/store';
+import { createApp } from '../api/app';
+import { startApiServer } from '../api/server';
+import type { CreateConnector } from '../domain/connector';
+import { SIMULATOR_CREDENTIALS, startSalesforceSimulator } from '../simulators/salesforce/server';
+import { loadSettings } from '../worker/settings';
+import { createWorkers, runWorkers } from '../worker/workers';
+
+const demoEnvSchema = z.object({
+  SALESFORCE_SIM_PORT: z.coerce.number().int().min(1).max(65_535).default(8787),
+  SALESFORCE_SIM_CONTACTS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
+  TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
+});
+
+const DEMO_USER = 'demo-manager';
+const DEMO_CONNECTOR_NAME = 'Demo Salesforce org';
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  const demo = demoEnvSchema.parse(process.env);
+
+  const simulator = await startSalesforceSimulator({ port: demo.SALESFORCE_SIM_PORT, contacts: demo.SALESFORCE_SIM_CONTACTS });
+  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: path.join(settings.dataDir, 'control-plane') });
+  const nativeConnection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const connection = await Connection.connect({ address: settings.temporalAddress });
+  const temporal = new Client({ connection, namespace: settings.namespace });
+
+  const workers = await createWorkers({ connection: nativeConnection, namespace: settings.namespace, store, dataDir: settings.dataDir });
+  const running = runWorkers(workers);
+  const api = await startApiServer({ app: createApp({ store, temporal, logger }), port: settings.apiPort, host: settings.apiHost });
+
+  const connectorId = await ensureDemoConnector(api.url, simulator.url);
+  const run = await postJson(`${api.url}/api/v1/data-warehouse-connector/${connectorId}/runs`, {});
+  const workflowId = z.object({ workflowId: z.string() }).parse(run).workflowId;
+
+  const uiQuery = encodeURIComponent(`ConnectorId="${connectorId}"`);
+  process.stdout.write(
+    [
+      '',
+      'Insight Hub is running. Ctrl-C stops everything.',
+      `  Temporal Web UI    ${demo.TEMPORAL_UI_URL}/namespaces/${settings.namespace}/workflows?query=${uiQuery}`,
+      `  API                ${api.url}/api/v1/data-warehouse-connector/user/${DEMO_USER}`,
+      `  first cycle        ${api.url}/api/v1/runs/${encodeURIComponent(workflowId)}`,
+      `  analysis           ${api.url}/api/v1/data-warehouse-connector/${connectorId}/analyze`,
+      `  OpenAPI            ${api.url}/api/v1/openapi.json`,
+      `  warehouse (DuckDB) ${path.join(settings.dataDir, 'warehouse.duckdb')}  (schema "marketing"; open it once the demo stops)`,
+      `  Salesforce sim     ${simulator.url}/__sim/state`,
+      '',
+    ].join('\n'),
+  );
+
+  await running; // the SDK shuts the workers down on SIGINT/SIGTERM
+  await api.close();
+  await Promise.all([store.close(), simulator.stop(), connection.close(), nativeConnection.close()]);
+  logger.info('stopped cleanly');
+}
+
+/** The demo connector, created through the API (validation, schedule and audit included) once. */
+async function ensureDemoConnector(apiUrl: string, simulatorUrl: string): Promise<string> {
+  const listed = z.array(z.object({ id: z.string(), name: z.string() })).parse(
+    await getJson(`${apiUrl}/api/v1/data-warehouse-connector/user/${DEMO_USER}`),
+  );
+  const existing = listed.find((c) => c.name === DEMO_CONNECTOR_NAME);
+  if (existing) return existing.id;
+  const body: CreateConnector = {
+    userId: DEMO_USER,
+    name: DEMO_CONNECTOR_NAME,
+    description: 'Contacts, leads, opportunities and campaign members from the local Salesforce simulator.',
+    status: 'active',
+    configuration: {
+      source: {
+        kind: 'salesforce',
+        loginUrl: simulatorUrl,
+        auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
+        apiVersion: '59.0',
+        streams: ['contact', 'lead', 'opportunity', 'campaign_member'],
+        apiQuotaShare: 0.9,
+        batchSize: 10_000,
+      },
+      destination: { kind: 'duckdb', schema: 'marketing' },
+      guardrails: { maxInvalidShare: 0.2 },
+      schedule: { every: '15m' },
+    },
+  };
+  return z.object({ id: z.string() }).parse(await postJson(`${apiUrl}/api/v1/data-warehouse-connector`, body)).id;
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+async function postJson(url: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+main().catch((error: unknown) => {
+  logger.error({ error: error instanceof Error ? error.message : String(error) }, 'the demo stopped on an error');
+  process.exit(1);
+});
