@@ -3,17 +3,13 @@
  * description. Workflow-safe.
  */
 import { z } from 'zod';
+import { duckdbDestinationSchema } from './destinations';
 import { SALESFORCE_STREAM_NAMES } from './streams/salesforce';
 
 export const SOURCE_KINDS = ['salesforce'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 export const DESTINATION_KINDS = ['duckdb'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
-
-/** A SQL identifier every warehouse accepts unquoted. */
-const identifier = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and underscores, starting with a letter or underscore');
 
 /** `15m`, `1h`, `30s`, `1d`: the schedule interval. */
 export const durationString = z
@@ -47,13 +43,6 @@ export const salesforceSourceSchema = z.object({
 export const sourceSchema = z.discriminatedUnion('kind', [salesforceSourceSchema]);
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
-export const duckdbDestinationSchema = z.object({
-  kind: z.literal('duckdb'),
-  /** Database file; defaults to the embedded warehouse under the data folder. */
-  path: z.string().min(1).optional(),
-  schema: identifier.default('marketing'),
-});
-
 export const destinationSchema = z.discriminatedUnion('kind', [duckdbDestinationSchema]);
 export type DestinationConfig = z.infer<typeof destinationSchema>;
 
@@ -83,8 +72,14 @@ export const createConnectorSchema = z.object({
 });
 export type CreateConnector = z.infer<typeof createConnectorSchema>;
 
-/** PUT replaces the fields it names; the configuration, when given, is validated whole. */
-export const updateConnectorSchema = createConnectorSchema.omit({ userId: true }).partial();
+/**
+ * PUT replaces the fields it names; the configuration, when given, is validated whole. No defaults
+ * here: a field left out stays as it is (a paused connector stays paused).
+ */
+export const updateConnectorSchema = createConnectorSchema
+  .omit({ userId: true })
+  .extend({ status: z.enum(CONNECTOR_STATUSES) })
+  .partial();
 export type UpdateConnector = z.infer<typeof updateConnectorSchema>;
 
 /** The spec's datawarehouseconnectorConfig entity. */

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
 
 /** The demo connector, created through the API (validation, schedule and audit included) once. */
 async function ensureDemoConnector(apiUrl: string, simulatorUrl: string): Promise<string> {
-  const listed = z.array(z.object({ id: z.string(), name: z.string() })).parse(
+  const { connectors: listed } = z.object({ connectors: z.array(z.object({ id: z.string(), name: z.string() })) }).parse(
     await getJson(`${apiUrl}/api/v1/data-warehouse-connector/user/${DEMO_USER}`),
   );
   const existing = listed.find((c) => c.name === DEMO_CONNECTOR_NAME);

@@ -1,0 +1,94 @@
+/** Starting a cycle on demand and reading a cycle's report, live or after it closed. */
+import {
+  isGrpcCancelledError,
+  isGrpcDeadlineError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowExecutionStatusName,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type { ControlPlaneStore } from '../activities/store/types';
+import type { Connector } from '../domain/connector';
+import { manualCycleWorkflowId } from '../domain/constants';
+import type { CycleReport } from '../domain/cycle';
+import { cycleReportQuery, INGESTION_CYCLE_WORKFLOW } from '../domain/messages';
+import { cycleSearchAttributes, type IngestionCycleWorkflow } from './cycle-workflow';
+
+/** A query needs a worker: when none answers this fast, the run is reported without its live report. */
+const LIVE_QUERY_TIMEOUT_MS = 3_000;
+
+export interface StartedCycle {
+  workflowId: string;
+  runId: string;
+}
+
+/** Where a run's report came from: the running workflow itself, the store, or the closed workflow's result. */
+export type ReportSource = 'live-query' | 'store' | 'workflow-result' | 'none';
+
+export interface CycleRunView {
+  workflowId: string;
+  /** Null when Temporal no longer holds the run (retention) and only the stored report is left. */
+  runId: string | null;
+  temporalStatus: WorkflowExecutionStatusName | null;
+  report: CycleReport | null;
+  reportSource: ReportSource;
+  /** Why there is no report, when there is none. */
+  detail?: string;
+}
+
+export async function startManualCycle(
+  client: Client,
+  connector: Connector,
+  taskQueue: string,
+  requestedAt: Date,
+): Promise<StartedCycle> {
+  const handle = await client.workflow.start<IngestionCycleWorkflow>(INGESTION_CYCLE_WORKFLOW, {
+    taskQueue,
+    workflowId: manualCycleWorkflowId(connector.id, requestedAt),
+    args: [{ connectorId: connector.id, trigger: 'manual' }],
+    typedSearchAttributes: cycleSearchAttributes(connector),
+  });
+  return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
+}
+
+/** Null when neither Temporal nor the store knows an ingestion cycle by that id. */
+export async function readCycleRun(client: Client, store: ControlPlaneStore, workflowId: string): Promise<CycleRunView | null> {
+  const handle = client.workflow.getHandle<IngestionCycleWorkflow>(workflowId);
+  const description = await handle.describe().catch((error: unknown) => {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw error;
+  });
+  if (!description) return storedRunOnly(store, workflowId);
+  if (description.type !== INGESTION_CYCLE_WORKFLOW) return null;
+
+  const known = { workflowId, runId: description.runId, temporalStatus: description.status.name };
+  if (description.status.name === 'RUNNING') {
+    const live = await queryLiveReport(client, handle);
+    if (live) return { ...known, report: live, reportSource: 'live-query' };
+    const detail = `no worker answered the live report query within ${LIVE_QUERY_TIMEOUT_MS / 1_000} s`;
+    return { ...known, report: null, reportSource: 'none', detail };
+  }
+  const stored = await store.getRunReport(workflowId);
+  if (stored) return { ...known, report: stored, reportSource: 'store' };
+  if (description.status.name === 'COMPLETED') {
+    return { ...known, report: await handle.result(), reportSource: 'workflow-result' };
+  }
+  const detail = `the workflow ended ${description.status.name} before a report was stored`;
+  return { ...known, report: null, reportSource: 'none', detail };
+}
+
+async function queryLiveReport(client: Client, handle: WorkflowHandle<IngestionCycleWorkflow>): Promise<CycleReport | null> {
+  try {
+    return await client.withDeadline(Date.now() + LIVE_QUERY_TIMEOUT_MS, () => handle.query(cycleReportQuery));
+  } catch (error) {
+    // The server answers a query whose deadline passed while waiting for a worker with CANCELLED.
+    if (isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return null;
+    throw error;
+  }
+}
+
+async function storedRunOnly(store: ControlPlaneStore, workflowId: string): Promise<CycleRunView | null> {
+  const stored = await store.getRunReport(workflowId);
+  if (!stored) return null;
+  return { workflowId, runId: null, temporalStatus: null, report: stored, reportSource: 'store' };
+}

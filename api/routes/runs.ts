@@ -1,0 +1,43 @@
+/** Cycles on demand, and a cycle's report: live while it runs, stored once it closed. */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Router } from 'express';
+import { recordApiActivity } from '../audit';
+import { readCycleRun, startManualCycle } from '../cycles';
+import type { ResolvedApiDeps } from '../deps';
+import { conflict, notFound } from '../errors';
+import { requireConnector } from '../load-connector';
+import { connectorIdParamsSchema, workflowIdParamsSchema } from '../schemas';
+import { callTemporal } from '../temporal-calls';
+import { parseRequest } from '../validation';
+
+export const RUNS_PATH = '/api/v1/runs';
+
+/** Mounted under the connectors path: POST /:id/runs. */
+export function connectorRunRoutes({ store, temporal, workflowTaskQueue }: ResolvedApiDeps): Router {
+  const router = Router();
+  router.post('/:id/runs', async (req, res) => {
+    const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
+    const connector = await requireConnector(store, id);
+    const started = await callTemporal(temporal, 'no cycle was started', () =>
+      startManualCycle(temporal, connector, workflowTaskQueue, new Date()),
+    ).catch((error: unknown) => {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`a cycle of connector ${id} was just started; retry`);
+      throw error;
+    });
+    await recordApiActivity(store, connector, 'cycle.requested', { trigger: 'manual', ...started });
+    res.status(202).location(`${RUNS_PATH}/${encodeURIComponent(started.workflowId)}`).json(started);
+  });
+  return router;
+}
+
+/** Mounted under RUNS_PATH; the id may come URL-encoded or with its slashes as path segments. */
+export function runRoutes({ store, temporal }: ResolvedApiDeps): Router {
+  const router = Router();
+  router.get('/*workflowId', async (req, res) => {
+    const { workflowId } = parseRequest(workflowIdParamsSchema, req.params, 'path parameters');
+    const run = await callTemporal(temporal, 'the run could not be read', () => readCycleRun(temporal, store, workflowId));
+    if (!run) throw notFound(`no ingestion cycle run with workflow id ${workflowId}`);
+    res.json(run);
+  });
+  return router;
+}

@@ -1,0 +1,27 @@
+/**
+ * Every Temporal call the API makes runs under a deadline, so a down server costs a client seconds,
+ * not the gRPC retry budget, and comes back as a 503 instead of a hang or a 500.
+ */
+import { isGrpcCancelledError, isGrpcDeadlineError, isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
+import { temporalUnavailable } from './errors';
+
+export const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+
+/** gRPC's status code UNAVAILABLE: no connection to the server. */
+const GRPC_UNAVAILABLE = 14;
+
+export async function callTemporal<R>(client: Client, action: string, call: () => Promise<R>): Promise<R> {
+  try {
+    return await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, call);
+  } catch (error) {
+    if (isTemporalUnreachable(error)) throw temporalUnavailable(action);
+    throw error;
+  }
+}
+
+export function isTemporalUnreachable(error: unknown): boolean {
+  // A deadline passing shows as DEADLINE_EXCEEDED locally, or as CANCELLED when the server saw it first.
+  if (isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return true;
+  const grpcError = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(grpcError) && grpcError.code === GRPC_UNAVAILABLE;
+}

@@ -1,0 +1,389 @@
+/**
+ * The connector configuration endpoints and /healthz, over HTTP, against the real store and Temporal
+ * server; also what clients see when Temporal or the database is down. One file, so the embedded
+ * store (seconds to start) is opened once.
+ */
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import pino from 'pino';
+import { z } from 'zod';
+import { createApp } from '../../api/app';
+import type { ApiDeps } from '../../api/deps';
+import { startApiServer } from '../../api/server';
+import { openPgClient } from '../../activities/store/pg-client';
+import { SqlControlPlaneStore } from '../../activities/store/sql-store';
+import { scheduleId, scheduledCycleWorkflowId, searchAttributes } from '../../domain/constants';
+import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
+import { uniqueName } from '../support/temporal';
+import { CONNECTORS, SECRETS, connectorBody, createConnector, request, startApiHarness, type ApiHarness, type HttpResult } from './harness';
+
+let api: ApiHarness;
+beforeAll(async () => {
+  api = await startApiHarness();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const describeSchedule = (connectorId: string) => api.client.schedule.getHandle(scheduleId(connectorId)).describe();
+const minutes = (n: number): number => n * 60_000;
+const expectNoSecrets = (value: unknown): void => {
+  const text = JSON.stringify(value);
+  for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
+};
+
+/** Serves an app built from `deps` for one call, then closes it. */
+async function callApi(deps: ApiDeps, method: string, path: string, body?: { json: unknown }): Promise<HttpResult> {
+  const server = await startApiServer({ app: createApp(deps), port: 0 });
+  try {
+    return await request(server.url, method, path, body);
+  } finally {
+    await server.close();
+  }
+}
+
+/** A port nothing listens on: bound, then released. */
+async function closedAddress(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('expected a TCP address');
+  return `127.0.0.1:${address.port}`;
+}
+
+const loggedErrorSchema = z.object({
+  msg: z.literal('request failed unexpectedly'),
+  method: z.string(),
+  path: z.string(),
+  err: z.object({ message: z.string().min(1), stack: z.string() }),
+});
+
+/** A pino logger whose lines the test can read. */
+function capturedLogger(): { logger: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { logger: pino({ level: 'warn' }, sink), lines };
+}
+
+const issuesSchema = z.object({
+  error: z.literal('validation_failed'),
+  issues: z.array(z.object({ path: z.string(), message: z.string(), rule: z.string() })),
+});
+
+describe('POST /api/v1/data-warehouse-connector', () => {
+  test('creates the config and its Temporal Schedule: every 15 minutes, skipping overlaps', async () => {
+    const userId = uniqueName('user');
+    const created = await request(api.url, 'POST', CONNECTORS, { json: connectorBody(userId) });
+
+    expect(created.status).toBe(201);
+    const { id } = z.object({ id: z.uuid() }).parse(created.body);
+    expect(created.headers.get('location')).toBe(`${CONNECTORS}/${id}`);
+    expect(created.body).toMatchObject({ userId, status: 'active', configuration: { schedule: { every: '15m' } } });
+    expectNoSecrets(created.body);
+
+    const schedule = await describeSchedule(id);
+    expect(schedule.spec.intervals?.map((interval) => interval.every)).toEqual([minutes(15)]);
+    expect(schedule.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: minutes(1) });
+    expect(schedule.state.paused).toBe(false);
+    expect(schedule.action).toMatchObject({
+      workflowType: INGESTION_CYCLE_WORKFLOW,
+      taskQueue: api.taskQueue,
+      workflowId: scheduledCycleWorkflowId(id),
+      args: [{ connectorId: id, trigger: 'schedule' }],
+    });
+    const startedWith = schedule.action.typedSearchAttributes;
+    const pairs = startedWith instanceof TypedSearchAttributes ? startedWith.getAll() : (startedWith ?? []);
+    expect(pairs).toEqual(
+      expect.arrayContaining([
+        { key: searchAttributes.connectorId, value: id },
+        { key: searchAttributes.source, value: 'salesforce' },
+        { key: searchAttributes.destination, value: 'duckdb' },
+      ]),
+    );
+    expect(schedule.typedSearchAttributes.get(searchAttributes.connectorId)).toBe(id);
+
+    const audit = await api.store.listActivity(id);
+    expect(audit.map((entry) => entry.activityType)).toContain('connector.created');
+    expectNoSecrets(audit);
+  });
+
+  test('a connector created paused gets a paused schedule at its own interval', async () => {
+    const body = connectorBody(uniqueName('user'), { status: 'paused' });
+    const id = await createConnector(api.url, {
+      ...body,
+      configuration: { ...z.object({}).loose().parse(body.configuration), schedule: { every: '2h' } },
+    });
+
+    const schedule = await describeSchedule(id);
+    expect(schedule.state.paused).toBe(true);
+    expect(schedule.spec.intervals?.map((interval) => interval.every)).toEqual([minutes(120)]);
+  });
+
+  test.each([
+    {
+      problem: 'a missing userId and an empty name',
+      body: { ...connectorBody('x'), userId: undefined, name: '' },
+      expected: [
+        { path: 'userId', rule: 'invalid_type' },
+        { path: 'name', rule: 'too_small' },
+      ],
+    },
+    {
+      problem: 'a login URL that is not http(s) and an unreadable interval',
+      body: connectorBody('x', {
+        configuration: {
+          source: { kind: 'salesforce', loginUrl: 'ftp://example.com', auth: { type: 'access-token', accessToken: 't' } },
+          schedule: { every: 'every 15 minutes' },
+        },
+      }),
+      expected: [
+        { path: 'configuration.source.loginUrl', rule: 'invalid_format', message: 'must be an http(s) URL' },
+        { path: 'configuration.schedule.every', rule: 'invalid_format', message: expect.stringContaining('e.g. 15m') },
+      ],
+    },
+    {
+      problem: 'an unknown source kind',
+      body: connectorBody('x', { configuration: { source: { kind: 'hubspot' } } }),
+      expected: [{ path: 'configuration.source.kind', rule: 'invalid_union', message: expect.stringContaining('salesforce') }],
+    },
+    {
+      problem: 'OAuth credentials without a password, and a quota share above 1',
+      body: connectorBody('x', {
+        configuration: {
+          source: {
+            kind: 'salesforce',
+            loginUrl: 'https://login.salesforce.com',
+            auth: { type: 'oauth-password', clientId: 'c', clientSecret: 's', username: 'u' },
+            apiQuotaShare: 1.5,
+          },
+        },
+      }),
+      expected: [
+        { path: 'configuration.source.auth.password', rule: 'invalid_type' },
+        { path: 'configuration.source.apiQuotaShare', rule: 'too_big' },
+      ],
+    },
+  ])('rejects $problem with 400 naming each field and rule, storing nothing', async ({ body, expected }) => {
+    const userId = uniqueName('user');
+    const response = await request(api.url, 'POST', CONNECTORS, { json: { ...body, ...(body.userId === undefined ? {} : { userId }) } });
+
+    expect(response.status).toBe(400);
+    const { issues } = issuesSchema.parse(response.body);
+    expect(issues).toHaveLength(expected.length);
+    expect(issues).toEqual(expect.arrayContaining(expected.map((issue) => expect.objectContaining(issue))));
+    expect(await api.store.listConnectorsByUser(userId)).toEqual([]);
+  });
+
+  test('malformed JSON and a missing body are 400s, not 500s', async () => {
+    const malformed = await request(api.url, 'POST', CONNECTORS, { rawBody: `{"userId": "u", "password": "${SECRETS.password}"` });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ error: 'invalid_json' });
+    expectNoSecrets(malformed.body);
+
+    const missing = await request(api.url, 'POST', CONNECTORS);
+    expect(missing.status).toBe(400);
+    expect(issuesSchema.parse(missing.body).issues).toEqual([expect.objectContaining({ path: '(body)', rule: 'invalid_type' })]);
+  });
+});
+
+describe('GET /api/v1/data-warehouse-connector', () => {
+  test('/:id returns the config with its credentials redacted', async () => {
+    const userId = uniqueName('user');
+    const id = await createConnector(api.url, connectorBody(userId));
+
+    const found = await request(api.url, 'GET', `${CONNECTORS}/${id}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      id,
+      userId,
+      configuration: { source: { auth: { clientId: 'client-id', clientSecret: '[redacted]', password: '[redacted]' } } },
+    });
+    expectNoSecrets(found.body);
+  });
+
+  test('/user/:userId lists exactly that user\'s connectors, redacted', async () => {
+    const [alice, bob] = [uniqueName('alice'), uniqueName('bob')];
+    const alices = [await createConnector(api.url, connectorBody(alice)), await createConnector(api.url, connectorBody(alice))];
+    await createConnector(api.url, connectorBody(bob));
+
+    const listed = await request(api.url, 'GET', `${CONNECTORS}/user/${alice}`);
+    expect(listed.status).toBe(200);
+    const { connectors } = z.object({ connectors: z.array(z.object({ id: z.string(), userId: z.string() })) }).parse(listed.body);
+    expect(connectors.map((c) => c.id).sort()).toEqual([...alices].sort());
+    expect(connectors.every((c) => c.userId === alice)).toBe(true);
+    expectNoSecrets(listed.body);
+
+    const nobody = await request(api.url, 'GET', `${CONNECTORS}/user/${uniqueName('nobody')}`);
+    expect(nobody).toMatchObject({ status: 200, body: { connectors: [] } });
+  });
+
+  test('an unknown id is a 404 naming it; a malformed id a 400 naming the parameter; an unknown route a 404', async () => {
+    const unknownId = crypto.randomUUID();
+    const unknown = await request(api.url, 'GET', `${CONNECTORS}/${unknownId}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: 'not_found', message: expect.stringContaining(unknownId) });
+
+    const malformed = await request(api.url, 'GET', `${CONNECTORS}/not-a-uuid`);
+    expect(malformed.status).toBe(400);
+    expect(issuesSchema.parse(malformed.body).issues).toEqual([{ path: 'id', rule: 'invalid_format', message: 'must be a UUID' }]);
+
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      expect(await request(api.url, method, `${CONNECTORS}/${unknownId}`, method === 'PUT' ? { json: {} } : undefined)).toMatchObject({
+        status: 404,
+      });
+    }
+    expect(await request(api.url, 'GET', '/api/v1/no-such-thing')).toMatchObject({ status: 404, body: { error: 'not_found' } });
+  });
+});
+
+describe('PUT /api/v1/data-warehouse-connector/:id', () => {
+  test('changes the config and the schedule: interval, then pause, then resume', async () => {
+    const body = connectorBody(uniqueName('user'));
+    const id = await createConnector(api.url, body);
+    const configuration = { ...z.object({}).loose().parse(body.configuration), schedule: { every: '30m' } };
+
+    const paused = await request(api.url, 'PUT', `${CONNECTORS}/${id}`, { json: { configuration, status: 'paused', name: 'renamed' } });
+    expect(paused.status).toBe(200);
+    expect(paused.body).toMatchObject({ id, name: 'renamed', status: 'paused', configuration: { schedule: { every: '30m' } } });
+    expectNoSecrets(paused.body);
+    const pausedSchedule = await describeSchedule(id);
+    expect(pausedSchedule.spec.intervals?.map((interval) => interval.every)).toEqual([minutes(30)]);
+    expect(pausedSchedule.state.paused).toBe(true);
+    expect(pausedSchedule.policies.overlap).toBe('SKIP');
+
+    const resumed = await request(api.url, 'PUT', `${CONNECTORS}/${id}`, { json: { status: 'active' } });
+    expect(resumed.body).toMatchObject({ status: 'active', name: 'renamed' });
+    expect((await describeSchedule(id)).state.paused).toBe(false);
+
+    expect(await request(api.url, 'GET', `${CONNECTORS}/${id}`)).toMatchObject({ body: { name: 'renamed', status: 'active' } });
+    const audit = await api.store.listActivity(id);
+    expect(audit.filter((entry) => entry.activityType === 'connector.updated')).toHaveLength(2);
+    expectNoSecrets(audit);
+  });
+
+  test('an invalid change is a 400 naming the field, and changes nothing', async () => {
+    const id = await createConnector(api.url, connectorBody(uniqueName('user')));
+
+    const rejected = await request(api.url, 'PUT', `${CONNECTORS}/${id}`, { json: { status: 'sleeping', name: '' } });
+    expect(rejected.status).toBe(400);
+    expect(issuesSchema.parse(rejected.body).issues.map((issue) => issue.path).sort()).toEqual(['name', 'status']);
+    expect(await request(api.url, 'GET', `${CONNECTORS}/${id}`)).toMatchObject({ body: { status: 'active' } });
+  });
+
+  test('puts back a schedule that went missing behind the API\'s back', async () => {
+    const id = await createConnector(api.url, connectorBody(uniqueName('user')));
+    await api.client.schedule.getHandle(scheduleId(id)).delete();
+
+    expect(await request(api.url, 'PUT', `${CONNECTORS}/${id}`, { json: { status: 'paused' } })).toMatchObject({ status: 200 });
+    expect((await describeSchedule(id)).state.paused).toBe(true);
+  });
+});
+
+describe('DELETE /api/v1/data-warehouse-connector/:id', () => {
+  test('removes the schedule and the config, keeping the audit trail', async () => {
+    const id = await createConnector(api.url, connectorBody(uniqueName('user')));
+
+    const deleted = await request(api.url, 'DELETE', `${CONNECTORS}/${id}`);
+    expect(deleted).toMatchObject({ status: 204, body: null });
+    await expect(describeSchedule(id)).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    expect(await request(api.url, 'GET', `${CONNECTORS}/${id}`)).toMatchObject({ status: 404 });
+    expect(await request(api.url, 'DELETE', `${CONNECTORS}/${id}`)).toMatchObject({ status: 404 });
+    expect((await api.store.listActivity(id)).map((entry) => entry.activityType)).toContain('connector.deleted');
+  });
+});
+
+describe('GET /api/v1/openapi.json', () => {
+  test('describes the endpoints with the schemas that validate them', async () => {
+    const document = await request(api.url, 'GET', '/api/v1/openapi.json');
+    expect(document.status).toBe(200);
+    const { paths } = z.object({ openapi: z.string(), paths: z.record(z.string(), z.record(z.string(), z.unknown())) }).parse(document.body);
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        CONNECTORS,
+        `${CONNECTORS}/user/{userId}`,
+        `${CONNECTORS}/{id}`,
+        `${CONNECTORS}/{id}/analyze`,
+        `${CONNECTORS}/{id}/runs`,
+        '/api/v1/runs/{workflowId}',
+        '/healthz',
+      ]),
+    );
+    expect(paths[`${CONNECTORS}/{id}`]).toEqual(expect.objectContaining({ get: expect.anything(), put: expect.anything(), delete: expect.anything() }));
+    expect(paths[CONNECTORS]).toMatchObject({
+      post: {
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                required: expect.arrayContaining(['userId', 'name', 'configuration']),
+                properties: { configuration: { properties: { schedule: { properties: { every: { pattern: expect.any(String) } } } } } },
+              },
+            },
+          },
+        },
+      },
+    });
+  });
+});
+
+describe('GET /healthz, and what clients see when a dependency is down', () => {
+  test('is 200 with every check ok when the store and Temporal answer', async () => {
+    const health = await request(api.url, 'GET', '/healthz');
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok', checks: { store: 'ok', temporal: 'ok' } } });
+  });
+
+  test('with Temporal unreachable, healthz names it and changes are refused whole with a 503', async () => {
+    // No retry interceptor: the refusal surfaces at once instead of after the gRPC retry budget.
+    const temporal = new Client({ connection: Connection.lazy({ address: await closedAddress(), interceptors: [] }) });
+    const { logger } = capturedLogger();
+    const deps = { store: api.store, temporal, logger };
+
+    const health = await callApi(deps, 'GET', '/healthz');
+    expect(health).toMatchObject({
+      status: 503,
+      body: { status: 'unavailable', checks: { store: 'ok', temporal: 'failing' }, message: expect.stringContaining('temporal') },
+    });
+
+    const userId = uniqueName('user');
+    const created = await callApi(deps, 'POST', CONNECTORS, { json: connectorBody(userId) });
+    expect(created).toMatchObject({
+      status: 503,
+      body: { error: 'temporal_unavailable', message: expect.stringContaining('Temporal is unreachable') },
+    });
+    expect(await api.store.listConnectorsByUser(userId)).toEqual([]);
+
+    const existing = await createConnector(api.url, connectorBody(userId));
+    const before = await api.store.getConnector(existing);
+    for (const [method, body] of [['PUT', { json: { name: 'never-saved', status: 'paused' } }], ['DELETE', undefined]] as const) {
+      expect(await callApi(deps, method, `${CONNECTORS}/${existing}`, body)).toMatchObject({ status: 503 });
+      expect(await api.store.getConnector(existing)).toMatchObject({ name: before?.name, status: 'active' });
+    }
+    expect((await describeSchedule(existing)).state.paused).toBe(false);
+  });
+
+  test('an unreachable database makes healthz name the store, and other requests a logged 500 with a generic message', async () => {
+    const unreachableStore = new SqlControlPlaneStore(openPgClient(`postgresql://insight:hub@${await closedAddress()}/control_plane`));
+    const { logger, lines } = capturedLogger();
+    const deps = { store: unreachableStore, temporal: api.client, logger };
+
+    const health = await callApi(deps, 'GET', '/healthz');
+    expect(health).toMatchObject({ status: 503, body: { checks: { store: 'failing', temporal: 'ok' } } });
+
+    const created = await callApi(deps, 'POST', CONNECTORS, { json: connectorBody(uniqueName('user')) });
+    expect(created).toEqual(
+      expect.objectContaining({ status: 500, body: { error: 'internal_error', message: 'an unexpected error occurred; it has been logged' } }),
+    );
+    const logged = lines.map((line) => loggedErrorSchema.safeParse(JSON.parse(line))).flatMap((entry) => (entry.success ? [entry.data] : []));
+    expect(logged).toEqual([expect.objectContaining({ method: 'POST', path: CONNECTORS })]);
+    for (const secret of Object.values(SECRETS)) expect(lines.join('\n')).not.toContain(secret);
+    await unreachableStore.close();
+  });
+});
