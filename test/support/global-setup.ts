@@ -1,2 +1,5 @@
-// Placeholder until the Temporal test harness lands: starts nothing.
-export default async function globalSetup(): Promise<void> {}
+import { startTestServer } from './test-server';
+
+export default async function globalSetup(): Promise<void> {
+  await startTestServer();
+}

@@ -1,1 +1,5 @@
-export default async function globalTeardown(): Promise<void> {}
+import { stopTestServer } from './test-server';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopTestServer();
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The Temporal CLI and its dev server, for the demo (scripts/start.sh) and the tests (jest's global setup).
+#
+#   scripts/temporal.sh path    print the CLI's path on stdout; build it with `go install` when none is found
+#   scripts/temporal.sh start   run `temporal server start-dev` in the foreground with the project's search
+#                               attributes; state in .data/temporal/temporal.db, so a restart keeps history
+#   scripts/temporal.sh register [host:port]
+#                               create the project's search attributes on a running server (idempotent)
+#
+# Environment: TEMPORAL_CLI_PATH (use this binary), TEMPORAL_ADDRESS (use that cluster: start nothing),
+# TEMPORAL_PORT (gRPC, default 7233), TEMPORAL_UI_PORT (Web UI, default 8233), TEMPORAL_DB_FILE (state).
+set -euo pipefail
+
+readonly CLI_MODULE='github.com/temporalio/cli/cmd/temporal@v1.5.1'
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly ROOT
+readonly LOCAL_BIN="$ROOT/.data/bin"
+readonly DB_FILE="${TEMPORAL_DB_FILE:-$ROOT/.data/temporal/temporal.db}"
+
+say() { printf 'temporal.sh: %s\n' "$*" >&2; }
+
+what_to_do_instead() {
+  say "without a Temporal CLI, either:"
+  say "  - set TEMPORAL_CLI_PATH to a temporal binary (https://docs.temporal.io/cli), or"
+  say "  - set TEMPORAL_ADDRESS to a running Temporal cluster (host:port), or"
+  say "  - install Go >= 1.25 and run again: go install $CLI_MODULE"
+}
+
+is_temporal_cli() {
+  [[ -n "$1" && -x "$1" ]] && "$1" --version 2>/dev/null | grep -q '^temporal version'
+}
+
+go_bin_dir() {
+  command -v go >/dev/null 2>&1 || return 1
+  local gopath
+  gopath="$(go env GOPATH)"
+  printf '%s/bin\n' "${gopath%%:*}"
+}
+
+find_cli() {
+  if [[ -n "${TEMPORAL_CLI_PATH:-}" ]]; then
+    # An explicit choice that does not work is an error, never silently replaced by another binary.
+    if is_temporal_cli "$TEMPORAL_CLI_PATH"; then
+      printf '%s\n' "$TEMPORAL_CLI_PATH"
+      return 0
+    fi
+    say "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable Temporal CLI"
+    exit 1
+  fi
+  local candidate
+  for candidate in "$(command -v temporal || true)" "$(go_bin_dir || true)/temporal" \
+    "$HOME/go/bin/temporal" "$LOCAL_BIN/temporal"; do
+    if is_temporal_cli "$candidate"; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+build_cli() {
+  if ! command -v go >/dev/null 2>&1; then
+    say "no Temporal CLI found, and Go is not installed to build one"
+    what_to_do_instead
+    exit 1
+  fi
+  say "building the Temporal CLI with go install ($CLI_MODULE), this takes several minutes..."
+  mkdir -p "$LOCAL_BIN"
+  if ! GOBIN="$LOCAL_BIN" go install "$CLI_MODULE" >&2; then
+    say "go install $CLI_MODULE failed (see above)"
+    what_to_do_instead
+    exit 1
+  fi
+  say "built $LOCAL_BIN/temporal"
+  printf '%s\n' "$LOCAL_BIN/temporal"
+}
+
+cli_path() { find_cli || build_cli; }
+
+# `Name=Type` lines, read from domain/constants.ts so that the project declares them once.
+search_attributes() {
+  local tsx="$ROOT/node_modules/.bin/tsx"
+  if [[ ! -x "$tsx" ]]; then
+    say "node_modules is missing: run npm ci first"
+    exit 1
+  fi
+  "$tsx" "$ROOT/scripts/print-search-attributes.ts"
+}
+
+# Waits until the server at $1 answers (for at most $2 seconds, and only while pid $3 lives when
+# given), then creates each `Name=Type` that follows; creating an existing one of the same type is a no-op.
+create_search_attributes() {
+  local cli="$1" address="$2" timeout_s="$3" server_pid="$4"
+  shift 4
+  local deadline=$((SECONDS + timeout_s))
+  until "$cli" operator cluster health --address "$address" >/dev/null 2>&1; do
+    if ((SECONDS > deadline)) || { [[ -n "$server_pid" ]] && ! kill -0 "$server_pid" 2>/dev/null; }; then
+      say "Temporal at $address does not answer: search attributes not registered"
+      return 1
+    fi
+    sleep 0.5
+  done
+  local attribute
+  for attribute in "$@"; do
+    "$cli" operator search-attribute create --address "$address" \
+      --name "${attribute%%=*}" --type "${attribute#*=}" >/dev/null
+  done
+}
+
+register() {
+  local address="${1:-${TEMPORAL_ADDRESS:-127.0.0.1:${TEMPORAL_PORT:-7233}}}" cli listing attributes=() attribute
+  cli="$(cli_path)"
+  listing="$(search_attributes)"
+  while IFS= read -r attribute; do attributes+=("$attribute"); done <<<"$listing"
+  create_search_attributes "$cli" "$address" 60 "" "${attributes[@]}"
+  say "search attributes registered on $address: ${attributes[*]}"
+}
+
+start_dev_server() {
+  if [[ -n "${TEMPORAL_ADDRESS:-}" ]]; then
+    say "TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS is set: using that cluster, starting no dev server"
+    return 0
+  fi
+  local cli port="${TEMPORAL_PORT:-7233}" ui_port="${TEMPORAL_UI_PORT:-8233}"
+  cli="$(cli_path)"
+  local listing attributes=() flags=() attribute
+  listing="$(search_attributes)"
+  while IFS= read -r attribute; do
+    attributes+=("$attribute")
+    flags+=(--search-attribute "$attribute")
+  done <<<"$listing"
+  mkdir -p "$(dirname "$DB_FILE")"
+  if [[ -f "$DB_FILE" ]]; then
+    # The dev server applies --search-attribute only when it creates the namespace, in a new database
+    # file, and silently ignores attributes added since: those are created once it answers. $$ stays
+    # the server's pid after exec; the extra subshell leaves the registrar to init to reap, since the
+    # server does not reap children it did not start.
+    (create_search_attributes "$cli" "127.0.0.1:$port" 60 "$$" "${attributes[@]}" >/dev/null &)
+  fi
+  say "dev server on 127.0.0.1:$port, Web UI http://127.0.0.1:$ui_port, state in ${DB_FILE#"$ROOT"/}"
+  exec "$cli" server start-dev --db-filename "$DB_FILE" --ip 127.0.0.1 --port "$port" \
+    --ui-port "$ui_port" "${flags[@]}" --log-level warn
+}
+
+case "${1:-}" in
+  path) cli_path ;;
+  start) start_dev_server ;;
+  register) register "${2:-}" ;;
+  *)
+    say "usage: scripts/temporal.sh path | start | register [host:port]"
+    exit 2
+    ;;
+esac
