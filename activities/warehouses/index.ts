@@ -4,13 +4,22 @@
  */
 import type { DestinationConfig, DestinationKind } from '../../domain/connector';
 import { duckdbWarehouse } from './duckdb';
-import type { Warehouse, WarehousePlugin } from './types';
+import { postgresWarehouse } from './postgres';
+import { snowflakeWarehouse } from './snowflake';
+import type { DestinationConfigOf, Warehouse, WarehousePluginRegistry } from './types';
 
-export const warehousePlugins: Record<DestinationKind, WarehousePlugin> = {
+export const warehousePlugins: WarehousePluginRegistry = {
   duckdb: duckdbWarehouse,
+  postgres: postgresWarehouse,
+  snowflake: snowflakeWarehouse,
 };
 
 /** Opens the connector's destination; `dataDir` holds embedded warehouses whose config names no path. */
 export function connectWarehouse(config: DestinationConfig, dataDir: string): Promise<Warehouse> {
-  return warehousePlugins[config.kind].connect(config, { dataDir });
+  return connectKind(config.kind, config, dataDir);
+}
+
+// Generic over the kind, so the plug-in looked up and the config handed to it are checked as one kind.
+function connectKind<K extends DestinationKind>(kind: K, config: DestinationConfigOf<K>, dataDir: string): Promise<Warehouse> {
+  return warehousePlugins[kind].connect(config, { dataDir });
 }

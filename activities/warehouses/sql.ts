@@ -3,7 +3,8 @@
  * quarantine, identifier quoting, and the standard MERGE statement. Only identifiers and file paths
  * are ever spliced into SQL; record values always travel as files or bound parameters.
  */
-import type { StreamDefinition } from '../../domain/streams/types';
+import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
+import type { ResolvedPredicate } from './predicate';
 
 /** Columns every stream table carries besides the stream's own. */
 export const METADATA_COLUMNS = {
@@ -50,6 +51,25 @@ export function mergeStatement(target: string, source: string, stream: StreamDef
     `WHEN MATCHED THEN UPDATE SET ${assignments.join(', ')}`,
     `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
   ].join('\n');
+}
+
+const COMPARISONS = { eq: '=', lt: '<', lte: '<=' } as const;
+
+/**
+ * The WHERE condition of a checked delete predicate. `placeholder` names the bound value at a
+ * position (0-based) in the warehouse's syntax, typed as the column where the dialect needs a cast;
+ * values are bound in `predicate.values` order.
+ */
+export function predicateCondition(
+  predicate: ResolvedPredicate,
+  placeholder: (position: number, type: ColumnType) => string,
+  quote: (name: string) => string = quoteIdentifier,
+): string {
+  const column = quote(predicate.column);
+  if (predicate.op === 'in') {
+    return `${column} IN (${predicate.values.map((_, i) => placeholder(i, predicate.type)).join(', ')})`;
+  }
+  return `${column} ${COMPARISONS[predicate.op]} ${placeholder(0, predicate.type)}`;
 }
 
 /** A whole-number result as a JSON-safe value: a number when exact, else its decimal string. */

@@ -1,19 +1,96 @@
 /**
- * A warehouse plug-in: one file that fills this interface, run through the shared warehouse suite.
+ * A warehouse plug-in: one folder that fills this interface, run through the shared warehouse suite.
  * Shared code branches on `capabilities`, never on the kind.
  */
 import type { DestinationConfig, DestinationKind } from '../../domain/connector';
 import type { LoadResult } from '../../domain/cycle';
-import type { StreamDefinition } from '../../domain/streams/types';
+import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
 
 export interface WarehouseCapabilities {
   /** How a batch is merged by primary key. */
   readonly mergeStrategy: 'merge' | 'insert-on-conflict' | 'delete-insert';
-  /** Formats a staged batch can be loaded from directly. */
+  /** Formats a staged batch can be loaded from directly ('parquet' here means Parquet is supported). */
   readonly loadFormats: readonly ('ndjson' | 'parquet')[];
   /** DDL can run inside the load's transaction. */
   readonly transactionalDdl: boolean;
+  /** Longest identifier the warehouse accepts; Infinity when it sets no limit. */
   readonly maxIdentifierLength: number;
+  /** How a stream table keeps one customer's rows together: clustering keys, a distribution key, or not at all. */
+  readonly customerLocality: 'cluster-by' | 'distkey' | 'none';
+  /** Whether stream tables are partitioned by event date. */
+  readonly partitionedByDate: boolean;
+}
+
+/**
+ * Type changes `ensureTable` applies in place because every old value has an exact new form; any
+ * other change of a column's type is reported and left alone. Keyed by the old type.
+ */
+export const SAFE_WIDENINGS: Readonly<Partial<Record<ColumnType, readonly ColumnType[]>>> = {
+  integer: ['number'],
+  // A date becomes midnight UTC of that day.
+  date: ['timestamp'],
+};
+
+/**
+ * A difference between a stream's definition and its table. `from`/`to` are stream column types
+ * (`ColumnType`) or, for a warehouse type that maps to none, the warehouse's own type name.
+ * `applied: false` means the table was left as it was: the guardrails decide what happens next.
+ */
+export interface SchemaChange {
+  readonly column: string;
+  readonly change: 'added' | 'widened' | 'dropped' | 'retyped';
+  readonly from?: string;
+  readonly to?: string;
+  readonly applied: boolean;
+}
+
+/** A value a delete predicate compares with: timestamps as ISO-8601 strings, dates as YYYY-MM-DD. */
+export type PredicateValue = string | number | boolean;
+
+/**
+ * Which rows `deleteWhere` removes, structured so no SQL text crosses the interface: the column must
+ * be one of the stream's (or a metadata column) and the values must fit its type; values are bound as
+ * parameters or escaped literals, never spliced raw.
+ * Retention: `{ column: 'modified_at', op: 'lt', value: cutoff }`; erasure: `{ column: 'email', op: 'eq', value }`.
+ */
+export type DeletePredicate =
+  | { readonly column: string; readonly op: 'eq' | 'lt' | 'lte'; readonly value: PredicateValue }
+  | { readonly column: string; readonly op: 'in'; readonly values: readonly PredicateValue[] };
+
+/**
+ * How a warehouse bills the work of a load, as data with its public list price (USD, on-demand, the
+ * price's source named in `source`). Self-hosted warehouses cost nothing per load.
+ */
+export type WarehousePricing =
+  | { readonly model: 'self-hosted' }
+  | {
+      /** Billed for the time compute runs: Snowflake credits, Redshift Serverless RPU-hours. */
+      readonly model: 'compute-time';
+      readonly usdPerHour: number;
+      /** Rows one unit of that compute loads per second, for turning a batch into seconds. */
+      readonly rowsPerSecond: number;
+      /** The shortest time billed each time compute resumes. */
+      readonly minimumSeconds: number;
+      readonly source: string;
+    }
+  | {
+      /** Billed for bytes scanned: BigQuery on-demand, where the MERGE reads the batch and the table. */
+      readonly model: 'bytes-scanned';
+      readonly usdPerTiB: number;
+      /** The least billed per query. */
+      readonly minimumBytes: number;
+      readonly source: string;
+    };
+
+export interface LoadFigures {
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+export interface LoadCostEstimate {
+  readonly amountUsd: number;
+  /** How the amount was reached, in words, e.g. `self-hosted: no per-load charge`. */
+  readonly basis: string;
 }
 
 export interface LoadBatch {
@@ -28,20 +105,38 @@ export interface LoadBatch {
 }
 
 export interface Warehouse {
-  /** Creates the stream's table (and the ledger, quarantine) when missing; adds new columns. */
-  ensureTable(stream: StreamDefinition): Promise<void>;
+  /**
+   * Creates the stream's table (and the ledger, quarantine) when missing, adds new columns and applies
+   * SAFE_WIDENINGS; reports every difference, applied or not. Idempotent: a second call returns [].
+   * `load` expects it to have run for the stream's current definition.
+   */
+  ensureTable(stream: StreamDefinition): Promise<SchemaChange[]>;
   /**
    * Merges clean rows by primary key, applies deletions (rows whose deletedColumn is true), appends
    * quarantined rows, and writes the ledger row, all at once: a loadId already in the ledger changes nothing.
    */
   load(batch: LoadBatch): Promise<LoadResult>;
+  /**
+   * Deletes the stream table's rows matching the predicate and returns how many; a bad column or value
+   * fails with a config error naming it. A table that does not exist yet has nothing to delete.
+   */
+  deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number>;
+  /** What loading a batch of this size costs at list price. */
+  estimateLoadCost(figures: LoadFigures): LoadCostEstimate;
   /** Read-only SQL for verification and analysis. */
   query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
 export interface WarehousePlugin<C extends DestinationConfig = DestinationConfig> {
-  readonly kind: DestinationKind;
+  readonly kind: C['kind'];
   readonly capabilities: WarehouseCapabilities;
+  readonly pricing: WarehousePricing;
   connect(config: C, defaults: { dataDir: string }): Promise<Warehouse>;
 }
+
+/** Each destination kind's config, by kind. */
+export type DestinationConfigOf<K extends DestinationKind> = Extract<DestinationConfig, { kind: K }>;
+
+/** The registry's type: one plug-in per destination kind, each taking its own kind's config. */
+export type WarehousePluginRegistry = { readonly [K in DestinationKind]: WarehousePlugin<DestinationConfigOf<K>> };

@@ -85,3 +85,21 @@ export class BatchFactory {
     };
   }
 }
+
+/** The stream after two safe widenings: whole scores became decimals, birthdays became instants. */
+export const peopleWidened: StreamDefinition = {
+  ...people,
+  columns: people.columns.map((column) => {
+    if (column.name === 'score') return { ...column, type: 'number' };
+    if (column.name === 'birthday') return { ...column, type: 'timestamp' };
+    return column;
+  }),
+};
+
+/** The stream after changes no warehouse applies by itself: a field removed, a boolean turned text. */
+export const peopleReshaped: StreamDefinition = {
+  ...people,
+  columns: people.columns
+    .filter((column) => column.name !== 'rating')
+    .map((column) => (column.name === 'is_active' ? { ...column, type: 'string' } : column)),
+};

@@ -1,0 +1,125 @@
+/**
+ * The GoogleSQL the plug-in sends. Only identifiers are spliced in (backtick-quoted); values
+ * always travel as query parameters (@load_id, @p0…).
+ */
+import type { StreamDefinition } from '../../../domain/streams/types';
+import { LEDGER_TABLE, QUARANTINE_TABLE, tableColumnNames } from '../sql';
+import { SQL_TYPES } from './schema';
+
+/** A backtick-quoted identifier or path; backslash escapes as in GoogleSQL. */
+export function quoted(name: string): string {
+  return `\`${name.replace(/[`\\]/g, (char) => `\\${char}`)}\``;
+}
+
+/** `project.dataset.table`, quoted as one path (project ids may hold dashes). */
+export function tablePath(projectId: string, dataset: string, table: string): string {
+  return quoted(`${projectId}.${dataset}.${table}`);
+}
+
+export interface LoadTables {
+  target: string;
+  ledger: string;
+  quarantine: string;
+  /** The staging table the clean file was loaded into; null when the batch has no clean rows. */
+  cleanStage: string | null;
+  quarantineStage: string | null;
+}
+
+export function loadTables(projectId: string, dataset: string, stream: StreamDefinition): Omit<LoadTables, 'cleanStage' | 'quarantineStage'> {
+  return {
+    target: tablePath(projectId, dataset, stream.table),
+    ledger: tablePath(projectId, dataset, LEDGER_TABLE),
+    quarantine: tablePath(projectId, dataset, QUARANTINE_TABLE),
+  };
+}
+
+/** The figures a load recorded, if it happened. */
+export function ledgerLookup(ledger: string): string {
+  return `SELECT rows_merged, rows_deleted, rows_quarantined FROM ${ledger} WHERE load_id = @load_id`;
+}
+
+export function missingKeyCount(stage: string, stream: StreamDefinition): string {
+  return `SELECT COUNTIF(${quoted(stream.primaryKey)} IS NULL) AS missing FROM ${stage}`;
+}
+
+/**
+ * One script, one transaction: note whether the ledger already holds the load; keep the latest
+ * version of each key; write the ledger row (its figures counted before anything changes); delete,
+ * merge, append quarantine; commit. Every step is void when the load was already recorded, so even
+ * two racing attempts leave one copy. The last SELECT reports what the ledger holds.
+ */
+export function mergeScript(tables: LoadTables, stream: StreamDefinition): string {
+  const key = quoted(stream.primaryKey);
+  const deletedFlag = stream.deletedColumn ? quoted(stream.deletedColumn) : null;
+  const kept = deletedFlag ? `${deletedFlag} IS NOT TRUE` : 'TRUE';
+  const removed = deletedFlag ? `${deletedFlag} IS TRUE` : 'FALSE';
+  const pending = 'EXISTS (SELECT 1 FROM _ih_pending)';
+  const statements = [
+    'BEGIN TRANSACTION',
+    `CREATE TEMP TABLE _ih_pending AS SELECT @load_id AS load_id FROM (SELECT 1 AS one)
+     WHERE NOT EXISTS (SELECT 1 FROM ${tables.ledger} WHERE load_id = @load_id)`,
+  ];
+  if (tables.cleanStage) statements.push(batchTable(tables.cleanStage, stream, pending));
+  const batchCount = (condition: string): string =>
+    tables.cleanStage ? `(SELECT COUNT(*) FROM _ih_batch WHERE ${condition})` : '0';
+  const deletions = `SELECT ${key} FROM _ih_batch WHERE ${removed}`;
+  const deletedCount = tables.cleanStage && deletedFlag ? `(SELECT COUNT(*) FROM ${tables.target} WHERE ${key} IN (${deletions}))` : '0';
+  const quarantinedCount = tables.quarantineStage ? `(SELECT COUNT(*) FROM ${tables.quarantineStage})` : '0';
+  statements.push(
+    `INSERT INTO ${tables.ledger} (load_id, connector_id, stream, rows_merged, rows_deleted, rows_quarantined, loaded_at)
+     SELECT load_id, @connector_id, @stream, ${batchCount(kept)}, ${deletedCount}, ${quarantinedCount}, CURRENT_TIMESTAMP()
+     FROM _ih_pending`,
+  );
+  if (tables.cleanStage && deletedFlag) statements.push(`DELETE FROM ${tables.target} WHERE ${key} IN (${deletions})`);
+  if (tables.cleanStage) statements.push(mergeStatement(tables.target, `(SELECT * FROM _ih_batch WHERE ${kept})`, stream));
+  if (tables.quarantineStage) {
+    statements.push(
+      `INSERT INTO ${tables.quarantine} (load_id, connector_id, stream, record_key, reasons, record, quarantined_at)
+       SELECT @load_id, @connector_id, @stream, JSON_VALUE(record, @key_path), reasons, record, CURRENT_TIMESTAMP()
+       FROM ${tables.quarantineStage} WHERE ${pending}`,
+    );
+  }
+  statements.push(
+    'COMMIT TRANSACTION',
+    `SELECT rows_merged, rows_deleted, rows_quarantined, NOT ${pending} AS already_loaded
+     FROM ${tables.ledger} WHERE load_id = @load_id`,
+  );
+  return `${statements.join(';\n')};`;
+}
+
+/** The batch with metadata stamped on, one row per key: the latest by cursor. */
+function batchTable(stage: string, stream: StreamDefinition, pending: string): string {
+  const columns = stream.columns.map((column) => quoted(column.name)).join(', ');
+  return `CREATE TEMP TABLE _ih_batch AS
+     SELECT ${columns}, @load_id AS _ih_load_id, CURRENT_TIMESTAMP() AS _ih_loaded_at,
+       @source AS _ih_source, @connector_id AS _ih_connector_id
+     FROM ${stage} WHERE ${pending}
+     QUALIFY ROW_NUMBER() OVER (PARTITION BY ${quoted(stream.primaryKey)} ORDER BY ${quoted(stream.cursorColumn)} DESC NULLS LAST) = 1`;
+}
+
+function mergeStatement(target: string, source: string, stream: StreamDefinition): string {
+  const columns = tableColumnNames(stream).map(quoted);
+  const key = quoted(stream.primaryKey);
+  const assignments = columns.filter((column) => column !== key).map((column) => `${column} = s.${column}`);
+  return [
+    `MERGE ${target} AS t USING ${source} AS s ON t.${key} = s.${key}`,
+    `WHEN MATCHED THEN UPDATE SET ${assignments.join(', ')}`,
+    `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
+  ].join('\n');
+}
+
+/** Counts, then deletes, in one transaction, so the count is exactly what was deleted. */
+export function deleteScript(target: string, condition: string): string {
+  return [
+    'BEGIN TRANSACTION',
+    `CREATE TEMP TABLE _ih_deleted AS SELECT COUNT(*) AS deleted FROM ${target} WHERE ${condition}`,
+    `DELETE FROM ${target} WHERE ${condition}`,
+    'COMMIT TRANSACTION',
+    'SELECT deleted FROM _ih_deleted',
+  ].join(';\n');
+}
+
+/** ALTER COLUMN … SET DATA TYPE, for widenings BigQuery applies without rewriting the table. */
+export function setDataType(target: string, column: string, type: keyof typeof SQL_TYPES): string {
+  return `ALTER TABLE ${target} ALTER COLUMN ${quoted(column)} SET DATA TYPE ${SQL_TYPES[type]}`;
+}

@@ -1,0 +1,144 @@
+/**
+ * A batch load: DuckDB reads the staged NDJSON files itself (no rows pass through JavaScript) and
+ * merges them in one transaction with their ledger row, so a batch is loaded entirely once or not at all.
+ */
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { LoadResult } from '../../../domain/cycle';
+import { ConnectorError } from '../../errors';
+import {
+  LEDGER_TABLE,
+  METADATA_COLUMNS,
+  QUARANTINE_TABLE,
+  mergeStatement,
+  qualifiedName,
+  quoteIdentifier,
+  quoteLiteral,
+} from '../sql';
+import type { LoadBatch } from '../types';
+import { firstLine } from './database';
+import { streamColumns, type TypedColumn } from './tables';
+
+type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
+
+export async function loadBatch(connection: DuckDBConnection, schema: string, batch: LoadBatch): Promise<LoadResult> {
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    const recorded = await ledgerEntry(connection, schema, batch.loadId);
+    if (recorded) {
+      await connection.run('ROLLBACK');
+      return { loadId: batch.loadId, alreadyLoaded: true, ...recorded };
+    }
+    const { cleanFile, quarantineFile } = batch;
+    const clean = cleanFile ? await mergeClean(connection, schema, batch, cleanFile) : { merged: 0, deleted: 0 };
+    const quarantined = quarantineFile ? await appendQuarantine(connection, schema, batch, quarantineFile) : 0;
+    const counts: LoadCounts = { ...clean, quarantined };
+    await connection.run(
+      `INSERT INTO ${qualifiedName(schema, LEDGER_TABLE)} VALUES ($1, $2, $3, $4, $5, $6, now())`,
+      [batch.loadId, batch.connectorId, batch.stream.name, counts.merged, counts.deleted, counts.quarantined],
+    );
+    await connection.run('COMMIT');
+    return { loadId: batch.loadId, alreadyLoaded: false, ...counts };
+  } catch (error) {
+    // Closing the connection rolls back too; an explicit rollback just frees the work sooner.
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw asDataError(error, batch);
+  }
+}
+
+/** What the ledger recorded for a load that already happened, so a retry reports the same figures. */
+async function ledgerEntry(connection: DuckDBConnection, schema: string, loadId: string): Promise<LoadCounts | null> {
+  const reader = await connection.runAndReadAll(
+    `SELECT rows_merged, rows_deleted, rows_quarantined FROM ${qualifiedName(schema, LEDGER_TABLE)} WHERE load_id = $1`,
+    [loadId],
+  );
+  const [row] = reader.getRowsJS();
+  if (!row) return null;
+  const [merged, deleted, quarantined] = row.map(Number);
+  return { merged: merged ?? 0, deleted: deleted ?? 0, quarantined: quarantined ?? 0 };
+}
+
+const BATCH_TABLE = quoteIdentifier('_ih_batch');
+
+/**
+ * read_json over the file bound to $1, every column typed explicitly: a column null throughout a batch
+ * keeps its type, and keys outside the list are ignored.
+ */
+function readNdjson(columns: readonly TypedColumn[]): string {
+  const struct = columns.map(([name, type]) => `${quoteLiteral(name)}: ${quoteLiteral(type)}`);
+  return `read_json($1, format = 'newline_delimited', columns = {${struct.join(', ')}})`;
+}
+
+async function mergeClean(
+  connection: DuckDBConnection,
+  schema: string,
+  batch: LoadBatch,
+  file: string,
+): Promise<Omit<LoadCounts, 'quarantined'>> {
+  const { stream } = batch;
+  const key = quoteIdentifier(stream.primaryKey);
+  const meta = METADATA_COLUMNS;
+  await connection.run(
+    `CREATE TEMP TABLE ${BATCH_TABLE} AS
+     SELECT ${stream.columns.map((c) => quoteIdentifier(c.name)).join(', ')},
+       $2 AS ${quoteIdentifier(meta.loadId)}, now() AS ${quoteIdentifier(meta.loadedAt)},
+       $3 AS ${quoteIdentifier(meta.source)}, $4 AS ${quoteIdentifier(meta.connectorId)}
+     FROM ${readNdjson(streamColumns(stream))}`,
+    [file, batch.loadId, batch.source, batch.connectorId],
+  );
+  const keyless = await connection.runAndReadAll(`SELECT count(*) FROM ${BATCH_TABLE} WHERE ${key} IS NULL`);
+  const missingKeys = Number(keyless.getRowsJS()[0]?.[0] ?? 0);
+  if (missingKeys > 0) {
+    throw new ConnectorError(
+      'data',
+      `${missingKeys} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`,
+    );
+  }
+  // A key seen twice in one batch keeps its latest version (by cursor, then by position in the file).
+  const latestFirst = `${quoteIdentifier(stream.cursorColumn)} DESC NULLS LAST, rowid DESC`;
+  await connection.run(
+    `DELETE FROM ${BATCH_TABLE} WHERE rowid IN (SELECT rowid FROM ${BATCH_TABLE}
+       QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${latestFirst}) > 1)`,
+  );
+  const table = qualifiedName(schema, stream.table);
+  const deletedFlag = stream.deletedColumn ? quoteIdentifier(stream.deletedColumn) : null;
+  let deleted = 0;
+  if (deletedFlag) {
+    const deletions = `SELECT ${key} FROM ${BATCH_TABLE} WHERE ${deletedFlag} IS TRUE`;
+    deleted = (await connection.run(`DELETE FROM ${table} WHERE ${key} IN (${deletions})`)).rowsChanged;
+  }
+  const upserts = deletedFlag ? `(SELECT * FROM ${BATCH_TABLE} WHERE ${deletedFlag} IS NOT TRUE)` : BATCH_TABLE;
+  const merged = (await connection.run(mergeStatement(table, upserts, stream))).rowsChanged;
+  return { merged, deleted };
+}
+
+async function appendQuarantine(
+  connection: DuckDBConnection,
+  schema: string,
+  batch: LoadBatch,
+  file: string,
+): Promise<number> {
+  const lines = readNdjson([
+    ['record', 'JSON'],
+    ['reasons', 'VARCHAR[]'],
+  ]);
+  const inserted = await connection.run(
+    `INSERT INTO ${qualifiedName(schema, QUARANTINE_TABLE)}
+     SELECT $2, $3, $4, record ->> $5, reasons, record, now() FROM ${lines}`,
+    [file, batch.loadId, batch.connectorId, batch.stream.name, batch.stream.primaryKey],
+  );
+  return inserted.rowsChanged;
+}
+
+/** DuckDB's own message names the offending value, which may be personal data: keep only its shape. */
+function asDataError(error: unknown, batch: LoadBatch): unknown {
+  const message = firstLine(error);
+  if (!/^(Invalid Input|Conversion) Error/.test(message)) return error;
+  const files = [batch.cleanFile, batch.quarantineFile].filter((f) => f !== null).map((f) => path.basename(f));
+  const shape = message.replace(/"[^"]*"|'[^']*'/g, '"…"');
+  return new ConnectorError(
+    'data',
+    `batch ${batch.loadId} (${files.join(', ')}) does not match stream ${batch.stream.name}: ${shape}`,
+    'the staged rows must carry the stream’s column types',
+  );
+}

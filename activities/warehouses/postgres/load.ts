@@ -1,0 +1,159 @@
+/**
+ * A batch load: the staged NDJSON is streamed with COPY into a temporary table, typed there by
+ * jsonb_to_record, then merged with INSERT … ON CONFLICT — deletions, quarantine and the ledger row
+ * in the same transaction, so a batch is loaded entirely once or not at all.
+ */
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Pool, PoolClient } from 'pg';
+import type { LoadResult } from '../../../domain/cycle';
+import type { StreamDefinition } from '../../../domain/streams/types';
+import { ConnectorError } from '../../errors';
+import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import type { LoadBatch } from '../types';
+import { inTransaction } from './connection';
+import { COLUMN_TYPES } from './tables';
+
+type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
+
+let copyStreams: Promise<typeof import('pg-copy-streams')> | undefined;
+
+export function loadBatch(pool: Pool, schema: string, batch: LoadBatch): Promise<LoadResult> {
+  const subject = `batch ${batch.loadId} of stream ${batch.stream.name}`;
+  return inTransaction(
+    pool,
+    async (client) => {
+      // Two workers given the same batch take turns; the second then finds the ledger row.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`insight-hub:load:${batch.loadId}`]);
+      const recorded = await ledgerEntry(client, schema, batch.loadId);
+      if (recorded) return { loadId: batch.loadId, alreadyLoaded: true, ...recorded };
+      const { cleanFile, quarantineFile } = batch;
+      const clean = cleanFile ? await mergeClean(client, schema, batch, cleanFile) : { merged: 0, deleted: 0 };
+      const quarantined = quarantineFile ? await appendQuarantine(client, schema, batch, quarantineFile) : 0;
+      const counts: LoadCounts = { ...clean, quarantined };
+      await client.query(`INSERT INTO ${qualifiedName(schema, LEDGER_TABLE)} VALUES ($1, $2, $3, $4, $5, $6, now())`, [
+        batch.loadId,
+        batch.connectorId,
+        batch.stream.name,
+        counts.merged,
+        counts.deleted,
+        counts.quarantined,
+      ]);
+      return { loadId: batch.loadId, alreadyLoaded: false, ...counts };
+    },
+    { subject },
+  );
+}
+
+/** What the ledger recorded for a load that already happened, so a retry reports the same figures. */
+async function ledgerEntry(client: PoolClient, schema: string, loadId: string): Promise<LoadCounts | null> {
+  const { rows } = await client.query<{ merged: number; deleted: number; quarantined: number }>(
+    `SELECT rows_merged AS merged, rows_deleted AS deleted, rows_quarantined AS quarantined
+     FROM ${qualifiedName(schema, LEDGER_TABLE)} WHERE load_id = $1`,
+    [loadId],
+  );
+  const [row] = rows;
+  return row ? { merged: Number(row.merged), deleted: Number(row.deleted), quarantined: Number(row.quarantined) } : null;
+}
+
+/**
+ * Streams the file's lines, verbatim and in order, into a temporary table. CSV with quote and
+ * delimiter bytes JSON text never contains raw keeps COPY from interpreting anything in a line.
+ */
+async function copyLines(client: PoolClient, table: string, file: string): Promise<void> {
+  copyStreams ??= import('pg-copy-streams');
+  const { from } = await copyStreams;
+  await client.query(
+    `CREATE TEMP TABLE ${table} (position bigint GENERATED ALWAYS AS IDENTITY, line text) ON COMMIT DROP`,
+  );
+  const copy = client.query(from(`COPY ${table} (line) FROM STDIN WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`));
+  await pipeline(createReadStream(file), copy);
+}
+
+const CLEAN_LINES = '_ih_clean_lines';
+const BATCH = '_ih_batch';
+const LATEST = '_ih_latest';
+const POSITION = '_ih_position';
+
+async function mergeClean(
+  client: PoolClient,
+  schema: string,
+  batch: LoadBatch,
+  file: string,
+): Promise<Omit<LoadCounts, 'quarantined'>> {
+  const { stream } = batch;
+  const key = quoteIdentifier(stream.primaryKey);
+  await copyLines(client, CLEAN_LINES, file);
+  // Every column typed as the stream declares it: keys outside the stream are ignored, missing ones are null.
+  const recordType = stream.columns.map((c) => `${quoteIdentifier(c.name)} ${COLUMN_TYPES[c.type]}`).join(', ');
+  await client.query(
+    `CREATE TEMP TABLE ${BATCH} ON COMMIT DROP AS
+     SELECT l.position AS ${POSITION}, r.* FROM ${CLEAN_LINES} l
+     CROSS JOIN LATERAL jsonb_to_record(l.line::jsonb) AS r(${recordType})
+     WHERE l.line IS NOT NULL`,
+  );
+  const keyless = await client.query<{ n: number }>(`SELECT count(*) AS n FROM ${BATCH} WHERE ${key} IS NULL`);
+  const missingKeys = Number(keyless.rows[0]?.n ?? 0);
+  if (missingKeys > 0) {
+    throw new ConnectorError(
+      'data',
+      `${missingKeys} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`,
+    );
+  }
+  // A key seen twice in one batch keeps its latest version (by cursor, then by position in the file).
+  await client.query(
+    `CREATE TEMP TABLE ${LATEST} ON COMMIT DROP AS SELECT DISTINCT ON (${key}) * FROM ${BATCH}
+     ORDER BY ${key}, ${quoteIdentifier(stream.cursorColumn)} DESC NULLS LAST, ${POSITION} DESC`,
+  );
+  const table = qualifiedName(schema, stream.table);
+  const deletedFlag = stream.deletedColumn ? quoteIdentifier(stream.deletedColumn) : null;
+  let deleted = 0;
+  if (deletedFlag) {
+    const deletions = await client.query(
+      `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${LATEST} WHERE ${deletedFlag} IS TRUE)`,
+    );
+    deleted = deletions.rowCount ?? 0;
+  }
+  const upserts = await client.query(upsertStatement(table, stream, deletedFlag), [
+    batch.loadId,
+    batch.source,
+    batch.connectorId,
+  ]);
+  return { merged: upserts.rowCount ?? 0, deleted };
+}
+
+/** The metadata columns' values in an upsert: bound parameters $1–$3 and the load's time. */
+const METADATA_VALUES: readonly (readonly [column: string, value: string])[] = [
+  [METADATA_COLUMNS.loadId, '$1::text'],
+  [METADATA_COLUMNS.loadedAt, 'now()'],
+  [METADATA_COLUMNS.source, '$2::text'],
+  [METADATA_COLUMNS.connectorId, '$3::text'],
+];
+
+/** INSERT … ON CONFLICT: the latest version of each key replaces the row; the key itself never changes. */
+function upsertStatement(table: string, stream: StreamDefinition, deletedFlag: string | null): string {
+  const streamColumns = stream.columns.map((c) => quoteIdentifier(c.name));
+  const columns = [...streamColumns, ...METADATA_VALUES.map(([column]) => quoteIdentifier(column))];
+  const values = [...streamColumns, ...METADATA_VALUES.map(([, value]) => value)];
+  const key = quoteIdentifier(stream.primaryKey);
+  const updates = columns.filter((c) => c !== key).map((c) => `${c} = EXCLUDED.${c}`);
+  return `INSERT INTO ${table} (${columns.join(', ')})
+    SELECT ${values.join(', ')} FROM ${LATEST}${deletedFlag ? ` WHERE ${deletedFlag} IS NOT TRUE` : ''}
+    ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`;
+}
+
+const QUARANTINE_LINES = '_ih_quarantine_lines';
+
+async function appendQuarantine(client: PoolClient, schema: string, batch: LoadBatch, file: string): Promise<number> {
+  await copyLines(client, QUARANTINE_LINES, file);
+  const inserted = await client.query(
+    `INSERT INTO ${qualifiedName(schema, QUARANTINE_TABLE)}
+       (load_id, connector_id, stream, record_key, reasons, record, quarantined_at)
+     SELECT $1::text, $2::text, $3::text, q.entry -> 'record' ->> $4::text,
+       ARRAY(SELECT jsonb_array_elements_text(q.entry -> 'reasons')), q.entry -> 'record', now()
+     FROM (SELECT position, line::jsonb AS entry FROM ${QUARANTINE_LINES} WHERE line IS NOT NULL) q
+     ORDER BY q.position`,
+    [batch.loadId, batch.connectorId, batch.stream.name, batch.stream.primaryKey],
+  );
+  return inserted.rowCount ?? 0;
+}

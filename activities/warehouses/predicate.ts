@@ -1,0 +1,54 @@
+/**
+ * A delete predicate checked against its stream before any warehouse sees it: the column must exist,
+ * the values must fit its type. Plug-ins render the result with `predicateCondition` (sql.ts).
+ */
+import { z } from 'zod';
+import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
+import { ConnectorError } from '../errors';
+import { METADATA_COLUMNS } from './sql';
+import type { DeletePredicate, PredicateValue } from './types';
+
+export interface ResolvedPredicate {
+  readonly column: string;
+  readonly type: ColumnType;
+  readonly op: DeletePredicate['op'];
+  /** One value for eq/lt/lte, at least one for in; timestamps normalised to UTC ISO-8601. */
+  readonly values: readonly PredicateValue[];
+}
+
+const METADATA_TYPES: Readonly<Record<string, ColumnType>> = {
+  [METADATA_COLUMNS.loadId]: 'string',
+  [METADATA_COLUMNS.loadedAt]: 'timestamp',
+  [METADATA_COLUMNS.source]: 'string',
+  [METADATA_COLUMNS.connectorId]: 'string',
+};
+
+/** What a value compared with a column of each type must be; json columns cannot be compared. */
+const VALUE_SCHEMAS: Readonly<Record<Exclude<ColumnType, 'json'>, z.ZodType<PredicateValue>>> = {
+  string: z.string(),
+  integer: z.int(),
+  number: z.number(),
+  boolean: z.boolean(),
+  date: z.iso.date(),
+  timestamp: z.iso.datetime({ offset: true }).transform((text) => new Date(text).toISOString()),
+};
+
+const ORDERED_TYPES: ReadonlySet<ColumnType> = new Set(['string', 'integer', 'number', 'date', 'timestamp']);
+
+export function resolveDeletePredicate(stream: StreamDefinition, predicate: DeletePredicate): ResolvedPredicate {
+  const { column, op } = predicate;
+  const type = stream.columns.find((c) => c.name === column)?.type ?? METADATA_TYPES[column];
+  const invalid = (rule: string): ConnectorError =>
+    new ConnectorError('config', `delete predicate on ${stream.name}.${column}: ${rule}`);
+  if (type === undefined) throw invalid(`${column} is not a column of stream ${stream.name}`);
+  if (type === 'json') throw invalid('json columns cannot be compared');
+  if ((op === 'lt' || op === 'lte') && !ORDERED_TYPES.has(type)) throw invalid(`${op} needs an ordered column, not ${type}`);
+  const values = predicate.op === 'in' ? predicate.values : [predicate.value];
+  if (values.length === 0) throw invalid('`in` needs at least one value');
+  const parsed = values.map((value, index) => {
+    const result = VALUE_SCHEMAS[type].safeParse(value);
+    if (!result.success) throw invalid(`value ${index + 1} must be a ${type}${type === 'timestamp' ? ' with a time zone' : ''}`);
+    return result.data;
+  });
+  return { column, type, op, values: parsed };
+}

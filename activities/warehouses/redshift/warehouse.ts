@@ -1,0 +1,107 @@
+/**
+ * A connected Redshift destination: the Data API client (and S3 client for staging) built from the
+ * connector's config, credentials from the config or else the AWS default provider chain.
+ */
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { LoadResult } from '../../../domain/cycle';
+import type { StreamDefinition } from '../../../domain/streams/types';
+import { ConnectorError } from '../../errors';
+import { resolveDeletePredicate } from '../predicate';
+import { estimateFromPricing } from '../pricing';
+import type { DeletePredicate, DestinationConfigOf, LoadBatch, LoadCostEstimate, LoadFigures, SchemaChange, Warehouse, WarehousePricing } from '../types';
+import { DataApi, type PollingOptions, type StatementTarget } from './data-api';
+import { deleteRows } from './delete';
+import { loadBatch, type LoadContext } from './load';
+import type { S3Staging } from './staging-copy';
+import { ensureTables } from './tables';
+import { plainValue, readOnlyStatement } from './values';
+
+export type RedshiftDestination = DestinationConfigOf<'redshift'>;
+
+export interface RedshiftOptions {
+  /** SDK attempts per request (retries throttling and 5xx); low in tests. */
+  readonly maxAttempts: number;
+  readonly polling: PollingOptions;
+  /** Staging INSERT statements in flight at once. */
+  readonly insertConcurrency: number;
+}
+
+function statementTarget(config: RedshiftDestination): StatementTarget {
+  if (config.workgroupName) return { Database: config.database, WorkgroupName: config.workgroupName };
+  if (!config.clusterIdentifier) throw new ConnectorError('config', 'redshift destination: give workgroupName or clusterIdentifier');
+  if (!config.dbUser && !config.secretArn) {
+    throw new ConnectorError('config', 'redshift destination: clusterIdentifier needs dbUser (temporary credentials) or secretArn (Secrets Manager)');
+  }
+  return { Database: config.database, ClusterIdentifier: config.clusterIdentifier, DbUser: config.dbUser, SecretArn: config.secretArn };
+}
+
+class RedshiftWarehouse implements Warehouse {
+  private closed = false;
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly context: LoadContext,
+    private readonly clients: readonly { destroy(): void }[],
+    private readonly pricing: WarehousePricing,
+  ) {}
+
+  ensureTable(stream: StreamDefinition): Promise<SchemaChange[]> {
+    return this.track(() => ensureTables(this.context.api, this.context.schema, stream));
+  }
+
+  load(batch: LoadBatch): Promise<LoadResult> {
+    return this.track(() => loadBatch(this.context, batch));
+  }
+
+  async deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number> {
+    const resolved = resolveDeletePredicate(stream, predicate);
+    return this.track(() => deleteRows(this.context.api, this.context.schema, stream, resolved));
+  }
+
+  estimateLoadCost(figures: LoadFigures): LoadCostEstimate {
+    return estimateFromPricing(this.pricing, figures);
+  }
+
+  query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
+    return this.track(async () => {
+      const statement = readOnlyStatement(sql, params);
+      const { columns, records } = await this.context.api.select(statement.sql, statement.parameters);
+      return records.map((record) => Object.fromEntries(columns.map((column, i) => [column.name ?? `column${i + 1}`, plainValue(record[i], column)])));
+    });
+  }
+
+  /** Waits for this handle's operations, then frees the SDK clients' sockets. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled(this.pending);
+    for (const client of this.clients) client.destroy();
+  }
+
+  private track<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('this warehouse connection is closed'));
+    const running = operation();
+    this.pending.add(running);
+    const forget = (): void => void this.pending.delete(running);
+    void running.then(forget, forget);
+    return running;
+  }
+}
+
+export function openRedshiftWarehouse(config: RedshiftDestination, options: RedshiftOptions, pricing: WarehousePricing): Warehouse {
+  const target = statementTarget(config);
+  const common = { region: config.region, credentials: config.credentials, maxAttempts: options.maxAttempts };
+  const dataClient = new RedshiftDataClient({ ...common, endpoint: config.endpoint });
+  const staging = config.s3Staging;
+  const s3Client = staging ? new S3Client({ ...common, endpoint: staging.endpoint, forcePathStyle: Boolean(staging.endpoint) }) : null;
+  const s3: S3Staging | null =
+    staging && s3Client ? { client: s3Client, bucket: staging.bucket, prefix: staging.prefix, iamRoleArn: staging.iamRoleArn } : null;
+  const context: LoadContext = {
+    api: new DataApi(dataClient, target, options.polling),
+    schema: config.schema,
+    s3,
+    insertConcurrency: options.insertConcurrency,
+  };
+  return new RedshiftWarehouse(context, s3Client ? [dataClient, s3Client] : [dataClient], pricing);
+}

@@ -1,0 +1,115 @@
+/**
+ * One Snowflake session over snowflake-sdk, loaded on first use. Statements run one at a time: a
+ * session holds one transaction, so interleaving two operations would mix their statements.
+ */
+import type { Bind, Binds, Connection, ConnectionOptions } from 'snowflake-sdk';
+import { z } from 'zod';
+import type { snowflakeDestinationSchema } from '../../../domain/destinations';
+import { logger } from '../../logger';
+import { asConnectorError } from './errors';
+
+export type SnowflakeDestinationConfig = z.infer<typeof snowflakeDestinationSchema>;
+type Driver = typeof import('snowflake-sdk');
+
+let driver: Promise<Driver> | undefined;
+/** The driver loads on first use; its own log goes to ours, warnings and worse only. */
+function loadDriver(): Promise<Driver> {
+  driver ??= import('snowflake-sdk').then((sdk) => {
+    const log = logger.child({ component: 'snowflake-sdk' });
+    sdk.configure({
+      logLevel: 'WARN',
+      customLogger: {
+        error: (message) => log.error(message),
+        warn: (message) => log.warn(message),
+        info: (message) => log.info(message),
+        debug: (message) => log.debug(message),
+        trace: (message) => log.trace(message),
+      },
+    });
+    return sdk;
+  });
+  return driver;
+}
+
+export type { Bind };
+
+export interface StatementResult {
+  /** Column names as Snowflake returned them, with their Snowflake types (rowtype[].type). */
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  /** Rows a DML statement inserted, updated or deleted; -1 for other statements. */
+  changed: number;
+}
+
+const rowsSchema = z.array(z.array(z.unknown()));
+
+function connectionOptions(config: SnowflakeDestinationConfig): ConnectionOptions {
+  const auth =
+    config.auth.type === 'password'
+      ? { password: config.auth.password }
+      : { authenticator: 'SNOWFLAKE_JWT', privateKey: config.auth.privateKey, privateKeyPass: config.auth.passphrase };
+  return {
+    account: config.account,
+    ...(config.accessUrl ? { accessUrl: config.accessUrl } : {}),
+    username: config.username,
+    ...auth,
+    warehouse: config.warehouse,
+    database: config.database,
+    ...(config.role ? { role: config.role } : {}),
+    application: 'InsightHub',
+    // Whole numbers arrive exact; the query layer turns the safe ones back into numbers.
+    jsTreatIntegerAsBigInt: true,
+    // A refused login is final; a network failure is retried by the activity's retry policy instead.
+    sfRetryMaxLoginRetries: 2,
+  };
+}
+
+export class SnowflakeSession {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly connection: Connection) {}
+
+  /** Logs in with the callback form: connectAsync resolves even when the login fails. */
+  static async open(config: SnowflakeDestinationConfig): Promise<SnowflakeSession> {
+    const sdk = await loadDriver();
+    const connection = sdk.createConnection(connectionOptions(config));
+    await new Promise<void>((resolve, reject) => {
+      connection.connect((error) => (error ? reject(asConnectorError(error, `log in to Snowflake as ${config.username}`)) : resolve()));
+    });
+    return new SnowflakeSession(connection);
+  }
+
+  /** Runs `work` with this session to itself: no other operation's statements come in between. */
+  exclusive<T>(work: (session: SnowflakeSession) => Promise<T>): Promise<T> {
+    const result = this.queue.then(() => work(this));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  execute(sqlText: string, binds?: Binds): Promise<StatementResult> {
+    return new Promise((resolve, reject) => {
+      this.connection.execute({
+        sqlText,
+        ...(binds ? { binds } : {}),
+        rowMode: 'array',
+        complete: (error, statement, rows) => {
+          if (error) return reject(error);
+          const parsed = rowsSchema.safeParse(rows ?? []);
+          if (!parsed.success) return reject(new Error(`unexpected rows from Snowflake: ${parsed.error.message}`));
+          resolve({
+            columns: (statement.getColumns() ?? []).map((column) => ({ name: column.getName(), type: column.getType() })),
+            rows: parsed.data,
+            changed: statement.getNumUpdatedRows() ?? -1,
+          });
+        },
+      });
+    });
+  }
+
+  /** Ends the session on the server (its temporary tables and stages go with it). */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.connection.destroy(() => resolve());
+    });
+  }
+}
