@@ -8,6 +8,7 @@ import type { GuardrailBreach } from '../domain/guardrails';
 import type { IngestionCycleInput } from '../domain/messages';
 import { streamDefinition } from '../domain/streams';
 import { ConnectorError } from './errors';
+import { utcDate } from './gate-activities';
 import type { Logger } from './logger';
 import { defaultSuiteFor } from './quality/suites';
 import { validateBatch as runQualityGate } from './quality/validate';
@@ -45,7 +46,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
   return {
     async planCycle(connectorId: string): Promise<CyclePlan> {
       const connector = await connectorOrFail(connectorId);
-      const { source, destination, guardrails } = connector.configuration;
+      const { source, destination, guardrails, automationLevel, approvalPolicy } = connector.configuration;
       return {
         connectorId,
         userId: connector.userId,
@@ -53,8 +54,10 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         destination: destination.kind,
         streams: [...source.streams],
         guardrails,
+        automationLevel,
+        approvalPolicy,
         cursors: await deps.store.getCursors(connectorId),
-        paused: connector.status === 'paused',
+        paused: connector.status === 'paused' || automationLevel === 'paused',
       };
     },
 
@@ -83,6 +86,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
     /** Merges a validated batch; a loadId already in the warehouse's ledger changes nothing. */
     async loadBatch(input: {
       connectorId: string;
+      userId: string;
       source: SourceKind;
       stream: string;
       loadId: string;
@@ -92,7 +96,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       const stream = streamDefinition(input.source, input.stream);
       return withWarehouse(input.connectorId, async (warehouse) => {
         await warehouse.ensureTable(stream);
-        return warehouse.load({
+        const result = await warehouse.load({
           connectorId: input.connectorId,
           source: input.source,
           stream,
@@ -100,6 +104,12 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           cleanFile: input.clean ? localPath(input.clean) : null,
           quarantineFile: input.quarantine ? localPath(input.quarantine) : null,
         });
+        await deps.store.saveStreamSchema(input.connectorId, stream.name, stream.columns);
+        if (!result.alreadyLoaded) {
+          const cost = warehouse.estimateLoadCost({ rows: result.merged, bytes: input.clean?.bytes ?? 0 });
+          await deps.store.addMetrics(input.connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd });
+        }
+        return result;
       });
     },
 
@@ -170,4 +180,3 @@ function totalsOf(report: CycleReport) {
   };
 }
 
-const utcDate = (date: Date): string => date.toISOString().slice(0, 10);

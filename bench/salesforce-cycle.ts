@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { openStore } from '../activities/store';
+import { createConnectorSchema } from '../domain/connector';
 import { connectWarehouse } from '../activities/warehouses';
 import { ingestionCycle } from '../workflows';
 import { startSalesforceSimulator, SIMULATOR_CREDENTIALS } from '../simulators/salesforce/server';
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const taskQueue = `bench-${Date.now()}`;
   const workers = await createWorkers({ connection: nativeConnection, namespace: 'default', store, dataDir, taskQueue });
 
-  const connector = await store.createConnector({
+  const connector = await store.createConnector(createConnectorSchema.parse({
     userId: 'bench',
     name: 'bench',
     status: 'active',
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
       guardrails: { maxInvalidShare: 0.5 },
       schedule: { every: '1h' },
     },
-  });
+  }));
 
   say('running one cycle…');
   const rssBefore = process.memoryUsage().rss;

@@ -3,12 +3,13 @@
  * description. Workflow-safe.
  */
 import { z } from 'zod';
-import { duckdbDestinationSchema } from './destinations';
+import { bigqueryDestinationSchema, duckdbDestinationSchema, postgresDestinationSchema, redshiftDestinationSchema, snowflakeDestinationSchema } from './destinations';
+import { approvalPolicySchema, automationLevelSchema, guardrailsSchema } from './guardrails';
 import { SALESFORCE_STREAM_NAMES } from './streams/salesforce';
 
 export const SOURCE_KINDS = ['salesforce'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
-export const DESTINATION_KINDS = ['duckdb'] as const;
+export const DESTINATION_KINDS = ['duckdb', 'postgres', 'snowflake', 'redshift', 'bigquery'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
 /** `15m`, `1h`, `30s`, `1d`: the schedule interval. */
@@ -43,19 +44,17 @@ export const salesforceSourceSchema = z.object({
 export const sourceSchema = z.discriminatedUnion('kind', [salesforceSourceSchema]);
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
-export const destinationSchema = z.discriminatedUnion('kind', [duckdbDestinationSchema]);
+export const destinationSchema = z.discriminatedUnion('kind', [duckdbDestinationSchema, postgresDestinationSchema, snowflakeDestinationSchema, redshiftDestinationSchema, bigqueryDestinationSchema]);
 export type DestinationConfig = z.infer<typeof destinationSchema>;
 
-export const guardrailsSchema = z.object({
-  /** A batch whose share of invalid rows exceeds this is blocked, never loaded. */
-  maxInvalidShare: z.number().min(0).max(1).default(0.2),
-});
-export type Guardrails = z.infer<typeof guardrailsSchema>;
 
 export const connectorSettingsSchema = z.object({
   source: sourceSchema,
   destination: destinationSchema.default({ kind: 'duckdb', schema: 'marketing' }),
-  guardrails: guardrailsSchema.default({ maxInvalidShare: 0.2 }),
+  guardrails: guardrailsSchema.default({ maxInvalidShare: 0.2, schemaChangePolicy: 'approve' }),
+  /** What the cycle does when a guardrail is crossed; see domain/guardrails.ts. */
+  automationLevel: automationLevelSchema.default('approve-on-breach'),
+  approvalPolicy: approvalPolicySchema.default({ timeout: '24h', onTimeout: 'reject', approverRole: 'manager' }),
   schedule: z.object({ every: durationString.default('15m') }).default({ every: '15m' }),
 });
 export type ConnectorSettings = z.infer<typeof connectorSettingsSchema>;
@@ -71,6 +70,8 @@ export const createConnectorSchema = z.object({
   status: z.enum(CONNECTOR_STATUSES).default('active'),
 });
 export type CreateConnector = z.infer<typeof createConnectorSchema>;
+/** A create body as a client writes it: defaults may be left out. */
+export type CreateConnectorBody = z.input<typeof createConnectorSchema>;
 
 /**
  * PUT replaces the fields it names; the configuration, when given, is validated whole. No defaults
@@ -102,12 +103,24 @@ export function durationToMs(duration: string): number {
   return Number(match[1]) * unit;
 }
 
-/** A connector as shown outside the store: credentials replaced by a marker. */
-export function redactConnector(connector: Connector): Connector {
-  const { source } = connector.configuration;
-  const auth =
-    source.auth.type === 'oauth-password'
-      ? { ...source.auth, clientSecret: '[redacted]', password: '[redacted]' }
-      : { ...source.auth, accessToken: '[redacted]' };
-  return { ...connector, configuration: { ...connector.configuration, source: { ...source, auth } } };
+/** Configuration keys whose values are credentials, in any source or destination. */
+const SECRET_KEYS = new Set(['password', 'clientSecret', 'accessToken', 'privateKey', 'private_key', 'passphrase', 'secretAccessKey', 'apiToken', 'publicKey']);
+export const REDACTED = '[redacted]';
+
+/** Hides credentials: secret keys anywhere in the tree, and the password inside a connection URL. */
+function redactValue(key: string, value: unknown): unknown {
+  if (SECRET_KEYS.has(key) && value !== undefined && value !== null) return REDACTED;
+  if (key === 'url' && typeof value === 'string') return value.replace(/\/\/([^:/@]+):[^@]*@/, `//$1:${REDACTED}@`);
+  if (Array.isArray(value)) return value.map((item) => redactValue('', item));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(k, v)]));
+  }
+  return value;
+}
+
+/** A connector as shown outside the store: its configuration with every credential replaced by a marker. */
+export type RedactedConnector = Omit<Connector, 'configuration'> & { configuration: unknown };
+
+export function redactConnector(connector: Connector): RedactedConnector {
+  return { ...connector, configuration: redactValue('', connector.configuration) };
 }

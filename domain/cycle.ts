@@ -3,7 +3,8 @@
  * never records (claim check). Workflow-safe.
  */
 import { z } from 'zod';
-import type { DestinationKind, Guardrails, SourceKind } from './connector';
+import type { DestinationKind, SourceKind } from './connector';
+import type { ApprovalPolicy, AutomationLevel, Guardrails } from './guardrails';
 
 /** Where a stream's incremental read stopped: the cursor value and the last key at that value. */
 export const streamCursorSchema = z.object({
@@ -87,34 +88,50 @@ export interface CyclePlan {
   destination: DestinationKind;
   streams: string[];
   guardrails: Guardrails;
+  automationLevel: AutomationLevel;
+  approvalPolicy: ApprovalPolicy;
   cursors: Record<string, StreamCursor>;
   /** Paused connectors run nothing. */
   paused: boolean;
 }
 
-export type StreamOutcome = 'loaded' | 'blocked' | 'deferred' | 'failed';
+export const STREAM_OUTCOMES = ['loaded', 'blocked', 'rejected', 'dry-run', 'deferred', 'failed'] as const;
+export type StreamOutcome = (typeof STREAM_OUTCOMES)[number];
 
-export interface StreamReport {
-  stream: string;
-  outcome: StreamOutcome;
-  batches: number;
-  extracted: number;
-  loaded: number;
-  deleted: number;
-  quarantined: number;
-  apiCalls: number;
+const count = z.number().int().nonnegative();
+
+export const streamReportSchema = z.object({
+  stream: z.string().min(1),
+  outcome: z.enum(STREAM_OUTCOMES),
+  batches: count,
+  extracted: count,
+  loaded: count,
+  deleted: count,
+  quarantined: count,
+  /** Dry runs: the rows a real run would have loaded. */
+  wouldLoad: count.default(0),
+  apiCalls: count,
+  /** Guardrails crossed in this stream, and what was done about each. */
+  breaches: z
+    .array(z.object({ guardrail: z.string(), limit: z.union([z.number(), z.string()]), actual: z.union([z.number(), z.string()]), resolution: z.string() }))
+    .default([]),
   /** Why the stream did not load everything, when it did not. */
-  detail?: string;
-  failuresByRule: Record<string, number>;
-}
+  detail: z.string().optional(),
+  /** Failing rows per rule label, e.g. { 'not_null(email)': 12 }; the same labels as quarantine reasons. */
+  failuresByRule: z.record(z.string(), count),
+});
+export type StreamReport = z.infer<typeof streamReportSchema>;
 
-export type CycleStatus = 'running' | 'completed' | 'deferred' | 'blocked' | 'failed' | 'skipped';
+export const CYCLE_STATUSES = ['running', 'awaiting-approval', 'completed', 'dry-run', 'deferred', 'blocked', 'rejected', 'failed', 'skipped'] as const;
+export type CycleStatus = (typeof CYCLE_STATUSES)[number];
 
-export interface CycleReport {
-  workflowId: string;
-  connectorId: string;
-  status: CycleStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  streams: StreamReport[];
-}
+/** A cycle's report: live through a query while it runs, stored when it ends. */
+export const cycleReportSchema = z.object({
+  workflowId: z.string().min(1),
+  connectorId: z.string().min(1),
+  status: z.enum(CYCLE_STATUSES),
+  startedAt: z.iso.datetime({ offset: true }),
+  finishedAt: z.iso.datetime({ offset: true }).nullable(),
+  streams: z.array(streamReportSchema),
+});
+export type CycleReport = z.infer<typeof cycleReportSchema>;

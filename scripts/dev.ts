@@ -11,7 +11,7 @@ import { logger } from '../activities/logger';
 import { openStore } from '../activities/store';
 import { createApp } from '../api/app';
 import { startApiServer } from '../api/server';
-import type { CreateConnector } from '../domain/connector';
+import type { CreateConnectorBody } from '../domain/connector';
 import { SIMULATOR_CREDENTIALS, startSalesforceSimulator } from '../simulators/salesforce/server';
 import { loadSettings } from '../worker/settings';
 import { createWorkers, runWorkers } from '../worker/workers';
@@ -72,7 +72,7 @@ async function ensureDemoConnector(apiUrl: string, simulatorUrl: string): Promis
   );
   const existing = listed.find((c) => c.name === DEMO_CONNECTOR_NAME);
   if (existing) return existing.id;
-  const body: CreateConnector = {
+  const body: CreateConnectorBody = {
     userId: DEMO_USER,
     name: DEMO_CONNECTOR_NAME,
     description: 'Contacts, leads, opportunities and campaign members from the local Salesforce simulator.',

@@ -4,10 +4,11 @@
  */
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { SOURCE_KINDS } from '../domain/connector';
+import { SOURCE_KINDS, type DestinationConfig } from '../domain/connector';
 import { WORKFLOW_TASK_QUEUE, sourceTaskQueue } from '../domain/constants';
 import { createCycleActivities } from '../activities/cycle-activities';
 import { createExtractActivities } from '../activities/extract-activities';
+import { createGateActivities } from '../activities/gate-activities';
 import { logger } from '../activities/logger';
 import { sourcePlugins } from '../activities/sources';
 import { Staging } from '../activities/staging/staging';
@@ -28,6 +29,7 @@ export interface WorkerOptions {
 export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   const { connection, namespace, store, dataDir, taskQueue = WORKFLOW_TASK_QUEUE } = options;
   const staging = new Staging(path.join(dataDir, 'staging'));
+  const openDestination = (destination: DestinationConfig) => connectWarehouse(destination, dataDir);
   const workflowCode = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
@@ -37,12 +39,10 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     namespace,
     taskQueue,
     ...workflowCode,
-    activities: createCycleActivities({
-      store,
-      staging,
-      logger,
-      connectWarehouse: (destination) => connectWarehouse(destination, dataDir),
-    }),
+    activities: {
+      ...createCycleActivities({ store, staging, logger, connectWarehouse: openDestination }),
+      ...createGateActivities({ store, logger, connectWarehouse: openDestination }),
+    },
   });
 
   const extractors = await Promise.all(

@@ -4,8 +4,9 @@ import type { SourceKind } from '../domain/connector';
 import { sourceTaskQueue } from '../domain/constants';
 import type { createCycleActivities } from '../activities/cycle-activities';
 import type { createExtractActivities } from '../activities/extract-activities';
+import type { createGateActivities } from '../activities/gate-activities';
 
-type CycleActivities = ReturnType<typeof createCycleActivities>;
+type CycleActivities = ReturnType<typeof createCycleActivities> & ReturnType<typeof createGateActivities>;
 type ExtractActivities = ReturnType<typeof createExtractActivities>;
 
 /** Config and credential mistakes, and bad data, do not get better by retrying. */

@@ -1,13 +1,15 @@
 /**
  * One ingestion cycle of a connector: plan, run every stream (each extracts, validates, passes the
- * guardrails and loads on its own), then record the outcome. Only references and figures pass
+ * guardrail gate and loads on its own), then record the outcome. Only references and figures pass
  * through this workflow's history, never records.
  */
-import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { searchAttributes } from '../domain/constants';
-import type { CycleReport, CycleStatus, StreamReport } from '../domain/cycle';
+import type { CycleReport, CycleStatus, StreamOutcome, StreamReport } from '../domain/cycle';
 import { cycleReportQuery, type IngestionCycleInput } from '../domain/messages';
 import { control } from './activities';
+import { ApprovalGates } from './approval-gates';
+import type { CycleContext } from './batch-gate';
 import { runStream } from './stream-pipeline';
 
 export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInput): Promise<CycleReport> {
@@ -19,9 +21,11 @@ export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInp
     finishedAt: null,
     streams: [],
   };
-  setHandler(cycleReportQuery, () => report);
+  setHandler(cycleReportQuery, () => ({ ...report, status: gates.waiting().length > 0 ? 'awaiting-approval' : report.status }));
+  const gates = new ApprovalGates();
 
   const plan = await control.planCycle(connectorId);
+  gates.usePolicy(plan.approvalPolicy);
   upsertSearchAttributes([
     { key: searchAttributes.connectorId, value: connectorId },
     { key: searchAttributes.source, value: plan.source },
@@ -32,26 +36,28 @@ export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInp
   if (plan.paused) {
     report.status = 'skipped';
   } else {
+    const ctx: CycleContext = { plan, gates, limits: plan.guardrails, rowsThisCycle: 0, apiCallsThisCycle: 0 };
     report.streams = plan.streams.map(emptyStreamReport);
-    await Promise.all(report.streams.map((streamReport) => runStream(plan, streamReport.stream, streamReport)));
+    await Promise.all(report.streams.map((streamReport) => runStream(ctx, streamReport.stream, streamReport)));
     report.status = overallStatus(report.streams);
   }
 
   report.finishedAt = new Date().toISOString();
   upsertSearchAttributes([{ key: searchAttributes.cycleStatus, value: report.status }]);
   await control.recordCycle({ report, userId: plan.userId, trigger });
+  // A decision's update returns what it led to: let those handlers answer before the cycle closes.
+  await condition(allHandlersFinished);
   return report;
 }
 
 function emptyStreamReport(stream: string): StreamReport {
-  return { stream, outcome: 'loaded', batches: 0, extracted: 0, loaded: 0, deleted: 0, quarantined: 0, apiCalls: 0, failuresByRule: {} };
+  return { stream, outcome: 'loaded', batches: 0, extracted: 0, loaded: 0, deleted: 0, quarantined: 0, wouldLoad: 0, apiCalls: 0, breaches: [], failuresByRule: {} };
 }
 
-/** The worst stream outcome decides: failed, then blocked, then deferred. */
+/** The worst stream outcome decides. */
+const SEVERITY = ['failed', 'blocked', 'rejected', 'deferred', 'dry-run'] as const satisfies readonly StreamOutcome[];
+
 function overallStatus(streams: StreamReport[]): CycleStatus {
   const outcomes = new Set(streams.map((s) => s.outcome));
-  if (outcomes.has('failed')) return 'failed';
-  if (outcomes.has('blocked')) return 'blocked';
-  if (outcomes.has('deferred')) return 'deferred';
-  return 'completed';
+  return SEVERITY.find((outcome) => outcomes.has(outcome)) ?? 'completed';
 }

@@ -3,7 +3,7 @@
  * the rule, not with a driver error.
  */
 import { z } from 'zod';
-import type { CycleReport } from '../../domain/cycle';
+import { cycleReportSchema } from '../../domain/cycle';
 import { ConnectorError } from '../errors';
 import type { ActivityEntry, OutcomeEntry, QualityReportEntry } from './types';
 
@@ -36,29 +36,8 @@ export const qualityReportEntrySchema = z.object({
   report: jsonObject,
 }) satisfies z.ZodType<QualityReportEntry>;
 
-const count = z.number().int().nonnegative();
-
-export const cycleReportSchema = z.object({
-  workflowId: z.string().min(1),
-  connectorId: uuid,
-  status: z.enum(['running', 'completed', 'deferred', 'blocked', 'failed', 'skipped']),
-  startedAt: isoTimestamp,
-  finishedAt: isoTimestamp.nullable(),
-  streams: z.array(
-    z.object({
-      stream: z.string().min(1),
-      outcome: z.enum(['loaded', 'blocked', 'deferred', 'failed']),
-      batches: count,
-      extracted: count,
-      loaded: count,
-      deleted: count,
-      quarantined: count,
-      apiCalls: count,
-      detail: z.string().optional(),
-      failuresByRule: z.record(z.string(), count),
-    }),
-  ),
-}) satisfies z.ZodType<CycleReport>;
+/** A run report must belong to a connector (a UUID); its shape is the domain's. */
+export const cycleReportInputSchema = cycleReportSchema.extend({ connectorId: uuid });
 
 export const metricsInputSchema = z.object({
   configId: uuid,

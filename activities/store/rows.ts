@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CONNECTOR_STATUSES, connectorSettingsSchema, type Connector } from '../../domain/connector';
-import { streamCursorSchema, type CycleReport } from '../../domain/cycle';
+import { cycleReportSchema, streamCursorSchema, type CycleReport } from '../../domain/cycle';
 
 export const timestamp = z.date().transform((date) => date.toISOString());
 const counters = z.record(z.string(), z.number());
@@ -107,27 +107,14 @@ export const qualityReportRow = z
 
 export const idRow = z.object({ id: z.string() });
 
-const streamReport = z.object({
-  stream: z.string(),
-  outcome: z.enum(['loaded', 'blocked', 'deferred', 'failed']),
-  batches: z.number(),
-  extracted: z.number(),
-  loaded: z.number(),
-  deleted: z.number(),
-  quarantined: z.number(),
-  apiCalls: z.number(),
-  detail: z.string().optional(),
-  failuresByRule: counters,
-});
-
 export const cycleRunRow = z
   .object({
     workflow_id: z.string(),
     connector_id: z.string(),
-    status: z.enum(['running', 'completed', 'deferred', 'blocked', 'failed', 'skipped']),
+    status: cycleReportSchema.shape.status,
     started_at: timestamp,
     finished_at: timestamp.nullable(),
-    streams: z.array(streamReport),
+    streams: cycleReportSchema.shape.streams,
   })
   .transform(
     (row): CycleReport => ({

@@ -1,15 +1,18 @@
 /**
  * ControlPlaneStore over any SqlClient: the same SQL runs on embedded PGlite and on PostgreSQL.
  */
+import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import type { Connector, CreateConnector, UpdateConnector } from '../../domain/connector';
 import { createConnectorSchema, updateConnectorSchema } from '../../domain/connector';
 import type { CycleReport, StreamCursor } from '../../domain/cycle';
 import { streamCursorSchema } from '../../domain/cycle';
+import type { StreamColumn } from '../../domain/streams/types';
 import { analyzeConnector } from './analyze';
+import * as approvals from './approvals';
 import {
   activityEntrySchema,
   cursorInputSchema,
-  cycleReportSchema,
+  cycleReportInputSchema,
   isUuid,
   limitSchema,
   metricsInputSchema,
@@ -32,6 +35,7 @@ import {
   toStreamCursor,
 } from './rows';
 import type { SqlClient } from './sql-client';
+import * as streamSchemas from './stream-schemas';
 import type {
   ActivityEntry,
   ConnectorAnalysis,
@@ -39,6 +43,7 @@ import type {
   OutcomeEntry,
   QualityReportEntry,
   StoredActivity,
+  StoredApproval,
 } from './types';
 
 const CONNECTOR_COLUMNS = 'id, user_id, name, description, configuration, status, created_at, updated_at';
@@ -263,7 +268,7 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
   }
 
   async saveRunReport(report: CycleReport): Promise<void> {
-    const run = parseInput(cycleReportSchema, report, 'run report');
+    const run = parseInput(cycleReportInputSchema, report, 'run report');
     await this.db.query(
       `INSERT INTO cycle_run (workflow_id, connector_id, status, started_at, finished_at, streams)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb)
@@ -290,6 +295,30 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
       `SELECT ${RUN_COLUMNS} FROM cycle_run WHERE connector_id = $1 ORDER BY started_at DESC, workflow_id LIMIT $2`,
       [connectorId, parseInput(limitSchema, limit, 'limit')],
     );
+  }
+
+  saveApprovalRequest(pending: PendingApproval): Promise<void> {
+    return approvals.saveApprovalRequest(this.db, pending);
+  }
+
+  saveApprovalResolution(resolution: ApprovalResolution): Promise<void> {
+    return approvals.saveApprovalResolution(this.db, resolution);
+  }
+
+  getApproval(approvalId: string): Promise<StoredApproval | null> {
+    return approvals.getApproval(this.db, approvalId);
+  }
+
+  listApprovals(filter: approvals.ApprovalFilter): Promise<StoredApproval[]> {
+    return approvals.listApprovals(this.db, filter);
+  }
+
+  getStreamSchema(connectorId: string, stream: string): Promise<StreamColumn[] | null> {
+    return streamSchemas.getStreamSchema(this.db, connectorId, stream);
+  }
+
+  saveStreamSchema(connectorId: string, stream: string, columns: readonly StreamColumn[]): Promise<void> {
+    return streamSchemas.saveStreamSchema(this.db, connectorId, stream, columns);
   }
 
   async analyze(connectorId: string): Promise<ConnectorAnalysis> {

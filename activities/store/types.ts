@@ -4,7 +4,10 @@
  * one set of SQL migrations for both.
  */
 import type { Connector, CreateConnector, UpdateConnector } from '../../domain/connector';
+import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import type { CycleReport, StreamCursor } from '../../domain/cycle';
+import type { StreamColumn } from '../../domain/streams/types';
+import type { GuardrailRecommendation } from './recommendations';
 
 /** The spec's datawarehouseconnectorActivity: every decision and event, append-only. */
 export interface ActivityEntry {
@@ -55,6 +58,17 @@ export interface ConnectorAnalysis {
   /** Per stream: cursor position and when it was committed. */
   streams: { stream: string; cursor: StreamCursor | null; committedAt: string | null }[];
   apiCalls: number;
+  /** Guardrails people keep approving on similar figures, with a suggested limit and the evidence. */
+  recommendations: GuardrailRecommendation[];
+}
+
+export interface StoredApproval {
+  approvalId: string;
+  connectorId: string;
+  workflowId: string;
+  status: 'pending' | 'decided';
+  request: PendingApproval;
+  resolution: ApprovalResolution | null;
 }
 
 export interface ControlPlaneStore {
@@ -88,6 +102,18 @@ export interface ControlPlaneStore {
   saveRunReport(report: CycleReport): Promise<void>;
   getRunReport(workflowId: string): Promise<CycleReport | null>;
   listRunReports(connectorId: string, limit?: number): Promise<CycleReport[]>;
+
+  /** Opens an approval (idempotent by approvalId: a replayed request changes nothing). */
+  saveApprovalRequest(pending: PendingApproval): Promise<void>;
+  /** Records the decision once; a second resolution of the same approval is refused. */
+  saveApprovalResolution(resolution: ApprovalResolution): Promise<void>;
+  getApproval(approvalId: string): Promise<StoredApproval | null>;
+  /** Newest first; `pending` ones have no resolution yet. */
+  listApprovals(filter: { connectorId?: string; status?: 'pending' | 'decided'; limit?: number }): Promise<StoredApproval[]>;
+
+  /** The columns a stream's table had at its last load, to tell schema changes; null before the first. */
+  getStreamSchema(connectorId: string, stream: string): Promise<StreamColumn[] | null>;
+  saveStreamSchema(connectorId: string, stream: string, columns: readonly StreamColumn[]): Promise<void>;
 
   analyze(connectorId: string): Promise<ConnectorAnalysis>;
   close(): Promise<void>;

@@ -190,7 +190,7 @@ describe('GET /api/v1/data-warehouse-connector/:id/analyze', () => {
 });
 
 function streamReport(stream: string, figures: Partial<StreamReport>): StreamReport {
-  return { stream, outcome: 'loaded', batches: 1, extracted: 0, loaded: 0, deleted: 0, quarantined: 0, apiCalls: 0, failuresByRule: {}, ...figures };
+  return { stream, outcome: 'loaded', batches: 1, extracted: 0, loaded: 0, deleted: 0, quarantined: 0, wouldLoad: 0, apiCalls: 0, breaches: [], failuresByRule: {}, ...figures };
 }
 
 function cycleReport(connectorId: string, status: CycleReport['status'], startedAt: Date, streams: StreamReport[]): CycleReport {

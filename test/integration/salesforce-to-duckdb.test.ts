@@ -13,7 +13,7 @@ import type { ControlPlaneStore } from '../../activities/store/types';
 import { connectWarehouse } from '../../activities/warehouses';
 import { createApp } from '../../api/app';
 import { startApiServer, type RunningServer } from '../../api/server';
-import type { CreateConnector } from '../../domain/connector';
+import type { CreateConnectorBody } from '../../domain/connector';
 import type { CycleReport } from '../../domain/cycle';
 import { startSalesforceSimulator, SIMULATOR_CREDENTIALS, type SalesforceSimulator } from '../../simulators/salesforce/server';
 import { createWorkers, runWorkers } from '../../worker/workers';
@@ -40,7 +40,7 @@ beforeAll(async () => {
   running = runWorkers(workers);
   api = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
 
-  const body: CreateConnector = {
+  const body: CreateConnectorBody = {
     userId: 'marketing-ops',
     name: 'Salesforce to DuckDB',
     status: 'active',

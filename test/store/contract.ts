@@ -9,6 +9,7 @@ import { migrate, readMigrations } from '../../activities/store/migrate';
 import type { SqlClient } from '../../activities/store/sql-client';
 import { SqlControlPlaneStore } from '../../activities/store/sql-store';
 import type { ActivityEntry, OutcomeEntry } from '../../activities/store/types';
+import { approvalContract } from './contract-approvals';
 import { connectorInput, newUserId, qualityReport, runReport, sha256Of, streamReport, type RuleOutcome } from './fixtures';
 
 export interface Harness {
@@ -59,7 +60,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
       expect(updated?.configuration).toEqual(input.configuration);
       expect(Date.parse(updated?.updatedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(created.createdAt));
 
-      const configuration = { ...input.configuration, guardrails: { maxInvalidShare: 0.05 } };
+      const configuration = { ...input.configuration, guardrails: { ...input.configuration.guardrails, maxInvalidShare: 0.05 } };
       const reconfigured = await store.updateConnector(created.id, { configuration });
       expect(reconfigured?.configuration.guardrails.maxInvalidShare).toBe(0.05);
       expect(reconfigured?.name).toBe('Renamed');
@@ -78,7 +79,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
       const created = await store.createConnector({ ...input, configuration: { ...minimal, destination, guardrails, schedule } });
       expect(created.configuration.schedule.every).toBe('15m');
 
-      const bad = { ...input, configuration: { ...input.configuration, guardrails: { maxInvalidShare: 2 } } };
+      const bad = { ...input, configuration: { ...input.configuration, guardrails: { ...input.configuration.guardrails, maxInvalidShare: 2 } } };
       await expect(store.createConnector(bad)).rejects.toThrow(/configuration\.guardrails\.maxInvalidShare/);
       expect(await store.listConnectorsByUser(input.userId)).toHaveLength(1);
     });
@@ -360,8 +361,11 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
           { stream: 'lead', cursor: null, committedAt: null },
         ],
         apiCalls: 0,
+        recommendations: [],
       });
     });
+
+    approvalContract(() => harness);
 
     test('migrating again applies nothing and keeps one row per migration', async () => {
       const { client } = harness;

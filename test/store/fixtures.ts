@@ -1,10 +1,13 @@
 /** Inputs shaped like the ones the API and the cycle activities hand the store. */
 import { createHash, randomUUID } from 'node:crypto';
-import type { CreateConnector } from '../../domain/connector';
+import type { Role } from '../../domain/access';
+import { approvalIdFor, type ApprovalResolution, type PendingApproval } from '../../domain/approvals';
+import { createConnectorSchema, type CreateConnector } from '../../domain/connector';
 import type { CycleReport, CycleStatus, StreamReport } from '../../domain/cycle';
+import type { GateFigures, GuardrailBreach } from '../../domain/guardrails';
 
 export function connectorInput(userId: string, name = 'CRM to warehouse'): CreateConnector {
-  return {
+  return createConnectorSchema.parse({
     userId,
     name,
     description: 'Contacts and leads from the sales org',
@@ -23,7 +26,7 @@ export function connectorInput(userId: string, name = 'CRM to warehouse'): Creat
       guardrails: { maxInvalidShare: 0.2 },
       schedule: { every: '15m' },
     },
-  };
+  });
 }
 
 export const newUserId = (): string => `user-${randomUUID()}`;
@@ -39,7 +42,9 @@ export function streamReport(stream: string, figures: Partial<StreamReport> = {}
     loaded: 0,
     deleted: 0,
     quarantined: 0,
+    wouldLoad: 0,
     apiCalls: 0,
+    breaches: [],
     failuresByRule: {},
     ...figures,
   };
@@ -92,5 +97,72 @@ export function qualityReport(rowsEvaluated: number, rules: RuleOutcome[]): Reco
       },
     })),
     meta: { run_time: new Date().toISOString() },
+  };
+}
+
+export interface ApprovalSeed {
+  connectorId: string;
+  userId?: string;
+  stream?: string;
+  openedAt?: Date;
+  breaches?: GuardrailBreach[];
+  figures?: Partial<GateFigures>;
+  approverRole?: Role;
+}
+
+/** A gate as the workflow opens it: one batch of one cycle, waiting for a decision. */
+export function pendingApproval(seed: ApprovalSeed): PendingApproval {
+  const openedAt = seed.openedAt ?? new Date();
+  const stream = seed.stream ?? 'contact';
+  const workflowId = `cycle/${seed.connectorId}/manual-${openedAt.toISOString()}`;
+  const sha256 = sha256Of(`${workflowId}/${stream}`);
+  const figures: GateFigures = {
+    rowsThisCycle: 900,
+    evaluated: 1000,
+    invalid: 100,
+    invalidShare: 0.1,
+    deletes: 0,
+    tableRows: 5000,
+    schemaChanges: [],
+    apiCallsThisCycle: 3,
+    apiCallsToday: 40,
+    estimatedCostUsd: 0,
+    costTodayUsd: 0,
+    ...seed.figures,
+  };
+  return {
+    approvalId: approvalIdFor(workflowId, stream, sha256),
+    connectorId: seed.connectorId,
+    userId: seed.userId ?? 'owner-1',
+    workflowId,
+    stream,
+    batch: { sha256, rows: 1000, uri: `file:///staging/${sha256}.ndjson` },
+    reason: 'guardrail-breach',
+    breaches: seed.breaches ?? [{ guardrail: 'maxInvalidShare', limit: 0.05, actual: figures.invalidShare, severity: 'approve' }],
+    figures,
+    topReasons: [{ rule: 'not_null(email)', rows: figures.invalid }],
+    qualityReportId: randomUUID(),
+    openedAt: openedAt.toISOString(),
+    deadline: new Date(openedAt.getTime() + 86_400_000).toISOString(),
+    approverRole: seed.approverRole ?? 'manager',
+    onTimeout: 'reject',
+  };
+}
+
+/** A person's decision on a gate, taken `afterMs` after it opened. */
+export function decision(
+  pending: PendingApproval,
+  choice: ApprovalResolution['decision'],
+  decidedBy = 'manager-7',
+  afterMs = 60_000,
+): ApprovalResolution {
+  return {
+    approvalId: pending.approvalId,
+    decision: choice,
+    decidedBy,
+    role: 'manager',
+    reason: `${choice}: checked the batch`,
+    decidedAt: new Date(Date.parse(pending.openedAt) + afterMs).toISOString(),
+    byPolicy: false,
   };
 }

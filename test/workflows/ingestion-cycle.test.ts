@@ -2,20 +2,13 @@
  * The cycle workflow on a real Temporal server, with activities mocked: these tests are about the
  * orchestration — order, guardrails, deferral, isolation of failing streams, durable throttling.
  */
-import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { createCycleActivities } from '../../activities/cycle-activities';
-import type { createExtractActivities } from '../../activities/extract-activities';
-import { WORKFLOW_TASK_QUEUE, sourceTaskQueue } from '../../domain/constants';
-import type { BatchRef, CyclePlan, CycleReport, ExtractResult, QualitySummary } from '../../domain/cycle';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { cycleReportQuery } from '../../domain/messages';
-import { ingestionCycle } from '../../workflows';
+import { eventually } from '../support/eventually';
 import { testEnv, workflowBundle } from '../support/temporal';
-
-type CycleActivities = ReturnType<typeof createCycleActivities>;
-type ExtractActivities = ReturnType<typeof createExtractActivities>;
+import { batch, CycleHarness, type Scenario } from './harness';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -26,91 +19,11 @@ beforeAll(async () => {
 });
 afterAll(() => env?.teardown());
 
-const batch = (stream: string, n: number, rows = 100): BatchRef => ({
-  uri: `file:///staging/${stream}/${n}.ndjson`,
-  stream,
-  rows,
-  bytes: rows * 100,
-  sha256: n.toString(16).padStart(64, '0'),
-  schema: 'abc',
-  cursorAfter: { value: `2026-01-0${n}T00:00:00.000Z`, lastKey: `id-${n}` },
-});
-
-const quality = (b: BatchRef, invalid: number): QualitySummary => ({
-  reportId: `report-${b.sha256.slice(-4)}`,
-  evaluated: b.rows,
-  valid: b.rows - invalid,
-  invalid,
-  deletes: 0,
-  invalidShare: invalid / b.rows,
-  failuresByRule: invalid ? { 'not_null(email)': invalid } : {},
-  success: invalid === 0,
-  clean: { ...b, uri: `${b.uri}.clean` },
-  quarantine: invalid ? { ...b, uri: `${b.uri}.quarantine` } : null,
-});
-
-interface Scenario {
-  plan?: Partial<CyclePlan>;
-  extract: (stream: string, attempt: number) => ExtractResult;
-  invalidRowsOf?: (b: BatchRef) => number;
-}
-
-/** Runs one cycle with recording mocks; returns the report and what each mock was called with. */
-async function runCycle(scenario: Scenario) {
-  const calls = { loads: [] as string[], commits: [] as string[], blocked: [] as string[], extractAttempts: [] as number[], recorded: [] as CycleReport[] };
-  const plan: CyclePlan = {
-    connectorId: randomUUID(),
-    userId: 'manager-1',
-    source: 'salesforce',
-    destination: 'duckdb',
-    streams: ['contact', 'lead'],
-    guardrails: { maxInvalidShare: 0.2 },
-    cursors: {},
-    paused: false,
-    ...scenario.plan,
-  };
-  const attempts = new Map<string, number>();
-  const control: CycleActivities = {
-    planCycle: async () => plan,
-    validateBatch: async ({ batch: b }) => quality(b, scenario.invalidRowsOf?.(b) ?? 0),
-    loadBatch: async (req) => {
-      calls.loads.push(req.loadId);
-      return { loadId: req.loadId, alreadyLoaded: false, merged: req.clean?.rows ?? 0, deleted: 0, quarantined: 0 };
-    },
-    commitCursor: async (_id, stream, cursor) => void calls.commits.push(`${stream}@${cursor.value}`),
-    recordBlockedBatch: async ({ stream, batch: b }) => void calls.blocked.push(`${stream}/${b.sha256.slice(-1)}`),
-    recordCycle: async ({ report }) => void calls.recorded.push(report),
-  };
-  const extractor: ExtractActivities = {
-    extractStream: async ({ stream }) => {
-      const attempt = (attempts.get(stream) ?? 0) + 1;
-      attempts.set(stream, attempt);
-      calls.extractAttempts.push(Date.now());
-      return scenario.extract(stream, attempt);
-    },
-  };
-
-  const taskQueue = `${WORKFLOW_TASK_QUEUE}-${randomUUID()}`;
-  const workers = await Promise.all([
-    Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue, workflowBundle: bundle, activities: control }),
-    Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: sourceTaskQueue('salesforce', taskQueue), activities: extractor }),
-  ]);
-  const report = await runUntil(workers, () =>
-    env.client.workflow.execute(ingestionCycle, { taskQueue, workflowId: `cycle/${plan.connectorId}/test`, args: [{ connectorId: plan.connectorId, trigger: 'manual' }] }),
-  );
-  return { report, calls, plan };
-}
-
-/** Runs the workers until `fn` settles, then shuts them all down. */
-async function runUntil<T>(workers: Worker[], fn: () => Promise<T>): Promise<T> {
-  const outcome = fn();
-  const settled = outcome.then(
-    () => undefined,
-    () => undefined,
-  );
-  await Promise.all(workers.map((w) => w.runUntil(settled)));
-  return outcome;
-}
+const runCycle = async (scenario: Scenario) => {
+  const harness = new CycleHarness(env, bundle, scenario);
+  const report = await harness.run();
+  return { report, calls: harness.calls, plan: harness.plan };
+};
 
 test('loads every batch of every stream in cursor order and commits each cursor after its load', async () => {
   const { report, calls, plan } = await runCycle({
@@ -128,18 +41,18 @@ test('loads every batch of every stream in cursor order and commits each cursor 
   expect(calls.recorded[0]?.status).toBe('completed');
 });
 
-test('a batch over the invalid-share guardrail is blocked: not loaded, its cursor not committed, later batches held back', async () => {
+test('a schema change the policy blocks stops the stream: not loaded, cursor not committed, later batches held back', async () => {
   const { report, calls } = await runCycle({
-    plan: { streams: ['contact'] },
+    plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'block' } },
     extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2), batch(stream, 3)], apiCalls: 1, deferred: null }),
-    invalidRowsOf: (b) => (b.sha256.endsWith('2') ? 30 : 5),
+    figuresOf: (b) => (b.sha256.endsWith('2') ? { schemaChanges: [{ column: 'email', change: 'retyped', from: 'string', to: 'integer' }] } : {}),
   });
   expect(report.status).toBe('blocked');
   expect(calls.blocked).toEqual(['contact/2']);
   expect(calls.loads).toHaveLength(1);
   expect(calls.commits).toEqual(['contact@2026-01-01T00:00:00.000Z']);
-  expect(report.streams[0]?.detail).toMatch(/maxInvalidShare 0\.300 > 0\.2/);
-  expect(report.streams[0]?.quarantined).toBe(35);
+  expect(report.streams[0]?.detail).toMatch(/schemaChangePolicy: retyped email \(policy block\)/);
+  expect(calls.requested).toEqual([]);
 });
 
 test('a deferred extraction loads what it read, checkpoints, and ends the cycle successfully as deferred', async () => {
@@ -198,31 +111,25 @@ test('a paused connector runs nothing and says so', async () => {
 test('the live report is queryable while a cycle runs', async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const connectorId = randomUUID();
-  const taskQueue = `${WORKFLOW_TASK_QUEUE}-${randomUUID()}`;
-  const control: Partial<CycleActivities> = {
-    planCycle: async () => ({ connectorId, userId: 'u', source: 'salesforce', destination: 'duckdb', streams: ['contact'], guardrails: { maxInvalidShare: 0.2 }, cursors: {}, paused: false }),
-    recordCycle: async () => undefined,
-  };
-  const extractor: ExtractActivities = {
-    extractStream: async () => {
+  const harness = new CycleHarness(env, bundle, {
+    plan: { streams: ['contact'] },
+    extract: async () => {
       await gate;
       return { batches: [], apiCalls: 0, deferred: null };
     },
-  };
-  const workers = await Promise.all([
-    Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue, workflowBundle: bundle, activities: control }),
-    Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: sourceTaskQueue('salesforce', taskQueue), activities: extractor }),
-  ]);
-  await runUntil(workers, async () => {
-    const handle = await env.client.workflow.start(ingestionCycle, { taskQueue, workflowId: `cycle/${connectorId}/query`, args: [{ connectorId, trigger: 'manual' }] });
-    let live: CycleReport | undefined;
-    for (let i = 0; i < 50 && !live?.streams.length; i++) {
-      live = await handle.query(cycleReportQuery);
-      if (!live.streams.length) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(live).toMatchObject({ status: 'running', connectorId, streams: [{ stream: 'contact', extracted: 0 }] });
-    release();
-    return handle.result();
   });
+  const stop = await harness.startWorkers();
+  try {
+    const handle = await harness.start();
+    const live = await eventually('the stream appears in the live report', async () => {
+      const report = await handle.query(cycleReportQuery);
+      return report.streams.length > 0 ? report : undefined;
+    });
+    expect(live).toMatchObject({ status: 'running', connectorId: harness.plan.connectorId, streams: [{ stream: 'contact', extracted: 0 }] });
+    release();
+    expect((await handle.result()).status).toBe('completed');
+  } finally {
+    release();
+    await stop();
+  }
 });

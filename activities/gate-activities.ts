@@ -1,0 +1,115 @@
+/**
+ * The activities behind the guardrail gate: measure a batch against what the cycle and the day have
+ * already spent, and record alerts, approval requests and decisions (store row, audit row, metric).
+ */
+import type { ApprovalResolution, PendingApproval } from '../domain/approvals';
+import type { DestinationConfig, SourceKind } from '../domain/connector';
+import type { BatchRef, CyclePlan, QualitySummary } from '../domain/cycle';
+import { schemaChangesBetween, type GateFigures, type GuardrailBreach } from '../domain/guardrails';
+import { streamDefinition } from '../domain/streams';
+import { ConnectorError } from './errors';
+import type { Logger } from './logger';
+import type { ControlPlaneStore } from './store/types';
+import type { Warehouse } from './warehouses/types';
+
+export interface GateActivityDeps {
+  store: ControlPlaneStore;
+  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export const utcDate = (date: Date): string => date.toISOString().slice(0, 10);
+
+export function createGateActivities(deps: GateActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  async function today(connectorId: string): Promise<Record<string, number>> {
+    const date = utcDate(now());
+    return (await deps.store.getMetrics(connectorId)).find((m) => m.date === date)?.metrics ?? {};
+  }
+
+  return {
+    async measureBatch(input: {
+      connectorId: string;
+      source: SourceKind;
+      stream: string;
+      batch: BatchRef;
+      quality: QualitySummary;
+      rowsThisCycle: number;
+      apiCallsThisCycle: number;
+    }): Promise<GateFigures> {
+      const connector = await deps.store.getConnector(input.connectorId);
+      if (!connector) throw new ConnectorError('config', `connector ${input.connectorId} does not exist`);
+      const stream = streamDefinition(input.source, input.stream);
+      const loadedColumns = await deps.store.getStreamSchema(input.connectorId, stream.name);
+      const destination = connector.configuration.destination;
+
+      const warehouse = await deps.connectWarehouse(destination);
+      try {
+        // Before the first load the table may not exist: it holds no rows to delete.
+        const tableRows = loadedColumns === null ? 0 : await countRows(warehouse, destination.schema, stream.table);
+        const estimatedCostUsd = warehouse.estimateLoadCost({ rows: input.quality.valid, bytes: input.quality.clean?.bytes ?? 0 }).amountUsd;
+        const spent = await today(input.connectorId);
+        return {
+          rowsThisCycle: input.rowsThisCycle,
+          evaluated: input.quality.evaluated,
+          invalid: input.quality.invalid,
+          invalidShare: input.quality.invalidShare,
+          deletes: input.quality.deletes,
+          tableRows,
+          schemaChanges: schemaChangesBetween(loadedColumns, stream.columns),
+          apiCallsThisCycle: input.apiCallsThisCycle,
+          apiCallsToday: (spent.apiCalls ?? 0) + input.apiCallsThisCycle,
+          estimatedCostUsd,
+          costTodayUsd: (spent.costUsd ?? 0) + estimatedCostUsd,
+        };
+      } finally {
+        await warehouse.close();
+      }
+    },
+
+    /** Automation level `auto`: the batch loads, and the breach is audited and alerted. */
+    async recordGuardrailAlert(input: { plan: CyclePlan; stream: string; batch: BatchRef; breaches: GuardrailBreach[]; figures: GateFigures }): Promise<void> {
+      const { plan, stream, batch, breaches, figures } = input;
+      await deps.store.appendActivity({
+        configId: plan.connectorId,
+        userId: plan.userId,
+        activityType: 'guardrail.alerted',
+        details: { stream, sha256: batch.sha256, breaches, figures: { ...figures } },
+      });
+      await deps.store.addMetrics(plan.connectorId, plan.userId, utcDate(now()), { guardrailAlerts: 1 });
+      deps.logger.warn({ connectorId: plan.connectorId, stream, breaches }, 'guardrail crossed: loading anyway (automation level auto)');
+    },
+
+    async recordApprovalRequested(pending: PendingApproval): Promise<void> {
+      await deps.store.saveApprovalRequest(pending);
+      await deps.store.appendActivity({
+        configId: pending.connectorId,
+        userId: pending.userId,
+        activityType: 'approval.requested',
+        details: { approvalId: pending.approvalId, stream: pending.stream, reason: pending.reason, breaches: pending.breaches, deadline: pending.deadline, figures: { ...pending.figures } },
+      });
+      await deps.store.addMetrics(pending.connectorId, pending.userId, utcDate(now()), { approvalsRequested: 1 });
+      deps.logger.warn({ connectorId: pending.connectorId, approvalId: pending.approvalId }, 'a load waits for a manager');
+    },
+
+    /** Who decided what, when, on which figures: recorded before anything is loaded. */
+    async recordApprovalResolved(input: { pending: PendingApproval; resolution: ApprovalResolution }): Promise<void> {
+      const { pending, resolution } = input;
+      await deps.store.saveApprovalResolution(resolution);
+      await deps.store.appendActivity({
+        configId: pending.connectorId,
+        userId: pending.userId,
+        activityType: `approval.${resolution.decision}`,
+        details: { ...resolution, stream: pending.stream, breaches: pending.breaches, figures: { ...pending.figures } },
+      });
+      await deps.store.addMetrics(pending.connectorId, pending.userId, utcDate(now()), { [`approvals_${resolution.decision}`]: 1 });
+    },
+  };
+}
+
+async function countRows(warehouse: Warehouse, schema: string, table: string): Promise<number> {
+  const [row] = await warehouse.query(`select count(*) as n from ${schema}.${table}`);
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,171 @@
+/**
+ * Drives the cycle workflow on the real test server with recording activity mocks, typed as the real
+ * activities: the tests that use it are about orchestration, not I/O.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { createCycleActivities } from '../../activities/cycle-activities';
+import type { createExtractActivities } from '../../activities/extract-activities';
+import type { createGateActivities } from '../../activities/gate-activities';
+import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
+import { sourceTaskQueue } from '../../domain/constants';
+import type { BatchRef, CyclePlan, CycleReport, ExtractResult, QualitySummary } from '../../domain/cycle';
+import type { GateFigures, GuardrailBreach } from '../../domain/guardrails';
+import { ingestionCycle } from '../../workflows';
+
+type ControlActivities = ReturnType<typeof createCycleActivities> & ReturnType<typeof createGateActivities>;
+type ExtractActivities = ReturnType<typeof createExtractActivities>;
+
+export const batch = (stream: string, n: number, rows = 100): BatchRef => ({
+  uri: `file:///staging/${stream}/${n}.ndjson`,
+  stream,
+  rows,
+  bytes: rows * 100,
+  sha256: n.toString(16).padStart(64, '0'),
+  schema: 'abc',
+  cursorAfter: { value: `2026-01-0${n}T00:00:00.000Z`, lastKey: `id-${n}` },
+});
+
+export const quality = (b: BatchRef, invalid: number): QualitySummary => ({
+  reportId: `report-${b.sha256.slice(-4)}`,
+  evaluated: b.rows,
+  valid: b.rows - invalid,
+  invalid,
+  deletes: 0,
+  invalidShare: invalid / b.rows,
+  failuresByRule: invalid ? { 'not_null(email)': invalid } : {},
+  success: invalid === 0,
+  clean: { ...b, uri: `${b.uri}.clean` },
+  quarantine: invalid ? { ...b, uri: `${b.uri}.quarantine` } : null,
+});
+
+export const quietFigures = (q: QualitySummary, rowsThisCycle: number, apiCallsThisCycle: number): GateFigures => ({
+  rowsThisCycle,
+  evaluated: q.evaluated,
+  invalid: q.invalid,
+  invalidShare: q.invalidShare,
+  deletes: q.deletes,
+  tableRows: 1_000,
+  schemaChanges: [],
+  apiCallsThisCycle,
+  apiCallsToday: apiCallsThisCycle,
+  estimatedCostUsd: 0,
+  costTodayUsd: 0,
+});
+
+export interface Scenario {
+  plan?: Partial<CyclePlan>;
+  extract: (stream: string, attempt: number) => ExtractResult | Promise<ExtractResult>;
+  invalidRowsOf?: (b: BatchRef) => number;
+  /** Figures the gate sees, over the quiet defaults. */
+  figuresOf?: (b: BatchRef) => Partial<GateFigures>;
+}
+
+export interface Calls {
+  loads: string[];
+  commits: string[];
+  blocked: string[];
+  alerts: GuardrailBreach[][];
+  requested: PendingApproval[];
+  resolved: ApprovalResolution[];
+  extractAttempts: number[];
+  recorded: CycleReport[];
+}
+
+export class CycleHarness {
+  readonly calls: Calls = { loads: [], commits: [], blocked: [], alerts: [], requested: [], resolved: [], extractAttempts: [], recorded: [] };
+  readonly plan: CyclePlan;
+  readonly taskQueue = `cycle-test-${randomUUID()}`;
+  private readonly attempts = new Map<string, number>();
+
+  constructor(
+    private readonly env: TestWorkflowEnvironment,
+    private readonly bundle: WorkflowBundleWithSourceMap,
+    private readonly scenario: Scenario,
+  ) {
+    this.plan = {
+      connectorId: randomUUID(),
+      userId: 'manager-1',
+      source: 'salesforce',
+      destination: 'duckdb',
+      streams: ['contact', 'lead'],
+      guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'approve' },
+      automationLevel: 'approve-on-breach',
+      approvalPolicy: { timeout: '1h', onTimeout: 'reject', approverRole: 'manager' },
+      cursors: {},
+      paused: false,
+      ...scenario.plan,
+    };
+  }
+
+  get workflowId(): string {
+    return `cycle/${this.plan.connectorId}/test`;
+  }
+
+  /** Starts the cycle; workers must be running (`startWorkers`) for it to progress. */
+  start() {
+    return this.env.client.workflow.start(ingestionCycle, {
+      taskQueue: this.taskQueue,
+      workflowId: this.workflowId,
+      args: [{ connectorId: this.plan.connectorId, trigger: 'manual' }],
+    });
+  }
+
+  /** Runs the workers in the background; the returned function stops them and waits. */
+  async startWorkers(): Promise<() => Promise<void>> {
+    const { env } = this;
+    const workers = await Promise.all([
+      Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: this.taskQueue, workflowBundle: this.bundle, activities: this.controlActivities() }),
+      Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: sourceTaskQueue('salesforce', this.taskQueue), activities: this.extractActivities() }),
+    ]);
+    const running = Promise.all(workers.map((w) => w.run()));
+    return async () => {
+      for (const worker of workers) worker.shutdown();
+      await running;
+    };
+  }
+
+  /** Starts workers and the cycle, waits for its report, stops the workers. */
+  async run(): Promise<CycleReport> {
+    const stop = await this.startWorkers();
+    try {
+      return await (await this.start()).result();
+    } finally {
+      await stop();
+    }
+  }
+
+  private controlActivities(): ControlActivities {
+    const { calls, scenario, plan } = this;
+    return {
+      planCycle: async () => plan,
+      validateBatch: async ({ batch: b }) => quality(b, scenario.invalidRowsOf?.(b) ?? 0),
+      measureBatch: async ({ batch: b, quality: q, rowsThisCycle, apiCallsThisCycle }) => ({
+        ...quietFigures(q, rowsThisCycle, apiCallsThisCycle),
+        ...scenario.figuresOf?.(b),
+      }),
+      loadBatch: async (req) => {
+        calls.loads.push(req.loadId);
+        return { loadId: req.loadId, alreadyLoaded: false, merged: req.clean?.rows ?? 0, deleted: 0, quarantined: 0 };
+      },
+      commitCursor: async (_id, stream, cursor) => void calls.commits.push(`${stream}@${cursor.value}`),
+      recordBlockedBatch: async ({ stream, batch: b }) => void calls.blocked.push(`${stream}/${b.sha256.slice(-1)}`),
+      recordGuardrailAlert: async ({ breaches }) => void calls.alerts.push(breaches),
+      recordApprovalRequested: async (pending) => void calls.requested.push(pending),
+      recordApprovalResolved: async ({ resolution }) => void calls.resolved.push(resolution),
+      recordCycle: async ({ report }) => void calls.recorded.push(report),
+    };
+  }
+
+  private extractActivities(): ExtractActivities {
+    return {
+      extractStream: async ({ stream }) => {
+        const attempt = (this.attempts.get(stream) ?? 0) + 1;
+        this.attempts.set(stream, attempt);
+        this.calls.extractAttempts.push(Date.now());
+        return this.scenario.extract(stream, attempt);
+      },
+    };
+  }
+}
