@@ -9,7 +9,10 @@ import type { ApiDeps, ResolvedApiDeps } from './deps';
 import { errorHandler, unknownRoute } from './error-handler';
 import { openApiDocument } from './openapi';
 import { analyzeRoutes } from './routes/analyze';
+import { APPROVALS_PATH, approvalRoutes } from './routes/approvals';
+import { connectorControlRoutes } from './routes/connector-control';
 import { CONNECTORS_PATH, connectorRoutes } from './routes/connectors';
+import { guardrailPreviewRoutes } from './routes/guardrails-preview';
 import { healthRoutes } from './routes/health';
 import { RUNS_PATH, connectorRunRoutes, runRoutes } from './routes/runs';
 
@@ -27,8 +30,16 @@ export function createApp(deps: ApiDeps): Express {
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  app.use(CONNECTORS_PATH, connectorRoutes(resolved), analyzeRoutes(resolved), connectorRunRoutes(resolved));
+  app.use(
+    CONNECTORS_PATH,
+    connectorRoutes(resolved),
+    analyzeRoutes(resolved),
+    connectorRunRoutes(resolved),
+    connectorControlRoutes(resolved),
+    guardrailPreviewRoutes(resolved),
+  );
   app.use(RUNS_PATH, runRoutes(resolved));
+  app.use(APPROVALS_PATH, approvalRoutes(resolved));
   app.use(healthRoutes(resolved));
   app.use(unknownRoute);
   app.use(errorHandler(resolved.logger));

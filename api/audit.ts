@@ -4,7 +4,7 @@ import type { Connector } from '../domain/connector';
 
 export async function recordApiActivity(
   store: ControlPlaneStore,
-  connector: Connector,
+  connector: Pick<Connector, 'id' | 'userId'>,
   activityType: string,
   details: Record<string, unknown>,
 ): Promise<void> {

@@ -1,21 +1,12 @@
 /** Starting a cycle on demand and reading a cycle's report, live or after it closed. */
-import {
-  isGrpcCancelledError,
-  isGrpcDeadlineError,
-  WorkflowNotFoundError,
-  type Client,
-  type WorkflowExecutionStatusName,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionStatusName } from '@temporalio/client';
 import type { ControlPlaneStore } from '../activities/store/types';
 import type { Connector } from '../domain/connector';
 import { manualCycleWorkflowId } from '../domain/constants';
 import type { CycleReport } from '../domain/cycle';
 import { cycleReportQuery, INGESTION_CYCLE_WORKFLOW } from '../domain/messages';
 import { cycleSearchAttributes, type IngestionCycleWorkflow } from './cycle-workflow';
-
-/** A query needs a worker: when none answers this fast, the run is reported without its live report. */
-const LIVE_QUERY_TIMEOUT_MS = 3_000;
+import { LIVE_QUERY_TIMEOUT_MS, queryLive } from './temporal-calls';
 
 export interface StartedCycle {
   workflowId: string;
@@ -63,7 +54,7 @@ export async function readCycleRun(client: Client, store: ControlPlaneStore, wor
 
   const known = { workflowId, runId: description.runId, temporalStatus: description.status.name };
   if (description.status.name === 'RUNNING') {
-    const live = await queryLiveReport(client, handle);
+    const live = await queryLive(client, () => handle.query(cycleReportQuery));
     if (live) return { ...known, report: live, reportSource: 'live-query' };
     const detail = `no worker answered the live report query within ${LIVE_QUERY_TIMEOUT_MS / 1_000} s`;
     return { ...known, report: null, reportSource: 'none', detail };
@@ -75,16 +66,6 @@ export async function readCycleRun(client: Client, store: ControlPlaneStore, wor
   }
   const detail = `the workflow ended ${description.status.name} before a report was stored`;
   return { ...known, report: null, reportSource: 'none', detail };
-}
-
-async function queryLiveReport(client: Client, handle: WorkflowHandle<IngestionCycleWorkflow>): Promise<CycleReport | null> {
-  try {
-    return await client.withDeadline(Date.now() + LIVE_QUERY_TIMEOUT_MS, () => handle.query(cycleReportQuery));
-  } catch (error) {
-    // The server answers a query whose deadline passed while waiting for a worker with CANCELLED.
-    if (isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return null;
-    throw error;
-  }
 }
 
 async function storedRunOnly(store: ControlPlaneStore, workflowId: string): Promise<CycleRunView | null> {

@@ -41,6 +41,8 @@ export const validationFailed = (message: string, issues: ValidationIssue[]): Ap
 
 export const notFound = (message: string): ApiError => new ApiError(404, 'not_found', message);
 
+export const forbidden = (message: string): ApiError => new ApiError(403, 'forbidden', message);
+
 export const conflict = (message: string): ApiError => new ApiError(409, 'conflict', message);
 
 export const temporalUnavailable = (consequence: string): ApiError =>

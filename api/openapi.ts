@@ -3,11 +3,13 @@
  * document cannot drift from what the API accepts.
  */
 import { z } from 'zod';
+import { approvalDecisionBodySchema } from '../domain/approvals';
 import { createConnectorSchema, updateConnectorSchema } from '../domain/connector';
 import { errorResponseSchema } from './errors';
+import { APPROVALS_PATH } from './routes/approvals';
 import { CONNECTORS_PATH } from './routes/connectors';
 import { RUNS_PATH } from './routes/runs';
-import { connectorIdParamsSchema, userIdParamsSchema } from './schemas';
+import { approvalsQuerySchema, connectorIdParamsSchema, guardrailsPreviewBodySchema, userIdParamsSchema } from './schemas';
 
 type JsonObject = Record<string, unknown>;
 
@@ -31,6 +33,21 @@ const error = (description: string): JsonObject => json(jsonSchema(errorResponse
 
 const pathParameters = (schema: z.ZodObject): JsonObject[] =>
   Object.entries(schema.shape).map(([name, field]) => ({ name, in: 'path', required: true, schema: jsonSchema(field) }));
+
+const queryParameters = (schema: z.ZodObject): JsonObject[] =>
+  Object.entries(schema.shape).map(([name, field]) => ({ name, in: 'query', required: false, schema: jsonSchema(field) }));
+
+const body = (schema: z.ZodType): JsonObject => ({ required: true, content: { 'application/json': { schema: jsonSchema(schema) } } });
+
+const approvalIdParams = [
+  {
+    name: 'approvalId',
+    in: 'path',
+    required: true,
+    description: 'URL-encoded approval id, <workflowId>~<stream>~<batch>',
+    schema: { type: 'string' },
+  },
+];
 
 const connector = json(jsonSchema(connectorResponseSchema, 'output'), 'the connector, credentials redacted');
 const idParams = pathParameters(connectorIdParamsSchema);
@@ -98,6 +115,63 @@ export function openApiDocument(): JsonObject {
             { name: 'workflowId', in: 'path', required: true, description: 'URL-encoded workflow id', schema: { type: 'string' } },
           ],
           responses: { 200: { description: 'the run and its report' }, 404: error('no ingestion cycle with that workflow id') },
+        },
+      },
+      [`${CONNECTORS_PATH}/{id}/pause`]: {
+        post: {
+          summary: 'Pause a connector: no new cycle starts and its schedule is paused (audited)',
+          parameters: idParams,
+          responses: { 200: connector, 400: badRequest, 404: notFound, 503: temporalDown },
+        },
+      },
+      [`${CONNECTORS_PATH}/{id}/resume`]: {
+        post: {
+          summary: 'Resume a paused connector and unpause its schedule (audited)',
+          parameters: idParams,
+          responses: { 200: connector, 400: badRequest, 404: notFound, 503: temporalDown },
+        },
+      },
+      [`${CONNECTORS_PATH}/{id}/guardrails/preview`]: {
+        post: {
+          summary:
+            'What the latest figures would trigger under the current and a proposed configuration (guardrail fields given replace the current ones)',
+          parameters: idParams,
+          requestBody: { ...body(guardrailsPreviewBodySchema), required: false },
+          responses: {
+            200: { description: 'breaches and verdict per figure set under both configurations; figures null before the first cycle' },
+            400: badRequest,
+            404: notFound,
+          },
+        },
+      },
+      [APPROVALS_PATH]: {
+        get: {
+          summary: 'Approvals, newest first: pending by default',
+          parameters: queryParameters(approvalsQuerySchema),
+          responses: { 200: { description: '{ approvals: [...] }' }, 400: badRequest },
+        },
+      },
+      [`${APPROVALS_PATH}/{approvalId}`]: {
+        get: {
+          summary: 'An approval as recorded; while pending, also the gate as its waiting workflow shows it',
+          parameters: approvalIdParams,
+          responses: { 200: { description: 'the approval and its live gate' }, 400: badRequest, 404: error('no approval with that id') },
+        },
+      },
+      [`${APPROVALS_PATH}/{approvalId}/decision`]: {
+        post: {
+          summary: "A manager's decision, delivered as the cycle's Workflow Update; returns what it led to",
+          parameters: approvalIdParams,
+          requestBody: body(approvalDecisionBodySchema),
+          responses: {
+            200: { description: 'the outcome: the decision, rows loaded or deleted, and where an unloaded batch is kept' },
+            202: { description: 'accepted, outcome not known in time: send the same decision again to wait for it' },
+            400: badRequest,
+            403: error('this role may not decide this approval'),
+            404: error('no approval with that id'),
+            409: error('the gate is not open: already decided, timed out, or its cycle ended'),
+            503: error('no worker accepted the decision in time, or Temporal is unreachable'),
+          },
         },
       },
       '/healthz': {

@@ -7,6 +7,9 @@ import { temporalUnavailable } from './errors';
 
 export const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
 
+/** A query needs a worker: when none answers this fast, the caller shows what it has without it. */
+export const LIVE_QUERY_TIMEOUT_MS = 3_000;
+
 /** gRPC's status code UNAVAILABLE: no connection to the server. */
 const GRPC_UNAVAILABLE = 14;
 
@@ -24,4 +27,15 @@ export function isTemporalUnreachable(error: unknown): boolean {
   if (isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return true;
   const grpcError = error instanceof ServiceError ? error.cause : error;
   return isGrpcServiceError(grpcError) && grpcError.code === GRPC_UNAVAILABLE;
+}
+
+/** A workflow query under LIVE_QUERY_TIMEOUT_MS; null when no worker answered in time. */
+export async function queryLive<R>(client: Client, query: () => Promise<R>): Promise<R | null> {
+  try {
+    return await client.withDeadline(Date.now() + LIVE_QUERY_TIMEOUT_MS, query);
+  } catch (error) {
+    // The server answers a query whose deadline passed while waiting for a worker with CANCELLED.
+    if (isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return null;
+    throw error;
+  }
 }

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import { validationFailed, type ValidationIssue } from './errors';
 
-export type RequestPart = 'body' | 'path parameters';
+export type RequestPart = 'body' | 'path parameters' | 'query parameters';
 
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, part: RequestPart): z.output<S> {
   const parsed = schema.safeParse(input);

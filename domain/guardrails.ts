@@ -24,10 +24,18 @@ export const guardrailsSchema = z.object({
 });
 export type Guardrails = z.infer<typeof guardrailsSchema>;
 
-/** The limits an approval may lift once, for the rest of one cycle. */
-export const guardrailOverrideSchema = guardrailsSchema
-  .pick({ maxRowsPerCycle: true, maxInvalidShare: true, maxDeleteShare: true, maxApiCallsPerCycle: true, dailyApiCallBudget: true, dailyCostBudgetUsd: true })
-  .partial();
+/**
+ * The limits an approval may lift once, for the rest of one cycle. Plain optional fields, no
+ * defaults: an override names only what it lifts and leaves every other limit as configured.
+ */
+export const guardrailOverrideSchema = z.object({
+  maxRowsPerCycle: z.number().int().positive().optional(),
+  maxInvalidShare: z.number().min(0).max(1).optional(),
+  maxDeleteShare: z.number().min(0).max(1).optional(),
+  maxApiCallsPerCycle: z.number().int().positive().optional(),
+  dailyApiCallBudget: z.number().int().positive().optional(),
+  dailyCostBudgetUsd: z.number().nonnegative().optional(),
+});
 export type GuardrailOverride = z.infer<typeof guardrailOverrideSchema>;
 
 export const AUTOMATION_LEVELS = ['auto', 'approve-on-breach', 'always-approve', 'dry-run', 'paused'] as const;

@@ -1,10 +1,12 @@
 /**
  * GET /:id/analyze: figures computed in SQL from what the store holds — run reports for rows, runs
- * and API calls, quality reports for the per-rule shares, cursors for the streams. Nothing is estimated.
+ * and API calls, quality reports for the per-rule shares, cursors for the streams, decided approvals
+ * for the guardrail recommendations. Nothing is estimated.
  */
 import { z } from 'zod';
 import { expectationSchema, ruleLabel } from '../quality/suite';
 import { rowsOf } from './query';
+import { recommendationsFor } from './recommendations';
 import { cursorRow, timestamp, toStreamCursor } from './rows';
 import type { SqlExecutor } from './sql-client';
 import type { ConnectorAnalysis } from './types';
@@ -115,6 +117,7 @@ export async function analyzeConnector(db: SqlExecutor, connectorId: string): Pr
   const [rows] = await rowsOf(db, rowFigures, ROW_FIGURES, [connectorId]);
   const rules = await rowsOf(db, ruleFigures, RULE_FIGURES, [connectorId]);
   const streams = await rowsOf(db, streamCursorRow, STREAM_CURSORS, [connectorId]);
+  const recommendations = await recommendationsFor(db, connectorId);
   if (!runs || !rows) throw new Error('aggregate queries returned no row');
   return {
     connectorId,
@@ -140,5 +143,6 @@ export async function analyzeConnector(db: SqlExecutor, connectorId: string): Pr
         : { stream: s.stream, cursor: toStreamCursor(s), committedAt: s.committed_at },
     ),
     apiCalls: rows.api_calls,
+    recommendations,
   };
 }

@@ -313,9 +313,32 @@ describe('GET /api/v1/openapi.json', () => {
         `${CONNECTORS}/{id}/analyze`,
         `${CONNECTORS}/{id}/runs`,
         '/api/v1/runs/{workflowId}',
+        `${CONNECTORS}/{id}/pause`,
+        `${CONNECTORS}/{id}/resume`,
+        `${CONNECTORS}/{id}/guardrails/preview`,
+        '/api/v1/approvals',
+        '/api/v1/approvals/{approvalId}',
+        '/api/v1/approvals/{approvalId}/decision',
         '/healthz',
       ]),
     );
+    expect(paths['/api/v1/approvals/{approvalId}/decision']).toMatchObject({
+      post: {
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                required: expect.arrayContaining(['decision', 'decidedBy', 'role', 'reason']),
+                properties: { decision: { enum: ['approve', 'reject', 'skip'] } },
+              },
+            },
+          },
+        },
+      },
+    });
+    expect(paths[`${CONNECTORS}/{id}/guardrails/preview`]).toMatchObject({
+      post: { requestBody: { content: { 'application/json': { schema: { properties: { guardrails: { additionalProperties: false } } } } } } },
+    });
     expect(paths[`${CONNECTORS}/{id}`]).toEqual(expect.objectContaining({ get: expect.anything(), put: expect.anything(), delete: expect.anything() }));
     expect(paths[CONNECTORS]).toMatchObject({
       post: {

@@ -1,0 +1,195 @@
+/**
+ * Approvals through the API: listing and reading them from the store, and a manager's decision
+ * delivered as the cycle's Update. A stand-in cycle (fixtures/approval-cycle.ts) holds one gate open
+ * with the real query and Update, on this file's task queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
+import { z } from 'zod';
+import type { PendingApproval } from '../../domain/approvals';
+import { decision, pendingApproval, type ApprovalSeed } from '../store/fixtures';
+import { workflowBundle } from '../support/temporal';
+import { createApprovalStandInActivities } from './fixtures/approval-activities';
+import { request, startApiHarness, type ApiHarness } from './harness';
+
+let api: ApiHarness;
+let worker: Worker;
+let workerRunning: Promise<void>;
+
+beforeAll(async () => {
+  api = await startApiHarness();
+  worker = await Worker.create({
+    connection: api.env.nativeConnection,
+    taskQueue: api.taskQueue,
+    workflowBundle: await workflowBundle(require.resolve('./fixtures/approval-cycle')),
+    activities: createApprovalStandInActivities(api.store),
+  });
+  workerRunning = worker.run();
+});
+afterAll(async () => {
+  worker.shutdown();
+  await workerRunning;
+  await api.close();
+});
+
+const APPROVALS = '/api/v1/approvals';
+const approvalPath = (approvalId: string): string => `${APPROVALS}/${encodeURIComponent(approvalId)}`;
+const decisionPath = (approvalId: string): string => `${approvalPath(approvalId)}/decision`;
+
+/** A gate recorded in the store, and a cycle holding it open. */
+async function openGate(seed: Partial<ApprovalSeed> = {}): Promise<PendingApproval> {
+  const pending = pendingApproval({ connectorId: randomUUID(), ...seed });
+  await api.store.saveApprovalRequest(pending);
+  await api.client.workflow.start('approvalCycle', { taskQueue: api.taskQueue, workflowId: pending.workflowId, args: [pending] });
+  return pending;
+}
+
+const approve = { decision: 'approve', decidedBy: 'dana', role: 'manager', reason: 'a campaign import: expected volume' };
+
+const listSchema = z.object({ approvals: z.array(z.object({ approvalId: z.string(), status: z.string() })) });
+
+describe('GET /api/v1/approvals', () => {
+  test('lists pending approvals by default, newest first, filtered by connector and status', async () => {
+    const connectorId = randomUUID();
+    const at = (minutes: number) => new Date(Date.UTC(2024, 8, 1, 9, minutes));
+    const older = pendingApproval({ connectorId, openedAt: at(0) });
+    const newer = pendingApproval({ connectorId, openedAt: at(5) });
+    const decided = pendingApproval({ connectorId, openedAt: at(10) });
+    for (const pending of [older, newer, decided]) await api.store.saveApprovalRequest(pending);
+    await api.store.saveApprovalResolution(decision(decided, 'reject'));
+
+    const pendingOnes = await request(api.url, 'GET', `${APPROVALS}?connectorId=${connectorId}`);
+    expect(pendingOnes.status).toBe(200);
+    expect(listSchema.parse(pendingOnes.body).approvals.map((a) => a.approvalId)).toEqual([newer.approvalId, older.approvalId]);
+    expect(pendingOnes.body).toMatchObject({ approvals: [{ request: newer, resolution: null }, { request: older }] });
+
+    const decidedOnes = await request(api.url, 'GET', `${APPROVALS}?connectorId=${connectorId}&status=decided`);
+    expect(listSchema.parse(decidedOnes.body).approvals).toEqual([expect.objectContaining({ approvalId: decided.approvalId, status: 'decided' })]);
+
+    const everywhere = listSchema.parse((await request(api.url, 'GET', APPROVALS)).body).approvals.map((a) => a.approvalId);
+    expect(everywhere).toEqual(expect.arrayContaining([newer.approvalId, older.approvalId]));
+    expect(everywhere).not.toContain(decided.approvalId);
+  });
+
+  test('a bad filter is a 400 naming the parameter', async () => {
+    const response = await request(api.url, 'GET', `${APPROVALS}?status=maybe&connectorId=acme`);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      issues: expect.arrayContaining([expect.objectContaining({ path: 'status' }), expect.objectContaining({ path: 'connectorId' })]),
+    });
+  });
+});
+
+describe('GET /api/v1/approvals/:id', () => {
+  test('a pending approval comes with the gate as its waiting cycle shows it', async () => {
+    const pending = await openGate();
+    const response = await request(api.url, 'GET', approvalPath(pending.approvalId));
+    expect(response).toMatchObject({
+      status: 200,
+      body: { approvalId: pending.approvalId, status: 'pending', request: pending, live: { state: 'waiting', gate: pending } },
+    });
+    const unencoded = await request(api.url, 'GET', `${APPROVALS}/${pending.approvalId}`);
+    expect(unencoded).toMatchObject({ status: 200, body: { approvalId: pending.approvalId } });
+  });
+
+  test('a pending approval whose cycle is gone says so instead of a live gate', async () => {
+    const pending = pendingApproval({ connectorId: randomUUID() });
+    await api.store.saveApprovalRequest(pending);
+    const response = await request(api.url, 'GET', approvalPath(pending.approvalId));
+    expect(response).toMatchObject({
+      status: 200,
+      body: { status: 'pending', live: { state: 'not-waiting', detail: expect.stringContaining(pending.workflowId) } },
+    });
+  });
+
+  test('an unknown approval is a 404; a malformed id a 400', async () => {
+    const unknown = pendingApproval({ connectorId: randomUUID() });
+    expect(await request(api.url, 'GET', approvalPath(unknown.approvalId))).toMatchObject({
+      status: 404,
+      body: { error: 'not_found', message: expect.stringContaining(unknown.approvalId) },
+    });
+    expect(await request(api.url, 'GET', approvalPath('no-tildes-here'))).toMatchObject({
+      status: 400,
+      body: { issues: [expect.objectContaining({ path: 'approvalId' })] },
+    });
+  });
+});
+
+describe('POST /api/v1/approvals/:id/decision', () => {
+  test("returns the decision's outcome, records it, and answers a retried POST with the same outcome", async () => {
+    const pending = await openGate();
+
+    const response = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: approve });
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      approvalId: pending.approvalId,
+      decision: 'approve',
+      decidedBy: approve.decidedBy,
+      role: 'manager',
+      reason: approve.reason,
+      byPolicy: false,
+      loaded: pending.batch.rows,
+      keptBatch: null,
+    });
+    const stored = await request(api.url, 'GET', approvalPath(pending.approvalId));
+    expect(stored.body).toMatchObject({ status: 'decided', resolution: { decision: 'approve', decidedBy: approve.decidedBy }, live: null });
+
+    const retried = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: approve });
+    expect(retried).toEqual(expect.objectContaining({ status: 200, body: response.body }));
+
+    const audit = await api.store.listActivity(pending.connectorId);
+    expect(audit.filter((a) => a.activityType === 'approval.decision-requested').map((a) => a.details)).toEqual([
+      expect.objectContaining({ approvalId: pending.approvalId, decidedBy: approve.decidedBy, role: 'manager', result: 'decided', via: 'api' }),
+      expect.objectContaining({ approvalId: pending.approvalId, result: 'decided' }),
+    ]);
+  });
+
+  test('a second, different decision is a 409 saying who decided first', async () => {
+    const pending = await openGate();
+    expect(await request(api.url, 'POST', decisionPath(pending.approvalId), { json: { ...approve, decision: 'reject' } })).toMatchObject({
+      status: 200,
+      body: { decision: 'reject', loaded: 0, keptBatch: pending.batch.uri },
+    });
+    const second = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: { ...approve, decidedBy: 'sam' } });
+    expect(second).toMatchObject({ status: 409, body: { error: 'conflict', message: expect.stringContaining(`reject by ${approve.decidedBy}`) } });
+  });
+
+  test('a role that may not decide is a 403; the gate stays open and the refusal is audited', async () => {
+    const pending = await openGate({ approverRole: 'manager' });
+    const response = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: { ...approve, role: 'campaign-lead' } });
+    expect(response).toMatchObject({ status: 403, body: { error: 'forbidden', message: expect.stringMatching(/campaign-lead.*manager or admin/) } });
+    expect((await request(api.url, 'GET', approvalPath(pending.approvalId))).body).toMatchObject({
+      status: 'pending',
+      live: { state: 'waiting' },
+    });
+    const audit = await api.store.listActivity(pending.connectorId);
+    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ result: 'refused', status: 403, role: 'campaign-lead' })]);
+
+    const byAdmin = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: { ...approve, role: 'admin' } });
+    expect(byAdmin).toMatchObject({ status: 200, body: { decision: 'approve', role: 'admin' } });
+  });
+
+  test("the workflow validator's refusal is a 409 with its reason", async () => {
+    const pending = await openGate({ openedAt: new Date(Date.now() - 2 * 86_400_000) });
+    const response = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: approve });
+    expect(response).toMatchObject({ status: 409, body: { message: expect.stringContaining(`timed out at ${pending.deadline}`) } });
+  });
+
+  test('an unknown approval is a 404', async () => {
+    const unknown = pendingApproval({ connectorId: randomUUID() });
+    const response = await request(api.url, 'POST', decisionPath(unknown.approvalId), { json: approve });
+    expect(response).toMatchObject({ status: 404, body: { message: expect.stringContaining(unknown.approvalId) } });
+  });
+
+  test('a bad body is a 400 naming each field and decides nothing', async () => {
+    const pending = await openGate();
+    const response = await request(api.url, 'POST', decisionPath(pending.approvalId), {
+      json: { decision: 'maybe', decidedBy: 'dana', role: 'manager', override: { maxInvalidShare: 3 } },
+    });
+    expect(response.status).toBe(400);
+    const paths = z.object({ issues: z.array(z.object({ path: z.string() })) }).parse(response.body).issues.map((i) => i.path);
+    expect(paths.sort()).toEqual(['decision', 'override.maxInvalidShare', 'reason']);
+    expect((await api.store.getApproval(pending.approvalId))?.status).toBe('pending');
+  });
+});
