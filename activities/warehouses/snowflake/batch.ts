@@ -35,7 +35,8 @@ export const jsonValue = (expression: string, form: JsonForm): string =>
   form === 'text' ? `PARSE_JSON(${expression})` : `STRIP_NULL_VALUE(${expression})`;
 
 /** A json column as JSON text. */
-export const jsonText = (expression: string, form: JsonForm): string => (form === 'text' ? expression : `TO_JSON(${expression})`);
+export const jsonText = (expression: string, form: JsonForm): string =>
+  form === 'text' ? expression : `TO_JSON(${expression})`;
 
 const lineSchema = z.record(z.string(), z.unknown());
 type Line = z.infer<typeof lineSchema>;
@@ -81,7 +82,8 @@ function createTable(shape: RowShape, form: JsonForm): string {
   const definitions = shape.columns.map(
     ({ name, type }) => `${identifier(name)} ${type === 'json' && form === 'text' ? 'VARCHAR' : COLUMN_TYPES[type]}`,
   );
-  return `CREATE OR REPLACE TEMPORARY TABLE ${identifier(shape.table)} (${[...definitions, `${identifier(ROW_COLUMN)} NUMBER(38,0)`].join(', ')})`;
+  definitions.push(`${identifier(ROW_COLUMN)} NUMBER(38,0)`);
+  return `CREATE OR REPLACE TEMPORARY TABLE ${identifier(shape.table)} (${definitions.join(', ')})`;
 }
 
 async function insertBound(session: SnowflakeSession, shape: RowShape, rows: readonly Line[]): Promise<void> {
@@ -98,7 +100,8 @@ async function insertBound(session: SnowflakeSession, shape: RowShape, rows: rea
 async function copyStaged(session: SnowflakeSession, shape: RowShape, file: string): Promise<void> {
   await session.execute(createTable(shape, 'variant'));
   await session.execute(`CREATE OR REPLACE TEMPORARY STAGE ${STAGE}`);
-  await session.execute(`PUT ${quoteLiteral(`file://${path.resolve(file)}`)} @${STAGE} AUTO_COMPRESS = TRUE OVERWRITE = TRUE`);
+  const source = quoteLiteral(`file://${path.resolve(file)}`);
+  await session.execute(`PUT ${source} @${STAGE} AUTO_COMPRESS = TRUE OVERWRITE = TRUE`);
   await session.execute(
     `COPY INTO ${identifier(shape.table)} FROM @${STAGE}
      FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE

@@ -20,8 +20,8 @@ export async function deleteRows(
   // Each value is cast to the column's type: ISO text compares as an instant, not as text.
   const condition = predicateCondition(predicate, (_, type) => `?::${COLUMN_TYPES[type]}`, identifier);
   try {
-    const deleted = await session.execute(`DELETE FROM ${tableName(schema, stream.table)} WHERE ${condition}`, [...predicate.values]);
-    return deleted.changed;
+    const table = tableName(schema, stream.table);
+    return (await session.execute(`DELETE FROM ${table} WHERE ${condition}`, [...predicate.values])).changed;
   } catch (error) {
     // A table never made holds nothing to delete.
     if (hasCode(error, OBJECT_MISSING)) return 0;

@@ -90,7 +90,8 @@ class SnowflakeWarehouse implements Warehouse {
 
   private run<T>(doing: string, operation: (session: SnowflakeSession) => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('this warehouse connection is closed'));
-    const running = this.session.exclusive(operation).catch((error: unknown) => Promise.reject(asConnectorError(error, doing)));
+    const fail = (error: unknown): Promise<never> => Promise.reject(asConnectorError(error, doing));
+    const running = this.session.exclusive(operation).catch(fail);
     this.pending.add(running);
     const forget = (): void => void this.pending.delete(running);
     void running.then(forget, forget);

@@ -40,19 +40,26 @@ async function ledgerEntry(session: SnowflakeSession, schema: string, loadId: st
 }
 
 /** Checks the keys and keeps one row per key: the latest by cursor, then the last in the file. */
-async function prepareClean(session: SnowflakeSession, stream: StreamDefinition, file: string, threshold: number): Promise<JsonForm> {
+async function prepareClean(
+  session: SnowflakeSession,
+  stream: StreamDefinition,
+  file: string,
+  threshold: number,
+): Promise<JsonForm> {
   const form = await stageRows(session, file, { table: BATCH, columns: stream.columns }, threshold);
   const key = identifier(stream.primaryKey);
   const { rows } = await session.execute(`SELECT COUNT(*) FROM ${identifier(BATCH)} WHERE ${key} IS NULL`);
   const missing = count(rows[0]?.[0]);
   if (missing > 0) {
-    throw new ConnectorError('data', `${missing} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`);
+    const rule = `${missing} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`;
+    throw new ConnectorError('data', rule);
   }
   const row = identifier(ROW_COLUMN);
+  const latestFirst = `${identifier(stream.cursorColumn)} DESC NULLS LAST, ${row} DESC`;
   await session.execute(
     `DELETE FROM ${identifier(BATCH)} WHERE ${row} IN (
        SELECT ${row} FROM ${identifier(BATCH)}
-       QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${identifier(stream.cursorColumn)} DESC NULLS LAST, ${row} DESC) > 1)`,
+       QUALIFY ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${latestFirst}) > 1)`,
   );
   return form;
 }
@@ -82,7 +89,8 @@ async function mergeRows(session: SnowflakeSession, table: string, batch: LoadBa
   const key = identifier(stream.primaryKey);
   const merged = await session.execute(
     [
-      `MERGE INTO ${table} AS t USING (SELECT ${source.join(', ')} FROM ${identifier(BATCH)}${upserts}) AS s ON t.${key} = s.${key}`,
+      `MERGE INTO ${table} AS t USING (SELECT ${source.join(', ')} FROM ${identifier(BATCH)}${upserts}) AS s`,
+      `ON t.${key} = s.${key}`,
       `WHEN MATCHED THEN UPDATE SET ${columns.filter((c) => c !== key).map((c) => `${c} = s.${c}`).join(', ')}`,
       `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
     ].join('\n'),
@@ -91,7 +99,12 @@ async function mergeRows(session: SnowflakeSession, table: string, batch: LoadBa
   return merged.changed;
 }
 
-async function appendQuarantine(session: SnowflakeSession, schema: string, batch: LoadBatch, form: JsonForm): Promise<number> {
+async function appendQuarantine(
+  session: SnowflakeSession,
+  schema: string,
+  batch: LoadBatch,
+  form: JsonForm,
+): Promise<number> {
   const record = identifier('record');
   const inserted = await session.execute(
     `INSERT INTO ${tableName(schema, QUARANTINE_TABLE)}
@@ -108,10 +121,16 @@ async function appendQuarantine(session: SnowflakeSession, schema: string, batch
  * Inserts the ledger row unless another load of the same batch committed one meanwhile; false then.
  * MERGE locks the ledger, so of two concurrent loads of one batch only the first records it.
  */
-async function recordLoad(session: SnowflakeSession, schema: string, batch: LoadBatch, counts: LoadCounts): Promise<boolean> {
+async function recordLoad(
+  session: SnowflakeSession,
+  schema: string,
+  batch: LoadBatch,
+  counts: LoadCounts,
+): Promise<boolean> {
   const recorded = await session.execute(
     `MERGE INTO ${tableName(schema, LEDGER_TABLE)} AS l USING (SELECT ? AS "LOAD_ID") AS s ON l."LOAD_ID" = s."LOAD_ID"
-     WHEN NOT MATCHED THEN INSERT ("LOAD_ID", "CONNECTOR_ID", "STREAM", "ROWS_MERGED", "ROWS_DELETED", "ROWS_QUARANTINED", "LOADED_AT")
+     WHEN NOT MATCHED THEN INSERT
+       ("LOAD_ID", "CONNECTOR_ID", "STREAM", "ROWS_MERGED", "ROWS_DELETED", "ROWS_QUARANTINED", "LOADED_AT")
        VALUES (s."LOAD_ID", ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)`,
     [batch.loadId, batch.connectorId, batch.stream.name, counts.merged, counts.deleted, counts.quarantined],
   );
@@ -128,8 +147,9 @@ export async function loadBatch(session: SnowflakeSession, target: LoadTarget, b
   // Temporary tables and stages live in the session's current schema.
   await session.execute(`USE SCHEMA ${identifier(schema)}`);
   const clean = batch.cleanFile ? await prepareClean(session, batch.stream, batch.cleanFile, stageThresholdRows) : null;
+  const quarantineShape = { table: QUARANTINE_BATCH, columns: QUARANTINE_COLUMNS };
   const quarantine = batch.quarantineFile
-    ? await stageRows(session, batch.quarantineFile, { table: QUARANTINE_BATCH, columns: QUARANTINE_COLUMNS }, stageThresholdRows)
+    ? await stageRows(session, batch.quarantineFile, quarantineShape, stageThresholdRows)
     : null;
 
   await session.execute('BEGIN');

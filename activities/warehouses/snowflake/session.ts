@@ -11,10 +11,23 @@ import { asConnectorError } from './errors';
 export type SnowflakeDestinationConfig = z.infer<typeof snowflakeDestinationSchema>;
 type Driver = typeof import('snowflake-sdk');
 
+function isDriver(value: unknown): value is Driver {
+  return typeof value === 'object' && value !== null && 'createConnection' in value && 'configure' in value;
+}
+
+/** snowflake-sdk is CommonJS: under Node's ESM loader (tsx) it arrives as the namespace's default export. */
+async function importDriver(): Promise<Driver> {
+  const loaded: unknown = await import('snowflake-sdk');
+  const namespaceDefault = typeof loaded === 'object' && loaded !== null && 'default' in loaded ? loaded.default : null;
+  const sdk = isDriver(loaded) ? loaded : namespaceDefault;
+  if (!isDriver(sdk)) throw new Error('snowflake-sdk did not load: createConnection is missing');
+  return sdk;
+}
+
 let driver: Promise<Driver> | undefined;
 /** The driver loads on first use; its own log goes to ours, warnings and worse only. */
 function loadDriver(): Promise<Driver> {
-  driver ??= import('snowflake-sdk').then((sdk) => {
+  driver ??= importDriver().then((sdk) => {
     const log = logger.child({ component: 'snowflake-sdk' });
     sdk.configure({
       logLevel: 'WARN',
@@ -74,7 +87,9 @@ export class SnowflakeSession {
     const sdk = await loadDriver();
     const connection = sdk.createConnection(connectionOptions(config));
     await new Promise<void>((resolve, reject) => {
-      connection.connect((error) => (error ? reject(asConnectorError(error, `log in to Snowflake as ${config.username}`)) : resolve()));
+      connection.connect((error) =>
+        error ? reject(asConnectorError(error, `log in to Snowflake account ${config.account}`)) : resolve(),
+      );
     });
     return new SnowflakeSession(connection);
   }

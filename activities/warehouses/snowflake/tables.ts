@@ -44,7 +44,9 @@ async function existingColumns(session: SnowflakeSession, schema: string, table:
      WHERE "TABLE_SCHEMA" = ? AND "TABLE_NAME" = ? ORDER BY "ORDINAL_POSITION"`,
     [schema.toUpperCase(), table.toUpperCase()],
   );
-  return new Map(rows.map(([name, type, precision, scale]) => [streamName(String(name)), catalogType(String(type), precision, scale)]));
+  return new Map(
+    rows.map(([name, type, precision, scale]) => [streamName(String(name)), catalogType(String(type), precision, scale)]),
+  );
 }
 
 const definition = (name: string, type: string): string => `${identifier(name)} ${type}`;
@@ -54,7 +56,8 @@ async function createStreamTable(session: SnowflakeSession, schema: string, stre
     ...stream.columns.map((c) => definition(c.name, COLUMN_TYPES[c.type])),
     ...METADATA_DEFINITIONS.map(([name, type]) => definition(name, type)),
   ];
-  await session.execute(`CREATE TABLE IF NOT EXISTS ${tableName(schema, stream.table)} (${definitions.join(', ')})${clusterBy(stream)}`);
+  const table = tableName(schema, stream.table);
+  await session.execute(`CREATE TABLE IF NOT EXISTS ${table} (${definitions.join(', ')})${clusterBy(stream)}`);
 }
 
 async function rebuildWidened(
@@ -69,10 +72,16 @@ async function rebuildWidened(
     const type = widened.get(name);
     return type ? `CAST(${identifier(name)} AS ${type}) AS ${identifier(name)}` : identifier(name);
   });
-  await session.execute(`CREATE OR REPLACE TABLE ${table}${clusterBy(stream)} COPY GRANTS AS SELECT ${select.join(', ')} FROM ${table}`);
+  await session.execute(
+    `CREATE OR REPLACE TABLE ${table}${clusterBy(stream)} COPY GRANTS AS SELECT ${select.join(', ')} FROM ${table}`,
+  );
 }
 
-export async function ensureTables(session: SnowflakeSession, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
+export async function ensureTables(
+  session: SnowflakeSession,
+  schema: string,
+  stream: StreamDefinition,
+): Promise<SchemaChange[]> {
   await ensureSharedTables(session, schema);
   const existing = await existingColumns(session, schema, stream.table);
   if (existing.size === 0) {
