@@ -82,7 +82,7 @@ export interface SqlRequest {
 /** Runs a query or script (jobs.query, polling when it takes long) and returns its last result as plain rows. */
 export async function runSql(session: Session, request: SqlRequest, action: string): Promise<Record<string, unknown>[]> {
   try {
-    const [rows]: [unknown[]] = await session.client.query({
+    const [rows] = await session.client.query({
       query: request.sql,
       location: session.location,
       params: request.params,
@@ -90,13 +90,14 @@ export async function runSql(session: Session, request: SqlRequest, action: stri
       wrapIntegers: true,
       parseJSON: true,
     });
-    return rows.map((row) => rowSchema.parse(plainValue(session.driver, row)));
+    const list: unknown[] = rows;
+    return list.map((row) => rowSchema.parse(plainValue(session.driver, row)));
   } catch (error) {
     throw asConnectorError(error, action);
   }
 }
 
-/** True for the SDK's 404. */
-export function isNotFound(error: unknown): boolean {
-  return z.object({ code: z.literal(404) }).safeParse(error).success;
+/** True when the SDK's error carries this HTTP status (404 not found, 409 already exists…). */
+export function hasStatus(error: unknown, status: number): boolean {
+  return z.object({ code: z.literal(status) }).safeParse(error).success;
 }

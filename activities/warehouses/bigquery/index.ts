@@ -65,7 +65,7 @@ class BigQueryWarehouse implements Warehouse {
     return this.track(() => loadBatch(this.session, batch));
   }
 
-  deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number> {
+  async deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number> {
     const resolved = resolveDeletePredicate(stream, predicate);
     return this.track(() => deleteRows(this.session, stream, resolved));
   }

@@ -73,7 +73,10 @@ async function stage(
   staged: string[],
   action: string,
 ): Promise<string | null> {
-  if (!file || (await stat(file)).size === 0) return null;
+  if (!file) return null;
+  const info = await stat(file);
+  // A regular empty file holds no rows; a pipe reports no size until it is read.
+  if (info.isFile() && info.size === 0) return null;
   const table = `_ih_stage_${randomUUID().replaceAll('-', '')}`;
   await createTable(session, table, fields, { expirationTime: String(Date.now() + STAGING_LIFETIME_MS) });
   staged.push(table);

@@ -100,6 +100,9 @@ export interface TableLayout {
   clustering?: { fields: string[] };
 }
 
+/** What a table is created with besides its fields; `expirationTime` in epoch milliseconds. */
+export type TableOptions = TableLayout & { expirationTime?: string };
+
 /**
  * Partitioned by the DATE of the stream's cursor column (or of created_at when the cursor is no
  * date), so retention and time-bounded reads touch only their days; clustered by customer_id when

@@ -53,25 +53,25 @@ export function mergeScript(tables: LoadTables, stream: StreamDefinition): strin
   const deletedFlag = stream.deletedColumn ? quoted(stream.deletedColumn) : null;
   const kept = deletedFlag ? `${deletedFlag} IS NOT TRUE` : 'TRUE';
   const removed = deletedFlag ? `${deletedFlag} IS TRUE` : 'FALSE';
-  const pending = 'EXISTS (SELECT 1 FROM _ih_pending)';
+  const pending = 'EXISTS (SELECT 1 FROM ih_pending)';
   const statements = [
     'BEGIN TRANSACTION',
-    `CREATE TEMP TABLE _ih_pending AS SELECT @load_id AS load_id FROM (SELECT 1 AS one)
+    `CREATE TEMP TABLE ih_pending AS SELECT @load_id AS load_id FROM (SELECT 1 AS one)
      WHERE NOT EXISTS (SELECT 1 FROM ${tables.ledger} WHERE load_id = @load_id)`,
   ];
   if (tables.cleanStage) statements.push(batchTable(tables.cleanStage, stream, pending));
   const batchCount = (condition: string): string =>
-    tables.cleanStage ? `(SELECT COUNT(*) FROM _ih_batch WHERE ${condition})` : '0';
-  const deletions = `SELECT ${key} FROM _ih_batch WHERE ${removed}`;
+    tables.cleanStage ? `(SELECT COUNT(*) FROM ih_batch WHERE ${condition})` : '0';
+  const deletions = `SELECT ${key} FROM ih_batch WHERE ${removed}`;
   const deletedCount = tables.cleanStage && deletedFlag ? `(SELECT COUNT(*) FROM ${tables.target} WHERE ${key} IN (${deletions}))` : '0';
   const quarantinedCount = tables.quarantineStage ? `(SELECT COUNT(*) FROM ${tables.quarantineStage})` : '0';
   statements.push(
     `INSERT INTO ${tables.ledger} (load_id, connector_id, stream, rows_merged, rows_deleted, rows_quarantined, loaded_at)
      SELECT load_id, @connector_id, @stream, ${batchCount(kept)}, ${deletedCount}, ${quarantinedCount}, CURRENT_TIMESTAMP()
-     FROM _ih_pending`,
+     FROM ih_pending`,
   );
   if (tables.cleanStage && deletedFlag) statements.push(`DELETE FROM ${tables.target} WHERE ${key} IN (${deletions})`);
-  if (tables.cleanStage) statements.push(mergeStatement(tables.target, `(SELECT * FROM _ih_batch WHERE ${kept})`, stream));
+  if (tables.cleanStage) statements.push(mergeStatement(tables.target, `(SELECT * FROM ih_batch WHERE ${kept})`, stream));
   if (tables.quarantineStage) {
     statements.push(
       `INSERT INTO ${tables.quarantine} (load_id, connector_id, stream, record_key, reasons, record, quarantined_at)
@@ -90,7 +90,7 @@ export function mergeScript(tables: LoadTables, stream: StreamDefinition): strin
 /** The batch with metadata stamped on, one row per key: the latest by cursor. */
 function batchTable(stage: string, stream: StreamDefinition, pending: string): string {
   const columns = stream.columns.map((column) => quoted(column.name)).join(', ');
-  return `CREATE TEMP TABLE _ih_batch AS
+  return `CREATE TEMP TABLE ih_batch AS
      SELECT ${columns}, @load_id AS _ih_load_id, CURRENT_TIMESTAMP() AS _ih_loaded_at,
        @source AS _ih_source, @connector_id AS _ih_connector_id
      FROM ${stage} WHERE ${pending}
@@ -112,10 +112,10 @@ function mergeStatement(target: string, source: string, stream: StreamDefinition
 export function deleteScript(target: string, condition: string): string {
   return [
     'BEGIN TRANSACTION',
-    `CREATE TEMP TABLE _ih_deleted AS SELECT COUNT(*) AS deleted FROM ${target} WHERE ${condition}`,
+    `CREATE TEMP TABLE ih_deleted AS SELECT COUNT(*) AS deleted FROM ${target} WHERE ${condition}`,
     `DELETE FROM ${target} WHERE ${condition}`,
     'COMMIT TRANSACTION',
-    'SELECT deleted FROM _ih_deleted',
+    'SELECT deleted FROM ih_deleted',
   ].join(';\n');
 }
 

@@ -7,7 +7,7 @@ import type { ColumnType, StreamColumn, StreamDefinition } from '../../../domain
 import { planSchemaChanges } from '../evolution';
 import { LEDGER_TABLE, QUARANTINE_TABLE } from '../sql';
 import type { SchemaChange } from '../types';
-import { isNotFound, runSql, type Session } from './client';
+import { hasStatus, runSql, type Session } from './client';
 import { asConnectorError } from './errors';
 import {
   COLUMN_TYPES,
@@ -20,6 +20,7 @@ import {
   SQL_TYPES,
   type Field,
   type TableMetadata,
+  type TableOptions,
 } from './schema';
 import { quoted, setDataType, tablePath } from './statements';
 
@@ -29,30 +30,27 @@ export async function readTable(session: Session, table: string): Promise<TableM
     const [metadata] = await session.dataset.table(table).getMetadata();
     return tableMetadataSchema.parse(metadata);
   } catch (error) {
-    if (isNotFound(error)) return null;
+    if (hasStatus(error, 404)) return null;
     throw asConnectorError(error, `reading table ${table}`);
   }
 }
 
-export async function createTable(session: Session, table: string, fields: readonly Field[], extra: object = {}): Promise<void> {
+export async function createTable(session: Session, table: string, fields: readonly Field[], options: TableOptions = {}): Promise<void> {
   try {
-    await session.dataset.createTable(table, { schema: { fields: [...fields] }, ...extra });
+    await session.dataset.createTable(table, { schema: { fields: [...fields] }, ...options });
   } catch (error) {
     // Made meanwhile by a concurrent worker: the same definition, nothing to do.
-    if (conflicts(error)) return;
+    if (hasStatus(error, 409)) return;
     throw asConnectorError(error, `creating table ${table}`);
   }
 }
-
-const conflicts = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && 'code' in error && error.code === 409;
 
 /** The dataset and the two bookkeeping tables every stream shares. */
 export async function ensureBookkeeping(session: Session): Promise<void> {
   try {
     await session.dataset.get({ autoCreate: true });
   } catch (error) {
-    if (!conflicts(error)) throw asConnectorError(error, `creating dataset ${session.datasetId}`);
+    if (!hasStatus(error, 409)) throw asConnectorError(error, `creating dataset ${session.datasetId}`);
   }
   if (!(await readTable(session, LEDGER_TABLE))) await createTable(session, LEDGER_TABLE, LEDGER_FIELDS);
   if (!(await readTable(session, QUARANTINE_TABLE))) {
