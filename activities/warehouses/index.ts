@@ -3,14 +3,18 @@
  * Plug-ins load their drivers lazily, so importing this registry stays cheap.
  */
 import type { DestinationConfig, DestinationKind } from '../../domain/connector';
+import { bigqueryWarehouse } from './bigquery';
 import { duckdbWarehouse } from './duckdb';
 import { postgresWarehouse } from './postgres';
+import { redshiftWarehouse } from './redshift';
 import { snowflakeWarehouse } from './snowflake';
 import type { DestinationConfigOf, Warehouse, WarehousePluginRegistry } from './types';
 
 export const warehousePlugins: WarehousePluginRegistry = {
+  bigquery: bigqueryWarehouse,
   duckdb: duckdbWarehouse,
   postgres: postgresWarehouse,
+  redshift: redshiftWarehouse,
   snowflake: snowflakeWarehouse,
 };
 

@@ -65,7 +65,9 @@ export class DataApi {
   /** Runs the statements as one transaction; returns the rows each affected. */
   async batch(sqls: readonly string[], parameters?: StatementParameters, what = 'batch'): Promise<number[]> {
     const id = await this.submit('BatchExecuteStatement', () =>
-      this.client.send(new BatchExecuteStatementCommand({ ...this.target, Sqls: [...sqls], Parameters: toSqlParameters(parameters) })),
+      this.client.send(
+        new BatchExecuteStatementCommand({ ...this.target, Sqls: [...sqls], Parameters: toSqlParameters(parameters) }),
+      ),
     );
     const described = await this.finished(id, what);
     return (described.SubStatements ?? []).map((statement) => statement.ResultRows ?? -1);
@@ -123,9 +125,10 @@ export class DataApi {
       }
       if (Date.now() + delay > deadline) {
         await this.client.send(new CancelStatementCommand({ Id: id })).catch(() => undefined);
+        const seconds = Math.round(this.polling.timeoutMs / 1000);
         throw new ConnectorError(
           'transient',
-          `redshift ${what} (statement ${id}) did not finish within ${Math.round(this.polling.timeoutMs / 1000)} s and was cancelled`,
+          `redshift ${what} (statement ${id}) did not finish within ${seconds} s and was cancelled`,
           'a busy or paused workgroup delays statements; the load is retried',
         );
       }

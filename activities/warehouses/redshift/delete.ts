@@ -5,7 +5,12 @@ import { predicateCondition, qualifiedName, quoteLiteral } from '../sql';
 import type { DataApi } from './data-api';
 import { COLUMN_TYPES, existingColumns } from './tables';
 
-export async function deleteRows(api: DataApi, schema: string, stream: StreamDefinition, predicate: ResolvedPredicate): Promise<number> {
+export async function deleteRows(
+  api: DataApi,
+  schema: string,
+  stream: StreamDefinition,
+  predicate: ResolvedPredicate,
+): Promise<number> {
   // A table not made yet, or a column it has not gained yet, holds no matching row.
   const columns = await existingColumns(api, schema, stream.table);
   if (!columns.has(predicate.column)) return 0;

@@ -79,10 +79,8 @@ export function fromAwsError(error: unknown, operation: string): ConnectorError 
 const STATEMENT_ERRORS: readonly (readonly [RegExp, ErrorCategory])[] = [
   [/serializ|deadlock|could not obtain lock|canceling statement|terminat|connection/i, 'transient'],
   [/permission denied|not authorized|password authentication/i, 'auth'],
-  [
-    /invalid input syntax|Load into table|value too long|out of range|overflow|invalid json|invalid digit|violates not-null|cannot cast|invalid (timestamp|date|boolean)/i,
-    'data',
-  ],
+  [/invalid input syntax|Load into table|value too long|out of range|overflow|invalid json|invalid digit/i, 'data'],
+  [/violates not-null|cannot cast|invalid (timestamp|date|boolean)/i, 'data'],
   [/does not exist|not found/i, 'config'],
 ];
 

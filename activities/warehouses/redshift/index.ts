@@ -29,14 +29,16 @@ export const redshiftPricing: WarehousePricing = {
   source: 'aws.amazon.com/redshift/pricing: Redshift Serverless, 8 RPU base capacity at $0.375 per RPU-hour, 60 s minimum',
 };
 
-export const DEFAULT_REDSHIFT_OPTIONS: RedshiftOptions = {
+const DEFAULT_REDSHIFT_OPTIONS: RedshiftOptions = {
   maxAttempts: 3,
   polling: { firstDelayMs: 50, maxDelayMs: 2_000, timeoutMs: 15 * 60_000 },
   insertConcurrency: 4,
 };
 
 /** The plug-in with its own SDK retry, polling and concurrency settings (tests lower them). */
-export function createRedshiftWarehouse(options: Partial<RedshiftOptions> = {}): WarehousePlugin<DestinationConfigOf<'redshift'>> {
+export function createRedshiftWarehouse(
+  options: Partial<RedshiftOptions> = {},
+): WarehousePlugin<DestinationConfigOf<'redshift'>> {
   const settings: RedshiftOptions = { ...DEFAULT_REDSHIFT_OPTIONS, ...options };
   return {
     kind: 'redshift',

@@ -11,9 +11,17 @@ import { ConnectorError } from '../../errors';
 import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, mergeStatement, qualifiedName, quoteIdentifier } from '../sql';
 import type { LoadBatch } from '../types';
 import type { DataApi } from './data-api';
-import { ROW_POSITION_COLUMN, cleanRows, quarantineRows, type StagedRow } from './staged-rows';
+import {
+  QUARANTINE_STAGING_COLUMNS,
+  ROW_POSITION_COLUMN,
+  cleanRows,
+  cleanStagingColumns,
+  quarantineRows,
+  type StagedRow,
+  type StagingColumn,
+} from './staged-rows';
 import { copyRows, type S3Staging } from './staging-copy';
-import { insertRows, type StagingColumn } from './staging-insert';
+import { insertRows } from './staging-insert';
 import { METADATA_DEFINITIONS, columnDefinition, physicalDesign } from './tables';
 
 export interface LoadContext {
@@ -27,8 +35,9 @@ export interface LoadContext {
 type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
 
 async function ledgerEntry(context: LoadContext, loadId: string): Promise<LoadCounts | null> {
+  const ledger = qualifiedName(context.schema, LEDGER_TABLE);
   const { records } = await context.api.select(
-    `SELECT rows_merged, rows_deleted, rows_quarantined FROM ${qualifiedName(context.schema, LEDGER_TABLE)} WHERE load_id = :load_id`,
+    `SELECT rows_merged, rows_deleted, rows_quarantined FROM ${ledger} WHERE load_id = :load_id`,
     { load_id: loadId },
     `read the ledger entry of ${loadId}`,
   );
@@ -53,27 +62,18 @@ function stagingTables(schema: string, loadId: string): StagingTables {
   };
 }
 
+/** The clean staging table also holds the metadata columns, so that it can be the MERGE's source. */
 function createStagingTables(stream: StreamDefinition, tables: StagingTables): string[] {
   const clean = [
-    ...stream.columns.map(columnDefinition),
-    `${quoteIdentifier(ROW_POSITION_COLUMN)} BIGINT`,
+    ...cleanStagingColumns(stream).map(columnDefinition),
     ...METADATA_DEFINITIONS.map(([name, type]) => `${quoteIdentifier(name)} ${type}`),
   ];
+  const quarantine = QUARANTINE_STAGING_COLUMNS.map(columnDefinition);
   return [
     `CREATE TABLE ${tables.clean} (${clean.join(', ')}) ${physicalDesign(stream)}`,
-    `CREATE TABLE ${tables.quarantine} (record_key VARCHAR(65535), reasons SUPER, record SUPER)`,
+    `CREATE TABLE ${tables.quarantine} (${quarantine.join(', ')})`,
   ];
 }
-
-const CLEAN_STAGING = (stream: StreamDefinition): StagingColumn[] => [
-  ...stream.columns,
-  { name: ROW_POSITION_COLUMN, type: 'integer' },
-];
-const QUARANTINE_STAGING: readonly StagingColumn[] = [
-  { name: 'record_key', type: 'string' },
-  { name: 'reasons', type: 'json' },
-  { name: 'record', type: 'json' },
-];
 
 async function fill(
   context: LoadContext,
@@ -89,22 +89,61 @@ async function fill(
   }
 }
 
-/** The statements of the load's one transaction, and where the ledger insert is among them. */
-function mergeTransaction(schema: string, stream: StreamDefinition, tables: StagingTables): { sqls: string[]; ledgerIndex: number } {
+/** The names and clauses the merge transaction's statements share. */
+interface MergeParts {
+  readonly ledger: string;
+  readonly target: string;
+  readonly clean: string;
+  readonly quarantine: string;
+  readonly key: string;
+  /** True once the ledger holds this load. */
+  readonly loaded: string;
+  /** load_id, connector_id, stream as typed values. */
+  readonly identity: string;
+  /** The deletion flag as a never-null condition, and the keys it marks; null for streams without one. */
+  readonly deletions: { readonly flag: string; readonly keys: string } | null;
+}
+
+function mergeParts(schema: string, stream: StreamDefinition, tables: StagingTables): MergeParts {
   const ledger = qualifiedName(schema, LEDGER_TABLE);
-  const target = qualifiedName(schema, stream.table);
-  const { clean, quarantine } = tables;
   const key = quoteIdentifier(stream.primaryKey);
-  const loaded = `EXISTS (SELECT 1 FROM ${ledger} WHERE load_id = :load_id)`;
-  const deletedFlag = stream.deletedColumn ? `COALESCE(${quoteIdentifier(stream.deletedColumn)}, FALSE)` : null;
-  const deletedKeys = `SELECT ${key} FROM ${clean} WHERE ${deletedFlag}`;
+  const text = (parameter: string, length: number): string => `CAST(:${parameter} AS VARCHAR(${length}))`;
+  const flag = stream.deletedColumn ? `COALESCE(${quoteIdentifier(stream.deletedColumn)}, FALSE)` : null;
+  return {
+    ledger,
+    target: qualifiedName(schema, stream.table),
+    ...tables,
+    key,
+    loaded: `EXISTS (SELECT 1 FROM ${ledger} WHERE load_id = :load_id)`,
+    identity: `${text('load_id', 512)}, ${text('connector_id', 256)}, ${text('stream', 256)}`,
+    deletions: flag ? { flag, keys: `SELECT ${key} FROM ${tables.clean} WHERE ${flag}` } : null,
+  };
+}
+
+/** The ledger row with the counts this load is about to make; none when the ledger already holds it. */
+function ledgerInsert({ ledger, target, clean, quarantine, key, loaded, identity, deletions }: MergeParts): string {
+  const merged = `SELECT COUNT(*) AS n FROM ${clean}${deletions ? ` WHERE NOT ${deletions.flag}` : ''}`;
+  const deleted = deletions ? `(SELECT COUNT(*) AS n FROM ${target} WHERE ${key} IN (${deletions.keys})) AS deleted,` : '';
+  return `INSERT INTO ${ledger}
+       (load_id, connector_id, stream, rows_merged, rows_deleted, rows_quarantined, loaded_at)
+     SELECT ${identity}, merged.n, ${deletions ? 'deleted.n' : '0'}, quarantined.n, GETDATE()
+     FROM (${merged}) AS merged, ${deleted} (SELECT COUNT(*) AS n FROM ${quarantine}) AS quarantined
+     WHERE NOT ${loaded}`;
+}
+
+/** The statements of the load's one transaction, and where the ledger insert is among them. */
+function mergeTransaction(
+  schema: string,
+  stream: StreamDefinition,
+  tables: StagingTables,
+): { sqls: string[]; ledgerIndex: number } {
+  const parts = mergeParts(schema, stream, tables);
+  const { target, clean, quarantine, key, loaded, identity, deletions } = parts;
   const position = quoteIdentifier(ROW_POSITION_COLUMN);
   const latestFirst = `${quoteIdentifier(stream.cursorColumn)} DESC NULLS LAST, ${position} DESC`;
   const meta = METADATA_COLUMNS;
-  const text = (parameter: string, length: number): string => `CAST(:${parameter} AS VARCHAR(${length}))`;
-
   const before = [
-    `LOCK ${ledger}`,
+    `LOCK ${parts.ledger}`,
     // A batch the ledger already holds (loaded concurrently) leaves nothing to merge.
     `DELETE FROM ${clean} WHERE ${loaded}`,
     `DELETE FROM ${quarantine} WHERE ${loaded}`,
@@ -113,25 +152,20 @@ function mergeTransaction(schema: string, stream: StreamDefinition, tables: Stag
        SELECT ${position}, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${latestFirst}) AS version FROM ${clean}
      ) AS ranked WHERE version > 1)`,
   ];
-  const ledgerInsert = `INSERT INTO ${ledger} (load_id, connector_id, stream, rows_merged, rows_deleted, rows_quarantined, loaded_at)
-     SELECT ${text('load_id', 512)}, ${text('connector_id', 256)}, ${text('stream', 256)}, merged.n, ${deletedFlag ? 'deleted.n' : '0'}, quarantined.n, GETDATE()
-     FROM (SELECT COUNT(*) AS n FROM ${clean}${deletedFlag ? ` WHERE NOT ${deletedFlag}` : ''}) AS merged,
-          ${deletedFlag ? `(SELECT COUNT(*) AS n FROM ${target} WHERE ${key} IN (${deletedKeys})) AS deleted,` : ''}
-          (SELECT COUNT(*) AS n FROM ${quarantine}) AS quarantined
-     WHERE NOT ${loaded}`;
   const after = [
-    ...(deletedFlag ? [`DELETE FROM ${target} WHERE ${key} IN (${deletedKeys})`, `DELETE FROM ${clean} WHERE ${deletedFlag}`] : []),
+    ...(deletions
+      ? [`DELETE FROM ${target} WHERE ${key} IN (${deletions.keys})`, `DELETE FROM ${clean} WHERE ${deletions.flag}`]
+      : []),
     `UPDATE ${clean} SET ${quoteIdentifier(meta.loadId)} = :load_id, ${quoteIdentifier(meta.loadedAt)} = GETDATE(),
        ${quoteIdentifier(meta.source)} = :source, ${quoteIdentifier(meta.connectorId)} = :connector_id`,
     mergeStatement(target, clean, stream),
     `INSERT INTO ${qualifiedName(schema, QUARANTINE_TABLE)}
        (load_id, connector_id, stream, record_key, reasons, record, quarantined_at)
-     SELECT ${text('load_id', 512)}, ${text('connector_id', 256)}, ${text('stream', 256)}, record_key, reasons, record, GETDATE()
-     FROM ${quarantine}`,
+     SELECT ${identity}, record_key, reasons, record, GETDATE() FROM ${quarantine}`,
     `DROP TABLE ${clean}`,
     `DROP TABLE ${quarantine}`,
   ];
-  return { sqls: [...before, ledgerInsert, ...after], ledgerIndex: before.length };
+  return { sqls: [...before, ledgerInsert(parts), ...after], ledgerIndex: before.length };
 }
 
 export async function loadBatch(context: LoadContext, batch: LoadBatch): Promise<LoadResult> {
@@ -145,11 +179,12 @@ export async function loadBatch(context: LoadContext, batch: LoadBatch): Promise
   try {
     const objectFolder = `${stream.name}/${createHash('sha256').update(loadId).digest('hex')}/${randomUUID()}`;
     if (batch.cleanFile) {
-      await fill(context, tables.clean, CLEAN_STAGING(stream), cleanRows(batch.cleanFile, stream), `${objectFolder}/clean.ndjson`);
+      const rows = cleanRows(batch.cleanFile, stream);
+      await fill(context, tables.clean, cleanStagingColumns(stream), rows, `${objectFolder}/clean.ndjson`);
     }
     if (batch.quarantineFile) {
       const rows = quarantineRows(batch.quarantineFile, stream);
-      await fill(context, tables.quarantine, QUARANTINE_STAGING, rows, `${objectFolder}/quarantine.ndjson`);
+      await fill(context, tables.quarantine, QUARANTINE_STAGING_COLUMNS, rows, `${objectFolder}/quarantine.ndjson`);
     }
     const { sqls, ledgerIndex } = mergeTransaction(schema, stream, tables);
     const parameters = { load_id: loadId, connector_id: batch.connectorId, stream: stream.name, source: batch.source };
@@ -159,7 +194,8 @@ export async function loadBatch(context: LoadContext, batch: LoadBatch): Promise
     return { loadId, alreadyLoaded: affected[ledgerIndex] === 0, ...entry };
   } catch (error) {
     // The merge transaction drops the staging tables itself; anything that failed before leaves them.
-    await api.execute(`DROP TABLE IF EXISTS ${tables.clean}, ${tables.quarantine}`, undefined, 'drop staging tables').catch(() => undefined);
+    const drop = `DROP TABLE IF EXISTS ${tables.clean}, ${tables.quarantine}`;
+    await api.execute(drop, undefined, 'drop the staging tables').catch(() => undefined);
     throw error;
   }
 }

@@ -6,14 +6,20 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { StreamDefinition } from '../../../domain/streams/types';
+import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 
 /** The column numbering rows of the clean batch in file order. */
 export const ROW_POSITION_COLUMN = '_ih_row';
 
-/** One row for a staging table: its values in the table's column order. */
+/** One row for a staging table: its values in the order of the table's StagingColumns. */
 export type StagedRow = readonly unknown[];
+
+/** A staging table column and the stream type its values are read as. */
+export interface StagingColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -31,15 +37,20 @@ async function* objects(file: string): AsyncGenerator<{ line: number; value: Rec
     } catch {
       throw new ConnectorError('data', `line ${line} of the staged file ${path.basename(file)} is not valid JSON`);
     }
-    if (!isRecord(value)) throw new ConnectorError('data', `line ${line} of the staged file ${path.basename(file)} is not a JSON object`);
+    if (!isRecord(value)) {
+      throw new ConnectorError('data', `line ${line} of the staged file ${path.basename(file)} is not a JSON object`);
+    }
     yield { line, value };
   }
 }
 
 /** The clean staging table's columns: the stream's, then the row's position. */
-export const cleanColumns = (stream: StreamDefinition): string[] => [...stream.columns.map((c) => c.name), ROW_POSITION_COLUMN];
+export const cleanStagingColumns = (stream: StreamDefinition): StagingColumn[] => [
+  ...stream.columns,
+  { name: ROW_POSITION_COLUMN, type: 'integer' },
+];
 
-/** Clean rows as `cleanColumns` values; a row without its primary key fails the batch once all are counted. */
+/** Clean rows as `cleanStagingColumns` values; rows without their primary key fail the batch once all are counted. */
 export async function* cleanRows(file: string, stream: StreamDefinition): AsyncGenerator<StagedRow> {
   let keyless = 0;
   for await (const { line, value } of objects(file)) {
@@ -51,19 +62,25 @@ export async function* cleanRows(file: string, stream: StreamDefinition): AsyncG
     yield [...stream.columns.map((column) => value[column.name] ?? null), line];
   }
   if (keyless > 0) {
-    throw new ConnectorError('data', `${keyless} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`);
+    const rule = `${keyless} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`;
+    throw new ConnectorError('data', rule);
   }
 }
 
 /** The quarantine staging table's columns. */
-export const QUARANTINE_COLUMNS = ['record_key', 'reasons', 'record'] as const;
+export const QUARANTINE_STAGING_COLUMNS: readonly StagingColumn[] = [
+  { name: 'record_key', type: 'string' },
+  { name: 'reasons', type: 'json' },
+  { name: 'record', type: 'json' },
+];
 
-/** Quarantined lines `{record, reasons}` as `QUARANTINE_COLUMNS` values. */
+/** Quarantined lines `{record, reasons}` as `QUARANTINE_STAGING_COLUMNS` values. */
 export async function* quarantineRows(file: string, stream: StreamDefinition): AsyncGenerator<StagedRow> {
   for await (const { line, value } of objects(file)) {
     const { record, reasons } = value;
     if (!isRecord(record) || !Array.isArray(reasons)) {
-      throw new ConnectorError('data', `line ${line} of the quarantine file ${path.basename(file)} needs a record object and a reasons array`);
+      const where = `line ${line} of the quarantine file ${path.basename(file)}`;
+      throw new ConnectorError('data', `${where} needs a record object and a reasons array`);
     }
     const key = record[stream.primaryKey];
     yield [key === null || key === undefined ? null : String(key), reasons, record];

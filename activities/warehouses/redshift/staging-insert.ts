@@ -6,17 +6,12 @@ import type { ColumnType } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 import { quoteIdentifier } from '../sql';
 import type { DataApi } from './data-api';
-import type { StagedRow } from './staged-rows';
+import type { StagedRow, StagingColumn } from './staged-rows';
 import { COLUMN_TYPES } from './tables';
 
 /** The Data API refuses statements over 100 kB; values are counted too, with room for their JSON framing. */
 export const MAX_STATEMENT_BYTES = 100_000;
 const PARAMETER_FRAMING_BYTES = 32;
-
-export interface StagingColumn {
-  readonly name: string;
-  readonly type: ColumnType;
-}
 
 /** How a bound text value becomes the column's type; strings need nothing. */
 function typedExpression(placeholder: string, type: ColumnType): string {
@@ -69,10 +64,12 @@ class InsertStatement {
       return typedExpression(`:${name}`, type);
     });
     const rowText = `(${expressions.join(', ')})`;
-    const rowBytes =
-      Buffer.byteLength(rowText) +
-      2 +
-      Object.entries(bound).reduce((sum, [name, text]) => sum + name.length + Buffer.byteLength(text) + PARAMETER_FRAMING_BYTES, 0);
+    const valueBytes = Object.entries(bound).reduce(
+      (sum, [name, text]) => sum + name.length + Buffer.byteLength(text) + PARAMETER_FRAMING_BYTES,
+      0,
+    );
+    // The row's text, its separator, and its bound values.
+    const rowBytes = Buffer.byteLength(rowText) + 2 + valueBytes;
     if (this.bytes + rowBytes > MAX_STATEMENT_BYTES) return false;
     this.rows.push(rowText);
     Object.assign(this.parameters, bound);

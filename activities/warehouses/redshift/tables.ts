@@ -40,7 +40,8 @@ export const METADATA_DEFINITIONS: readonly (readonly [string, string])[] = [
   [METADATA_COLUMNS.connectorId, 'VARCHAR(256)'],
 ];
 
-export const columnDefinition = (column: StreamColumn): string => `${quoteIdentifier(column.name)} ${COLUMN_TYPES[column.type]}`;
+export const columnDefinition = (column: Pick<StreamColumn, 'name' | 'type'>): string =>
+  `${quoteIdentifier(column.name)} ${COLUMN_TYPES[column.type]}`;
 
 /** DISTKEY on the customer id when the stream has one (else Redshift chooses), SORTKEY on the cursor. */
 export function physicalDesign(stream: StreamDefinition): string {
@@ -56,7 +57,8 @@ function createStreamTable(schema: string, stream: StreamDefinition): string {
     ...METADATA_DEFINITIONS.map(([name, type]) => `${quoteIdentifier(name)} ${type}`),
     `PRIMARY KEY (${quoteIdentifier(stream.primaryKey)})`,
   ];
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, stream.table)} (${definitions.join(', ')}) ${physicalDesign(stream)}`;
+  const table = qualifiedName(schema, stream.table);
+  return `CREATE TABLE IF NOT EXISTS ${table} (${definitions.join(', ')}) ${physicalDesign(stream)}`;
 }
 
 function createSharedTables(schema: string): string[] {
@@ -75,7 +77,8 @@ function createSharedTables(schema: string): string[] {
 /** The table's columns and their stream types; empty when the table does not exist. */
 export async function existingColumns(api: DataApi, schema: string, table: string): Promise<Map<string, string>> {
   const { records } = await api.select(
-    `SELECT column_name, data_type FROM svv_columns WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position`,
+    `SELECT column_name, data_type FROM svv_columns
+     WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position`,
     { schema, table },
     `read the columns of ${schema}.${table}`,
   );
@@ -120,7 +123,10 @@ export async function ensureTables(api: DataApi, schema: string, stream: StreamD
     ...plan.add.map((column) => `ALTER TABLE ${table} ADD COLUMN ${columnDefinition(column)}`),
     ...widen.flatMap((column) => widenStatements(table, column)),
   ];
-  if (statements.length) await api.batch(statements, undefined, `evolve the table ${schema}.${stream.table}`);
+  // Locked first: a load running meanwhile must not write to a column that is being replaced.
+  if (statements.length) {
+    await api.batch([`LOCK ${table}`, ...statements], undefined, `evolve the table ${schema}.${stream.table}`);
+  }
   return plan.changes.map((change) =>
     change.change === 'widened' && keys.has(change.column) ? { ...change, applied: false } : change,
   );

@@ -9,7 +9,16 @@ import type { StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 import { resolveDeletePredicate } from '../predicate';
 import { estimateFromPricing } from '../pricing';
-import type { DeletePredicate, DestinationConfigOf, LoadBatch, LoadCostEstimate, LoadFigures, SchemaChange, Warehouse, WarehousePricing } from '../types';
+import type {
+  DeletePredicate,
+  DestinationConfigOf,
+  LoadBatch,
+  LoadCostEstimate,
+  LoadFigures,
+  SchemaChange,
+  Warehouse,
+  WarehousePricing,
+} from '../types';
 import { DataApi, type PollingOptions, type StatementTarget } from './data-api';
 import { deleteRows } from './delete';
 import { loadBatch, type LoadContext } from './load';
@@ -28,12 +37,14 @@ export interface RedshiftOptions {
 }
 
 function statementTarget(config: RedshiftDestination): StatementTarget {
-  if (config.workgroupName) return { Database: config.database, WorkgroupName: config.workgroupName };
-  if (!config.clusterIdentifier) throw new ConnectorError('config', 'redshift destination: give workgroupName or clusterIdentifier');
-  if (!config.dbUser && !config.secretArn) {
-    throw new ConnectorError('config', 'redshift destination: clusterIdentifier needs dbUser (temporary credentials) or secretArn (Secrets Manager)');
+  const { database: Database, workgroupName, clusterIdentifier, dbUser, secretArn } = config;
+  if (workgroupName) return { Database, WorkgroupName: workgroupName };
+  const invalid = (rule: string): ConnectorError => new ConnectorError('config', `redshift destination: ${rule}`);
+  if (!clusterIdentifier) throw invalid('give workgroupName (serverless) or clusterIdentifier (provisioned)');
+  if (!dbUser && !secretArn) {
+    throw invalid('clusterIdentifier needs dbUser (temporary credentials) or secretArn (Secrets Manager)');
   }
-  return { Database: config.database, ClusterIdentifier: config.clusterIdentifier, DbUser: config.dbUser, SecretArn: config.secretArn };
+  return { Database, ClusterIdentifier: clusterIdentifier, DbUser: dbUser, SecretArn: secretArn };
 }
 
 class RedshiftWarehouse implements Warehouse {
@@ -67,7 +78,8 @@ class RedshiftWarehouse implements Warehouse {
     return this.track(async () => {
       const statement = readOnlyStatement(sql, params);
       const { columns, records } = await this.context.api.select(statement.sql, statement.parameters);
-      return records.map((record) => Object.fromEntries(columns.map((column, i) => [column.name ?? `column${i + 1}`, plainValue(record[i], column)])));
+      const names = columns.map((column, i) => column.name ?? `column${i + 1}`);
+      return records.map((record) => Object.fromEntries(columns.map((column, i) => [names[i], plainValue(record[i], column)])));
     });
   }
 
@@ -89,19 +101,33 @@ class RedshiftWarehouse implements Warehouse {
   }
 }
 
-export function openRedshiftWarehouse(config: RedshiftDestination, options: RedshiftOptions, pricing: WarehousePricing): Warehouse {
-  const target = statementTarget(config);
-  const common = { region: config.region, credentials: config.credentials, maxAttempts: options.maxAttempts };
-  const dataClient = new RedshiftDataClient({ ...common, endpoint: config.endpoint });
+/** An endpoint override (simulator, S3-compatible store) addresses buckets by path, not by host. */
+function s3Staging(config: RedshiftDestination, common: { region: string; maxAttempts: number }): S3Staging | null {
   const staging = config.s3Staging;
-  const s3Client = staging ? new S3Client({ ...common, endpoint: staging.endpoint, forcePathStyle: Boolean(staging.endpoint) }) : null;
-  const s3: S3Staging | null =
-    staging && s3Client ? { client: s3Client, bucket: staging.bucket, prefix: staging.prefix, iamRoleArn: staging.iamRoleArn } : null;
+  if (!staging) return null;
+  const client = new S3Client({
+    ...common,
+    credentials: config.credentials,
+    endpoint: staging.endpoint,
+    forcePathStyle: Boolean(staging.endpoint),
+  });
+  return { client, bucket: staging.bucket, prefix: staging.prefix, iamRoleArn: staging.iamRoleArn };
+}
+
+export function openRedshiftWarehouse(
+  config: RedshiftDestination,
+  options: RedshiftOptions,
+  pricing: WarehousePricing,
+): Warehouse {
+  const target = statementTarget(config);
+  const common = { region: config.region, maxAttempts: options.maxAttempts };
+  const dataClient = new RedshiftDataClient({ ...common, credentials: config.credentials, endpoint: config.endpoint });
+  const s3 = s3Staging(config, common);
   const context: LoadContext = {
     api: new DataApi(dataClient, target, options.polling),
     schema: config.schema,
     s3,
     insertConcurrency: options.insertConcurrency,
   };
-  return new RedshiftWarehouse(context, s3Client ? [dataClient, s3Client] : [dataClient], pricing);
+  return new RedshiftWarehouse(context, s3 ? [dataClient, s3.client] : [dataClient], pricing);
 }
