@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { logger } from '../activities/logger';
 import { openStore } from '../activities/store';
@@ -26,6 +26,8 @@ const DEMO_USER = 'demo-manager';
 const DEMO_CONNECTOR_NAME = 'Demo Salesforce org';
 
 async function main(): Promise<void> {
+  // The SDK's INFO lines (bundle statistics, worker states) would bury the addresses printed below.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const settings = loadSettings();
   const demo = demoEnvSchema.parse(process.env);
 
