@@ -78,7 +78,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         connectorId: input.connectorId,
         stream: stream.name,
         batchSha256: input.batch.sha256,
-        report,
+        // Where its quarantined rows are staged, so a manager can re-validate them with a changed suite.
+        report: { ...report, meta: { ...report.meta, quarantine: quarantineRef(summary.quarantine) } },
       });
       return { ...summary, reportId };
     },
@@ -95,7 +96,18 @@ export function createCycleActivities(deps: CycleActivityDeps) {
     }): Promise<LoadResult> {
       const stream = streamDefinition(input.source, input.stream);
       return withWarehouse(input.connectorId, async (warehouse) => {
-        await warehouse.ensureTable(stream);
+        const changes = await warehouse.ensureTable(stream);
+        const notApplied = changes.filter((change) => !change.applied);
+        if (notApplied.length > 0) {
+          // The table differs from the stream in ways the warehouse cannot apply safely (a dropped or
+          // retyped column): the load goes on with the table as it is, and the audit says what differs.
+          await deps.store.appendActivity({
+            configId: input.connectorId,
+            userId: input.userId,
+            activityType: 'schema.changes-not-applied',
+            details: { stream: stream.name, changes: notApplied.map((change) => ({ ...change })) },
+          });
+        }
         const result = await warehouse.load({
           connectorId: input.connectorId,
           source: input.source,
@@ -168,6 +180,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
     },
   };
 }
+
+const quarantineRef = (batch: BatchRef | null) => (batch ? { uri: batch.uri, sha256: batch.sha256, rows: batch.rows } : null);
 
 function totalsOf(report: CycleReport) {
   const sum = (pick: (s: CycleReport['streams'][number]) => number) => report.streams.reduce((n, s) => n + pick(s), 0);

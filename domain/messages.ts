@@ -29,3 +29,42 @@ export const decideApprovalUpdate = defineUpdate<ApprovalOutcome, [ApprovalDecis
 
 /** The same decision for clients that cannot use updates; refused decisions are logged and dropped. */
 export const decideApprovalSignal = defineSignal<[ApprovalDecision]>('decideApprovalSignal');
+
+/** The workflow type that re-validates a quarantined batch with a changed expectation suite. */
+export const REVALIDATE_QUARANTINE_WORKFLOW = 'revalidateQuarantine';
+
+export interface RevalidateQuarantineInput {
+  connectorId: string;
+  /** The stored quality report of the batch whose quarantined rows are judged again. */
+  qualityReportId: string;
+  /** An expectation suite in Great Expectations JSON (1.x or 0.18); checked by the activity. */
+  suite: unknown;
+  /** Who asked, for the audit log. */
+  requestedBy: string;
+}
+
+/** What a re-validation did: figures only, never records. */
+export interface QuarantineRevalidation {
+  connectorId: string;
+  qualityReportId: string;
+  stream: string;
+  suiteName: string;
+  /** Fingerprint of the suite's expectations: the same rules give the same hash. */
+  suiteHash: string;
+  /**
+   * `applied`: the verdicts were loaded; `already-applied`: the quarantine already holds this suite's
+   * verdicts; `nothing-quarantined`: every row of the batch has left the quarantine already.
+   */
+  outcome: 'applied' | 'already-applied' | 'nothing-quarantined';
+  /** Rows still quarantined when asked, judged again. */
+  evaluated: number;
+  /** Rows that pass the new suite: loaded into the stream's table and out of the quarantine. */
+  released: number;
+  stillQuarantined: number;
+  /** Rows still failing, per rule label, with the new suite. */
+  failuresByRule: Record<string, number>;
+  /** The load that holds these verdicts in the warehouse (its ledger entry); null when nothing is quarantined. */
+  loadId: string | null;
+  /** Rows merged into the table (a key repeated among the released rows counts once). */
+  merged: number;
+}

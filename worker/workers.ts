@@ -9,6 +9,7 @@ import { WORKFLOW_TASK_QUEUE, sourceTaskQueue } from '../domain/constants';
 import { createCycleActivities } from '../activities/cycle-activities';
 import { createExtractActivities } from '../activities/extract-activities';
 import { createGateActivities } from '../activities/gate-activities';
+import { createRevalidateActivities } from '../activities/revalidate-activities';
 import { logger } from '../activities/logger';
 import { sourcePlugins } from '../activities/sources';
 import { Staging } from '../activities/staging/staging';
@@ -42,6 +43,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     activities: {
       ...createCycleActivities({ store, staging, logger, connectWarehouse: openDestination }),
       ...createGateActivities({ store, logger, connectWarehouse: openDestination }),
+      ...createRevalidateActivities({ store, staging, logger, connectWarehouse: openDestination }),
     },
   });
 

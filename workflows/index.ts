@@ -1,1 +1,2 @@
 export { ingestionCycle } from './ingestion-cycle';
+export { revalidateQuarantine } from './revalidate-quarantine';

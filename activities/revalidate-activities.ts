@@ -1,0 +1,315 @@
+/**
+ * Re-validating a quarantined batch with a changed expectation suite: rows that now pass are loaded
+ * into the stream's table and leave the quarantine; rows that still fail stay, with their new reasons.
+ *
+ * A batch's quarantined rows form a lineage in the warehouse's quarantine table: first under the
+ * batch's own loadId, then under the loadId of each re-validation that replaced them. A re-validation
+ * judges the rows still in the lineage, loads its verdicts under a new loadId (clean rows merged,
+ * failing rows appended with their reasons, one ledger row), and only then deletes the entries it
+ * replaced. Each step is idempotent, so a retry after either one finishes the job.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { DestinationConfig, SourceKind } from '../domain/connector';
+import { loadIdFor } from '../domain/constants';
+import type { BatchRef } from '../domain/cycle';
+import { schemaChangesBetween } from '../domain/guardrails';
+import type { QuarantineRevalidation, RevalidateQuarantineInput } from '../domain/messages';
+import { streamDefinition } from '../domain/streams';
+import type { StreamDefinition } from '../domain/streams/types';
+import { ConnectorError, toApplicationFailure } from './errors';
+import { utcDate } from './gate-activities';
+import type { Logger } from './logger';
+import { parseSuite, type ExpectationSuite } from './quality/suite';
+import { validateBatch } from './quality/validate';
+import type { Row } from './sources/types';
+import { localPath, type Staging } from './staging/staging';
+import type { ControlPlaneStore } from './store/types';
+import { LEDGER_TABLE, QUARANTINE_TABLE, quoteLiteral } from './warehouses/sql';
+import type { Warehouse } from './warehouses/types';
+
+export interface RevalidateActivityDeps {
+  store: ControlPlaneStore;
+  staging: Staging;
+  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** What applying a re-validation loads, and the lineage entries it replaces. */
+export interface RevalidationLoad {
+  loadId: string;
+  supersededLoadIds: string[];
+  clean: BatchRef | null;
+  quarantine: BatchRef | null;
+}
+
+type PlanInput = Omit<RevalidateQuarantineInput, 'requestedBy'>;
+type PlannedFigures = Omit<QuarantineRevalidation, 'merged' | 'connectorId' | 'qualityReportId' | 'stream' | 'suiteName' | 'suiteHash'>;
+export interface ApplyInput {
+  connectorId: string;
+  userId: string;
+  source: SourceKind;
+  stream: string;
+  load: RevalidationLoad;
+}
+export interface RecordInput {
+  result: QuarantineRevalidation;
+  userId: string;
+  requestedBy: string;
+  workflowId: string;
+}
+
+export interface RevalidationPlan {
+  userId: string;
+  source: SourceKind;
+  /** The outcome once `load` (when there is one) is applied; `merged` comes from the load. */
+  result: Omit<QuarantineRevalidation, 'merged'>;
+  load: RevalidationLoad | null;
+}
+
+/** What validateBatch stores beside the GX result: the run time, and where the failing rows are staged. */
+const storedReportMeta = z.object({
+  meta: z.object({
+    run_time: z.iso.datetime({ offset: true }),
+    quarantine: z.object({ uri: z.string(), sha256: z.string(), rows: z.number() }).nullable().optional(),
+  }),
+});
+const quarantineLine = z.object({ record: z.record(z.string(), z.unknown()), reasons: z.array(z.string()) });
+const lineageRows = z.array(z.object({ load_id: z.string(), record_key: z.string().nullable() }));
+
+/**
+ * The quarantine table seen as a stream, so that `deleteWhere` removes a replaced generation by loadId
+ * in every warehouse. The Warehouse interface has no way to touch the quarantine inside the load's
+ * transaction; load-then-delete keeps each step idempotent instead.
+ */
+const QUARANTINE_ENTRIES: StreamDefinition = {
+  name: 'quarantine',
+  table: QUARANTINE_TABLE,
+  primaryKey: 'load_id',
+  cursorColumn: 'quarantined_at',
+  columns: [
+    { name: 'load_id', type: 'string' },
+    { name: 'quarantined_at', type: 'timestamp' },
+  ],
+};
+
+/** Stored or staged by us, so a mismatch will not mend itself: a data error, not a retry. */
+function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ConnectorError('data', `${what} is not as expected: ${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The rules a suite checks, not its name or notes: two suites with the same rules judge alike. */
+const suiteHashOf = (suite: ExpectationSuite): string =>
+  sha256(JSON.stringify(suite.expectations.map(({ type, kwargs }) => ({ type, kwargs })))).slice(0, 16);
+
+const revalidatedPrefix = (originalLoadId: string): string => `${originalLoadId}/revalidated/`;
+
+/**
+ * Named after the suite and the entries it replaces: a request that finds the lineage as another
+ * request left it is a new load, while a retry of the same one finds its own ledger row.
+ */
+const revalidationLoadId = (originalLoadId: string, suiteHash: string, superseded: string[]): string =>
+  `${revalidatedPrefix(originalLoadId)}${suiteHash}/${sha256([...superseded].sort().join('\n')).slice(0, 16)}`;
+
+const keyOf = (record: Row, primaryKey: string): string | null => {
+  const key = record[primaryKey];
+  return key === null || key === undefined ? null : String(key);
+};
+
+export function createRevalidateActivities(deps: RevalidateActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  async function connectorOrFail(connectorId: string) {
+    const connector = await deps.store.getConnector(connectorId);
+    if (!connector) throw new ConnectorError('config', `connector ${connectorId} does not exist`);
+    return connector;
+  }
+
+  async function withWarehouse<T>(destination: DestinationConfig, use: (warehouse: Warehouse) => Promise<T>): Promise<T> {
+    const warehouse = await deps.connectWarehouse(destination);
+    try {
+      return await use(warehouse);
+    } finally {
+      await warehouse.close();
+    }
+  }
+
+  /** The staged quarantine and run time of a stored report; refuses what cannot be re-validated. */
+  async function quarantinedBatchOf(connectorId: string, qualityReportId: string) {
+    const stored = await deps.store.getQualityReport(qualityReportId);
+    if (!stored || stored.connectorId !== connectorId) {
+      throw new ConnectorError('config', `qualityReportId: connector ${connectorId} has no quality report ${qualityReportId}`);
+    }
+    const { meta } = parsed(storedReportMeta, stored.report, `quality report ${qualityReportId}`);
+    if (meta.quarantine === undefined) {
+      throw new ConnectorError('config', `quality report ${qualityReportId} predates stored quarantine references: its rows cannot be re-validated`);
+    }
+    if (meta.quarantine === null) throw new ConnectorError('config', `quality report ${qualityReportId}: its batch quarantined no rows`);
+    if (!(await deps.staging.exists(meta.quarantine))) {
+      throw new ConnectorError('config', `quality report ${qualityReportId}: its quarantined rows are no longer in staging`);
+    }
+    return { stream: stored.stream, batchSha256: stored.batchSha256, quarantine: meta.quarantine, runTime: new Date(meta.run_time) };
+  }
+
+  /** The staged quarantine rows whose key is still in the lineage, written as a batch to judge again. */
+  async function rowsStillQuarantined(connectorId: string, stream: StreamDefinition, quarantine: { uri: string }, keys: Set<string | null>) {
+    const records: Row[] = [];
+    const found = new Set<string | null>();
+    for await (const line of deps.staging.readBatch(quarantine)) {
+      const { record } = parsed(quarantineLine, line, `staged quarantine ${quarantine.uri}`);
+      const key = keyOf(record, stream.primaryKey);
+      if (!keys.has(key)) continue;
+      records.push(record);
+      found.add(key);
+    }
+    // Applying would drop from the quarantine any row it cannot judge again.
+    const missing = keys.size - found.size;
+    if (missing > 0) {
+      throw new ConnectorError('data', `${missing} keys quarantined in the warehouse are not in the staged quarantine ${quarantine.uri}`);
+    }
+    return deps.staging.writeBatch(`${connectorId}/${stream.name}/revalidation`, stream, records, null);
+  }
+
+  /** Judges the rows still quarantined with the new suite; stages the verdicts, returns figures and refs. */
+  async function plan(input: PlanInput): Promise<RevalidationPlan> {
+    const suite = parseSuite(input.suite);
+    const suiteHash = suiteHashOf(suite);
+    const connector = await connectorOrFail(input.connectorId);
+    const { source, destination } = connector.configuration;
+    const original = await quarantinedBatchOf(input.connectorId, input.qualityReportId);
+    const stream = streamDefinition(source.kind, original.stream);
+    await refuseSchemaChange(deps.store, input.connectorId, stream);
+    const originalLoadId = loadIdFor(input.connectorId, stream.name, original.batchSha256);
+    const lineage = await withWarehouse(destination, (warehouse) => quarantineLineage(warehouse, destination.schema, originalLoadId));
+
+    const loadIds = [...new Set(lineage.map((entry) => entry.load_id))];
+    const planned = (figures: PlannedFigures, load: RevalidationLoad | null): RevalidationPlan => ({
+      userId: connector.userId,
+      source: source.kind,
+      result: { connectorId: input.connectorId, qualityReportId: input.qualityReportId, stream: stream.name, suiteName: suite.name, suiteHash, ...figures },
+      load,
+    });
+    if (loadIds.length === 0) {
+      return planned({ outcome: 'nothing-quarantined', evaluated: 0, released: 0, stillQuarantined: 0, failuresByRule: {}, loadId: null }, null);
+    }
+
+    const candidates = await rowsStillQuarantined(input.connectorId, stream, original.quarantine, new Set(lineage.map((entry) => entry.record_key)));
+    const { summary } = await validateBatch(
+      { staging: deps.staging },
+      { area: `${input.connectorId}/${stream.name}`, stream, batch: candidates, suite, runTime: original.runTime },
+    );
+    const figures = { evaluated: summary.evaluated, released: summary.valid, stillQuarantined: summary.invalid, failuresByRule: summary.failuresByRule };
+    // The quarantine holds this suite's verdicts already: judging its own failures again changes nothing.
+    const [current] = loadIds;
+    if (loadIds.length === 1 && current?.startsWith(`${revalidatedPrefix(originalLoadId)}${suiteHash}/`)) {
+      return planned({ outcome: 'already-applied', ...figures, loadId: current }, null);
+    }
+    const loadId = revalidationLoadId(originalLoadId, suiteHash, loadIds);
+    return planned({ outcome: 'applied', ...figures, loadId }, { loadId, supersededLoadIds: loadIds, clean: summary.clean, quarantine: summary.quarantine });
+  }
+
+  /** Loads the verdicts (ledger-guarded), then removes the lineage entries they replace. */
+  async function apply(input: ApplyInput): Promise<{ merged: number }> {
+    const { connectorId, load } = input;
+    const connector = await connectorOrFail(connectorId);
+    const stream = streamDefinition(input.source, input.stream);
+    return withWarehouse(connector.configuration.destination, async (warehouse) => {
+      const loaded = await warehouse.load({
+        connectorId,
+        source: input.source,
+        stream,
+        loadId: load.loadId,
+        cleanFile: load.clean ? localPath(load.clean) : null,
+        quarantineFile: load.quarantine ? localPath(load.quarantine) : null,
+      });
+      // Only now: until the new verdicts are in, the replaced entries are the only record of these rows.
+      await warehouse.deleteWhere(QUARANTINE_ENTRIES, { column: 'load_id', op: 'in', values: load.supersededLoadIds });
+      if (!loaded.alreadyLoaded) {
+        const cost = warehouse.estimateLoadCost({ rows: loaded.merged, bytes: load.clean?.bytes ?? 0 });
+        await deps.store.addMetrics(connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd, rowsLoaded: loaded.merged });
+      }
+      return { merged: loaded.merged };
+    });
+  }
+
+  /** Who asked, with which suite, and what it did: figures and rule labels, never values. */
+  async function record(input: RecordInput): Promise<void> {
+    const { result, userId, requestedBy, workflowId } = input;
+    const { connectorId, evaluated, released, stillQuarantined, merged } = result;
+    await deps.store.appendActivity({
+      configId: connectorId,
+      userId,
+      activityType: 'quarantine.revalidated',
+      details: {
+        requestedBy,
+        workflowId,
+        qualityReportId: result.qualityReportId,
+        stream: result.stream,
+        suiteName: result.suiteName,
+        suiteHash: result.suiteHash,
+        outcome: result.outcome,
+        loadId: result.loadId,
+        failuresByRule: result.failuresByRule,
+      },
+      metrics: { evaluated, released, stillQuarantined, merged },
+    });
+    await deps.store.addMetrics(connectorId, userId, utcDate(now()), { quarantineRevalidations: 1 });
+    deps.logger.info({ connectorId, stream: result.stream, outcome: result.outcome, released, stillQuarantined }, 'quarantine re-validated');
+  }
+
+  return {
+    planQuarantineRevalidation: (input: PlanInput) => classified(() => plan(input)),
+    applyQuarantineRevalidation: (input: ApplyInput) => classified(() => apply(input)),
+    recordQuarantineRevalidation: record,
+  };
+}
+
+/**
+ * Errors cross to the workflow as the taxonomy says: a bad suite or an unknown report is not retried.
+ * (Temporal would otherwise type a thrown ConnectorError by its class name, which no retry policy lists.)
+ */
+async function classified<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toApplicationFailure(error);
+  }
+}
+
+/**
+ * A re-validation loads outside a cycle's guardrail gate, so it must not carry a schema change past
+ * it: the stream's table must have the columns the stream has now.
+ */
+async function refuseSchemaChange(store: ControlPlaneStore, connectorId: string, stream: StreamDefinition): Promise<void> {
+  const loaded = await store.getStreamSchema(connectorId, stream.name);
+  if (loaded === null) throw new ConnectorError('config', `stream ${stream.name} of connector ${connectorId} was never loaded: nothing is quarantined in the warehouse`);
+  const changes = schemaChangesBetween(loaded, stream.columns);
+  if (changes.length > 0) {
+    throw new ConnectorError(
+      'config',
+      `stream ${stream.name} changed since its last load (${changes.map((c) => `${c.column} ${c.change}`).join(', ')})`,
+      'run a cycle first, so that the guardrails judge the schema change',
+    );
+  }
+}
+
+/**
+ * The quarantine entries of one batch: under its own loadId, or under a re-validation's. A loadId is
+ * built from a UUID, a stream name and hex digests, so it is safe as a literal; `_` is a LIKE
+ * wildcard, hence the exact filter afterwards.
+ */
+async function quarantineLineage(warehouse: Warehouse, schema: string, originalLoadId: string) {
+  const [ledger] = await warehouse.query(`select count(*) as n from ${schema}.${LEDGER_TABLE} where load_id = ${quoteLiteral(originalLoadId)}`);
+  if (Number(ledger?.n ?? 0) === 0) {
+    throw new ConnectorError('config', `batch ${originalLoadId} was never loaded (blocked, rejected or awaiting approval): its rows are not in the quarantine table`);
+  }
+  const rows = await warehouse.query(
+    `select load_id, record_key from ${schema}.${QUARANTINE_TABLE} where load_id like ${quoteLiteral(`${originalLoadId}%`)}`,
+  );
+  return parsed(lineageRows, rows, `${QUARANTINE_TABLE} rows`).filter(({ load_id: id }) => id === originalLoadId || id.startsWith(revalidatedPrefix(originalLoadId)));
+}
