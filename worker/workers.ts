@@ -15,6 +15,7 @@ import { sourcePlugins } from '../activities/sources';
 import { Staging } from '../activities/staging/staging';
 import type { ControlPlaneStore } from '../activities/store/types';
 import { connectWarehouse } from '../activities/warehouses';
+import { workerInterceptors } from './interceptors';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -40,6 +41,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     namespace,
     taskQueue,
     ...workflowCode,
+    interceptors: workerInterceptors,
     activities: {
       ...createCycleActivities({ store, staging, logger, connectWarehouse: openDestination }),
       ...createGateActivities({ store, logger, connectWarehouse: openDestination }),
@@ -53,6 +55,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
         connection,
         namespace,
         taskQueue: sourceTaskQueue(source, taskQueue),
+        interceptors: workerInterceptors,
         activities: createExtractActivities({ store, staging, plugins: sourcePlugins, logger }),
       }),
     ),

@@ -13,6 +13,7 @@ import { sourceTaskQueue } from '../../domain/constants';
 import type { BatchRef, CyclePlan, CycleReport, ExtractResult, QualitySummary } from '../../domain/cycle';
 import type { GateFigures, GuardrailBreach } from '../../domain/guardrails';
 import { ingestionCycle } from '../../workflows';
+import { workerInterceptors } from '../../worker/interceptors';
 
 type ControlActivities = ReturnType<typeof createCycleActivities> & ReturnType<typeof createGateActivities>;
 type ExtractActivities = ReturnType<typeof createExtractActivities>;
@@ -56,6 +57,8 @@ export const quietFigures = (q: QualitySummary, rowsThisCycle: number, apiCallsT
 
 export interface Scenario {
   plan?: Partial<CyclePlan>;
+  /** Replaces the plan activity, e.g. to make it fail. */
+  planCycle?: () => Promise<CyclePlan>;
   extract: (stream: string, attempt: number) => ExtractResult | Promise<ExtractResult>;
   invalidRowsOf?: (b: BatchRef) => number;
   /** Figures the gate sees, over the quiet defaults. */
@@ -116,8 +119,8 @@ export class CycleHarness {
   async startWorkers(): Promise<() => Promise<void>> {
     const { env } = this;
     const workers = await Promise.all([
-      Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: this.taskQueue, workflowBundle: this.bundle, activities: this.controlActivities() }),
-      Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: sourceTaskQueue('salesforce', this.taskQueue), activities: this.extractActivities() }),
+      Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: this.taskQueue, workflowBundle: this.bundle, activities: this.controlActivities(), interceptors: workerInterceptors }),
+      Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: sourceTaskQueue('salesforce', this.taskQueue), activities: this.extractActivities(), interceptors: workerInterceptors }),
     ]);
     const running = Promise.all(workers.map((w) => w.run()));
     return async () => {
@@ -139,7 +142,7 @@ export class CycleHarness {
   private controlActivities(): ControlActivities {
     const { calls, scenario, plan } = this;
     return {
-      planCycle: async () => plan,
+      planCycle: scenario.planCycle ?? (async () => plan),
       validateBatch: async ({ batch: b }) => quality(b, scenario.invalidRowsOf?.(b) ?? 0),
       measureBatch: async ({ batch: b, quality: q, rowsThisCycle, apiCallsThisCycle }) => ({
         ...quietFigures(q, rowsThisCycle, apiCallsThisCycle),

@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ConnectorError } from '../../activities/errors';
 import { cycleReportQuery } from '../../domain/messages';
 import { eventually } from '../support/eventually';
 import { testEnv, workflowBundle } from '../support/temporal';
@@ -132,4 +133,17 @@ test('the live report is queryable while a cycle runs', async () => {
     release();
     await stop();
   }
+});
+
+test('a configuration error is not retried: the cycle fails at once, saying what is wrong', async () => {
+  let attempts = 0;
+  const harness = new CycleHarness(env, bundle, {
+    extract: () => ({ batches: [], apiCalls: 0, deferred: null }),
+    planCycle: async () => {
+      attempts += 1;
+      throw new ConnectorError('config', 'connector 42 does not exist', 'it was deleted; delete its schedule too');
+    },
+  });
+  await expect(harness.run()).rejects.toMatchObject({ cause: { cause: { type: 'config-error', message: expect.stringContaining('connector 42 does not exist') } } });
+  expect(attempts).toBe(1);
 });
