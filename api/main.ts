@@ -1,6 +1,7 @@
 /** `tsx api/main.ts`: the API alone, for deployments that run the worker elsewhere. */
 import { Client, Connection } from '@temporalio/client';
 import { logger } from '../activities/logger';
+import { loadKeyRing } from '../activities/secrets';
 import { openStore } from '../activities/store';
 import { loadSettings } from '../worker/settings';
 import { createApp } from './app';
@@ -8,7 +9,8 @@ import { startApiServer } from './server';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
-  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: `${settings.dataDir}/control-plane` });
+  const secrets = await loadKeyRing(settings, logger);
+  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: `${settings.dataDir}/control-plane`, secrets });
   const connection = await Connection.connect({ address: settings.temporalAddress });
   const temporal = new Client({ connection, namespace: settings.namespace });
   const server = await startApiServer({ app: createApp({ store, temporal, logger }), port: settings.apiPort, host: settings.apiHost });

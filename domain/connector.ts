@@ -104,7 +104,7 @@ export function durationToMs(duration: string): number {
 }
 
 /** Configuration keys whose values are credentials, in any source or destination. */
-const SECRET_KEYS = new Set(['password', 'clientSecret', 'accessToken', 'privateKey', 'private_key', 'passphrase', 'secretAccessKey', 'apiToken', 'publicKey']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'clientSecret', 'accessToken', 'privateKey', 'private_key', 'passphrase', 'secretAccessKey', 'apiToken', 'publicKey']);
 export const REDACTED = '[redacted]';
 
 /** Hides credentials: secret keys anywhere in the tree, and the password inside a connection URL. */

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { logger } from '../activities/logger';
+import { loadKeyRing } from '../activities/secrets';
 import { openStore } from '../activities/store';
 import { createApp } from '../api/app';
 import { startApiServer } from '../api/server';
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   const demo = demoEnvSchema.parse(process.env);
 
   const simulator = await startSalesforceSimulator({ port: demo.SALESFORCE_SIM_PORT, contacts: demo.SALESFORCE_SIM_CONTACTS });
-  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: path.join(settings.dataDir, 'control-plane') });
+  const secrets = await loadKeyRing(settings, logger);
+  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: path.join(settings.dataDir, 'control-plane'), secrets });
   const nativeConnection = await NativeConnection.connect({ address: settings.temporalAddress });
   const connection = await Connection.connect({ address: settings.temporalAddress });
   const temporal = new Client({ connection, namespace: settings.namespace });

@@ -1,13 +1,15 @@
 /** `tsx worker/main.ts`: the worker alone, for deployments that run the API elsewhere. */
 import { NativeConnection } from '@temporalio/worker';
 import { logger } from '../activities/logger';
+import { loadKeyRing } from '../activities/secrets';
 import { openStore } from '../activities/store';
 import { loadSettings } from './settings';
 import { createWorkers, runWorkers } from './workers';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
-  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: `${settings.dataDir}/control-plane` });
+  const secrets = await loadKeyRing(settings, logger);
+  const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: `${settings.dataDir}/control-plane`, secrets });
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   try {
     const workers = await createWorkers({ connection, namespace: settings.namespace, store, dataDir: settings.dataDir });

@@ -10,6 +10,11 @@ const settingsSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   API_HOST: z.string().min(1).default('127.0.0.1'),
+  /** `id:base64key,…`, the first encrypts: the keys of connector credentials (activities/secrets). */
+  INSIGHT_HUB_SECRET_KEYS: z
+    .string()
+    .min(1, 'must list at least one key as id:base64key, e.g. k1:$(openssl rand -base64 32)')
+    .optional(),
 });
 
 export interface Settings {
@@ -19,6 +24,7 @@ export interface Settings {
   namespace: string;
   apiPort: number;
   apiHost: string;
+  secretKeys: string | undefined;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -35,5 +41,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     namespace: s.TEMPORAL_NAMESPACE,
     apiPort: s.API_PORT,
     apiHost: s.API_HOST,
+    secretKeys: s.INSIGHT_HUB_SECRET_KEYS,
   };
 }

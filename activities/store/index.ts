@@ -2,6 +2,8 @@
  * Opens the control-plane store: PostgreSQL when a database URL is given, otherwise embedded PGlite
  * (on disk under `dataDir`, in memory without one). Migrated before it is returned.
  */
+import { ConnectorError } from '../errors';
+import { ephemeralKeyRing, type KeyRing } from '../secrets';
 import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
 import type { SqlClient } from './sql-client';
@@ -13,14 +15,29 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** PGlite's data folder; omitted: in memory (tests). */
   dataDir?: string;
+  /**
+   * Encrypts the connectors' credentials (see activities/secrets, loadKeyRing). Required when the
+   * store outlives the process; an in-memory store without one gets a key of its own.
+   */
+  secrets?: KeyRing;
 }
 
 export function openSqlClient(options: StoreOptions): Promise<SqlClient> {
   return options.databaseUrl ? Promise.resolve(openPgClient(options.databaseUrl)) : openPgliteClient(options.dataDir);
 }
 
+/** A persistent store sealed with a throw-away key would hold credentials nobody can read after a restart. */
+function keyRingFor(options: StoreOptions): KeyRing {
+  if (options.secrets) return options.secrets;
+  if (options.databaseUrl !== undefined || options.dataDir !== undefined) {
+    throw new ConnectorError('config', 'a store on disk or on PostgreSQL needs a key ring for connector credentials: pass `secrets` (loadKeyRing)');
+  }
+  return ephemeralKeyRing();
+}
+
 export async function openSqlStore(options: StoreOptions): Promise<SqlControlPlaneStore> {
-  const store = new SqlControlPlaneStore(await openSqlClient(options));
+  const keys = keyRingFor(options);
+  const store = new SqlControlPlaneStore(await openSqlClient(options), keys);
   try {
     await store.migrate();
   } catch (error) {
@@ -30,6 +47,6 @@ export async function openSqlStore(options: StoreOptions): Promise<SqlControlPla
   return store;
 }
 
-export async function openStore(options: { databaseUrl?: string; dataDir?: string }): Promise<ControlPlaneStore> {
+export async function openStore(options: StoreOptions): Promise<ControlPlaneStore> {
   return openSqlStore(options);
 }

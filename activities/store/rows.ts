@@ -5,38 +5,41 @@
 import { z } from 'zod';
 import { CONNECTOR_STATUSES, connectorSettingsSchema, type Connector } from '../../domain/connector';
 import { cycleReportSchema, streamCursorSchema, type CycleReport } from '../../domain/cycle';
+import { openConfiguration, type KeyRing } from '../secrets';
 
 export const timestamp = z.date().transform((date) => date.toISOString());
 const counters = z.record(z.string(), z.number());
 const jsonObject = z.record(z.string(), z.unknown());
 
-export const connectorRow = z
-  .object({
-    id: z.string(),
-    user_id: z.string(),
-    name: z.string(),
-    description: z.string().nullable(),
-    configuration: z.unknown(),
-    status: z.enum(CONNECTOR_STATUSES),
-    created_at: timestamp,
-    updated_at: timestamp,
-  })
-  .transform((row): Connector => {
-    const configuration = connectorSettingsSchema.safeParse(row.configuration);
-    if (!configuration.success) {
-      throw new Error(`stored configuration of connector ${row.id} is invalid: ${z.prettifyError(configuration.error)}`);
-    }
-    return {
-      id: row.id,
-      userId: row.user_id,
-      name: row.name,
-      description: row.description,
-      configuration: configuration.data,
-      status: row.status,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-  });
+/** A connector row; its credentials are opened with the key ring before the configuration is checked. */
+export const connectorRow = (keys: KeyRing) =>
+  z
+    .object({
+      id: z.string(),
+      user_id: z.string(),
+      name: z.string(),
+      description: z.string().nullable(),
+      configuration: z.unknown(),
+      status: z.enum(CONNECTOR_STATUSES),
+      created_at: timestamp,
+      updated_at: timestamp,
+    })
+    .transform((row): Connector => {
+      const configuration = connectorSettingsSchema.safeParse(openConfiguration(keys, row.configuration));
+      if (!configuration.success) {
+        throw new Error(`stored configuration of connector ${row.id} is invalid: ${z.prettifyError(configuration.error)}`);
+      }
+      return {
+        id: row.id,
+        userId: row.user_id,
+        name: row.name,
+        description: row.description,
+        configuration: configuration.data,
+        status: row.status,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      };
+    });
 
 export const cursorRow = z.object({
   stream: z.string(),

@@ -7,6 +7,7 @@ import { createConnectorSchema, updateConnectorSchema } from '../../domain/conne
 import type { CycleReport, StreamCursor } from '../../domain/cycle';
 import { streamCursorSchema } from '../../domain/cycle';
 import type { StreamColumn } from '../../domain/streams/types';
+import { ephemeralKeyRing, sealConfiguration, type KeyRing } from '../secrets';
 import { analyzeConnector } from './analyze';
 import * as approvals from './approvals';
 import {
@@ -23,6 +24,7 @@ import {
 } from './inputs';
 import { migrate } from './migrate';
 import { rowsOf } from './query';
+import { sealPlainCredentials } from './seal-plain-credentials';
 import {
   activityRow,
   connectorRow,
@@ -53,24 +55,34 @@ const RUN_COLUMNS = 'workflow_id, connector_id, status, started_at, finished_at,
 export type StoredOutcome = OutcomeEntry & { id: string; createdAt: string };
 
 export class SqlControlPlaneStore implements ControlPlaneStore {
-  constructor(private readonly db: SqlClient) {}
+  private readonly connectorRows: ReturnType<typeof connectorRow>;
 
+  /** Without a key ring, credentials are sealed with a key that dies with the process: in-memory stores only. */
+  constructor(
+    private readonly db: SqlClient,
+    private readonly keys: KeyRing = ephemeralKeyRing(),
+  ) {
+    this.connectorRows = connectorRow(keys);
+  }
+
+  /** The SQL migrations, then the credentials of rows written before encryption are sealed. */
   async migrate(): Promise<void> {
     await migrate(this.db);
+    await sealPlainCredentials(this.db, this.keys);
   }
 
   async createConnector(input: CreateConnector): Promise<Connector> {
     const connector = parseInput(createConnectorSchema, input, 'connector');
     const [created] = await rowsOf(
       this.db,
-      connectorRow,
+      this.connectorRows,
       `INSERT INTO connector_config (user_id, name, description, configuration, status)
        VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING ${CONNECTOR_COLUMNS}`,
       [
         connector.userId,
         connector.name,
         connector.description ?? null,
-        JSON.stringify(connector.configuration),
+        JSON.stringify(sealConfiguration(this.keys, connector.configuration)),
         connector.status,
       ],
     );
@@ -80,7 +92,7 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
 
   async getConnector(id: string): Promise<Connector | null> {
     if (!isUuid(id)) return null;
-    const [found] = await rowsOf(this.db, connectorRow, `SELECT ${CONNECTOR_COLUMNS} FROM connector_config WHERE id = $1`, [
+    const [found] = await rowsOf(this.db, this.connectorRows, `SELECT ${CONNECTOR_COLUMNS} FROM connector_config WHERE id = $1`, [
       id,
     ]);
     return found ?? null;
@@ -89,14 +101,14 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
   listConnectorsByUser(userId: string): Promise<Connector[]> {
     return rowsOf(
       this.db,
-      connectorRow,
+      this.connectorRows,
       `SELECT ${CONNECTOR_COLUMNS} FROM connector_config WHERE user_id = $1 ORDER BY created_at DESC, id`,
       [userId],
     );
   }
 
   listConnectors(): Promise<Connector[]> {
-    return rowsOf(this.db, connectorRow, `SELECT ${CONNECTOR_COLUMNS} FROM connector_config ORDER BY created_at DESC, id`);
+    return rowsOf(this.db, this.connectorRows, `SELECT ${CONNECTOR_COLUMNS} FROM connector_config ORDER BY created_at DESC, id`);
   }
 
   /** Fields the patch leaves out (undefined → NULL → coalesce) keep their stored value. */
@@ -105,7 +117,7 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
     const changes = parseInput(updateConnectorSchema, patch, 'connector update');
     const [updated] = await rowsOf(
       this.db,
-      connectorRow,
+      this.connectorRows,
       `UPDATE connector_config
           SET name = coalesce($2, name),
               description = coalesce($3, description),
@@ -117,7 +129,7 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
         id,
         changes.name ?? null,
         changes.description ?? null,
-        changes.configuration === undefined ? null : JSON.stringify(changes.configuration),
+        changes.configuration === undefined ? null : JSON.stringify(sealConfiguration(this.keys, changes.configuration)),
         changes.status ?? null,
       ],
     );

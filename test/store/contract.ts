@@ -9,19 +9,25 @@ import { migrate, readMigrations } from '../../activities/store/migrate';
 import type { SqlClient } from '../../activities/store/sql-client';
 import { SqlControlPlaneStore } from '../../activities/store/sql-store';
 import type { ActivityEntry, OutcomeEntry } from '../../activities/store/types';
+import { parseKeyRing } from '../../activities/secrets';
+import { keyEntry } from '../secrets/fixtures';
 import { approvalContract } from './contract-approvals';
+import { secretsContract } from './contract-secrets';
 import { connectorInput, newUserId, qualityReport, runReport, sha256Of, streamReport, type RuleOutcome } from './fixtures';
 
 export interface Harness {
   store: SqlControlPlaneStore;
   client: SqlClient;
+  /** The store's INSIGHT_HUB_SECRET_KEYS: one key, `store-k1`. */
+  secretKeys: string;
 }
 
 export async function openHarness(options: { databaseUrl?: string }): Promise<Harness> {
   const client = await openSqlClient(options);
-  const store = new SqlControlPlaneStore(client);
+  const secretKeys = keyEntry('store-k1');
+  const store = new SqlControlPlaneStore(client, parseKeyRing(secretKeys, 'INSIGHT_HUB_SECRET_KEYS'));
   await store.migrate();
-  return { store, client };
+  return { store, client, secretKeys };
 }
 
 const countRow = z.object({ count: z.number() });
@@ -366,6 +372,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     approvalContract(() => harness);
+    secretsContract(() => harness);
 
     test('migrating again applies nothing and keeps one row per migration', async () => {
       const { client } = harness;

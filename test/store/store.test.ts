@@ -8,11 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { openSqlClient, openStore } from '../../activities/store';
 import { migrate, readMigrations } from '../../activities/store/migrate';
+import { loadKeyRing, parseKeyRing } from '../../activities/secrets';
+import { keyEntry } from '../secrets/fixtures';
 import { countOf, openHarness, storeSuite } from './contract';
 import { connectorInput, newUserId } from './fixtures';
 import { createFreshDatabase, startPostgres, type FreshDatabase } from './postgres';
 
 storeSuite('PGlite (in memory)', () => openHarness({}));
+
+const quietLog = { info: () => undefined, warn: () => undefined };
 
 const postgres = startPostgres();
 if (postgres.available) {
@@ -42,8 +46,10 @@ if (postgres.available) {
       }
     });
 
-    test('openStore with a database URL returns a migrated store', async () => {
-      const store = await openStore({ databaseUrl: await freshDatabase() });
+    test('openStore with a database URL returns a migrated store, and wants the key ring for credentials', async () => {
+      const databaseUrl = await freshDatabase();
+      await expect(openStore({ databaseUrl })).rejects.toThrow(/needs a key ring for connector credentials/);
+      const store = await openStore({ databaseUrl, secrets: parseKeyRing(keyEntry('k1'), 'INSIGHT_HUB_SECRET_KEYS') });
       try {
         const created = await store.createConnector(connectorInput(newUserId()));
         expect(await store.getConnector(created.id)).toEqual(created);
@@ -75,14 +81,21 @@ describe('PGlite on disk', () => {
     await rm(path.dirname(dataDir), { recursive: true, force: true });
   });
 
-  test('keeps its data across a reopen and lets one process at a time open the folder', async () => {
-    const first = await openStore({ dataDir });
+  /** As the demo opens it: the key ring from DATA_DIR/keys, generated at the first start. */
+  const openDemoStore = async () => {
+    const secrets = await loadKeyRing({ secretKeys: undefined, dataDir: path.dirname(dataDir), databaseUrl: undefined }, quietLog);
+    return openStore({ dataDir, secrets });
+  };
+
+  test('keeps its data, credentials included, across a reopen and lets one process at a time open the folder', async () => {
+    await expect(openStore({ dataDir })).rejects.toThrow(/needs a key ring for connector credentials/);
+    const first = await openDemoStore();
     const created = await first.createConnector(connectorInput(newUserId()));
     await first.commitCursor(created.id, 'contact', { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' });
-    await expect(openStore({ dataDir })).rejects.toThrow(/open in process/);
+    await expect(openDemoStore()).rejects.toThrow(/open in process/);
     await first.close();
 
-    const reopened = await openStore({ dataDir });
+    const reopened = await openDemoStore();
     try {
       expect(await reopened.getConnector(created.id)).toEqual(created);
       expect(await reopened.getCursors(created.id)).toEqual({ contact: { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' } });
