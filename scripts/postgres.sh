@@ -68,6 +68,14 @@ ensure_reachable_data_dir() {
   fi
 }
 
+port_taken() {
+  node -e 'const s = require("node:net").createServer(); s.once("error", () => process.exit(0)); s.listen(Number(process.argv[1]), "127.0.0.1", () => s.close(() => process.exit(1)));' "$1"
+}
+
+free_port() {
+  node -e 'const s = require("node:net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
 # A running cluster keeps the port it was started with: postmaster.pid's fourth line.
 running_url() {
   local running_port
@@ -84,6 +92,12 @@ start() {
     return 0
   fi
   [ -f "$data_dir/PG_VERSION" ] || init_cluster
+  if port_taken "$port"; then
+    # Another server (another clone's cluster, say) holds the default: any free port will do,
+    # since callers read the URL this script prints.
+    port="$(free_port)"
+    say "port ${PGPORT_TEST:-54329} is taken; using $port"
+  fi
   say "starting on 127.0.0.1:$port"
   # 9>&-: the server must not inherit (and so hold forever) this script's lock.
   as_postgres "$pg_bin/pg_ctl" -D "$data_dir" -l "$data_dir/server.log" -w -t 30 \
