@@ -5,12 +5,12 @@
 import type { ApprovalResolution, PendingApproval } from '../domain/approvals';
 import type { DestinationConfig, SourceKind } from '../domain/connector';
 import type { BatchRef, CyclePlan, QualitySummary } from '../domain/cycle';
-import { schemaChangesBetween, type GateFigures, type GuardrailBreach } from '../domain/guardrails';
+import { schemaChangesBetween, type GateFigures, type GuardrailBreach, type SchemaChange } from '../domain/guardrails';
 import { streamDefinition } from '../domain/streams';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import type { ControlPlaneStore } from './store/types';
-import type { Warehouse } from './warehouses/types';
+import type { Warehouse, SchemaChange as WarehouseSchemaChange } from './warehouses/types';
 
 export interface GateActivityDeps {
   store: ControlPlaneStore;
@@ -50,6 +50,10 @@ export function createGateActivities(deps: GateActivityDeps) {
         // Before the first load the table may not exist: it holds no rows to delete.
         const tableRows = loadedColumns === null ? 0 : await countRows(warehouse, destination.schema, stream.table);
         const estimatedCostUsd = warehouse.estimateLoadCost({ rows: input.quality.valid, bytes: input.quality.clean?.bytes ?? 0 }).amountUsd;
+        const schemaChanges = mergeSchemaChanges(
+          schemaChangesBetween(loadedColumns, stream.columns),
+          await warehouse.describeSchemaChanges(stream),
+        );
         const spent = await today(input.connectorId);
         return {
           rowsThisCycle: input.rowsThisCycle,
@@ -58,7 +62,7 @@ export function createGateActivities(deps: GateActivityDeps) {
           invalidShare: input.quality.invalidShare,
           deletes: input.quality.deletes,
           tableRows,
-          schemaChanges: schemaChangesBetween(loadedColumns, stream.columns),
+          schemaChanges,
           apiCallsThisCycle: input.apiCallsThisCycle,
           apiCallsToday: (spent.apiCalls ?? 0) + input.apiCallsThisCycle,
           estimatedCostUsd,
@@ -107,6 +111,23 @@ export function createGateActivities(deps: GateActivityDeps) {
       await deps.store.addMetrics(pending.connectorId, pending.userId, utcDate(now()), { [`approvals_${resolution.decision}`]: 1 });
     },
   };
+}
+
+/**
+ * The stream's changes since its last load, then what the warehouse's own table says on top: a table
+ * altered in the warehouse by hand differs from the stream though the stored schema does not. A
+ * widening is safe and applied by design, so it is no guardrail matter. One entry per column, the
+ * stored-schema one first.
+ */
+function mergeSchemaChanges(stored: readonly SchemaChange[], warehouse: readonly WarehouseSchemaChange[]): SchemaChange[] {
+  const merged = [...stored];
+  const seen = new Set(stored.map((change) => change.column));
+  for (const { column, change, from, to } of warehouse) {
+    if (change === 'widened' || seen.has(column)) continue;
+    seen.add(column);
+    merged.push({ column, change, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) });
+  }
+  return merged;
 }
 
 async function countRows(warehouse: Warehouse, schema: string, table: string): Promise<number> {

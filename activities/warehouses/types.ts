@@ -112,6 +112,12 @@ export interface Warehouse {
    */
   ensureTable(stream: StreamDefinition): Promise<SchemaChange[]>;
   /**
+   * What `ensureTable` would apply or report for the stream now, read from the warehouse's catalog
+   * without changing anything, so the guardrails see a table altered outside Insight Hub before a
+   * load. A table that does not exist yet has nothing to report.
+   */
+  describeSchemaChanges(stream: StreamDefinition): Promise<SchemaChange[]>;
+  /**
    * Merges clean rows by primary key, applies deletions (rows whose deletedColumn is true), appends
    * quarantined rows, and writes the ledger row, all at once: a loadId already in the ledger changes nothing.
    */

@@ -1,8 +1,11 @@
-/** Conformance: ensureTable evolves a table from its stream, applying only what is safe. */
+/**
+ * Conformance: ensureTable evolves a table from its stream, applying only what is safe; describeSchemaChanges
+ * says beforehand what it would do, changing nothing.
+ */
 import type { DestinationConfig } from '../../domain/connector';
 import type { SchemaChange } from '../../activities/warehouses/types';
 import type { ConformanceState } from './conformance-state';
-import { peopleReshaped, peopleWidened, peopleWithNickname, person } from './fixtures';
+import { people, peopleReshaped, peopleWidened, peopleWithNickname, person } from './fixtures';
 
 const byColumn = (changes: readonly SchemaChange[]): SchemaChange[] =>
   [...changes].sort((a, b) => a.column.localeCompare(b.column));
@@ -52,5 +55,29 @@ export function describeSchemaEvolutionCases<C extends DestinationConfig>(state:
     const [p1] = await state.warehouse.query(`select rating, is_active from ${state.table()} where id = 'p1'`);
     expect(p1).toEqual({ rating: 4.5, is_active: false });
     expect(byColumn(await state.warehouse.ensureTable(peopleReshaped))).toEqual(changes);
+  });
+
+  test('describeSchemaChanges reports a missing table as nothing to change, and creates nothing', async () => {
+    expect(await state.warehouse.describeSchemaChanges(people)).toEqual([]);
+    await expect(state.count(state.table())).rejects.toThrow();
+  });
+
+  test('describeSchemaChanges reports what ensureTable would add or leave alone, without changing the table', async () => {
+    await state.load(await state.batches().batch([person('p1', { is_active: false }), person('p2')]));
+    const before = await state.peopleById();
+
+    expect(await state.warehouse.describeSchemaChanges(peopleWithNickname)).toEqual([
+      { column: 'nickname', change: 'added', to: 'string', applied: true },
+    ]);
+    const reshaped = byColumn(await state.warehouse.describeSchemaChanges(peopleReshaped));
+    expect(reshaped).toEqual([
+      { column: 'is_active', change: 'retyped', from: 'boolean', to: 'string', applied: false },
+      { column: 'rating', change: 'dropped', from: 'number', applied: false },
+    ]);
+    expect(await state.warehouse.describeSchemaChanges(people)).toEqual([]);
+
+    // Same columns, same rows: nothing was added, retyped or dropped.
+    expect(await state.peopleById()).toEqual(before);
+    expect(byColumn(await state.warehouse.ensureTable(peopleReshaped))).toEqual(reshaped);
   });
 }

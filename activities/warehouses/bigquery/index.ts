@@ -22,7 +22,7 @@ import type {
 import { openSession, runSql, type RetryOptions, type Session } from './client';
 import { deleteRows } from './delete';
 import { loadBatch } from './load';
-import { ensureBookkeeping, ensureStreamTable } from './tables';
+import { describeSchemaChanges, ensureBookkeeping, ensureStreamTable } from './tables';
 import { positionalParameters } from './values';
 
 export const bigqueryCapabilities: WarehouseCapabilities = {
@@ -59,6 +59,10 @@ class BigQueryWarehouse implements Warehouse {
       await this.ensureBookkeeping();
       return ensureStreamTable(this.session, stream);
     });
+  }
+
+  describeSchemaChanges(stream: StreamDefinition): Promise<SchemaChange[]> {
+    return this.track(() => describeSchemaChanges(this.session, stream));
   }
 
   load(batch: LoadBatch): Promise<LoadResult> {

@@ -60,6 +60,12 @@ export async function ensureBookkeeping(session: Session): Promise<void> {
   }
 }
 
+/** What ensureStreamTable would apply or report, read without changing anything. */
+export async function describeSchemaChanges(session: Session, stream: StreamDefinition): Promise<SchemaChange[]> {
+  const current = await readTable(session, stream.table);
+  return current ? planSchemaChanges(stream, existingColumns(current)).changes : [];
+}
+
 export async function ensureStreamTable(session: Session, stream: StreamDefinition): Promise<SchemaChange[]> {
   const current = await readTable(session, stream.table);
   if (!current) {

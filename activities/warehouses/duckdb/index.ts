@@ -23,7 +23,7 @@ import type {
 import { type SharedDatabase, acquire, release } from './database';
 import { deleteRows } from './delete';
 import { loadBatch } from './load';
-import { ensureTables } from './tables';
+import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
 
 export const duckdbCapabilities: WarehouseCapabilities = {
@@ -49,6 +49,10 @@ class DuckDBWarehouse implements Warehouse {
 
   ensureTable(stream: StreamDefinition): Promise<SchemaChange[]> {
     return this.track(() => this.database.exclusive((c) => ensureTables(c, this.schema, stream)));
+  }
+
+  describeSchemaChanges(stream: StreamDefinition): Promise<SchemaChange[]> {
+    return this.track(() => this.database.withConnection((c) => describeSchemaChanges(c, this.schema, stream)));
   }
 
   load(batch: LoadBatch): Promise<LoadResult> {

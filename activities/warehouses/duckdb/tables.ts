@@ -1,7 +1,7 @@
 /** The stream table, ledger and quarantine in DuckDB: their column types, creation and evolution. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
-import { columnTypeReader, planSchemaChanges } from '../evolution';
+import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
 import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
 import type { SchemaChange } from '../types';
 
@@ -54,6 +54,21 @@ export async function existingColumns(
   return new Map(reader.getRowsJS().map(([name, type]) => [String(name), readColumnType(String(type))]));
 }
 
+/** How the stream's table would evolve; null when the table does not exist yet. */
+async function planTable(connection: DuckDBConnection, schema: string, stream: StreamDefinition): Promise<SchemaPlan | null> {
+  const existing = await existingColumns(connection, schema, stream.table);
+  return existing.size === 0 ? null : planSchemaChanges(stream, existing);
+}
+
+/** What ensureTables would apply or report, read without changing anything. */
+export async function describeSchemaChanges(
+  connection: DuckDBConnection,
+  schema: string,
+  stream: StreamDefinition,
+): Promise<SchemaChange[]> {
+  return (await planTable(connection, schema, stream))?.changes ?? [];
+}
+
 /** One transaction: DDL is transactional in DuckDB, so a failure leaves the tables as they were. */
 export async function ensureTables(
   connection: DuckDBConnection,
@@ -85,14 +100,13 @@ async function evolve(connection: DuckDBConnection, schema: string, stream: Stre
        reasons VARCHAR[] NOT NULL, record JSON NOT NULL, quarantined_at TIMESTAMPTZ NOT NULL)`,
   );
   const table = qualifiedName(schema, stream.table);
-  const existing = await existingColumns(connection, schema, stream.table);
-  if (existing.size === 0) {
+  const plan = await planTable(connection, schema, stream);
+  if (plan === null) {
     const definitions = tableColumns(stream).map(([name, type]) => `${quoteIdentifier(name)} ${type}`);
     const primaryKey = `PRIMARY KEY (${quoteIdentifier(stream.primaryKey)})`;
     await connection.run(`CREATE TABLE ${table} (${definitions.join(', ')}, ${primaryKey})`);
     return [];
   }
-  const plan = planSchemaChanges(stream, existing);
   for (const column of plan.add) {
     await connection.run(`ALTER TABLE ${table} ADD COLUMN ${quoteIdentifier(column.name)} ${COLUMN_TYPES[column.type]}`);
   }

@@ -22,7 +22,7 @@ import type {
 import { inTransaction, openPool } from './connection';
 import { deleteRows } from './delete';
 import { loadBatch } from './load';
-import { ensureTables } from './tables';
+import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
 
 export const postgresCapabilities: WarehouseCapabilities = {
@@ -47,6 +47,12 @@ class PostgresWarehouse implements Warehouse {
 
   ensureTable(stream: StreamDefinition): Promise<SchemaChange[]> {
     return this.open(() => inTransaction(this.pool, (client) => ensureTables(client, this.schema, stream)));
+  }
+
+  describeSchemaChanges(stream: StreamDefinition): Promise<SchemaChange[]> {
+    return this.open(() =>
+      inTransaction(this.pool, (client) => describeSchemaChanges(client, this.schema, stream), { readOnly: true }),
+    );
   }
 
   load(batch: LoadBatch): Promise<LoadResult> {

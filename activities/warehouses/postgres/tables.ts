@@ -4,7 +4,7 @@
  */
 import type { PoolClient } from 'pg';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
-import { columnTypeReader, planSchemaChanges } from '../evolution';
+import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
 import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
 import type { SchemaChange } from '../types';
 
@@ -43,6 +43,17 @@ export async function existingColumns(client: PoolClient, schema: string, table:
   return new Map(rows.map((row) => [row.column_name, readColumnType(row.data_type)]));
 }
 
+/** How the stream's table would evolve; null when the table does not exist yet. */
+async function planTable(client: PoolClient, schema: string, stream: StreamDefinition): Promise<SchemaPlan | null> {
+  const existing = await existingColumns(client, schema, stream.table);
+  return existing.size === 0 ? null : planSchemaChanges(stream, existing);
+}
+
+/** What ensureTables would apply or report, read without changing anything. */
+export async function describeSchemaChanges(client: PoolClient, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
+  return (await planTable(client, schema, stream))?.changes ?? [];
+}
+
 /** Runs inside the caller's transaction. */
 export async function ensureTables(client: PoolClient, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
   // Two workers creating one schema at once would collide on the catalog's unique keys: take turns.
@@ -60,8 +71,8 @@ export async function ensureTables(client: PoolClient, schema: string, stream: S
        reasons text[] NOT NULL, record jsonb NOT NULL, quarantined_at timestamp with time zone NOT NULL)`,
   );
   const table = qualifiedName(schema, stream.table);
-  const existing = await existingColumns(client, schema, stream.table);
-  if (existing.size === 0) {
+  const plan = await planTable(client, schema, stream);
+  if (plan === null) {
     const definitions = [
       ...stream.columns.map((column) => `${quoteIdentifier(column.name)} ${COLUMN_TYPES[column.type]}`),
       ...METADATA_DEFINITIONS.map(([name, type]) => `${quoteIdentifier(name)} ${type}`),
@@ -70,7 +81,6 @@ export async function ensureTables(client: PoolClient, schema: string, stream: S
     await client.query(`CREATE TABLE ${table} (${definitions.join(', ')}, ${primaryKey})`);
     return [];
   }
-  const plan = planSchemaChanges(stream, existing);
   for (const column of plan.add) {
     await client.query(`ALTER TABLE ${table} ADD COLUMN ${quoteIdentifier(column.name)} ${COLUMN_TYPES[column.type]}`);
   }

@@ -3,7 +3,7 @@
  * rows on one slice with DISTKEY, time-ordered blocks with SORTKEY), creation and evolution.
  */
 import type { ColumnType, StreamColumn, StreamDefinition } from '../../../domain/streams/types';
-import { columnTypeReader, planSchemaChanges } from '../evolution';
+import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
 import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
 import type { SchemaChange } from '../types';
 import type { DataApi } from './data-api';
@@ -107,27 +107,45 @@ function keyColumns(stream: StreamDefinition): Set<string> {
   return new Set([stream.primaryKey, stream.cursorColumn, CUSTOMER_ID_COLUMN]);
 }
 
+/**
+ * How the stream's table would evolve; null when the table does not exist yet. A widening of a key
+ * column is reported as not applied and left out of `widen`.
+ */
+async function planTable(api: DataApi, schema: string, stream: StreamDefinition): Promise<SchemaPlan | null> {
+  const existing = await existingColumns(api, schema, stream.table);
+  if (existing.size === 0) return null;
+  const plan = planSchemaChanges(stream, existing);
+  const keys = keyColumns(stream);
+  return {
+    add: plan.add,
+    widen: plan.widen.filter((column) => !keys.has(column.name)),
+    changes: plan.changes.map((change) =>
+      change.change === 'widened' && keys.has(change.column) ? { ...change, applied: false } : change,
+    ),
+  };
+}
+
+/** What ensureTables would apply or report, read without changing anything. */
+export async function describeSchemaChanges(api: DataApi, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
+  return (await planTable(api, schema, stream))?.changes ?? [];
+}
+
 export async function ensureTables(api: DataApi, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
   await api.batch(createSharedTables(schema), undefined, `create the schema ${schema}, its ledger and quarantine`);
-  const existing = await existingColumns(api, schema, stream.table);
-  if (existing.size === 0) {
+  const plan = await planTable(api, schema, stream);
+  if (plan === null) {
     await api.execute(createStreamTable(schema, stream), undefined, `create the table ${schema}.${stream.table}`);
     return [];
   }
-  const plan = planSchemaChanges(stream, existing);
-  const keys = keyColumns(stream);
-  const widen = plan.widen.filter((column) => !keys.has(column.name));
   const table = qualifiedName(schema, stream.table);
   // One column per ADD COLUMN: Redshift allows no more.
   const statements = [
     ...plan.add.map((column) => `ALTER TABLE ${table} ADD COLUMN ${columnDefinition(column)}`),
-    ...widen.flatMap((column) => widenStatements(table, column)),
+    ...plan.widen.flatMap((column) => widenStatements(table, column)),
   ];
   // Locked first: a load running meanwhile must not write to a column that is being replaced.
   if (statements.length) {
     await api.batch([`LOCK ${table}`, ...statements], undefined, `evolve the table ${schema}.${stream.table}`);
   }
-  return plan.changes.map((change) =>
-    change.change === 'widened' && keys.has(change.column) ? { ...change, applied: false } : change,
-  );
+  return plan.changes;
 }

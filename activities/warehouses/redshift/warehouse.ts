@@ -23,7 +23,7 @@ import { DataApi, type PollingOptions, type StatementTarget } from './data-api';
 import { deleteRows } from './delete';
 import { loadBatch, type LoadContext } from './load';
 import type { S3Staging } from './staging-copy';
-import { ensureTables } from './tables';
+import { describeSchemaChanges, ensureTables } from './tables';
 import { plainValue, readOnlyStatement } from './values';
 
 export type RedshiftDestination = DestinationConfigOf<'redshift'>;
@@ -59,6 +59,10 @@ class RedshiftWarehouse implements Warehouse {
 
   ensureTable(stream: StreamDefinition): Promise<SchemaChange[]> {
     return this.track(() => ensureTables(this.context.api, this.context.schema, stream));
+  }
+
+  describeSchemaChanges(stream: StreamDefinition): Promise<SchemaChange[]> {
+    return this.track(() => describeSchemaChanges(this.context.api, this.context.schema, stream));
   }
 
   load(batch: LoadBatch): Promise<LoadResult> {

@@ -25,7 +25,7 @@ import { loadBatch } from './load';
 import { tableName } from './names';
 import { readOnlyQuery } from './query';
 import { type SnowflakeDestinationConfig, SnowflakeSession } from './session';
-import { ensureTables } from './tables';
+import { describeSchemaChanges, ensureTables } from './tables';
 
 export const snowflakeCapabilities: WarehouseCapabilities = {
   mergeStrategy: 'merge',
@@ -58,6 +58,10 @@ class SnowflakeWarehouse implements Warehouse {
 
   ensureTable(stream: StreamDefinition): Promise<SchemaChange[]> {
     return this.run(`ensure table ${stream.table}`, (s) => ensureTables(s, this.config.schema, stream));
+  }
+
+  describeSchemaChanges(stream: StreamDefinition): Promise<SchemaChange[]> {
+    return this.run(`describe table ${stream.table}`, (s) => describeSchemaChanges(s, this.config.schema, stream));
   }
 
   load(batch: LoadBatch): Promise<LoadResult> {

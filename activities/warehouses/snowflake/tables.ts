@@ -5,7 +5,7 @@
  * AS SELECT: a single DDL statement, atomic, keeping every row, the clustering and the grants.
  */
 import type { StreamColumn, StreamDefinition } from '../../../domain/streams/types';
-import { columnTypeReader, planSchemaChanges } from '../evolution';
+import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
 import { LEDGER_TABLE, QUARANTINE_TABLE } from '../sql';
 import type { SchemaChange } from '../types';
 import {
@@ -77,6 +77,21 @@ async function rebuildWidened(
   );
 }
 
+/** How the stream's table would evolve from its catalog columns; null when the table does not exist yet. */
+function planTable(stream: StreamDefinition, existing: ReadonlyMap<string, string>): SchemaPlan | null {
+  if (existing.size === 0) return null;
+  return planSchemaChanges(stream, new Map([...existing].map(([name, type]) => [name, readType(type)])));
+}
+
+/** What ensureTables would apply or report, read without changing anything. */
+export async function describeSchemaChanges(
+  session: SnowflakeSession,
+  schema: string,
+  stream: StreamDefinition,
+): Promise<SchemaChange[]> {
+  return planTable(stream, await existingColumns(session, schema, stream.table))?.changes ?? [];
+}
+
 export async function ensureTables(
   session: SnowflakeSession,
   schema: string,
@@ -84,12 +99,12 @@ export async function ensureTables(
 ): Promise<SchemaChange[]> {
   await ensureSharedTables(session, schema);
   const existing = await existingColumns(session, schema, stream.table);
-  if (existing.size === 0) {
+  const plan = planTable(stream, existing);
+  if (plan === null) {
     await createStreamTable(session, schema, stream);
     return [];
   }
   const table = tableName(schema, stream.table);
-  const plan = planSchemaChanges(stream, new Map([...existing].map(([name, type]) => [name, readType(type)])));
   if (plan.widen.length > 0) await rebuildWidened(session, table, stream, [...existing.keys()], plan.widen);
   const missing = [
     ...plan.add.map((c): readonly [string, string] => [c.name, COLUMN_TYPES[c.type]]),
