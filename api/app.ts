@@ -14,6 +14,7 @@ import { connectorControlRoutes } from './routes/connector-control';
 import { CONNECTORS_PATH, connectorRoutes } from './routes/connectors';
 import { guardrailPreviewRoutes } from './routes/guardrails-preview';
 import { healthRoutes } from './routes/health';
+import { quarantineRoutes } from './routes/quarantine';
 import { RUNS_PATH, connectorRunRoutes, runRoutes } from './routes/runs';
 
 export function createApp(deps: ApiDeps): Express {
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps): Express {
     connectorRunRoutes(resolved),
     connectorControlRoutes(resolved),
     guardrailPreviewRoutes(resolved),
+    quarantineRoutes(resolved),
   );
   app.use(RUNS_PATH, runRoutes(resolved));
   app.use(APPROVALS_PATH, approvalRoutes(resolved));

@@ -8,6 +8,7 @@ import { createConnectorSchema, updateConnectorSchema } from '../domain/connecto
 import { errorResponseSchema } from './errors';
 import { APPROVALS_PATH } from './routes/approvals';
 import { CONNECTORS_PATH } from './routes/connectors';
+import { qualityReportsQuerySchema, revalidateQuarantineBodySchema } from './routes/quarantine';
 import { RUNS_PATH } from './routes/runs';
 import { approvalsQuerySchema, connectorIdParamsSchema, guardrailsPreviewBodySchema, userIdParamsSchema } from './schemas';
 
@@ -141,6 +142,27 @@ export function openApiDocument(): JsonObject {
             200: { description: 'breaches and verdict per figure set under both configurations; figures null before the first cycle' },
             400: badRequest,
             404: notFound,
+          },
+        },
+      },
+      [`${CONNECTORS_PATH}/{id}/quality-reports`]: {
+        get: {
+          summary: "The connector's quality reports, newest first: rows evaluated and failing per rule, rows quarantined; never record values",
+          parameters: [...idParams, ...queryParameters(qualityReportsQuerySchema)],
+          responses: { 200: { description: '{ reports: [...] }' }, 400: badRequest, 404: notFound },
+        },
+      },
+      [`${CONNECTORS_PATH}/{id}/quarantine/revalidate`]: {
+        post: {
+          summary: "Re-validate a quality report's quarantined rows with a changed suite; rows that now pass are loaded (audited)",
+          parameters: idParams,
+          requestBody: body(revalidateQuarantineBodySchema),
+          responses: {
+            200: { description: 'what the re-validation did: rows evaluated, released, still quarantined per rule' },
+            400: error('invalid body, or a suite or report the re-validation refused: the message names the field'),
+            403: error('this role may not re-validate: it takes the approval policy’s approver role or admin'),
+            404: error('no connector with that id, or it has no such quality report'),
+            503: error('no result in time, or Temporal is unreachable: send the same request again to join the same run'),
           },
         },
       },

@@ -23,6 +23,10 @@ export const scheduledCycleWorkflowId = (connectorId: string): string => `cycle/
 export const manualCycleWorkflowId = (connectorId: string, requestedAt: Date): string =>
   `cycle/${connectorId}/manual-${requestedAt.toISOString()}`;
 
+/** One re-validation per batch and suite: a repeated request joins the same run. */
+export const revalidationWorkflowId = (connectorId: string, qualityReportId: string, suiteHash: string): string =>
+  `revalidate/${connectorId}/${qualityReportId}/${suiteHash}`;
+
 /** Deterministic per batch, so a retried or replayed load finds its own ledger row. */
 export const loadIdFor = (connectorId: string, stream: string, batchSha256: string): string =>
   `${connectorId}/${stream}/${batchSha256}`;

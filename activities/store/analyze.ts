@@ -79,7 +79,7 @@ const RULE_FIGURES = `
 const ruleFigures = z.object({ expectation: z.unknown(), unexpected: z.number(), rows_evaluated: z.number() });
 
 /** The label failing rows carry in quarantine (`not_null(email)`); a config the gate no longer knows keeps its type. */
-function labelOf(expectation: unknown): string | null {
+export function labelOf(expectation: unknown): string | null {
   const known = expectationSchema.safeParse(expectation);
   if (known.success) return ruleLabel(known.data);
   const loose = z.looseObject({ type: z.string() }).safeParse(expectation);

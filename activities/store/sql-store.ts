@@ -24,6 +24,7 @@ import {
 } from './inputs';
 import { migrate } from './migrate';
 import { rowsOf } from './query';
+import * as qualityReports from './quality-reports';
 import { sealPlainCredentials } from './seal-plain-credentials';
 import {
   activityRow,
@@ -44,6 +45,8 @@ import type {
   ControlPlaneStore,
   OutcomeEntry,
   QualityReportEntry,
+  QualityReportFigures,
+  QualityReportFilter,
   StoredActivity,
   StoredApproval,
 } from './types';
@@ -277,6 +280,10 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
       [id],
     );
     return found ?? null;
+  }
+
+  listQualityReports(connectorId: string, filter?: QualityReportFilter): Promise<QualityReportFigures[]> {
+    return qualityReports.listQualityReports(this.db, connectorId, filter);
   }
 
   async saveRunReport(report: CycleReport): Promise<void> {

@@ -41,6 +41,24 @@ export interface QualityReportEntry {
   report: Record<string, unknown>;
 }
 
+/** A stored quality report as listed: its figures, never the records it names. */
+export interface QualityReportFigures {
+  id: string;
+  stream: string;
+  batchSha256: string;
+  createdAt: string;
+  /** Per expectation, in the report's order, named by the quality gate's rule label (`not_null(email)`). */
+  rules: { rule: string; elementCount: number; unexpectedCount: number }[];
+  /** Rows staged in quarantine (0 when none failed); null when the report predates stored quarantine references. */
+  quarantinedRows: number | null;
+}
+
+export interface QualityReportFilter {
+  stream?: string;
+  /** 1 to 1000; 50 when omitted. */
+  limit?: number;
+}
+
 /** Real figures for GET /:id/analyze, computed from what the store holds. */
 export interface ConnectorAnalysis {
   connectorId: string;
@@ -97,6 +115,8 @@ export interface ControlPlaneStore {
   /** Idempotent by (connectorId, stream, batchSha256); returns the report's id. */
   saveQualityReport(entry: QualityReportEntry): Promise<string>;
   getQualityReport(id: string): Promise<(QualityReportEntry & { id: string; createdAt: string }) | null>;
+  /** Newest first; a malformed connector id names no connector, so it lists nothing. */
+  listQualityReports(connectorId: string, filter?: QualityReportFilter): Promise<QualityReportFigures[]>;
 
   /** Upserts by workflowId. */
   saveRunReport(report: CycleReport): Promise<void>;

@@ -12,6 +12,7 @@ import type { ActivityEntry, OutcomeEntry } from '../../activities/store/types';
 import { parseKeyRing } from '../../activities/secrets';
 import { keyEntry } from '../secrets/fixtures';
 import { approvalContract } from './contract-approvals';
+import { qualityReportContract } from './contract-quality-reports';
 import { secretsContract } from './contract-secrets';
 import { connectorInput, newUserId, qualityReport, runReport, sha256Of, streamReport, type RuleOutcome } from './fixtures';
 
@@ -372,6 +373,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     approvalContract(() => harness);
+    qualityReportContract(() => harness);
     secretsContract(() => harness);
 
     test('migrating again applies nothing and keeps one row per migration', async () => {

@@ -71,6 +71,8 @@ export interface RuleOutcome {
   type: 'expect_column_values_to_not_be_null' | 'expect_column_values_to_be_unique';
   column: string;
   unexpected: number;
+  /** Failing values, as Great Expectations quotes them in partial_unexpected_list. */
+  quoted?: unknown[];
 }
 
 /** A validation result in Great Expectations' shape, as the quality gate stores it. */
@@ -93,11 +95,20 @@ export function qualityReport(rowsEvaluated: number, rules: RuleOutcome[]): Reco
         unexpected_count: rule.unexpected,
         unexpected_percent: (rule.unexpected / rowsEvaluated) * 100,
         missing_count: 0,
-        partial_unexpected_list: [],
+        partial_unexpected_list: rule.quoted ?? [],
       },
     })),
     meta: { run_time: new Date().toISOString() },
   };
+}
+
+/** Where the cycle staged a batch's failing rows, as validateBatch records it in the report's meta. */
+export type QuarantineRef = { uri: string; sha256: string; rows: number } | null;
+
+/** A quality report as the cycle stores it: with the reference to its staged quarantine. */
+export function reportWithQuarantine(rowsEvaluated: number, rules: RuleOutcome[], quarantine: QuarantineRef): Record<string, unknown> {
+  const report = qualityReport(rowsEvaluated, rules);
+  return { ...report, meta: { run_time: new Date().toISOString(), quarantine } };
 }
 
 export interface ApprovalSeed {

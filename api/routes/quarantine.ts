@@ -1,0 +1,130 @@
+/**
+ * Quarantined batches: the quality reports that hold them, and a manager re-validating one with a
+ * changed suite. The re-validation runs as its own workflow, started by type name; the caller waits
+ * for its figures.
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure, isGrpcCancelledError, isGrpcDeadlineError, WorkflowFailedError, type Client } from '@temporalio/client';
+import { Router } from 'express';
+import { revalidationWorkflowId } from '../../domain/constants';
+import { z } from 'zod';
+import type { Connector } from '../../domain/connector';
+import { roleSchema } from '../../domain/access';
+import { REVALIDATE_QUARANTINE_WORKFLOW, type QuarantineRevalidation, type RevalidateQuarantineInput } from '../../domain/messages';
+import { recordApiActivity } from '../audit';
+import type { ResolvedApiDeps } from '../deps';
+import { ApiError, forbidden, notFound, temporalUnavailable } from '../errors';
+import { requireConnector } from '../load-connector';
+import { approvalsQuerySchema, connectorIdParamsSchema } from '../schemas';
+import { isTemporalUnreachable } from '../temporal-calls';
+import { parseRequest } from '../validation';
+
+/** How long the caller waits for the re-validation's figures (it loads the released rows) before a 503. */
+export const REVALIDATION_WAIT_MS = 60_000;
+
+export const qualityReportsQuerySchema = z.object({
+  stream: z.string().min(1).max(100).optional(),
+  limit: approvalsQuerySchema.shape.limit,
+});
+
+export const revalidateQuarantineBodySchema = z.object({
+  qualityReportId: z.uuid({ error: 'must be a UUID' }),
+  /** Its content is checked by the workflow's activity, which names the bad field. */
+  suite: z.record(z.string(), z.unknown(), { error: 'must be an expectation suite in Great Expectations JSON (an object)' }),
+  requestedBy: z.string().min(1).max(255),
+  role: roleSchema,
+});
+export type RevalidateQuarantineBody = z.infer<typeof revalidateQuarantineBodySchema>;
+
+/** The workflow's signature, so the run started by name has typed arguments and result. */
+type RevalidateQuarantineWorkflow = (input: RevalidateQuarantineInput) => Promise<QuarantineRevalidation>;
+
+/** The same suite sent again for the same report names the same run, so a retried POST joins it. */
+const suiteHash = (suite: unknown): string => createHash('sha256').update(JSON.stringify(suite)).digest('hex').slice(0, 16);
+
+/** Mounted under the connectors path: GET /:id/quality-reports and POST /:id/quarantine/revalidate. */
+export function quarantineRoutes({ store, temporal, workflowTaskQueue }: ResolvedApiDeps): Router {
+  const router = Router();
+
+  router.get('/:id/quality-reports', async (req, res) => {
+    const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
+    const { stream, limit } = parseRequest(qualityReportsQuerySchema, req.query, 'query parameters');
+    await requireConnector(store, id);
+    res.json({ reports: await store.listQualityReports(id, { stream, limit }) });
+  });
+
+  router.post('/:id/quarantine/revalidate', async (req, res) => {
+    const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
+    const body = parseRequest(revalidateQuarantineBodySchema, req.body, 'body');
+    const connector = await requireConnector(store, id);
+    const report = await store.getQualityReport(body.qualityReportId);
+    if (!report || report.connectorId !== id) throw notFound(`connector ${id} has no quality report ${body.qualityReportId}`);
+
+    const workflowId = revalidationWorkflowId(id, body.qualityReportId, suiteHash(body.suite));
+    const asked = { qualityReportId: body.qualityReportId, stream: report.stream, requestedBy: body.requestedBy, role: body.role, workflowId };
+    try {
+      refuseRole(connector, body);
+      const result = await revalidate(temporal, workflowTaskQueue, workflowId, { connectorId: id, ...body });
+      await recordApiActivity(store, connector, 'quarantine.revalidation-requested', { ...asked, result: result.outcome });
+      res.json(result);
+    } catch (error) {
+      if (error instanceof ApiError && error.status < 500) {
+        const refused = { result: 'refused', status: error.status, refusal: error.message };
+        await recordApiActivity(store, connector, 'quarantine.revalidation-requested', { ...asked, ...refused });
+      }
+      throw error;
+    }
+  });
+
+  return router;
+}
+
+/** Releasing quarantined rows is a decision like an approval: the same role decides. */
+function refuseRole(connector: Connector, body: RevalidateQuarantineBody): void {
+  const { approverRole } = connector.configuration.approvalPolicy;
+  if (body.role === approverRole || body.role === 'admin') return;
+  throw forbidden(`role ${body.role} may not re-validate quarantined rows of connector ${connector.id}: it takes ${approverRole} or admin`);
+}
+
+async function revalidate(
+  client: Client,
+  taskQueue: string,
+  workflowId: string,
+  { connectorId, qualityReportId, suite, requestedBy }: RevalidateQuarantineInput,
+): Promise<QuarantineRevalidation> {
+  try {
+    return await client.withDeadline(Date.now() + REVALIDATION_WAIT_MS, () =>
+      client.workflow.execute<RevalidateQuarantineWorkflow>(REVALIDATE_QUARANTINE_WORKFLOW, {
+        taskQueue,
+        workflowId,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [{ connectorId, qualityReportId, suite, requestedBy }],
+      }),
+    );
+  } catch (error) {
+    throw revalidationFailure(error, workflowId);
+  }
+}
+
+function revalidationFailure(error: unknown, workflowId: string): unknown {
+  const refusal = error instanceof WorkflowFailedError ? configErrorIn(error.cause) : null;
+  if (refusal) return new ApiError(400, 'revalidation_refused', refusal.message);
+  if (isGrpcDeadlineError(error) || isGrpcCancelledError(error)) {
+    return new ApiError(
+      503,
+      'revalidation_not_finished',
+      `re-validation ${workflowId} did not finish within ${REVALIDATION_WAIT_MS / 1_000} s: ` +
+        'send the same request again to wait for its result, it is never run twice',
+    );
+  }
+  if (isTemporalUnreachable(error)) return temporalUnavailable('no re-validation was started');
+  return error;
+}
+
+/** The activity's config-error (bad suite, report not re-validatable) arrives wrapped in an ActivityFailure. */
+function configErrorIn(failure: unknown): ApplicationFailure | null {
+  for (let cause = failure; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type === 'config-error') return cause;
+  }
+  return null;
+}
