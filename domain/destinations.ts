@@ -32,6 +32,7 @@ export const snowflakeDestinationSchema = z.object({
   /** Overrides the account URL (private link, or the local simulator). */
   accessUrl: endpointUrl.optional(),
   username: z.string().min(1),
+  /** Omitted: SNOWFLAKE_PASSWORD, or SNOWFLAKE_PRIVATE_KEY (and SNOWFLAKE_PRIVATE_KEY_PASSPHRASE), from the worker's environment. */
   auth: z.discriminatedUnion('type', [
     z.object({ type: z.literal('password'), password: z.string().min(1) }),
     z.object({
@@ -39,7 +40,7 @@ export const snowflakeDestinationSchema = z.object({
       privateKey: z.string().includes('PRIVATE KEY', { error: 'must be a PEM private key' }),
       passphrase: z.string().min(1).optional(),
     }),
-  ]),
+  ]).optional(),
   warehouse: z.string().min(1),
   database: z.string().min(1),
   schema: sqlIdentifier.default('marketing'),

@@ -154,6 +154,22 @@ describe('snowflake warehouse', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  test('without credentials in the connector, the worker environment provides them; with none anywhere, a config error says what to do', async () => {
+    const { auth: _omitted, ...withoutAuth } = configFor('env_credentials');
+    process.env.SNOWFLAKE_PASSWORD = SIMULATOR_USER.password;
+    try {
+      const warehouse = await snowflakeWarehouse.connect(withoutAuth, { dataDir: root });
+      expect(await warehouse.query('select 1 as one')).toEqual([{ one: 1 }]);
+      await warehouse.close();
+    } finally {
+      delete process.env.SNOWFLAKE_PASSWORD;
+    }
+    await expect(snowflakeWarehouse.connect(withoutAuth, { dataDir: root })).rejects.toMatchObject({
+      category: 'config',
+      message: expect.stringContaining('set SNOWFLAKE_PASSWORD or SNOWFLAKE_PRIVATE_KEY'),
+    });
+  });
+
   test('an account that cannot be reached fails as a transient error, for the activity to retry', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -6,6 +6,7 @@ import type { Bind, Binds, Connection, ConnectionOptions } from 'snowflake-sdk';
 import { z } from 'zod';
 import type { snowflakeDestinationSchema } from '../../../domain/destinations';
 import { logger } from '../../logger';
+import { ConnectorError } from '../../errors';
 import { asConnectorError } from './errors';
 
 export type SnowflakeDestinationConfig = z.infer<typeof snowflakeDestinationSchema>;
@@ -56,11 +57,28 @@ export interface StatementResult {
 
 const rowsSchema = z.array(z.array(z.unknown()));
 
+type SnowflakeAuth = NonNullable<SnowflakeDestinationConfig['auth']>;
+
+/** The connector's own credentials, else the worker's environment; never logged. */
+export function snowflakeCredentials(config: SnowflakeDestinationConfig, env: NodeJS.ProcessEnv = process.env): SnowflakeAuth {
+  if (config.auth) return config.auth;
+  if (env.SNOWFLAKE_PRIVATE_KEY) {
+    return { type: 'key-pair', privateKey: env.SNOWFLAKE_PRIVATE_KEY, ...(env.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE ? { passphrase: env.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE } : {}) };
+  }
+  if (env.SNOWFLAKE_PASSWORD) return { type: 'password', password: env.SNOWFLAKE_PASSWORD };
+  throw new ConnectorError(
+    'config',
+    `no Snowflake credentials for ${config.username}`,
+    'give destination.auth in the connector, or set SNOWFLAKE_PASSWORD or SNOWFLAKE_PRIVATE_KEY where the worker runs',
+  );
+}
+
 function connectionOptions(config: SnowflakeDestinationConfig): ConnectionOptions {
+  const credentials = snowflakeCredentials(config);
   const auth =
-    config.auth.type === 'password'
-      ? { password: config.auth.password }
-      : { authenticator: 'SNOWFLAKE_JWT', privateKey: config.auth.privateKey, privateKeyPass: config.auth.passphrase };
+    credentials.type === 'password'
+      ? { password: credentials.password }
+      : { authenticator: 'SNOWFLAKE_JWT', privateKey: credentials.privateKey, privateKeyPass: credentials.passphrase };
   return {
     account: config.account,
     ...(config.accessUrl ? { accessUrl: config.accessUrl } : {}),
