@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { SourceKind } from '../domain/connector';
 import { batchRefSchema, streamCursorSchema, type BatchRef, type ExtractRequest, type ExtractResult, type StreamCursor } from '../domain/cycle';
 import type { StreamDefinition } from '../domain/streams/types';
-import { ConnectorError, toApplicationFailure } from './errors';
+import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import type { Staging } from './staging/staging';
 import type { ControlPlaneStore } from './store/types';
@@ -34,11 +34,11 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
     async extractStream(request: ExtractRequest): Promise<ExtractResult> {
       const context = Context.current();
       const connector = await deps.store.getConnector(request.connectorId);
-      if (!connector) throw toApplicationFailure(new ConnectorError('config', `connector ${request.connectorId} does not exist`));
+      if (!connector) throw new ConnectorError('config', `connector ${request.connectorId} does not exist`);
       const source = connector.configuration.source;
       const plugin = deps.plugins[source.kind];
       const stream = plugin.streams[request.stream];
-      if (!stream) throw toApplicationFailure(new ConnectorError('config', `source ${source.kind} has no stream ${request.stream}`));
+      if (!stream) throw new ConnectorError('config', `source ${source.kind} has no stream ${request.stream}`);
 
       const resumed = progressSchema.safeParse(context.info.heartbeatDetails);
       const progress: Progress = resumed.success ? resumed.data : { batches: [], apiCalls: 0, cursor: request.cursor };
@@ -61,7 +61,7 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
         await batcher.flush();
         context.heartbeat(progress);
         deps.logger.warn({ connectorId: request.connectorId, stream: stream.name, error: String(error) }, 'extract attempt failed');
-        throw toApplicationFailure(error);
+        throw error; // mapped onto Temporal's failure (with Retry-After) by the worker's interceptor
       }
 
       return {
@@ -98,7 +98,8 @@ class Batcher {
     const cursorAfter = cursorOf(this.stream, rows[rows.length - 1]);
     const batch: BatchRef = await this.staging.writeBatch(this.area, this.stream, rows, cursorAfter);
     this.progress.batches.push(batch);
-    this.progress.cursor = cursorAfter;
+    // A row without a cursor must not send a resumed attempt back to the start of the stream.
+    this.progress.cursor = cursorAfter ?? this.progress.cursor;
   }
 }
 

@@ -14,6 +14,8 @@ const nonRetryableErrorTypes = ['config-error', 'auth-error', 'data-error'];
 
 export const control = proxyActivities<CycleActivities>({
   startToCloseTimeout: '10 minutes',
+  // A bug (not a connector error) must not retry forever: after this the stream fails and says why.
+  scheduleToCloseTimeout: '2 hours',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes },
 });
 

@@ -7,7 +7,7 @@ import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@tempor
 import { approvalIdFor, type ApprovalResolution, type PendingApproval } from '../domain/approvals';
 import { searchAttributes } from '../domain/constants';
 import type { BatchRef, CyclePlan, QualitySummary, StreamReport } from '../domain/cycle';
-import { evaluateGuardrails, gateVerdict, withOverride, type GateFigures, type Guardrails, type GuardrailBreach } from '../domain/guardrails';
+import { evaluateGuardrails, gateVerdict, withOverride, type GateFigures, type GuardrailBreach, type GuardrailOverride } from '../domain/guardrails';
 import { control } from './activities';
 import type { ApprovalGates } from './approval-gates';
 
@@ -15,8 +15,9 @@ import type { ApprovalGates } from './approval-gates';
 export interface CycleContext {
   plan: CyclePlan;
   gates: ApprovalGates;
-  /** The plan's guardrails, with any one-time override an approval granted. */
-  limits: Guardrails;
+  /** One-time overrides approvals granted, per stream: they lift limits for that stream's later batches only. */
+  overrides: Record<string, GuardrailOverride>;
+  /** Rows loaded or about to be loaded this cycle, by every stream. */
   rowsThisCycle: number;
   apiCallsThisCycle: number;
 }
@@ -40,10 +41,10 @@ export async function passGate(
     stream,
     batch,
     quality,
-    rowsThisCycle: ctx.rowsThisCycle + quality.valid,
+    rowsThisCycle: ctx.rowsThisCycle,
     apiCallsThisCycle: ctx.apiCallsThisCycle,
   });
-  const breaches = evaluateGuardrails(ctx.limits, figures);
+  const breaches = evaluateGuardrails(withOverride(ctx.plan.guardrails, ctx.overrides[stream]), figures);
   const verdict = gateVerdict(ctx.plan.automationLevel, breaches);
   const note = (resolution: string) => report.breaches.push(...breaches.map((b) => ({ guardrail: b.guardrail, limit: b.limit, actual: b.actual, resolution })));
 
@@ -109,7 +110,7 @@ async function awaitApproval(
 
   switch (resolution.decision) {
     case 'approve':
-      ctx.limits = withOverride(ctx.limits, resolution.override);
+      if (resolution.override) ctx.overrides[stream] = { ...ctx.overrides[stream], ...resolution.override };
       return { action: 'load', approval: resolution };
     case 'skip':
       return { action: 'skip', approval: resolution };

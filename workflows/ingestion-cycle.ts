@@ -36,7 +36,7 @@ export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInp
   if (plan.paused) {
     report.status = 'skipped';
   } else {
-    const ctx: CycleContext = { plan, gates, limits: plan.guardrails, rowsThisCycle: 0, apiCallsThisCycle: 0 };
+    const ctx: CycleContext = { plan, gates, overrides: {}, rowsThisCycle: 0, apiCallsThisCycle: 0 };
     report.streams = plan.streams.map(emptyStreamReport);
     await Promise.all(report.streams.map((streamReport) => runStream(ctx, streamReport.stream, streamReport)));
     report.status = overallStatus(report.streams);

@@ -24,8 +24,11 @@ export async function runStream(ctx: CycleContext, stream: string, report: Strea
       report.quarantined += quality.invalid;
       addCounts(report.failuresByRule, quality.failuresByRule);
 
+      // Reserved before the gate measures, so streams gated at the same moment count each other's rows.
+      ctx.rowsThisCycle += quality.valid;
       const gate = await passGate(ctx, stream, batch, quality, report);
       if (gate.action === 'stop') {
+        ctx.rowsThisCycle -= quality.valid;
         report.outcome = gate.outcome;
         report.detail = gate.detail;
         settle(ctx, gate.approval, { loaded: 0, deleted: 0, keptBatch: batch.uri });
@@ -36,10 +39,17 @@ export async function runStream(ctx: CycleContext, stream: string, report: Strea
         report.wouldLoad += quality.valid;
         continue;
       }
-      const loaded = gate.action === 'load' ? await load(ctx, stream, batch, quality, report) : null;
-      // A skipped batch is done too: the manager chose to move past it, so the cursor moves on.
-      if (batch.cursorAfter) await control.commitCursor(plan.connectorId, stream, batch.cursorAfter);
-      settle(ctx, gate.approval, loaded ? { loaded: loaded.merged, deleted: loaded.deleted, keptBatch: null } : { loaded: 0, deleted: 0, keptBatch: batch.uri });
+      if (gate.action === 'skip') ctx.rowsThisCycle -= quality.valid;
+      try {
+        const loaded = gate.action === 'load' ? await load(ctx, stream, batch, quality, report) : null;
+        // A skipped batch is done too: the manager chose to move past it, so the cursor moves on.
+        if (batch.cursorAfter) await control.commitCursor(plan.connectorId, stream, batch.cursorAfter);
+        settle(ctx, gate.approval, loaded ? { loaded: loaded.merged, deleted: loaded.deleted, keptBatch: null } : { loaded: 0, deleted: 0, keptBatch: batch.uri });
+      } catch (err) {
+        // The decision's update waits for what it led to: tell it, or it (and the cycle) would wait forever.
+        settle(ctx, gate.approval, { loaded: 0, deleted: 0, keptBatch: batch.uri });
+        throw err;
+      }
     }
 
     if (extraction.deferred) {
@@ -67,7 +77,6 @@ async function load(ctx: CycleContext, stream: string, batch: BatchRef, quality:
   });
   report.loaded += loaded.merged;
   report.deleted += loaded.deleted;
-  ctx.rowsThisCycle += loaded.merged;
   return loaded;
 }
 

@@ -65,6 +65,8 @@ test.each(tripping)('%s trips the gate; approving loads exactly that batch', asy
     expect(harness.calls.loads.filter((id) => !loadsBefore.includes(id))).toEqual([`${harness.plan.connectorId}/contact/${batch('contact', 2).sha256}`]);
     expect(harness.calls.requested.map((p) => p.approvalId)).toEqual([pending.approvalId]);
     expect(harness.calls.resolved).toEqual([expect.objectContaining({ approvalId: pending.approvalId, decision: 'approve', decidedBy: 'maria@example.com' })]);
+    // The approval is on record before the load it allows.
+    expect(harness.calls.events.slice(-3)).toEqual(['resolved:contact/2', 'load:contact/2', 'commit:contact/2']);
   } finally {
     await stop();
   }
@@ -227,6 +229,41 @@ test('the waiting cycle is marked for operators: search attribute and current de
     await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }] });
     await handle.result();
     expect((await handle.describe()).searchAttributes.CycleStatus).toEqual(['completed']);
+  } finally {
+    await stop();
+  }
+});
+
+test('an override lifts the limit for the rest of the stream: a later breaching batch loads without a gate', async () => {
+  const harness = new CycleHarness(env, bundle, {
+    plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.1, schemaChangePolicy: 'approve' } },
+    extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2), batch(stream, 3)], apiCalls: 1, deferred: null }),
+    invalidRowsOf: (b) => (b.sha256.endsWith('1') ? 0 : 40),
+  });
+  const stop = await harness.startWorkers();
+  try {
+    const handle = await harness.start();
+    const first = await eventually('the gate opens', async () => (await handle.query(pendingApprovalsQuery))[0]);
+    expect(first.batch.sha256).toBe(batch('contact', 2).sha256);
+    await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', override: { maxInvalidShare: 0.5 }, approvalId: first.approvalId }] });
+    expect((await handle.result()).status).toBe('completed');
+    expect(harness.calls.requested).toHaveLength(1);
+    expect(harness.calls.loads).toHaveLength(3);
+  } finally {
+    await stop();
+  }
+});
+
+test('a load that fails after its approval ends the stream, and the decision still gets its answer', async () => {
+  const { harness, handle, stop, pending } = await openGate({ maxInvalidShare: 0.1 }, { invalidShare: 0.5, invalid: 50 });
+  try {
+    harness.failLoadsOf = (b) => b.sha256.endsWith('2');
+    const outcome = await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }] });
+    expect(outcome).toMatchObject({ decision: 'approve', loaded: 0, keptBatch: batch('contact', 2).uri });
+    const report = await handle.result();
+    expect(report.status).toBe('failed');
+    expect(report.streams[0]?.detail).toBe('batch 2 does not fit the table');
+    expect(harness.calls.commits).toEqual(['contact@2026-01-01T00:00:00.000Z']);
   } finally {
     await stop();
   }

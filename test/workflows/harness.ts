@@ -3,6 +3,7 @@
  * activities: the tests that use it are about orchestration, not I/O.
  */
 import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createCycleActivities } from '../../activities/cycle-activities';
@@ -66,6 +67,8 @@ export interface Scenario {
 }
 
 export interface Calls {
+  /** Loads, commits and decisions in the order they happened: `load:contact/2`, `commit:contact/2`, `resolved:contact/2`. */
+  events: string[];
   loads: string[];
   commits: string[];
   blocked: string[];
@@ -77,9 +80,11 @@ export interface Calls {
 }
 
 export class CycleHarness {
-  readonly calls: Calls = { loads: [], commits: [], blocked: [], alerts: [], requested: [], resolved: [], extractAttempts: [], recorded: [] };
+  readonly calls: Calls = { events: [], loads: [], commits: [], blocked: [], alerts: [], requested: [], resolved: [], extractAttempts: [], recorded: [] };
   readonly plan: CyclePlan;
   readonly taskQueue = `cycle-test-${randomUUID()}`;
+  /** Makes the load of a batch fail for good; may be set while the cycle runs. */
+  failLoadsOf: (b: BatchRef) => boolean = () => false;
   private readonly attempts = new Map<string, number>();
 
   constructor(
@@ -149,14 +154,25 @@ export class CycleHarness {
         ...scenario.figuresOf?.(b),
       }),
       loadBatch: async (req) => {
+        const n = Number.parseInt(req.loadId.slice(-1), 16);
+        if (this.failLoadsOf(batch(req.stream, n))) {
+          throw ApplicationFailure.create({ type: 'data-error', message: `batch ${n} does not fit the table`, nonRetryable: true });
+        }
+        calls.events.push(`load:${req.stream}/${n}`);
         calls.loads.push(req.loadId);
         return { loadId: req.loadId, alreadyLoaded: false, merged: req.clean?.rows ?? 0, deleted: 0, quarantined: 0 };
       },
-      commitCursor: async (_id, stream, cursor) => void calls.commits.push(`${stream}@${cursor.value}`),
+      commitCursor: async (_id, stream, cursor) => {
+        calls.events.push(`commit:${stream}/${cursor.lastKey.slice(-1)}`);
+        calls.commits.push(`${stream}@${cursor.value}`);
+      },
       recordBlockedBatch: async ({ stream, batch: b }) => void calls.blocked.push(`${stream}/${b.sha256.slice(-1)}`),
       recordGuardrailAlert: async ({ breaches }) => void calls.alerts.push(breaches),
       recordApprovalRequested: async (pending) => void calls.requested.push(pending),
-      recordApprovalResolved: async ({ resolution }) => void calls.resolved.push(resolution),
+      recordApprovalResolved: async ({ pending, resolution }) => {
+        calls.events.push(`resolved:${pending.stream}/${pending.batch.sha256.slice(-1)}`);
+        calls.resolved.push(resolution);
+      },
       recordCycle: async ({ report }) => void calls.recorded.push(report),
     };
   }

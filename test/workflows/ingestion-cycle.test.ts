@@ -39,6 +39,7 @@ test('loads every batch of every stream in cursor order and commits each cursor 
   expect(calls.loads).toContain(`${plan.connectorId}/contact/${batch('contact', 1).sha256}`);
   const contactCommits = calls.commits.filter((c) => c.startsWith('contact@'));
   expect(contactCommits).toEqual(['contact@2026-01-01T00:00:00.000Z', 'contact@2026-01-02T00:00:00.000Z']);
+  expect(calls.events.filter((e) => e.includes('contact/'))).toEqual(['load:contact/1', 'commit:contact/1', 'load:contact/2', 'commit:contact/2']);
   expect(calls.recorded[0]?.status).toBe('completed');
 });
 
