@@ -194,9 +194,13 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     expect(deferred.status).toBe('deferred');
     expect(deferred.streams.some((s) => s.outcome === 'deferred' && /quota/i.test(s.detail ?? ''))).toBe(true);
 
+    // What the deferred cycle read was loaded and checkpointed: the next run does not read it again.
+    expect(deferred.streams.find((s) => s.stream === 'contact')?.extracted).toBe(added.length);
+
     simulator.setQuota({ used: 0 });
     const resumed = await runCycle();
     expect(resumed.status).toBe('completed');
+    expect(resumed.streams.find((s) => s.stream === 'contact')?.extracted).toBe(0);
     const list = added.map((id) => `'${id}'`).join(',');
     const truth = new Map(simulator.groundTruth('Contact').map((t) => [t.id, t]));
     const loaded = await warehouseRows(`select id from marketing.salesforce_contact where id in (${list})`);
