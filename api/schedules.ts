@@ -6,7 +6,8 @@ import {
   type ScheduleDescription,
   type ScheduleUpdateOptions,
 } from '@temporalio/client';
-import { durationToMs, type Connector } from '../domain/connector';
+import type { Connector } from '../domain/connector';
+import { durationToMs } from '../domain/durations';
 import { scheduleId, scheduledCycleWorkflowId } from '../domain/constants';
 import { INGESTION_CYCLE_WORKFLOW, type IngestionCycleInput } from '../domain/messages';
 import { cycleSearchAttributes } from './cycle-workflow';

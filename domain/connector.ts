@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { bigqueryDestinationSchema, duckdbDestinationSchema, postgresDestinationSchema, redshiftDestinationSchema, snowflakeDestinationSchema } from './destinations';
+import { durationString } from './durations';
 import { approvalPolicySchema, automationLevelSchema, guardrailsSchema } from './guardrails';
 import { SALESFORCE_STREAM_NAMES } from './streams/salesforce';
 
@@ -11,11 +12,6 @@ export const SOURCE_KINDS = ['salesforce'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 export const DESTINATION_KINDS = ['duckdb', 'postgres', 'snowflake', 'redshift', 'bigquery'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
-
-/** `15m`, `1h`, `30s`, `1d`: the schedule interval. */
-export const durationString = z
-  .string()
-  .regex(/^[1-9]\d*(s|m|h|d)$/, 'must be a whole number followed by s, m, h or d, e.g. 15m');
 
 export const salesforceAuthSchema = z.discriminatedUnion('type', [
   z.object({
@@ -95,13 +91,6 @@ export interface Connector {
   updatedAt: string;
 }
 
-/** `15m` → milliseconds. */
-export function durationToMs(duration: string): number {
-  const match = /^(\d+)(s|m|h|d)$/.exec(duration);
-  if (!match) throw new Error(`invalid duration ${duration}`);
-  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
-}
 
 /** Configuration keys whose values are credentials, in any source or destination. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'clientSecret', 'accessToken', 'privateKey', 'private_key', 'passphrase', 'secretAccessKey', 'apiToken', 'publicKey']);

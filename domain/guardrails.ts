@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { roleSchema } from './access';
+import { durationString } from './durations';
 
 export const guardrailsSchema = z.object({
   /** Rows a cycle may load in all. */
@@ -44,7 +45,7 @@ export type AutomationLevel = z.infer<typeof automationLevelSchema>;
 
 export const approvalPolicySchema = z.object({
   /** How long a gate waits for a decision, e.g. 24h, 30m, 10s. */
-  timeout: z.string().regex(/^[1-9]\d*(s|m|h|d)$/, 'must be a whole number followed by s, m, h or d, e.g. 24h').default('24h'),
+  timeout: durationString.default('24h'),
   onTimeout: z.enum(['reject', 'approve']).default('reject'),
   /** Who may decide; an admin always may. */
   approverRole: roleSchema.default('manager'),

@@ -5,7 +5,7 @@
  */
 import { condition, log, setHandler } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalOutcome, ApprovalResolution, PendingApproval } from '../domain/approvals';
-import { durationToMs } from '../domain/connector';
+import { durationToMs } from '../domain/durations';
 import type { ApprovalPolicy } from '../domain/guardrails';
 import { decideApprovalSignal, decideApprovalUpdate, pendingApprovalsQuery } from '../domain/messages';
 

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { durationToMs } from '../../domain/connector';
+import { durationToMs } from '../../domain/durations';
 import { searchAttributes } from '../../domain/constants';
 import type { CycleReport, StreamReport } from '../../domain/cycle';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
