@@ -2,19 +2,29 @@
 import { Client, Connection } from '@temporalio/client';
 import { logger } from '../activities/logger';
 import { loadKeyRing } from '../activities/secrets';
+import { AesGcmPayloadCodec, loadPayloadKeyRing, payloadDataConverter } from '../activities/secrets/payload-codec';
 import { openStore } from '../activities/store';
 import { loadSettings } from '../worker/settings';
 import { createApp } from './app';
+import { retentionSettingsFrom } from '../activities/privacy/retention-settings';
+import { WORKFLOW_TASK_QUEUE } from '../domain/constants';
+import { ensureCredentialCheckSchedule, ensureRetentionSchedules } from './schedules';
+import { CODEC_PATH } from './codec-server';
 import { startApiServer } from './server';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   const secrets = await loadKeyRing(settings, logger);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: `${settings.dataDir}/control-plane`, secrets });
-  const connection = await Connection.connect({ address: settings.temporalAddress });
-  const temporal = new Client({ connection, namespace: settings.namespace });
-  const server = await startApiServer({ app: createApp({ store, temporal, logger }), port: settings.apiPort, host: settings.apiHost });
-  logger.info({ url: server.url, temporal: settings.temporalAddress }, 'API listening; Ctrl-C to stop');
+  const payloadKeys = await loadPayloadKeyRing(settings, logger);
+  const connection = await Connection.connect({ address: settings.temporalAddress, tls: settings.temporalTls });
+  const temporal = new Client({ connection, namespace: settings.namespace, dataConverter: payloadDataConverter(payloadKeys) });
+  await ensureRetentionSchedules(temporal, retentionSettingsFrom(), WORKFLOW_TASK_QUEUE);
+  await ensureCredentialCheckSchedule(temporal, WORKFLOW_TASK_QUEUE);
+  const codecEndpoint = { codec: new AesGcmPayloadCodec(payloadKeys), allowedOrigins: settings.codecAllowedOrigins, namespaces: [settings.namespace] };
+  const app = createApp({ store, temporal, logger, codecEndpoint });
+  const server = await startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
+  logger.info({ url: server.url, codec: `${server.url}${CODEC_PATH}`, temporal: settings.temporalAddress }, 'API listening; Ctrl-C to stop');
 
   const stop = async (): Promise<void> => {
     await server.close();

@@ -2,6 +2,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { logger } from '../activities/logger';
 import { loadKeyRing } from '../activities/secrets';
+import { loadPayloadKeyRing } from '../activities/secrets/payload-codec';
 import { openStore } from '../activities/store';
 import { loadSettings } from './settings';
 import { createWorkers, runWorkers } from './workers';
@@ -10,9 +11,10 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const secrets = await loadKeyRing(settings, logger);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: `${settings.dataDir}/control-plane`, secrets });
-  const connection = await NativeConnection.connect({ address: settings.temporalAddress });
+  const dataKeys = await loadPayloadKeyRing(settings, logger);
+  const connection = await NativeConnection.connect({ address: settings.temporalAddress, tls: settings.temporalTls });
   try {
-    const workers = await createWorkers({ connection, namespace: settings.namespace, store, dataDir: settings.dataDir });
+    const workers = await createWorkers({ connection, namespace: settings.namespace, store, dataDir: settings.dataDir, dataKeys });
     logger.info({ temporal: settings.temporalAddress }, 'workers running; Ctrl-C to stop');
     await runWorkers(workers);
   } finally {

@@ -1,6 +1,12 @@
 /** Process settings from the environment, validated once at start-up with errors that name the variable. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createSecureContext } from 'node:tls';
+import type { TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
+
+const keyRingSpec = z.string().min(1, 'must list at least one key as id:base64key, e.g. k1:$(openssl rand -base64 32)');
+const pemFile = z.string().min(1, 'must be the path of a PEM file');
 
 const settingsSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
@@ -11,11 +17,30 @@ const settingsSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   /** `id:base64key,…`, the first encrypts: the keys of connector credentials (activities/secrets). */
-  INSIGHT_HUB_SECRET_KEYS: z
+  INSIGHT_HUB_SECRET_KEYS: keyRingSpec.optional(),
+  /** The same format: the keys of Temporal payloads and staged files (activities/secrets/payload-codec). */
+  INSIGHT_HUB_PAYLOAD_KEYS: keyRingSpec.optional(),
+  /** HTTPS (TLS 1.3 minimum) when both are set. */
+  API_TLS_CERT_FILE: pemFile.optional(),
+  API_TLS_KEY_FILE: pemFile.optional(),
+  /** Web UI origins allowed to call the codec endpoint from the browser, comma-separated. */
+  CODEC_CORS_ORIGINS: z
     .string()
-    .min(1, 'must list at least one key as id:base64key, e.g. k1:$(openssl rand -base64 32)')
-    .optional(),
+    .default('http://127.0.0.1:8233,http://localhost:8233')
+    .transform((list) => list.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must list http(s) origins, e.g. http://127.0.0.1:8233' }))),
+  /** TLS to Temporal when any is set: the server's CA, and a client certificate and key for mTLS. */
+  TEMPORAL_TLS_CA_FILE: pemFile.optional(),
+  TEMPORAL_TLS_CERT_FILE: pemFile.optional(),
+  TEMPORAL_TLS_KEY_FILE: pemFile.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
 });
+type Environment = z.infer<typeof settingsSchema>;
+
+export interface ApiTls {
+  cert: Buffer;
+  key: Buffer;
+}
 
 export interface Settings {
   dataDir: string;
@@ -25,6 +50,12 @@ export interface Settings {
   apiPort: number;
   apiHost: string;
   secretKeys: string | undefined;
+  payloadKeys: string | undefined;
+  /** Undefined: the API serves plain HTTP. */
+  apiTls: ApiTls | undefined;
+  codecAllowedOrigins: string[];
+  /** Undefined: a plain connection to Temporal. */
+  temporalTls: TLSConfig | undefined;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -34,6 +65,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new Error(`invalid environment: ${problems.join('; ')}`);
   }
   const s = parsed.data;
+  const apiTls = pairOfFiles(s, 'API_TLS_CERT_FILE', 'API_TLS_KEY_FILE');
   return {
     dataDir: path.resolve(s.DATA_DIR),
     databaseUrl: s.DATABASE_URL,
@@ -42,5 +74,60 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apiPort: s.API_PORT,
     apiHost: s.API_HOST,
     secretKeys: s.INSIGHT_HUB_SECRET_KEYS,
+    payloadKeys: s.INSIGHT_HUB_PAYLOAD_KEYS,
+    apiTls: apiTls && checkedPair(apiTls, 'API_TLS_CERT_FILE', 'API_TLS_KEY_FILE'),
+    codecAllowedOrigins: s.CODEC_CORS_ORIGINS.map((origin) => new URL(origin).origin),
+    temporalTls: temporalTls(s),
+  };
+}
+
+type FileVariable = 'API_TLS_CERT_FILE' | 'API_TLS_KEY_FILE' | 'TEMPORAL_TLS_CA_FILE' | 'TEMPORAL_TLS_CERT_FILE' | 'TEMPORAL_TLS_KEY_FILE';
+
+function readPem(env: Environment, variable: FileVariable): Buffer | undefined {
+  const file = env[variable];
+  if (file === undefined) return undefined;
+  let content: Buffer;
+  try {
+    content = readFileSync(file);
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
+    throw new Error(`invalid environment: ${variable}: cannot read ${file} (${code})`);
+  }
+  if (!content.includes('-----BEGIN ')) throw new Error(`invalid environment: ${variable}: ${file} is not a PEM file`);
+  return content;
+}
+
+/** A certificate and its key are set together or not at all. */
+function pairOfFiles(env: Environment, certVariable: FileVariable, keyVariable: FileVariable): ApiTls | undefined {
+  const cert = readPem(env, certVariable);
+  const key = readPem(env, keyVariable);
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) {
+    const [set, unset] = cert === undefined ? [keyVariable, certVariable] : [certVariable, keyVariable];
+    throw new Error(`invalid environment: ${unset}: must be set together with ${set}`);
+  }
+  return { cert, key };
+}
+
+/** Refuses a key that does not belong to its certificate now, not at the first connection. */
+function checkedPair(pair: ApiTls, certVariable: FileVariable, keyVariable: FileVariable): ApiTls {
+  try {
+    createSecureContext(pair);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`invalid environment: ${certVariable} and ${keyVariable} do not make a certificate and its key (${reason})`);
+  }
+  return pair;
+}
+
+function temporalTls(env: Environment): TLSConfig | undefined {
+  const ca = readPem(env, 'TEMPORAL_TLS_CA_FILE');
+  const pair = pairOfFiles(env, 'TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE');
+  const serverName = env.TEMPORAL_TLS_SERVER_NAME;
+  if (ca === undefined && pair === undefined && serverName === undefined) return undefined;
+  return {
+    ...(ca && { serverRootCACertificate: ca }),
+    ...(pair && { clientCertPair: { crt: checkedPair(pair, 'TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE').cert, key: pair.key } }),
+    ...(serverName && { serverNameOverride: serverName }),
   };
 }

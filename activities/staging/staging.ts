@@ -1,16 +1,26 @@
 /**
  * Staging for the claim check: batches are content-addressed NDJSON files, so writing the same rows
  * twice yields the same file and the same BatchRef. A local folder here; object storage in production.
+ * Given a key ring, files are encrypted at rest (sealed-file.ts); the address stays the hash of the
+ * plaintext, so the same rows still make the same BatchRef. Files staged before encryption still read.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { Readable, type Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BatchRef, StreamCursor } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
+import { ConnectorError } from '../errors';
+import type { KeyRing } from '../secrets/key-ring';
 import type { Row } from '../sources/types';
+import { isSealedFile, openStream, sealStream } from './sealed-file';
+
+/** Where loads find decrypted copies while a warehouse reads them; removed as soon as it is done. */
+const OPENED_DIR = '.opened';
 
 /** A short fingerprint of the stream's columns and types. */
 export function schemaFingerprint(stream: StreamDefinition): string {
@@ -19,7 +29,11 @@ export function schemaFingerprint(stream: StreamDefinition): string {
 }
 
 export class Staging {
-  constructor(readonly root: string) {}
+  /** Without keys, files are plain NDJSON (tests and benches that hand files to warehouses directly). */
+  constructor(
+    readonly root: string,
+    private readonly keys?: KeyRing,
+  ) {}
 
   /** Writes rows as one content-addressed NDJSON file under `<root>/<area>/` and returns its ref. */
   async writeBatch(
@@ -35,7 +49,11 @@ export class Staging {
     await mkdir(dir, { recursive: true });
     // Write then rename: a reader never sees half a batch, and a rewrite of the same content is harmless.
     const temp = `${file}.${randomUUID()}.tmp`;
-    await writeFile(temp, body);
+    if (this.keys) {
+      await pipeline(Readable.from([Buffer.from(body)]), sealStream(this.keys), createWriteStream(temp, { mode: 0o600 }));
+    } else {
+      await writeFile(temp, body);
+    }
     await rename(temp, file);
     return {
       uri: pathToFileURL(file).href,
@@ -50,10 +68,48 @@ export class Staging {
 
   /** Streams a batch's rows back, one object per line. */
   async *readBatch(ref: Pick<BatchRef, 'uri'>): AsyncGenerator<Row> {
-    const lines = createInterface({ input: createReadStream(localPath(ref)), crlfDelay: Infinity });
+    const lines = createInterface({ input: await this.plainStream(localPath(ref)), crlfDelay: Infinity });
     for await (const line of lines) {
       if (line) yield JSON.parse(line) as Row;
     }
+  }
+
+  /**
+   * Runs `use` with plain NDJSON paths for staged files, for readers that take a path (warehouse
+   * loaders): sealed files are decrypted into a private folder that is removed when `use` settles.
+   */
+  async withPlainFiles<T>(files: readonly (string | null)[], use: (plain: (string | null)[]) => Promise<T>): Promise<T> {
+    const dir = path.join(this.root, OPENED_DIR, randomUUID());
+    try {
+      const plain = await Promise.all(files.map((file) => (file === null ? null : this.plainCopy(file, dir))));
+      return await use(plain);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async plainCopy(file: string, dir: string): Promise<string> {
+    if (!(await isSealedFile(file))) return file;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const copy = path.join(dir, path.basename(file));
+    await pipeline(createReadStream(file), this.opener(file), createWriteStream(copy, { mode: 0o600, flags: 'wx' }));
+    return copy;
+  }
+
+  private async plainStream(file: string): Promise<Readable> {
+    if (!(await isSealedFile(file))) return createReadStream(file);
+    const opener = this.opener(file);
+    const input = createReadStream(file);
+    // A read error reaches the consumer through the opener, which is what it iterates.
+    input.once('error', (error) => opener.destroy(error));
+    return input.pipe(opener);
+  }
+
+  private opener(file: string): Transform {
+    if (!this.keys) {
+      throw new ConnectorError('config', `staged file ${file} is encrypted, but this process was given no payload keys to read it`);
+    }
+    return openStream(this.keys, file);
   }
 
   async exists(ref: Pick<BatchRef, 'uri'>): Promise<boolean> {

@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ephemeralKeyRing } from '../../activities/secrets';
+import { payloadDataConverter } from '../../activities/secrets/payload-codec';
 import { TEST_ADDRESS_VARIABLE } from './test-server';
 
 export function testServerAddress(): string {
@@ -24,6 +26,24 @@ function quietSdkLogs(): void {
 export async function testEnv(): Promise<TestWorkflowEnvironment> {
   quietSdkLogs();
   return TestWorkflowEnvironment.createFromExistingServer({ address: testServerAddress() });
+}
+
+/**
+ * The payload key ring of this test file's encrypted environment: pass it to createWorkers as
+ * `dataKeys`, or its converter (`payloadDataConverter(testDataKeys)`) to any Worker.create.
+ */
+export const testDataKeys = ephemeralKeyRing();
+
+/**
+ * Like testEnv, with a client that encrypts payloads under testDataKeys: what production runs.
+ * Every worker the test builds must use the same keys, or it cannot read the client's payloads.
+ */
+export async function encryptedTestEnv(): Promise<TestWorkflowEnvironment> {
+  quietSdkLogs();
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address: testServerAddress(),
+    client: { dataConverter: payloadDataConverter(testDataKeys) },
+  });
 }
 
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();

@@ -1,0 +1,120 @@
+/**
+ * The codec endpoint as the Temporal Web UI calls it over HTTP: JSON payloads in and out, CORS for
+ * the UI's origin only, the namespace header checked, and an authorization seam ahead of decoding.
+ */
+import express, { type RequestHandler } from 'express';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { parseKeyRing } from '../../activities/secrets';
+import { AesGcmPayloadCodec, PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
+import { CODEC_PATH, codecRoutes } from '../../api/codec-server';
+import { startApiServer, type RunningServer } from '../../api/server';
+import { keyEntry } from '../secrets/fixtures';
+
+const UI_ORIGIN = 'http://127.0.0.1:8233';
+const record = { email: 'grace.hopper@example.com', last_name: 'Hopper' };
+const codec = new AesGcmPayloadCodec(parseKeyRing(keyEntry('k1'), PAYLOAD_KEYS_VARIABLE));
+
+interface JsonPayload {
+  metadata: Record<string, string>;
+  data: string;
+}
+const toJson = (payload: Payload): JsonPayload => ({
+  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
+});
+const fromJson = (payload: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(Object.entries(payload.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(payload.data, 'base64'),
+});
+
+describe('the codec endpoint', () => {
+  let server: RunningServer;
+  let authorized = true;
+  const authorize: RequestHandler = (_req, res, next) => {
+    if (authorized) return next();
+    res.status(401).json({ error: 'unauthorized' });
+  };
+
+  beforeAll(async () => {
+    const app = express();
+    app.use(CODEC_PATH, codecRoutes(codec, { allowedOrigins: [UI_ORIGIN], namespaces: ['default'], authorize }));
+    app.get('/api/v1/ping', (_req, res) => res.json({ ok: true }));
+    server = await startApiServer({ app, port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  beforeEach(() => {
+    authorized = true;
+  });
+
+  const post = (route: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${CODEC_PATH}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin: UI_ORIGIN, ...headers },
+      body: JSON.stringify(body),
+    });
+  const payloadsOf = async (response: Response): Promise<JsonPayload[]> => ((await response.json()) as { payloads: JsonPayload[] }).payloads;
+
+  test('/decode shows what the worker encrypted; /encode encrypts what /decode can read', async () => {
+    const stored = await codec.encode([defaultPayloadConverter.toPayload(record)]);
+    const decoded = await post('/decode', { payloads: stored.map(toJson) });
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect((await payloadsOf(decoded)).map((p) => defaultPayloadConverter.fromPayload(fromJson(p)))).toEqual([record]);
+
+    const encoded = await post('/encode', { payloads: [toJson(defaultPayloadConverter.toPayload(record))] });
+    const [sealed] = await payloadsOf(encoded);
+    if (!sealed) throw new Error('no payload encoded');
+    expect(Buffer.from(sealed.metadata.encoding ?? '', 'base64').toString()).toBe('binary/encrypted');
+    expect(Buffer.from(sealed.data, 'base64').toString('latin1')).not.toContain(record.email);
+    const [roundTrip] = await codec.decode([fromJson(sealed)]);
+    expect(defaultPayloadConverter.fromPayload(roundTrip ?? {})).toEqual(record);
+  });
+
+  test('a preflight from the Web UI is allowed; one from another origin is refused without CORS headers', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${server.url}${CODEC_PATH}/decode`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+      });
+    authorized = false; // a preflight carries no credentials: it must not need them
+    const allowed = await preflight(UI_ORIGIN);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-namespace');
+    const other = await preflight('https://evil.example');
+    expect(other.status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test('the authorize middleware runs before anything is decoded', async () => {
+    authorized = false;
+    const stored = await codec.encode([defaultPayloadConverter.toPayload(record)]);
+    const refused = await post('/decode', { payloads: stored.map(toJson) });
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).not.toContain('grace');
+  });
+
+  test('another namespace, a malformed body and an undecodable payload get clear 4xx answers', async () => {
+    const stored = await codec.encode([defaultPayloadConverter.toPayload(record)]);
+    const elsewhere = await post('/decode', { payloads: stored.map(toJson) }, { 'x-namespace': 'billing' });
+    expect(elsewhere.status).toBe(403);
+    expect(await elsewhere.text()).toMatch(/X-Namespace.*billing/);
+
+    const malformed = await post('/decode', { payloads: [{ data: 'not base64!' }] });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.text()).toContain('payloads.0.data: must be base64');
+
+    const foreign = await new AesGcmPayloadCodec(parseKeyRing(keyEntry('k9'), PAYLOAD_KEYS_VARIABLE)).encode([defaultPayloadConverter.toPayload(record)]);
+    const undecodable = await post('/decode', { payloads: foreign.map(toJson) });
+    expect(undecodable.status).toBe(422);
+    const { message } = (await undecodable.json()) as { message: string };
+    expect(message).toMatch(/"k9".*INSIGHT_HUB_PAYLOAD_KEYS/);
+  });
+
+  test('routes beside it answer as before', async () => {
+    const response = await fetch(`${server.url}/api/v1/ping`);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * Staged batches encrypted at rest: nothing readable on disk, the same BatchRef for the same rows,
+ * every reader (row stream, warehouse load) working as before, and altered files refused.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseKeyRing, type KeyRing } from '../../activities/secrets';
+import { PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
+import { loadingPlainFiles } from '../../activities/staging/plain-file-loads';
+import { localPath, Staging } from '../../activities/staging/staging';
+import type { Row } from '../../activities/sources/types';
+import { connectWarehouse } from '../../activities/warehouses';
+import type { BatchRef } from '../../domain/cycle';
+import { keyEntry } from '../secrets/fixtures';
+import { CONNECTOR_ID, people, person } from '../warehouses/fixtures';
+
+const ring = (...entries: string[]): KeyRing => parseKeyRing(entries.join(','), PAYLOAD_KEYS_VARIABLE);
+const rowsOf = (count: number): Row[] => Array.from({ length: count }, (_, i) => person(`p${i}`));
+
+async function readAll(staging: Staging, ref: Pick<BatchRef, 'uri'>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const row of staging.readBatch(ref)) rows.push(row);
+  return rows;
+}
+
+describe('encrypted staging', () => {
+  const k1 = keyEntry('k1');
+  const k2 = keyEntry('k2');
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'sealed-staging-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('a batch on disk holds no email, and reads back row for row across many segments', async () => {
+    const rows = rowsOf(2_000); // ≈ 500 KB: several 64 KiB segments
+    const staging = new Staging(path.join(root, 'sealed'), ring(k1));
+    const ref = await staging.writeBatch('a', people, rows, null);
+    const onDisk = await readFile(localPath(ref));
+    expect(onDisk.length).toBeGreaterThan(300_000);
+    for (const row of [rows[0], rows[1_999]]) expect(onDisk.includes(String(row?.email))).toBe(false);
+    expect(onDisk.includes('example.com')).toBe(false);
+    expect(await readAll(staging, ref)).toEqual(rows);
+  });
+
+  test('content addressing is unchanged: the hash of the plaintext NDJSON, the same as unencrypted staging', async () => {
+    const rows = rowsOf(3);
+    const sealed = await new Staging(path.join(root, 'sealed'), ring(k1)).writeBatch('a', people, rows, null);
+    const again = await new Staging(path.join(root, 'sealed'), ring(k2, k1)).writeBatch('a', people, rows, null);
+    const plain = await new Staging(path.join(root, 'plain')).writeBatch('a', people, rows, null);
+    const ndjson = rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+    expect(sealed.sha256).toBe(createHash('sha256').update(ndjson).digest('hex'));
+    expect(again).toEqual(sealed);
+    expect({ ...sealed, uri: null }).toEqual({ ...plain, uri: null });
+    expect(sealed.bytes).toBe(Buffer.byteLength(ndjson));
+  });
+
+  test('after rotation a file under the rotated-out key still reads; a ring without it refuses, naming it', async () => {
+    const rows = rowsOf(5);
+    const ref = await new Staging(root, ring(k1)).writeBatch('a', people, rows, null);
+    expect(await readAll(new Staging(root, ring(k2, k1)), ref)).toEqual(rows);
+    await expect(readAll(new Staging(root, ring(k2)), ref)).rejects.toThrow(/"k1".*INSIGHT_HUB_PAYLOAD_KEYS/s);
+  });
+
+  test('an altered byte, a truncated file or appended bytes are refused', async () => {
+    const staging = new Staging(root, ring(k1));
+    const ref = await staging.writeBatch('a', people, rowsOf(400), null);
+    const file = localPath(ref);
+    const original = await readFile(file);
+
+    const altered = Buffer.from(original);
+    altered[Math.floor(altered.length / 2)] = (altered[Math.floor(altered.length / 2)] ?? 0) ^ 0x01;
+    await writeFile(file, altered);
+    await expect(readAll(staging, ref)).rejects.toThrow(/integrity check/);
+
+    await writeFile(file, original);
+    await truncate(file, original.length - 100);
+    await expect(readAll(staging, ref)).rejects.toThrow(/truncated/);
+
+    await writeFile(file, Buffer.concat([original, original.subarray(-40)]));
+    await expect(readAll(staging, ref)).rejects.toThrow(/after its last segment/);
+  });
+
+  test('a batch staged in plain before encryption was turned on still reads', async () => {
+    const rows = rowsOf(4);
+    const ref = await new Staging(root).writeBatch('a', people, rows, null);
+    expect(await readAll(new Staging(root, ring(k1)), ref)).toEqual(rows);
+  });
+
+  test('a warehouse loads encrypted batches, and no decrypted copy is left behind', async () => {
+    const staging = new Staging(path.join(root, 'staging'), ring(k1));
+    const rows = rowsOf(50);
+    const clean = await staging.writeBatch('clean', people, rows, null);
+    const quarantine = await staging.writeBatch('quarantine', people, [{ record: person('q1', { email: null }), reasons: ['not_null(email)'] }], null);
+    const warehouse = loadingPlainFiles(await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, root), staging);
+    try {
+      await warehouse.ensureTable(people);
+      const result = await warehouse.load({
+        connectorId: CONNECTOR_ID,
+        source: 'salesforce',
+        stream: people,
+        loadId: 'sealed-load-1',
+        cleanFile: localPath(clean),
+        quarantineFile: localPath(quarantine),
+      });
+      expect(result.merged).toBe(rows.length);
+      const loaded = await warehouse.query(`select id, email from marketing.${people.table} order by id`);
+      expect(loaded).toEqual(rows.map((row) => ({ id: row.id, email: row.email })).sort((a, b) => String(a.id).localeCompare(String(b.id))));
+      expect(await warehouse.query('select record_key from marketing._ih_quarantine')).toEqual([{ record_key: 'q1' }]);
+    } finally {
+      await warehouse.close();
+    }
+    expect(await readdir(path.join(root, 'staging', '.opened'))).toEqual([]);
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * What the Temporal server keeps of a real cycle (Salesforce simulator → DuckDB, encrypted workers
+ * and client): every payload of every workflow history, fetched from the server as stored, is
+ * encrypted, and no byte of any history holds an email address, a personal field value or a
+ * credential. Staged batch files on disk hold none either.
+ */
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Payload } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { z } from 'zod';
+import { AesGcmPayloadCodec, isEncrypted } from '../../activities/secrets/payload-codec';
+import { openStore } from '../../activities/store';
+import type { ControlPlaneStore } from '../../activities/store/types';
+import { connectWarehouse } from '../../activities/warehouses';
+import { createApp } from '../../api/app';
+import { issueApiKey } from '../../api/auth/issue-api-key';
+import { startApiServer, type RunningServer } from '../../api/server';
+import type { CreateConnectorBody } from '../../domain/connector';
+import { salesforceStreams } from '../../domain/streams/salesforce';
+import { SIMULATOR_CREDENTIALS, startSalesforceSimulator, type SalesforceSimulator } from '../../simulators/salesforce/server';
+import { isSimObject } from '../../simulators/salesforce/schema';
+import { createWorkers, runWorkers } from '../../worker/workers';
+import { eventually } from '../support/eventually';
+import { encryptedTestEnv, testDataKeys, uniqueName, workflowBundle } from '../support/temporal';
+
+const STREAMS = ['contact', 'lead'] as const;
+/** Shorter values could turn up in random ciphertext by chance; 8 bytes cannot. */
+const MIN_NEEDLE_BYTES = 8;
+
+/** Everything in a history: payloads, every byte string (payload data and metadata), every text field. */
+interface HistoryBytes {
+  payloads: Payload[];
+  /** Payloads the server indexes itself (search attributes): plain by design, searched like the rest. */
+  indexed: Payload[];
+  blobs: Buffer[];
+  texts: string[];
+}
+
+function collect(value: unknown, into: HistoryBytes, key = ''): void {
+  if (value instanceof Uint8Array) {
+    into.blobs.push(Buffer.from(value));
+  } else if (typeof value === 'string') {
+    into.texts.push(value);
+    into.blobs.push(Buffer.from(value, 'utf8'));
+  } else if (Array.isArray(value)) {
+    value.forEach((item) => collect(item, into, key));
+  } else if (typeof value === 'object' && value !== null) {
+    const payload = payloadShape.safeParse(value);
+    if (payload.success) (key === 'indexedFields' ? into.indexed : into.payloads).push(payload.data);
+    for (const [child, nested] of Object.entries(value)) collect(nested, into, key === 'indexedFields' ? key : child);
+  }
+}
+const payloadShape = z.object({ metadata: z.record(z.string(), z.instanceof(Uint8Array)), data: z.instanceof(Uint8Array).nullish() });
+
+describe('workflow histories on the server hold no personal data or secret', () => {
+  let env: TestWorkflowEnvironment;
+  let simulator: SalesforceSimulator;
+  let store: ControlPlaneStore;
+  let dataDir: string;
+  let workers: Worker[];
+  let running: Promise<void>;
+  let api: RunningServer;
+  let adminKey: string;
+  const taskQueue = uniqueName('history-privacy');
+
+  beforeAll(async () => {
+    env = await encryptedTestEnv();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-privacy-'));
+    simulator = await startSalesforceSimulator({ contacts: 200, deletedRate: 0, seed: 11 });
+    store = await openStore({});
+    workers = await createWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, taskQueue, workflowBundle: await workflowBundle(), dataKeys: testDataKeys });
+    running = runWorkers(workers);
+    api = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
+    adminKey = (await issueApiKey(store, { subject: 'privacy-test-admin', role: 'admin' }, 'history-privacy test')).key;
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const worker of workers ?? []) worker.shutdown();
+    await running;
+    await api?.close();
+    await Promise.all([store?.close(), simulator?.stop(), env?.teardown()]);
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${api.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  async function runCycle(connectorId: string): Promise<string> {
+    const started = await call('POST', `/api/v1/data-warehouse-connector/${connectorId}/runs`, {});
+    expect(started.status).toBe(202);
+    const { workflowId } = z.object({ workflowId: z.string() }).parse(started.body);
+    await env.client.workflow.getHandle(workflowId).result();
+    return workflowId;
+  }
+
+  /** The history exactly as the server stores it: no codec between the server and these bytes. */
+  async function storedHistory(workflowId: string, runId: string): Promise<HistoryBytes> {
+    const bytes: HistoryBytes = { payloads: [], indexed: [], blobs: [], texts: [] };
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await env.connection.workflowService.getWorkflowExecutionHistory({
+        namespace: env.namespace ?? 'default',
+        execution: { workflowId, runId },
+        nextPageToken,
+      });
+      collect(page.history?.events ?? [], bytes);
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    return bytes;
+  }
+
+  /** Personal values of the simulated org (the stream definitions say which fields are personal). */
+  function personalValues(): string[] {
+    const values = STREAMS.flatMap((name) => {
+      const stream = salesforceStreams[name];
+      const fields = stream.columns.filter((column) => column.personal).map((column) => column.sourceField ?? column.name);
+      if (!isSimObject(stream.sobject)) throw new Error(`the simulator has no ${stream.sobject}`);
+      return simulator.records(stream.sobject).flatMap((record) => fields.map((field) => record[field]));
+    });
+    return [...new Set(values.filter((value): value is string => typeof value === 'string' && Buffer.byteLength(value) >= MIN_NEEDLE_BYTES))];
+  }
+
+  test('a real cycle leaves only encrypted payloads, and no email, personal value or credential, in any history', async () => {
+    const body: CreateConnectorBody = {
+      userId: 'marketing-ops',
+      name: 'Salesforce to DuckDB, encrypted',
+      status: 'active',
+      configuration: {
+        source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: [...STREAMS], apiQuotaShare: 0.9, batchSize: 10_000 },
+        destination: { kind: 'duckdb', schema: 'marketing' },
+        guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'approve' },
+        schedule: { every: '1h' },
+      },
+    };
+    const created = await call('POST', '/api/v1/data-warehouse-connector', body);
+    expect(created.status).toBe(201);
+    const connectorId = z.object({ id: z.string() }).parse(created.body).id;
+    const cycleId = await runCycle(connectorId);
+
+    // The cycle did real work with the data it must not leak: rows reached the warehouse.
+    const warehouse = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, dataDir);
+    const [loaded] = await warehouse.query('select count(*) as n from marketing.salesforce_contact').finally(() => warehouse.close());
+    expect(Number(loaded?.n)).toBeGreaterThan(0);
+
+    const executions = await eventually('the cycle and its children in visibility', async () => {
+      const found: { workflowId: string; runId: string }[] = [];
+      for await (const execution of env.client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) found.push(execution);
+      return found.some((execution) => execution.workflowId === cycleId) ? found : undefined;
+    });
+    const histories = await Promise.all(executions.map((execution) => storedHistory(execution.workflowId, execution.runId)));
+    const payloads = histories.flatMap((history) => history.payloads);
+    const blobs = histories.flatMap((history) => [...history.blobs, ...history.indexed.flatMap((p) => [Buffer.from(p.data ?? [])])]);
+
+    expect(payloads.length).toBeGreaterThan(executions.length);
+    expect(payloads.filter((payload) => !isEncrypted(payload))).toEqual([]);
+
+    const needles = [...personalValues(), SIMULATOR_CREDENTIALS.password, SIMULATOR_CREDENTIALS.clientSecret, adminKey];
+    expect(needles.filter((value) => value.includes('@')).length).toBeGreaterThan(100);
+    const leaked = needles.filter((needle) => blobs.some((blob) => blob.includes(needle)));
+    expect(leaked).toEqual([]);
+    // Text fields (ids, types, failure messages) are not encrypted: no address of any kind belongs there.
+    const emailLike = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+    expect(histories.flatMap((history) => history.texts).filter((text) => emailLike.test(text))).toEqual([]);
+
+    // The same search does find what the payloads carry once decrypted: it would have seen a leak.
+    const decoded = await new AesGcmPayloadCodec(testDataKeys).decode(payloads);
+    expect(decoded.some((payload) => Buffer.from(payload.data ?? []).includes(connectorId))).toBe(true);
+  }, 120_000);
+
+  test('staged batch files on disk hold no email address either', async () => {
+    const files: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else files.push(full);
+      }
+    };
+    await walk(path.join(dataDir, 'staging'));
+    expect(files.filter((file) => file.endsWith('.ndjson')).length).toBeGreaterThan(0);
+    const contents = await Promise.all(files.map((file) => readFile(file)));
+    const emails = personalValues().filter((value) => value.includes('@'));
+    expect(files.filter((_, i) => emails.some((email) => contents[i]?.includes(email)))).toEqual([]);
+  });
+});
