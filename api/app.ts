@@ -5,6 +5,12 @@
 import express, { type Express } from 'express';
 import { logger as defaultLogger } from '../activities/logger';
 import { WORKFLOW_TASK_QUEUE } from '../domain/constants';
+import { accessControl } from './auth/access-control';
+import { withAccessPolicies } from './auth/openapi-security';
+import { API_KEYS_PATH, OPENAPI_PATH, ROUTE_POLICIES, WHOAMI_PATH } from './auth/policy';
+import { apiKeyRoutes, whoAmIRoutes } from './auth/routes';
+import { authenticationFromEnv } from './auth/settings';
+import { CODEC_PATH, codecRoutes } from './codec-server';
 import type { ApiDeps, ResolvedApiDeps } from './deps';
 import { errorHandler, unknownRoute } from './error-handler';
 import { openApiDocument } from './openapi';
@@ -15,20 +21,34 @@ import { CONNECTORS_PATH, connectorRoutes } from './routes/connectors';
 import { guardrailPreviewRoutes } from './routes/guardrails-preview';
 import { healthRoutes } from './routes/health';
 import { quarantineRoutes } from './routes/quarantine';
+import { PRIVACY_PATH, privacyRoutes } from './routes/privacy';
 import { RUNS_PATH, connectorRunRoutes, runRoutes } from './routes/runs';
+import { WEBHOOKS_PATH, webhookRoutes } from './routes/webhooks';
 
 export function createApp(deps: ApiDeps): Express {
   const resolved: ResolvedApiDeps = {
     ...deps,
     logger: deps.logger ?? defaultLogger,
     workflowTaskQueue: deps.workflowTaskQueue ?? WORKFLOW_TASK_QUEUE,
+    authentication: deps.authentication ?? authenticationFromEnv(),
   };
-  const openApi = openApiDocument();
+  const openApi = withAccessPolicies(openApiDocument(), ROUTE_POLICIES);
+  const access = accessControl({ ...resolved, policies: ROUTE_POLICIES });
 
   const app = express();
   app.disable('x-powered-by');
+  // Who is calling is known before a body is read; what they may do can depend on the body.
+  app.use(access.identify);
+  // Webhooks prove themselves by signature (a public route: identify lets it through untouched) and
+  // need the body raw; the codec parses its own, larger bodies. Both before the JSON parser.
+  app.use(WEBHOOKS_PATH, webhookRoutes(resolved));
+  if (resolved.codecEndpoint) {
+    const { codec, ...options } = resolved.codecEndpoint;
+    app.use(CODEC_PATH, codecRoutes(codec, { ...options, authorize: access.authorize }));
+  }
   app.use(express.json());
-  app.get('/api/v1/openapi.json', (_req, res) => {
+  app.use(access.authorize);
+  app.get(OPENAPI_PATH, (_req, res) => {
     res.json(openApi);
   });
   app.use(
@@ -42,6 +62,9 @@ export function createApp(deps: ApiDeps): Express {
   );
   app.use(RUNS_PATH, runRoutes(resolved));
   app.use(APPROVALS_PATH, approvalRoutes(resolved));
+  app.use(PRIVACY_PATH, privacyRoutes(resolved));
+  app.use(API_KEYS_PATH, apiKeyRoutes(resolved));
+  app.use(WHOAMI_PATH, whoAmIRoutes());
   app.use(healthRoutes(resolved));
   app.use(unknownRoute);
   app.use(errorHandler(resolved.logger));

@@ -1,7 +1,15 @@
 /** What the API is built from: made once at start-up and injected, so tests hand in real parts. */
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from '../activities/logger';
 import type { ControlPlaneStore } from '../activities/store/types';
+import type { AuthenticationSettings } from './auth/settings';
+import type { CodecRouteOptions } from './codec-server';
+
+/** The payload codec the Temporal Web UI decrypts through, served under CODEC_PATH behind access control. */
+export interface CodecEndpoint extends Omit<CodecRouteOptions, 'authorize'> {
+  codec: PayloadCodec;
+}
 
 export interface ApiDeps {
   store: ControlPlaneStore;
@@ -12,6 +20,13 @@ export interface ApiDeps {
    * test points the API at its own worker, so it never takes another suite's workflow tasks.
    */
   workflowTaskQueue?: string;
+  /**
+   * How JWT bearer tokens are checked (API keys live in the store and need nothing here); from the
+   * INSIGHT_HUB_JWT_* variables when omitted.
+   */
+  authentication?: AuthenticationSettings;
+  /** Without one, the API serves no codec endpoint. */
+  codecEndpoint?: CodecEndpoint;
 }
 
-export type ResolvedApiDeps = Required<ApiDeps>;
+export type ResolvedApiDeps = Required<Omit<ApiDeps, 'codecEndpoint'>> & Pick<ApiDeps, 'codecEndpoint'>;

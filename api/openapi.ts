@@ -3,10 +3,9 @@
  * document cannot drift from what the API accepts.
  */
 import { z } from 'zod';
-import { approvalDecisionBodySchema } from '../domain/approvals';
 import { createConnectorSchema, updateConnectorSchema } from '../domain/connector';
 import { errorResponseSchema } from './errors';
-import { APPROVALS_PATH } from './routes/approvals';
+import { APPROVALS_PATH, approvalDecisionRequestSchema } from './routes/approvals';
 import { CONNECTORS_PATH } from './routes/connectors';
 import { qualityReportsQuerySchema, revalidateQuarantineBodySchema } from './routes/quarantine';
 import { RUNS_PATH } from './routes/runs';
@@ -182,9 +181,10 @@ export function openApiDocument(): JsonObject {
       },
       [`${APPROVALS_PATH}/{approvalId}/decision`]: {
         post: {
-          summary: "A manager's decision, delivered as the cycle's Workflow Update; returns what it led to",
+          summary:
+            "A manager's decision, delivered as the cycle's Workflow Update; returns what it led to. The decider is the caller: decidedBy and role, when sent, must be the caller's own",
           parameters: approvalIdParams,
-          requestBody: body(approvalDecisionBodySchema),
+          requestBody: body(approvalDecisionRequestSchema),
           responses: {
             200: { description: 'the outcome: the decision, rows loaded or deleted, and where an unloaded batch is kept' },
             202: { description: 'accepted, outcome not known in time: send the same decision again to wait for it' },

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { redactConnector, type ConnectorStatus, type RedactedConnector } from '../../domain/connector';
 import { recordApiActivity } from '../audit';
+import { principalOf, type Principal } from '../auth/principal';
 import type { ResolvedApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { requireConnector } from '../load-connector';
@@ -14,10 +15,10 @@ import { parseRequest } from '../validation';
 export function connectorControlRoutes(deps: ResolvedApiDeps): Router {
   const router = Router();
   router.post('/:id/pause', async (req, res) => {
-    res.json(await setStatus(deps, req.params, 'paused'));
+    res.json(await setStatus(deps, req.params, 'paused', principalOf(req)));
   });
   router.post('/:id/resume', async (req, res) => {
-    res.json(await setStatus(deps, req.params, 'active'));
+    res.json(await setStatus(deps, req.params, 'active', principalOf(req)));
   });
   return router;
 }
@@ -26,7 +27,12 @@ export function connectorControlRoutes(deps: ResolvedApiDeps): Router {
  * Idempotent: pausing a paused connector changes nothing but is still audited. A cycle already
  * running goes on (a gate it holds open still waits for its decision); the next one does not start.
  */
-async function setStatus({ store, temporal, workflowTaskQueue }: ResolvedApiDeps, params: unknown, status: ConnectorStatus): Promise<RedactedConnector> {
+async function setStatus(
+  { store, temporal, workflowTaskQueue }: ResolvedApiDeps,
+  params: unknown,
+  status: ConnectorStatus,
+  actor: Principal,
+): Promise<RedactedConnector> {
   const { id } = parseRequest(connectorIdParamsSchema, params, 'path parameters');
   const current = await requireConnector(store, id);
   const updated = await store.updateConnector(id, { status });
@@ -39,6 +45,6 @@ async function setStatus({ store, temporal, workflowTaskQueue }: ResolvedApiDeps
     await store.updateConnector(id, { status: current.status });
     throw error;
   }
-  await recordApiActivity(store, updated, `connector.${verb}`, { previousStatus: current.status, status });
+  await recordApiActivity(store, updated, `connector.${verb}`, { previousStatus: current.status, status }, actor);
   return redactConnector(updated);
 }

@@ -2,9 +2,11 @@
 import { Router } from 'express';
 import { createConnectorSchema, redactConnector, updateConnectorSchema, type Connector, type UpdateConnector } from '../../domain/connector';
 import { recordApiActivity } from '../audit';
+import { principalOf } from '../auth/principal';
 import type { ResolvedApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { requireConnector } from '../load-connector';
+import { scheduleEvery } from '../../domain/sources';
 import { createConnectorSchedule, deleteConnectorSchedule, updateConnectorSchedule } from '../schedules';
 import { connectorIdParamsSchema, userIdParamsSchema } from '../schemas';
 import { callTemporal } from '../temporal-calls';
@@ -27,7 +29,7 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
       await store.deleteConnector(connector.id);
       throw error;
     }
-    await recordApiActivity(store, connector, 'connector.created', scheduleFacts(connector));
+    await recordApiActivity(store, connector, 'connector.created', scheduleFacts(connector), principalOf(req));
     res.status(201).location(`${CONNECTORS_PATH}/${connector.id}`).json(redactConnector(connector));
   });
 
@@ -57,7 +59,7 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
       await store.updateConnector(id, restorePatch(current));
       throw error;
     }
-    await recordApiActivity(store, updated, 'connector.updated', { fields: Object.keys(patch), ...scheduleFacts(updated) });
+    await recordApiActivity(store, updated, 'connector.updated', { fields: Object.keys(patch), ...scheduleFacts(updated) }, principalOf(req));
     res.json(redactConnector(updated));
   });
 
@@ -66,7 +68,7 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
     const connector = await requireConnector(store, id);
     await callTemporal(temporal, 'the connector was not deleted', () => deleteConnectorSchedule(temporal, id));
     await store.deleteConnector(id);
-    await recordApiActivity(store, connector, 'connector.deleted', { name: connector.name });
+    await recordApiActivity(store, connector, 'connector.deleted', { name: connector.name }, principalOf(req));
     res.status(204).end();
   });
 
@@ -83,7 +85,7 @@ function scheduleFacts(connector: Connector): Record<string, string> {
     name: connector.name,
     source: connector.configuration.source.kind,
     destination: connector.configuration.destination.kind,
-    every: connector.configuration.schedule.every,
+    every: scheduleEvery(connector.configuration) ?? 'when events arrive',
     status: connector.status,
   };
 }

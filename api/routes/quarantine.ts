@@ -9,9 +9,10 @@ import { Router } from 'express';
 import { revalidationWorkflowId } from '../../domain/constants';
 import { z } from 'zod';
 import type { Connector } from '../../domain/connector';
-import { roleSchema } from '../../domain/access';
+import { roleSchema, type Role } from '../../domain/access';
 import { REVALIDATE_QUARANTINE_WORKFLOW, type QuarantineRevalidation, type RevalidateQuarantineInput } from '../../domain/messages';
 import { recordApiActivity } from '../audit';
+import { principalOf, type Principal } from '../auth/principal';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, forbidden, notFound, temporalUnavailable } from '../errors';
 import { requireConnector } from '../load-connector';
@@ -31,10 +32,16 @@ export const revalidateQuarantineBodySchema = z.object({
   qualityReportId: z.uuid({ error: 'must be a UUID' }),
   /** Its content is checked by the workflow's activity, which names the bad field. */
   suite: z.record(z.string(), z.unknown(), { error: 'must be an expectation suite in Great Expectations JSON (an object)' }),
-  requestedBy: z.string().min(1).max(255),
-  role: roleSchema,
+  /** Who asks is the caller, as access control proved it: these may be sent, but then must be the caller's own. */
+  requestedBy: z.string().min(1).max(255).optional(),
+  role: roleSchema.optional(),
 });
 export type RevalidateQuarantineBody = z.infer<typeof revalidateQuarantineBodySchema>;
+
+interface Requester {
+  requestedBy: string;
+  role: Role;
+}
 
 /** The workflow's signature, so the run started by name has typed arguments and result. */
 type RevalidateQuarantineWorkflow = (input: RevalidateQuarantineInput) => Promise<QuarantineRevalidation>;
@@ -56,21 +63,24 @@ export function quarantineRoutes({ store, temporal, workflowTaskQueue }: Resolve
   router.post('/:id/quarantine/revalidate', async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const body = parseRequest(revalidateQuarantineBodySchema, req.body, 'body');
+    const principal = principalOf(req);
+    const requester = requesterOf(principal, body);
     const connector = await requireConnector(store, id);
     const report = await store.getQualityReport(body.qualityReportId);
     if (!report || report.connectorId !== id) throw notFound(`connector ${id} has no quality report ${body.qualityReportId}`);
 
     const workflowId = revalidationWorkflowId(id, body.qualityReportId, suiteHash(body.suite));
-    const asked = { qualityReportId: body.qualityReportId, stream: report.stream, requestedBy: body.requestedBy, role: body.role, workflowId };
+    const asked = { qualityReportId: body.qualityReportId, stream: report.stream, ...requester, workflowId };
     try {
-      refuseRole(connector, body);
-      const result = await revalidate(temporal, workflowTaskQueue, workflowId, { connectorId: id, ...body });
-      await recordApiActivity(store, connector, 'quarantine.revalidation-requested', { ...asked, result: result.outcome });
+      refuseRole(connector, requester);
+      const input = { connectorId: id, qualityReportId: body.qualityReportId, suite: body.suite, requestedBy: requester.requestedBy };
+      const result = await revalidate(temporal, workflowTaskQueue, workflowId, input);
+      await recordApiActivity(store, connector, 'quarantine.revalidation-requested', { ...asked, result: result.outcome }, principal);
       res.json(result);
     } catch (error) {
       if (error instanceof ApiError && error.status < 500) {
         const refused = { result: 'refused', status: error.status, refusal: error.message };
-        await recordApiActivity(store, connector, 'quarantine.revalidation-requested', { ...asked, ...refused });
+        await recordApiActivity(store, connector, 'quarantine.revalidation-requested', { ...asked, ...refused }, principal);
       }
       throw error;
     }
@@ -79,11 +89,21 @@ export function quarantineRoutes({ store, temporal, workflowTaskQueue }: Resolve
   return router;
 }
 
+function requesterOf(principal: Principal, body: RevalidateQuarantineBody): Requester {
+  if (body.requestedBy !== undefined && body.requestedBy !== principal.subject) {
+    throw forbidden('requestedBy must be left out or be the caller: a re-validation is recorded under the identity that sent it');
+  }
+  if (body.role !== undefined && body.role !== principal.role) {
+    throw forbidden(`role ${body.role} is not this credential's role (${principal.role}): leave it out, the requester's role is the caller's`);
+  }
+  return { requestedBy: principal.subject, role: principal.role };
+}
+
 /** Releasing quarantined rows is a decision like an approval: the same role decides. */
-function refuseRole(connector: Connector, body: RevalidateQuarantineBody): void {
+function refuseRole(connector: Connector, { role }: Requester): void {
   const { approverRole } = connector.configuration.approvalPolicy;
-  if (body.role === approverRole || body.role === 'admin') return;
-  throw forbidden(`role ${body.role} may not re-validate quarantined rows of connector ${connector.id}: it takes ${approverRole} or admin`);
+  if (role === approverRole || role === 'admin') return;
+  throw forbidden(`role ${role} may not re-validate quarantined rows of connector ${connector.id}: it takes ${approverRole} or admin`);
 }
 
 async function revalidate(

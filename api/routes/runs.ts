@@ -2,6 +2,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Router } from 'express';
 import { recordApiActivity } from '../audit';
+import { principalOf } from '../auth/principal';
 import { readCycleRun, startManualCycle } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
 import { conflict, notFound } from '../errors';
@@ -24,7 +25,7 @@ export function connectorRunRoutes({ store, temporal, workflowTaskQueue }: Resol
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`a cycle of connector ${id} was just started; retry`);
       throw error;
     });
-    await recordApiActivity(store, connector, 'cycle.requested', { trigger: 'manual', ...started });
+    await recordApiActivity(store, connector, 'cycle.requested', { trigger: 'manual', ...started }, principalOf(req));
     res.status(202).location(`${RUNS_PATH}/${encodeURIComponent(started.workflowId)}`).json(started);
   });
   return router;

@@ -15,9 +15,14 @@ import { request, startApiHarness, type ApiHarness } from './harness';
 let api: ApiHarness;
 let worker: Worker;
 let workerRunning: Promise<void>;
+/** Managers: the decider is whoever the credential names. */
+let dana: string;
+let sam: string;
 
 beforeAll(async () => {
   api = await startApiHarness();
+  dana = await api.keyFor('manager', 'dana');
+  sam = await api.keyFor('manager', 'sam');
   worker = await Worker.create({
     connection: api.env.nativeConnection,
     taskQueue: api.taskQueue,
@@ -44,7 +49,7 @@ async function openGate(seed: Partial<ApprovalSeed> = {}): Promise<PendingApprov
   return pending;
 }
 
-const approve = { decision: 'approve', decidedBy: 'dana', role: 'manager', reason: 'a campaign import: expected volume' };
+const approve = { decision: 'approve', reason: 'a campaign import: expected volume' };
 
 const listSchema = z.object({ approvals: z.array(z.object({ approvalId: z.string(), status: z.string() })) });
 
@@ -58,21 +63,21 @@ describe('GET /api/v1/approvals', () => {
     for (const pending of [older, newer, decided]) await api.store.saveApprovalRequest(pending);
     await api.store.saveApprovalResolution(decision(decided, 'reject'));
 
-    const pendingOnes = await request(api.url, 'GET', `${APPROVALS}?connectorId=${connectorId}`);
+    const pendingOnes = await api.call('GET', `${APPROVALS}?connectorId=${connectorId}`);
     expect(pendingOnes.status).toBe(200);
     expect(listSchema.parse(pendingOnes.body).approvals.map((a) => a.approvalId)).toEqual([newer.approvalId, older.approvalId]);
     expect(pendingOnes.body).toMatchObject({ approvals: [{ request: newer, resolution: null }, { request: older }] });
 
-    const decidedOnes = await request(api.url, 'GET', `${APPROVALS}?connectorId=${connectorId}&status=decided`);
+    const decidedOnes = await api.call('GET', `${APPROVALS}?connectorId=${connectorId}&status=decided`);
     expect(listSchema.parse(decidedOnes.body).approvals).toEqual([expect.objectContaining({ approvalId: decided.approvalId, status: 'decided' })]);
 
-    const everywhere = listSchema.parse((await request(api.url, 'GET', APPROVALS)).body).approvals.map((a) => a.approvalId);
+    const everywhere = listSchema.parse((await api.call('GET', APPROVALS)).body).approvals.map((a) => a.approvalId);
     expect(everywhere).toEqual(expect.arrayContaining([newer.approvalId, older.approvalId]));
     expect(everywhere).not.toContain(decided.approvalId);
   });
 
   test('a bad filter is a 400 naming the parameter', async () => {
-    const response = await request(api.url, 'GET', `${APPROVALS}?status=maybe&connectorId=acme`);
+    const response = await api.call('GET', `${APPROVALS}?status=maybe&connectorId=acme`);
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({
       issues: expect.arrayContaining([expect.objectContaining({ path: 'status' }), expect.objectContaining({ path: 'connectorId' })]),
@@ -83,19 +88,19 @@ describe('GET /api/v1/approvals', () => {
 describe('GET /api/v1/approvals/:id', () => {
   test('a pending approval comes with the gate as its waiting cycle shows it', async () => {
     const pending = await openGate();
-    const response = await request(api.url, 'GET', approvalPath(pending.approvalId));
+    const response = await api.call('GET', approvalPath(pending.approvalId));
     expect(response).toMatchObject({
       status: 200,
       body: { approvalId: pending.approvalId, status: 'pending', request: pending, live: { state: 'waiting', gate: pending } },
     });
-    const unencoded = await request(api.url, 'GET', `${APPROVALS}/${pending.approvalId}`);
+    const unencoded = await api.call('GET', `${APPROVALS}/${pending.approvalId}`);
     expect(unencoded).toMatchObject({ status: 200, body: { approvalId: pending.approvalId } });
   });
 
   test('a pending approval whose cycle is gone says so instead of a live gate', async () => {
     const pending = pendingApproval({ connectorId: randomUUID() });
     await api.store.saveApprovalRequest(pending);
-    const response = await request(api.url, 'GET', approvalPath(pending.approvalId));
+    const response = await api.call('GET', approvalPath(pending.approvalId));
     expect(response).toMatchObject({
       status: 200,
       body: { status: 'pending', live: { state: 'not-waiting', detail: expect.stringContaining(pending.workflowId) } },
@@ -104,11 +109,11 @@ describe('GET /api/v1/approvals/:id', () => {
 
   test('an unknown approval is a 404; a malformed id a 400', async () => {
     const unknown = pendingApproval({ connectorId: randomUUID() });
-    expect(await request(api.url, 'GET', approvalPath(unknown.approvalId))).toMatchObject({
+    expect(await api.call('GET', approvalPath(unknown.approvalId))).toMatchObject({
       status: 404,
       body: { error: 'not_found', message: expect.stringContaining(unknown.approvalId) },
     });
-    expect(await request(api.url, 'GET', approvalPath('no-tildes-here'))).toMatchObject({
+    expect(await api.call('GET', approvalPath('no-tildes-here'))).toMatchObject({
       status: 400,
       body: { issues: [expect.objectContaining({ path: 'approvalId' })] },
     });
@@ -119,74 +124,94 @@ describe('POST /api/v1/approvals/:id/decision', () => {
   test("returns the decision's outcome, records it, and answers a retried POST with the same outcome", async () => {
     const pending = await openGate();
 
-    const response = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: approve });
+    const response = await api.call('POST', decisionPath(pending.approvalId), { json: approve }, dana);
 
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       approvalId: pending.approvalId,
       decision: 'approve',
-      decidedBy: approve.decidedBy,
+      decidedBy: 'dana',
       role: 'manager',
       reason: approve.reason,
       byPolicy: false,
       loaded: pending.batch.rows,
       keptBatch: null,
     });
-    const stored = await request(api.url, 'GET', approvalPath(pending.approvalId));
-    expect(stored.body).toMatchObject({ status: 'decided', resolution: { decision: 'approve', decidedBy: approve.decidedBy }, live: null });
+    const stored = await api.call('GET', approvalPath(pending.approvalId));
+    expect(stored.body).toMatchObject({ status: 'decided', resolution: { decision: 'approve', decidedBy: 'dana' }, live: null });
 
-    const retried = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: approve });
+    const retried = await api.call('POST', decisionPath(pending.approvalId), { json: approve }, dana);
     expect(retried).toEqual(expect.objectContaining({ status: 200, body: response.body }));
 
     const audit = await api.store.listActivity(pending.connectorId);
     expect(audit.filter((a) => a.activityType === 'approval.decision-requested').map((a) => a.details)).toEqual([
-      expect.objectContaining({ approvalId: pending.approvalId, decidedBy: approve.decidedBy, role: 'manager', result: 'decided', via: 'api' }),
+      expect.objectContaining({
+        approvalId: pending.approvalId,
+        decidedBy: 'dana',
+        role: 'manager',
+        result: 'decided',
+        via: 'api',
+        actor: expect.objectContaining({ subject: 'dana', role: 'manager' }),
+      }),
       expect.objectContaining({ approvalId: pending.approvalId, result: 'decided' }),
     ]);
   });
 
   test('a second, different decision is a 409 saying who decided first', async () => {
     const pending = await openGate();
-    expect(await request(api.url, 'POST', decisionPath(pending.approvalId), { json: { ...approve, decision: 'reject' } })).toMatchObject({
+    expect(await api.call('POST', decisionPath(pending.approvalId), { json: { ...approve, decision: 'reject' } }, dana)).toMatchObject({
       status: 200,
       body: { decision: 'reject', loaded: 0, keptBatch: pending.batch.uri },
     });
-    const second = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: { ...approve, decidedBy: 'sam' } });
-    expect(second).toMatchObject({ status: 409, body: { error: 'conflict', message: expect.stringContaining(`reject by ${approve.decidedBy}`) } });
+    const second = await api.call('POST', decisionPath(pending.approvalId), { json: approve }, sam);
+    expect(second).toMatchObject({ status: 409, body: { error: 'conflict', message: expect.stringContaining('reject by dana') } });
   });
 
-  test('a role that may not decide is a 403; the gate stays open and the refusal is audited', async () => {
+  test("a role that may decide some gates but not this one is a 403; the gate stays open and the refusal is audited", async () => {
     const pending = await openGate({ approverRole: 'manager' });
-    const response = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: { ...approve, role: 'campaign-lead' } });
-    expect(response).toMatchObject({ status: 403, body: { error: 'forbidden', message: expect.stringMatching(/campaign-lead.*manager or admin/) } });
-    expect((await request(api.url, 'GET', approvalPath(pending.approvalId))).body).toMatchObject({
+    const scientist = await api.keyFor('data-scientist');
+    const response = await api.call('POST', decisionPath(pending.approvalId), { json: approve }, scientist);
+    expect(response).toMatchObject({ status: 403, body: { error: 'forbidden', message: expect.stringMatching(/data-scientist.*manager or admin/) } });
+    expect((await api.call('GET', approvalPath(pending.approvalId))).body).toMatchObject({
       status: 'pending',
       live: { state: 'waiting' },
     });
     const audit = await api.store.listActivity(pending.connectorId);
-    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ result: 'refused', status: 403, role: 'campaign-lead' })]);
+    expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ result: 'refused', status: 403, role: 'data-scientist' })]);
 
-    const byAdmin = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: { ...approve, role: 'admin' } });
-    expect(byAdmin).toMatchObject({ status: 200, body: { decision: 'approve', role: 'admin' } });
+    const byAdmin = await api.call('POST', decisionPath(pending.approvalId), { json: approve });
+    expect(byAdmin).toMatchObject({ status: 200, body: { decision: 'approve', role: 'admin', decidedBy: 'test-admin' } });
+  });
+
+  test('decidedBy and role in the body must be the caller’s own: another name or role is a 403 and decides nothing', async () => {
+    const pending = await openGate();
+    const impersonating = await api.call('POST', decisionPath(pending.approvalId), { json: { ...approve, decidedBy: 'sam' } }, dana);
+    expect(impersonating).toMatchObject({ status: 403, body: { message: expect.stringContaining('decidedBy') } });
+    const promoted = await api.call('POST', decisionPath(pending.approvalId), { json: { ...approve, role: 'admin' } }, dana);
+    expect(promoted).toMatchObject({ status: 403, body: { message: expect.stringContaining('role admin is not') } });
+    expect((await api.store.getApproval(pending.approvalId))?.status).toBe('pending');
+
+    const own = await api.call('POST', decisionPath(pending.approvalId), { json: { ...approve, decidedBy: 'dana', role: 'manager' } }, dana);
+    expect(own).toMatchObject({ status: 200, body: { decidedBy: 'dana', role: 'manager' } });
   });
 
   test("the workflow validator's refusal is a 409 with its reason", async () => {
     const pending = await openGate({ openedAt: new Date(Date.now() - 2 * 86_400_000) });
-    const response = await request(api.url, 'POST', decisionPath(pending.approvalId), { json: approve });
+    const response = await api.call('POST', decisionPath(pending.approvalId), { json: approve }, dana);
     expect(response).toMatchObject({ status: 409, body: { message: expect.stringContaining(`timed out at ${pending.deadline}`) } });
   });
 
   test('an unknown approval is a 404', async () => {
     const unknown = pendingApproval({ connectorId: randomUUID() });
-    const response = await request(api.url, 'POST', decisionPath(unknown.approvalId), { json: approve });
+    const response = await api.call('POST', decisionPath(unknown.approvalId), { json: approve });
     expect(response).toMatchObject({ status: 404, body: { message: expect.stringContaining(unknown.approvalId) } });
   });
 
   test('a bad body is a 400 naming each field and decides nothing', async () => {
     const pending = await openGate();
-    const response = await request(api.url, 'POST', decisionPath(pending.approvalId), {
+    const response = await api.call('POST', decisionPath(pending.approvalId), {
       json: { decision: 'maybe', decidedBy: 'dana', role: 'manager', override: { maxInvalidShare: 3 } },
-    });
+    }, dana);
     expect(response.status).toBe(400);
     const paths = z.object({ issues: z.array(z.object({ path: z.string() })) }).parse(response.body).issues.map((i) => i.path);
     expect(paths.sort()).toEqual(['decision', 'override.maxInvalidShare', 'reason']);

@@ -38,7 +38,7 @@ const expectNoSecrets = (value: unknown): void => {
 async function callApi(deps: ApiDeps, method: string, path: string, body?: { json: unknown }): Promise<HttpResult> {
   const server = await startApiServer({ app: createApp(deps), port: 0 });
   try {
-    return await request(server.url, method, path, body);
+    return await request(server.url, method, path, body, api.adminKey);
   } finally {
     await server.close();
   }
@@ -79,14 +79,15 @@ const issuesSchema = z.object({
 });
 
 describe('POST /api/v1/data-warehouse-connector', () => {
-  test('creates the config and its Temporal Schedule: every 15 minutes, skipping overlaps', async () => {
+  test("creates the config and its Temporal Schedule: the source's default (Salesforce: every 15 minutes), skipping overlaps", async () => {
     const userId = uniqueName('user');
-    const created = await request(api.url, 'POST', CONNECTORS, { json: connectorBody(userId) });
+    const created = await api.call('POST', CONNECTORS, { json: connectorBody(userId) });
 
     expect(created.status).toBe(201);
     const { id } = z.object({ id: z.uuid() }).parse(created.body);
     expect(created.headers.get('location')).toBe(`${CONNECTORS}/${id}`);
-    expect(created.body).toMatchObject({ userId, status: 'active', configuration: { schedule: { every: '15m' } } });
+    // No interval given: the config says so, and the schedule takes the source's default.
+    expect(created.body).toMatchObject({ userId, status: 'active', configuration: { schedule: {} } });
     expectNoSecrets(created.body);
 
     const schedule = await describeSchedule(id);
@@ -117,7 +118,7 @@ describe('POST /api/v1/data-warehouse-connector', () => {
 
   test('a connector created paused gets a paused schedule at its own interval', async () => {
     const body = connectorBody(uniqueName('user'), { status: 'paused' });
-    const id = await createConnector(api.url, {
+    const id = await createConnector(api, {
       ...body,
       configuration: { ...z.object({}).loose().parse(body.configuration), schedule: { every: '2h' } },
     });
@@ -173,7 +174,7 @@ describe('POST /api/v1/data-warehouse-connector', () => {
     },
   ])('rejects $problem with 400 naming each field and rule, storing nothing', async ({ body, expected }) => {
     const userId = uniqueName('user');
-    const response = await request(api.url, 'POST', CONNECTORS, { json: { ...body, ...(body.userId === undefined ? {} : { userId }) } });
+    const response = await api.call('POST', CONNECTORS, { json: { ...body, ...(body.userId === undefined ? {} : { userId }) } });
 
     expect(response.status).toBe(400);
     const { issues } = issuesSchema.parse(response.body);
@@ -183,12 +184,12 @@ describe('POST /api/v1/data-warehouse-connector', () => {
   });
 
   test('malformed JSON and a missing body are 400s, not 500s', async () => {
-    const malformed = await request(api.url, 'POST', CONNECTORS, { rawBody: `{"userId": "u", "password": "${SECRETS.password}"` });
+    const malformed = await api.call('POST', CONNECTORS, { rawBody: `{"userId": "u", "password": "${SECRETS.password}"` });
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ error: 'invalid_json' });
     expectNoSecrets(malformed.body);
 
-    const missing = await request(api.url, 'POST', CONNECTORS);
+    const missing = await api.call('POST', CONNECTORS);
     expect(missing.status).toBe(400);
     expect(issuesSchema.parse(missing.body).issues).toEqual([expect.objectContaining({ path: '(body)', rule: 'invalid_type' })]);
   });
@@ -197,9 +198,9 @@ describe('POST /api/v1/data-warehouse-connector', () => {
 describe('GET /api/v1/data-warehouse-connector', () => {
   test('/:id returns the config with its credentials redacted', async () => {
     const userId = uniqueName('user');
-    const id = await createConnector(api.url, connectorBody(userId));
+    const id = await createConnector(api, connectorBody(userId));
 
-    const found = await request(api.url, 'GET', `${CONNECTORS}/${id}`);
+    const found = await api.call('GET', `${CONNECTORS}/${id}`);
     expect(found.status).toBe(200);
     expect(found.body).toMatchObject({
       id,
@@ -211,46 +212,46 @@ describe('GET /api/v1/data-warehouse-connector', () => {
 
   test('/user/:userId lists exactly that user\'s connectors, redacted', async () => {
     const [alice, bob] = [uniqueName('alice'), uniqueName('bob')];
-    const alices = [await createConnector(api.url, connectorBody(alice)), await createConnector(api.url, connectorBody(alice))];
-    await createConnector(api.url, connectorBody(bob));
+    const alices = [await createConnector(api, connectorBody(alice)), await createConnector(api, connectorBody(alice))];
+    await createConnector(api, connectorBody(bob));
 
-    const listed = await request(api.url, 'GET', `${CONNECTORS}/user/${alice}`);
+    const listed = await api.call('GET', `${CONNECTORS}/user/${alice}`);
     expect(listed.status).toBe(200);
     const { connectors } = z.object({ connectors: z.array(z.object({ id: z.string(), userId: z.string() })) }).parse(listed.body);
     expect(connectors.map((c) => c.id).sort()).toEqual([...alices].sort());
     expect(connectors.every((c) => c.userId === alice)).toBe(true);
     expectNoSecrets(listed.body);
 
-    const nobody = await request(api.url, 'GET', `${CONNECTORS}/user/${uniqueName('nobody')}`);
+    const nobody = await api.call('GET', `${CONNECTORS}/user/${uniqueName('nobody')}`);
     expect(nobody).toMatchObject({ status: 200, body: { connectors: [] } });
   });
 
   test('an unknown id is a 404 naming it; a malformed id a 400 naming the parameter; an unknown route a 404', async () => {
     const unknownId = crypto.randomUUID();
-    const unknown = await request(api.url, 'GET', `${CONNECTORS}/${unknownId}`);
+    const unknown = await api.call('GET', `${CONNECTORS}/${unknownId}`);
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ error: 'not_found', message: expect.stringContaining(unknownId) });
 
-    const malformed = await request(api.url, 'GET', `${CONNECTORS}/not-a-uuid`);
+    const malformed = await api.call('GET', `${CONNECTORS}/not-a-uuid`);
     expect(malformed.status).toBe(400);
     expect(issuesSchema.parse(malformed.body).issues).toEqual([{ path: 'id', rule: 'invalid_format', message: 'must be a UUID' }]);
 
     for (const method of ['GET', 'PUT', 'DELETE']) {
-      expect(await request(api.url, method, `${CONNECTORS}/${unknownId}`, method === 'PUT' ? { json: {} } : undefined)).toMatchObject({
+      expect(await api.call(method, `${CONNECTORS}/${unknownId}`, method === 'PUT' ? { json: {} } : undefined)).toMatchObject({
         status: 404,
       });
     }
-    expect(await request(api.url, 'GET', '/api/v1/no-such-thing')).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await api.call('GET', '/api/v1/no-such-thing')).toMatchObject({ status: 404, body: { error: 'not_found' } });
   });
 });
 
 describe('PUT /api/v1/data-warehouse-connector/:id', () => {
   test('changes the config and the schedule: interval, then pause, then resume', async () => {
     const body = connectorBody(uniqueName('user'));
-    const id = await createConnector(api.url, body);
+    const id = await createConnector(api, body);
     const configuration = { ...z.object({}).loose().parse(body.configuration), schedule: { every: '30m' } };
 
-    const paused = await request(api.url, 'PUT', `${CONNECTORS}/${id}`, { json: { configuration, status: 'paused', name: 'renamed' } });
+    const paused = await api.call('PUT', `${CONNECTORS}/${id}`, { json: { configuration, status: 'paused', name: 'renamed' } });
     expect(paused.status).toBe(200);
     expect(paused.body).toMatchObject({ id, name: 'renamed', status: 'paused', configuration: { schedule: { every: '30m' } } });
     expectNoSecrets(paused.body);
@@ -259,50 +260,50 @@ describe('PUT /api/v1/data-warehouse-connector/:id', () => {
     expect(pausedSchedule.state.paused).toBe(true);
     expect(pausedSchedule.policies.overlap).toBe('SKIP');
 
-    const resumed = await request(api.url, 'PUT', `${CONNECTORS}/${id}`, { json: { status: 'active' } });
+    const resumed = await api.call('PUT', `${CONNECTORS}/${id}`, { json: { status: 'active' } });
     expect(resumed.body).toMatchObject({ status: 'active', name: 'renamed' });
     expect((await describeSchedule(id)).state.paused).toBe(false);
 
-    expect(await request(api.url, 'GET', `${CONNECTORS}/${id}`)).toMatchObject({ body: { name: 'renamed', status: 'active' } });
+    expect(await api.call('GET', `${CONNECTORS}/${id}`)).toMatchObject({ body: { name: 'renamed', status: 'active' } });
     const audit = await api.store.listActivity(id);
     expect(audit.filter((entry) => entry.activityType === 'connector.updated')).toHaveLength(2);
     expectNoSecrets(audit);
   });
 
   test('an invalid change is a 400 naming the field, and changes nothing', async () => {
-    const id = await createConnector(api.url, connectorBody(uniqueName('user')));
+    const id = await createConnector(api, connectorBody(uniqueName('user')));
 
-    const rejected = await request(api.url, 'PUT', `${CONNECTORS}/${id}`, { json: { status: 'sleeping', name: '' } });
+    const rejected = await api.call('PUT', `${CONNECTORS}/${id}`, { json: { status: 'sleeping', name: '' } });
     expect(rejected.status).toBe(400);
     expect(issuesSchema.parse(rejected.body).issues.map((issue) => issue.path).sort()).toEqual(['name', 'status']);
-    expect(await request(api.url, 'GET', `${CONNECTORS}/${id}`)).toMatchObject({ body: { status: 'active' } });
+    expect(await api.call('GET', `${CONNECTORS}/${id}`)).toMatchObject({ body: { status: 'active' } });
   });
 
   test('puts back a schedule that went missing behind the API\'s back', async () => {
-    const id = await createConnector(api.url, connectorBody(uniqueName('user')));
+    const id = await createConnector(api, connectorBody(uniqueName('user')));
     await api.client.schedule.getHandle(scheduleId(id)).delete();
 
-    expect(await request(api.url, 'PUT', `${CONNECTORS}/${id}`, { json: { status: 'paused' } })).toMatchObject({ status: 200 });
+    expect(await api.call('PUT', `${CONNECTORS}/${id}`, { json: { status: 'paused' } })).toMatchObject({ status: 200 });
     expect((await describeSchedule(id)).state.paused).toBe(true);
   });
 });
 
 describe('DELETE /api/v1/data-warehouse-connector/:id', () => {
   test('removes the schedule and the config, keeping the audit trail', async () => {
-    const id = await createConnector(api.url, connectorBody(uniqueName('user')));
+    const id = await createConnector(api, connectorBody(uniqueName('user')));
 
-    const deleted = await request(api.url, 'DELETE', `${CONNECTORS}/${id}`);
+    const deleted = await api.call('DELETE', `${CONNECTORS}/${id}`);
     expect(deleted).toMatchObject({ status: 204, body: null });
     await expect(describeSchedule(id)).rejects.toBeInstanceOf(ScheduleNotFoundError);
-    expect(await request(api.url, 'GET', `${CONNECTORS}/${id}`)).toMatchObject({ status: 404 });
-    expect(await request(api.url, 'DELETE', `${CONNECTORS}/${id}`)).toMatchObject({ status: 404 });
+    expect(await api.call('GET', `${CONNECTORS}/${id}`)).toMatchObject({ status: 404 });
+    expect(await api.call('DELETE', `${CONNECTORS}/${id}`)).toMatchObject({ status: 404 });
     expect((await api.store.listActivity(id)).map((entry) => entry.activityType)).toContain('connector.deleted');
   });
 });
 
 describe('GET /api/v1/openapi.json', () => {
   test('describes the endpoints with the schemas that validate them', async () => {
-    const document = await request(api.url, 'GET', '/api/v1/openapi.json');
+    const document = await api.call('GET', '/api/v1/openapi.json');
     expect(document.status).toBe(200);
     const { paths } = z.object({ openapi: z.string(), paths: z.record(z.string(), z.record(z.string(), z.unknown())) }).parse(document.body);
     expect(Object.keys(paths)).toEqual(
@@ -328,7 +329,7 @@ describe('GET /api/v1/openapi.json', () => {
           content: {
             'application/json': {
               schema: {
-                required: expect.arrayContaining(['decision', 'decidedBy', 'role', 'reason']),
+                required: ['decision', 'reason'],
                 properties: { decision: { enum: ['approve', 'reject', 'skip'] } },
               },
             },
@@ -359,7 +360,7 @@ describe('GET /api/v1/openapi.json', () => {
 
 describe('GET /healthz, and what clients see when a dependency is down', () => {
   test('is 200 with every check ok when the store and Temporal answer', async () => {
-    const health = await request(api.url, 'GET', '/healthz');
+    const health = await api.call('GET', '/healthz');
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', checks: { store: 'ok', temporal: 'ok' } } });
   });
 
@@ -383,7 +384,7 @@ describe('GET /healthz, and what clients see when a dependency is down', () => {
     });
     expect(await api.store.listConnectorsByUser(userId)).toEqual([]);
 
-    const existing = await createConnector(api.url, connectorBody(userId));
+    const existing = await createConnector(api, connectorBody(userId));
     const before = await api.store.getConnector(existing);
     for (const [method, body] of [['PUT', { json: { name: 'never-saved', status: 'paused' } }], ['DELETE', undefined]] as const) {
       expect(await callApi(deps, method, `${CONNECTORS}/${existing}`, body)).toMatchObject({ status: 503 });

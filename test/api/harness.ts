@@ -7,11 +7,17 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { z } from 'zod';
 import { createApp } from '../../api/app';
+import { issueApiKey } from '../../api/auth/issue-api-key';
+import type { CodecEndpoint } from '../../api/deps';
 import { deleteConnectorSchedule } from '../../api/schedules';
 import { startApiServer } from '../../api/server';
 import { openStore } from '../../activities/store';
 import type { ControlPlaneStore } from '../../activities/store/types';
+import type { Role } from '../../domain/access';
 import { testEnv, uniqueName } from '../support/temporal';
+
+/** The secret the harness's API checks HS256 tokens with (test/api/tokens.ts signs them). */
+export const TEST_JWT_SECRET = 'insight-hub-test-jwt-secret-of-at-least-32-characters';
 
 export interface ApiHarness {
   url: string;
@@ -19,20 +25,34 @@ export interface ApiHarness {
   client: Client;
   store: ControlPlaneStore;
   taskQueue: string;
+  /** An admin API key: what the tests that are not about access call with. */
+  adminKey: string;
+  /** One request; as admin unless another credential (or null: none) is given. */
+  call(method: string, path: string, body?: RequestBody, credential?: string | null): Promise<HttpResult>;
+  /** A fresh API key for the subject and role. */
+  keyFor(role: Role, subject?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startApiHarness(): Promise<ApiHarness> {
+export async function startApiHarness(options: { codecEndpoint?: CodecEndpoint } = {}): Promise<ApiHarness> {
   const env = await testEnv();
   const store = await openStore({});
   const taskQueue = uniqueName('api-test');
-  const server = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
+  const authentication = { jwt: { hs256Secret: Buffer.from(TEST_JWT_SECRET) } };
+  const app = createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue, authentication, ...options });
+  const server = await startApiServer({ app, port: 0 });
+  const keyFor = async (role: Role, subject: string = uniqueName(role)): Promise<string> =>
+    (await issueApiKey(store, { subject, role }, 'test harness')).key;
+  const adminKey = await keyFor('admin', 'test-admin');
   return {
     url: server.url,
     env,
     client: env.client,
     store,
     taskQueue,
+    adminKey,
+    call: (method, path, body, credential = adminKey) => request(server.url, method, path, body, credential),
+    keyFor,
     close: async () => {
       await server.close();
       await deleteSchedulesOf(store, env.client);
@@ -53,19 +73,16 @@ export interface HttpResult {
   body: unknown;
 }
 
+export type RequestBody = { json: unknown } | { rawBody: string };
+
 /** One JSON request; `rawBody` sends bytes as they are, to test what the parser makes of them. */
-export async function request(
-  baseUrl: string,
-  method: string,
-  path: string,
-  body?: { json: unknown } | { rawBody: string },
-): Promise<HttpResult> {
+export async function request(baseUrl: string, method: string, path: string, body?: RequestBody, credential?: string | null): Promise<HttpResult> {
   const payload = body === undefined ? undefined : 'json' in body ? JSON.stringify(body.json) : body.rawBody;
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: payload === undefined ? {} : { 'content-type': 'application/json' },
-    body: payload,
-  });
+  const headers: Record<string, string> = {
+    ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+  };
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text === '' ? null : JSON.parse(text) };
 }
@@ -92,9 +109,9 @@ export function connectorBody(userId: string, overrides: Record<string, unknown>
 
 const createdConnectorSchema = z.object({ id: z.uuid(), userId: z.string(), status: z.enum(['active', 'paused']) });
 
-/** POSTs a connector and returns its id, failing the test with the response when it is not 201. */
-export async function createConnector(baseUrl: string, body: Record<string, unknown>): Promise<string> {
-  const created = await request(baseUrl, 'POST', CONNECTORS, { json: body });
+/** POSTs a connector (as admin unless told) and returns its id, failing the test with the response when it is not 201. */
+export async function createConnector(api: ApiHarness, body: Record<string, unknown>, credential?: string): Promise<string> {
+  const created = await api.call('POST', CONNECTORS, { json: body }, credential);
   expect(created).toMatchObject({ status: 201 });
   return createdConnectorSchema.parse(created.body).id;
 }

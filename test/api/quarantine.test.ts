@@ -36,7 +36,7 @@ const revalidatePath = (connectorId: string): string => `${CONNECTORS}/${connect
 
 /** A connector (its approver role: manager, the default) and one stored report of a batch with 4 quarantined rows. */
 async function connectorWithQuarantine(): Promise<{ connectorId: string; reportId: string }> {
-  const connectorId = await createConnector(api.url, connectorBody(`user-${randomUUID()}`));
+  const connectorId = await createConnector(api, connectorBody(`user-${randomUUID()}`));
   const quarantine = { uri: `file:///staging/${connectorId}/q.ndjson`, sha256: sha256Of(connectorId), rows: 4 };
   const report = reportWithQuarantine(50, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 4 }], quarantine);
   const reportId = await api.store.saveQualityReport({ connectorId, stream: 'contact', batchSha256: sha256Of(`${connectorId}/1`), report });
@@ -56,7 +56,7 @@ describe('GET /:id/quality-reports', () => {
     const leadReport = reportWithQuarantine(8, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 0 }], null);
     const leadId = await api.store.saveQualityReport({ connectorId, stream: 'lead', batchSha256: sha256Of(`${connectorId}/2`), report: leadReport });
 
-    const all = await request(api.url, 'GET', reportsPath(connectorId));
+    const all = await api.call('GET', reportsPath(connectorId));
     expect(all.status).toBe(200);
     expect(listSchema.parse(all.body).reports.map((report) => report.id)).toEqual([leadId, reportId]);
     expect(all.body).toMatchObject({
@@ -66,14 +66,14 @@ describe('GET /:id/quality-reports', () => {
       ],
     });
 
-    const contact = await request(api.url, 'GET', `${reportsPath(connectorId)}?stream=contact&limit=5`);
+    const contact = await api.call('GET', `${reportsPath(connectorId)}?stream=contact&limit=5`);
     expect(listSchema.parse(contact.body).reports.map((report) => report.id)).toEqual([reportId]);
   });
 
   test('an unknown connector is a 404; a bad limit a 400 naming it', async () => {
-    expect(await request(api.url, 'GET', reportsPath(randomUUID()))).toMatchObject({ status: 404 });
+    expect(await api.call('GET', reportsPath(randomUUID()))).toMatchObject({ status: 404 });
     const { connectorId } = await connectorWithQuarantine();
-    const badLimit = await request(api.url, 'GET', `${reportsPath(connectorId)}?limit=lots`);
+    const badLimit = await api.call('GET', `${reportsPath(connectorId)}?limit=lots`);
     expect(badLimit).toMatchObject({ status: 400, body: { issues: [expect.objectContaining({ path: 'limit' })] } });
   });
 });
@@ -81,9 +81,9 @@ describe('GET /:id/quality-reports', () => {
 describe('POST /:id/quarantine/revalidate', () => {
   test('runs the re-validation under an id from the request and returns its figures, audited', async () => {
     const { connectorId, reportId } = await connectorWithQuarantine();
-    const body = { qualityReportId: reportId, suite: relaxedSuite, requestedBy: 'dana', role: 'manager' };
+    const body = { qualityReportId: reportId, suite: relaxedSuite };
 
-    const response = await request(api.url, 'POST', revalidatePath(connectorId), { json: body });
+    const response = await api.call('POST', revalidatePath(connectorId), { json: body }, await api.keyFor('manager', 'dana'));
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       connectorId,
@@ -108,23 +108,30 @@ describe('POST /:id/quarantine/revalidate', () => {
     expect(audit).toContainEqual(
       expect.objectContaining({
         activityType: 'quarantine.revalidation-requested',
-        details: expect.objectContaining({ qualityReportId: reportId, requestedBy: 'dana', role: 'manager', result: 'applied', via: 'api' }),
+        details: expect.objectContaining({
+          qualityReportId: reportId,
+          requestedBy: 'dana',
+          role: 'manager',
+          result: 'applied',
+          via: 'api',
+          actor: expect.objectContaining({ subject: 'dana', role: 'manager' }),
+        }),
       }),
     );
   });
 
   test('a suite the re-validation refuses is a 400 with its message', async () => {
     const { connectorId, reportId } = await connectorWithQuarantine();
-    const body = { qualityReportId: reportId, suite: { name: 'bad', expectations: [] }, requestedBy: 'dana', role: 'admin' };
-    const response = await request(api.url, 'POST', revalidatePath(connectorId), { json: body });
+    const body = { qualityReportId: reportId, suite: { name: 'bad', expectations: [] } };
+    const response = await api.call('POST', revalidatePath(connectorId), { json: body });
     expect(response).toMatchObject({ status: 400, body: { error: 'revalidation_refused', message: BAD_SUITE_MESSAGE } });
   });
 
   test('a role other than the approval policy’s approver or admin is refused with a 403 naming the rule', async () => {
     const { connectorId, reportId } = await connectorWithQuarantine();
-    const body = { qualityReportId: reportId, suite: relaxedSuite, requestedBy: 'casey', role: 'campaign-lead' };
-    const response = await request(api.url, 'POST', revalidatePath(connectorId), { json: body });
-    expect(response).toMatchObject({ status: 403, body: { message: expect.stringMatching(/role campaign-lead .* it takes manager or admin/) } });
+    const body = { qualityReportId: reportId, suite: relaxedSuite };
+    const response = await api.call('POST', revalidatePath(connectorId), { json: body }, await api.keyFor('data-scientist', 'casey'));
+    expect(response).toMatchObject({ status: 403, body: { message: expect.stringMatching(/role data-scientist .* it takes manager or admin/) } });
     const audit = await api.store.listActivity(connectorId);
     expect(audit).toContainEqual(expect.objectContaining({ details: expect.objectContaining({ result: 'refused', status: 403 }) }));
   });
@@ -133,17 +140,17 @@ describe('POST /:id/quarantine/revalidate', () => {
     const { connectorId } = await connectorWithQuarantine();
     const other = await connectorWithQuarantine();
     for (const qualityReportId of [randomUUID(), other.reportId]) {
-      const body = { qualityReportId, suite: relaxedSuite, requestedBy: 'dana', role: 'manager' };
-      const response = await request(api.url, 'POST', revalidatePath(connectorId), { json: body });
+      const body = { qualityReportId, suite: relaxedSuite };
+      const response = await api.call('POST', revalidatePath(connectorId), { json: body });
       expect(response).toMatchObject({ status: 404, body: { message: expect.stringContaining(qualityReportId) } });
     }
   });
 
   test('a bad body is a 400 naming each field', async () => {
     const { connectorId } = await connectorWithQuarantine();
-    const response = await request(api.url, 'POST', revalidatePath(connectorId), { json: { qualityReportId: 'r-1', suite: 'strict', role: 'boss' } });
+    const response = await api.call('POST', revalidatePath(connectorId), { json: { qualityReportId: 'r-1', suite: 'strict', role: 'boss' } });
     expect(response.status).toBe(400);
     const paths = z.object({ issues: z.array(z.object({ path: z.string() })) }).parse(response.body).issues.map((issue) => issue.path);
-    expect(paths.sort()).toEqual(['qualityReportId', 'requestedBy', 'role', 'suite']);
+    expect(paths.sort()).toEqual(['qualityReportId', 'role', 'suite']);
   });
 });

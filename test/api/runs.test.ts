@@ -37,16 +37,16 @@ const startedSchema = z.object({ workflowId: z.string(), runId: z.string() });
 const runPath = (workflowId: string): string => `/api/v1/runs/${encodeURIComponent(workflowId)}`;
 
 async function startRun(connectorId: string): Promise<z.infer<typeof startedSchema>> {
-  const started = await request(api.url, 'POST', `${CONNECTORS}/${connectorId}/runs`);
+  const started = await api.call('POST', `${CONNECTORS}/${connectorId}/runs`);
   expect(started.status).toBe(202);
   return startedSchema.parse(started.body);
 }
 
 describe('POST /api/v1/data-warehouse-connector/:id/runs', () => {
   test('starts a cycle now, visible in Temporal under the connector\'s search attributes', async () => {
-    const connectorId = await createConnector(api.url, connectorBody(uniqueName('user')));
+    const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
 
-    const response = await request(api.url, 'POST', `${CONNECTORS}/${connectorId}/runs`);
+    const response = await api.call('POST', `${CONNECTORS}/${connectorId}/runs`);
     expect(response.status).toBe(202);
     const { workflowId, runId } = startedSchema.parse(response.body);
     expect(workflowId).toMatch(new RegExp(`^cycle/${connectorId}/manual-`));
@@ -73,17 +73,17 @@ describe('POST /api/v1/data-warehouse-connector/:id/runs', () => {
 
   test('an unknown connector is a 404 and starts nothing', async () => {
     const unknownId = crypto.randomUUID();
-    const response = await request(api.url, 'POST', `${CONNECTORS}/${unknownId}/runs`);
+    const response = await api.call('POST', `${CONNECTORS}/${unknownId}/runs`);
     expect(response).toMatchObject({ status: 404, body: { error: 'not_found', message: expect.stringContaining(unknownId) } });
   });
 });
 
 describe('GET /api/v1/runs/:workflowId', () => {
   test('answers from the live query while running, then from the result, then from the stored report', async () => {
-    const connectorId = await createConnector(api.url, connectorBody(uniqueName('user')));
+    const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
     const { workflowId, runId } = await startRun(connectorId);
 
-    const live = await request(api.url, 'GET', runPath(workflowId));
+    const live = await api.call('GET', runPath(workflowId));
     expect(live).toMatchObject({
       status: 200,
       body: { workflowId, runId, temporalStatus: 'RUNNING', reportSource: 'live-query', report: { connectorId, workflowId, status: 'running' } },
@@ -95,26 +95,26 @@ describe('GET /api/v1/runs/:workflowId', () => {
     const result: CycleReport = await handle.result();
 
     // The id's slashes may also be given as path segments.
-    const closed = await request(api.url, 'GET', `/api/v1/runs/${workflowId}`);
+    const closed = await api.call('GET', `/api/v1/runs/${workflowId}`);
     expect(closed).toMatchObject({
       status: 200,
       body: { temporalStatus: 'COMPLETED', reportSource: 'workflow-result', report: { status: 'completed', streams: [{ stream: 'lead', loaded }] } },
     });
 
     await api.store.saveRunReport(result);
-    const stored = await request(api.url, 'GET', runPath(workflowId));
+    const stored = await api.call('GET', runPath(workflowId));
     expect(stored).toMatchObject({ status: 200, body: { temporalStatus: 'COMPLETED', reportSource: 'store', report: result } });
   });
 
   test('a running cycle no worker answers for is reported without its live report', async () => {
-    const connectorId = await createConnector(api.url, connectorBody(uniqueName('user')));
+    const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
     const handle = await api.client.workflow.start(INGESTION_CYCLE_WORKFLOW, {
       taskQueue: uniqueName('nobody-polls'),
       workflowId: uniqueName(`cycle/${connectorId}/manual`),
       args: [{ connectorId, trigger: 'manual' }],
     });
     try {
-      const response = await request(api.url, 'GET', runPath(handle.workflowId));
+      const response = await api.call('GET', runPath(handle.workflowId));
       expect(response).toMatchObject({
         status: 200,
         body: { temporalStatus: 'RUNNING', report: null, reportSource: 'none', detail: expect.stringContaining('no worker answered') },
@@ -125,22 +125,22 @@ describe('GET /api/v1/runs/:workflowId', () => {
   });
 
   test('a run only the store still knows is served from the store; an unknown one is a 404', async () => {
-    const connectorId = await createConnector(api.url, connectorBody(uniqueName('user')));
+    const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
     const report = cycleReport(connectorId, 'completed', new Date(Date.now() - 3_600_000), [streamReport('contact', { loaded: 5 })]);
     await api.store.saveRunReport(report);
 
-    const fromStore = await request(api.url, 'GET', runPath(report.workflowId));
+    const fromStore = await api.call('GET', runPath(report.workflowId));
     expect(fromStore).toMatchObject({ status: 200, body: { temporalStatus: null, runId: null, reportSource: 'store', report } });
 
     const unknownId = `cycle/${crypto.randomUUID()}/manual-never`;
-    const unknown = await request(api.url, 'GET', runPath(unknownId));
+    const unknown = await api.call('GET', runPath(unknownId));
     expect(unknown).toMatchObject({ status: 404, body: { error: 'not_found', message: expect.stringContaining(unknownId) } });
   });
 });
 
 describe('GET /api/v1/data-warehouse-connector/:id/analyze', () => {
   test('returns the figures of the stored runs, quality reports and cursors, plus the schedule\'s next runs', async () => {
-    const connectorId = await createConnector(api.url, connectorBody(uniqueName('user')));
+    const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
     const hourAgo = new Date(Date.now() - 3_600_000);
     const runs = [
       cycleReport(connectorId, 'completed', hourAgo, [
@@ -163,7 +163,7 @@ describe('GET /api/v1/data-warehouse-connector/:id/analyze', () => {
     const cursor = { value: hourAgo.toISOString(), lastKey: '003000000000001' };
     await api.store.commitCursor(connectorId, 'contact', cursor);
 
-    const response = await request(api.url, 'GET', `${CONNECTORS}/${connectorId}/analyze`);
+    const response = await api.call('GET', `${CONNECTORS}/${connectorId}/analyze`);
 
     expect(response.status).toBe(200);
     const all = runs.flatMap((run) => run.streams);
@@ -185,12 +185,12 @@ describe('GET /api/v1/data-warehouse-connector/:id/analyze', () => {
   });
 
   test('an unknown connector is a 404', async () => {
-    expect(await request(api.url, 'GET', `${CONNECTORS}/${crypto.randomUUID()}/analyze`)).toMatchObject({ status: 404 });
+    expect(await api.call('GET', `${CONNECTORS}/${crypto.randomUUID()}/analyze`)).toMatchObject({ status: 404 });
   });
 });
 
 function streamReport(stream: string, figures: Partial<StreamReport>): StreamReport {
-  return { stream, outcome: 'loaded', batches: 1, extracted: 0, loaded: 0, deleted: 0, quarantined: 0, wouldLoad: 0, apiCalls: 0, breaches: [], failuresByRule: {}, ...figures };
+  return { stream, outcome: 'loaded', batches: 1, extracted: 0, loaded: 0, deleted: 0, quarantined: 0, wouldLoad: 0, suppressed: 0, withoutConsent: 0, apiCalls: 0, breaches: [], failuresByRule: {}, ...figures };
 }
 
 function cycleReport(connectorId: string, status: CycleReport['status'], startedAt: Date, streams: StreamReport[]): CycleReport {

@@ -1,0 +1,89 @@
+/**
+ * The api_key table: keys are issued with the hash of their secret, looked up by their public id, and
+ * revoked rather than deleted, so an audit entry can always name the key an action came through.
+ */
+import { z } from 'zod';
+import { roleSchema } from '../../domain/access';
+import { isUuid, parseInput } from './inputs';
+import { rowsOf } from './query';
+import { timestamp } from './rows';
+import type { SqlExecutor } from './sql-client';
+import type { ApiKeyWithHash, NewApiKey, StoredApiKey } from './types';
+
+const API_KEY_COLUMNS = 'id, key_id, subject, role, label, created_by, created_at, expires_at, revoked_at';
+
+const apiKeyRow = z
+  .object({
+    id: z.string(),
+    key_id: z.string(),
+    subject: z.string(),
+    role: roleSchema,
+    label: z.string().nullable(),
+    created_by: z.string(),
+    created_at: timestamp,
+    expires_at: timestamp.nullable(),
+    revoked_at: timestamp.nullable(),
+  })
+  .transform(
+    (row): StoredApiKey => ({
+      id: row.id,
+      keyId: row.key_id,
+      subject: row.subject,
+      role: row.role,
+      label: row.label,
+      createdBy: row.created_by,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      revokedAt: row.revoked_at,
+    }),
+  );
+
+const apiKeyWithHashRow = z
+  .object({ secret_sha256: z.string() })
+  .loose()
+  .transform((row): ApiKeyWithHash => ({ ...apiKeyRow.parse(row), secretSha256: row.secret_sha256 }));
+
+export const newApiKeySchema = z.object({
+  keyId: z.string().regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits'),
+  secretSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
+  subject: z.string().min(1).max(255),
+  role: roleSchema,
+  label: z.string().min(1).max(255).optional(),
+  createdBy: z.string().min(1).max(255),
+  expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' }).optional(),
+}) satisfies z.ZodType<NewApiKey>;
+
+export async function saveApiKey(db: SqlExecutor, input: NewApiKey): Promise<StoredApiKey> {
+  const key = parseInput(newApiKeySchema, input, 'API key');
+  const [saved] = await rowsOf(
+    db,
+    apiKeyRow,
+    `INSERT INTO api_key (key_id, secret_sha256, subject, role, label, created_by, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${API_KEY_COLUMNS}`,
+    [key.keyId, key.secretSha256, key.subject, key.role, key.label ?? null, key.createdBy, key.expiresAt ?? null],
+  );
+  if (!saved) throw new Error('INSERT … RETURNING returned no row');
+  return saved;
+}
+
+export async function findApiKey(db: SqlExecutor, keyId: string): Promise<ApiKeyWithHash | null> {
+  const [found] = await rowsOf(db, apiKeyWithHashRow, `SELECT ${API_KEY_COLUMNS}, secret_sha256 FROM api_key WHERE key_id = $1`, [keyId]);
+  return found ?? null;
+}
+
+/** Newest first. */
+export function listApiKeys(db: SqlExecutor): Promise<StoredApiKey[]> {
+  return rowsOf(db, apiKeyRow, `SELECT ${API_KEY_COLUMNS} FROM api_key ORDER BY created_at DESC, id`);
+}
+
+/** Idempotent: a key revoked twice keeps the time of its first revocation. */
+export async function revokeApiKey(db: SqlExecutor, id: string): Promise<StoredApiKey | null> {
+  if (!isUuid(id)) return null;
+  const [revoked] = await rowsOf(
+    db,
+    apiKeyRow,
+    `UPDATE api_key SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${API_KEY_COLUMNS}`,
+    [id],
+  );
+  return revoked ?? null;
+}
