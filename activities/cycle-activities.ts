@@ -13,6 +13,9 @@ import type { Logger } from './logger';
 import { defaultSuiteFor } from './quality/suites';
 import { validateBatch as runQualityGate } from './quality/validate';
 import { localPath, type Staging } from './staging/staging';
+import { screenBatches, type ScreenedLoadResult } from './privacy/load-screen';
+import { recordScreening } from './privacy/screening-audit';
+import type { SourcePlugin } from './sources/types';
 import type { ControlPlaneStore } from './store/types';
 import type { Warehouse } from './warehouses/types';
 
@@ -20,6 +23,8 @@ export interface CycleActivityDeps {
   store: ControlPlaneStore;
   staging: Staging;
   connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  /** For the partitions each stream is read in. */
+  plugins: Record<SourceKind, SourcePlugin>;
   logger: Logger;
   now?: () => Date;
 }
@@ -57,6 +62,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         automationLevel,
         approvalPolicy,
         cursors: await deps.store.getCursors(connectorId),
+        partitions: Object.fromEntries(source.streams.map((stream) => [stream, [...(deps.plugins[source.kind].partitions?.(source, stream) ?? [])]])),
+        batchSize: source.batchSize,
         paused: connector.status === 'paused' || automationLevel === 'paused',
       };
     },
@@ -93,8 +100,10 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       loadId: string;
       clean: BatchRef | null;
       quarantine: BatchRef | null;
-    }): Promise<LoadResult> {
+    }): Promise<ScreenedLoadResult> {
       const stream = streamDefinition(input.source, input.stream);
+      // Erased subjects and rows without consent never reach the table: screened out here, counted in the result.
+      const screened = await screenBatches(deps.staging, await deps.store.loadSuppressionList(), { area: `${input.connectorId}/${stream.name}`, stream, clean: input.clean, quarantine: input.quarantine });
       return withWarehouse(input.connectorId, async (warehouse) => {
         const changes = await warehouse.ensureTable(stream);
         const notApplied = changes.filter((change) => !change.applied);
@@ -113,15 +122,16 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           source: input.source,
           stream,
           loadId: input.loadId,
-          cleanFile: input.clean ? localPath(input.clean) : null,
-          quarantineFile: input.quarantine ? localPath(input.quarantine) : null,
+          cleanFile: screened.clean ? localPath(screened.clean) : null,
+          quarantineFile: screened.quarantine ? localPath(screened.quarantine) : null,
         });
         await deps.store.saveStreamSchema(input.connectorId, stream.name, stream.columns);
         if (!result.alreadyLoaded) {
           const cost = warehouse.estimateLoadCost({ rows: result.merged, bytes: input.clean?.bytes ?? 0 });
           await deps.store.addMetrics(input.connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd });
+          await recordScreening(deps.store, { ...input, stream: stream.name, date: utcDate(now()) }, screened);
         }
-        return result;
+        return { ...result, suppressed: screened.suppressed, withoutConsent: screened.withoutConsent };
       });
     },
 

@@ -8,9 +8,18 @@ import {
 } from '@temporalio/client';
 import type { Connector } from '../domain/connector';
 import { durationToMs } from '../domain/durations';
-import { scheduleId, scheduledCycleWorkflowId } from '../domain/constants';
+import { scheduleEvery } from '../domain/sources';
+import { CREDENTIAL_CHECK_SCHEDULE_ID, CREDENTIAL_CHECK_WORKFLOW, scheduleId, scheduledCycleWorkflowId } from '../domain/constants';
 import { INGESTION_CYCLE_WORKFLOW, type IngestionCycleInput } from '../domain/messages';
 import { cycleSearchAttributes } from './cycle-workflow';
+import {
+  RETENTION_DATA_TYPES,
+  RETENTION_SWEEP_WORKFLOW,
+  retentionScheduleId,
+  retentionSweepWorkflowId,
+  type RetentionSettings,
+  type RetentionSweepInput,
+} from '../domain/privacy';
 
 /**
  * Cycles are incremental, so a run missed while Temporal was down is not worth replaying late: the
@@ -28,14 +37,18 @@ export interface ConnectorScheduleState {
   runningWorkflowIds: string[];
 }
 
+/** A connector without an interval (a webhook source) gets no schedule: deliveries wake its drain. */
 export async function createConnectorSchedule(client: Client, connector: Connector, taskQueue: string): Promise<void> {
-  await client.schedule.create({ scheduleId: scheduleId(connector.id), ...scheduleDefinition(connector, taskQueue) });
+  const definition = scheduleDefinition(connector, taskQueue);
+  if (definition) await client.schedule.create({ scheduleId: scheduleId(connector.id), ...definition });
 }
 
-/** Re-creates the schedule when it is missing, so an update always leaves one in place. */
+/** Re-creates the schedule when it is missing, so an update always leaves one in place (or none, when it has no interval). */
 export async function updateConnectorSchedule(client: Client, connector: Connector, taskQueue: string): Promise<void> {
+  const definition = scheduleDefinition(connector, taskQueue);
+  if (!definition) return deleteConnectorSchedule(client, connector.id);
   try {
-    await client.schedule.getHandle(scheduleId(connector.id)).update(() => scheduleDefinition(connector, taskQueue));
+    await client.schedule.getHandle(scheduleId(connector.id)).update(() => definition);
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
     await createConnectorSchedule(client, connector, taskQueue);
@@ -61,11 +74,13 @@ export async function describeConnectorSchedule(client: Client, connectorId: str
   }
 }
 
-function scheduleDefinition(connector: Connector, taskQueue: string): ScheduleUpdateOptions {
+function scheduleDefinition(connector: Connector, taskQueue: string): ScheduleUpdateOptions | null {
+  const every = scheduleEvery(connector.configuration);
+  if (every === null) return null;
   const input: IngestionCycleInput = { connectorId: connector.id, trigger: 'schedule' };
   const paused = connector.status === 'paused';
   return {
-    spec: { intervals: [{ every: durationToMs(connector.configuration.schedule.every) }] },
+    spec: { intervals: [{ every: durationToMs(every) }] },
     action: {
       type: 'startWorkflow',
       workflowType: INGESTION_CYCLE_WORKFLOW,
@@ -95,4 +110,44 @@ function toScheduleState(description: ScheduleDescription): ConnectorScheduleSta
     })),
     runningWorkflowIds: description.info.runningActions.map((run) => run.workflow.workflowId),
   };
+}
+
+/**
+ * One schedule per retention data type, each running that type's sweep at the policy's interval.
+ * Created when missing and brought up to date otherwise, so calling it at every start-up is safe.
+ */
+export async function ensureRetentionSchedules(client: Client, settings: RetentionSettings, taskQueue: string): Promise<void> {
+  for (const dataType of RETENTION_DATA_TYPES) {
+    const input: RetentionSweepInput = { dataType, settings };
+    const definition: ScheduleUpdateOptions = {
+      spec: { intervals: [{ every: durationToMs(settings.every) }] },
+      action: { type: 'startWorkflow', workflowType: RETENTION_SWEEP_WORKFLOW, taskQueue, workflowId: retentionSweepWorkflowId(dataType), args: [input] },
+      // A missed sweep is run once when Temporal is back: data past its window must not wait a whole interval.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: durationToMs(settings.every) },
+      state: { paused: false, note: `retention sweep of ${dataType}` },
+    };
+    try {
+      await client.schedule.getHandle(retentionScheduleId(dataType)).update(() => definition);
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+      await client.schedule.create({ scheduleId: retentionScheduleId(dataType), ...definition });
+    }
+  }
+}
+
+/** The daily credential check (alerts from day 25 of a Zendesk token's 30), created or brought up to date. */
+export async function ensureCredentialCheckSchedule(client: Client, taskQueue: string): Promise<void> {
+  const definition: ScheduleUpdateOptions = {
+    spec: { intervals: [{ every: durationToMs('1d') }] },
+    action: { type: 'startWorkflow', workflowType: CREDENTIAL_CHECK_WORKFLOW, taskQueue, workflowId: CREDENTIAL_CHECK_SCHEDULE_ID, args: [] },
+    // A check missed while Temporal was down runs when it is back: an alert a day late is still worth having.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: durationToMs('1d') },
+    state: { paused: false, note: 'daily check of credentials due for rotation' },
+  };
+  try {
+    await client.schedule.getHandle(CREDENTIAL_CHECK_SCHEDULE_ID).update(() => definition);
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+    await client.schedule.create({ scheduleId: CREDENTIAL_CHECK_SCHEDULE_ID, ...definition });
+  }
 }

@@ -1,0 +1,98 @@
+/**
+ * The steps of an erasure request. The subject stays sealed in the store and is opened inside each
+ * activity: workflow inputs, results and history carry only the request id and counts.
+ */
+import { PLATFORM_AUDIT_ID } from '../../domain/access';
+import type { DestinationConfig } from '../../domain/connector';
+import { ERASURE_STEPS, type ErasureReceipt, type ErasureStep, type ErasureSubject } from '../../domain/privacy';
+import { ConnectorError } from '../errors';
+import type { Logger } from '../logger';
+import type { Staging } from '../staging/staging';
+import type { ControlPlaneStore } from '../store/types';
+import type { Warehouse } from '../warehouses/types';
+import { eraseFromStagedFiles, quarantinedKeysOf } from './subject-files';
+import { eraseFromWarehouse } from './warehouse-erasure';
+
+export interface ErasureActivityDeps {
+  store: ControlPlaneStore;
+  staging: Staging;
+  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  logger: Logger;
+}
+
+export function createErasureActivities(deps: ErasureActivityDeps) {
+  const { store, staging } = deps;
+
+  async function subjectOf(requestId: string): Promise<ErasureSubject> {
+    const subject = await store.openErasureSubject(requestId);
+    if (!subject) throw new ConnectorError('data', `erasure request ${requestId} holds no subject: it does not exist or has already completed`);
+    return subject;
+  }
+
+  async function eraseWarehouses(requestId: string, subject: ErasureSubject): Promise<Record<string, number>> {
+    const deleted: Record<string, number> = {};
+    for (const connector of await store.listConnectors()) {
+      const keys = await quarantinedKeysOf(staging, subject, connector.id);
+      const counts = await eraseFromWarehouse(deps.connectWarehouse, connector, subject, keys);
+      for (const [place, n] of Object.entries(counts)) deleted[place] = (deleted[place] ?? 0) + n;
+    }
+    deps.logger.info({ requestId, tables: Object.keys(deleted).length }, 'erasure: warehouses done');
+    return deleted;
+  }
+
+  const steps: Record<ErasureStep, (requestId: string, subject: ErasureSubject) => Promise<Record<string, number>>> = {
+    suppression: async (requestId, subject) => {
+      await store.suppressSubject(subject, requestId);
+      return { 'suppression list entries': 1 };
+    },
+    warehouse: eraseWarehouses,
+    inbox: async (_requestId, subject) => ({ 'webhook inbox events': 'email' in subject ? await store.deleteInboxEventsBySubject(subject.email) : 0 }),
+    staging: async (_requestId, subject) => {
+      const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'staging');
+      return { 'staging files rewritten': filesRewritten, 'staging rows': rowsErased };
+    },
+    quarantine: async (_requestId, subject) => {
+      const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'quarantine');
+      return { 'quarantine files rewritten': filesRewritten, 'quarantine rows': rowsErased };
+    },
+  };
+
+  return {
+    /** The receipt to fill in: a fresh one, or the one saved before a restart. */
+    async startErasure(requestId: string): Promise<ErasureReceipt> {
+      const request = await store.getErasureRequest(requestId);
+      if (!request) throw new ConnectorError('data', `erasure request ${requestId} does not exist`);
+      if (request.receipt) return request.receipt;
+      const receipt: ErasureReceipt = {
+        requestId,
+        workflowId: request.workflowId,
+        reason: request.reason,
+        subjectKind: request.subjectKind,
+        status: 'running',
+        requestedAt: request.requestedAt,
+        finishedAt: null,
+        steps: ERASURE_STEPS.map((step) => ({ step, status: 'pending', deleted: {}, startedAt: null, finishedAt: null })),
+      };
+      await store.saveErasureReceipt(receipt);
+      return receipt;
+    },
+
+    /** Idempotent: a retried step deletes what is left, which may be nothing. */
+    async eraseSubjectFrom(input: { requestId: string; step: ErasureStep }): Promise<Record<string, number>> {
+      return steps[input.step](input.requestId, await subjectOf(input.requestId));
+    },
+
+    /** Progress in the store; a finished receipt also goes to the audit log (it names no subject). */
+    async saveErasureProgress(receipt: ErasureReceipt): Promise<void> {
+      await store.saveErasureReceipt(receipt);
+      if (receipt.status !== 'completed' && receipt.status !== 'failed') return;
+      await store.appendActivity({
+        configId: PLATFORM_AUDIT_ID,
+        userId: 'erasure',
+        activityType: `privacy.erasure-${receipt.status}`,
+        details: { ...receipt },
+      });
+      if (receipt.status === 'failed') deps.logger.warn({ requestId: receipt.requestId }, 'compliance alert: erasure request failed');
+    },
+  };
+}

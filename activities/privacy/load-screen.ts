@@ -1,0 +1,94 @@
+/**
+ * The last check before a batch reaches a warehouse: rows of a suppressed (erased) subject are
+ * dropped, and rows whose consent flag withdraws consent never reach the marketing table — where the
+ * stream marks deletions they become deletions of that key, so a contact who withdrew consent also
+ * leaves the table. Batches are rewritten only when something was screened out.
+ */
+import type { BatchRef, LoadResult } from '../../domain/cycle';
+import { CONSENT_RULES } from '../../domain/privacy';
+import type { StreamDefinition } from '../../domain/streams/types';
+import type { Row } from '../sources/types';
+import type { Staging } from '../staging/staging';
+import type { SuppressionList } from './suppression';
+
+export interface ScreenedBatches {
+  clean: BatchRef | null;
+  quarantine: BatchRef | null;
+  /** Rows of suppressed subjects dropped, clean and quarantined together. */
+  suppressed: number;
+  /** Clean rows withheld for want of consent. */
+  withoutConsent: number;
+}
+
+/** A load's figures with what the screen kept out of it. */
+export type ScreenedLoadResult = LoadResult & Pick<ScreenedBatches, 'suppressed' | 'withoutConsent'>;
+
+export interface ScreenInput {
+  /** Staging area of the connector's stream, `<connectorId>/<stream>`. */
+  area: string;
+  stream: StreamDefinition;
+  clean: BatchRef | null;
+  quarantine: BatchRef | null;
+}
+
+/** The consent rules that apply to the stream: only its own columns. */
+export function consentRulesFor(stream: StreamDefinition): typeof CONSENT_RULES {
+  const columns = new Set(stream.columns.map((column) => column.name));
+  return CONSENT_RULES.filter((rule) => columns.has(rule.column));
+}
+
+/** True when a row withholds consent; deletions are always let through. */
+export function withholdsConsent(stream: StreamDefinition, row: Row): boolean {
+  if (stream.deletedColumn && row[stream.deletedColumn] === true) return false;
+  return consentRulesFor(stream).some((rule) => row[rule.column] === rule.withheldWhen);
+}
+
+/** A deletion of the row's key, carrying nothing else of the row (no personal data). */
+function deletionOf(stream: StreamDefinition, row: Row): Row | null {
+  if (!stream.deletedColumn) return null;
+  return { [stream.primaryKey]: row[stream.primaryKey], [stream.cursorColumn]: row[stream.cursorColumn], [stream.deletedColumn]: true };
+}
+
+export async function screenBatches(staging: Staging, suppression: SuppressionList, input: ScreenInput): Promise<ScreenedBatches> {
+  const { stream, area } = input;
+  const consentApplies = consentRulesFor(stream).length > 0;
+  let suppressed = 0;
+  let withoutConsent = 0;
+
+  let clean = input.clean;
+  if (clean && (suppression.size > 0 || consentApplies)) {
+    const kept: Row[] = [];
+    for await (const row of staging.readBatch(clean)) {
+      if (suppression.matches(row)) {
+        suppressed += 1;
+      } else if (withholdsConsent(stream, row)) {
+        withoutConsent += 1;
+        const deletion = deletionOf(stream, row);
+        if (deletion) kept.push(deletion);
+      } else {
+        kept.push(row);
+      }
+    }
+    if (suppressed + withoutConsent > 0) clean = kept.length ? await staging.writeBatch(area, stream, kept, clean.cursorAfter) : null;
+  }
+
+  let quarantine = input.quarantine;
+  if (quarantine && suppression.size > 0) {
+    const kept: Row[] = [];
+    let dropped = 0;
+    for await (const line of staging.readBatch(quarantine)) {
+      const record = line['record'];
+      if (isRow(record) && suppression.matches(record)) dropped += 1;
+      else kept.push(line);
+    }
+    if (dropped > 0) {
+      suppressed += dropped;
+      quarantine = kept.length ? await staging.writeBatch(`${area}/quarantine`, stream, kept, null) : null;
+    }
+  }
+  return { clean, quarantine, suppressed, withoutConsent };
+}
+
+export function isRow(value: unknown): value is Row {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

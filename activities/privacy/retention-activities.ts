@@ -1,0 +1,135 @@
+/**
+ * Retention sweeps: plan the targets of one data type (the platform's policy, and each connector with
+ * one of its own), delete what is past its window, prove with a second query that nothing past it is
+ * left, and record proofs and compliance alerts in the audit log (counts only, no personal data).
+ */
+import { PLATFORM_AUDIT_ID } from '../../domain/access';
+import { rm } from 'node:fs/promises';
+import type { DestinationConfig } from '../../domain/connector';
+import {
+  connectorRetentionWindow,
+  RETENTION_DATA_TYPES,
+  retentionWindow,
+  retentionWindowMs,
+  sweepDeadlineMs,
+  type RetentionSettings,
+  type RetentionSweepInput,
+  type RetentionSweepReport,
+  type SweepTarget,
+  type SweepTargetResult,
+} from '../../domain/privacy';
+import type { Logger } from '../logger';
+import type { Staging } from '../staging/staging';
+import type { ControlPlaneStore } from '../store/types';
+import type { Warehouse } from '../warehouses/types';
+import { listStagedFiles, type StagedScope } from './staged-files';
+import { sweepWarehouse } from './warehouse-sweep';
+
+export interface RetentionActivityDeps {
+  store: ControlPlaneStore;
+  staging: Staging;
+  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+type Deletion = Pick<SweepTargetResult, 'deleted' | 'remaining' | 'proof'>;
+
+export function createRetentionActivities(deps: RetentionActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  async function sweepFiles(target: SweepTarget, kind: 'staging' | 'quarantine', cutoff: Date): Promise<Deletion> {
+    const scope: StagedScope = target.scope.kind === 'connector' ? { connectorId: target.scope.connectorId } : { except: target.scope.except };
+    const expired = async () => (await listStagedFiles(deps.staging.root, scope)).filter((f) => f.kind === kind && f.modifiedAt < cutoff);
+    const doomed = await expired();
+    await Promise.all(doomed.map((f) => rm(f.file, { force: true })));
+    return { deleted: doomed.length, remaining: (await expired()).length, proof: `${kind} files modified before the cutoff` };
+  }
+
+  async function sweepTable(target: SweepTarget, cutoff: string): Promise<Deletion> {
+    const { dataType, scope } = target;
+    if (dataType !== 'audit-log' && dataType !== 'quality-reports' && dataType !== 'run-reports') {
+      throw new Error(`${dataType} is not a control-plane table`);
+    }
+    const deleted = await deps.store.sweepControlPlane(dataType, scope, cutoff);
+    return { deleted, remaining: await deps.store.countPastWindow(dataType, scope, cutoff), proof: `${dataType} rows older than the cutoff` };
+  }
+
+  async function sweep(target: SweepTarget, cutoff: Date): Promise<Deletion> {
+    switch (target.dataType) {
+      case 'staging':
+      case 'quarantine':
+        return sweepFiles(target, target.dataType, cutoff);
+      case 'warehouse': {
+        if (target.scope.kind !== 'connector') throw new Error('a warehouse sweep needs a connector');
+        const connector = await deps.store.getConnector(target.scope.connectorId);
+        if (!connector) return { deleted: 0, remaining: 0, proof: 'connector deleted: no warehouse to sweep' };
+        return sweepWarehouse(deps.connectWarehouse, connector, cutoff.toISOString());
+      }
+      default:
+        return sweepTable(target, cutoff.toISOString());
+    }
+  }
+
+  return {
+    /** One target per connector with its own window for the data type, and one for everyone else. */
+    async planRetentionSweep(input: RetentionSweepInput): Promise<SweepTarget[]> {
+      const { dataType, settings } = input;
+      const connectors = await deps.store.listConnectors();
+      const own = connectors.filter((c) => c.configuration.retention !== undefined || dataType === 'warehouse');
+      const targets: SweepTarget[] = own.map((c) => ({
+        dataType,
+        scope: { kind: 'connector', connectorId: c.id },
+        window: connectorRetentionWindow(dataType, settings, c.configuration.retention),
+      }));
+      if (dataType === 'warehouse') return targets;
+      return [...targets, { dataType, scope: { kind: 'platform', except: own.map((c) => c.id) }, window: retentionWindow(dataType, settings.regime, settings.windows) }];
+    },
+
+    async sweepRetentionTarget(target: SweepTarget): Promise<SweepTargetResult> {
+      const sweptAt = now();
+      const cutoff = new Date(sweptAt.getTime() - retentionWindowMs(target.window));
+      const deletion = await sweep(target, cutoff);
+      const result: SweepTargetResult = { target, cutoff: cutoff.toISOString(), sweptAt: sweptAt.toISOString(), ...deletion };
+      await deps.store.recordRetentionProof(result);
+      return result;
+    },
+
+    /** Data types whose newest proof is older than their interval plus grace (never swept is not late). */
+    async findLateSweeps(settings: RetentionSettings): Promise<RetentionSweepReport['late']> {
+      const proofs = await deps.store.lastRetentionProofs();
+      const deadline = now().getTime() - sweepDeadlineMs(settings);
+      return RETENTION_DATA_TYPES.flatMap((dataType) => {
+        const at = proofs[dataType];
+        return at !== undefined && new Date(at).getTime() < deadline ? [{ dataType, lastProofAt: at }] : [];
+      });
+    },
+
+    /** The proofs in the audit log; anything left, failed or late becomes a compliance alert too. */
+    async recordRetentionSweep(report: RetentionSweepReport): Promise<void> {
+      for (const outcome of report.outcomes) {
+        const configId = outcome.target.scope.kind === 'connector' ? outcome.target.scope.connectorId : PLATFORM_AUDIT_ID;
+        const common = { workflowId: report.workflowId, dataType: outcome.target.dataType, window: outcome.target.window };
+        if (outcome.status === 'swept') {
+          const { cutoff, proof, deleted, remaining } = outcome.result;
+          await audit(configId, 'retention.swept', { ...common, cutoff, proof }, { deleted, remaining });
+          if (remaining > 0) await alert(configId, { ...common, kind: 'data-past-window', cutoff, proof }, { remaining });
+        } else {
+          await alert(configId, { ...common, kind: 'sweep-failed', detail: outcome.detail }, {});
+        }
+      }
+      for (const late of report.late) {
+        await alert(PLATFORM_AUDIT_ID, { workflowId: report.workflowId, dataType: late.dataType, kind: 'sweep-late', lastProofAt: late.lastProofAt }, {});
+      }
+    },
+  };
+
+  async function audit(configId: string, activityType: string, details: Record<string, unknown>, metrics: Record<string, number>): Promise<void> {
+    await deps.store.appendActivity({ configId, userId: 'retention-sweep', activityType, details, metrics });
+  }
+
+  async function alert(configId: string, details: Record<string, unknown> & { kind: string }, metrics: Record<string, number>): Promise<void> {
+    await audit(configId, 'compliance.alert', details, metrics);
+    deps.logger.warn({ configId, ...details, ...metrics }, 'compliance alert: retention sweep');
+  }
+}

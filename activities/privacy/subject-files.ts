@@ -1,0 +1,84 @@
+/**
+ * Erasure in staged files: each batch holding the subject is rewritten without the subject's rows,
+ * through Staging (so an encrypted staging stays encrypted), and put back under its own name, so a
+ * reference a waiting cycle holds still finds its batch — minus the erased rows.
+ */
+import { randomUUID } from 'node:crypto';
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ErasureSubject } from '../../domain/privacy';
+import { streamsBySource } from '../../domain/streams';
+import type { StreamDefinition } from '../../domain/streams/types';
+import type { Row } from '../sources/types';
+import { localPath, type Staging } from '../staging/staging';
+import { isRow } from './load-screen';
+import { listStagedFiles, type StagedFile, type StagedKind } from './staged-files';
+import { subjectText } from './subject-hash';
+
+/** True when the row (or, for a quarantine line, its record) belongs to the subject. */
+export function rowOfSubject(subject: ErasureSubject, line: Row): boolean {
+  const row = isRow(line['record']) ? line['record'] : line;
+  const wanted = subjectText(subject);
+  const email = row['email'];
+  const customerId = row['customer_id'];
+  return (
+    (typeof email === 'string' && subjectText({ email }) === wanted) ||
+    (typeof customerId === 'string' && subjectText({ customerId }) === wanted)
+  );
+}
+
+/** Any stream of that name: the definition only names the rewritten batch, which keeps its old file name. */
+function streamNamed(name: string): StreamDefinition {
+  const found = Object.values(streamsBySource).flatMap((streams) => Object.values(streams)).find((s) => s.name === name);
+  return found ?? { name, table: name, primaryKey: 'id', cursorColumn: 'id', columns: [] };
+}
+
+async function rewriteWithout(staging: Staging, subject: ErasureSubject, staged: StagedFile): Promise<number> {
+  const kept: Row[] = [];
+  let erased = 0;
+  for await (const line of staging.readBatch({ uri: pathToFileURL(staged.file).href })) {
+    if (rowOfSubject(subject, line)) erased += 1;
+    else kept.push(line);
+  }
+  if (erased === 0) return 0;
+  // Scratch space of its own, so the rewrite never lands on (and then moves) another batch with the same content.
+  const scratch = `${staged.connectorId}/.erasure-${randomUUID()}`;
+  try {
+    const rewritten = await staging.writeBatch(scratch, streamNamed(staged.stream), kept, null);
+    await rename(localPath(rewritten), staged.file);
+  } finally {
+    await rm(path.join(staging.root, scratch), { recursive: true, force: true });
+  }
+  return erased;
+}
+
+export interface FileErasure {
+  filesRewritten: number;
+  rowsErased: number;
+}
+
+export async function eraseFromStagedFiles(staging: Staging, subject: ErasureSubject, kind: StagedKind): Promise<FileErasure> {
+  const files = (await listStagedFiles(staging.root, { except: [] })).filter((f) => f.kind === kind);
+  const result: FileErasure = { filesRewritten: 0, rowsErased: 0 };
+  for (const staged of files) {
+    const erased = await rewriteWithout(staging, subject, staged);
+    if (erased === 0) continue;
+    result.filesRewritten += 1;
+    result.rowsErased += erased;
+  }
+  return result;
+}
+
+/** The subject's record keys in quarantine files, read without changing them. */
+export async function quarantinedKeysOf(staging: Staging, subject: ErasureSubject, connectorId: string): Promise<string[]> {
+  const files = (await listStagedFiles(staging.root, { connectorId })).filter((f) => f.kind === 'quarantine');
+  const keys: string[] = [];
+  for (const staged of files) {
+    for await (const line of staging.readBatch({ uri: pathToFileURL(staged.file).href })) {
+      const record = isRow(line['record']) ? line['record'] : line;
+      if (rowOfSubject(subject, line) && typeof record['id'] === 'string') keys.push(record['id']);
+    }
+  }
+  return keys;
+}

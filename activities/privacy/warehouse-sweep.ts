@@ -1,0 +1,28 @@
+/**
+ * Retention in a connector's warehouse. The proof is the same delete run a second time: through the
+ * Warehouse interface it is the one statement every warehouse speaks, and the rows it finds are the
+ * rows the first pass left (it removes them too, but they are reported as a breach all the same).
+ */
+import type { Connector, DestinationConfig } from '../../domain/connector';
+import type { SweepTargetResult } from '../../domain/privacy';
+import type { Warehouse } from '../warehouses/types';
+import { expiredRows, QUARANTINE_TABLE_STREAM, streamTablesOf } from './warehouse-tables';
+
+export async function sweepWarehouse(
+  connect: (config: DestinationConfig) => Promise<Warehouse>,
+  connector: Connector,
+  cutoff: string,
+): Promise<Pick<SweepTargetResult, 'deleted' | 'remaining' | 'proof'>> {
+  const warehouse = await connect(connector.configuration.destination);
+  try {
+    const tables = [...streamTablesOf(connector.configuration.source.kind), QUARANTINE_TABLE_STREAM];
+    let deleted = 0;
+    for (const stream of tables) deleted += await warehouse.deleteWhere(stream, expiredRows(stream, cutoff));
+    let remaining = 0;
+    for (const stream of tables) remaining += await warehouse.deleteWhere(stream, expiredRows(stream, cutoff));
+    const names = tables.map((t) => t.table).join(', ');
+    return { deleted, remaining, proof: `${connector.configuration.destination.kind} rows past the cutoff in ${names}` };
+  } finally {
+    await warehouse.close();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Privacy in the control plane (migration 005): erasure requests with their sealed subject, the
+ * suppression list of keyed hashes, the retention sweeps of our own tables and their proofs.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  erasureReceiptSchema,
+  erasureRequestBodySchema,
+  erasureSubjectSchema,
+  erasureWorkflowId,
+  RETENTION_DATA_TYPES,
+  type ErasureReceipt,
+  type ErasureRequestBody,
+  type ErasureSubject,
+  type RetentionDataType,
+  type SweepScope,
+  type SweepTargetResult,
+} from '../../domain/privacy';
+import type { ControlPlaneDataType, StoredErasureRequest } from '../privacy/store-types';
+import { SubjectHasher } from '../privacy/subject-hash';
+import { SuppressionList } from '../privacy/suppression';
+import type { KeyRing } from '../secrets';
+import { decryptSecret, encryptSecret } from '../secrets/cipher';
+import { isUuid, parseInput } from './inputs';
+import { rowsOf } from './query';
+import { timestamp } from './rows';
+import type { SqlExecutor, SqlParam } from './sql-client';
+
+const requestRow = z
+  .object({
+    id: z.string(),
+    workflow_id: z.string(),
+    status: z.enum(['accepted', 'running', 'completed', 'failed']),
+    reason: z.enum(['gdpr', 'ccpa']),
+    subject_kind: z.enum(['email', 'customerId']),
+    requested_at: timestamp,
+    receipt: erasureReceiptSchema.nullable(),
+  })
+  .transform(
+    (row): StoredErasureRequest => ({
+      id: row.id,
+      workflowId: row.workflow_id,
+      status: row.status,
+      reason: row.reason,
+      subjectKind: row.subject_kind,
+      requestedAt: row.requested_at,
+      receipt: row.receipt,
+    }),
+  );
+
+const REQUEST_COLUMNS = 'id, workflow_id, status, reason, subject_kind, requested_at, receipt';
+
+export async function createErasureRequest(db: SqlExecutor, keys: KeyRing, input: ErasureRequestBody): Promise<StoredErasureRequest> {
+  const request = parseInput(erasureRequestBodySchema, input, 'erasure request');
+  const id = randomUUID();
+  const [created] = await rowsOf(
+    db,
+    requestRow,
+    `INSERT INTO erasure_request (id, sealed_subject, subject_kind, reason, requested_by, workflow_id)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${REQUEST_COLUMNS}`,
+    [
+      id,
+      encryptSecret(keys, JSON.stringify(request.subject)),
+      'email' in request.subject ? 'email' : 'customerId',
+      request.reason,
+      request.requestedBy,
+      erasureWorkflowId(id),
+    ],
+  );
+  if (!created) throw new Error('INSERT … RETURNING returned no row');
+  return created;
+}
+
+export async function getErasureRequest(db: SqlExecutor, id: string): Promise<StoredErasureRequest | null> {
+  if (!isUuid(id)) return null;
+  const [found] = await rowsOf(db, requestRow, `SELECT ${REQUEST_COLUMNS} FROM erasure_request WHERE id = $1`, [id]);
+  return found ?? null;
+}
+
+const sealedRow = z.object({ sealed_subject: z.string().nullable() });
+
+export async function openErasureSubject(db: SqlExecutor, keys: KeyRing, id: string): Promise<ErasureSubject | null> {
+  if (!isUuid(id)) return null;
+  const [found] = await rowsOf(db, sealedRow, 'SELECT sealed_subject FROM erasure_request WHERE id = $1', [id]);
+  if (!found?.sealed_subject) return null;
+  return parseInput(erasureSubjectSchema, JSON.parse(decryptSecret(keys, found.sealed_subject)), 'sealed erasure subject');
+}
+
+/** The sealed subject goes with completion: after that, only the suppression list's hash remains. */
+export async function saveErasureReceipt(db: SqlExecutor, input: ErasureReceipt): Promise<void> {
+  const receipt = parseInput(erasureReceiptSchema, input, 'erasure receipt');
+  await db.query(
+    `UPDATE erasure_request
+        SET status = $2::varchar, receipt = $3::jsonb, finished_at = $4,
+            sealed_subject = CASE WHEN $2::varchar = 'completed' THEN NULL ELSE sealed_subject END
+      WHERE id = $1`,
+    [receipt.requestId, receipt.status, JSON.stringify(receipt), receipt.finishedAt],
+  );
+}
+
+export async function suppressSubject(db: SqlExecutor, keys: KeyRing, subject: ErasureSubject, requestId: string): Promise<void> {
+  const { keyId, hash } = new SubjectHasher(keys).current(parseInput(erasureSubjectSchema, subject, 'erasure subject'));
+  await db.query(
+    `INSERT INTO suppression_list (key_id, subject_hash, request_id) VALUES ($1, $2, $3)
+     ON CONFLICT (key_id, subject_hash) DO NOTHING`,
+    [keyId, hash, requestId],
+  );
+}
+
+const hashRow = z.object({ key_id: z.string(), subject_hash: z.string() });
+
+export async function loadSuppressionList(db: SqlExecutor, keys: KeyRing): Promise<SuppressionList> {
+  const rows = await rowsOf(db, hashRow, 'SELECT key_id, subject_hash FROM suppression_list');
+  return new SuppressionList(
+    keys,
+    rows.map((row) => ({ keyId: row.key_id, hash: row.subject_hash })),
+  );
+}
+
+/** Each control-plane data type's table, its time column and the column naming its connector. */
+const SWEPT_TABLES: Readonly<Record<ControlPlaneDataType, { table: string; time: string; owner: string }>> = {
+  'audit-log': { table: 'connector_activity', time: 'created_at', owner: 'config_id' },
+  'quality-reports': { table: 'quality_report', time: 'created_at', owner: 'connector_id' },
+  'run-reports': { table: 'cycle_run', time: 'started_at', owner: 'connector_id' },
+};
+
+const cutoffSchema = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });
+const scopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('connector'), connectorId: z.uuid() }),
+  z.object({ kind: z.literal('platform'), except: z.array(z.uuid()) }),
+]);
+
+/** The scope as a condition on the owner column with its parameter ($2). */
+function scopeCondition(owner: string, scope: SweepScope): { sql: string; param: SqlParam } {
+  parseInput(scopeSchema, scope, 'sweep scope');
+  return scope.kind === 'connector'
+    ? { sql: `${owner} = $2::uuid`, param: scope.connectorId }
+    : { sql: `NOT (${owner} = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)))`, param: JSON.stringify(scope.except) };
+}
+
+const countRow = z.object({ n: z.coerce.number().int().nonnegative() });
+
+export async function sweepControlPlane(db: SqlExecutor, dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number> {
+  const before = parseInput(cutoffSchema, cutoff, 'retention cutoff');
+  if (dataType === 'audit-log') {
+    // The audit log refuses every other DELETE (migration 005): its sweep goes through the one function allowed.
+    const [swept] = await rowsOf(
+      db,
+      countRow,
+      `SELECT sweep_audit_log($1::timestamptz, $2::uuid, ARRAY(SELECT jsonb_array_elements_text($3::jsonb)::uuid)) AS n`,
+      [before, scope.kind === 'connector' ? scope.connectorId : null, JSON.stringify(scope.kind === 'platform' ? scope.except : [])],
+    );
+    return swept?.n ?? 0;
+  }
+  const { table, time, owner } = SWEPT_TABLES[dataType];
+  const where = scopeCondition(owner, scope);
+  const [deleted] = await rowsOf(
+    db,
+    countRow,
+    `WITH gone AS (DELETE FROM ${table} WHERE ${time} < $1::timestamptz AND ${where.sql} RETURNING 1) SELECT count(*) AS n FROM gone`,
+    [before, where.param],
+  );
+  return deleted?.n ?? 0;
+}
+
+export async function countPastWindow(db: SqlExecutor, dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number> {
+  const before = parseInput(cutoffSchema, cutoff, 'retention cutoff');
+  const { table, time, owner } = SWEPT_TABLES[dataType];
+  const where = scopeCondition(owner, scope);
+  const [counted] = await rowsOf(db, countRow, `SELECT count(*) AS n FROM ${table} WHERE ${time} < $1::timestamptz AND ${where.sql}`, [
+    before,
+    where.param,
+  ]);
+  return counted?.n ?? 0;
+}
+
+export async function recordRetentionProof(db: SqlExecutor, result: SweepTargetResult): Promise<void> {
+  const { target } = result;
+  const scope = target.scope.kind === 'connector' ? target.scope.connectorId : 'platform';
+  await db.query(
+    `INSERT INTO retention_proof (data_type, scope, cutoff, deleted, remaining, swept_at) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (data_type, scope) DO UPDATE
+       SET cutoff = EXCLUDED.cutoff, deleted = EXCLUDED.deleted, remaining = EXCLUDED.remaining, swept_at = EXCLUDED.swept_at`,
+    [target.dataType, scope, result.cutoff, result.deleted, result.remaining, result.sweptAt],
+  );
+}
+
+const proofRow = z.object({ data_type: z.enum(RETENTION_DATA_TYPES), swept_at: timestamp });
+
+export async function lastRetentionProofs(db: SqlExecutor): Promise<Partial<Record<RetentionDataType, string>>> {
+  const rows = await rowsOf(db, proofRow, 'SELECT data_type, max(swept_at) AS swept_at FROM retention_proof GROUP BY data_type');
+  return Object.fromEntries(rows.map((row) => [row.data_type, row.swept_at]));
+}

@@ -1,0 +1,98 @@
+/** Privacy in the control plane on PGlite: the audit log's one delete path, and the keyed suppression list. */
+import { openPgliteClient } from '../../activities/store/pglite-client';
+import type { SqlClient } from '../../activities/store/sql-client';
+import { SqlControlPlaneStore } from '../../activities/store/sql-store';
+import { KeyRing, parseKeyRing } from '../../activities/secrets';
+import { newKeyMaterial } from '../../activities/secrets/key-ring';
+
+const ringOf = (...keys: { id: string; key: string }[]): KeyRing => parseKeyRing(keys.map((k) => `${k.id}:${k.key}`).join(','), 'test ring');
+const connectorId = '3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b';
+const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString();
+
+let db: SqlClient;
+let store: SqlControlPlaneStore;
+const oldKey = newKeyMaterial('old');
+
+beforeAll(async () => {
+  db = await openPgliteClient();
+  store = new SqlControlPlaneStore(db, ringOf(oldKey));
+  await store.migrate();
+});
+afterAll(() => store.close());
+
+async function auditAt(createdAt: string, type: string): Promise<void> {
+  await db.query(`INSERT INTO connector_activity (config_id, user_id, activity_type, details, created_at) VALUES ($1, 'u', $2, '{}', $3)`, [connectorId, type, createdAt]);
+}
+
+const auditTypes = async (): Promise<string[]> => (await store.listActivity(connectorId, 1000)).map((a) => a.activityType).sort();
+
+describe('the audit log', () => {
+  it('loses through the sweep exactly the entries past the window, and the proof finds none left', async () => {
+    await auditAt(daysAgo(40), 'old.one');
+    await auditAt(daysAgo(31), 'old.two');
+    await auditAt(daysAgo(29), 'young.one');
+    const cutoff = daysAgo(30);
+    const scope = { kind: 'connector', connectorId } as const;
+
+    expect(await store.countPastWindow('audit-log', scope, cutoff)).toBe(2);
+    expect(await store.sweepControlPlane('audit-log', scope, cutoff)).toBe(2);
+    expect(await store.countPastWindow('audit-log', scope, cutoff)).toBe(0);
+    expect(await auditTypes()).toEqual(['young.one']);
+  });
+
+  it('still refuses UPDATE, TRUNCATE and any DELETE outside the sweep, even with a forged cutoff', async () => {
+    await auditAt(daysAgo(100), 'kept.old');
+    await expect(db.query('DELETE FROM connector_activity WHERE config_id = $1', [connectorId])).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(db.query(`UPDATE connector_activity SET activity_type = 'x' WHERE config_id = $1`, [connectorId])).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(db.exec('TRUNCATE connector_activity')).rejects.toThrow(/append-only: TRUNCATE refused/);
+    const forged = db.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('insight_hub.audit_sweep_cutoff', $1, true)`, [new Date().toISOString()]);
+      await tx.query('DELETE FROM connector_activity WHERE config_id = $1', [connectorId]);
+    });
+    await expect(forged).rejects.toThrow(/append-only: DELETE refused/);
+    await expect(db.query(`SELECT sweep_audit_log(now() + interval '1 day', NULL, '{}')`)).rejects.toThrow(/not in the past/);
+    expect(await auditTypes()).toEqual(['kept.old', 'young.one']);
+  });
+});
+
+describe('the suppression list', () => {
+  it('matches the subject however its email is cased, holds no plaintext, and still matches after a key rotation', async () => {
+    const request = await store.createErasureRequest({ subject: { email: 'Ada.Lovelace@Example.com' }, reason: 'gdpr', requestedBy: 'dpo' });
+    const subject = await store.openErasureSubject(request.id);
+    expect(subject).toEqual({ email: 'Ada.Lovelace@Example.com' });
+    await store.suppressSubject({ email: 'Ada.Lovelace@Example.com' }, request.id);
+    await store.suppressSubject({ customerId: 'CUST-7' }, request.id);
+
+    const stored = JSON.stringify(await db.query('SELECT * FROM suppression_list'));
+    expect(stored.toLowerCase()).not.toContain('lovelace');
+    expect(stored).not.toContain('CUST-7');
+    const sealed = JSON.stringify(await db.query('SELECT * FROM erasure_request'));
+    expect(sealed.toLowerCase()).not.toContain('lovelace');
+
+    const list = await store.loadSuppressionList();
+    expect(list.matches({ email: 'ada.lovelace@example.com' })).toBe(true);
+    expect(list.matches({ email: 'someone.else@example.com', customer_id: 'CUST-7' })).toBe(true);
+    expect(list.matches({ email: 'someone.else@example.com', customer_id: 'CUST-8' })).toBe(false);
+
+    const rotated = new SqlControlPlaneStore(db, ringOf(newKeyMaterial('new'), oldKey));
+    expect((await rotated.loadSuppressionList()).matches({ email: 'ADA.LOVELACE@example.com' })).toBe(true);
+    const withoutOld = new SqlControlPlaneStore(db, ringOf(newKeyMaterial('other')));
+    expect((await withoutOld.loadSuppressionList()).matches({ email: 'ada.lovelace@example.com' })).toBe(false);
+  });
+
+  it('drops the sealed subject when the erasure completes', async () => {
+    const request = await store.createErasureRequest({ subject: { customerId: 'CUST-9' }, reason: 'ccpa', requestedBy: 'dpo' });
+    await store.saveErasureReceipt({
+      requestId: request.id,
+      workflowId: request.workflowId,
+      reason: 'ccpa',
+      subjectKind: 'customerId',
+      status: 'completed',
+      requestedAt: request.requestedAt,
+      finishedAt: new Date().toISOString(),
+      steps: [],
+    });
+    expect(await store.openErasureSubject(request.id)).toBeNull();
+    expect((await store.getErasureRequest(request.id))?.status).toBe('completed');
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * Retention sweeps and erasure requests on the real Temporal test server, with a real DuckDB
+ * warehouse, PGlite store and staging folder; loads go through the cycle's own loadBatch activity.
+ */
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createCycleActivities } from '../../activities/cycle-activities';
+import { logger } from '../../activities/logger';
+import { createErasureActivities } from '../../activities/privacy/erasure-activities';
+import { createRetentionActivities } from '../../activities/privacy/retention-activities';
+import { sourcePlugins } from '../../activities/sources';
+import type { Row } from '../../activities/sources/types';
+import { localPath, Staging } from '../../activities/staging/staging';
+import { openStore } from '../../activities/store';
+import type { ControlPlaneStore } from '../../activities/store/types';
+import { connectWarehouse } from '../../activities/warehouses';
+import type { DestinationConfig, Connector } from '../../domain/connector';
+import { loadIdFor } from '../../domain/constants';
+import { erasureWorkflowId, retentionSettingsSchema, type RetentionSweepInput } from '../../domain/privacy';
+import { salesforceStreams } from '../../domain/streams/salesforce';
+import { erasureRequest, retentionSweep } from '../../workflows';
+import { connectorInput } from '../store/fixtures';
+import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
+
+const contact = salesforceStreams.contact;
+const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString();
+const row = (id: string, email: string, modifiedDaysAgo: number, extra: Partial<Row> = {}): Row => ({
+  id, customer_id: `C-${id}`, first_name: 'Test', last_name: id, email, phone: null, title: null, account_id: null,
+  mailing_country: 'DE', lead_source: 'Web', is_active: true, has_opted_out_of_email: false,
+  created_at: daysAgo(modifiedDaysAgo), system_modstamp: daysAgo(modifiedDaysAgo), last_modified_at: daysAgo(modifiedDaysAgo), is_deleted: false, ...extra,
+});
+
+let env: TestWorkflowEnvironment;
+let dir: string;
+let store: ControlPlaneStore;
+let staging: Staging;
+let connector: Connector;
+let taskQueue: string;
+let stopWorker: () => Promise<void>;
+const open = (config: DestinationConfig) => connectWarehouse(config, dir);
+let cycle: ReturnType<typeof createCycleActivities>;
+
+beforeAll(async () => {
+  env = await testEnv();
+  dir = await mkdtemp(path.join(tmpdir(), 'privacy-'));
+  store = await openStore({});
+  staging = new Staging(path.join(dir, 'staging'));
+  const input = connectorInput('dpo-test');
+  connector = await store.createConnector({ ...input, configuration: { ...input.configuration, destination: { kind: 'duckdb', schema: 'marketing', path: path.join(dir, 'wh.duckdb') } } });
+  cycle = createCycleActivities({ store, staging, logger, plugins: sourcePlugins({ inbox: store }), connectWarehouse: open });
+  taskQueue = uniqueName('privacy');
+  const worker = await Worker.create({
+    connection: env.nativeConnection, namespace: env.namespace, taskQueue, workflowBundle: await workflowBundle(),
+    activities: { ...createRetentionActivities({ store, staging, logger, connectWarehouse: open }), ...createErasureActivities({ store, staging, logger, connectWarehouse: open }) },
+  });
+  const running = worker.run();
+  stopWorker = async () => { worker.shutdown(); await running; };
+});
+afterAll(async () => {
+  await stopWorker();
+  await store.close();
+  await env.teardown();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function load(rows: Row[], quarantined: Row[] = []) {
+  const area = `${connector.id}/contact`;
+  const clean = await staging.writeBatch(area, contact, rows, null);
+  const quarantine = quarantined.length ? await staging.writeBatch(`${area}/quarantine`, contact, quarantined.map((record) => ({ record, reasons: ['not_null(last_name)'] })), null) : null;
+  return cycle.loadBatch({ connectorId: connector.id, userId: connector.userId, source: 'salesforce', stream: 'contact', loadId: loadIdFor(connector.id, 'contact', clean.sha256), clean, quarantine });
+}
+
+async function tableIds(): Promise<string[]> {
+  const warehouse = await open(connector.configuration.destination);
+  try {
+    return (await warehouse.query('SELECT id FROM marketing.salesforce_contact ORDER BY id')).map((r) => String(r['id']));
+  } finally {
+    await warehouse.close();
+  }
+}
+
+const settings = (windows: Record<string, string>, every = '1d') => retentionSettingsSchema.parse({ windows, every, grace: '1s' });
+
+function sweep(input: RetentionSweepInput) {
+  return env.client.workflow.execute(retentionSweep, { taskQueue, workflowId: uniqueName('sweep'), args: [input] });
+}
+
+it('loads no row whose consent flag withdraws consent, and counts it', async () => {
+  const result = await load([row('consent-1', 'yes@example.com', 1), row('consent-2', 'inactive@example.com', 1, { is_active: false }), row('consent-3', 'optout@example.com', 1, { has_opted_out_of_email: true })]);
+  expect(result.withoutConsent).toBe(2);
+  expect(await tableIds()).toEqual(expect.arrayContaining(['consent-1']));
+  expect(await tableIds()).not.toEqual(expect.arrayContaining(['consent-2']));
+  expect(await tableIds()).not.toEqual(expect.arrayContaining(['consent-3']));
+});
+
+it('a warehouse sweep deletes exactly the rows past the window and its proof finds none left', async () => {
+  await load([row('old-1', 'o1@example.com', 40), row('old-2', 'o2@example.com', 31), row('new-1', 'n1@example.com', 29)]);
+  const report = await sweep({ dataType: 'warehouse', settings: settings({ warehouse: '30d' }) });
+  const [outcome] = report.outcomes;
+  expect(outcome?.status).toBe('swept');
+  if (outcome?.status !== 'swept') return;
+  expect(outcome.result.deleted).toBe(2);
+  expect(outcome.result.remaining).toBe(0);
+  const ids = await tableIds();
+  expect(ids).toContain('new-1');
+  expect(ids).not.toContain('old-1');
+  expect(ids).not.toContain('old-2');
+  const audit = await store.listActivity(connector.id, 100);
+  expect(audit.find((a) => a.activityType === 'retention.swept')?.metrics).toEqual({ deleted: 2, remaining: 0 });
+});
+
+it('a staging sweep removes only files older than the window; a late sweep raises a compliance alert', async () => {
+  const fresh = await staging.writeBatch(`${connector.id}/lead`, salesforceStreams.lead, [{ id: 'fresh' }], null);
+  const stale = await staging.writeBatch(`${connector.id}/lead`, salesforceStreams.lead, [{ id: 'stale' }], null);
+  const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
+  await utimes(localPath(stale), tenDaysAgo, tenDaysAgo);
+  await store.recordRetentionProof({ target: { dataType: 'quarantine', scope: { kind: 'platform', except: [] }, window: '30d' }, cutoff: daysAgo(40), deleted: 0, remaining: 0, proof: 'seeded', sweptAt: daysAgo(10) });
+
+  const report = await sweep({ dataType: 'staging', settings: settings({ staging: '7d' }, '1m') });
+  expect(report.outcomes.map((o) => (o.status === 'swept' ? o.result.remaining : -1))).toEqual([0]);
+  expect(await staging.exists(fresh)).toBe(true);
+  expect(await staging.exists(stale)).toBe(false);
+  expect(report.late.map((l) => l.dataType)).toContain('quarantine');
+  const alerts = (await store.listActivity('00000000-0000-0000-0000-000000000000', 100)).filter((a) => a.activityType === 'compliance.alert');
+  expect(alerts.map((a) => a.details['kind'])).toContain('sweep-late');
+});
+
+it('an erasure leaves the subject in no store, keeps it out of history, and suppresses it when it is sent again', async () => {
+  const email = 'grace.hopper@example.com';
+  await load([row('er-1', email, 1), row('er-2', 'keep@example.com', 1)], [row('er-q', email, 1, { last_name: null })]);
+  const staged = await staging.writeBatch(`${connector.id}/contact`, contact, [row('er-3', email.toUpperCase(), 1), row('er-4', 'other@example.com', 1)], null);
+  expect(await tableIds()).toContain('er-1');
+
+  const request = await store.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
+  const handle = await env.client.workflow.start(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
+  const receipt = await handle.result();
+  expect(receipt.status).toBe('completed');
+  expect(receipt.steps.find((s) => s.step === 'warehouse')?.deleted['duckdb:salesforce_contact']).toBe(1);
+  expect(receipt.steps.find((s) => s.step === 'warehouse')?.deleted['duckdb:_ih_quarantine']).toBe(1);
+  expect(receipt.steps.find((s) => s.step === 'staging')?.deleted['staging rows']).toBeGreaterThanOrEqual(2);
+
+  expect(await tableIds()).not.toContain('er-1');
+  expect(await tableIds()).toContain('er-2');
+  const rewritten: Row[] = [];
+  for await (const r of staging.readBatch(staged)) rewritten.push(r);
+  expect(rewritten.map((r) => r['id'])).toEqual(['er-4']);
+  expect((await store.getErasureRequest(request.id))?.status).toBe('completed');
+  expect(await store.openErasureSubject(request.id)).toBeNull();
+
+  const history = JSON.stringify(await handle.fetchHistory());
+  expect(history.toLowerCase()).not.toContain('grace.hopper');
+
+  const again = await load([row('er-5', 'Grace.Hopper@example.com', 1), row('er-6', 'fine@example.com', 1)]);
+  expect(again.suppressed).toBe(1);
+  expect(await tableIds()).not.toContain('er-5');
+  expect(await tableIds()).toContain('er-6');
+});
