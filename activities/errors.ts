@@ -41,14 +41,27 @@ export function parseRetryAfter(header: string | null | undefined, now: Date = n
 
 const NON_RETRYABLE: ReadonlySet<ErrorCategory> = new Set(['config', 'auth', 'data']);
 
-export function toApplicationFailure(error: unknown): unknown {
+const THROTTLE_BACKOFF = { firstMs: 2_000, maxMs: 10 * 60_000 } as const;
+
+/**
+ * The wait before retry `attempt` + 1 of a throttled call that came without a hint: exponential,
+ * with "equal jitter" (half fixed, half random) so that workers throttled together spread out and
+ * no retry ever comes immediately.
+ */
+export function throttleBackoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(THROTTLE_BACKOFF.maxMs, THROTTLE_BACKOFF.firstMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+/** `attempt` is the activity attempt that failed (1 for the first). */
+export function toApplicationFailure(error: unknown, attempt = 1): unknown {
   if (!(error instanceof ConnectorError)) return error;
   return ApplicationFailure.create({
     type: error.name,
     message: error.message,
     nonRetryable: NON_RETRYABLE.has(error.category),
-    // Honour the server's wait exactly; without a hint the retry policy's backoff applies.
-    nextRetryDelay: error instanceof RateLimitedError && error.retryAfterMs ? error.retryAfterMs : undefined,
+    // Honour the server's wait exactly; without a hint, back off with jitter.
+    nextRetryDelay: error instanceof RateLimitedError ? (error.retryAfterMs ?? throttleBackoffMs(attempt)) : undefined,
     cause: error,
   });
 }

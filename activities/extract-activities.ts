@@ -1,12 +1,13 @@
 /**
- * The generic extract activity: drives a source plug-in page by page, cuts the rows into staged
- * batches, heartbeats its progress and, after a throttled attempt, resumes from the last staged batch
- * instead of spending the API calls again.
+ * The generic extract activity: reads ONE page of a stream through its source plug-in, stages the
+ * rows as a content-addressed batch and records the API usage. Each page is its own activity task
+ * on the source's task queue, whose rate is the API's limit, so the limit holds across every worker
+ * and a throttled page is retried alone, after the server's wait.
  */
 import { Context } from '@temporalio/activity';
-import { z } from 'zod';
 import type { SourceKind } from '../domain/connector';
-import { batchRefSchema, streamCursorSchema, type BatchRef, type ExtractRequest, type ExtractResult, type StreamCursor } from '../domain/cycle';
+import type { ExtractedPage, PageExtractRequest, StreamCursor } from '../domain/cycle';
+import { sourceTraits } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
@@ -19,20 +20,16 @@ export interface ExtractActivityDeps {
   staging: Staging;
   plugins: Record<SourceKind, SourcePlugin>;
   logger: Logger;
+  /** The clock, for usage windows. */
+  now?: () => Date;
 }
 
-/** What a heartbeat carries: references and counts only, never rows. */
-const progressSchema = z.object({
-  batches: z.array(batchRefSchema),
-  apiCalls: z.number().int().nonnegative(),
-  cursor: streamCursorSchema.nullable(),
-});
-type Progress = z.infer<typeof progressSchema>;
-
 export function createExtractActivities(deps: ExtractActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+  const usage = apiUsageRecorder(deps, now);
+
   return {
-    async extractStream(request: ExtractRequest): Promise<ExtractResult> {
-      const context = Context.current();
+    async extractPage(request: PageExtractRequest): Promise<ExtractedPage> {
       const connector = await deps.store.getConnector(request.connectorId);
       if (!connector) throw new ConnectorError('config', `connector ${request.connectorId} does not exist`);
       const source = connector.configuration.source;
@@ -40,71 +37,73 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
       const stream = plugin.streams[request.stream];
       if (!stream) throw new ConnectorError('config', `source ${source.kind} has no stream ${request.stream}`);
 
-      const resumed = progressSchema.safeParse(context.info.heartbeatDetails);
-      const progress: Progress = resumed.success ? resumed.data : { batches: [], apiCalls: 0, cursor: request.cursor };
-      const batcher = new Batcher(deps.staging, `${request.connectorId}/${stream.name}`, stream, source.batchSize, progress);
-
-      let stop: SourcePage['stop'];
+      let page: SourcePage;
       try {
-        for await (const page of plugin.read(source, stream.name, progress.cursor, context.cancellationSignal)) {
-          progress.apiCalls += page.apiCalls;
-          await batcher.add(page.rows);
-          context.heartbeat(progress);
-          if (page.stop) {
-            stop = page.stop;
-            break;
-          }
-        }
-        await batcher.flush();
+        page = await plugin.readPage(source, stream.name, request, Context.current().cancellationSignal);
       } catch (error) {
-        // Keep what was read before the failure: the next attempt starts after the last staged batch.
-        await batcher.flush();
-        context.heartbeat(progress);
-        deps.logger.warn({ connectorId: request.connectorId, stream: stream.name, error: String(error) }, 'extract attempt failed');
+        // A refused or throttled request still counts against the limit.
+        await usage.record(request.connectorId, source.kind, 1, undefined);
         throw error; // mapped onto Temporal's failure (with Retry-After) by the worker's interceptor
       }
+      await usage.record(request.connectorId, source.kind, page.apiCalls, page.usage);
 
+      const area = request.partition === null ? `${request.connectorId}/${stream.name}` : `${request.connectorId}/${stream.name}/partitions`;
+      const cursorAfter = page.checkpoint ?? cursorOf(stream, page.rows.at(-1)) ?? request.cursor;
+      const batch = page.rows.length > 0 || page.checkpoint ? await deps.staging.writeBatch(area, stream, page.rows, cursorAfter) : null;
       return {
-        batches: progress.batches,
-        apiCalls: progress.apiCalls,
-        deferred: stop ? { reason: stop.reason, detail: stop.detail } : null,
+        batch,
+        nextPageToken: page.nextPageToken,
+        apiCalls: page.apiCalls,
+        deferred: page.stop ? { reason: page.stop.reason, detail: page.stop.detail } : null,
       };
     },
   };
 }
 
-/** Accumulates rows and stages them in batches of `size`, advancing the progress cursor per batch. */
-class Batcher {
-  private pending: Row[] = [];
-
-  constructor(
-    private readonly staging: Staging,
-    private readonly area: string,
-    private readonly stream: StreamDefinition,
-    private readonly size: number,
-    private readonly progress: Progress,
-  ) {}
-
-  async add(rows: readonly Row[]): Promise<void> {
-    this.pending.push(...rows);
-    while (this.pending.length >= this.size) await this.stage(this.pending.splice(0, this.size));
+/**
+ * Counts every request against the source's rate window and keeps what the service reports; the
+ * first call that brings a window to 80 % of its limit raises an alert, audited once.
+ */
+function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
+  async function alert(connectorId: string, source: SourceKind, figure: { scope: string; used: number; limit: number; windowStart: string }): Promise<void> {
+    const share = Math.round((figure.used / figure.limit) * 100);
+    deps.logger.warn({ connectorId, source, ...figure, share }, 'API usage reached the alert share of its limit');
+    const connector = await deps.store.getConnector(connectorId);
+    await deps.store.appendActivity({
+      configId: connectorId,
+      userId: connector?.userId ?? 'system',
+      activityType: 'api-usage.alert',
+      details: { source, ...figure, sharePercent: share },
+    });
   }
 
-  async flush(): Promise<void> {
-    if (this.pending.length > 0) await this.stage(this.pending.splice(0));
-  }
-
-  private async stage(rows: Row[]): Promise<void> {
-    const cursorAfter = cursorOf(this.stream, rows[rows.length - 1]);
-    const batch: BatchRef = await this.staging.writeBatch(this.area, this.stream, rows, cursorAfter);
-    this.progress.batches.push(batch);
-    // A row without a cursor must not send a resumed attempt back to the start of the stream.
-    this.progress.cursor = cursorAfter ?? this.progress.cursor;
-  }
+  return {
+    async record(connectorId: string, source: SourceKind, calls: number, reported: SourcePage['usage']): Promise<void> {
+      const at = now();
+      const limit = sourceTraits[source].rateLimit;
+      const figures = [];
+      if (limit && calls > 0) {
+        const windowMs = limit.perSeconds * 1000;
+        const windowStart = new Date(Math.floor(at.getTime() / windowMs) * windowMs);
+        figures.push(
+          await deps.store.recordApiUsage({ connectorId, source, scope: 'rate', windowStart, mode: 'add', used: calls, limit: limit.requests }),
+        );
+      }
+      if (reported) {
+        const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+        figures.push(
+          await deps.store.recordApiUsage({ connectorId, source, scope: reported.scope, windowStart: day, mode: 'set', used: reported.used, limit: reported.limit }),
+        );
+      }
+      for (const figure of figures) if (figure.alertNow) await alert(connectorId, source, figure);
+    },
+  };
 }
 
 function cursorOf(stream: StreamDefinition, row: Row | undefined): StreamCursor | null {
   const value = row?.[stream.cursorColumn];
   const key = row?.[stream.primaryKey];
-  return typeof value === 'string' && typeof key === 'string' ? { value, lastKey: key } : null;
+  return (typeof value === 'string' || typeof value === 'number') && (typeof key === 'string' || typeof key === 'number')
+    ? { value: String(value), lastKey: String(key) }
+    : null;
 }

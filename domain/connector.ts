@@ -6,9 +6,15 @@ import { z } from 'zod';
 import { bigqueryDestinationSchema, duckdbDestinationSchema, postgresDestinationSchema, redshiftDestinationSchema, snowflakeDestinationSchema } from './destinations';
 import { durationString } from './durations';
 import { approvalPolicySchema, automationLevelSchema, guardrailsSchema } from './guardrails';
+import { connectorRetentionSchema } from './privacy';
+import { brandwatchSourceSchema } from './streams/brandwatch';
+import { cmsSourceSchema } from './streams/cms';
+import { ga4SourceSchema } from './streams/ga4';
 import { SALESFORCE_STREAM_NAMES } from './streams/salesforce';
+import { sendgridSourceSchema } from './streams/sendgrid';
+import { zendeskSourceSchema } from './streams/zendesk';
 
-export const SOURCE_KINDS = ['salesforce'] as const;
+export const SOURCE_KINDS = ['salesforce', 'sendgrid', 'zendesk', 'cms', 'ga4', 'brandwatch'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 export const DESTINATION_KINDS = ['duckdb', 'postgres', 'snowflake', 'redshift', 'bigquery'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
@@ -35,9 +41,18 @@ export const salesforceSourceSchema = z.object({
   apiQuotaShare: z.number().gt(0).max(1).default(0.9),
   /** Rows per staged batch file. */
   batchSize: z.number().int().min(100).max(200_000).default(10_000),
+  /**
+   * Customer IDs cutting contacts and leads into ranges read in parallel (FR-1: partitioned by
+   * customer ID), ascending; none: one read per stream.
+   */
+  customerIdBoundaries: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a customer ID: letters, digits, - and _'))
+    .max(15)
+    .refine((b) => b.every((value, i) => i === 0 || (b[i - 1] ?? '') < value), 'must be in ascending order without repeats')
+    .default([]),
 });
 
-export const sourceSchema = z.discriminatedUnion('kind', [salesforceSourceSchema]);
+export const sourceSchema = z.discriminatedUnion('kind', [salesforceSourceSchema, sendgridSourceSchema, zendeskSourceSchema, cmsSourceSchema, ga4SourceSchema, brandwatchSourceSchema]);
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
 export const destinationSchema = z.discriminatedUnion('kind', [duckdbDestinationSchema, postgresDestinationSchema, snowflakeDestinationSchema, redshiftDestinationSchema, bigqueryDestinationSchema]);
@@ -51,7 +66,10 @@ export const connectorSettingsSchema = z.object({
   /** What the cycle does when a guardrail is crossed; see domain/guardrails.ts. */
   automationLevel: automationLevelSchema.default('approve-on-breach'),
   approvalPolicy: approvalPolicySchema.default({ timeout: '24h', onTimeout: 'reject', approverRole: 'manager' }),
-  schedule: z.object({ every: durationString.default('15m') }).default({ every: '15m' }),
+  /** How often a cycle runs; left out: the source's default (domain/sources.ts), none for webhook sources. */
+  schedule: z.object({ every: durationString.optional() }).default({}),
+  /** Retention windows of this connector's data, over the platform's (domain/privacy.ts). */
+  retention: connectorRetentionSchema.optional(),
 });
 export type ConnectorSettings = z.infer<typeof connectorSettingsSchema>;
 

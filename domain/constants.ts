@@ -18,6 +18,10 @@ export const sourceTaskQueue = (source: SourceKind, workflowTaskQueue: string = 
 
 export const scheduleId = (connectorId: string): string => `connector/${connectorId}`;
 
+/** The daily check of credentials that must be rotated on a clock (Zendesk API tokens). */
+export const CREDENTIAL_CHECK_WORKFLOW = 'credentialCheck';
+export const CREDENTIAL_CHECK_SCHEDULE_ID = 'credential-check';
+
 /** Scheduled runs get the schedule's own timestamp suffix appended by Temporal. */
 export const scheduledCycleWorkflowId = (connectorId: string): string => `cycle/${connectorId}/scheduled`;
 export const manualCycleWorkflowId = (connectorId: string, requestedAt: Date): string =>

@@ -30,20 +30,31 @@ export const batchRefSchema = z.object({
 });
 export type BatchRef = z.infer<typeof batchRefSchema>;
 
-export interface ExtractRequest {
+/** One page of one stream (or partition of it), read by one activity on the source's task queue. */
+export interface PageExtractRequest {
   connectorId: string;
   stream: string;
+  partition: string | null;
+  /** Where the read stands: the position after the previous page, or the committed cursor. */
   cursor: StreamCursor | null;
+  /** The source's continuation from the previous page; null starts a read from `cursor`. */
+  pageToken: string | null;
 }
 
 export type DeferralReason = 'daily-api-quota';
 
-export interface ExtractResult {
-  batches: BatchRef[];
+export interface ExtractedPage {
+  /** The page's rows, staged; null when the page held none. */
+  batch: BatchRef | null;
+  /** Where the next page starts; null once the read has caught up (or must stop). */
+  nextPageToken: string | null;
   apiCalls: number;
   /** Set when the source asked us to stop for now (quota): the cycle loads what it has and ends. */
   deferred: { reason: DeferralReason; detail: string } | null;
 }
+
+/** The key a stream, or one partition of it, commits its cursor under. */
+export const cursorKey = (stream: string, partition: string | null): string => (partition === null ? stream : `${stream}#${partition}`);
 
 /** What the quality gate tells the workflow: figures only; the full report is stored by id. */
 export interface QualitySummary {
@@ -90,7 +101,12 @@ export interface CyclePlan {
   guardrails: Guardrails;
   automationLevel: AutomationLevel;
   approvalPolicy: ApprovalPolicy;
+  /** Committed cursors by `cursorKey(stream, partition)`. */
   cursors: Record<string, StreamCursor>;
+  /** Partitions per stream read in parallel, each with its own cursor; absent or empty: one read. */
+  partitions: Record<string, string[]>;
+  /** Rows per batch: pages are gathered into batches of about this size before validation. */
+  batchSize: number;
   /** Paused connectors run nothing. */
   paused: boolean;
 }
@@ -110,6 +126,10 @@ export const streamReportSchema = z.object({
   quarantined: count,
   /** Dry runs: the rows a real run would have loaded. */
   wouldLoad: count.default(0),
+  /** Rows of subjects on the erasure suppression list, dropped before the load. */
+  suppressed: count.default(0),
+  /** Rows whose active-contact or consent flag is false: kept out of marketing tables. */
+  withoutConsent: count.default(0),
   apiCalls: count,
   /** Guardrails crossed in this stream, and what was done about each. */
   breaches: z

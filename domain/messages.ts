@@ -12,7 +12,7 @@ export const cycleReportQuery = defineQuery<CycleReport>('cycleReport');
 export interface IngestionCycleInput {
   connectorId: string;
   /** 'schedule' | 'manual' | 'api': who asked for this cycle, for the audit trail. */
-  trigger: 'schedule' | 'manual';
+  trigger: 'schedule' | 'manual' | 'webhook';
 }
 
 /** The workflow type name, for clients that start it by name (schedules, the API). */

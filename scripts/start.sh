@@ -75,6 +75,11 @@ if [[ -n "${TEMPORAL_ADDRESS:-}" ]]; then
   say "using the Temporal cluster at $TEMPORAL_ADDRESS (TEMPORAL_ADDRESS is set): no dev server"
 else
   say "finding the Temporal CLI"
+  # Payloads are encrypted (INSIGHT_HUB_PAYLOAD_KEYS): the Web UI decrypts them through the API's codec.
+  api_scheme=http
+  if [[ -n "${API_TLS_CERT_FILE:-}" ]]; then api_scheme=https; fi
+  export TEMPORAL_UI_CODEC_ENDPOINT="${TEMPORAL_UI_CODEC_ENDPOINT:-$api_scheme://${API_HOST:-127.0.0.1}:${API_PORT:-3000}/codec}"
+  export CODEC_CORS_ORIGINS="${CODEC_CORS_ORIGINS:-http://127.0.0.1:$UI_PORT,http://localhost:$UI_PORT}"
   start_dev_server "$(bash scripts/temporal.sh path)"
   export TEMPORAL_ADDRESS="127.0.0.1:$PORT" TEMPORAL_UI_URL="http://127.0.0.1:$UI_PORT"
   say "Temporal: $TEMPORAL_ADDRESS    Web UI: http://127.0.0.1:$UI_PORT    state: .data/temporal/temporal.db"

@@ -8,7 +8,8 @@
 #                               create the project's search attributes on a running server (idempotent)
 #
 # Environment: TEMPORAL_CLI_PATH (use this binary), TEMPORAL_ADDRESS (use that cluster: start nothing),
-# TEMPORAL_PORT (gRPC, default 7233), TEMPORAL_UI_PORT (Web UI, default 8233), TEMPORAL_DB_FILE (state).
+# TEMPORAL_PORT (gRPC, default 7233), TEMPORAL_UI_PORT (Web UI, default 8233), TEMPORAL_DB_FILE (state),
+# TEMPORAL_UI_CODEC_ENDPOINT (the API's /codec, through which the Web UI shows decrypted payloads).
 set -euo pipefail
 
 readonly CLI_MODULE='github.com/temporalio/cli/cmd/temporal@v1.5.1'
@@ -124,6 +125,7 @@ start_dev_server() {
   local cli port="${TEMPORAL_PORT:-7233}" ui_port="${TEMPORAL_UI_PORT:-8233}"
   cli="$(cli_path)"
   local listing attributes=() flags=() attribute
+  if [[ -n "${TEMPORAL_UI_CODEC_ENDPOINT:-}" ]]; then flags+=(--ui-codec-endpoint "$TEMPORAL_UI_CODEC_ENDPOINT"); fi
   listing="$(search_attributes)"
   while IFS= read -r attribute; do
     attributes+=("$attribute")
@@ -138,8 +140,11 @@ start_dev_server() {
     (create_search_attributes "$cli" "127.0.0.1:$port" 60 "$$" "${attributes[@]}" >/dev/null &)
   fi
   say "dev server on 127.0.0.1:$port, Web UI http://127.0.0.1:$ui_port, state in ${DB_FILE#"$ROOT"/}"
+  # One partition per task queue: a source queue's rate limit is then a single token bucket (domain/sources.ts).
   exec "$cli" server start-dev --db-filename "$DB_FILE" --ip 127.0.0.1 --port "$port" \
-    --ui-port "$ui_port" "${flags[@]}" --log-level warn
+    --ui-port "$ui_port" "${flags[@]}" --log-level warn \
+    --dynamic-config-value matching.numTaskqueueReadPartitions=1 \
+    --dynamic-config-value matching.numTaskqueueWritePartitions=1
 }
 
 case "${1:-}" in

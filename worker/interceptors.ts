@@ -6,13 +6,13 @@
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { toApplicationFailure } from '../activities/errors';
 
-export const connectorErrorMapping: ActivityInterceptorsFactory = () => ({
+export const connectorErrorMapping: ActivityInterceptorsFactory = (ctx) => ({
   inbound: {
     async execute(input, next) {
       try {
         return await next(input);
       } catch (error) {
-        throw toApplicationFailure(error);
+        throw toApplicationFailure(error, ctx.info.attempt);
       }
     },
   },

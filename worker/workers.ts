@@ -4,13 +4,21 @@
  */
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
-import { SOURCE_KINDS, type DestinationConfig } from '../domain/connector';
+import { SOURCE_KINDS, type DestinationConfig, type SourceKind } from '../domain/connector';
 import { WORKFLOW_TASK_QUEUE, sourceTaskQueue } from '../domain/constants';
+import { queueRatePerSecond, sourceTraits, type RateLimit } from '../domain/sources';
+import { createBatchActivities } from '../activities/batch-activities';
+import { createCredentialActivities } from '../activities/credential-activities';
 import { createCycleActivities } from '../activities/cycle-activities';
 import { createExtractActivities } from '../activities/extract-activities';
 import { createGateActivities } from '../activities/gate-activities';
 import { createRevalidateActivities } from '../activities/revalidate-activities';
+import { createErasureActivities } from '../activities/privacy/erasure-activities';
+import { createRetentionActivities } from '../activities/privacy/retention-activities';
 import { logger } from '../activities/logger';
+import type { KeyRing } from '../activities/secrets';
+import { payloadDataConverter } from '../activities/secrets/payload-codec';
+import { loadingPlainFiles } from '../activities/staging/plain-file-loads';
 import { sourcePlugins } from '../activities/sources';
 import { Staging } from '../activities/staging/staging';
 import type { ControlPlaneStore } from '../activities/store/types';
@@ -26,12 +34,23 @@ export interface WorkerOptions {
   taskQueue?: string;
   /** A prebuilt bundle (tests build one per suite); workflows are bundled from source otherwise. */
   workflowBundle?: WorkflowBundleOption;
+  /**
+   * The payload key ring (INSIGHT_HUB_PAYLOAD_KEYS): encrypts Temporal payloads and staged files.
+   * Clients of the namespace must use payloadDataConverter over the same ring. Unset: both plain.
+   */
+  dataKeys?: KeyRing;
+  /**
+   * Overrides of the sources' documented rate limits (domain/sources.ts), e.g. for an account with a
+   * higher tier. Every worker polling a source's queue must be given the same value.
+   */
+  rateLimits?: Partial<Record<SourceKind, RateLimit>>;
 }
 
 export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   const { connection, namespace, store, dataDir, taskQueue = WORKFLOW_TASK_QUEUE } = options;
-  const staging = new Staging(path.join(dataDir, 'staging'));
-  const openDestination = (destination: DestinationConfig) => connectWarehouse(destination, dataDir);
+  const staging = new Staging(path.join(dataDir, 'staging'), options.dataKeys);
+  const openDestination = async (destination: DestinationConfig) => loadingPlainFiles(await connectWarehouse(destination, dataDir), staging);
+  const dataConverter = options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined;
   const workflowCode = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
@@ -41,26 +60,44 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     namespace,
     taskQueue,
     ...workflowCode,
+    dataConverter,
     interceptors: workerInterceptors,
     activities: {
-      ...createCycleActivities({ store, staging, logger, connectWarehouse: openDestination }),
+      ...createCycleActivities({ store, staging, logger, plugins: sourcePlugins({ inbox: store }), connectWarehouse: openDestination }),
+      ...createBatchActivities({ staging }),
+      ...createCredentialActivities({ store, logger }),
       ...createGateActivities({ store, logger, connectWarehouse: openDestination }),
       ...createRevalidateActivities({ store, staging, logger, connectWarehouse: openDestination }),
+      ...createRetentionActivities({ store, staging, logger, connectWarehouse: openDestination }),
+      ...createErasureActivities({ store, staging, logger, connectWarehouse: openDestination }),
     },
   });
 
-  const extractors = await Promise.all(
-    SOURCE_KINDS.map((source) =>
-      Worker.create({
-        connection,
-        namespace,
-        taskQueue: sourceTaskQueue(source, taskQueue),
-        interceptors: workerInterceptors,
-        activities: createExtractActivities({ store, staging, plugins: sourcePlugins, logger }),
-      }),
-    ),
-  );
+  const extractors = await Promise.all(SOURCE_KINDS.map((source) => createSourceWorker(options, source)));
   return [control, ...extractors];
+}
+
+/** The worker of one source's task queue: it reads pages, at the source's rate across all workers. */
+export async function createSourceWorker(options: WorkerOptions, source: SourceKind): Promise<Worker> {
+  const { connection, namespace, store, dataDir, taskQueue = WORKFLOW_TASK_QUEUE } = options;
+  const staging = new Staging(path.join(dataDir, 'staging'), options.dataKeys);
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: sourceTaskQueue(source, taskQueue),
+    ...queueRate(options.rateLimits?.[source] ?? sourceTraits[source].rateLimit),
+    dataConverter: options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined,
+    interceptors: workerInterceptors,
+    activities: createExtractActivities({ store, staging, plugins: sourcePlugins({ inbox: store }), logger }),
+  });
+}
+
+/**
+ * The server starts page reads on the queue at this rate across every worker: within the API's
+ * limit, whatever the number of workers.
+ */
+function queueRate(limit: RateLimit | null): { maxTaskQueueActivitiesPerSecond?: number } {
+  return limit ? { maxTaskQueueActivitiesPerSecond: queueRatePerSecond(limit) } : {};
 }
 
 /** Runs the workers until SIGINT/SIGTERM (the SDK shuts them down gracefully), then resolves. */

@@ -4,9 +4,14 @@ import type { SourceKind } from '../domain/connector';
 import { sourceTaskQueue } from '../domain/constants';
 import type { createCycleActivities } from '../activities/cycle-activities';
 import type { createExtractActivities } from '../activities/extract-activities';
+import type { createBatchActivities } from '../activities/batch-activities';
+import type { createCredentialActivities } from '../activities/credential-activities';
 import type { createGateActivities } from '../activities/gate-activities';
 
-type CycleActivities = ReturnType<typeof createCycleActivities> & ReturnType<typeof createGateActivities>;
+type CycleActivities = ReturnType<typeof createCycleActivities> &
+  ReturnType<typeof createGateActivities> &
+  ReturnType<typeof createBatchActivities> &
+  ReturnType<typeof createCredentialActivities>;
 type ExtractActivities = ReturnType<typeof createExtractActivities>;
 
 /** Config and credential mistakes, and bad data, do not get better by retrying. */
@@ -20,16 +25,16 @@ export const control = proxyActivities<CycleActivities>({
 });
 
 /**
- * Extraction runs on the source's own task queue, whose rate limit holds across workers. A throttled
- * attempt fails with the server's wait as its next retry delay, so the cycle sleeps durably instead of
- * hammering the API; retries are unbounded in count but not in time.
+ * Pages are read on the source's own task queue, whose rate limit holds across workers. A throttled
+ * page fails with the server's wait (or a jittered backoff) as its next retry delay, so the cycle
+ * sleeps durably instead of hammering the API; retries are unbounded in count but not in time.
  */
 export const extractorFor = (source: SourceKind): ExtractActivities =>
   proxyActivities<ExtractActivities>({
     taskQueue: sourceTaskQueue(source, workflowInfo().taskQueue),
-    startToCloseTimeout: '1 hour',
+    startToCloseTimeout: '5 minutes',
+    // Persistent throttling keeps the cycle waiting durably this long before the stream gives up.
     scheduleToCloseTimeout: '12 hours',
-    heartbeatTimeout: '1 minute',
     retry: {
       initialInterval: '2 seconds',
       backoffCoefficient: 2,

@@ -5,11 +5,12 @@
  */
 import { allHandlersFinished, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { searchAttributes } from '../domain/constants';
-import type { CycleReport, CycleStatus, StreamOutcome, StreamReport } from '../domain/cycle';
+import type { CycleReport } from '../domain/cycle';
 import { cycleReportQuery, type IngestionCycleInput } from '../domain/messages';
 import { control } from './activities';
 import { ApprovalGates } from './approval-gates';
 import type { CycleContext } from './batch-gate';
+import { emptyStreamReport, overallStatus } from './cycle-report';
 import { runStream } from './stream-pipeline';
 
 export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInput): Promise<CycleReport> {
@@ -48,16 +49,4 @@ export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInp
   // A decision's update returns what it led to: let those handlers answer before the cycle closes.
   await condition(allHandlersFinished);
   return report;
-}
-
-function emptyStreamReport(stream: string): StreamReport {
-  return { stream, outcome: 'loaded', batches: 0, extracted: 0, loaded: 0, deleted: 0, quarantined: 0, wouldLoad: 0, apiCalls: 0, breaches: [], failuresByRule: {} };
-}
-
-/** The worst stream outcome decides. */
-const SEVERITY = ['failed', 'blocked', 'rejected', 'deferred', 'dry-run'] as const satisfies readonly StreamOutcome[];
-
-function overallStatus(streams: StreamReport[]): CycleStatus {
-  const outcomes = new Set(streams.map((s) => s.outcome));
-  return SEVERITY.find((outcome) => outcomes.has(outcome)) ?? 'completed';
 }

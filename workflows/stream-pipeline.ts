@@ -1,68 +1,104 @@
 /**
- * One stream of one cycle: extract, then for each staged batch validate, pass the guardrail gate,
- * load, and only then commit the cursor. Batches are in cursor order, so a stream stops at the first
- * batch it may not load and the next cycle starts from there.
+ * One stream of one cycle: read it page by page (each partition on its own, in parallel), gather the
+ * pages into batches, and for each batch validate, pass the guardrail gate, load, and only then
+ * commit the cursor. Batches are in cursor order, so a read stops at the first batch it may not load
+ * and the next cycle starts from there.
  */
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { loadIdFor } from '../domain/constants';
 import type { ApprovalOutcome, ApprovalResolution } from '../domain/approvals';
-import type { BatchRef, LoadResult, QualitySummary, StreamReport } from '../domain/cycle';
+import { cursorKey, type BatchRef, type LoadResult, type QualitySummary, type StreamReport } from '../domain/cycle';
 import { control, extractorFor } from './activities';
 import { passGate, type CycleContext } from './batch-gate';
 
 export async function runStream(ctx: CycleContext, stream: string, report: StreamReport): Promise<void> {
-  const { plan } = ctx;
+  const partitions = ctx.plan.partitions[stream] ?? [];
   try {
-    const extraction = await extractorFor(plan.source).extractStream({ connectorId: plan.connectorId, stream, cursor: plan.cursors[stream] ?? null });
-    report.apiCalls = extraction.apiCalls;
-    report.batches = extraction.batches.length;
-    ctx.apiCallsThisCycle += extraction.apiCalls;
-
-    for (const batch of extraction.batches) {
-      report.extracted += batch.rows;
-      const quality = await control.validateBatch({ connectorId: plan.connectorId, source: plan.source, batch });
-      report.quarantined += quality.invalid;
-      addCounts(report.failuresByRule, quality.failuresByRule);
-
-      // Reserved before the gate measures, so streams gated at the same moment count each other's rows.
-      ctx.rowsThisCycle += quality.valid;
-      const gate = await passGate(ctx, stream, batch, quality, report);
-      if (gate.action === 'stop') {
-        ctx.rowsThisCycle -= quality.valid;
-        report.outcome = gate.outcome;
-        report.detail = gate.detail;
-        settle(ctx, gate.approval, { loaded: 0, deleted: 0, keptBatch: batch.uri });
-        return;
-      }
-      if (gate.action === 'dry-run') {
-        report.outcome = 'dry-run';
-        report.wouldLoad += quality.valid;
-        continue;
-      }
-      if (gate.action === 'skip') ctx.rowsThisCycle -= quality.valid;
-      try {
-        const loaded = gate.action === 'load' ? await load(ctx, stream, batch, quality, report) : null;
-        // A skipped batch is done too: the manager chose to move past it, so the cursor moves on.
-        if (batch.cursorAfter) await control.commitCursor(plan.connectorId, stream, batch.cursorAfter);
-        settle(ctx, gate.approval, loaded ? { loaded: loaded.merged, deleted: loaded.deleted, keptBatch: null } : { loaded: 0, deleted: 0, keptBatch: batch.uri });
-      } catch (err) {
-        // The decision's update waits for what it led to: tell it, or it (and the cycle) would wait forever.
-        settle(ctx, gate.approval, { loaded: 0, deleted: 0, keptBatch: batch.uri });
-        throw err;
-      }
-    }
-
-    if (extraction.deferred) {
-      report.outcome = 'deferred';
-      report.detail = extraction.deferred.detail;
-    }
+    await Promise.all((partitions.length > 0 ? partitions : [null]).map((partition) => runRead(ctx, stream, partition, report)));
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     // One stream failing must not fail the others: they keep their loads and cursors.
     report.outcome = 'failed';
     report.detail = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
-    log.warn('stream failed', { connectorId: plan.connectorId, stream, detail: report.detail });
+    log.warn('stream failed', { connectorId: ctx.plan.connectorId, stream, detail: report.detail });
   }
+}
+
+/** One read of a stream, or of one partition of it, from its committed cursor until caught up. */
+async function runRead(ctx: CycleContext, stream: string, partition: string | null, report: StreamReport): Promise<void> {
+  const { plan } = ctx;
+  const key = cursorKey(stream, partition);
+  let cursor = plan.cursors[key] ?? null;
+  let pageToken: string | null = null;
+  let pages: BatchRef[] = [];
+  let rows = 0;
+  for (;;) {
+    const page = await extractorFor(plan.source).extractPage({ connectorId: plan.connectorId, stream, partition, cursor, pageToken });
+    report.apiCalls += page.apiCalls;
+    ctx.apiCallsThisCycle += page.apiCalls;
+    if (page.batch) {
+      pages.push(page.batch);
+      rows += page.batch.rows;
+      cursor = page.batch.cursorAfter ?? cursor;
+    }
+    const caughtUp = page.nextPageToken === null;
+    if (pages.length > 0 && (rows >= plan.batchSize || caughtUp)) {
+      const batch = pages.length === 1 && pages[0] ? pages[0] : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages });
+      pages = [];
+      rows = 0;
+      if (!(await runBatch(ctx, stream, key, batch, report))) return;
+    }
+    if (page.deferred) {
+      report.outcome = 'deferred';
+      report.detail = page.deferred.detail;
+      return;
+    }
+    if (caughtUp) return;
+    pageToken = page.nextPageToken;
+  }
+}
+
+/** Validate, gate, load, commit. False when the read must stop at this batch. */
+async function runBatch(ctx: CycleContext, stream: string, key: string, batch: BatchRef, report: StreamReport): Promise<boolean> {
+  const { plan } = ctx;
+  report.batches += 1;
+  report.extracted += batch.rows;
+  if (batch.rows === 0) {
+    // Only a position (e.g. an export cursor at the end of the stream): nothing to check or load.
+    if (batch.cursorAfter) await control.commitCursor(plan.connectorId, key, batch.cursorAfter);
+    return true;
+  }
+  const quality = await control.validateBatch({ connectorId: plan.connectorId, source: plan.source, batch });
+  report.quarantined += quality.invalid;
+  addCounts(report.failuresByRule, quality.failuresByRule);
+
+  // Reserved before the gate measures, so streams gated at the same moment count each other's rows.
+  ctx.rowsThisCycle += quality.valid;
+  const gate = await passGate(ctx, stream, batch, quality, report);
+  if (gate.action === 'stop') {
+    ctx.rowsThisCycle -= quality.valid;
+    report.outcome = gate.outcome;
+    report.detail = gate.detail;
+    settle(ctx, gate.approval, { loaded: 0, deleted: 0, keptBatch: batch.uri });
+    return false;
+  }
+  if (gate.action === 'dry-run') {
+    report.outcome = 'dry-run';
+    report.wouldLoad += quality.valid;
+    return true;
+  }
+  if (gate.action === 'skip') ctx.rowsThisCycle -= quality.valid;
+  try {
+    const loaded = gate.action === 'load' ? await load(ctx, stream, batch, quality, report) : null;
+    // A skipped batch is done too: the manager chose to move past it, so the cursor moves on.
+    if (batch.cursorAfter) await control.commitCursor(plan.connectorId, key, batch.cursorAfter);
+    settle(ctx, gate.approval, loaded ? { loaded: loaded.merged, deleted: loaded.deleted, keptBatch: null } : { loaded: 0, deleted: 0, keptBatch: batch.uri });
+  } catch (err) {
+    // The decision's update waits for what it led to: tell it, or it (and the cycle) would wait forever.
+    settle(ctx, gate.approval, { loaded: 0, deleted: 0, keptBatch: batch.uri });
+    throw err;
+  }
+  return true;
 }
 
 async function load(ctx: CycleContext, stream: string, batch: BatchRef, quality: QualitySummary, report: StreamReport): Promise<LoadResult> {
@@ -77,6 +113,8 @@ async function load(ctx: CycleContext, stream: string, batch: BatchRef, quality:
   });
   report.loaded += loaded.merged;
   report.deleted += loaded.deleted;
+  report.suppressed += loaded.suppressed;
+  report.withoutConsent += loaded.withoutConsent;
   return loaded;
 }
 

@@ -1,8 +1,23 @@
 /** Every source plug-in by kind: the compiler reports a kind without one. */
 import type { SourceKind } from '../../domain/connector';
+import { brandwatchSource } from './brandwatch';
+import { cmsSource } from './cms';
+import { ga4Source } from './ga4';
 import { salesforceSource } from './salesforce';
+import { createSendgridSource, type InboxReader } from './sendgrid';
 import type { SourcePlugin } from './types';
+import { zendeskSource } from './zendesk';
 
-export const sourcePlugins: Record<SourceKind, SourcePlugin> = {
+/** What plug-ins reading our own stores need: the webhook inbox (the control-plane store). */
+export interface SourcePluginDeps {
+  inbox: InboxReader;
+}
+
+export const sourcePlugins = (deps: SourcePluginDeps): Record<SourceKind, SourcePlugin> => ({
   salesforce: salesforceSource,
-};
+  zendesk: zendeskSource,
+  cms: cmsSource,
+  sendgrid: createSendgridSource(deps.inbox),
+  ga4: ga4Source,
+  brandwatch: brandwatchSource,
+});

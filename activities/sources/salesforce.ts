@@ -1,6 +1,8 @@
 /**
  * The Salesforce source over jsforce 3: SOQL through queryAll (so deletions arrive as rows with
- * IsDeleted = true), incremental by (SystemModstamp, Id), one SourcePage per API page.
+ * IsDeleted = true), incremental by (SystemModstamp, Id), one SourcePage per API page. Streams that
+ * carry a customer ID can be partitioned into customer-ID ranges, read in parallel, each with its own
+ * cursor; the source's task-queue rate keeps them within the org's limit together.
  *
  * Pages are fetched with `conn.request` rather than `conn.query` because only `request` accepts
  * per-call options: jsforce's own retry (5 tries, 0.5 s × 2^n, blind to Retry-After) is switched
@@ -15,10 +17,11 @@ import type { StreamPromise } from 'jsforce/lib/util/promise';
 import { z } from 'zod';
 import type { SourceConfig } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
-import { salesforceStreams, type SalesforceStream } from '../../domain/streams/salesforce';
+import { CUSTOMER_ID_COLUMN, parsePartition, salesforcePartitions, salesforceStreams, type SalesforceStream } from '../../domain/streams/salesforce';
 import type { StreamColumn } from '../../domain/streams/types';
 import { ConnectorError, parseRetryAfter, RateLimitedError } from '../errors';
-import type { Row, SourcePage, SourcePlugin } from './types';
+import { createHash } from 'node:crypto';
+import type { PageRequest, Row, SourcePage, SourcePlugin } from './types';
 
 export type SalesforceSourceConfig = Extract<SourceConfig, { kind: 'salesforce' }>;
 
@@ -57,19 +60,38 @@ function cursorLiterals(stream: SalesforceStream, cursor: StreamCursor): { value
   return { value: new Date(at).toISOString(), key: `'${cursor.lastKey}'` };
 }
 
+/** A customer-ID range as SOQL; the first range also holds the records without a customer ID. */
+function partitionCondition(stream: SalesforceStream, partition: string | null): string | null {
+  const range = partition === null ? null : parsePartition(partition);
+  if (!range) return null;
+  const field = sourceFieldOf(columnOf(stream, CUSTOMER_ID_COLUMN));
+  const literal = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const bounds = [range.from === null ? null : `${field} >= ${literal(range.from)}`, range.to === null ? null : `${field} < ${literal(range.to)}`].filter(
+    (bound): bound is string => bound !== null,
+  );
+  const inRange = bounds.join(' AND ');
+  if (range.from !== null) return inRange;
+  return inRange ? `(${field} = null OR ${inRange})` : null;
+}
+
 /**
  * Everything strictly after the cursor, in cursor order: rows sharing the cursor's timestamp are
  * told apart by Id, so none is skipped or read twice.
  */
-export function buildSoql(stream: SalesforceStream, cursor: StreamCursor | null): string {
+export function buildSoql(stream: SalesforceStream, cursor: StreamCursor | null, partition: string | null = null): string {
   const fields = stream.columns.map(sourceFieldOf).join(', ');
   const cursorField = sourceFieldOf(columnOf(stream, stream.cursorColumn));
   const keyField = sourceFieldOf(columnOf(stream, stream.primaryKey));
   const order = ` ORDER BY ${cursorField}, ${keyField}`;
-  if (!cursor) return `SELECT ${fields} FROM ${stream.sobject}${order}`;
-  const { value, key } = cursorLiterals(stream, cursor);
-  const where = `${cursorField} > ${value} OR (${cursorField} = ${value} AND ${keyField} > ${key})`;
-  return `SELECT ${fields} FROM ${stream.sobject} WHERE ${where}${order}`;
+  const conditions: string[] = [];
+  const inPartition = partitionCondition(stream, partition);
+  if (inPartition) conditions.push(inPartition);
+  if (cursor) {
+    const { value, key } = cursorLiterals(stream, cursor);
+    conditions.push(`(${cursorField} > ${value} OR (${cursorField} = ${value} AND ${keyField} > ${key}))`);
+  }
+  const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+  return `SELECT ${fields} FROM ${stream.sobject}${where}${order}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,7 +236,7 @@ const queryResponseSchema = z.object({
 });
 type QueryResponse = z.infer<typeof queryResponseSchema>;
 
-type PageResult = { kind: 'page'; page: QueryResponse } | { kind: 'quota-exhausted'; detail: string };
+type PageResult = { kind: 'page'; page: QueryResponse } | { kind: 'quota-exhausted'; detail: string } | { kind: 'locator-expired' };
 
 const THROTTLE_STATUSES = new Set([420, 429, 503]);
 const QUERY_REJECTIONS = new Set(['INVALID_FIELD', 'INVALID_TYPE', 'MALFORMED_QUERY', 'INVALID_QUERY_FILTER_OPERATOR']);
@@ -255,8 +277,7 @@ function pageFailure(
     const hint = 'the org lacks a field the stream selects, or field-level security hides it from the user';
     return new ConnectorError('config', what, hint);
   }
-  // An expired locator or a server fault: retrying re-reads from the last committed cursor.
-  if (!response || status === undefined || status >= 500 || code === 'INVALID_QUERY_LOCATOR') {
+  if (!response || status === undefined || status >= 500) {
     return new ConnectorError('transient', what);
   }
   return new ConnectorError('system', what);
@@ -274,6 +295,7 @@ async function fetchPage(
     body = await untilAborted(conn.request<unknown>({ method: 'GET', url }, { ...NO_RETRY, transport }), signal);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
+    if (errorCodeOf(error) === 'INVALID_QUERY_LOCATOR') return { kind: 'locator-expired' };
     const failure = pageFailure(error, transport.last, config);
     if (failure instanceof ConnectorError) throw failure;
     return failure;
@@ -295,38 +317,65 @@ function quotaStop(conn: Connection, share: number): SourcePage['stop'] {
   return { reason: 'daily-api-quota', detail };
 }
 
-async function* readSalesforce(
-  config: SalesforceSourceConfig,
-  streamName: string,
-  cursor: StreamCursor | null,
-  signal: AbortSignal,
-): AsyncGenerator<SourcePage> {
+/**
+ * One logged-in connection per org and user for the life of the worker: every page is its own
+ * activity, and logging in per page would spend a request of the org's limit each time.
+ */
+const connections = new Map<string, Promise<Connection>>();
+
+function connectionKey(config: SalesforceSourceConfig): string {
+  return createHash('sha256').update(JSON.stringify([config.loginUrl, config.apiVersion, config.auth])).digest('hex');
+}
+
+async function connectionFor(config: SalesforceSourceConfig, signal: AbortSignal): Promise<{ conn: Connection; loginCalls: number }> {
+  const key = connectionKey(config);
+  const cached = connections.get(key);
+  if (cached) return { conn: await cached, loginCalls: 0 };
+  const opening = openConnection(config, signal);
+  connections.set(key, opening);
+  opening.catch(() => connections.delete(key));
+  return { conn: await opening, loginCalls: config.auth.type === 'oauth-password' ? 1 : 0 };
+}
+
+async function readSalesforcePage(config: SalesforceSourceConfig, streamName: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
   const stream = salesforceStream(streamName);
-  const soql = buildSoql(stream, cursor);
   signal.throwIfAborted();
-  const conn = await openConnection(config, signal);
-  let url = `/queryAll?q=${encodeURIComponent(soql)}`;
-  for (;;) {
-    signal.throwIfAborted();
-    const result = await fetchPage(conn, url, config, signal);
-    if (result.kind === 'quota-exhausted') {
-      yield { rows: [], apiCalls: 1, stop: { reason: 'daily-api-quota', detail: result.detail } };
-      return;
-    }
-    const { page } = result;
-    const rows = page.records.map((record) => mapSalesforceRecord(stream, record));
-    const stop = quotaStop(conn, config.apiQuotaShare);
-    yield stop ? { rows, apiCalls: 1, stop } : { rows, apiCalls: 1 };
-    if (stop || page.done) return;
-    if (!page.nextRecordsUrl) {
-      throw new ConnectorError('system', 'Salesforce said more records follow but gave no nextRecordsUrl');
-    }
-    url = page.nextRecordsUrl;
+  const { conn, loginCalls } = await connectionFor(config, signal);
+  const firstPage = `/queryAll?q=${encodeURIComponent(buildSoql(stream, request.cursor, request.partition))}`;
+  let result: PageResult;
+  try {
+    result = await fetchPage(conn, request.pageToken ?? firstPage, config, signal);
+    // A query locator lives ~15 minutes; the cursor says where the last page ended, so query afresh from there.
+    if (result.kind === 'locator-expired' && request.pageToken) result = await fetchPage(conn, firstPage, config, signal);
+  } catch (error) {
+    // A session the org no longer accepts is forgotten, so the retry logs in again.
+    if (error instanceof ConnectorError && error.category === 'auth') connections.delete(connectionKey(config));
+    throw error;
   }
+  const apiCalls = 1 + loginCalls;
+  if (result.kind === 'locator-expired') throw new ConnectorError('transient', 'Salesforce refused a fresh query locator as expired');
+  if (result.kind === 'quota-exhausted') {
+    return { rows: [], apiCalls, nextPageToken: null, stop: { reason: 'daily-api-quota', detail: result.detail } };
+  }
+  const { page } = result;
+  const rows = page.records.map((record) => mapSalesforceRecord(stream, record));
+  const usage = conn.limitInfo.apiUsage;
+  const stop = quotaStop(conn, config.apiQuotaShare);
+  if (!stop && !page.done && !page.nextRecordsUrl) {
+    throw new ConnectorError('system', 'Salesforce said more records follow but gave no nextRecordsUrl');
+  }
+  return {
+    rows,
+    apiCalls,
+    nextPageToken: stop || page.done ? null : (page.nextRecordsUrl ?? null),
+    ...(usage && usage.limit > 0 ? { usage: { used: usage.used, limit: usage.limit, scope: 'daily API requests' } } : {}),
+    ...(stop ? { stop } : {}),
+  };
 }
 
 export const salesforceSource: SourcePlugin<SalesforceSourceConfig> = {
   kind: 'salesforce',
   streams: salesforceStreams,
-  read: readSalesforce,
+  partitions: (config, stream) => salesforcePartitions(config.customerIdBoundaries, stream),
+  readPage: readSalesforcePage,
 };

@@ -1,6 +1,8 @@
 /**
  * A source plug-in: one file that fills this interface, plus a simulator and the shared source
- * test suite. The generic extract activity does staging, batching, heartbeats and resumption.
+ * conformance suite (test/sources/conformance.ts). The plug-in reads ONE page per call: each call is
+ * one activity task on the source's task queue, whose rate is the API's limit, so the limit holds
+ * across any number of workers. Staging, batching, cursors and retries are generic.
  */
 import type { SourceConfig, SourceKind } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
@@ -9,14 +11,45 @@ import type { StreamDefinition } from '../../domain/streams/types';
 /** One row as it will land in the warehouse: keys are the stream's column names. */
 export type Row = Record<string, unknown>;
 
+export interface PageRequest {
+  /** The connector reading: push sources read their own inbox by it. */
+  connectorId: string;
+  /** Where the stream (or partition) stands: read strictly after it; null reads from the beginning. */
+  cursor: StreamCursor | null;
+  /** The continuation the previous page of this read returned; null on a read's first page. */
+  pageToken: string | null;
+  /** The slice of the stream being read, when the plug-in partitions it; else null. */
+  partition: string | null;
+}
+
+/** Usage the service reported on a response, e.g. Salesforce's `api-usage=used/max`. */
+export interface ReportedUsage {
+  used: number;
+  limit: number;
+  /** What the figures count, e.g. `daily API requests`, `requests per 10 minutes`. */
+  scope: string;
+}
+
 export interface SourcePage {
-  /** Mapped rows, in ascending order of (cursor column, primary key). */
+  /** Mapped rows. */
   rows: Row[];
-  /** API calls this page cost. */
+  /** Requests this page cost, a login or token refresh included. */
   apiCalls: number;
   /**
-   * Set on the last page when the source must stop for now (daily quota): the rows already read
-   * are loaded and the cycle ends deferred, to resume on the next run.
+   * Where the next page of this read starts; null once caught up. It travels through workflow
+   * history: small, and never a secret or personal data.
+   */
+  nextPageToken: string | null;
+  /**
+   * The stream's position after this page when it is not the last row's (cursor column, primary
+   * key) — e.g. Zendesk's opaque after_cursor. Omitted: taken from the page's last row.
+   */
+  checkpoint?: StreamCursor;
+  /** Usage the service reported with this response. */
+  usage?: ReportedUsage;
+  /**
+   * Set when the source must stop for now (daily quota): what was read is loaded, the cursor is
+   * checkpointed and the cycle ends deferred, to resume on the next run.
    */
   stop?: { reason: 'daily-api-quota'; detail: string };
 }
@@ -25,8 +58,13 @@ export interface SourcePlugin<C extends SourceConfig = SourceConfig> {
   readonly kind: SourceKind;
   readonly streams: Readonly<Record<string, StreamDefinition>>;
   /**
-   * Pages of the stream strictly after `cursor` (all of it when null). Throws ConnectorError
-   * (RateLimitedError for throttling). Must stop promptly when `signal` aborts.
+   * Slices of a stream read in parallel, each with its own cursor (e.g. customer-ID ranges).
+   * Omitted: one unpartitioned read.
    */
-  read(config: C, stream: string, cursor: StreamCursor | null, signal: AbortSignal): AsyncIterable<SourcePage>;
+  partitions?(config: C, stream: string): readonly string[];
+  /**
+   * One page (normally one API request). Throws ConnectorError (RateLimitedError for throttling,
+   * with the server's wait when it gave one). Must stop promptly when `signal` aborts.
+   */
+  readPage(config: C, stream: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage>;
 }

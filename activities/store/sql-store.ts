@@ -9,6 +9,8 @@ import { streamCursorSchema } from '../../domain/cycle';
 import type { StreamColumn } from '../../domain/streams/types';
 import { ephemeralKeyRing, sealConfiguration, type KeyRing } from '../secrets';
 import { analyzeConnector } from './analyze';
+import * as apiKeys from './api-keys';
+import * as apiUsage from './api-usage';
 import * as approvals from './approvals';
 import {
   activityEntrySchema,
@@ -39,15 +41,24 @@ import {
 } from './rows';
 import type { SqlClient } from './sql-client';
 import * as streamSchemas from './stream-schemas';
+import * as inboxErasure from './inbox-erasure';
+import * as inbox from './inbox';
+import * as privacy from './privacy';
+import type { ErasureReceipt, ErasureRequestBody, ErasureSubject, RetentionDataType, SweepScope, SweepTargetResult } from '../../domain/privacy';
+import type { ControlPlaneDataType, StoredErasureRequest } from '../privacy/store-types';
+import type { SuppressionList } from '../privacy/suppression';
 import type {
   ActivityEntry,
+  ApiKeyWithHash,
   ConnectorAnalysis,
   ControlPlaneStore,
+  NewApiKey,
   OutcomeEntry,
   QualityReportEntry,
   QualityReportFigures,
   QualityReportFilter,
   StoredActivity,
+  StoredApiKey,
   StoredApproval,
 } from './types';
 
@@ -332,12 +343,88 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
     return approvals.listApprovals(this.db, filter);
   }
 
+  recordApiUsage(entry: apiUsage.ApiUsageEntry): Promise<apiUsage.ApiUsageFigure> {
+    return apiUsage.recordApiUsage(this.db, entry);
+  }
+
+  listApiUsage(connectorId: string, limit?: number): Promise<Omit<apiUsage.ApiUsageFigure, 'alertNow'>[]> {
+    return apiUsage.listApiUsage(this.db, connectorId, limit);
+  }
+
   getStreamSchema(connectorId: string, stream: string): Promise<StreamColumn[] | null> {
     return streamSchemas.getStreamSchema(this.db, connectorId, stream);
   }
 
   saveStreamSchema(connectorId: string, stream: string, columns: readonly StreamColumn[]): Promise<void> {
     return streamSchemas.saveStreamSchema(this.db, connectorId, stream, columns);
+  }
+
+  saveApiKey(key: NewApiKey): Promise<StoredApiKey> {
+    return apiKeys.saveApiKey(this.db, key);
+  }
+
+  findApiKey(keyId: string): Promise<ApiKeyWithHash | null> {
+    return apiKeys.findApiKey(this.db, keyId);
+  }
+
+  listApiKeys(): Promise<StoredApiKey[]> {
+    return apiKeys.listApiKeys(this.db);
+  }
+
+  revokeApiKey(id: string): Promise<StoredApiKey | null> {
+    return apiKeys.revokeApiKey(this.db, id);
+  }
+
+  createErasureRequest(request: ErasureRequestBody): Promise<StoredErasureRequest> {
+    return privacy.createErasureRequest(this.db, this.keys, request);
+  }
+
+  getErasureRequest(id: string): Promise<StoredErasureRequest | null> {
+    return privacy.getErasureRequest(this.db, id);
+  }
+
+  openErasureSubject(id: string): Promise<ErasureSubject | null> {
+    return privacy.openErasureSubject(this.db, this.keys, id);
+  }
+
+  saveErasureReceipt(receipt: ErasureReceipt): Promise<void> {
+    return privacy.saveErasureReceipt(this.db, receipt);
+  }
+
+  suppressSubject(subject: ErasureSubject, requestId: string): Promise<void> {
+    return privacy.suppressSubject(this.db, this.keys, subject, requestId);
+  }
+
+  loadSuppressionList(): Promise<SuppressionList> {
+    return privacy.loadSuppressionList(this.db, this.keys);
+  }
+
+  sweepControlPlane(dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number> {
+    return privacy.sweepControlPlane(this.db, dataType, scope, cutoff);
+  }
+
+  countPastWindow(dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number> {
+    return privacy.countPastWindow(this.db, dataType, scope, cutoff);
+  }
+
+  recordRetentionProof(result: SweepTargetResult): Promise<void> {
+    return privacy.recordRetentionProof(this.db, result);
+  }
+
+  lastRetentionProofs(): Promise<Partial<Record<RetentionDataType, string>>> {
+    return privacy.lastRetentionProofs(this.db);
+  }
+
+  deleteInboxEventsBySubject(email: string): Promise<number> {
+    return inboxErasure.deleteInboxEventsBySubject(this.db, email);
+  }
+
+  storeInboxEvents(delivery: inbox.InboxDelivery): Promise<inbox.InboxReceipt> {
+    return inbox.storeInboxEvents(this.db, delivery);
+  }
+
+  readInboxEvents(connectorId: string, afterSeq: string, limit: number): Promise<inbox.InboxEvent[]> {
+    return inbox.readInboxEvents(this.db, connectorId, afterSeq, limit);
   }
 
   async analyze(connectorId: string): Promise<ConnectorAnalysis> {

@@ -3,11 +3,15 @@
  * quality reports and run reports. Embedded PGlite by default, PostgreSQL when DATABASE_URL is set;
  * one set of SQL migrations for both.
  */
+import type { ApiUsageEntry, ApiUsageFigure } from './api-usage';
 import type { Connector, CreateConnector, UpdateConnector } from '../../domain/connector';
+import type { Role } from '../../domain/access';
 import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import type { CycleReport, StreamCursor } from '../../domain/cycle';
 import type { StreamColumn } from '../../domain/streams/types';
 import type { GuardrailRecommendation } from './recommendations';
+import type { InboxDelivery, InboxEvent, InboxReceipt } from './inbox';
+import type { PrivacyStore } from '../privacy/store-types';
 
 /** The spec's datawarehouseconnectorActivity: every decision and event, append-only. */
 export interface ActivityEntry {
@@ -89,7 +93,36 @@ export interface StoredApproval {
   resolution: ApprovalResolution | null;
 }
 
-export interface ControlPlaneStore {
+/** An API key as listed: never its secret, nor the secret's hash. */
+export interface StoredApiKey {
+  id: string;
+  /** The public part of the key (`ihk_<keyId>_<secret>`), to tell keys apart in lists and audit entries. */
+  keyId: string;
+  /** Who the key speaks for: a user id, or a service's name. */
+  subject: string;
+  role: Role;
+  label: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/** What issuing a key stores: the SHA-256 of its secret, never the secret. */
+export interface NewApiKey {
+  keyId: string;
+  secretSha256: string;
+  subject: string;
+  role: Role;
+  label?: string;
+  createdBy: string;
+  expiresAt?: string;
+}
+
+export type ApiKeyWithHash = StoredApiKey & { secretSha256: string };
+
+/** Privacy (issue 6): erasure requests, suppression list, retention sweeps — see activities/privacy/store-types.ts. */
+export interface ControlPlaneStore extends PrivacyStore {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
 
@@ -134,6 +167,26 @@ export interface ControlPlaneStore {
   /** The columns a stream's table had at its last load, to tell schema changes; null before the first. */
   getStreamSchema(connectorId: string, stream: string): Promise<StreamColumn[] | null>;
   saveStreamSchema(connectorId: string, stream: string, columns: readonly StreamColumn[]): Promise<void>;
+
+  saveApiKey(key: NewApiKey): Promise<StoredApiKey>;
+  /** With the secret's hash, to compare with what a client sent; null for an unknown key id. */
+  findApiKey(keyId: string): Promise<ApiKeyWithHash | null>;
+  /** Newest first, revoked ones included. */
+  listApiKeys(): Promise<StoredApiKey[]>;
+  /** Idempotent; null when no key has that id. */
+  revokeApiKey(id: string): Promise<StoredApiKey | null>;
+
+  /** Records API calls (or a usage figure the service reported); says when the window first reached the alert share. */
+  recordApiUsage(entry: ApiUsageEntry): Promise<ApiUsageFigure>;
+  listApiUsage(connectorId: string, limit?: number): Promise<Omit<ApiUsageFigure, 'alertNow'>[]>;
+
+  /**
+   * Keeps a webhook delivery durably before the sender gets its 2xx: all of it or nothing, each event
+   * once per (connector, event id), so a redelivery stores nothing new.
+   */
+  storeInboxEvents(delivery: InboxDelivery): Promise<InboxReceipt>;
+  /** A connector's inbox after `afterSeq` ("0": from the start), oldest first, at most `limit`. */
+  readInboxEvents(connectorId: string, afterSeq: string, limit: number): Promise<InboxEvent[]>;
 
   analyze(connectorId: string): Promise<ConnectorAnalysis>;
   close(): Promise<void>;

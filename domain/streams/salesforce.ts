@@ -3,6 +3,7 @@
  * system changes too) with Id as the tie-breaker, through queryAll so that deletions arrive as rows
  * with IsDeleted = true.
  */
+import type { SourceTraits } from '../sources';
 import type { StreamColumn, StreamDefinition } from './types';
 
 export const SALESFORCE_STREAM_NAMES = ['contact', 'lead', 'opportunity', 'campaign_member'] as const;
@@ -82,3 +83,46 @@ export const salesforceStreams: Record<SalesforceStreamName, SalesforceStream> =
     col('last_modified_at', 'timestamp', 'LastModifiedDate'),
   ]),
 };
+
+/** FR-1: a cycle every 15 minutes within 150 requests per minute. */
+export const salesforceTraits: SourceTraits = {
+  title: 'Salesforce',
+  rateLimit: { requests: 150, perSeconds: 60 },
+  defaultSchedule: '15m',
+};
+
+/** Streams carrying this column can be partitioned by customer-ID range. */
+export const CUSTOMER_ID_COLUMN = 'customer_id';
+
+/** `[from, to)` over customer IDs; null is unbounded. The first range also holds records without one. */
+export interface CustomerIdRange {
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * Ranges are named by their bounds (`CUST-1..CUST-5`, `..CUST-1`, `CUST-5..`), so a cursor stays
+ * with its range; changing the boundaries starts new ranges from the beginning (the merge is
+ * idempotent, so that costs API calls, not duplicates).
+ */
+export const partitionName = (range: CustomerIdRange): string => `${range.from ?? ''}..${range.to ?? ''}`;
+
+export function parsePartition(name: string): CustomerIdRange | null {
+  const [from, to, ...rest] = name.split('..');
+  if (from === undefined || to === undefined || rest.length > 0) return null;
+  return { from: from || null, to: to || null };
+}
+
+/** Boundaries `b1 < b2 < …` cut the customer-ID space into `[, b1) [b1, b2) … [bn, )`. */
+export function customerIdRanges(boundaries: readonly string[]): CustomerIdRange[] {
+  if (boundaries.length === 0) return [];
+  const edges = [null, ...boundaries, null];
+  return edges.slice(1).map((to, i) => ({ from: edges[i] ?? null, to }));
+}
+
+/** The partitions a stream is read in; empty: one unpartitioned read. */
+export function salesforcePartitions(boundaries: readonly string[], stream: string): string[] {
+  const definition = Object.values(salesforceStreams).find((s) => s.name === stream);
+  if (!definition?.columns.some((column) => column.name === CUSTOMER_ID_COLUMN)) return [];
+  return customerIdRanges(boundaries).map(partitionName);
+}

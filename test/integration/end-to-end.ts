@@ -13,6 +13,7 @@ import { openStore } from '../../activities/store';
 import type { ControlPlaneStore } from '../../activities/store/types';
 import { connectWarehouse } from '../../activities/warehouses';
 import { createApp } from '../../api/app';
+import { issueApiKey } from '../../api/auth/issue-api-key';
 import { startApiServer, type RunningServer } from '../../api/server';
 import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
 import type { CycleReport } from '../../domain/cycle';
@@ -42,6 +43,7 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
   let running: Promise<void>;
   let api: RunningServer;
   let connectorId: string;
+  let adminKey: string;
 
   beforeAll(async () => {
     env = await testEnv();
@@ -53,6 +55,7 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     workers = await createWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, taskQueue, workflowBundle: await workflowBundle() });
     running = runWorkers(workers);
     api = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
+    adminKey = (await issueApiKey(store, { subject: 'e2e-admin', role: 'admin' }, 'end-to-end test')).key;
 
     const body: CreateConnectorBody = {
       userId: 'marketing-ops',
@@ -81,7 +84,7 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
   async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
     const response = await fetch(`${api.url}${route}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: response.status === 204 ? null : await response.json() };
@@ -112,6 +115,10 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
 
   const ids = (rows: Record<string, unknown>[], column = 'id') => rows.map((r) => String(r[column])).sort();
 
+  /** Contacts who opted out of email never reach the marketing tables, however valid (consent). */
+  const optedOut = (): Set<string> =>
+    new Set(simulator.records('Contact').filter((r) => r.HasOptedOutOfEmail === true).map((r) => String(r.Id)));
+
   /** The quality rule each planted flaw must be caught by. */
   const ruleForFlaw: Record<string, string> = {
     'duplicate-customer-id': 'unique(customer_id)',
@@ -129,9 +136,12 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     expect(report.status).toBe('completed');
 
     const truth = simulator.groundTruth('Contact');
-    const valid = truth.filter((t) => t.flaws.length === 0).map((t) => t.id).sort();
+    const withoutConsent = optedOut();
+    const clean = truth.filter((t) => t.flaws.length === 0);
+    const valid = clean.filter((t) => !withoutConsent.has(t.id)).map((t) => t.id).sort();
     const flawed = truth.filter((t) => t.flaws.length > 0);
     expect(flawed.length).toBeGreaterThan(0);
+    expect(clean.length - valid.length).toBeGreaterThan(0);
 
     expect(ids(await warehouseRows('select id from marketing.salesforce_contact'))).toEqual(valid);
     const [counts] = await warehouseRows('select count(*) as n, count(distinct id) as distinct_ids from marketing.salesforce_contact');
@@ -147,7 +157,7 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     }
 
     const contact = report.streams.find((s) => s.stream === 'contact');
-    expect(contact).toMatchObject({ outcome: 'loaded', extracted: CONTACTS, loaded: valid.length, quarantined: flawed.length });
+    expect(contact).toMatchObject({ outcome: 'loaded', extracted: CONTACTS, loaded: valid.length, quarantined: flawed.length, withoutConsent: clean.length - valid.length });
     for (const stream of ['lead', 'opportunity', 'campaign_member']) {
       expect(report.streams.find((s) => s.stream === stream)?.outcome).toBe('loaded');
     }
@@ -162,7 +172,8 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
   }, 120_000);
 
   test('a record deleted in Salesforce disappears from the warehouse', async () => {
-    const victim = simulator.groundTruth('Contact').find((t) => t.flaws.length === 0);
+    const withoutConsent = optedOut();
+    const victim = simulator.groundTruth('Contact').find((t) => t.flaws.length === 0 && !withoutConsent.has(t.id));
     if (!victim) throw new Error('the simulated org has no valid contact');
     simulator.deleteRecord('Contact', victim.id);
     const report = await runCycle();
@@ -179,7 +190,8 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     expect(simulator.requests().filter((r) => r.status === 429)).toHaveLength(2);
 
     const truth = new Map(simulator.groundTruth('Contact').map((t) => [t.id, t]));
-    const expected = added.filter((id) => truth.get(id)?.flaws.length === 0).sort();
+    const withoutConsent = optedOut();
+    const expected = added.filter((id) => truth.get(id)?.flaws.length === 0 && !withoutConsent.has(id)).sort();
     const list = added.map((id) => `'${id}'`).join(',');
     const loaded = await warehouseRows(`select id, count(*) as n from marketing.salesforce_contact where id in (${list}) group by id`);
     expect(ids(loaded)).toEqual(expected);
@@ -204,7 +216,8 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     const list = added.map((id) => `'${id}'`).join(',');
     const truth = new Map(simulator.groundTruth('Contact').map((t) => [t.id, t]));
     const loaded = await warehouseRows(`select id from marketing.salesforce_contact where id in (${list})`);
-    expect(ids(loaded)).toEqual(added.filter((id) => truth.get(id)?.flaws.length === 0).sort());
+    const withoutConsent = optedOut();
+    expect(ids(loaded)).toEqual(added.filter((id) => truth.get(id)?.flaws.length === 0 && !withoutConsent.has(id)).sort());
   }, 120_000);
 
   test('analyze reports the figures the cycles produced', async () => {

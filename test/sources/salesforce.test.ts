@@ -9,6 +9,8 @@ import { salesforceStreams } from '../../domain/streams/salesforce';
 import { ConnectorError, RateLimitedError } from '../../activities/errors';
 import { buildSoql, mapSalesforceRecord, salesforceSource, type SalesforceSourceConfig } from '../../activities/sources/salesforce';
 import type { Row, SourcePage } from '../../activities/sources/types';
+import { describeSourceConformance } from './conformance';
+import { salesforceCase } from './cases/salesforce';
 import { startSalesforceSimulator, type SalesforceSimulator, type SalesforceSimulatorOptions } from '../../simulators/salesforce/server';
 
 const running: SalesforceSimulator[] = [];
@@ -30,10 +32,22 @@ function passwordConfig(sim: SalesforceSimulator, overrides: Partial<{ password:
   });
 }
 
-async function readAll(config: SalesforceSourceConfig, stream: string, cursor: StreamCursor | null, signal = new AbortController().signal): Promise<SourcePage[]> {
+/** Reads page by page as the workflow does, each page from the previous one's token. */
+async function readAll(
+  config: SalesforceSourceConfig,
+  stream: string,
+  cursor: StreamCursor | null,
+  { signal = new AbortController().signal, partition = null, onPage }: { signal?: AbortSignal; partition?: string | null; onPage?: (page: SourcePage) => void } = {},
+): Promise<SourcePage[]> {
   const pages: SourcePage[] = [];
-  for await (const page of salesforceSource.read(config, stream, cursor, signal)) pages.push(page);
-  return pages;
+  let pageToken: string | null = null;
+  for (;;) {
+    const page = await salesforceSource.readPage(config, stream, { connectorId: 'salesforce-test', cursor, pageToken, partition }, signal);
+    pages.push(page);
+    onPage?.(page);
+    if (page.nextPageToken === null) return pages;
+    pageToken = page.nextPageToken;
+  }
 }
 
 const rowsOf = (pages: SourcePage[]): Row[] => pages.flatMap((p) => p.rows);
@@ -96,7 +110,7 @@ describe('mapping and SOQL (pure)', () => {
     );
     const soql = buildSoql(contact, { value: '2024-05-01T12:00:00+00:00', lastKey: '003000000000007AAA' });
     expect(soql).toContain(
-      "WHERE SystemModstamp > 2024-05-01T12:00:00.000Z OR (SystemModstamp = 2024-05-01T12:00:00.000Z AND Id > '003000000000007AAA') ORDER BY SystemModstamp, Id",
+      "WHERE (SystemModstamp > 2024-05-01T12:00:00.000Z OR (SystemModstamp = 2024-05-01T12:00:00.000Z AND Id > '003000000000007AAA')) ORDER BY SystemModstamp, Id",
     );
     expect(() => buildSoql(contact, { value: 'yesterday', lastKey: "x' OR Id != '" })).toThrow(/cursor of stream contact/);
   });
@@ -107,7 +121,8 @@ describe('reading a stream from the simulator', () => {
     const sim = await simulator({ deletedRate: 0.05 });
     const pages = await readAll(passwordConfig(sim), 'contact', null);
     expect(pages).toHaveLength(1);
-    expect(pages[0]?.apiCalls).toBe(1);
+    // The login, then the query.
+    expect(pages[0]?.apiCalls).toBe(2);
     const rows = rowsOf(pages);
     expect(rows.map((r) => r.id).sort()).toEqual(sim.records('Contact').map((r) => r.Id).sort());
     expect(rows.filter((r) => r.is_deleted === true)).toHaveLength(3);
@@ -119,7 +134,7 @@ describe('reading a stream from the simulator', () => {
     const sim = await simulator({ pageSize: 25 });
     const pages = await readAll(passwordConfig(sim), 'lead', null);
     expect(pages.map((p) => p.rows.length)).toEqual([25, 5]);
-    expect(pages.reduce((sum, p) => sum + p.apiCalls, 0)).toBe(2);
+    expect(pages.map((p) => p.apiCalls)).toEqual([2, 1]);
     expect(sim.requests('queryMore')).toHaveLength(1);
     const rows = rowsOf(pages);
     expect(new Set(rows.map((r) => r.id)).size).toBe(sim.counts().Lead);
@@ -143,7 +158,7 @@ describe('reading a stream from the simulator', () => {
     const config = passwordConfig(sim);
     const all = rowsOf(await readAll(config, 'opportunity', null));
     const pages = await readAll(config, 'opportunity', cursorAt(all.at(-1)));
-    expect(pages).toEqual([{ rows: [], apiCalls: 1 }]);
+    expect(pages).toEqual([{ rows: [], apiCalls: 1, nextPageToken: null, usage: expect.objectContaining({ scope: 'daily API requests' }) }]);
   });
 
   it('picks up an update and a deletion made after the cursor, the deletion with is_deleted true', async () => {
@@ -165,11 +180,7 @@ describe('reading a stream from the simulator', () => {
 
   it('logs in again when the session expires mid-read, and carries on', async () => {
     const sim = await simulator({ pageSize: 20 });
-    const pages: SourcePage[] = [];
-    for await (const page of salesforceSource.read(passwordConfig(sim), 'contact', null, new AbortController().signal)) {
-      pages.push(page);
-      sim.expireSessions();
-    }
+    const pages = await readAll(passwordConfig(sim), 'contact', null, { onPage: () => sim.expireSessions() });
     expect(new Set(rowsOf(pages).map((r) => r.id)).size).toBe(sim.counts().Contact);
     expect(sim.requests('token')).toHaveLength(pages.length);
     expect(sim.requests('queryMore').map((r) => r.status)).toEqual([401, 200, 401, 200]);
@@ -180,6 +191,28 @@ describe('reading a stream from the simulator', () => {
     const config = salesforceSourceSchema.parse({ kind: 'salesforce', loginUrl: sim.url, auth: { type: 'access-token', accessToken: sim.accessToken } });
     expect(rowsOf(await readAll(config, 'campaign_member', null))).toHaveLength(sim.counts().CampaignMember);
     expect(sim.requests('token')).toHaveLength(0);
+  });
+});
+
+describe('partitions by customer-ID range', () => {
+  it('reads every contact exactly once across the ranges, the ones without a customer ID in the first', async () => {
+    const sim = await simulator({ contacts: 300, pageSize: 40 });
+    const config = salesforceSourceSchema.parse({ ...passwordConfig(sim), customerIdBoundaries: ['CUST-100100', 'CUST-100200'] });
+    const partitions = salesforceSource.partitions?.(config, 'contact') ?? [];
+    expect(partitions).toEqual(['..CUST-100100', 'CUST-100100..CUST-100200', 'CUST-100200..']);
+    expect(salesforceSource.partitions?.(config, 'opportunity')).toEqual([]);
+    const perRange = await Promise.all(partitions.map(async (partition) => rowsOf(await readAll(config, 'contact', null, { partition }))));
+    const ids = perRange.flat().map((row) => row.id);
+    expect(ids.sort()).toEqual(sim.records('Contact').map((r) => r.Id).sort());
+    expect(perRange[0]?.some((row) => row.customer_id === null)).toBe(true);
+    perRange.forEach((rows) => expect(inCursorOrder(rows)).toBe(true));
+    expect(perRange[1]?.every((row) => String(row.customer_id) >= 'CUST-100100' && String(row.customer_id) < 'CUST-100200')).toBe(true);
+  });
+
+  it('refuses boundaries out of order, naming the field', () => {
+    const parsed = salesforceSourceSchema.safeParse({ kind: 'salesforce', loginUrl: 'https://login.salesforce.com', auth: { type: 'access-token', accessToken: 't' }, customerIdBoundaries: ['B', 'A'] });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ['customerIdBoundaries'], message: expect.stringContaining('ascending') });
   });
 });
 
@@ -197,10 +230,7 @@ describe('throttling and the daily quota', () => {
     const sim = await simulator({ pageSize: 20 });
     sim.throttle({ status: 503, times: 1, after: 1 });
     const pages: SourcePage[] = [];
-    const failed = (async () => {
-      for await (const page of salesforceSource.read(passwordConfig(sim), 'contact', null, new AbortController().signal)) pages.push(page);
-    })();
-    await expect(failed).rejects.toMatchObject({ category: 'rate-limited', retryAfterMs: null });
+    await expect(readAll(passwordConfig(sim), 'contact', null, { onPage: (page) => pages.push(page) })).rejects.toMatchObject({ category: 'rate-limited', retryAfterMs: null });
     expect(pages.map((p) => p.rows.length)).toEqual([20]);
     sim.throttle({ status: 403, times: 1, retryAfterSeconds: 2 });
     await expect(readAll(passwordConfig(sim), 'contact', null)).rejects.toMatchObject({ category: 'rate-limited', retryAfterMs: 2000 });
@@ -220,7 +250,7 @@ describe('throttling and the daily quota', () => {
   it('ends with an empty stop page when Salesforce answers 403 REQUEST_LIMIT_EXCEEDED', async () => {
     const sim = await simulator({ quota: { used: 500, max: 500 } });
     const pages = await readAll(passwordConfig(sim, { apiQuotaShare: 1 }), 'contact', null);
-    expect(pages).toEqual([{ rows: [], apiCalls: 1, stop: { reason: 'daily-api-quota', detail: expect.stringContaining('REQUEST_LIMIT_EXCEEDED') } }]);
+    expect(pages).toEqual([{ rows: [], apiCalls: 2, nextPageToken: null, stop: { reason: 'daily-api-quota', detail: expect.stringContaining('REQUEST_LIMIT_EXCEEDED') } }]);
   });
 });
 
@@ -252,14 +282,17 @@ describe('failing fast', () => {
     const sim = await simulator({ pageSize: 10 });
     const controller = new AbortController();
     const pages: SourcePage[] = [];
-    const reading = (async () => {
-      for await (const page of salesforceSource.read(passwordConfig(sim), 'contact', null, controller.signal)) {
+    const reading = readAll(passwordConfig(sim), 'contact', null, {
+      signal: controller.signal,
+      onPage: (page) => {
         pages.push(page);
         controller.abort(new Error('activity cancelled'));
-      }
-    })();
+      },
+    });
     await expect(reading).rejects.toThrow('activity cancelled');
     expect(pages).toHaveLength(1);
     expect(sim.requests('queryMore')).toHaveLength(0);
   });
 });
+
+describeSourceConformance(salesforceCase);

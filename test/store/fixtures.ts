@@ -43,6 +43,8 @@ export function streamReport(stream: string, figures: Partial<StreamReport> = {}
     deleted: 0,
     quarantined: 0,
     wouldLoad: 0,
+    suppressed: 0,
+    withoutConsent: 0,
     apiCalls: 0,
     breaches: [],
     failuresByRule: {},

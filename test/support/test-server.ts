@@ -72,6 +72,8 @@ async function startDevServer(): Promise<string> {
       searchAttributes: Object.values(searchAttributes),
       // The dev server's warnings are start-up and shutdown chatter; errors still show.
       log: { format: 'pretty', level: 'error' },
+      // As scripts/temporal.sh: one partition per task queue, so a source queue's rate is one bucket.
+      extraArgs: ['--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1'],
     },
   });
   globalThis.insightHubTestServer = { env, forgetExitHook: killServerIfJestDies(env.address) };

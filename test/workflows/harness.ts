@@ -8,15 +8,23 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { createCycleActivities } from '../../activities/cycle-activities';
 import type { createExtractActivities } from '../../activities/extract-activities';
+import type { createBatchActivities } from '../../activities/batch-activities';
 import type { createGateActivities } from '../../activities/gate-activities';
 import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import { sourceTaskQueue } from '../../domain/constants';
-import type { BatchRef, CyclePlan, CycleReport, ExtractResult, QualitySummary } from '../../domain/cycle';
+import type { BatchRef, CyclePlan, CycleReport, ExtractedPage, QualitySummary } from '../../domain/cycle';
 import type { GateFigures, GuardrailBreach } from '../../domain/guardrails';
 import { ingestionCycle } from '../../workflows';
 import { workerInterceptors } from '../../worker/interceptors';
 
-type ControlActivities = ReturnType<typeof createCycleActivities> & ReturnType<typeof createGateActivities>;
+type ControlActivities = ReturnType<typeof createCycleActivities> & ReturnType<typeof createGateActivities> & ReturnType<typeof createBatchActivities>;
+
+/** A stream's whole read as a scenario tells it: the harness serves it one page (one batch) at a time. */
+export interface Extraction {
+  batches: BatchRef[];
+  apiCalls: number;
+  deferred: ExtractedPage['deferred'];
+}
 type ExtractActivities = ReturnType<typeof createExtractActivities>;
 
 export const batch = (stream: string, n: number, rows = 100): BatchRef => ({
@@ -60,7 +68,8 @@ export interface Scenario {
   plan?: Partial<CyclePlan>;
   /** Replaces the plan activity, e.g. to make it fail. */
   planCycle?: () => Promise<CyclePlan>;
-  extract: (stream: string, attempt: number) => ExtractResult | Promise<ExtractResult>;
+  /** Called when a read starts (its first page); may throw, e.g. to throttle. */
+  extract: (stream: string, attempt: number) => Extraction | Promise<Extraction>;
   invalidRowsOf?: (b: BatchRef) => number;
   /** Figures the gate sees, over the quiet defaults. */
   figuresOf?: (b: BatchRef) => Partial<GateFigures>;
@@ -102,6 +111,9 @@ export class CycleHarness {
       automationLevel: 'approve-on-breach',
       approvalPolicy: { timeout: '1h', onTimeout: 'reject', approverRole: 'manager' },
       cursors: {},
+      partitions: {},
+      // Every page is a batch of its own, so the tests can name batches by page.
+      batchSize: 1,
       paused: false,
       ...scenario.plan,
     };
@@ -160,7 +172,7 @@ export class CycleHarness {
         }
         calls.events.push(`load:${req.stream}/${n}`);
         calls.loads.push(req.loadId);
-        return { loadId: req.loadId, alreadyLoaded: false, merged: req.clean?.rows ?? 0, deleted: 0, quarantined: 0 };
+        return { loadId: req.loadId, alreadyLoaded: false, merged: req.clean?.rows ?? 0, deleted: 0, quarantined: 0, suppressed: 0, withoutConsent: 0 };
       },
       commitCursor: async (_id, stream, cursor) => {
         calls.events.push(`commit:${stream}/${cursor.lastKey.slice(-1)}`);
@@ -174,16 +186,32 @@ export class CycleHarness {
         calls.resolved.push(resolution);
       },
       recordCycle: async ({ report }) => void calls.recorded.push(report),
+      combinePages: async () => {
+        throw new Error('with a batch size of 1 no batch spans pages');
+      },
     };
   }
 
   private extractActivities(): ExtractActivities {
+    const reads = new Map<string, Extraction>();
     return {
-      extractStream: async ({ stream }) => {
-        const attempt = (this.attempts.get(stream) ?? 0) + 1;
-        this.attempts.set(stream, attempt);
-        this.calls.extractAttempts.push(Date.now());
-        return this.scenario.extract(stream, attempt);
+      extractPage: async ({ stream, pageToken }) => {
+        if (pageToken === null) {
+          const attempt = (this.attempts.get(stream) ?? 0) + 1;
+          this.attempts.set(stream, attempt);
+          this.calls.extractAttempts.push(Date.now());
+          reads.set(stream, await this.scenario.extract(stream, attempt));
+        }
+        const read = reads.get(stream);
+        if (!read) throw new Error(`no read of ${stream} was started`);
+        const index = pageToken === null ? 0 : Number(pageToken);
+        const last = index >= read.batches.length - 1;
+        return {
+          batch: read.batches[index] ?? null,
+          nextPageToken: last ? null : String(index + 1),
+          apiCalls: index === 0 ? read.apiCalls : 0,
+          deferred: last ? read.deferred : null,
+        };
       },
     };
   }

@@ -1,0 +1,39 @@
+/**
+ * Pages are staged one per activity (one API request each); a batch for the quality gate and the
+ * load gathers several. Combining keeps the last version of a row read twice (a record updated
+ * while the read was paging), so a batch never fails the uniqueness expectation on its own reread.
+ */
+import type { SourceKind } from '../domain/connector';
+import type { BatchRef } from '../domain/cycle';
+import { streamDefinition } from '../domain/streams';
+import type { Row } from './sources/types';
+import type { Staging } from './staging/staging';
+
+export interface BatchActivityDeps {
+  staging: Staging;
+}
+
+export function createBatchActivities(deps: BatchActivityDeps) {
+  return {
+    async combinePages(input: { connectorId: string; source: SourceKind; pages: BatchRef[] }): Promise<BatchRef> {
+      const last = input.pages.at(-1);
+      if (!last) throw new Error('combinePages needs at least one page');
+      const stream = streamDefinition(input.source, last.stream);
+      const byKey = new Map<string, Row>();
+      const keyless: Row[] = [];
+      for (const page of input.pages) {
+        for await (const row of deps.staging.readBatch(page)) {
+          const key = row[stream.primaryKey];
+          if (key === null || key === undefined) {
+            keyless.push(row); // the quality gate quarantines these; they must reach it
+            continue;
+          }
+          // Delete then set: the surviving version takes the position of the latest read.
+          byKey.delete(String(key));
+          byKey.set(String(key), row);
+        }
+      }
+      return deps.staging.writeBatch(`${input.connectorId}/${stream.name}`, stream, [...keyless, ...byKey.values()], last.cursorAfter);
+    },
+  };
+}

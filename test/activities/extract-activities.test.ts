@@ -1,0 +1,115 @@
+/**
+ * The page-reading activity alone (MockActivityEnvironment), over the real Salesforce plug-in and
+ * simulator, a real staging folder and the embedded store: every request is counted against the
+ * source's rate window, what the service reports is kept, and 80 % raises one alert per window.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createConnectorSchema } from '../../domain/connector';
+import type { ExtractedPage, PageExtractRequest } from '../../domain/cycle';
+import { throttleBackoffMs } from '../../activities/errors';
+import { createExtractActivities } from '../../activities/extract-activities';
+import { logger } from '../../activities/logger';
+import { sourcePlugins } from '../../activities/sources';
+import { Staging } from '../../activities/staging/staging';
+import { openStore } from '../../activities/store';
+import type { ControlPlaneStore } from '../../activities/store/types';
+import { startSalesforceSimulator, type SalesforceSimulator } from '../../simulators/salesforce/server';
+
+let store: ControlPlaneStore;
+let dataDir: string;
+const simulators: SalesforceSimulator[] = [];
+async function simulator(options: Parameters<typeof startSalesforceSimulator>[0]): Promise<SalesforceSimulator> {
+  const started = await startSalesforceSimulator(options);
+  simulators.push(started);
+  return started;
+}
+
+beforeAll(async () => {
+  store = await openStore({});
+});
+afterAll(() => store.close());
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'ih-extract-'));
+});
+afterEach(async () => {
+  await Promise.all(simulators.splice(0).map((started) => started.stop()));
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function connectorAt(simulator: SalesforceSimulator): Promise<string> {
+  const connector = await store.createConnector(
+    createConnectorSchema.parse({
+      userId: 'marketing-ops',
+      name: 'Salesforce contacts',
+      configuration: { source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...simulator.credentials }, streams: ['contact'] } },
+    }),
+  );
+  return connector.id;
+}
+
+/** The activity as Temporal runs it, typed (MockActivityEnvironment cannot infer the result). */
+function activities(now: () => Date): { extractPage: (request: PageExtractRequest) => Promise<ExtractedPage> } {
+  const { extractPage } = createExtractActivities({ store, staging: new Staging(path.join(dataDir, 'staging')), plugins: sourcePlugins({ inbox: store }), logger, now });
+  const env = new MockActivityEnvironment();
+  return { extractPage: (request) => env.run<[PageExtractRequest], ExtractedPage, typeof extractPage>(extractPage, request) };
+}
+
+describe('extractPage', () => {
+  it('stages one page and says where the next one starts', async () => {
+    const sim = await simulator({ counts: { Contact: 30 }, deletedRate: 0, pageSize: 20 });
+    const connectorId = await connectorAt(sim);
+    const { extractPage } = activities(() => new Date());
+    const first = await extractPage({ connectorId, stream: 'contact', partition: null, cursor: null, pageToken: null });
+    expect(first.batch?.rows).toBe(20);
+    expect(first.nextPageToken).toEqual(expect.any(String));
+    const second = await extractPage({ connectorId, stream: 'contact', partition: null, cursor: first.batch?.cursorAfter ?? null, pageToken: first.nextPageToken });
+    expect(second.batch?.rows).toBe(10);
+    expect(second.nextPageToken).toBeNull();
+    expect(second.apiCalls).toBe(1); // the login was spent once, on the first page
+  });
+
+  it('records usage per call and alerts once when the daily quota reaches 80 %', async () => {
+    const sim = await simulator({ counts: { Contact: 10 }, deletedRate: 0, pageSize: 5, quota: { used: 78, max: 100 } });
+    const connectorId = await connectorAt(sim);
+    const { extractPage } = activities(() => new Date('2026-11-23T10:00:30Z'));
+    let request: PageExtractRequest = { connectorId, stream: 'contact', partition: null, cursor: null, pageToken: null };
+    for (;;) {
+      const page = await extractPage(request);
+      if (page.nextPageToken === null) break;
+      request = { ...request, pageToken: page.nextPageToken };
+    }
+    // Two query pages and one for the end: the org's own count went 79, 80, 81.
+    const usage = await store.listApiUsage(connectorId);
+    expect(usage.find((u) => u.scope === 'daily API requests')).toMatchObject({ used: sim.quota().used, limit: 100 });
+    expect(usage.find((u) => u.scope === 'rate')).toMatchObject({ windowStart: '2026-11-23T10:00:00.000Z', limit: 150 });
+    const alerts = (await store.listActivity(connectorId)).filter((entry) => entry.activityType === 'api-usage.alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.details).toMatchObject({ scope: 'daily API requests', limit: 100, sharePercent: 80 });
+  });
+
+  it('counts a throttled request against the window too', async () => {
+    const sim = await simulator({ counts: { Contact: 3 }, deletedRate: 0 });
+    const connectorId = await connectorAt(sim);
+    sim.throttle({ status: 429, times: 1, retryAfterSeconds: 5 });
+    const { extractPage } = activities(() => new Date('2026-11-23T11:00:00Z'));
+    await expect(extractPage({ connectorId, stream: 'contact', partition: null, cursor: null, pageToken: null })).rejects.toMatchObject({
+      retryAfterMs: 5000,
+    });
+    expect((await store.listApiUsage(connectorId)).find((u) => u.scope === 'rate')?.used).toBe(1);
+  });
+});
+
+describe('backoff without a Retry-After', () => {
+  it('grows exponentially, is never immediate, and spreads workers apart', () => {
+    expect(throttleBackoffMs(1, () => 0)).toBe(1_000);
+    expect(throttleBackoffMs(1, () => 1)).toBe(2_000);
+    expect(throttleBackoffMs(4, () => 0)).toBe(8_000);
+    expect(throttleBackoffMs(50, () => 1)).toBe(600_000);
+    const spread = new Set(Array.from({ length: 20 }, () => throttleBackoffMs(3)));
+    expect(spread.size).toBeGreaterThan(10);
+    expect(Math.min(...spread)).toBeGreaterThanOrEqual(4_000);
+  });
+});

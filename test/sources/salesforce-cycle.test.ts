@@ -1,0 +1,4 @@
+import { salesforceCase } from './cases/salesforce';
+import { describeSourceCycle } from './cycle';
+
+describeSourceCycle(salesforceCase);
