@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ObjectStore } from '../s3/store';
 import type { LoadErrorDetail } from './copy';
 import type { TableDesign } from './dialect';
@@ -13,6 +12,7 @@ import { PostgresEngine } from './engine';
 import { RedshiftDataService } from './operations';
 import { ApiError, sendAwsError, sendAwsJson } from './protocol';
 import type { RecordedStatement } from './statements';
+import { listen } from '../listen';
 
 export interface RedshiftSimulatorOptions {
   /** A PostgreSQL server URL whose user may create databases (TEST_DATABASE_URL, scripts/postgres.sh). */
@@ -143,13 +143,7 @@ export async function startRedshiftSimulator(options: RedshiftSimulatorOptions):
       if (!res.headersSent) sendAwsError(res, apiError, requestId);
     });
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address: AddressInfo | string | null = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { host, port } = await listen(server, options);
   return {
     url: `http://${host}:${port}`,
     database,

@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ObjectStore, type StoredObject } from './store';
 import { decodeAwsChunked, sendS3Error } from './wire';
+import { listen } from '../listen';
 
 export interface S3SimulatorOptions {
   buckets?: readonly string[];
@@ -131,13 +131,7 @@ export async function startS3Simulator(options: S3SimulatorOptions = {}): Promis
       else res.destroy();
     });
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address: AddressInfo | string | null = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { host, port } = await listen(server, options);
   return {
     url: `http://${host}:${port}`,
     store,

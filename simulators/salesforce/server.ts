@@ -3,7 +3,6 @@
  * steer it through the returned controls; the demo through the /__sim/ admin routes.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { handleAdmin } from './admin';
 import { DEFAULT_DELETED_RATE, DEFAULT_FLAW_RATES, type Flaw } from './flaws';
 import { ApiGate, type Endpoint, type LoggedRequest } from './gate';
@@ -12,6 +11,7 @@ import { SimulatedOrg } from './org';
 import { classifyDataPath, handleData, handleToken, type OAuthCredentials, type RestContext } from './rest';
 import type { SimObjectName } from './schema';
 import { errorBody } from './wire';
+import { listen } from '../listen';
 
 /** The demo org's login; also what tests use unless they pass their own. */
 export const SIMULATOR_CREDENTIALS: Readonly<OAuthCredentials> = {
@@ -118,13 +118,7 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
       if (!res.headersSent) sendJson(res, 500, errorBody('UNKNOWN_EXCEPTION', message));
     });
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address: AddressInfo | string | null = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { host, port } = await listen(server, options);
   url = `http://${host}:${port}`;
   return {
     url,

@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SimulatorUser } from './auth';
 import { type ClusteringRequest, SnowflakeEngine } from './engine';
 import { SnowflakeService } from './service';
 import { failure, sendEnvelope } from './wire';
+import { listen } from '../listen';
 
 /** The demo account's user; tests use it unless they pass their own. */
 export const SIMULATOR_USER: Readonly<Required<Pick<SimulatorUser, 'name' | 'password'>>> = {
@@ -62,13 +62,7 @@ export async function startSnowflakeSimulator(options: SnowflakeSimulatorOptions
       if (!res.headersSent) sendEnvelope(res, failure('000603', `simulator error: ${message}`));
     });
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address: AddressInfo | string | null = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { host, port } = await listen(server, options);
   return {
     url: `http://${host}:${port}`,
     account,
