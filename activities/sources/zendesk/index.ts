@@ -1,0 +1,80 @@
+/**
+ * The Zendesk tickets source (FR-3): the cursor-based incremental ticket export, one request per
+ * page. The export's after_cursor is the stream's position, checkpointed with every page; a
+ * connector whose API token is past its 30-day rotation stops before spending a request.
+ */
+import type { SourceConfig } from '../../../domain/connector';
+import { tokenRotationStatus, zendeskBaseUrl, zendeskStreams, ZENDESK_STREAM_NAMES } from '../../../domain/streams/zendesk';
+import { ConnectorError } from '../../errors';
+import type { PageRequest, SourcePage, SourcePlugin } from '../types';
+import { requestExportPage } from './export-request';
+import { exportPageSchema, mapExportPage } from './tickets';
+
+export type ZendeskSourceConfig = Extract<SourceConfig, { kind: 'zendesk' }>;
+
+/** A new connector exports every ticket: from the epoch, which is more than a minute in the past. */
+const EXPORT_FROM_START = 0;
+/** An issued-at date up to a day ahead is a time-zone difference; further ahead, a typo. */
+const MOST_DAYS_AHEAD = 1;
+
+/** Refuses to call Zendesk with a token past its rotation, saying what to do. */
+export function assertTokenRotated(config: ZendeskSourceConfig, now: Date): void {
+  const status = tokenRotationStatus(config.apiTokenIssuedAt, now);
+  if (status.ageDays < -MOST_DAYS_AHEAD) {
+    throw new ConnectorError('config', `apiTokenIssuedAt ${config.apiTokenIssuedAt} is in the future`, 'set it to the day the API token was created');
+  }
+  if (status.due) {
+    throw new ConnectorError(
+      'auth',
+      `the Zendesk API token is ${status.ageDays} days old: it had to be rotated by ${status.dueAt} (every 30 days)`,
+      "create a new API token in Zendesk Admin Center > Apps and integrations > Zendesk API, update the connector's apiToken and apiTokenIssuedAt, then delete the old token",
+    );
+  }
+}
+
+function assertKnownStream(stream: string): void {
+  if (!Object.hasOwn(zendeskStreams, stream)) {
+    throw new ConnectorError('config', `unknown Zendesk stream "${stream}"`, `use one of ${ZENDESK_STREAM_NAMES.join(', ')}`);
+  }
+}
+
+async function readTicketPage(config: ZendeskSourceConfig, stream: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
+  assertKnownStream(stream);
+  assertTokenRotated(config, new Date());
+  signal.throwIfAborted();
+  const { body, usage } = await requestExportPage(
+    {
+      baseUrl: zendeskBaseUrl(config),
+      email: config.email,
+      apiToken: config.apiToken,
+      cursor: request.pageToken ?? request.cursor?.value ?? null,
+      startTime: EXPORT_FROM_START,
+      pageSize: config.pageSize,
+    },
+    signal,
+  );
+  const parsed = exportPageSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid';
+    throw new ConnectorError('system', `Zendesk answered the ticket export with an unexpected body (${where})`);
+  }
+  const page = parsed.data;
+  const rows = mapExportPage(page, config.sentimentByStatus);
+  const lastTicket = page.tickets.at(-1);
+  // The position is the export's own cursor; the last ticket's id is kept beside it for operators.
+  const lastKey = lastTicket ? String(lastTicket.id) : (request.cursor?.lastKey ?? '0');
+  return {
+    rows,
+    apiCalls: 1,
+    nextPageToken: page.end_of_stream ? null : page.after_cursor,
+    checkpoint: { value: page.after_cursor, lastKey },
+    ...(usage ? { usage } : {}),
+  };
+}
+
+export const zendeskSource: SourcePlugin<ZendeskSourceConfig> = {
+  kind: 'zendesk',
+  streams: zendeskStreams,
+  readPage: readTicketPage,
+};

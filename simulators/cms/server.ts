@@ -1,0 +1,157 @@
+/**
+ * A local headless CMS over HTTP: GraphQL POSTs to /graphql with a bearer token, the content-views
+ * connection, a per-second limit (HTTP 429 with a THROTTLED error), throttles on demand (HTTP 200
+ * with a THROTTLED error in `errors`, as many GraphQL gateways answer), added latency, and
+ * oversized responses streamed to test a client's payload guard.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { readJson, sendJson } from '../salesforce/http';
+import { RequestGate, type LoggedRequest } from '../zendesk/request-gate';
+import { Catalog, DEFAULT_CATALOG_FLAWS, type CatalogFlawRates, type ContentViewRecord } from './catalog';
+import { execute, GraphqlRequestError, type GraphqlError } from './content-api';
+import { GraphqlSyntaxError, parseQuery } from './graphql-parser';
+import { streamOversized, type OversizeReport } from './oversize';
+import { listen } from '../listen';
+
+export const CMS_SIMULATOR_TOKEN = 'cms-demo-bearer-token';
+
+export interface CmsSimulatorOptions {
+  port?: number;
+  host?: string;
+  seed?: number;
+  /** Pieces of content; each has one row per day. */
+  contents?: number;
+  days?: number;
+  flawRates?: Partial<CatalogFlawRates>;
+  /** Requests per second before a 429; null: unlimited. */
+  requestsPerSecond?: number | null;
+  accessToken?: string;
+}
+
+export interface CmsSimulator {
+  /** The GraphQL endpoint. */
+  endpoint: string;
+  accessToken: string;
+  rows(): ContentViewRecord[];
+  addRows(count: number): ContentViewRecord[];
+  addViews(id: string, views: number): ContentViewRecord;
+  /** After `afterRequests` more requests, the next `times` are throttled; Retry-After omitted when null. */
+  throttleNext(times: number, retryAfterSeconds: number | null, afterRequests?: number): void;
+  /** Every later API request waits this long before it is answered. */
+  setLatency(ms: number): void;
+  /** The next successful response is padded to `bytes` and streamed; `declareLength` sends Content-Length. */
+  oversizeNext(bytes: number, declareLength?: boolean): void;
+  /** What happened to the last oversized response. */
+  lastOversize(): OversizeReport | null;
+  requests(): LoggedRequest[];
+  stop(): Promise<void>;
+}
+
+const requestSchema = z.object({
+  query: z.string().min(1),
+  variables: z.record(z.string(), z.unknown()).nullish(),
+  operationName: z.string().nullish(),
+});
+
+interface Context {
+  catalog: Catalog;
+  gate: RequestGate;
+  accessToken: string;
+  latencyMs: number;
+  oversize: { bytes: number; declareLength: boolean } | null;
+  lastOversize: OversizeReport | null;
+}
+
+const errorBody = (message: string, code: string, extra: Record<string, unknown> = {}): { errors: GraphqlError[] } => ({
+  errors: [{ message, extensions: { code, ...extra } }],
+});
+
+function throttled(res: ServerResponse, status: number, retryAfterSeconds: number | null): void {
+  const hint = retryAfterSeconds === null ? {} : { retryAfterSeconds };
+  const headers: Record<string, string> = retryAfterSeconds === null ? {} : { 'Retry-After': String(retryAfterSeconds) };
+  sendJson(res, status, errorBody('Throttled: too many requests, slow down', 'THROTTLED', hint), headers);
+}
+
+async function serveGraphql(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
+  const verdict = ctx.gate.admit();
+  if (verdict.kind === 'throttled') {
+    throttled(res, verdict.cause === 'rate-limit' ? 429 : 200, verdict.retryAfterSeconds);
+    return;
+  }
+  if (req.headers.authorization !== `Bearer ${ctx.accessToken}`) {
+    sendJson(res, 401, errorBody('Unauthorized: invalid or missing access token', 'UNAUTHENTICATED'));
+    return;
+  }
+  const parsed = requestSchema.safeParse(await readJson(req).catch(() => null));
+  if (!parsed.success) {
+    sendJson(res, 400, errorBody('POST body must be JSON with a "query" string', 'BAD_REQUEST'));
+    return;
+  }
+  if (ctx.latencyMs > 0) await sleep(ctx.latencyMs);
+  let data: Record<string, unknown>;
+  try {
+    data = execute(ctx.catalog, parseQuery(parsed.data.query), parsed.data.variables ?? {}, Date.now());
+  } catch (error) {
+    if (error instanceof GraphqlSyntaxError) return sendJson(res, 400, errorBody(error.message, 'GRAPHQL_PARSE_FAILED'));
+    if (!(error instanceof GraphqlRequestError)) throw error;
+    if (error.code === 'GRAPHQL_VALIDATION_FAILED') return sendJson(res, 400, errorBody(error.message, error.code));
+    return sendJson(res, 200, { data: null, errors: [{ message: error.message, path: error.path, extensions: { code: error.code } }] });
+  }
+  const oversize = ctx.oversize;
+  if (!oversize) return sendJson(res, 200, { data });
+  ctx.oversize = null;
+  ctx.lastOversize = await streamOversized(res, { data }, oversize.bytes, oversize.declareLength);
+}
+
+function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> | void {
+  const path = new URL(req.url ?? '/', 'http://cms.local').pathname;
+  if (path !== '/graphql') return sendJson(res, 404, errorBody('Not found', 'NOT_FOUND'));
+  if (req.method !== 'POST') return sendJson(res, 405, errorBody('Use POST', 'METHOD_NOT_ALLOWED'), { Allow: 'POST' });
+  const at = Date.now();
+  res.on('close', () => ctx.gate.record({ at, status: res.statusCode }));
+  return serveGraphql(req, res, ctx);
+}
+
+export async function startCmsSimulator(options: CmsSimulatorOptions = {}): Promise<CmsSimulator> {
+  const catalog = new Catalog(options.seed ?? 11, { ...DEFAULT_CATALOG_FLAWS, ...options.flawRates });
+  catalog.generate(options.contents ?? 30, options.days ?? 14, Date.now());
+  const ctx: Context = {
+    catalog,
+    gate: new RequestGate(options.requestsPerSecond === undefined ? 10 : options.requestsPerSecond),
+    accessToken: options.accessToken ?? CMS_SIMULATOR_TOKEN,
+    latencyMs: 0,
+    oversize: null,
+    lastOversize: null,
+  };
+  const server = createServer((req, res) => {
+    Promise.resolve(route(req, res, ctx)).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!res.headersSent) sendJson(res, 500, errorBody(message, 'INTERNAL_SERVER_ERROR'));
+      else res.destroy();
+    });
+  });
+  const { host, port } = await listen(server, options);
+  return {
+    endpoint: `http://${host}:${port}/graphql`,
+    accessToken: ctx.accessToken,
+    rows: () => catalog.snapshot(),
+    addRows: (count) => catalog.add(count, Date.now()),
+    addViews: (id, views) => catalog.addViews(id, views, Date.now()),
+    throttleNext: (times, retryAfterSeconds, afterRequests) => ctx.gate.throttleNext(times, retryAfterSeconds, afterRequests),
+    setLatency: (ms) => {
+      ctx.latencyMs = ms;
+    },
+    oversizeNext: (bytes, declareLength = false) => {
+      ctx.oversize = { bytes, declareLength };
+    },
+    lastOversize: () => ctx.lastOversize,
+    requests: () => ctx.gate.requests(),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,4 @@
+import { cmsCase } from './cases/cms';
+import { describeSourceCycle } from './cycle';
+
+describeSourceCycle(cmsCase);

@@ -1,0 +1,4 @@
+import { zendeskCase } from './cases/zendesk';
+import { describeSourceCycle } from './cycle';
+
+describeSourceCycle(zendeskCase);
