@@ -1,0 +1,80 @@
+/**
+ * The Brandwatch source over plain HTTP: mentions of the connector's queries, ordered by `added`,
+ * paged with Brandwatch's cursor. A page is one request, plus the token request when the worker has
+ * no token for the account yet (or Brandwatch stopped accepting it).
+ */
+import type { StreamCursor } from '../../../domain/cycle';
+import { brandwatchStreams, type BrandwatchSourceConfig } from '../../../domain/streams/brandwatch';
+import { ConnectorError } from '../../errors';
+import type { PageRequest, Row, SourcePage, SourcePlugin } from '../types';
+import { brandwatchFailure, rateLimitUsage, send, type BrandwatchResponse } from './http';
+import { firstMentionsPage, mentionsResponseSchema, mentionsUrl, parseMentionsPageToken, type MentionsPageToken } from './mentions';
+import { mapMention } from './rows';
+import { cachedToken, forgetToken, requestToken } from './token';
+
+/** GET with a token; a refused cached token is replaced once, as it may have been revoked or expired. */
+async function getWithToken(config: BrandwatchSourceConfig, url: URL, signal: AbortSignal): Promise<{ response: BrandwatchResponse; apiCalls: number }> {
+  const cached = cachedToken(config);
+  let apiCalls = 0;
+  const attempt = async (token: string): Promise<BrandwatchResponse> => {
+    apiCalls += 1;
+    return send(url, { headers: { Authorization: `bearer ${token}`, Accept: 'application/json' } }, signal);
+  };
+  const login = async (): Promise<string> => {
+    apiCalls += 1;
+    return requestToken(config, signal);
+  };
+  let response = await attempt(cached ?? (await login()));
+  if (response.status === 401 && cached) {
+    forgetToken(config);
+    response = await attempt(await login());
+  }
+  return { response, apiCalls };
+}
+
+/** (added, resource id) order, the stream's cursor order; rows missing either sort first. */
+function compareMentions(a: Row, b: Row): number {
+  const key = (row: Row): string => (typeof row.added === 'string' && typeof row.resource_id === 'string' ? `${row.added}\u0000${row.resource_id}` : '');
+  const [x, y] = [key(a), key(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+const positionOf = (row: Row): StreamCursor | null =>
+  typeof row.added === 'string' && typeof row.resource_id === 'string' && !Number.isNaN(Date.parse(row.added))
+    ? { value: row.added, lastKey: row.resource_id }
+    : null;
+
+/** Strictly after the cursor the read started from; a row without a position is kept for the gate to judge. */
+function isNew(row: Row, after: StreamCursor | null): boolean {
+  const at = positionOf(row);
+  if (!after || !at) return true;
+  const [rowTime, afterTime] = [Date.parse(at.value), Date.parse(after.value)];
+  return rowTime > afterTime || (rowTime === afterTime && at.lastKey > after.lastKey);
+}
+
+async function readMentions(config: BrandwatchSourceConfig, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
+  const page: MentionsPageToken = request.pageToken ? parseMentionsPageToken(request.pageToken) : firstMentionsPage(config, request.cursor, new Date());
+  const { response, apiCalls } = await getWithToken(config, mentionsUrl(config, page), signal);
+  if (response.status !== 200) throw brandwatchFailure(response, `the mentions request of project ${config.projectId}`);
+  const parsed = mentionsResponseSchema.safeParse(response.body);
+  if (!parsed.success) throw new ConnectorError('system', `Brandwatch answered the mentions request with an unexpected body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const { results, nextCursor } = parsed.data;
+  const rows = results.map((mention) => mapMention(mention, config)).filter((row) => isNew(row, page.after)).sort(compareMentions);
+  const more = results.length > 0 && typeof nextCursor === 'string' && nextCursor.length > 0;
+  const nextPageToken = more ? JSON.stringify({ ...page, cursor: nextCursor }) : null;
+  const last = rows.map(positionOf).filter((p): p is StreamCursor => p !== null).at(-1);
+  const usage = rateLimitUsage(response.headers);
+  return { rows, apiCalls, nextPageToken, ...(last ? { checkpoint: last } : {}), ...(usage ? { usage } : {}) };
+}
+
+export const brandwatchSource: SourcePlugin<BrandwatchSourceConfig> = {
+  kind: 'brandwatch',
+  streams: brandwatchStreams,
+  readPage(config, stream, request, signal) {
+    signal.throwIfAborted();
+    if (stream !== 'mentions') {
+      return Promise.reject(new ConnectorError('config', `unknown Brandwatch stream "${stream}"`, 'use mentions'));
+    }
+    return readMentions(config, request, signal);
+  },
+};

@@ -1,0 +1,141 @@
+/**
+ * The data of one simulated GA4 property: daily facts (a date and a source, medium and page, with
+ * their counts) and realtime facts (a minute and an event, platform and country). GA4's own quirks
+ * are in it: `(not set)` dimension values, and recent days whose counts keep growing as GA4 settles.
+ */
+import { Random } from '../salesforce/random';
+
+export interface DailyFact {
+  /** YYYYMMDD, as GA4 writes dates. */
+  date: string;
+  sessionSource: string;
+  sessionMedium: string;
+  pagePath: string;
+  sessions: number;
+  activeUsers: number;
+  screenPageViews: number;
+  keyEvents: number;
+}
+
+export interface RealtimeFact {
+  /** Epoch ms of the minute's start. */
+  minute: number;
+  eventName: string;
+  platform: string;
+  country: string;
+  eventCount: number;
+  activeUsers: number;
+}
+
+const SOURCES: readonly [string, string][] = [
+  ['google', 'organic'],
+  ['google', 'cpc'],
+  ['(direct)', '(none)'],
+  ['newsletter', 'email'],
+  ['linkedin.com', 'social'],
+  ['bing', 'organic'],
+  ['facebook.com', 'referral'],
+  ['(not set)', '(not set)'],
+];
+const PAGES = ['/', '/pricing', '/features', '/blog', '/contact', '/signup', '/docs/getting-started', '(not set)'];
+const EVENTS = ['page_view', 'session_start', 'scroll', 'click', 'form_submit', 'sign_up', 'purchase'] as const;
+const PLATFORMS = ['web', 'iOS', 'Android'] as const;
+const COUNTRIES = ['United States', 'Germany', 'France', 'United Kingdom', 'India', '(not set)'] as const;
+
+const DAY_MS = 86_400_000;
+export const MINUTE_MS = 60_000;
+export const ga4Date = (at: number): string => new Date(at).toISOString().slice(0, 10).replaceAll('-', '');
+const minuteOf = (at: number): number => Math.floor(at / MINUTE_MS) * MINUTE_MS;
+
+/** The n-th (source, medium, page) combination; pages beyond the fixed list are blog posts. */
+function combination(n: number): { sessionSource: string; sessionMedium: string; pagePath: string } {
+  const [sessionSource, sessionMedium] = SOURCES[n % SOURCES.length] ?? ['(direct)', '(none)'];
+  const pageIndex = Math.floor(n / SOURCES.length);
+  return { sessionSource, sessionMedium, pagePath: PAGES[pageIndex] ?? `/blog/post-${pageIndex - PAGES.length + 1}` };
+}
+
+/** The n-th (event, platform, country) combination; past the fixed lists, custom events. */
+function realtimeCombination(n: number): { eventName: string; platform: string; country: string } {
+  const fixed = EVENTS.length * PLATFORMS.length * COUNTRIES.length;
+  if (n >= fixed) return { eventName: `custom_event_${n - fixed + 1}`, platform: 'web', country: '(not set)' };
+  const event = EVENTS[n % EVENTS.length] ?? 'page_view';
+  const rest = Math.floor(n / EVENTS.length);
+  const platform = PLATFORMS[rest % PLATFORMS.length] ?? 'web';
+  const country = COUNTRIES[Math.floor(rest / PLATFORMS.length)] ?? '(not set)';
+  return { eventName: event, platform, country };
+}
+
+export class SimulatedProperty {
+  private readonly random: Random;
+  private readonly daily: DailyFact[] = [];
+  /** Combinations used per date, so that every fact of a date is a new combination. */
+  private readonly usedPerDate = new Map<string, number>();
+  private readonly realtime: RealtimeFact[] = [];
+  private readonly usedPerMinute = new Map<number, number>();
+
+  constructor(seed: number) {
+    this.random = new Random(seed);
+  }
+
+  /** `count` facts spread over the `days` days up to `now`, today included. */
+  generateDaily(count: number, days: number, now: number): void {
+    for (let i = 0; i < count; i += 1) this.addDailyFact(now - (i % days) * DAY_MS);
+  }
+
+  /** New facts dated today: combinations the day did not have yet. */
+  addDaily(count: number, now: number): void {
+    for (let i = 0; i < count; i += 1) this.addDailyFact(now);
+  }
+
+  private addDailyFact(at: number): void {
+    const date = ga4Date(at);
+    const n = this.usedPerDate.get(date) ?? 0;
+    this.usedPerDate.set(date, n + 1);
+    const sessions = this.random.int(1, 400);
+    this.daily.push({
+      date,
+      ...combination(n),
+      sessions,
+      activeUsers: this.random.int(1, sessions),
+      screenPageViews: sessions + this.random.int(0, sessions * 3),
+      keyEvents: this.random.int(0, Math.ceil(sessions / 10)),
+    });
+  }
+
+  /** GA4 revises the last two days for a while: their counts grow. */
+  settle(now: number): void {
+    const recent = new Set([ga4Date(now), ga4Date(now - DAY_MS)]);
+    for (const fact of this.daily) {
+      if (!recent.has(fact.date)) continue;
+      const more = this.random.int(1, 20);
+      fact.sessions += more;
+      fact.activeUsers += this.random.int(0, more);
+      fact.screenPageViews += more + this.random.int(0, more);
+    }
+  }
+
+  /** `count` facts over the `minutes` minutes up to `now`. */
+  generateRealtime(count: number, minutes: number, now: number): void {
+    for (let i = 0; i < count; i += 1) this.addRealtimeFact(now - (i % minutes) * MINUTE_MS);
+  }
+
+  addRealtime(count: number, now: number): void {
+    for (let i = 0; i < count; i += 1) this.addRealtimeFact(now);
+  }
+
+  private addRealtimeFact(at: number): void {
+    const minute = minuteOf(at);
+    const n = this.usedPerMinute.get(minute) ?? 0;
+    this.usedPerMinute.set(minute, n + 1);
+    const eventCount = this.random.int(1, 50);
+    this.realtime.push({ minute, ...realtimeCombination(n), eventCount, activeUsers: this.random.int(1, eventCount) });
+  }
+
+  dailyFacts(): DailyFact[] {
+    return this.daily.map((fact) => ({ ...fact }));
+  }
+
+  realtimeFacts(): RealtimeFact[] {
+    return this.realtime.map((fact) => ({ ...fact }));
+  }
+}

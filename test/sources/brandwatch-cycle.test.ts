@@ -1,0 +1,4 @@
+import { brandwatchCase } from './cases/brandwatch';
+import { describeSourceCycle } from './cycle';
+
+describeSourceCycle(brandwatchCase);
