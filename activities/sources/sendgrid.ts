@@ -1,0 +1,107 @@
+/**
+ * The SendGrid source reads no API: the webhook route has already verified and stored the events in
+ * the inbox, and this plug-in pages through it in arrival order. Its position is the inbox sequence
+ * number, zero-padded so that cursors compare as text too; the event id goes along as the last key.
+ */
+import { z } from 'zod';
+import type { SourceConfig } from '../../domain/connector';
+import type { StreamCursor } from '../../domain/cycle';
+import { sendgridStreams } from '../../domain/streams/sendgrid';
+import { ConnectorError } from '../errors';
+import type { InboxEvent } from '../store/inbox';
+import { KNOWN_EVENT_FIELDS, sendgridEventSchema, type SendgridEvent } from '../webhooks/sendgrid-events';
+import { ageAtReceiptSeconds } from '../webhooks/freshness';
+import type { PageRequest, Row, SourcePage, SourcePlugin } from './types';
+
+export type SendgridSourceConfig = Extract<SourceConfig, { kind: 'sendgrid' }>;
+
+/** What the plug-in needs of the control-plane store. */
+export interface InboxReader {
+  readInboxEvents(connectorId: string, afterSeq: string, limit: number): Promise<InboxEvent[]>;
+}
+
+/** Events per page: one inbox query, a few hundred KB. */
+export const INBOX_PAGE_SIZE = 1_000;
+
+const SEQ_DIGITS = 19;
+const padSeq = (seq: string): string => seq.padStart(SEQ_DIGITS, '0');
+const POSITION = /^\d{19}$/;
+
+function startAfter(request: PageRequest): string {
+  const position = request.pageToken ?? request.cursor?.value ?? null;
+  if (position === null) return '0';
+  if (!POSITION.test(position)) {
+    throw new ConnectorError('config', 'the stored cursor of the SendGrid events stream is not an inbox position', "reset the stream's cursor to drain the inbox from the start");
+  }
+  return position.replace(/^0+(?=\d)/, '');
+}
+
+const text = (value: string | number | undefined): string | null => (value === undefined ? null : String(value));
+
+/** Keys SendGrid passes through from the sender (unique_args, custom_args) as one JSON object. */
+function customArgs(event: SendgridEvent): Record<string, unknown> | null {
+  const entries = Object.entries(event).filter(([key]) => !KNOWN_EVENT_FIELDS.has(key));
+  return entries.length > 0 ? Object.fromEntries(entries) : null;
+}
+
+/** One inbox event → one row of sendgrid_events. Pure; a field the event lacks is null. */
+export function mapInboxEvent(stored: InboxEvent): Row {
+  const parsed = sendgridEventSchema.safeParse(stored.payload);
+  if (!parsed.success) {
+    // The route validated it on the way in: a failure here is a schema change between versions.
+    throw new ConnectorError('data', `inbox event ${stored.seq} no longer passes the SendGrid event schema: ${parsed.error.issues[0]?.path.join('.') ?? 'payload'}`);
+  }
+  const event = parsed.data;
+  return {
+    sg_event_id: event.sg_event_id,
+    event: event.event,
+    email: event.email,
+    event_time: new Date(event.timestamp * 1000).toISOString(),
+    received_at: stored.receivedAt,
+    age_at_receipt_seconds: ageAtReceiptSeconds(event.timestamp, new Date(stored.receivedAt)),
+    sg_message_id: text(event.sg_message_id),
+    smtp_id: text(event['smtp-id']),
+    category: event.category === undefined ? null : typeof event.category === 'string' ? [event.category] : event.category,
+    url: text(event.url),
+    reason: text(event.reason),
+    status: text(event.status),
+    response: text(event.response),
+    attempt: event.attempt ?? null,
+    bounce_type: text(event.type),
+    bounce_classification: text(event.bounce_classification),
+    ip: text(event.ip),
+    useragent: text(event.useragent),
+    tls: event.tls ?? null,
+    sg_machine_open: event.sg_machine_open ?? null,
+    asm_group_id: event.asm_group_id ?? null,
+    marketing_campaign_id: text(event.marketing_campaign_id),
+    marketing_campaign_name: text(event.marketing_campaign_name),
+    custom_args: customArgs(event),
+  };
+}
+
+function positionAfter(last: InboxEvent): StreamCursor {
+  return { value: padSeq(last.seq), lastKey: last.eventId };
+}
+
+export function createSendgridSource(inbox: InboxReader): SourcePlugin<SendgridSourceConfig> {
+  return {
+    kind: 'sendgrid',
+    streams: sendgridStreams,
+    async readPage(_config, stream, request, signal): Promise<SourcePage> {
+      if (!(stream in sendgridStreams)) throw new ConnectorError('config', `unknown SendGrid stream "${stream}"`, 'use events');
+      signal.throwIfAborted();
+      const events = await inbox.readInboxEvents(request.connectorId, startAfter(request), INBOX_PAGE_SIZE);
+      const last = events.at(-1);
+      if (!last) return { rows: [], apiCalls: 0, nextPageToken: null };
+      const checkpoint = positionAfter(last);
+      return {
+        rows: events.map(mapInboxEvent),
+        apiCalls: 0,
+        checkpoint,
+        // A full page may have more behind it; a short one has caught up with the inbox.
+        nextPageToken: events.length === INBOX_PAGE_SIZE ? checkpoint.value : null,
+      };
+    },
+  };
+}

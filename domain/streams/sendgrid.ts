@@ -1,0 +1,99 @@
+/**
+ * SendGrid's Event Webhook as a source: SendGrid pushes arrays of events, the API verifies and keeps
+ * them in the inbox, and the drain reads the inbox in arrival order. One stream, `events`, keyed by
+ * sg_event_id (SendGrid's own id, the one it repeats on a redelivery). Workflow-safe.
+ */
+import { z } from 'zod';
+import type { SourceTraits } from '../sources';
+import type { StreamColumn, StreamDefinition } from './types';
+
+export const SENDGRID_STREAM_NAMES = ['events'] as const;
+export type SendgridStreamName = (typeof SENDGRID_STREAM_NAMES)[number];
+
+/** Events older than this when they arrive are kept, but quarantined with QUARANTINE_REASON_STALE. */
+export const EVENT_WINDOW_SECONDS = 24 * 60 * 60;
+/** Clock skew tolerated between SendGrid and us before an event counts as from the future. */
+export const FUTURE_SKEW_SECONDS = 5 * 60;
+export const QUARANTINE_REASON_STALE = 'timestamp outside the last 24 hours';
+/** A signed request whose timestamp header is older than this is a replay and refused. */
+export const SIGNATURE_MAX_AGE_SECONDS = 10 * 60;
+
+/**
+ * The key SendGrid shows under Settings › Mail Settings › Signed Event Webhook: base64 DER of a P-256
+ * SubjectPublicKeyInfo. Every such key starts with the same algorithm header, so a key of another
+ * curve or a truncated paste is caught when the connector is saved, not at the first event.
+ */
+const P256_SPKI_BASE64 = /^MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE[A-Za-z0-9+/]{86}[A-Za-z0-9+/=]{2}$/;
+
+/** Drops PEM armour and line breaks: SendGrid's UI shows bare base64, people paste either. */
+export const normalisePublicKey = (key: string): string => key.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+
+export const sendgridSourceSchema = z
+  .object({
+    kind: z.literal('sendgrid'),
+    /** Verification key of the signed Event Webhook. */
+    publicKey: z
+      .string()
+      .refine((key) => P256_SPKI_BASE64.test(normalisePublicKey(key)), 'must be the base64 P-256 public key SendGrid shows (it starts MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE)')
+      .optional(),
+    /** Accept requests without a signature. Only for accounts that cannot enable signing: anyone who knows the URL can post. */
+    allowUnsigned: z.boolean().default(false),
+    streams: z.array(z.enum(SENDGRID_STREAM_NAMES)).min(1).default([...SENDGRID_STREAM_NAMES]),
+    /** Rows per staged batch file. */
+    batchSize: z.number().int().min(100).max(200_000).default(10_000),
+  })
+  .refine((source) => source.publicKey !== undefined || source.allowUnsigned, {
+    path: ['publicKey'],
+    message: 'is required unless allowUnsigned is true: copy it from SendGrid under Settings › Mail Settings › Signed Event Webhook',
+  });
+
+const col = (name: string, type: StreamColumn['type'], sourceField?: string, personal = false): StreamColumn => ({
+  name,
+  type,
+  ...(sourceField ? { sourceField } : {}),
+  ...(personal ? { personal } : {}),
+});
+
+/** One warehouse row per SendGrid event; fields an event type does not carry stay null. */
+export const sendgridStreams: Record<SendgridStreamName, StreamDefinition> = {
+  events: {
+    name: 'events',
+    table: 'sendgrid_events',
+    primaryKey: 'sg_event_id',
+    // When the inbox took the event: the drain reads in inbox order and checkpoints the inbox position.
+    cursorColumn: 'received_at',
+    columns: [
+      col('sg_event_id', 'string'),
+      col('event', 'string'),
+      col('email', 'string', undefined, true),
+      col('event_time', 'timestamp', 'timestamp'),
+      col('received_at', 'timestamp'),
+      col('age_at_receipt_seconds', 'integer'),
+      col('sg_message_id', 'string'),
+      col('smtp_id', 'string', 'smtp-id'),
+      col('category', 'json'),
+      col('url', 'string'),
+      col('reason', 'string'),
+      col('status', 'string'),
+      col('response', 'string'),
+      col('attempt', 'integer'),
+      col('bounce_type', 'string', 'type'),
+      col('bounce_classification', 'string'),
+      col('ip', 'string', undefined, true),
+      col('useragent', 'string'),
+      col('tls', 'boolean'),
+      col('sg_machine_open', 'boolean'),
+      col('asm_group_id', 'integer'),
+      col('marketing_campaign_id', 'string'),
+      col('marketing_campaign_name', 'string'),
+      col('custom_args', 'json'),
+    ],
+  },
+};
+
+/** Push, not poll: no API calls to limit and no schedule; a webhook wakes the drain. */
+export const sendgridTraits: SourceTraits = {
+  title: 'SendGrid Event Webhook',
+  rateLimit: null,
+  defaultSchedule: null,
+};
