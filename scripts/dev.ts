@@ -1,7 +1,8 @@
 /**
- * The demo in one process: the Salesforce simulator, the control-plane store, the workers and the
- * API, against the Temporal server that scripts/start.sh started (or TEMPORAL_ADDRESS). Registers a
- * demo connector on first start and runs a cycle at once. Ctrl-C stops everything.
+ * The demo in one process: a simulator of every source, the control-plane store, the workers and
+ * the API, against the Temporal server that scripts/start.sh started (or TEMPORAL_ADDRESS).
+ * Registers a demo connector per source on first start and runs a cycle of each at once; SendGrid
+ * events arrive through the signed webhook. Ctrl-C stops everything.
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -9,13 +10,20 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { logger } from '../activities/logger';
 import { loadKeyRing } from '../activities/secrets';
+import { AesGcmPayloadCodec, loadPayloadKeyRing, payloadDataConverter } from '../activities/secrets/payload-codec';
 import { openStore } from '../activities/store';
 import { createApp } from '../api/app';
+import { reissueApiKey } from '../api/auth/issue-api-key';
+import { CODEC_PATH } from '../api/codec-server';
 import { startApiServer } from '../api/server';
 import type { CreateConnectorBody } from '../domain/connector';
 import { SIMULATOR_CREDENTIALS, startSalesforceSimulator } from '../simulators/salesforce/server';
 import { loadSettings } from '../worker/settings';
 import { createWorkers, runWorkers } from '../worker/workers';
+import { startDemoSources, type DemoConnector } from './demo-sources';
+import { retentionSettingsFrom } from '../activities/privacy/retention-settings';
+import { ensureCredentialCheckSchedule, ensureRetentionSchedules } from '../api/schedules';
+import { WORKFLOW_TASK_QUEUE } from '../domain/constants';
 
 const demoEnvSchema = z.object({
   SALESFORCE_SIM_PORT: z.coerce.number().int().min(1).max(65_535).default(8787),
@@ -24,6 +32,7 @@ const demoEnvSchema = z.object({
 });
 
 const DEMO_USER = 'demo-manager';
+const DEMO_ADMIN = 'demo-admin';
 const DEMO_CONNECTOR_NAME = 'Demo Salesforce org';
 
 async function main(): Promise<void> {
@@ -35,17 +44,30 @@ async function main(): Promise<void> {
   const simulator = await startSalesforceSimulator({ port: demo.SALESFORCE_SIM_PORT, contacts: demo.SALESFORCE_SIM_CONTACTS });
   const secrets = await loadKeyRing(settings, logger);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: path.join(settings.dataDir, 'control-plane'), secrets });
-  const nativeConnection = await NativeConnection.connect({ address: settings.temporalAddress });
-  const connection = await Connection.connect({ address: settings.temporalAddress });
-  const temporal = new Client({ connection, namespace: settings.namespace });
+  const dataKeys = await loadPayloadKeyRing(settings, logger);
+  const temporalOptions = { address: settings.temporalAddress, tls: settings.temporalTls };
+  const nativeConnection = await NativeConnection.connect(temporalOptions);
+  const connection = await Connection.connect(temporalOptions);
+  const temporal = new Client({ connection, namespace: settings.namespace, dataConverter: payloadDataConverter(dataKeys) });
 
-  const workers = await createWorkers({ connection: nativeConnection, namespace: settings.namespace, store, dataDir: settings.dataDir });
+  const workers = await createWorkers({ connection: nativeConnection, namespace: settings.namespace, store, dataDir: settings.dataDir, dataKeys });
   const running = runWorkers(workers);
-  const api = await startApiServer({ app: createApp({ store, temporal, logger }), port: settings.apiPort, host: settings.apiHost });
+  await ensureRetentionSchedules(temporal, retentionSettingsFrom(), WORKFLOW_TASK_QUEUE);
+  await ensureCredentialCheckSchedule(temporal, WORKFLOW_TASK_QUEUE);
+  const codecEndpoint = { codec: new AesGcmPayloadCodec(dataKeys), allowedOrigins: settings.codecAllowedOrigins, namespaces: [settings.namespace] };
+  const app = createApp({ store, temporal, logger, codecEndpoint });
+  const api = await startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
 
-  const connectorId = await ensureDemoConnector(api.url, simulator.url);
-  const run = await postJson(`${api.url}/api/v1/data-warehouse-connector/${connectorId}/runs`, {});
+  const { key: adminKey } = await reissueApiKey(store, { subject: DEMO_ADMIN, role: 'admin', label: 'demo' }, 'scripts/dev.ts');
+  const connectorId = await ensureDemoConnector(api.url, simulator.url, adminKey);
+  const run = await postJson(`${api.url}/api/v1/data-warehouse-connector/${connectorId}/runs`, {}, adminKey);
   const workflowId = z.object({ workflowId: z.string() }).parse(run).workflowId;
+  const sources = await startDemoSources();
+  for (const connector of sources.connectors) {
+    const id = await upsertDemoConnector(api.url, connector, adminKey);
+    if (connector.configuration.source.kind === 'sendgrid') sources.startSendgrid(`${api.url}/webhooks/sendgrid/${id}`);
+    else await postJson(`${api.url}/api/v1/data-warehouse-connector/${id}/runs`, {}, adminKey);
+  }
 
   const uiQuery = encodeURIComponent(`ConnectorId="${connectorId}"`);
   process.stdout.write(
@@ -54,25 +76,29 @@ async function main(): Promise<void> {
       'Insight Hub is running. Ctrl-C stops everything.',
       `  Temporal Web UI    ${demo.TEMPORAL_UI_URL}/namespaces/${settings.namespace}/workflows?query=${uiQuery}`,
       `  API                ${api.url}/api/v1/data-warehouse-connector/user/${DEMO_USER}`,
+      `  admin API key      ${adminKey}  (header "Authorization: Bearer <key>"; a new one on every start)`,
       `  first cycle        ${api.url}/api/v1/runs/${encodeURIComponent(workflowId)}`,
       `  analysis           ${api.url}/api/v1/data-warehouse-connector/${connectorId}/analyze`,
       `  OpenAPI            ${api.url}/api/v1/openapi.json`,
+      `  payload codec      ${api.url}${CODEC_PATH}  (the Web UI decrypts payloads through it)`,
       `  warehouse (DuckDB) ${path.join(settings.dataDir, 'warehouse.duckdb')}  (schema "marketing"; open it once the demo stops)`,
       `  Salesforce sim     ${simulator.url}/__sim/state`,
+      ...Object.entries(sources.urls).map(([name, url]) => `  ${`${name} sim`.padEnd(18)} ${url}`),
+      '  SendGrid           signed event batches posted to the webhook every 30 s',
       '',
     ].join('\n'),
   );
 
   await running; // the SDK shuts the workers down on SIGINT/SIGTERM
   await api.close();
-  await Promise.all([store.close(), simulator.stop(), connection.close(), nativeConnection.close()]);
+  await Promise.all([store.close(), simulator.stop(), sources.stop(), connection.close(), nativeConnection.close()]);
   logger.info('stopped cleanly');
 }
 
 /** The demo connector, created through the API (validation, schedule and audit included) once. */
-async function ensureDemoConnector(apiUrl: string, simulatorUrl: string): Promise<string> {
+async function ensureDemoConnector(apiUrl: string, simulatorUrl: string, apiKey: string): Promise<string> {
   const { connectors: listed } = z.object({ connectors: z.array(z.object({ id: z.string(), name: z.string() })) }).parse(
-    await getJson(`${apiUrl}/api/v1/data-warehouse-connector/user/${DEMO_USER}`),
+    await getJson(`${apiUrl}/api/v1/data-warehouse-connector/user/${DEMO_USER}`, apiKey),
   );
   const existing = listed.find((c) => c.name === DEMO_CONNECTOR_NAME);
   if (existing) return existing.id;
@@ -96,17 +122,35 @@ async function ensureDemoConnector(apiUrl: string, simulatorUrl: string): Promis
       schedule: { every: '15m' },
     },
   };
-  return z.object({ id: z.string() }).parse(await postJson(`${apiUrl}/api/v1/data-warehouse-connector`, body)).id;
+  return z.object({ id: z.string() }).parse(await postJson(`${apiUrl}/api/v1/data-warehouse-connector`, body, apiKey)).id;
 }
 
-async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url);
+/** Created once; its configuration brought up to date on every start (simulator URLs, the SendGrid key). */
+async function upsertDemoConnector(apiUrl: string, connector: DemoConnector, apiKey: string): Promise<string> {
+  const { connectors: listed } = z.object({ connectors: z.array(z.object({ id: z.string(), name: z.string() })) }).parse(
+    await getJson(`${apiUrl}/api/v1/data-warehouse-connector/user/${DEMO_USER}`, apiKey),
+  );
+  const existing = listed.find((c) => c.name === connector.name);
+  if (!existing) {
+    const created = await postJson(`${apiUrl}/api/v1/data-warehouse-connector`, { ...connector, userId: DEMO_USER }, apiKey);
+    return z.object({ id: z.string() }).parse(created).id;
+  }
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
+  const url = `${apiUrl}/api/v1/data-warehouse-connector/${existing.id}`;
+  const response = await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ configuration: connector.configuration }) });
+  if (!response.ok) throw new Error(`PUT ${url} answered ${response.status}: ${await response.text()}`);
+  return existing.id;
+}
+
+async function getJson(url: string, apiKey: string): Promise<unknown> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` } });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
 
-async function postJson(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function postJson(url: string, body: unknown, apiKey: string): Promise<unknown> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
