@@ -20,6 +20,7 @@ import type { KeyRing } from '../activities/secrets';
 import { payloadDataConverter } from '../activities/secrets/payload-codec';
 import { loadingPlainFiles } from '../activities/staging/plain-file-loads';
 import { sourcePlugins } from '../activities/sources';
+import { closeGa4Clients } from '../activities/sources/ga4/client';
 import { Staging } from '../activities/staging/staging';
 import type { ControlPlaneStore } from '../activities/store/types';
 import { connectWarehouse } from '../activities/warehouses';
@@ -100,7 +101,11 @@ function queueRate(limit: RateLimit | null): { maxTaskQueueActivitiesPerSecond?:
   return limit ? { maxTaskQueueActivitiesPerSecond: queueRatePerSecond(limit) } : {};
 }
 
-/** Runs the workers until SIGINT/SIGTERM (the SDK shuts them down gracefully), then resolves. */
+/**
+ * Runs the workers until SIGINT/SIGTERM (the SDK shuts them down gracefully), then closes the
+ * sources' cached API clients (GA4 keeps gRPC-fallback clients open per property).
+ */
 export async function runWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.run()));
+  await closeGa4Clients();
 }

@@ -3,7 +3,7 @@
  * one server (the SDK allows one worker per task queue per process). Settings come as one JSON
  * argument; it prints `ready` once polling and stops on SIGTERM.
  */
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { parseKeyRing } from '../../activities/secrets';
 import { openStore } from '../../activities/store';
@@ -23,6 +23,8 @@ const settingsSchema = z.object({
 
 async function main(): Promise<void> {
   const settings = settingsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+  // Quiet like the test's own workers: state changes at INFO would bury the test output.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: settings.address });
   const store = await openStore({ databaseUrl: settings.databaseUrl, secrets: parseKeyRing(settings.secretKeys, 'the test') });
   const worker = await createSourceWorker(
