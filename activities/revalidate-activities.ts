@@ -18,6 +18,8 @@ import type { QuarantineRevalidation, RevalidateQuarantineInput } from '../domai
 import { streamDefinition } from '../domain/streams';
 import type { StreamDefinition } from '../domain/streams/types';
 import { ConnectorError, toApplicationFailure } from './errors';
+import { screenBatches } from './privacy/load-screen';
+import { recordScreening } from './privacy/screening-audit';
 import { utcDate } from './gate-activities';
 import type { Logger } from './logger';
 import { parseSuite, type ExpectationSuite } from './quality/suite';
@@ -218,20 +220,28 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
     const { connectorId, load } = input;
     const connector = await connectorOrFail(connectorId);
     const stream = streamDefinition(input.source, input.stream);
+    // Released rows pass the same privacy screen as a cycle's: erased subjects and rows without consent stay out.
+    const screened = await screenBatches(deps.staging, await deps.store.loadSuppressionList(), {
+      area: `${connectorId}/${stream.name}`,
+      stream,
+      clean: load.clean,
+      quarantine: load.quarantine,
+    });
     return withWarehouse(connector.configuration.destination, async (warehouse) => {
       const loaded = await warehouse.load({
         connectorId,
         source: input.source,
         stream,
         loadId: load.loadId,
-        cleanFile: load.clean ? localPath(load.clean) : null,
-        quarantineFile: load.quarantine ? localPath(load.quarantine) : null,
+        cleanFile: screened.clean ? localPath(screened.clean) : null,
+        quarantineFile: screened.quarantine ? localPath(screened.quarantine) : null,
       });
       // Only now: until the new verdicts are in, the replaced entries are the only record of these rows.
       await warehouse.deleteWhere(QUARANTINE_ENTRIES, { column: 'load_id', op: 'in', values: load.supersededLoadIds });
       if (!loaded.alreadyLoaded) {
         const cost = warehouse.estimateLoadCost({ rows: loaded.merged, bytes: load.clean?.bytes ?? 0 });
         await deps.store.addMetrics(connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd, rowsLoaded: loaded.merged });
+        await recordScreening(deps.store, { connectorId, userId: input.userId, stream: stream.name, loadId: load.loadId, date: utcDate(now()) }, screened);
       }
       return { merged: loaded.merged };
     });

@@ -191,6 +191,14 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
       args: [{ connectorId, qualityReportId: contactReportId, suite, requestedBy: 'campaign-manager-7' }],
     });
 
+  /** Released rows still pass the consent screen: inactive and opted-out contacts stay out of the table. */
+  const consented = (ids: string[]): string[] => {
+    const withheld = new Set(
+      simulator.records('Contact').filter((r) => r.Active__c === false || r.HasOptedOutOfEmail === true).map((r) => String(r.Id)),
+    );
+    return ids.filter((id) => !withheld.has(id));
+  };
+
   test('without the email format rule, exactly the rows it alone held back are loaded; the others stay with their other reasons', async () => {
     const quarantineBefore = await quarantinedReasons();
     const idsBefore = await loadedIds();
@@ -209,14 +217,14 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
       evaluated: quarantineBefore.size,
       released: released.length,
       stillQuarantined: quarantineBefore.size - released.length,
-      merged: released.length,
+      merged: consented(released).length,
     });
-    expect(await loadedIds()).toEqual([...idsBefore, ...released].sort());
+    expect(await loadedIds()).toEqual([...idsBefore, ...consented(released)].sort());
     const quarantineAfter = await quarantinedReasons();
     expect(quarantineAfter).toEqual(withoutRules(quarantineBefore, released, [EMAIL_FORMAT]));
     for (const id of alsoInactive) expect(quarantineAfter.get(id)).toEqual([ACTIVE_FLAG]);
     const ledger = await warehouseRows(`select rows_merged, rows_quarantined from marketing._ih_load_ledger where load_id = '${result.loadId}'`);
-    expect(ledger.map((row) => [Number(row.rows_merged), Number(row.rows_quarantined)])).toEqual([[released.length, result.stillQuarantined]]);
+    expect(ledger.map((row) => [Number(row.rows_merged), Number(row.rows_quarantined)])).toEqual([[consented(released).length, result.stillQuarantined]]);
 
     const audit = (await store.listActivity(connectorId)).find((a) => a.activityType === 'quarantine.revalidated');
     expect(audit?.details).toMatchObject({ requestedBy: 'campaign-manager-7', suiteName: result.suiteName, qualityReportId: contactReportId, outcome: 'applied' });
@@ -247,8 +255,10 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
 
     const result = await revalidate(relaxedSuite(true));
 
-    expect(result).toMatchObject({ outcome: 'applied', evaluated: quarantineBefore.size, released: released.length, merged: released.length });
-    expect(await loadedIds()).toEqual([...idsBefore, ...released].sort());
+    expect(result).toMatchObject({ outcome: 'applied', evaluated: quarantineBefore.size, released: released.length, merged: consented(released).length });
+    // The three inactive contacts were released by the suite but kept out by consent.
+    expect(consented(released).length).toBeLessThanOrEqual(released.length - 3);
+    expect(await loadedIds()).toEqual([...idsBefore, ...consented(released)].sort());
     expect(await quarantinedReasons()).toEqual(withoutRules(quarantineBefore, released, dropped));
   }, 120_000);
 
