@@ -15,9 +15,9 @@ export type PrivacyRegime = (typeof PRIVACY_REGIMES)[number];
  * quality-reports: quality_report.created_at (the reports quote failing values);
  * run-reports: cycle_run.started_at; staging / quarantine: the staged file's modification time;
  * warehouse: each stream table's cursor column (last change at the source) and the warehouse
- * quarantine table's quarantined_at.
+ * quarantine table's quarantined_at; webhook-inbox: webhook_inbox.received_at (events hold emails).
  */
-export const RETENTION_DATA_TYPES = ['audit-log', 'quality-reports', 'run-reports', 'staging', 'quarantine', 'warehouse'] as const;
+export const RETENTION_DATA_TYPES = ['audit-log', 'quality-reports', 'run-reports', 'webhook-inbox', 'staging', 'quarantine', 'warehouse'] as const;
 export const retentionDataTypeSchema = z.enum(RETENTION_DATA_TYPES);
 export type RetentionDataType = z.infer<typeof retentionDataTypeSchema>;
 
@@ -29,12 +29,14 @@ export const AUDIT_LOG_WINDOWS: Readonly<Record<PrivacyRegime, string>> = { gdpr
  * approval waits 24 h by default), so a week covers retries and late decisions. Quarantine gives a
  * manager a month to re-validate. Quality reports follow the GDPR audit window. Run reports hold
  * figures only. Warehouse rows untouched at the source for three years are past any campaign's use.
+ * Webhook events are drained within seconds; a month covers a connector paused for a while.
  */
 export const DEFAULT_RETENTION_WINDOWS: Readonly<Record<Exclude<RetentionDataType, 'audit-log'>, string>> = {
   staging: '7d',
   quarantine: '30d',
   'quality-reports': '90d',
   'run-reports': '365d',
+  'webhook-inbox': '30d',
   warehouse: '1095d',
 };
 

@@ -48,7 +48,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
 
   async function sweepTable(target: SweepTarget, cutoff: string): Promise<Deletion> {
     const { dataType, scope } = target;
-    if (dataType !== 'audit-log' && dataType !== 'quality-reports' && dataType !== 'run-reports') {
+    if (dataType !== 'audit-log' && dataType !== 'quality-reports' && dataType !== 'run-reports' && dataType !== 'webhook-inbox') {
       throw new Error(`${dataType} is not a control-plane table`);
     }
     const deleted = await deps.store.sweepControlPlane(dataType, scope, cutoff);

@@ -6,7 +6,7 @@ import type { ErasureReceipt, ErasureRequestBody, ErasureSubject, RetentionDataT
 import type { SuppressionList } from './suppression';
 
 /** The control-plane data types a sweep deletes from tables (staging, quarantine and warehouse are files or elsewhere). */
-export type ControlPlaneDataType = Extract<RetentionDataType, 'audit-log' | 'quality-reports' | 'run-reports'>;
+export type ControlPlaneDataType = Extract<RetentionDataType, 'audit-log' | 'quality-reports' | 'run-reports' | 'webhook-inbox'>;
 
 export interface StoredErasureRequest {
   id: string;

@@ -123,6 +123,7 @@ const SWEPT_TABLES: Readonly<Record<ControlPlaneDataType, { table: string; time:
   'audit-log': { table: 'connector_activity', time: 'created_at', owner: 'config_id' },
   'quality-reports': { table: 'quality_report', time: 'created_at', owner: 'connector_id' },
   'run-reports': { table: 'cycle_run', time: 'started_at', owner: 'connector_id' },
+  'webhook-inbox': { table: 'webhook_inbox', time: 'received_at', owner: 'connector_id' },
 };
 
 const cutoffSchema = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });

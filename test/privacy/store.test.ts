@@ -26,6 +26,26 @@ async function auditAt(createdAt: string, type: string): Promise<void> {
 
 const auditTypes = async (): Promise<string[]> => (await store.listActivity(connectorId, 1000)).map((a) => a.activityType).sort();
 
+describe('the webhook inbox', () => {
+  it('loses through the sweep exactly the events received before the window, and the proof finds none left', async () => {
+    const deliver = (days: number, eventId: string) =>
+      store.storeInboxEvents({
+        connectorId,
+        receivedAt: new Date(Date.now() - days * 86_400_000),
+        events: [{ eventId, email: `${eventId}@example.com`, payload: { sg_event_id: eventId }, quarantineReason: null }],
+      });
+    await deliver(45, 'old-event');
+    await deliver(2, 'young-event');
+    const cutoff = daysAgo(30);
+    const scope = { kind: 'connector', connectorId } as const;
+
+    expect(await store.countPastWindow('webhook-inbox', scope, cutoff)).toBe(1);
+    expect(await store.sweepControlPlane('webhook-inbox', scope, cutoff)).toBe(1);
+    expect(await store.countPastWindow('webhook-inbox', scope, cutoff)).toBe(0);
+    expect((await store.readInboxEvents(connectorId, '0', 10)).map((event) => event.eventId)).toEqual(['young-event']);
+  });
+});
+
 describe('the audit log', () => {
   it('loses through the sweep exactly the entries past the window, and the proof finds none left', async () => {
     await auditAt(daysAgo(40), 'old.one');
