@@ -17,9 +17,9 @@ export async function sweepWarehouse(
   try {
     const tables = [...streamTablesOf(connector.configuration.source.kind), QUARANTINE_TABLE_STREAM];
     let deleted = 0;
-    for (const stream of tables) deleted += await warehouse.deleteWhere(stream, expiredRows(stream, cutoff));
+    for (const stream of tables) deleted += await warehouse.deleteWhere(stream, expiredRows(stream, cutoff, connector.id));
     let remaining = 0;
-    for (const stream of tables) remaining += await warehouse.deleteWhere(stream, expiredRows(stream, cutoff));
+    for (const stream of tables) remaining += await warehouse.deleteWhere(stream, expiredRows(stream, cutoff, connector.id));
     const names = tables.map((t) => t.table).join(', ');
     return { deleted, remaining, proof: `${connector.configuration.destination.kind} rows past the cutoff in ${names}` };
   } finally {

@@ -15,6 +15,7 @@ export const QUARANTINE_TABLE_STREAM: StreamDefinition = {
   cursorColumn: 'quarantined_at',
   columns: [
     { name: 'load_id', type: 'string' },
+    { name: 'connector_id', type: 'string' },
     { name: 'record_key', type: 'string' },
     { name: 'quarantined_at', type: 'timestamp' },
   ],
@@ -24,12 +25,14 @@ export const QUARANTINE_TABLE_STREAM: StreamDefinition = {
 export const streamTablesOf = (source: SourceKind): StreamDefinition[] => Object.values(streamsBySource[source]);
 
 /**
- * Rows past the window: by the stream's cursor column (the last change at the source) when it is a
- * time, else by when we loaded the row.
+ * The connector's rows past the window: by the stream's cursor column (the last change at the
+ * source) when it is a time, else by when we loaded the row. Only that connector's: connectors
+ * loading into one destination share its tables, each under its own retention policy.
  */
-export function expiredRows(stream: StreamDefinition, cutoff: string): DeletePredicate {
+export function expiredRows(stream: StreamDefinition, cutoff: string, connectorId: string): DeletePredicate {
+  const and = { column: stream === QUARANTINE_TABLE_STREAM ? 'connector_id' : METADATA_COLUMNS.connectorId, value: connectorId };
   const cursor = stream.columns.find((column) => column.name === stream.cursorColumn);
-  if (cursor?.type === 'timestamp') return { column: cursor.name, op: 'lt', value: cutoff };
-  if (cursor?.type === 'date') return { column: cursor.name, op: 'lt', value: cutoff.slice(0, 10) };
-  return { column: METADATA_COLUMNS.loadedAt, op: 'lt', value: cutoff };
+  if (cursor?.type === 'timestamp') return { column: cursor.name, op: 'lt', value: cutoff, and };
+  if (cursor?.type === 'date') return { column: cursor.name, op: 'lt', value: cutoff.slice(0, 10), and };
+  return { column: METADATA_COLUMNS.loadedAt, op: 'lt', value: cutoff, and };
 }

@@ -66,10 +66,12 @@ export function predicateCondition(
   quote: (name: string) => string = quoteIdentifier,
 ): string {
   const column = quote(predicate.column);
-  if (predicate.op === 'in') {
-    return `${column} IN (${predicate.values.map((_, i) => placeholder(i, predicate.type)).join(', ')})`;
-  }
-  return `${column} ${COMPARISONS[predicate.op]} ${placeholder(0, predicate.type)}`;
+  const own = predicate.and ? predicate.values.slice(0, -1) : predicate.values;
+  const condition =
+    predicate.op === 'in'
+      ? `${column} IN (${own.map((_, i) => placeholder(i, predicate.type)).join(', ')})`
+      : `${column} ${COMPARISONS[predicate.op]} ${placeholder(0, predicate.type)}`;
+  return predicate.and ? `${condition} AND ${quote(predicate.and.column)} = ${placeholder(own.length, predicate.and.type)}` : condition;
 }
 
 /** A whole-number result as a JSON-safe value: a number when exact, else its decimal string. */

@@ -53,9 +53,14 @@ export type PredicateValue = string | number | boolean;
  * parameters or escaped literals, never spliced raw.
  * Retention: `{ column: 'modified_at', op: 'lt', value: cutoff }`; erasure: `{ column: 'email', op: 'eq', value }`.
  */
-export type DeletePredicate =
+/**
+ * One comparison, and optionally `and` an equality more — e.g. a retention cutoff on rows of one
+ * connector only, where connectors share a table.
+ */
+export type DeletePredicate = (
   | { readonly column: string; readonly op: 'eq' | 'lt' | 'lte'; readonly value: PredicateValue }
-  | { readonly column: string; readonly op: 'in'; readonly values: readonly PredicateValue[] };
+  | { readonly column: string; readonly op: 'in'; readonly values: readonly PredicateValue[] }
+) & { readonly and?: { readonly column: string; readonly value: PredicateValue } };
 
 /**
  * How a warehouse bills the work of a load, as data with its public list price (USD, on-demand, the

@@ -1,7 +1,7 @@
 /** Conformance: deleteWhere for retention and erasure, and the cost estimate of a load. */
 import type { DestinationConfig } from '../../domain/connector';
 import type { ConformanceState } from './conformance-state';
-import { people, person } from './fixtures';
+import { CONNECTOR_ID, people, person } from './fixtures';
 
 const HOUR_MS = 3_600_000;
 
@@ -40,6 +40,22 @@ export function describeDeleteAndCostCases<C extends DestinationConfig>(state: C
     expect(await state.warehouse.deleteWhere(people, byEmail)).toBe(0);
     expect(await state.warehouse.deleteWhere(people, { column: 'id', op: 'in', values: ['p1', 'p4', 'p9'] })).toBe(2);
     expect(await state.ids()).toEqual(['p2']);
+  });
+
+  test("retention scoped to one connector leaves another connector's rows in a shared table", async () => {
+    await loadFourPeople();
+
+    const cutoff = '2026-01-06T00:00:00Z';
+    const another = { column: 'modified_at', op: 'lt', value: cutoff, and: { column: '_ih_connector_id', value: 'another-connector' } } as const;
+    expect(await state.warehouse.deleteWhere(people, another)).toBe(0);
+    expect(await state.ids()).toEqual(['p1', 'p2', 'p3', 'p4']);
+    const own = { column: 'id', op: 'in', values: ['p1', 'p2', 'p3'], and: { column: '_ih_connector_id', value: CONNECTOR_ID } } as const;
+    expect(await state.warehouse.deleteWhere(people, own)).toBe(3);
+    expect(await state.ids()).toEqual(['p4']);
+    await expect(state.warehouse.deleteWhere(people, { ...another, and: { column: 'nope', value: 'x' } })).rejects.toMatchObject({
+      category: 'config',
+      message: expect.stringContaining('nope'),
+    });
   });
 
   test('a predicate on no column of the stream, or with a wrongly typed value, fails and deletes nothing', async () => {

@@ -1,6 +1,6 @@
 /** Deleting a stream's rows by a checked predicate, for retention and erasure. */
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
-import type { ResolvedPredicate } from '../predicate';
+import { valueTypes, type ResolvedPredicate } from '../predicate';
 import { predicateCondition } from '../sql';
 import { runSql, type Session } from './client';
 import { deleteScript, quoted, tablePath } from './statements';
@@ -38,7 +38,7 @@ export async function deleteRows(session: Session, stream: StreamDefinition, pre
     {
       sql: deleteScript(tablePath(session.projectId, session.datasetId, stream.table), condition),
       params: Object.fromEntries(names.map((name, i) => [name, predicate.values[i]])),
-      types: Object.fromEntries(names.map((name) => [name, PARAMETER_TYPES[predicate.type]])),
+      types: Object.fromEntries(names.map((name, i) => [name, PARAMETER_TYPES[valueTypes(predicate)[i] ?? predicate.type]])),
     },
     `deleting rows of ${stream.table} by ${predicate.column}`,
   );
