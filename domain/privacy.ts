@@ -193,6 +193,16 @@ export const CONSENT_RULES: readonly { readonly column: string; readonly withhel
   { column: 'has_opted_out_of_email', withheldWhen: true },
 ];
 
-/** The columns an erasure matches a subject by, in every stream that has them. */
-export const SUBJECT_COLUMNS = { email: 'email', customerId: 'customer_id' } as const;
+/**
+ * The columns that name a person, by kind: erasure and the suppression list match a subject by
+ * every one of them a stream has (Zendesk names its person `requester_email`).
+ */
+export const SUBJECT_COLUMNS = { email: ['email', 'requester_email'], customerId: ['customer_id'] } as const;
+
+/** The values a row holds for each kind of subject column, non-empty text only. */
+export function subjectValues(row: Readonly<Record<string, unknown>>): { emails: string[]; customerIds: string[] } {
+  const texts = (columns: readonly string[]): string[] =>
+    columns.map((column) => row[column]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
+  return { emails: texts(SUBJECT_COLUMNS.email), customerIds: texts(SUBJECT_COLUMNS.customerId) };
+}
 

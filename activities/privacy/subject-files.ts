@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ErasureSubject } from '../../domain/privacy';
 import { streamsBySource } from '../../domain/streams';
 import type { StreamDefinition } from '../../domain/streams/types';
 import type { Row } from '../sources/types';
 import { localPath, type Staging } from '../staging/staging';
+import { subjectValues, type ErasureSubject } from '../../domain/privacy';
 import { isRow } from './load-screen';
 import { listStagedFiles, type StagedFile, type StagedKind } from './staged-files';
 import { subjectText } from './subject-hash';
@@ -20,12 +20,8 @@ import { subjectText } from './subject-hash';
 export function rowOfSubject(subject: ErasureSubject, line: Row): boolean {
   const row = isRow(line['record']) ? line['record'] : line;
   const wanted = subjectText(subject);
-  const email = row['email'];
-  const customerId = row['customer_id'];
-  return (
-    (typeof email === 'string' && subjectText({ email }) === wanted) ||
-    (typeof customerId === 'string' && subjectText({ customerId }) === wanted)
-  );
+  const { emails, customerIds } = subjectValues(row);
+  return emails.some((email) => subjectText({ email }) === wanted) || customerIds.some((customerId) => subjectText({ customerId }) === wanted);
 }
 
 /** Any stream of that name: the definition only names the rewritten batch, which keeps its old file name. */

@@ -2,7 +2,7 @@
  * The suppression list as the load path uses it: a row whose email or customer id hashes to a listed
  * subject is dropped before it is merged. Hashing happens here, in the worker; the list is small.
  */
-import { SUBJECT_COLUMNS } from '../../domain/privacy';
+import { subjectValues } from '../../domain/privacy';
 import type { Row } from '../sources/types';
 import { SubjectHasher, subjectText } from './subject-hash';
 import type { KeyRing } from '../secrets';
@@ -32,11 +32,8 @@ export class SuppressionList {
   /** True when the row's email or customer id (as loaded) belongs to a suppressed subject. */
   matches(row: Row): boolean {
     if (this.hashes.size === 0) return false;
-    const email = row[SUBJECT_COLUMNS.email];
-    const customerId = row[SUBJECT_COLUMNS.customerId];
-    const texts: string[] = [];
-    if (typeof email === 'string' && email.trim()) texts.push(subjectText({ email }));
-    if (typeof customerId === 'string' && customerId.trim()) texts.push(subjectText({ customerId }));
+    const { emails, customerIds } = subjectValues(row);
+    const texts = [...emails.map((email) => subjectText({ email })), ...customerIds.map((customerId) => subjectText({ customerId }))];
     return texts.some((text) => this.keyIds.some((keyId) => this.hashes.has(`${keyId}:${this.hasher.hashText(keyId, text)}`)));
   }
 }

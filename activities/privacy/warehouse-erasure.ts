@@ -4,11 +4,10 @@ import { SUBJECT_COLUMNS, type ErasureSubject } from '../../domain/privacy';
 import type { DeletePredicate, Warehouse } from '../warehouses/types';
 import { QUARANTINE_TABLE_STREAM, streamTablesOf } from './warehouse-tables';
 
-/** Emails are matched as given and lower-cased: a warehouse compares text exactly. */
-function subjectPredicate(subject: ErasureSubject): DeletePredicate {
-  if ('customerId' in subject) return { column: SUBJECT_COLUMNS.customerId, op: 'eq', value: subject.customerId.trim() };
-  const email = subject.email.trim();
-  return { column: SUBJECT_COLUMNS.email, op: 'in', values: [...new Set([email, email.toLowerCase()])] };
+/** One predicate per column that names the subject; an email matches in any letter case. */
+function subjectPredicates(subject: ErasureSubject): DeletePredicate[] {
+  if ('customerId' in subject) return SUBJECT_COLUMNS.customerId.map((column) => ({ column, op: 'eq', value: subject.customerId.trim() }));
+  return SUBJECT_COLUMNS.email.map((column) => ({ column, op: 'in-any-case', values: [subject.email.trim()] }));
 }
 
 /** Deleted rows per table, named `<kind>:<table>`. */
@@ -19,13 +18,15 @@ export async function eraseFromWarehouse(
   quarantinedKeys: readonly string[],
 ): Promise<Record<string, number>> {
   const { destination, source } = connector.configuration;
-  const predicate = subjectPredicate(subject);
   const warehouse = await connect(destination);
   const deleted: Record<string, number> = {};
   try {
     for (const stream of streamTablesOf(source.kind)) {
-      if (!stream.columns.some((column) => column.name === predicate.column)) continue;
-      deleted[`${destination.kind}:${stream.table}`] = await warehouse.deleteWhere(stream, predicate);
+      for (const predicate of subjectPredicates(subject)) {
+        if (!stream.columns.some((column) => column.name === predicate.column)) continue;
+        const table = `${destination.kind}:${stream.table}`;
+        deleted[table] = (deleted[table] ?? 0) + (await warehouse.deleteWhere(stream, predicate));
+      }
     }
     if (quarantinedKeys.length > 0) {
       const table = QUARANTINE_TABLE_STREAM;

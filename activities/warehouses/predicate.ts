@@ -54,8 +54,10 @@ export function resolveDeletePredicate(stream: StreamDefinition, predicate: Dele
   if (type === undefined) throw invalid(`${column} is not a column of stream ${stream.name}`);
   if (type === 'json') throw invalid('json columns cannot be compared');
   if ((op === 'lt' || op === 'lte') && !ORDERED_TYPES.has(type)) throw invalid(`${op} needs an ordered column, not ${type}`);
-  const values = predicate.op === 'in' ? predicate.values : [predicate.value];
-  if (values.length === 0) throw invalid('`in` needs at least one value');
+  if (op === 'in-any-case' && type !== 'string') throw invalid(`${op} needs a text column, not ${type}`);
+  const values =
+    predicate.op === 'in' ? predicate.values : predicate.op === 'in-any-case' ? predicate.values.map((value) => value.toLowerCase()) : [predicate.value];
+  if (values.length === 0) throw invalid(`\`${op}\` needs at least one value`);
   const parsed = values.map((value, index) => {
     const result = VALUE_SCHEMAS[type].safeParse(value);
     if (!result.success) throw invalid(`value ${index + 1} must be a ${type}${type === 'timestamp' ? ' with a time zone' : ''}`);

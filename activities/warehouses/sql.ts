@@ -67,10 +67,13 @@ export function predicateCondition(
 ): string {
   const column = quote(predicate.column);
   const own = predicate.and ? predicate.values.slice(0, -1) : predicate.values;
+  const list = own.map((_, i) => placeholder(i, predicate.type)).join(', ');
   const condition =
     predicate.op === 'in'
-      ? `${column} IN (${own.map((_, i) => placeholder(i, predicate.type)).join(', ')})`
-      : `${column} ${COMPARISONS[predicate.op]} ${placeholder(0, predicate.type)}`;
+      ? `${column} IN (${list})`
+      : predicate.op === 'in-any-case'
+        ? `lower(${column}) IN (${list})`
+        : `${column} ${COMPARISONS[predicate.op]} ${placeholder(0, predicate.type)}`;
   return predicate.and ? `${condition} AND ${quote(predicate.and.column)} = ${placeholder(own.length, predicate.and.type)}` : condition;
 }
 

@@ -60,6 +60,8 @@ export type PredicateValue = string | number | boolean;
 export type DeletePredicate = (
   | { readonly column: string; readonly op: 'eq' | 'lt' | 'lte'; readonly value: PredicateValue }
   | { readonly column: string; readonly op: 'in'; readonly values: readonly PredicateValue[] }
+  /** Text equal to one of the values in any letter case (emails: `Jane@Acme.com` is `jane@acme.com`). */
+  | { readonly column: string; readonly op: 'in-any-case'; readonly values: readonly string[] }
 ) & { readonly and?: { readonly column: string; readonly value: PredicateValue } };
 
 /**

@@ -4,6 +4,7 @@ import type { SqlClient } from '../../activities/store/sql-client';
 import { SqlControlPlaneStore } from '../../activities/store/sql-store';
 import { KeyRing, parseKeyRing } from '../../activities/secrets';
 import { newKeyMaterial } from '../../activities/secrets/key-ring';
+import { rowOfSubject } from '../../activities/privacy/subject-files';
 
 const ringOf = (...keys: { id: string; key: string }[]): KeyRing => parseKeyRing(keys.map((k) => `${k.id}:${k.key}`).join(','), 'test ring');
 const connectorId = '3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b';
@@ -93,6 +94,9 @@ describe('the suppression list', () => {
     expect(list.matches({ email: 'ada.lovelace@example.com' })).toBe(true);
     expect(list.matches({ email: 'someone.else@example.com', customer_id: 'CUST-7' })).toBe(true);
     expect(list.matches({ email: 'someone.else@example.com', customer_id: 'CUST-8' })).toBe(false);
+    // Zendesk names its person requester_email: the same subject, suppressed there too.
+    expect(list.matches({ id: 42, requester_email: 'ADA.Lovelace@example.com', status: 'open' })).toBe(true);
+    expect(rowOfSubject({ email: 'ada.lovelace@example.com' }, { record: { requester_email: 'Ada.Lovelace@Example.com' } })).toBe(true);
 
     const rotated = new SqlControlPlaneStore(db, ringOf(newKeyMaterial('new'), oldKey));
     expect((await rotated.loadSuppressionList()).matches({ email: 'ADA.LOVELACE@example.com' })).toBe(true);
