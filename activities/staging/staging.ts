@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable, type Transform } from 'node:stream';
@@ -86,6 +86,24 @@ export class Staging {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Removes plain copies left behind by a load that never reached its `finally` (a worker killed
+   * mid-load). Only folders older than `olderThanMs`: another worker's load may be using a young one.
+   */
+  async discardStalePlainCopies(olderThanMs: number, now: Date = new Date()): Promise<number> {
+    const opened = path.join(this.root, OPENED_DIR);
+    const entries = await readdir(opened, { withFileTypes: true }).catch(() => []);
+    let removed = 0;
+    for (const entry of entries) {
+      const dir = path.join(opened, entry.name);
+      const { mtimeMs } = await stat(dir);
+      if (now.getTime() - mtimeMs < olderThanMs) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed += 1;
+    }
+    return removed;
   }
 
   private async plainCopy(file: string, dir: string): Promise<string> {

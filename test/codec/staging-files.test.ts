@@ -3,7 +3,7 @@
  * every reader (row stream, warehouse load) working as before, and altered files refused.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseKeyRing, type KeyRing } from '../../activities/secrets';
@@ -45,6 +45,24 @@ describe('encrypted staging', () => {
     for (const row of [rows[0], rows[1_999]]) expect(onDisk.includes(String(row?.email))).toBe(false);
     expect(onDisk.includes('example.com')).toBe(false);
     expect(await readAll(staging, ref)).toEqual(rows);
+  });
+
+  test('plain copies a killed load left behind are discarded once stale, a young one (a load still running) is kept', async () => {
+    const staging = new Staging(path.join(root, 'sealed'), ring(k1));
+    const ref = await staging.writeBatch('a', people, rowsOf(3), null);
+    let leftBehind = '';
+    await staging.withPlainFiles([localPath(ref)], async ([plain]) => {
+      leftBehind = path.dirname(plain ?? '');
+      // What a SIGKILL mid-load leaves: the copy, with the load's finally never run.
+      await writeFile(path.join(root, 'sealed', '.opened', 'marker'), '');
+      await mkdir(path.join(root, 'sealed', '.opened', 'killed-load'), { recursive: true });
+      await writeFile(path.join(root, 'sealed', '.opened', 'killed-load', 'batch.ndjson'), JSON.stringify(person('p0')));
+    });
+    expect(leftBehind).toContain('.opened');
+    const inTwoHours = new Date(Date.now() + 2 * 3_600_000);
+    expect(await staging.discardStalePlainCopies(3_600_000)).toBe(0);
+    expect(await staging.discardStalePlainCopies(3_600_000, inTwoHours)).toBe(2);
+    expect(await readdir(path.join(root, 'sealed', '.opened'))).toEqual([]);
   });
 
   test('content addressing is unchanged: the hash of the plaintext NDJSON, the same as unencrypted staging', async () => {
