@@ -1,4 +1,5 @@
 /** Starting a cycle on demand and reading a cycle's report, live or after it closed. */
+import { eventsArrivedSignal, WEBHOOK_DRAIN_WORKFLOW, webhookDrainWorkflowId, type WebhookDrainInput, type WebhookDrainWorkflow } from '../domain/webhook-drain';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionStatusName } from '@temporalio/client';
 import type { ControlPlaneStore } from '../activities/store/types';
 import type { Connector } from '../domain/connector';
@@ -72,4 +73,21 @@ async function storedRunOnly(store: ControlPlaneStore, workflowId: string): Prom
   const stored = await store.getRunReport(workflowId);
   if (!stored) return null;
   return { workflowId, runId: null, temporalStatus: null, report: stored, reportSource: 'store' };
+}
+
+/**
+ * Wakes a push connector's drain, starting it when it is not running (signal-with-start): the one
+ * workflow that reads its inbox, so two reads never race over its cursor.
+ */
+export async function wakeDrain(client: Client, connector: Connector, taskQueue: string): Promise<StartedCycle> {
+  const input: WebhookDrainInput = { connectorId: connector.id, pending: true };
+  const handle = await client.workflow.signalWithStart<WebhookDrainWorkflow, []>(WEBHOOK_DRAIN_WORKFLOW, {
+    workflowId: webhookDrainWorkflowId(connector.id),
+    taskQueue,
+    args: [input],
+    signal: eventsArrivedSignal,
+    signalArgs: [],
+    typedSearchAttributes: cycleSearchAttributes(connector),
+  });
+  return { workflowId: handle.workflowId, runId: handle.signaledRunId };
 }

@@ -54,7 +54,14 @@ export const sourceTraits: Record<SourceKind, SourceTraits> = {
   brandwatch: brandwatchTraits,
 };
 
-/** The interval a connector's schedule runs at; null: it has none (a push source left at its default). */
+/** A source that pushes to us (webhooks) and is read from its inbox by one drain workflow. */
+export const isPushSource = (kind: SourceKind): boolean => sourceTraits[kind].rateLimit === null;
+
+/**
+ * The interval a connector's schedule runs at; null: it has none. A push source never has one:
+ * its deliveries wake its drain, and a scheduled cycle would race the drain over the inbox cursor.
+ */
 export function scheduleEvery(configuration: Pick<ConnectorSettings, 'source' | 'schedule'>): string | null {
+  if (isPushSource(configuration.source.kind)) return null;
   return configuration.schedule.every ?? sourceTraits[configuration.source.kind].defaultSchedule;
 }

@@ -3,7 +3,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Router } from 'express';
 import { recordApiActivity } from '../audit';
 import { principalOf } from '../auth/principal';
-import { readCycleRun, startManualCycle } from '../cycles';
+import { readCycleRun, startManualCycle, wakeDrain } from '../cycles';
+import { isPushSource } from '../../domain/sources';
 import type { ResolvedApiDeps } from '../deps';
 import { conflict, notFound } from '../errors';
 import { requireConnector } from '../load-connector';
@@ -19,9 +20,11 @@ export function connectorRunRoutes({ store, temporal, workflowTaskQueue }: Resol
   router.post('/:id/runs', async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const connector = await requireConnector(store, id);
-    const started = await callTemporal(temporal, 'no cycle was started', () =>
-      startManualCycle(temporal, connector, workflowTaskQueue, new Date()),
-    ).catch((error: unknown) => {
+    // A push source's inbox has one reader, its drain: "run now" wakes it rather than racing it.
+    const start = isPushSource(connector.configuration.source.kind)
+      ? () => wakeDrain(temporal, connector, workflowTaskQueue)
+      : () => startManualCycle(temporal, connector, workflowTaskQueue, new Date());
+    const started = await callTemporal(temporal, 'no cycle was started', start).catch((error: unknown) => {
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`a cycle of connector ${id} was just started; retry`);
       throw error;
     });

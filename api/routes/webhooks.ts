@@ -7,8 +7,7 @@ import { Router, raw } from 'express';
 import { judgeSendgridDelivery } from '../../activities/webhooks/sendgrid-delivery';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../activities/webhooks/signature';
 import type { Connector } from '../../domain/connector';
-import { eventsArrivedSignal, WEBHOOK_DRAIN_WORKFLOW, webhookDrainWorkflowId, type WebhookDrainInput, type WebhookDrainWorkflow } from '../../domain/webhook-drain';
-import { cycleSearchAttributes } from '../cycle-workflow';
+import { wakeDrain } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, notFound, validationFailed } from '../errors';
 import { callTemporal } from '../temporal-calls';
@@ -48,7 +47,9 @@ export function webhookRoutes(deps: ResolvedApiDeps): Router {
       case 'accepted': {
         const receipt = await deps.store.storeInboxEvents(verdict.delivery);
         // Stored before the drain is woken: if waking fails, SendGrid's retry stores nothing new and wakes it again.
-        await wakeDrain(deps, connector);
+        await callTemporal(deps.temporal, 'the events are stored but their drain was not woken; the sender will retry', () =>
+          wakeDrain(deps.temporal, connector, deps.workflowTaskQueue),
+        );
         deps.logger.info({ connectorId, ...receipt }, 'SendGrid delivery stored');
         res.status(200).json({ received: verdict.delivery.events.length, ...receipt });
       }
@@ -57,16 +58,3 @@ export function webhookRoutes(deps: ResolvedApiDeps): Router {
   return router;
 }
 
-async function wakeDrain({ temporal, workflowTaskQueue }: ResolvedApiDeps, connector: Connector): Promise<void> {
-  const input: WebhookDrainInput = { connectorId: connector.id, pending: true };
-  await callTemporal(temporal, 'the events are stored but their drain was not woken; the sender will retry', () =>
-    temporal.workflow.signalWithStart<WebhookDrainWorkflow, []>(WEBHOOK_DRAIN_WORKFLOW, {
-      workflowId: webhookDrainWorkflowId(connector.id),
-      taskQueue: workflowTaskQueue,
-      args: [input],
-      signal: eventsArrivedSignal,
-      signalArgs: [],
-      typedSearchAttributes: cycleSearchAttributes(connector),
-    }),
-  );
-}

@@ -7,8 +7,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { openStore } from '../../activities/store';
 import type { ControlPlaneStore } from '../../activities/store/types';
 import { createApp } from '../../api/app';
+import { issueApiKey } from '../../api/auth/issue-api-key';
 import { startApiServer, type RunningServer } from '../../api/server';
 import { createConnectorSchema } from '../../domain/connector';
+import { scheduleEvery } from '../../domain/sources';
 import { webhookDrainWorkflowId } from '../../domain/webhook-drain';
 import { generateSendgridEvents, withoutField } from '../../simulators/sendgrid/events';
 import { createSendgridSender, type SendgridSender } from '../../simulators/sendgrid/sender';
@@ -109,4 +111,20 @@ test('an event older than 24 hours is stored, marked for quarantine with the rea
 test('an unknown connector, or one of another kind, is a 404 that tells nothing more', async () => {
   const sender = createSendgridSender(`${api.url}/webhooks/sendgrid/7a4e2c1e-0000-4000-8000-000000000000`);
   expect(await sender.deliver(generateSendgridEvents(1))).toMatchObject({ status: 404, response: { error: 'not_found' } });
+});
+
+test('"run now" on a SendGrid connector wakes its drain instead of racing it, and such a connector gets no schedule', async () => {
+  const { id } = await sendgridConnector();
+  const { key } = await issueApiKey(store, { subject: 'route-test-admin', role: 'admin' }, 'sendgrid route test');
+  const response = await fetch(`${api.url}/api/v1/data-warehouse-connector/${id}/runs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(response.status).toBe(202);
+  expect(await response.json()).toMatchObject({ workflowId: webhookDrainWorkflowId(id) });
+  const drain = await env.client.workflow.getHandle(webhookDrainWorkflowId(id)).describe();
+  expect(drain).toMatchObject({ type: 'webhookDrain', status: { name: 'RUNNING' } });
+  const connector = await store.getConnector(id);
+  expect(connector && scheduleEvery({ ...connector.configuration, schedule: { every: '5m' } })).toBeNull();
 });
