@@ -343,16 +343,20 @@ async function readSalesforcePage(config: SalesforceSourceConfig, streamName: st
   const { conn, loginCalls } = await connectionFor(config, signal);
   const firstPage = `/queryAll?q=${encodeURIComponent(buildSoql(stream, request.cursor, request.partition))}`;
   let result: PageResult;
+  let requests = 1;
   try {
     result = await fetchPage(conn, request.pageToken ?? firstPage, config, signal);
     // A query locator lives ~15 minutes; the cursor says where the last page ended, so query afresh from there.
-    if (result.kind === 'locator-expired' && request.pageToken) result = await fetchPage(conn, firstPage, config, signal);
+    if (result.kind === 'locator-expired' && request.pageToken) {
+      requests += 1;
+      result = await fetchPage(conn, firstPage, config, signal);
+    }
   } catch (error) {
     // A session the org no longer accepts is forgotten, so the retry logs in again.
     if (error instanceof ConnectorError && error.category === 'auth') connections.delete(connectionKey(config));
     throw error;
   }
-  const apiCalls = 1 + loginCalls;
+  const apiCalls = requests + loginCalls;
   if (result.kind === 'locator-expired') throw new ConnectorError('transient', 'Salesforce refused a fresh query locator as expired');
   if (result.kind === 'quota-exhausted') {
     return { rows: [], apiCalls, nextPageToken: null, stop: { reason: 'daily-api-quota', detail: result.detail } };
