@@ -71,9 +71,12 @@ export async function quarantinedKeysOf(staging: Staging, subject: ErasureSubjec
   const files = (await listStagedFiles(staging.root, { connectorId })).filter((f) => f.kind === 'quarantine');
   const keys: string[] = [];
   for (const staged of files) {
+    // The record's key is its stream's primary key (Zendesk's numeric id, SendGrid's sg_event_id…), as the table holds it: text.
+    const primaryKey = streamNamed(staged.stream).primaryKey;
     for await (const line of staging.readBatch({ uri: pathToFileURL(staged.file).href })) {
       const record = isRow(line['record']) ? line['record'] : line;
-      if (rowOfSubject(subject, line) && typeof record['id'] === 'string') keys.push(record['id']);
+      const key = record[primaryKey];
+      if (rowOfSubject(subject, line) && (typeof key === 'string' || typeof key === 'number')) keys.push(String(key));
     }
   }
   return keys;
