@@ -5,7 +5,7 @@
  * and a throttled page is retried alone, after the server's wait.
  */
 import { Context } from '@temporalio/activity';
-import type { SourceKind } from '../domain/connector';
+import type { Connector, SourceKind } from '../domain/connector';
 import type { ExtractedPage, PageExtractRequest, StreamCursor } from '../domain/cycle';
 import { sourceTraits } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
@@ -46,6 +46,7 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
         throw error; // mapped onto Temporal's failure (with Retry-After) by the worker's interceptor
       }
       await usage.record(request.connectorId, source.kind, page.apiCalls, page.usage);
+      if (page.slowRequest) await recordSlowRequest(deps, connector, stream.name, page.slowRequest, now());
 
       const area = request.partition === null ? `${request.connectorId}/${stream.name}` : `${request.connectorId}/${stream.name}/partitions`;
       const cursorAfter = page.checkpoint ?? cursorOf(stream, page.rows.at(-1)) ?? request.cursor;
@@ -98,6 +99,13 @@ function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
       for (const figure of figures) if (figure.alertNow) await alert(connectorId, source, figure);
     },
   };
+}
+
+/** A request past its latency target, in the connector's audit log and daily metrics: figures only. */
+async function recordSlowRequest(deps: ExtractActivityDeps, connector: Connector, stream: string, slow: { durationMs: number; targetMs: number }, at: Date): Promise<void> {
+  const details = { source: connector.configuration.source.kind, stream, ...slow };
+  await deps.store.appendActivity({ configId: connector.id, userId: connector.userId, activityType: 'api.slow-request', details });
+  await deps.store.addMetrics(connector.id, connector.userId, at.toISOString().slice(0, 10), { slowApiRequests: 1 });
 }
 
 function cursorOf(stream: StreamDefinition, row: Row | undefined): StreamCursor | null {

@@ -47,6 +47,8 @@ export interface SourcePage {
   checkpoint?: StreamCursor;
   /** Usage the service reported with this response. */
   usage?: ReportedUsage;
+  /** Set when the page's request took longer than the source's latency target (CMS: 500 ms). */
+  slowRequest?: { durationMs: number; targetMs: number };
   /**
    * Set when the source must stop for now (daily quota): what was read is loaded, the cursor is
    * checkpointed and the cycle ends deferred, to resume on the next run.

@@ -16,6 +16,7 @@ import { sourcePlugins } from '../../activities/sources';
 import { Staging } from '../../activities/staging/staging';
 import { openStore } from '../../activities/store';
 import type { ControlPlaneStore } from '../../activities/store/types';
+import { startCmsSimulator } from '../../simulators/cms/server';
 import { startSalesforceSimulator, type SalesforceSimulator } from '../../simulators/salesforce/server';
 
 let store: ControlPlaneStore;
@@ -99,6 +100,27 @@ describe('extractPage', () => {
       retryAfterMs: 5000,
     });
     expect((await store.listApiUsage(connectorId)).find((u) => u.scope === 'rate')?.used).toBe(1);
+  });
+});
+
+describe('latency', () => {
+  it('records a CMS request slower than its 500 ms target in the audit log and the metrics, without its data', async () => {
+    const cms = await startCmsSimulator({ contents: 5, days: 1 });
+    try {
+      cms.setLatency(650);
+      const connector = await store.createConnector(
+        createConnectorSchema.parse({ userId: 'content-ops', name: 'CMS views', configuration: { source: { kind: 'cms', endpoint: cms.endpoint, accessToken: cms.accessToken } } }),
+      );
+      const { extractPage } = activities(() => new Date('2026-11-23T12:00:00Z'));
+      await extractPage({ connectorId: connector.id, stream: 'content_views', partition: null, cursor: null, pageToken: null });
+      const slow = (await store.listActivity(connector.id)).filter((entry) => entry.activityType === 'api.slow-request');
+      expect(slow).toHaveLength(1);
+      expect(slow[0]?.details).toEqual({ source: 'cms', stream: 'content_views', durationMs: expect.any(Number), targetMs: 500 });
+      expect(Number(slow[0]?.details.durationMs)).toBeGreaterThanOrEqual(650);
+      expect((await store.getMetrics(connector.id))[0]?.metrics).toMatchObject({ slowApiRequests: 1 });
+    } finally {
+      await cms.stop();
+    }
   });
 });
 

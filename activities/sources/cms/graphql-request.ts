@@ -22,6 +22,8 @@ export interface GraphqlRequest {
 export interface GraphqlResponse {
   data: unknown;
   bytes: number;
+  /** From sending the request to the last byte of the answer. */
+  durationMs: number;
 }
 
 const graphqlErrorSchema = z.looseObject({
@@ -96,9 +98,11 @@ async function post(request: GraphqlRequest, signal: AbortSignal): Promise<Respo
 
 export async function requestGraphql(request: GraphqlRequest, signal: AbortSignal): Promise<GraphqlResponse> {
   const started = performance.now();
+  let durationMs = 0;
   const response = await post(request, signal);
   const { text, bytes } = await readBoundedText(response, request.payloadLimit).finally(() => {
-    request.timings.record(Math.round(performance.now() - started), { ...request.label, status: response.status });
+    durationMs = Math.round(performance.now() - started);
+    request.timings.record(durationMs, { ...request.label, status: response.status });
   });
   const body = parseBody(text, response.status);
   const firstError = body?.errors?.[0];
@@ -107,5 +111,5 @@ export async function requestGraphql(request: GraphqlRequest, signal: AbortSigna
   if (body === null || body.data === undefined || body.data === null) {
     throw new ConnectorError('system', 'the CMS answered the content-views query without data or errors');
   }
-  return { data: body.data, bytes };
+  return { data: body.data, bytes, durationMs };
 }

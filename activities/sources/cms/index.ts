@@ -10,7 +10,7 @@ import { ConnectorError } from '../../errors';
 import type { PageRequest, SourcePage, SourcePlugin } from '../types';
 import { contentViewsDataSchema, contentViewsQuery, isAfterCursor, mapContentView, type ContentViewsData, type ContentViewsVariables } from './content-views';
 import { requestGraphql } from './graphql-request';
-import { cmsRequestTimings } from './request-timings';
+import { CMS_REQUEST_TARGET_MS, cmsRequestTimings } from './request-timings';
 import { cacheKey, ResponseCache } from './response-cache';
 
 export type CmsSourceConfig = Extract<SourceConfig, { kind: 'cms' }>;
@@ -30,12 +30,17 @@ function checkedCursor(cursor: StreamCursor | null): StreamCursor | null {
   return cursor;
 }
 
-async function fetchContentViews(config: CmsSourceConfig, stream: CmsStream, variables: ContentViewsVariables, signal: AbortSignal): Promise<{ data: ContentViewsData; apiCalls: number }> {
+async function fetchContentViews(
+  config: CmsSourceConfig,
+  stream: CmsStream,
+  variables: ContentViewsVariables,
+  signal: AbortSignal,
+): Promise<{ data: ContentViewsData; apiCalls: number; durationMs: number | null }> {
   const query = contentViewsQuery(stream);
   const key = cacheKey(config.endpoint, config.accessToken, query, variables);
   const cached = cache.get(key);
-  if (cached) return { data: cached, apiCalls: 0 };
-  const { data, bytes } = await requestGraphql(
+  if (cached) return { data: cached, apiCalls: 0, durationMs: null };
+  const { data, bytes, durationMs } = await requestGraphql(
     {
       endpoint: config.endpoint,
       accessToken: config.accessToken,
@@ -61,7 +66,7 @@ async function fetchContentViews(config: CmsSourceConfig, stream: CmsStream, var
   // order), so it is always asked afresh; a cached earlier page can only hold versions that a
   // fresh last page supersedes.
   if (parsed.data.contentViews.pageInfo.hasNextPage) cache.set(key, parsed.data, bytes);
-  return { data: parsed.data, apiCalls: 1 };
+  return { data: parsed.data, apiCalls: 1, durationMs };
 }
 
 async function readContentViewsPage(config: CmsSourceConfig, streamName: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
@@ -69,13 +74,14 @@ async function readContentViewsPage(config: CmsSourceConfig, streamName: string,
   const cursor = checkedCursor(request.cursor);
   signal.throwIfAborted();
   const variables: ContentViewsVariables = { first: config.pageSize, after: request.pageToken, updatedSince: cursor?.value ?? null };
-  const { data, apiCalls } = await fetchContentViews(config, stream, variables, signal);
+  const { data, apiCalls, durationMs } = await fetchContentViews(config, stream, variables, signal);
   const { edges, pageInfo } = data.contentViews;
   const rows = edges.map((edge) => mapContentView(edge.node)).filter((row) => isAfterCursor(row, cursor));
   if (pageInfo.hasNextPage && !pageInfo.endCursor) {
     throw new ConnectorError('system', 'the CMS said more content views follow but gave no endCursor');
   }
-  return { rows, apiCalls, nextPageToken: pageInfo.hasNextPage ? pageInfo.endCursor : null };
+  const slow = durationMs !== null && durationMs > CMS_REQUEST_TARGET_MS ? { slowRequest: { durationMs, targetMs: CMS_REQUEST_TARGET_MS } } : {};
+  return { rows, apiCalls, nextPageToken: pageInfo.hasNextPage ? pageInfo.endCursor : null, ...slow };
 }
 
 export const cmsSource: SourcePlugin<CmsSourceConfig> = {
