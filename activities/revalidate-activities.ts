@@ -27,6 +27,7 @@ import { validateBatch } from './quality/validate';
 import type { Row } from './sources/types';
 import { localPath, type Staging } from './staging/staging';
 import type { ControlPlaneStore } from './store/types';
+import { QUARANTINE_TABLE_STREAM } from './warehouses/quarantine-stream';
 import { LEDGER_TABLE, QUARANTINE_TABLE, quoteLiteral } from './warehouses/sql';
 import type { Warehouse } from './warehouses/types';
 
@@ -79,22 +80,6 @@ const storedReportMeta = z.object({
 });
 const quarantineLine = z.object({ record: z.record(z.string(), z.unknown()), reasons: z.array(z.string()) });
 const lineageRows = z.array(z.object({ load_id: z.string(), record_key: z.string().nullable() }));
-
-/**
- * The quarantine table seen as a stream, so that `deleteWhere` removes a replaced generation by loadId
- * in every warehouse. The Warehouse interface has no way to touch the quarantine inside the load's
- * transaction; load-then-delete keeps each step idempotent instead.
- */
-const QUARANTINE_ENTRIES: StreamDefinition = {
-  name: 'quarantine',
-  table: QUARANTINE_TABLE,
-  primaryKey: 'load_id',
-  cursorColumn: 'quarantined_at',
-  columns: [
-    { name: 'load_id', type: 'string' },
-    { name: 'quarantined_at', type: 'timestamp' },
-  ],
-};
 
 /** Stored or staged by us, so a mismatch will not mend itself: a data error, not a retry. */
 function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -237,7 +222,8 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
         quarantineFile: screened.quarantine ? localPath(screened.quarantine) : null,
       });
       // Only now: until the new verdicts are in, the replaced entries are the only record of these rows.
-      await warehouse.deleteWhere(QUARANTINE_ENTRIES, { column: 'load_id', op: 'in', values: load.supersededLoadIds });
+      // The Warehouse interface cannot touch the quarantine inside the load's transaction; load-then-delete keeps each step idempotent.
+      await warehouse.deleteWhere(QUARANTINE_TABLE_STREAM, { column: 'load_id', op: 'in', values: load.supersededLoadIds });
       if (!loaded.alreadyLoaded) {
         const cost = warehouse.estimateLoadCost({ rows: loaded.merged, bytes: load.clean?.bytes ?? 0 });
         await deps.store.addMetrics(connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd, rowsLoaded: loaded.merged });

@@ -2,7 +2,8 @@
 import type { Connector, DestinationConfig } from '../../domain/connector';
 import { SUBJECT_COLUMNS, type ErasureSubject } from '../../domain/privacy';
 import type { DeletePredicate, Warehouse } from '../warehouses/types';
-import { QUARANTINE_TABLE_STREAM, streamTablesOf } from './warehouse-tables';
+import { QUARANTINE_TABLE_STREAM } from '../warehouses/quarantine-stream';
+import { streamTablesOf } from './warehouse-tables';
 
 /** One predicate per column that names the subject; an email matches in any letter case. */
 function subjectPredicates(subject: ErasureSubject): DeletePredicate[] {

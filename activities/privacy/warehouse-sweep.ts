@@ -6,7 +6,8 @@
 import type { Connector, DestinationConfig } from '../../domain/connector';
 import type { SweepTargetResult } from '../../domain/privacy';
 import type { Warehouse } from '../warehouses/types';
-import { expiredRows, QUARANTINE_TABLE_STREAM, streamTablesOf } from './warehouse-tables';
+import { QUARANTINE_TABLE_STREAM } from '../warehouses/quarantine-stream';
+import { expiredRows, streamTablesOf } from './warehouse-tables';
 
 export async function sweepWarehouse(
   connect: (config: DestinationConfig) => Promise<Warehouse>,

@@ -5,21 +5,9 @@
 import type { SourceKind } from '../../domain/connector';
 import { streamsBySource } from '../../domain/streams';
 import type { StreamDefinition } from '../../domain/streams/types';
-import { METADATA_COLUMNS, QUARANTINE_TABLE } from '../warehouses/sql';
+import { QUARANTINE_TABLE_STREAM } from '../warehouses/quarantine-stream';
+import { METADATA_COLUMNS } from '../warehouses/sql';
 import type { DeletePredicate } from '../warehouses/types';
-
-export const QUARANTINE_TABLE_STREAM: StreamDefinition = {
-  name: 'quarantine',
-  table: QUARANTINE_TABLE,
-  primaryKey: 'load_id',
-  cursorColumn: 'quarantined_at',
-  columns: [
-    { name: 'load_id', type: 'string' },
-    { name: 'connector_id', type: 'string' },
-    { name: 'record_key', type: 'string' },
-    { name: 'quarantined_at', type: 'timestamp' },
-  ],
-};
 
 /** Every stream of the source, configured or not: a stream dropped from the config may still have a table. */
 export const streamTablesOf = (source: SourceKind): StreamDefinition[] => Object.values(streamsBySource[source]);

@@ -20,6 +20,7 @@ import type { StreamCursor } from '../../domain/cycle';
 import { CUSTOMER_ID_COLUMN, parsePartition, salesforcePartitions, salesforceStreams, type SalesforceStream } from '../../domain/streams/salesforce';
 import type { StreamColumn } from '../../domain/streams/types';
 import { ConnectorError, parseRetryAfter, RateLimitedError } from '../errors';
+import { untilAborted } from './abort';
 import { createHash } from 'node:crypto';
 import type { PageRequest, Row, SourcePage, SourcePlugin } from './types';
 
@@ -149,16 +150,6 @@ export function mapSalesforceRecord(stream: SalesforceStream, record: Readonly<R
 
 // ---------------------------------------------------------------------------------------------
 // Connection and pages
-
-/** Resolves with `work`, or rejects with the abort reason as soon as `signal` fires. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 const OAUTH_REFUSALS = new Set([
   'invalid_grant',

@@ -8,6 +8,7 @@ import type { CallOptions } from 'google-gax';
 import type { StreamCursor } from '../../../domain/cycle';
 import { ga4Streams, type Ga4SourceConfig, type Ga4Stream } from '../../../domain/streams/ga4';
 import { ConnectorError } from '../../errors';
+import { untilAborted } from '../abort';
 import { logger } from '../../logger';
 import type { PageRequest, Row, SourcePage, SourcePlugin } from '../types';
 import { ga4Client } from './client';
@@ -24,16 +25,6 @@ export function ga4Stream(name: string): Ga4Stream {
   const stream = Object.values(ga4Streams).find((s) => s.name === name);
   if (!stream) throw new ConnectorError('config', `unknown GA4 stream "${name}"`, `use one of ${Object.keys(ga4Streams).join(', ')}`);
   return stream;
-}
-
-/** Resolves with `work`, or rejects with the abort reason as soon as `signal` fires. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 type ReportOutcome = { response: ReportResponse } | { stop: NonNullable<SourcePage['stop']> };
