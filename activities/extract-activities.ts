@@ -42,10 +42,10 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
         page = await plugin.readPage(source, stream.name, request, Context.current().cancellationSignal);
       } catch (error) {
         // A refused or throttled request still counts against the limit.
-        await usage.record(request.connectorId, source.kind, 1, undefined);
+        await usage.record(connector, 1, undefined);
         throw error; // mapped onto Temporal's failure (with Retry-After) by the worker's interceptor
       }
-      await usage.record(request.connectorId, source.kind, page.apiCalls, page.usage);
+      await usage.record(connector, page.apiCalls, page.usage);
       if (page.slowRequest) await recordSlowRequest(deps, connector, stream.name, page.slowRequest, now());
 
       const area = request.partition === null ? `${request.connectorId}/${stream.name}` : `${request.connectorId}/${stream.name}/partitions`;
@@ -66,20 +66,24 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
  * first call that brings a window to 80 % of its limit raises an alert, audited once.
  */
 function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
-  async function alert(connectorId: string, source: SourceKind, figure: { scope: string; used: number; limit: number; windowStart: string }): Promise<void> {
+  async function alert(connector: Connector, figure: { scope: string; used: number; limit: number; windowStart: string }): Promise<void> {
+    const connectorId = connector.id;
+    const source = connector.configuration.source.kind;
     const share = Math.round((figure.used / figure.limit) * 100);
     deps.logger.warn({ connectorId, source, ...figure, share }, 'API usage reached the alert share of its limit');
-    const connector = await deps.store.getConnector(connectorId);
     await deps.store.appendActivity({
       configId: connectorId,
-      userId: connector?.userId ?? 'system',
+      userId: connector.userId,
       activityType: 'api-usage.alert',
       details: { source, ...figure, sharePercent: share },
     });
   }
 
   return {
-    async record(connectorId: string, source: SourceKind, calls: number, reported: SourcePage['usage']): Promise<void> {
+    /** The activity has the connector already: no second read of the store per page. */
+    async record(connector: Connector, calls: number, reported: SourcePage['usage']): Promise<void> {
+      const connectorId = connector.id;
+      const source = connector.configuration.source.kind;
       const at = now();
       const limit = sourceTraits[source].rateLimit;
       const figures = [];
@@ -96,7 +100,7 @@ function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
           await deps.store.recordApiUsage({ connectorId, source, scope: reported.scope, windowStart: day, mode: 'set', used: reported.used, limit: reported.limit }),
         );
       }
-      for (const figure of figures) if (figure.alertNow) await alert(connectorId, source, figure);
+      for (const figure of figures) if (figure.alertNow) await alert(connector, figure);
     },
   };
 }
