@@ -15,6 +15,7 @@ export function loadingPlainFiles(warehouse: Warehouse, staging: Staging): Wareh
         warehouse.load({ ...batch, cleanFile, quarantineFile }),
       ),
     deleteWhere: (stream, predicate) => warehouse.deleteWhere(stream, predicate),
+    findHeldValues: (stream, column, values) => warehouse.findHeldValues(stream, column, values),
     estimateLoadCost: (figures) => warehouse.estimateLoadCost(figures),
     query: (sql, params) => warehouse.query(sql, params),
     close: () => warehouse.close(),

@@ -65,6 +65,15 @@ export type DeletePredicate = (
 ) & { readonly and?: { readonly column: string; readonly value: PredicateValue } };
 
 /**
+ * A row of a stream's table that holds a looked-up value: its primary key and that value, in the
+ * forms a predicate takes (timestamps as ISO-8601 UTC, dates as YYYY-MM-DD), whatever the warehouse.
+ */
+export interface HeldValue {
+  readonly key: PredicateValue;
+  readonly value: PredicateValue;
+}
+
+/**
  * How a warehouse bills the work of a load, as data with its public list price (USD, on-demand, the
  * price's source named in `source`). Self-hosted warehouses cost nothing per load.
  */
@@ -134,6 +143,13 @@ export interface Warehouse {
    * fails with a config error naming it. A table that does not exist yet has nothing to delete.
    */
   deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number>;
+  /**
+   * The rows of the stream's table whose `column` holds one of `values`, for uniqueness checked
+   * beyond one batch. The column and values are checked as an `in` delete predicate's are; values
+   * are bound, never spliced, and looked up in statements of a bounded size however many there are.
+   * A table or column that does not exist yet holds nothing.
+   */
+  findHeldValues(stream: StreamDefinition, column: string, values: readonly PredicateValue[]): Promise<HeldValue[]>;
   /** What loading a batch of this size costs at list price. */
   estimateLoadCost(figures: LoadFigures): LoadCostEstimate;
   /** Read-only SQL for verification and analysis. */

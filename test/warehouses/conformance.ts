@@ -11,6 +11,7 @@ import type { DestinationConfig } from '../../domain/connector';
 import { ConnectorError } from '../../activities/errors';
 import { LEDGER_TABLE, QUARANTINE_TABLE } from '../../activities/warehouses/sql';
 import { describeDeleteAndCostCases } from './conformance-delete';
+import { describeHeldValuesCases } from './conformance-held-values';
 import { describeSchemaEvolutionCases } from './conformance-evolution';
 import { describeInterruptedLoadCase } from './conformance-interrupted';
 import { ConformanceState, type WarehouseUnderTest } from './conformance-state';
@@ -199,6 +200,7 @@ export function describeWarehouseConformance<C extends DestinationConfig>(target
 
     describeSchemaEvolutionCases(state);
     describeDeleteAndCostCases(state);
+    describeHeldValuesCases(state);
     describeInterruptedLoadCase(state, () => stagingRoot);
   });
 }

@@ -10,7 +10,7 @@ import { readTable } from './tables';
  * The parameter type each column type is compared through. Dates and timestamps travel as their
  * ISO text and are cast in SQL, the one form every client library and BigQuery agree on.
  */
-const PARAMETER_TYPES: Readonly<Record<ColumnType, string>> = {
+export const PARAMETER_TYPES: Readonly<Record<ColumnType, string>> = {
   string: 'STRING',
   integer: 'INT64',
   number: 'FLOAT64',
@@ -20,7 +20,7 @@ const PARAMETER_TYPES: Readonly<Record<ColumnType, string>> = {
   json: 'STRING',
 };
 
-function placeholder(position: number, type: ColumnType): string {
+export function placeholder(position: number, type: ColumnType): string {
   const parameter = `@p${position}`;
   if (type === 'date') return `CAST(${parameter} AS DATE)`;
   if (type === 'timestamp') return `CAST(${parameter} AS TIMESTAMP)`;

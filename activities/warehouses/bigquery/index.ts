@@ -5,14 +5,17 @@
  */
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
+import { heldValuesLookups } from '../held-values';
 import { resolveDeletePredicate } from '../predicate';
 import { estimateFromPricing } from '../pricing';
 import type {
   DeletePredicate,
   DestinationConfigOf,
+  HeldValue,
   LoadBatch,
   LoadCostEstimate,
   LoadFigures,
+  PredicateValue,
   SchemaChange,
   Warehouse,
   WarehouseCapabilities,
@@ -21,6 +24,7 @@ import type {
 } from '../types';
 import { openSession, runSql, type RetryOptions, type Session } from './client';
 import { deleteRows } from './delete';
+import { findHeldValues } from './held-values';
 import { loadBatch } from './load';
 import { describeSchemaChanges, ensureBookkeeping, ensureStreamTable } from './tables';
 import { positionalParameters } from './values';
@@ -72,6 +76,11 @@ class BigQueryWarehouse implements Warehouse {
   async deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number> {
     const resolved = resolveDeletePredicate(stream, predicate);
     return this.track(() => deleteRows(this.session, stream, resolved));
+  }
+
+  async findHeldValues(stream: StreamDefinition, column: string, values: readonly PredicateValue[]): Promise<HeldValue[]> {
+    const lookups = heldValuesLookups(stream, column, values);
+    return this.track(() => findHeldValues(this.session, stream, lookups));
   }
 
   estimateLoadCost(figures: LoadFigures): LoadCostEstimate {

@@ -6,14 +6,17 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
+import { heldValuesLookups } from '../held-values';
 import { resolveDeletePredicate } from '../predicate';
 import { estimateFromPricing } from '../pricing';
 import type {
   DeletePredicate,
   DestinationConfigOf,
+  HeldValue,
   LoadBatch,
   LoadCostEstimate,
   LoadFigures,
+  PredicateValue,
   SchemaChange,
   Warehouse,
   WarehouseCapabilities,
@@ -22,6 +25,7 @@ import type {
 } from '../types';
 import { type SharedDatabase, acquire, release } from './database';
 import { deleteRows } from './delete';
+import { findHeldValues } from './held-values';
 import { loadBatch } from './load';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
@@ -62,6 +66,11 @@ class DuckDBWarehouse implements Warehouse {
   async deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number> {
     const resolved = resolveDeletePredicate(stream, predicate);
     return this.track(() => this.database.exclusive((c) => deleteRows(c, this.schema, stream, resolved)));
+  }
+
+  async findHeldValues(stream: StreamDefinition, column: string, values: readonly PredicateValue[]): Promise<HeldValue[]> {
+    const lookups = heldValuesLookups(stream, column, values);
+    return this.track(() => this.database.withConnection((c) => findHeldValues(c, this.schema, stream, lookups)));
   }
 
   estimateLoadCost(figures: LoadFigures): LoadCostEstimate {

@@ -5,14 +5,17 @@
 import type { Pool } from 'pg';
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
+import { heldValuesLookups } from '../held-values';
 import { resolveDeletePredicate } from '../predicate';
 import { estimateFromPricing } from '../pricing';
 import type {
   DeletePredicate,
   DestinationConfigOf,
+  HeldValue,
   LoadBatch,
   LoadCostEstimate,
   LoadFigures,
+  PredicateValue,
   SchemaChange,
   Warehouse,
   WarehouseCapabilities,
@@ -21,6 +24,7 @@ import type {
 } from '../types';
 import { inTransaction, openPool } from './connection';
 import { deleteRows } from './delete';
+import { findHeldValues } from './held-values';
 import { loadBatch } from './load';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
@@ -62,6 +66,11 @@ class PostgresWarehouse implements Warehouse {
   async deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number> {
     const resolved = resolveDeletePredicate(stream, predicate);
     return this.open(() => inTransaction(this.pool, (client) => deleteRows(client, this.schema, stream, resolved)));
+  }
+
+  async findHeldValues(stream: StreamDefinition, column: string, values: readonly PredicateValue[]): Promise<HeldValue[]> {
+    const lookups = heldValuesLookups(stream, column, values);
+    return this.open(() => inTransaction(this.pool, (client) => findHeldValues(client, this.schema, stream, lookups), { readOnly: true }));
   }
 
   estimateLoadCost(figures: LoadFigures): LoadCostEstimate {

@@ -14,6 +14,16 @@ export async function deleteRows(
   // A table not made yet, or a column it has not gained yet, holds no matching row.
   const columns = await existingColumns(api, schema, stream.table);
   if (!columns.has(predicate.column)) return 0;
+  const { condition, parameters } = boundCondition(predicate);
+  return api.execute(
+    `DELETE FROM ${qualifiedName(schema, stream.table)} WHERE ${condition}`,
+    parameters,
+    `delete from ${schema}.${stream.table} where ${predicate.column} ${predicate.op} …`,
+  );
+}
+
+/** The predicate's condition with its values as Data API parameters (`:d0`…), cast to the column's type. */
+export function boundCondition(predicate: ResolvedPredicate): { condition: string; parameters: Record<string, string> } {
   const parameters: Record<string, string> = {};
   const condition = predicateCondition(predicate, (position, type) => {
     const text = String(predicate.values[position]);
@@ -22,9 +32,5 @@ export async function deleteRows(
     if (text !== '') parameters[`d${position}`] = text;
     return type === 'string' ? value : `CAST(${value} AS ${COLUMN_TYPES[type]})`;
   });
-  return api.execute(
-    `DELETE FROM ${qualifiedName(schema, stream.table)} WHERE ${condition}`,
-    parameters,
-    `delete from ${schema}.${stream.table} where ${predicate.column} ${predicate.op} …`,
-  );
+  return { condition, parameters };
 }

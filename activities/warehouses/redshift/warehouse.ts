@@ -7,20 +7,24 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
+import { heldValuesLookups } from '../held-values';
 import { resolveDeletePredicate } from '../predicate';
 import { estimateFromPricing } from '../pricing';
 import type {
   DeletePredicate,
   DestinationConfigOf,
+  HeldValue,
   LoadBatch,
   LoadCostEstimate,
   LoadFigures,
+  PredicateValue,
   SchemaChange,
   Warehouse,
   WarehousePricing,
 } from '../types';
 import { DataApi, type PollingOptions, type StatementTarget } from './data-api';
 import { deleteRows } from './delete';
+import { findHeldValues } from './held-values';
 import { loadBatch, type LoadContext } from './load';
 import type { S3Staging } from './staging-copy';
 import { describeSchemaChanges, ensureTables } from './tables';
@@ -72,6 +76,11 @@ class RedshiftWarehouse implements Warehouse {
   async deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number> {
     const resolved = resolveDeletePredicate(stream, predicate);
     return this.track(() => deleteRows(this.context.api, this.context.schema, stream, resolved));
+  }
+
+  async findHeldValues(stream: StreamDefinition, column: string, values: readonly PredicateValue[]): Promise<HeldValue[]> {
+    const lookups = heldValuesLookups(stream, column, values);
+    return this.track(() => findHeldValues(this.context.api, this.context.schema, stream, lookups));
   }
 
   estimateLoadCost(figures: LoadFigures): LoadCostEstimate {

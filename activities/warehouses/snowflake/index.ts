@@ -6,13 +6,16 @@
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
+import { heldValuesLookups } from '../held-values';
 import { resolveDeletePredicate } from '../predicate';
 import { estimateFromPricing } from '../pricing';
 import type {
   DeletePredicate,
+  HeldValue,
   LoadBatch,
   LoadCostEstimate,
   LoadFigures,
+  PredicateValue,
   SchemaChange,
   Warehouse,
   WarehouseCapabilities,
@@ -21,6 +24,7 @@ import type {
 } from '../types';
 import { deleteRows } from './delete';
 import { asConnectorError } from './errors';
+import { findHeldValues } from './held-values';
 import { loadBatch } from './load';
 import { tableName } from './names';
 import { readOnlyQuery } from './query';
@@ -74,6 +78,11 @@ class SnowflakeWarehouse implements Warehouse {
     return this.run(`delete from ${stream.table} where ${resolved.column} ${resolved.op}`, (s) =>
       deleteRows(s, this.config.schema, stream, resolved),
     );
+  }
+
+  async findHeldValues(stream: StreamDefinition, column: string, values: readonly PredicateValue[]): Promise<HeldValue[]> {
+    const lookups = heldValuesLookups(stream, column, values);
+    return this.run(`look up ${column} values in ${stream.table}`, (s) => findHeldValues(s, this.config.schema, stream, lookups));
   }
 
   estimateLoadCost(figures: LoadFigures): LoadCostEstimate {

@@ -38,7 +38,7 @@ async function ensureSharedTables(session: SnowflakeSession, schema: string): Pr
 }
 
 /** The table's columns in order, by stream name, with the type the catalog reports. */
-async function existingColumns(session: SnowflakeSession, schema: string, table: string): Promise<Map<string, string>> {
+export async function existingColumns(session: SnowflakeSession, schema: string, table: string): Promise<Map<string, string>> {
   const { rows } = await session.execute(
     `SELECT "COLUMN_NAME", "DATA_TYPE", "NUMERIC_PRECISION", "NUMERIC_SCALE" FROM INFORMATION_SCHEMA.COLUMNS
      WHERE "TABLE_SCHEMA" = ? AND "TABLE_NAME" = ? ORDER BY "ORDINAL_POSITION"`,
