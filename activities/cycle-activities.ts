@@ -7,6 +7,8 @@ import type { BatchRef, CyclePlan, CycleReport, LoadResult, QualitySummary, Stre
 import type { GuardrailBreach } from '../domain/guardrails';
 import type { IngestionCycleInput } from '../domain/messages';
 import { streamDefinition } from '../domain/streams';
+import { Context } from '@temporalio/activity';
+import { claimConnector, isWorkflowRunning, type IsWorkflowRunning } from './cycle-claim';
 import { ConnectorError } from './errors';
 import { utcDate } from './gate-activities';
 import type { Logger } from './logger';
@@ -27,10 +29,18 @@ export interface CycleActivityDeps {
   plugins: Record<SourceKind, SourcePlugin>;
   logger: Logger;
   now?: () => Date;
+  /** Whether another cycle holding the connector still runs; Temporal is asked by default. */
+  isWorkflowRunning?: IsWorkflowRunning;
 }
 
 export function createCycleActivities(deps: CycleActivityDeps) {
   const now = deps.now ?? (() => new Date());
+  const isRunning = deps.isWorkflowRunning ?? isWorkflowRunning;
+  const thisWorkflowId = (): string => {
+    const execution = Context.current().info.workflowExecution;
+    if (!execution) throw new Error('planCycle runs only as an activity of an ingestion cycle');
+    return execution.workflowId;
+  };
 
   async function connectorOrFail(connectorId: string) {
     const connector = await deps.store.getConnector(connectorId);
@@ -49,9 +59,12 @@ export function createCycleActivities(deps: CycleActivityDeps) {
   }
 
   return {
+    /** The cycle's plan; it claims the connector, unless paused, so no other cycle of it runs meanwhile. */
     async planCycle(connectorId: string): Promise<CyclePlan> {
       const connector = await connectorOrFail(connectorId);
       const { source, destination, guardrails, automationLevel, approvalPolicy } = connector.configuration;
+      const paused = connector.status === 'paused' || automationLevel === 'paused';
+      const otherCycle = paused ? null : await claimConnector(deps.store, isRunning, connectorId, thisWorkflowId());
       return {
         connectorId,
         userId: connector.userId,
@@ -64,7 +77,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         cursors: await deps.store.getCursors(connectorId),
         partitions: Object.fromEntries(source.streams.map((stream) => [stream, [...(deps.plugins[source.kind].partitions?.(source, stream) ?? [])]])),
         batchSize: source.batchSize,
-        paused: connector.status === 'paused' || automationLevel === 'paused',
+        paused,
+        ...(otherCycle !== null && { otherCycle }),
       };
     },
 
@@ -135,8 +149,14 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       });
     },
 
-    async commitCursor(connectorId: string, stream: string, cursor: StreamCursor): Promise<void> {
-      await deps.store.commitCursor(connectorId, stream, cursor);
+    /** Moves a cursor forward from the position this cycle committed last; never over a position it did not write. */
+    async commitCursor(connectorId: string, stream: string, cursor: StreamCursor, previous: StreamCursor | null): Promise<void> {
+      if (await deps.store.commitCursor(connectorId, stream, cursor, previous)) return;
+      throw new ConnectorError(
+        'data',
+        `the cursor of ${stream} moved since this cycle read it: another cycle of connector ${connectorId} committed it`,
+        'its rows are loaded and newer versions kept; the next cycle reads on from the stored cursor',
+      );
     },
 
     /** A blocked batch is never loaded: it stays in staging, and the block is audited and alerted. */
@@ -164,6 +184,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       const { report, userId, trigger } = input;
       const totals = totalsOf(report);
       await deps.store.saveRunReport(report);
+      // Released first: the rest only counts, and a failure in it must not keep the connector's next cycle out.
+      await deps.store.releaseCycle(report.connectorId, report.workflowId);
       await deps.store.addMetrics(report.connectorId, userId, utcDate(now()), {
         runs: 1,
         [`runs_${report.status}`]: 1,
@@ -184,7 +206,12 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         configId: report.connectorId,
         userId,
         activityType: `cycle.${report.status}`,
-        details: { workflowId: report.workflowId, trigger, streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })) },
+        details: {
+          workflowId: report.workflowId,
+          trigger,
+          ...(report.detail && { detail: report.detail }),
+          streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })),
+        },
         metrics: totals,
       });
     },

@@ -43,6 +43,23 @@ export async function startManualCycle(
   return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
 }
 
+/**
+ * The cycle that holds the connector and still runs, if any: a manual run then would only be skipped
+ * (one cycle per connector at a time), so the API refuses it up front, naming the running one.
+ */
+export async function runningCycleOf(client: Client, store: ControlPlaneStore, connectorId: string): Promise<string | null> {
+  const holder = await store.cycleHolder(connectorId);
+  if (holder === null) return null;
+  const description = await client.workflow
+    .getHandle(holder)
+    .describe()
+    .catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    });
+  return description?.status.name === 'RUNNING' ? holder : null;
+}
+
 /** Null when neither Temporal nor the store knows an ingestion cycle by that id. */
 export async function readCycleRun(client: Client, store: ControlPlaneStore, workflowId: string): Promise<CycleRunView | null> {
   const handle = client.workflow.getHandle<IngestionCycleWorkflow>(workflowId);

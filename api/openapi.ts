@@ -103,7 +103,7 @@ export function openApiDocument(): JsonObject {
             202: json(jsonSchema(z.object({ workflowId: z.string(), runId: z.string() })), 'the started workflow'),
             400: badRequest,
             404: notFound,
-            409: error('a cycle was started at the same instant'),
+            409: error('a cycle of the connector is still running (named in the message), or one was started at the same instant'),
             503: temporalDown,
           },
         },

@@ -109,6 +109,11 @@ export interface CyclePlan {
   batchSize: number;
   /** Paused connectors run nothing. */
   paused: boolean;
+  /**
+   * Another cycle of the connector that runs already (e.g. one waiting for an approval): this one
+   * must not run, or the older cycle's rows and cursors could overwrite the newer one's.
+   */
+  otherCycle?: string;
 }
 
 export const STREAM_OUTCOMES = ['loaded', 'blocked', 'rejected', 'dry-run', 'deferred', 'failed'] as const;
@@ -153,5 +158,7 @@ export const cycleReportSchema = z.object({
   startedAt: z.iso.datetime({ offset: true }),
   finishedAt: z.iso.datetime({ offset: true }).nullable(),
   streams: z.array(streamReportSchema),
+  /** Why the cycle ended so when no stream says it, e.g. skipped while another cycle of the connector ran. */
+  detail: z.string().optional(),
 });
 export type CycleReport = z.infer<typeof cycleReportSchema>;

@@ -36,6 +36,9 @@ export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInp
 
   if (plan.paused) {
     report.status = 'skipped';
+  } else if (plan.otherCycle) {
+    report.status = 'skipped';
+    report.detail = `cycle ${plan.otherCycle} of this connector is still running; this one started nothing`;
   } else {
     const ctx: CycleContext = { plan, gates, overrides: {}, rowsThisCycle: 0, apiCallsThisCycle: 0 };
     report.streams = plan.streams.map(emptyStreamReport);

@@ -7,7 +7,7 @@
 import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { loadIdFor } from '../domain/constants';
 import type { ApprovalOutcome, ApprovalResolution } from '../domain/approvals';
-import { cursorKey, type BatchRef, type LoadResult, type QualitySummary, type StreamReport } from '../domain/cycle';
+import { cursorKey, type BatchRef, type LoadResult, type QualitySummary, type StreamCursor, type StreamReport } from '../domain/cycle';
 import { control, extractorFor } from './activities';
 import { passGate, type CycleContext } from './batch-gate';
 
@@ -29,6 +29,8 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
   const { plan } = ctx;
   const key = cursorKey(stream, partition);
   let cursor = plan.cursors[key] ?? null;
+  // What the store holds: a commit names it, so a cursor moved by anything else is never overwritten.
+  const committed = { cursor };
   let pageToken: string | null = null;
   let pages: BatchRef[] = [];
   let rows = 0;
@@ -46,7 +48,7 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
       const batch = pages.length === 1 && pages[0] ? pages[0] : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages });
       pages = [];
       rows = 0;
-      if (!(await runBatch(ctx, stream, key, batch, report))) return;
+      if (!(await runBatch(ctx, stream, { key, committed }, batch, report))) return;
     }
     if (page.deferred) {
       report.outcome = 'deferred';
@@ -58,14 +60,20 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
   }
 }
 
+/** A read's cursor in the store: its key and the value last committed (or planned). */
+interface CommittedCursor {
+  key: string;
+  committed: { cursor: StreamCursor | null };
+}
+
 /** Validate, gate, load, commit. False when the read must stop at this batch. */
-async function runBatch(ctx: CycleContext, stream: string, key: string, batch: BatchRef, report: StreamReport): Promise<boolean> {
+async function runBatch(ctx: CycleContext, stream: string, position: CommittedCursor, batch: BatchRef, report: StreamReport): Promise<boolean> {
   const { plan } = ctx;
   report.batches += 1;
   report.extracted += batch.rows;
   if (batch.rows === 0) {
     // Only a position (e.g. an export cursor at the end of the stream): nothing to check or load.
-    if (batch.cursorAfter) await control.commitCursor(plan.connectorId, key, batch.cursorAfter);
+    await commit(ctx, position, batch);
     return true;
   }
   const quality = await control.validateBatch({ connectorId: plan.connectorId, source: plan.source, batch });
@@ -91,7 +99,7 @@ async function runBatch(ctx: CycleContext, stream: string, key: string, batch: B
   try {
     const loaded = gate.action === 'load' ? await load(ctx, stream, batch, quality, report) : null;
     // A skipped batch is done too: the manager chose to move past it, so the cursor moves on.
-    if (batch.cursorAfter) await control.commitCursor(plan.connectorId, key, batch.cursorAfter);
+    await commit(ctx, position, batch);
     settle(ctx, gate.approval, loaded ? { loaded: loaded.merged, deleted: loaded.deleted, keptBatch: null } : { loaded: 0, deleted: 0, keptBatch: batch.uri });
   } catch (err) {
     // The decision's update waits for what it led to: tell it, or it (and the cycle) would wait forever.
@@ -99,6 +107,13 @@ async function runBatch(ctx: CycleContext, stream: string, key: string, batch: B
     throw err;
   }
   return true;
+}
+
+/** Moves the read's cursor from the value it committed last to the batch's end; only forward, never over another's. */
+async function commit(ctx: CycleContext, { key, committed }: CommittedCursor, batch: BatchRef): Promise<void> {
+  if (!batch.cursorAfter) return;
+  await control.commitCursor(ctx.plan.connectorId, key, batch.cursorAfter, committed.cursor);
+  committed.cursor = batch.cursorAfter;
 }
 
 async function load(ctx: CycleContext, stream: string, batch: BatchRef, quality: QualitySummary, report: StreamReport): Promise<LoadResult> {

@@ -118,6 +118,7 @@ export const cycleRunRow = z
     started_at: timestamp,
     finished_at: timestamp.nullable(),
     streams: cycleReportSchema.shape.streams,
+    detail: z.string().nullable(),
   })
   .transform(
     (row): CycleReport => ({
@@ -127,6 +128,7 @@ export const cycleRunRow = z
       startedAt: row.started_at,
       finishedAt: row.finished_at,
       streams: row.streams,
+      ...(row.detail !== null && { detail: row.detail }),
     }),
   );
 

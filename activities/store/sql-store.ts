@@ -12,6 +12,7 @@ import { analyzeConnector } from './analyze';
 import * as apiKeys from './api-keys';
 import * as apiUsage from './api-usage';
 import * as approvals from './approvals';
+import * as cycleClaims from './cycle-claims';
 import {
   activityEntrySchema,
   cursorInputSchema,
@@ -63,7 +64,7 @@ import type {
 } from './types';
 
 const CONNECTOR_COLUMNS = 'id, user_id, name, description, configuration, status, created_at, updated_at';
-const RUN_COLUMNS = 'workflow_id, connector_id, status, started_at, finished_at, streams';
+const RUN_COLUMNS = 'workflow_id, connector_id, status, started_at, finished_at, streams, detail';
 
 /** An outcome as stored: OutcomeEntry with its id and time. */
 export type StoredOutcome = OutcomeEntry & { id: string; createdAt: string };
@@ -167,15 +168,28 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
     return Object.fromEntries(rows.map((row) => [row.stream, toStreamCursor(row)]));
   }
 
-  async commitCursor(connectorId: string, stream: string, cursor: StreamCursor): Promise<void> {
+  async commitCursor(connectorId: string, stream: string, cursor: StreamCursor, previous: StreamCursor | null): Promise<boolean> {
     const target = parseInput(cursorInputSchema, { connectorId, stream }, 'cursor target');
     const position = parseInput(streamCursorSchema, cursor, 'cursor');
-    await this.db.query(
-      `INSERT INTO stream_cursor (connector_id, stream, cursor_value, last_key) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (connector_id, stream)
-       DO UPDATE SET cursor_value = EXCLUDED.cursor_value, last_key = EXCLUDED.last_key, committed_at = now()`,
-      [target.connectorId, target.stream, position.value, position.lastKey],
-    );
+    const from = previous === null ? null : parseInput(streamCursorSchema, previous, 'previous cursor');
+    const values = [target.connectorId, target.stream, position.value, position.lastKey];
+    // Compare-and-set: only the holder of the previous position moves it, so a cursor never goes back.
+    if (from === null) {
+      await this.db.query(
+        `INSERT INTO stream_cursor (connector_id, stream, cursor_value, last_key) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (connector_id, stream) DO NOTHING`,
+        values,
+      );
+    } else {
+      await this.db.query(
+        `UPDATE stream_cursor SET cursor_value = $3, last_key = $4, committed_at = now()
+         WHERE connector_id = $1 AND stream = $2 AND cursor_value = $5 AND last_key = $6`,
+        [...values, from.value, from.lastKey],
+      );
+    }
+    // A retried commit finds its own position already stored: that is a success too.
+    const stored = (await this.getCursors(target.connectorId))[target.stream];
+    return stored?.value === position.value && stored.lastKey === position.lastKey;
   }
 
   async appendActivity(entry: ActivityEntry): Promise<void> {
@@ -300,12 +314,12 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
   async saveRunReport(report: CycleReport): Promise<void> {
     const run = parseInput(cycleReportInputSchema, report, 'run report');
     await this.db.query(
-      `INSERT INTO cycle_run (workflow_id, connector_id, status, started_at, finished_at, streams)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+      `INSERT INTO cycle_run (workflow_id, connector_id, status, started_at, finished_at, streams, detail)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
        ON CONFLICT (workflow_id) DO UPDATE
          SET status = EXCLUDED.status, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
-             streams = EXCLUDED.streams, updated_at = now()`,
-      [run.workflowId, run.connectorId, run.status, run.startedAt, run.finishedAt, JSON.stringify(run.streams)],
+             streams = EXCLUDED.streams, detail = EXCLUDED.detail, updated_at = now()`,
+      [run.workflowId, run.connectorId, run.status, run.startedAt, run.finishedAt, JSON.stringify(run.streams), run.detail ?? null],
     );
   }
 
@@ -341,6 +355,22 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
 
   listApprovals(filter: approvals.ApprovalFilter): Promise<StoredApproval[]> {
     return approvals.listApprovals(this.db, filter);
+  }
+
+  claimCycle(connectorId: string, workflowId: string): Promise<string> {
+    return cycleClaims.claimCycle(this.db, connectorId, workflowId);
+  }
+
+  takeOverCycle(connectorId: string, staleHolder: string, workflowId: string): Promise<boolean> {
+    return cycleClaims.takeOverCycle(this.db, connectorId, staleHolder, workflowId);
+  }
+
+  releaseCycle(connectorId: string, workflowId: string): Promise<void> {
+    return cycleClaims.releaseCycle(this.db, connectorId, workflowId);
+  }
+
+  cycleHolder(connectorId: string): Promise<string | null> {
+    return cycleClaims.cycleHolder(this.db, connectorId);
   }
 
   recordApiUsage(entry: apiUsage.ApiUsageEntry): Promise<apiUsage.ApiUsageFigure> {

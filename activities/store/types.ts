@@ -135,7 +135,11 @@ export interface ControlPlaneStore extends PrivacyStore {
   deleteConnector(id: string): Promise<boolean>;
 
   getCursors(connectorId: string): Promise<Record<string, StreamCursor>>;
-  commitCursor(connectorId: string, stream: string, cursor: StreamCursor): Promise<void>;
+  /**
+   * Moves a cursor from `previous` (null: none stored yet) to `cursor`. False, changing nothing, when
+   * the store holds neither: something else moved it, and this commit must not take it back.
+   */
+  commitCursor(connectorId: string, stream: string, cursor: StreamCursor, previous: StreamCursor | null): Promise<boolean>;
 
   appendActivity(entry: ActivityEntry): Promise<void>;
   listActivity(configId: string, limit?: number): Promise<StoredActivity[]>;
@@ -175,6 +179,15 @@ export interface ControlPlaneStore extends PrivacyStore {
   listApiKeys(): Promise<StoredApiKey[]>;
   /** Idempotent; null when no key has that id. */
   revokeApiKey(id: string): Promise<StoredApiKey | null>;
+
+  /** One cycle per connector: claims it for the workflow when free; returns the workflow that holds it. */
+  claimCycle(connectorId: string, workflowId: string): Promise<string>;
+  /** Hands a stale holder's claim (its workflow closed) to `workflowId`; false when another cycle took it first. */
+  takeOverCycle(connectorId: string, staleHolder: string, workflowId: string): Promise<boolean>;
+  /** Idempotent; releases only the workflow's own claim. */
+  releaseCycle(connectorId: string, workflowId: string): Promise<void>;
+  /** The workflow holding the connector's claim, if any (it may have closed without releasing it). */
+  cycleHolder(connectorId: string): Promise<string | null>;
 
   /** Records API calls (or a usage figure the service reported); says when the window first reached the alert share. */
   recordApiUsage(entry: ApiUsageEntry): Promise<ApiUsageFigure>;

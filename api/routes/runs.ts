@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Router } from 'express';
 import { recordApiActivity } from '../audit';
 import { principalOf } from '../auth/principal';
-import { readCycleRun, startManualCycle, wakeDrain } from '../cycles';
+import { readCycleRun, runningCycleOf, startManualCycle, wakeDrain } from '../cycles';
 import { isPushSource } from '../../domain/sources';
 import type { ResolvedApiDeps } from '../deps';
 import { conflict, notFound } from '../errors';
@@ -20,8 +20,14 @@ export function connectorRunRoutes({ store, temporal, workflowTaskQueue }: Resol
   router.post('/:id/runs', async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const connector = await requireConnector(store, id);
+    const push = isPushSource(connector.configuration.source.kind);
+    if (!push) {
+      // One cycle per connector at a time: the workflow would skip a second one anyway; say so now.
+      const running = await callTemporal(temporal, 'no cycle was started', () => runningCycleOf(temporal, store, id));
+      if (running) throw conflict(`cycle ${running} of connector ${id} is still running; wait for it to finish (GET ${RUNS_PATH}/${encodeURIComponent(running)}) or cancel it`);
+    }
     // A push source's inbox has one reader, its drain: "run now" wakes it rather than racing it.
-    const start = isPushSource(connector.configuration.source.kind)
+    const start = push
       ? () => wakeDrain(temporal, connector, workflowTaskQueue)
       : () => startManualCycle(temporal, connector, workflowTaskQueue, new Date());
     const started = await callTemporal(temporal, 'no cycle was started', start).catch((error: unknown) => {

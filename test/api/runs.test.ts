@@ -71,6 +71,26 @@ describe('POST /api/v1/data-warehouse-connector/:id/runs', () => {
     await api.client.workflow.getHandle(workflowId).signal(finishCycleSignal, { stream: 'contact', loaded: 0 });
   });
 
+  test('while a cycle of the connector runs, another is refused with 409 naming it; once it ended, one starts', async () => {
+    const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
+    const first = await startRun(connectorId);
+    // What the real cycle's planCycle does as it begins: claim the connector.
+    await api.store.claimCycle(connectorId, first.workflowId);
+
+    const refused = await api.call('POST', `${CONNECTORS}/${connectorId}/runs`);
+    expect(refused).toMatchObject({ status: 409, body: { error: 'conflict', message: expect.stringContaining(first.workflowId) } });
+    const cycles: string[] = [];
+    for await (const run of api.client.workflow.list({ query: `ConnectorId = "${connectorId}"` })) cycles.push(run.workflowId);
+    expect(cycles).toEqual([first.workflowId]);
+
+    // A holder that closed without releasing (failed, terminated) keeps nobody out.
+    await api.client.workflow.getHandle(first.workflowId).signal(finishCycleSignal, { stream: 'contact', loaded: 0 });
+    await api.client.workflow.getHandle(first.workflowId).result();
+    const second = await startRun(connectorId);
+    expect(second.workflowId).not.toBe(first.workflowId);
+    await api.client.workflow.getHandle(second.workflowId).signal(finishCycleSignal, { stream: 'contact', loaded: 0 });
+  });
+
   test('an unknown connector is a 404 and starts nothing', async () => {
     const unknownId = crypto.randomUUID();
     const response = await api.call('POST', `${CONNECTORS}/${unknownId}/runs`);
@@ -161,7 +181,7 @@ describe('GET /api/v1/data-warehouse-connector/:id/analyze', () => {
       report: notNullResult('email', evaluated, nullEmails),
     });
     const cursor = { value: hourAgo.toISOString(), lastKey: '003000000000001' };
-    await api.store.commitCursor(connectorId, 'contact', cursor);
+    await api.store.commitCursor(connectorId, 'contact', cursor, null);
 
     const response = await api.call('GET', `${CONNECTORS}/${connectorId}/analyze`);
 

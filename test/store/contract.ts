@@ -14,6 +14,7 @@ import { keyEntry } from '../secrets/fixtures';
 import { approvalContract } from './contract-approvals';
 import { qualityReportContract } from './contract-quality-reports';
 import { secretsContract } from './contract-secrets';
+import { cycleContract } from './contract-cycles';
 import { connectorInput, newUserId, qualityReport, runReport, sha256Of, streamReport, type RuleOutcome } from './fixtures';
 
 export interface Harness {
@@ -122,14 +123,19 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
       const connector = await store.createConnector(connectorInput(newUserId()));
       expect(await store.getCursors(connector.id)).toEqual({});
 
-      await store.commitCursor(connector.id, 'contact', { value: '2024-03-01T10:00:00.000Z', lastKey: '003A' });
-      await store.commitCursor(connector.id, 'lead', { value: '2024-03-01T09:00:00.000Z', lastKey: '00QA' });
-      await store.commitCursor(connector.id, 'contact', { value: '2024-03-02T10:00:00.000Z', lastKey: '003B' });
+      await store.commitCursor(connector.id, 'contact', { value: '2024-03-01T10:00:00.000Z', lastKey: '003A' }, null);
+      await store.commitCursor(connector.id, 'lead', { value: '2024-03-01T09:00:00.000Z', lastKey: '00QA' }, null);
+      await store.commitCursor(
+        connector.id,
+        'contact',
+        { value: '2024-03-02T10:00:00.000Z', lastKey: '003B' },
+        { value: '2024-03-01T10:00:00.000Z', lastKey: '003A' },
+      );
       expect(await store.getCursors(connector.id)).toEqual({
         contact: { value: '2024-03-02T10:00:00.000Z', lastKey: '003B' },
         lead: { value: '2024-03-01T09:00:00.000Z', lastKey: '00QA' },
       });
-      await expect(store.commitCursor(connector.id, 'contact', { value: '', lastKey: 'x' })).rejects.toThrow(/value/);
+      await expect(store.commitCursor(connector.id, 'contact', { value: '', lastKey: 'x' }, null)).rejects.toThrow(/value/);
 
       await store.appendActivity({ configId: connector.id, userId: connector.userId, activityType: 'connector.created', details: {} });
       await store.deleteConnector(connector.id);
@@ -302,7 +308,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
         await store.saveQualityReport(entry);
         await store.saveQualityReport(entry);
       }
-      await store.commitCursor(connector.id, 'contact', { value: '2024-06-01T00:00:00.000Z', lastKey: '003Z' });
+      await store.commitCursor(connector.id, 'contact', { value: '2024-06-01T00:00:00.000Z', lastKey: '003Z' }, null);
 
       const analysis = await store.analyze(connector.id);
 
@@ -375,6 +381,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     approvalContract(() => harness);
     qualityReportContract(() => harness);
     secretsContract(() => harness);
+    cycleContract(() => harness);
 
     test('migrating again applies nothing and keeps one row per migration', async () => {
       const { client } = harness;

@@ -91,7 +91,7 @@ describe('PGlite on disk', () => {
     await expect(openStore({ dataDir })).rejects.toThrow(/needs a key ring for connector credentials/);
     const first = await openDemoStore();
     const created = await first.createConnector(connectorInput(newUserId()));
-    await first.commitCursor(created.id, 'contact', { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' });
+    await first.commitCursor(created.id, 'contact', { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' }, null);
     await expect(openDemoStore()).rejects.toThrow(/open in process/);
     await first.close();
 

@@ -1,0 +1,70 @@
+/**
+ * The store's contract for what keeps two cycles of one connector from corrupting its warehouse:
+ * cursors that move only from the position a cycle committed, and one claim per connector. Part of
+ * storeSuite, so it runs on every engine.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Harness } from './contract';
+import { connectorInput, newUserId, runReport } from './fixtures';
+
+const monday = { value: '2024-03-04T10:00:00.000Z', lastKey: '003A' };
+const tuesday = { value: '2024-03-05T10:00:00.000Z', lastKey: '003B' };
+const wednesday = { value: '2024-03-06T10:00:00.000Z', lastKey: '003C' };
+
+export function cycleContract(harness: () => Harness): void {
+  test('a cursor moves only from the position the committer read: an older cycle cannot take it back', async () => {
+    const { store } = harness();
+    const connector = await store.createConnector(connectorInput(newUserId()));
+
+    expect(await store.commitCursor(connector.id, 'contact', monday, null)).toBe(true);
+    // The newer cycle moves it on from Monday to Wednesday...
+    expect(await store.commitCursor(connector.id, 'contact', wednesday, monday)).toBe(true);
+    // ...and the older one, which also read Monday, would move it back to Tuesday: refused.
+    expect(await store.commitCursor(connector.id, 'contact', tuesday, monday)).toBe(false);
+    // A first commit is refused too once a position is stored.
+    expect(await store.commitCursor(connector.id, 'contact', tuesday, null)).toBe(false);
+    expect((await store.getCursors(connector.id)).contact).toEqual(wednesday);
+
+    // A retried commit finds its own position stored: a success that changes nothing.
+    expect(await store.commitCursor(connector.id, 'contact', wednesday, monday)).toBe(true);
+    expect((await store.getCursors(connector.id)).contact).toEqual(wednesday);
+  });
+
+  test('one cycle holds a connector; a stale holder is replaced only by name, and only its holder releases it', async () => {
+    const { store } = harness();
+    const connectorId = randomUUID();
+    expect(await store.cycleHolder(connectorId)).toBeNull();
+
+    expect(await store.claimCycle(connectorId, 'cycle/a')).toBe('cycle/a');
+    expect(await store.claimCycle(connectorId, 'cycle/a')).toBe('cycle/a');
+    expect(await store.claimCycle(connectorId, 'cycle/b')).toBe('cycle/a');
+
+    // Two cycles finding the same stale holder: only the first takes over.
+    expect(await store.takeOverCycle(connectorId, 'cycle/a', 'cycle/b')).toBe(true);
+    expect(await store.takeOverCycle(connectorId, 'cycle/a', 'cycle/c')).toBe(false);
+    expect(await store.cycleHolder(connectorId)).toBe('cycle/b');
+
+    await store.releaseCycle(connectorId, 'cycle/a');
+    expect(await store.cycleHolder(connectorId)).toBe('cycle/b');
+    await store.releaseCycle(connectorId, 'cycle/b');
+    await store.releaseCycle(connectorId, 'cycle/b');
+    expect(await store.cycleHolder(connectorId)).toBeNull();
+    expect(await store.claimCycle(connectorId, 'cycle/c')).toBe('cycle/c');
+  });
+
+  test('concurrent claims of one connector have one winner', async () => {
+    const { store } = harness();
+    const connectorId = randomUUID();
+    const claimants = Array.from({ length: 8 }, (_, i) => `cycle/${i}`);
+    const holders = await Promise.all(claimants.map((id) => store.claimCycle(connectorId, id)));
+    expect(new Set(holders).size).toBe(1);
+  });
+
+  test('a run report keeps why a cycle was skipped', async () => {
+    const { store } = harness();
+    const connector = await store.createConnector(connectorInput(newUserId()));
+    const report = { ...runReport(connector.id, 'skipped', new Date('2024-03-04T10:00:00.000Z'), []), detail: 'cycle cycle/x of this connector is still running; this one started nothing' };
+    await store.saveRunReport(report);
+    expect(await store.getRunReport(report.workflowId)).toEqual(report);
+  });
+}
