@@ -5,6 +5,7 @@
  * - REWRITES: Redshift syntax PostgreSQL lacks, replaced in SQL code (never inside quotes).
  *   Physical design (DISTSTYLE, DISTKEY, SORTKEY) is recorded per table, then dropped.
  * - SHIMS: Redshift functions PostgreSQL lacks, created in each simulator's database.
+ * - REFUSED: forms PostgreSQL would run but Redshift rejects, rejected here too.
  * - `COPY … FROM 's3://…'` is not rewritten but executed by the simulator (copy.ts), reading the
  *   object from the S3 simulator.
  * - `:name` parameters become PostgreSQL's `$n`, bound as text (the Data API sends every value as
@@ -84,6 +85,20 @@ export const REWRITES: readonly Rewrite[] = [
   },
 ];
 
+interface Refusal {
+  readonly pattern: RegExp;
+  /** Redshift's message, which the runner prefixes with `ERROR: ` as Redshift does. */
+  readonly message: string;
+}
+
+export const REFUSED: readonly Refusal[] = [
+  {
+    // Redshift's MERGE has WHEN MATCHED THEN … and WHEN NOT MATCHED THEN …, no AND condition (r_MERGE).
+    pattern: /\bWHEN\s+(?:NOT\s+)?MATCHED\s+AND\b/i,
+    message: 'syntax error at or near "AND"',
+  },
+];
+
 /** Redshift functions and system views, created in every simulator database before the first statement. */
 export const SHIMS: readonly string[] = [
   `CREATE FUNCTION json_parse(text) RETURNS jsonb LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1::jsonb'`,
@@ -130,6 +145,8 @@ export function translate(sql: string): Translation {
     throw new Error('one Sql holds one statement: send several with BatchExecuteStatement');
   }
   if (/^\s*COPY\s/i.test(masked.code)) return { kind: 'copy', command: parseCopy(sql) };
+  const refused = REFUSED.find((refusal) => refusal.pattern.test(masked.code));
+  if (refused) throw new Error(refused.message);
 
   const createdName = CREATE_TABLE.exec(masked.code)?.[1];
   const design: TableDesign = {

@@ -224,6 +224,18 @@ suite(title, () => {
     }
   });
 
+  test('MERGE runs as Redshift has it, and a condition on WHEN MATCHED is a syntax error as in Redshift', async () => {
+    const sim = await simulator();
+    await run(sim, { Sql: 'CREATE TABLE public.t (id BIGINT, v BIGINT)' });
+    await run(sim, { Sql: 'CREATE TABLE public.s (id BIGINT, v BIGINT)' });
+    const merge = (matched: string): string => `MERGE INTO public.t USING public.s AS s ON t.id = s.id
+       ${matched} THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v)`;
+
+    const conditional = await run(sim, { Sql: merge('WHEN MATCHED AND s.v > t.v') });
+    expect(conditional.described).toMatchObject({ Status: 'FAILED', Error: 'ERROR: syntax error at or near "AND"' });
+    expect((await run(sim, { Sql: merge('WHEN MATCHED') })).described.Status).toBe('FINISHED');
+  });
+
   test('COPY FROM s3 with JSON auto loads the objects under the prefix; a bad line fails the whole COPY', async () => {
     const sim = await simulator();
     const upload = new S3Client({ region: 'us-east-1', endpoint: s3.url, forcePathStyle: true, credentials: CREDENTIALS });
