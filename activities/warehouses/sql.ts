@@ -39,18 +39,62 @@ export function tableColumnNames(stream: StreamDefinition): string[] {
 }
 
 /**
- * Standard MERGE: rows of `source` (which must hold every table column) update the row with the same
- * primary key, or are inserted. The key itself is never updated.
+ * Whether the batch row `incoming` may replace or delete the stored row `stored` (both table aliases):
+ * only when it is at least as new by the stream's cursor, or the stored row has no cursor value. Equal
+ * cursors pass, so a re-read of the same version (GA4 re-reading a settled day) overwrites; an older
+ * version (an overlapping cycle, a re-validated quarantine row) never wins. Both sides carry the
+ * column's declared type, so each dialect compares instants, dates or text as such. Never NULL, so
+ * `NOT` of it picks exactly the stale versions.
  */
-export function mergeStatement(target: string, source: string, stream: StreamDefinition): string {
+export function supersedes(
+  incoming: string,
+  stored: string,
+  stream: StreamDefinition,
+  quote: (name: string) => string = quoteIdentifier,
+): string {
+  const cursor = quote(stream.cursorColumn);
+  const [newer, older] = [`${incoming}.${cursor}`, `${stored}.${cursor}`];
+  return `(${older} IS NULL OR (${newer} IS NOT NULL AND ${newer} >= ${older}))`;
+}
+
+/**
+ * Standard MERGE: rows of `source` (which must hold every table column) update the row with the same
+ * primary key when they supersede it, or are inserted. The key itself is never updated.
+ * `staleVersionsRemoved`: the caller already dropped from `source` every row older than the stored
+ * one, for a dialect whose MERGE takes no condition on WHEN MATCHED (Redshift).
+ */
+export function mergeStatement(
+  target: string,
+  source: string,
+  stream: StreamDefinition,
+  { staleVersionsRemoved = false }: { readonly staleVersionsRemoved?: boolean } = {},
+): string {
   const columns = tableColumnNames(stream).map(quoteIdentifier);
   const key = quoteIdentifier(stream.primaryKey);
   const assignments = columns.filter((column) => column !== key).map((column) => `${column} = s.${column}`);
+  const matched = staleVersionsRemoved ? 'WHEN MATCHED' : `WHEN MATCHED AND ${supersedes('s', 't', stream)}`;
   return [
     `MERGE INTO ${target} AS t USING ${source} AS s ON t.${key} = s.${key}`,
-    `WHEN MATCHED THEN UPDATE SET ${assignments.join(', ')}`,
+    `${matched} THEN UPDATE SET ${assignments.join(', ')}`,
     `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
   ].join('\n');
+}
+
+/**
+ * DELETE … USING (DuckDB, PostgreSQL, Snowflake): removes the stored rows that the batch's deletion
+ * rows (`deletedColumn` true) supersede; a deletion older than the stored version leaves it be.
+ */
+export function deletionStatement(
+  target: string,
+  batch: string,
+  stream: StreamDefinition,
+  deletedColumn: string,
+  quote: (name: string) => string = quoteIdentifier,
+): string {
+  const key = quote(stream.primaryKey);
+  // The flag as a bare predicate (a NULL flag deletes nothing): every dialect accepts that form.
+  return `DELETE FROM ${target} AS t USING ${batch} AS d
+     WHERE t.${key} = d.${key} AND d.${quote(deletedColumn)} AND ${supersedes('d', 't', stream, quote)}`;
 }
 
 const COMPARISONS = { eq: '=', lt: '<', lte: '<=' } as const;

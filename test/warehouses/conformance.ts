@@ -15,6 +15,7 @@ import { describeHeldValuesCases } from './conformance-held-values';
 import { describeSchemaEvolutionCases } from './conformance-evolution';
 import { describeInterruptedLoadCase } from './conformance-interrupted';
 import { ConformanceState, type WarehouseUnderTest } from './conformance-state';
+import { describeVersionCases } from './conformance-versions';
 import { BatchFactory, CONNECTOR_ID, people, person } from './fixtures';
 
 export type { WarehouseUnderTest } from './conformance-state';
@@ -201,6 +202,7 @@ export function describeWarehouseConformance<C extends DestinationConfig>(target
     describeSchemaEvolutionCases(state);
     describeDeleteAndCostCases(state);
     describeHeldValuesCases(state);
+    describeVersionCases(state);
     describeInterruptedLoadCase(state, () => stagingRoot);
   });
 }

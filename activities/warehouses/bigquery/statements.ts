@@ -3,7 +3,7 @@
  * always travel as query parameters (@load_id, @p0…).
  */
 import type { StreamDefinition } from '../../../domain/streams/types';
-import { LEDGER_TABLE, QUARANTINE_TABLE, tableColumnNames } from '../sql';
+import { LEDGER_TABLE, QUARANTINE_TABLE, supersedes, tableColumnNames } from '../sql';
 import { SQL_TYPES } from './schema';
 
 /** A backtick-quoted identifier or path; backslash escapes as in GoogleSQL. */
@@ -44,9 +44,10 @@ export function missingKeyCount(stage: string, stream: StreamDefinition): string
 
 /**
  * One script, one transaction: note whether the ledger already holds the load; keep the latest
- * version of each key; write the ledger row (its figures counted before anything changes); delete,
- * merge, append quarantine; commit. Every step is void when the load was already recorded, so even
- * two racing attempts leave one copy. The last SELECT reports what the ledger holds.
+ * version of each key, and drop the versions older than the stored row; write the ledger row (its
+ * figures counted before anything changes, so only rows really written or removed); delete, merge,
+ * append quarantine; commit. Every step is void when the load was already recorded, so even two
+ * racing attempts leave one copy. The last SELECT reports what the ledger holds.
  */
 export function mergeScript(tables: LoadTables, stream: StreamDefinition): string {
   const key = quoted(stream.primaryKey);
@@ -59,7 +60,9 @@ export function mergeScript(tables: LoadTables, stream: StreamDefinition): strin
     `CREATE TEMP TABLE ih_pending AS SELECT @load_id AS load_id FROM (SELECT 1 AS one)
      WHERE NOT EXISTS (SELECT 1 FROM ${tables.ledger} WHERE load_id = @load_id)`,
   ];
-  if (tables.cleanStage) statements.push(batchTable(tables.cleanStage, stream, pending));
+  if (tables.cleanStage) {
+    statements.push(batchTable(tables.cleanStage, stream, pending), withoutStaleVersions(tables.target, stream));
+  }
   const batchCount = (condition: string): string =>
     tables.cleanStage ? `(SELECT COUNT(*) FROM ih_batch WHERE ${condition})` : '0';
   const deletions = `SELECT ${key} FROM ih_batch WHERE ${removed}`;
@@ -97,13 +100,24 @@ function batchTable(stage: string, stream: StreamDefinition, pending: string): s
      QUALIFY ROW_NUMBER() OVER (PARTITION BY ${quoted(stream.primaryKey)} ORDER BY ${quoted(stream.cursorColumn)} DESC NULLS LAST) = 1`;
 }
 
+/**
+ * Drops the batch rows older than the stored version of their key, deletions included: what is left
+ * is exactly what the load writes or removes, so the ledger's figures can be counted from it.
+ */
+function withoutStaleVersions(target: string, stream: StreamDefinition): string {
+  const key = quoted(stream.primaryKey);
+  return `DELETE ih_batch AS s WHERE EXISTS (
+       SELECT 1 FROM ${target} AS t WHERE t.${key} = s.${key} AND NOT ${supersedes('s', 't', stream, quoted)})`;
+}
+
 function mergeStatement(target: string, source: string, stream: StreamDefinition): string {
   const columns = tableColumnNames(stream).map(quoted);
   const key = quoted(stream.primaryKey);
   const assignments = columns.filter((column) => column !== key).map((column) => `${column} = s.${column}`);
+  // The batch holds no stale version by now; the condition keeps the MERGE right on its own too.
   return [
     `MERGE ${target} AS t USING ${source} AS s ON t.${key} = s.${key}`,
-    `WHEN MATCHED THEN UPDATE SET ${assignments.join(', ')}`,
+    `WHEN MATCHED AND ${supersedes('s', 't', stream, quoted)} THEN UPDATE SET ${assignments.join(', ')}`,
     `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
   ].join('\n');
 }

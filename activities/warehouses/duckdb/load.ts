@@ -10,6 +10,7 @@ import {
   LEDGER_TABLE,
   METADATA_COLUMNS,
   QUARANTINE_TABLE,
+  deletionStatement,
   mergeStatement,
   qualifiedName,
   quoteIdentifier,
@@ -101,13 +102,14 @@ async function mergeClean(
        QUALIFY row_number() OVER (PARTITION BY ${key} ORDER BY ${latestFirst}) > 1)`,
   );
   const table = qualifiedName(schema, stream.table);
-  const deletedFlag = stream.deletedColumn ? quoteIdentifier(stream.deletedColumn) : null;
-  let deleted = 0;
-  if (deletedFlag) {
-    const deletions = `SELECT ${key} FROM ${BATCH_TABLE} WHERE ${deletedFlag} IS TRUE`;
-    deleted = (await connection.run(`DELETE FROM ${table} WHERE ${key} IN (${deletions})`)).rowsChanged;
-  }
-  const upserts = deletedFlag ? `(SELECT * FROM ${BATCH_TABLE} WHERE ${deletedFlag} IS NOT TRUE)` : BATCH_TABLE;
+  const { deletedColumn } = stream;
+  // Both statements skip versions older than the stored row, so their counts are the rows really changed.
+  const deleted = deletedColumn
+    ? (await connection.run(deletionStatement(table, BATCH_TABLE, stream, deletedColumn))).rowsChanged
+    : 0;
+  const upserts = deletedColumn
+    ? `(SELECT * FROM ${BATCH_TABLE} WHERE ${quoteIdentifier(deletedColumn)} IS NOT TRUE)`
+    : BATCH_TABLE;
   const merged = (await connection.run(mergeStatement(table, upserts, stream))).rowsChanged;
   return { merged, deleted };
 }

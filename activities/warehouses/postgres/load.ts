@@ -9,7 +9,15 @@ import type { Pool, PoolClient } from 'pg';
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
-import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import {
+  LEDGER_TABLE,
+  METADATA_COLUMNS,
+  QUARANTINE_TABLE,
+  deletionStatement,
+  qualifiedName,
+  quoteIdentifier,
+  supersedes,
+} from '../sql';
 import type { LoadBatch } from '../types';
 import { inTransaction } from './connection';
 import { COLUMN_TYPES } from './tables';
@@ -106,14 +114,12 @@ async function mergeClean(
      ORDER BY ${key}, ${quoteIdentifier(stream.cursorColumn)} DESC NULLS LAST, ${POSITION} DESC`,
   );
   const table = qualifiedName(schema, stream.table);
-  const deletedFlag = stream.deletedColumn ? quoteIdentifier(stream.deletedColumn) : null;
-  let deleted = 0;
-  if (deletedFlag) {
-    const deletions = await client.query(
-      `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${LATEST} WHERE ${deletedFlag} IS TRUE)`,
-    );
-    deleted = deletions.rowCount ?? 0;
-  }
+  const { deletedColumn } = stream;
+  // Both statements skip versions older than the stored row, so their counts are the rows really changed.
+  const deleted = deletedColumn
+    ? ((await client.query(deletionStatement(table, LATEST, stream, deletedColumn))).rowCount ?? 0)
+    : 0;
+  const deletedFlag = deletedColumn ? quoteIdentifier(deletedColumn) : null;
   const upserts = await client.query(upsertStatement(table, stream, deletedFlag), [
     batch.loadId,
     batch.source,
@@ -130,16 +136,21 @@ const METADATA_VALUES: readonly (readonly [column: string, value: string])[] = [
   [METADATA_COLUMNS.connectorId, '$3::text'],
 ];
 
-/** INSERT … ON CONFLICT: the latest version of each key replaces the row; the key itself never changes. */
+/**
+ * INSERT … ON CONFLICT: the latest version of each key replaces the row when it supersedes it; the key
+ * itself never changes. The WHERE is checked against the row as committed, even one a concurrent load
+ * just wrote, and a row it skips is not counted.
+ */
 function upsertStatement(table: string, stream: StreamDefinition, deletedFlag: string | null): string {
   const streamColumns = stream.columns.map((c) => quoteIdentifier(c.name));
   const columns = [...streamColumns, ...METADATA_VALUES.map(([column]) => quoteIdentifier(column))];
   const values = [...streamColumns, ...METADATA_VALUES.map(([, value]) => value)];
   const key = quoteIdentifier(stream.primaryKey);
   const updates = columns.filter((c) => c !== key).map((c) => `${c} = EXCLUDED.${c}`);
-  return `INSERT INTO ${table} (${columns.join(', ')})
+  return `INSERT INTO ${table} AS t (${columns.join(', ')})
     SELECT ${values.join(', ')} FROM ${LATEST}${deletedFlag ? ` WHERE ${deletedFlag} IS NOT TRUE` : ''}
-    ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`;
+    ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}
+    WHERE ${supersedes('EXCLUDED', 't', stream)}`;
 }
 
 const QUARANTINE_LINES = '_ih_quarantine_lines';

@@ -1,14 +1,23 @@
 /**
  * A batch into Redshift. The rows go to staging tables of this attempt (COPY from S3, or parameter
- * INSERTs), then one BatchExecuteStatement — one transaction — dedupes them, applies deletions,
- * MERGEs, appends the quarantine, writes the ledger row and drops the staging tables. The ledger is
- * locked first, so a concurrent load of the same batch waits and then finds it loaded.
+ * INSERTs), then one BatchExecuteStatement — one transaction — dedupes them, drops versions older
+ * than the stored rows, applies deletions, MERGEs, appends the quarantine, writes the ledger row and
+ * drops the staging tables. The ledger is locked first, so a concurrent load of the same batch
+ * waits and then finds it loaded.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
-import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, mergeStatement, qualifiedName, quoteIdentifier } from '../sql';
+import {
+  LEDGER_TABLE,
+  METADATA_COLUMNS,
+  QUARANTINE_TABLE,
+  mergeStatement,
+  qualifiedName,
+  quoteIdentifier,
+  supersedes,
+} from '../sql';
 import type { LoadBatch } from '../types';
 import type { DataApi } from './data-api';
 import {
@@ -151,6 +160,11 @@ function mergeTransaction(
     `DELETE FROM ${clean} WHERE ${position} IN (SELECT ${position} FROM (
        SELECT ${position}, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${latestFirst}) AS version FROM ${clean}
      ) AS ranked WHERE version > 1)`,
+    // A version older than the stored row is neither merged nor, as a deletion, applied. Redshift's
+    // MERGE takes no condition on WHEN MATCHED, so they go here, before the ledger row counts the rest.
+    `DELETE FROM ${clean} WHERE ${position} IN (
+       SELECT s.${position} FROM ${clean} AS s JOIN ${target} AS t ON t.${key} = s.${key}
+       WHERE NOT ${supersedes('s', 't', stream)})`,
   ];
   const after = [
     ...(deletions
@@ -158,7 +172,7 @@ function mergeTransaction(
       : []),
     `UPDATE ${clean} SET ${quoteIdentifier(meta.loadId)} = :load_id, ${quoteIdentifier(meta.loadedAt)} = GETDATE(),
        ${quoteIdentifier(meta.source)} = :source, ${quoteIdentifier(meta.connectorId)} = :connector_id`,
-    mergeStatement(target, clean, stream),
+    mergeStatement(target, clean, stream, { staleVersionsRemoved: true }),
     `INSERT INTO ${qualifiedName(schema, QUARANTINE_TABLE)}
        (load_id, connector_id, stream, record_key, reasons, record, quarantined_at)
      SELECT ${identity}, record_key, reasons, record, GETDATE() FROM ${quarantine}`,

@@ -6,7 +6,7 @@
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
-import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, quoteLiteral } from '../sql';
+import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, deletionStatement, quoteLiteral, supersedes } from '../sql';
 import type { LoadBatch } from '../types';
 import { type JsonForm, ROW_COLUMN, jsonText, jsonValue, stageRows } from './batch';
 import { identifier, tableName } from './names';
@@ -64,11 +64,11 @@ async function prepareClean(
   return form;
 }
 
+/** Deletes the stored rows the batch's deletions supersede; a stale deletion leaves a newer row be. */
 async function applyDeletions(session: SnowflakeSession, table: string, stream: StreamDefinition): Promise<number> {
   if (!stream.deletedColumn) return 0;
-  const key = identifier(stream.primaryKey);
-  const deletions = `SELECT ${key} FROM ${identifier(BATCH)} WHERE ${identifier(stream.deletedColumn)} IS TRUE`;
-  return (await session.execute(`DELETE FROM ${table} WHERE ${key} IN (${deletions})`)).changed;
+  const statement = deletionStatement(table, identifier(BATCH), stream, stream.deletedColumn, identifier);
+  return (await session.execute(statement)).changed;
 }
 
 async function mergeRows(session: SnowflakeSession, table: string, batch: LoadBatch, form: JsonForm): Promise<number> {
@@ -87,11 +87,13 @@ async function mergeRows(session: SnowflakeSession, table: string, batch: LoadBa
   const upserts = stream.deletedColumn ? ` WHERE ${identifier(stream.deletedColumn)} IS NOT TRUE` : '';
   const columns = [...stream.columns.map((c) => c.name), ...Object.values(meta)].map(identifier);
   const key = identifier(stream.primaryKey);
+  const assignments = columns.filter((c) => c !== key).map((c) => `${c} = s.${c}`);
   const merged = await session.execute(
     [
       `MERGE INTO ${table} AS t USING (SELECT ${source.join(', ')} FROM ${identifier(BATCH)}${upserts}) AS s`,
       `ON t.${key} = s.${key}`,
-      `WHEN MATCHED THEN UPDATE SET ${columns.filter((c) => c !== key).map((c) => `${c} = s.${c}`).join(', ')}`,
+      // A version older than the stored row is neither written nor counted.
+      `WHEN MATCHED AND ${supersedes('s', 't', stream, identifier)} THEN UPDATE SET ${assignments.join(', ')}`,
       `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
     ].join('\n'),
     [batch.loadId, batch.source, batch.connectorId],
