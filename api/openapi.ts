@@ -3,7 +3,8 @@
  * document cannot drift from what the API accepts.
  */
 import { z } from 'zod';
-import { createConnectorSchema, updateConnectorSchema } from '../domain/connector';
+import { connectorSettingsSchema, createConnectorSchema, updateConnectorSchema } from '../domain/connector';
+import { redactedSecretSchema, withSecretFields } from '../domain/redaction';
 import { errorResponseSchema } from './errors';
 import { APPROVALS_PATH, approvalDecisionRequestSchema } from './routes/approvals';
 import { CONNECTORS_PATH } from './routes/connectors';
@@ -16,12 +17,18 @@ type JsonObject = Record<string, unknown>;
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonObject =>
   z.toJSONSchema(schema, { target: 'openapi-3.0', io });
 
-/** What the connector endpoints return: the stored config, credentials redacted. */
+/** What the connector endpoints return: the stored config, each credential the redaction marker. */
 const connectorResponseSchema = createConnectorSchema.extend({
   id: z.uuid(),
   description: z.string().nullable(),
+  configuration: withSecretFields(connectorSettingsSchema, () => redactedSecretSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
+});
+
+/** A PUT may send a configuration back as GET showed it: each credential the marker keeps the stored one. */
+const updateConnectorBodySchema = updateConnectorSchema.extend({
+  configuration: z.optional(withSecretFields(connectorSettingsSchema, (secret) => z.union([secret, redactedSecretSchema]))),
 });
 
 const json = (schema: JsonObject, description: string): JsonObject => ({
@@ -79,7 +86,7 @@ export function openApiDocument(): JsonObject {
         put: {
           summary: 'Update a connector configuration and its schedule (interval, paused state)',
           parameters: idParams,
-          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(updateConnectorSchema) } } },
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(updateConnectorBodySchema) } } },
           responses: { 200: connector, 400: badRequest, 404: notFound, 503: temporalDown },
         },
         delete: {

@@ -7,6 +7,7 @@ import { bigqueryDestinationSchema, duckdbDestinationSchema, postgresDestination
 import { durationString } from './durations';
 import { approvalPolicySchema, automationLevelSchema, guardrailsSchema } from './guardrails';
 import { connectorRetentionSchema } from './privacy';
+import { refuseRedactionMarkers } from './redaction';
 import { brandwatchSourceSchema } from './streams/brandwatch';
 import { cmsSourceSchema } from './streams/cms';
 import { ga4SourceSchema } from './streams/ga4';
@@ -80,7 +81,8 @@ export const createConnectorSchema = z.object({
   userId: z.string().min(1).max(255),
   name: z.string().min(1).max(255),
   description: z.string().max(10_000).optional(),
-  configuration: connectorSettingsSchema,
+  /** What is stored: a secret may not be the redaction marker (domain/redaction.ts). */
+  configuration: connectorSettingsSchema.superRefine(refuseRedactionMarkers),
   status: z.enum(CONNECTOR_STATUSES).default('active'),
 });
 export type CreateConnector = z.infer<typeof createConnectorSchema>;
@@ -89,11 +91,12 @@ export type CreateConnectorBody = z.input<typeof createConnectorSchema>;
 
 /**
  * PUT replaces the fields it names; the configuration, when given, is validated whole. No defaults
- * here: a field left out stays as it is (a paused connector stays paused).
+ * here: a field left out stays as it is (a paused connector stays paused). A null description is
+ * none, as GET shows it, so what GET returned can be sent back.
  */
 export const updateConnectorSchema = createConnectorSchema
   .omit({ userId: true })
-  .extend({ status: z.enum(CONNECTOR_STATUSES) })
+  .extend({ status: z.enum(CONNECTOR_STATUSES), description: createConnectorSchema.shape.description.unwrap().nullable() })
   .partial();
 export type UpdateConnector = z.infer<typeof updateConnectorSchema>;
 
@@ -107,27 +110,4 @@ export interface Connector {
   status: ConnectorStatus;
   createdAt: string;
   updatedAt: string;
-}
-
-
-/** Configuration keys whose values are credentials, in any source or destination. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'clientSecret', 'accessToken', 'privateKey', 'private_key', 'passphrase', 'secretAccessKey', 'apiToken', 'publicKey']);
-export const REDACTED = '[redacted]';
-
-/** Hides credentials: secret keys anywhere in the tree, and the password inside a connection URL. */
-function redactValue(key: string, value: unknown): unknown {
-  if (SECRET_KEYS.has(key) && value !== undefined && value !== null) return REDACTED;
-  if (key === 'url' && typeof value === 'string') return value.replace(/\/\/([^:/@]+):[^@]*@/, `//$1:${REDACTED}@`);
-  if (Array.isArray(value)) return value.map((item) => redactValue('', item));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(k, v)]));
-  }
-  return value;
-}
-
-/** A connector as shown outside the store: its configuration with every credential replaced by a marker. */
-export type RedactedConnector = Omit<Connector, 'configuration'> & { configuration: unknown };
-
-export function redactConnector(connector: Connector): RedactedConnector {
-  return { ...connector, configuration: redactValue('', connector.configuration) };
 }

@@ -8,7 +8,7 @@
  * before encryption), so both are idempotent.
  */
 import { z } from 'zod';
-import { SECRET_KEYS } from '../../domain/connector';
+import { SECRET_KEYS } from '../../domain/redaction';
 import { decryptSecret, encryptSecret } from './cipher';
 import type { KeyRing } from './key-ring';
 

@@ -126,7 +126,7 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
     return rowsOf(this.db, this.connectorRows, `SELECT ${CONNECTOR_COLUMNS} FROM connector_config ORDER BY created_at DESC, id`);
   }
 
-  /** Fields the patch leaves out (undefined → NULL → coalesce) keep their stored value. */
+  /** Fields the patch leaves out (undefined → NULL → coalesce) keep their stored value; a null description clears it. */
   async updateConnector(id: string, patch: UpdateConnector): Promise<Connector | null> {
     if (!isUuid(id)) return null;
     const changes = parseInput(updateConnectorSchema, patch, 'connector update');
@@ -135,7 +135,7 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
       this.connectorRows,
       `UPDATE connector_config
           SET name = coalesce($2, name),
-              description = coalesce($3, description),
+              description = CASE WHEN $6::boolean THEN $3 ELSE description END,
               configuration = coalesce($4::jsonb, configuration),
               status = coalesce($5, status),
               updated_at = now()
@@ -146,6 +146,7 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
         changes.description ?? null,
         changes.configuration === undefined ? null : JSON.stringify(sealConfiguration(this.keys, changes.configuration)),
         changes.status ?? null,
+        changes.description !== undefined,
       ],
     );
     return updated ?? null;

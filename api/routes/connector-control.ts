@@ -1,6 +1,7 @@
 /** Manual control of a connector: pause and resume its cycles, its Temporal Schedule following. */
 import { Router } from 'express';
-import { redactConnector, type ConnectorStatus, type RedactedConnector } from '../../domain/connector';
+import type { ConnectorStatus } from '../../domain/connector';
+import { redactConnector, type RedactedConnector } from '../../domain/redaction';
 import { recordApiActivity } from '../audit';
 import { principalOf, type Principal } from '../auth/principal';
 import type { ResolvedApiDeps } from '../deps';

@@ -1,6 +1,8 @@
 /** The spec's configuration endpoints; each change to a config is mirrored on its Temporal Schedule. */
 import { Router } from 'express';
-import { createConnectorSchema, redactConnector, updateConnectorSchema, type Connector, type UpdateConnector } from '../../domain/connector';
+import { z } from 'zod';
+import { createConnectorSchema, updateConnectorSchema, type Connector, type UpdateConnector } from '../../domain/connector';
+import { keepRedactedSecrets, redactConnector } from '../../domain/redaction';
 import { recordApiActivity } from '../audit';
 import { principalOf } from '../auth/principal';
 import type { ResolvedApiDeps } from '../deps';
@@ -46,8 +48,8 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
 
   router.put('/:id', async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
-    const patch = parseRequest(updateConnectorSchema, req.body, 'body');
     const current = await requireConnector(store, id);
+    const patch = parseRequest(updateConnectorSchema, withStoredSecrets(req.body, current), 'body');
     const updated = await store.updateConnector(id, patch);
     if (!updated) throw notFound(`no data warehouse connector with id ${id}`);
     try {
@@ -75,9 +77,21 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
   return router;
 }
 
+const bodyWithConfiguration = z.looseObject({ configuration: z.unknown() });
+
+/**
+ * A configuration sent back as GET showed it: each secret still "[redacted]" keeps the one stored
+ * for this connector; validation refuses the markers left with nothing to keep.
+ */
+function withStoredSecrets(body: unknown, current: Connector): unknown {
+  const sent = bodyWithConfiguration.safeParse(body);
+  if (!sent.success || sent.data.configuration === undefined) return body;
+  return { ...sent.data, configuration: keepRedactedSecrets(sent.data.configuration, current.configuration) };
+}
+
 /** The fields of a connector before an update, to put back when its schedule could not follow. */
 function restorePatch({ name, description, configuration, status }: Connector): UpdateConnector {
-  return { name, configuration, status, ...(description === null ? {} : { description }) };
+  return { name, description, configuration, status };
 }
 
 function scheduleFacts(connector: Connector): Record<string, string> {

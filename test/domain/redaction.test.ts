@@ -1,4 +1,5 @@
-import { createConnectorSchema, redactConnector, REDACTED, type Connector } from '../../domain/connector';
+import { createConnectorSchema, type Connector } from '../../domain/connector';
+import { redactConnector, REDACTED } from '../../domain/redaction';
 
 const connector = (configuration: unknown): Connector => ({
   ...createConnectorSchema.parse({ userId: 'u', name: 'n', configuration }),
