@@ -8,6 +8,7 @@ import type { GuardrailBreach } from '../domain/guardrails';
 import type { IngestionCycleInput } from '../domain/messages';
 import { streamDefinition } from '../domain/streams';
 import { Context } from '@temporalio/activity';
+import { activityEffectKey, loadEffectKey } from './effect-keys';
 import { claimConnector, isWorkflowRunning, type IsWorkflowRunning } from './cycle-claim';
 import { ConnectorError } from './errors';
 import { utcDate } from './gate-activities';
@@ -140,11 +141,13 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           quarantineFile: screened.quarantine ? localPath(screened.quarantine) : null,
         });
         await deps.store.saveStreamSchema(input.connectorId, stream.name, stream.columns);
-        if (!result.alreadyLoaded) {
+        // Once per load: not again when a retry or a later cycle finds it in the ledger, yet still when
+        // the attempt that loaded it died before counting.
+        await deps.store.recordOnce(loadEffectKey(input.loadId), async (store) => {
           const cost = warehouse.estimateLoadCost({ rows: result.merged, bytes: input.clean?.bytes ?? 0 });
-          await deps.store.addMetrics(input.connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd });
-          await recordScreening(deps.store, { ...input, stream: stream.name, date: utcDate(now()) }, screened);
-        }
+          await store.addMetrics(input.connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd });
+          await recordScreening(store, { ...input, stream: stream.name, date: utcDate(now()) }, screened);
+        });
         return { ...result, suppressed: screened.suppressed, withoutConsent: screened.withoutConsent };
       });
     },
@@ -168,14 +171,16 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       breaches: GuardrailBreach[];
     }): Promise<void> {
       const { plan, stream, batch, quality, breaches } = input;
-      await deps.store.appendActivity({
-        configId: plan.connectorId,
-        userId: plan.userId,
-        activityType: 'batch.blocked',
-        details: { stream, batch: batch.uri, sha256: batch.sha256, qualityReportId: quality.reportId, breaches, failuresByRule: quality.failuresByRule },
-        metrics: { rows: batch.rows, invalid: quality.invalid, invalidShare: quality.invalidShare },
+      await deps.store.recordOnce(activityEffectKey(), async (store) => {
+        await store.appendActivity({
+          configId: plan.connectorId,
+          userId: plan.userId,
+          activityType: 'batch.blocked',
+          details: { stream, batch: batch.uri, sha256: batch.sha256, qualityReportId: quality.reportId, breaches, failuresByRule: quality.failuresByRule },
+          metrics: { rows: batch.rows, invalid: quality.invalid, invalidShare: quality.invalidShare },
+        });
+        await store.addMetrics(plan.connectorId, plan.userId, utcDate(now()), { batchesBlocked: 1 });
       });
-      await deps.store.addMetrics(plan.connectorId, plan.userId, utcDate(now()), { batchesBlocked: 1 });
       deps.logger.warn({ connectorId: plan.connectorId, stream, breaches }, 'batch blocked by guardrails: not loaded');
     },
 
@@ -183,36 +188,38 @@ export function createCycleActivities(deps: CycleActivityDeps) {
     async recordCycle(input: { report: CycleReport; userId: string; trigger: IngestionCycleInput['trigger'] }): Promise<void> {
       const { report, userId, trigger } = input;
       const totals = totalsOf(report);
-      await deps.store.saveRunReport(report);
       // Released first: the rest only counts, and a failure in it must not keep the connector's next cycle out.
       await deps.store.releaseCycle(report.connectorId, report.workflowId);
-      await deps.store.addMetrics(report.connectorId, userId, utcDate(now()), {
-        runs: 1,
-        [`runs_${report.status}`]: 1,
-        rowsExtracted: totals.extracted,
-        rowsLoaded: totals.loaded,
-        rowsDeleted: totals.deleted,
-        rowsQuarantined: totals.quarantined,
-        apiCalls: totals.apiCalls,
-      });
-      await deps.store.recordOutcome({
-        configId: report.connectorId,
-        userId,
-        predicted: { rowsExtracted: totals.extracted },
-        actual: { rowsLoaded: totals.loaded, rowsDeleted: totals.deleted, rowsQuarantined: totals.quarantined },
-        accuracy: totals.extracted > 0 ? (totals.loaded + totals.deleted) / totals.extracted : null,
-      });
-      await deps.store.appendActivity({
-        configId: report.connectorId,
-        userId,
-        activityType: `cycle.${report.status}`,
-        details: {
-          workflowId: report.workflowId,
-          trigger,
-          ...(report.detail && { detail: report.detail }),
-          streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })),
-        },
-        metrics: totals,
+      await deps.store.recordOnce(activityEffectKey(), async (store) => {
+        await store.saveRunReport(report);
+        await store.addMetrics(report.connectorId, userId, utcDate(now()), {
+          runs: 1,
+          [`runs_${report.status}`]: 1,
+          rowsExtracted: totals.extracted,
+          rowsLoaded: totals.loaded,
+          rowsDeleted: totals.deleted,
+          rowsQuarantined: totals.quarantined,
+          apiCalls: totals.apiCalls,
+        });
+        await store.recordOutcome({
+          configId: report.connectorId,
+          userId,
+          predicted: { rowsExtracted: totals.extracted },
+          actual: { rowsLoaded: totals.loaded, rowsDeleted: totals.deleted, rowsQuarantined: totals.quarantined },
+          accuracy: totals.extracted > 0 ? (totals.loaded + totals.deleted) / totals.extracted : null,
+        });
+        await store.appendActivity({
+          configId: report.connectorId,
+          userId,
+          activityType: `cycle.${report.status}`,
+          details: {
+            workflowId: report.workflowId,
+            trigger,
+            ...(report.detail && { detail: report.detail }),
+            streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })),
+          },
+          metrics: totals,
+        });
       });
     },
   };

@@ -2,6 +2,7 @@
  * The activities behind the guardrail gate: measure a batch against what the cycle and the day have
  * already spent, and record alerts, approval requests and decisions (store row, audit row, metric).
  */
+import { activityEffectKey } from './effect-keys';
 import type { ApprovalResolution, PendingApproval } from '../domain/approvals';
 import type { DestinationConfig, SourceKind } from '../domain/connector';
 import type { BatchRef, CyclePlan, QualitySummary } from '../domain/cycle';
@@ -76,39 +77,45 @@ export function createGateActivities(deps: GateActivityDeps) {
     /** Automation level `auto`: the batch loads, and the breach is audited and alerted. */
     async recordGuardrailAlert(input: { plan: CyclePlan; stream: string; batch: BatchRef; breaches: GuardrailBreach[]; figures: GateFigures }): Promise<void> {
       const { plan, stream, batch, breaches, figures } = input;
-      await deps.store.appendActivity({
-        configId: plan.connectorId,
-        userId: plan.userId,
-        activityType: 'guardrail.alerted',
-        details: { stream, sha256: batch.sha256, breaches, figures: { ...figures } },
+      await deps.store.recordOnce(activityEffectKey(), async (store) => {
+        await store.appendActivity({
+          configId: plan.connectorId,
+          userId: plan.userId,
+          activityType: 'guardrail.alerted',
+          details: { stream, sha256: batch.sha256, breaches, figures: { ...figures } },
+        });
+        await store.addMetrics(plan.connectorId, plan.userId, utcDate(now()), { guardrailAlerts: 1 });
       });
-      await deps.store.addMetrics(plan.connectorId, plan.userId, utcDate(now()), { guardrailAlerts: 1 });
       deps.logger.warn({ connectorId: plan.connectorId, stream, breaches }, 'guardrail crossed: loading anyway (automation level auto)');
     },
 
     async recordApprovalRequested(pending: PendingApproval): Promise<void> {
-      await deps.store.saveApprovalRequest(pending);
-      await deps.store.appendActivity({
-        configId: pending.connectorId,
-        userId: pending.userId,
-        activityType: 'approval.requested',
-        details: { approvalId: pending.approvalId, stream: pending.stream, reason: pending.reason, breaches: pending.breaches, deadline: pending.deadline, figures: { ...pending.figures } },
+      await deps.store.recordOnce(activityEffectKey(), async (store) => {
+        await store.saveApprovalRequest(pending);
+        await store.appendActivity({
+          configId: pending.connectorId,
+          userId: pending.userId,
+          activityType: 'approval.requested',
+          details: { approvalId: pending.approvalId, stream: pending.stream, reason: pending.reason, breaches: pending.breaches, deadline: pending.deadline, figures: { ...pending.figures } },
+        });
+        await store.addMetrics(pending.connectorId, pending.userId, utcDate(now()), { approvalsRequested: 1 });
       });
-      await deps.store.addMetrics(pending.connectorId, pending.userId, utcDate(now()), { approvalsRequested: 1 });
       deps.logger.warn({ connectorId: pending.connectorId, approvalId: pending.approvalId }, 'a load waits for a manager');
     },
 
     /** Who decided what, when, on which figures: recorded before anything is loaded. */
     async recordApprovalResolved(input: { pending: PendingApproval; resolution: ApprovalResolution }): Promise<void> {
       const { pending, resolution } = input;
-      await deps.store.saveApprovalResolution(resolution);
-      await deps.store.appendActivity({
-        configId: pending.connectorId,
-        userId: pending.userId,
-        activityType: `approval.${resolution.decision}`,
-        details: { ...resolution, stream: pending.stream, breaches: pending.breaches, figures: { ...pending.figures } },
+      await deps.store.recordOnce(activityEffectKey(), async (store) => {
+        await store.saveApprovalResolution(resolution);
+        await store.appendActivity({
+          configId: pending.connectorId,
+          userId: pending.userId,
+          activityType: `approval.${resolution.decision}`,
+          details: { ...resolution, stream: pending.stream, breaches: pending.breaches, figures: { ...pending.figures } },
+        });
+        await store.addMetrics(pending.connectorId, pending.userId, utcDate(now()), { [`approvals_${resolution.decision}`]: 1 });
       });
-      await deps.store.addMetrics(pending.connectorId, pending.userId, utcDate(now()), { [`approvals_${resolution.decision}`]: 1 });
     },
   };
 }

@@ -8,6 +8,7 @@
  * failing rows appended with their reasons, one ledger row), and only then deletes the entries it
  * replaced. Each step is idempotent, so a retry after either one finishes the job.
  */
+import { activityEffectKey, loadEffectKey } from './effect-keys';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { DestinationConfig, SourceKind } from '../domain/connector';
@@ -224,11 +225,11 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
       // Only now: until the new verdicts are in, the replaced entries are the only record of these rows.
       // The Warehouse interface cannot touch the quarantine inside the load's transaction; load-then-delete keeps each step idempotent.
       await warehouse.deleteWhere(QUARANTINE_TABLE_STREAM, { column: 'load_id', op: 'in', values: load.supersededLoadIds });
-      if (!loaded.alreadyLoaded) {
+      await deps.store.recordOnce(loadEffectKey(load.loadId), async (store) => {
         const cost = warehouse.estimateLoadCost({ rows: loaded.merged, bytes: load.clean?.bytes ?? 0 });
-        await deps.store.addMetrics(connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd, rowsLoaded: loaded.merged });
-        await recordScreening(deps.store, { connectorId, userId: input.userId, stream: stream.name, loadId: load.loadId, date: utcDate(now()) }, screened);
-      }
+        await store.addMetrics(connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd, rowsLoaded: loaded.merged });
+        await recordScreening(store, { connectorId, userId: input.userId, stream: stream.name, loadId: load.loadId, date: utcDate(now()) }, screened);
+      });
       return { merged: loaded.merged };
     });
   }
@@ -237,24 +238,26 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
   async function record(input: RecordInput): Promise<void> {
     const { result, userId, requestedBy, workflowId } = input;
     const { connectorId, evaluated, released, stillQuarantined, merged } = result;
-    await deps.store.appendActivity({
-      configId: connectorId,
-      userId,
-      activityType: 'quarantine.revalidated',
-      details: {
-        requestedBy,
-        workflowId,
-        qualityReportId: result.qualityReportId,
-        stream: result.stream,
-        suiteName: result.suiteName,
-        suiteHash: result.suiteHash,
-        outcome: result.outcome,
-        loadId: result.loadId,
-        failuresByRule: result.failuresByRule,
-      },
-      metrics: { evaluated, released, stillQuarantined, merged },
+    await deps.store.recordOnce(activityEffectKey(), async (store) => {
+      await store.appendActivity({
+        configId: connectorId,
+        userId,
+        activityType: 'quarantine.revalidated',
+        details: {
+          requestedBy,
+          workflowId,
+          qualityReportId: result.qualityReportId,
+          stream: result.stream,
+          suiteName: result.suiteName,
+          suiteHash: result.suiteHash,
+          outcome: result.outcome,
+          loadId: result.loadId,
+          failuresByRule: result.failuresByRule,
+        },
+        metrics: { evaluated, released, stillQuarantined, merged },
+      });
+      await store.addMetrics(connectorId, userId, utcDate(now()), { quarantineRevalidations: 1 });
     });
-    await deps.store.addMetrics(connectorId, userId, utcDate(now()), { quarantineRevalidations: 1 });
     deps.logger.info({ connectorId, stream: result.stream, outcome: result.outcome, released, stillQuarantined }, 'quarantine re-validated');
   }
 

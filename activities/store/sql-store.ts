@@ -13,6 +13,7 @@ import * as apiKeys from './api-keys';
 import * as apiUsage from './api-usage';
 import * as approvals from './approvals';
 import * as cycleClaims from './cycle-claims';
+import { recordOnce } from './recorded-effects';
 import {
   activityEntrySchema,
   cursorInputSchema,
@@ -356,6 +357,10 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
 
   listApprovals(filter: approvals.ApprovalFilter): Promise<StoredApproval[]> {
     return approvals.listApprovals(this.db, filter);
+  }
+
+  recordOnce(key: string, write: (store: ControlPlaneStore) => Promise<void>): Promise<boolean> {
+    return recordOnce(this.db, key, (tx) => write(new SqlControlPlaneStore(tx, this.keys)));
   }
 
   claimCycle(connectorId: string, workflowId: string): Promise<string> {

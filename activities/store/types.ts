@@ -180,6 +180,12 @@ export interface ControlPlaneStore extends PrivacyStore {
   /** Idempotent; null when no key has that id. */
   revokeApiKey(id: string): Promise<StoredApiKey | null>;
 
+  /**
+   * Runs `write` against this store inside one transaction, unless `key` was recorded before: writes
+   * that count (audit rows, metrics, run reports) happen once per key however often an activity is
+   * retried. True when `write` ran.
+   */
+  recordOnce(key: string, write: (store: ControlPlaneStore) => Promise<void>): Promise<boolean>;
   /** One cycle per connector: claims it for the workflow when free; returns the workflow that holds it. */
   claimCycle(connectorId: string, workflowId: string): Promise<string>;
   /** Hands a stale holder's claim (its workflow closed) to `workflowId`; false when another cycle took it first. */

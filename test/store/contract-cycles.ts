@@ -4,6 +4,7 @@
  * storeSuite, so it runs on every engine.
  */
 import { randomUUID } from 'node:crypto';
+import type { ControlPlaneStore } from '../../activities/store/types';
 import type { Harness } from './contract';
 import { connectorInput, newUserId, runReport } from './fixtures';
 
@@ -58,6 +59,30 @@ export function cycleContract(harness: () => Harness): void {
     const claimants = Array.from({ length: 8 }, (_, i) => `cycle/${i}`);
     const holders = await Promise.all(claimants.map((id) => store.claimCycle(connectorId, id)));
     expect(new Set(holders).size).toBe(1);
+  });
+
+  test('writes recorded once per key: a retry after a partial write counts once, a repeat not at all', async () => {
+    const { store } = harness();
+    const connector = await store.createConnector(connectorInput(newUserId()));
+    const key = `activity/${randomUUID()}/run/7`;
+    const count = (s: ControlPlaneStore) => async (): Promise<void> => {
+      await s.addMetrics(connector.id, connector.userId, '2024-03-04', { runs: 1 });
+      await s.appendActivity({ configId: connector.id, userId: connector.userId, activityType: 'cycle.completed', details: {} });
+    };
+
+    // The first attempt dies after its first write: nothing of it stays, and the key stays free.
+    await expect(
+      store.recordOnce(key, async (tx) => {
+        await tx.addMetrics(connector.id, connector.userId, '2024-03-04', { runs: 1 });
+        throw new Error('worker lost mid-write');
+      }),
+    ).rejects.toThrow('worker lost mid-write');
+    expect(await store.getMetrics(connector.id)).toEqual([]);
+
+    expect(await store.recordOnce(key, async (tx) => count(tx)())).toBe(true);
+    expect(await store.recordOnce(key, async (tx) => count(tx)())).toBe(false);
+    expect(await store.getMetrics(connector.id)).toEqual([{ date: '2024-03-04', metrics: { runs: 1 } }]);
+    expect((await store.listActivity(connector.id)).filter((a) => a.activityType === 'cycle.completed')).toHaveLength(1);
   });
 
   test('a run report keeps why a cycle was skipped', async () => {

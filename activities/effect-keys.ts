@@ -1,0 +1,15 @@
+/**
+ * Keys under which an activity's counted writes are recorded once (store.recordOnce): one activity
+ * execution keeps its key across retries, and one load keeps its key across cycles that re-read it.
+ */
+import { Context } from '@temporalio/activity';
+
+/** This activity execution: the same for every attempt of it, different for every other execution. */
+export function activityEffectKey(): string {
+  const { workflowExecution, activityId, activityType } = Context.current().info;
+  if (!workflowExecution) throw new Error(`${activityType} records its effects only as an activity of a workflow`);
+  return `activity/${workflowExecution.workflowId}/${workflowExecution.runId}/${activityId}`;
+}
+
+/** A batch's load, whichever cycle or re-validation ran it. */
+export const loadEffectKey = (loadId: string): string => `load/${loadId}`;
