@@ -28,7 +28,13 @@ say "running jest $*"
 mkdir -p "$(dirname "$RESULTS")"
 rm -f "$RESULTS"
 status=0
-NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" npx jest --json --outputFile="$RESULTS" "$@" || status=$?
+# A hung run must still end within CI's limit, saying so (INSIGHT_HUB_TEST_TIMEOUT, e.g. 60m, to allow more).
+limit="${INSIGHT_HUB_TEST_TIMEOUT:-40m}"
+NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" timeout --kill-after=30s "$limit" \
+  npx jest --json --outputFile="$RESULTS" "$@" || status=$?
+if [[ "$status" -eq 124 || "$status" -eq 137 ]]; then
+  say "jest did not finish within $limit and was stopped: look for a test that hangs (run its file alone), or set INSIGHT_HUB_TEST_TIMEOUT"
+fi
 
 # One plain closing line with the counts, for readers (and CI) that do not parse jest's summary.
 if [[ -f "$RESULTS" ]]; then
