@@ -15,8 +15,12 @@ export const REDACTED = '[redacted]';
 /** `//user:password@` in a connection URL, first match: the password is a credential too. */
 const URL_PASSWORD = /\/\/([^:/@]+):([^@]*)@/;
 
-/** Source and destination kinds, auth types: a secret is kept only for the variant that stored it. */
-const VARIANT_KEYS = ['kind', 'type'] as const;
+/**
+ * Source and destination kinds, auth types, and where credentials are sent: a secret is kept only for
+ * the variant and the endpoint that stored it, so a changed login URL or host cannot carry a stored
+ * secret to a server of someone else's choosing.
+ */
+const VARIANT_KEYS = ['kind', 'type', 'loginUrl', 'apiUrl', 'endpoint', 'subdomain', 'baseUrl', 'account', 'accessUrl', 'apiEndpoint', 'host'] as const;
 
 type Path = (string | number)[];
 
@@ -59,9 +63,13 @@ function keepSecret(key: string, value: unknown, stored: unknown): unknown {
   return keepRedactedSecrets(value, stored);
 }
 
+/** `host:port` of a connection URL: where its password is sent. */
+const URL_ADDRESS = /@([^/?#]*)/;
+
 function keepUrlPassword(url: string, stored: unknown): string {
   const storedPassword = typeof stored === 'string' ? URL_PASSWORD.exec(stored)?.[2] : undefined;
   if (URL_PASSWORD.exec(url)?.[2] !== REDACTED || storedPassword === undefined || storedPassword === REDACTED) return url;
+  if (typeof stored !== 'string' || URL_ADDRESS.exec(url)?.[1] !== URL_ADDRESS.exec(stored)?.[1]) return url;
   return url.replace(URL_PASSWORD, (_match, user: string) => `//${user}:${storedPassword}@`);
 }
 
@@ -81,7 +89,7 @@ export function refuseRedactionMarkers(configuration: unknown, ctx: z.Refinement
     ctx.addIssue({
       code: 'custom',
       path,
-      message: `is ${REDACTED}, which keeps a stored secret, and there is none to keep here (a new connector, or another kind of source or destination or another auth type): send the secret itself`,
+      message: `is ${REDACTED}, which keeps a stored secret, and there is none to keep here (a new connector, another kind of source or destination, another auth type, or another login URL, host or endpoint): send the secret itself`,
     });
   }
 }

@@ -234,6 +234,11 @@ describe('the redaction marker where there is no stored secret to keep', () => {
   test.each([
     { change: 'the source kind changed', source: cmsWith(REDACTED), path: 'configuration.source.accessToken' },
     { change: 'the auth type changed', source: salesforce({ type: 'access-token', accessToken: REDACTED }), path: 'configuration.source.auth.accessToken' },
+    {
+      change: 'the login URL changed (a stored secret must not follow it to another server)',
+      source: { ...oauth(REDACTED, secret('password')), loginUrl: 'https://login.attacker.example' },
+      path: 'configuration.source.auth.clientSecret',
+    },
   ])('on update where $change, is a 400 naming the field, changing nothing', async ({ source, path }) => {
     const original = { source: oauth(secret('client-secret'), secret('password')) };
     const id = await createConnector(api, { userId: uniqueName('user'), name: uniqueName('connector'), configuration: original });

@@ -4,12 +4,33 @@ import { keepRedactedSecrets, REDACTED } from '../../domain/redaction';
 
 const postgres = (url: string) => ({ source: { kind: 'cms', endpoint: 'https://cms.example.com/graphql', accessToken: 'cms-token' }, destination: { kind: 'postgres', url } });
 
-test("a URL's password marker keeps the stored password, and the rest of the URL is the one sent", () => {
+test("a URL's password marker keeps the stored password for the same host, and the rest of the URL is the one sent", () => {
   const kept = keepRedactedSecrets(
-    postgres(`postgresql://loader:${REDACTED}@db-replica.internal:5433/warehouse`),
+    postgres(`postgresql://loader:${REDACTED}@db.internal:5432/warehouse_v2`),
     postgres('postgresql://loader:pa$1ss%40word@db.internal:5432/warehouse'),
   );
-  expect(kept).toMatchObject({ destination: { url: 'postgresql://loader:pa$1ss%40word@db-replica.internal:5433/warehouse' } });
+  expect(kept).toMatchObject({ destination: { url: 'postgresql://loader:pa$1ss%40word@db.internal:5432/warehouse_v2' } });
+});
+
+test('a password marker in a URL to another host is not kept: a stored password never goes to a new address', () => {
+  const kept = keepRedactedSecrets(
+    postgres(`postgresql://loader:${REDACTED}@db.attacker.example:5432/warehouse`),
+    postgres('postgresql://loader:pa$1ss%40word@db.internal:5432/warehouse'),
+  );
+  const parsed = updateConnectorSchema.safeParse({ configuration: kept });
+  expect(parsed.error?.issues).toEqual([expect.objectContaining({ path: ['configuration', 'destination', 'url'], code: 'custom' })]);
+});
+
+test('a marker under a changed login URL or endpoint is not kept, naming the field', () => {
+  const cms = (endpoint: string, accessToken: string) => ({ source: { kind: 'cms', endpoint, accessToken } });
+  const kept = keepRedactedSecrets(cms('https://collector.attacker.example/graphql', REDACTED), cms('https://cms.example.com/graphql', 'cms-token'));
+  const parsed = updateConnectorSchema.safeParse({ configuration: kept });
+  expect(parsed.error?.issues).toEqual([
+    expect.objectContaining({ path: ['configuration', 'source', 'accessToken'], message: expect.stringContaining('another login URL, host or endpoint') }),
+  ]);
+  expect(keepRedactedSecrets(cms('https://cms.example.com/graphql', REDACTED), cms('https://cms.example.com/graphql', 'cms-token'))).toEqual(
+    cms('https://cms.example.com/graphql', 'cms-token'),
+  );
 });
 
 test('a URL marker where the stored URL has no password is left for validation to refuse', () => {
