@@ -47,13 +47,11 @@ export interface WorkerOptions {
   rateLimits?: Partial<Record<SourceKind, RateLimit>>;
 }
 
-const STALE_PLAIN_COPY_MS = 60 * 60_000;
-
 export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   const { connection, namespace, store, dataDir, taskQueue = WORKFLOW_TASK_QUEUE } = options;
   const staging = new Staging(path.join(dataDir, 'staging'), options.dataKeys);
-  // Decrypted copies outlive a load only when its worker was killed mid-load: an hour is far past any load.
-  await staging.discardStalePlainCopies(STALE_PLAIN_COPY_MS);
+  // What loads of a worker killed mid-load left (plain-copies.ts): none of this process runs yet.
+  await staging.discardStalePlainCopies();
   const openDestination = async (destination: DestinationConfig) => loadingPlainFiles(await connectWarehouse(destination, dataDir), staging);
   const dataConverter = options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined;
   const workflowCode = options.workflowBundle

@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable, type Transform } from 'node:stream';
@@ -17,10 +17,8 @@ import type { StreamDefinition } from '../../domain/streams/types';
 import { ConnectorError } from '../errors';
 import type { KeyRing } from '../secrets/key-ring';
 import type { Row } from '../sources/types';
+import { discardAbandonedCopies, LONGEST_LOAD_MS, OPENED_DIR, openPlainCopyFolder, type PlainCopyFolder } from './plain-copies';
 import { isSealedFile, openStream, sealStream } from './sealed-file';
-
-/** Where loads find decrypted copies while a warehouse reads them; removed as soon as it is done. */
-const OPENED_DIR = '.opened';
 
 /** A short fingerprint of the stream's columns and types. */
 export function schemaFingerprint(stream: StreamDefinition): string {
@@ -76,42 +74,31 @@ export class Staging {
 
   /**
    * Runs `use` with plain NDJSON paths for staged files, for readers that take a path (warehouse
-   * loaders): sealed files are decrypted into a private folder that is removed when `use` settles.
+   * loaders): sealed files are decrypted for this load alone (plain-copies.ts: on Linux the plaintext
+   * has no name on disk) and let go of when `use` settles.
    */
   async withPlainFiles<T>(files: readonly (string | null)[], use: (plain: (string | null)[]) => Promise<T>): Promise<T> {
-    const dir = path.join(this.root, OPENED_DIR, randomUUID());
+    const folder = await openPlainCopyFolder(path.join(this.root, OPENED_DIR));
     try {
-      const plain = await Promise.all(files.map((file) => (file === null ? null : this.plainCopy(file, dir))));
+      const plain = await Promise.all(files.map((file) => (file === null ? null : this.plainCopy(file, folder))));
       return await use(plain);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await folder.close();
     }
   }
 
   /**
-   * Removes plain copies left behind by a load that never reached its `finally` (a worker killed
-   * mid-load). Only folders older than `olderThanMs`: another worker's load may be using a young one.
+   * Removes what loads that never reached their `finally` (a worker killed mid-load) left under the
+   * staging root: every folder no running load uses. One another host made (several workers sharing
+   * the data folder), or an older version, only once older than `foreignAfterMs`.
    */
-  async discardStalePlainCopies(olderThanMs: number, now: Date = new Date()): Promise<number> {
-    const opened = path.join(this.root, OPENED_DIR);
-    const entries = await readdir(opened, { withFileTypes: true }).catch(() => []);
-    let removed = 0;
-    for (const entry of entries) {
-      const dir = path.join(opened, entry.name);
-      const { mtimeMs } = await stat(dir);
-      if (now.getTime() - mtimeMs < olderThanMs) continue;
-      await rm(dir, { recursive: true, force: true });
-      removed += 1;
-    }
-    return removed;
+  discardStalePlainCopies(foreignAfterMs: number = LONGEST_LOAD_MS, now: Date = new Date()): Promise<number> {
+    return discardAbandonedCopies(path.join(this.root, OPENED_DIR), foreignAfterMs, now);
   }
 
-  private async plainCopy(file: string, dir: string): Promise<string> {
+  private async plainCopy(file: string, folder: PlainCopyFolder): Promise<string> {
     if (!(await isSealedFile(file))) return file;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const copy = path.join(dir, path.basename(file));
-    await pipeline(createReadStream(file), this.opener(file), createWriteStream(copy, { mode: 0o600, flags: 'wx' }));
-    return copy;
+    return folder.add(file, this.opener(file));
   }
 
   private async plainStream(file: string): Promise<Readable> {

@@ -5,30 +5,16 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { errorCode, isProcessAlive } from '../processes';
 
 /** Data folders this process holds, so a reused pid (containers restart as pid 1) is not "alive". */
 const heldHere = new Set<string>();
-
-/** Node's system error code; read structurally, as errors may come from another realm (test VMs). */
-function errorCode(error: unknown): unknown {
-  return typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return errorCode(error) === 'EPERM';
-  }
-}
 
 function holderOf(content: string, dataDir: string): number | null {
   const pid = Number(content.trim());
   if (!Number.isInteger(pid) || pid <= 0) return null;
   if (pid === process.pid) return heldHere.has(dataDir) ? pid : null;
-  return isAlive(pid) ? pid : null;
+  return isProcessAlive(pid) ? pid : null;
 }
 
 /** Takes the lock on `dataDir` or throws naming the holder; resolves to the release function. */
