@@ -136,7 +136,11 @@ export const erasureRequestBodySchema = z.object({
 });
 export type ErasureRequestBody = z.infer<typeof erasureRequestBodySchema>;
 
-/** The stores an erasure visits, in order; the suppression list comes first so nothing reloads the subject meanwhile. */
+/**
+ * The stores an erasure visits, in order; the suppression list comes first so nothing reloads the
+ * subject meanwhile. `staging` also removes the decrypted copies killed loads left; `quarantine` first
+ * takes the subject's quotes out of stored quality reports, as its quarantined records tell them.
+ */
 export const ERASURE_STEPS = ['suppression', 'warehouse', 'inbox', 'staging', 'quarantine'] as const;
 export type ErasureStep = (typeof ERASURE_STEPS)[number];
 

@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { Staging } from '../staging/staging';
 import type { ControlPlaneStore } from '../store/types';
 import type { Warehouse } from '../warehouses/types';
-import { eraseFromStagedFiles, quarantinedKeysOf } from './subject-files';
+import { eraseFromStagedFiles, quarantinedKeysOf, quarantinedRecordsOf } from './subject-files';
 import { eraseFromWarehouse } from './warehouse-erasure';
 
 export interface ErasureActivityDeps {
@@ -49,11 +49,20 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
     inbox: async (_requestId, subject) => ({ 'webhook inbox events': 'email' in subject ? await store.deleteInboxEventsBySubject(subject.email) : 0 }),
     staging: async (_requestId, subject) => {
       const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'staging');
-      return { 'staging files rewritten': filesRewritten, 'staging rows': rowsErased };
+      // Decrypted copies a killed load left may hold the subject too; a running load's are its own to let go of.
+      const copies = await staging.discardStalePlainCopies();
+      return { 'staging files rewritten': filesRewritten, 'staging rows': rowsErased, 'decrypted load copies removed': copies };
     },
-    quarantine: async (_requestId, subject) => {
+    quarantine: async (requestId, subject) => {
+      // The quality reports first: the quarantined records tell which of their quotes (a phone number…) are the subject's.
+      const reports = await store.redactQualityReports(requestId, subject, await quarantinedRecordsOf(staging, subject));
       const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'quarantine');
-      return { 'quarantine files rewritten': filesRewritten, 'quarantine rows': rowsErased };
+      return {
+        'quarantine files rewritten': filesRewritten,
+        'quarantine rows': rowsErased,
+        'quality reports redacted': reports.reports,
+        'quality report values redacted': reports.values,
+      };
     },
   };
 

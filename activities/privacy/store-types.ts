@@ -3,6 +3,7 @@
  * ControlPlaneStore interface extends it).
  */
 import type { ErasureReceipt, ErasureRequestBody, ErasureSubject, RetentionDataType, SweepScope, SweepTargetResult } from '../../domain/privacy';
+import type { QualityReportRedaction, SubjectRecord } from './report-redaction';
 import type { SuppressionList } from './suppression';
 
 /** The control-plane data types a sweep deletes from tables (staging, quarantine and warehouse are files or elsewhere). */
@@ -39,4 +40,10 @@ export interface PrivacyStore {
   lastRetentionProofs(): Promise<Partial<Record<RetentionDataType, string>>>;
   /** Deletes the SendGrid inbox's events of that email; 0 when the inbox does not exist yet. */
   deleteInboxEventsBySubject(email: string): Promise<number>;
+  /**
+   * Takes the subject's values out of what stored quality reports quote: its email, its customer id,
+   * and what its quarantined `records` show for a rule. Idempotent; the figures are the request's
+   * whole work so far, a retry's included.
+   */
+  redactQualityReports(requestId: string, subject: ErasureSubject, records: readonly SubjectRecord[]): Promise<QualityReportRedaction>;
 }

@@ -13,7 +13,8 @@ import type { Row } from '../sources/types';
 import { localPath, type Staging } from '../staging/staging';
 import { subjectValues, type ErasureSubject } from '../../domain/privacy';
 import { isRow } from './load-screen';
-import { listStagedFiles, type StagedFile, type StagedKind } from './staged-files';
+import type { SubjectRecord } from './report-redaction';
+import { listStagedFiles, type StagedFile, type StagedKind, type StagedScope } from './staged-files';
 import { subjectText } from './subject-hash';
 
 /** True when the row (or, for a quarantine line, its record) belongs to the subject. */
@@ -66,18 +67,32 @@ export async function eraseFromStagedFiles(staging: Staging, subject: ErasureSub
   return result;
 }
 
-/** The subject's record keys in quarantine files, read without changing them. */
-export async function quarantinedKeysOf(staging: Staging, subject: ErasureSubject, connectorId: string): Promise<string[]> {
-  const files = (await listStagedFiles(staging.root, { connectorId })).filter((f) => f.kind === 'quarantine');
-  const keys: string[] = [];
+/** The subject's records in the quarantine files of the scope, read without changing them. */
+async function* quarantinedRecords(staging: Staging, subject: ErasureSubject, scope: StagedScope): AsyncGenerator<{ staged: StagedFile; record: Row }> {
+  const files = (await listStagedFiles(staging.root, scope)).filter((f) => f.kind === 'quarantine');
   for (const staged of files) {
-    // The record's key is its stream's primary key (Zendesk's numeric id, SendGrid's sg_event_id…), as the table holds it: text.
-    const primaryKey = streamNamed(staged.stream).primaryKey;
     for await (const line of staging.readBatch({ uri: pathToFileURL(staged.file).href })) {
-      const record = isRow(line['record']) ? line['record'] : line;
-      const key = record[primaryKey];
-      if (rowOfSubject(subject, line) && (typeof key === 'string' || typeof key === 'number')) keys.push(String(key));
+      if (rowOfSubject(subject, line)) yield { staged, record: isRow(line['record']) ? line['record'] : line };
     }
   }
+}
+
+/** The subject's record keys in quarantine files, read without changing them. */
+export async function quarantinedKeysOf(staging: Staging, subject: ErasureSubject, connectorId: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const { staged, record } of quarantinedRecords(staging, subject, { connectorId })) {
+    // The record's key is its stream's primary key (Zendesk's numeric id, SendGrid's sg_event_id…), as the table holds it: text.
+    const key = record[streamNamed(staged.stream).primaryKey];
+    if (typeof key === 'string' || typeof key === 'number') keys.push(String(key));
+  }
   return keys;
+}
+
+/** Every connector's quarantined records of the subject: the failing rows its quality reports quote. */
+export async function quarantinedRecordsOf(staging: Staging, subject: ErasureSubject): Promise<SubjectRecord[]> {
+  const records: SubjectRecord[] = [];
+  for await (const { staged, record } of quarantinedRecords(staging, subject, { except: [] })) {
+    records.push({ connectorId: staged.connectorId, stream: staged.stream, record });
+  }
+  return records;
 }

@@ -48,6 +48,7 @@ import * as inbox from './inbox';
 import * as privacy from './privacy';
 import type { ErasureReceipt, ErasureRequestBody, ErasureSubject, RetentionDataType, SweepScope, SweepTargetResult } from '../../domain/privacy';
 import type { ControlPlaneDataType, StoredErasureRequest } from '../privacy/store-types';
+import type { QualityReportRedaction, SubjectRecord } from '../privacy/report-redaction';
 import type { SuppressionList } from '../privacy/suppression';
 import type {
   ActivityEntry,
@@ -453,6 +454,10 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
 
   deleteInboxEventsBySubject(email: string): Promise<number> {
     return inboxErasure.deleteInboxEventsBySubject(this.db, email);
+  }
+
+  redactQualityReports(requestId: string, subject: ErasureSubject, records: readonly SubjectRecord[]): Promise<QualityReportRedaction> {
+    return qualityReports.redactQualityReports(this.db, requestId, subject, records);
   }
 
   storeInboxEvents(delivery: inbox.InboxDelivery): Promise<inbox.InboxReceipt> {

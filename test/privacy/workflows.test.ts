@@ -2,8 +2,11 @@
  * Retention sweeps and erasure requests on the real Temporal test server, with a real DuckDB
  * warehouse, PGlite store and staging folder; loads go through the cycle's own loadBatch activity.
  */
-import { mkdtemp, rm, utimes } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -22,7 +25,7 @@ import { loadIdFor } from '../../domain/constants';
 import { erasureWorkflowId, retentionSettingsSchema, type RetentionSweepInput } from '../../domain/privacy';
 import { salesforceStreams } from '../../domain/streams/salesforce';
 import { erasureRequest, retentionSweep } from '../../workflows';
-import { connectorInput } from '../store/fixtures';
+import { connectorInput, qualityReport } from '../store/fixtures';
 import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
 
 const contact = salesforceStreams.contact;
@@ -157,4 +160,40 @@ it('an erasure leaves the subject in no store, keeps it out of history, and supp
   expect(again.suppressed).toBe(1);
   expect(await tableIds()).not.toContain('er-5');
   expect(await tableIds()).toContain('er-6');
+});
+
+it('an erasure takes the subject out of what quality reports quote and what a killed load left, and counts both', async () => {
+  const email = 'katherine.johnson@example.com';
+  const phone = '+1 757 555 0142';
+  // The cycle quarantined the subject's row; its report quoted the failing values (in the letter case the source sent).
+  await staging.writeBatch(`${connector.id}/contact/quarantine`, contact, [{ record: row('kj-1', email, 1, { phone, last_name: null }), reasons: ['not_null(last_name)'] }], null);
+  const quoting = await store.saveQualityReport({
+    connectorId: connector.id,
+    stream: 'contact',
+    batchSha256: 'a'.repeat(64),
+    report: qualityReport(40, [
+      { type: 'expect_column_values_to_be_unique', column: 'email', unexpected: 3, quoted: ['Katherine.Johnson@Example.com', 'KATHERINE.JOHNSON@example.com', 'dup@example.com'] },
+      { type: 'expect_column_values_to_be_unique', column: 'phone', unexpected: 2, quoted: [phone, '+1 757 555 0199'] },
+    ]),
+  });
+  // What a load killed on a host without /proc/self/fd left: a named plaintext copy, its process gone.
+  const finished = spawn('true');
+  await once(finished, 'exit');
+  const leftBehind = path.join(dir, 'staging', '.opened', `${encodeURIComponent(hostname())}+${finished.pid}+${randomUUID()}`);
+  await mkdir(leftBehind, { recursive: true });
+  await writeFile(path.join(leftBehind, 'batch.ndjson'), `${JSON.stringify(row('kj-2', email, 1))}\n`);
+
+  const request = await store.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
+  const receipt = await env.client.workflow.execute(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
+  expect(receipt.status).toBe('completed');
+  expect(receipt.steps.find((s) => s.step === 'quarantine')?.deleted).toMatchObject({ 'quality reports redacted': 1, 'quality report values redacted': 3 });
+  expect(receipt.steps.find((s) => s.step === 'staging')?.deleted['decrypted load copies removed']).toBeGreaterThanOrEqual(1);
+
+  const stored = await store.getQualityReport(quoting);
+  const text = JSON.stringify(stored?.report).toLowerCase();
+  expect(text).not.toContain(email);
+  expect(text).not.toContain(phone);
+  expect(text).toContain('dup@example.com');
+  expect(stored?.report).toMatchObject({ results: [{ result: { unexpected_count: 3 } }, { result: { unexpected_count: 2 } }] });
+  expect(await readdir(path.join(dir, 'staging', '.opened'))).toEqual([]);
 });
