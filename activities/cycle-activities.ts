@@ -13,6 +13,7 @@ import { claimConnector, isWorkflowRunning, type IsWorkflowRunning } from './cyc
 import { ConnectorError } from './errors';
 import { utcDate } from './gate-activities';
 import type { Logger } from './logger';
+import { uniqueBeyondBatch } from './quality/beyond-batch';
 import { defaultSuiteFor } from './quality/suites';
 import { validateBatch as runQualityGate } from './quality/validate';
 import { localPath, type Staging } from './staging/staging';
@@ -83,19 +84,22 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       };
     },
 
-    /** Runs the stream's expectation suite; stores the full report, returns figures and batch refs. */
-    async validateBatch(input: { connectorId: string; source: SourceKind; batch: BatchRef }): Promise<QualitySummary> {
+    /**
+     * Runs the stream's expectation suite, after screening out erased subjects, with uniqueness
+     * checked against the warehouse too; stores the full report, returns figures and batch refs.
+     * `earlier` and `keepHeld`: a dry run's read (see quality/beyond-batch.ts).
+     */
+    async validateBatch(input: { connectorId: string; source: SourceKind; batch: BatchRef; earlier?: BatchRef | null; keepHeld?: boolean }): Promise<QualitySummary> {
       const stream = streamDefinition(input.source, input.batch.stream);
-      const { summary, report } = await runQualityGate(
-        { staging: deps.staging },
-        {
-          area: `${input.connectorId}/${stream.name}`,
-          stream,
-          batch: input.batch,
-          suite: defaultSuiteFor(input.source, stream.name),
-          runTime: now(),
-        },
-      );
+      const suite = defaultSuiteFor(input.source, stream.name);
+      const suppression = await deps.store.loadSuppressionList();
+      const gate = (warehouse: Warehouse | null) =>
+        runQualityGate(
+          { staging: deps.staging, warehouse, suppression },
+          { area: `${input.connectorId}/${stream.name}`, stream, batch: input.batch, suite, runTime: now(), earlier: input.earlier ?? null, keepHeld: input.keepHeld ?? false },
+        );
+      // Only a unique column beyond the key is looked up in the warehouse: no other suite opens it.
+      const { summary, report } = uniqueBeyondBatch(stream, suite).length > 0 ? await withWarehouse(input.connectorId, gate) : await gate(null);
       const reportId = await deps.store.saveQualityReport({
         connectorId: input.connectorId,
         stream: stream.name,
@@ -115,10 +119,14 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       loadId: string;
       clean: BatchRef | null;
       quarantine: BatchRef | null;
+      /** Rows of erased subjects validateBatch screened out of this batch already (QualitySummary.suppressed). */
+      suppressed?: number;
     }): Promise<ScreenedLoadResult> {
       const stream = streamDefinition(input.source, input.stream);
       // Erased subjects and rows without consent never reach the table: screened out here, counted in the result.
-      const screened = await screenBatches(deps.staging, await deps.store.loadSuppressionList(), { area: `${input.connectorId}/${stream.name}`, stream, clean: input.clean, quarantine: input.quarantine });
+      // (The quality gate screened erased subjects already; this screen catches any erased since.)
+      const screenedHere = await screenBatches(deps.staging, await deps.store.loadSuppressionList(), { area: `${input.connectorId}/${stream.name}`, stream, clean: input.clean, quarantine: input.quarantine });
+      const screened = { ...screenedHere, suppressed: screenedHere.suppressed + (input.suppressed ?? 0) };
       return withWarehouse(input.connectorId, async (warehouse) => {
         const changes = await warehouse.ensureTable(stream);
         const notApplied = changes.filter((change) => !change.applied);

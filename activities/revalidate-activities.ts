@@ -23,6 +23,7 @@ import { screenBatches } from './privacy/load-screen';
 import { recordScreening } from './privacy/screening-audit';
 import { utcDate } from './gate-activities';
 import type { Logger } from './logger';
+import { uniqueBeyondBatch } from './quality/beyond-batch';
 import { parseSuite, type ExpectationSuite } from './quality/suite';
 import { validateBatch } from './quality/validate';
 import type { Row } from './sources/types';
@@ -187,10 +188,10 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
     }
 
     const candidates = await rowsStillQuarantined(input.connectorId, stream, original.quarantine, new Set(lineage.map((entry) => entry.record_key)));
-    const { summary } = await validateBatch(
-      { staging: deps.staging },
-      { area: `${input.connectorId}/${stream.name}`, stream, batch: candidates, suite, runTime: original.runTime },
-    );
+    const judge = (warehouse: Warehouse | null) =>
+      validateBatch({ staging: deps.staging, warehouse }, { area: `${input.connectorId}/${stream.name}`, stream, batch: candidates, suite, runTime: original.runTime });
+    // A released row must not repeat a unique value the table has come to hold under another key.
+    const { summary } = uniqueBeyondBatch(stream, suite).length > 0 ? await withWarehouse(destination, judge) : await judge(null);
     const figures = { evaluated: summary.evaluated, released: summary.valid, stillQuarantined: summary.invalid, failuresByRule: summary.failuresByRule };
     // The quarantine holds this suite's verdicts already: judging its own failures again changes nothing.
     const [current] = loadIds;

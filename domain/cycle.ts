@@ -72,6 +72,16 @@ export interface QualitySummary {
   clean: BatchRef | null;
   /** Failing rows with their reasons. */
   quarantine: BatchRef | null;
+  /**
+   * Rows of erased subjects screened out before the gate: neither judged nor kept. Absent from
+   * summaries of activities that ran before the screen moved in front of the gate.
+   */
+  suppressed?: number;
+  /**
+   * Asked for by a read that loads nothing (a dry run): what the clean rows it validated so far
+   * hold in unique columns, staged for the next batch's check; null when they hold nothing.
+   */
+  held?: BatchRef | null;
 }
 
 export interface LoadRequest {

@@ -34,6 +34,7 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
   let pageToken: string | null = null;
   let pages: BatchRef[] = [];
   let rows = 0;
+  const unloaded: UnloadedRows = { held: null };
   for (;;) {
     const page = await extractorFor(plan.source).extractPage({ connectorId: plan.connectorId, stream, partition, cursor, pageToken });
     report.apiCalls += page.apiCalls;
@@ -48,7 +49,7 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
       const batch = pages.length === 1 && pages[0] ? pages[0] : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages });
       pages = [];
       rows = 0;
-      if (!(await runBatch(ctx, stream, { key, committed }, batch, report))) return;
+      if (!(await runBatch(ctx, stream, { key, committed }, batch, report, unloaded))) return;
     }
     if (page.deferred) {
       report.outcome = 'deferred';
@@ -66,8 +67,14 @@ interface CommittedCursor {
   committed: { cursor: StreamCursor | null };
 }
 
+/** What a read that loads nothing (a dry run) carries from batch to batch for the uniqueness check. */
+interface UnloadedRows {
+  /** What the clean rows validated so far hold in unique columns (QualitySummary.held). */
+  held: BatchRef | null;
+}
+
 /** Validate, gate, load, commit. False when the read must stop at this batch. */
-async function runBatch(ctx: CycleContext, stream: string, position: CommittedCursor, batch: BatchRef, report: StreamReport): Promise<boolean> {
+async function runBatch(ctx: CycleContext, stream: string, position: CommittedCursor, batch: BatchRef, report: StreamReport, unloaded: UnloadedRows): Promise<boolean> {
   const { plan } = ctx;
   report.batches += 1;
   report.extracted += batch.rows;
@@ -76,7 +83,10 @@ async function runBatch(ctx: CycleContext, stream: string, position: CommittedCu
     await commit(ctx, position, batch);
     return true;
   }
-  const quality = await control.validateBatch({ connectorId: plan.connectorId, source: plan.source, batch });
+  // A dry run loads nothing, so the warehouse cannot show a batch what earlier ones hold: the read carries it.
+  const dryRun = plan.automationLevel === 'dry-run';
+  const quality = await control.validateBatch({ connectorId: plan.connectorId, source: plan.source, batch, ...(dryRun && { earlier: unloaded.held, keepHeld: true }) });
+  if (dryRun) unloaded.held = quality.held ?? null;
   report.quarantined += quality.invalid;
   addCounts(report.failuresByRule, quality.failuresByRule);
 
@@ -125,6 +135,7 @@ async function load(ctx: CycleContext, stream: string, batch: BatchRef, quality:
     loadId: loadIdFor(ctx.plan.connectorId, stream, batch.sha256),
     clean: quality.clean,
     quarantine: quality.quarantine,
+    suppressed: quality.suppressed ?? 0,
   });
   report.loaded += loaded.merged;
   report.deleted += loaded.deleted;

@@ -1,7 +1,8 @@
 /**
  * Each expectation compiled into a check that sees every evaluated row once, in order, and tells at
  * the end which rows it found unexpected. Semantics follow Great Expectations: nulls are "missing"
- * and only not_null judges them; uniqueness marks every occurrence of a repeated value.
+ * and only not_null judges them; uniqueness marks every occurrence of a repeated value, and a value
+ * held outside the batch by another row.
  */
 import { ConnectorError } from '../errors';
 import type { Row } from '../sources/types';
@@ -56,16 +57,23 @@ function valueCheck(column: string, isExpected: (value: unknown) => boolean, jud
 const MISSING = Symbol('missing');
 const REPORTED = -1;
 
+/** Whether a row's value is held outside the batch by another row (see ./beyond-batch.ts). */
+export type TakenOutside = (row: Row) => boolean;
+
+const NOWHERE_ELSE: TakenOutside = () => false;
+
 /**
  * A check over a key per row. A repeat is only known once it is seen, so the first occurrence is
- * marked then, and the rows are sorted back into batch order at the end.
+ * marked then, and the rows are sorted back into batch order at the end. A row whose value is taken
+ * outside the batch is a repeat too, of a row the batch does not hold.
  */
-function duplicateCheck(keyOf: (row: Row) => unknown, shown: (row: Row) => unknown): Check {
+function duplicateCheck(keyOf: (row: Row) => unknown, shown: (row: Row) => unknown, takenOutside: TakenOutside = NOWHERE_ELSE): Check {
   let elementCount = 0;
   let missingCount = 0;
   /** Key → position of its first occurrence, or REPORTED once that occurrence is marked. */
   const firstSeen = new Map<unknown, number>();
-  const unexpected: { index: number; value: unknown }[] = [];
+  /** Position → value shown, for each unexpected row once. */
+  const unexpected = new Map<number, unknown>();
   return {
     observe(row, index) {
       elementCount += 1;
@@ -74,6 +82,7 @@ function duplicateCheck(keyOf: (row: Row) => unknown, shown: (row: Row) => unkno
         missingCount += 1;
         return;
       }
+      if (takenOutside(row)) unexpected.set(index, shown(row));
       const first = firstSeen.get(key);
       if (first === undefined) {
         firstSeen.set(key, index);
@@ -82,18 +91,18 @@ function duplicateCheck(keyOf: (row: Row) => unknown, shown: (row: Row) => unkno
       // Equal keys show equal values, so this row stands in for the first occurrence too.
       const value = shown(row);
       if (first !== REPORTED) {
-        unexpected.push({ index: first, value });
+        unexpected.set(first, value);
         firstSeen.set(key, REPORTED);
       }
-      unexpected.push({ index, value });
+      unexpected.set(index, value);
     },
     finish() {
-      unexpected.sort((a, b) => a.index - b.index);
+      const entries = [...unexpected].sort(([a], [b]) => a - b);
       return {
         elementCount,
         missingCount,
-        unexpectedRows: unexpected.map((entry) => entry.index),
-        partialUnexpected: unexpected.slice(0, PARTIAL_UNEXPECTED_LIMIT).map((entry) => entry.value),
+        unexpectedRows: entries.map(([index]) => index),
+        partialUnexpected: entries.slice(0, PARTIAL_UNEXPECTED_LIMIT).map(([, value]) => value),
       };
     },
   };
@@ -143,11 +152,12 @@ function betweenCheck(kwargs: KwargsOf<'expect_column_values_to_be_between'>, ru
   });
 }
 
-export function compileCheck(expectation: Expectation, runTime: Date): Check {
+/** `takenOutside` by column: values of unique columns held outside the batch; none when absent. */
+export function compileCheck(expectation: Expectation, runTime: Date, takenOutside?: ReadonlyMap<string, TakenOutside>): Check {
   switch (expectation.type) {
     case 'expect_column_values_to_be_unique': {
       const { column } = expectation.kwargs;
-      return duplicateCheck((row) => singleKey(row[column]), (row) => row[column]);
+      return duplicateCheck((row) => singleKey(row[column]), (row) => row[column], takenOutside?.get(column));
     }
     case 'expect_column_values_to_not_be_null':
       return valueCheck(expectation.kwargs.column, () => true, true);

@@ -3,7 +3,7 @@
  * giving a GX-shaped report and, per row, the rules it fails.
  */
 import type { Row } from '../sources/types';
-import { compileCheck, type Check, type CheckOutcome } from './checks';
+import { compileCheck, type Check, type CheckOutcome, type TakenOutside } from './checks';
 import type { ExpectationResult, GeResult } from './report';
 import { ruleLabel, type Expectation, type ExpectationSuite } from './suite';
 
@@ -12,6 +12,11 @@ export interface EvaluateOptions {
   runTime: Date;
   /** The stream's deletion flag: rows with it true are deletions, not data, and are not judged. */
   deletedColumn?: string;
+  /**
+   * By unique column: whether a row's value is held outside the batch by another row (in the
+   * warehouse, or earlier in the extract). Absent: the batch alone is judged.
+   */
+  takenOutside?: ReadonlyMap<string, TakenOutside>;
 }
 
 export type RowVerdict =
@@ -47,7 +52,7 @@ export class SuiteRun {
     this.rules = suite.expectations.map((expectation) => ({
       expectation,
       label: ruleLabel(expectation),
-      check: compileCheck(expectation, options.runTime),
+      check: compileCheck(expectation, options.runTime, options.takenOutside),
     }));
   }
 

@@ -1,15 +1,26 @@
 /**
  * The quality gate on one staged batch: clean rows (valid rows and deletions) and quarantined rows
  * (each with its reasons) become two content-addressed batches. The workflow gets figures and refs
- * only; the GX report, which quotes values, goes to the caller to store.
+ * only; the GX report, which quotes values, goes to the caller to store. Rows of erased subjects
+ * are screened out first, so that no report quotes them.
  */
 import type { BatchRef, QualitySummary } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
+import type { SuppressionList } from '../privacy/suppression';
 import type { Row } from '../sources/types';
 import type { Staging } from '../staging/staging';
+import { HeldOutside, type HeldValueLookup } from './beyond-batch';
 import { SuiteRun } from './engine';
 import type { GeResult } from './report';
 import { parseSuite, type ExpectationSuite } from './suite';
+
+export interface ValidateBatchDeps {
+  staging: Staging;
+  /** The stream's table, where unique values may be held already (./beyond-batch.ts); absent: the batch alone is judged. */
+  warehouse?: HeldValueLookup | null;
+  /** Erased subjects, whose rows are dropped before they are judged; absent: none are. */
+  suppression?: Pick<SuppressionList, 'matches'> | null;
+}
 
 export interface ValidateBatchInput {
   /** Staging folder of the connector's stream; quarantine goes to `<area>/quarantine`. */
@@ -19,25 +30,36 @@ export interface ValidateBatchInput {
   suite: ExpectationSuite;
   /** The cycle's start: what relative bounds are resolved against, so a retry judges alike. */
   runTime: Date;
+  /** What the clean rows this read validated but did not load (a dry run) hold: the previous batch's `held`. */
+  earlier?: BatchRef | null;
+  /** Stage `held` for the next batch: the read loads nothing (a dry run). */
+  keepHeld?: boolean;
 }
 
 export interface ValidateBatchOutput {
-  summary: Omit<QualitySummary, 'reportId'>;
+  summary: Omit<QualitySummary, 'reportId'> & Required<Pick<QualitySummary, 'suppressed'>>;
   report: GeResult;
 }
 
 /** One line of a quarantine batch: the row as staged and the rule labels it failed, in suite order. */
 export type QuarantinedRow = { record: Row; reasons: string[] };
 
-export async function validateBatch(deps: { staging: Staging }, input: ValidateBatchInput): Promise<ValidateBatchOutput> {
+export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatchInput): Promise<ValidateBatchOutput> {
   const { area, stream, batch, runTime } = input;
   // The suite may have crossed the workflow boundary as JSON: check it again before trusting it.
-  const run = new SuiteRun(parseSuite(input.suite), { runTime, deletedColumn: stream.deletedColumn });
+  const suite = parseSuite(input.suite);
   const rows: Row[] = [];
+  let suppressed = 0;
   for await (const row of deps.staging.readBatch(batch)) {
-    rows.push(row);
-    run.add(row);
+    if (deps.suppression?.matches(row)) suppressed += 1;
+    else rows.push(row);
   }
+  const outside = await HeldOutside.gather(stream, suite, rows, {
+    warehouse: deps.warehouse ?? null,
+    earlier: input.earlier ? deps.staging.readBatch(input.earlier) : null,
+  });
+  const run = new SuiteRun(suite, { runTime, deletedColumn: stream.deletedColumn, takenOutside: outside.takenOutside() });
+  for (const row of rows) run.add(row);
   const { report, verdicts } = run.finish();
 
   const clean: Row[] = [];
@@ -56,8 +78,10 @@ export async function validateBatch(deps: { staging: Staging }, input: ValidateB
   });
 
   const evaluated = rows.length - deletes;
+  const held = input.keepHeld ? outside.heldWith(clean) : [];
   return {
     summary: {
+      suppressed,
       evaluated,
       valid: evaluated - quarantined.length,
       invalid: quarantined.length,
@@ -70,6 +94,7 @@ export async function validateBatch(deps: { staging: Staging }, input: ValidateB
       quarantine: quarantined.length
         ? await deps.staging.writeBatch(`${area}/quarantine`, stream, quarantined, null)
         : null,
+      ...(input.keepHeld && { held: held.length ? await deps.staging.writeBatch(`${area}/held`, stream, held, null) : null }),
     },
     report,
   };
