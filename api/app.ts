@@ -13,6 +13,7 @@ import { authenticationFromEnv } from './auth/settings';
 import { CODEC_PATH, codecRoutes } from './codec-server';
 import type { ApiDeps, ResolvedApiDeps } from './deps';
 import { errorHandler, unknownRoute } from './error-handler';
+import { jsonBody } from './json-body';
 import { openApiDocument } from './openapi';
 import { analyzeRoutes } from './routes/analyze';
 import { APPROVALS_PATH, approvalRoutes } from './routes/approvals';
@@ -46,7 +47,7 @@ export function createApp(deps: ApiDeps): Express {
     const { codec, ...options } = resolved.codecEndpoint;
     app.use(CODEC_PATH, codecRoutes(codec, { ...options, authorize: access.authorize }));
   }
-  app.use(express.json());
+  app.use(jsonBody());
   app.use(access.authorize);
   app.get(OPENAPI_PATH, (_req, res) => {
     res.json(openApi);

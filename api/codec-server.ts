@@ -5,10 +5,11 @@
  * so only the configured Web UI origins get CORS headers. Reading payloads is reading personal data:
  * `authorize` is where the API's role check goes, after the CORS preflight (which carries no credentials).
  */
-import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { ConnectorError } from '../activities/errors';
+import { jsonBody } from './json-body';
 
 export const CODEC_PATH = '/codec';
 const NAMESPACE_HEADER = 'x-namespace';
@@ -47,8 +48,8 @@ export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): Ro
       }
       const body = payloadsBodySchema.safeParse(req.body);
       if (!body.success) {
-        const problems = body.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-        res.status(400).json({ error: 'validation_failed', message: problems.join('; ') });
+        const issues = body.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message, rule: issue.code }));
+        res.status(400).json({ error: 'validation_failed', message: issues.map(({ path, message }) => `${path}: ${message}`).join('; '), issues });
         return;
       }
       void convert(body.data.payloads.map(fromJson)).then(
@@ -57,7 +58,8 @@ export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): Ro
       );
     };
   };
-  const json = express.json({ limit: BODY_LIMIT, type: () => true });
+  // The API's parser: UTF-8 application/json (what the Web UI and the CLI send), storable, nested at most MAX_JSON_DEPTH.
+  const json = jsonBody(BODY_LIMIT);
   router.post('/decode', authorize, json, handle((payloads) => codec.decode(payloads)));
   router.post('/encode', authorize, json, handle((payloads) => codec.encode(payloads)));
   return router;

@@ -10,7 +10,8 @@ import type { Logger } from '../../activities/logger';
 import type { ControlPlaneStore } from '../../activities/store/types';
 import { OWN_CONNECTORS_ONLY, PLATFORM_AUDIT_ID, type Role } from '../../domain/access';
 import { unknownRoute } from '../error-handler';
-import { forbidden, type ErrorResponse } from '../errors';
+import { forbidden, type ErrorResponse, type ValidationIssue } from '../errors';
+import { inputProblems, invalidRequest } from '../validation';
 import { authenticate } from './authenticate';
 import { connectorIdOf, ownershipOf, type RouteParams } from './ownership';
 import type { HttpMethod, RoutePolicy } from './policy';
@@ -36,6 +37,11 @@ export interface AccessControl {
 interface MatchedRoute {
   policy: RoutePolicy;
   params: RouteParams;
+  /**
+   * Why path parameters cannot be used: not percent-encoded UTF-8, or not storable (a NUL). Answered
+   * 400 once the caller is known, before anything (the audit entry first) holds them.
+   */
+  pathIssues: ValidationIssue[];
 }
 
 const REALM = 'insight-hub';
@@ -51,7 +57,7 @@ export function accessControl({ store, logger, authentication, policies }: Acces
     if (req.method === 'OPTIONS') return next();
     const matched = await findRoute(req, res);
     if (matched) matches.set(req, matched);
-    if (matched && 'public' in matched.policy.access) return next();
+    if (matched && 'public' in matched.policy.access) return refuseUnusablePath(matched, next);
     const proof = await authenticate(req, store, authentication);
     if (proof.outcome !== 'authenticated') {
       unauthorized(res, proof.outcome === 'refused' ? proof.reason : null);
@@ -59,7 +65,7 @@ export function accessControl({ store, logger, authentication, policies }: Acces
     }
     setPrincipal(req, proof.principal);
     if (!matched) return unknownRoute(req, res, next);
-    next();
+    refuseUnusablePath(matched, next);
   };
 
   const authorize: RequestHandler = async (req, _res, next) => {
@@ -99,6 +105,11 @@ export function accessControl({ store, logger, authentication, policies }: Acces
   return { identify, authorize, requireRole };
 }
 
+function refuseUnusablePath({ pathIssues }: MatchedRoute, next: NextFunction): void {
+  if (pathIssues.length > 0) throw invalidRequest('path parameters', pathIssues);
+  next();
+}
+
 /**
  * Matches the request against the policy table with Express's own router, so that a policy path
  * matches exactly the requests its route does (same syntax, same matcher).
@@ -108,7 +119,8 @@ function routeFinder(policies: readonly RoutePolicy[]): (req: Request, res: Resp
   const found = new WeakMap<Request, MatchedRoute>();
   for (const policy of policies) {
     const remember: RequestHandler = (req, _res, next) => {
-      found.set(req, { policy, params: paramsSchema.parse(req.params) });
+      const params = paramsSchema.parse(req.params);
+      found.set(req, { policy, params, pathIssues: inputProblems(params) });
       next('router');
     };
     const route = router.route(policy.path);
@@ -121,11 +133,62 @@ function routeFinder(policies: readonly RoutePolicy[]): (req: Request, res: Resp
     };
     register[policy.method]();
   }
-  return (req, res) =>
+  const match = (req: Request, res: Response): Promise<MatchedRoute | null> =>
     new Promise((resolve, reject) => {
       const done: NextFunction = (error?: unknown) => (error ? reject(error) : resolve(found.get(req) ?? null));
       router(req, res, done);
     });
+  return async (req, res) => {
+    try {
+      return await match(req, res);
+    } catch (error) {
+      // The router decodes parameters while matching and throws on `%ZZ` or bytes that are not UTF-8.
+      if (!(error instanceof URIError)) throw error;
+      return undecodableRoute(req, res, match);
+    }
+  };
+}
+
+const UNDECODABLE = 'ih-undecodable-segment-';
+
+const decodes = (segment: string): boolean => {
+  try {
+    decodeURIComponent(segment);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Which route, and which of its parameters, a path with undecodable segments names: the path is
+ * matched again with each such segment replaced by a marker, then put back as it was.
+ */
+async function undecodableRoute(
+  req: Request,
+  res: Response,
+  match: (req: Request, res: Response) => Promise<MatchedRoute | null>,
+): Promise<MatchedRoute | null> {
+  const sent = req.url;
+  const queryAt = sent.indexOf('?');
+  const [pathname, query] = queryAt === -1 ? [sent, ''] : [sent.slice(0, queryAt), sent.slice(queryAt)];
+  req.url = `${pathname
+    .split('/')
+    .map((segment, index) => (decodes(segment) ? segment : `${UNDECODABLE}${index}`))
+    .join('/')}${query}`;
+  try {
+    const matched = await match(req, res);
+    if (!matched) return null;
+    const undecodable = Object.keys(matched.params).filter((name) => matched.params[name]?.includes(UNDECODABLE));
+    const issue = (path: string): ValidationIssue => ({
+      path,
+      message: 'must be percent-encoded UTF-8: every % followed by two hex digits, the bytes forming UTF-8',
+      rule: 'invalid_encoding',
+    });
+    return { policy: matched.policy, params: {}, pathIssues: undecodable.length > 0 ? undecodable.map(issue) : [issue('(path)')] };
+  } finally {
+    req.url = sent;
+  }
 }
 
 function unauthorized(res: Response, reason: string | null): void {
