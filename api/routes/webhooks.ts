@@ -1,15 +1,20 @@
 /**
  * Webhooks pushed to us. SendGrid's Event Webhook: the raw body is kept for the signature, the
- * delivery is judged, stored durably in the inbox, and only then answered 2xx; the connector's drain
- * workflow is woken by signal-with-start. A refused delivery stores nothing.
+ * delivery is judged event by event, its valid events not of an erased subject stored durably in the
+ * inbox, and only then answered; the connector's drain workflow is woken by signal-with-start. A
+ * delivery refused as a whole stores nothing; one with bad events stores the others and answers 400
+ * naming the bad ones (SendGrid's retries of it find the others stored), which the audit log keeps.
  */
 import { Router, raw } from 'express';
-import { judgeSendgridDelivery } from '../../activities/webhooks/sendgrid-delivery';
+import type { InboxDelivery, InboxReceipt } from '../../activities/store/inbox';
+import { judgeSendgridDelivery, type DeliveryVerdict, type EventIssue } from '../../activities/webhooks/sendgrid-delivery';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../activities/webhooks/signature';
+import { withoutSuppressed } from '../../activities/webhooks/suppressed-events';
 import type { Connector } from '../../domain/connector';
 import { wakeDrain } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, notFound, validationFailed } from '../errors';
+import { unsupportedMediaType } from '../json-body';
 import { callTemporal } from '../temporal-calls';
 
 export const WEBHOOKS_PATH = '/webhooks';
@@ -35,26 +40,84 @@ export function webhookRoutes(deps: ResolvedApiDeps): Router {
       signature: req.get(SIGNATURE_HEADER),
       timestamp: req.get(TIMESTAMP_HEADER),
       rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      contentType: req.get('content-type'),
     });
     switch (verdict.outcome) {
       case 'unauthorized':
         deps.logger.warn({ connectorId, reason: verdict.reason }, 'SendGrid delivery refused');
         throw unauthorized(verdict.reason);
+      case 'unsupported-media-type':
+        throw unsupportedMediaType(verdict.reason);
       case 'not-json':
-        throw new ApiError(400, 'invalid_json', 'the request body is not valid JSON');
+        throw new ApiError(400, 'invalid_json', verdict.issue.message, [verdict.issue]);
       case 'invalid':
-        throw validationFailed(`invalid events: ${[...new Set(verdict.issues.map((issue) => issue.path))].join(', ')}`, verdict.issues);
-      case 'accepted': {
-        const receipt = await deps.store.storeInboxEvents(verdict.delivery);
-        // Stored before the drain is woken: if waking fails, SendGrid's retry stores nothing new and wakes it again.
-        await callTemporal(deps.temporal, 'the events are stored but their drain was not woken; the sender will retry', () =>
-          wakeDrain(deps.temporal, connector, deps.workflowTaskQueue),
-        );
-        deps.logger.info({ connectorId, ...receipt }, 'SendGrid delivery stored');
-        res.status(200).json({ received: verdict.delivery.events.length, ...receipt });
+        throw refusedEvents(verdict.issues, 'nothing was stored');
+      case 'judged': {
+        const { status, body } = await takeEvents(deps, connector, verdict);
+        res.status(status).json(body);
       }
     }
   });
   return router;
 }
+
+/**
+ * Stores the valid events not of an erased subject, then answers 200, or 400 naming the refused
+ * events and saying what became of the others.
+ */
+async function takeEvents(
+  deps: ResolvedApiDeps,
+  connector: Connector,
+  { delivery: valid, refused, issues }: Extract<DeliveryVerdict, { outcome: 'judged' }>,
+): Promise<{ status: 200 | 400; body: Record<string, unknown> }> {
+  const { delivery, suppressed } = withoutSuppressed(valid, await deps.store.loadSuppressionList());
+  const receipt = await storeAndWake(deps, connector, delivery);
+  const taken = { received: valid.events.length + refused, ...receipt, suppressed };
+  deps.logger.info({ connectorId: connector.id, ...taken, refused }, 'SendGrid delivery taken');
+  if (refused === 0) return { status: 200, body: taken };
+  await recordRefusal(deps, connector, issues, { refused, stored: receipt.stored });
+  const others =
+    valid.events.length === 0
+      ? 'nothing was stored'
+      : `its ${valid.events.length} other events were taken (stored ${receipt.stored}, already held ${receipt.duplicates}, suppressed ${suppressed})`;
+  return { status: 400, body: { ...refusedEvents(issues, others).toResponse(), ...taken, refused } };
+}
+
+const NOTHING_STORED: InboxReceipt = { stored: 0, duplicates: 0, quarantined: 0 };
+
+async function storeAndWake(deps: ResolvedApiDeps, connector: Connector, delivery: InboxDelivery): Promise<InboxReceipt> {
+  if (delivery.events.length === 0) return NOTHING_STORED;
+  const receipt = await deps.store.storeInboxEvents(delivery);
+  // Stored before the drain is woken: if waking fails, SendGrid's retry stores nothing new and wakes it again.
+  await callTemporal(deps.temporal, 'the events are stored but their drain was not woken; the sender will retry', () =>
+    wakeDrain(deps.temporal, connector, deps.workflowTaskQueue),
+  );
+  return receipt;
+}
+
+const refusedEvents = (issues: EventIssue[], outcome: string): ApiError =>
+  validationFailed(`invalid events: ${[...new Set(issues.map((issue) => issue.path))].join(', ')}; ${outcome}`, issues);
+
+/**
+ * Refused events in the connector's audit log, where and why (never their content: it holds email
+ * addresses), so that what SendGrid will give up on after its retries is not lost unseen.
+ */
+async function recordRefusal(
+  { store, logger }: ResolvedApiDeps,
+  connector: Connector,
+  issues: EventIssue[],
+  counts: { refused: number; stored: number },
+): Promise<void> {
+  const where = issues.map(({ path, rule }) => ({ path, rule }));
+  logger.warn({ connectorId: connector.id, ...counts, issues: where }, 'SendGrid events refused');
+  await store.appendActivity({
+    configId: connector.id,
+    userId: WEBHOOK_ACTOR,
+    activityType: 'webhook.events-refused',
+    details: { source: 'sendgrid', ...counts, issues: where },
+  });
+}
+
+/** Who the audit log names for what a webhook delivery did: the sender, proven by its signature. */
+const WEBHOOK_ACTOR = 'sendgrid-webhook';
 

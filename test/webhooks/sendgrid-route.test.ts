@@ -77,14 +77,16 @@ test('a connector that allows unsigned requests takes them', async () => {
   expect(await inboxOf(id)).toHaveLength(3);
 });
 
-test('a malformed event gets 400 naming the event and the field, and nothing of the delivery is stored', async () => {
+test('a malformed event gets 400 naming the event and the field; only the delivery’s valid events are stored', async () => {
   const { id, sender } = await sendgridConnector();
-  const broken = await sender.deliver(withoutField(generateSendgridEvents(4), 2, 'sg_event_id'));
+  const events = generateSendgridEvents(4);
+  const broken = await sender.deliver(withoutField(events, 2, 'sg_event_id'));
   expect(broken).toMatchObject({ status: 400, response: { error: 'validation_failed', issues: [{ path: '[2].sg_event_id', rule: 'invalid_type' }] } });
   const wrongType = await sender.deliver([{ ...generateSendgridEvents(1)[0], timestamp: '2024-01-01' }]);
   expect(wrongType).toMatchObject({ status: 400, response: { issues: [{ path: '[0].timestamp' }] } });
   expect(await sender.deliver([])).toMatchObject({ status: 400, response: { issues: [{ path: '(body)', rule: 'too_small' }] } });
-  expect(await inboxOf(id)).toEqual([]);
+  // SendGrid retries a refused batch for 24 h, then drops it: the valid events must not go with it.
+  expect((await inboxOf(id)).map((e) => e.eventId)).toEqual([0, 1, 3].map((n) => events[n]?.sg_event_id));
 });
 
 test('a redelivered event array is stored once', async () => {
@@ -93,6 +95,29 @@ test('a redelivered event array is stored once', async () => {
   const again = await sender.redeliver(first);
   expect(again).toMatchObject({ status: 200, response: { received: 30, stored: 0, duplicates: 30 } });
   expect(await inboxOf(id)).toHaveLength(30);
+});
+
+test('an erased subject’s events are not stored in the inbox again, redelivered or new', async () => {
+  const { id, sender } = await sendgridConnector();
+  // A subject of this test alone: the suppression list is the whole store's.
+  const erased = `erased-${id}@example.com`;
+  const seeded = generateSendgridEvents(12);
+  const events = seeded.map((event) => (event.email === seeded[0]?.email ? { ...event, email: erased } : event));
+  const ofErased = events.filter((event) => event.email === erased).length;
+  const first = await sender.deliver(events);
+  expect(first).toMatchObject({ status: 200, response: { stored: 12, suppressed: 0 } });
+
+  // What the erasure workflow does, in its order: suppress the subject, then delete it from the inbox.
+  const request = await store.createErasureRequest({ subject: { email: erased }, reason: 'gdpr', requestedBy: 'privacy-officer' });
+  await store.suppressSubject({ email: erased }, request.id);
+  expect(await store.deleteInboxEventsBySubject(erased)).toBe(ofErased);
+
+  expect(await sender.redeliver(first)).toMatchObject({ status: 200, response: { received: 12, stored: 0, duplicates: 12 - ofErased, suppressed: ofErased } });
+  const fresh = { ...events[0], sg_event_id: `new-${id}`, email: erased.toUpperCase() };
+  expect(await sender.deliver([fresh])).toMatchObject({ status: 200, response: { received: 1, stored: 0, suppressed: 1 } });
+  const inbox = await inboxOf(id);
+  expect(inbox).toHaveLength(12 - ofErased);
+  expect(inbox.filter((event) => String(event.payload.email).toLowerCase() === erased.toLowerCase())).toEqual([]);
 });
 
 test('an event older than 24 hours is stored, marked for quarantine with the reason, not dropped', async () => {
