@@ -47,3 +47,11 @@ export const conflict = (message: string): ApiError => new ApiError(409, 'confli
 
 export const temporalUnavailable = (consequence: string): ApiError =>
   new ApiError(503, 'temporal_unavailable', `Temporal is unreachable or did not answer in time: ${consequence}`);
+
+/** The identity provider's key set could not be fetched: no JWT can be checked, API keys still work. */
+export const identityProviderUnavailable = (reason: string): ApiError =>
+  new ApiError(
+    503,
+    'identity_provider_unavailable',
+    `the identity provider's signing keys (JWKS) could not be fetched: ${reason}; JWTs cannot be checked until it answers (API keys still work)`,
+  );

@@ -19,7 +19,7 @@ export async function authenticate(req: Request, store: ControlPlaneStore, setti
   if (credential.token.startsWith(API_KEY_PREFIX)) return apiKeyPrincipal(credential.token, store);
   if (credential.header === 'x-api-key') return { outcome: 'refused', reason: 'X-API-Key takes an API key (ihk_...); send a JWT as Authorization: Bearer' };
   try {
-    const { subject, role, algorithm } = verifyJwt(credential.token, settings.jwt);
+    const { subject, role, algorithm } = await verifyJwt(credential.token, settings.jwt);
     return { outcome: 'authenticated', principal: { subject, role, credential: { kind: 'jwt', algorithm } } };
   } catch (error) {
     if (error instanceof TokenRejected) return { outcome: 'refused', reason: error.message };

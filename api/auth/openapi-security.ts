@@ -21,7 +21,12 @@ const SECURITY_SCHEMES = {
   bearer: {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key (ihk_…) or a JWT signed HS256 (INSIGHT_HUB_JWT_SECRET) or RS256, with claims sub, role and exp',
+    description:
+      'An API key (ihk_…) or a JWT: HS256 with the shared INSIGHT_HUB_JWT_SECRET, or signed by an identity provider and checked against ' +
+      'INSIGHT_HUB_JWT_PUBLIC_KEY_FILE (RS256) or the JWKS at INSIGHT_HUB_JWT_JWKS_URL (key picked by kid; RS256 unless ' +
+      'INSIGHT_HUB_JWT_JWKS_ALGORITHMS says otherwise). Claims: sub, exp, iss and aud when INSIGHT_HUB_JWT_ISSUER and ' +
+      'INSIGHT_HUB_JWT_AUDIENCE are set, and the role in the claim INSIGHT_HUB_JWT_ROLE_CLAIM names (role by default; a dotted ' +
+      'path reaches into objects; a list grants the most privileged Insight Hub role it names)',
   },
   apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key (ihk_…)' },
 };

@@ -4,8 +4,9 @@
  */
 import type { Request } from 'express';
 import type { Role } from '../../domain/access';
+import type { JwtAlgorithm } from './jwt';
 
-export type Credential = { kind: 'api-key'; keyId: string } | { kind: 'jwt'; algorithm: 'HS256' | 'RS256' };
+export type Credential = { kind: 'api-key'; keyId: string } | { kind: 'jwt'; algorithm: JwtAlgorithm };
 
 export interface Principal {
   /** A user id (a connector's userId for a creative analyst) or a service's name. */
