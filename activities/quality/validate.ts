@@ -7,7 +7,7 @@
 import type { BatchRef, QualitySummary } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
 import type { SuppressionList } from '../privacy/suppression';
-import type { Row } from '../sources/types';
+import { unconvertibleColumns, type Row } from '../sources/types';
 import type { Staging } from '../staging/staging';
 import { HeldOutside, type HeldValueLookup } from './beyond-batch';
 import { SuiteRun } from './engine';
@@ -41,6 +41,9 @@ export interface ValidateBatchOutput {
   report: GeResult;
 }
 
+/** The quarantine reason of a row whose `column` held a value its type cannot take. */
+export const convertibleLabel = (column: string): string => `convertible(${column})`;
+
 /** One line of a quarantine batch: the row as staged and the rule labels it failed, in suite order. */
 export type QuarantinedRow = { record: Row; reasons: string[] };
 
@@ -68,9 +71,13 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
   let deletes = 0;
   rows.forEach((record, index) => {
     const verdict = verdicts[index];
-    if (verdict?.kind === 'invalid') {
-      quarantined.push({ record, reasons: [...verdict.failures] });
-      for (const rule of verdict.failures) failuresByRule[rule] = (failuresByRule[rule] ?? 0) + 1;
+    // A value the source's mapper could not convert (its column is null) fails its row whatever the
+    // suite says; a deletion has nothing left to convert.
+    const unconvertible = verdict?.kind === 'deletion' ? [] : unconvertibleColumns(record).map(convertibleLabel);
+    const reasons = [...unconvertible, ...(verdict?.kind === 'invalid' ? verdict.failures : [])];
+    if (reasons.length > 0) {
+      quarantined.push({ record, reasons });
+      for (const rule of reasons) failuresByRule[rule] = (failuresByRule[rule] ?? 0) + 1;
       return;
     }
     if (verdict?.kind === 'deletion') deletes += 1;

@@ -22,7 +22,7 @@ import type { StreamColumn } from '../../domain/streams/types';
 import { ConnectorError, parseRetryAfter, RateLimitedError } from '../errors';
 import { untilAborted } from './abort';
 import { createHash } from 'node:crypto';
-import type { PageRequest, Row, SourcePage, SourcePlugin } from './types';
+import { markUnconvertible, type PageRequest, type Row, type SourcePage, type SourcePlugin } from './types';
 
 export type SalesforceSourceConfig = Extract<SourceConfig, { kind: 'salesforce' }>;
 
@@ -124,7 +124,10 @@ const converters: Record<StreamColumn['type'], Converter> = {
   json: (v) => ok(v),
 };
 
-/** One Salesforce record → one warehouse row. Pure; a missing or null field stays null. */
+/**
+ * One Salesforce record → one warehouse row. Pure; a missing or null field stays null, and a value of
+ * another type than its column's is kept aside for the quality gate to quarantine the row.
+ */
 export function mapSalesforceRecord(stream: SalesforceStream, record: Readonly<Record<string, unknown>>): Row {
   const row: Row = {};
   for (const column of stream.columns) {
@@ -135,15 +138,8 @@ export function mapSalesforceRecord(stream: SalesforceStream, record: Readonly<R
       continue;
     }
     const converted = converters[column.type](raw);
-    if (!converted.ok) {
-      // The value itself stays out of the message: it may be personal data.
-      throw new ConnectorError(
-        'data',
-        `${stream.sobject}.${field} of record ${String(record.Id)} is a ${typeof raw}, not a ${column.type}`,
-        "the field's type in the org differs from the stream definition",
-      );
-    }
-    row[column.name] = converted.value;
+    if (converted.ok) row[column.name] = converted.value;
+    else markUnconvertible(row, column.name, raw);
   }
   return row;
 }

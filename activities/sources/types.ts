@@ -11,6 +11,26 @@ import type { StreamDefinition } from '../../domain/streams/types';
 /** One row as it will land in the warehouse: keys are the stream's column names. */
 export type Row = Record<string, unknown>;
 
+/**
+ * Where a mapper puts the source values it could not convert to their column's type, by column (the
+ * column itself is null): the quality gate quarantines such a row with `convertible(<column>)`, so
+ * one odd value costs its row, not the whole extract.
+ */
+export const UNCONVERTIBLE = '_ih_unconvertible';
+
+/** Sets `column` to null and keeps the raw value under UNCONVERTIBLE, for the quarantine to show. */
+export function markUnconvertible(row: Row, column: string, raw: unknown): void {
+  row[column] = null;
+  const held = row[UNCONVERTIBLE];
+  row[UNCONVERTIBLE] = { ...(typeof held === 'object' && held !== null ? held : {}), [column]: raw };
+}
+
+/** The columns whose source values could not be converted: none for a row a mapper fully converted. */
+export function unconvertibleColumns(row: Row): string[] {
+  const held = row[UNCONVERTIBLE];
+  return typeof held === 'object' && held !== null ? Object.keys(held) : [];
+}
+
 export interface PageRequest {
   /** The connector reading: push sources read their own inbox by it. */
   connectorId: string;

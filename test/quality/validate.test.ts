@@ -5,7 +5,8 @@ import { ConnectorError } from '../../activities/errors';
 import { ruleLabel } from '../../activities/quality/suite';
 import { defaultSuiteFor } from '../../activities/quality/suites';
 import { validateBatch } from '../../activities/quality/validate';
-import type { Row } from '../../activities/sources/types';
+import { mapSalesforceRecord } from '../../activities/sources/salesforce';
+import { UNCONVERTIBLE, type Row } from '../../activities/sources/types';
 import { localPath, Staging } from '../../activities/staging/staging';
 import type { BatchRef } from '../../domain/cycle';
 import { salesforceStreams } from '../../domain/streams/salesforce';
@@ -29,6 +30,9 @@ const readAll = async (ref: BatchRef | null): Promise<Row[]> => {
   return rows;
 };
 
+/** A row as Salesforce would have sent it, field by field. */
+const sourceRecordOf = (row: Row): Record<string, unknown> => Object.fromEntries(stream.columns.map((c) => [c.sourceField ?? c.name, row[c.name]]));
+
 const stage = (rows: Row[]) => staging.writeBatch(area, stream, rows, { value: '2026-03-01T11:59:00.000Z', lastKey: '003000000000000099' });
 const gate = (batch: BatchRef) => validateBatch({ staging }, { area, stream, batch, suite, runTime: RUN_TIME });
 
@@ -45,6 +49,17 @@ const mixedRows = (): Row[] => [
 ];
 
 describe('validateBatch', () => {
+  it('quarantines a row whose source value the mapper could not convert, naming the column, and loads the rest', async () => {
+    const odd = mapSalesforceRecord(stream, { ...sourceRecordOf(contactRow(2)), CreatedDate: 'not a date' });
+    const rows = [contactRow(1), odd, contactRow(3, { is_deleted: true }), contactRow(4)];
+    rows[2] = { ...rows[2], [UNCONVERTIBLE]: { created_at: 'also not a date' } };
+    const { summary } = await gate(await stage(rows));
+
+    expect(await readAll(summary.clean)).toEqual([rows[0], rows[2], rows[3]]);
+    expect(await readAll(summary.quarantine)).toEqual([{ record: odd, reasons: ['convertible(created_at)'] }]);
+    expect(summary).toMatchObject({ evaluated: 3, valid: 2, invalid: 1, deletes: 1, failuresByRule: { 'convertible(created_at)': 1 } });
+  });
+
   it('splits a batch into clean rows (deletions included) and quarantined rows with their reasons', async () => {
     const rows = mixedRows();
     const batch = await stage(rows);

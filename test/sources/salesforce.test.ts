@@ -7,6 +7,7 @@ import { salesforceSourceSchema } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
 import { salesforceStreams } from '../../domain/streams/salesforce';
 import { ConnectorError, RateLimitedError } from '../../activities/errors';
+import { UNCONVERTIBLE, unconvertibleColumns } from '../../activities/sources/types';
 import { buildSoql, mapSalesforceRecord, salesforceSource, type SalesforceSourceConfig } from '../../activities/sources/salesforce';
 import type { Row, SourcePage } from '../../activities/sources/types';
 import { describeSourceConformance } from './conformance';
@@ -97,11 +98,11 @@ describe('mapping and SOQL (pure)', () => {
     expect(opportunity).toMatchObject({ amount: 1250.5, probability: 75, close_date: '2024-09-30' });
   });
 
-  it('rejects a value of the wrong type as a data error, without echoing the value', () => {
-    const attempt = (): Row => mapSalesforceRecord(contact, { Id: '003000000000001AAA', CreatedDate: 'secret@example.com' });
-    expect(attempt).toThrow(ConnectorError);
-    expect(attempt).toThrow(/Contact\.CreatedDate of record 003000000000001AAA is a string, not a timestamp/);
-    expect(attempt).not.toThrow(/secret/);
+  it('keeps a value of the wrong type aside, its column null, for the quality gate to quarantine the row', () => {
+    const row = mapSalesforceRecord(contact, { Id: '003000000000001AAA', CreatedDate: 'secret@example.com', LastName: 'Ng' });
+    expect(row).toMatchObject({ id: '003000000000001AAA', created_at: null, last_name: 'Ng' });
+    expect(unconvertibleColumns(row)).toEqual(['created_at']);
+    expect(row[UNCONVERTIBLE]).toEqual({ created_at: 'secret@example.com' });
   });
 
   it('selects every source field and resumes strictly after the cursor, breaking ties on Id', () => {

@@ -6,8 +6,7 @@
 import type { BrandwatchSourceConfig } from '../../../domain/streams/brandwatch';
 import { brandwatchStreams, SENTIMENT_LABELS, type SentimentLabel } from '../../../domain/streams/brandwatch';
 import type { StreamColumn } from '../../../domain/streams/types';
-import { ConnectorError } from '../../errors';
-import type { Row } from '../types';
+import { markUnconvertible, type Row } from '../types';
 
 const isLabel = (value: string): value is SentimentLabel => SENTIMENT_LABELS.some((label) => label === value);
 
@@ -23,7 +22,10 @@ export function sentimentOf(raw: unknown, scores: BrandwatchSourceConfig['sentim
   return { sentiment: null, sentiment_score: null };
 }
 
-function convert(column: StreamColumn, raw: unknown, resourceId: unknown): unknown {
+/** A value that does not fit its column: its row goes to quarantine, not the whole extract down. */
+const NOT_CONVERTIBLE = Symbol('not convertible');
+
+function convert(column: StreamColumn, raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
   switch (column.type) {
     case 'timestamp': {
@@ -33,9 +35,7 @@ function convert(column: StreamColumn, raw: unknown, resourceId: unknown): unkno
     case 'integer':
     case 'number': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-      if (Number.isFinite(n) && (column.type === 'number' || Number.isInteger(n))) return n;
-      // The value stays out of the message: it may be personal data.
-      throw new ConnectorError('data', `Brandwatch mention ${String(resourceId)} has a ${column.sourceField ?? column.name} that is not a ${column.type}`);
+      return Number.isFinite(n) && (column.type === 'number' || Number.isInteger(n)) ? n : NOT_CONVERTIBLE;
     }
     default:
       return typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : JSON.stringify(raw);
@@ -46,7 +46,10 @@ export function mapMention(mention: Readonly<Record<string, unknown>>, config: B
   const row: Row = {};
   for (const column of brandwatchStreams.mentions.columns) {
     if (!column.sourceField) continue;
-    row[column.name] = convert(column, mention[column.sourceField], mention.resourceId);
+    const raw = mention[column.sourceField];
+    const value = convert(column, raw);
+    if (value === NOT_CONVERTIBLE) markUnconvertible(row, column.name, raw);
+    else row[column.name] = value;
   }
   const { sentiment, sentiment_score } = sentimentOf(mention.sentiment, config.sentimentScores);
   row.sentiment = sentiment;
