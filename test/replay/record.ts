@@ -1,0 +1,114 @@
+/**
+ * `npx tsx test/replay/record.ts [--replace]`: records a real history of every workflow path that CI
+ * replays (see README.md beside this file for when). Starts a Temporal dev server with the CLI of
+ * scripts/temporal.sh (or uses TEMPORAL_ADDRESS), runs the scenarios against the real workers, and
+ * writes each history to histories/<workflowType>-<case>.json once it holds no secret or personal value.
+ *
+ * Without --replace an existing file is kept: a history of a shape that running workflows may still
+ * have must go on replaying, so overwriting one is a deliberate act.
+ */
+import assert from 'node:assert/strict';
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { logger } from '../../activities/logger';
+import { salesforceStreams } from '../../domain/streams/salesforce';
+import { isSimObject } from '../../simulators/salesforce/schema';
+import { startTestServer, stopTestServer } from '../support/test-server';
+import { exposuresIn, HISTORIES_DIR, recordingFileJson, workflowTypeOf } from './histories';
+import * as scenarios from './scenarios';
+import { openWorld, type World } from './world';
+
+const log = logger.child({ script: 'test/replay/record.ts' });
+
+/** Every scenario; the drain idles a minute before it ends, so it runs beside the others. */
+async function runScenarios(world: World): Promise<scenarios.Recording[]> {
+  const inTurn = async (): Promise<scenarios.Recording[]> => {
+    const gated = await scenarios.gatedCycles(world);
+    const plain = await scenarios.plainCycle(world);
+    const revalidated = await scenarios.revalidation(world, plain.connectorId);
+    const erased = await scenarios.erasure(world);
+    const checked = await scenarios.credentialCheck(world);
+    return [...gated, ...plain.recordings, ...revalidated, ...erased, ...checked];
+  };
+  const [drained, others] = await Promise.all([scenarios.webhookDrain(world), inTurn()]);
+  // Last, so that it sweeps the warehouse of every connector the others created.
+  return [...others, ...drained, ...(await scenarios.retentionSweep(world))];
+}
+
+/** Values no history may hold: secrets of the world, the machine's name, personal fields of the simulated org. */
+function protectedValues(world: World): string[] {
+  const personal = Object.values(salesforceStreams).flatMap((stream) => {
+    if (!isSimObject(stream.sobject)) return [];
+    const fields = stream.columns.filter((column) => column.personal).map((column) => column.sourceField ?? column.name);
+    return world.salesforce.records(stream.sobject).flatMap((record) => fields.map((field) => record[field]));
+  });
+  const values = [...scenarios.SECRETS_OF_SCENARIOS, world.adminKey, os.hostname(), ...personal];
+  // Shorter values (a first name, a country code, a host called vm) turn up in ids and base64 by chance.
+  return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length >= 8))];
+}
+
+/**
+ * Worker and client identities, and the sticky task queues named after them, name the recording
+ * machine (pid@hostname); replay reads neither.
+ */
+function withoutMachineNames(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMachineNames);
+  if (typeof value !== 'object' || value === null) return value;
+  const sticky = 'kind' in value && value.kind === 'TASK_QUEUE_KIND_STICKY';
+  return Object.fromEntries(
+    Object.entries(value).map(([key, nested]) => {
+      if (key === 'identity' || (sticky && key === 'name')) return [key, 'replay-recorder'];
+      return [key, withoutMachineNames(nested)];
+    }),
+  );
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function save(world: World, { name, workflowId }: scenarios.Recording, replace: boolean): Promise<void> {
+  const file = path.join(HISTORIES_DIR, `${name}.json`);
+  if (!replace && (await exists(file))) {
+    log.info({ file: path.relative(process.cwd(), file) }, 'kept the recorded history (--replace overwrites it)');
+    return;
+  }
+  const history = await world.env.client.workflow.getHandle(workflowId).fetchHistory();
+  const type = workflowTypeOf(history);
+  assert.ok(name.startsWith(`${type}-`), `${name} records a ${type}: name it ${type}-<case>`);
+  assert.ok(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes, `${workflowId} has not completed: record whole runs`);
+  const json = withoutMachineNames(recordingFileJson(workflowId, history));
+  const exposures = exposuresIn(json, protectedValues(world));
+  assert.deepEqual(exposures, [], `${name} holds what no history may hold`);
+  await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
+  log.info({ file: path.relative(process.cwd(), file), events: history.events?.length }, 'recorded');
+}
+
+async function main(): Promise<void> {
+  const replace = process.argv.includes('--replace');
+  await mkdir(HISTORIES_DIR, { recursive: true });
+  // Before the dev server starts: its environment would install the SDK's runtime logging at INFO.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  await startTestServer();
+  try {
+    const world = await openWorld();
+    try {
+      const recordings = await runScenarios(world);
+      for (const recording of recordings) await save(world, recording, replace);
+    } finally {
+      await world.close();
+    }
+  } finally {
+    await stopTestServer();
+  }
+}
+
+main().catch((error: unknown) => {
+  log.error({ err: error }, 'recording failed');
+  process.exit(1);
+});
