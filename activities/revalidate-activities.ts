@@ -215,6 +215,9 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
       quarantine: load.quarantine,
     });
     return withWarehouse(connector.configuration.destination, async (warehouse) => {
+      // The bookkeeping tables a load writes (the tombstones may be newer than the stream's last cycle)
+      // are made when the stream's table needs no change; a change is left for a cycle's guardrails.
+      if ((await warehouse.describeSchemaChanges(stream)).length === 0) await warehouse.ensureTable(stream);
       const loaded = await warehouse.load({
         connectorId,
         source: input.source,

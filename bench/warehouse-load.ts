@@ -54,7 +54,7 @@ async function timedLoad(warehouse: Warehouse, staging: Staging, label: string, 
   const result = await warehouse.load(batch);
   const seconds = (performance.now() - started) / 1000;
   const rate = Math.round(rows.length / seconds).toLocaleString('en-US');
-  const outcome = result.alreadyLoaded ? 'skipped: already in the ledger' : `${rate} rows/s, merged ${result.merged}`;
+  const outcome = result.alreadyLoaded ? `${rate} rows/s, already in the ledger: merged again, nothing appended` : `${rate} rows/s, merged ${result.merged}`;
   process.stdout.write(`${label.padEnd(22)} ${rows.length} rows in ${seconds.toFixed(2)} s (${outcome})\n`);
 }
 

@@ -94,7 +94,10 @@ export interface LoadRequest {
 
 export interface LoadResult {
   loadId: string;
-  /** True when the ledger already held this loadId: nothing was changed. */
+  /**
+   * True when the ledger already held this loadId: nothing was appended again, the clean rows were
+   * merged again under the cursor guard, and the figures are those the ledger recorded the first time.
+   */
   alreadyLoaded: boolean;
   merged: number;
   deleted: number;

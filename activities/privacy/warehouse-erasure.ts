@@ -1,4 +1,9 @@
-/** Erasure in a connector's warehouse: the subject's rows in every stream table, and its quarantined records. */
+/**
+ * Erasure in a connector's warehouse: the subject's rows in every stream table, and its quarantined
+ * records. Tombstones (DELETIONS_TABLE) are left: they hold a source key and a cursor value, nothing
+ * that names or describes the subject, no column erasure could find it by, and they are what keeps a
+ * record deleted at the source from coming back. Retention sweeps them.
+ */
 import type { Connector, DestinationConfig } from '../../domain/connector';
 import { SUBJECT_COLUMNS, type ErasureSubject } from '../../domain/privacy';
 import type { DeletePredicate, Warehouse } from '../warehouses/types';

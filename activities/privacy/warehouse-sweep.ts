@@ -6,8 +6,7 @@
 import type { Connector, DestinationConfig } from '../../domain/connector';
 import type { SweepTargetResult } from '../../domain/privacy';
 import type { Warehouse } from '../warehouses/types';
-import { QUARANTINE_TABLE_STREAM } from '../warehouses/quarantine-stream';
-import { expiredRows, streamTablesOf } from './warehouse-tables';
+import { expiredRows, sweptTablesOf } from './warehouse-tables';
 
 export async function sweepWarehouse(
   connect: (config: DestinationConfig) => Promise<Warehouse>,
@@ -16,7 +15,7 @@ export async function sweepWarehouse(
 ): Promise<Pick<SweepTargetResult, 'deleted' | 'remaining' | 'proof'>> {
   const warehouse = await connect(connector.configuration.destination);
   try {
-    const tables = [...streamTablesOf(connector.configuration.source.kind), QUARANTINE_TABLE_STREAM];
+    const tables = sweptTablesOf(connector.configuration.source.kind);
     let deleted = 0;
     for (const stream of tables) deleted += await warehouse.deleteWhere(stream, expiredRows(stream, cutoff, connector.id));
     let remaining = 0;

@@ -1,7 +1,7 @@
 /**
- * SQL shared by the warehouse plug-ins: the names every warehouse uses for its metadata, ledger and
- * quarantine, identifier quoting, and the standard MERGE statement. Only identifiers and file paths
- * are ever spliced into SQL; record values always travel as files or bound parameters.
+ * SQL shared by the warehouse plug-ins: the names every warehouse uses for its metadata, ledger,
+ * quarantine and tombstones, identifier quoting, and the standard MERGE statement. Only identifiers
+ * and file paths are ever spliced into SQL; record values always travel as files or bound parameters.
  */
 import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
 import type { ResolvedPredicate } from './predicate';
@@ -14,10 +14,15 @@ export const METADATA_COLUMNS = {
   connectorId: '_ih_connector_id',
 } as const;
 
-/** One row per loaded batch: a loadId found here is never loaded again. */
+/**
+ * One row per loaded batch, with its figures: a loadId found here appends nothing again (quarantine,
+ * ledger row), though its clean rows are merged again under the cursor guard.
+ */
 export const LEDGER_TABLE = '_ih_load_ledger';
 /** Rows the quality gate rejected, with the reasons, kept beside the clean data. */
 export const QUARANTINE_TABLE = '_ih_quarantine';
+/** Tombstones: the keys a load deleted, with the deletion's cursor value (see tombstones.ts). */
+export const DELETIONS_TABLE = '_ih_deletions';
 
 /** A double-quoted identifier (SQL standard): embedded quotes are doubled. */
 export function quoteIdentifier(name: string): string {
@@ -39,6 +44,14 @@ export function tableColumnNames(stream: StreamDefinition): string[] {
 }
 
 /**
+ * Whether the version `newer` is at least as new as `older` (two cursor values of one type): always
+ * when `older` is null, never when only `newer` is. Never NULL.
+ */
+export function atLeastAsNew(newer: string, older: string): string {
+  return `(${older} IS NULL OR (${newer} IS NOT NULL AND ${newer} >= ${older}))`;
+}
+
+/**
  * Whether the batch row `incoming` may replace or delete the stored row `stored` (both table aliases):
  * only when it is at least as new by the stream's cursor, or the stored row has no cursor value. Equal
  * cursors pass, so a re-read of the same version (GA4 re-reading a settled day) overwrites; an older
@@ -53,15 +66,36 @@ export function supersedes(
   quote: (name: string) => string = quoteIdentifier,
 ): string {
   const cursor = quote(stream.cursorColumn);
+  return atLeastAsNew(`${incoming}.${cursor}`, `${stored}.${cursor}`);
+}
+
+/**
+ * Whether the batch row `incoming` is written over the stored row `stored`: it supersedes it, and the
+ * stored row is not already that version as this very load wrote it (the same load id, the same
+ * cursor value). A load run again under its loadId — a retry, or a re-read that hashes the same —
+ * so rewrites nothing it finds in place, not even the load metadata, while it does write again a row
+ * changed since to an older version, or written by another load. `loadId` is the load's id as an
+ * expression, for a dialect whose batch rows do not carry it yet. Never NULL.
+ */
+export function replaces(
+  incoming: string,
+  stored: string,
+  stream: StreamDefinition,
+  { quote = quoteIdentifier, loadId }: { readonly quote?: (name: string) => string; readonly loadId?: string } = {},
+): string {
+  const cursor = quote(stream.cursorColumn);
   const [newer, older] = [`${incoming}.${cursor}`, `${stored}.${cursor}`];
-  return `(${older} IS NULL OR (${newer} IS NOT NULL AND ${newer} >= ${older}))`;
+  const thisLoad = loadId ?? `${incoming}.${quote(METADATA_COLUMNS.loadId)}`;
+  const sameVersion = `(${newer} = ${older} OR (${newer} IS NULL AND ${older} IS NULL))`;
+  const inPlace = `COALESCE(${stored}.${quote(METADATA_COLUMNS.loadId)} = ${thisLoad} AND ${sameVersion}, FALSE)`;
+  return `(${supersedes(incoming, stored, stream, quote)} AND NOT ${inPlace})`;
 }
 
 /**
  * Standard MERGE: rows of `source` (which must hold every table column) update the row with the same
- * primary key when they supersede it, or are inserted. The key itself is never updated.
- * `staleVersionsRemoved`: the caller already dropped from `source` every row older than the stored
- * one, for a dialect whose MERGE takes no condition on WHEN MATCHED (Redshift).
+ * primary key when they replace it (`replaces`), or are inserted. The key itself is never updated.
+ * `staleVersionsRemoved`: the caller already dropped from `source` every row that does not replace
+ * the stored one, for a dialect whose MERGE takes no condition on WHEN MATCHED (Redshift).
  */
 export function mergeStatement(
   target: string,
@@ -72,7 +106,7 @@ export function mergeStatement(
   const columns = tableColumnNames(stream).map(quoteIdentifier);
   const key = quoteIdentifier(stream.primaryKey);
   const assignments = columns.filter((column) => column !== key).map((column) => `${column} = s.${column}`);
-  const matched = staleVersionsRemoved ? 'WHEN MATCHED' : `WHEN MATCHED AND ${supersedes('s', 't', stream)}`;
+  const matched = staleVersionsRemoved ? 'WHEN MATCHED' : `WHEN MATCHED AND ${replaces('s', 't', stream)}`;
   return [
     `MERGE INTO ${target} AS t USING ${source} AS s ON t.${key} = s.${key}`,
     `${matched} THEN UPDATE SET ${assignments.join(', ')}`,

@@ -122,8 +122,8 @@ export interface LoadBatch {
 
 export interface Warehouse {
   /**
-   * Creates the stream's table (and the ledger, quarantine) when missing, adds new columns and applies
-   * SAFE_WIDENINGS; reports every difference, applied or not. Idempotent: a second call returns [].
+   * Creates the stream's table (and the ledger, quarantine, tombstones) when missing, adds new columns and
+   * applies SAFE_WIDENINGS; reports every difference, applied or not. Idempotent: a second call returns [].
    * `load` expects it to have run for the stream's current definition.
    */
   ensureTable(stream: StreamDefinition): Promise<SchemaChange[]>;
@@ -134,8 +134,16 @@ export interface Warehouse {
    */
   describeSchemaChanges(stream: StreamDefinition): Promise<SchemaChange[]>;
   /**
-   * Merges clean rows by primary key, applies deletions (rows whose deletedColumn is true), appends
-   * quarantined rows, and writes the ledger row, all at once: a loadId already in the ledger changes nothing.
+   * In one transaction: merges clean rows by primary key, applies deletions (rows whose deletedColumn
+   * is true) and records them as tombstones, appends quarantined rows, and writes the ledger row. A
+   * row is written or deleted only by a version at least as new by the stream's cursor, never by one
+   * older than its key's tombstone, and not rewritten when it holds that version as this load wrote it.
+   *
+   * A loadId already in the ledger is not skipped: its clean rows are merged and its deletions applied
+   * again under those guards, so a retry changes nothing while a re-read that hashes the same restores
+   * what was changed since; the quarantine append and the ledger row are written the first time only.
+   * Such a load returns `alreadyLoaded: true` with the figures the ledger recorded the first time (not
+   * what the repeat changed), so every retry of a load reports the same figures.
    */
   load(batch: LoadBatch): Promise<LoadResult>;
   /**

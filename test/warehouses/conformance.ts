@@ -14,6 +14,7 @@ import { describeDeleteAndCostCases } from './conformance-delete';
 import { describeHeldValuesCases } from './conformance-held-values';
 import { describeSchemaEvolutionCases } from './conformance-evolution';
 import { describeInterruptedLoadCase } from './conformance-interrupted';
+import { describeReplayCases } from './conformance-replays';
 import { ConformanceState, type WarehouseUnderTest } from './conformance-state';
 import { describeVersionCases } from './conformance-versions';
 import { BatchFactory, CONNECTOR_ID, people, person } from './fixtures';
@@ -203,6 +204,7 @@ export function describeWarehouseConformance<C extends DestinationConfig>(target
     describeDeleteAndCostCases(state);
     describeHeldValuesCases(state);
     describeVersionCases(state);
+    describeReplayCases(state);
     describeInterruptedLoadCase(state, () => stagingRoot);
   });
 }

@@ -1,7 +1,8 @@
 /**
  * A batch into BigQuery: each staged file goes up by a load job into a staging table of its own
  * (expiring after a day, so a worker killed mid-load leaves nothing behind for long), then one
- * script merges it under the ledger in a single transaction. Staging tables go when the load ends.
+ * script merges it under the ledger in a single transaction — again for a batch the ledger holds,
+ * whose quarantine and ledger row it does not append again. Staging tables go when the load ends.
  */
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import type { LoadBatch } from '../types';
 import { runSql, type Session } from './client';
 import { asConnectorError } from './errors';
 import { QUARANTINE_FILE_FIELDS, streamFields, type Field } from './schema';
-import { ledgerLookup, loadTables, mergeScript, missingKeyCount, tablePath } from './statements';
+import { loadTables, mergeScript, missingKeyCount, tablePath } from './statements';
 import { createTable } from './tables';
 
 const STAGING_LIFETIME_MS = 24 * 3_600_000;
@@ -28,10 +29,6 @@ const outcomeSchema = countsSchema.extend({ already_loaded: z.boolean() });
 export async function loadBatch(session: Session, batch: LoadBatch): Promise<LoadResult> {
   const tables = loadTables(session.projectId, session.datasetId, batch.stream);
   const action = `loading batch ${batch.loadId} into ${batch.stream.table}`;
-  const params = { load_id: batch.loadId };
-  const [recorded] = await runSql(session, { sql: ledgerLookup(tables.ledger), params }, action);
-  if (recorded) return result(batch.loadId, true, countsSchema.parse(recorded));
-
   const staged: string[] = [];
   try {
     const cleanStage = await stage(session, batch.cleanFile, streamFields(batch.stream), staged, action);

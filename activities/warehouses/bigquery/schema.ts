@@ -1,11 +1,12 @@
 /**
- * BigQuery tables of a stream, as data: column types, the ledger and quarantine schemas, and the
+ * BigQuery tables of a stream, as data: column types, the ledger, quarantine and tombstone schemas, and the
  * layout (partitioned by event date, clustered by customer) a stream table is created with.
  */
 import { z } from 'zod';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
 import { columnTypeReader } from '../evolution';
 import { METADATA_COLUMNS } from '../sql';
+import { DELETIONS_COLUMNS, DELETIONS_KEY } from '../tombstones';
 
 /** The REST type names, as tables.get reports them (GoogleSQL spells them INT64, FLOAT64, BOOL). */
 export const COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {
@@ -80,6 +81,13 @@ export const QUARANTINE_FIELDS: readonly Field[] = [
   required('record', 'JSON'),
   required('quarantined_at', 'TIMESTAMP'),
 ];
+
+export const DELETIONS_FIELDS: readonly Field[] = DELETIONS_COLUMNS.map((column) =>
+  (column.required ? required : nullable)(column.name, COLUMN_TYPES[column.type]),
+);
+
+/** Tombstones are looked up by their key: clustered by it, BigQuery reads only the blocks that can hold it. */
+export const DELETIONS_LAYOUT: TableLayout = { clustering: { fields: [...DELETIONS_KEY] } };
 
 /** The lines of a staged quarantine file: `{record, reasons}`. */
 export const QUARANTINE_FILE_FIELDS: readonly Field[] = [

@@ -3,7 +3,8 @@
  * always travel as query parameters (@load_id, @p0…).
  */
 import type { StreamDefinition } from '../../../domain/streams/types';
-import { LEDGER_TABLE, QUARANTINE_TABLE, supersedes, tableColumnNames } from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE, replaces, tableColumnNames } from '../sql';
+import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
 import { SQL_TYPES } from './schema';
 
 /** A backtick-quoted identifier or path; backslash escapes as in GoogleSQL. */
@@ -20,6 +21,7 @@ export interface LoadTables {
   target: string;
   ledger: string;
   quarantine: string;
+  deletions: string;
   /** The staging table the clean file was loaded into; null when the batch has no clean rows. */
   cleanStage: string | null;
   quarantineStage: string | null;
@@ -30,24 +32,30 @@ export function loadTables(projectId: string, dataset: string, stream: StreamDef
     target: tablePath(projectId, dataset, stream.table),
     ledger: tablePath(projectId, dataset, LEDGER_TABLE),
     quarantine: tablePath(projectId, dataset, QUARANTINE_TABLE),
+    deletions: tablePath(projectId, dataset, DELETIONS_TABLE),
   };
-}
-
-/** The figures a load recorded, if it happened. */
-export function ledgerLookup(ledger: string): string {
-  return `SELECT rows_merged, rows_deleted, rows_quarantined FROM ${ledger} WHERE load_id = @load_id`;
 }
 
 export function missingKeyCount(stage: string, stream: StreamDefinition): string {
   return `SELECT COUNTIF(${quoted(stream.primaryKey)} IS NULL) AS missing FROM ${stage}`;
 }
 
+const TOMBSTONES: TombstoneDialect = {
+  quote: quoted,
+  text: SQL_TYPES.string,
+  now: 'CURRENT_TIMESTAMP()',
+  connectorId: '@connector_id',
+  stream: '@stream',
+};
+
 /**
  * One script, one transaction: note whether the ledger already holds the load; keep the latest
- * version of each key, and drop the versions older than the stored row; write the ledger row (its
- * figures counted before anything changes, so only rows really written or removed); delete, merge,
- * append quarantine; commit. Every step is void when the load was already recorded, so even two
- * racing attempts leave one copy. The last SELECT reports what the ledger holds.
+ * version of each key, and drop the versions that would change nothing (older than the stored row,
+ * or in place from this very load) or that a recorded deletion outdates; write the ledger row (its
+ * figures counted before anything changes, so only rows really written or removed); delete and
+ * record deletions, merge, append quarantine; commit. The ledger row and the quarantine are void
+ * when the load was recorded already, so even two racing attempts leave one copy, while the merge
+ * runs again and changes only what was changed since. The last SELECT reports what the ledger holds.
  */
 export function mergeScript(tables: LoadTables, stream: StreamDefinition): string {
   const key = quoted(stream.primaryKey);
@@ -61,7 +69,8 @@ export function mergeScript(tables: LoadTables, stream: StreamDefinition): strin
      WHERE NOT EXISTS (SELECT 1 FROM ${tables.ledger} WHERE load_id = @load_id)`,
   ];
   if (tables.cleanStage) {
-    statements.push(batchTable(tables.cleanStage, stream, pending), withoutStaleVersions(tables.target, stream));
+    statements.push(batchTable(tables.cleanStage, stream), withoutStaleVersions(tables.target, stream));
+    if (deletedFlag) statements.push(dropBuriedVersions('ih_batch', tables.deletions, stream, TOMBSTONES));
   }
   const batchCount = (condition: string): string =>
     tables.cleanStage ? `(SELECT COUNT(*) FROM ih_batch WHERE ${condition})` : '0';
@@ -73,7 +82,12 @@ export function mergeScript(tables: LoadTables, stream: StreamDefinition): strin
      SELECT load_id, @connector_id, @stream, ${batchCount(kept)}, ${deletedCount}, ${quarantinedCount}, CURRENT_TIMESTAMP()
      FROM ih_pending`,
   );
-  if (tables.cleanStage && deletedFlag) statements.push(`DELETE FROM ${tables.target} WHERE ${key} IN (${deletions})`);
+  if (tables.cleanStage && deletedFlag) {
+    statements.push(
+      `DELETE FROM ${tables.target} WHERE ${key} IN (${deletions})`,
+      recordDeletions('ih_batch', tables.deletions, stream, (s) => `${s}.${deletedFlag} IS TRUE`, TOMBSTONES),
+    );
+  }
   if (tables.cleanStage) statements.push(mergeStatement(tables.target, `(SELECT * FROM ih_batch WHERE ${kept})`, stream));
   if (tables.quarantineStage) {
     statements.push(
@@ -91,23 +105,24 @@ export function mergeScript(tables: LoadTables, stream: StreamDefinition): strin
 }
 
 /** The batch with metadata stamped on, one row per key: the latest by cursor. */
-function batchTable(stage: string, stream: StreamDefinition, pending: string): string {
+function batchTable(stage: string, stream: StreamDefinition): string {
   const columns = stream.columns.map((column) => quoted(column.name)).join(', ');
   return `CREATE TEMP TABLE ih_batch AS
      SELECT ${columns}, @load_id AS _ih_load_id, CURRENT_TIMESTAMP() AS _ih_loaded_at,
        @source AS _ih_source, @connector_id AS _ih_connector_id
-     FROM ${stage} WHERE ${pending}
+     FROM ${stage}
      QUALIFY ROW_NUMBER() OVER (PARTITION BY ${quoted(stream.primaryKey)} ORDER BY ${quoted(stream.cursorColumn)} DESC NULLS LAST) = 1`;
 }
 
 /**
- * Drops the batch rows older than the stored version of their key, deletions included: what is left
- * is exactly what the load writes or removes, so the ledger's figures can be counted from it.
+ * Drops the batch rows that do not replace the stored version of their key (older, or in place from
+ * this very load), deletions included: what is left after the tombstones' turn is exactly what the
+ * load writes or removes, so the ledger's figures can be counted from it.
  */
 function withoutStaleVersions(target: string, stream: StreamDefinition): string {
   const key = quoted(stream.primaryKey);
   return `DELETE ih_batch AS s WHERE EXISTS (
-       SELECT 1 FROM ${target} AS t WHERE t.${key} = s.${key} AND NOT ${supersedes('s', 't', stream, quoted)})`;
+       SELECT 1 FROM ${target} AS t WHERE t.${key} = s.${key} AND NOT ${replaces('s', 't', stream, { quote: quoted })})`;
 }
 
 function mergeStatement(target: string, source: string, stream: StreamDefinition): string {
@@ -117,7 +132,7 @@ function mergeStatement(target: string, source: string, stream: StreamDefinition
   // The batch holds no stale version by now; the condition keeps the MERGE right on its own too.
   return [
     `MERGE ${target} AS t USING ${source} AS s ON t.${key} = s.${key}`,
-    `WHEN MATCHED AND ${supersedes('s', 't', stream, quoted)} THEN UPDATE SET ${assignments.join(', ')}`,
+    `WHEN MATCHED AND ${replaces('s', 't', stream, { quote: quoted })} THEN UPDATE SET ${assignments.join(', ')}`,
     `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
   ].join('\n');
 }

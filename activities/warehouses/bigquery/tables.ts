@@ -1,16 +1,18 @@
 /**
- * The dataset, the ledger, the quarantine and each stream table over the REST API: created with
+ * The dataset, the ledger, the quarantine, the tombstones and each stream table over the REST API: created with
  * their layout when missing; a stream table evolved by a metadata patch (new columns) and the
  * safe widenings, each done the way BigQuery allows it.
  */
 import type { ColumnType, StreamColumn, StreamDefinition } from '../../../domain/streams/types';
 import { planSchemaChanges } from '../evolution';
-import { LEDGER_TABLE, QUARANTINE_TABLE } from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE } from '../sql';
 import type { SchemaChange } from '../types';
 import { hasStatus, runSql, type Session } from './client';
 import { asConnectorError } from './errors';
 import {
   COLUMN_TYPES,
+  DELETIONS_FIELDS,
+  DELETIONS_LAYOUT,
   LEDGER_FIELDS,
   QUARANTINE_FIELDS,
   existingColumns,
@@ -45,7 +47,7 @@ export async function createTable(session: Session, table: string, fields: reado
   }
 }
 
-/** The dataset and the two bookkeeping tables every stream shares. */
+/** The dataset and the bookkeeping tables every stream shares. */
 export async function ensureBookkeeping(session: Session): Promise<void> {
   try {
     await session.dataset.get({ autoCreate: true });
@@ -58,6 +60,7 @@ export async function ensureBookkeeping(session: Session): Promise<void> {
       timePartitioning: { type: 'DAY', field: 'quarantined_at' },
     });
   }
+  if (!(await readTable(session, DELETIONS_TABLE))) await createTable(session, DELETIONS_TABLE, DELETIONS_FIELDS, DELETIONS_LAYOUT);
 }
 
 /** What ensureStreamTable would apply or report, read without changing anything. */

@@ -1,12 +1,14 @@
 /**
  * A batch load: DuckDB reads the staged NDJSON files itself (no rows pass through JavaScript) and
- * merges them in one transaction with their ledger row, so a batch is loaded entirely once or not at all.
+ * merges them in one transaction with their ledger row. A batch the ledger holds already is merged
+ * again (the cursor guard makes that change only what was changed since) but appends nothing again.
  */
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LoadResult } from '../../../domain/cycle';
 import { ConnectorError } from '../../errors';
 import {
+  DELETIONS_TABLE,
   LEDGER_TABLE,
   METADATA_COLUMNS,
   QUARANTINE_TABLE,
@@ -16,9 +18,10 @@ import {
   quoteIdentifier,
   quoteLiteral,
 } from '../sql';
+import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
 import type { LoadBatch } from '../types';
 import { firstLine } from './database';
-import { streamColumns, type TypedColumn } from './tables';
+import { COLUMN_TYPES, streamColumns, type TypedColumn } from './tables';
 
 type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
 
@@ -26,12 +29,12 @@ export async function loadBatch(connection: DuckDBConnection, schema: string, ba
   await connection.run('BEGIN TRANSACTION');
   try {
     const recorded = await ledgerEntry(connection, schema, batch.loadId);
-    if (recorded) {
-      await connection.run('ROLLBACK');
-      return { loadId: batch.loadId, alreadyLoaded: true, ...recorded };
-    }
     const { cleanFile, quarantineFile } = batch;
     const clean = cleanFile ? await mergeClean(connection, schema, batch, cleanFile) : { merged: 0, deleted: 0 };
+    if (recorded) {
+      await connection.run('COMMIT');
+      return { loadId: batch.loadId, alreadyLoaded: true, ...recorded };
+    }
     const quarantined = quarantineFile ? await appendQuarantine(connection, schema, batch, quarantineFile) : 0;
     const counts: LoadCounts = { ...clean, quarantined };
     await connection.run(
@@ -103,15 +106,43 @@ async function mergeClean(
   );
   const table = qualifiedName(schema, stream.table);
   const { deletedColumn } = stream;
-  // Both statements skip versions older than the stored row, so their counts are the rows really changed.
-  const deleted = deletedColumn
-    ? (await connection.run(deletionStatement(table, BATCH_TABLE, stream, deletedColumn))).rowsChanged
-    : 0;
+  const deleted = deletedColumn ? await applyDeletions(connection, schema, batch, table, deletedColumn) : 0;
   const upserts = deletedColumn
     ? `(SELECT * FROM ${BATCH_TABLE} WHERE ${quoteIdentifier(deletedColumn)} IS NOT TRUE)`
     : BATCH_TABLE;
+  // Skips versions older than the stored row, and rows this load wrote already: its count is the rows really written.
   const merged = (await connection.run(mergeStatement(table, upserts, stream))).rowsChanged;
   return { merged, deleted };
+}
+
+const TOMBSTONES: TombstoneDialect = {
+  quote: quoteIdentifier,
+  text: COLUMN_TYPES.string,
+  now: 'now()',
+  connectorId: 'CAST($1 AS VARCHAR)',
+  stream: 'CAST($2 AS VARCHAR)',
+};
+
+/**
+ * Drops from the batch the versions older than their key's tombstone, removes the stored rows the
+ * batch's deletions supersede, and records those deletions; returns how many rows it removed.
+ */
+async function applyDeletions(
+  connection: DuckDBConnection,
+  schema: string,
+  batch: LoadBatch,
+  table: string,
+  deletedColumn: string,
+): Promise<number> {
+  const { stream } = batch;
+  const deletions = qualifiedName(schema, DELETIONS_TABLE);
+  const scope = [batch.connectorId, stream.name];
+  await connection.run(dropBuriedVersions(BATCH_TABLE, deletions, stream, TOMBSTONES), scope);
+  // Skips deletions older than the stored row, so its count is the rows really removed.
+  const { rowsChanged } = await connection.run(deletionStatement(table, BATCH_TABLE, stream, deletedColumn));
+  const flag = quoteIdentifier(deletedColumn);
+  await connection.run(recordDeletions(BATCH_TABLE, deletions, stream, (s) => `${s}.${flag} IS TRUE`, TOMBSTONES), scope);
+  return rowsChanged;
 }
 
 async function appendQuarantine(

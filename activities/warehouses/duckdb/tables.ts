@@ -1,8 +1,9 @@
-/** The stream table, ledger and quarantine in DuckDB: their column types, creation and evolution. */
+/** The stream table, ledger, quarantine and tombstones in DuckDB: their column types, creation and evolution. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
 import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
-import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import { deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
 
 export const COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {
@@ -99,6 +100,8 @@ async function evolve(connection: DuckDBConnection, schema: string, stream: Stre
        load_id VARCHAR NOT NULL, connector_id VARCHAR NOT NULL, stream VARCHAR NOT NULL, record_key VARCHAR,
        reasons VARCHAR[] NOT NULL, record JSON NOT NULL, quarantined_at TIMESTAMPTZ NOT NULL)`,
   );
+  const tombstones = deletionsColumnDefinitions(COLUMN_TYPES);
+  await connection.run(`CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, DELETIONS_TABLE)} (${tombstones})`);
   const table = qualifiedName(schema, stream.table);
   const plan = await planTable(connection, schema, stream);
   if (plan === null) {

@@ -1,7 +1,9 @@
 /**
  * A batch load: the staged NDJSON is streamed with COPY into a temporary table, typed there by
- * jsonb_to_record, then merged with INSERT … ON CONFLICT — deletions, quarantine and the ledger row
- * in the same transaction, so a batch is loaded entirely once or not at all.
+ * jsonb_to_record, then merged with INSERT … ON CONFLICT — deletions, tombstones, quarantine and the
+ * ledger row in the same transaction, so a batch is loaded entirely or not at all. A batch the ledger
+ * holds already is merged again (the cursor guard makes that change only what was changed since) but
+ * appends nothing again.
  */
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
@@ -10,14 +12,16 @@ import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 import {
+  DELETIONS_TABLE,
   LEDGER_TABLE,
   METADATA_COLUMNS,
   QUARANTINE_TABLE,
   deletionStatement,
   qualifiedName,
   quoteIdentifier,
-  supersedes,
+  replaces,
 } from '../sql';
+import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
 import type { LoadBatch } from '../types';
 import { inTransaction } from './connection';
 import { COLUMN_TYPES } from './tables';
@@ -34,9 +38,9 @@ export function loadBatch(pool: Pool, schema: string, batch: LoadBatch): Promise
       // Two workers given the same batch take turns; the second then finds the ledger row.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`insight-hub:load:${batch.loadId}`]);
       const recorded = await ledgerEntry(client, schema, batch.loadId);
-      if (recorded) return { loadId: batch.loadId, alreadyLoaded: true, ...recorded };
       const { cleanFile, quarantineFile } = batch;
       const clean = cleanFile ? await mergeClean(client, schema, batch, cleanFile) : { merged: 0, deleted: 0 };
+      if (recorded) return { loadId: batch.loadId, alreadyLoaded: true, ...recorded };
       const quarantined = quarantineFile ? await appendQuarantine(client, schema, batch, quarantineFile) : 0;
       const counts: LoadCounts = { ...clean, quarantined };
       await client.query(`INSERT INTO ${qualifiedName(schema, LEDGER_TABLE)} VALUES ($1, $2, $3, $4, $5, $6, now())`, [
@@ -115,10 +119,7 @@ async function mergeClean(
   );
   const table = qualifiedName(schema, stream.table);
   const { deletedColumn } = stream;
-  // Both statements skip versions older than the stored row, so their counts are the rows really changed.
-  const deleted = deletedColumn
-    ? ((await client.query(deletionStatement(table, LATEST, stream, deletedColumn))).rowCount ?? 0)
-    : 0;
+  const deleted = deletedColumn ? await applyDeletions(client, schema, batch, table, deletedColumn) : 0;
   const deletedFlag = deletedColumn ? quoteIdentifier(deletedColumn) : null;
   const upserts = await client.query(upsertStatement(table, stream, deletedFlag), [
     batch.loadId,
@@ -126,6 +127,36 @@ async function mergeClean(
     batch.connectorId,
   ]);
   return { merged: upserts.rowCount ?? 0, deleted };
+}
+
+const TOMBSTONES: TombstoneDialect = {
+  quote: quoteIdentifier,
+  text: COLUMN_TYPES.string,
+  now: 'now()',
+  connectorId: '$1::text',
+  stream: '$2::text',
+};
+
+/**
+ * Drops from the batch the versions older than their key's tombstone, removes the stored rows the
+ * batch's deletions supersede, and records those deletions; returns how many rows it removed.
+ */
+async function applyDeletions(
+  client: PoolClient,
+  schema: string,
+  batch: LoadBatch,
+  table: string,
+  deletedColumn: string,
+): Promise<number> {
+  const { stream } = batch;
+  const deletions = qualifiedName(schema, DELETIONS_TABLE);
+  const scope = [batch.connectorId, stream.name];
+  await client.query(dropBuriedVersions(LATEST, deletions, stream, TOMBSTONES), scope);
+  // Skips deletions older than the stored row, so its count is the rows really removed.
+  const deleted = (await client.query(deletionStatement(table, LATEST, stream, deletedColumn))).rowCount ?? 0;
+  const flag = quoteIdentifier(deletedColumn);
+  await client.query(recordDeletions(LATEST, deletions, stream, (s) => `${s}.${flag} IS TRUE`, TOMBSTONES), scope);
+  return deleted;
 }
 
 /** The metadata columns' values in an upsert: bound parameters $1–$3 and the load's time. */
@@ -137,9 +168,9 @@ const METADATA_VALUES: readonly (readonly [column: string, value: string])[] = [
 ];
 
 /**
- * INSERT … ON CONFLICT: the latest version of each key replaces the row when it supersedes it; the key
- * itself never changes. The WHERE is checked against the row as committed, even one a concurrent load
- * just wrote, and a row it skips is not counted.
+ * INSERT … ON CONFLICT: the latest version of each key replaces the row when it supersedes it and is
+ * not in place already (`replaces`); the key itself never changes. The WHERE is checked against the
+ * row as committed, even one a concurrent load just wrote, and a row it skips is not counted.
  */
 function upsertStatement(table: string, stream: StreamDefinition, deletedFlag: string | null): string {
   const streamColumns = stream.columns.map((c) => quoteIdentifier(c.name));
@@ -150,7 +181,7 @@ function upsertStatement(table: string, stream: StreamDefinition, deletedFlag: s
   return `INSERT INTO ${table} AS t (${columns.join(', ')})
     SELECT ${values.join(', ')} FROM ${LATEST}${deletedFlag ? ` WHERE ${deletedFlag} IS NOT TRUE` : ''}
     ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}
-    WHERE ${supersedes('EXCLUDED', 't', stream)}`;
+    WHERE ${replaces('EXCLUDED', 't', stream)}`;
 }
 
 const QUARANTINE_LINES = '_ih_quarantine_lines';

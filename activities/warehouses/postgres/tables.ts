@@ -1,11 +1,12 @@
 /**
- * The stream table, ledger and quarantine in PostgreSQL: their column types, creation, and evolution
+ * The stream table, ledger, quarantine and tombstones in PostgreSQL: their column types, creation, and evolution
  * read from information_schema. DDL is transactional here, so each ensureTable is all or nothing.
  */
 import type { PoolClient } from 'pg';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
 import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
-import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import { DELETIONS_KEY, deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
 
 /** Spelled as information_schema reports them, so the catalog reads back to the same stream type. */
@@ -69,6 +70,13 @@ export async function ensureTables(client: PoolClient, schema: string, stream: S
     `CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, QUARANTINE_TABLE)} (
        load_id text NOT NULL, connector_id text NOT NULL, stream text NOT NULL, record_key text,
        reasons text[] NOT NULL, record jsonb NOT NULL, quarantined_at timestamp with time zone NOT NULL)`,
+  );
+  const tombstones = deletionsColumnDefinitions(COLUMN_TYPES);
+  await client.query(`CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, DELETIONS_TABLE)} (${tombstones})`);
+  // Every load of a stream with deletions looks its keys up here.
+  await client.query(
+    `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${DELETIONS_TABLE}_key`)}
+     ON ${qualifiedName(schema, DELETIONS_TABLE)} (${DELETIONS_KEY.join(', ')})`,
   );
   const table = qualifiedName(schema, stream.table);
   const plan = await planTable(client, schema, stream);

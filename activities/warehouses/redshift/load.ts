@@ -1,23 +1,26 @@
 /**
  * A batch into Redshift. The rows go to staging tables of this attempt (COPY from S3, or parameter
- * INSERTs), then one BatchExecuteStatement — one transaction — dedupes them, drops versions older
- * than the stored rows, applies deletions, MERGEs, appends the quarantine, writes the ledger row and
- * drops the staging tables. The ledger is locked first, so a concurrent load of the same batch
- * waits and then finds it loaded.
+ * INSERTs), then one BatchExecuteStatement — one transaction — dedupes them, drops versions that
+ * would change nothing (older than the stored rows, or in place from this very load) or that a
+ * recorded deletion outdates, applies and records deletions, MERGEs, appends the quarantine, writes
+ * the ledger row and drops the staging tables. The ledger is locked first, so a concurrent load of
+ * the same batch waits; a batch the ledger holds is merged again but appends nothing again.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 import {
+  DELETIONS_TABLE,
   LEDGER_TABLE,
   METADATA_COLUMNS,
   QUARANTINE_TABLE,
   mergeStatement,
   qualifiedName,
   quoteIdentifier,
-  supersedes,
+  replaces,
 } from '../sql';
+import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
 import type { LoadBatch } from '../types';
 import type { DataApi } from './data-api';
 import {
@@ -31,7 +34,7 @@ import {
 } from './staged-rows';
 import { copyRows, type S3Staging } from './staging-copy';
 import { insertRows } from './staging-insert';
-import { METADATA_DEFINITIONS, columnDefinition, physicalDesign } from './tables';
+import { COLUMN_TYPES, METADATA_DEFINITIONS, columnDefinition, physicalDesign } from './tables';
 
 export interface LoadContext {
   readonly api: DataApi;
@@ -101,6 +104,7 @@ async function fill(
 /** The names and clauses the merge transaction's statements share. */
 interface MergeParts {
   readonly ledger: string;
+  readonly deletionsTable: string;
   readonly target: string;
   readonly clean: string;
   readonly quarantine: string;
@@ -109,29 +113,33 @@ interface MergeParts {
   readonly loaded: string;
   /** load_id, connector_id, stream as typed values. */
   readonly identity: string;
-  /** The deletion flag as a never-null condition, and the keys it marks; null for streams without one. */
-  readonly deletions: { readonly flag: string; readonly keys: string } | null;
+  /** The deletion flag as a never-null condition on a row alias, and the keys it marks; null for streams without one. */
+  readonly deletions: { readonly flag: (alias?: string) => string; readonly keys: string } | null;
 }
 
 function mergeParts(schema: string, stream: StreamDefinition, tables: StagingTables): MergeParts {
   const ledger = qualifiedName(schema, LEDGER_TABLE);
   const key = quoteIdentifier(stream.primaryKey);
   const text = (parameter: string, length: number): string => `CAST(:${parameter} AS VARCHAR(${length}))`;
-  const flag = stream.deletedColumn ? `COALESCE(${quoteIdentifier(stream.deletedColumn)}, FALSE)` : null;
+  const { deletedColumn } = stream;
+  const flag = deletedColumn
+    ? (alias?: string): string => `COALESCE(${alias ? `${alias}.` : ''}${quoteIdentifier(deletedColumn)}, FALSE)`
+    : null;
   return {
     ledger,
+    deletionsTable: qualifiedName(schema, DELETIONS_TABLE),
     target: qualifiedName(schema, stream.table),
     ...tables,
     key,
     loaded: `EXISTS (SELECT 1 FROM ${ledger} WHERE load_id = :load_id)`,
     identity: `${text('load_id', 512)}, ${text('connector_id', 256)}, ${text('stream', 256)}`,
-    deletions: flag ? { flag, keys: `SELECT ${key} FROM ${tables.clean} WHERE ${flag}` } : null,
+    deletions: flag ? { flag, keys: `SELECT ${key} FROM ${tables.clean} WHERE ${flag()}` } : null,
   };
 }
 
 /** The ledger row with the counts this load is about to make; none when the ledger already holds it. */
 function ledgerInsert({ ledger, target, clean, quarantine, key, loaded, identity, deletions }: MergeParts): string {
-  const merged = `SELECT COUNT(*) AS n FROM ${clean}${deletions ? ` WHERE NOT ${deletions.flag}` : ''}`;
+  const merged = `SELECT COUNT(*) AS n FROM ${clean}${deletions ? ` WHERE NOT ${deletions.flag()}` : ''}`;
   const deleted = deletions ? `(SELECT COUNT(*) AS n FROM ${target} WHERE ${key} IN (${deletions.keys})) AS deleted,` : '';
   return `INSERT INTO ${ledger}
        (load_id, connector_id, stream, rows_merged, rows_deleted, rows_quarantined, loaded_at)
@@ -140,6 +148,14 @@ function ledgerInsert({ ledger, target, clean, quarantine, key, loaded, identity
      WHERE NOT ${loaded}`;
 }
 
+const TOMBSTONES: TombstoneDialect = {
+  quote: quoteIdentifier,
+  text: COLUMN_TYPES.string,
+  now: 'GETDATE()',
+  connectorId: `CAST(:connector_id AS ${COLUMN_TYPES.string})`,
+  stream: `CAST(:stream AS ${COLUMN_TYPES.string})`,
+};
+
 /** The statements of the load's one transaction, and where the ledger insert is among them. */
 function mergeTransaction(
   schema: string,
@@ -147,28 +163,33 @@ function mergeTransaction(
   tables: StagingTables,
 ): { sqls: string[]; ledgerIndex: number } {
   const parts = mergeParts(schema, stream, tables);
-  const { target, clean, quarantine, key, loaded, identity, deletions } = parts;
+  const { target, clean, quarantine, key, loaded, identity, deletions, deletionsTable } = parts;
   const position = quoteIdentifier(ROW_POSITION_COLUMN);
   const latestFirst = `${quoteIdentifier(stream.cursorColumn)} DESC NULLS LAST, ${position} DESC`;
   const meta = METADATA_COLUMNS;
   const before = [
     `LOCK ${parts.ledger}`,
-    // A batch the ledger already holds (loaded concurrently) leaves nothing to merge.
-    `DELETE FROM ${clean} WHERE ${loaded}`,
+    // A batch the ledger already holds (loaded before, or concurrently) appends no quarantine again.
     `DELETE FROM ${quarantine} WHERE ${loaded}`,
     // A key seen twice keeps its latest version: by cursor, then by position in the file.
     `DELETE FROM ${clean} WHERE ${position} IN (SELECT ${position} FROM (
        SELECT ${position}, ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${latestFirst}) AS version FROM ${clean}
      ) AS ranked WHERE version > 1)`,
-    // A version older than the stored row is neither merged nor, as a deletion, applied. Redshift's
-    // MERGE takes no condition on WHEN MATCHED, so they go here, before the ledger row counts the rest.
+    // A version older than the stored row, or in place from this very load, is neither merged nor, as
+    // a deletion, applied. Redshift's MERGE takes no condition on WHEN MATCHED, so they go here, before
+    // the ledger row counts the rest (the metadata columns are not stamped yet: the load id is bound).
     `DELETE FROM ${clean} WHERE ${position} IN (
        SELECT s.${position} FROM ${clean} AS s JOIN ${target} AS t ON t.${key} = s.${key}
-       WHERE NOT ${supersedes('s', 't', stream)})`,
+       WHERE NOT ${replaces('s', 't', stream, { loadId: ':load_id' })})`,
+    ...(deletions ? [dropBuriedVersions(clean, deletionsTable, stream, TOMBSTONES)] : []),
   ];
   const after = [
     ...(deletions
-      ? [`DELETE FROM ${target} WHERE ${key} IN (${deletions.keys})`, `DELETE FROM ${clean} WHERE ${deletions.flag}`]
+      ? [
+          `DELETE FROM ${target} WHERE ${key} IN (${deletions.keys})`,
+          recordDeletions(clean, deletionsTable, stream, deletions.flag, TOMBSTONES),
+          `DELETE FROM ${clean} WHERE ${deletions.flag()}`,
+        ]
       : []),
     `UPDATE ${clean} SET ${quoteIdentifier(meta.loadId)} = :load_id, ${quoteIdentifier(meta.loadedAt)} = GETDATE(),
        ${quoteIdentifier(meta.source)} = :source, ${quoteIdentifier(meta.connectorId)} = :connector_id`,
@@ -185,9 +206,6 @@ function mergeTransaction(
 export async function loadBatch(context: LoadContext, batch: LoadBatch): Promise<LoadResult> {
   const { api, schema } = context;
   const { stream, loadId } = batch;
-  const recorded = await ledgerEntry(context, loadId);
-  if (recorded) return { loadId, alreadyLoaded: true, ...recorded };
-
   const tables = stagingTables(schema, loadId);
   await api.batch(createStagingTables(stream, tables), undefined, `create the staging tables of ${loadId}`);
   try {

@@ -1,10 +1,11 @@
 /**
- * The stream table, ledger and quarantine in Redshift: column types, physical design (a customer's
+ * The stream table, ledger, quarantine and tombstones in Redshift: column types, physical design (a customer's
  * rows on one slice with DISTKEY, time-ordered blocks with SORTKEY), creation and evolution.
  */
 import type { ColumnType, StreamColumn, StreamDefinition } from '../../../domain/streams/types';
 import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
-import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import { deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
 import type { DataApi } from './data-api';
 
@@ -71,6 +72,7 @@ function createSharedTables(schema: string): string[] {
     `CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, QUARANTINE_TABLE)} (
        load_id VARCHAR(512) NOT NULL, connector_id VARCHAR(256) NOT NULL, stream VARCHAR(256) NOT NULL,
        record_key VARCHAR(65535), reasons SUPER NOT NULL, record SUPER NOT NULL, quarantined_at TIMESTAMPTZ NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, DELETIONS_TABLE)} (${deletionsColumnDefinitions(COLUMN_TYPES)})`,
   ];
 }
 
@@ -131,7 +133,7 @@ export async function describeSchemaChanges(api: DataApi, schema: string, stream
 }
 
 export async function ensureTables(api: DataApi, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
-  await api.batch(createSharedTables(schema), undefined, `create the schema ${schema}, its ledger and quarantine`);
+  await api.batch(createSharedTables(schema), undefined, `create the schema ${schema}, its ledger, quarantine and tombstones`);
   const plan = await planTable(api, schema, stream);
   if (plan === null) {
     await api.execute(createStreamTable(schema, stream), undefined, `create the table ${schema}.${stream.table}`);

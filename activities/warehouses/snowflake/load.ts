@@ -1,15 +1,18 @@
 /**
  * One batch into Snowflake. The rows go to temporary tables first (DDL, which commits in
- * Snowflake); then one transaction applies deletions, merges by primary key, appends quarantined
- * rows and records the load in the ledger, so a batch lands entirely once or not at all.
+ * Snowflake); then one transaction drops versions older than their key's tombstone, applies and
+ * records deletions, merges by primary key, records the load in the ledger and, the first time only,
+ * appends quarantined rows: a batch lands entirely or not at all. A batch the ledger holds already is
+ * merged again (the cursor guard makes that change only what was changed since).
  */
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
-import { LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, deletionStatement, quoteLiteral, supersedes } from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, deletionStatement, quoteLiteral, replaces } from '../sql';
+import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
 import type { LoadBatch } from '../types';
 import { type JsonForm, ROW_COLUMN, jsonText, jsonValue, stageRows } from './batch';
-import { identifier, tableName } from './names';
+import { COLUMN_TYPES, identifier, tableName } from './names';
 import type { SnowflakeSession } from './session';
 
 type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
@@ -64,11 +67,29 @@ async function prepareClean(
   return form;
 }
 
-/** Deletes the stored rows the batch's deletions supersede; a stale deletion leaves a newer row be. */
-async function applyDeletions(session: SnowflakeSession, table: string, stream: StreamDefinition): Promise<number> {
+const TOMBSTONES: TombstoneDialect = {
+  quote: identifier,
+  text: COLUMN_TYPES.string,
+  now: 'CURRENT_TIMESTAMP',
+  connectorId: ':1',
+  stream: ':2',
+};
+
+/**
+ * Drops from the batch the versions older than their key's tombstone, deletes the stored rows the
+ * batch's deletions supersede (a stale deletion leaves a newer row be), and records those deletions;
+ * returns how many rows it deleted.
+ */
+async function applyDeletions(session: SnowflakeSession, schema: string, table: string, batch: LoadBatch): Promise<number> {
+  const { stream } = batch;
   if (!stream.deletedColumn) return 0;
-  const statement = deletionStatement(table, identifier(BATCH), stream, stream.deletedColumn, identifier);
-  return (await session.execute(statement)).changed;
+  const [staged, deletions] = [identifier(BATCH), tableName(schema, DELETIONS_TABLE)];
+  const scope = [batch.connectorId, stream.name];
+  await session.execute(dropBuriedVersions(staged, deletions, stream, TOMBSTONES), scope);
+  const { changed } = await session.execute(deletionStatement(table, staged, stream, stream.deletedColumn, identifier));
+  const flag = identifier(stream.deletedColumn);
+  await session.execute(recordDeletions(staged, deletions, stream, (s) => `${s}.${flag} IS TRUE`, TOMBSTONES), scope);
+  return changed;
 }
 
 async function mergeRows(session: SnowflakeSession, table: string, batch: LoadBatch, form: JsonForm): Promise<number> {
@@ -92,8 +113,8 @@ async function mergeRows(session: SnowflakeSession, table: string, batch: LoadBa
     [
       `MERGE INTO ${table} AS t USING (SELECT ${source.join(', ')} FROM ${identifier(BATCH)}${upserts}) AS s`,
       `ON t.${key} = s.${key}`,
-      // A version older than the stored row is neither written nor counted.
-      `WHEN MATCHED AND ${supersedes('s', 't', stream, identifier)} THEN UPDATE SET ${assignments.join(', ')}`,
+      // A version older than the stored row, or the one this load wrote already, is neither written nor counted.
+      `WHEN MATCHED AND ${replaces('s', 't', stream, { quote: identifier })} THEN UPDATE SET ${assignments.join(', ')}`,
       `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
     ].join('\n'),
     [batch.loadId, batch.source, batch.connectorId],
@@ -120,8 +141,9 @@ async function appendQuarantine(
 }
 
 /**
- * Inserts the ledger row unless another load of the same batch committed one meanwhile; false then.
- * MERGE locks the ledger, so of two concurrent loads of one batch only the first records it.
+ * Inserts the ledger row unless the ledger holds the load already (an earlier load, or a concurrent
+ * one that committed meanwhile); false then. MERGE locks the ledger, so of two concurrent loads of
+ * one batch only the first records it, and only that one goes on to append the quarantine.
  */
 async function recordLoad(
   session: SnowflakeSession,
@@ -142,9 +164,6 @@ async function recordLoad(
 export async function loadBatch(session: SnowflakeSession, target: LoadTarget, batch: LoadBatch): Promise<LoadResult> {
   const { schema, stageThresholdRows } = target;
   const table = tableName(schema, batch.stream.table);
-  const already = (counts: LoadCounts): LoadResult => ({ loadId: batch.loadId, alreadyLoaded: true, ...counts });
-  const recorded = await ledgerEntry(session, schema, batch.loadId);
-  if (recorded) return already(recorded);
 
   // Temporary tables and stages live in the session's current schema.
   await session.execute(`USE SCHEMA ${identifier(schema)}`);
@@ -153,21 +172,26 @@ export async function loadBatch(session: SnowflakeSession, target: LoadTarget, b
   const quarantine = batch.quarantineFile
     ? await stageRows(session, batch.quarantineFile, quarantineShape, stageThresholdRows)
     : null;
+  // Counted before the ledger row is written, which must say it before the rows are appended.
+  const quarantined = quarantine ? await stagedCount(session, QUARANTINE_BATCH) : 0;
 
   await session.execute('BEGIN');
   try {
-    const deleted = clean ? await applyDeletions(session, table, batch.stream) : 0;
+    const deleted = clean ? await applyDeletions(session, schema, table, batch) : 0;
     const merged = clean ? await mergeRows(session, table, batch, clean) : 0;
-    const quarantined = quarantine ? await appendQuarantine(session, schema, batch, quarantine) : 0;
     const counts: LoadCounts = { merged, deleted, quarantined };
-    if (!(await recordLoad(session, schema, batch, counts))) {
-      await session.execute('ROLLBACK');
-      return already((await ledgerEntry(session, schema, batch.loadId)) ?? counts);
-    }
+    const first = await recordLoad(session, schema, batch, counts);
+    if (first && quarantine) await appendQuarantine(session, schema, batch, quarantine);
     await session.execute('COMMIT');
-    return { loadId: batch.loadId, alreadyLoaded: false, ...counts };
+    if (first) return { loadId: batch.loadId, alreadyLoaded: false, ...counts };
+    return { loadId: batch.loadId, alreadyLoaded: true, ...((await ledgerEntry(session, schema, batch.loadId)) ?? counts) };
   } catch (error) {
     await session.execute('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+async function stagedCount(session: SnowflakeSession, table: string): Promise<number> {
+  const { rows } = await session.execute(`SELECT COUNT(*) FROM ${identifier(table)}`);
+  return count(rows[0]?.[0]);
 }

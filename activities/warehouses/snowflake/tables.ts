@@ -1,12 +1,13 @@
 /**
- * The stream's table (clustered by customer), the ledger and the quarantine, created when missing
+ * The stream's table (clustered by customer), the ledger, the quarantine and the tombstones, created when missing
  * and evolved from the stream. Snowflake cannot change a column's type family in place (NUMBER to
  * FLOAT, DATE to TIMESTAMP_TZ), so a safe widening rebuilds the table in one CREATE OR REPLACE ...
  * AS SELECT: a single DDL statement, atomic, keeping every row, the clustering and the grants.
  */
 import type { StreamColumn, StreamDefinition } from '../../../domain/streams/types';
 import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
-import { LEDGER_TABLE, QUARANTINE_TABLE } from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE } from '../sql';
+import { deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
 import {
   CATALOG_TYPES,
@@ -35,6 +36,8 @@ async function ensureSharedTables(session: SnowflakeSession, schema: string): Pr
        "LOAD_ID" VARCHAR NOT NULL, "CONNECTOR_ID" VARCHAR NOT NULL, "STREAM" VARCHAR NOT NULL, "RECORD_KEY" VARCHAR,
        "REASONS" ARRAY NOT NULL, "RECORD" VARIANT NOT NULL, "QUARANTINED_AT" TIMESTAMP_TZ NOT NULL)`,
   );
+  const tombstones = deletionsColumnDefinitions(COLUMN_TYPES, identifier);
+  await session.execute(`CREATE TABLE IF NOT EXISTS ${tableName(schema, DELETIONS_TABLE)} (${tombstones})`);
 }
 
 /** The table's columns in order, by stream name, with the type the catalog reports. */
