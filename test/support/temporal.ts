@@ -1,9 +1,11 @@
 /** What a test file needs to talk to the suite's Temporal server (started once by global-setup). */
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ephemeralKeyRing } from '../../activities/secrets';
 import { payloadDataConverter } from '../../activities/secrets/payload-codec';
+import { useFixture, type Defer } from './fixture';
 import { TEST_ADDRESS_VARIABLE } from './test-server';
 
 export function testServerAddress(): string {
@@ -64,4 +66,48 @@ export function workflowBundle(workflowsPath: string = require.resolve('../../wo
 /** A fresh name per test (workflow id, task queue), so tests sharing the server never meet. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
+}
+
+export interface TemporalOptions {
+  /** A client that encrypts payloads under testDataKeys (encryptedTestEnv); workers must use them too. */
+  encrypted?: boolean;
+}
+
+/** testEnv (or encryptedTestEnv), torn down at teardown. */
+export async function testTemporal(defer: Defer, { encrypted = false }: TemporalOptions = {}): Promise<TestWorkflowEnvironment> {
+  const env = await (encrypted ? encryptedTestEnv() : testEnv());
+  defer(() => env.teardown());
+  return env;
+}
+
+/** What a test file uses of the suite's server, once set up. */
+export interface TemporalHandle {
+  readonly env: TestWorkflowEnvironment;
+  readonly client: Client;
+  readonly nativeConnection: NativeConnection;
+  readonly namespace: string;
+  /** The project's workflows, bundled for Worker.create. */
+  readonly bundle: WorkflowBundleWithSourceMap;
+}
+
+/** The suite's Temporal server for the describe block (or file): a client, a worker connection, the workflow bundle. */
+export function useTemporal(options: TemporalOptions = {}): TemporalHandle {
+  const temporal = useFixture('Temporal', async (defer) => ({ env: await testTemporal(defer, options), bundle: await workflowBundle() }));
+  return {
+    get env() {
+      return temporal().env;
+    },
+    get client() {
+      return temporal().env.client;
+    },
+    get nativeConnection() {
+      return temporal().env.nativeConnection;
+    },
+    get namespace() {
+      return temporal().env.namespace ?? 'default';
+    },
+    get bundle() {
+      return temporal().bundle;
+    },
+  };
 }
