@@ -5,11 +5,9 @@
  * cases, and on the real workflow with fewer.
  */
 import fc from 'fast-check';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { evaluateGuardrails, gateVerdict, type AutomationLevel, type GateFigures, type Guardrails } from '../../domain/guardrails';
 import { decideApprovalUpdate, pendingApprovalsQuery } from '../../domain/messages';
-import { testEnv, workflowBundle } from '../support/temporal';
+import { useTemporal } from '../support/temporal';
 import { batch, CycleHarness } from '../workflows/harness';
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -89,13 +87,7 @@ test('the evaluator reports every crossed limit, and only a batch within every l
 });
 
 describe('on the real workflow', () => {
-  let env: TestWorkflowEnvironment;
-  let bundle: WorkflowBundleWithSourceMap;
-  beforeAll(async () => {
-    env = await testEnv();
-    bundle = await workflowBundle();
-  });
-  afterAll(() => env?.teardown());
+  const temporal = useTemporal();
 
   test('every loaded batch was within limits, approved by a person on record, or alerted under auto', async () => {
     await fc.assert(
@@ -105,7 +97,7 @@ describe('on the real workflow', () => {
         fc.constantFrom<AutomationLevel>('auto', 'approve-on-breach', 'always-approve', 'dry-run'),
         fc.array(fc.constantFrom('approve', 'reject', 'skip'), { minLength: 3, maxLength: 3 }),
         async (guardrails, figures, level, decisions) => {
-          const harness = new CycleHarness(env, bundle, {
+          const harness = new CycleHarness(temporal, {
             plan: { streams: ['contact'], guardrails, automationLevel: level },
             extract: (stream) => ({ batches: [1, 2, 3].map((n) => batch(stream, n)), apiCalls: 1, deferred: null }),
             figuresOf: (b) => figures[Number.parseInt(b.sha256.slice(-1), 16) - 1] ?? {},

@@ -3,31 +3,22 @@
  * through the Workflow Update (or the signal) whenever a configured limit is crossed.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ApprovalDecisionBody, PendingApproval } from '../../domain/approvals';
 import type { CyclePlan } from '../../domain/cycle';
 import type { GateFigures, Guardrails } from '../../domain/guardrails';
 import { decideApprovalSignal, decideApprovalUpdate, pendingApprovalsQuery } from '../../domain/messages';
 import { eventually } from '../support/eventually';
-import { testEnv, workflowBundle } from '../support/temporal';
+import { useTemporal } from '../support/temporal';
 import { batch, CycleHarness, type Scenario } from './harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await testEnv();
-  bundle = await workflowBundle();
-});
-afterAll(() => env?.teardown());
+const temporal = useTemporal();
 
 const twoBatches: Scenario['extract'] = (stream) => ({ batches: [batch(stream, 1), batch(stream, 2)], apiCalls: 3, deferred: null });
 const manager: Omit<ApprovalDecisionBody, 'decision'> = { decidedBy: 'maria@example.com', role: 'manager', reason: 'seasonal campaign import, expected' };
 
 /** Starts a one-stream cycle whose second batch shows `figures`; waits for its gate to open. */
 async function openGate(guardrails: Partial<Guardrails>, figures: Partial<GateFigures>, plan: Partial<CyclePlan> = {}) {
-  const harness = new CycleHarness(env, bundle, {
+  const harness = new CycleHarness(temporal, {
     plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'approve', ...guardrails }, ...plan },
     extract: twoBatches,
     figuresOf: (b) => (b.sha256.endsWith('2') ? figures : {}),
@@ -133,7 +124,7 @@ test('a decision from a role that may not decide is refused, saying why; the gat
 });
 
 test('a decision on a gate that is not open is refused', async () => {
-  const harness = new CycleHarness(env, bundle, {
+  const harness = new CycleHarness(temporal, {
     plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.1, schemaChangePolicy: 'approve' } },
     extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2)], apiCalls: 1, deferred: null }),
     invalidRowsOf: () => 50,
@@ -187,14 +178,14 @@ test('always-approve waits on every load, even within limits; a one-time overrid
 
 test('auto alerts and loads; dry-run loads nothing and reports what would have happened', async () => {
   const figuresOf = () => ({ invalidShare: 0.5, invalid: 50 });
-  const auto = new CycleHarness(env, bundle, { plan: { streams: ['contact'], automationLevel: 'auto' }, extract: twoBatches, figuresOf });
+  const auto = new CycleHarness(temporal, { plan: { streams: ['contact'], automationLevel: 'auto' }, extract: twoBatches, figuresOf });
   const autoReport = await auto.run();
   expect(autoReport.status).toBe('completed');
   expect(auto.calls.loads).toHaveLength(2);
   expect(auto.calls.alerts).toHaveLength(2);
   expect(autoReport.streams[0]?.breaches[0]).toMatchObject({ guardrail: 'maxInvalidShare', resolution: 'alerted (automation level auto)' });
 
-  const dry = new CycleHarness(env, bundle, { plan: { streams: ['contact'], automationLevel: 'dry-run' }, extract: twoBatches, figuresOf });
+  const dry = new CycleHarness(temporal, { plan: { streams: ['contact'], automationLevel: 'dry-run' }, extract: twoBatches, figuresOf });
   const dryReport = await dry.run();
   expect(dryReport.status).toBe('dry-run');
   expect(dry.calls.loads).toEqual([]);
@@ -235,7 +226,7 @@ test('the waiting cycle is marked for operators: search attribute and current de
 });
 
 test('an override lifts the limit for the rest of the stream: a later breaching batch loads without a gate', async () => {
-  const harness = new CycleHarness(env, bundle, {
+  const harness = new CycleHarness(temporal, {
     plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.1, schemaChangePolicy: 'approve' } },
     extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2), batch(stream, 3)], apiCalls: 1, deferred: null }),
     invalidRowsOf: (b) => (b.sha256.endsWith('1') ? 0 : 40),

@@ -4,8 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { createCycleActivities } from '../../activities/cycle-activities';
 import type { createExtractActivities } from '../../activities/extract-activities';
 import type { createBatchActivities } from '../../activities/batch-activities';
@@ -16,6 +15,7 @@ import type { BatchRef, CyclePlan, CycleReport, ExtractedPage, QualitySummary } 
 import type { GateFigures, GuardrailBreach } from '../../domain/guardrails';
 import { ingestionCycle } from '../../workflows';
 import { workerInterceptors } from '../../worker/interceptors';
+import type { TemporalHandle } from '../support/temporal';
 
 type ControlActivities = ReturnType<typeof createCycleActivities> & ReturnType<typeof createGateActivities> & ReturnType<typeof createBatchActivities>;
 
@@ -97,8 +97,8 @@ export class CycleHarness {
   private readonly attempts = new Map<string, number>();
 
   constructor(
-    private readonly env: TestWorkflowEnvironment,
-    private readonly bundle: WorkflowBundleWithSourceMap,
+    /** The file's useTemporal(): its client, worker connection and workflow bundle. */
+    private readonly temporal: TemporalHandle,
     private readonly scenario: Scenario,
   ) {
     this.plan = {
@@ -125,7 +125,7 @@ export class CycleHarness {
 
   /** Starts the cycle; workers must be running (`startWorkers`) for it to progress. */
   start() {
-    return this.env.client.workflow.start(ingestionCycle, {
+    return this.temporal.client.workflow.start(ingestionCycle, {
       taskQueue: this.taskQueue,
       workflowId: this.workflowId,
       args: [{ connectorId: this.plan.connectorId, trigger: 'manual' }],
@@ -134,10 +134,10 @@ export class CycleHarness {
 
   /** Runs the workers in the background; the returned function stops them and waits. */
   async startWorkers(): Promise<() => Promise<void>> {
-    const { env } = this;
+    const { nativeConnection: connection, namespace, bundle } = this.temporal;
     const workers = await Promise.all([
-      Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: this.taskQueue, workflowBundle: this.bundle, activities: this.controlActivities(), interceptors: workerInterceptors }),
-      Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue: sourceTaskQueue('salesforce', this.taskQueue), activities: this.extractActivities(), interceptors: workerInterceptors }),
+      Worker.create({ connection, namespace, taskQueue: this.taskQueue, workflowBundle: bundle, activities: this.controlActivities(), interceptors: workerInterceptors }),
+      Worker.create({ connection, namespace, taskQueue: sourceTaskQueue('salesforce', this.taskQueue), activities: this.extractActivities(), interceptors: workerInterceptors }),
     ]);
     const running = Promise.all(workers.map((w) => w.run()));
     return async () => {

@@ -3,25 +3,16 @@
  * orchestration — order, guardrails, deferral, isolation of failing streams, durable throttling.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ConnectorError } from '../../activities/errors';
 import { cycleReportQuery } from '../../domain/messages';
 import { eventually } from '../support/eventually';
-import { testEnv, workflowBundle } from '../support/temporal';
+import { useTemporal } from '../support/temporal';
 import { batch, CycleHarness, type Scenario } from './harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await testEnv();
-  bundle = await workflowBundle();
-});
-afterAll(() => env?.teardown());
+const temporal = useTemporal();
 
 const runCycle = async (scenario: Scenario) => {
-  const harness = new CycleHarness(env, bundle, scenario);
+  const harness = new CycleHarness(temporal, scenario);
   const report = await harness.run();
   return { report, calls: harness.calls, plan: harness.plan };
 };
@@ -113,7 +104,7 @@ test('a paused connector runs nothing and says so', async () => {
 test('the live report is queryable while a cycle runs', async () => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const harness = new CycleHarness(env, bundle, {
+  const harness = new CycleHarness(temporal, {
     plan: { streams: ['contact'] },
     extract: async () => {
       await gate;
@@ -138,7 +129,7 @@ test('the live report is queryable while a cycle runs', async () => {
 
 test('a configuration error is not retried: the cycle fails at once, saying what is wrong', async () => {
   let attempts = 0;
-  const harness = new CycleHarness(env, bundle, {
+  const harness = new CycleHarness(temporal, {
     extract: () => ({ batches: [], apiCalls: 0, deferred: null }),
     planCycle: async () => {
       attempts += 1;

@@ -5,26 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { createRevalidateActivities, RevalidationLoad, RevalidationPlan } from '../../activities/revalidate-activities';
 import { toApplicationFailure } from '../../activities/errors';
 import { parseSuite } from '../../activities/quality/suite';
 import type { QuarantineRevalidation, RevalidateQuarantineInput } from '../../domain/messages';
 import { revalidateQuarantine } from '../../workflows';
-import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
+import { uniqueName, useTemporal } from '../support/temporal';
 import { batch } from './harness';
 
 type RevalidateActivities = ReturnType<typeof createRevalidateActivities>;
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await testEnv();
-  bundle = await workflowBundle();
-});
-afterAll(() => env?.teardown());
+const temporal = useTemporal();
 
 const suite = { name: 'contact without email format', expectations: [{ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'id' } }] };
 
@@ -57,10 +49,10 @@ interface Recorded {
 async function run(activities: (recorded: Recorded) => RevalidateActivities, input: RevalidateQuarantineInput) {
   const recorded: Recorded = { steps: [], applied: [], audited: [] };
   const taskQueue = uniqueName('revalidate');
-  const worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue, workflowBundle: bundle, activities: activities(recorded) });
+  const worker = await Worker.create({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, workflowBundle: temporal.bundle, activities: activities(recorded) });
   const workflowId = uniqueName('revalidate');
   const outcome = await worker.runUntil(
-    env.client.workflow.execute(revalidateQuarantine, { taskQueue, workflowId, args: [input] }).then(
+    temporal.client.workflow.execute(revalidateQuarantine, { taskQueue, workflowId, args: [input] }).then(
       (result: QuarantineRevalidation) => ({ result, error: null }),
       (error: unknown) => ({ result: null, error }),
     ),
