@@ -2,13 +2,13 @@
  * Temporal payloads as the server stores them: encrypted under the active payload key, readable by
  * any key of the ring (so rotating keeps old history readable), refused when altered.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { KeyRing, parseKeyRing } from '../../activities/secrets';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, loadPayloadKeyRing, PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
 import { keyEntry } from '../secrets/fixtures';
+import { useTempDir } from '../support/temp-dir';
 
 const record = { id: '003A000001', email: 'ada.lovelace@example.com', last_name: 'Lovelace', score: 42 };
 const toPayload = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
@@ -74,34 +74,28 @@ describe('the payload codec', () => {
 });
 
 describe('loading the payload key ring', () => {
-  let dataDir: string;
-  beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'payload-keys-'));
-  });
-  afterEach(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const folder = useTempDir('payload-keys-', { each: true });
 
   test('INSIGHT_HUB_PAYLOAD_KEYS wins: its first key is the active one', async () => {
-    const loaded = await loadPayloadKeyRing({ payloadKeys: [keyEntry('p2'), keyEntry('p1')].join(','), dataDir, databaseUrl: 'postgresql://db/x' }, silentLog);
+    const loaded = await loadPayloadKeyRing({ payloadKeys: [keyEntry('p2'), keyEntry('p1')].join(','), dataDir: folder.path, databaseUrl: 'postgresql://db/x' }, silentLog);
     expect(loaded.activeKeyId).toBe('p2');
     expect(loaded.keyIds).toEqual(['p2', 'p1']);
   });
 
   test('with DATABASE_URL and no variable, start-up fails naming the variable', async () => {
-    await expect(loadPayloadKeyRing({ payloadKeys: undefined, dataDir, databaseUrl: 'postgresql://db/x' }, silentLog)).rejects.toThrow(
+    await expect(loadPayloadKeyRing({ payloadKeys: undefined, dataDir: folder.path, databaseUrl: 'postgresql://db/x' }, silentLog)).rejects.toThrow(
       /INSIGHT_HUB_PAYLOAD_KEYS is required with DATABASE_URL/,
     );
   });
 
   test('the embedded demo generates one owner-only key file under DATA_DIR/keys and keeps using it', async () => {
-    const first: KeyRing = await loadPayloadKeyRing({ payloadKeys: undefined, dataDir, databaseUrl: undefined }, silentLog);
-    const again = await loadPayloadKeyRing({ payloadKeys: undefined, dataDir, databaseUrl: undefined }, silentLog);
+    const first: KeyRing = await loadPayloadKeyRing({ payloadKeys: undefined, dataDir: folder.path, databaseUrl: undefined }, silentLog);
+    const again = await loadPayloadKeyRing({ payloadKeys: undefined, dataDir: folder.path, databaseUrl: undefined }, silentLog);
     expect(again.activeKeyId).toBe(first.activeKeyId);
     const [encoded] = await new AesGcmPayloadCodec(first).encode([toPayload(record)]);
     const [decoded] = await new AesGcmPayloadCodec(again).decode([encoded ?? {}]);
     expect(fromPayload(decoded ?? {})).toEqual(record);
-    const file = path.join(dataDir, 'keys', 'payloads', 'keys', 'secrets.json');
+    const file = path.join(folder.path, 'keys', 'payloads', 'keys', 'secrets.json');
     expect((await stat(file)).mode & 0o077).toBe(0);
   });
 });

@@ -3,8 +3,7 @@
  * every reader (row stream, warehouse load) working as before, and altered files refused.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseKeyRing, type KeyRing } from '../../activities/secrets';
 import { PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
@@ -14,6 +13,7 @@ import type { Row } from '../../activities/sources/types';
 import { connectWarehouse } from '../../activities/warehouses';
 import type { BatchRef } from '../../domain/cycle';
 import { keyEntry } from '../secrets/fixtures';
+import { useTempDir } from '../support/temp-dir';
 import { CONNECTOR_ID, people, person } from '../warehouses/fixtures';
 
 const ring = (...entries: string[]): KeyRing => parseKeyRing(entries.join(','), PAYLOAD_KEYS_VARIABLE);
@@ -28,17 +28,11 @@ async function readAll(staging: Staging, ref: Pick<BatchRef, 'uri'>): Promise<Ro
 describe('encrypted staging', () => {
   const k1 = keyEntry('k1');
   const k2 = keyEntry('k2');
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'sealed-staging-'));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const folder = useTempDir('sealed-staging-', { each: true });
 
   test('a batch on disk holds no email, and reads back row for row across many segments', async () => {
     const rows = rowsOf(2_000); // ≈ 500 KB: several 64 KiB segments
-    const staging = new Staging(path.join(root, 'sealed'), ring(k1));
+    const staging = new Staging(path.join(folder.path, 'sealed'), ring(k1));
     const ref = await staging.writeBatch('a', people, rows, null);
     const onDisk = await readFile(localPath(ref));
     expect(onDisk.length).toBeGreaterThan(300_000);
@@ -48,28 +42,28 @@ describe('encrypted staging', () => {
   });
 
   test('plain copies a killed load left behind are discarded once stale, a young one (a load still running) is kept', async () => {
-    const staging = new Staging(path.join(root, 'sealed'), ring(k1));
+    const staging = new Staging(path.join(folder.path, 'sealed'), ring(k1));
     const ref = await staging.writeBatch('a', people, rowsOf(3), null);
     let leftBehind = '';
     await staging.withPlainFiles([localPath(ref)], async ([plain]) => {
       leftBehind = path.dirname(plain ?? '');
       // What a SIGKILL mid-load leaves: the copy, with the load's finally never run.
-      await writeFile(path.join(root, 'sealed', '.opened', 'marker'), '');
-      await mkdir(path.join(root, 'sealed', '.opened', 'killed-load'), { recursive: true });
-      await writeFile(path.join(root, 'sealed', '.opened', 'killed-load', 'batch.ndjson'), JSON.stringify(person('p0')));
+      await writeFile(path.join(folder.path, 'sealed', '.opened', 'marker'), '');
+      await mkdir(path.join(folder.path, 'sealed', '.opened', 'killed-load'), { recursive: true });
+      await writeFile(path.join(folder.path, 'sealed', '.opened', 'killed-load', 'batch.ndjson'), JSON.stringify(person('p0')));
     });
     expect(leftBehind).toContain('.opened');
     const inTwoHours = new Date(Date.now() + 2 * 3_600_000);
     expect(await staging.discardStalePlainCopies(3_600_000)).toBe(0);
     expect(await staging.discardStalePlainCopies(3_600_000, inTwoHours)).toBe(2);
-    expect(await readdir(path.join(root, 'sealed', '.opened'))).toEqual([]);
+    expect(await readdir(path.join(folder.path, 'sealed', '.opened'))).toEqual([]);
   });
 
   test('content addressing is unchanged: the hash of the plaintext NDJSON, the same as unencrypted staging', async () => {
     const rows = rowsOf(3);
-    const sealed = await new Staging(path.join(root, 'sealed'), ring(k1)).writeBatch('a', people, rows, null);
-    const again = await new Staging(path.join(root, 'sealed'), ring(k2, k1)).writeBatch('a', people, rows, null);
-    const plain = await new Staging(path.join(root, 'plain')).writeBatch('a', people, rows, null);
+    const sealed = await new Staging(path.join(folder.path, 'sealed'), ring(k1)).writeBatch('a', people, rows, null);
+    const again = await new Staging(path.join(folder.path, 'sealed'), ring(k2, k1)).writeBatch('a', people, rows, null);
+    const plain = await new Staging(path.join(folder.path, 'plain')).writeBatch('a', people, rows, null);
     const ndjson = rows.map((row) => `${JSON.stringify(row)}\n`).join('');
     expect(sealed.sha256).toBe(createHash('sha256').update(ndjson).digest('hex'));
     expect(again).toEqual(sealed);
@@ -79,13 +73,13 @@ describe('encrypted staging', () => {
 
   test('after rotation a file under the rotated-out key still reads; a ring without it refuses, naming it', async () => {
     const rows = rowsOf(5);
-    const ref = await new Staging(root, ring(k1)).writeBatch('a', people, rows, null);
-    expect(await readAll(new Staging(root, ring(k2, k1)), ref)).toEqual(rows);
-    await expect(readAll(new Staging(root, ring(k2)), ref)).rejects.toThrow(/"k1".*INSIGHT_HUB_PAYLOAD_KEYS/s);
+    const ref = await new Staging(folder.path, ring(k1)).writeBatch('a', people, rows, null);
+    expect(await readAll(new Staging(folder.path, ring(k2, k1)), ref)).toEqual(rows);
+    await expect(readAll(new Staging(folder.path, ring(k2)), ref)).rejects.toThrow(/"k1".*INSIGHT_HUB_PAYLOAD_KEYS/s);
   });
 
   test('an altered byte, a truncated file or appended bytes are refused', async () => {
-    const staging = new Staging(root, ring(k1));
+    const staging = new Staging(folder.path, ring(k1));
     const ref = await staging.writeBatch('a', people, rowsOf(400), null);
     const file = localPath(ref);
     const original = await readFile(file);
@@ -105,16 +99,16 @@ describe('encrypted staging', () => {
 
   test('a batch staged in plain before encryption was turned on still reads', async () => {
     const rows = rowsOf(4);
-    const ref = await new Staging(root).writeBatch('a', people, rows, null);
-    expect(await readAll(new Staging(root, ring(k1)), ref)).toEqual(rows);
+    const ref = await new Staging(folder.path).writeBatch('a', people, rows, null);
+    expect(await readAll(new Staging(folder.path, ring(k1)), ref)).toEqual(rows);
   });
 
   test('a warehouse loads encrypted batches, and no decrypted copy is left behind', async () => {
-    const staging = new Staging(path.join(root, 'staging'), ring(k1));
+    const staging = new Staging(path.join(folder.path, 'staging'), ring(k1));
     const rows = rowsOf(50);
     const clean = await staging.writeBatch('clean', people, rows, null);
     const quarantine = await staging.writeBatch('quarantine', people, [{ record: person('q1', { email: null }), reasons: ['not_null(email)'] }], null);
-    const warehouse = loadingPlainFiles(await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, root), staging);
+    const warehouse = loadingPlainFiles(await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, folder.path), staging);
     try {
       await warehouse.ensureTable(people);
       const result = await warehouse.load({
@@ -132,6 +126,6 @@ describe('encrypted staging', () => {
     } finally {
       await warehouse.close();
     }
-    expect(await readdir(path.join(root, 'staging', '.opened'))).toEqual([]);
+    expect(await readdir(path.join(folder.path, 'staging', '.opened'))).toEqual([]);
   });
 });

@@ -2,12 +2,12 @@
  * Where the process's keys come from: the variable when set; for the embedded demo, a key file
  * generated once under the data folder, readable by its owner only; never key bytes in the log.
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { encryptSecret, decryptSecret } from '../../activities/secrets/cipher';
 import { loadKeyRing } from '../../activities/secrets';
+import { useTempDir } from '../support/temp-dir';
 import { keyEntry } from './fixtures';
 
 interface LogLine {
@@ -26,34 +26,28 @@ const recordingLog = () => {
 const keyFileSchema = z.object({ keys: z.array(z.object({ id: z.string(), key: z.string() })) });
 
 describe('loading the key ring', () => {
-  let dataDir: string;
-  beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'secrets-keys-'));
-  });
-  afterEach(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const folder = useTempDir('secrets-keys-', { each: true });
 
   test('INSIGHT_HUB_SECRET_KEYS wins, writes no file, and the log names key ids only', async () => {
     const entries = [keyEntry('k2'), keyEntry('k1')];
     const log = recordingLog();
-    const ring = await loadKeyRing({ secretKeys: entries.join(','), dataDir, databaseUrl: 'postgresql://db/x' }, log);
+    const ring = await loadKeyRing({ secretKeys: entries.join(','), dataDir: folder.path, databaseUrl: 'postgresql://db/x' }, log);
     expect(ring.activeKeyId).toBe('k2');
-    await expect(stat(path.join(dataDir, 'keys'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(path.join(folder.path, 'keys'))).rejects.toThrow(/ENOENT/);
     expect(JSON.stringify(log.lines)).toContain('k2');
     for (const entry of entries) expect(JSON.stringify(log.lines)).not.toContain(entry.split(':')[1]);
   });
 
   test('without the variable, a PostgreSQL control plane is refused with what to set', async () => {
-    const loading = loadKeyRing({ secretKeys: undefined, dataDir, databaseUrl: 'postgresql://db/x' }, recordingLog());
+    const loading = loadKeyRing({ secretKeys: undefined, dataDir: folder.path, databaseUrl: 'postgresql://db/x' }, recordingLog());
     await expect(loading).rejects.toThrow(/INSIGHT_HUB_SECRET_KEYS is required with DATABASE_URL.*randomBytes\(32\)/s);
   });
 
   test('the embedded demo generates a key once into DATA_DIR/keys/secrets.json (0600) and reuses it', async () => {
-    const settings = { secretKeys: undefined, dataDir, databaseUrl: undefined };
+    const settings = { secretKeys: undefined, dataDir: folder.path, databaseUrl: undefined };
     const firstLog = recordingLog();
     const first = await loadKeyRing(settings, firstLog);
-    const file = path.join(dataDir, 'keys', 'secrets.json');
+    const file = path.join(folder.path, 'keys', 'secrets.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect((await stat(path.dirname(file))).mode & 0o077).toBe(0);
     const stored = keyFileSchema.parse(JSON.parse(await readFile(file, 'utf8')));
@@ -71,7 +65,7 @@ describe('loading the key ring', () => {
   });
 
   test('processes starting at once end up with one key', async () => {
-    const settings = { secretKeys: undefined, dataDir, databaseUrl: undefined };
+    const settings = { secretKeys: undefined, dataDir: folder.path, databaseUrl: undefined };
     const rings = await Promise.all(Array.from({ length: 6 }, () => loadKeyRing(settings, recordingLog())));
     expect(new Set(rings.map((ring) => ring.activeKeyId)).size).toBe(1);
     const [first] = rings;
@@ -79,8 +73,8 @@ describe('loading the key ring', () => {
   });
 
   test('a key file others can read is used with a warning; a damaged one is refused naming the file', async () => {
-    const settings = { secretKeys: undefined, dataDir, databaseUrl: undefined };
-    const file = path.join(dataDir, 'keys', 'secrets.json');
+    const settings = { secretKeys: undefined, dataDir: folder.path, databaseUrl: undefined };
+    const file = path.join(folder.path, 'keys', 'secrets.json');
     const ring = await loadKeyRing(settings, recordingLog());
     await chmod(file, 0o644);
     const log = recordingLog();

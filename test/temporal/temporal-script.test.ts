@@ -4,14 +4,13 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { searchAttributes } from '../../domain/constants';
 import { eventually } from '../support/eventually';
+import { useTempDir } from '../support/temp-dir';
 import { uniqueName } from '../support/temporal';
 
 const SCRIPT = path.resolve(__dirname, '../../scripts/temporal.sh');
@@ -47,20 +46,12 @@ function connect(address: string): Promise<Connection> {
 }
 
 describe('scripts/temporal.sh start', () => {
-  let dataDir: string;
-
-  beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'temporal-script-'));
-  });
-
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const folder = useTempDir('temporal-script-');
 
   it('keeps workflows and search attributes across a restart', async () => {
     const port = await freePort();
     const env = scriptEnvironment({
-      TEMPORAL_DB_FILE: path.join(dataDir, 'temporal.db'),
+      TEMPORAL_DB_FILE: path.join(folder.path, 'temporal.db'),
       TEMPORAL_PORT: String(port),
       TEMPORAL_UI_PORT: String(await freePort()),
     });
