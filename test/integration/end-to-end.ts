@@ -3,121 +3,48 @@
  * gate → a warehouse, checked against the simulator's ground truth. One suite, run once per
  * destination by the *.e2e.test.ts files beside it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
-import { connectWarehouse } from '../../activities/warehouses';
-import { createApp } from '../../api/app';
-import { issueApiKey } from '../../api/auth/issue-api-key';
-import { startApiServer, type RunningServer } from '../../api/server';
-import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
-import type { CycleReport } from '../../domain/cycle';
-import { startSalesforceSimulator, SIMULATOR_CREDENTIALS, type SalesforceSimulator } from '../../simulators/salesforce/server';
-import { createWorkers, runWorkers } from '../../worker/workers';
-import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
+import type { CreateConnectorBody } from '../../domain/connector';
+import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { useStack, type SuiteDestination } from '../support/stack';
 
 const CONTACTS = 3_000; // below the batch size, so the batch-wide uniqueness check sees every duplicate pair
 
 /** A destination for one run of the suite: its config (schema `marketing`) and how to tear it down. */
-export interface EndToEndDestination {
-  config: DestinationConfig;
-  stop(): Promise<void>;
-}
+export type EndToEndDestination = SuiteDestination;
 
 export function describeEndToEnd(name: string, startDestination: () => Promise<EndToEndDestination>): void {
   describe(`Salesforce to ${name}, end to end`, () => defineSuite(startDestination));
 }
 
 function defineSuite(startDestination: () => Promise<EndToEndDestination>): void {
-  let destination: EndToEndDestination;
-  let env: TestWorkflowEnvironment;
-  let simulator: SalesforceSimulator;
-  let store: ControlPlaneStore;
-  let dataDir: string;
-  let workers: Worker[];
-  let running: Promise<void>;
-  let api: RunningServer;
+  const stack = useStack({ name: 'e2e', destination: startDestination, salesforce: { contacts: CONTACTS, deletedRate: 0, seed: 7 } });
+  const { call, warehouseRows } = stack;
   let connectorId: string;
-  let adminKey: string;
 
   beforeAll(async () => {
-    env = await testEnv();
-    destination = await startDestination();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-e2e-'));
-    simulator = await startSalesforceSimulator({ contacts: CONTACTS, deletedRate: 0, seed: 7 });
-    store = await openStore({});
-    const taskQueue = uniqueName('e2e');
-    workers = await createWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, taskQueue, workflowBundle: await workflowBundle() });
-    running = runWorkers(workers);
-    api = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
-    adminKey = (await issueApiKey(store, { subject: 'e2e-admin', role: 'admin' }, 'end-to-end test')).key;
-
     const body: CreateConnectorBody = {
       userId: 'marketing-ops',
       name: 'Salesforce to DuckDB',
       status: 'active',
       configuration: {
-        source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact', 'lead', 'opportunity', 'campaign_member'], apiQuotaShare: 0.9, batchSize: 10_000 },
-        destination: destination.config,
+        source: { kind: 'salesforce', loginUrl: stack.salesforce.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact', 'lead', 'opportunity', 'campaign_member'], apiQuotaShare: 0.9, batchSize: 10_000 },
+        destination: stack.destination,
         guardrails: { maxInvalidShare: 0.25, schemaChangePolicy: 'approve' },
         schedule: { every: '1h' },
       },
     };
-    const created = await call('POST', '/api/v1/data-warehouse-connector', body);
-    expect(created.status).toBe(201);
-    connectorId = z.object({ id: z.string() }).parse(created.body).id;
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const worker of workers ?? []) worker.shutdown();
-    await running;
-    await api?.close();
-    await Promise.all([store?.close(), simulator?.stop(), env?.teardown(), destination?.stop()]);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    connectorId = await stack.createConnector(body);
   });
 
-  async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${api.url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: response.status === 204 ? null : await response.json() };
-  }
-
   /** Starts a cycle through the API and polls its run until it is no longer running. */
-  async function runCycle(): Promise<CycleReport> {
-    const started = await call('POST', `/api/v1/data-warehouse-connector/${connectorId}/runs`, {});
-    expect(started.status).toBe(202);
-    const { workflowId } = z.object({ workflowId: z.string() }).parse(started.body);
-    for (let i = 0; i < 600; i++) {
-      const run = await call('GET', `/api/v1/runs/${encodeURIComponent(workflowId)}`);
-      const view = z.object({ temporalStatus: z.string().nullable(), report: z.unknown() }).parse(run.body);
-      if (view.temporalStatus !== 'RUNNING' && view.report) return view.report as CycleReport;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`cycle ${workflowId} did not finish in 120 s`);
-  }
-
-  async function warehouseRows(sql: string): Promise<Record<string, unknown>[]> {
-    const warehouse = await connectWarehouse(destination.config, dataDir);
-    try {
-      return await warehouse.query(sql);
-    } finally {
-      await warehouse.close();
-    }
-  }
+  const runCycle = () => stack.runCycle(connectorId);
 
   const ids = (rows: Record<string, unknown>[], column = 'id') => rows.map((r) => String(r[column])).sort();
 
   /** Contacts who opted out of email never reach the marketing tables, however valid (consent). */
   const optedOut = (): Set<string> =>
-    new Set(simulator.records('Contact').filter((r) => r.HasOptedOutOfEmail === true).map((r) => String(r.Id)));
+    new Set(stack.salesforce.records('Contact').filter((r) => r.HasOptedOutOfEmail === true).map((r) => String(r.Id)));
 
   /** The quality rule each planted flaw must be caught by. */
   const ruleForFlaw: Record<string, string> = {
@@ -135,7 +62,7 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     const report = await runCycle();
     expect(report.status).toBe('completed');
 
-    const truth = simulator.groundTruth('Contact');
+    const truth = stack.salesforce.groundTruth('Contact');
     const withoutConsent = optedOut();
     const clean = truth.filter((t) => t.flaws.length === 0);
     const valid = clean.filter((t) => !withoutConsent.has(t.id)).map((t) => t.id).sort();
@@ -173,23 +100,23 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
 
   test('a record deleted in Salesforce disappears from the warehouse', async () => {
     const withoutConsent = optedOut();
-    const victim = simulator.groundTruth('Contact').find((t) => t.flaws.length === 0 && !withoutConsent.has(t.id));
+    const victim = stack.salesforce.groundTruth('Contact').find((t) => t.flaws.length === 0 && !withoutConsent.has(t.id));
     if (!victim) throw new Error('the simulated org has no valid contact');
-    simulator.deleteRecord('Contact', victim.id);
+    stack.salesforce.deleteRecord('Contact', victim.id);
     const report = await runCycle();
     expect(report.streams.find((s) => s.stream === 'contact')).toMatchObject({ outcome: 'loaded', deleted: 1 });
     expect(await warehouseRows(`select id from marketing.salesforce_contact where id = '${victim.id}'`)).toEqual([]);
   }, 120_000);
 
   test('a throttling Salesforce delays the cycle, which then completes with every new row exactly once', async () => {
-    const added = simulator.insertRecords('Contact', 50);
-    simulator.clearRequests();
-    simulator.throttle({ status: 429, times: 2, retryAfterSeconds: 1 });
+    const added = stack.salesforce.insertRecords('Contact', 50);
+    stack.salesforce.clearRequests();
+    stack.salesforce.throttle({ status: 429, times: 2, retryAfterSeconds: 1 });
     const report = await runCycle();
     expect(report.status).toBe('completed');
-    expect(simulator.requests().filter((r) => r.status === 429)).toHaveLength(2);
+    expect(stack.salesforce.requests().filter((r) => r.status === 429)).toHaveLength(2);
 
-    const truth = new Map(simulator.groundTruth('Contact').map((t) => [t.id, t]));
+    const truth = new Map(stack.salesforce.groundTruth('Contact').map((t) => [t.id, t]));
     const withoutConsent = optedOut();
     const expected = added.filter((id) => truth.get(id)?.flaws.length === 0 && !withoutConsent.has(id)).sort();
     const list = added.map((id) => `'${id}'`).join(',');
@@ -199,9 +126,9 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
   }, 120_000);
 
   test('the daily quota share ends the cycle deferred with cursors checkpointed; the next run resumes', async () => {
-    const added = simulator.insertRecords('Contact', 20);
-    const { max } = simulator.quota();
-    simulator.setQuota({ used: Math.ceil(max * 0.95) });
+    const added = stack.salesforce.insertRecords('Contact', 20);
+    const { max } = stack.salesforce.quota();
+    stack.salesforce.setQuota({ used: Math.ceil(max * 0.95) });
     const deferred = await runCycle();
     expect(deferred.status).toBe('deferred');
     expect(deferred.streams.some((s) => s.outcome === 'deferred' && /quota/i.test(s.detail ?? ''))).toBe(true);
@@ -209,12 +136,12 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     // What the deferred cycle read was loaded and checkpointed: the next run does not read it again.
     expect(deferred.streams.find((s) => s.stream === 'contact')?.extracted).toBe(added.length);
 
-    simulator.setQuota({ used: 0 });
+    stack.salesforce.setQuota({ used: 0 });
     const resumed = await runCycle();
     expect(resumed.status).toBe('completed');
     expect(resumed.streams.find((s) => s.stream === 'contact')?.extracted).toBe(0);
     const list = added.map((id) => `'${id}'`).join(',');
-    const truth = new Map(simulator.groundTruth('Contact').map((t) => [t.id, t]));
+    const truth = new Map(stack.salesforce.groundTruth('Contact').map((t) => [t.id, t]));
     const loaded = await warehouseRows(`select id from marketing.salesforce_contact where id in (${list})`);
     const withoutConsent = optedOut();
     expect(ids(loaded)).toEqual(added.filter((id) => truth.get(id)?.flaws.length === 0 && !withoutConsent.has(id)).sort());

@@ -3,39 +3,23 @@
  * reports, as a user sees them: API → Temporal → Salesforce simulator (real jsforce) → quality gate
  * → DuckDB. Pages of 100 rows and batches of 100 split one cycle's read into several batches.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
-import { connectWarehouse } from '../../activities/warehouses';
-import { createApp } from '../../api/app';
-import { issueApiKey } from '../../api/auth/issue-api-key';
-import { startApiServer, type RunningServer } from '../../api/server';
 import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
 import type { AutomationLevel } from '../../domain/guardrails';
-import { cycleReportSchema, type CycleReport, type StreamReport } from '../../domain/cycle';
+import type { CycleReport, StreamReport } from '../../domain/cycle';
 import { FLAWS } from '../../simulators/salesforce/flaws';
 import type { SimRecord } from '../../simulators/salesforce/schema';
-import { startSalesforceSimulator, SIMULATOR_CREDENTIALS, type SalesforceSimulator } from '../../simulators/salesforce/server';
-import { createWorkers, runWorkers } from '../../worker/workers';
-import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
+import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { eventually } from '../support/eventually';
+import { useStack } from '../support/stack';
 
 const CONTACTS = 300;
 const UNIQUE_CUSTOMER = 'unique(customer_id)';
 
-let env: TestWorkflowEnvironment;
-let simulator: SalesforceSimulator;
-let store: ControlPlaneStore;
-let dataDir: string;
-let workers: Worker[];
-let running: Promise<void>;
-let api: RunningServer;
-let adminKey: string;
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
+const noFlaws = Object.fromEntries(FLAWS.map((flaw) => [flaw, 0]));
+const stack = useStack({ name: 'uniqueness', destination, salesforce: { contacts: CONTACTS, deletedRate: 0, flawRates: noFlaws, pageSize: 100, seed: 11 } });
+const { call, warehouseRows, runCycle } = stack;
 let loading: string;
 let preview: string;
 
@@ -44,15 +28,6 @@ let contacts: SimRecord[];
 const idOf = (record: SimRecord | undefined): string => String(record?.['Id']);
 const customerOf = (record: SimRecord | undefined): string => String(record?.['Customer_Id__c']);
 
-async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${api.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: response.status === 204 ? null : await response.json() };
-}
-
 async function createConnector(name: string, schema: string, automationLevel: AutomationLevel): Promise<string> {
   const body: CreateConnectorBody = {
     userId: 'marketing-ops',
@@ -60,35 +35,13 @@ async function createConnector(name: string, schema: string, automationLevel: Au
     status: 'active',
     configuration: {
       automationLevel,
-      source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact'], apiQuotaShare: 0.9, batchSize: 100 },
+      source: { kind: 'salesforce', loginUrl: stack.salesforce.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact'], apiQuotaShare: 0.9, batchSize: 100 },
       destination: { ...destination, schema },
       guardrails: { maxInvalidShare: 1, schemaChangePolicy: 'allow' },
       schedule: { every: '1h' },
     },
   };
-  const created = await call('POST', '/api/v1/data-warehouse-connector', body);
-  expect(created.status).toBe(201);
-  return z.object({ id: z.string() }).parse(created.body).id;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null>): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const found = await probe();
-    if (found !== null) return found;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${what} did not happen in 120 s`);
-}
-
-/** Starts a cycle through the API and waits for its report. */
-async function runCycle(connectorId: string): Promise<CycleReport> {
-  const started = await call('POST', `/api/v1/data-warehouse-connector/${connectorId}/runs`, {});
-  expect(started.status).toBe(202);
-  const { workflowId } = z.object({ workflowId: z.string() }).parse(started.body);
-  return until(`cycle ${workflowId}`, async () => {
-    const view = z.object({ temporalStatus: z.string().nullable(), report: z.unknown() }).parse((await call('GET', `/api/v1/runs/${encodeURIComponent(workflowId)}`)).body);
-    return view.temporalStatus !== 'RUNNING' && view.report ? cycleReportSchema.parse(view.report) : null;
-  });
+  return stack.createConnector(body);
 }
 
 /**
@@ -97,27 +50,18 @@ async function runCycle(connectorId: string): Promise<CycleReport> {
  */
 async function change(record: SimRecord | undefined, changes: Record<string, string>): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1_010 - (Date.now() % 1_000)));
-  simulator.updateRecord('Contact', idOf(record), changes);
+  stack.salesforce.updateRecord('Contact', idOf(record), changes);
 }
 
 const contactReport = (report: CycleReport): StreamReport | undefined => report.streams.find((s) => s.stream === 'contact');
-
-async function warehouseRows(sql: string): Promise<Record<string, unknown>[]> {
-  const warehouse = await connectWarehouse(destination, dataDir);
-  try {
-    return await warehouse.query(sql);
-  } finally {
-    await warehouse.close();
-  }
-}
 
 const idsHolding = async (customerId: string): Promise<string[]> =>
   (await warehouseRows(`select id from marketing.salesforce_contact where customer_id = '${customerId}' order by id`)).map((row) => String(row['id']));
 
 /** Every stored quality report of the connector, in full (as stored, quotes included). */
 async function storedReports(connectorId: string): Promise<unknown[]> {
-  const listed = await store.listQualityReports(connectorId, { limit: 500 });
-  return Promise.all(listed.map(async ({ id }) => (await store.getQualityReport(id))?.report));
+  const listed = await stack.store.listQualityReports(connectorId, { limit: 500 });
+  return Promise.all(listed.map(async ({ id }) => (await stack.store.getQualityReport(id))?.report));
 }
 
 const quotedDuplicates = (report: unknown): unknown[] => {
@@ -127,31 +71,13 @@ const quotedDuplicates = (report: unknown): unknown[] => {
 };
 
 beforeAll(async () => {
-  env = await testEnv();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-uniqueness-'));
-  const noFlaws = Object.fromEntries(FLAWS.map((flaw) => [flaw, 0]));
-  simulator = await startSalesforceSimulator({ contacts: CONTACTS, deletedRate: 0, flawRates: noFlaws, pageSize: 100, seed: 11 });
-  store = await openStore({});
-  const taskQueue = uniqueName('uniqueness');
-  workers = await createWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, taskQueue, workflowBundle: await workflowBundle() });
-  running = runWorkers(workers);
-  api = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
-  adminKey = (await issueApiKey(store, { subject: 'uniqueness-admin', role: 'admin' }, 'uniqueness test')).key;
   loading = await createConnector('Salesforce to DuckDB', 'marketing', 'auto');
   preview = await createConnector('Salesforce preview', 'preview', 'dry-run');
 
   const readOrder = (a: SimRecord, b: SimRecord) => String(a['SystemModstamp']).localeCompare(String(b['SystemModstamp'])) || idOf(a).localeCompare(idOf(b));
-  contacts = simulator.records('Contact').filter((r) => r['HasOptedOutOfEmail'] === false).sort(readOrder);
+  contacts = stack.salesforce.records('Contact').filter((r) => r['HasOptedOutOfEmail'] === false).sort(readOrder);
   // The first contact read lands in the first batch; the copy, modified now, in the last.
-  simulator.updateRecord('Contact', idOf(contacts[150]), { Customer_Id__c: customerOf(contacts[0]) });
-}, 120_000);
-
-afterAll(async () => {
-  for (const worker of workers ?? []) worker.shutdown();
-  await running;
-  await api?.close();
-  await Promise.all([store?.close(), simulator?.stop(), env?.teardown()]);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  stack.salesforce.updateRecord('Contact', idOf(contacts[150]), { Customer_Id__c: customerOf(contacts[0]) });
 });
 
 test('a dry run quarantines a customer id repeated in a later batch, though it loads neither batch', async () => {
@@ -200,14 +126,18 @@ test('an erased subject sent again is screened out before the quality gate: coun
   const requested = await call('POST', '/api/v1/privacy/erasure-requests', { subject: { customerId }, reason: 'gdpr' });
   expect(requested.status).toBe(202);
   const { id } = z.object({ id: z.string() }).parse(requested.body);
-  await until('the erasure', async () => {
-    const { status } = z.object({ status: z.string() }).parse((await call('GET', `/api/v1/privacy/erasure-requests/${id}`)).body);
-    return status === 'completed' ? status : null;
-  });
+  await eventually(
+    'the erasure',
+    async () => {
+      const { status } = z.object({ status: z.string() }).parse((await call('GET', `/api/v1/privacy/erasure-requests/${id}`)).body);
+      return status === 'completed' ? status : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 200 },
+  );
 
   // Sent again, and with a second contact sharing the id: unscreened, both would be quoted as duplicates.
   await change(erased, { Title: 'Returned' });
-  simulator.updateRecord('Contact', idOf(sharer), { Customer_Id__c: customerId });
+  stack.salesforce.updateRecord('Contact', idOf(sharer), { Customer_Id__c: customerId });
   const report = await runCycle(loading);
   expect(contactReport(report)).toMatchObject({ outcome: 'loaded', extracted: 2, loaded: 0, quarantined: 0, suppressed: 2 });
   expect(await idsHolding(customerId)).toEqual([]);

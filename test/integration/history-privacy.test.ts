@@ -4,27 +4,19 @@
  * encrypted, and no byte of any history holds an email address, a personal field value or a
  * credential. Staged batch files on disk hold none either.
  */
-import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Payload } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { AesGcmPayloadCodec, isEncrypted } from '../../activities/secrets/payload-codec';
-import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
 import { connectWarehouse } from '../../activities/warehouses';
-import { createApp } from '../../api/app';
-import { issueApiKey } from '../../api/auth/issue-api-key';
-import { startApiServer, type RunningServer } from '../../api/server';
 import type { CreateConnectorBody } from '../../domain/connector';
 import { salesforceStreams } from '../../domain/streams/salesforce';
-import { SIMULATOR_CREDENTIALS, startSalesforceSimulator, type SalesforceSimulator } from '../../simulators/salesforce/server';
+import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
 import { isSimObject } from '../../simulators/salesforce/schema';
-import { createWorkers, runWorkers } from '../../worker/workers';
 import { eventually } from '../support/eventually';
-import { encryptedTestEnv, testDataKeys, uniqueName, workflowBundle } from '../support/temporal';
+import { useStack } from '../support/stack';
+import { testDataKeys } from '../support/temporal';
 
 const STREAMS = ['contact', 'lead'] as const;
 /** Shorter values could turn up in random ciphertext by chance; 8 bytes cannot. */
@@ -56,49 +48,12 @@ function collect(value: unknown, into: HistoryBytes, key = ''): void {
 const payloadShape = z.object({ metadata: z.record(z.string(), z.instanceof(Uint8Array)), data: z.instanceof(Uint8Array).nullish() });
 
 describe('workflow histories on the server hold no personal data or secret', () => {
-  let env: TestWorkflowEnvironment;
-  let simulator: SalesforceSimulator;
-  let store: ControlPlaneStore;
-  let dataDir: string;
-  let workers: Worker[];
-  let running: Promise<void>;
-  let api: RunningServer;
-  let adminKey: string;
-  const taskQueue = uniqueName('history-privacy');
-
-  beforeAll(async () => {
-    env = await encryptedTestEnv();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-privacy-'));
-    simulator = await startSalesforceSimulator({ contacts: 200, deletedRate: 0, seed: 11 });
-    store = await openStore({});
-    workers = await createWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, taskQueue, workflowBundle: await workflowBundle(), dataKeys: testDataKeys });
-    running = runWorkers(workers);
-    api = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
-    adminKey = (await issueApiKey(store, { subject: 'privacy-test-admin', role: 'admin' }, 'history-privacy test')).key;
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const worker of workers ?? []) worker.shutdown();
-    await running;
-    await api?.close();
-    await Promise.all([store?.close(), simulator?.stop(), env?.teardown()]);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-
-  async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${api.url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const stack = useStack({ name: 'history-privacy', encrypted: true, salesforce: { contacts: 200, deletedRate: 0, seed: 11 } });
+  const { call } = stack;
 
   async function runCycle(connectorId: string): Promise<string> {
-    const started = await call('POST', `/api/v1/data-warehouse-connector/${connectorId}/runs`, {});
-    expect(started.status).toBe(202);
-    const { workflowId } = z.object({ workflowId: z.string() }).parse(started.body);
-    await env.client.workflow.getHandle(workflowId).result();
+    const workflowId = await stack.startCycle(connectorId);
+    await stack.client.workflow.getHandle(workflowId).result();
     return workflowId;
   }
 
@@ -107,8 +62,8 @@ describe('workflow histories on the server hold no personal data or secret', () 
     const bytes: HistoryBytes = { payloads: [], indexed: [], blobs: [], texts: [] };
     let nextPageToken: Uint8Array | undefined;
     do {
-      const page = await env.connection.workflowService.getWorkflowExecutionHistory({
-        namespace: env.namespace ?? 'default',
+      const page = await stack.env.connection.workflowService.getWorkflowExecutionHistory({
+        namespace: stack.env.namespace ?? 'default',
         execution: { workflowId, runId },
         nextPageToken,
       });
@@ -124,7 +79,7 @@ describe('workflow histories on the server hold no personal data or secret', () 
       const stream = salesforceStreams[name];
       const fields = stream.columns.filter((column) => column.personal).map((column) => column.sourceField ?? column.name);
       if (!isSimObject(stream.sobject)) throw new Error(`the simulator has no ${stream.sobject}`);
-      return simulator.records(stream.sobject).flatMap((record) => fields.map((field) => record[field]));
+      return stack.salesforce.records(stream.sobject).flatMap((record) => fields.map((field) => record[field]));
     });
     return [...new Set(values.filter((value): value is string => typeof value === 'string' && Buffer.byteLength(value) >= MIN_NEEDLE_BYTES))];
   }
@@ -135,7 +90,7 @@ describe('workflow histories on the server hold no personal data or secret', () 
       name: 'Salesforce to DuckDB, encrypted',
       status: 'active',
       configuration: {
-        source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: [...STREAMS], apiQuotaShare: 0.9, batchSize: 10_000 },
+        source: { kind: 'salesforce', loginUrl: stack.salesforce.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: [...STREAMS], apiQuotaShare: 0.9, batchSize: 10_000 },
         destination: { kind: 'duckdb', schema: 'marketing' },
         guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'approve' },
         schedule: { every: '1h' },
@@ -147,13 +102,13 @@ describe('workflow histories on the server hold no personal data or secret', () 
     const cycleId = await runCycle(connectorId);
 
     // The cycle did real work with the data it must not leak: rows reached the warehouse.
-    const warehouse = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, dataDir);
+    const warehouse = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, stack.dataDir);
     const [loaded] = await warehouse.query('select count(*) as n from marketing.salesforce_contact').finally(() => warehouse.close());
     expect(Number(loaded?.n)).toBeGreaterThan(0);
 
     const executions = await eventually('the cycle and its children in visibility', async () => {
       const found: { workflowId: string; runId: string }[] = [];
-      for await (const execution of env.client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) found.push(execution);
+      for await (const execution of stack.client.workflow.list({ query: `TaskQueue = "${stack.taskQueue}"` })) found.push(execution);
       return found.some((execution) => execution.workflowId === cycleId) ? found : undefined;
     });
     const histories = await Promise.all(executions.map((execution) => storedHistory(execution.workflowId, execution.runId)));
@@ -163,7 +118,7 @@ describe('workflow histories on the server hold no personal data or secret', () 
     expect(payloads.length).toBeGreaterThan(executions.length);
     expect(payloads.filter((payload) => !isEncrypted(payload))).toEqual([]);
 
-    const needles = [...personalValues(), SIMULATOR_CREDENTIALS.password, SIMULATOR_CREDENTIALS.clientSecret, adminKey];
+    const needles = [...personalValues(), SIMULATOR_CREDENTIALS.password, SIMULATOR_CREDENTIALS.clientSecret, stack.adminKey];
     expect(needles.filter((value) => value.includes('@')).length).toBeGreaterThan(100);
     const leaked = needles.filter((needle) => blobs.some((blob) => blob.includes(needle)));
     expect(leaked).toEqual([]);
@@ -185,7 +140,7 @@ describe('workflow histories on the server hold no personal data or secret', () 
         else files.push(full);
       }
     };
-    await walk(path.join(dataDir, 'staging'));
+    await walk(path.join(stack.dataDir, 'staging'));
     expect(files.filter((file) => file.endsWith('.ndjson')).length).toBeGreaterThan(0);
     const contents = await Promise.all(files.map((file) => readFile(file)));
     const emails = personalValues().filter((value) => value.includes('@'));

@@ -5,78 +5,19 @@
  * now" is refused with 409, and after the approval the warehouse ends with the newest version of every
  * row, the deleted one gone, and the cursor at the newest position.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
-import { connectWarehouse } from '../../activities/warehouses';
-import { createApp } from '../../api/app';
 import type { IngestionCycleWorkflow } from '../../api/cycle-workflow';
-import { issueApiKey } from '../../api/auth/issue-api-key';
-import { startApiServer, type RunningServer } from '../../api/server';
 import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
-import { cycleReportSchema, type CycleReport } from '../../domain/cycle';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
-import { startSalesforceSimulator, SIMULATOR_CREDENTIALS, type SalesforceSimulator } from '../../simulators/salesforce/server';
-import { createWorkers, runWorkers } from '../../worker/workers';
+import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
 import { eventually } from '../support/eventually';
-import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
+import { useStack } from '../support/stack';
 
 const CONTACTS = 150;
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 
-let env: TestWorkflowEnvironment;
-let simulator: SalesforceSimulator;
-let store: ControlPlaneStore;
-let dataDir: string;
-let workers: Worker[];
-let running: Promise<void>;
-let api: RunningServer;
-let adminKey: string;
-let taskQueue: string;
-
-beforeAll(async () => {
-  env = await testEnv();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-overlap-'));
-  simulator = await startSalesforceSimulator({ contacts: CONTACTS, deletedRate: 0, seed: 11 });
-  store = await openStore({});
-  taskQueue = uniqueName('overlap');
-  workers = await createWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, taskQueue, workflowBundle: await workflowBundle() });
-  running = runWorkers(workers);
-  api = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
-  adminKey = (await issueApiKey(store, { subject: 'overlap-admin', role: 'admin' }, 'overlapping cycles test')).key;
-}, 120_000);
-
-afterAll(async () => {
-  for (const worker of workers ?? []) worker.shutdown();
-  await running;
-  await api?.close();
-  await Promise.all([store?.close(), simulator?.stop()]);
-  await env?.teardown();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-async function call(method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${api.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: response.status === 204 ? null : await response.json() };
-}
-
-async function warehouseRows(sql: string): Promise<Record<string, unknown>[]> {
-  const warehouse = await connectWarehouse(destination, dataDir);
-  try {
-    return await warehouse.query(sql);
-  } finally {
-    await warehouse.close();
-  }
-}
+const stack = useStack({ name: 'overlap', destination, salesforce: { contacts: CONTACTS, deletedRate: 0, seed: 11 } });
+const { call, warehouseRows, finished } = stack;
 
 const pendingApprovals = async (connectorId: string) =>
   z
@@ -85,17 +26,13 @@ const pendingApprovals = async (connectorId: string) =>
 
 const startedSchema = z.object({ workflowId: z.string() });
 
-async function finished(workflowId: string): Promise<CycleReport> {
-  return cycleReportSchema.parse(await env.client.workflow.getHandle<IngestionCycleWorkflow>(workflowId).result());
-}
-
 test('a second cycle while one waits for approval is skipped, "run now" is refused, and the warehouse ends with the newest rows', async () => {
   const body: CreateConnectorBody = {
     userId: 'marketing-ops',
     name: 'Salesforce contacts, gated',
     status: 'active',
     configuration: {
-      source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact'], apiQuotaShare: 0.9, batchSize: 10_000 },
+      source: { kind: 'salesforce', loginUrl: stack.salesforce.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact'], apiQuotaShare: 0.9, batchSize: 10_000 },
       destination,
       // The first cycle reads every contact and so waits for a manager; later ones read a few rows and load.
       guardrails: { maxRowsPerCycle: 50, maxInvalidShare: 0.9, schemaChangePolicy: 'allow' },
@@ -117,16 +54,16 @@ test('a second cycle while one waits for approval is skipped, "run now" is refus
   expect(waiting?.workflowId).toBe(first);
 
   // While it waits, a contact it read changes and another is deleted in Salesforce.
-  const truth = simulator.groundTruth('Contact').filter((t) => t.flaws.length === 0);
+  const truth = stack.salesforce.groundTruth('Contact').filter((t) => t.flaws.length === 0);
   const [changed, deleted] = truth.map((t) => t.id);
   if (!changed || !deleted) throw new Error('the simulated org has too few valid contacts');
-  simulator.updateRecord('Contact', changed, { LastName: 'Newer-Version' });
-  simulator.deleteRecord('Contact', deleted);
+  stack.salesforce.updateRecord('Contact', changed, { LastName: 'Newer-Version' });
+  stack.salesforce.deleteRecord('Contact', deleted);
 
   // The schedule fires (started as the schedule starts it, past the API): it must not run beside the first.
   const scheduled = `cycle/${connectorId}/scheduled-${new Date().toISOString()}`;
-  await env.client.workflow.start<IngestionCycleWorkflow>(INGESTION_CYCLE_WORKFLOW, {
-    taskQueue,
+  await stack.client.workflow.start<IngestionCycleWorkflow>(INGESTION_CYCLE_WORKFLOW, {
+    taskQueue: stack.taskQueue,
     workflowId: scheduled,
     args: [{ connectorId, trigger: 'schedule' }],
   });
@@ -154,7 +91,7 @@ test('a second cycle while one waits for approval is skipped, "run now" is refus
 
   expect(await warehouseRows(`select last_name from marketing.salesforce_contact where id = '${changed}'`)).toEqual([{ last_name: 'Newer-Version' }]);
   expect(await warehouseRows(`select id from marketing.salesforce_contact where id = '${deleted}'`)).toEqual([]);
-  const newest = simulator.records('Contact').reduce((max, r) => (String(r.SystemModstamp) > max ? String(r.SystemModstamp) : max), '');
-  expect(new Date((await store.getCursors(connectorId)).contact?.value ?? 0).getTime()).toBe(new Date(newest).getTime());
-  expect(await store.cycleHolder(connectorId)).toBeNull();
+  const newest = stack.salesforce.records('Contact').reduce((max, r) => (String(r.SystemModstamp) > max ? String(r.SystemModstamp) : max), '');
+  expect(new Date((await stack.store.getCursors(connectorId)).contact?.value ?? 0).getTime()).toBe(new Date(newest).getTime());
+  expect(await stack.store.cycleHolder(connectorId)).toBeNull();
 }, 180_000);

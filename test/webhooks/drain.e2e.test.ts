@@ -3,47 +3,26 @@
  * workers drain the inbox through the quality gate into DuckDB. Events must be queryable within
  * 5 s of the 2xx; stale ones sit in the warehouse quarantine, none lost; a redelivery changes nothing.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
-import { connectWarehouse } from '../../activities/warehouses';
-import { createApp } from '../../api/app';
-import { startApiServer, type RunningServer } from '../../api/server';
 import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
 import { eventsArrivedSignal, WEBHOOK_DRAIN_WORKFLOW, webhookDrainWorkflowId, type WebhookDrainInput, type WebhookDrainWorkflow } from '../../domain/webhook-drain';
 import { generateSendgridEvents } from '../../simulators/sendgrid/events';
 import { createSendgridSender, type SendgridSender } from '../../simulators/sendgrid/sender';
 import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
-import { createWorkers, runWorkers } from '../../worker/workers';
 import { eventually } from '../support/eventually';
-import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
+import { onTeardown } from '../support/fixture';
+import { useStack } from '../support/stack';
 
 const DESTINATION: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 const FRESHNESS_LIMIT_MS = 5_000;
 
-let env: TestWorkflowEnvironment;
-let store: ControlPlaneStore;
-let dataDir: string;
-let workers: Worker[];
-let running: Promise<void>;
-let api: RunningServer;
+const stack = useStack({ name: 'webhook-e2e', destination: DESTINATION });
+const { warehouseRows } = stack;
 let connectorId: string;
 let sender: SendgridSender;
 
 beforeAll(async () => {
-  env = await testEnv();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-webhook-'));
-  store = await openStore({});
-  const taskQueue = uniqueName('webhook-e2e');
-  workers = await createWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, taskQueue, workflowBundle: await workflowBundle() });
-  running = runWorkers(workers);
-  api = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
   const key = createSendgridSigningKey();
-  const connector = await store.createConnector(
+  const connector = await stack.store.createConnector(
     createConnectorSchema.parse({
       userId: 'marketing-ops',
       name: 'SendGrid events to DuckDB',
@@ -51,9 +30,11 @@ beforeAll(async () => {
     }),
   );
   connectorId = connector.id;
-  sender = createSendgridSender(`${api.url}/webhooks/sendgrid/${connectorId}`, key);
-  await warmUp(taskQueue);
-}, 120_000);
+  sender = createSendgridSender(`${stack.apiUrl}/webhooks/sendgrid/${connectorId}`, key);
+  // The drain runs until it is ended: at teardown, while the client and the workers still run.
+  onTeardown(() => stack.client.workflow.getHandle(webhookDrainWorkflowId(connectorId)).terminate('test over').catch(() => undefined));
+  await warmUp(stack.taskQueue);
+});
 
 /**
  * A deployed worker has long loaded its workflow bundle; a fresh one spends about 2 s on its first
@@ -62,7 +43,7 @@ beforeAll(async () => {
  */
 async function warmUp(taskQueue: string): Promise<void> {
   const input: WebhookDrainInput = { connectorId, pending: false };
-  const handle = await env.client.workflow.signalWithStart<WebhookDrainWorkflow, []>(WEBHOOK_DRAIN_WORKFLOW, {
+  const handle = await stack.client.workflow.signalWithStart<WebhookDrainWorkflow, []>(WEBHOOK_DRAIN_WORKFLOW, {
     workflowId: webhookDrainWorkflowId(connectorId),
     taskQueue,
     args: [input],
@@ -70,24 +51,6 @@ async function warmUp(taskQueue: string): Promise<void> {
     signalArgs: [],
   });
   await eventually('the idle drain took its first task', async () => ((await handle.fetchHistory()).events?.some((e) => e.workflowTaskCompletedEventAttributes) ? true : undefined), { timeoutMs: 30_000 });
-}
-
-afterAll(async () => {
-  await env?.client.workflow.getHandle(webhookDrainWorkflowId(connectorId)).terminate('test over').catch(() => undefined);
-  for (const worker of workers ?? []) worker.shutdown();
-  await running;
-  await api?.close();
-  await Promise.all([store?.close(), env?.teardown()]);
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-async function warehouseRows(sql: string): Promise<Record<string, unknown>[]> {
-  const warehouse = await connectWarehouse(DESTINATION, dataDir);
-  try {
-    return await warehouse.query(sql);
-  } finally {
-    await warehouse.close();
-  }
 }
 
 const loadedIds = async (): Promise<string[]> =>
