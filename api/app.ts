@@ -6,19 +6,20 @@ import express, { type Express } from 'express';
 import { logger as defaultLogger } from '../activities/logger';
 import { WORKFLOW_TASK_QUEUE } from '../domain/constants';
 import { accessControl } from './auth/access-control';
-import { withAccessPolicies } from './auth/openapi-security';
-import { API_KEYS_PATH, OPENAPI_PATH, ROUTE_POLICIES, WHOAMI_PATH } from './auth/policy';
+import { API_KEYS_PATH, ROUTE_POLICIES, WHOAMI_PATH } from './auth/policy';
 import { apiKeyRoutes, whoAmIRoutes } from './auth/routes';
 import { authenticationFromEnv } from './auth/settings';
 import { CODEC_PATH, codecRoutes } from './codec-server';
+import { mountDescribed, type DescribedRouter, type ServedRoute } from './contract';
 import type { ApiDeps, ResolvedApiDeps } from './deps';
 import { errorHandler, unknownRoute } from './error-handler';
 import { jsonBody } from './json-body';
-import { openApiDocument } from './openapi';
+import { openApiDocument, type OpenApiDocument } from './openapi';
 import { analyzeRoutes } from './routes/analyze';
 import { APPROVALS_PATH, approvalRoutes } from './routes/approvals';
 import { connectorControlRoutes } from './routes/connector-control';
 import { CONNECTORS_PATH, connectorRoutes } from './routes/connectors';
+import { docsRoutes } from './routes/docs';
 import { guardrailPreviewRoutes } from './routes/guardrails-preview';
 import { healthRoutes } from './routes/health';
 import { quarantineRoutes } from './routes/quarantine';
@@ -33,26 +34,29 @@ export function createApp(deps: ApiDeps): Express {
     workflowTaskQueue: deps.workflowTaskQueue ?? WORKFLOW_TASK_QUEUE,
     authentication: deps.authentication ?? authenticationFromEnv(),
   };
-  const openApi = withAccessPolicies(openApiDocument(), ROUTE_POLICIES);
   const access = accessControl({ ...resolved, policies: ROUTE_POLICIES });
 
   const app = express();
   app.disable('x-powered-by');
+  /** Every route mounted, with its contract: what the OpenAPI document is made of. */
+  const served: ServedRoute[] = [];
+  const mount = (path: string, ...routers: DescribedRouter[]): void => mountDescribed(app, served, path, ...routers);
+
   // Who is calling is known before a body is read; what they may do can depend on the body.
   app.use(access.identify);
   // Webhooks prove themselves by signature (a public route: identify lets it through untouched) and
   // need the body raw; the codec parses its own, larger bodies. Both before the JSON parser.
-  app.use(WEBHOOKS_PATH, webhookRoutes(resolved));
+  mount(WEBHOOKS_PATH, webhookRoutes(resolved));
   if (resolved.codecEndpoint) {
     const { codec, ...options } = resolved.codecEndpoint;
-    app.use(CODEC_PATH, codecRoutes(codec, { ...options, authorize: access.authorize }));
+    mount(CODEC_PATH, codecRoutes(codec, { ...options, authorize: access.authorize }));
   }
   app.use(jsonBody());
   app.use(access.authorize);
-  app.get(OPENAPI_PATH, (_req, res) => {
-    res.json(openApi);
-  });
-  app.use(
+  let document: OpenApiDocument | undefined;
+  const documentOf = (): OpenApiDocument => (document ??= openApiDocument(served, ROUTE_POLICIES));
+  mount('/', docsRoutes(documentOf));
+  mount(
     CONNECTORS_PATH,
     connectorRoutes(resolved),
     analyzeRoutes(resolved),
@@ -61,12 +65,14 @@ export function createApp(deps: ApiDeps): Express {
     guardrailPreviewRoutes(resolved),
     quarantineRoutes(resolved),
   );
-  app.use(RUNS_PATH, runRoutes(resolved));
-  app.use(APPROVALS_PATH, approvalRoutes(resolved));
-  app.use(PRIVACY_PATH, privacyRoutes(resolved));
-  app.use(API_KEYS_PATH, apiKeyRoutes(resolved));
-  app.use(WHOAMI_PATH, whoAmIRoutes());
-  app.use(healthRoutes(resolved));
+  mount(RUNS_PATH, runRoutes(resolved));
+  mount(APPROVALS_PATH, approvalRoutes(resolved));
+  mount(PRIVACY_PATH, privacyRoutes(resolved));
+  mount(API_KEYS_PATH, apiKeyRoutes(resolved));
+  mount(WHOAMI_PATH, whoAmIRoutes());
+  mount('/', healthRoutes(resolved));
+  // Made now, from every route mounted: a route without an access policy stops the start-up here.
+  documentOf();
   app.use(unknownRoute);
   app.use(errorHandler(resolved.logger));
   return app;

@@ -5,11 +5,13 @@
  * so only the configured Web UI origins get CORS headers. Reading payloads is reading personal data:
  * `authorize` is where the API's role check goes, after the CORS preflight (which carries no credentials).
  */
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { ConnectorError } from '../activities/errors';
+import { defineRoute, describedRouter, reply, type DescribedRouter, type RouteContract } from './contract';
 import { jsonBody } from './json-body';
+import { errorAnswer } from './response-schemas';
 
 export const CODEC_PATH = '/codec';
 const NAMESPACE_HEADER = 'x-namespace';
@@ -22,6 +24,27 @@ const payloadsBodySchema = z.object({
 });
 type JsonPayload = z.infer<typeof payloadsBodySchema>['payloads'][number];
 
+const codecRoute = (path: '/decode' | '/encode', operationId: string, summary: string) =>
+  defineRoute({
+    method: 'POST',
+    path,
+    operationId,
+    summary,
+    tag: 'codec',
+    request: {
+      headers: z.object({ [NAMESPACE_HEADER]: z.string().optional().describe('the namespace the payloads come from') }),
+      body: { schema: payloadsBodySchema, required: true, description: "payloads in Temporal's JSON form (metadata values and data in base64)" },
+    },
+    responses: {
+      200: { description: 'the payloads, converted', schema: payloadsBodySchema },
+      403: errorAnswer('this role may not read payloads, or X-Namespace names a namespace this codec does not serve'),
+      422: errorAnswer('a payload could not be converted (e.g. encrypted under a key this server does not hold)'),
+    },
+  });
+
+export const decodePayloadsRoute = codecRoute('/decode', 'decodePayloads', 'Decrypt Temporal payloads for the Web UI or the CLI (reading them is reading personal data: audited)');
+export const encodePayloadsRoute = codecRoute('/encode', 'encodePayloads', 'Encrypt Temporal payloads as the workers do');
+
 export interface CodecRouteOptions {
   /** Web UI origins (scheme://host:port) whose browser calls are allowed. */
   allowedOrigins: readonly string[];
@@ -31,15 +54,15 @@ export interface CodecRouteOptions {
   authorize?: RequestHandler;
 }
 
-export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): Router {
-  const router = Router();
-  router.use(corsFor(new Set(options.allowedOrigins)));
-  router.options(['/decode', '/encode'], (_req, res) => {
+export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): DescribedRouter {
+  const routes = describedRouter();
+  routes.use(corsFor(new Set(options.allowedOrigins)));
+  routes.options(['/decode', '/encode'], (_req, res) => {
     res.sendStatus(204);
   });
   const authorize: RequestHandler = options.authorize ?? ((_req, _res, next) => next());
   const served = new Set(options.namespaces);
-  const handle = (convert: (payloads: Payload[]) => Promise<Payload[]>): RequestHandler => {
+  const handle = (route: RouteContract<(typeof decodePayloadsRoute)['responses']>, convert: (payloads: Payload[]) => Promise<Payload[]>): RequestHandler => {
     return (req, res, next) => {
       const namespace = req.get(NAMESPACE_HEADER);
       if (namespace !== undefined && !served.has(namespace)) {
@@ -53,16 +76,16 @@ export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): Ro
         return;
       }
       void convert(body.data.payloads.map(fromJson)).then(
-        (payloads) => res.json({ payloads: payloads.map(toJson) }),
+        (payloads) => reply(res, route, 200, { payloads: payloads.map(toJson) }),
         (error: unknown) => (error instanceof ConnectorError ? res.status(422).json({ error: 'undecodable_payload', message: error.message }) : next(error)),
       );
     };
   };
   // The API's parser: UTF-8 application/json (what the Web UI and the CLI send), storable, nested at most MAX_JSON_DEPTH.
   const json = jsonBody(BODY_LIMIT);
-  router.post('/decode', authorize, json, handle((payloads) => codec.decode(payloads)));
-  router.post('/encode', authorize, json, handle((payloads) => codec.encode(payloads)));
-  return router;
+  routes.serve(decodePayloadsRoute, authorize, ...json, handle(decodePayloadsRoute, (payloads) => codec.decode(payloads)));
+  routes.serve(encodePayloadsRoute, authorize, ...json, handle(encodePayloadsRoute, (payloads) => codec.encode(payloads)));
+  return routes;
 }
 
 function corsFor(allowedOrigins: ReadonlySet<string>) {

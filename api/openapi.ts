@@ -1,214 +1,109 @@
 /**
- * GET /api/v1/openapi.json: built from the very zod schemas that validate the requests, so the
- * document cannot drift from what the API accepts.
+ * GET /api/v1/openapi.json: generated from the contracts of the routes the app serves (contract.ts),
+ * with the very zod schemas that validate their input, and from the access policy table. Each
+ * operation gets its id, summary, security and every answer it can give: its own, 400 for a refused
+ * input, 413/415 for a body, 401/403 behind access control, 503 where Temporal or the identity
+ * provider may be down, 500.
  */
-import { z } from 'zod';
-import { connectorSettingsSchema, createConnectorSchema, updateConnectorSchema } from '../domain/connector';
-import { redactedSecretSchema, withSecretFields } from '../domain/redaction';
-import { errorResponseSchema } from './errors';
-import { APPROVALS_PATH, approvalDecisionRequestSchema } from './routes/approvals';
-import { CONNECTORS_PATH } from './routes/connectors';
-import { qualityReportsQuerySchema, revalidateQuarantineBodySchema } from './routes/quarantine';
-import { RUNS_PATH } from './routes/runs';
-import { approvalsQuerySchema, connectorIdParamsSchema, guardrailsPreviewBodySchema, userIdParamsSchema } from './schemas';
+import { OpenApiGeneratorV3, OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { ROLE_DUTIES, ROLES } from '../domain/access';
+import { operationAccess, openApiPath, SECURITY_SCHEMES, ANY_CREDENTIAL } from './auth/openapi-security';
+import type { RoutePolicy } from './auth/policy';
+import type { ResponseSpec, ResponseSpecs, ServedRoute } from './contract';
+import { errorAnswer as error } from './response-schemas';
 
-type JsonObject = Record<string, unknown>;
+export const API_TITLE = 'Insight Hub API';
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonObject =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', io });
+const INPUT_REFUSED = error(
+  'the input is refused: a path, query or body field against its schema, a string that cannot be stored (NUL, lone surrogate), ' +
+    'nesting deeper than 32 levels, or a body that is not valid JSON; each issue names the field and its rule',
+);
+const BODY_TOO_LARGE = error('the body is larger than the route’s limit; it was not read');
+const NOT_JSON = error('the body is not UTF-8 application/json');
+const UNEXPECTED = error('an unexpected error; it is logged, and the answer says nothing more');
 
-/** What the connector endpoints return: the stored config, each credential the redaction marker. */
-const connectorResponseSchema = createConnectorSchema.extend({
-  id: z.uuid(),
-  description: z.string().nullable(),
-  configuration: withSecretFields(connectorSettingsSchema, () => redactedSecretSchema),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+const temporalDown = (consequence: string): ResponseSpec =>
+  error(`Temporal is unreachable or did not answer in time: ${consequence}; send the request again once it is back`);
 
-/** A PUT may send a configuration back as GET showed it: each credential the marker keeps the stored one. */
-const updateConnectorBodySchema = updateConnectorSchema.extend({
-  configuration: z.optional(withSecretFields(connectorSettingsSchema, (secret) => z.union([secret, redactedSecretSchema]))),
-});
+/** Two descriptions of one status: the route's own first. */
+const joined = (first: ResponseSpec, second: ResponseSpec): ResponseSpec => ({ ...first, description: `${first.description}; or ${second.description}` });
 
-const json = (schema: JsonObject, description: string): JsonObject => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+function responsesOf(route: ServedRoute, policy: RoutePolicy): ResponseSpecs {
+  const { request, temporal } = route;
+  const access = operationAccess(policy);
+  const takesInput = request?.params || request?.query || request?.body;
+  const shared: Record<number, ResponseSpec> = { ...access.responses, 500: UNEXPECTED };
+  if (takesInput) shared[400] = INPUT_REFUSED;
+  if (request?.body) Object.assign(shared, { 413: BODY_TOO_LARGE, 415: NOT_JSON });
+  const own: ResponseSpecs = route.responses;
+  const merged: Record<number, ResponseSpec> = { ...shared };
+  for (const [status, spec] of Object.entries(own)) if (spec) merged[Number(status)] = spec;
+  // Temporal (or the route's own wait) and the identity provider are both answered 503: each cause is named.
+  const own503 = own[503] ?? (temporal ? temporalDown(temporal) : undefined);
+  const unavailable = own503 && shared[503] ? joined(own503, shared[503]) : (own503 ?? shared[503]);
+  if (unavailable) merged[503] = unavailable;
+  return merged;
+}
 
-const error = (description: string): JsonObject => json(jsonSchema(errorResponseSchema), description);
+function responseConfig({ description, schema, contentType = 'application/json' }: ResponseSpec): ResponseConfig {
+  if (!schema) return { description };
+  const types: readonly string[] = typeof contentType === 'string' ? [contentType] : contentType;
+  return { description, content: Object.fromEntries(types.map((type) => [type, { schema }])) };
+}
 
-const pathParameters = (schema: z.ZodObject): JsonObject[] =>
-  Object.entries(schema.shape).map(([name, field]) => ({ name, in: 'path', required: true, schema: jsonSchema(field) }));
+export function policyOf(route: { method: string; path: string }, policies: readonly RoutePolicy[]): RoutePolicy {
+  const policy = policies.find((candidate) => candidate.method === route.method && candidate.path === route.path);
+  // Access control would answer such a route 404: serving it is a wiring mistake, told at start-up.
+  if (!policy) throw new Error(`${route.method} ${route.path} is served but has no entry in the access policy table (api/auth/policy.ts)`);
+  return policy;
+}
 
-const queryParameters = (schema: z.ZodObject): JsonObject[] =>
-  Object.entries(schema.shape).map(([name, field]) => ({ name, in: 'query', required: false, schema: jsonSchema(field) }));
-
-const body = (schema: z.ZodType): JsonObject => ({ required: true, content: { 'application/json': { schema: jsonSchema(schema) } } });
-
-const approvalIdParams = [
-  {
-    name: 'approvalId',
-    in: 'path',
-    required: true,
-    description: 'URL-encoded approval id, <workflowId>~<stream>~<batch>',
-    schema: { type: 'string' },
-  },
-];
-
-const connector = json(jsonSchema(connectorResponseSchema, 'output'), 'the connector, credentials redacted');
-const idParams = pathParameters(connectorIdParamsSchema);
-const notFound = error('no connector with that id');
-const badRequest = error('invalid body or path parameter: each bad field named with its rule');
-const temporalDown = error('Temporal is unreachable; nothing was changed');
-
-export function openApiDocument(): JsonObject {
+function operationOf(route: ServedRoute, policy: RoutePolicy): RouteConfig {
+  const { request } = route;
+  const access = operationAccess(policy);
+  const responses = Object.fromEntries(Object.entries(responsesOf(route, policy)).flatMap(([status, spec]) => (spec ? [[status, responseConfig(spec)]] : [])));
   return {
-    openapi: '3.0.3',
-    info: { title: 'Insight Hub API', version: '1.0.0' },
-    paths: {
-      [CONNECTORS_PATH]: {
-        post: {
-          summary: "Create a connector configuration and its Temporal Schedule",
-          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(createConnectorSchema) } } },
-          responses: { 201: connector, 400: badRequest, 503: temporalDown },
-        },
-      },
-      [`${CONNECTORS_PATH}/user/{userId}`]: {
-        get: {
-          summary: "List a user's connector configurations",
-          parameters: pathParameters(userIdParamsSchema),
-          responses: { 200: json(jsonSchema(z.object({ connectors: z.array(connectorResponseSchema) }), 'output'), 'the connectors') },
-        },
-      },
-      [`${CONNECTORS_PATH}/{id}`]: {
-        get: { summary: 'Get a connector configuration', parameters: idParams, responses: { 200: connector, 400: badRequest, 404: notFound } },
-        put: {
-          summary: 'Update a connector configuration and its schedule (interval, paused state)',
-          parameters: idParams,
-          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(updateConnectorBodySchema) } } },
-          responses: { 200: connector, 400: badRequest, 404: notFound, 503: temporalDown },
-        },
-        delete: {
-          summary: 'Delete a connector configuration and its schedule',
-          parameters: idParams,
-          responses: { 204: { description: 'deleted' }, 400: badRequest, 404: notFound, 503: temporalDown },
-        },
-      },
-      [`${CONNECTORS_PATH}/{id}/analyze`]: {
-        get: {
-          summary: 'Figures from the store (rows loaded, quarantined share by rule, freshness, runs, failures) and the schedule state',
-          parameters: idParams,
-          responses: { 200: { description: 'the analysis' }, 400: badRequest, 404: notFound },
-        },
-      },
-      [`${CONNECTORS_PATH}/{id}/runs`]: {
-        post: {
-          summary: 'Start an ingestion cycle now',
-          parameters: idParams,
-          responses: {
-            202: json(jsonSchema(z.object({ workflowId: z.string(), runId: z.string() })), 'the started workflow'),
-            400: badRequest,
-            404: notFound,
-            409: error('a cycle of the connector is still running (named in the message), or one was started at the same instant'),
-            503: temporalDown,
-          },
-        },
-      },
-      [`${RUNS_PATH}/{workflowId}`]: {
-        get: {
-          summary: "A cycle's report: live (workflow query) while running, the stored report once closed",
-          parameters: [
-            { name: 'workflowId', in: 'path', required: true, description: 'URL-encoded workflow id', schema: { type: 'string' } },
-          ],
-          responses: { 200: { description: 'the run and its report' }, 404: error('no ingestion cycle with that workflow id') },
-        },
-      },
-      [`${CONNECTORS_PATH}/{id}/pause`]: {
-        post: {
-          summary: 'Pause a connector: no new cycle starts and its schedule is paused (audited)',
-          parameters: idParams,
-          responses: { 200: connector, 400: badRequest, 404: notFound, 503: temporalDown },
-        },
-      },
-      [`${CONNECTORS_PATH}/{id}/resume`]: {
-        post: {
-          summary: 'Resume a paused connector and unpause its schedule (audited)',
-          parameters: idParams,
-          responses: { 200: connector, 400: badRequest, 404: notFound, 503: temporalDown },
-        },
-      },
-      [`${CONNECTORS_PATH}/{id}/guardrails/preview`]: {
-        post: {
-          summary:
-            'What the latest figures would trigger under the current and a proposed configuration (guardrail fields given replace the current ones)',
-          parameters: idParams,
-          requestBody: { ...body(guardrailsPreviewBodySchema), required: false },
-          responses: {
-            200: { description: 'breaches and verdict per figure set under both configurations; figures null before the first cycle' },
-            400: badRequest,
-            404: notFound,
-          },
-        },
-      },
-      [`${CONNECTORS_PATH}/{id}/quality-reports`]: {
-        get: {
-          summary: "The connector's quality reports, newest first: rows evaluated and failing per rule, rows quarantined; never record values",
-          parameters: [...idParams, ...queryParameters(qualityReportsQuerySchema)],
-          responses: { 200: { description: '{ reports: [...] }' }, 400: badRequest, 404: notFound },
-        },
-      },
-      [`${CONNECTORS_PATH}/{id}/quarantine/revalidate`]: {
-        post: {
-          summary: "Re-validate a quality report's quarantined rows with a changed suite; rows that now pass are loaded (audited)",
-          parameters: idParams,
-          requestBody: body(revalidateQuarantineBodySchema),
-          responses: {
-            200: { description: 'what the re-validation did: rows evaluated, released, still quarantined per rule' },
-            400: error('invalid body, or a suite or report the re-validation refused: the message names the field'),
-            403: error('this role may not re-validate: it takes the approval policy’s approver role or admin'),
-            404: error('no connector with that id, or it has no such quality report'),
-            503: error('no result in time, or Temporal is unreachable: send the same request again to join the same run'),
-          },
-        },
-      },
-      [APPROVALS_PATH]: {
-        get: {
-          summary: 'Approvals, newest first: pending by default',
-          parameters: queryParameters(approvalsQuerySchema),
-          responses: { 200: { description: '{ approvals: [...] }' }, 400: badRequest },
-        },
-      },
-      [`${APPROVALS_PATH}/{approvalId}`]: {
-        get: {
-          summary: 'An approval as recorded; while pending, also the gate as its waiting workflow shows it',
-          parameters: approvalIdParams,
-          responses: { 200: { description: 'the approval and its live gate' }, 400: badRequest, 404: error('no approval with that id') },
-        },
-      },
-      [`${APPROVALS_PATH}/{approvalId}/decision`]: {
-        post: {
-          summary:
-            "A manager's decision, delivered as the cycle's Workflow Update; returns what it led to. The decider is the caller: decidedBy and role, when sent, must be the caller's own",
-          parameters: approvalIdParams,
-          requestBody: body(approvalDecisionRequestSchema),
-          responses: {
-            200: { description: 'the outcome: the decision, rows loaded or deleted, and where an unloaded batch is kept' },
-            202: { description: 'accepted, outcome not known in time: send the same decision again to wait for it' },
-            400: badRequest,
-            403: error('this role may not decide this approval'),
-            404: error('no approval with that id'),
-            409: error('the gate is not open: already decided, timed out, or its cycle ended'),
-            503: error('no worker accepted the decision in time, or Temporal is unreachable'),
-          },
-        },
-      },
-      '/healthz': {
-        get: {
-          summary: 'Store and Temporal connectivity',
-          responses: { 200: { description: 'all checks ok' }, 503: { description: 'names the failing checks' } },
-        },
-      },
+    method: methodOf(route.method),
+    path: openApiPath(route.path),
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    security: access.security,
+    ...access.extensions,
+    request: {
+      ...(request?.params ? { params: request.params } : {}),
+      ...(request?.query ? { query: request.query } : {}),
+      ...(request?.headers ? { headers: request.headers } : {}),
+      ...(request?.body
+        ? { body: { required: request.body.required, description: request.body.description, content: { 'application/json': { schema: request.body.schema } } } }
+        : {}),
     },
+    responses,
   };
+}
+
+const methodOf = (method: RoutePolicy['method']): RouteConfig['method'] => {
+  const lower: Record<RoutePolicy['method'], RouteConfig['method']> = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' };
+  return lower[method];
+};
+
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV3['generateDocument']> & { 'x-roles': Record<string, string> };
+
+export function openApiDocument(routes: readonly ServedRoute[], policies: readonly RoutePolicy[]): OpenApiDocument {
+  const registry = new OpenAPIRegistry();
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) registry.registerComponent('securitySchemes', name, scheme);
+  for (const route of routes) registry.registerPath(operationOf(route, policyOf(route, policies)));
+  const tags = [...new Set(routes.map((route) => route.tag))].map((name) => ({ name }));
+  const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: API_TITLE,
+      version: '1.0.0',
+      description: 'Continuous, validated, guard-railed ingestion of marketing customer data into your warehouse, on Temporal.',
+    },
+    tags,
+    security: ANY_CREDENTIAL,
+  });
+  return { ...document, 'x-roles': Object.fromEntries(ROLES.map((role) => [role, ROLE_DUTIES[role]])) };
 }

@@ -1,5 +1,5 @@
 /**
- * The request schemas of every route, used both to validate and to describe the API (openapi.ts).
+ * Request schemas that several routes share, used both to validate and to describe the API (contract.ts).
  * Bodies use the domain's schemas; route and query parameters are defined here.
  */
 import { z } from 'zod';
@@ -11,24 +11,29 @@ export const connectorIdParamsSchema = z.object({ id: z.uuid({ error: 'must be a
 
 export const userIdParamsSchema = z.object({ userId: createConnectorSchema.shape.userId });
 
-/**
- * Workflow ids contain slashes (cycle/<connector>/manual-…): the route takes them either
- * URL-encoded as one segment or as several segments, which Express hands over as an array.
- */
-export const workflowIdParamsSchema = z.object({
-  workflowId: z
-    .array(z.string().min(1, 'must not contain empty segments'))
-    .min(1)
-    .transform((segments) => segments.join('/')),
-});
+/** Express hands a wildcard parameter (`/*workflowId`) over as its path segments: the id is what they spell. */
+const segmentsJoined = (value: unknown): unknown => (Array.isArray(value) ? value.join('/') : value);
 
-/** Approval ids hold a workflow id (slashes included): URL-encoded as one segment, or as several. */
+/** An id that holds slashes, sent URL-encoded as one path segment or as several segments. */
+const slashedId = (description: string) =>
+  z.preprocess(
+    segmentsJoined,
+    z
+      .string()
+      .min(1)
+      .refine((id) => !id.split('/').includes(''), 'must not contain empty segments')
+      .describe(description),
+  );
+
+/** Workflow ids contain slashes (cycle/<connector>/manual-…). */
+export const workflowIdParamsSchema = z.object({ workflowId: slashedId('the workflow id, URL-encoded') });
+
+/** Approval ids hold a workflow id (slashes included). */
 export const approvalIdParamsSchema = z.object({
-  approvalId: z
-    .array(z.string().min(1, 'must not contain empty segments'))
-    .min(1)
-    .transform((segments) => segments.join('/'))
-    .refine((id) => workflowIdOfApproval(id) !== null, 'must be an approval id, <workflowId>~<stream>~<batch>, URL-encoded'),
+  approvalId: slashedId('the approval id, <workflowId>~<stream>~<batch>, URL-encoded').refine(
+    (id) => workflowIdOfApproval(id) !== null,
+    'must be an approval id, <workflowId>~<stream>~<batch>, URL-encoded',
+  ),
 });
 
 export const APPROVAL_STATUSES = ['pending', 'decided'] as const;

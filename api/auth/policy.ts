@@ -26,6 +26,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
+export const DOCS_PATH = '/api/v1/docs';
 export const HEALTH_PATH = '/healthz';
 export const API_KEYS_PATH = '/api/v1/api-keys';
 export const WHOAMI_PATH = '/api/v1/me';
@@ -63,6 +64,8 @@ const connector = (method: HttpMethod, suffix: string, roles: readonly Role[]): 
 export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: HEALTH_PATH, access: { public: 'probes and load balancers check liveness without a credential' } },
   { method: 'GET', path: OPENAPI_PATH, access: { public: 'the API description, so that a client can learn how to authenticate' } },
+  { method: 'GET', path: DOCS_PATH, access: { public: 'the documentation page: the same API description, for people' } },
+  { method: 'GET', path: `${DOCS_PATH}/:asset`, access: { public: "the documentation page's own scripts and style sheet" } },
   { method: 'GET', path: WHOAMI_PATH, access: { roles: EVERY_ROLE } },
 
   { method: 'POST', path: CONNECTORS_PATH, access: { roles: CONNECTOR_EDITORS, ownership: 'user-id-in-body' } },

@@ -1,20 +1,86 @@
 /** API keys (admin only: issue, list, revoke) and GET /me, which tells any caller who the API thinks they are. */
-import { Router } from 'express';
 import { z } from 'zod';
-import { PLATFORM_AUDIT_ID } from '../../domain/access';
+import { PLATFORM_AUDIT_ID, roleSchema } from '../../domain/access';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
 import { notFound } from '../errors';
+import { errorAnswer } from '../response-schemas';
 import { parseRequest } from '../validation';
 import { issueApiKey, issueApiKeyBodySchema } from './issue-api-key';
 import { auditActor, principalOf } from './principal';
 
 export const apiKeyIdParamsSchema = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
 
-/** Mounted under API_KEYS_PATH. */
-export function apiKeyRoutes({ store }: ResolvedApiDeps): Router {
-  const router = Router();
+const TAG = 'access';
 
-  router.post('/', async (req, res) => {
+/** An API key as listed: never the key or its hash. */
+const apiKeySchema = z.object({
+  id: z.uuid(),
+  keyId: z.string().describe('the public part of the key (ihk_<keyId>_<secret>)'),
+  subject: z.string(),
+  role: roleSchema,
+  label: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+
+export const issueApiKeyRoute = defineRoute({
+  method: 'POST',
+  path: '/',
+  operationId: 'issueApiKey',
+  summary: 'Issue an API key for a subject and role; the key is returned once, only its hash is stored (audited)',
+  tag: TAG,
+  request: { body: { schema: issueApiKeyBodySchema, required: true } },
+  responses: { 201: { description: 'the key: it appears only in this answer', schema: z.object({ apiKey: apiKeySchema, key: z.string() }) } },
+});
+
+export const listApiKeysRoute = defineRoute({
+  method: 'GET',
+  path: '/',
+  operationId: 'listApiKeys',
+  summary: 'Every API key, revoked ones included; never a key or its hash',
+  tag: TAG,
+  responses: { 200: { description: 'the keys', schema: z.object({ apiKeys: z.array(apiKeySchema) }) } },
+});
+
+export const revokeApiKeyRoute = defineRoute({
+  method: 'DELETE',
+  path: '/:id',
+  operationId: 'revokeApiKey',
+  summary: 'Revoke an API key (kept for the audit trail; idempotent)',
+  tag: TAG,
+  request: { params: apiKeyIdParamsSchema },
+  responses: { 200: { description: 'the revoked key', schema: apiKeySchema }, 404: errorAnswer('no API key with that id') },
+});
+
+export const whoAmIRoute = defineRoute({
+  method: 'GET',
+  path: '/',
+  operationId: 'whoAmI',
+  summary: 'Who the API takes the caller for: subject, role, credential kind',
+  tag: TAG,
+  responses: {
+    200: {
+      description: 'the principal',
+      schema: z.object({
+        subject: z.string(),
+        role: roleSchema,
+        credential: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('api-key'), keyId: z.string() }),
+          z.object({ kind: z.literal('jwt'), algorithm: z.string() }),
+        ]),
+      }),
+    },
+  },
+});
+
+/** Mounted under API_KEYS_PATH. */
+export function apiKeyRoutes({ store }: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+
+  routes.serve(issueApiKeyRoute, async (req, res) => {
     const body = parseRequest(issueApiKeyBodySchema, req.body, 'body');
     const admin = principalOf(req);
     const issued = await issueApiKey(store, body, admin.subject);
@@ -25,14 +91,14 @@ export function apiKeyRoutes({ store }: ResolvedApiDeps): Router {
       activityType: 'api-key.issued',
       details: { keyId, subject, role, expiresAt, actor: auditActor(admin), via: 'api' },
     });
-    res.status(201).json(issued);
+    reply(res, issueApiKeyRoute, 201, issued);
   });
 
-  router.get('/', async (_req, res) => {
-    res.json({ apiKeys: await store.listApiKeys() });
+  routes.serve(listApiKeysRoute, async (_req, res) => {
+    reply(res, listApiKeysRoute, 200, { apiKeys: await store.listApiKeys() });
   });
 
-  router.delete('/:id', async (req, res) => {
+  routes.serve(revokeApiKeyRoute, async (req, res) => {
     const { id } = parseRequest(apiKeyIdParamsSchema, req.params, 'path parameters');
     const revoked = await store.revokeApiKey(id);
     if (!revoked) throw notFound(`no API key with id ${id}`);
@@ -43,17 +109,17 @@ export function apiKeyRoutes({ store }: ResolvedApiDeps): Router {
       activityType: 'api-key.revoked',
       details: { keyId: revoked.keyId, subject: revoked.subject, actor: auditActor(admin), via: 'api' },
     });
-    res.json(revoked);
+    reply(res, revokeApiKeyRoute, 200, revoked);
   });
 
-  return router;
+  return routes;
 }
 
 /** Mounted at WHOAMI_PATH. */
-export function whoAmIRoutes(): Router {
-  const router = Router();
-  router.get('/', (req, res) => {
-    res.json(principalOf(req));
+export function whoAmIRoutes(): DescribedRouter {
+  const routes = describedRouter();
+  routes.serve(whoAmIRoute, (req, res) => {
+    reply(res, whoAmIRoute, 200, principalOf(req));
   });
-  return router;
+  return routes;
 }

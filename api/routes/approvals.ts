@@ -1,13 +1,15 @@
 /** Approval gates: what waits for a manager, and the manager's decision with its outcome. */
-import { Router } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { approvalResolutionSchema, pendingApprovalSchema } from '../../activities/store/approval-schemas';
 import type { ControlPlaneStore, StoredApproval } from '../../activities/store/types';
 import { approvalDecisionBodySchema, type ApprovalDecisionBody } from '../../domain/approvals';
 import { deliverDecision, viewApproval } from '../approvals';
 import { recordApiActivity } from '../audit';
 import { principalOf, type Principal } from '../auth/principal';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, forbidden, notFound } from '../errors';
+import { errorAnswer } from '../response-schemas';
 import { approvalIdParamsSchema, approvalsQuerySchema } from '../schemas';
 import { parseRequest } from '../validation';
 
@@ -23,16 +25,84 @@ export const approvalDecisionRequestSchema = approvalDecisionBodySchema.extend({
 });
 type ApprovalDecisionRequest = z.infer<typeof approvalDecisionRequestSchema>;
 
-/** Mounted under APPROVALS_PATH; ids may come URL-encoded or with their slashes as path segments. */
-export function approvalRoutes({ store, temporal }: ResolvedApiDeps): Router {
-  const router = Router();
+const TAG = 'approvals';
 
-  router.get('/', async (req, res) => {
+const storedApprovalSchema = z.object({
+  approvalId: z.string(),
+  connectorId: z.string(),
+  workflowId: z.string(),
+  status: z.enum(['pending', 'decided']),
+  request: pendingApprovalSchema,
+  resolution: approvalResolutionSchema.nullable(),
+});
+
+const liveGateSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('waiting'), gate: pendingApprovalSchema }),
+  z.object({ state: z.enum(['not-waiting', 'no-answer']), detail: z.string() }),
+]);
+
+const approvalNotFound = errorAnswer('no approval with that id');
+
+export const listApprovalsRoute = defineRoute({
+  method: 'GET',
+  path: '/',
+  operationId: 'listApprovals',
+  summary: 'Approvals, newest first: pending by default',
+  tag: TAG,
+  request: { query: approvalsQuerySchema },
+  responses: { 200: { description: 'the approvals', schema: z.object({ approvals: z.array(storedApprovalSchema) }) } },
+});
+
+export const getApprovalRoute = defineRoute({
+  method: 'GET',
+  path: '/*approvalId',
+  operationId: 'getApproval',
+  summary: 'An approval as recorded; while pending, also the gate as its waiting workflow shows it',
+  tag: TAG,
+  request: { params: approvalIdParamsSchema },
+  responses: {
+    200: {
+      description: 'the approval and, while pending, its live gate (no-answer when Temporal or a worker did not answer in time)',
+      schema: storedApprovalSchema.extend({ live: liveGateSchema.nullable() }),
+    },
+    404: approvalNotFound,
+  },
+});
+
+export const decideApprovalRoute = defineRoute({
+  method: 'POST',
+  path: '/*approvalId/decision',
+  operationId: 'decideApproval',
+  summary: "A manager's decision, delivered as the cycle's Workflow Update; returns what it led to",
+  description: "The decider is the caller: decidedBy and role, when sent, must be the caller's own.",
+  tag: TAG,
+  request: { params: approvalIdParamsSchema, body: { schema: approvalDecisionRequestSchema, required: true } },
+  responses: {
+    200: {
+      description: 'the outcome: the decision, rows loaded or deleted, and where an unloaded batch is kept',
+      schema: approvalResolutionSchema.extend({ loaded: z.number(), deleted: z.number(), keptBatch: z.string().nullable() }),
+    },
+    202: {
+      description: 'accepted, outcome not known in time: send the same decision again to wait for it',
+      schema: z.object({ status: z.literal('accepted'), approvalId: z.string(), detail: z.string() }),
+    },
+    403: errorAnswer('this role may not decide this approval, or decidedBy or role is not the caller’s'),
+    404: approvalNotFound,
+    409: errorAnswer('the gate is not open: already decided, timed out, or its cycle ended'),
+    503: errorAnswer('no worker accepted the decision in time (send it again: it is never applied twice), or Temporal is unreachable'),
+  },
+});
+
+/** Mounted under APPROVALS_PATH; ids may come URL-encoded or with their slashes as path segments. */
+export function approvalRoutes({ store, temporal }: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+
+  routes.serve(listApprovalsRoute, async (req, res) => {
     const { connectorId, status, limit } = parseRequest(approvalsQuerySchema, req.query, 'query parameters');
-    res.json({ approvals: await store.listApprovals({ connectorId, status, limit }) });
+    reply(res, listApprovalsRoute, 200, { approvals: await store.listApprovals({ connectorId, status, limit }) });
   });
 
-  router.post('/*approvalId/decision', async (req, res) => {
+  routes.serve(decideApprovalRoute, async (req, res) => {
     const { approvalId } = parseRequest(approvalIdParamsSchema, req.params, 'path parameters');
     const principal = principalOf(req);
     const body = decisionOf(principal, parseRequest(approvalDecisionRequestSchema, req.body, 'body'));
@@ -44,16 +114,16 @@ export function approvalRoutes({ store, temporal }: ResolvedApiDeps): Router {
       throw error;
     });
     await auditDecision(store, stored, body, { result: result.status }, principal);
-    if (result.status === 'decided') res.json(result.outcome);
-    else res.status(202).json(result);
+    if (result.status === 'decided') reply(res, decideApprovalRoute, 200, result.outcome);
+    else reply(res, decideApprovalRoute, 202, result);
   });
 
-  router.get('/*approvalId', async (req, res) => {
+  routes.serve(getApprovalRoute, async (req, res) => {
     const { approvalId } = parseRequest(approvalIdParamsSchema, req.params, 'path parameters');
-    res.json(await viewApproval(temporal, await requireApproval(store, approvalId)));
+    reply(res, getApprovalRoute, 200, await viewApproval(temporal, await requireApproval(store, approvalId)));
   });
 
-  return router;
+  return routes;
 }
 
 function decisionOf(principal: Principal, sent: ApprovalDecisionRequest): ApprovalDecisionBody {

@@ -1,27 +1,53 @@
 /** Manual control of a connector: pause and resume its cycles, its Temporal Schedule following. */
-import { Router } from 'express';
 import type { ConnectorStatus } from '../../domain/connector';
 import { redactConnector, type RedactedConnector } from '../../domain/redaction';
 import { recordApiActivity } from '../audit';
 import { principalOf, type Principal } from '../auth/principal';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { requireConnector } from '../load-connector';
+import { connectorNotFound, connectorResponseSchema } from '../response-schemas';
 import { updateConnectorSchedule } from '../schedules';
 import { connectorIdParamsSchema } from '../schemas';
 import { callTemporal } from '../temporal-calls';
 import { parseRequest } from '../validation';
 
+const connectorAnswer = { description: 'the connector, credentials redacted', schema: connectorResponseSchema };
+
+export const pauseConnectorRoute = defineRoute({
+  method: 'POST',
+  path: '/:id/pause',
+  operationId: 'pauseConnector',
+  summary: 'Pause a connector: no new cycle starts and its schedule is paused (audited)',
+  description: 'Idempotent. A cycle already running goes on; the next one does not start.',
+  tag: 'connectors',
+  request: { params: connectorIdParamsSchema },
+  responses: { 200: connectorAnswer, 404: connectorNotFound },
+  temporal: 'the connector was not paused',
+});
+
+export const resumeConnectorRoute = defineRoute({
+  method: 'POST',
+  path: '/:id/resume',
+  operationId: 'resumeConnector',
+  summary: 'Resume a paused connector and unpause its schedule (audited)',
+  tag: 'connectors',
+  request: { params: connectorIdParamsSchema },
+  responses: { 200: connectorAnswer, 404: connectorNotFound },
+  temporal: 'the connector was not resumed',
+});
+
 /** Mounted under the connectors path: POST /:id/pause and /:id/resume. */
-export function connectorControlRoutes(deps: ResolvedApiDeps): Router {
-  const router = Router();
-  router.post('/:id/pause', async (req, res) => {
-    res.json(await setStatus(deps, req.params, 'paused', principalOf(req)));
+export function connectorControlRoutes(deps: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+  routes.serve(pauseConnectorRoute, async (req, res) => {
+    reply(res, pauseConnectorRoute, 200, await setStatus(deps, req.params, 'paused', principalOf(req)));
   });
-  router.post('/:id/resume', async (req, res) => {
-    res.json(await setStatus(deps, req.params, 'active', principalOf(req)));
+  routes.serve(resumeConnectorRoute, async (req, res) => {
+    reply(res, resumeConnectorRoute, 200, await setStatus(deps, req.params, 'active', principalOf(req)));
   });
-  return router;
+  return routes;
 }
 
 /**

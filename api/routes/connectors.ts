@@ -1,13 +1,14 @@
 /** The spec's configuration endpoints; each change to a config is mirrored on its Temporal Schedule. */
-import { Router } from 'express';
 import { z } from 'zod';
 import { createConnectorSchema, updateConnectorSchema, type Connector, type UpdateConnector } from '../../domain/connector';
 import { keepRedactedSecrets, redactConnector } from '../../domain/redaction';
 import { recordApiActivity } from '../audit';
 import { principalOf } from '../auth/principal';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { requireConnector } from '../load-connector';
+import { connectorNotFound, connectorResponseSchema, updateConnectorBodySchema } from '../response-schemas';
 import { scheduleEvery } from '../../domain/sources';
 import { createConnectorSchedule, deleteConnectorSchedule, updateConnectorSchedule } from '../schedules';
 import { connectorIdParamsSchema, userIdParamsSchema } from '../schemas';
@@ -16,10 +17,67 @@ import { parseRequest } from '../validation';
 
 export const CONNECTORS_PATH = '/api/v1/data-warehouse-connector';
 
-export function connectorRoutes({ store, temporal, workflowTaskQueue }: ResolvedApiDeps): Router {
-  const router = Router();
+const TAG = 'connectors';
+const connectorAnswer = { description: 'the connector, credentials redacted', schema: connectorResponseSchema };
 
-  router.post('/', async (req, res) => {
+export const createConnectorRoute = defineRoute({
+  method: 'POST',
+  path: '/',
+  operationId: 'createConnector',
+  summary: 'Create a connector configuration and its Temporal Schedule',
+  tag: TAG,
+  request: { body: { schema: createConnectorSchema, required: true } },
+  responses: { 201: connectorAnswer },
+  temporal: 'the connector was not created',
+});
+
+export const listUserConnectorsRoute = defineRoute({
+  method: 'GET',
+  path: '/user/:userId',
+  operationId: 'listUserConnectors',
+  summary: "List a user's connector configurations",
+  tag: TAG,
+  request: { params: userIdParamsSchema },
+  responses: { 200: { description: 'the connectors', schema: z.object({ connectors: z.array(connectorResponseSchema) }) } },
+});
+
+export const getConnectorRoute = defineRoute({
+  method: 'GET',
+  path: '/:id',
+  operationId: 'getConnector',
+  summary: 'Get a connector configuration',
+  tag: TAG,
+  request: { params: connectorIdParamsSchema },
+  responses: { 200: connectorAnswer, 404: connectorNotFound },
+});
+
+export const updateConnectorRoute = defineRoute({
+  method: 'PUT',
+  path: '/:id',
+  operationId: 'updateConnector',
+  summary: 'Update a connector configuration and its schedule (interval, paused state)',
+  description: 'Fields left out stay as they are. A credential sent back as "[redacted]" keeps the stored one, unless the endpoint it is for changed.',
+  tag: TAG,
+  request: { params: connectorIdParamsSchema, body: { schema: updateConnectorBodySchema, required: true } },
+  responses: { 200: connectorAnswer, 404: connectorNotFound },
+  temporal: 'the connector was not changed',
+});
+
+export const deleteConnectorRoute = defineRoute({
+  method: 'DELETE',
+  path: '/:id',
+  operationId: 'deleteConnector',
+  summary: 'Delete a connector configuration and its schedule',
+  tag: TAG,
+  request: { params: connectorIdParamsSchema },
+  responses: { 204: { description: 'deleted' }, 404: connectorNotFound },
+  temporal: 'the connector was not deleted',
+});
+
+export function connectorRoutes({ store, temporal, workflowTaskQueue }: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+
+  routes.serve(createConnectorRoute, async (req, res) => {
     const input = parseRequest(createConnectorSchema, req.body, 'body');
     const connector = await store.createConnector(input);
     try {
@@ -32,21 +90,22 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
       throw error;
     }
     await recordApiActivity(store, connector, 'connector.created', scheduleFacts(connector), principalOf(req));
-    res.status(201).location(`${CONNECTORS_PATH}/${connector.id}`).json(redactConnector(connector));
+    res.location(`${CONNECTORS_PATH}/${connector.id}`);
+    reply(res, createConnectorRoute, 201, redactConnector(connector));
   });
 
-  router.get('/user/:userId', async (req, res) => {
+  routes.serve(listUserConnectorsRoute, async (req, res) => {
     const { userId } = parseRequest(userIdParamsSchema, req.params, 'path parameters');
     const connectors = await store.listConnectorsByUser(userId);
-    res.json({ connectors: connectors.map(redactConnector) });
+    reply(res, listUserConnectorsRoute, 200, { connectors: connectors.map(redactConnector) });
   });
 
-  router.get('/:id', async (req, res) => {
+  routes.serve(getConnectorRoute, async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
-    res.json(redactConnector(await requireConnector(store, id)));
+    reply(res, getConnectorRoute, 200, redactConnector(await requireConnector(store, id)));
   });
 
-  router.put('/:id', async (req, res) => {
+  routes.serve(updateConnectorRoute, async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const current = await requireConnector(store, id);
     const patch = parseRequest(updateConnectorSchema, withStoredSecrets(req.body, current), 'body');
@@ -62,10 +121,10 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
       throw error;
     }
     await recordApiActivity(store, updated, 'connector.updated', { fields: Object.keys(patch), ...scheduleFacts(updated) }, principalOf(req));
-    res.json(redactConnector(updated));
+    reply(res, updateConnectorRoute, 200, redactConnector(updated));
   });
 
-  router.delete('/:id', async (req, res) => {
+  routes.serve(deleteConnectorRoute, async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const connector = await requireConnector(store, id);
     await callTemporal(temporal, 'the connector was not deleted', () => deleteConnectorSchedule(temporal, id));
@@ -74,7 +133,7 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
     res.status(204).end();
   });
 
-  return router;
+  return routes;
 }
 
 const bodyWithConfiguration = z.looseObject({ configuration: z.unknown() });

@@ -1,5 +1,7 @@
 /** GET /healthz: can the API reach its store and Temporal right now. */
-import { Router } from 'express';
+import { z } from 'zod';
+import { HEALTH_PATH } from '../auth/policy';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
 
 const CHECK_TIMEOUT_MS = 3_000;
@@ -9,8 +11,26 @@ const PROBE_CONNECTOR_ID = '00000000-0000-0000-0000-000000000000';
 
 type CheckResult = 'ok' | 'failing';
 
-export function healthRoutes({ store, temporal, logger }: ResolvedApiDeps): Router {
-  const checks: Record<string, () => Promise<unknown>> = {
+const checksSchema = z.object({ store: z.enum(['ok', 'failing']), temporal: z.enum(['ok', 'failing']) });
+
+export const healthRoute = defineRoute({
+  method: 'GET',
+  path: HEALTH_PATH,
+  operationId: 'health',
+  summary: 'Store and Temporal connectivity',
+  tag: 'health',
+  responses: {
+    200: { description: 'all checks ok', schema: z.object({ status: z.literal('ok'), checks: checksSchema }) },
+    503: {
+      description: 'names the failing checks',
+      schema: z.object({ status: z.literal('unavailable'), checks: checksSchema, message: z.string() }),
+    },
+  },
+});
+
+/** Mounted at the root. */
+export function healthRoutes({ store, temporal, logger }: ResolvedApiDeps): DescribedRouter {
+  const checks: Record<keyof z.infer<typeof checksSchema>, () => Promise<unknown>> = {
     store: () => withTimeout(store.getConnector(PROBE_CONNECTOR_ID), CHECK_TIMEOUT_MS),
     temporal: () =>
       temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
@@ -18,8 +38,8 @@ export function healthRoutes({ store, temporal, logger }: ResolvedApiDeps): Rout
       ),
   };
 
-  const router = Router();
-  router.get('/healthz', async (_req, res) => {
+  const routes = describedRouter();
+  routes.serve(healthRoute, async (_req, res) => {
     const entries = await Promise.all(
       Object.entries(checks).map(async ([name, check]): Promise<[string, CheckResult]> => {
         try {
@@ -32,14 +52,14 @@ export function healthRoutes({ store, temporal, logger }: ResolvedApiDeps): Rout
       }),
     );
     const failing = entries.filter(([, result]) => result === 'failing').map(([name]) => name);
-    const results = Object.fromEntries(entries);
+    const results = checksSchema.parse(Object.fromEntries(entries));
     if (failing.length === 0) {
-      res.json({ status: 'ok', checks: results });
+      reply(res, healthRoute, 200, { status: 'ok', checks: results });
       return;
     }
-    res.status(503).json({ status: 'unavailable', checks: results, message: `failing checks: ${failing.join(', ')}` });
+    reply(res, healthRoute, 503, { status: 'unavailable', checks: results, message: `failing checks: ${failing.join(', ')}` });
   });
-  return router;
+  return routes;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, isGrpcCancelledError, isGrpcDeadlineError, WorkflowFailedError, type Client } from '@temporalio/client';
-import { Router } from 'express';
 import { revalidationWorkflowId } from '../../domain/constants';
 import { z } from 'zod';
 import type { Connector } from '../../domain/connector';
@@ -13,9 +12,11 @@ import { roleSchema, type Role } from '../../domain/access';
 import { REVALIDATE_QUARANTINE_WORKFLOW, type QuarantineRevalidation, type RevalidateQuarantineInput } from '../../domain/messages';
 import { recordApiActivity } from '../audit';
 import { principalOf, type Principal } from '../auth/principal';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, forbidden, notFound, temporalUnavailable } from '../errors';
 import { requireConnector } from '../load-connector';
+import { connectorNotFound, errorAnswer } from '../response-schemas';
 import { approvalsQuerySchema, connectorIdParamsSchema } from '../schemas';
 import { isTemporalUnreachable } from '../temporal-calls';
 import { parseRequest } from '../validation';
@@ -49,18 +50,70 @@ type RevalidateQuarantineWorkflow = (input: RevalidateQuarantineInput) => Promis
 /** The same suite sent again for the same report names the same run, so a retried POST joins it. */
 const suiteHash = (suite: unknown): string => createHash('sha256').update(JSON.stringify(suite)).digest('hex').slice(0, 16);
 
-/** Mounted under the connectors path: GET /:id/quality-reports and POST /:id/quarantine/revalidate. */
-export function quarantineRoutes({ store, temporal, workflowTaskQueue }: ResolvedApiDeps): Router {
-  const router = Router();
+const TAG = 'quality';
 
-  router.get('/:id/quality-reports', async (req, res) => {
+const qualityReportSchema = z.object({
+  id: z.string(),
+  stream: z.string(),
+  batchSha256: z.string(),
+  createdAt: z.string(),
+  rules: z.array(z.object({ rule: z.string(), elementCount: z.number(), unexpectedCount: z.number() })).describe("per expectation, by the gate's rule label"),
+  quarantinedRows: z.number().nullable().describe('null when the report predates stored quarantine references'),
+});
+
+export const listQualityReportsRoute = defineRoute({
+  method: 'GET',
+  path: '/:id/quality-reports',
+  operationId: 'listQualityReports',
+  summary: "The connector's quality reports, newest first: rows evaluated and failing per rule, rows quarantined; never record values",
+  tag: TAG,
+  request: { params: connectorIdParamsSchema, query: qualityReportsQuerySchema },
+  responses: { 200: { description: 'the reports', schema: z.object({ reports: z.array(qualityReportSchema) }) }, 404: connectorNotFound },
+});
+
+const revalidationSchema = z.object({
+  connectorId: z.string(),
+  qualityReportId: z.string(),
+  stream: z.string(),
+  suiteName: z.string(),
+  suiteHash: z.string(),
+  outcome: z.enum(['applied', 'already-applied', 'nothing-quarantined']),
+  evaluated: z.number(),
+  released: z.number().describe('rows that pass the new suite: loaded, and out of the quarantine'),
+  stillQuarantined: z.number(),
+  failuresByRule: z.record(z.string(), z.number()),
+  loadId: z.string().nullable(),
+  merged: z.number(),
+}) satisfies z.ZodType<QuarantineRevalidation>;
+
+export const revalidateQuarantineRoute = defineRoute({
+  method: 'POST',
+  path: '/:id/quarantine/revalidate',
+  operationId: 'revalidateQuarantine',
+  summary: "Re-validate a quality report's quarantined rows with a changed suite; rows that now pass are loaded (audited)",
+  tag: TAG,
+  request: { params: connectorIdParamsSchema, body: { schema: revalidateQuarantineBodySchema, required: true } },
+  responses: {
+    200: { description: 'what the re-validation did: rows evaluated, released, still quarantined per rule', schema: revalidationSchema },
+    400: errorAnswer('an invalid body, or a suite or report the re-validation refused: the message names the field'),
+    403: errorAnswer('this role may not re-validate: it takes the approval policy’s approver role or admin'),
+    404: errorAnswer('no connector with that id, or it has no such quality report'),
+    503: errorAnswer('no result in time, or Temporal is unreachable: send the same request again to join the same run'),
+  },
+});
+
+/** Mounted under the connectors path: GET /:id/quality-reports and POST /:id/quarantine/revalidate. */
+export function quarantineRoutes({ store, temporal, workflowTaskQueue }: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+
+  routes.serve(listQualityReportsRoute, async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const { stream, limit } = parseRequest(qualityReportsQuerySchema, req.query, 'query parameters');
     await requireConnector(store, id);
-    res.json({ reports: await store.listQualityReports(id, { stream, limit }) });
+    reply(res, listQualityReportsRoute, 200, { reports: await store.listQualityReports(id, { stream, limit }) });
   });
 
-  router.post('/:id/quarantine/revalidate', async (req, res) => {
+  routes.serve(revalidateQuarantineRoute, async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const body = parseRequest(revalidateQuarantineBodySchema, req.body, 'body');
     const principal = principalOf(req);
@@ -76,7 +129,7 @@ export function quarantineRoutes({ store, temporal, workflowTaskQueue }: Resolve
       const input = { connectorId: id, qualityReportId: body.qualityReportId, suite: body.suite, requestedBy: requester.requestedBy };
       const result = await revalidate(temporal, workflowTaskQueue, workflowId, input);
       await recordApiActivity(store, connector, 'quarantine.revalidation-requested', { ...asked, result: result.outcome }, principal);
-      res.json(result);
+      reply(res, revalidateQuarantineRoute, 200, result);
     } catch (error) {
       if (error instanceof ApiError && error.status < 500) {
         const refused = { result: 'refused', status: error.status, refusal: error.message };
@@ -86,7 +139,7 @@ export function quarantineRoutes({ store, temporal, workflowTaskQueue }: Resolve
     }
   });
 
-  return router;
+  return routes;
 }
 
 function requesterOf(principal: Principal, body: RevalidateQuarantineBody): Requester {

@@ -5,16 +5,21 @@
  * delivery refused as a whole stores nothing; one with bad events stores the others and answers 400
  * naming the bad ones (SendGrid's retries of it find the others stored), which the audit log keeps.
  */
-import { Router, raw } from 'express';
+import { raw } from 'express';
+import { z } from 'zod';
 import type { InboxDelivery, InboxReceipt } from '../../activities/store/inbox';
 import { judgeSendgridDelivery, type DeliveryVerdict, type EventIssue } from '../../activities/webhooks/sendgrid-delivery';
+import { sendgridEventArraySchema } from '../../activities/webhooks/sendgrid-events';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../activities/webhooks/signature';
 import { withoutSuppressed } from '../../activities/webhooks/suppressed-events';
 import type { Connector } from '../../domain/connector';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import { wakeDrain } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
-import { ApiError, notFound, validationFailed } from '../errors';
+import { ApiError, errorResponseSchema, notFound, validationFailed } from '../errors';
 import { unsupportedMediaType } from '../json-body';
+import { errorAnswer } from '../response-schemas';
+import { parseRequest } from '../validation';
 import { callTemporal } from '../temporal-calls';
 
 export const WEBHOOKS_PATH = '/webhooks';
@@ -24,11 +29,50 @@ const MAX_BODY = '5mb';
 
 const unauthorized = (reason: string): ApiError => new ApiError(401, 'unauthorized', reason);
 
-export function webhookRoutes(deps: ResolvedApiDeps): Router {
-  const router = Router();
-  router.post('/sendgrid/:connectorId', raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
+const receiptSchema = z.object({
+  received: z.number().describe('events in the delivery'),
+  stored: z.number().describe('events new to the inbox'),
+  duplicates: z.number().describe('events it already held (redeliveries)'),
+  quarantined: z.number().describe('of the stored events, those marked for quarantine'),
+  suppressed: z.number().describe('events of an erased subject, kept out'),
+});
+
+/** Some events refused: they are named, and the answer says what became of the others. */
+const partlyRefusedSchema = errorResponseSchema.extend({ ...receiptSchema.partial().shape, refused: z.number().optional() });
+
+const sendgridParamsSchema = z.object({ connectorId: z.string().describe("the SendGrid connector's id") });
+
+export const sendgridWebhookRoute = defineRoute({
+  method: 'POST',
+  path: '/sendgrid/:connectorId',
+  operationId: 'receiveSendgridEvents',
+  summary: "SendGrid's Event Webhook: each event judged on its own, the valid ones stored in the connector's inbox and its drain woken",
+  description:
+    'Signed by SendGrid (ECDSA over the timestamp and the raw body) when the connector has a public key. A delivery with bad events ' +
+    'stores the others and answers 400 naming the bad ones; SendGrid’s retry of it finds the others stored.',
+  tag: 'webhooks',
+  request: {
+    params: sendgridParamsSchema,
+    headers: z.object({
+      [SIGNATURE_HEADER]: z.string().optional().describe('base64 ECDSA signature; required when the connector has a public key'),
+      [TIMESTAMP_HEADER]: z.string().optional().describe('Unix seconds the signature covers'),
+    }),
+    body: { schema: sendgridEventArraySchema, required: true, description: 'a JSON array of SendGrid events' },
+  },
+  responses: {
+    200: { description: 'every event taken', schema: receiptSchema },
+    400: { description: 'the body is not JSON, or events are refused (named with their rule; the others are taken, the counts say so)', schema: partlyRefusedSchema },
+    401: errorAnswer('the signature is missing, stale or does not verify'),
+    404: errorAnswer('no SendGrid connector with that id'),
+  },
+  temporal: 'the events are stored but their drain was not woken; the sender will retry',
+});
+
+export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+  routes.serve(sendgridWebhookRoute, raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
     const receivedAt = new Date();
-    const { connectorId } = req.params;
+    const { connectorId } = parseRequest(sendgridParamsSchema, req.params, 'path parameters');
     const connector = await deps.store.getConnector(connectorId);
     const source = connector?.configuration.source;
     // One answer for an unknown connector and one of another kind: the URL reveals nothing.
@@ -53,13 +97,16 @@ export function webhookRoutes(deps: ResolvedApiDeps): Router {
       case 'invalid':
         throw refusedEvents(verdict.issues, 'nothing was stored');
       case 'judged': {
-        const { status, body } = await takeEvents(deps, connector, verdict);
-        res.status(status).json(body);
+        const taken = await takeEvents(deps, connector, verdict);
+        if (taken.status === 200) reply(res, sendgridWebhookRoute, 200, taken.body);
+        else reply(res, sendgridWebhookRoute, 400, taken.body);
       }
     }
   });
-  return router;
+  return routes;
 }
+
+type Taken = { status: 200; body: z.input<typeof receiptSchema> } | { status: 400; body: z.input<typeof partlyRefusedSchema> };
 
 /**
  * Stores the valid events not of an erased subject, then answers 200, or 400 naming the refused
@@ -69,7 +116,7 @@ async function takeEvents(
   deps: ResolvedApiDeps,
   connector: Connector,
   { delivery: valid, refused, issues }: Extract<DeliveryVerdict, { outcome: 'judged' }>,
-): Promise<{ status: 200 | 400; body: Record<string, unknown> }> {
+): Promise<Taken> {
   const { delivery, suppressed } = withoutSuppressed(valid, await deps.store.loadSuppressionList());
   const receipt = await storeAndWake(deps, connector, delivery);
   const taken = { received: valid.events.length + refused, ...receipt, suppressed };

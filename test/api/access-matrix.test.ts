@@ -56,6 +56,8 @@ const samples = (): Record<string, Sample> => {
   return {
     'GET /healthz': { path: '/healthz' },
     'GET /api/v1/openapi.json': { path: '/api/v1/openapi.json' },
+    'GET /api/v1/docs': { path: '/api/v1/docs' },
+    'GET /api/v1/docs/:asset': { path: '/api/v1/docs/init.js' },
     'GET /api/v1/me': { path: '/api/v1/me' },
     [`POST ${CONNECTORS}`]: { path: CONNECTORS, body: { json: { userId: ANALYST } } },
     [`GET ${CONNECTORS}/user/:userId`]: { path: `${CONNECTORS}/user/${ANALYST}` },

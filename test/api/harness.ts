@@ -84,7 +84,9 @@ export async function request(baseUrl: string, method: string, path: string, bod
   };
   const response = await fetch(`${baseUrl}${path}`, { method, headers, body: payload });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? null : JSON.parse(text) };
+  // The docs page and its files are the only answers that are not JSON.
+  const json = response.headers.get('content-type')?.startsWith('application/json') ?? false;
+  return { status: response.status, headers: response.headers, body: text === '' ? null : json ? JSON.parse(text) : text };
 }
 
 export const CONNECTORS = '/api/v1/data-warehouse-connector';
