@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { createRedshiftWarehouse } from '../../activities/warehouses/redshift';
-import { DataApi, type StatementTarget } from '../../activities/warehouses/redshift/data-api';
+import { DataApi, type StatementTarget } from '../../activities/warehouses/redshift/connection';
 import { quoteIdentifier } from '../../activities/warehouses/sql';
 import type { DestinationConfigOf } from '../../activities/warehouses/types';
 import { describeWarehouseConformance } from './conformance';

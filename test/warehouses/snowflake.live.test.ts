@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { snowflakeDestinationSchema } from '../../domain/destinations';
 import { snowflakeWarehouse } from '../../activities/warehouses/snowflake';
 import { identifier } from '../../activities/warehouses/snowflake/names';
-import { type SnowflakeDestinationConfig, SnowflakeSession } from '../../activities/warehouses/snowflake/session';
+import { type SnowflakeDestinationConfig, SnowflakeSession } from '../../activities/warehouses/snowflake/connection';
 import { describeWarehouseConformance } from './conformance';
 
 const REQUIRED = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_DATABASE'] as const;

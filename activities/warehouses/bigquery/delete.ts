@@ -2,7 +2,7 @@
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
 import { valueTypes, type ResolvedPredicate } from '../predicate';
 import { predicateCondition } from '../sql';
-import { runSql, type Session } from './client';
+import { runSql, type Session } from './connection';
 import { deleteScript, quoted, tablePath } from './statements';
 import { readTable } from './tables';
 

@@ -4,7 +4,7 @@ import { heldValuesOf, heldValuesSelect } from '../held-values';
 import { valueTypes, type ResolvedPredicate } from '../predicate';
 import { predicateCondition } from '../sql';
 import type { HeldValue } from '../types';
-import { runSql, type Session } from './client';
+import { runSql, type Session } from './connection';
 import { PARAMETER_TYPES, placeholder } from './delete';
 import { quoted, tablePath } from './statements';
 import { readTable } from './tables';

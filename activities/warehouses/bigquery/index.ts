@@ -22,7 +22,7 @@ import type {
   WarehousePlugin,
   WarehousePricing,
 } from '../types';
-import { openSession, runSql, type RetryOptions, type Session } from './client';
+import { openSession, runSql, type RetryOptions, type Session } from './connection';
 import { deleteRows } from './delete';
 import { findHeldValues } from './held-values';
 import { loadBatch } from './load';

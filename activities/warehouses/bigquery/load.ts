@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { LoadResult } from '../../../domain/cycle';
 import { ConnectorError } from '../../errors';
 import type { LoadBatch } from '../types';
-import { runSql, type Session } from './client';
+import { runSql, type Session } from './connection';
 import { asConnectorError } from './errors';
 import { QUARANTINE_FILE_FIELDS, streamFields, type Field } from './schema';
 import { loadTables, mergeScript, missingKeyCount, tablePath } from './statements';

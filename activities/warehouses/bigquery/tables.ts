@@ -7,7 +7,7 @@ import type { ColumnType, StreamColumn, StreamDefinition } from '../../../domain
 import { planSchemaChanges } from '../evolution';
 import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE } from '../sql';
 import type { SchemaChange } from '../types';
-import { hasStatus, runSql, type Session } from './client';
+import { hasStatus, runSql, type Session } from './connection';
 import { asConnectorError } from './errors';
 import {
   COLUMN_TYPES,

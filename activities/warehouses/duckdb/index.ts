@@ -23,7 +23,7 @@ import type {
   WarehousePlugin,
   WarehousePricing,
 } from '../types';
-import { type SharedDatabase, acquire, release } from './database';
+import { type SharedDatabase, acquire, release } from './connection';
 import { deleteRows } from './delete';
 import { findHeldValues } from './held-values';
 import { loadBatch } from './load';

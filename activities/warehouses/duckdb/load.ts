@@ -20,7 +20,7 @@ import {
 } from '../sql';
 import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
 import type { LoadBatch } from '../types';
-import { firstLine } from './database';
+import { firstLine } from './connection';
 import { COLUMN_TYPES, streamColumns, type TypedColumn } from './tables';
 
 type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;

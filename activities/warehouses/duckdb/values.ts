@@ -1,7 +1,7 @@
 /** Values across the DuckDB boundary: query parameters in, plain JSON-safe rows out. */
 import type { DuckDBConnection, DuckDBValue, DuckDBValueConverter, JS } from '@duckdb/node-api';
 import { plainInteger } from '../sql';
-import { type Driver, loadDriver } from './database';
+import { type Driver, loadDriver } from './connection';
 
 export function toDuckDBValue(value: unknown, index: number): DuckDBValue {
   if (value === null || value === undefined) return null;

@@ -2,7 +2,7 @@
 import type { StreamDefinition } from '../../../domain/streams/types';
 import type { ResolvedPredicate } from '../predicate';
 import { predicateCondition, qualifiedName, quoteLiteral } from '../sql';
-import type { DataApi } from './data-api';
+import type { DataApi } from './connection';
 import { COLUMN_TYPES, existingColumns } from './tables';
 
 export async function deleteRows(

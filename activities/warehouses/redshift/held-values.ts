@@ -4,7 +4,7 @@ import { heldValuesOf, heldValuesSelect } from '../held-values';
 import type { ResolvedPredicate } from '../predicate';
 import { qualifiedName } from '../sql';
 import type { HeldValue } from '../types';
-import type { DataApi } from './data-api';
+import type { DataApi } from './connection';
 import { boundCondition } from './delete';
 import { existingColumns } from './tables';
 import { plainValue } from './values';

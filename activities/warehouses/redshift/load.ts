@@ -22,7 +22,7 @@ import {
 } from '../sql';
 import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
 import type { LoadBatch } from '../types';
-import type { DataApi } from './data-api';
+import type { DataApi } from './connection';
 import {
   QUARANTINE_STAGING_COLUMNS,
   ROW_POSITION_COLUMN,

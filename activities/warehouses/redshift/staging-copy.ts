@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { quoteIdentifier, quoteLiteral } from '../sql';
-import type { DataApi } from './data-api';
+import type { DataApi } from './connection';
 import { fromAwsError } from './errors';
 import type { StagedRow } from './staged-rows';
 

@@ -5,7 +5,7 @@
 import type { ColumnType } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 import { quoteIdentifier } from '../sql';
-import type { DataApi } from './data-api';
+import type { DataApi } from './connection';
 import type { StagedRow, StagingColumn } from './staged-rows';
 import { COLUMN_TYPES } from './tables';
 

@@ -7,7 +7,7 @@ import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evoluti
 import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
 import { deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
-import type { DataApi } from './data-api';
+import type { DataApi } from './connection';
 
 /** Redshift's VARCHAR holds 256 bytes unless told otherwise; 65535 is its largest. */
 export const COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {

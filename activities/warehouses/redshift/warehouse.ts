@@ -22,7 +22,7 @@ import type {
   Warehouse,
   WarehousePricing,
 } from '../types';
-import { DataApi, type PollingOptions, type StatementTarget } from './data-api';
+import { DataApi, type PollingOptions, type StatementTarget } from './connection';
 import { deleteRows } from './delete';
 import { findHeldValues } from './held-values';
 import { loadBatch, type LoadContext } from './load';

@@ -12,7 +12,7 @@ import type { ColumnType } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 import { quoteLiteral } from '../sql';
 import { COLUMN_TYPES, identifier } from './names';
-import type { Bind, SnowflakeSession } from './session';
+import type { Bind, SnowflakeSession } from './connection';
 
 /** The file's position of each row (1-based), kept so duplicates resolve to the last one written. */
 export const ROW_COLUMN = '_ih_row';

@@ -3,7 +3,7 @@ import type { StreamDefinition } from '../../../domain/streams/types';
 import type { ResolvedPredicate } from '../predicate';
 import { predicateCondition } from '../sql';
 import { COLUMN_TYPES, identifier, tableName } from './names';
-import type { SnowflakeSession } from './session';
+import type { SnowflakeSession } from './connection';
 
 /** Snowflake's code for an object that does not exist (or that the role may not see). */
 const OBJECT_MISSING = '002003';

@@ -6,7 +6,7 @@ import { predicateCondition } from '../sql';
 import type { HeldValue } from '../types';
 import { COLUMN_TYPES, identifier, tableName } from './names';
 import { readOnlyQuery } from './query';
-import type { SnowflakeSession } from './session';
+import type { SnowflakeSession } from './connection';
 import { existingColumns } from './tables';
 
 export async function findHeldValues(

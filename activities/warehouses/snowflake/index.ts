@@ -28,7 +28,7 @@ import { findHeldValues } from './held-values';
 import { loadBatch } from './load';
 import { tableName } from './names';
 import { readOnlyQuery } from './query';
-import { type SnowflakeDestinationConfig, SnowflakeSession } from './session';
+import { type SnowflakeDestinationConfig, SnowflakeSession } from './connection';
 import { describeSchemaChanges, ensureTables } from './tables';
 
 export const snowflakeCapabilities: WarehouseCapabilities = {

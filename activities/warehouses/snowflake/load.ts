@@ -13,7 +13,7 @@ import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../t
 import type { LoadBatch } from '../types';
 import { type JsonForm, ROW_COLUMN, jsonText, jsonValue, stageRows } from './batch';
 import { COLUMN_TYPES, identifier, tableName } from './names';
-import type { SnowflakeSession } from './session';
+import type { SnowflakeSession } from './connection';
 
 type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
 

@@ -6,7 +6,7 @@
 import { ConnectorError } from '../../errors';
 import { plainInteger } from '../sql';
 import { streamName } from './names';
-import type { Bind, SnowflakeSession } from './session';
+import type { Bind, SnowflakeSession } from './connection';
 
 /**
  * Snowflake has no read-only transaction, so the statement's kind is checked instead: one statement

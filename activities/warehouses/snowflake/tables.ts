@@ -19,7 +19,7 @@ import {
   streamName,
   tableName,
 } from './names';
-import type { SnowflakeSession } from './session';
+import type { SnowflakeSession } from './connection';
 
 const readType = columnTypeReader(CATALOG_TYPES);
 
