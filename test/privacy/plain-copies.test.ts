@@ -7,10 +7,9 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parseKeyRing } from '../../activities/secrets';
 import { PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
 import { loadingPlainFiles } from '../../activities/staging/plain-file-loads';
@@ -22,7 +21,8 @@ import { startBigQuerySimulator } from '../../simulators/bigquery/server';
 import { SIMULATOR_USER, startSnowflakeSimulator } from '../../simulators/snowflake/server';
 import { createWorkers } from '../../worker/workers';
 import { keyEntry } from '../secrets/fixtures';
-import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
+import { useTempDir } from '../support/temp-dir';
+import { uniqueName, useTemporal } from '../support/temporal';
 import { CONNECTOR_ID, people, person } from '../warehouses/fixtures';
 
 const CHILD = path.join(__dirname, 'killed-load-child.ts');
@@ -33,18 +33,18 @@ const keyText = keyEntry('k1');
 const keys = parseKeyRing(keyText, PAYLOAD_KEYS_VARIABLE);
 const rows = [person('p1'), person('p2')];
 
+const folder = useTempDir('plain-copies-', { each: true });
 let dataDir: string;
 let root: string;
 let opened: string;
 let staging: Staging;
-beforeEach(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'plain-copies-'));
+beforeEach(() => {
+  dataDir = folder.path;
   // Where createWorkers puts staging.
   root = path.join(dataDir, 'staging');
   opened = path.join(root, '.opened');
   staging = new Staging(root, keys);
 });
-afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
 /** Every regular file under `dir` whose bytes show one of the rows' emails. */
 async function plaintextUnder(dir: string): Promise<string[]> {
@@ -120,11 +120,7 @@ describe('a warehouse load of sealed batches reads them by path and leaves no pl
 });
 
 describe('a load killed mid-way', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await testEnv();
-  });
-  afterAll(() => env.teardown());
+  const temporal = useTemporal();
 
   /** Runs a load in a child process, kills it with SIGKILL while it holds its copy; returns the copy's path. */
   async function killLoadHoldingItsCopy(sealed: string): Promise<string> {
@@ -158,8 +154,8 @@ describe('a load killed mid-way', () => {
 
     const store = await openStore({});
     try {
-      const options = { connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, dataKeys: keys };
-      const workers = await createWorkers({ ...options, taskQueue: uniqueName('plain-copies'), workflowBundle: await workflowBundle() });
+      const options = { connection: temporal.nativeConnection, namespace: temporal.namespace, store, dataDir, dataKeys: keys };
+      const workers = await createWorkers({ ...options, taskQueue: uniqueName('plain-copies'), workflowBundle: temporal.bundle });
       await Promise.all(workers.map((worker) => worker.runUntil(Promise.resolve())));
     } finally {
       await store.close();

@@ -10,7 +10,8 @@ import type { ControlPlaneStore } from '../../activities/store/types';
 import { redactReport, subjectQuotes } from '../../activities/privacy/report-redaction';
 import { parseKeyRing } from '../../activities/secrets';
 import { keyEntry } from '../secrets/fixtures';
-import { createFreshDatabase, startPostgres, type FreshDatabase } from '../store/postgres';
+import { createFreshDatabase, startPostgres } from '../store/postgres';
+import { useStore, type OpenStore } from '../support/store';
 
 const rule = (column: string) => ({ type: 'expect_column_values_to_match_regex', kwargs: { column, regex: '^x$' } });
 const compound = { type: 'expect_compound_columns_to_be_unique', kwargs: { column_list: ['campaign', 'contact'] } };
@@ -91,29 +92,21 @@ describe('a report without the subject’s quotes', () => {
 });
 
 const postgres = startPostgres();
-const databases: FreshDatabase[] = [];
-afterAll(async () => {
-  for (const database of databases) await database.drop();
-});
 
-const engines: [string, () => Promise<ControlPlaneStore>][] = [['PGlite', () => openStore({})]];
+const engines: [string, OpenStore<ControlPlaneStore>][] = [['PGlite', () => openStore({})]];
 if (postgres.available) {
   engines.push([
     'PostgreSQL',
-    async () => {
+    async (defer) => {
       const database = await createFreshDatabase(postgres.adminUrl);
-      databases.push(database);
+      defer(() => database.drop());
       return openStore({ databaseUrl: database.url, secrets: parseKeyRing(keyEntry('k1'), 'INSIGHT_HUB_SECRET_KEYS') });
     },
   ]);
 }
 
 describe.each(engines)('stored reports on %s', (_engine, open) => {
-  let store: ControlPlaneStore;
-  beforeAll(async () => {
-    store = await open();
-  });
-  afterAll(() => store.close());
+  const control = useStore(open);
 
   const sha = () => randomUUID().replace(/-/g, '').repeat(2);
 
@@ -121,7 +114,7 @@ describe.each(engines)('stored reports on %s', (_engine, open) => {
     const connectorId = randomUUID();
     const elsewhere = randomUUID();
     const save = (connector: string, stream: string, body: Record<string, unknown>) =>
-      store.saveQualityReport({ connectorId: connector, stream, batchSha256: sha(), report: body });
+      control.store.saveQualityReport({ connectorId: connector, stream, batchSha256: sha(), report: body });
     const byEmail = await save(connectorId, 'contact', report([{ expectation: rule('email'), quoted: ['ADA@Example.com', 'bob@'] }]));
     const byCustomer = await save(connectorId, 'contact', report([{ expectation: rule('customer_id'), quoted: ['C-ada', 'C-bob'] }]));
     const byPhone = await save(connectorId, 'contact', report([{ expectation: rule('phone'), quoted: ['555-0100', '555-0199'] }]));
@@ -131,10 +124,10 @@ describe.each(engines)('stored reports on %s', (_engine, open) => {
     const records = [{ connectorId, stream: 'contact', record: { id: 'a1', email: 'ada@example.com', customer_id: 'C-ada', phone: '555-0100' } }];
     const requestId = randomUUID();
 
-    expect(await store.redactQualityReports(requestId, { email: 'ada@example.com' }, records)).toEqual({ reports: 3, values: 3 });
-    expect(await store.redactQualityReports(requestId, { email: 'ada@example.com' }, records)).toEqual({ reports: 3, values: 3 });
+    expect(await control.store.redactQualityReports(requestId, { email: 'ada@example.com' }, records)).toEqual({ reports: 3, values: 3 });
+    expect(await control.store.redactQualityReports(requestId, { email: 'ada@example.com' }, records)).toEqual({ reports: 3, values: 3 });
 
-    const stored = async (id: string) => (await store.getQualityReport(id))?.report ?? {};
+    const stored = async (id: string) => (await control.store.getQualityReport(id))?.report ?? {};
     expect(quotesOf(await stored(byEmail))).toEqual([['bob@']]);
     expect(quotesOf(await stored(byCustomer))).toEqual([['C-bob']]);
     expect(quotesOf(await stored(byPhone))).toEqual([['555-0199']]);
@@ -146,13 +139,13 @@ describe.each(engines)('stored reports on %s', (_engine, open) => {
   });
 
   it('find a customer id that is a number in the report', async () => {
-    const id = await store.saveQualityReport({
+    const id = await control.store.saveQualityReport({
       connectorId: randomUUID(),
       stream: 'ticket',
       batchSha256: sha(),
       report: report([{ expectation: rule('customer_id'), quoted: [90210, 90211] }]),
     });
-    expect(await store.redactQualityReports(randomUUID(), { customerId: '90210' }, [])).toEqual({ reports: 1, values: 1 });
-    expect(quotesOf((await store.getQualityReport(id))?.report ?? {})).toEqual([[90211]]);
+    expect(await control.store.redactQualityReports(randomUUID(), { customerId: '90210' }, [])).toEqual({ reports: 1, values: 1 });
+    expect(quotesOf((await control.store.getQualityReport(id))?.report ?? {})).toEqual([[90211]]);
   });
 });
