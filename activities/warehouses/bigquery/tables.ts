@@ -63,6 +63,16 @@ export async function ensureBookkeeping(session: Session): Promise<void> {
   if (!(await readTable(session, DELETIONS_TABLE))) await createTable(session, DELETIONS_TABLE, DELETIONS_FIELDS, DELETIONS_LAYOUT);
 }
 
+/** ensureBookkeeping for one connection: checked on first use, and again only after a failure. */
+export function bookkeepingOnce(session: Session): () => Promise<void> {
+  let checked: Promise<void> | null = null;
+  return () =>
+    (checked ??= ensureBookkeeping(session).catch((error: unknown) => {
+      checked = null;
+      throw error;
+    }));
+}
+
 /** What ensureStreamTable would apply or report, read without changing anything. */
 export async function describeSchemaChanges(session: Session, stream: StreamDefinition): Promise<SchemaChange[]> {
   const current = await readTable(session, stream.table);

@@ -4,26 +4,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { LoadResult } from '../../../domain/cycle';
-import type { StreamDefinition } from '../../../domain/streams/types';
-import { heldValuesLookups } from '../held-values';
-import { resolveDeletePredicate } from '../predicate';
-import { estimateFromPricing } from '../pricing';
-import type {
-  DeletePredicate,
-  DestinationConfigOf,
-  HeldValue,
-  LoadBatch,
-  LoadCostEstimate,
-  LoadFigures,
-  PredicateValue,
-  SchemaChange,
-  Warehouse,
-  WarehouseCapabilities,
-  WarehousePlugin,
-  WarehousePricing,
-} from '../types';
-import { type SharedDatabase, acquire, release } from './connection';
+import { definePlugin } from '../base';
+import { qualifiedName } from '../sql';
+import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
+import { acquire, release } from './connection';
 import { deleteRows } from './delete';
 import { findHeldValues } from './held-values';
 import { loadBatch } from './load';
@@ -42,70 +26,26 @@ export const duckdbCapabilities: WarehouseCapabilities = {
 
 export const duckdbPricing: WarehousePricing = { model: 'self-hosted' };
 
-class DuckDBWarehouse implements Warehouse {
-  private closed = false;
-  private readonly pending = new Set<Promise<unknown>>();
-
-  constructor(
-    private readonly database: SharedDatabase,
-    private readonly schema: string,
-  ) {}
-
-  ensureTable(stream: StreamDefinition): Promise<SchemaChange[]> {
-    return this.track(() => this.database.exclusive((c) => ensureTables(c, this.schema, stream)));
-  }
-
-  describeSchemaChanges(stream: StreamDefinition): Promise<SchemaChange[]> {
-    return this.track(() => this.database.withConnection((c) => describeSchemaChanges(c, this.schema, stream)));
-  }
-
-  load(batch: LoadBatch): Promise<LoadResult> {
-    return this.track(() => this.database.exclusive((c) => loadBatch(c, this.schema, batch)));
-  }
-
-  async deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number> {
-    const resolved = resolveDeletePredicate(stream, predicate);
-    return this.track(() => this.database.exclusive((c) => deleteRows(c, this.schema, stream, resolved)));
-  }
-
-  async findHeldValues(stream: StreamDefinition, column: string, values: readonly PredicateValue[]): Promise<HeldValue[]> {
-    const lookups = heldValuesLookups(stream, column, values);
-    return this.track(() => this.database.withConnection((c) => findHeldValues(c, this.schema, stream, lookups)));
-  }
-
-  estimateLoadCost(figures: LoadFigures): LoadCostEstimate {
-    return estimateFromPricing(duckdbPricing, figures);
-  }
-
-  query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
-    return this.track(() => this.database.withConnection((c) => readOnlyQuery(c, sql, params)));
-  }
-
-  /** Waits for this handle's operations; the last handle on a file closes DuckDB and frees the file. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled(this.pending);
-    await release(this.database);
-  }
-
-  private track<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('this warehouse connection is closed'));
-    const running = operation();
-    this.pending.add(running);
-    const forget = (): void => void this.pending.delete(running);
-    void running.then(forget, forget);
-    return running;
-  }
-}
-
-export const duckdbWarehouse: WarehousePlugin<DestinationConfigOf<'duckdb'>> = {
+export const duckdbWarehouse = definePlugin<DestinationConfigOf<'duckdb'>>({
   kind: 'duckdb',
   capabilities: duckdbCapabilities,
   pricing: duckdbPricing,
-  async connect(config, { dataDir }) {
+  async open(config, { dataDir }) {
     const file = path.resolve(config.path ?? path.join(dataDir, 'warehouse.duckdb'));
     await mkdir(path.dirname(file), { recursive: true });
-    return new DuckDBWarehouse(await acquire(file), config.schema);
+    const database = await acquire(file);
+    const { schema } = config;
+    // Writes take turns on the shared instance; reads run beside them.
+    return {
+      tableName: (table) => qualifiedName(schema, table),
+      ensureTable: (stream) => database.exclusive((c) => ensureTables(c, schema, stream)),
+      describeSchemaChanges: (stream) => database.withConnection((c) => describeSchemaChanges(c, schema, stream)),
+      load: (batch) => database.exclusive((c) => loadBatch(c, schema, batch)),
+      deleteRows: (stream, predicate) => database.exclusive((c) => deleteRows(c, schema, stream, predicate)),
+      findHeldValues: (stream, lookups) => database.withConnection((c) => findHeldValues(c, schema, stream, lookups)),
+      query: (sql, params) => database.withConnection((c) => readOnlyQuery(c, sql, params)),
+      // The last handle on a file closes DuckDB and frees the file.
+      release: () => release(database),
+    };
   },
-};
+});

@@ -1,7 +1,9 @@
 /**
- * The Redshift Data API as this plug-in uses it: submit a statement (or a batch, which Redshift runs
- * as one transaction), poll DescribeStatement with backoff until it ends, fetch results page by
- * page. A statement that outlives the timeout is cancelled and reported as a transient failure.
+ * A connected Redshift destination: the Data API client (and S3 client for staging) built from the
+ * connector's config, credentials from the config or else the AWS default provider chain; and the
+ * Data API as this plug-in uses it: submit a statement (or a batch, which Redshift runs as one
+ * transaction), poll DescribeStatement with backoff until it ends, fetch results page by page. A
+ * statement that outlives the timeout is cancelled and reported as a transient failure.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -13,10 +15,33 @@ import {
   GetStatementResultCommand,
   type ColumnMetadata,
   type Field,
-  type RedshiftDataClient,
+  RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
+import { S3Client } from '@aws-sdk/client-s3';
 import { ConnectorError } from '../../errors';
+import type { DestinationConfigOf } from '../types';
 import { fromAwsError, fromStatementError } from './errors';
+import type { S3Staging } from './staging-copy';
+
+export type RedshiftDestination = DestinationConfigOf<'redshift'>;
+
+export interface RedshiftOptions {
+  /** SDK attempts per request (retries throttling and 5xx); low in tests. */
+  readonly maxAttempts: number;
+  readonly polling: PollingOptions;
+  /** Staging INSERT statements in flight at once. */
+  readonly insertConcurrency: number;
+}
+
+export interface RedshiftConnection {
+  readonly api: DataApi;
+  readonly schema: string;
+  /** S3 staging when configured: COPY; otherwise INSERT with bound values. */
+  readonly s3: S3Staging | null;
+  readonly insertConcurrency: number;
+  /** Frees the SDK clients' sockets. */
+  close(): void;
+}
 
 /** Where statements run: a serverless workgroup, or a cluster as a database user or through a secret. */
 export interface StatementTarget {
@@ -143,4 +168,45 @@ function failedPart(described: DescribeStatementCommandOutput, what: string): st
   const statements = described.SubStatements ?? [];
   const index = statements.findIndex((statement) => statement.Status === 'FAILED');
   return index < 0 ? what : `${what} (statement ${index + 1} of ${statements.length})`;
+}
+
+function statementTarget(config: RedshiftDestination): StatementTarget {
+  const { database: Database, workgroupName, clusterIdentifier, dbUser, secretArn } = config;
+  if (workgroupName) return { Database, WorkgroupName: workgroupName };
+  const invalid = (rule: string): ConnectorError => new ConnectorError('config', `redshift destination: ${rule}`);
+  if (!clusterIdentifier) throw invalid('give workgroupName (serverless) or clusterIdentifier (provisioned)');
+  if (!dbUser && !secretArn) {
+    throw invalid('clusterIdentifier needs dbUser (temporary credentials) or secretArn (Secrets Manager)');
+  }
+  return { Database, ClusterIdentifier: clusterIdentifier, DbUser: dbUser, SecretArn: secretArn };
+}
+
+/** An endpoint override (simulator, S3-compatible store) addresses buckets by path, not by host. */
+function s3Staging(config: RedshiftDestination, common: { region: string; maxAttempts: number }): S3Staging | null {
+  const staging = config.s3Staging;
+  if (!staging) return null;
+  const client = new S3Client({
+    ...common,
+    credentials: config.credentials,
+    endpoint: staging.endpoint,
+    forcePathStyle: Boolean(staging.endpoint),
+  });
+  return { client, bucket: staging.bucket, prefix: staging.prefix, iamRoleArn: staging.iamRoleArn };
+}
+
+export function openConnection(config: RedshiftDestination, options: RedshiftOptions): RedshiftConnection {
+  const target = statementTarget(config);
+  const common = { region: config.region, maxAttempts: options.maxAttempts };
+  const dataClient = new RedshiftDataClient({ ...common, credentials: config.credentials, endpoint: config.endpoint });
+  const s3 = s3Staging(config, common);
+  return {
+    api: new DataApi(dataClient, target, options.polling),
+    schema: config.schema,
+    s3,
+    insertConcurrency: options.insertConcurrency,
+    close() {
+      dataClient.destroy();
+      s3?.client.destroy();
+    },
+  };
 }

@@ -7,7 +7,7 @@ import type { HeldValue } from '../types';
 import type { DataApi } from './connection';
 import { boundCondition } from './delete';
 import { existingColumns } from './tables';
-import { plainValue } from './values';
+import { plainRows } from './values';
 
 export async function findHeldValues(
   api: DataApi,
@@ -25,10 +25,7 @@ export async function findHeldValues(
     const { condition, parameters } = boundCondition(lookup);
     const sql = heldValuesSelect(qualifiedName(schema, stream.table), stream, lookup, condition);
     const result = await api.select(sql, parameters, `look up ${lookup.column} values in ${schema}.${stream.table}`);
-    const rows = result.records.map((record) =>
-      Object.fromEntries(result.columns.map((column, i) => [column.name ?? `column${i + 1}`, plainValue(record[i], column)])),
-    );
-    held.push(...heldValuesOf(rows, stream, lookup));
+    held.push(...heldValuesOf(plainRows(result), stream, lookup));
   }
   return held;
 }

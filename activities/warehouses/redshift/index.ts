@@ -3,8 +3,9 @@
  * end, batches staged by COPY from S3 (or bound INSERTs without a bucket), merged in one
  * BatchExecuteStatement. The SDK loads on first connect. Billed as Serverless compute time.
  */
+import { definePlugin } from '../base';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePlugin, WarehousePricing } from '../types';
-import type { RedshiftOptions } from './warehouse';
+import type { RedshiftOptions } from './connection';
 
 export const redshiftCapabilities: WarehouseCapabilities = {
   mergeStrategy: 'merge',
@@ -40,15 +41,15 @@ export function createRedshiftWarehouse(
   options: Partial<RedshiftOptions> = {},
 ): WarehousePlugin<DestinationConfigOf<'redshift'>> {
   const settings: RedshiftOptions = { ...DEFAULT_REDSHIFT_OPTIONS, ...options };
-  return {
+  return definePlugin({
     kind: 'redshift',
     capabilities: redshiftCapabilities,
     pricing: redshiftPricing,
-    async connect(config) {
-      const { openRedshiftWarehouse } = await import('./warehouse');
-      return openRedshiftWarehouse(config, settings, redshiftPricing);
+    async open(config) {
+      const { openRedshift } = await import('./warehouse');
+      return openRedshift(config, settings);
     },
-  };
+  });
 }
 
 export const redshiftWarehouse = createRedshiftWarehouse();

@@ -22,7 +22,7 @@ import {
 } from '../sql';
 import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
 import type { LoadBatch } from '../types';
-import type { DataApi } from './connection';
+import type { RedshiftConnection } from './connection';
 import {
   QUARANTINE_STAGING_COLUMNS,
   ROW_POSITION_COLUMN,
@@ -32,17 +32,11 @@ import {
   type StagedRow,
   type StagingColumn,
 } from './staged-rows';
-import { copyRows, type S3Staging } from './staging-copy';
+import { copyRows } from './staging-copy';
 import { insertRows } from './staging-insert';
 import { COLUMN_TYPES, METADATA_DEFINITIONS, columnDefinition, physicalDesign } from './tables';
 
-export interface LoadContext {
-  readonly api: DataApi;
-  readonly schema: string;
-  /** S3 staging when configured: COPY; otherwise INSERT with bound values. */
-  readonly s3: S3Staging | null;
-  readonly insertConcurrency: number;
-}
+type LoadContext = Omit<RedshiftConnection, 'close'>;
 
 type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
 

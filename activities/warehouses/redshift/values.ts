@@ -4,6 +4,7 @@
  */
 import type { ColumnMetadata, Field } from '@aws-sdk/client-redshift-data';
 import { ConnectorError } from '../../errors';
+import type { ResultTable } from './connection';
 
 /** `2026-01-05 10:30:45.123+00` (timestamptz) or `2026-01-05 10:30:45` (timestamp, UTC) → ISO-8601. */
 function isoInstant(text: string): string {
@@ -45,6 +46,13 @@ export function plainValue(field: Field | undefined, column: ColumnMetadata | un
   if (text === null) return null;
   const read = STRING_READERS[(column?.typeName ?? '').toLowerCase()];
   return read ? read(text) : text;
+}
+
+/** A result's records as plain rows keyed by column name. */
+export function plainRows({ columns, records }: ResultTable): Record<string, unknown>[] {
+  return records.map((record) =>
+    Object.fromEntries(columns.map((column, i) => [column.name ?? `column${i + 1}`, plainValue(record[i], column)])),
+  );
 }
 
 /** The statement's text outside quotes and comments, with everything inside them left as written. */

@@ -146,3 +146,20 @@ export class SnowflakeSession {
     });
   }
 }
+
+/** A session set up for loading: in UTC, on a database the role can use; closed again when either fails. */
+export async function openSession(config: SnowflakeDestinationConfig): Promise<SnowflakeSession> {
+  const session = await SnowflakeSession.open(config);
+  try {
+    // Timestamps without a zone, CURRENT_TIMESTAMP and DATE-to-TIMESTAMP_TZ casts all read as UTC.
+    await session.execute(`ALTER SESSION SET TIMEZONE = 'UTC'`);
+    const { rows } = await session.execute('SELECT CURRENT_DATABASE()');
+    if (rows[0]?.[0] === null || rows[0]?.[0] === undefined) {
+      throw new ConnectorError('config', `Snowflake database ${config.database} does not exist or the role cannot use it`);
+    }
+  } catch (error) {
+    await session.close();
+    throw asConnectorError(error, 'open the Snowflake session');
+  }
+  return session;
+}

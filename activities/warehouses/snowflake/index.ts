@@ -3,32 +3,15 @@
  * ones staged (PUT + COPY INTO), merged by primary key in one transaction with the ledger; stream
  * tables clustered by customer. Billed per second of warehouse time.
  */
-import type { LoadResult } from '../../../domain/cycle';
-import type { StreamDefinition } from '../../../domain/streams/types';
-import { ConnectorError } from '../../errors';
-import { heldValuesLookups } from '../held-values';
-import { resolveDeletePredicate } from '../predicate';
-import { estimateFromPricing } from '../pricing';
-import type {
-  DeletePredicate,
-  HeldValue,
-  LoadBatch,
-  LoadCostEstimate,
-  LoadFigures,
-  PredicateValue,
-  SchemaChange,
-  Warehouse,
-  WarehouseCapabilities,
-  WarehousePlugin,
-  WarehousePricing,
-} from '../types';
+import { definePlugin } from '../base';
+import type { WarehouseCapabilities, WarehousePricing } from '../types';
+import { type SnowflakeDestinationConfig, openSession } from './connection';
 import { deleteRows } from './delete';
 import { asConnectorError } from './errors';
 import { findHeldValues } from './held-values';
 import { loadBatch } from './load';
 import { tableName } from './names';
 import { readOnlyQuery } from './query';
-import { type SnowflakeDestinationConfig, SnowflakeSession } from './connection';
 import { describeSchemaChanges, ensureTables } from './tables';
 
 export const snowflakeCapabilities: WarehouseCapabilities = {
@@ -51,84 +34,25 @@ export const snowflakePricing: WarehousePricing = {
     'billed per second with a 60-second minimum each time it resumes',
 };
 
-class SnowflakeWarehouse implements Warehouse {
-  private closed = false;
-  private readonly pending = new Set<Promise<unknown>>();
-
-  constructor(
-    private readonly session: SnowflakeSession,
-    private readonly config: SnowflakeDestinationConfig,
-  ) {}
-
-  ensureTable(stream: StreamDefinition): Promise<SchemaChange[]> {
-    return this.run(`ensure table ${stream.table}`, (s) => ensureTables(s, this.config.schema, stream));
-  }
-
-  describeSchemaChanges(stream: StreamDefinition): Promise<SchemaChange[]> {
-    return this.run(`describe table ${stream.table}`, (s) => describeSchemaChanges(s, this.config.schema, stream));
-  }
-
-  load(batch: LoadBatch): Promise<LoadResult> {
-    const target = tableName(this.config.schema, batch.stream.table);
-    return this.run(`load batch ${batch.loadId} into ${target}`, (s) => loadBatch(s, this.config, batch));
-  }
-
-  async deleteWhere(stream: StreamDefinition, predicate: DeletePredicate): Promise<number> {
-    const resolved = resolveDeletePredicate(stream, predicate);
-    return this.run(`delete from ${stream.table} where ${resolved.column} ${resolved.op}`, (s) =>
-      deleteRows(s, this.config.schema, stream, resolved),
-    );
-  }
-
-  async findHeldValues(stream: StreamDefinition, column: string, values: readonly PredicateValue[]): Promise<HeldValue[]> {
-    const lookups = heldValuesLookups(stream, column, values);
-    return this.run(`look up ${column} values in ${stream.table}`, (s) => findHeldValues(s, this.config.schema, stream, lookups));
-  }
-
-  estimateLoadCost(figures: LoadFigures): LoadCostEstimate {
-    return estimateFromPricing(snowflakePricing, figures);
-  }
-
-  query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
-    return this.run('query', (s) => readOnlyQuery(s, sql, params));
-  }
-
-  /** Waits for this handle's operations, then ends the session. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled(this.pending);
-    await this.session.close();
-  }
-
-  private run<T>(doing: string, operation: (session: SnowflakeSession) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('this warehouse connection is closed'));
-    const fail = (error: unknown): Promise<never> => Promise.reject(asConnectorError(error, doing));
-    const running = this.session.exclusive(operation).catch(fail);
-    this.pending.add(running);
-    const forget = (): void => void this.pending.delete(running);
-    void running.then(forget, forget);
-    return running;
-  }
-}
-
-export const snowflakeWarehouse: WarehousePlugin<SnowflakeDestinationConfig> = {
+export const snowflakeWarehouse = definePlugin<SnowflakeDestinationConfig>({
   kind: 'snowflake',
   capabilities: snowflakeCapabilities,
   pricing: snowflakePricing,
-  async connect(config) {
-    const session = await SnowflakeSession.open(config);
-    try {
-      // Timestamps without a zone, CURRENT_TIMESTAMP and DATE-to-TIMESTAMP_TZ casts all read as UTC.
-      await session.execute(`ALTER SESSION SET TIMEZONE = 'UTC'`);
-      const { rows } = await session.execute('SELECT CURRENT_DATABASE()');
-      if (rows[0]?.[0] === null || rows[0]?.[0] === undefined) {
-        throw new ConnectorError('config', `Snowflake database ${config.database} does not exist or the role cannot use it`);
-      }
-    } catch (error) {
-      await session.close();
-      throw asConnectorError(error, 'open the Snowflake session');
-    }
-    return new SnowflakeWarehouse(session, config);
+  async open(config) {
+    const session = await openSession(config);
+    const { schema } = config;
+    // Every operation has the session to itself: a session holds one transaction.
+    return {
+      tableName: (table) => tableName(schema, table),
+      ensureTable: (stream) => session.exclusive((s) => ensureTables(s, schema, stream)),
+      describeSchemaChanges: (stream) => session.exclusive((s) => describeSchemaChanges(s, schema, stream)),
+      load: (batch) => session.exclusive((s) => loadBatch(s, config, batch)),
+      deleteRows: (stream, predicate) => session.exclusive((s) => deleteRows(s, schema, stream, predicate)),
+      findHeldValues: (stream, lookups) => session.exclusive((s) => findHeldValues(s, schema, stream, lookups)),
+      query: (sql, params) => session.exclusive((s) => readOnlyQuery(s, sql, params)),
+      // The session ends on the server, its temporary tables and stages with it.
+      release: () => session.close(),
+      asConnectorError,
+    };
   },
-};
+});
