@@ -5,7 +5,7 @@
  */
 import type { SourceKind } from '../domain/connector';
 import type { BatchRef } from '../domain/cycle';
-import { streamDefinition } from '../domain/streams';
+import { streamDefinition } from '../domain/sources';
 import type { Row } from './sources/types';
 import type { Staging } from './staging/staging';
 

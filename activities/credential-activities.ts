@@ -3,7 +3,7 @@
  * days) are judged daily, so a manager hears about a token from day 25 — before the connector stops
  * on it. Alerts go to the connector's audit log and the log, never the token itself.
  */
-import { tokenRotationStatus } from '../domain/streams/zendesk';
+import { tokenRotationStatus } from './sources/zendesk/token-rotation';
 import type { Logger } from './logger';
 import type { ControlPlaneStore } from './store/types';
 

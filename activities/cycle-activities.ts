@@ -6,7 +6,7 @@ import type { DestinationConfig, SourceKind } from '../domain/connector';
 import type { BatchRef, CyclePlan, CycleReport, LoadResult, QualitySummary, StreamCursor } from '../domain/cycle';
 import type { GuardrailBreach } from '../domain/guardrails';
 import type { IngestionCycleInput } from '../domain/messages';
-import { streamDefinition } from '../domain/streams';
+import { streamDefinition } from '../domain/sources';
 import { Context } from '@temporalio/activity';
 import { activityEffectKey, loadEffectKey } from './effect-keys';
 import { claimConnector, isWorkflowRunning, type IsWorkflowRunning } from './cycle-claim';

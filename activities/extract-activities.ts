@@ -7,7 +7,7 @@
 import { Context } from '@temporalio/activity';
 import type { Connector, SourceKind } from '../domain/connector';
 import type { ExtractedPage, PageExtractRequest, StreamCursor } from '../domain/cycle';
-import { sourceTraits } from '../domain/sources';
+import { sourceDefinitions } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
@@ -85,7 +85,7 @@ function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
       const connectorId = connector.id;
       const source = connector.configuration.source.kind;
       const at = now();
-      const limit = sourceTraits[source].rateLimit;
+      const limit = sourceDefinitions[source].rateLimit;
       const figures = [];
       if (limit && calls > 0) {
         const windowMs = limit.perSeconds * 1000;

@@ -16,7 +16,7 @@ import { loadIdFor } from '../domain/constants';
 import type { BatchRef } from '../domain/cycle';
 import { schemaChangesBetween } from '../domain/guardrails';
 import type { QuarantineRevalidation, RevalidateQuarantineInput } from '../domain/messages';
-import { streamDefinition } from '../domain/streams';
+import { streamDefinition } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
 import { ConnectorError, toApplicationFailure } from './errors';
 import { screenBatches } from './privacy/load-screen';

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadIdFor } from '../domain/constants';
-import { salesforceStreams } from '../domain/streams/salesforce';
+import { salesforceStreams } from '../activities/sources/salesforce/definition';
 import type { Row } from '../activities/sources/types';
 import { Staging, localPath } from '../activities/staging/staging';
 import { connectWarehouse } from '../activities/warehouses';

@@ -8,52 +8,22 @@ import { durationString } from './durations';
 import { approvalPolicySchema, automationLevelSchema, guardrailsSchema } from './guardrails';
 import { connectorRetentionSchema } from './privacy';
 import { refuseRedactionMarkers } from './redaction';
-import { brandwatchSourceSchema } from './streams/brandwatch';
-import { cmsSourceSchema } from './streams/cms';
-import { ga4SourceSchema } from './streams/ga4';
-import { SALESFORCE_STREAM_NAMES } from './streams/salesforce';
-import { sendgridSourceSchema } from './streams/sendgrid';
-import { zendeskSourceSchema } from './streams/zendesk';
+import { SOURCE_KINDS, sourceDefinitions, type SourceKind } from './sources';
 
-export const SOURCE_KINDS = ['salesforce', 'sendgrid', 'zendesk', 'cms', 'ga4', 'brandwatch'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
+/** The kinds are the registry's (domain/sources.ts), named here beside the configuration they tell apart. */
+export { SOURCE_KINDS, type SourceKind };
 export const DESTINATION_KINDS = ['duckdb', 'postgres', 'snowflake', 'redshift', 'bigquery'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
-export const salesforceAuthSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('oauth-password'),
-    clientId: z.string().min(1),
-    clientSecret: z.string().min(1),
-    username: z.string().min(1),
-    password: z.string().min(1),
-  }),
-  z.object({ type: z.literal('access-token'), accessToken: z.string().min(1) }),
-]);
+/** zod's discriminated union wants a list it can see is not empty. */
+function atLeastOne<T>(items: readonly T[]): [T, ...T[]] {
+  const [first, ...rest] = items;
+  if (first === undefined) throw new Error('no source is defined');
+  return [first, ...rest];
+}
 
-export const salesforceSourceSchema = z.object({
-  kind: z.literal('salesforce'),
-  /** Login URL (OAuth) or instance URL (access token), e.g. https://login.salesforce.com */
-  loginUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-  auth: salesforceAuthSchema,
-  apiVersion: z.string().regex(/^\d{2}\.0$/, 'must look like 59.0').default('59.0'),
-  streams: z.array(z.enum(SALESFORCE_STREAM_NAMES)).min(1).default([...SALESFORCE_STREAM_NAMES]),
-  /** The share of the org's daily API quota this connector may use before it defers to the next run. */
-  apiQuotaShare: z.number().gt(0).max(1).default(0.9),
-  /** Rows per staged batch file. */
-  batchSize: z.number().int().min(100).max(200_000).default(10_000),
-  /**
-   * Customer IDs cutting contacts and leads into ranges read in parallel (FR-1: partitioned by
-   * customer ID), ascending; none: one read per stream.
-   */
-  customerIdBoundaries: z
-    .array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a customer ID: letters, digits, - and _'))
-    .max(15)
-    .refine((b) => b.every((value, i) => i === 0 || (b[i - 1] ?? '') < value), 'must be in ascending order without repeats')
-    .default([]),
-});
-
-export const sourceSchema = z.discriminatedUnion('kind', [salesforceSourceSchema, sendgridSourceSchema, zendeskSourceSchema, cmsSourceSchema, ga4SourceSchema, brandwatchSourceSchema]);
+/** A connector's `source` block: one of the sources' config schemas, told apart by `kind`. */
+export const sourceSchema = z.discriminatedUnion('kind', atLeastOne(Object.values(sourceDefinitions).map((definition) => definition.config)));
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
 export const destinationSchema = z.discriminatedUnion('kind', [duckdbDestinationSchema, postgresDestinationSchema, snowflakeDestinationSchema, redshiftDestinationSchema, bigqueryDestinationSchema]);

@@ -1,32 +1,45 @@
 /**
- * What the product knows about each source's API as data: its rate limit (the rate of its Temporal
- * task queue, so it holds across every worker) and how often a connector of it runs by default.
- * Workflow-safe.
+ * Every source, by kind: each one's definition (activities/sources/<kind>/definition.ts) holds its
+ * streams, config schema, default suites, rate limit and default schedule. Adding a source is its
+ * folder and one line here; the compiler then asks for its plug-in (activities/sources/index.ts).
+ * Workflow-safe: definitions are data, and no plug-in code is loaded.
  */
-import { z } from 'zod';
-import type { ConnectorSettings, SourceKind } from './connector';
-import { brandwatchTraits } from './streams/brandwatch';
-import { cmsTraits } from './streams/cms';
-import { ga4Traits } from './streams/ga4';
-import { salesforceTraits } from './streams/salesforce';
-import { zendeskTraits } from './streams/zendesk';
-import { sendgridTraits } from './streams/sendgrid';
+import { brandwatchDefinition } from '../activities/sources/brandwatch/definition';
+import { cmsDefinition } from '../activities/sources/cms/definition';
+import { rateLimitSchema, type RateLimit, type SourceDefinition } from '../activities/sources/definition';
+import { ga4Definition } from '../activities/sources/ga4/definition';
+import { salesforceDefinition } from '../activities/sources/salesforce/definition';
+import { sendgridDefinition } from '../activities/sources/sendgrid/definition';
+import { zendeskDefinition } from '../activities/sources/zendesk/definition';
+import type { StreamDefinition } from './streams/types';
 
-/** `requests` per `perSeconds`, as the service documents it. */
-export const rateLimitSchema = z.object({
-  requests: z.number().positive(),
-  perSeconds: z.number().positive(),
+export { rateLimitSchema, type RateLimit };
+
+/** Each definition under its own kind; the types of its config and streams are kept. */
+const byKind = <T extends { readonly [K in keyof T]: SourceDefinition<K & string> }>(definitions: T): T => definitions;
+
+/** In the order the API lists sources. */
+export const sourceDefinitions = byKind({
+  salesforce: salesforceDefinition,
+  sendgrid: sendgridDefinition,
+  zendesk: zendeskDefinition,
+  cms: cmsDefinition,
+  ga4: ga4Definition,
+  brandwatch: brandwatchDefinition,
 });
-export type RateLimit = z.infer<typeof rateLimitSchema>;
 
-export interface SourceTraits {
-  /** The service's request limit; null for push sources, which make no calls. */
-  readonly rateLimit: RateLimit | null;
-  /** A connector's schedule when its config names none; null: it runs when events arrive (webhooks). */
-  readonly defaultSchedule: string | null;
-  /** Short label for docs and the Web UI. */
-  readonly title: string;
+export type SourceKind = keyof typeof sourceDefinitions;
+export const SOURCE_KINDS: readonly SourceKind[] = Object.values(sourceDefinitions).map((definition) => definition.kind);
+
+export function streamDefinition(source: SourceKind, stream: string): StreamDefinition {
+  const streams: Readonly<Record<string, StreamDefinition>> = sourceDefinitions[source].streams;
+  const definition = Object.hasOwn(streams, stream) ? streams[stream] : undefined;
+  if (!definition) throw new Error(`source ${source} has no stream named ${stream}`);
+  return definition;
 }
+
+/** Every stream of a source. */
+export const streamsOf = (source: SourceKind): StreamDefinition[] => Object.values(sourceDefinitions[source].streams);
 
 /**
  * The rate to give a source's task queue so that no window of the limit's length ever holds more
@@ -44,24 +57,14 @@ export function queueRatePerSecond(limit: RateLimit): number {
 /** Share of a rate limit or quota at which usage raises an alert. */
 export const API_USAGE_ALERT_SHARE = 0.8;
 
-/** Every source's traits; the compiler reports a kind without an entry. */
-export const sourceTraits: Record<SourceKind, SourceTraits> = {
-  salesforce: salesforceTraits,
-  zendesk: zendeskTraits,
-  cms: cmsTraits,
-  sendgrid: sendgridTraits,
-  ga4: ga4Traits,
-  brandwatch: brandwatchTraits,
-};
-
 /** A source that pushes to us (webhooks) and is read from its inbox by one drain workflow. */
-export const isPushSource = (kind: SourceKind): boolean => sourceTraits[kind].rateLimit === null;
+export const isPushSource = (kind: SourceKind): boolean => sourceDefinitions[kind].rateLimit === null;
 
 /**
  * The interval a connector's schedule runs at; null: it has none. A push source never has one:
  * its deliveries wake its drain, and a scheduled cycle would race the drain over the inbox cursor.
  */
-export function scheduleEvery(configuration: Pick<ConnectorSettings, 'source' | 'schedule'>): string | null {
+export function scheduleEvery(configuration: { source: { kind: SourceKind }; schedule: { every?: string | undefined } }): string | null {
   if (isPushSource(configuration.source.kind)) return null;
-  return configuration.schedule.every ?? sourceTraits[configuration.source.kind].defaultSchedule;
+  return configuration.schedule.every ?? sourceDefinitions[configuration.source.kind].defaultSchedule;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { SOURCE_KINDS, type DestinationConfig, type SourceKind } from '../domain/connector';
 import { WORKFLOW_TASK_QUEUE, sourceTaskQueue } from '../domain/constants';
-import { queueRatePerSecond, sourceTraits, type RateLimit } from '../domain/sources';
+import { queueRatePerSecond, sourceDefinitions, type RateLimit } from '../domain/sources';
 import { createBatchActivities } from '../activities/batch-activities';
 import { createCredentialActivities } from '../activities/credential-activities';
 import { createCycleActivities } from '../activities/cycle-activities';
@@ -88,7 +88,7 @@ export async function createSourceWorker(options: WorkerOptions, source: SourceK
     connection,
     namespace,
     taskQueue: sourceTaskQueue(source, taskQueue),
-    ...queueRate(options.rateLimits?.[source] ?? sourceTraits[source].rateLimit),
+    ...queueRate(options.rateLimits?.[source] ?? sourceDefinitions[source].rateLimit),
     dataConverter: options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined,
     interceptors: workerInterceptors,
     activities: createExtractActivities({ store, staging, plugins: sourcePlugins({ inbox: store }), logger }),

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { streamsBySource } from '../../domain/streams';
+import { SOURCE_KINDS, streamsOf } from '../../domain/sources';
 import type { StreamDefinition } from '../../domain/streams/types';
 import type { Row } from '../sources/types';
 import { localPath, type Staging } from '../staging/staging';
@@ -27,7 +27,7 @@ export function rowOfSubject(subject: ErasureSubject, line: Row): boolean {
 
 /** Any stream of that name: the definition only names the rewritten batch, which keeps its old file name. */
 function streamNamed(name: string): StreamDefinition {
-  const found = Object.values(streamsBySource).flatMap((streams) => Object.values(streams)).find((s) => s.name === name);
+  const found = SOURCE_KINDS.flatMap(streamsOf).find((s) => s.name === name);
   return found ?? { name, table: name, primaryKey: 'id', cursorColumn: 'id', columns: [] };
 }
 

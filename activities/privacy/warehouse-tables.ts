@@ -4,7 +4,7 @@
  * retention) the tombstone table.
  */
 import type { SourceKind } from '../../domain/connector';
-import { streamsBySource } from '../../domain/streams';
+import { streamsOf } from '../../domain/sources';
 import type { StreamDefinition } from '../../domain/streams/types';
 import { QUARANTINE_TABLE_STREAM } from '../warehouses/quarantine-stream';
 import { METADATA_COLUMNS } from '../warehouses/sql';
@@ -12,7 +12,7 @@ import { DELETIONS_TABLE_STREAM } from '../warehouses/tombstones';
 import type { DeletePredicate } from '../warehouses/types';
 
 /** Every stream of the source, configured or not: a stream dropped from the config may still have a table. */
-export const streamTablesOf = (source: SourceKind): StreamDefinition[] => Object.values(streamsBySource[source]);
+export const streamTablesOf = (source: SourceKind): StreamDefinition[] => streamsOf(source);
 
 /** Bookkeeping tables, which name the connector in `connector_id` rather than in the metadata column. */
 const BOOKKEEPING_TABLES: ReadonlySet<StreamDefinition> = new Set([QUARANTINE_TABLE_STREAM, DELETIONS_TABLE_STREAM]);

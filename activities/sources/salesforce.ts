@@ -15,16 +15,16 @@ import { Transport } from 'jsforce/lib/transport';
 import type { HttpRequest, HttpRequestOptions, HttpResponse } from 'jsforce/lib/types';
 import type { StreamPromise } from 'jsforce/lib/util/promise';
 import { z } from 'zod';
-import type { SourceConfig } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
-import { CUSTOMER_ID_COLUMN, parsePartition, salesforcePartitions, salesforceStreams, type SalesforceStream } from '../../domain/streams/salesforce';
+import { salesforceStreams, type SalesforceSourceConfig, type SalesforceStream } from './salesforce/definition';
+import { CUSTOMER_ID_COLUMN, parsePartition, salesforcePartitions } from './salesforce/partitions';
 import type { StreamColumn } from '../../domain/streams/types';
 import { ConnectorError, parseRetryAfter, RateLimitedError } from '../errors';
 import { untilAborted } from './abort';
 import { createHash } from 'node:crypto';
 import { markUnconvertible, type PageRequest, type Row, type SourcePage, type SourcePlugin } from './types';
 
-export type SalesforceSourceConfig = Extract<SourceConfig, { kind: 'salesforce' }>;
+export type { SalesforceSourceConfig };
 
 const sourceFieldOf = (column: StreamColumn): string => column.sourceField ?? column.name;
 

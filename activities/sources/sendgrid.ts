@@ -4,16 +4,13 @@
  * number, zero-padded so that cursors compare as text too; the event id goes along as the last key.
  */
 import { z } from 'zod';
-import type { SourceConfig } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
-import { sendgridStreams } from '../../domain/streams/sendgrid';
+import { sendgridStreams, type SendgridSourceConfig } from './sendgrid/definition';
 import { ConnectorError } from '../errors';
 import type { InboxEvent } from '../store/inbox';
 import { KNOWN_EVENT_FIELDS, sendgridEventSchema, type SendgridEvent } from '../webhooks/sendgrid-events';
 import { ageAtReceiptSeconds } from '../webhooks/freshness';
 import type { PageRequest, Row, SourcePage, SourcePlugin } from './types';
-
-export type SendgridSourceConfig = Extract<SourceConfig, { kind: 'sendgrid' }>;
 
 /** What the plug-in needs of the control-plane store. */
 export interface InboxReader {

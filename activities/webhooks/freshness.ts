@@ -2,7 +2,7 @@
  * The age window an event must arrive in. Judged once, when the inbox takes the event, so a drain
  * delayed by a pause or an approval never turns a fresh event stale.
  */
-import { EVENT_WINDOW_SECONDS, FUTURE_SKEW_SECONDS, QUARANTINE_REASON_STALE } from '../../domain/streams/sendgrid';
+import { EVENT_WINDOW_SECONDS, FUTURE_SKEW_SECONDS, QUARANTINE_REASON_STALE } from '../sources/sendgrid/definition';
 
 /** Seconds between the event and its arrival; negative for an event stamped in the future. */
 export const ageAtReceiptSeconds = (eventUnixSeconds: number, receivedAt: Date): number =>

@@ -7,14 +7,12 @@
  * outside its window; what does not is refused with where and why.
  */
 import { z } from 'zod';
-import type { SourceConfig } from '../../domain/connector';
 import { decodeJson, jsonProblems, notJsonMediaType, pathSegmentText, type JsonPath } from '../../domain/json-input';
+import type { SendgridSourceConfig } from '../sources/sendgrid/definition';
 import type { InboxDelivery, InboxEventInput } from '../store/inbox';
 import { quarantineReasonFor } from './freshness';
 import { MAX_EVENTS_PER_REQUEST, sendgridEventSchema } from './sendgrid-events';
 import { verifySendgridSignature, type SignedRequest } from './signature';
-
-type SendgridConfig = Extract<SourceConfig, { kind: 'sendgrid' }>;
 
 export interface EventIssue {
   /** Where in the body: `[3].sg_event_id`, or `(body)` for the array itself. */
@@ -49,7 +47,7 @@ const eventBatchSchema = z
 /** Issues listed per response: a batch of 10,000 bad events is not answered with 10,000 issues. */
 const MAX_LISTED_ISSUES = 100;
 
-export function judgeSendgridDelivery(config: SendgridConfig, incoming: IncomingDelivery): DeliveryVerdict {
+export function judgeSendgridDelivery(config: SendgridSourceConfig, incoming: IncomingDelivery): DeliveryVerdict {
   const { publicKey } = config;
   const signed = incoming.signature !== undefined || incoming.timestamp !== undefined;
   // A connector that allows unsigned requests still checks a signature that is there.

@@ -5,7 +5,7 @@
  * cannot be replayed later.
  */
 import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
-import { FUTURE_SKEW_SECONDS, normalisePublicKey, SIGNATURE_MAX_AGE_SECONDS } from '../../domain/streams/sendgrid';
+import { FUTURE_SKEW_SECONDS, normalisePublicKey, SIGNATURE_MAX_AGE_SECONDS } from '../sources/sendgrid/definition';
 
 export const SIGNATURE_HEADER = EventWebhookHeader.SIGNATURE().toLowerCase();
 export const TIMESTAMP_HEADER = EventWebhookHeader.TIMESTAMP().toLowerCase();

@@ -2,7 +2,7 @@
  * The simulated org's objects and their field types, derived from the connector's own stream
  * definitions so that the simulator can never drift from what the plug-in selects.
  */
-import { salesforceStreams } from '../../domain/streams/salesforce';
+import { salesforceStreams } from '../../activities/sources/salesforce/definition';
 import type { ColumnType } from '../../domain/streams/types';
 
 export const SIM_OBJECTS = ['Contact', 'Lead', 'Opportunity', 'CampaignMember'] as const;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
 import type { BatchRef, QualitySummary } from '../../domain/cycle';
-import { streamDefinition } from '../../domain/streams';
+import { streamDefinition } from '../../domain/sources';
 import { createGateActivities } from '../../activities/gate-activities';
 import { logger } from '../../activities/logger';
 import { openStore } from '../../activities/store';

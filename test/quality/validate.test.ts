@@ -9,7 +9,7 @@ import { mapSalesforceRecord } from '../../activities/sources/salesforce';
 import { UNCONVERTIBLE, type Row } from '../../activities/sources/types';
 import { localPath, Staging } from '../../activities/staging/staging';
 import type { BatchRef } from '../../domain/cycle';
-import { salesforceStreams } from '../../domain/streams/salesforce';
+import { salesforceStreams } from '../../activities/sources/salesforce/definition';
 import { RUN_TIME, contactRow } from './rows';
 
 const stream = salesforceStreams.contact;

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { logger } from '../../activities/logger';
-import { salesforceStreams } from '../../domain/streams/salesforce';
+import { salesforceStreams } from '../../activities/sources/salesforce/definition';
 import { isSimObject } from '../../simulators/salesforce/schema';
 import { startTestServer, stopTestServer } from '../support/test-server';
 import { exposuresIn, HISTORIES_DIR, recordingFileJson, workflowTypeOf } from './histories';

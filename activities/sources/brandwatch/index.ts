@@ -4,7 +4,7 @@
  * no token for the account yet (or Brandwatch stopped accepting it).
  */
 import type { StreamCursor } from '../../../domain/cycle';
-import { brandwatchStreams, type BrandwatchSourceConfig } from '../../../domain/streams/brandwatch';
+import { brandwatchStreams, type BrandwatchSourceConfig } from './definition';
 import { ConnectorError } from '../../errors';
 import type { PageRequest, Row, SourcePage, SourcePlugin } from '../types';
 import { brandwatchFailure, rateLimitUsage, send, type BrandwatchResponse } from './http';

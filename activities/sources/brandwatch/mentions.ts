@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { streamCursorSchema, type StreamCursor } from '../../../domain/cycle';
-import type { BrandwatchSourceConfig } from '../../../domain/streams/brandwatch';
+import type { BrandwatchSourceConfig } from './definition';
 import { ConnectorError } from '../../errors';
 
 export const mentionsPageTokenSchema = z.object({

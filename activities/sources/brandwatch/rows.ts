@@ -3,8 +3,8 @@
  * an unreadable timestamp is kept as sent, so the row is quarantined with a reason instead of failing
  * the whole cycle.
  */
-import type { BrandwatchSourceConfig } from '../../../domain/streams/brandwatch';
-import { brandwatchStreams, SENTIMENT_LABELS, type SentimentLabel } from '../../../domain/streams/brandwatch';
+import type { BrandwatchSourceConfig } from './definition';
+import { brandwatchStreams, SENTIMENT_LABELS, type SentimentLabel } from './definition';
 import type { StreamColumn } from '../../../domain/streams/types';
 import { markUnconvertible, type Row } from '../types';
 

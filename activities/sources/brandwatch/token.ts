@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { BrandwatchSourceConfig } from '../../../domain/streams/brandwatch';
+import type { BrandwatchSourceConfig } from './definition';
 import { ConnectorError } from '../../errors';
 import { brandwatchFailure, send } from './http';
 

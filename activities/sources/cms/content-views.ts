@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { StreamCursor } from '../../../domain/cycle';
-import type { CmsStream } from '../../../domain/streams/cms';
+import type { CmsStream } from './definition';
 import type { Row } from '../types';
 
 export function contentViewsQuery(stream: CmsStream): string {

@@ -3,9 +3,8 @@
  * one POST per page, read incrementally by (updatedAt, id). Pages are cached for 5 minutes, every
  * request is timed against the 500 ms target, and a response past the payload limit is refused.
  */
-import type { SourceConfig } from '../../../domain/connector';
 import type { StreamCursor } from '../../../domain/cycle';
-import { cmsStreams, CMS_STREAM_NAMES, type CmsStream } from '../../../domain/streams/cms';
+import { cmsStreams, CMS_STREAM_NAMES, type CmsSourceConfig, type CmsStream } from './definition';
 import { ConnectorError } from '../../errors';
 import type { PageRequest, SourcePage, SourcePlugin } from '../types';
 import { contentViewsDataSchema, contentViewsQuery, isAfterCursor, mapContentView, type ContentViewsData, type ContentViewsVariables } from './content-views';
@@ -13,7 +12,7 @@ import { requestGraphql } from './graphql-request';
 import { CMS_REQUEST_TARGET_MS, cmsRequestTimings } from './request-timings';
 import { cacheKey, ResponseCache } from './response-cache';
 
-export type CmsSourceConfig = Extract<SourceConfig, { kind: 'cms' }>;
+export type { CmsSourceConfig };
 
 const cache = new ResponseCache<ContentViewsData>();
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { BetaAnalyticsDataClient } from '@google-analytics/data';
 // google-gax pins its own google-auth-library: an auth client of another copy fails its type check.
 import { googleAuthLibrary } from 'google-gax';
-import type { Ga4SourceConfig } from '../../../domain/streams/ga4';
+import type { Ga4SourceConfig } from './definition';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof BetaAnalyticsDataClient>[0]>;
 

@@ -6,7 +6,7 @@
  */
 import type { CallOptions } from 'google-gax';
 import type { StreamCursor } from '../../../domain/cycle';
-import { ga4Streams, type Ga4SourceConfig, type Ga4Stream } from '../../../domain/streams/ga4';
+import { ga4Streams, type Ga4SourceConfig, type Ga4Stream } from './definition';
 import { ConnectorError } from '../../errors';
 import { untilAborted } from '../abort';
 import { logger } from '../../logger';

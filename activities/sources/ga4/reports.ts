@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { StreamCursor } from '../../../domain/cycle';
-import type { Ga4SourceConfig, Ga4Stream } from '../../../domain/streams/ga4';
+import type { Ga4SourceConfig, Ga4Stream } from './definition';
 import { ConnectorError } from '../../errors';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Ga4Stream } from '../../../domain/streams/ga4';
+import type { Ga4Stream } from './definition';
 import type { StreamColumn } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 import type { Row } from '../types';

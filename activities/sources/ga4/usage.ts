@@ -2,7 +2,7 @@
  * The property's token quota as GA4 reports it with each response (`returnPropertyQuota`). GA4 says
  * what remains, not the ceiling: the ceilings are the documented ones for the property's tier.
  */
-import type { Ga4SourceConfig } from '../../../domain/streams/ga4';
+import type { Ga4SourceConfig } from './definition';
 import type { ReportedUsage } from '../types';
 import type { ReportResponse } from './rows';
 

@@ -3,14 +3,14 @@
  * page. The export's after_cursor is the stream's position, checkpointed with every page; a
  * connector whose API token is past its 30-day rotation stops before spending a request.
  */
-import type { SourceConfig } from '../../../domain/connector';
-import { tokenRotationStatus, zendeskBaseUrl, zendeskStreams, ZENDESK_STREAM_NAMES } from '../../../domain/streams/zendesk';
+import { zendeskBaseUrl, zendeskStreams, ZENDESK_STREAM_NAMES, type ZendeskSourceConfig } from './definition';
+import { tokenRotationStatus } from './token-rotation';
 import { ConnectorError } from '../../errors';
 import type { PageRequest, SourcePage, SourcePlugin } from '../types';
 import { requestExportPage } from './export-request';
 import { exportPageSchema, mapExportPage } from './tickets';
 
-export type ZendeskSourceConfig = Extract<SourceConfig, { kind: 'zendesk' }>;
+export type { ZendeskSourceConfig };
 
 /** A new connector exports every ticket: from the epoch, which is more than a minute in the past. */
 const EXPORT_FROM_START = 0;

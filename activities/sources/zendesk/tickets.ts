@@ -4,7 +4,7 @@
  * quarantines it) and gets no sentiment score.
  */
 import { z } from 'zod';
-import { ZENDESK_TICKET_STATUSES, type SentimentByStatus, type ZendeskTicketStatus } from '../../../domain/streams/zendesk';
+import { ZENDESK_TICKET_STATUSES, type SentimentByStatus, type ZendeskTicketStatus } from './definition';
 import type { Row } from '../types';
 
 const optionalId = z.number().int().nullish();

@@ -4,7 +4,7 @@
  * minutes so that the simulator's own limit never gets in a test's way.
  */
 import { brandwatchSource } from '../../../activities/sources/brandwatch';
-import { brandwatchSourceSchema, type BrandwatchSourceConfig } from '../../../domain/streams/brandwatch';
+import { brandwatchSourceSchema, type BrandwatchSourceConfig } from '../../../activities/sources/brandwatch/definition';
 import { startBrandwatchSimulator, type BrandwatchSimulator } from '../../../simulators/brandwatch/server';
 import type { SourceConformanceCase } from '../conformance';
 

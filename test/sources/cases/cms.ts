@@ -4,7 +4,7 @@
  * is read so that every count is exact.
  */
 import { cmsSource, type CmsSourceConfig } from '../../../activities/sources/cms';
-import { cmsSourceSchema } from '../../../domain/streams/cms';
+import { cmsSourceSchema } from '../../../activities/sources/cms/definition';
 import { startCmsSimulator, type CmsSimulator } from '../../../simulators/cms/server';
 import type { SourceConformanceCase } from '../conformance';
 

@@ -3,7 +3,7 @@
  * through the real SDK. A record is a report row; every run re-reads the days GA4 still revises.
  */
 import { ga4Source } from '../../../activities/sources/ga4';
-import { ga4SourceSchema, type Ga4SourceConfig } from '../../../domain/streams/ga4';
+import { ga4SourceSchema, type Ga4SourceConfig } from '../../../activities/sources/ga4/definition';
 import { startGa4Simulator, type Ga4Simulator } from '../../../simulators/ga4/server';
 import type { SourceConformanceCase } from '../conformance';
 

@@ -1,5 +1,5 @@
 /** The Salesforce plug-in as a conformance case: the contact stream of the jsforce-speaking simulator. */
-import { salesforceSourceSchema } from '../../../domain/connector';
+import { salesforceSourceSchema } from '../../../activities/sources/salesforce/definition';
 import { salesforceSource, type SalesforceSourceConfig } from '../../../activities/sources/salesforce';
 import { startSalesforceSimulator } from '../../../simulators/salesforce/server';
 import type { SourceConformanceCase } from '../conformance';

@@ -3,7 +3,7 @@
  * ticket changing while it is read and none deleted, so that every count is exact.
  */
 import { zendeskSource, type ZendeskSourceConfig } from '../../../activities/sources/zendesk';
-import { zendeskSourceSchema } from '../../../domain/streams/zendesk';
+import { zendeskSourceSchema } from '../../../activities/sources/zendesk/definition';
 import { startZendeskSimulator, type ZendeskSimulator } from '../../../simulators/zendesk/server';
 import type { SourceConformanceCase } from '../conformance';
 

@@ -4,21 +4,15 @@
  * was published) is the event time. Workflow-safe.
  */
 import { z } from 'zod';
-import type { SourceTraits } from '../sources';
-import type { StreamColumn, StreamDefinition } from './types';
+import type { StreamDefinition } from '../../../domain/streams/types';
+import mentionsSuite from '../../quality/suites/brandwatch-mentions.json';
+import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
 
 export const BRANDWATCH_STREAM_NAMES = ['mentions'] as const;
 export type BrandwatchStreamName = (typeof BRANDWATCH_STREAM_NAMES)[number];
 
 export const SENTIMENT_LABELS = ['positive', 'neutral', 'negative'] as const;
 export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
-
-const col = (name: string, type: StreamColumn['type'], sourceField?: string, personal = false): StreamColumn => ({
-  name,
-  type,
-  ...(sourceField ? { sourceField } : {}),
-  ...(personal ? { personal } : {}),
-});
 
 export const brandwatchStreams: Record<BrandwatchStreamName, StreamDefinition> = {
   mentions: {
@@ -27,27 +21,27 @@ export const brandwatchStreams: Record<BrandwatchStreamName, StreamDefinition> =
     primaryKey: 'resource_id',
     cursorColumn: 'added',
     columns: [
-      col('resource_id', 'string', 'resourceId'),
-      col('added', 'timestamp', 'added'),
-      col('date', 'timestamp', 'date'),
-      col('updated', 'timestamp', 'updated'),
-      col('query_id', 'integer', 'queryId'),
-      col('query_name', 'string', 'queryName'),
-      col('sentiment', 'string', 'sentiment'),
+      column('resource_id', 'string', 'resourceId'),
+      column('added', 'timestamp', 'added'),
+      column('date', 'timestamp', 'date'),
+      column('updated', 'timestamp', 'updated'),
+      column('query_id', 'integer', 'queryId'),
+      column('query_name', 'string', 'queryName'),
+      column('sentiment', 'string', 'sentiment'),
       // Not on the wire: the label's score from the connector's sentimentScores table.
-      col('sentiment_score', 'number'),
-      col('title', 'string', 'title'),
-      col('snippet', 'string', 'snippet'),
-      col('url', 'string', 'url'),
-      col('domain', 'string', 'domain'),
-      col('page_type', 'string', 'pageType'),
-      col('language', 'string', 'language'),
-      col('country_code', 'string', 'countryCode'),
-      col('author', 'string', 'author', true),
-      col('fullname', 'string', 'fullname', true),
-      col('impressions', 'integer', 'impressions'),
-      col('reach_estimate', 'integer', 'reachEstimate'),
-      col('impact', 'number', 'impact'),
+      column('sentiment_score', 'number'),
+      column('title', 'string', 'title'),
+      column('snippet', 'string', 'snippet'),
+      column('url', 'string', 'url'),
+      column('domain', 'string', 'domain'),
+      column('page_type', 'string', 'pageType'),
+      column('language', 'string', 'language'),
+      column('country_code', 'string', 'countryCode'),
+      column('author', 'string', 'author', true),
+      column('fullname', 'string', 'fullname', true),
+      column('impressions', 'integer', 'impressions'),
+      column('reach_estimate', 'integer', 'reachEstimate'),
+      column('impact', 'number', 'impact'),
     ],
   },
 };
@@ -74,14 +68,18 @@ export const brandwatchSourceSchema = z.object({
   sentimentScores: z
     .object({ positive: score, neutral: score, negative: score })
     .default({ positive: 1, neutral: 0, negative: -1 }),
-  streams: z.array(z.enum(BRANDWATCH_STREAM_NAMES)).min(1).default([...BRANDWATCH_STREAM_NAMES]),
-  batchSize: z.number().int().min(100).max(200_000).default(10_000),
+  streams: streamChoice(BRANDWATCH_STREAM_NAMES),
+  batchSize: batchSizeSchema,
 });
 export type BrandwatchSourceConfig = z.infer<typeof brandwatchSourceSchema>;
 
 /** 30 requests per rolling 10 minutes per API client (developers.brandwatch.com, rate limiting); spec flow 5: polling. */
-export const brandwatchTraits: SourceTraits = {
+export const brandwatchDefinition = {
+  kind: 'brandwatch',
   title: 'Brandwatch',
+  config: brandwatchSourceSchema,
+  streams: brandwatchStreams,
+  suites: { mentions: mentionsSuite },
   rateLimit: { requests: 30, perSeconds: 600 },
   defaultSchedule: '10m',
-};
+} satisfies SourceDefinition<'brandwatch', BrandwatchStreamName>;

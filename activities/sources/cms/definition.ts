@@ -4,8 +4,9 @@
  * Relay-style `contentViews` connection. Workflow-safe.
  */
 import { z } from 'zod';
-import type { SourceTraits } from '../sources';
-import type { StreamColumn, StreamDefinition } from './types';
+import type { StreamDefinition } from '../../../domain/streams/types';
+import contentViewsSuite from '../../quality/suites/cms-content-views.json';
+import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
 
 export const CMS_STREAM_NAMES = ['content_views'] as const;
 export type CmsStreamName = (typeof CMS_STREAM_NAMES)[number];
@@ -23,12 +24,10 @@ export const cmsSourceSchema = z.object({
   pageSize: z.number().int().min(1).max(1000).default(500),
   /** A response larger than this is refused; at most the 500 MB of FR-4. */
   maxPayloadBytes: z.number().int().min(1024).max(CMS_MAX_PAYLOAD_BYTES).default(CMS_MAX_PAYLOAD_BYTES),
-  streams: z.array(z.enum(CMS_STREAM_NAMES)).min(1).default([...CMS_STREAM_NAMES]),
-  /** Rows per staged batch file. */
-  batchSize: z.number().int().min(100).max(200_000).default(10_000),
+  streams: streamChoice(CMS_STREAM_NAMES),
+  batchSize: batchSizeSchema,
 });
-
-const col = (name: string, type: StreamColumn['type'], sourceField: string): StreamColumn => ({ name, type, sourceField });
+export type CmsSourceConfig = z.infer<typeof cmsSourceSchema>;
 
 export interface CmsStream extends StreamDefinition {
   readonly name: CmsStreamName;
@@ -42,16 +41,16 @@ export const cmsStreams: Record<CmsStreamName, CmsStream> = {
     primaryKey: 'id',
     cursorColumn: 'updated_at',
     columns: [
-      col('id', 'string', 'id'),
-      col('content_id', 'string', 'contentId'),
-      col('title', 'string', 'title'),
-      col('url', 'string', 'url'),
-      col('content_type', 'string', 'contentType'),
-      col('day', 'date', 'day'),
-      col('views', 'integer', 'views'),
-      col('unique_visitors', 'integer', 'uniqueVisitors'),
-      col('avg_time_on_page_seconds', 'number', 'avgTimeOnPageSeconds'),
-      col('updated_at', 'timestamp', 'updatedAt'),
+      column('id', 'string', 'id'),
+      column('content_id', 'string', 'contentId'),
+      column('title', 'string', 'title'),
+      column('url', 'string', 'url'),
+      column('content_type', 'string', 'contentType'),
+      column('day', 'date', 'day'),
+      column('views', 'integer', 'views'),
+      column('unique_visitors', 'integer', 'uniqueVisitors'),
+      column('avg_time_on_page_seconds', 'number', 'avgTimeOnPageSeconds'),
+      column('updated_at', 'timestamp', 'updatedAt'),
     ],
   },
 };
@@ -60,8 +59,12 @@ export const cmsStreams: Record<CmsStreamName, CmsStream> = {
  * 10 requests per second, a common GraphQL gateway default. Every 5 minutes by default: results
  * are cached for 5 minutes (FR-4), so polling more often would only be served from the cache.
  */
-export const cmsTraits: SourceTraits = {
+export const cmsDefinition = {
+  kind: 'cms',
   title: 'CMS content views (GraphQL)',
+  config: cmsSourceSchema,
+  streams: cmsStreams,
+  suites: { content_views: contentViewsSuite },
   rateLimit: { requests: 10, perSeconds: 1 },
   defaultSchedule: '5m',
-};
+} satisfies SourceDefinition<'cms', CmsStreamName>;

@@ -5,8 +5,9 @@
  * later page, and the load keeps its latest version. Workflow-safe.
  */
 import { z } from 'zod';
-import type { SourceTraits } from '../sources';
-import type { StreamColumn, StreamDefinition } from './types';
+import type { StreamDefinition } from '../../../domain/streams/types';
+import ticketsSuite from '../../quality/suites/zendesk-tickets.json';
+import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
 
 export const ZENDESK_STREAM_NAMES = ['tickets'] as const;
 export type ZendeskStreamName = (typeof ZENDESK_STREAM_NAMES)[number];
@@ -62,9 +63,8 @@ export const zendeskSourceSchema = z
     sentimentByStatus: sentimentByStatusSchema.prefault({}),
     /** Tickets per export page (Zendesk: at most 1000). */
     pageSize: z.number().int().min(1).max(1000).default(1000),
-    streams: z.array(z.enum(ZENDESK_STREAM_NAMES)).min(1).default([...ZENDESK_STREAM_NAMES]),
-    /** Rows per staged batch file. */
-    batchSize: z.number().int().min(100).max(200_000).default(10_000),
+    streams: streamChoice(ZENDESK_STREAM_NAMES),
+    batchSize: batchSizeSchema,
   })
   .superRefine((config, ctx) => {
     if ((config.subdomain === undefined) === (config.baseUrl === undefined)) {
@@ -72,50 +72,13 @@ export const zendeskSourceSchema = z
     }
   });
 
+export type ZendeskSourceConfig = z.infer<typeof zendeskSourceSchema>;
+
 /** The account's API root, without a trailing slash. */
 export function zendeskBaseUrl(config: { subdomain?: string | undefined; baseUrl?: string | undefined }): string {
   const base = config.baseUrl ?? `https://${config.subdomain ?? ''}.zendesk.com`;
   return base.replace(/\/+$/, '');
 }
-
-// ---------------------------------------------------------------------------------------------
-// API token rotation
-
-const DAY_MS = 86_400_000;
-/** FR-3: the API token is rotated every 30 days. */
-export const TOKEN_ROTATION_DAYS = 30;
-/** From this age on, the scheduled check alerts so the token is rotated before the connector stops. */
-export const TOKEN_ROTATION_WARNING_DAYS = 25;
-
-export interface TokenRotationStatus {
-  /** Whole days since the token was issued. */
-  ageDays: number;
-  /** The token is 30 days old or more: the connector stops until it is rotated. */
-  due: boolean;
-  /** The token is 25 days old or more: time to rotate it. */
-  warn: boolean;
-  /** When rotation falls due, ISO-8601. */
-  dueAt: string;
-}
-
-/** Pure, so both the extract and the scheduled check (and a workflow) judge the token alike. */
-export function tokenRotationStatus(issuedAt: string, now: Date): TokenRotationStatus {
-  const issued = Date.parse(issuedAt);
-  if (Number.isNaN(issued)) throw new Error(`apiTokenIssuedAt: ${issuedAt} is not an ISO-8601 date`);
-  const ageDays = Math.floor((now.getTime() - issued) / DAY_MS);
-  return {
-    ageDays,
-    due: ageDays >= TOKEN_ROTATION_DAYS,
-    warn: ageDays >= TOKEN_ROTATION_WARNING_DAYS,
-    dueAt: new Date(issued + TOKEN_ROTATION_DAYS * DAY_MS).toISOString(),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Streams
-
-const col = (name: string, type: StreamColumn['type'], personal = false): StreamColumn =>
-  personal ? { name, type, personal } : { name, type };
 
 export const zendeskStreams: Record<ZendeskStreamName, StreamDefinition> = {
   tickets: {
@@ -125,27 +88,27 @@ export const zendeskStreams: Record<ZendeskStreamName, StreamDefinition> = {
     cursorColumn: 'updated_at',
     deletedColumn: 'is_deleted',
     columns: [
-      col('id', 'integer'),
-      col('created_at', 'timestamp'),
-      col('updated_at', 'timestamp'),
-      col('status', 'string'),
+      column('id', 'integer'),
+      column('created_at', 'timestamp'),
+      column('updated_at', 'timestamp'),
+      column('status', 'string'),
       // Derived from status through the connector's sentimentByStatus table.
-      col('sentiment_score', 'number'),
-      col('is_deleted', 'boolean'),
+      column('sentiment_score', 'number'),
+      column('is_deleted', 'boolean'),
       // Free text written by the customer: it often carries names and order numbers.
-      col('subject', 'string', true),
-      col('priority', 'string'),
-      col('ticket_type', 'string'),
-      col('channel', 'string'),
-      col('requester_id', 'integer'),
+      column('subject', 'string', undefined, true),
+      column('priority', 'string'),
+      column('ticket_type', 'string'),
+      column('channel', 'string'),
+      column('requester_id', 'integer'),
       // From the export's sideloaded users.
-      col('requester_email', 'string', true),
-      col('requester_name', 'string', true),
-      col('assignee_id', 'integer'),
-      col('group_id', 'integer'),
-      col('organization_id', 'integer'),
-      col('tags', 'json'),
-      col('satisfaction', 'string'),
+      column('requester_email', 'string', undefined, true),
+      column('requester_name', 'string', undefined, true),
+      column('assignee_id', 'integer'),
+      column('group_id', 'integer'),
+      column('organization_id', 'integer'),
+      column('tags', 'json'),
+      column('satisfaction', 'string'),
     ],
   },
 };
@@ -155,8 +118,12 @@ export const zendeskStreams: Record<ZendeskStreamName, StreamDefinition> = {
  * but the export leaves out tickets changed in the last minute, so polling more often than that
  * spends requests without bringing any ticket sooner.
  */
-export const zendeskTraits: SourceTraits = {
+export const zendeskDefinition = {
+  kind: 'zendesk',
   title: 'Zendesk tickets',
+  config: zendeskSourceSchema,
+  streams: zendeskStreams,
+  suites: { tickets: ticketsSuite },
   rateLimit: { requests: 100, perSeconds: 1 },
   defaultSchedule: '1m',
-};
+} satisfies SourceDefinition<'zendesk', ZendeskStreamName>;

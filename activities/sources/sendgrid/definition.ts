@@ -4,8 +4,9 @@
  * sg_event_id (SendGrid's own id, the one it repeats on a redelivery). Workflow-safe.
  */
 import { z } from 'zod';
-import type { SourceTraits } from '../sources';
-import type { StreamColumn, StreamDefinition } from './types';
+import type { StreamDefinition } from '../../../domain/streams/types';
+import eventsSuite from '../../quality/suites/sendgrid-events.json';
+import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
 
 export const SENDGRID_STREAM_NAMES = ['events'] as const;
 export type SendgridStreamName = (typeof SENDGRID_STREAM_NAMES)[number];
@@ -38,21 +39,15 @@ export const sendgridSourceSchema = z
       .optional(),
     /** Accept requests without a signature. Only for accounts that cannot enable signing: anyone who knows the URL can post. */
     allowUnsigned: z.boolean().default(false),
-    streams: z.array(z.enum(SENDGRID_STREAM_NAMES)).min(1).default([...SENDGRID_STREAM_NAMES]),
-    /** Rows per staged batch file. */
-    batchSize: z.number().int().min(100).max(200_000).default(10_000),
+    streams: streamChoice(SENDGRID_STREAM_NAMES),
+    batchSize: batchSizeSchema,
   })
   .refine((source) => source.publicKey !== undefined || source.allowUnsigned, {
     path: ['publicKey'],
     message: 'is required unless allowUnsigned is true: copy it from SendGrid under Settings › Mail Settings › Signed Event Webhook',
   });
 
-const col = (name: string, type: StreamColumn['type'], sourceField?: string, personal = false): StreamColumn => ({
-  name,
-  type,
-  ...(sourceField ? { sourceField } : {}),
-  ...(personal ? { personal } : {}),
-});
+export type SendgridSourceConfig = z.infer<typeof sendgridSourceSchema>;
 
 /** One warehouse row per SendGrid event; fields an event type does not carry stay null. */
 export const sendgridStreams: Record<SendgridStreamName, StreamDefinition> = {
@@ -63,37 +58,41 @@ export const sendgridStreams: Record<SendgridStreamName, StreamDefinition> = {
     // When the inbox took the event: the drain reads in inbox order and checkpoints the inbox position.
     cursorColumn: 'received_at',
     columns: [
-      col('sg_event_id', 'string'),
-      col('event', 'string'),
-      col('email', 'string', undefined, true),
-      col('event_time', 'timestamp', 'timestamp'),
-      col('received_at', 'timestamp'),
-      col('age_at_receipt_seconds', 'integer'),
-      col('sg_message_id', 'string'),
-      col('smtp_id', 'string', 'smtp-id'),
-      col('category', 'json'),
-      col('url', 'string'),
-      col('reason', 'string'),
-      col('status', 'string'),
-      col('response', 'string'),
-      col('attempt', 'integer'),
-      col('bounce_type', 'string', 'type'),
-      col('bounce_classification', 'string'),
-      col('ip', 'string', undefined, true),
-      col('useragent', 'string'),
-      col('tls', 'boolean'),
-      col('sg_machine_open', 'boolean'),
-      col('asm_group_id', 'integer'),
-      col('marketing_campaign_id', 'string'),
-      col('marketing_campaign_name', 'string'),
-      col('custom_args', 'json'),
+      column('sg_event_id', 'string'),
+      column('event', 'string'),
+      column('email', 'string', undefined, true),
+      column('event_time', 'timestamp', 'timestamp'),
+      column('received_at', 'timestamp'),
+      column('age_at_receipt_seconds', 'integer'),
+      column('sg_message_id', 'string'),
+      column('smtp_id', 'string', 'smtp-id'),
+      column('category', 'json'),
+      column('url', 'string'),
+      column('reason', 'string'),
+      column('status', 'string'),
+      column('response', 'string'),
+      column('attempt', 'integer'),
+      column('bounce_type', 'string', 'type'),
+      column('bounce_classification', 'string'),
+      column('ip', 'string', undefined, true),
+      column('useragent', 'string'),
+      column('tls', 'boolean'),
+      column('sg_machine_open', 'boolean'),
+      column('asm_group_id', 'integer'),
+      column('marketing_campaign_id', 'string'),
+      column('marketing_campaign_name', 'string'),
+      column('custom_args', 'json'),
     ],
   },
 };
 
 /** Push, not poll: no API calls to limit and no schedule; a webhook wakes the drain. */
-export const sendgridTraits: SourceTraits = {
+export const sendgridDefinition = {
+  kind: 'sendgrid',
   title: 'SendGrid Event Webhook',
+  config: sendgridSourceSchema,
+  streams: sendgridStreams,
+  suites: { events: eventsSuite },
   rateLimit: null,
   defaultSchedule: null,
-};
+} satisfies SourceDefinition<'sendgrid', SendgridStreamName>;

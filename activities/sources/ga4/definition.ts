@@ -5,8 +5,10 @@
  * Workflow-safe.
  */
 import { z } from 'zod';
-import type { SourceTraits } from '../sources';
-import type { StreamColumn, StreamDefinition } from './types';
+import type { StreamColumn, StreamDefinition } from '../../../domain/streams/types';
+import dailyMetricsSuite from '../../quality/suites/ga4-daily-metrics.json';
+import realtimeEventsSuite from '../../quality/suites/ga4-realtime-events.json';
+import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
 
 export const GA4_STREAM_NAMES = ['daily_metrics', 'realtime_events'] as const;
 export type Ga4StreamName = (typeof GA4_STREAM_NAMES)[number];
@@ -18,30 +20,27 @@ export interface Ga4Stream extends StreamDefinition {
   readonly metrics: readonly StreamColumn[];
 }
 
-const col = (name: string, type: StreamColumn['type'], sourceField?: string): StreamColumn =>
-  sourceField ? { name, type, sourceField } : { name, type };
-
 const dailyDimensions = [
-  col('date', 'date', 'date'),
-  col('session_source', 'string', 'sessionSource'),
-  col('session_medium', 'string', 'sessionMedium'),
-  col('page_path', 'string', 'pagePath'),
+  column('date', 'date', 'date'),
+  column('session_source', 'string', 'sessionSource'),
+  column('session_medium', 'string', 'sessionMedium'),
+  column('page_path', 'string', 'pagePath'),
 ];
 // keyEvents is what the Data API calls conversions since March 2024 (the old name is deprecated).
 const dailyMetrics = [
-  col('sessions', 'integer', 'sessions'),
-  col('active_users', 'integer', 'activeUsers'),
-  col('screen_page_views', 'integer', 'screenPageViews'),
-  col('key_events', 'number', 'keyEvents'),
+  column('sessions', 'integer', 'sessions'),
+  column('active_users', 'integer', 'activeUsers'),
+  column('screen_page_views', 'integer', 'screenPageViews'),
+  column('key_events', 'number', 'keyEvents'),
 ];
 
 /** `minute` is derived from the poll time and `minutesAgo`; the other dimensions are GA4's own. */
 const realtimeDimensions = [
-  col('event_name', 'string', 'eventName'),
-  col('platform', 'string', 'platform'),
-  col('country', 'string', 'country'),
+  column('event_name', 'string', 'eventName'),
+  column('platform', 'string', 'platform'),
+  column('country', 'string', 'country'),
 ];
-const realtimeMetrics = [col('event_count', 'integer', 'eventCount'), col('active_users', 'integer', 'activeUsers')];
+const realtimeMetrics = [column('event_count', 'integer', 'eventCount'), column('active_users', 'integer', 'activeUsers')];
 
 export const ga4Streams: Record<Ga4StreamName, Ga4Stream> = {
   daily_metrics: {
@@ -51,7 +50,7 @@ export const ga4Streams: Record<Ga4StreamName, Ga4Stream> = {
     cursorColumn: 'date',
     dimensions: dailyDimensions,
     metrics: dailyMetrics,
-    columns: [col('id', 'string'), ...dailyDimensions, ...dailyMetrics, col('read_at', 'timestamp')],
+    columns: [column('id', 'string'), ...dailyDimensions, ...dailyMetrics, column('read_at', 'timestamp')],
   },
   realtime_events: {
     name: 'realtime_events',
@@ -60,7 +59,7 @@ export const ga4Streams: Record<Ga4StreamName, Ga4Stream> = {
     cursorColumn: 'minute',
     dimensions: realtimeDimensions,
     metrics: realtimeMetrics,
-    columns: [col('id', 'string'), col('minute', 'timestamp'), ...realtimeDimensions, ...realtimeMetrics, col('read_at', 'timestamp')],
+    columns: [column('id', 'string'), column('minute', 'timestamp'), ...realtimeDimensions, ...realtimeMetrics, column('read_at', 'timestamp')],
   },
 };
 
@@ -85,8 +84,8 @@ export const ga4SourceSchema = z
     backfillDays: z.number().int().min(1).max(3650).default(30),
     /** Report rows per request (the Data API allows 250,000). */
     pageSize: z.number().int().min(1).max(250_000).default(10_000),
-    streams: z.array(z.enum(GA4_STREAM_NAMES)).min(1).default([...GA4_STREAM_NAMES]),
-    batchSize: z.number().int().min(100).max(200_000).default(10_000),
+    streams: streamChoice(GA4_STREAM_NAMES),
+    batchSize: batchSizeSchema,
   })
   .refine((config) => !(config.credentials && config.accessToken), {
     path: ['accessToken'],
@@ -100,8 +99,12 @@ export type Ga4SourceConfig = z.infer<typeof ga4SourceSchema>;
  * so 1,400 requests an hour. A one-minute cycle spends about two (one realtime snapshot, one page of
  * daily metrics). Spec flow 4: real-time events streamed, hence the one-minute default.
  */
-export const ga4Traits: SourceTraits = {
+export const ga4Definition = {
+  kind: 'ga4',
   title: 'Google Analytics 4',
+  config: ga4SourceSchema,
+  streams: ga4Streams,
+  suites: { daily_metrics: dailyMetricsSuite, realtime_events: realtimeEventsSuite },
   rateLimit: { requests: 1_400, perSeconds: 3_600 },
   defaultSchedule: '1m',
-};
+} satisfies SourceDefinition<'ga4', Ga4StreamName>;

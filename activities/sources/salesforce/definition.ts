@@ -1,0 +1,131 @@
+/**
+ * Salesforce as data. Every object is read incrementally by SystemModstamp (indexed, and bumped by
+ * system changes too) with Id as the tie-breaker, through queryAll so that deletions arrive as rows
+ * with IsDeleted = true. Workflow-safe.
+ */
+import { z } from 'zod';
+import type { StreamColumn, StreamDefinition } from '../../../domain/streams/types';
+import contactSuite from '../../quality/suites/salesforce-contact.json';
+import leadSuite from '../../quality/suites/salesforce-lead.json';
+import opportunitySuite from '../../quality/suites/salesforce-opportunity.json';
+import campaignMemberSuite from '../../quality/suites/salesforce-campaign-member.json';
+import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
+
+export const SALESFORCE_STREAM_NAMES = ['contact', 'lead', 'opportunity', 'campaign_member'] as const;
+export type SalesforceStreamName = (typeof SALESFORCE_STREAM_NAMES)[number];
+
+export interface SalesforceStream extends StreamDefinition {
+  readonly name: SalesforceStreamName;
+  /** The sObject API name queried with SOQL. */
+  readonly sobject: string;
+}
+
+/** Columns every Salesforce stream carries: key, incremental cursor, audit times, deletion flag. */
+const systemColumns: StreamColumn[] = [
+  column('id', 'string', 'Id'),
+  column('created_at', 'timestamp', 'CreatedDate'),
+  column('system_modstamp', 'timestamp', 'SystemModstamp'),
+  column('is_deleted', 'boolean', 'IsDeleted'),
+];
+
+const stream = (name: SalesforceStreamName, sobject: string, columns: StreamColumn[]): SalesforceStream => ({
+  name,
+  sobject,
+  table: `salesforce_${name}`,
+  primaryKey: 'id',
+  cursorColumn: 'system_modstamp',
+  deletedColumn: 'is_deleted',
+  columns: [...systemColumns, ...columns],
+});
+
+export const salesforceStreams: Record<SalesforceStreamName, SalesforceStream> = {
+  contact: stream('contact', 'Contact', [
+    column('customer_id', 'string', 'Customer_Id__c'),
+    column('first_name', 'string', 'FirstName', true),
+    column('last_name', 'string', 'LastName', true),
+    column('email', 'string', 'Email', true),
+    column('phone', 'string', 'Phone', true),
+    column('title', 'string', 'Title'),
+    column('account_id', 'string', 'AccountId'),
+    column('mailing_country', 'string', 'MailingCountry'),
+    column('lead_source', 'string', 'LeadSource'),
+    column('is_active', 'boolean', 'Active__c'),
+    column('has_opted_out_of_email', 'boolean', 'HasOptedOutOfEmail'),
+    column('last_modified_at', 'timestamp', 'LastModifiedDate'),
+  ]),
+  lead: stream('lead', 'Lead', [
+    column('customer_id', 'string', 'Customer_Id__c'),
+    column('first_name', 'string', 'FirstName', true),
+    column('last_name', 'string', 'LastName', true),
+    column('email', 'string', 'Email', true),
+    column('company', 'string', 'Company'),
+    column('status', 'string', 'Status'),
+    column('lead_source', 'string', 'LeadSource'),
+    column('is_active', 'boolean', 'Active__c'),
+    column('is_converted', 'boolean', 'IsConverted'),
+    column('last_modified_at', 'timestamp', 'LastModifiedDate'),
+  ]),
+  opportunity: stream('opportunity', 'Opportunity', [
+    column('account_id', 'string', 'AccountId'),
+    column('name', 'string', 'Name'),
+    column('stage_name', 'string', 'StageName'),
+    column('amount', 'number', 'Amount'),
+    column('probability', 'number', 'Probability'),
+    column('close_date', 'date', 'CloseDate'),
+    column('campaign_id', 'string', 'CampaignId'),
+    column('last_modified_at', 'timestamp', 'LastModifiedDate'),
+  ]),
+  campaign_member: stream('campaign_member', 'CampaignMember', [
+    column('campaign_id', 'string', 'CampaignId'),
+    column('contact_id', 'string', 'ContactId'),
+    column('lead_id', 'string', 'LeadId'),
+    column('status', 'string', 'Status'),
+    column('has_responded', 'boolean', 'HasResponded'),
+    column('first_responded_date', 'date', 'FirstRespondedDate'),
+    column('last_modified_at', 'timestamp', 'LastModifiedDate'),
+  ]),
+};
+
+export const salesforceAuthSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('oauth-password'),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    username: z.string().min(1),
+    password: z.string().min(1),
+  }),
+  z.object({ type: z.literal('access-token'), accessToken: z.string().min(1) }),
+]);
+
+export const salesforceSourceSchema = z.object({
+  kind: z.literal('salesforce'),
+  /** Login URL (OAuth) or instance URL (access token), e.g. https://login.salesforce.com */
+  loginUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  auth: salesforceAuthSchema,
+  apiVersion: z.string().regex(/^\d{2}\.0$/, 'must look like 59.0').default('59.0'),
+  streams: streamChoice(SALESFORCE_STREAM_NAMES),
+  /** The share of the org's daily API quota this connector may use before it defers to the next run. */
+  apiQuotaShare: z.number().gt(0).max(1).default(0.9),
+  batchSize: batchSizeSchema,
+  /**
+   * Customer IDs cutting contacts and leads into ranges read in parallel (FR-1: partitioned by
+   * customer ID), ascending; none: one read per stream.
+   */
+  customerIdBoundaries: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a customer ID: letters, digits, - and _'))
+    .max(15)
+    .refine((b) => b.every((value, i) => i === 0 || (b[i - 1] ?? '') < value), 'must be in ascending order without repeats')
+    .default([]),
+});
+export type SalesforceSourceConfig = z.infer<typeof salesforceSourceSchema>;
+
+/** FR-1: a cycle every 15 minutes within 150 requests per minute. */
+export const salesforceDefinition = {
+  kind: 'salesforce',
+  title: 'Salesforce',
+  config: salesforceSourceSchema,
+  streams: salesforceStreams,
+  suites: { contact: contactSuite, lead: leadSuite, opportunity: opportunitySuite, campaign_member: campaignMemberSuite },
+  rateLimit: { requests: 150, perSeconds: 60 },
+  defaultSchedule: '15m',
+} satisfies SourceDefinition<'salesforce', SalesforceStreamName>;
