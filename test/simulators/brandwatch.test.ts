@@ -5,16 +5,9 @@
 import { z } from 'zod';
 import { MENTION_FLAWS } from '../../simulators/brandwatch/mentions';
 import { startBrandwatchSimulator, type BrandwatchSimulator, type BrandwatchSimulatorOptions } from '../../simulators/brandwatch/server';
+import { useSimulators } from '../support/fixture';
 
-const running: BrandwatchSimulator[] = [];
-async function simulator(options: BrandwatchSimulatorOptions = {}): Promise<BrandwatchSimulator> {
-  const sim = await startBrandwatchSimulator(options);
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
+const simulator = useSimulators((options: BrandwatchSimulatorOptions = {}) => startBrandwatchSimulator(options));
 
 const tokenBody = z.object({ access_token: z.string(), token_type: z.literal('bearer'), expires_in: z.number() });
 const pageBody = z.object({ results: z.array(z.looseObject({ resourceId: z.string().optional(), added: z.string() })), nextCursor: z.string().optional(), resultsTotal: z.number() });

@@ -6,16 +6,9 @@
  */
 import { z } from 'zod';
 import { startCmsSimulator, type CmsSimulator, type CmsSimulatorOptions } from '../../simulators/cms/server';
+import { useSimulators } from '../support/fixture';
 
-const running: CmsSimulator[] = [];
-async function simulator(options: CmsSimulatorOptions = {}): Promise<CmsSimulator> {
-  const sim = await startCmsSimulator({ contents: 6, days: 4, flawRates: { updateDuringRead: 0 }, ...options });
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
+const simulator = useSimulators((options: CmsSimulatorOptions = {}) => startCmsSimulator({ contents: 6, days: 4, flawRates: { updateDuringRead: 0 }, ...options }));
 
 function graphql(sim: CmsSimulator, query: string, variables: Record<string, unknown> = {}, token = sim.accessToken): Promise<Response> {
   return fetch(sim.endpoint, {

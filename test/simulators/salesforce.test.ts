@@ -5,16 +5,9 @@
 import { DEFAULT_FLAW_RATES, FLAWS_BY_OBJECT, type Flaw } from '../../simulators/salesforce/flaws';
 import { startSalesforceSimulator, SIMULATOR_ORG_ID, SIMULATOR_USER_ID, type SalesforceSimulator } from '../../simulators/salesforce/server';
 import type { SimRecord } from '../../simulators/salesforce/schema';
+import { useSimulators } from '../support/fixture';
 
-const running: SalesforceSimulator[] = [];
-async function simulator(options: Parameters<typeof startSalesforceSimulator>[0] = {}): Promise<SalesforceSimulator> {
-  const sim = await startSalesforceSimulator(options);
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
+const simulator = useSimulators((options: Parameters<typeof startSalesforceSimulator>[0] = {}) => startSalesforceSimulator(options));
 
 const data = (sim: SalesforceSimulator, path: string, token = sim.accessToken): Promise<Response> =>
   fetch(`${sim.url}/services/data/v59.0${path}`, { headers: { Authorization: `Bearer ${token}` } });

@@ -6,16 +6,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { startZendeskSimulator, type ZendeskSimulator, type ZendeskSimulatorOptions } from '../../simulators/zendesk/server';
+import { useSimulators } from '../support/fixture';
 
-const running: ZendeskSimulator[] = [];
-async function simulator(options: ZendeskSimulatorOptions = {}): Promise<ZendeskSimulator> {
-  const sim = await startZendeskSimulator({ tickets: 30, flawRates: { updateDuringExport: 0 }, ...options });
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
+const simulator = useSimulators((options: ZendeskSimulatorOptions = {}) => startZendeskSimulator({ tickets: 30, flawRates: { updateDuringExport: 0 }, ...options }));
 
 const auth = (sim: ZendeskSimulator, token = sim.credentials.apiToken): string =>
   `Basic ${Buffer.from(`${sim.credentials.email}/token:${token}`).toString('base64')}`;
