@@ -8,6 +8,7 @@ import type { SourceConfig, SourceKind } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
 import { ConnectorError, RateLimitedError } from '../../activities/errors';
 import type { Row, SourcePage, SourcePlugin } from '../../activities/sources/types';
+import { useSimulators } from '../support/fixture';
 
 /** A running simulator of one source, seeded for one stream. */
 export interface SimulatedSource<C extends SourceConfig = SourceConfig> {
@@ -69,18 +70,10 @@ export async function readToEnd<C extends SourceConfig>(
 export function describeSourceConformance<C extends SourceConfig>(source: SourceConformanceCase<C>): void {
   const keyOf = (row: Row): string => String(row[source.plugin.streams[source.stream]?.primaryKey ?? 'id']);
   const perRecord = source.rowsPerRecord ?? 1;
-  const running: SimulatedSource<C>[] = [];
-  const start = async (records: number, pageSize: number): Promise<SimulatedSource<C>> => {
-    const sim = await source.start({ records, pageSize });
-    running.push(sim);
-    return sim;
-  };
   const read = (sim: SimulatedSource<C>, cursor: StreamCursor | null = null) => readToEnd(source.plugin, sim.config, source.stream, cursor);
 
   describe(`${source.kind} source conformance (${source.stream})`, () => {
-    afterEach(async () => {
-      await Promise.all(running.splice(0).map((sim) => sim.stop()));
-    });
+    const start = useSimulators((records: number, pageSize: number): Promise<SimulatedSource<C>> => source.start({ records, pageSize }));
 
     it('reads a small stream in one page', async () => {
       const sim = await start(5, 50);
