@@ -9,6 +9,21 @@ import { Router, type Express, type RequestHandler, type Response } from 'expres
 import type { z } from 'zod';
 import type { HttpMethod } from './auth/policy';
 
+/** The groups the document and the docs page list operations under, in this order. */
+export const API_TAGS = {
+  connectors: 'Connector configurations and their Temporal Schedules',
+  runs: 'Ingestion cycles: started on demand, read live or once ended',
+  quality: 'Quality reports and the quarantine',
+  approvals: 'Approval gates and the decisions on them',
+  privacy: 'Erasure requests',
+  access: 'API keys and who the caller is',
+  webhooks: 'Events pushed to Insight Hub',
+  codec: "The Temporal Web UI's remote codec",
+  health: 'Liveness',
+  documentation: 'This document and its page',
+} as const;
+export type ApiTag = keyof typeof API_TAGS;
+
 export interface ResponseSpec {
   description: string;
   /** The body's schema: JSON unless `contentType` says otherwise. None: the answer has no body (204). */
@@ -35,7 +50,7 @@ export interface RouteContract<R extends ResponseSpecs = ResponseSpecs> {
   summary: string;
   description?: string;
   /** The group the docs page lists it under. */
-  tag: string;
+  tag: ApiTag;
   request?: RequestSpec;
   /**
    * The route's own answers. The ones every route shares follow from the rest of the contract and

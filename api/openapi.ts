@@ -9,7 +9,7 @@ import { OpenApiGeneratorV3, OpenAPIRegistry, type ResponseConfig, type RouteCon
 import { ROLE_DUTIES, ROLES } from '../domain/access';
 import { operationAccess, openApiPath, SECURITY_SCHEMES, ANY_CREDENTIAL } from './auth/openapi-security';
 import type { RoutePolicy } from './auth/policy';
-import type { ResponseSpec, ResponseSpecs, ServedRoute } from './contract';
+import { API_TAGS, type ResponseSpec, type ResponseSpecs, type ServedRoute } from './contract';
 import { errorAnswer as error } from './response-schemas';
 
 export const API_TITLE = 'Insight Hub API';
@@ -94,7 +94,7 @@ export function openApiDocument(routes: readonly ServedRoute[], policies: readon
   const registry = new OpenAPIRegistry();
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) registry.registerComponent('securitySchemes', name, scheme);
   for (const route of routes) registry.registerPath(operationOf(route, policyOf(route, policies)));
-  const tags = [...new Set(routes.map((route) => route.tag))].map((name) => ({ name }));
+  const tags = Object.entries(API_TAGS).flatMap(([name, description]) => (routes.some((route) => route.tag === name) ? [{ name, description }] : []));
   const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {

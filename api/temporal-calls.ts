@@ -2,7 +2,7 @@
  * Every Temporal call the API makes runs under a deadline, so a down server costs a client seconds,
  * not the gRPC retry budget, and comes back as a 503 instead of a hang or a 500.
  */
-import { isGrpcCancelledError, isGrpcDeadlineError, isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
+import { isGrpcCancelledError, isGrpcDeadlineError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { temporalUnavailable } from './errors';
 
 export const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
@@ -22,11 +22,19 @@ export async function callTemporal<R>(client: Client, action: string, call: () =
   }
 }
 
+/**
+ * No answer from Temporal: no connection (UNAVAILABLE), or none within the call's deadline. Anything
+ * else Temporal answers (not found, already started, invalid argument, a failed workflow) is its
+ * answer, for the caller to map; it is never taken for Temporal being down.
+ */
 export function isTemporalUnreachable(error: unknown): boolean {
   // A deadline passing shows as DEADLINE_EXCEEDED locally, or as CANCELLED when the server saw it first.
   if (isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return true;
-  const grpcError = error instanceof ServiceError ? error.cause : error;
-  return isGrpcServiceError(grpcError) && grpcError.code === GRPC_UNAVAILABLE;
+  // The SDK wraps the gRPC error (ServiceError and its kin carry it as their cause).
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (isGrpcServiceError(cause) && cause.code === GRPC_UNAVAILABLE) return true;
+  }
+  return false;
 }
 
 /** A workflow query under LIVE_QUERY_TIMEOUT_MS; null when no worker answered in time. */

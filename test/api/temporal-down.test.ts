@@ -1,0 +1,104 @@
+/**
+ * 503 means Temporal is down, and only that: a client pointed at a closed port gets a 503 naming
+ * Temporal and what was not done (the route's change undone), while every answer Temporal does give
+ * (not found, already started, invalid argument) and any other failure keeps its own meaning.
+ */
+import { createServer } from 'node:net';
+import { Client, Connection, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import { issueApiKey } from '../../api/auth/issue-api-key';
+import { ApiError } from '../../api/errors';
+import { startApiServer, type RunningServer } from '../../api/server';
+import { callTemporal } from '../../api/temporal-calls';
+import { openStore } from '../../activities/store';
+import type { ControlPlaneStore } from '../../activities/store/types';
+import { testEnv } from '../support/temporal';
+import { CONNECTORS, connectorBody, request } from './harness';
+
+/** A port nothing listens on: taken, then given back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP port');
+  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  return address.port;
+}
+
+const grpcError = (code: number, details: string): Error => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+
+describe('Temporal down: a client pointed at a closed port', () => {
+  let downClient: Client;
+  let store: ControlPlaneStore;
+  let server: RunningServer;
+  let adminKey: string;
+
+  beforeAll(async () => {
+    const connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
+    downClient = new Client({ connection });
+    store = await openStore({});
+    adminKey = (await issueApiKey(store, { subject: 'test-admin', role: 'admin' }, 'test')).key;
+    server = await startApiServer({ app: createApp({ store, temporal: downClient, authentication: { jwt: {} } }), port: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+    await downClient?.connection.close().catch(() => undefined);
+  });
+
+  test('callTemporal answers 503 temporal_unavailable, saying what was not done', async () => {
+    const error: unknown = await callTemporal(downClient, 'nothing was started', () => downClient.workflow.start('anything', { taskQueue: 'q', workflowId: 'w' })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 503, code: 'temporal_unavailable', message: expect.stringContaining('nothing was started') });
+  });
+
+  test('creating a connector is a 503 naming Temporal, and no connector is left behind', async () => {
+    const response = await request(server.url, 'POST', CONNECTORS, { json: connectorBody('test-admin') }, adminKey);
+    expect(response).toMatchObject({
+      status: 503,
+      body: { error: 'temporal_unavailable', message: 'Temporal is unreachable or did not answer in time: the connector was not created' },
+    });
+    expect(await store.listConnectors()).toEqual([]);
+  });
+
+  test('GET /healthz is a 503 naming the failing check', async () => {
+    const response = await request(server.url, 'GET', '/healthz');
+    expect(response).toMatchObject({ status: 503, body: { checks: { store: 'ok', temporal: 'failing' } } });
+  });
+});
+
+describe('Temporal up: its answers keep their meaning', () => {
+  test.each([
+    ['an error of the route itself', new Error('boom')],
+    ['a workflow already started', new WorkflowExecutionAlreadyStartedError('started', 'w', 'anything')],
+    ['gRPC INVALID_ARGUMENT', grpcError(3, 'invalid argument')],
+    ['gRPC NOT_FOUND', grpcError(5, 'not found')],
+    ['gRPC RESOURCE_EXHAUSTED', grpcError(8, 'rate limited')],
+  ])('%s passes through callTemporal unchanged', async (_label, thrown) => {
+    const env = await testEnv();
+    try {
+      const error: unknown = await callTemporal(env.client, 'nothing', () => Promise.reject(thrown)).catch((caught: unknown) => caught);
+      expect(error).toBe(thrown);
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  test('a missing schedule or workflow on a running server is its own error, not a 503', async () => {
+    const env = await testEnv();
+    try {
+      const schedule: unknown = await callTemporal(env.client, 'nothing', () => env.client.schedule.getHandle('no-such-schedule').describe()).catch(
+        (caught: unknown) => caught,
+      );
+      expect(schedule).toBeInstanceOf(ScheduleNotFoundError);
+      const workflow: unknown = await callTemporal(env.client, 'nothing', () => env.client.workflow.getHandle('no-such-workflow').describe()).catch(
+        (caught: unknown) => caught,
+      );
+      expect(workflow).toBeInstanceOf(WorkflowNotFoundError);
+    } finally {
+      await env.teardown();
+    }
+  });
+});
