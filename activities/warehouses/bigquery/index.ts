@@ -6,8 +6,7 @@
 import { definePlugin } from '../base';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePlugin, WarehousePricing } from '../types';
 import { openSession, runSql, type RetryOptions, type Session } from './connection';
-import { deleteRows } from './delete';
-import { findHeldValues } from './held-values';
+import { deleteRows, findHeldValues } from './matching-rows';
 import { loadBatch } from './load';
 import { tablePath } from './statements';
 import { bookkeepingOnce, describeSchemaChanges, ensureStreamTable } from './tables';
@@ -66,8 +65,8 @@ export function createBigQueryPlugin(options: BigQueryPluginOptions = {}): Wareh
         },
         describeSchemaChanges: (stream) => describeSchemaChanges(session, stream),
         load: (batch) => loadBatch(session, batch),
-        deleteRows: (stream, predicate) => deleteRows(session, stream, predicate),
-        findHeldValues: (stream, lookups) => findHeldValues(session, stream, lookups),
+        deleteRows: (stream, predicate, table) => deleteRows(session, stream, predicate, table),
+        findHeldValues: (stream, lookups, table) => findHeldValues(session, stream, lookups, table),
         query: (sql, params) => query(session, sql, params),
         // The client holds no connection to release.
         release: async () => undefined,

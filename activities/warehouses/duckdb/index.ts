@@ -8,8 +8,7 @@ import { definePlugin } from '../base';
 import { qualifiedName } from '../sql';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
 import { acquire, release } from './connection';
-import { deleteRows } from './delete';
-import { findHeldValues } from './held-values';
+import { deleteRows, findHeldValues } from './matching-rows';
 import { loadBatch } from './load';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
@@ -41,8 +40,9 @@ export const duckdbWarehouse = definePlugin<DestinationConfigOf<'duckdb'>>({
       ensureTable: (stream) => database.exclusive((c) => ensureTables(c, schema, stream)),
       describeSchemaChanges: (stream) => database.withConnection((c) => describeSchemaChanges(c, schema, stream)),
       load: (batch) => database.exclusive((c) => loadBatch(c, schema, batch)),
-      deleteRows: (stream, predicate) => database.exclusive((c) => deleteRows(c, schema, stream, predicate)),
-      findHeldValues: (stream, lookups) => database.withConnection((c) => findHeldValues(c, schema, stream, lookups)),
+      deleteRows: (stream, predicate, table) => database.exclusive((c) => deleteRows(c, schema, stream, predicate, table)),
+      findHeldValues: (stream, lookups, table) =>
+        database.withConnection((c) => findHeldValues(c, schema, stream, lookups, table)),
       query: (sql, params) => database.withConnection((c) => readOnlyQuery(c, sql, params)),
       // The last handle on a file closes DuckDB and frees the file.
       release: () => release(database),

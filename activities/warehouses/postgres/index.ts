@@ -7,8 +7,7 @@ import { definePlugin } from '../base';
 import { qualifiedName } from '../sql';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
 import { inTransaction, openPool } from './connection';
-import { deleteRows } from './delete';
-import { findHeldValues } from './held-values';
+import { deleteRows, findHeldValues } from './matching-rows';
 import { loadBatch } from './load';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
@@ -39,8 +38,8 @@ export const postgresWarehouse = definePlugin<DestinationConfigOf<'postgres'>>({
       ensureTable: (stream) => writing((client) => ensureTables(client, schema, stream)),
       describeSchemaChanges: (stream) => reading((client) => describeSchemaChanges(client, schema, stream)),
       load: (batch) => loadBatch(pool, schema, batch),
-      deleteRows: (stream, predicate) => writing((client) => deleteRows(client, schema, stream, predicate)),
-      findHeldValues: (stream, lookups) => reading((client) => findHeldValues(client, schema, stream, lookups)),
+      deleteRows: (stream, predicate, table) => writing((client) => deleteRows(client, schema, stream, predicate, table)),
+      findHeldValues: (stream, lookups, table) => reading((client) => findHeldValues(client, schema, stream, lookups, table)),
       query: (sql, params) => readOnlyQuery(pool, sql, params),
       // pool.end() waits for checked-out connections too.
       release: () => pool.end(),

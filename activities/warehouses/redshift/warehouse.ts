@@ -5,8 +5,7 @@
 import type { WarehouseParts } from '../base';
 import { qualifiedName } from '../sql';
 import { openConnection, type RedshiftDestination, type RedshiftOptions } from './connection';
-import { deleteRows } from './delete';
-import { findHeldValues } from './held-values';
+import { deleteRows, findHeldValues } from './matching-rows';
 import { loadBatch } from './load';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { plainRows, readOnlyStatement } from './values';
@@ -19,8 +18,8 @@ export function openRedshift(config: RedshiftDestination, options: RedshiftOptio
     ensureTable: (stream) => ensureTables(api, schema, stream),
     describeSchemaChanges: (stream) => describeSchemaChanges(api, schema, stream),
     load: (batch) => loadBatch(connection, batch),
-    deleteRows: (stream, predicate) => deleteRows(api, schema, stream, predicate),
-    findHeldValues: (stream, lookups) => findHeldValues(api, schema, stream, lookups),
+    deleteRows: (stream, predicate, table) => deleteRows(api, schema, stream, predicate, table),
+    findHeldValues: (stream, lookups, table) => findHeldValues(api, schema, stream, lookups, table),
     query: async (sql, params) => {
       const statement = readOnlyStatement(sql, params);
       return plainRows(await api.select(statement.sql, statement.parameters));

@@ -6,9 +6,8 @@
 import { definePlugin } from '../base';
 import type { WarehouseCapabilities, WarehousePricing } from '../types';
 import { type SnowflakeDestinationConfig, openSession } from './connection';
-import { deleteRows } from './delete';
+import { deleteRows, findHeldValues } from './matching-rows';
 import { asConnectorError } from './errors';
-import { findHeldValues } from './held-values';
 import { loadBatch } from './load';
 import { tableName } from './names';
 import { readOnlyQuery } from './query';
@@ -47,8 +46,8 @@ export const snowflakeWarehouse = definePlugin<SnowflakeDestinationConfig>({
       ensureTable: (stream) => session.exclusive((s) => ensureTables(s, schema, stream)),
       describeSchemaChanges: (stream) => session.exclusive((s) => describeSchemaChanges(s, schema, stream)),
       load: (batch) => session.exclusive((s) => loadBatch(s, config, batch)),
-      deleteRows: (stream, predicate) => session.exclusive((s) => deleteRows(s, schema, stream, predicate)),
-      findHeldValues: (stream, lookups) => session.exclusive((s) => findHeldValues(s, schema, stream, lookups)),
+      deleteRows: (_, predicate, table) => session.exclusive((s) => deleteRows(s, predicate, table)),
+      findHeldValues: (stream, lookups, table) => session.exclusive((s) => findHeldValues(s, schema, stream, lookups, table)),
       query: (sql, params) => session.exclusive((s) => readOnlyQuery(s, sql, params)),
       // The session ends on the server, its temporary tables and stages with it.
       release: () => session.close(),
