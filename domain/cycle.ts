@@ -67,7 +67,15 @@ export interface QualitySummary {
   invalidShare: number;
   /** Failing rows per rule label, e.g. { 'not_null(email)': 12 }; the same labels as quarantine reasons. */
   failuresByRule: Record<string, number>;
+  /** Whether every expectation of the suite succeeded (GX's `success`), rows quarantined or not. */
   success: boolean;
+  /**
+   * Labels of the failed expectations that quarantining rows does not settle: one that raised (a
+   * column the batch lacks), a table expectation, or one whose `mostly` was missed. The gate treats
+   * them as a breach (guardrail suiteFailurePolicy). Absent from summaries of activities that ran
+   * before it existed.
+   */
+  batchFailures?: string[];
   /** Valid rows (and deletions) to load; null when nothing is left. */
   clean: BatchRef | null;
   /** Failing rows with their reasons. */

@@ -1,14 +1,20 @@
 /**
  * The expectation engine: pure, one pass over the rows (they may arrive one at a time from a file),
- * giving a GX-shaped report and, per row, the rules it fails.
+ * giving a GX-shaped report, per row the rules it fails, and the expectations that fail the batch as
+ * a whole (see `batchFailures`).
  */
+import type { ColumnType } from '../../domain/streams/types';
 import type { Row } from '../sources/types';
-import { compileCheck, type Check, type CheckOutcome, type TakenOutside } from './checks';
-import type { ExpectationResult, GeResult } from './report';
-import { ruleLabel, type Expectation, type ExpectationSuite } from './suite';
+import { compileCheck, type BatchView, type Check, type CheckOutcome, type TakenOutside } from './checks';
+import { ABSENT, conditionHolds, type RowCondition } from './conditions';
+import { partialUnexpectedCounts, type MissingForm } from './counts';
+import { suiteParameterValues } from './parameters';
+import type { ExpectationResult, ExpectationResultDetail, GeResult } from './report';
+import { ruleLabels, type Expectation, type ExpectationSuite } from './suite';
+import { PythonTypeError, typedValue, untypedValue, type PyValue } from './values';
 
 export interface EvaluateOptions {
-  /** What relative bounds (`now-10y`) are resolved against: the cycle's start, for repeatable runs. */
+  /** What run-time suite parameters (now_minus_10y) are resolved against: the cycle's start, for repeatable runs. */
   runTime: Date;
   /** The stream's deletion flag: rows with it true are deletions, not data, and are not judged. */
   deletedColumn?: string;
@@ -17,6 +23,11 @@ export interface EvaluateOptions {
    * warehouse, or earlier in the extract). Absent: the batch alone is judged.
    */
   takenOutside?: ReadonlyMap<string, TakenOutside>;
+  /**
+   * The stream's columns: the batch holds them (with whatever other keys its rows hold), and values
+   * are judged as their types hold them, as GX judges the typed batch. Absent: values as they come.
+   */
+  columns?: readonly { readonly name: string; readonly type: ColumnType }[];
 }
 
 export type RowVerdict =
@@ -28,6 +39,8 @@ export interface Evaluation {
   report: GeResult;
   /** One per input row, in order; the failures of an invalid row are rule labels in suite order. */
   verdicts: RowVerdict[];
+  /** Labels of the failed expectations that quarantining rows does not settle (see `failsTheBatch`). */
+  batchFailures: string[];
 }
 
 const VALID: RowVerdict = { kind: 'valid' };
@@ -36,47 +49,149 @@ const DELETION: RowVerdict = { kind: 'deletion' };
 interface CompiledRule {
   expectation: Expectation;
   label: string;
-  check: Check;
+  check: Check | null;
+  condition: RowCondition | null;
+  /** The columns the expectation and its condition name: GX raises when the batch lacks one. */
+  columns: string[];
+  /** Rows the condition held for: a table expectation's observed value. */
+  rows: number;
+  /** What GX would have raised, once it has. */
+  error: string | null;
 }
+
+const MISSING_FORMS: Readonly<Record<ColumnType, MissingForm>> = {
+  string: 'str-nan',
+  number: 'float-nan',
+  integer: 'float-nan',
+  timestamp: 'nat',
+  date: 'nat',
+  boolean: 'none',
+  json: 'none',
+};
+
+function conditionColumns(condition: RowCondition | null | undefined): string[] {
+  if (!condition) return [];
+  return condition.type === 'and' || condition.type === 'or' ? condition.conditions.flatMap(conditionColumns) : [condition.column.name];
+}
+
+function namedColumns(expectation: Expectation): string[] {
+  // Whether its column is there is what expect_column_to_exist answers.
+  if (expectation.type === 'expect_column_to_exist') return [];
+  const kwargs = expectation.kwargs;
+  const own = 'column' in kwargs ? [kwargs.column] : 'column_list' in kwargs ? kwargs.column_list : [];
+  return [...own, ...conditionColumns('row_condition' in kwargs ? kwargs.row_condition : null)];
+}
+
+/** The batch as GX sees it: typed by the stream's columns when given. */
+function batchView(columns: EvaluateOptions['columns']): BatchView {
+  const types = new Map((columns ?? []).map((column) => [column.name, column.type]));
+  const typed = columns !== undefined;
+  return {
+    typed,
+    typeOf: (column) => types.get(column),
+    value: (row, column) => {
+      const type = types.get(column);
+      return typed && type !== undefined ? typedValue(type, row[column]) : untypedValue(row[column]);
+    },
+    missingForm: (column) => {
+      const type = types.get(column);
+      return typed && type !== undefined ? MISSING_FORMS[type] : 'none';
+    },
+  };
+}
+
+/** The pandas dtype family a condition compares against. */
+function columnKind(view: BatchView, column: string): 'time' | 'num' | 'str' | 'object' {
+  if (!view.typed) return 'object';
+  const type = view.typeOf(column);
+  if (type === 'timestamp' || type === 'date') return 'time';
+  if (type === 'number' || type === 'integer') return 'num';
+  return type === 'string' ? 'str' : 'object';
+}
+
+const NO_EXCEPTION = { raised_exception: false, exception_message: null, exception_traceback: null } as const;
 
 /** Feed rows with `add`, then `finish` once: for batches read line by line. */
 export class SuiteRun {
   private readonly rules: CompiledRule[];
+  private readonly view: BatchView;
+  private readonly parameters: Record<string, string>;
   private readonly deletions: number[] = [];
+  /** The batch's columns in pandas' order: the stream's, then other keys as rows first show them. */
+  private readonly columns: Set<string>;
   private rowCount = 0;
 
   constructor(
     private readonly suite: ExpectationSuite,
     private readonly options: EvaluateOptions,
   ) {
-    this.rules = suite.expectations.map((expectation) => ({
-      expectation,
-      label: ruleLabel(expectation),
-      check: compileCheck(expectation, options.runTime, options.takenOutside),
-    }));
+    this.view = batchView(options.columns);
+    this.columns = new Set((options.columns ?? []).map((column) => column.name));
+    this.parameters = suiteParameterValues(
+      suite.expectations.map((e) => e.kwargs),
+      options.runTime,
+    );
+    const labels = ruleLabels(suite);
+    this.rules = suite.expectations.map((expectation, i) => {
+      const label = labels[i] ?? expectation.type;
+      const condition = 'row_condition' in expectation.kwargs ? (expectation.kwargs.row_condition ?? null) : null;
+      const rule: CompiledRule = { expectation, label, check: null, condition, columns: namedColumns(expectation), rows: 0, error: null };
+      try {
+        rule.check = compileCheck(expectation, label, this.view, this.parameters, options.takenOutside);
+      } catch (error) {
+        if (!(error instanceof PythonTypeError)) throw error;
+        rule.error = error.message;
+      }
+      return rule;
+    });
   }
 
   add(row: Row): void {
     const index = this.rowCount;
     this.rowCount += 1;
+    for (const key of Object.keys(row)) this.columns.add(key);
     const { deletedColumn } = this.options;
     if (deletedColumn !== undefined && row[deletedColumn] === true) {
       this.deletions.push(index);
       return;
     }
-    for (const rule of this.rules) rule.check.observe(row, index);
+    const lookup = (column: string): PyValue | null | typeof ABSENT => this.view.value(row, column);
+    const kindOf = (column: string) => columnKind(this.view, column);
+    for (const rule of this.rules) {
+      if (rule.error !== null) continue;
+      try {
+        if (rule.condition && !conditionHolds(rule.condition, lookup, kindOf)) continue;
+        rule.rows += 1;
+        rule.check?.observe(row, index);
+      } catch (error) {
+        if (!(error instanceof PythonTypeError)) throw error;
+        rule.error = error.message;
+      }
+    }
   }
 
   finish(): Evaluation {
-    const outcomes = this.rules.map((rule) => ({ rule, outcome: rule.check.finish() }));
+    // Without the stream's columns, an empty batch shows none: every column is taken to be there.
+    const known = this.options.columns !== undefined || this.rowCount > 0;
+    const order = [...this.columns];
+    const outcomes = this.rules.map((rule) => {
+      const absent = known ? rule.columns.filter((column) => !this.columns.has(column)) : [];
+      const error = absent.length > 0 ? `the batch has no column ${absent.map((c) => JSON.stringify(c)).join(', ')}` : rule.error;
+      return { rule, error, outcome: error === null ? (rule.check?.finish() ?? null) : null };
+    });
     const failures: (string[] | undefined)[] = new Array(this.rowCount);
     for (const { rule, outcome } of outcomes) {
-      for (const index of outcome.unexpectedRows) (failures[index] ??= []).push(rule.label);
+      for (const index of outcome?.unexpectedRows ?? []) (failures[index] ??= []).push(rule.label);
     }
     const verdicts = Array.from(failures, (labels): RowVerdict => (labels ? { kind: 'invalid', failures: labels } : VALID));
     for (const index of this.deletions) verdicts[index] = DELETION;
-    const results = outcomes.map(({ rule, outcome }) => expectationResult(rule.expectation, outcome));
-    return { report: suiteResult(this.suite.name, results, this.options.runTime), verdicts };
+    const results = outcomes.map(({ rule, error, outcome }) => {
+      if (error !== null) return raised(rule.expectation, error);
+      if (outcome) return mapResult(rule.expectation, outcome);
+      return tableResult(rule, (column) => (known ? this.columns.has(column) : true), (column) => (known ? order.indexOf(column) : null));
+    });
+    const batchFailures = this.rules.filter((_, i) => results[i] && failsTheBatch(results[i])).map((rule) => rule.label);
+    return { report: suiteResult(this.suite.name, results, this.parameters, this.options.runTime), verdicts, batchFailures };
   }
 }
 
@@ -86,29 +201,93 @@ export function evaluate(suite: ExpectationSuite, rows: Iterable<Row>, options: 
   return run.finish();
 }
 
-/** `mostly` sets the share of non-missing values that must be expected; none judged is a success. */
-function expectationResult(expectation: Expectation, outcome: CheckOutcome): ExpectationResult {
-  const judged = outcome.elementCount - outcome.missingCount;
-  const unexpected = outcome.unexpectedRows.length;
-  const mostly = expectation.kwargs.mostly ?? 1;
+/**
+ * Whether a failed expectation fails the batch, not only rows: one that raised (a column the batch
+ * lacks, a comparison pandas refuses), a table expectation (row count, a column that must exist),
+ * or one that sets `mostly` below 1 and misses it. A plain row rule fails only its rows: they are
+ * quarantined, and what is loaded meets the expectation.
+ */
+export function failsTheBatch(result: ExpectationResult): boolean {
+  if (result.success) return false;
+  if (result.exception_info.raised_exception) return true;
+  const { kwargs } = result.expectation_config;
+  if (!('column' in kwargs) && !('column_list' in kwargs)) return true;
+  if (result.expectation_config.type === 'expect_column_to_exist') return true;
+  return 'mostly' in kwargs && kwargs.mostly !== undefined && kwargs.mostly < 1;
+}
+
+function raised(expectation: Expectation, message: string): ExpectationResult {
   return {
     expectation_config: expectation,
-    success: judged === 0 || (judged - unexpected) / judged >= mostly,
-    result: {
-      element_count: outcome.elementCount,
-      unexpected_count: unexpected,
-      unexpected_percent: judged === 0 ? 0 : (unexpected / judged) * 100,
-      missing_count: outcome.missingCount,
-      partial_unexpected_list: outcome.partialUnexpected,
-    },
+    success: false,
+    result: {},
+    meta: {},
+    exception_info: { raised_exception: true, exception_message: message, exception_traceback: null },
   };
 }
 
-function suiteResult(suiteName: string, results: ExpectationResult[], runTime: Date): GeResult {
+const percent = (part: number, whole: number): number | null => (whole > 0 ? (part / whole) * 100 : null);
+
+/** GX's figures (expectation.py, _format_map_output): `mostly` is the share of non-missing values that must be expected. */
+function mapResult(expectation: Expectation, outcome: CheckOutcome): ExpectationResult {
+  const elements = outcome.elementCount;
+  const unexpected = outcome.unexpectedRows.length;
+  const missing = outcome.missingCount;
+  const judged = missing === null ? elements : elements - missing;
+  const mostly = 'mostly' in expectation.kwargs ? (expectation.kwargs.mostly ?? 1) : 1;
+  const detail: ExpectationResultDetail = {
+    element_count: elements,
+    unexpected_count: unexpected,
+    unexpected_percent: percent(unexpected, elements === 0 ? 0 : judged),
+    partial_unexpected_list: outcome.quotes.map((quote) => quote.counted.shown),
+  };
+  if (missing !== null) {
+    detail.missing_count = missing;
+    detail.missing_percent = percent(missing, elements);
+    detail.unexpected_percent_total = percent(unexpected, elements);
+    detail.unexpected_percent_nonmissing = detail.unexpected_percent;
+  }
+  const counts = partialUnexpectedCounts(outcome.quotes.map((quote) => quote.counted));
+  if (counts) detail.partial_unexpected_counts = counts;
+  detail.partial_unexpected_index_list = outcome.quotes.map((quote) => quote.index);
+  return {
+    expectation_config: expectation,
+    success: elements === 0 || judged === 0 || (judged - unexpected) / judged >= mostly,
+    result: detail,
+    meta: {},
+    exception_info: NO_EXCEPTION,
+  };
+}
+
+function tableResult(rule: CompiledRule, has: (column: string) => boolean, position: (column: string) => number | null): ExpectationResult {
+  const { expectation } = rule;
+  const done = (success: boolean, result: ExpectationResultDetail): ExpectationResult => ({ expectation_config: expectation, success, result, meta: {}, exception_info: NO_EXCEPTION });
+  switch (expectation.type) {
+    case 'expect_column_to_exist': {
+      const { column, column_index: index } = expectation.kwargs;
+      const at = position(column);
+      return done(has(column) && (index === null || index === undefined || at === null || at === index), {});
+    }
+    case 'expect_table_row_count_to_be_between': {
+      const { min_value: min, max_value: max, strict_min: strictMin, strict_max: strictMax } = expectation.kwargs;
+      const rows = rule.rows;
+      const above = min === null || min === undefined || (strictMin ? rows > min : rows >= min);
+      const below = max === null || max === undefined || (strictMax ? rows < max : rows <= max);
+      return done(above && below, { observed_value: rows });
+    }
+    case 'expect_table_row_count_to_equal':
+      return done(rule.rows === expectation.kwargs.value, { observed_value: rule.rows });
+    default:
+      return raised(expectation, 'no check for this expectation');
+  }
+}
+
+function suiteResult(suiteName: string, results: ExpectationResult[], parameters: Record<string, string>, runTime: Date): GeResult {
   const successful = results.filter((result) => result.success).length;
   return {
     success: successful === results.length,
     suite_name: suiteName,
+    suite_parameters: parameters,
     statistics: {
       evaluated_expectations: results.length,
       successful_expectations: successful,

@@ -99,3 +99,32 @@ export function resolveRelativeTime(text: string, runTime: Date): number | null 
 export function resolveTimeBound(text: string, runTime: Date): number | null {
   return resolveRelativeTime(text, runTime) ?? parseInstant(text);
 }
+
+/**
+ * An instant to the microsecond, as pandas and warehouses keep timestamps (GX compares these): the
+ * millisecond since the epoch and the microseconds within it, since a double cannot hold microseconds
+ * over the years 0001 to 9999.
+ */
+export interface PreciseInstant {
+  readonly ms: number;
+  readonly us: number;
+}
+
+/** 0001-01-01T00:00:00Z: Date.UTC reads year 1 as 1901. */
+const FIRST_INSTANT_MS = -62_135_596_800_000;
+const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * `parseInstant` to the microsecond, fraction digits past the sixth cut off (as pandas, pydantic and
+ * dateutil do); null as well outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z, which
+ * Python's datetime cannot hold.
+ */
+export function parsePreciseInstant(text: string): PreciseInstant | null {
+  const ms = parseInstant(text);
+  if (ms === null || ms < FIRST_INSTANT_MS || ms > LAST_INSTANT_MS) return null;
+  const fraction = text[19] === '.' ? /^\.(\d+)/.exec(text.slice(19))?.[1] ?? '' : '';
+  const us = fraction.length > 3 ? Number(fraction.slice(3, 6).padEnd(3, '0')) : 0;
+  return { ms, us };
+}
+
+export const compareInstants = (a: PreciseInstant, b: PreciseInstant): number => a.ms - b.ms || a.us - b.us;

@@ -7,12 +7,13 @@
 import type { BatchRef, QualitySummary } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
 import type { SuppressionList } from '../privacy/suppression';
-import { unconvertibleColumns, type Row } from '../sources/types';
+import { markUnconvertible, unconvertibleColumns, type Row } from '../sources/types';
 import type { Staging } from '../staging/staging';
 import { HeldOutside, type HeldValueLookup } from './beyond-batch';
 import { SuiteRun } from './engine';
 import type { GeResult } from './report';
 import { parseSuite, type ExpectationSuite } from './suite';
+import { typedValue } from './values';
 
 export interface ValidateBatchDeps {
   staging: Staging;
@@ -37,7 +38,7 @@ export interface ValidateBatchInput {
 }
 
 export interface ValidateBatchOutput {
-  summary: Omit<QualitySummary, 'reportId'> & Required<Pick<QualitySummary, 'suppressed'>>;
+  summary: Omit<QualitySummary, 'reportId'> & Required<Pick<QualitySummary, 'suppressed' | 'batchFailures'>>;
   report: GeResult;
 }
 
@@ -47,6 +48,26 @@ export const convertibleLabel = (column: string): string => `convertible(${colum
 /** One line of a quarantine batch: the row as staged and the rule labels it failed, in suite order. */
 export type QuarantinedRow = { record: Row; reasons: string[] };
 
+const isDeletion = (stream: StreamDefinition, row: Row): boolean => stream.deletedColumn !== undefined && row[stream.deletedColumn] === true;
+
+/**
+ * The row as its stream's types hold it, as the warehouse (and GX, given the typed batch) would: a
+ * value its column cannot take (a text in a number column, `2024-02-30` in a timestamp one) is set
+ * aside as a mapper sets it aside, so the row is quarantined with `convertible(column)`. Mappers
+ * already do this; rows staged otherwise (older quarantines, the inbox) get the same rule here.
+ */
+export function conformToStream(stream: StreamDefinition, row: Row): Row {
+  if (isDeletion(stream, row)) return row;
+  let conformed: Row | null = null;
+  for (const column of stream.columns) {
+    const raw = row[column.name];
+    if (raw === null || raw === undefined || typedValue(column.type, raw) !== null) continue;
+    conformed ??= { ...row };
+    markUnconvertible(conformed, column.name, raw);
+  }
+  return conformed ?? row;
+}
+
 export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatchInput): Promise<ValidateBatchOutput> {
   const { area, stream, batch, runTime } = input;
   // The suite may have crossed the workflow boundary as JSON: check it again before trusting it.
@@ -55,15 +76,15 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
   let suppressed = 0;
   for await (const row of deps.staging.readBatch(batch)) {
     if (deps.suppression?.matches(row)) suppressed += 1;
-    else rows.push(row);
+    else rows.push(conformToStream(stream, row));
   }
   const outside = await HeldOutside.gather(stream, suite, rows, {
     warehouse: deps.warehouse ?? null,
     earlier: input.earlier ? deps.staging.readBatch(input.earlier) : null,
   });
-  const run = new SuiteRun(suite, { runTime, deletedColumn: stream.deletedColumn, takenOutside: outside.takenOutside() });
+  const run = new SuiteRun(suite, { runTime, deletedColumn: stream.deletedColumn, takenOutside: outside.takenOutside(), columns: stream.columns });
   for (const row of rows) run.add(row);
-  const { report, verdicts } = run.finish();
+  const { report, verdicts, batchFailures } = run.finish();
 
   const clean: Row[] = [];
   const quarantined: QuarantinedRow[] = [];
@@ -96,6 +117,7 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
       invalidShare: evaluated === 0 ? 0 : quarantined.length / evaluated,
       failuresByRule,
       success: report.success,
+      batchFailures,
       clean: clean.length ? await deps.staging.writeBatch(area, stream, clean, batch.cursorAfter) : null,
       // The quarantine never moves a cursor: the clean batch carries it.
       quarantine: quarantined.length

@@ -15,7 +15,7 @@ import type { Row } from '../../activities/sources/types';
 import { Staging } from '../../activities/staging/staging';
 import type { HeldValue } from '../../activities/warehouses/types';
 import type { BatchRef } from '../../domain/cycle';
-import { salesforceStreams } from '../../domain/streams/salesforce';
+import { salesforceStreams } from '../../activities/sources/salesforce/definition';
 import { RUN_TIME, contactRow } from './rows';
 
 const stream = salesforceStreams.contact;
@@ -68,7 +68,18 @@ describe('uniqueness beyond the batch', () => {
     expect(await readAll(summary.quarantine)).toEqual([{ record: rows[0], reasons: [UNIQUE_CUSTOMER] }]);
     expect(await readAll(summary.clean)).toEqual([rows[1]]);
     expect(summary).toMatchObject({ evaluated: 2, valid: 1, invalid: 1, failuresByRule: { [UNIQUE_CUSTOMER]: 1 }, success: false });
-    expect(customerResult(report)).toEqual({ element_count: 2, unexpected_count: 1, unexpected_percent: 50, missing_count: 0, partial_unexpected_list: ['CUST-100001'] });
+    expect(customerResult(report)).toEqual({
+      element_count: 2,
+      unexpected_count: 1,
+      unexpected_percent: 50,
+      partial_unexpected_list: ['CUST-100001'],
+      missing_count: 0,
+      missing_percent: 0,
+      unexpected_percent_total: 50,
+      unexpected_percent_nonmissing: 50,
+      partial_unexpected_counts: [{ value: 'CUST-100001', count: 1 }],
+      partial_unexpected_index_list: [0],
+    });
     // Only the batch's own values are looked up, and never the primary key.
     expect(warehouse.lookups).toEqual([{ column: 'customer_id', values: ['CUST-100001', 'CUST-100003'] }]);
   });

@@ -1,5 +1,5 @@
 import { ConnectorError } from '../../activities/errors';
-import { parseSuite, ruleLabel } from '../../activities/quality/suite';
+import { parseSuite, ruleLabel, ruleLabels } from '../../activities/quality/suite';
 
 /** The same two rules written as GX 1.x and as GX 0.18 would save them. */
 const gx1 = {
@@ -77,14 +77,17 @@ describe('parseSuite', () => {
     const message = problemWith(oneExpectation('expect_column_mean_to_be_between', { column: 'amount' }));
     expect(message).toContain('expectations[1].type: unknown expectation type "expect_column_mean_to_be_between"');
     expect(message).toContain('expect_column_values_to_be_in_set');
-    expect(problemWith({ ...gx018, expectations: [{ expectation_type: 'expect_table_row_count_to_equal', kwargs: { value: 3 } }] })).toContain(
+    expect(problemWith({ ...gx018, expectations: [{ expectation_type: 'expect_column_median_to_be_between', kwargs: { column: 'a', min_value: 3 } }] })).toContain(
       'expectations[0].type',
     );
   });
 
   it.each([
     ['a missing column', 'expect_column_values_to_not_be_null', {}, 'expectations[1].kwargs.column'],
-    ['an unknown kwarg that would change what is checked', 'expect_column_values_to_not_be_null', { column: 'a', row_condition: 'b>1' }, 'expectations[1].kwargs: Unrecognized key: "row_condition"'],
+    ['an unknown kwarg that would change what is checked', 'expect_column_values_to_be_between', { column: 'a', min_value: 0, parse_strings_as_datetimes: true }, 'expectations[1].kwargs: Unrecognized key: "parse_strings_as_datetimes"'],
+    ['a row_condition in pandas query text', 'expect_column_values_to_not_be_null', { column: 'a', row_condition: 'b>1', condition_parser: 'pandas' }, 'expectations[1].kwargs.row_condition: text is read only with condition_parser "great_expectations"'],
+    ['a suite parameter Insight Hub does not fill', 'expect_column_values_to_be_between', { column: 'a', min_value: { $PARAMETER: 'threshold' } }, 'expectations[1].kwargs.min_value: names a suite parameter Insight Hub does not fill'],
+    ['a suite parameter outside a between bound', 'expect_column_values_to_not_be_null', { column: 'a', mostly: { $PARAMETER: 'now' } }, 'expectations[1].kwargs.mostly: takes no suite parameter'],
     ['mostly above 1', 'expect_column_values_to_be_unique', { column: 'id', mostly: 1.5 }, 'expectations[1].kwargs.mostly'],
     ['no bound at all', 'expect_column_values_to_be_between', { column: 'a' }, 'expectations[1].kwargs.min_value: min_value and max_value cannot both be missing'],
     ['a number against a datetime', 'expect_column_values_to_be_between', { column: 'a', min_value: 0, max_value: 'now' }, 'expectations[1].kwargs.max_value: must be of the same kind'],
@@ -92,14 +95,15 @@ describe('parseSuite', () => {
     ['a relative time in a made-up syntax', 'expect_column_values_to_be_between', { column: 'a', min_value: 'now - 3 years' }, 'expectations[1].kwargs.min_value: must be an ISO-8601 date'],
     ['a datetime without a zone', 'expect_column_values_to_be_between', { column: 'a', max_value: '2024-01-01T00:00:00' }, 'expectations[1].kwargs.max_value'],
     ['an empty value set', 'expect_column_values_to_be_in_set', { column: 'a', value_set: [] }, 'expectations[1].kwargs.value_set: must hold at least one value'],
-    ['a regex that does not compile', 'expect_column_values_to_match_regex', { column: 'a', regex: '([a-z' }, 'expectations[1].kwargs.regex: must be a valid regular expression'],
+    ['a regex that does not compile', 'expect_column_values_to_match_regex', { column: 'a', regex: '([a-z' }, 'expectations[1].kwargs.regex: must be a Python regular expression GX can run'],
+    ['a regex in JavaScript syntax Python refuses', 'expect_column_values_to_match_regex', { column: 'a', regex: '^\\p{L}+$' }, 'expectations[1].kwargs.regex: must be a Python regular expression GX can run: bad escape \\p'],
     ['an unknown ignore_row_if', 'expect_compound_columns_to_be_unique', { column_list: ['a', 'b'], ignore_row_if: 'sometimes' }, 'expectations[1].kwargs.ignore_row_if'],
   ])('refuses %s, naming the field', (_, type, kwargs, expected) => {
     expect(problemWith(oneExpectation(type, kwargs))).toContain(expected);
   });
 
-  it('refuses a rule written twice, so a quarantine reason names one expectation', () => {
-    const message = problemWith({
+  it('takes a rule written twice, numbering the repeat so that a quarantine reason names one expectation', () => {
+    const suite = parseSuite({
       name: 's',
       expectations: [
         { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email' } },
@@ -107,7 +111,7 @@ describe('parseSuite', () => {
         { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email', mostly: 0.9 } },
       ],
     });
-    expect(message).toContain('expectations[2]: repeats rule not_null(email) of expectations[0]');
+    expect(ruleLabels(suite)).toEqual(['not_null(email)', 'unique(id)', 'not_null(email)#2']);
   });
 
   it('refuses a document of neither shape', () => {

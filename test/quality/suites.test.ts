@@ -3,7 +3,7 @@ import { evaluate, type RowVerdict } from '../../activities/quality/engine';
 import { defaultSuiteFor } from '../../activities/quality/suites';
 import type { Expectation } from '../../activities/quality/suite';
 import type { Row } from '../../activities/sources/types';
-import { SALESFORCE_STREAM_NAMES, salesforceStreams, type SalesforceStreamName } from '../../domain/streams/salesforce';
+import { SALESFORCE_STREAM_NAMES, salesforceStreams, type SalesforceStreamName } from '../../activities/sources/salesforce/definition';
 import { RUN_TIME, campaignMemberRow, contactRow, daysAgo, leadRow, opportunityRow } from './rows';
 
 const MINUTE_MS = 60_000;
@@ -89,7 +89,7 @@ describe('the default campaign member suite', () => {
 });
 
 const columnsOf = (expectation: Expectation): string[] =>
-  expectation.type === 'expect_compound_columns_to_be_unique' ? expectation.kwargs.column_list : [expectation.kwargs.column];
+  expectation.type === 'expect_compound_columns_to_be_unique' ? expectation.kwargs.column_list : 'column' in expectation.kwargs ? [expectation.kwargs.column] : [];
 
 describe('defaultSuiteFor', () => {
   it.each(SALESFORCE_STREAM_NAMES)('gives %s a suite over columns the stream has, with duplicate ids and timestamp windows', (stream) => {

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConnectorError } from '../../activities/errors';
-import { ruleLabel } from '../../activities/quality/suite';
+import { parseSuite, ruleLabel } from '../../activities/quality/suite';
 import { defaultSuiteFor } from '../../activities/quality/suites';
 import { validateBatch } from '../../activities/quality/validate';
 import { mapSalesforceRecord } from '../../activities/sources/salesforce';
@@ -84,6 +84,30 @@ describe('validateBatch', () => {
     expect(report.success).toBe(false);
     const duplicates = report.results.find((r) => ruleLabel(r.expectation_config) === 'unique(customer_id)');
     expect(duplicates?.result.partial_unexpected_list).toEqual(['CUST-DUP', 'CUST-DUP']);
+  });
+
+  it('holds each row to its stream’s types, as the warehouse and GX do: a value its column cannot take quarantines the row', async () => {
+    const rows = [contactRow(1), contactRow(2, { is_active: 'yes' }), contactRow(3, { created_at: '2026-02-30T00:00:00Z' })];
+    const { summary } = await gate(await stage(rows));
+    expect(await readAll(summary.quarantine)).toEqual([
+      { record: { ...rows[1], is_active: null, [UNCONVERTIBLE]: { is_active: 'yes' } }, reasons: ['convertible(is_active)', 'not_null(is_active)'] },
+      { record: { ...rows[2], created_at: null, [UNCONVERTIBLE]: { created_at: '2026-02-30T00:00:00Z' } }, reasons: ['convertible(created_at)'] },
+    ]);
+    expect(summary).toMatchObject({ valid: 1, invalid: 2, batchFailures: [] });
+  });
+
+  it('names the expectations that fail the batch as a whole, for the gate', async () => {
+    const strict = parseSuite({
+      name: 'strict',
+      expectations: [
+        ...suite.expectations,
+        { type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '@example\\.com\\Z', mostly: 0.9 } },
+        { type: 'expect_column_to_exist', kwargs: { column: 'nickname' } },
+      ],
+    });
+    const rows = [contactRow(1), contactRow(2, { email: 'ada@example.org' }), contactRow(3)];
+    const { summary } = await validateBatch({ staging }, { area, stream, batch: await stage(rows), suite: strict, runTime: RUN_TIME });
+    expect(summary).toMatchObject({ invalid: 1, failuresByRule: { 'match_regex(email)#2': 1 }, batchFailures: ['match_regex(email)#2', 'column_exists(nickname)'] });
   });
 
   it('hands the workflow figures and references only: the clean batch carries the cursor, quarantine sits apart', async () => {
