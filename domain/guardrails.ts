@@ -16,6 +16,12 @@ export const guardrailsSchema = z.object({
   maxDeleteShare: z.number().min(0).max(1).optional(),
   /** New, dropped or retyped columns. */
   schemaChangePolicy: z.enum(['allow', 'approve', 'block']).default('approve'),
+  /**
+   * A batch whose validation fails as a whole (an expectation that raised, a table expectation, a
+   * missed `mostly`): approve by default (a breach like any other), block, or allow. Rows failing a
+   * row rule are quarantined whatever this says.
+   */
+  suiteFailurePolicy: z.enum(['allow', 'approve', 'block']).optional(),
   maxApiCallsPerCycle: z.number().int().positive().optional(),
   dailyApiCallBudget: z.number().int().positive().optional(),
   /** Estimated warehouse spend per UTC day, in US dollars. */
@@ -76,6 +82,8 @@ export interface GateFigures {
   estimatedCostUsd: number;
   /** Today's estimated spend, this batch's included. */
   costTodayUsd: number;
+  /** Labels of the expectations that failed the batch as a whole (QualitySummary.batchFailures). */
+  failedExpectations?: string[];
 }
 
 export type GuardrailName = keyof Guardrails;
@@ -101,6 +109,15 @@ export function evaluateGuardrails(guardrails: Guardrails, figures: GateFigures)
     ...over('dailyApiCallBudget', guardrails.dailyApiCallBudget, figures.apiCallsToday),
     ...over('dailyCostBudgetUsd', guardrails.dailyCostBudgetUsd, figures.costTodayUsd),
   ];
+  const suitePolicy = guardrails.suiteFailurePolicy ?? 'approve';
+  if ((figures.failedExpectations?.length ?? 0) > 0 && suitePolicy !== 'allow') {
+    breaches.push({
+      guardrail: 'suiteFailurePolicy',
+      limit: suitePolicy,
+      actual: `failed: ${(figures.failedExpectations ?? []).join(', ')}`,
+      severity: suitePolicy === 'block' ? 'block' : 'approve',
+    });
+  }
   if (figures.schemaChanges.length > 0 && guardrails.schemaChangePolicy !== 'allow') {
     breaches.push({
       guardrail: 'schemaChangePolicy',

@@ -44,6 +44,7 @@ export const gateFiguresSchema = z.object({
   apiCallsToday: count,
   estimatedCostUsd: amount,
   costTodayUsd: amount,
+  failedExpectations: z.array(z.string()).optional(),
 }) satisfies z.ZodType<GateFigures>;
 
 export const pendingApprovalSchema = z

@@ -40,6 +40,8 @@ const tripping: [keyof Guardrails, Partial<Guardrails>, Partial<GateFigures>][] 
   ['maxApiCallsPerCycle', { maxApiCallsPerCycle: 4 }, { apiCallsThisCycle: 6 }],
   ['dailyApiCallBudget', { dailyApiCallBudget: 100 }, { apiCallsToday: 120 }],
   ['dailyCostBudgetUsd', { dailyCostBudgetUsd: 2 }, { costTodayUsd: 2.5 }],
+  // An expectation that fails the batch as a whole (its `mostly` missed), whatever the invalid share.
+  ['suiteFailurePolicy', {}, { failedExpectations: ['match_regex(email)'] }],
 ];
 
 test.each(tripping)('%s trips the gate; approving loads exactly that batch', async (guardrail, limits, figures) => {
