@@ -1,5 +1,6 @@
 /**
- * Erasure in stored quality reports. A GX result quotes failing values (partial_unexpected_list);
+ * Erasure in stored quality reports. A GX result quotes failing values (partial_unexpected_list, and
+ * counted in partial_unexpected_counts);
  * a quoted value is the subject's when it holds the subject's email (in any letter case), is its
  * customer id, or is what one of the subject's quarantined records shows for that rule (a phone
  * number): those records are the failing rows the report quoted. The counts stay as they were, since
@@ -28,8 +29,22 @@ export type QuoteMatcher = (quoted: unknown, expectation: unknown) => boolean;
 
 const resultSchema = z.looseObject({
   expectation_config: z.unknown(),
-  result: z.looseObject({ partial_unexpected_list: z.array(z.unknown()).optional() }).optional(),
+  result: z
+    .looseObject({
+      partial_unexpected_list: z.array(z.unknown()).optional(),
+      partial_unexpected_index_list: z.array(z.unknown()).optional(),
+      partial_unexpected_counts: z.array(z.looseObject({ value: z.unknown() })).optional(),
+    })
+    .optional(),
 });
+const columnListSchema = z.looseObject({ kwargs: z.looseObject({ column_list: z.array(z.string()) }) });
+
+/** A counted value as the list quotes it: GX counts a row of compound uniqueness as a tuple (a list). */
+function asQuoted(value: unknown, expectation: unknown): unknown {
+  const compound = columnListSchema.safeParse(expectation);
+  if (!compound.success || !Array.isArray(value)) return value;
+  return Object.fromEntries(compound.data.kwargs.column_list.map((column, i): [string, unknown] => [column, value[i] ?? null]));
+}
 const erasureMarkSchema = z.looseObject({ request_id: z.string(), values: z.number() });
 const reportSchema = z.looseObject({
   results: z.array(z.unknown()).optional(),
@@ -48,13 +63,24 @@ export function redactReport(report: Record<string, unknown>, isSubjects: QuoteM
     const result = resultSchema.safeParse(entry);
     const quoted = result.success ? result.data.result?.partial_unexpected_list : undefined;
     if (!result.success || !result.data.result || !quoted) return entry;
-    const kept = quoted.filter((value) => !isSubjects(value, result.data.expectation_config));
-    const removed = quoted.length - kept.length;
+    const expectation = result.data.expectation_config;
+    const gone = quoted.map((value) => isSubjects(value, expectation));
+    const removed = gone.filter(Boolean).length;
     if (removed === 0) return entry;
     values += removed;
     const before = result.data.result[REDACTED_FIELD];
     const redacted = (typeof before === 'number' ? before : 0) + removed;
-    return { ...result.data, result: { ...result.data.result, partial_unexpected_list: kept, [REDACTED_FIELD]: redacted } };
+    const { partial_unexpected_index_list: indexes, partial_unexpected_counts: counts } = result.data.result;
+    return {
+      ...result.data,
+      result: {
+        ...result.data.result,
+        partial_unexpected_list: quoted.filter((_, i) => !gone[i]),
+        ...(indexes && { partial_unexpected_index_list: indexes.filter((_, i) => !gone[i]) }),
+        ...(counts && { partial_unexpected_counts: counts.filter((count) => !isSubjects(asQuoted(count.value, expectation), expectation)) }),
+        [REDACTED_FIELD]: redacted,
+      },
+    };
   });
   if (values === 0) return { report, values: 0 };
   const meta = parsed.data.meta ?? {};

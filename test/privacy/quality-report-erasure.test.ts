@@ -84,6 +84,45 @@ describe('a report without the subject’s quotes', () => {
     expect(redactReport(after, isSubjects, 'request-1')).toEqual({ report: after, values: 0 });
   });
 
+  it('takes the quotes out of the counts and the index list too, compound rows included', () => {
+    const traced = subjectQuotes({ email: 'ada@example.com' }, [{ campaign: 'c1', contact: 'p-ada' }]);
+    const before = {
+      results: [
+        {
+          expectation_config: rule('email'),
+          result: {
+            unexpected_count: 3,
+            partial_unexpected_list: ['ada@example.com', 'bob@', 'ADA@example.com'],
+            partial_unexpected_counts: [
+              { value: 'ada@example.com', count: 1 },
+              { value: 'bob@', count: 1 },
+              { value: 'ADA@example.com', count: 1 },
+            ],
+            partial_unexpected_index_list: [4, 7, 9],
+          },
+        },
+        {
+          expectation_config: compound,
+          result: {
+            unexpected_count: 2,
+            partial_unexpected_list: [{ campaign: 'c1', contact: 'p-ada' }, { campaign: 'c1', contact: 'p-ada' }],
+            partial_unexpected_counts: [{ value: ['c1', 'p-ada'], count: 2 }],
+            partial_unexpected_index_list: [1, 2],
+          },
+        },
+      ],
+    };
+    const { report: after, values } = redactReport(before, traced, 'request-2');
+    expect(values).toBe(4);
+    expect(after).toMatchObject({
+      results: [
+        { result: { partial_unexpected_list: ['bob@'], partial_unexpected_counts: [{ value: 'bob@', count: 1 }], partial_unexpected_index_list: [7] } },
+        { result: { unexpected_count: 2, partial_unexpected_list: [], partial_unexpected_counts: [], partial_unexpected_index_list: [] } },
+      ],
+    });
+    expect(JSON.stringify(after).toLowerCase()).not.toMatch(/ada@|p-ada/);
+  });
+
   it('is the same report when nothing in it is the subject’s, or it is not a GX result', () => {
     const other = report([{ expectation: rule('email'), quoted: ['bob@'] }]);
     expect(redactReport(other, isSubjects, 'r')).toEqual({ report: other, values: 0 });
