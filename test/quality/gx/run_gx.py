@@ -6,7 +6,8 @@ Job kinds:
 - "validate": each case is a suite (GX JSON, given to ExpectationSuite as it is), the values of its
   suite parameters, and a staged batch (NDJSON) with its stream's column types. The batch becomes a
   pandas DataFrame the way activities/quality/README.md says GX sees an Insight Hub batch (typed by
-  the stream's columns, deletions left out), and GX 1.24.1 validates it with result_format SUMMARY.
+  the stream's columns, deletions left out), and GX 1.24.1 validates it with result_format SUMMARY
+  (the report) and COMPLETE (every unexpected row's index).
 - "regex": each case is a pattern and texts; the answer is whether re.search finds it in each, or
   the error re.compile raises.
 - "classes": each case is a pattern; the answer is every code point (as ranges) in which re.search
@@ -111,13 +112,21 @@ def validate(cases):
             expectation["id"] = expectation_id
         suite = ExpectationSuite(**document)
         batch = definition.get_batch(batch_parameters={"dataframe": batch_frame(case)})
-        result = batch.validate(suite, result_format={"result_format": "SUMMARY"}, expectation_parameters=case.get("parameters") or {})
-        by_id = {r["expectation_config"]["id"]: r for r in result.to_json_dict()["results"]}
+        parameters = case.get("parameters") or {}
+        summary = batch.validate(suite, result_format={"result_format": "SUMMARY"}, expectation_parameters=parameters)
+        complete = batch.validate(suite, result_format={"result_format": "COMPLETE"}, expectation_parameters=parameters)
+        by_id = {r["expectation_config"]["id"]: r for r in summary.to_json_dict()["results"]}
+        indexes = {r["expectation_config"]["id"]: r["result"].get("unexpected_index_list") for r in complete.to_json_dict()["results"]}
         answers.append(
             {
-                "success": result.success,
+                "success": summary.success,
                 "results": [
-                    {"success": by_id[i]["success"], "raised": raised(by_id[i].get("exception_info")), "result": by_id[i]["result"]}
+                    {
+                        "success": by_id[i]["success"],
+                        "raised": raised(by_id[i].get("exception_info")),
+                        "result": by_id[i]["result"],
+                        "unexpected_index_list": indexes[i],
+                    }
                     for i in ids
                 ],
             }
