@@ -6,22 +6,20 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { parseKeyRing } from '../../activities/secrets';
 import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
 import { connectWarehouse } from '../../activities/warehouses';
 import { connectorSettingsSchema, type SourceConfig } from '../../domain/connector';
 import type { CycleReport } from '../../domain/cycle';
 import type { RateLimit } from '../../domain/sources';
 import { ingestionCycle } from '../../workflows';
-import { createWorkers, runWorkers } from '../../worker/workers';
-import { createFreshDatabase, startPostgres, type FreshDatabase } from '../store/postgres';
-import { testEnv, testServerAddress, uniqueName, workflowBundle } from '../support/temporal';
+import { createFreshDatabase, startPostgres } from '../store/postgres';
+import { useFixture, useTestCleanups } from '../support/fixture';
+import { startTestWorkers } from '../support/stack';
+import { testStore } from '../support/store';
+import { useTempDir } from '../support/temp-dir';
+import { testServerAddress, uniqueName, useTemporal } from '../support/temporal';
 import type { SimulatedSource, SourceConformanceCase } from './conformance';
 
 /** The most requests that fell in any window of `windowMs` (a sliding window over the log). */
@@ -44,51 +42,29 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
   const secretKeys = `test:${randomBytes(32).toString('base64')}`;
 
   describe(`${source.kind} through the real cycle`, () => {
-    let env: TestWorkflowEnvironment;
-    let database: FreshDatabase | undefined;
-    let store: ControlPlaneStore;
-    let dataDir: string;
-    const cleanups: (() => Promise<void>)[] = [];
-
-    beforeAll(async () => {
-      env = await testEnv();
-      database = postgres.available ? await createFreshDatabase(postgres.adminUrl) : undefined;
-      store = await openStore({ ...(database ? { databaseUrl: database.url } : {}), secrets: parseKeyRing(secretKeys, 'the test') });
-      dataDir = await mkdtemp(path.join(os.tmpdir(), `insight-hub-${source.kind}-cycle-`));
-    }, 60_000);
-    afterEach(async () => {
-      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    const temporal = useTemporal();
+    const folder = useTempDir(`insight-hub-${source.kind}-cycle-`);
+    const controlPlane = useFixture('the control plane', async (defer) => {
+      const database = postgres.available ? await createFreshDatabase(postgres.adminUrl) : undefined;
+      if (database) defer(() => database.drop());
+      const store = await testStore(defer, () => openStore({ ...(database ? { databaseUrl: database.url } : {}), secrets: parseKeyRing(secretKeys, 'the test') }));
+      return { database, store };
     });
-    afterAll(async () => {
-      await Promise.all([store?.close(), env?.teardown()]);
-      await database?.drop();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    });
+    /** What a test starts (workers, a second worker process, simulators) stops after it. */
+    const defer = useTestCleanups();
 
     async function startWorkers(taskQueue: string, rateLimit?: RateLimit): Promise<void> {
-      const workers: Worker[] = await createWorkers({
-        connection: env.nativeConnection,
-        namespace: env.namespace ?? 'default',
-        store,
-        dataDir,
-        taskQueue,
-        workflowBundle: await workflowBundle(),
-        ...(rateLimit ? { rateLimits: { [source.kind]: rateLimit } } : {}),
-      });
-      const running = runWorkers(workers);
-      cleanups.push(async () => {
-        workers.forEach((worker) => worker.shutdown());
-        await running;
-      });
+      const options = { connection: temporal.nativeConnection, namespace: temporal.namespace, store: controlPlane().store, dataDir: folder.path, taskQueue, workflowBundle: temporal.bundle };
+      await startTestWorkers({ ...options, ...(rateLimit ? { rateLimits: { [source.kind]: rateLimit } } : {}) }, defer);
     }
 
     /** A second worker of the source's queue, in a process of its own. */
     async function startSecondSourceWorker(taskQueue: string, rateLimit: RateLimit, databaseUrl: string): Promise<void> {
-      const settings = { address: testServerAddress(), databaseUrl, secretKeys, dataDir, taskQueue, source: source.kind, rateLimit };
+      const settings = { address: testServerAddress(), databaseUrl, secretKeys, dataDir: folder.path, taskQueue, source: source.kind, rateLimit };
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'source-worker-child.ts'), JSON.stringify(settings)], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-      cleanups.push(async () => {
+      defer(async () => {
         child.kill('SIGTERM');
         if (child.exitCode === null) await once(child, 'exit');
       });
@@ -98,13 +74,13 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
 
     async function simulator(records: number, pageSize: number): Promise<SimulatedSource<C>> {
       const sim = await source.start({ records, pageSize });
-      cleanups.push(() => sim.stop());
+      defer(() => sim.stop());
       return sim;
     }
 
     async function runCycle(sim: SimulatedSource<C>, taskQueue: string): Promise<{ report: CycleReport; rows: Record<string, unknown>[] }> {
       const schema = `c_${uniqueName('').replace(/[^a-z0-9]/g, '').slice(0, 12)}`;
-      const connector = await store.createConnector({
+      const connector = await controlPlane().store.createConnector({
         userId: 'marketing-ops',
         name: `${source.kind} cycle test`,
         status: 'active',
@@ -115,13 +91,13 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
           automationLevel: 'auto',
         }),
       });
-      const report = await env.client.workflow.execute(ingestionCycle, {
+      const report = await temporal.client.workflow.execute(ingestionCycle, {
         taskQueue,
         workflowId: uniqueName(`cycle/${connector.id}`),
         args: [{ connectorId: connector.id, trigger: 'manual' }],
       });
       const table = source.plugin.streams[source.stream]?.table ?? source.stream;
-      const warehouse = await connectWarehouse(connector.configuration.destination, dataDir);
+      const warehouse = await connectWarehouse(connector.configuration.destination, folder.path);
       try {
         return { report, rows: await warehouse.query(`SELECT * FROM ${schema}.${table}`) };
       } finally {
@@ -150,6 +126,7 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
 
     const twoWorkers = postgres.available ? it : it.skip;
     twoWorkers(`never lets two workers together exceed the source's rate limit${postgres.available ? '' : ` (skipped: needs PostgreSQL — ${postgres.reason})`}`, async () => {
+      const { database } = controlPlane();
       if (!database) throw new Error('PostgreSQL is not available');
       const limit: RateLimit = { requests: 3, perSeconds: 1 };
       const taskQueue = uniqueName(`${source.kind}-rate`);
