@@ -101,12 +101,15 @@ export function mergeStatement(
   target: string,
   source: string,
   stream: StreamDefinition,
-  { staleVersionsRemoved = false }: { readonly staleVersionsRemoved?: boolean } = {},
+  {
+    staleVersionsRemoved = false,
+    quote = quoteIdentifier,
+  }: { readonly staleVersionsRemoved?: boolean; readonly quote?: (name: string) => string } = {},
 ): string {
-  const columns = tableColumnNames(stream).map(quoteIdentifier);
-  const key = quoteIdentifier(stream.primaryKey);
+  const columns = tableColumnNames(stream).map(quote);
+  const key = quote(stream.primaryKey);
   const assignments = columns.filter((column) => column !== key).map((column) => `${column} = s.${column}`);
-  const matched = staleVersionsRemoved ? 'WHEN MATCHED' : `WHEN MATCHED AND ${replaces('s', 't', stream)}`;
+  const matched = staleVersionsRemoved ? 'WHEN MATCHED' : `WHEN MATCHED AND ${replaces('s', 't', stream, { quote })}`;
   return [
     `MERGE INTO ${target} AS t USING ${source} AS s ON t.${key} = s.${key}`,
     `${matched} THEN UPDATE SET ${assignments.join(', ')}`,

@@ -14,7 +14,8 @@
  */
 import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
 import { ConnectorError } from '../errors';
-import { DELETIONS_TABLE, atLeastAsNew, quoteIdentifier } from './sql';
+import { DELETIONS_TABLE, atLeastAsNew, deletionStatement, quoteIdentifier } from './sql';
+import type { LoadBatch } from './types';
 
 /** Cursor types a deletion can be ordered by. */
 type VersionType = Exclude<ColumnType, 'boolean' | 'json'>;
@@ -139,4 +140,40 @@ export function recordDeletions(
      SELECT ${dialect.connectorId}, ${dialect.stream}, ${keyText('s')}, s.${cursor}, ${dialect.now} FROM ${batch} AS s
      WHERE ${deleted('s')} AND s.${cursor} IS NOT NULL AND NOT EXISTS (
        SELECT 1 FROM ${deletions} AS d WHERE ${scoped('d')} AND d.${recordKey} = ${keyText('s')} AND d.${version} >= s.${cursor})`;
+}
+
+/** Runs one statement, binding `binds` when given; resolves to how many rows it changed. */
+export type RunStatement = (sql: string, binds?: string[]) => Promise<number>;
+
+/** The tables a batch's deletions touch, by their names in SQL. */
+export interface DeletionTables {
+  /** The batch, one version per key. */
+  readonly staged: string;
+  /** The stream's table. */
+  readonly target: string;
+  readonly deletions: string;
+}
+
+/**
+ * A batch's deletions where DELETE … USING removes rows (DuckDB, PostgreSQL, Snowflake): drops from
+ * the batch the versions older than their key's tombstone, removes the stored rows the batch's
+ * deletions supersede, and records those deletions; returns how many rows it removed. `run` binds
+ * `[connectorId, stream]` to the statements naming them (`TombstoneDialect`).
+ */
+export async function applyDeletions(
+  run: RunStatement,
+  batch: LoadBatch,
+  deletedColumn: string,
+  tables: DeletionTables,
+  dialect: TombstoneDialect,
+): Promise<number> {
+  const { stream } = batch;
+  const { staged, target, deletions } = tables;
+  const scope = [batch.connectorId, stream.name];
+  await run(dropBuriedVersions(staged, deletions, stream, dialect), scope);
+  // Skips deletions older than the stored row, so its count is the rows really removed.
+  const removed = await run(deletionStatement(target, staged, stream, deletedColumn, dialect.quote));
+  const flag = dialect.quote(deletedColumn);
+  await run(recordDeletions(staged, deletions, stream, (s) => `${s}.${flag} IS TRUE`, dialect), scope);
+  return removed;
 }

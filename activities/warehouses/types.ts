@@ -109,6 +109,9 @@ export interface LoadCostEstimate {
   readonly basis: string;
 }
 
+/** A load's figures, as its ledger row records them. */
+export type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
+
 export interface LoadBatch {
   connectorId: string;
   /** The source kind, written to the metadata column. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConnectorError, RateLimitedError, type ErrorCategory } from '../../errors';
+import { DATA_HINT, NETWORK_CODES, maskQuoted } from '../driver-errors';
 
 const apiErrorSchema = z.object({
   code: z.union([z.number(), z.string()]).optional(),
@@ -35,10 +36,8 @@ const REASON_CATEGORIES: Readonly<Record<string, ErrorCategory>> = {
 const HINTS: Partial<Record<ErrorCategory, string>> = {
   auth: 'the credentials need the BigQuery Data Editor and BigQuery Job User roles on the project',
   config: 'check the destination’s projectId, dataset (schema) and location',
-  data: 'the staged rows must carry the stream’s column types',
+  data: DATA_HINT,
 };
-
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 function categoryOf(code: number | string | undefined, reasons: readonly string[]): ErrorCategory {
   for (const reason of reasons) {
@@ -56,11 +55,8 @@ function categoryOf(code: number | string | undefined, reasons: readonly string[
 
 /** The message with quoted text, e-mail addresses and anything after "Value:" blanked out. */
 function shapeOf(message: string): string {
-  return message
-    .split('\n')[0]
-    ?.replace(/(Value:).*$/i, '$1 …')
-    .replace(/"[^"]*"|'[^']*'/g, '"…"')
-    .replace(/[^\s@]+@[^\s@]+/g, '…@…') ?? '';
+  const firstLine = message.split('\n')[0] ?? '';
+  return maskQuoted(firstLine.replace(/(Value:).*$/i, '$1 …'), '"…"').replace(/[^\s@]+@[^\s@]+/g, '…@…');
 }
 
 /** Field names BigQuery's load errors name (`Field: score`), which say where a row went wrong without its value. */

@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { LoadResult } from '../../../domain/cycle';
-import { ConnectorError } from '../../errors';
+import { missingKeysError } from '../driver-errors';
 import type { LoadBatch } from '../types';
 import { runSql, type Session } from './connection';
 import { asConnectorError } from './errors';
@@ -96,12 +96,7 @@ async function stage(
 async function requireKeys(session: Session, stage: string, batch: LoadBatch, action: string): Promise<void> {
   const [row] = await runSql(session, { sql: missingKeyCount(stage, batch.stream) }, action);
   const missing = Number(row?.missing ?? 0);
-  if (missing > 0) {
-    throw new ConnectorError(
-      'data',
-      `${missing} rows of stream ${batch.stream.name} have no ${batch.stream.primaryKey}: the primary key must not be null`,
-    );
-  }
+  if (missing > 0) throw missingKeysError(batch.stream, missing);
 }
 
 /** Best effort: a staging table that cannot be dropped now expires by itself. */

@@ -3,7 +3,7 @@
  * always travel as query parameters (@load_id, @p0…).
  */
 import type { StreamDefinition } from '../../../domain/streams/types';
-import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE, replaces, tableColumnNames } from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE, mergeStatement, replaces } from '../sql';
 import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
 import { SQL_TYPES } from './schema';
 
@@ -88,7 +88,8 @@ export function mergeScript(tables: LoadTables, stream: StreamDefinition): strin
       recordDeletions('ih_batch', tables.deletions, stream, (s) => `${s}.${deletedFlag} IS TRUE`, TOMBSTONES),
     );
   }
-  if (tables.cleanStage) statements.push(mergeStatement(tables.target, `(SELECT * FROM ih_batch WHERE ${kept})`, stream));
+  // The batch holds no stale version by now; the MERGE's condition keeps it right on its own too.
+  if (tables.cleanStage) statements.push(mergeStatement(tables.target, `(SELECT * FROM ih_batch WHERE ${kept})`, stream, { quote: quoted }));
   if (tables.quarantineStage) {
     statements.push(
       `INSERT INTO ${tables.quarantine} (load_id, connector_id, stream, record_key, reasons, record, quarantined_at)
@@ -123,18 +124,6 @@ function withoutStaleVersions(target: string, stream: StreamDefinition): string 
   const key = quoted(stream.primaryKey);
   return `DELETE ih_batch AS s WHERE EXISTS (
        SELECT 1 FROM ${target} AS t WHERE t.${key} = s.${key} AND NOT ${replaces('s', 't', stream, { quote: quoted })})`;
-}
-
-function mergeStatement(target: string, source: string, stream: StreamDefinition): string {
-  const columns = tableColumnNames(stream).map(quoted);
-  const key = quoted(stream.primaryKey);
-  const assignments = columns.filter((column) => column !== key).map((column) => `${column} = s.${column}`);
-  // The batch holds no stale version by now; the condition keeps the MERGE right on its own too.
-  return [
-    `MERGE ${target} AS t USING ${source} AS s ON t.${key} = s.${key}`,
-    `WHEN MATCHED AND ${replaces('s', 't', stream, { quote: quoted })} THEN UPDATE SET ${assignments.join(', ')}`,
-    `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
-  ].join('\n');
 }
 
 /** Counts, then deletes, in one transaction, so the count is exactly what was deleted. */

@@ -7,23 +7,21 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LoadResult } from '../../../domain/cycle';
 import { ConnectorError } from '../../errors';
+import { DATA_HINT, maskQuoted, missingKeysError } from '../driver-errors';
 import {
   DELETIONS_TABLE,
   LEDGER_TABLE,
   METADATA_COLUMNS,
   QUARANTINE_TABLE,
-  deletionStatement,
   mergeStatement,
   qualifiedName,
   quoteIdentifier,
   quoteLiteral,
 } from '../sql';
-import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
-import type { LoadBatch } from '../types';
+import { applyDeletions, type TombstoneDialect } from '../tombstones';
+import type { LoadBatch, LoadCounts } from '../types';
 import { firstLine } from './connection';
 import { COLUMN_TYPES, streamColumns, type TypedColumn } from './tables';
-
-type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
 
 export async function loadBatch(connection: DuckDBConnection, schema: string, batch: LoadBatch): Promise<LoadResult> {
   await connection.run('BEGIN TRANSACTION');
@@ -92,12 +90,7 @@ async function mergeClean(
   );
   const keyless = await connection.runAndReadAll(`SELECT count(*) FROM ${BATCH_TABLE} WHERE ${key} IS NULL`);
   const missingKeys = Number(keyless.getRowsJS()[0]?.[0] ?? 0);
-  if (missingKeys > 0) {
-    throw new ConnectorError(
-      'data',
-      `${missingKeys} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`,
-    );
-  }
+  if (missingKeys > 0) throw missingKeysError(stream, missingKeys);
   // A key seen twice in one batch keeps its latest version (by cursor, then by position in the file).
   const latestFirst = `${quoteIdentifier(stream.cursorColumn)} DESC NULLS LAST, rowid DESC`;
   await connection.run(
@@ -106,7 +99,9 @@ async function mergeClean(
   );
   const table = qualifiedName(schema, stream.table);
   const { deletedColumn } = stream;
-  const deleted = deletedColumn ? await applyDeletions(connection, schema, batch, table, deletedColumn) : 0;
+  const run = async (sql: string, binds?: string[]): Promise<number> => (await connection.run(sql, binds)).rowsChanged;
+  const tables = { staged: BATCH_TABLE, target: table, deletions: qualifiedName(schema, DELETIONS_TABLE) };
+  const deleted = deletedColumn ? await applyDeletions(run, batch, deletedColumn, tables, TOMBSTONES) : 0;
   const upserts = deletedColumn
     ? `(SELECT * FROM ${BATCH_TABLE} WHERE ${quoteIdentifier(deletedColumn)} IS NOT TRUE)`
     : BATCH_TABLE;
@@ -122,28 +117,6 @@ const TOMBSTONES: TombstoneDialect = {
   connectorId: 'CAST($1 AS VARCHAR)',
   stream: 'CAST($2 AS VARCHAR)',
 };
-
-/**
- * Drops from the batch the versions older than their key's tombstone, removes the stored rows the
- * batch's deletions supersede, and records those deletions; returns how many rows it removed.
- */
-async function applyDeletions(
-  connection: DuckDBConnection,
-  schema: string,
-  batch: LoadBatch,
-  table: string,
-  deletedColumn: string,
-): Promise<number> {
-  const { stream } = batch;
-  const deletions = qualifiedName(schema, DELETIONS_TABLE);
-  const scope = [batch.connectorId, stream.name];
-  await connection.run(dropBuriedVersions(BATCH_TABLE, deletions, stream, TOMBSTONES), scope);
-  // Skips deletions older than the stored row, so its count is the rows really removed.
-  const { rowsChanged } = await connection.run(deletionStatement(table, BATCH_TABLE, stream, deletedColumn));
-  const flag = quoteIdentifier(deletedColumn);
-  await connection.run(recordDeletions(BATCH_TABLE, deletions, stream, (s) => `${s}.${flag} IS TRUE`, TOMBSTONES), scope);
-  return rowsChanged;
-}
 
 async function appendQuarantine(
   connection: DuckDBConnection,
@@ -168,10 +141,10 @@ function asDataError(error: unknown, batch: LoadBatch): unknown {
   const message = firstLine(error);
   if (!/^(Invalid Input|Conversion) Error/.test(message)) return error;
   const files = [batch.cleanFile, batch.quarantineFile].filter((f) => f !== null).map((f) => path.basename(f));
-  const shape = message.replace(/"[^"]*"|'[^']*'/g, '"…"');
+  const shape = maskQuoted(message, '"…"');
   return new ConnectorError(
     'data',
     `batch ${batch.loadId} (${files.join(', ')}) does not match stream ${batch.stream.name}: ${shape}`,
-    'the staged rows must carry the stream’s column types',
+    DATA_HINT,
   );
 }

@@ -5,6 +5,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { ConnectorError } from '../../errors';
 import { logger } from '../../logger';
+import { DATA_HINT, NETWORK_CODES, maskQuoted } from '../driver-errors';
 import { plainInteger } from '../sql';
 
 type Driver = typeof import('pg');
@@ -83,8 +84,6 @@ export async function inTransaction<T>(
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-
 function property(error: unknown, name: string): string | undefined {
   if (typeof error !== 'object' || error === null || !(name in error)) return undefined;
   const value: unknown = Reflect.get(error, name);
@@ -111,12 +110,8 @@ export function asConnectorError(error: unknown, subject = 'a value'): unknown {
     return new ConnectorError('transient', `PostgreSQL aborted the work to resolve a conflict (${code})`);
   }
   if (code.startsWith('22') || code === '23502') {
-    const shape = message.replace(/"[^"]*"|'[^']*'/g, '"…"');
-    return new ConnectorError(
-      'data',
-      `${subject} does not fit its column type: ${shape} (SQLSTATE ${code})`,
-      'the staged rows must carry the stream’s column types',
-    );
+    const shape = maskQuoted(message, '"…"');
+    return new ConnectorError('data', `${subject} does not fit its column type: ${shape} (SQLSTATE ${code})`, DATA_HINT);
   }
   return error;
 }

@@ -10,23 +10,20 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
-import { ConnectorError } from '../../errors';
+import { missingKeysError } from '../driver-errors';
 import {
   DELETIONS_TABLE,
   LEDGER_TABLE,
   METADATA_COLUMNS,
   QUARANTINE_TABLE,
-  deletionStatement,
   qualifiedName,
   quoteIdentifier,
   replaces,
 } from '../sql';
-import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
-import type { LoadBatch } from '../types';
+import { applyDeletions, type TombstoneDialect } from '../tombstones';
+import type { LoadBatch, LoadCounts } from '../types';
 import { inTransaction } from './connection';
 import { COLUMN_TYPES } from './tables';
-
-type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
 
 let copyStreams: Promise<typeof import('pg-copy-streams')> | undefined;
 
@@ -106,12 +103,7 @@ async function mergeClean(
   );
   const keyless = await client.query<{ n: number }>(`SELECT count(*) AS n FROM ${BATCH} WHERE ${key} IS NULL`);
   const missingKeys = Number(keyless.rows[0]?.n ?? 0);
-  if (missingKeys > 0) {
-    throw new ConnectorError(
-      'data',
-      `${missingKeys} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`,
-    );
-  }
+  if (missingKeys > 0) throw missingKeysError(stream, missingKeys);
   // A key seen twice in one batch keeps its latest version (by cursor, then by position in the file).
   await client.query(
     `CREATE TEMP TABLE ${LATEST} ON COMMIT DROP AS SELECT DISTINCT ON (${key}) * FROM ${BATCH}
@@ -119,7 +111,9 @@ async function mergeClean(
   );
   const table = qualifiedName(schema, stream.table);
   const { deletedColumn } = stream;
-  const deleted = deletedColumn ? await applyDeletions(client, schema, batch, table, deletedColumn) : 0;
+  const run = async (sql: string, binds?: string[]): Promise<number> => (await client.query(sql, binds)).rowCount ?? 0;
+  const tables = { staged: LATEST, target: table, deletions: qualifiedName(schema, DELETIONS_TABLE) };
+  const deleted = deletedColumn ? await applyDeletions(run, batch, deletedColumn, tables, TOMBSTONES) : 0;
   const deletedFlag = deletedColumn ? quoteIdentifier(deletedColumn) : null;
   const upserts = await client.query(upsertStatement(table, stream, deletedFlag), [
     batch.loadId,
@@ -136,28 +130,6 @@ const TOMBSTONES: TombstoneDialect = {
   connectorId: '$1::text',
   stream: '$2::text',
 };
-
-/**
- * Drops from the batch the versions older than their key's tombstone, removes the stored rows the
- * batch's deletions supersede, and records those deletions; returns how many rows it removed.
- */
-async function applyDeletions(
-  client: PoolClient,
-  schema: string,
-  batch: LoadBatch,
-  table: string,
-  deletedColumn: string,
-): Promise<number> {
-  const { stream } = batch;
-  const deletions = qualifiedName(schema, DELETIONS_TABLE);
-  const scope = [batch.connectorId, stream.name];
-  await client.query(dropBuriedVersions(LATEST, deletions, stream, TOMBSTONES), scope);
-  // Skips deletions older than the stored row, so its count is the rows really removed.
-  const deleted = (await client.query(deletionStatement(table, LATEST, stream, deletedColumn))).rowCount ?? 0;
-  const flag = quoteIdentifier(deletedColumn);
-  await client.query(recordDeletions(LATEST, deletions, stream, (s) => `${s}.${flag} IS TRUE`, TOMBSTONES), scope);
-  return deleted;
-}
 
 /** The metadata columns' values in an upsert: bound parameters $1–$3 and the load's time. */
 const METADATA_VALUES: readonly (readonly [column: string, value: string])[] = [

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConnectorError, RateLimitedError, type ErrorCategory } from '../../errors';
+import { DATA_HINT, NETWORK_CODES, maskQuoted } from '../driver-errors';
 
 const awsErrorSchema = z.object({
   name: z.string(),
@@ -44,17 +45,12 @@ const TRANSIENT = new Set([
   'TimeoutError',
   'RequestTimeout',
 ]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 const HINTS: Partial<Record<ErrorCategory, string>> = {
   auth: 'check the destination’s AWS credentials and the IAM permissions for the Redshift Data API (and S3 staging)',
   config: 'check the destination’s region, workgroupName or clusterIdentifier, database and S3 staging bucket',
-  data: 'the staged rows must carry the stream’s column types',
+  data: DATA_HINT,
 };
-
-export function maskQuoted(message: string): string {
-  return message.replace(/'[^']*'|"[^"]*"/g, '…');
-}
 
 /** An SDK or network failure of `operation` (e.g. `ExecuteStatement`). */
 export function fromAwsError(error: unknown, operation: string): ConnectorError {

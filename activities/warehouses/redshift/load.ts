@@ -21,7 +21,7 @@ import {
   replaces,
 } from '../sql';
 import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
-import type { LoadBatch } from '../types';
+import type { LoadBatch, LoadCounts } from '../types';
 import type { RedshiftConnection } from './connection';
 import {
   QUARANTINE_STAGING_COLUMNS,
@@ -37,8 +37,6 @@ import { insertRows } from './staging-insert';
 import { COLUMN_TYPES, METADATA_DEFINITIONS, columnDefinition, physicalDesign } from './tables';
 
 type LoadContext = Omit<RedshiftConnection, 'close'>;
-
-type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
 
 async function ledgerEntry(context: LoadContext, loadId: string): Promise<LoadCounts | null> {
   const ledger = qualifiedName(context.schema, LEDGER_TABLE);

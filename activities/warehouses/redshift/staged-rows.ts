@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
+import { missingKeysError } from '../driver-errors';
 
 /** The column numbering rows of the clean batch in file order. */
 export const ROW_POSITION_COLUMN = '_ih_row';
@@ -61,10 +62,7 @@ export async function* cleanRows(file: string, stream: StreamDefinition): AsyncG
     }
     yield [...stream.columns.map((column) => value[column.name] ?? null), line];
   }
-  if (keyless > 0) {
-    const rule = `${keyless} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`;
-    throw new ConnectorError('data', rule);
-  }
+  if (keyless > 0) throw missingKeysError(stream, keyless);
 }
 
 /** The quarantine staging table's columns. */

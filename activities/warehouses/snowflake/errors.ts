@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ConnectorError, type ErrorCategory } from '../../errors';
+import { DATA_HINT, maskQuoted } from '../driver-errors';
 
 /** What the driver's errors carry (errors.js createError); codes are strings from the server, numbers from the driver. */
 const driverErrorSchema = z.object({
@@ -31,10 +32,6 @@ function category(name: string, code: string, sqlState: string): ErrorCategory {
   return 'system';
 }
 
-export function maskQuoted(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/'[^']*'|"[^"]*"/g, '…');
-}
-
 /** `doing` says what was attempted, e.g. `merge batch <loadId> into PERSON`. */
 export function asConnectorError(error: unknown, doing: string): ConnectorError {
   if (error instanceof ConnectorError) return error;
@@ -43,11 +40,11 @@ export function asConnectorError(error: unknown, doing: string): ConnectorError 
   const { name, message, code, sqlState } = parsed.data;
   const codeText = code === undefined ? '' : String(code);
   const kind = category(name, codeText, sqlState ?? '');
-  const detail = `${doing} failed (${[codeText, sqlState].filter(Boolean).join('/') || name}): ${maskQuoted(message)}`;
+  const detail = `${doing} failed (${[codeText, sqlState].filter(Boolean).join('/') || name}): ${maskQuoted(message.split('\n')[0] ?? message)}`;
   const hints: Partial<Record<ErrorCategory, string>> = {
     auth: 'check the destination’s username and its password or key pair',
     config: 'check the destination’s warehouse, database and role',
-    data: 'the staged rows must carry the stream’s column types',
+    data: DATA_HINT,
   };
   return new ConnectorError(kind, detail, hints[kind]);
 }

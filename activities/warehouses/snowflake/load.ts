@@ -7,15 +7,13 @@
  */
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
-import { ConnectorError } from '../../errors';
-import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, deletionStatement, quoteLiteral, replaces } from '../sql';
-import { dropBuriedVersions, recordDeletions, type TombstoneDialect } from '../tombstones';
-import type { LoadBatch } from '../types';
+import { missingKeysError } from '../driver-errors';
+import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, mergeStatement, quoteLiteral } from '../sql';
+import { applyDeletions, type TombstoneDialect } from '../tombstones';
+import type { LoadBatch, LoadCounts } from '../types';
 import { type JsonForm, ROW_COLUMN, jsonText, jsonValue, stageRows } from './batch';
 import { COLUMN_TYPES, identifier, tableName } from './names';
 import type { SnowflakeSession } from './connection';
-
-type LoadCounts = Omit<LoadResult, 'loadId' | 'alreadyLoaded'>;
 
 const BATCH = '_ih_batch';
 const QUARANTINE_BATCH = '_ih_quarantine_batch';
@@ -53,10 +51,7 @@ async function prepareClean(
   const key = identifier(stream.primaryKey);
   const { rows } = await session.execute(`SELECT COUNT(*) FROM ${identifier(BATCH)} WHERE ${key} IS NULL`);
   const missing = count(rows[0]?.[0]);
-  if (missing > 0) {
-    const rule = `${missing} rows of stream ${stream.name} have no ${stream.primaryKey}: the primary key must not be null`;
-    throw new ConnectorError('data', rule);
-  }
+  if (missing > 0) throw missingKeysError(stream, missing);
   const row = identifier(ROW_COLUMN);
   const latestFirst = `${identifier(stream.cursorColumn)} DESC NULLS LAST, ${row} DESC`;
   await session.execute(
@@ -75,21 +70,13 @@ const TOMBSTONES: TombstoneDialect = {
   stream: ':2',
 };
 
-/**
- * Drops from the batch the versions older than their key's tombstone, deletes the stored rows the
- * batch's deletions supersede (a stale deletion leaves a newer row be), and records those deletions;
- * returns how many rows it deleted.
- */
-async function applyDeletions(session: SnowflakeSession, schema: string, table: string, batch: LoadBatch): Promise<number> {
-  const { stream } = batch;
-  if (!stream.deletedColumn) return 0;
-  const [staged, deletions] = [identifier(BATCH), tableName(schema, DELETIONS_TABLE)];
-  const scope = [batch.connectorId, stream.name];
-  await session.execute(dropBuriedVersions(staged, deletions, stream, TOMBSTONES), scope);
-  const { changed } = await session.execute(deletionStatement(table, staged, stream, stream.deletedColumn, identifier));
-  const flag = identifier(stream.deletedColumn);
-  await session.execute(recordDeletions(staged, deletions, stream, (s) => `${s}.${flag} IS TRUE`, TOMBSTONES), scope);
-  return changed;
+/** The batch's deletions applied and recorded (`applyDeletions`); how many rows they removed. */
+async function removeDeleted(session: SnowflakeSession, schema: string, table: string, batch: LoadBatch): Promise<number> {
+  const { deletedColumn } = batch.stream;
+  if (!deletedColumn) return 0;
+  const run = async (sql: string, binds?: string[]): Promise<number> => (await session.execute(sql, binds)).changed;
+  const tables = { staged: identifier(BATCH), target: table, deletions: tableName(schema, DELETIONS_TABLE) };
+  return applyDeletions(run, batch, deletedColumn, tables, TOMBSTONES);
 }
 
 async function mergeRows(session: SnowflakeSession, table: string, batch: LoadBatch, form: JsonForm): Promise<number> {
@@ -106,17 +93,9 @@ async function mergeRows(session: SnowflakeSession, table: string, batch: LoadBa
     `:3 AS ${identifier(meta.connectorId)}`,
   ];
   const upserts = stream.deletedColumn ? ` WHERE ${identifier(stream.deletedColumn)} IS NOT TRUE` : '';
-  const columns = [...stream.columns.map((c) => c.name), ...Object.values(meta)].map(identifier);
-  const key = identifier(stream.primaryKey);
-  const assignments = columns.filter((c) => c !== key).map((c) => `${c} = s.${c}`);
+  // A version older than the stored row, or the one this load wrote already, is neither written nor counted.
   const merged = await session.execute(
-    [
-      `MERGE INTO ${table} AS t USING (SELECT ${source.join(', ')} FROM ${identifier(BATCH)}${upserts}) AS s`,
-      `ON t.${key} = s.${key}`,
-      // A version older than the stored row, or the one this load wrote already, is neither written nor counted.
-      `WHEN MATCHED AND ${replaces('s', 't', stream, { quote: identifier })} THEN UPDATE SET ${assignments.join(', ')}`,
-      `WHEN NOT MATCHED THEN INSERT (${columns.join(', ')}) VALUES (${columns.map((c) => `s.${c}`).join(', ')})`,
-    ].join('\n'),
+    mergeStatement(table, `(SELECT ${source.join(', ')} FROM ${identifier(BATCH)}${upserts})`, stream, { quote: identifier }),
     [batch.loadId, batch.source, batch.connectorId],
   );
   return merged.changed;
@@ -177,7 +156,7 @@ export async function loadBatch(session: SnowflakeSession, target: LoadTarget, b
 
   await session.execute('BEGIN');
   try {
-    const deleted = clean ? await applyDeletions(session, schema, table, batch) : 0;
+    const deleted = clean ? await removeDeleted(session, schema, table, batch) : 0;
     const merged = clean ? await mergeRows(session, table, batch, clean) : 0;
     const counts: LoadCounts = { merged, deleted, quarantined };
     const first = await recordLoad(session, schema, batch, counts);
