@@ -15,7 +15,11 @@ export const rateLimitSchema = z.object({
 export type RateLimit = z.infer<typeof rateLimitSchema>;
 
 /** The streams a connector reads: at least one of the source's, all of them when left out. */
-export const streamChoice = <const Names extends readonly [string, ...string[]]>(names: Names) => z.array(z.enum(names)).min(1).default([...names]);
+export const streamChoice = <const Names extends readonly [string, ...string[]]>(names: Names) =>
+  z
+    .array(z.enum(names))
+    .min(1)
+    .default([...names]);
 
 /** Rows per staged batch file. */
 export const batchSizeSchema = z.number().int().min(100).max(200_000).default(10_000);
@@ -42,3 +46,6 @@ export const column = (name: string, type: StreamColumn['type'], sourceField?: s
   ...(sourceField ? { sourceField } : {}),
   ...(personal ? { personal } : {}),
 });
+
+/** The field a column is read from in the source's records. */
+export const sourceFieldOf = (column: StreamColumn): string => column.sourceField ?? column.name;

@@ -6,10 +6,11 @@
 import { z } from 'zod';
 import type { StreamCursor } from '../../../domain/cycle';
 import type { CmsStream } from './definition';
+import { sourceFieldOf } from '../definition';
 import type { Row } from '../types';
 
 export function contentViewsQuery(stream: CmsStream): string {
-  const fields = stream.columns.map((column) => column.sourceField ?? column.name).join(' ');
+  const fields = stream.columns.map(sourceFieldOf).join(' ');
   return [
     'query ContentViews($first: Int!, $after: String, $updatedSince: DateTime) {',
     '  contentViews(first: $first, after: $after, updatedSince: $updatedSince) {',

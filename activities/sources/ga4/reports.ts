@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { StreamCursor } from '../../../domain/cycle';
 import type { Ga4SourceConfig, Ga4Stream } from './definition';
 import { ConnectorError } from '../../errors';
+import { sourceFieldOf } from '../definition';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -36,7 +37,7 @@ export function parseDailyPageToken(token: string): DailyPageToken {
   return parsed.data;
 }
 
-const names = (columns: Ga4Stream['dimensions']): { name: string }[] => columns.map((c) => ({ name: c.sourceField ?? c.name }));
+const names = (columns: Ga4Stream['dimensions']): { name: string }[] => columns.map((c) => ({ name: sourceFieldOf(c) }));
 
 /** Ordered by every dimension, date first: offsets then page through one stable sequence. */
 export function dailyReportRequest(config: Ga4SourceConfig, stream: Ga4Stream, page: DailyPageToken) {
@@ -45,7 +46,7 @@ export function dailyReportRequest(config: Ga4SourceConfig, stream: Ga4Stream, p
     dimensions: names(stream.dimensions),
     metrics: names(stream.metrics),
     dateRanges: [{ startDate: page.startDate, endDate: page.endDate }],
-    orderBys: stream.dimensions.map((c) => ({ dimension: { dimensionName: c.sourceField ?? c.name } })),
+    orderBys: stream.dimensions.map((c) => ({ dimension: { dimensionName: sourceFieldOf(c) } })),
     offset: page.offset,
     limit: config.pageSize,
     returnPropertyQuota: true,

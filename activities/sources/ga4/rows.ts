@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Ga4Stream } from './definition';
 import type { StreamColumn } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
+import { sourceFieldOf } from '../definition';
 import type { Row } from '../types';
 
 const valueSchema = z.object({ value: z.string().nullish() });
@@ -57,7 +58,7 @@ export function namedValues(response: ReportResponse): Map<string, string | null
 export function mapColumns(stream: Ga4Stream, values: Map<string, string | null | undefined>): Row {
   const row: Row = {};
   for (const column of [...stream.dimensions, ...stream.metrics]) {
-    const field = column.sourceField ?? column.name;
+    const field = sourceFieldOf(column);
     if (!values.has(field)) throw new ConnectorError('system', `GA4 answered without the ${field} column the request asked for`);
     row[column.name] = convert(column, values.get(field));
   }

@@ -102,7 +102,10 @@ export const salesforceSourceSchema = z.object({
   /** Login URL (OAuth) or instance URL (access token), e.g. https://login.salesforce.com */
   loginUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   auth: salesforceAuthSchema,
-  apiVersion: z.string().regex(/^\d{2}\.0$/, 'must look like 59.0').default('59.0'),
+  apiVersion: z
+    .string()
+    .regex(/^\d{2}\.0$/, 'must look like 59.0')
+    .default('59.0'),
   streams: streamChoice(SALESFORCE_STREAM_NAMES),
   /** The share of the org's daily API quota this connector may use before it defers to the next run. */
   apiQuotaShare: z.number().gt(0).max(1).default(0.9),
