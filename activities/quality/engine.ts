@@ -6,12 +6,12 @@
 import type { ColumnType } from '../../domain/streams/types';
 import type { Row } from '../sources/types';
 import { compileCheck, type BatchView, type Check, type CheckOutcome, type TakenOutside } from './checks';
-import { ABSENT, conditionHolds, type RowCondition } from './conditions';
+import { conditionHolds, type RowCondition } from './conditions';
 import { partialUnexpectedCounts, type MissingForm } from './counts';
 import { suiteParameterValues } from './parameters';
 import type { ExpectationResult, ExpectationResultDetail, GeResult } from './report';
 import { ruleLabels, type Expectation, type ExpectationSuite } from './suite';
-import { PythonTypeError, typedValue, untypedValue, type PyValue } from './values';
+import { PythonTypeError, typedValue, untypedValue } from './values';
 
 export interface EvaluateOptions {
   /** What run-time suite parameters (now_minus_10y) are resolved against: the cycle's start, for repeatable runs. */
@@ -120,6 +120,7 @@ export class SuiteRun {
   /** The batch's columns in pandas' order: the stream's, then other keys as rows first show them. */
   private readonly columns: Set<string>;
   private rowCount = 0;
+  private readonly kindOf = (column: string): 'time' | 'num' | 'str' | 'object' => columnKind(this.view, column);
 
   constructor(
     private readonly suite: ExpectationSuite,
@@ -155,12 +156,10 @@ export class SuiteRun {
       this.deletions.push(index);
       return;
     }
-    const lookup = (column: string): PyValue | null | typeof ABSENT => this.view.value(row, column);
-    const kindOf = (column: string) => columnKind(this.view, column);
     for (const rule of this.rules) {
       if (rule.error !== null) continue;
       try {
-        if (rule.condition && !conditionHolds(rule.condition, lookup, kindOf)) continue;
+        if (rule.condition && !conditionHolds(rule.condition, (column) => this.view.value(row, column), this.kindOf)) continue;
         rule.rows += 1;
         rule.check?.observe(row, index);
       } catch (error) {

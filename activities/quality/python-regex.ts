@@ -666,6 +666,23 @@ function quantifier(min: number, max: number): string {
   return min === max ? `{${min}}` : `{${min},${max}}`;
 }
 
+/** Whether every match must begin at the string's start (`^` without MULTILINE, or `\A`, first). */
+function startsAtStart(node: Node): boolean {
+  switch (node.kind) {
+    case 'assert':
+      return node.at === 'stringStart';
+    case 'seq':
+      return node.items[0] !== undefined && startsAtStart(node.items[0]);
+    case 'alt':
+      return node.branches.every(startsAtStart);
+    case 'group':
+    case 'atomic':
+      return startsAtStart(node.body);
+    default:
+      return false;
+  }
+}
+
 const compiled = new Map<string, RegExp>();
 
 /**
@@ -677,7 +694,10 @@ export function pythonRegex(pattern: string): RegExp {
   if (known) return known;
   // Anchored, and moved along by whole code points: V8 would also try a match between the two halves
   // of a surrogate pair, where a lookaround sees neither, and find a \B or a (?<!…) Python never does.
-  const source = `^${ANY}*?(?:${new Writer().write(new Parser(pattern).parse())})`;
+  // A pattern that starts at the start of the string can match nowhere else: it needs no such walk.
+  const tree = new Parser(pattern).parse();
+  const body = new Writer().write(tree);
+  const source = startsAtStart(tree) ? body : `^${ANY}*?(?:${body})`;
   let regex: RegExp;
   try {
     regex = new RegExp(source, 'v');
