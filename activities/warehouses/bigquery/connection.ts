@@ -2,14 +2,16 @@
  * The BigQuery client of one destination, and the one way the plug-in runs SQL through it. The
  * driver loads on first use, so processes writing elsewhere never pay for it.
  */
+import type * as BigQuerySdk from '@google-cloud/bigquery';
 import type { BigQuery, Dataset } from '@google-cloud/bigquery';
 import { z } from 'zod';
+import { lazily } from '../base';
 import type { DestinationConfigOf } from '../types';
 import { asConnectorError } from './errors';
 import { plainValue } from './values';
 
 export type BigQueryDestinationConfig = DestinationConfigOf<'bigquery'>;
-type Driver = typeof import('@google-cloud/bigquery');
+export type Driver = typeof BigQuerySdk;
 
 /** The SDK's retry settings (@google-cloud/common RetryOptions); Temporal retries activities on top. */
 export interface RetryOptions {
@@ -22,11 +24,7 @@ export interface RetryOptions {
   totalTimeout?: number;
 }
 
-let driver: Promise<Driver> | undefined;
-function loadDriver(): Promise<Driver> {
-  driver ??= import('@google-cloud/bigquery');
-  return driver;
-}
+const loadDriver: () => Promise<Driver> = lazily(() => import('@google-cloud/bigquery'));
 
 /**
  * Service-account credentials from the config when given; with an endpoint override and none

@@ -5,8 +5,7 @@
  */
 import type { BigQueryDate, BigQueryDatetime, BigQueryTime, BigQueryTimestamp } from '@google-cloud/bigquery';
 import { plainInteger } from '../sql';
-
-type Driver = typeof import('@google-cloud/bigquery');
+import type { Driver } from './connection';
 
 type Wrapped = BigQueryTimestamp | BigQueryDate | BigQueryDatetime | BigQueryTime;
 

@@ -2,17 +2,15 @@
  * One DuckDB instance per file per process: DuckDB lets one process write a file, through one
  * instance. Handles on the same file share it; the last one to close lets go of the file.
  */
+import type * as DuckDB from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConnectorError } from '../../errors';
+import { lazily } from '../base';
 
-export type Driver = typeof import('@duckdb/node-api');
+export type Driver = typeof DuckDB;
 
-let driver: Promise<Driver> | undefined;
 /** The native driver loads on first use, so processes writing elsewhere never pay for it. */
-export function loadDriver(): Promise<Driver> {
-  driver ??= import('@duckdb/node-api');
-  return driver;
-}
+export const loadDriver: () => Promise<Driver> = lazily(() => import('@duckdb/node-api'));
 
 export class SharedDatabase {
   users = 0;

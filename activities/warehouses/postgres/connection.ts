@@ -2,20 +2,18 @@
  * The pg pool behind a PostgreSQL warehouse: the driver loaded on first use, every session in UTC,
  * values read back as plain JSON-safe data, and pg's errors sorted into the connector taxonomy.
  */
+import type * as Pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { ConnectorError } from '../../errors';
 import { logger } from '../../logger';
 import { DATA_HINT, NETWORK_CODES, maskQuoted } from '../driver-errors';
+import { lazily } from '../base';
 import { plainInteger } from '../sql';
 
-type Driver = typeof import('pg');
+type Driver = typeof Pg;
 
-let driver: Promise<Driver> | undefined;
 /** pg loads on first use, so processes writing to other warehouses never pay for it. */
-function loadDriver(): Promise<Driver> {
-  driver ??= import('pg');
-  return driver;
-}
+const loadDriver: () => Promise<Driver> = lazily(() => import('pg'));
 
 /** PostgreSQL type OIDs whose default JS form is not plain data. */
 const OID = { int8: 20, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
+import { lazily } from '../base';
 import { missingKeysError } from '../driver-errors';
 import {
   DELETIONS_TABLE,
@@ -25,7 +26,7 @@ import type { LoadBatch, LoadCounts } from '../types';
 import { inTransaction } from './connection';
 import { COLUMN_TYPES } from './tables';
 
-let copyStreams: Promise<typeof import('pg-copy-streams')> | undefined;
+const loadCopyStreams = lazily(() => import('pg-copy-streams'));
 
 export function loadBatch(pool: Pool, schema: string, batch: LoadBatch): Promise<LoadResult> {
   const subject = `batch ${batch.loadId} of stream ${batch.stream.name}`;
@@ -70,8 +71,7 @@ async function ledgerEntry(client: PoolClient, schema: string, loadId: string): 
  * delimiter bytes JSON text never contains raw keeps COPY from interpreting anything in a line.
  */
 async function copyLines(client: PoolClient, table: string, file: string): Promise<void> {
-  copyStreams ??= import('pg-copy-streams');
-  const { from } = await copyStreams;
+  const { from } = await loadCopyStreams();
   await client.query(
     `CREATE TEMP TABLE ${table} (position bigint GENERATED ALWAYS AS IDENTITY, line text) ON COMMIT DROP`,
   );

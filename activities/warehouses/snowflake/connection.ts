@@ -2,15 +2,17 @@
  * One Snowflake session over snowflake-sdk, loaded on first use. Statements run one at a time: a
  * session holds one transaction, so interleaving two operations would mix their statements.
  */
+import type * as SnowflakeSdk from 'snowflake-sdk';
 import type { Bind, Binds, Connection, ConnectionOptions } from 'snowflake-sdk';
 import { z } from 'zod';
 import type { snowflakeDestinationSchema } from '../../../domain/destinations';
-import { logger } from '../../logger';
 import { ConnectorError } from '../../errors';
+import { logger } from '../../logger';
+import { lazily } from '../base';
 import { asConnectorError } from './errors';
 
 export type SnowflakeDestinationConfig = z.infer<typeof snowflakeDestinationSchema>;
-type Driver = typeof import('snowflake-sdk');
+type Driver = typeof SnowflakeSdk;
 
 function isDriver(value: unknown): value is Driver {
   return typeof value === 'object' && value !== null && 'createConnection' in value && 'configure' in value;
@@ -25,10 +27,9 @@ async function importDriver(): Promise<Driver> {
   return sdk;
 }
 
-let driver: Promise<Driver> | undefined;
 /** The driver loads on first use; its own log goes to ours, warnings and worse only. */
-function loadDriver(): Promise<Driver> {
-  driver ??= importDriver().then((sdk) => {
+const loadDriver: () => Promise<Driver> = lazily(() =>
+  importDriver().then((sdk) => {
     const log = logger.child({ component: 'snowflake-sdk' });
     sdk.configure({
       logLevel: 'WARN',
@@ -41,9 +42,8 @@ function loadDriver(): Promise<Driver> {
       },
     });
     return sdk;
-  });
-  return driver;
-}
+  }),
+);
 
 export type { Bind };
 
