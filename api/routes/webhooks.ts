@@ -8,10 +8,10 @@
 import { raw } from 'express';
 import { z } from 'zod';
 import type { InboxDelivery, InboxReceipt } from '../../activities/store/inbox';
-import { judgeSendgridDelivery, type DeliveryVerdict, type EventIssue } from '../../activities/webhooks/sendgrid-delivery';
-import { sendgridEventArraySchema } from '../../activities/webhooks/sendgrid-events';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../activities/webhooks/signature';
-import { withoutSuppressed } from '../../activities/webhooks/suppressed-events';
+import { judgeSendgridDelivery, type DeliveryVerdict, type EventIssue } from '../../activities/sources/sendgrid/delivery';
+import { sendgridEventArraySchema } from '../../activities/sources/sendgrid/events';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../activities/sources/sendgrid/signature';
+import { withoutSuppressed } from '../../activities/sources/sendgrid/suppressed-events';
 import type { Connector } from '../../domain/connector';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import { wakeDrain } from '../cycles';

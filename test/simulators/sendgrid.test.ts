@@ -5,7 +5,7 @@
  */
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import { createServer } from 'node:http';
-import { sendgridEventArraySchema } from '../../activities/webhooks/sendgrid-events';
+import { sendgridEventArraySchema } from '../../activities/sources/sendgrid/events';
 import { generateSendgridEvents, withoutField } from '../../simulators/sendgrid/events';
 import { createSendgridSender, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../simulators/sendgrid/sender';
 

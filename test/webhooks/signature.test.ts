@@ -2,7 +2,7 @@
  * The signed Event Webhook check: SendGrid's own test vector, a key generated like SendGrid's, and
  * every way a request can fail — tampered body, other key, missing headers, replay.
  */
-import { verifySendgridSignature } from '../../activities/webhooks/signature';
+import { verifySendgridSignature } from '../../activities/sources/sendgrid/signature';
 import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
 
 /** From sendgrid-nodejs packages/eventwebhook/src/eventwebhook.spec.js: a request SendGrid really signed. */

@@ -11,14 +11,6 @@ import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '..
 export const SENDGRID_STREAM_NAMES = ['events'] as const;
 export type SendgridStreamName = (typeof SENDGRID_STREAM_NAMES)[number];
 
-/** Events older than this when they arrive are kept, but quarantined with QUARANTINE_REASON_STALE. */
-export const EVENT_WINDOW_SECONDS = 24 * 60 * 60;
-/** Clock skew tolerated between SendGrid and us before an event counts as from the future. */
-export const FUTURE_SKEW_SECONDS = 5 * 60;
-export const QUARANTINE_REASON_STALE = 'timestamp outside the last 24 hours';
-/** A signed request whose timestamp header is older than this is a replay and refused. */
-export const SIGNATURE_MAX_AGE_SECONDS = 10 * 60;
-
 /**
  * The key SendGrid shows under Settings › Mail Settings › Signed Event Webhook: base64 DER of a P-256
  * SubjectPublicKeyInfo. Every such key starts with the same algorithm header, so a key of another
@@ -35,7 +27,10 @@ export const sendgridSourceSchema = z
     /** Verification key of the signed Event Webhook. */
     publicKey: z
       .string()
-      .refine((key) => P256_SPKI_BASE64.test(normalisePublicKey(key)), 'must be the base64 P-256 public key SendGrid shows (it starts MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE)')
+      .refine(
+        (key) => P256_SPKI_BASE64.test(normalisePublicKey(key)),
+        'must be the base64 P-256 public key SendGrid shows (it starts MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE)',
+      )
       .optional(),
     /** Accept requests without a signature. Only for accounts that cannot enable signing: anyone who knows the URL can post. */
     allowUnsigned: z.boolean().default(false),

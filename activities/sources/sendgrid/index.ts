@@ -3,14 +3,13 @@
  * the inbox, and this plug-in pages through it in arrival order. Its position is the inbox sequence
  * number, zero-padded so that cursors compare as text too; the event id goes along as the last key.
  */
-import { z } from 'zod';
-import type { StreamCursor } from '../../domain/cycle';
-import { sendgridStreams, type SendgridSourceConfig } from './sendgrid/definition';
-import { ConnectorError } from '../errors';
-import type { InboxEvent } from '../store/inbox';
-import { KNOWN_EVENT_FIELDS, sendgridEventSchema, type SendgridEvent } from '../webhooks/sendgrid-events';
-import { ageAtReceiptSeconds } from '../webhooks/freshness';
-import type { PageRequest, Row, SourcePage, SourcePlugin } from './types';
+import type { StreamCursor } from '../../../domain/cycle';
+import { ConnectorError } from '../../errors';
+import type { InboxEvent } from '../../store/inbox';
+import type { PageRequest, Row, SourcePage, SourcePlugin } from '../types';
+import { sendgridStreams, type SendgridSourceConfig } from './definition';
+import { KNOWN_EVENT_FIELDS, sendgridEventSchema, type SendgridEvent } from './events';
+import { ageAtReceiptSeconds } from './freshness';
 
 /** What the plug-in needs of the control-plane store. */
 export interface InboxReader {
@@ -28,7 +27,11 @@ function startAfter(request: PageRequest): string {
   const position = request.pageToken ?? request.cursor?.value ?? null;
   if (position === null) return '0';
   if (!POSITION.test(position)) {
-    throw new ConnectorError('config', 'the stored cursor of the SendGrid events stream is not an inbox position', "reset the stream's cursor to drain the inbox from the start");
+    throw new ConnectorError(
+      'config',
+      'the stored cursor of the SendGrid events stream is not an inbox position',
+      "reset the stream's cursor to drain the inbox from the start",
+    );
   }
   return position.replace(/^0+(?=\d)/, '');
 }
@@ -46,7 +49,10 @@ export function mapInboxEvent(stored: InboxEvent): Row {
   const parsed = sendgridEventSchema.safeParse(stored.payload);
   if (!parsed.success) {
     // The route validated it on the way in: a failure here is a schema change between versions.
-    throw new ConnectorError('data', `inbox event ${stored.seq} no longer passes the SendGrid event schema: ${parsed.error.issues[0]?.path.join('.') ?? 'payload'}`);
+    throw new ConnectorError(
+      'data',
+      `inbox event ${stored.seq} no longer passes the SendGrid event schema: ${parsed.error.issues[0]?.path.join('.') ?? 'payload'}`,
+    );
   }
   const event = parsed.data;
   return {

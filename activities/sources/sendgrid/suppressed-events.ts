@@ -3,8 +3,8 @@
  * stored again, whether SendGrid redelivers one erasure already deleted or sends a new one. The load
  * path screens too (load-screen.ts); this keeps the address out of the inbox in the meantime.
  */
-import type { SuppressionList } from '../privacy/suppression';
-import type { InboxDelivery } from '../store/inbox';
+import type { SuppressionList } from '../../privacy/suppression';
+import type { InboxDelivery } from '../../store/inbox';
 
 export function withoutSuppressed(delivery: InboxDelivery, suppression: SuppressionList): { delivery: InboxDelivery; suppressed: number } {
   const events = delivery.events.filter((event) => !suppression.matches({ email: event.email }));

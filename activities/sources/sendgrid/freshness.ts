@@ -2,7 +2,12 @@
  * The age window an event must arrive in. Judged once, when the inbox takes the event, so a drain
  * delayed by a pause or an approval never turns a fresh event stale.
  */
-import { EVENT_WINDOW_SECONDS, FUTURE_SKEW_SECONDS, QUARANTINE_REASON_STALE } from '../sources/sendgrid/definition';
+
+/** Events older than this when they arrive are kept, but quarantined with QUARANTINE_REASON_STALE. */
+export const EVENT_WINDOW_SECONDS = 24 * 60 * 60;
+/** Clock skew tolerated between SendGrid and us before an event counts as from the future. */
+export const FUTURE_SKEW_SECONDS = 5 * 60;
+export const QUARANTINE_REASON_STALE = 'timestamp outside the last 24 hours';
 
 /** Seconds between the event and its arrival; negative for an event stamped in the future. */
 export const ageAtReceiptSeconds = (eventUnixSeconds: number, receivedAt: Date): number =>

@@ -8,7 +8,13 @@ import { z } from 'zod';
 
 const text = z.string().max(10_000, 'must be at most 10,000 characters');
 /** SendGrid writes some numbers as strings ("attempt": "1") and some flags as 0/1. */
-const integerLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/, 'must be an integer').transform(Number)]);
+const integerLike = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/, 'must be an integer')
+    .transform(Number),
+]);
 const flag = z.union([z.boolean(), z.literal(0).transform(() => false), z.literal(1).transform(() => true)]);
 
 export const sendgridEventSchema = z.looseObject({

@@ -7,11 +7,11 @@
  * outside its window; what does not is refused with where and why.
  */
 import { z } from 'zod';
-import { decodeJson, jsonProblems, notJsonMediaType, pathSegmentText, type JsonPath } from '../../domain/json-input';
-import type { SendgridSourceConfig } from '../sources/sendgrid/definition';
-import type { InboxDelivery, InboxEventInput } from '../store/inbox';
+import { decodeJson, jsonProblems, notJsonMediaType, pathSegmentText, type JsonPath } from '../../../domain/json-input';
+import type { InboxDelivery, InboxEventInput } from '../../store/inbox';
+import type { SendgridSourceConfig } from './definition';
+import { MAX_EVENTS_PER_REQUEST, sendgridEventSchema } from './events';
 import { quarantineReasonFor } from './freshness';
-import { MAX_EVENTS_PER_REQUEST, sendgridEventSchema } from './sendgrid-events';
 import { verifySendgridSignature, type SignedRequest } from './signature';
 
 export interface EventIssue {
@@ -81,13 +81,23 @@ export function judgeSendgridDelivery(config: SendgridSourceConfig, incoming: In
 /** One event: storable and not nested too deep first (its custom arguments are free-form), then its fields. */
 function judgeEvent(item: unknown, index: number, receivedAt: Date): InboxEventInput | { issues: EventIssue[] } {
   const problems = jsonProblems(item);
-  if (problems.length > 0) return { issues: problems.map((problem) => eventIssue([index, ...problem.path], problem.message, problem.rule)) };
+  if (problems.length > 0)
+    return { issues: problems.map((problem) => eventIssue([index, ...problem.path], problem.message, problem.rule)) };
   const parsed = sendgridEventSchema.safeParse(item);
   if (!parsed.success) {
-    return { issues: parsed.error.issues.map((issue) => eventIssue([index, ...issue.path.filter((key) => typeof key !== 'symbol')], issue.message, issue.code)) };
+    return {
+      issues: parsed.error.issues.map((issue) =>
+        eventIssue([index, ...issue.path.filter((key) => typeof key !== 'symbol')], issue.message, issue.code),
+      ),
+    };
   }
   const event = parsed.data;
-  return { eventId: event.sg_event_id, email: event.email, payload: event, quarantineReason: quarantineReasonFor(event.timestamp, receivedAt) };
+  return {
+    eventId: event.sg_event_id,
+    email: event.email,
+    payload: event,
+    quarantineReason: quarantineReasonFor(event.timestamp, receivedAt),
+  };
 }
 
 /** `[3].sg_event_id`, or `(body)` for the array itself. */
