@@ -17,7 +17,10 @@ class Cleanups {
 
   /** After `close`, a late set-up (one that timed out) closes what it still opens at once. */
   readonly defer: Defer = (cleanup) => {
-    if (this.closed) void Promise.resolve().then(cleanup).catch(() => undefined);
+    if (this.closed)
+      void Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined);
     else this.pending.push(cleanup);
   };
 
@@ -62,7 +65,11 @@ export interface FixtureOptions {
  * Registers set-up and teardown hooks in the describe block (or file) it is called in, and returns
  * the value's getter, which throws before set-up ran and after it failed.
  */
-export function useFixture<T>(what: string, setUp: (defer: Defer) => Promise<T>, { each = false, timeoutMs = HOOK_TIMEOUT_MS }: FixtureOptions = {}): () => T {
+export function useFixture<T>(
+  what: string,
+  setUp: (defer: Defer) => Promise<T>,
+  { each = false, timeoutMs = HOOK_TIMEOUT_MS }: FixtureOptions = {},
+): () => T {
   let current: { value: T } | undefined;
   let cleanups: Cleanups | undefined;
   (each ? beforeEach : beforeAll)(async () => {
@@ -102,7 +109,9 @@ export function useTestCleanups(): Defer {
 }
 
 /** Wraps a simulator's start: each simulator it starts is stopped after the test that started it. */
-export function useSimulators<A extends unknown[], S extends { stop(): Promise<unknown> }>(start: (...args: A) => Promise<S>): (...args: A) => Promise<S> {
+export function useSimulators<A extends unknown[], S extends { stop(): Promise<unknown> }>(
+  start: (...args: A) => Promise<S>,
+): (...args: A) => Promise<S> {
   const defer = useTestCleanups();
   return async (...args) => {
     const simulator = await start(...args);
