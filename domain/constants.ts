@@ -31,6 +31,14 @@ export const manualCycleWorkflowId = (connectorId: string, requestedAt: Date): s
 export const revalidationWorkflowId = (connectorId: string, qualityReportId: string, suiteHash: string): string =>
   `revalidate/${connectorId}/${qualityReportId}/${suiteHash}`;
 
+/**
+ * How long an activity may go without a heartbeat before Temporal retries it elsewhere: what a
+ * killed worker costs its in-flight activities. Every activity heartbeats while it runs (the
+ * worker's heartbeat interceptor), so a live one never reaches it; their start-to-close timeouts
+ * stay as long as the work itself may take.
+ */
+export const ACTIVITY_HEARTBEAT_TIMEOUT = '30s';
+
 /** Deterministic per batch, so a retried or replayed load finds its own ledger row. */
 export const loadIdFor = (connectorId: string, stream: string, batchSha256: string): string =>
   `${connectorId}/${stream}/${batchSha256}`;

@@ -1,7 +1,7 @@
 /** Activity proxies with the timeouts and retry policies each kind of work needs. */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SourceKind } from '../domain/connector';
-import { sourceTaskQueue } from '../domain/constants';
+import { ACTIVITY_HEARTBEAT_TIMEOUT, sourceTaskQueue } from '../domain/constants';
 import type { createCycleActivities } from '../activities/cycle-activities';
 import type { createExtractActivities } from '../activities/extract-activities';
 import type { createBatchActivities } from '../activities/batch-activities';
@@ -19,6 +19,8 @@ const nonRetryableErrorTypes = ['config-error', 'auth-error', 'data-error'];
 
 export const control = proxyActivities<CycleActivities>({
   startToCloseTimeout: '10 minutes',
+  // A killed worker's activity is retried after this, not after its start-to-close timeout.
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   // A bug (not a connector error) must not retry forever: after this the stream fails and says why.
   scheduleToCloseTimeout: '2 hours',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes },
@@ -33,6 +35,7 @@ export const extractorFor = (source: SourceKind): ExtractActivities =>
   proxyActivities<ExtractActivities>({
     taskQueue: sourceTaskQueue(source, workflowInfo().taskQueue),
     startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
     // Persistent throttling keeps the cycle waiting durably this long before the stream gives up.
     scheduleToCloseTimeout: '12 hours',
     retry: {

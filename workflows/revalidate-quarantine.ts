@@ -5,11 +5,12 @@
  */
 import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createRevalidateActivities } from '../activities/revalidate-activities';
-import { searchAttributes } from '../domain/constants';
+import { ACTIVITY_HEARTBEAT_TIMEOUT, searchAttributes } from '../domain/constants';
 import type { QuarantineRevalidation, RevalidateQuarantineInput } from '../domain/messages';
 
 const revalidation = proxyActivities<ReturnType<typeof createRevalidateActivities>>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   // A bad suite, an unknown report or a batch never loaded fails as non-retryable: the activities say so.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
