@@ -50,7 +50,14 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(temporalOptions);
   const temporal = new Client({ connection, namespace: settings.namespace, dataConverter: payloadDataConverter(dataKeys) });
 
-  const workers = await createWorkers({ connection: nativeConnection, namespace: settings.namespace, store, dataDir: settings.dataDir, dataKeys });
+  const workers = await createWorkers({
+    connection: nativeConnection,
+    namespace: settings.namespace,
+    store,
+    dataDir: settings.dataDir,
+    dataKeys,
+    rateLimits: settings.sourceRates,
+  });
   const running = runWorkers(workers);
   await ensureRetentionSchedules(temporal, retentionSettingsFrom(), WORKFLOW_TASK_QUEUE);
   await ensureCredentialCheckSchedule(temporal, WORKFLOW_TASK_QUEUE);

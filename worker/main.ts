@@ -14,8 +14,15 @@ async function main(): Promise<void> {
   const dataKeys = await loadPayloadKeyRing(settings, logger);
   const connection = await NativeConnection.connect({ address: settings.temporalAddress, tls: settings.temporalTls });
   try {
-    const workers = await createWorkers({ connection, namespace: settings.namespace, store, dataDir: settings.dataDir, dataKeys });
-    logger.info({ temporal: settings.temporalAddress }, 'workers running; Ctrl-C to stop');
+    const workers = await createWorkers({
+      connection,
+      namespace: settings.namespace,
+      store,
+      dataDir: settings.dataDir,
+      dataKeys,
+      rateLimits: settings.sourceRates,
+    });
+    logger.info({ temporal: settings.temporalAddress, sourceRates: settings.sourceRates }, 'workers running; Ctrl-C to stop');
     await runWorkers(workers);
   } finally {
     await connection.close();

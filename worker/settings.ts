@@ -4,9 +4,41 @@ import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import type { TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
+import { SOURCE_KINDS, type SourceKind } from '../domain/connector';
+import { isPushSource, queueRatePerSecond, type RateLimit } from '../domain/sources';
 
 const keyRingSpec = z.string().min(1, 'must list at least one key as id:base64key, e.g. k1:$(openssl rand -base64 32)');
 const pemFile = z.string().min(1, 'must be the path of a PEM file');
+
+export type SourceRates = Partial<Record<SourceKind, RateLimit>>;
+
+const RATE_ENTRY = /^([a-z0-9_]+)\s*=\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*s?$/;
+const RATE_EXAMPLE = 'e.g. salesforce=1000/60s,zendesk=700/60s';
+const isSourceKind = (name: string): name is SourceKind => SOURCE_KINDS.some((kind) => kind === name);
+
+/** `<source>=<requests>/<seconds>s,…`: the rate each source's task queue is given instead of the documented one. */
+const sourceRatesSpec = z.string().transform((spec, ctx): SourceRates => {
+  const rates: SourceRates = {};
+  const refuse = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  const entries = spec.split(',').map((part) => part.trim());
+  for (const entry of entries.filter((part) => part !== '')) {
+    const match = RATE_ENTRY.exec(entry);
+    if (!match) return refuse(`"${entry}" is not <source>=<requests>/<seconds>s, ${RATE_EXAMPLE}`);
+    const [, name = '', requests = '', seconds = ''] = match;
+    if (!isSourceKind(name)) return refuse(`"${name}" is not a source; sources: ${SOURCE_KINDS.join(', ')}`);
+    if (isPushSource(name)) return refuse(`${name} pushes its events to a webhook: it has no request rate to set`);
+    if (rates[name]) return refuse(`${name} is given twice`);
+    const limit = { requests: Number(requests), perSeconds: Number(seconds) };
+    if (limit.perSeconds === 0) return refuse(`${entry}: the window must be longer than 0 seconds`);
+    // The queue's rate keeps a burst in the window too (domain/sources.ts): a rate of 0 would start nothing.
+    if (!(queueRatePerSecond(limit) > 0)) return refuse(`${entry} is too low: the queue could start no request`);
+    rates[name] = limit;
+  }
+  return rates;
+});
 
 const settingsSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
@@ -20,6 +52,11 @@ const settingsSchema = z.object({
   INSIGHT_HUB_SECRET_KEYS: keyRingSpec.optional(),
   /** The same format: the keys of Temporal payloads and staged files (activities/secrets/payload-codec). */
   INSIGHT_HUB_PAYLOAD_KEYS: keyRingSpec.optional(),
+  /**
+   * Rates of the sources' task queues in place of their documented limits (domain/sources.ts), for
+   * an account with a higher tier or a simulator; every worker of a namespace must be given the same.
+   */
+  INSIGHT_HUB_SOURCE_RATES: sourceRatesSpec.optional(),
   /** HTTPS (TLS 1.3 minimum) when both are set. */
   API_TLS_CERT_FILE: pemFile.optional(),
   API_TLS_KEY_FILE: pemFile.optional(),
@@ -51,6 +88,8 @@ export interface Settings {
   apiHost: string;
   secretKeys: string | undefined;
   payloadKeys: string | undefined;
+  /** Sources whose queue rate is set here rather than by their documented limit. */
+  sourceRates: SourceRates;
   /** Undefined: the API serves plain HTTP. */
   apiTls: ApiTls | undefined;
   codecAllowedOrigins: string[];
@@ -75,6 +114,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apiHost: s.API_HOST,
     secretKeys: s.INSIGHT_HUB_SECRET_KEYS,
     payloadKeys: s.INSIGHT_HUB_PAYLOAD_KEYS,
+    sourceRates: s.INSIGHT_HUB_SOURCE_RATES ?? {},
     apiTls: apiTls && checkedPair(apiTls, 'API_TLS_CERT_FILE', 'API_TLS_KEY_FILE'),
     codecAllowedOrigins: s.CODEC_CORS_ORIGINS.map((origin) => new URL(origin).origin),
     temporalTls: temporalTls(s),
