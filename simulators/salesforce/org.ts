@@ -44,6 +44,8 @@ export class SimulatedOrg {
   private readonly truth = new Map<SimObjectName, Map<string, TruthEntry>>();
   private readonly cursors = new Map<string, QueryCursor>();
   private cursorSequence = 0;
+  /** The latest SystemModstamp of each object, once known: a change must not scan the whole table. */
+  private readonly latestModstamp = new Map<SimObjectName, number>();
   private readonly random: Random;
 
   constructor(
@@ -173,14 +175,19 @@ export class SimulatedOrg {
     return updated;
   }
 
-  /** Now, to the second, but never before the latest change: modification times only move forward. */
+  /**
+   * Now, to the second, but never before the latest change: modification times only move forward.
+   * Every change is stamped with what this returns, so the latest is kept rather than scanned for.
+   */
   private nextModstamp(object: SimObjectName): number {
-    let latest = toSecond(Date.now());
-    for (const record of this.table(object).values()) {
-      const stamp = Date.parse(String(record.SystemModstamp));
-      if (stamp > latest) latest = stamp;
+    let latest = this.latestModstamp.get(object);
+    if (latest === undefined) {
+      latest = 0;
+      for (const record of this.table(object).values()) latest = Math.max(latest, Date.parse(String(record.SystemModstamp)));
     }
-    return latest;
+    const stamp = Math.max(toSecond(Date.now()), latest);
+    this.latestModstamp.set(object, stamp);
+    return stamp;
   }
 
   private existing(object: SimObjectName, id: string): SimRecord {
