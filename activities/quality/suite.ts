@@ -134,7 +134,7 @@ const compilesAsPython = (pattern: string, ctx: z.RefinementCtx): void => {
     pythonRegex(pattern);
   } catch (error) {
     if (!(error instanceof PythonRegexError)) throw error;
-    ctx.addIssue({ code: 'custom', message: `must be a Python regular expression GX can run: ${error.message}` });
+    ctx.addIssue({ code: 'custom', message: `must be a valid regular expression in Python's syntax, as GX runs it: ${error.message}` });
   }
 };
 const regex = z.string().superRefine(compilesAsPython);

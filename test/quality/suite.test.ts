@@ -95,8 +95,8 @@ describe('parseSuite', () => {
     ['a relative time in a made-up syntax', 'expect_column_values_to_be_between', { column: 'a', min_value: 'now - 3 years' }, 'expectations[1].kwargs.min_value: must be an ISO-8601 date'],
     ['a datetime without a zone', 'expect_column_values_to_be_between', { column: 'a', max_value: '2024-01-01T00:00:00' }, 'expectations[1].kwargs.max_value'],
     ['an empty value set', 'expect_column_values_to_be_in_set', { column: 'a', value_set: [] }, 'expectations[1].kwargs.value_set: must hold at least one value'],
-    ['a regex that does not compile', 'expect_column_values_to_match_regex', { column: 'a', regex: '([a-z' }, 'expectations[1].kwargs.regex: must be a Python regular expression GX can run'],
-    ['a regex in JavaScript syntax Python refuses', 'expect_column_values_to_match_regex', { column: 'a', regex: '^\\p{L}+$' }, 'expectations[1].kwargs.regex: must be a Python regular expression GX can run: bad escape \\p'],
+    ['a regex that does not compile', 'expect_column_values_to_match_regex', { column: 'a', regex: '([a-z' }, 'expectations[1].kwargs.regex: must be a valid regular expression'],
+    ['a regex in JavaScript syntax Python refuses', 'expect_column_values_to_match_regex', { column: 'a', regex: '^\\p{L}+$' }, "expectations[1].kwargs.regex: must be a valid regular expression in Python's syntax, as GX runs it: bad escape \\p"],
     ['an unknown ignore_row_if', 'expect_compound_columns_to_be_unique', { column_list: ['a', 'b'], ignore_row_if: 'sometimes' }, 'expectations[1].kwargs.ignore_row_if'],
   ])('refuses %s, naming the field', (_, type, kwargs, expected) => {
     expect(problemWith(oneExpectation(type, kwargs))).toContain(expected);
