@@ -3,9 +3,6 @@
  * conformance checklist on mentions, then what is Brandwatch's own — its token, its 429 without
  * Retry-After, its rate-limit headers, the late-arrival window, and sentiment through the quality gate.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
 import { ConnectorError, RateLimitedError } from '../../activities/errors';
 import { defaultSuiteFor } from '../../activities/quality/suites';
@@ -14,22 +11,16 @@ import { brandwatchSource } from '../../activities/sources/brandwatch';
 import { sentimentOf } from '../../activities/sources/brandwatch/rows';
 import type { PageRequest, Row, SourcePage } from '../../activities/sources/types';
 import { Staging } from '../../activities/staging/staging';
-import { brandwatchSourceSchema, brandwatchStreams, type BrandwatchSourceConfig } from '../../domain/streams/brandwatch';
-import { startBrandwatchSimulator, type BrandwatchSimulator, type BrandwatchSimulatorOptions } from '../../simulators/brandwatch/server';
+import { brandwatchSourceSchema, brandwatchStreams, type BrandwatchSourceConfig } from '../../activities/sources/brandwatch/definition';
+import { startBrandwatchSimulator, type BrandwatchSimulatorOptions } from '../../simulators/brandwatch/server';
 import { brandwatchCase, brandwatchConfigFor, ROOMY_LIMIT } from './cases/brandwatch';
 import { describeSourceConformance, readToEnd } from './conformance';
+import { useSimulators } from '../support/fixture';
+import { useTempDir } from '../support/temp-dir';
 
 describeSourceConformance(brandwatchCase);
 
-const running: BrandwatchSimulator[] = [];
-async function simulator(options: BrandwatchSimulatorOptions = {}): Promise<BrandwatchSimulator> {
-  const sim = await startBrandwatchSimulator({ rateLimit: ROOMY_LIMIT, ...options });
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
+const simulator = useSimulators((options: BrandwatchSimulatorOptions = {}) => startBrandwatchSimulator({ rateLimit: ROOMY_LIMIT, ...options }));
 
 const firstPage: PageRequest = { connectorId: 'c1', cursor: null, pageToken: null, partition: null };
 const readPage = (config: BrandwatchSourceConfig, request: PageRequest = firstPage): Promise<SourcePage> =>
@@ -109,17 +100,13 @@ describe('throttling', () => {
 const quarantineLine = z.object({ record: z.record(z.string(), z.unknown()), reasons: z.array(z.string()) });
 
 describe('quality gate on mentions', () => {
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(tmpdir(), 'brandwatch-quality-'));
-  });
-  afterEach(() => rm(root, { recursive: true, force: true }));
+  const folder = useTempDir('brandwatch-quality-', { each: true });
 
   it('quarantines out-of-bounds and unknown sentiment, missing ids and duplicates, and passes the rest', async () => {
     const flawRates = { 'out-of-range-sentiment': 0.08, 'unknown-sentiment': 0.08, 'missing-sentiment': 0.05, duplicate: 0.05, 'missing-resource-id': 0.03, 'placeholder-updated': 0.03 };
     const sim = await simulator({ mentions: 300, flawRates });
     const { rows } = await readToEnd(brandwatchSource, brandwatchConfigFor(sim), 'mentions', null);
-    const staging = new Staging(root);
+    const staging = new Staging(folder.path);
     const stream = brandwatchStreams.mentions;
     const batch = await staging.writeBatch('c1/mentions', stream, rows, null);
     const { summary } = await validateBatch({ staging }, { area: 'c1/mentions', stream, batch, suite: defaultSuiteFor('brandwatch', 'mentions'), runTime: new Date() });

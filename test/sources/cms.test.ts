@@ -10,25 +10,18 @@ import { cmsSource, type CmsSourceConfig } from '../../activities/sources/cms';
 import { cmsRequestTimings } from '../../activities/sources/cms/request-timings';
 import { ResponseCache } from '../../activities/sources/cms/response-cache';
 import type { PageRequest } from '../../activities/sources/types';
-import { cmsSourceSchema } from '../../domain/streams/cms';
-import { startCmsSimulator, type CmsSimulator, type CmsSimulatorOptions } from '../../simulators/cms/server';
+import { cmsSourceSchema } from '../../activities/sources/cms/definition';
+import { startCmsSimulator, type CmsSimulatorOptions } from '../../simulators/cms/server';
 import { cmsCase, cmsConfigFor as configFor } from './cases/cms';
 import { describeSourceConformance, readToEnd } from './conformance';
+import { useSimulators } from '../support/fixture';
 
 /** No rows change while a test reads, so every count is exact. */
 const STEADY = { updateDuringRead: 0 };
 
 describeSourceConformance(cmsCase);
 
-const running: CmsSimulator[] = [];
-async function simulator(options: CmsSimulatorOptions = {}): Promise<CmsSimulator> {
-  const sim = await startCmsSimulator({ contents: 10, days: 3, ...options });
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
+const simulator = useSimulators((options: CmsSimulatorOptions = {}) => startCmsSimulator({ contents: 10, days: 3, ...options }));
 
 const FIRST_PAGE: PageRequest = { cursor: null, pageToken: null, partition: null, connectorId: 'connector-under-test' };
 const readPage = (config: CmsSourceConfig, request: PageRequest = FIRST_PAGE) => cmsSource.readPage(config, 'content_views', request, new AbortController().signal);

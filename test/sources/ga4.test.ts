@@ -9,24 +9,17 @@ import { defaultSuiteFor } from '../../activities/quality/suites';
 import { ga4Source } from '../../activities/sources/ga4';
 import { closeGa4Clients } from '../../activities/sources/ga4/client';
 import type { PageRequest, SourcePage } from '../../activities/sources/types';
-import { ga4SourceSchema, ga4Streams, type Ga4SourceConfig } from '../../domain/streams/ga4';
-import { startGa4Simulator, type Ga4Simulator, type Ga4SimulatorOptions } from '../../simulators/ga4/server';
+import { ga4SourceSchema, ga4Streams, type Ga4SourceConfig } from '../../activities/sources/ga4/definition';
+import { startGa4Simulator, type Ga4SimulatorOptions } from '../../simulators/ga4/server';
 import { ga4Case, ga4ConfigFor } from './cases/ga4';
 import { describeSourceConformance, readToEnd } from './conformance';
+import { useSimulators } from '../support/fixture';
 
 process.env.METADATA_SERVER_DETECTION = 'none';
 
 describeSourceConformance(ga4Case);
 
-const running: Ga4Simulator[] = [];
-async function simulator(options: Ga4SimulatorOptions = {}): Promise<Ga4Simulator> {
-  const sim = await startGa4Simulator(options);
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
+const simulator = useSimulators((options: Ga4SimulatorOptions = {}) => startGa4Simulator(options));
 afterAll(() => closeGa4Clients());
 
 const firstPage: PageRequest = { connectorId: 'c1', cursor: null, pageToken: null, partition: null };

@@ -3,9 +3,8 @@
  * per-stream checklist (one page, many pages, first run, prior cursor, empty, throttled, bad
  * credentials) plus deletions and the daily quota.
  */
-import { salesforceSourceSchema } from '../../domain/connector';
+import { salesforceSourceSchema, salesforceStreams } from '../../activities/sources/salesforce/definition';
 import type { StreamCursor } from '../../domain/cycle';
-import { salesforceStreams } from '../../domain/streams/salesforce';
 import { ConnectorError, RateLimitedError } from '../../activities/errors';
 import { UNCONVERTIBLE, unconvertibleColumns } from '../../activities/sources/types';
 import { buildSoql, mapSalesforceRecord, salesforceSource, type SalesforceSourceConfig } from '../../activities/sources/salesforce';
@@ -13,16 +12,9 @@ import type { Row, SourcePage } from '../../activities/sources/types';
 import { describeSourceConformance } from './conformance';
 import { salesforceCase } from './cases/salesforce';
 import { startSalesforceSimulator, type SalesforceSimulator, type SalesforceSimulatorOptions } from '../../simulators/salesforce/server';
+import { useSimulators } from '../support/fixture';
 
-const running: SalesforceSimulator[] = [];
-async function simulator(options: SalesforceSimulatorOptions = {}): Promise<SalesforceSimulator> {
-  const sim = await startSalesforceSimulator({ contacts: 60, ...options });
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
+const simulator = useSimulators((options: SalesforceSimulatorOptions = {}) => startSalesforceSimulator({ contacts: 60, ...options }));
 
 function passwordConfig(sim: SalesforceSimulator, overrides: Partial<{ password: string; apiQuotaShare: number }> = {}): SalesforceSourceConfig {
   return salesforceSourceSchema.parse({

@@ -8,10 +8,12 @@ import { evaluate } from '../../activities/quality/engine';
 import { defaultSuiteFor } from '../../activities/quality/suites';
 import { zendeskSource } from '../../activities/sources/zendesk';
 import type { Row } from '../../activities/sources/types';
-import { zendeskSourceSchema, tokenRotationStatus } from '../../domain/streams/zendesk';
-import { startZendeskSimulator, type ZendeskSimulator, type ZendeskSimulatorOptions } from '../../simulators/zendesk/server';
+import { zendeskSourceSchema } from '../../activities/sources/zendesk/definition';
+import { tokenRotationStatus } from '../../activities/sources/zendesk/token-rotation';
+import { startZendeskSimulator, type ZendeskSimulatorOptions } from '../../simulators/zendesk/server';
 import { zendeskCase, zendeskConfigFor as configFor } from './cases/zendesk';
 import { describeSourceConformance, readToEnd } from './conformance';
+import { useSimulators } from '../support/fixture';
 
 const DAY_MS = 86_400_000;
 const daysAgo = (days: number, now = new Date()): string => new Date(now.getTime() - days * DAY_MS).toISOString();
@@ -21,15 +23,7 @@ const STEADY = { updateDuringExport: 0 };
 
 describeSourceConformance(zendeskCase);
 
-const running: ZendeskSimulator[] = [];
-async function simulator(options: ZendeskSimulatorOptions = {}): Promise<ZendeskSimulator> {
-  const sim = await startZendeskSimulator({ tickets: 40, ...options });
-  running.push(sim);
-  return sim;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-});
+const simulator = useSimulators((options: ZendeskSimulatorOptions = {}) => startZendeskSimulator({ tickets: 40, ...options }));
 
 describe('API token rotation (every 30 days)', () => {
   const now = new Date('2025-03-31T12:00:00Z');
