@@ -7,7 +7,7 @@ import type { ApprovalResolution, PendingApproval } from '../domain/approvals';
 import type { DestinationConfig, SourceKind } from '../domain/connector';
 import type { BatchRef, CyclePlan, QualitySummary } from '../domain/cycle';
 import { schemaChangesBetween, type GateFigures, type GuardrailBreach, type SchemaChange } from '../domain/guardrails';
-import { streamDefinition } from '../domain/streams';
+import { streamDefinition } from '../domain/sources';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import type { ControlPlaneStore } from './store/types';
@@ -68,6 +68,7 @@ export function createGateActivities(deps: GateActivityDeps) {
           apiCallsToday: (spent.apiCalls ?? 0) + input.apiCallsThisCycle,
           estimatedCostUsd,
           costTodayUsd: (spent.costUsd ?? 0) + estimatedCostUsd,
+          failedExpectations: input.quality.batchFailures ?? [],
         };
       } finally {
         await warehouse.close();
