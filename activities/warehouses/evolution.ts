@@ -3,7 +3,7 @@
  * its table has, and say what to add, what to widen, and what only to report.
  */
 import type { ColumnType, StreamColumn, StreamDefinition } from '../../domain/streams/types';
-import { METADATA_COLUMNS } from './sql';
+import { METADATA_COLUMNS, METADATA_STREAM_COLUMNS, quoteIdentifier } from './sql';
 import { SAFE_WIDENINGS, type SchemaChange } from './types';
 
 export interface SchemaPlan {
@@ -39,6 +39,33 @@ export function planSchemaChanges(stream: StreamDefinition, existing: ReadonlyMa
     }
   }
   return plan;
+}
+
+/** How the table would evolve; null when it does not exist yet (its catalog lists no column). */
+export function planTable(stream: StreamDefinition, existing: ReadonlyMap<string, string>): SchemaPlan | null {
+  return existing.size === 0 ? null : planSchemaChanges(stream, existing);
+}
+
+/** How a dialect whose ALTER … TYPE … USING converts a column in place types a stream table (DuckDB, PostgreSQL). */
+export interface InPlaceDdl {
+  readonly types: Readonly<Record<ColumnType, string>>;
+  /** How each safe widening converts the old values, by the new type; the column as it is when absent. */
+  readonly widenings: Readonly<Partial<Record<ColumnType, (column: string) => string>>>;
+}
+
+/** CREATE TABLE for a stream table that does not exist yet (`plan` null), else the ALTERs that apply `plan`. */
+export function inPlaceTableStatements(table: string, stream: StreamDefinition, plan: SchemaPlan | null, ddl: InPlaceDdl): string[] {
+  const definition = (column: StreamColumn): string => `${quoteIdentifier(column.name)} ${ddl.types[column.type]}`;
+  if (plan === null) {
+    const definitions = [...stream.columns, ...METADATA_STREAM_COLUMNS].map(definition);
+    return [`CREATE TABLE ${table} (${definitions.join(', ')}, PRIMARY KEY (${quoteIdentifier(stream.primaryKey)}))`];
+  }
+  const widen = (column: StreamColumn): string => {
+    const name = quoteIdentifier(column.name);
+    const cast = ddl.widenings[column.type]?.(name) ?? name;
+    return `ALTER TABLE ${table} ALTER COLUMN ${name} TYPE ${ddl.types[column.type]} USING ${cast}`;
+  };
+  return [...plan.add.map((column) => `ALTER TABLE ${table} ADD COLUMN ${definition(column)}`), ...plan.widen.map(widen)];
 }
 
 const COLUMN_TYPES: ReadonlySet<string> = new Set<ColumnType>([

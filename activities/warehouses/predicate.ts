@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
 import { ConnectorError } from '../errors';
-import { METADATA_COLUMNS } from './sql';
+import { METADATA_STREAM_COLUMNS } from './sql';
 import type { DeletePredicate, PredicateValue } from './types';
 
 export interface ResolvedPredicate {
@@ -24,12 +24,7 @@ export function valueTypes(predicate: ResolvedPredicate): ColumnType[] {
   return [...Array.from({ length: own }, () => predicate.type), ...(predicate.and ? [predicate.and.type] : [])];
 }
 
-const METADATA_TYPES: Readonly<Record<string, ColumnType>> = {
-  [METADATA_COLUMNS.loadId]: 'string',
-  [METADATA_COLUMNS.loadedAt]: 'timestamp',
-  [METADATA_COLUMNS.source]: 'string',
-  [METADATA_COLUMNS.connectorId]: 'string',
-};
+const METADATA_TYPES: ReadonlyMap<string, ColumnType> = new Map(METADATA_STREAM_COLUMNS.map((c) => [c.name, c.type]));
 
 /** What a value compared with a column of each type must be; json columns cannot be compared. */
 const VALUE_SCHEMAS: Readonly<Record<Exclude<ColumnType, 'json'>, z.ZodType<PredicateValue>>> = {
@@ -44,7 +39,7 @@ const VALUE_SCHEMAS: Readonly<Record<Exclude<ColumnType, 'json'>, z.ZodType<Pred
 const ORDERED_TYPES: ReadonlySet<ColumnType> = new Set(['string', 'integer', 'number', 'date', 'timestamp']);
 
 const columnType = (stream: StreamDefinition, column: string): ColumnType | undefined =>
-  stream.columns.find((c) => c.name === column)?.type ?? METADATA_TYPES[column];
+  stream.columns.find((c) => c.name === column)?.type ?? METADATA_TYPES.get(column);
 
 export function resolveDeletePredicate(stream: StreamDefinition, predicate: DeletePredicate): ResolvedPredicate {
   const { column, op } = predicate;

@@ -3,7 +3,7 @@
  * quarantine and tombstones, identifier quoting, and the standard MERGE statement. Only identifiers
  * and file paths are ever spliced into SQL; record values always travel as files or bound parameters.
  */
-import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
+import type { ColumnType, StreamColumn, StreamDefinition } from '../../domain/streams/types';
 import type { ResolvedPredicate } from './predicate';
 
 /** Columns every stream table carries besides the stream's own. */
@@ -13,6 +13,14 @@ export const METADATA_COLUMNS = {
   source: '_ih_source',
   connectorId: '_ih_connector_id',
 } as const;
+
+/** The metadata columns as stream columns: a warehouse types them as it types a stream's own. */
+export const METADATA_STREAM_COLUMNS: readonly StreamColumn[] = [
+  { name: METADATA_COLUMNS.loadId, type: 'string' },
+  { name: METADATA_COLUMNS.loadedAt, type: 'timestamp' },
+  { name: METADATA_COLUMNS.source, type: 'string' },
+  { name: METADATA_COLUMNS.connectorId, type: 'string' },
+];
 
 /**
  * One row per loaded batch, with its figures: a loadId found here appends nothing again (quarantine,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
 import { columnTypeReader } from '../evolution';
-import { METADATA_COLUMNS } from '../sql';
+import { METADATA_STREAM_COLUMNS } from '../sql';
 import { DELETIONS_COLUMNS, DELETIONS_KEY } from '../tombstones';
 
 /** The REST type names, as tables.get reports them (GoogleSQL spells them INT64, FLOAT64, BOOL). */
@@ -53,12 +53,7 @@ const required = (name: string, type: string): Field => ({ name, type, mode: 'RE
 export const streamFields = (stream: StreamDefinition): Field[] =>
   stream.columns.map((column) => nullable(column.name, COLUMN_TYPES[column.type]));
 
-const METADATA_FIELDS: readonly Field[] = [
-  nullable(METADATA_COLUMNS.loadId, 'STRING'),
-  nullable(METADATA_COLUMNS.loadedAt, 'TIMESTAMP'),
-  nullable(METADATA_COLUMNS.source, 'STRING'),
-  nullable(METADATA_COLUMNS.connectorId, 'STRING'),
-];
+const METADATA_FIELDS: readonly Field[] = METADATA_STREAM_COLUMNS.map((column) => nullable(column.name, COLUMN_TYPES[column.type]));
 
 export const tableFields = (stream: StreamDefinition): Field[] => [...streamFields(stream), ...METADATA_FIELDS];
 

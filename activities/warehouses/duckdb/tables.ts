@@ -1,8 +1,8 @@
 /** The stream table, ledger, quarantine and tombstones in DuckDB: their column types, creation and evolution. */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
-import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
-import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import { type InPlaceDdl, type SchemaPlan, columnTypeReader, inPlaceTableStatements, planTable } from '../evolution';
+import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
 import { deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
 
@@ -21,23 +21,16 @@ const readColumnType = columnTypeReader(COLUMN_TYPES, { 'TIMESTAMP WITH TIME ZON
 
 export type TypedColumn = readonly [name: string, duckdbType: string];
 
-const METADATA_DEFINITIONS: readonly TypedColumn[] = [
-  [METADATA_COLUMNS.loadId, 'VARCHAR'],
-  [METADATA_COLUMNS.loadedAt, 'TIMESTAMPTZ'],
-  [METADATA_COLUMNS.source, 'VARCHAR'],
-  [METADATA_COLUMNS.connectorId, 'VARCHAR'],
-];
-
 export const streamColumns = (stream: StreamDefinition): TypedColumn[] =>
   stream.columns.map((column) => [column.name, COLUMN_TYPES[column.type]]);
 
-/** Every column of the stream's table with its DuckDB type, metadata last. */
-const tableColumns = (stream: StreamDefinition): TypedColumn[] => [...streamColumns(stream), ...METADATA_DEFINITIONS];
-
-/** How each safe widening converts the old values; a date becomes midnight UTC. */
-const WIDENING_CASTS: Readonly<Partial<Record<ColumnType, (column: string) => string>>> = {
-  number: (column) => `CAST(${column} AS DOUBLE)`,
-  timestamp: (column) => `timezone('UTC', CAST(${column} AS TIMESTAMP))`,
+const DDL: InPlaceDdl = {
+  types: COLUMN_TYPES,
+  // How each safe widening converts the old values; a date becomes midnight UTC.
+  widenings: {
+    number: (column) => `CAST(${column} AS DOUBLE)`,
+    timestamp: (column) => `timezone('UTC', CAST(${column} AS TIMESTAMP))`,
+  },
 };
 
 /** The table's columns and their stream types; empty when the table does not exist. */
@@ -56,9 +49,8 @@ export async function existingColumns(
 }
 
 /** How the stream's table would evolve; null when the table does not exist yet. */
-async function planTable(connection: DuckDBConnection, schema: string, stream: StreamDefinition): Promise<SchemaPlan | null> {
-  const existing = await existingColumns(connection, schema, stream.table);
-  return existing.size === 0 ? null : planSchemaChanges(stream, existing);
+async function plan(connection: DuckDBConnection, schema: string, stream: StreamDefinition): Promise<SchemaPlan | null> {
+  return planTable(stream, await existingColumns(connection, schema, stream.table));
 }
 
 /** What ensureTables would apply or report, read without changing anything. */
@@ -67,7 +59,7 @@ export async function describeSchemaChanges(
   schema: string,
   stream: StreamDefinition,
 ): Promise<SchemaChange[]> {
-  return (await planTable(connection, schema, stream))?.changes ?? [];
+  return (await plan(connection, schema, stream))?.changes ?? [];
 }
 
 /** One transaction: DDL is transactional in DuckDB, so a failure leaves the tables as they were. */
@@ -102,21 +94,9 @@ async function evolve(connection: DuckDBConnection, schema: string, stream: Stre
   );
   const tombstones = deletionsColumnDefinitions(COLUMN_TYPES);
   await connection.run(`CREATE TABLE IF NOT EXISTS ${qualifiedName(schema, DELETIONS_TABLE)} (${tombstones})`);
-  const table = qualifiedName(schema, stream.table);
-  const plan = await planTable(connection, schema, stream);
-  if (plan === null) {
-    const definitions = tableColumns(stream).map(([name, type]) => `${quoteIdentifier(name)} ${type}`);
-    const primaryKey = `PRIMARY KEY (${quoteIdentifier(stream.primaryKey)})`;
-    await connection.run(`CREATE TABLE ${table} (${definitions.join(', ')}, ${primaryKey})`);
-    return [];
+  const planned = await plan(connection, schema, stream);
+  for (const statement of inPlaceTableStatements(qualifiedName(schema, stream.table), stream, planned, DDL)) {
+    await connection.run(statement);
   }
-  for (const column of plan.add) {
-    await connection.run(`ALTER TABLE ${table} ADD COLUMN ${quoteIdentifier(column.name)} ${COLUMN_TYPES[column.type]}`);
-  }
-  for (const column of plan.widen) {
-    const name = quoteIdentifier(column.name);
-    const cast = WIDENING_CASTS[column.type]?.(name) ?? name;
-    await connection.run(`ALTER TABLE ${table} ALTER ${name} TYPE ${COLUMN_TYPES[column.type]} USING ${cast}`);
-  }
-  return plan.changes;
+  return planned?.changes ?? [];
 }

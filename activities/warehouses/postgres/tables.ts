@@ -4,8 +4,8 @@
  */
 import type { PoolClient } from 'pg';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
-import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
-import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import { type InPlaceDdl, type SchemaPlan, columnTypeReader, inPlaceTableStatements, planTable } from '../evolution';
+import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
 import { DELETIONS_KEY, deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
 
@@ -22,16 +22,10 @@ export const COLUMN_TYPES: Readonly<Record<ColumnType, string>> = {
 
 const readColumnType = columnTypeReader(COLUMN_TYPES, { 'character varying': 'string', json: 'json' });
 
-const METADATA_DEFINITIONS: readonly (readonly [string, string])[] = [
-  [METADATA_COLUMNS.loadId, 'text'],
-  [METADATA_COLUMNS.loadedAt, 'timestamp with time zone'],
-  [METADATA_COLUMNS.source, 'text'],
-  [METADATA_COLUMNS.connectorId, 'text'],
-];
-
-/** How each safe widening converts the old values; the session is in UTC, so a date becomes midnight UTC. */
-const WIDENING_CASTS: Readonly<Partial<Record<ColumnType, (column: string) => string>>> = {
-  timestamp: (column) => `${column}::timestamp AT TIME ZONE 'UTC'`,
+const DDL: InPlaceDdl = {
+  types: COLUMN_TYPES,
+  // How each safe widening converts the old values; the session is in UTC, so a date becomes midnight UTC.
+  widenings: { timestamp: (column) => `${column}::timestamp AT TIME ZONE 'UTC'` },
 };
 
 /** The table's columns and their stream types; empty when the table does not exist. */
@@ -45,14 +39,13 @@ export async function existingColumns(client: PoolClient, schema: string, table:
 }
 
 /** How the stream's table would evolve; null when the table does not exist yet. */
-async function planTable(client: PoolClient, schema: string, stream: StreamDefinition): Promise<SchemaPlan | null> {
-  const existing = await existingColumns(client, schema, stream.table);
-  return existing.size === 0 ? null : planSchemaChanges(stream, existing);
+async function plan(client: PoolClient, schema: string, stream: StreamDefinition): Promise<SchemaPlan | null> {
+  return planTable(stream, await existingColumns(client, schema, stream.table));
 }
 
 /** What ensureTables would apply or report, read without changing anything. */
 export async function describeSchemaChanges(client: PoolClient, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
-  return (await planTable(client, schema, stream))?.changes ?? [];
+  return (await plan(client, schema, stream))?.changes ?? [];
 }
 
 /** Runs inside the caller's transaction. */
@@ -78,24 +71,9 @@ export async function ensureTables(client: PoolClient, schema: string, stream: S
     `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${DELETIONS_TABLE}_key`)}
      ON ${qualifiedName(schema, DELETIONS_TABLE)} (${DELETIONS_KEY.join(', ')})`,
   );
-  const table = qualifiedName(schema, stream.table);
-  const plan = await planTable(client, schema, stream);
-  if (plan === null) {
-    const definitions = [
-      ...stream.columns.map((column) => `${quoteIdentifier(column.name)} ${COLUMN_TYPES[column.type]}`),
-      ...METADATA_DEFINITIONS.map(([name, type]) => `${quoteIdentifier(name)} ${type}`),
-    ];
-    const primaryKey = `PRIMARY KEY (${quoteIdentifier(stream.primaryKey)})`;
-    await client.query(`CREATE TABLE ${table} (${definitions.join(', ')}, ${primaryKey})`);
-    return [];
+  const planned = await plan(client, schema, stream);
+  for (const statement of inPlaceTableStatements(qualifiedName(schema, stream.table), stream, planned, DDL)) {
+    await client.query(statement);
   }
-  for (const column of plan.add) {
-    await client.query(`ALTER TABLE ${table} ADD COLUMN ${quoteIdentifier(column.name)} ${COLUMN_TYPES[column.type]}`);
-  }
-  for (const column of plan.widen) {
-    const name = quoteIdentifier(column.name);
-    const cast = WIDENING_CASTS[column.type]?.(name) ?? name;
-    await client.query(`ALTER TABLE ${table} ALTER COLUMN ${name} TYPE ${COLUMN_TYPES[column.type]} USING ${cast}`);
-  }
-  return plan.changes;
+  return planned?.changes ?? [];
 }

@@ -3,7 +3,7 @@
  * rows on one slice with DISTKEY, time-ordered blocks with SORTKEY), creation and evolution.
  */
 import type { ColumnType, StreamColumn, StreamDefinition } from '../../../domain/streams/types';
-import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
+import { columnTypeReader, planTable, type SchemaPlan } from '../evolution';
 import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
 import { deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
@@ -113,10 +113,9 @@ function keyColumns(stream: StreamDefinition): Set<string> {
  * How the stream's table would evolve; null when the table does not exist yet. A widening of a key
  * column is reported as not applied and left out of `widen`.
  */
-async function planTable(api: DataApi, schema: string, stream: StreamDefinition): Promise<SchemaPlan | null> {
-  const existing = await existingColumns(api, schema, stream.table);
-  if (existing.size === 0) return null;
-  const plan = planSchemaChanges(stream, existing);
+async function planEvolution(api: DataApi, schema: string, stream: StreamDefinition): Promise<SchemaPlan | null> {
+  const plan = planTable(stream, await existingColumns(api, schema, stream.table));
+  if (plan === null) return null;
   const keys = keyColumns(stream);
   return {
     add: plan.add,
@@ -129,12 +128,12 @@ async function planTable(api: DataApi, schema: string, stream: StreamDefinition)
 
 /** What ensureTables would apply or report, read without changing anything. */
 export async function describeSchemaChanges(api: DataApi, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
-  return (await planTable(api, schema, stream))?.changes ?? [];
+  return (await planEvolution(api, schema, stream))?.changes ?? [];
 }
 
 export async function ensureTables(api: DataApi, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
   await api.batch(createSharedTables(schema), undefined, `create the schema ${schema}, its ledger, quarantine and tombstones`);
-  const plan = await planTable(api, schema, stream);
+  const plan = await planEvolution(api, schema, stream);
   if (plan === null) {
     await api.execute(createStreamTable(schema, stream), undefined, `create the table ${schema}.${stream.table}`);
     return [];

@@ -4,7 +4,7 @@
  * `person.email` of a hand-written query also finds.
  */
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
-import { METADATA_COLUMNS, quoteIdentifier } from '../sql';
+import { METADATA_STREAM_COLUMNS, quoteIdentifier } from '../sql';
 
 export const identifier = (name: string): string => quoteIdentifier(name.toUpperCase());
 
@@ -35,12 +35,9 @@ export function catalogType(dataType: string, precision: unknown, scale: unknown
   return dataType === 'NUMBER' ? `NUMBER(${String(precision)},${String(scale)})` : dataType;
 }
 
-export const METADATA_DEFINITIONS: readonly (readonly [name: string, type: string])[] = [
-  [METADATA_COLUMNS.loadId, 'VARCHAR'],
-  [METADATA_COLUMNS.loadedAt, 'TIMESTAMP_TZ'],
-  [METADATA_COLUMNS.source, 'VARCHAR'],
-  [METADATA_COLUMNS.connectorId, 'VARCHAR'],
-];
+export const METADATA_DEFINITIONS: readonly (readonly [name: string, type: string])[] = METADATA_STREAM_COLUMNS.map(
+  (column) => [column.name, COLUMN_TYPES[column.type]],
+);
 
 /** The column a stream table is clustered by, so one customer's rows sit together. */
 export const CUSTOMER_COLUMN = 'customer_id';

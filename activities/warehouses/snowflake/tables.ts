@@ -5,7 +5,7 @@
  * AS SELECT: a single DDL statement, atomic, keeping every row, the clustering and the grants.
  */
 import type { StreamColumn, StreamDefinition } from '../../../domain/streams/types';
-import { columnTypeReader, planSchemaChanges, type SchemaPlan } from '../evolution';
+import { columnTypeReader, planTable, type SchemaPlan } from '../evolution';
 import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE } from '../sql';
 import { deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
@@ -81,9 +81,8 @@ async function rebuildWidened(
 }
 
 /** How the stream's table would evolve from its catalog columns; null when the table does not exist yet. */
-function planTable(stream: StreamDefinition, existing: ReadonlyMap<string, string>): SchemaPlan | null {
-  if (existing.size === 0) return null;
-  return planSchemaChanges(stream, new Map([...existing].map(([name, type]) => [name, readType(type)])));
+function plan(stream: StreamDefinition, existing: ReadonlyMap<string, string>): SchemaPlan | null {
+  return planTable(stream, new Map([...existing].map(([name, type]) => [name, readType(type)])));
 }
 
 /** What ensureTables would apply or report, read without changing anything. */
@@ -92,7 +91,7 @@ export async function describeSchemaChanges(
   schema: string,
   stream: StreamDefinition,
 ): Promise<SchemaChange[]> {
-  return planTable(stream, await existingColumns(session, schema, stream.table))?.changes ?? [];
+  return plan(stream, await existingColumns(session, schema, stream.table))?.changes ?? [];
 }
 
 export async function ensureTables(
@@ -102,19 +101,19 @@ export async function ensureTables(
 ): Promise<SchemaChange[]> {
   await ensureSharedTables(session, schema);
   const existing = await existingColumns(session, schema, stream.table);
-  const plan = planTable(stream, existing);
-  if (plan === null) {
+  const planned = plan(stream, existing);
+  if (planned === null) {
     await createStreamTable(session, schema, stream);
     return [];
   }
   const table = tableName(schema, stream.table);
-  if (plan.widen.length > 0) await rebuildWidened(session, table, stream, [...existing.keys()], plan.widen);
+  if (planned.widen.length > 0) await rebuildWidened(session, table, stream, [...existing.keys()], planned.widen);
   const missing = [
-    ...plan.add.map((c): readonly [string, string] => [c.name, COLUMN_TYPES[c.type]]),
+    ...planned.add.map((c): readonly [string, string] => [c.name, COLUMN_TYPES[c.type]]),
     ...METADATA_DEFINITIONS.filter(([name]) => !existing.has(name)),
   ];
   for (const [name, type] of missing) {
     await session.execute(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${definition(name, type)}`);
   }
-  return plan.changes;
+  return planned.changes;
 }
