@@ -5,10 +5,10 @@
  */
 import { tokenRotationStatus } from './sources/zendesk/token-rotation';
 import type { Logger } from './logger';
-import type { ControlPlaneStore } from './store/types';
+import type { Store } from './store/store';
 
 export interface CredentialActivityDeps {
-  store: ControlPlaneStore;
+  store: Pick<Store, 'connectors' | 'audit'>;
   logger: Logger;
   now?: () => Date;
 }
@@ -26,7 +26,7 @@ export function createCredentialActivities(deps: CredentialActivityDeps) {
   return {
     async checkCredentialRotation(): Promise<CredentialCheckResult> {
       const result: CredentialCheckResult = { checked: 0, dueSoon: [], overdue: [] };
-      for (const connector of await deps.store.listConnectors()) {
+      for (const connector of await deps.store.connectors.list()) {
         const { source } = connector.configuration;
         if (source.kind !== 'zendesk') continue;
         result.checked += 1;
@@ -35,15 +35,16 @@ export function createCredentialActivities(deps: CredentialActivityDeps) {
         (status.due ? result.overdue : result.dueSoon).push(connector.id);
         const details = { source: source.kind, credential: 'apiToken', ageDays: status.ageDays, dueAt: status.dueAt };
         deps.logger.warn({ connectorId: connector.id, ...details }, status.due ? 'API token past its rotation date' : 'API token due for rotation soon');
-        await deps.store.appendActivity({
-          configId: connector.id,
-          userId: connector.userId,
-          activityType: status.due ? 'credential.rotation-overdue' : 'credential.rotation-due-soon',
-          details: {
-            ...details,
-            action: "create a new API token in Zendesk (Admin Center > Apps and integrations > Zendesk API), then update the connector's apiToken and apiTokenIssuedAt",
+        await deps.store.audit.record(
+          { connectorId: connector.id, userId: connector.userId },
+          {
+            activityType: status.due ? 'credential.rotation-overdue' : 'credential.rotation-due-soon',
+            details: {
+              ...details,
+              action: "create a new API token in Zendesk (Admin Center > Apps and integrations > Zendesk API), then update the connector's apiToken and apiTokenIssuedAt",
+            },
           },
-        });
+        );
       }
       return result;
     },

@@ -20,11 +20,17 @@ import { localPath, type Staging } from './staging/staging';
 import { screenBatches, type ScreenedLoadResult } from './privacy/load-screen';
 import { recordScreening } from './privacy/screening-audit';
 import type { SourcePlugin } from './sources/types';
-import type { ControlPlaneStore } from './store/types';
+import type { Store } from './store/store';
 import type { Warehouse } from './warehouses/types';
 
+/** What the cycle's activities use of the store. */
+export type CycleStore = Pick<
+  Store,
+  'connectors' | 'cursors' | 'cycleClaims' | 'privacy' | 'qualityReports' | 'streamSchemas' | 'audit' | 'recordOnce'
+>;
+
 export interface CycleActivityDeps {
-  store: ControlPlaneStore;
+  store: CycleStore;
   staging: Staging;
   connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
   /** For the partitions each stream is read in. */
@@ -45,7 +51,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
   };
 
   async function connectorOrFail(connectorId: string) {
-    const connector = await deps.store.getConnector(connectorId);
+    const connector = await deps.store.connectors.get(connectorId);
     if (!connector) throw new ConnectorError('config', `connector ${connectorId} does not exist`, 'it was deleted; delete its schedule too');
     return connector;
   }
@@ -66,7 +72,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       const connector = await connectorOrFail(connectorId);
       const { source, destination, guardrails, automationLevel, approvalPolicy } = connector.configuration;
       const paused = connector.status === 'paused' || automationLevel === 'paused';
-      const otherCycle = paused ? null : await claimConnector(deps.store, isRunning, connectorId, thisWorkflowId());
+      const otherCycle = paused ? null : await claimConnector(deps.store.cycleClaims, isRunning, connectorId, thisWorkflowId());
       return {
         connectorId,
         userId: connector.userId,
@@ -76,7 +82,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         guardrails,
         automationLevel,
         approvalPolicy,
-        cursors: await deps.store.getCursors(connectorId),
+        cursors: await deps.store.cursors.get(connectorId),
         partitions: Object.fromEntries(source.streams.map((stream) => [stream, [...(deps.plugins[source.kind].partitions?.(source, stream) ?? [])]])),
         batchSize: source.batchSize,
         paused,
@@ -92,7 +98,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
     async validateBatch(input: { connectorId: string; source: SourceKind; batch: BatchRef; earlier?: BatchRef | null; keepHeld?: boolean }): Promise<QualitySummary> {
       const stream = streamDefinition(input.source, input.batch.stream);
       const suite = defaultSuiteFor(input.source, stream.name);
-      const suppression = await deps.store.loadSuppressionList();
+      const suppression = await deps.store.privacy.loadSuppressionList();
       const gate = (warehouse: Warehouse | null) =>
         runQualityGate(
           { staging: deps.staging, warehouse, suppression },
@@ -100,7 +106,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         );
       // Only a unique column beyond the key is looked up in the warehouse: no other suite opens it.
       const { summary, report } = uniqueBeyondBatch(stream, suite).length > 0 ? await withWarehouse(input.connectorId, gate) : await gate(null);
-      const reportId = await deps.store.saveQualityReport({
+      const reportId = await deps.store.qualityReports.save({
         connectorId: input.connectorId,
         stream: stream.name,
         batchSha256: input.batch.sha256,
@@ -125,7 +131,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       const stream = streamDefinition(input.source, input.stream);
       // Erased subjects and rows without consent never reach the table: screened out here, counted in the result.
       // (The quality gate screened erased subjects already; this screen catches any erased since.)
-      const screenedHere = await screenBatches(deps.staging, await deps.store.loadSuppressionList(), { area: `${input.connectorId}/${stream.name}`, stream, clean: input.clean, quarantine: input.quarantine });
+      const screenedHere = await screenBatches(deps.staging, await deps.store.privacy.loadSuppressionList(), { area: `${input.connectorId}/${stream.name}`, stream, clean: input.clean, quarantine: input.quarantine });
       const screened = { ...screenedHere, suppressed: screenedHere.suppressed + (input.suppressed ?? 0) };
       return withWarehouse(input.connectorId, async (warehouse) => {
         const changes = await warehouse.ensureTable(stream);
@@ -133,9 +139,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         if (notApplied.length > 0) {
           // The table differs from the stream in ways the warehouse cannot apply safely (a dropped or
           // retyped column): the load goes on with the table as it is, and the audit says what differs.
-          await deps.store.appendActivity({
-            configId: input.connectorId,
-            userId: input.userId,
+          await deps.store.audit.record(input, {
             activityType: 'schema.changes-not-applied',
             details: { stream: stream.name, changes: notApplied.map((change) => ({ ...change })) },
           });
@@ -148,13 +152,13 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           cleanFile: screened.clean ? localPath(screened.clean) : null,
           quarantineFile: screened.quarantine ? localPath(screened.quarantine) : null,
         });
-        await deps.store.saveStreamSchema(input.connectorId, stream.name, stream.columns);
+        await deps.store.streamSchemas.save(input.connectorId, stream.name, stream.columns);
         // Once per load: not again when a retry or a later cycle finds it in the ledger, yet still when
         // the attempt that loaded it died before counting.
-        await deps.store.recordOnce(loadEffectKey(input.loadId), async (store) => {
+        await deps.store.recordOnce(loadEffectKey(input.loadId), async (tx) => {
           const cost = warehouse.estimateLoadCost({ rows: result.merged, bytes: input.clean?.bytes ?? 0 });
-          await store.addMetrics(input.connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd });
-          await recordScreening(store, { ...input, stream: stream.name, date: utcDate(now()) }, screened);
+          await tx.metrics.add(input, utcDate(now()), { costUsd: cost.amountUsd });
+          await recordScreening(tx.audit, { ...input, stream: stream.name, date: utcDate(now()) }, screened);
         });
         return { ...result, suppressed: screened.suppressed, withoutConsent: screened.withoutConsent };
       });
@@ -162,7 +166,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
 
     /** Moves a cursor forward from the position this cycle committed last; never over a position it did not write. */
     async commitCursor(connectorId: string, stream: string, cursor: StreamCursor, previous: StreamCursor | null): Promise<void> {
-      if (await deps.store.commitCursor(connectorId, stream, cursor, previous)) return;
+      if (await deps.store.cursors.commit(connectorId, stream, cursor, previous)) return;
       throw new ConnectorError(
         'data',
         `the cursor of ${stream} moved since this cycle read it: another cycle of connector ${connectorId} committed it`,
@@ -179,16 +183,15 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       breaches: GuardrailBreach[];
     }): Promise<void> {
       const { plan, stream, batch, quality, breaches } = input;
-      await deps.store.recordOnce(activityEffectKey(), async (store) => {
-        await store.appendActivity({
-          configId: plan.connectorId,
-          userId: plan.userId,
+      await deps.store.audit.record(
+        plan,
+        {
           activityType: 'batch.blocked',
           details: { stream, batch: batch.uri, sha256: batch.sha256, qualityReportId: quality.reportId, breaches, failuresByRule: quality.failuresByRule },
           metrics: { rows: batch.rows, invalid: quality.invalid, invalidShare: quality.invalidShare },
-        });
-        await store.addMetrics(plan.connectorId, plan.userId, utcDate(now()), { batchesBlocked: 1 });
-      });
+        },
+        { key: activityEffectKey(), day: utcDate(now()), counters: { batchesBlocked: 1 } },
+      );
       deps.logger.warn({ connectorId: plan.connectorId, stream, breaches }, 'batch blocked by guardrails: not loaded');
     },
 
@@ -197,37 +200,41 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       const { report, userId, trigger } = input;
       const totals = totalsOf(report);
       // Released first: the rest only counts, and a failure in it must not keep the connector's next cycle out.
-      await deps.store.releaseCycle(report.connectorId, report.workflowId);
-      await deps.store.recordOnce(activityEffectKey(), async (store) => {
-        await store.saveRunReport(report);
-        await store.addMetrics(report.connectorId, userId, utcDate(now()), {
-          runs: 1,
-          [`runs_${report.status}`]: 1,
-          rowsExtracted: totals.extracted,
-          rowsLoaded: totals.loaded,
-          rowsDeleted: totals.deleted,
-          rowsQuarantined: totals.quarantined,
-          apiCalls: totals.apiCalls,
-        });
-        await store.recordOutcome({
-          configId: report.connectorId,
-          userId,
+      await deps.store.cycleClaims.release(report.connectorId, report.workflowId);
+      const connector = { connectorId: report.connectorId, userId };
+      await deps.store.recordOnce(activityEffectKey(), async (tx) => {
+        await tx.runs.save(report);
+        await tx.outcomes.record({
+          ...connector,
           predicted: { rowsExtracted: totals.extracted },
           actual: { rowsLoaded: totals.loaded, rowsDeleted: totals.deleted, rowsQuarantined: totals.quarantined },
           accuracy: totals.extracted > 0 ? (totals.loaded + totals.deleted) / totals.extracted : null,
         });
-        await store.appendActivity({
-          configId: report.connectorId,
-          userId,
-          activityType: `cycle.${report.status}`,
-          details: {
-            workflowId: report.workflowId,
-            trigger,
-            ...(report.detail && { detail: report.detail }),
-            streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })),
+        await tx.audit.record(
+          connector,
+          {
+            activityType: `cycle.${report.status}`,
+            details: {
+              workflowId: report.workflowId,
+              trigger,
+              ...(report.detail && { detail: report.detail }),
+              streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })),
+            },
+            metrics: totals,
           },
-          metrics: totals,
-        });
+          {
+            day: utcDate(now()),
+            counters: {
+              runs: 1,
+              [`runs_${report.status}`]: 1,
+              rowsExtracted: totals.extracted,
+              rowsLoaded: totals.loaded,
+              rowsDeleted: totals.deleted,
+              rowsQuarantined: totals.quarantined,
+              apiCalls: totals.apiCalls,
+            },
+          },
+        );
       });
     },
   };

@@ -6,9 +6,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { ControlPlaneStore } from './store/types';
-
-export type CycleClaimStore = Pick<ControlPlaneStore, 'claimCycle' | 'takeOverCycle'>;
+import type { CycleClaimRepository } from './store/cycle-claims';
 
 /** Whether a workflow is still running; by default asked of Temporal through the activity's client. */
 export type IsWorkflowRunning = (workflowId: string) => Promise<boolean>;
@@ -28,17 +26,17 @@ const TAKE_OVER_ATTEMPTS = 3;
 
 /** Claims the connector for `workflowId`: null when it may run, else the id of the cycle that runs. */
 export async function claimConnector(
-  store: CycleClaimStore,
+  claims: Pick<CycleClaimRepository, 'claim' | 'takeOver'>,
   isRunning: IsWorkflowRunning,
   connectorId: string,
   workflowId: string,
 ): Promise<string | null> {
   for (let attempt = 1; attempt <= TAKE_OVER_ATTEMPTS; attempt += 1) {
-    const holder = await store.claimCycle(connectorId, workflowId);
+    const holder = await claims.claim(connectorId, workflowId);
     if (holder === workflowId) return null;
     if (await isRunning(holder)) return holder;
     // The holder closed without releasing its claim: the connector is free, unless another cycle took it first.
-    if (await store.takeOverCycle(connectorId, holder, workflowId)) return null;
+    if (await claims.takeOver(connectorId, holder, workflowId)) return null;
   }
   throw new Error(`connector ${connectorId}: the cycle claim changed hands ${TAKE_OVER_ATTEMPTS} times while it was taken; retrying`);
 }

@@ -12,11 +12,14 @@ import type { StreamDefinition } from '../domain/streams/types';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import type { Staging } from './staging/staging';
-import type { ControlPlaneStore } from './store/types';
+import type { Store } from './store/store';
 import type { Row, SourcePage, SourcePlugin } from './sources/types';
 
+/** What page reads use of the store. */
+export type ExtractStore = Pick<Store, 'connectors' | 'apiUsage' | 'audit'>;
+
 export interface ExtractActivityDeps {
-  store: ControlPlaneStore;
+  store: ExtractStore;
   staging: Staging;
   plugins: Record<SourceKind, SourcePlugin>;
   logger: Logger;
@@ -30,7 +33,7 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
 
   return {
     async extractPage(request: PageExtractRequest): Promise<ExtractedPage> {
-      const connector = await deps.store.getConnector(request.connectorId);
+      const connector = await deps.store.connectors.get(request.connectorId);
       if (!connector) throw new ConnectorError('config', `connector ${request.connectorId} does not exist`);
       const source = connector.configuration.source;
       const plugin = deps.plugins[source.kind];
@@ -71,12 +74,7 @@ function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
     const source = connector.configuration.source.kind;
     const share = Math.round((figure.used / figure.limit) * 100);
     deps.logger.warn({ connectorId, source, ...figure, share }, 'API usage reached the alert share of its limit');
-    await deps.store.appendActivity({
-      configId: connectorId,
-      userId: connector.userId,
-      activityType: 'api-usage.alert',
-      details: { source, ...figure, sharePercent: share },
-    });
+    await deps.store.audit.record({ connectorId, userId: connector.userId }, { activityType: 'api-usage.alert', details: { source, ...figure, sharePercent: share } });
   }
 
   return {
@@ -91,13 +89,13 @@ function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
         const windowMs = limit.perSeconds * 1000;
         const windowStart = new Date(Math.floor(at.getTime() / windowMs) * windowMs);
         figures.push(
-          await deps.store.recordApiUsage({ connectorId, source, scope: 'rate', windowStart, mode: 'add', used: calls, limit: limit.requests }),
+          await deps.store.apiUsage.record({ connectorId, source, scope: 'rate', windowStart, mode: 'add', used: calls, limit: limit.requests }),
         );
       }
       if (reported) {
         const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
         figures.push(
-          await deps.store.recordApiUsage({ connectorId, source, scope: reported.scope, windowStart: day, mode: 'set', used: reported.used, limit: reported.limit }),
+          await deps.store.apiUsage.record({ connectorId, source, scope: reported.scope, windowStart: day, mode: 'set', used: reported.used, limit: reported.limit }),
         );
       }
       for (const figure of figures) if (figure.alertNow) await alert(connector, figure);
@@ -108,8 +106,11 @@ function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
 /** A request past its latency target, in the connector's audit log and daily metrics: figures only. */
 async function recordSlowRequest(deps: ExtractActivityDeps, connector: Connector, stream: string, slow: { durationMs: number; targetMs: number }, at: Date): Promise<void> {
   const details = { source: connector.configuration.source.kind, stream, ...slow };
-  await deps.store.appendActivity({ configId: connector.id, userId: connector.userId, activityType: 'api.slow-request', details });
-  await deps.store.addMetrics(connector.id, connector.userId, at.toISOString().slice(0, 10), { slowApiRequests: 1 });
+  await deps.store.audit.record(
+    { connectorId: connector.id, userId: connector.userId },
+    { activityType: 'api.slow-request', details },
+    { day: at.toISOString().slice(0, 10), counters: { slowApiRequests: 1 } },
+  );
 }
 
 function cursorOf(stream: StreamDefinition, row: Row | undefined): StreamCursor | null {

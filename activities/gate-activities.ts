@@ -10,11 +10,14 @@ import { schemaChangesBetween, type GateFigures, type GuardrailBreach, type Sche
 import { streamDefinition } from '../domain/sources';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
-import type { ControlPlaneStore } from './store/types';
+import type { Store } from './store/store';
 import type { Warehouse, SchemaChange as WarehouseSchemaChange } from './warehouses/types';
 
+/** What the gate's activities use of the store. */
+export type GateStore = Pick<Store, 'connectors' | 'streamSchemas' | 'metrics' | 'approvals' | 'audit' | 'recordOnce'>;
+
 export interface GateActivityDeps {
-  store: ControlPlaneStore;
+  store: GateStore;
   connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
   logger: Logger;
   now?: () => Date;
@@ -27,7 +30,7 @@ export function createGateActivities(deps: GateActivityDeps) {
 
   async function today(connectorId: string): Promise<Record<string, number>> {
     const date = utcDate(now());
-    return (await deps.store.getMetrics(connectorId)).find((m) => m.date === date)?.metrics ?? {};
+    return (await deps.store.metrics.list(connectorId)).find((m) => m.date === date)?.metrics ?? {};
   }
 
   return {
@@ -40,10 +43,10 @@ export function createGateActivities(deps: GateActivityDeps) {
       rowsThisCycle: number;
       apiCallsThisCycle: number;
     }): Promise<GateFigures> {
-      const connector = await deps.store.getConnector(input.connectorId);
+      const connector = await deps.store.connectors.get(input.connectorId);
       if (!connector) throw new ConnectorError('config', `connector ${input.connectorId} does not exist`);
       const stream = streamDefinition(input.source, input.stream);
-      const loadedColumns = await deps.store.getStreamSchema(input.connectorId, stream.name);
+      const loadedColumns = await deps.store.streamSchemas.get(input.connectorId, stream.name);
       const destination = connector.configuration.destination;
 
       const warehouse = await deps.connectWarehouse(destination);
@@ -78,28 +81,25 @@ export function createGateActivities(deps: GateActivityDeps) {
     /** Automation level `auto`: the batch loads, and the breach is audited and alerted. */
     async recordGuardrailAlert(input: { plan: CyclePlan; stream: string; batch: BatchRef; breaches: GuardrailBreach[]; figures: GateFigures }): Promise<void> {
       const { plan, stream, batch, breaches, figures } = input;
-      await deps.store.recordOnce(activityEffectKey(), async (store) => {
-        await store.appendActivity({
-          configId: plan.connectorId,
-          userId: plan.userId,
-          activityType: 'guardrail.alerted',
-          details: { stream, sha256: batch.sha256, breaches, figures: { ...figures } },
-        });
-        await store.addMetrics(plan.connectorId, plan.userId, utcDate(now()), { guardrailAlerts: 1 });
-      });
+      await deps.store.audit.record(
+        plan,
+        { activityType: 'guardrail.alerted', details: { stream, sha256: batch.sha256, breaches, figures: { ...figures } } },
+        { key: activityEffectKey(), day: utcDate(now()), counters: { guardrailAlerts: 1 } },
+      );
       deps.logger.warn({ connectorId: plan.connectorId, stream, breaches }, 'guardrail crossed: loading anyway (automation level auto)');
     },
 
     async recordApprovalRequested(pending: PendingApproval): Promise<void> {
-      await deps.store.recordOnce(activityEffectKey(), async (store) => {
-        await store.saveApprovalRequest(pending);
-        await store.appendActivity({
-          configId: pending.connectorId,
-          userId: pending.userId,
-          activityType: 'approval.requested',
-          details: { approvalId: pending.approvalId, stream: pending.stream, reason: pending.reason, breaches: pending.breaches, deadline: pending.deadline, figures: { ...pending.figures } },
-        });
-        await store.addMetrics(pending.connectorId, pending.userId, utcDate(now()), { approvalsRequested: 1 });
+      await deps.store.recordOnce(activityEffectKey(), async (tx) => {
+        await tx.approvals.saveRequest(pending);
+        await tx.audit.record(
+          pending,
+          {
+            activityType: 'approval.requested',
+            details: { approvalId: pending.approvalId, stream: pending.stream, reason: pending.reason, breaches: pending.breaches, deadline: pending.deadline, figures: { ...pending.figures } },
+          },
+          { day: utcDate(now()), counters: { approvalsRequested: 1 } },
+        );
       });
       deps.logger.warn({ connectorId: pending.connectorId, approvalId: pending.approvalId }, 'a load waits for a manager');
     },
@@ -107,15 +107,13 @@ export function createGateActivities(deps: GateActivityDeps) {
     /** Who decided what, when, on which figures: recorded before anything is loaded. */
     async recordApprovalResolved(input: { pending: PendingApproval; resolution: ApprovalResolution }): Promise<void> {
       const { pending, resolution } = input;
-      await deps.store.recordOnce(activityEffectKey(), async (store) => {
-        await store.saveApprovalResolution(resolution);
-        await store.appendActivity({
-          configId: pending.connectorId,
-          userId: pending.userId,
-          activityType: `approval.${resolution.decision}`,
-          details: { ...resolution, stream: pending.stream, breaches: pending.breaches, figures: { ...pending.figures } },
-        });
-        await store.addMetrics(pending.connectorId, pending.userId, utcDate(now()), { [`approvals_${resolution.decision}`]: 1 });
+      await deps.store.recordOnce(activityEffectKey(), async (tx) => {
+        await tx.approvals.saveResolution(resolution);
+        await tx.audit.record(
+          pending,
+          { activityType: `approval.${resolution.decision}`, details: { ...resolution, stream: pending.stream, breaches: pending.breaches, figures: { ...pending.figures } } },
+          { day: utcDate(now()), counters: { [`approvals_${resolution.decision}`]: 1 } },
+        );
       });
     },
   };

@@ -28,13 +28,17 @@ import { parseSuite, type ExpectationSuite } from './quality/suite';
 import { validateBatch } from './quality/validate';
 import type { Row } from './sources/types';
 import { localPath, type Staging } from './staging/staging';
-import type { ControlPlaneStore } from './store/types';
+import type { Store } from './store/store';
+import type { StreamSchemaRepository } from './store/stream-schemas';
 import { QUARANTINE_TABLE_STREAM } from './warehouses/quarantine-stream';
 import { LEDGER_TABLE, QUARANTINE_TABLE, quoteLiteral } from './warehouses/sql';
 import type { Warehouse } from './warehouses/types';
 
+/** What re-validation uses of the store. */
+export type RevalidateStore = Pick<Store, 'connectors' | 'qualityReports' | 'streamSchemas' | 'privacy' | 'audit' | 'recordOnce'>;
+
 export interface RevalidateActivityDeps {
-  store: ControlPlaneStore;
+  store: RevalidateStore;
   staging: Staging;
   connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
   logger: Logger;
@@ -114,7 +118,7 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
   const now = deps.now ?? (() => new Date());
 
   async function connectorOrFail(connectorId: string) {
-    const connector = await deps.store.getConnector(connectorId);
+    const connector = await deps.store.connectors.get(connectorId);
     if (!connector) throw new ConnectorError('config', `connector ${connectorId} does not exist`);
     return connector;
   }
@@ -130,7 +134,7 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
 
   /** The staged quarantine and run time of a stored report; refuses what cannot be re-validated. */
   async function quarantinedBatchOf(connectorId: string, qualityReportId: string) {
-    const stored = await deps.store.getQualityReport(qualityReportId);
+    const stored = await deps.store.qualityReports.get(qualityReportId);
     if (!stored || stored.connectorId !== connectorId) {
       throw new ConnectorError('config', `qualityReportId: connector ${connectorId} has no quality report ${qualityReportId}`);
     }
@@ -172,7 +176,7 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
     const { source, destination } = connector.configuration;
     const original = await quarantinedBatchOf(input.connectorId, input.qualityReportId);
     const stream = streamDefinition(source.kind, original.stream);
-    await refuseSchemaChange(deps.store, input.connectorId, stream);
+    await refuseSchemaChange(deps.store.streamSchemas, input.connectorId, stream);
     const originalLoadId = loadIdFor(input.connectorId, stream.name, original.batchSha256);
     const lineage = await withWarehouse(destination, (warehouse) => quarantineLineage(warehouse, destination.schema, originalLoadId));
 
@@ -208,7 +212,7 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
     const connector = await connectorOrFail(connectorId);
     const stream = streamDefinition(input.source, input.stream);
     // Released rows pass the same privacy screen as a cycle's: erased subjects and rows without consent stay out.
-    const screened = await screenBatches(deps.staging, await deps.store.loadSuppressionList(), {
+    const screened = await screenBatches(deps.staging, await deps.store.privacy.loadSuppressionList(), {
       area: `${connectorId}/${stream.name}`,
       stream,
       clean: load.clean,
@@ -229,10 +233,10 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
       // Only now: until the new verdicts are in, the replaced entries are the only record of these rows.
       // The Warehouse interface cannot touch the quarantine inside the load's transaction; load-then-delete keeps each step idempotent.
       await warehouse.deleteWhere(QUARANTINE_TABLE_STREAM, { column: 'load_id', op: 'in', values: load.supersededLoadIds });
-      await deps.store.recordOnce(loadEffectKey(load.loadId), async (store) => {
+      await deps.store.recordOnce(loadEffectKey(load.loadId), async (tx) => {
         const cost = warehouse.estimateLoadCost({ rows: loaded.merged, bytes: load.clean?.bytes ?? 0 });
-        await store.addMetrics(connectorId, input.userId, utcDate(now()), { costUsd: cost.amountUsd, rowsLoaded: loaded.merged });
-        await recordScreening(store, { connectorId, userId: input.userId, stream: stream.name, loadId: load.loadId, date: utcDate(now()) }, screened);
+        await tx.metrics.add(input, utcDate(now()), { costUsd: cost.amountUsd, rowsLoaded: loaded.merged });
+        await recordScreening(tx.audit, { connectorId, userId: input.userId, stream: stream.name, loadId: load.loadId, date: utcDate(now()) }, screened);
       });
       return { merged: loaded.merged };
     });
@@ -242,10 +246,9 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
   async function record(input: RecordInput): Promise<void> {
     const { result, userId, requestedBy, workflowId } = input;
     const { connectorId, evaluated, released, stillQuarantined, merged } = result;
-    await deps.store.recordOnce(activityEffectKey(), async (store) => {
-      await store.appendActivity({
-        configId: connectorId,
-        userId,
+    await deps.store.audit.record(
+      { connectorId, userId },
+      {
         activityType: 'quarantine.revalidated',
         details: {
           requestedBy,
@@ -259,9 +262,9 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
           failuresByRule: result.failuresByRule,
         },
         metrics: { evaluated, released, stillQuarantined, merged },
-      });
-      await store.addMetrics(connectorId, userId, utcDate(now()), { quarantineRevalidations: 1 });
-    });
+      },
+      { key: activityEffectKey(), day: utcDate(now()), counters: { quarantineRevalidations: 1 } },
+    );
     deps.logger.info({ connectorId, stream: result.stream, outcome: result.outcome, released, stillQuarantined }, 'quarantine re-validated');
   }
 
@@ -288,8 +291,8 @@ async function classified<T>(work: () => Promise<T>): Promise<T> {
  * A re-validation loads outside a cycle's guardrail gate, so it must not carry a schema change past
  * it: the stream's table must have the columns the stream has now.
  */
-async function refuseSchemaChange(store: ControlPlaneStore, connectorId: string, stream: StreamDefinition): Promise<void> {
-  const loaded = await store.getStreamSchema(connectorId, stream.name);
+async function refuseSchemaChange(schemas: StreamSchemaRepository, connectorId: string, stream: StreamDefinition): Promise<void> {
+  const loaded = await schemas.get(connectorId, stream.name);
   if (loaded === null) throw new ConnectorError('config', `stream ${stream.name} of connector ${connectorId} was never loaded: nothing is quarantined in the warehouse`);
   const changes = schemaChangesBetween(loaded, stream.columns);
   if (changes.length > 0) {

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     ...(rateLimit ? { rateLimits: { salesforce: rateLimit } } : {}),
   });
 
-  const connector = await store.createConnector(createConnectorSchema.parse({
+  const connector = await store.connectors.create(createConnectorSchema.parse({
     userId: 'bench',
     name: 'bench',
     status: 'active',

@@ -32,12 +32,13 @@ async function main(): Promise<void> {
   try {
     const createdBy = `cli:${userInfo().username}`;
     const { apiKey, key } = await issueApiKey(store, request.data, createdBy);
-    await store.appendActivity({
-      configId: PLATFORM_AUDIT_ID,
-      userId: createdBy,
-      activityType: 'api-key.issued',
-      details: { keyId: apiKey.keyId, subject: apiKey.subject, role: apiKey.role, expiresAt: apiKey.expiresAt, createdBy, via: 'cli' },
-    });
+    await store.audit.record(
+      { connectorId: PLATFORM_AUDIT_ID, userId: createdBy },
+      {
+        activityType: 'api-key.issued',
+        details: { keyId: apiKey.keyId, subject: apiKey.subject, role: apiKey.role, expiresAt: apiKey.expiresAt, createdBy, via: 'cli' },
+      },
+    );
     process.stdout.write(`${key}\n`);
     logger.info({ keyId: apiKey.keyId, role: apiKey.role }, 'API key issued: it is printed once and stored only as a hash');
   } finally {

@@ -22,14 +22,15 @@ import { loadingPlainFiles } from '../activities/staging/plain-file-loads';
 import { sourcePlugins } from '../activities/sources';
 import { closeGa4Clients } from '../activities/sources/ga4/client';
 import { Staging } from '../activities/staging/staging';
-import type { ControlPlaneStore } from '../activities/store/types';
+import { inboxReader } from '../activities/store/inbox';
+import type { Store } from '../activities/store/store';
 import { connectWarehouse } from '../activities/warehouses';
 import { workerInterceptors } from './interceptors';
 
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  store: ControlPlaneStore;
+  store: Store;
   dataDir: string;
   /** The workflow task queue; source queues are named after it. */
   taskQueue?: string;
@@ -66,7 +67,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     dataConverter,
     interceptors: workerInterceptors,
     activities: {
-      ...createCycleActivities({ store, staging, logger, plugins: sourcePlugins({ inbox: store }), connectWarehouse: openDestination }),
+      ...createCycleActivities({ store, staging, logger, plugins: pluginsOver(store), connectWarehouse: openDestination }),
       ...createBatchActivities({ staging }),
       ...createCredentialActivities({ store, logger }),
       ...createGateActivities({ store, logger, connectWarehouse: openDestination }),
@@ -91,9 +92,12 @@ export async function createSourceWorker(options: WorkerOptions, source: SourceK
     ...queueRate(options.rateLimits?.[source] ?? sourceDefinitions[source].rateLimit),
     dataConverter: options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined,
     interceptors: workerInterceptors,
-    activities: createExtractActivities({ store, staging, plugins: sourcePlugins({ inbox: store }), logger }),
+    activities: createExtractActivities({ store, staging, plugins: pluginsOver(store), logger }),
   });
 }
+
+/** The sources' plug-ins; the SendGrid one pages through the store's webhook inbox. */
+const pluginsOver = (store: Store) => sourcePlugins({ inbox: inboxReader(store.inbox) });
 
 /**
  * The server starts page reads on the queue at this rate across every worker: within the API's

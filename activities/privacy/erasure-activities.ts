@@ -8,13 +8,13 @@ import { ERASURE_STEPS, type ErasureReceipt, type ErasureStep, type ErasureSubje
 import { ConnectorError } from '../errors';
 import type { Logger } from '../logger';
 import type { Staging } from '../staging/staging';
-import type { ControlPlaneStore } from '../store/types';
+import type { Store } from '../store/store';
 import type { Warehouse } from '../warehouses/types';
 import { eraseFromStagedFiles, quarantinedKeysOf, quarantinedRecordsOf } from './subject-files';
 import { eraseFromWarehouse } from './warehouse-erasure';
 
 export interface ErasureActivityDeps {
-  store: ControlPlaneStore;
+  store: Pick<Store, 'connectors' | 'privacy' | 'inbox' | 'qualityReports' | 'audit'>;
   staging: Staging;
   connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
   logger: Logger;
@@ -24,14 +24,14 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
   const { store, staging } = deps;
 
   async function subjectOf(requestId: string): Promise<ErasureSubject> {
-    const subject = await store.openErasureSubject(requestId);
+    const subject = await store.privacy.openErasureSubject(requestId);
     if (!subject) throw new ConnectorError('data', `erasure request ${requestId} holds no subject: it does not exist or has already completed`);
     return subject;
   }
 
   async function eraseWarehouses(requestId: string, subject: ErasureSubject): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
-    for (const connector of await store.listConnectors()) {
+    for (const connector of await store.connectors.list()) {
       const keys = await quarantinedKeysOf(staging, subject, connector.id);
       const counts = await eraseFromWarehouse(deps.connectWarehouse, connector, subject, keys);
       for (const [place, n] of Object.entries(counts)) deleted[place] = (deleted[place] ?? 0) + n;
@@ -42,11 +42,11 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
 
   const steps: Record<ErasureStep, (requestId: string, subject: ErasureSubject) => Promise<Record<string, number>>> = {
     suppression: async (requestId, subject) => {
-      await store.suppressSubject(subject, requestId);
+      await store.privacy.suppressSubject(subject, requestId);
       return { 'suppression list entries': 1 };
     },
     warehouse: eraseWarehouses,
-    inbox: async (_requestId, subject) => ({ 'webhook inbox events': 'email' in subject ? await store.deleteInboxEventsBySubject(subject.email) : 0 }),
+    inbox: async (_requestId, subject) => ({ 'webhook inbox events': 'email' in subject ? await store.inbox.eraseSubject(subject.email) : 0 }),
     staging: async (_requestId, subject) => {
       const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'staging');
       // Decrypted copies a killed load left may hold the subject too; a running load's are its own to let go of.
@@ -55,7 +55,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
     },
     quarantine: async (requestId, subject) => {
       // The quality reports first: the quarantined records tell which of their quotes (a phone number…) are the subject's.
-      const reports = await store.redactQualityReports(requestId, subject, await quarantinedRecordsOf(staging, subject));
+      const reports = await store.qualityReports.redact(requestId, subject, await quarantinedRecordsOf(staging, subject));
       const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'quarantine');
       return {
         'quarantine files rewritten': filesRewritten,
@@ -69,7 +69,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
   return {
     /** The receipt to fill in: a fresh one, or the one saved before a restart. */
     async startErasure(requestId: string): Promise<ErasureReceipt> {
-      const request = await store.getErasureRequest(requestId);
+      const request = await store.privacy.getErasureRequest(requestId);
       if (!request) throw new ConnectorError('data', `erasure request ${requestId} does not exist`);
       if (request.receipt) return request.receipt;
       const receipt: ErasureReceipt = {
@@ -82,7 +82,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
         finishedAt: null,
         steps: ERASURE_STEPS.map((step) => ({ step, status: 'pending', deleted: {}, startedAt: null, finishedAt: null })),
       };
-      await store.saveErasureReceipt(receipt);
+      await store.privacy.saveErasureReceipt(receipt);
       return receipt;
     },
 
@@ -93,14 +93,9 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
 
     /** Progress in the store; a finished receipt also goes to the audit log (it names no subject). */
     async saveErasureProgress(receipt: ErasureReceipt): Promise<void> {
-      await store.saveErasureReceipt(receipt);
+      await store.privacy.saveErasureReceipt(receipt);
       if (receipt.status !== 'completed' && receipt.status !== 'failed') return;
-      await store.appendActivity({
-        configId: PLATFORM_AUDIT_ID,
-        userId: 'erasure',
-        activityType: `privacy.erasure-${receipt.status}`,
-        details: { ...receipt },
-      });
+      await store.audit.record({ connectorId: PLATFORM_AUDIT_ID, userId: 'erasure' }, { activityType: `privacy.erasure-${receipt.status}`, details: { ...receipt } });
       if (receipt.status === 'failed') deps.logger.warn({ requestId: receipt.requestId }, 'compliance alert: erasure request failed');
     },
   };

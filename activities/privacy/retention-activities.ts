@@ -20,13 +20,13 @@ import {
 } from '../../domain/privacy';
 import type { Logger } from '../logger';
 import type { Staging } from '../staging/staging';
-import type { ControlPlaneStore } from '../store/types';
+import type { Store } from '../store/store';
 import type { Warehouse } from '../warehouses/types';
 import { listStagedFiles, type StagedScope } from './staged-files';
 import { sweepWarehouse } from './warehouse-sweep';
 
 export interface RetentionActivityDeps {
-  store: ControlPlaneStore;
+  store: Pick<Store, 'connectors' | 'privacy' | 'audit'>;
   staging: Staging;
   connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
   logger: Logger;
@@ -51,8 +51,8 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
     if (dataType !== 'audit-log' && dataType !== 'quality-reports' && dataType !== 'run-reports' && dataType !== 'webhook-inbox') {
       throw new Error(`${dataType} is not a control-plane table`);
     }
-    const deleted = await deps.store.sweepControlPlane(dataType, scope, cutoff);
-    return { deleted, remaining: await deps.store.countPastWindow(dataType, scope, cutoff), proof: `${dataType} rows older than the cutoff` };
+    const deleted = await deps.store.privacy.sweepControlPlane(dataType, scope, cutoff);
+    return { deleted, remaining: await deps.store.privacy.countPastWindow(dataType, scope, cutoff), proof: `${dataType} rows older than the cutoff` };
   }
 
   async function sweep(target: SweepTarget, cutoff: Date): Promise<Deletion> {
@@ -62,7 +62,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
         return sweepFiles(target, target.dataType, cutoff);
       case 'warehouse': {
         if (target.scope.kind !== 'connector') throw new Error('a warehouse sweep needs a connector');
-        const connector = await deps.store.getConnector(target.scope.connectorId);
+        const connector = await deps.store.connectors.get(target.scope.connectorId);
         if (!connector) return { deleted: 0, remaining: 0, proof: 'connector deleted: no warehouse to sweep' };
         return sweepWarehouse(deps.connectWarehouse, connector, cutoff.toISOString());
       }
@@ -75,7 +75,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
     /** One target per connector with its own window for the data type, and one for everyone else. */
     async planRetentionSweep(input: RetentionSweepInput): Promise<SweepTarget[]> {
       const { dataType, settings } = input;
-      const connectors = await deps.store.listConnectors();
+      const connectors = await deps.store.connectors.list();
       const own = connectors.filter((c) => c.configuration.retention !== undefined || dataType === 'warehouse');
       const targets: SweepTarget[] = own.map((c) => ({
         dataType,
@@ -91,13 +91,13 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
       const cutoff = new Date(sweptAt.getTime() - retentionWindowMs(target.window));
       const deletion = await sweep(target, cutoff);
       const result: SweepTargetResult = { target, cutoff: cutoff.toISOString(), sweptAt: sweptAt.toISOString(), ...deletion };
-      await deps.store.recordRetentionProof(result);
+      await deps.store.privacy.recordRetentionProof(result);
       return result;
     },
 
     /** Data types whose newest proof is older than their interval plus grace (never swept is not late). */
     async findLateSweeps(settings: RetentionSettings): Promise<RetentionSweepReport['late']> {
-      const proofs = await deps.store.lastRetentionProofs();
+      const proofs = await deps.store.privacy.lastRetentionProofs();
       const deadline = now().getTime() - sweepDeadlineMs(settings);
       return RETENTION_DATA_TYPES.flatMap((dataType) => {
         const at = proofs[dataType];
@@ -108,14 +108,14 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
     /** The proofs in the audit log; anything left, failed or late becomes a compliance alert too. */
     async recordRetentionSweep(report: RetentionSweepReport): Promise<void> {
       for (const outcome of report.outcomes) {
-        const configId = outcome.target.scope.kind === 'connector' ? outcome.target.scope.connectorId : PLATFORM_AUDIT_ID;
+        const connectorId = outcome.target.scope.kind === 'connector' ? outcome.target.scope.connectorId : PLATFORM_AUDIT_ID;
         const common = { workflowId: report.workflowId, dataType: outcome.target.dataType, window: outcome.target.window };
         if (outcome.status === 'swept') {
           const { cutoff, proof, deleted, remaining } = outcome.result;
-          await audit(configId, 'retention.swept', { ...common, cutoff, proof }, { deleted, remaining });
-          if (remaining > 0) await alert(configId, { ...common, kind: 'data-past-window', cutoff, proof }, { remaining });
+          await audit(connectorId, 'retention.swept', { ...common, cutoff, proof }, { deleted, remaining });
+          if (remaining > 0) await alert(connectorId, { ...common, kind: 'data-past-window', cutoff, proof }, { remaining });
         } else {
-          await alert(configId, { ...common, kind: 'sweep-failed', detail: outcome.detail }, {});
+          await alert(connectorId, { ...common, kind: 'sweep-failed', detail: outcome.detail }, {});
         }
       }
       for (const late of report.late) {
@@ -124,12 +124,12 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
     },
   };
 
-  async function audit(configId: string, activityType: string, details: Record<string, unknown>, metrics: Record<string, number>): Promise<void> {
-    await deps.store.appendActivity({ configId, userId: 'retention-sweep', activityType, details, metrics });
+  async function audit(connectorId: string, activityType: string, details: Record<string, unknown>, metrics: Record<string, number>): Promise<void> {
+    await deps.store.audit.record({ connectorId, userId: 'retention-sweep' }, { activityType, details, metrics });
   }
 
-  async function alert(configId: string, details: Record<string, unknown> & { kind: string }, metrics: Record<string, number>): Promise<void> {
-    await audit(configId, 'compliance.alert', details, metrics);
-    deps.logger.warn({ configId, ...details, ...metrics }, 'compliance alert: retention sweep');
+  async function alert(connectorId: string, details: Record<string, unknown> & { kind: string }, metrics: Record<string, number>): Promise<void> {
+    await audit(connectorId, 'compliance.alert', details, metrics);
+    deps.logger.warn({ connectorId, ...details, ...metrics }, 'compliance alert: retention sweep');
   }
 }

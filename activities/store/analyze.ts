@@ -4,12 +4,39 @@
  * for the guardrail recommendations. Nothing is estimated.
  */
 import { z } from 'zod';
+import type { StreamCursor } from '../../domain/cycle';
 import { expectationSchema, ruleLabel } from '../quality/suite';
+import { parseInput, uuidSchema } from './inputs';
 import { rowsOf } from './query';
-import { recommendationsFor } from './recommendations';
+import { recommendationsFor, type GuardrailRecommendation } from './recommendations';
 import { cursorRow, timestamp, toStreamCursor } from './rows';
 import type { SqlExecutor } from './sql-client';
-import type { ConnectorAnalysis } from './types';
+
+/** Real figures for GET /:id/analyze, computed from what the store holds. */
+export interface ConnectorAnalysis {
+  connectorId: string;
+  rowsLoaded: number;
+  rowsQuarantined: number;
+  rowsDeleted: number;
+  /** Quarantined rows / rows evaluated, overall and per rule. */
+  quarantinedShare: number;
+  quarantinedShareByRule: Record<string, number>;
+  runs: { total: number; completed: number; deferred: number; blocked: number; failed: number };
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  /** Seconds since the last successful load; null before the first. */
+  freshnessSeconds: number | null;
+  /** Per stream: cursor position and when it was committed. */
+  streams: { stream: string; cursor: StreamCursor | null; committedAt: string | null }[];
+  apiCalls: number;
+  /** Guardrails people keep approving on similar figures, with a suggested limit and the evidence. */
+  recommendations: GuardrailRecommendation[];
+}
+
+export interface AnalysisRepository {
+  /** Refuses a malformed connector id (a data error). */
+  analyze(connectorId: string): Promise<ConnectorAnalysis>;
+}
 
 const share = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
 
@@ -144,5 +171,14 @@ export async function analyzeConnector(db: SqlExecutor, connectorId: string): Pr
     ),
     apiCalls: rows.api_calls,
     recommendations,
+  };
+}
+
+export function sqlAnalysis(db: SqlExecutor): AnalysisRepository {
+  return {
+    async analyze(connectorId) {
+      parseInput(uuidSchema, connectorId, 'connector id');
+      return analyzeConnector(db, connectorId);
+    },
   };
 }

@@ -8,7 +8,45 @@ import { isUuid, parseInput } from './inputs';
 import { rowsOf } from './query';
 import { timestamp } from './rows';
 import type { SqlExecutor } from './sql-client';
-import type { ApiKeyWithHash, NewApiKey, StoredApiKey } from './types';
+import type { Role } from '../../domain/access';
+
+/** An API key as listed: never its secret, nor the secret's hash. */
+export interface StoredApiKey {
+  id: string;
+  /** The public part of the key (`ihk_<keyId>_<secret>`), to tell keys apart in lists and audit entries. */
+  keyId: string;
+  /** Who the key speaks for: a user id, or a service's name. */
+  subject: string;
+  role: Role;
+  label: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/** What issuing a key stores: the SHA-256 of its secret, never the secret. */
+export interface NewApiKey {
+  keyId: string;
+  secretSha256: string;
+  subject: string;
+  role: Role;
+  label?: string;
+  createdBy: string;
+  expiresAt?: string;
+}
+
+export type ApiKeyWithHash = StoredApiKey & { secretSha256: string };
+
+export interface ApiKeyRepository {
+  save(key: NewApiKey): Promise<StoredApiKey>;
+  /** With the secret's hash, to compare with what a client sent; null for an unknown key id. */
+  find(keyId: string): Promise<ApiKeyWithHash | null>;
+  /** Newest first, revoked ones included. */
+  list(): Promise<StoredApiKey[]>;
+  /** Idempotent; null when no key has that id. */
+  revoke(id: string): Promise<StoredApiKey | null>;
+}
 
 const API_KEY_COLUMNS = 'id, key_id, subject, role, label, created_by, created_at, expires_at, revoked_at';
 
@@ -86,4 +124,13 @@ export async function revokeApiKey(db: SqlExecutor, id: string): Promise<StoredA
     [id],
   );
   return revoked ?? null;
+}
+
+export function sqlApiKeys(db: SqlExecutor): ApiKeyRepository {
+  return {
+    save: (key) => saveApiKey(db, key),
+    find: (keyId) => findApiKey(db, keyId),
+    list: () => listApiKeys(db),
+    revoke: (id) => revokeApiKey(db, id),
+  };
 }

@@ -31,6 +31,13 @@ export interface ApiUsageFigure {
   alertNow: boolean;
 }
 
+export interface ApiUsageRepository {
+  /** Records API calls (or a usage figure the service reported); says when the window first reached the alert share. */
+  record(entry: ApiUsageEntry): Promise<ApiUsageFigure>;
+  /** The connector's recent windows, newest first. */
+  list(connectorId: string, limit?: number): Promise<Omit<ApiUsageFigure, 'alertNow'>[]>;
+}
+
 const usageRow = z.object({
   scope: z.string(),
   window_start: z.union([z.date(), z.string()]).transform((v) => new Date(v).toISOString()),
@@ -74,4 +81,11 @@ export async function listApiUsage(db: SqlExecutor, connectorId: string, limit =
     [connectorId, limit],
   );
   return rows.map((row) => ({ scope: row.scope, windowStart: row.window_start, used: row.used, limit: row.usage_limit }));
+}
+
+export function sqlApiUsage(db: SqlExecutor): ApiUsageRepository {
+  return {
+    record: (entry) => recordApiUsage(db, entry),
+    list: (connectorId, limit) => listApiUsage(db, connectorId, limit),
+  };
 }

@@ -11,7 +11,25 @@ import { isUuid, limitSchema, parseInput } from './inputs';
 import { rowsOf } from './query';
 import { idRow } from './rows';
 import type { SqlExecutor } from './sql-client';
-import type { StoredApproval } from './types';
+
+export interface StoredApproval {
+  approvalId: string;
+  connectorId: string;
+  workflowId: string;
+  status: 'pending' | 'decided';
+  request: PendingApproval;
+  resolution: ApprovalResolution | null;
+}
+
+export interface ApprovalRepository {
+  /** Opens an approval (idempotent by approvalId: a replayed request changes nothing). */
+  saveRequest(pending: PendingApproval): Promise<void>;
+  /** Records the decision once; a second, different resolution of the same approval is refused. */
+  saveResolution(resolution: ApprovalResolution): Promise<void>;
+  get(approvalId: string): Promise<StoredApproval | null>;
+  /** Newest first; `pending` ones have no resolution yet. */
+  list(filter: ApprovalFilter): Promise<StoredApproval[]>;
+}
 
 const APPROVAL_COLUMNS = 'approval_id, connector_id, workflow_id, status, request, resolution';
 
@@ -108,4 +126,13 @@ export async function listApprovals(db: SqlExecutor, input: ApprovalFilter): Pro
       ORDER BY opened_at DESC, approval_id LIMIT $3`,
     [filter.connectorId ?? null, filter.status ?? null, filter.limit],
   );
+}
+
+export function sqlApprovals(db: SqlExecutor): ApprovalRepository {
+  return {
+    saveRequest: (pending) => saveApprovalRequest(db, pending),
+    saveResolution: (resolution) => saveApprovalResolution(db, resolution),
+    get: (approvalId) => getApproval(db, approvalId),
+    list: (filter) => listApprovals(db, filter),
+  };
 }

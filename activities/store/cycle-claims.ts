@@ -7,6 +7,17 @@ import { z } from 'zod';
 import { rowsOf } from './query';
 import type { SqlExecutor } from './sql-client';
 
+export interface CycleClaimRepository {
+  /** One cycle per connector: claims it for the workflow when free; returns the workflow that holds it. */
+  claim(connectorId: string, workflowId: string): Promise<string>;
+  /** Hands a stale holder's claim (its workflow closed) to `workflowId`; false when another cycle took it first. */
+  takeOver(connectorId: string, staleHolder: string, workflowId: string): Promise<boolean>;
+  /** Idempotent; releases only the workflow's own claim. */
+  release(connectorId: string, workflowId: string): Promise<void>;
+  /** The workflow holding the connector's claim, if any (it may have closed without releasing it). */
+  holder(connectorId: string): Promise<string | null>;
+}
+
 const holderRow = z.object({ workflow_id: z.string() });
 
 /** Claims the connector for `workflowId` when nobody holds it; returns who holds it now. */
@@ -40,4 +51,13 @@ export async function releaseCycle(db: SqlExecutor, connectorId: string, workflo
 export async function cycleHolder(db: SqlExecutor, connectorId: string): Promise<string | null> {
   const [row] = await rowsOf(db, holderRow, 'SELECT workflow_id FROM cycle_claim WHERE connector_id = $1', [connectorId]);
   return row?.workflow_id ?? null;
+}
+
+export function sqlCycleClaims(db: SqlExecutor): CycleClaimRepository {
+  return {
+    claim: (connectorId, workflowId) => claimCycle(db, connectorId, workflowId),
+    takeOver: (connectorId, staleHolder, workflowId) => takeOverCycle(db, connectorId, staleHolder, workflowId),
+    release: (connectorId, workflowId) => releaseCycle(db, connectorId, workflowId),
+    holder: (connectorId) => cycleHolder(db, connectorId),
+  };
 }

@@ -8,6 +8,8 @@ import { parseInput } from './inputs';
 import { rowsOf } from './query';
 import type { SqlClient, SqlExecutor } from './sql-client';
 import { timestamp } from './rows';
+import { deleteInboxEventsBySubject } from './inbox-erasure';
+import type { InboxReader } from '../sources/sendgrid';
 
 export interface InboxEventInput {
   /** The sender's event id (SendGrid's sg_event_id): a redelivery carries the same one. */
@@ -42,6 +44,18 @@ export interface InboxEvent {
   payload: Record<string, unknown>;
   quarantineReason: string | null;
   receivedAt: string;
+}
+
+export interface InboxRepository {
+  /**
+   * Keeps a webhook delivery durably before the sender gets its 2xx: all of it or nothing, each event
+   * once per (connector, event id), so a redelivery stores nothing new.
+   */
+  save(delivery: InboxDelivery): Promise<InboxReceipt>;
+  /** A connector's inbox after `afterSeq` ("0": from the start), oldest first, at most `limit`. */
+  read(connectorId: string, afterSeq: string, limit: number): Promise<InboxEvent[]>;
+  /** Deletes the events of that email (erasure); 0 when the inbox does not exist yet. */
+  eraseSubject(email: string): Promise<number>;
 }
 
 const SEQ = /^\d{1,19}$/;
@@ -123,3 +137,14 @@ export async function readInboxEvents(db: SqlExecutor, connectorId: string, afte
     [input.connectorId, input.afterSeq, input.limit],
   );
 }
+
+export function sqlInbox(db: SqlClient): InboxRepository {
+  return {
+    save: (delivery) => storeInboxEvents(db, delivery),
+    read: (connectorId, afterSeq, limit) => readInboxEvents(db, connectorId, afterSeq, limit),
+    eraseSubject: (email) => deleteInboxEventsBySubject(db, email),
+  };
+}
+
+/** The inbox as the SendGrid source pages through it. */
+export const inboxReader = (inbox: Pick<InboxRepository, 'read'>): InboxReader => ({ readInboxEvents: inbox.read });

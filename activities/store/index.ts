@@ -8,7 +8,10 @@ import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
 import type { SqlClient } from './sql-client';
 import { SqlControlPlaneStore } from './sql-store';
+import type { Store } from './store';
 import type { ControlPlaneStore } from './types';
+
+export type { Repositories, Store } from './store';
 
 export interface StoreOptions {
   /** postgresql://… ; wins over dataDir. */
@@ -35,7 +38,11 @@ function keyRingFor(options: StoreOptions): KeyRing {
   return ephemeralKeyRing();
 }
 
-export async function openSqlStore(options: StoreOptions): Promise<SqlControlPlaneStore> {
+/**
+ * The repositories (`Store`); the flat ControlPlaneStore methods come along until test/api and
+ * bench/faults call the repositories too.
+ */
+export async function openStore(options: StoreOptions): Promise<Store & ControlPlaneStore> {
   const keys = keyRingFor(options);
   const store = new SqlControlPlaneStore(await openSqlClient(options), keys);
   try {
@@ -45,8 +52,4 @@ export async function openSqlStore(options: StoreOptions): Promise<SqlControlPla
     throw error;
   }
   return store;
-}
-
-export async function openStore(options: StoreOptions): Promise<ControlPlaneStore> {
-  return openSqlStore(options);
 }

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { cycleReportSchema } from '../../domain/cycle';
 import { ConnectorError } from '../errors';
-import type { ActivityEntry, OutcomeEntry, QualityReportEntry } from './types';
+import type { ActivityEntry } from './audit';
+import type { OutcomeEntry } from './outcomes';
+import type { QualityReportEntry } from './quality-reports';
 
 const uuid = z.uuid({ error: 'must be a UUID' });
 export const uuidSchema = uuid;
@@ -14,7 +16,7 @@ const jsonObject = z.record(z.string(), z.unknown());
 const isoTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });
 
 export const activityEntrySchema = z.object({
-  configId: uuid,
+  connectorId: uuid,
   userId: z.string().min(1).max(255),
   activityType: z.string().min(1).max(100),
   details: jsonObject,
@@ -22,7 +24,7 @@ export const activityEntrySchema = z.object({
 }) satisfies z.ZodType<ActivityEntry>;
 
 export const outcomeEntrySchema = z.object({
-  configId: uuid,
+  connectorId: uuid,
   userId: z.string().min(1).max(255),
   predicted: counters,
   actual: counters,
@@ -40,7 +42,7 @@ export const qualityReportEntrySchema = z.object({
 export const cycleReportInputSchema = cycleReportSchema.extend({ connectorId: uuid });
 
 export const metricsInputSchema = z.object({
-  configId: uuid,
+  connectorId: uuid,
   userId: z.string().min(1).max(255),
   date: z.iso.date({ error: 'must be a date as YYYY-MM-DD' }),
   counters,

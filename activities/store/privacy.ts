@@ -1,6 +1,7 @@
 /**
  * Privacy in the control plane (migration 005): erasure requests with their sealed subject, the
- * suppression list of keyed hashes, the retention sweeps of our own tables and their proofs.
+ * suppression list of keyed hashes, the retention sweeps of our own tables and their proofs. (Erasure
+ * in the webhook inbox and in quality reports belongs to those repositories.)
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -17,7 +18,6 @@ import {
   type SweepScope,
   type SweepTargetResult,
 } from '../../domain/privacy';
-import type { ControlPlaneDataType, StoredErasureRequest } from '../privacy/store-types';
 import { SubjectHasher } from '../privacy/subject-hash';
 import { SuppressionList } from '../privacy/suppression';
 import type { KeyRing } from '../secrets';
@@ -26,6 +26,40 @@ import { isUuid, parseInput } from './inputs';
 import { rowsOf } from './query';
 import { timestamp } from './rows';
 import type { SqlExecutor, SqlParam } from './sql-client';
+
+/** The control-plane data types a sweep deletes from tables (staging, quarantine and warehouse are files or elsewhere). */
+export type ControlPlaneDataType = Extract<RetentionDataType, 'audit-log' | 'quality-reports' | 'run-reports' | 'webhook-inbox'>;
+
+export interface StoredErasureRequest {
+  id: string;
+  workflowId: string;
+  status: ErasureReceipt['status'];
+  reason: ErasureReceipt['reason'];
+  subjectKind: ErasureReceipt['subjectKind'];
+  requestedAt: string;
+  /** Null until the workflow saves its first progress. */
+  receipt: ErasureReceipt | null;
+}
+
+export interface PrivacyRepository {
+  /** Seals the subject with the key ring and records the request; returns its id and workflow id. */
+  createErasureRequest(request: ErasureRequestBody): Promise<StoredErasureRequest>;
+  getErasureRequest(id: string): Promise<StoredErasureRequest | null>;
+  /** The subject, unsealed, while the erasure runs; null once it completed (the sealed copy is gone). */
+  openErasureSubject(id: string): Promise<ErasureSubject | null>;
+  /** Saves progress; a completed receipt also drops the sealed subject. */
+  saveErasureReceipt(receipt: ErasureReceipt): Promise<void>;
+  /** Adds the subject's keyed hash; idempotent. */
+  suppressSubject(subject: ErasureSubject, requestId: string): Promise<void>;
+  loadSuppressionList(): Promise<SuppressionList>;
+  /** Deletes the data type's rows created before `cutoff` in the scope; returns how many. */
+  sweepControlPlane(dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number>;
+  /** The proof query: rows of the data type in the scope still older than `cutoff`. */
+  countPastWindow(dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number>;
+  recordRetentionProof(result: SweepTargetResult): Promise<void>;
+  /** The newest proof per data type, over every scope. */
+  lastRetentionProofs(): Promise<Partial<Record<RetentionDataType, string>>>;
+}
 
 const requestRow = z
   .object({
@@ -192,4 +226,19 @@ const proofRow = z.object({ data_type: z.enum(RETENTION_DATA_TYPES), swept_at: t
 export async function lastRetentionProofs(db: SqlExecutor): Promise<Partial<Record<RetentionDataType, string>>> {
   const rows = await rowsOf(db, proofRow, 'SELECT data_type, max(swept_at) AS swept_at FROM retention_proof GROUP BY data_type');
   return Object.fromEntries(rows.map((row) => [row.data_type, row.swept_at]));
+}
+
+export function sqlPrivacy(db: SqlExecutor, keys: KeyRing): PrivacyRepository {
+  return {
+    createErasureRequest: (request) => createErasureRequest(db, keys, request),
+    getErasureRequest: (id) => getErasureRequest(db, id),
+    openErasureSubject: (id) => openErasureSubject(db, keys, id),
+    saveErasureReceipt: (receipt) => saveErasureReceipt(db, receipt),
+    suppressSubject: (subject, requestId) => suppressSubject(db, keys, subject, requestId),
+    loadSuppressionList: () => loadSuppressionList(db, keys),
+    sweepControlPlane: (dataType, scope, cutoff) => sweepControlPlane(db, dataType, scope, cutoff),
+    countPastWindow: (dataType, scope, cutoff) => countPastWindow(db, dataType, scope, cutoff),
+    recordRetentionProof: (result) => recordRetentionProof(db, result),
+    lastRetentionProofs: () => lastRetentionProofs(db),
+  };
 }

@@ -7,11 +7,52 @@ import { z } from 'zod';
 import { erasureSubjectSchema, type ErasureSubject } from '../../domain/privacy';
 import { redactReport, subjectQuotes, textsOf, type QualityReportRedaction, type SubjectRecord } from '../privacy/report-redaction';
 import { labelOf } from './analyze';
-import { isUuid, limitSchema, parseInput, uuidSchema } from './inputs';
+import { isUuid, limitSchema, parseInput, qualityReportEntrySchema, uuidSchema } from './inputs';
 import { rowsOf } from './query';
-import { timestamp } from './rows';
+import { idRow, qualityReportRow, timestamp } from './rows';
 import type { SqlClient, SqlExecutor } from './sql-client';
-import type { QualityReportFigures, QualityReportFilter } from './types';
+
+export interface QualityReportEntry {
+  connectorId: string;
+  stream: string;
+  batchSha256: string;
+  /** The expectation suite result in Great Expectations' shape. */
+  report: Record<string, unknown>;
+}
+
+export type StoredQualityReport = QualityReportEntry & { id: string; createdAt: string };
+
+/** A stored quality report as listed: its figures, never the records it names. */
+export interface QualityReportFigures {
+  id: string;
+  stream: string;
+  batchSha256: string;
+  createdAt: string;
+  /** Per expectation, in the report's order, named by the quality gate's rule label (`not_null(email)`). */
+  rules: { rule: string; elementCount: number; unexpectedCount: number }[];
+  /** Rows staged in quarantine (0 when none failed); null when the report predates stored quarantine references. */
+  quarantinedRows: number | null;
+}
+
+export interface QualityReportFilter {
+  stream?: string;
+  /** 1 to 1000; 50 when omitted. */
+  limit?: number;
+}
+
+export interface QualityReportRepository {
+  /** Idempotent by (connectorId, stream, batchSha256): the first report stored for a batch stays. Returns its id. */
+  save(entry: QualityReportEntry): Promise<string>;
+  get(id: string): Promise<StoredQualityReport | null>;
+  /** Newest first; a malformed connector id names no connector, so it lists nothing. */
+  list(connectorId: string, filter?: QualityReportFilter): Promise<QualityReportFigures[]>;
+  /**
+   * Takes the subject's values out of what stored reports quote: its email, its customer id, and what
+   * its quarantined `records` show for a rule. Idempotent; the figures are the request's whole work
+   * so far, a retry's included.
+   */
+  redact(requestId: string, subject: ErasureSubject, records: readonly SubjectRecord[]): Promise<QualityReportRedaction>;
+}
 
 const filterSchema = z.object({
   stream: z.string().min(1).max(100).optional(),
@@ -135,4 +176,38 @@ export async function redactQualityReports(
     const [tally] = await rowsOf(tx, tallyRow, REDACTED_BY_REQUEST, [request]);
     return tally ?? { reports: 0, values: 0 };
   });
+}
+
+/** The same batch and suite give the same report, so the first one stored for a batch stays. */
+async function saveQualityReport(db: SqlClient, entry: QualityReportEntry): Promise<string> {
+  const report = parseInput(qualityReportEntrySchema, entry, 'quality report');
+  const params = [report.connectorId, report.stream, report.batchSha256];
+  return db.transaction(async (tx) => {
+    const [inserted] = await rowsOf(
+      tx,
+      idRow,
+      `INSERT INTO quality_report (connector_id, stream, batch_sha256, report) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (connector_id, stream, batch_sha256) DO NOTHING RETURNING id`,
+      [...params, JSON.stringify(report.report)],
+    );
+    if (inserted) return inserted.id;
+    const [existing] = await rowsOf(tx, idRow, 'SELECT id FROM quality_report WHERE connector_id = $1 AND stream = $2 AND batch_sha256 = $3', params);
+    if (!existing) throw new Error('quality report vanished between INSERT and SELECT');
+    return existing.id;
+  });
+}
+
+async function getQualityReport(db: SqlExecutor, id: string): Promise<StoredQualityReport | null> {
+  if (!isUuid(id)) return null;
+  const [found] = await rowsOf(db, qualityReportRow, 'SELECT id, connector_id, stream, batch_sha256, report, created_at FROM quality_report WHERE id = $1', [id]);
+  return found ?? null;
+}
+
+export function sqlQualityReports(db: SqlClient): QualityReportRepository {
+  return {
+    save: (entry) => saveQualityReport(db, entry),
+    get: (id) => getQualityReport(db, id),
+    list: (connectorId, filter) => listQualityReports(db, connectorId, filter),
+    redact: (requestId, subject, records) => redactQualityReports(db, requestId, subject, records),
+  };
 }

@@ -60,7 +60,7 @@ export const activityRow = z
   })
   .transform((row) => ({
     id: row.id,
-    configId: row.config_id,
+    connectorId: row.config_id,
     userId: row.user_id,
     activityType: row.activity_type,
     details: row.details,
@@ -82,7 +82,7 @@ export const outcomeRow = z
   })
   .transform((row) => ({
     id: row.id,
-    configId: row.config_id,
+    connectorId: row.config_id,
     userId: row.user_id,
     predicted: row.predicted,
     actual: row.actual,

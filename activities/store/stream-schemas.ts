@@ -6,6 +6,12 @@ import { cursorInputSchema, isUuid, parseInput } from './inputs';
 import { rowsOf } from './query';
 import type { SqlExecutor } from './sql-client';
 
+export interface StreamSchemaRepository {
+  /** The columns a stream's table had at its last load, to tell schema changes; null before the first. */
+  get(connectorId: string, stream: string): Promise<StreamColumn[] | null>;
+  save(connectorId: string, stream: string, columns: readonly StreamColumn[]): Promise<void>;
+}
+
 const streamSchemaRow = z.object({ columns: streamColumnsSchema });
 
 export async function getStreamSchema(db: SqlExecutor, connectorId: string, stream: string): Promise<StreamColumn[] | null> {
@@ -30,4 +36,11 @@ export async function saveStreamSchema(
      ON CONFLICT (connector_id, stream) DO UPDATE SET columns = EXCLUDED.columns, updated_at = now()`,
     [target.connectorId, target.stream, JSON.stringify(parsed)],
   );
+}
+
+export function sqlStreamSchemas(db: SqlExecutor): StreamSchemaRepository {
+  return {
+    get: (connectorId, stream) => getStreamSchema(db, connectorId, stream),
+    save: (connectorId, stream, columns) => saveStreamSchema(db, connectorId, stream, columns),
+  };
 }

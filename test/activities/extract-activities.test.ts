@@ -15,11 +15,12 @@ import { logger } from '../../activities/logger';
 import { sourcePlugins } from '../../activities/sources';
 import { Staging } from '../../activities/staging/staging';
 import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import { inboxReader } from '../../activities/store/inbox';
+import type { Store } from '../../activities/store/store';
 import { startCmsSimulator } from '../../simulators/cms/server';
 import { startSalesforceSimulator, type SalesforceSimulator } from '../../simulators/salesforce/server';
 
-let store: ControlPlaneStore;
+let store: Store;
 let dataDir: string;
 const simulators: SalesforceSimulator[] = [];
 async function simulator(options: Parameters<typeof startSalesforceSimulator>[0]): Promise<SalesforceSimulator> {
@@ -41,7 +42,7 @@ afterEach(async () => {
 });
 
 async function connectorAt(simulator: SalesforceSimulator): Promise<string> {
-  const connector = await store.createConnector(
+  const connector = await store.connectors.create(
     createConnectorSchema.parse({
       userId: 'marketing-ops',
       name: 'Salesforce contacts',
@@ -53,7 +54,7 @@ async function connectorAt(simulator: SalesforceSimulator): Promise<string> {
 
 /** The activity as Temporal runs it, typed (MockActivityEnvironment cannot infer the result). */
 function activities(now: () => Date): { extractPage: (request: PageExtractRequest) => Promise<ExtractedPage> } {
-  const { extractPage } = createExtractActivities({ store, staging: new Staging(path.join(dataDir, 'staging')), plugins: sourcePlugins({ inbox: store }), logger, now });
+  const { extractPage } = createExtractActivities({ store, staging: new Staging(path.join(dataDir, 'staging')), plugins: sourcePlugins({ inbox: inboxReader(store.inbox) }), logger, now });
   const env = new MockActivityEnvironment();
   return { extractPage: (request) => env.run<[PageExtractRequest], ExtractedPage, typeof extractPage>(extractPage, request) };
 }
@@ -83,10 +84,10 @@ describe('extractPage', () => {
       request = { ...request, pageToken: page.nextPageToken };
     }
     // Two query pages and one for the end: the org's own count went 79, 80, 81.
-    const usage = await store.listApiUsage(connectorId);
+    const usage = await store.apiUsage.list(connectorId);
     expect(usage.find((u) => u.scope === 'daily API requests')).toMatchObject({ used: sim.quota().used, limit: 100 });
     expect(usage.find((u) => u.scope === 'rate')).toMatchObject({ windowStart: '2026-11-23T10:00:00.000Z', limit: 150 });
-    const alerts = (await store.listActivity(connectorId)).filter((entry) => entry.activityType === 'api-usage.alert');
+    const alerts = (await store.audit.list(connectorId)).filter((entry) => entry.activityType === 'api-usage.alert');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.details).toMatchObject({ scope: 'daily API requests', limit: 100, sharePercent: 80 });
   });
@@ -99,7 +100,7 @@ describe('extractPage', () => {
     await expect(extractPage({ connectorId, stream: 'contact', partition: null, cursor: null, pageToken: null })).rejects.toMatchObject({
       retryAfterMs: 5000,
     });
-    expect((await store.listApiUsage(connectorId)).find((u) => u.scope === 'rate')?.used).toBe(1);
+    expect((await store.apiUsage.list(connectorId)).find((u) => u.scope === 'rate')?.used).toBe(1);
   });
 });
 
@@ -108,16 +109,16 @@ describe('latency', () => {
     const cms = await startCmsSimulator({ contents: 5, days: 1 });
     try {
       cms.setLatency(650);
-      const connector = await store.createConnector(
+      const connector = await store.connectors.create(
         createConnectorSchema.parse({ userId: 'content-ops', name: 'CMS views', configuration: { source: { kind: 'cms', endpoint: cms.endpoint, accessToken: cms.accessToken } } }),
       );
       const { extractPage } = activities(() => new Date('2026-11-23T12:00:00Z'));
       await extractPage({ connectorId: connector.id, stream: 'content_views', partition: null, cursor: null, pageToken: null });
-      const slow = (await store.listActivity(connector.id)).filter((entry) => entry.activityType === 'api.slow-request');
+      const slow = (await store.audit.list(connector.id)).filter((entry) => entry.activityType === 'api.slow-request');
       expect(slow).toHaveLength(1);
       expect(slow[0]?.details).toEqual({ source: 'cms', stream: 'content_views', durationMs: expect.any(Number), targetMs: 500 });
       expect(Number(slow[0]?.details.durationMs)).toBeGreaterThanOrEqual(650);
-      expect((await store.getMetrics(connector.id))[0]?.metrics).toMatchObject({ slowApiRequests: 1 });
+      expect((await store.metrics.list(connector.id))[0]?.metrics).toMatchObject({ slowApiRequests: 1 });
     } finally {
       await cms.stop();
     }

@@ -13,14 +13,14 @@ import { streamDefinition } from '../../domain/sources';
 import { createGateActivities } from '../../activities/gate-activities';
 import { logger } from '../../activities/logger';
 import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import type { Store } from '../../activities/store/store';
 import { connectWarehouse } from '../../activities/warehouses';
 
 const contact = streamDefinition('salesforce', 'contact');
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 
 let dataDir: string;
-let store: ControlPlaneStore;
+let store: Store;
 let connectorId: string;
 
 // One in-memory store for the file (migrating it is the slow part); each test has its own connector and warehouse.
@@ -31,7 +31,7 @@ afterAll(() => store.close());
 
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'ih-gate-'));
-  const connector = await store.createConnector(
+  const connector = await store.connectors.create(
     createConnectorSchema.parse({
       userId: 'marketing-ops',
       name: 'Salesforce contacts',
@@ -49,7 +49,7 @@ beforeEach(async () => {
   } finally {
     await warehouse.close();
   }
-  await store.saveStreamSchema(connectorId, contact.name, contact.columns);
+  await store.streamSchemas.save(connectorId, contact.name, contact.columns);
 });
 
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
@@ -108,6 +108,6 @@ test('a column added by hand is reported as one the stream does not have, and on
   expect(await measureSchemaChanges()).toEqual([{ column: 'legacy_score', change: 'dropped', from: 'number' }]);
 
   // The stored schema also had the column: both sources name it, the report has it once.
-  await store.saveStreamSchema(connectorId, contact.name, [...contact.columns, { name: 'legacy_score', type: 'number' }]);
+  await store.streamSchemas.save(connectorId, contact.name, [...contact.columns, { name: 'legacy_score', type: 'number' }]);
   expect(await measureSchemaChanges()).toEqual([{ column: 'legacy_score', change: 'dropped', from: 'number' }]);
 });

@@ -15,7 +15,7 @@ const stack = useStack({ name: 'credentials', api: false });
 
 async function zendeskConnector(tokenAgeDays: number): Promise<string> {
   const issuedAt = new Date(Date.now() - tokenAgeDays * DAY_MS).toISOString().slice(0, 10);
-  const connector = await stack.store.createConnector(
+  const connector = await stack.store.connectors.create(
     createConnectorSchema.parse({
       userId: 'support-ops',
       name: `Zendesk, token ${tokenAgeDays} days old`,
@@ -34,7 +34,7 @@ it('alerts from day 25 and says what to do past day 30, without the token', asyn
   expect(result.overdue).toContain(overdue);
   expect([...result.dueSoon, ...result.overdue]).not.toContain(fresh);
 
-  const [soonLog, overdueLog, freshLog] = await Promise.all([dueSoon, overdue, fresh].map((id) => stack.store.listActivity(id)));
+  const [soonLog, overdueLog, freshLog] = await Promise.all([dueSoon, overdue, fresh].map((id) => stack.store.audit.list(id)));
   expect(soonLog?.map((entry) => entry.activityType)).toContain('credential.rotation-due-soon');
   const overdueAlert = overdueLog?.find((entry) => entry.activityType === 'credential.rotation-overdue');
   expect(overdueAlert?.details).toMatchObject({ ageDays: 31, action: expect.stringContaining('apiTokenIssuedAt') });

@@ -60,8 +60,8 @@ const idsHolding = async (customerId: string): Promise<string[]> =>
 
 /** Every stored quality report of the connector, in full (as stored, quotes included). */
 async function storedReports(connectorId: string): Promise<unknown[]> {
-  const listed = await stack.store.listQualityReports(connectorId, { limit: 500 });
-  return Promise.all(listed.map(async ({ id }) => (await stack.store.getQualityReport(id))?.report));
+  const listed = await stack.store.qualityReports.list(connectorId, { limit: 500 });
+  return Promise.all(listed.map(async ({ id }) => (await stack.store.qualityReports.get(id))?.report));
 }
 
 const quotedDuplicates = (report: unknown): unknown[] => {

@@ -92,6 +92,6 @@ test('a second cycle while one waits for approval is skipped, "run now" is refus
   expect(await warehouseRows(`select last_name from marketing.salesforce_contact where id = '${changed}'`)).toEqual([{ last_name: 'Newer-Version' }]);
   expect(await warehouseRows(`select id from marketing.salesforce_contact where id = '${deleted}'`)).toEqual([]);
   const newest = stack.salesforce.records('Contact').reduce((max, r) => (String(r.SystemModstamp) > max ? String(r.SystemModstamp) : max), '');
-  expect(new Date((await stack.store.getCursors(connectorId)).contact?.value ?? 0).getTime()).toBe(new Date(newest).getTime());
-  expect(await stack.store.cycleHolder(connectorId)).toBeNull();
+  expect(new Date((await stack.store.cursors.get(connectorId)).contact?.value ?? 0).getTime()).toBe(new Date(newest).getTime());
+  expect(await stack.store.cycleClaims.holder(connectorId)).toBeNull();
 }, 180_000);

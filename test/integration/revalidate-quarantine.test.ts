@@ -10,9 +10,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import contactSuite from '../../activities/quality/suites/salesforce-contact.json';
-import { openSqlClient } from '../../activities/store';
-import { SqlControlPlaneStore } from '../../activities/store/sql-store';
-import type { QualityReportEntry } from '../../activities/store/types';
+import { openStore } from '../../activities/store';
 import { connectWarehouse } from '../../activities/warehouses';
 import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
 import type { QuarantineRevalidation } from '../../domain/messages';
@@ -85,14 +83,19 @@ if (postgres.available) {
 }
 
 /** The store as the worker uses it, noting the id of each quality report it saves (the API would list them). */
-class ReportNotingStore extends SqlControlPlaneStore {
-  readonly reportIds: { stream: string; id: string }[] = [];
-
-  override async saveQualityReport(entry: QualityReportEntry): Promise<string> {
-    const id = await super.saveQualityReport(entry);
-    this.reportIds.push({ stream: entry.stream, id });
-    return id;
-  }
+async function reportNotingStore() {
+  const store = await openStore({});
+  const reportIds: { stream: string; id: string }[] = [];
+  const { qualityReports } = store;
+  const noting = {
+    ...qualityReports,
+    async save(entry: Parameters<typeof qualityReports.save>[0]): Promise<string> {
+      const id = await qualityReports.save(entry);
+      reportIds.push({ stream: entry.stream, id });
+      return id;
+    },
+  };
+  return Object.assign(store, { reportIds, qualityReports: noting });
 }
 
 const EMAIL_FORMAT = 'match_regex(email)';
@@ -118,7 +121,7 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
   let destination: Destination;
   let env: TestWorkflowEnvironment;
   let simulator: SalesforceSimulator;
-  let store: ReportNotingStore;
+  let store: Awaited<ReturnType<typeof reportNotingStore>>;
   let dataDir: string;
   let workers: Worker[];
   let running: Promise<void>;
@@ -134,13 +137,12 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
     // The simulator plants one flaw per record: a few misaligned emails get a second one.
     const misaligned = simulator.groundTruth('Contact').filter((t) => t.flaws.join() === 'misaligned-email');
     for (const { id } of misaligned.slice(0, 3)) simulator.updateRecord('Contact', id, { Active__c: false });
-    store = new ReportNotingStore(await openSqlClient({}));
-    await store.migrate();
+    store = await reportNotingStore();
     taskQueue = uniqueName('revalidate-it');
     workers = await createWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, taskQueue, workflowBundle: await workflowBundle() });
     running = runWorkers(workers);
 
-    const connector = await store.createConnector(
+    const connector = await store.connectors.create(
       createConnectorSchema.parse({
         userId: 'marketing-ops',
         name: 'Salesforce contacts',
@@ -226,7 +228,7 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
     const ledger = await warehouseRows(`select rows_merged, rows_quarantined from marketing._ih_load_ledger where load_id = '${result.loadId}'`);
     expect(ledger.map((row) => [Number(row.rows_merged), Number(row.rows_quarantined)])).toEqual([[consented(released).length, result.stillQuarantined]]);
 
-    const audit = (await store.listActivity(connectorId)).find((a) => a.activityType === 'quarantine.revalidated');
+    const audit = (await store.audit.list(connectorId)).find((a) => a.activityType === 'quarantine.revalidated');
     expect(audit?.details).toMatchObject({ requestedBy: 'campaign-manager-7', suiteName: result.suiteName, qualityReportId: contactReportId, outcome: 'applied' });
     expect(audit?.metrics).toMatchObject({ released: released.length, stillQuarantined: result.stillQuarantined });
   }, 120_000);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import type { Store } from '../../activities/store/store';
 import { redactReport, subjectQuotes } from '../../activities/privacy/report-redaction';
 import { parseKeyRing } from '../../activities/secrets';
 import { keyEntry } from '../secrets/fixtures';
@@ -132,7 +132,7 @@ describe('a report without the subject’s quotes', () => {
 
 const postgres = startPostgres();
 
-const engines: [string, OpenStore<ControlPlaneStore>][] = [['PGlite', () => openStore({})]];
+const engines: [string, OpenStore<Store>][] = [['PGlite', () => openStore({})]];
 if (postgres.available) {
   engines.push([
     'PostgreSQL',
@@ -153,7 +153,7 @@ describe.each(engines)('stored reports on %s', (_engine, open) => {
     const connectorId = randomUUID();
     const elsewhere = randomUUID();
     const save = (connector: string, stream: string, body: Record<string, unknown>) =>
-      control.store.saveQualityReport({ connectorId: connector, stream, batchSha256: sha(), report: body });
+      control.store.qualityReports.save({ connectorId: connector, stream, batchSha256: sha(), report: body });
     const byEmail = await save(connectorId, 'contact', report([{ expectation: rule('email'), quoted: ['ADA@Example.com', 'bob@'] }]));
     const byCustomer = await save(connectorId, 'contact', report([{ expectation: rule('customer_id'), quoted: ['C-ada', 'C-bob'] }]));
     const byPhone = await save(connectorId, 'contact', report([{ expectation: rule('phone'), quoted: ['555-0100', '555-0199'] }]));
@@ -163,10 +163,10 @@ describe.each(engines)('stored reports on %s', (_engine, open) => {
     const records = [{ connectorId, stream: 'contact', record: { id: 'a1', email: 'ada@example.com', customer_id: 'C-ada', phone: '555-0100' } }];
     const requestId = randomUUID();
 
-    expect(await control.store.redactQualityReports(requestId, { email: 'ada@example.com' }, records)).toEqual({ reports: 3, values: 3 });
-    expect(await control.store.redactQualityReports(requestId, { email: 'ada@example.com' }, records)).toEqual({ reports: 3, values: 3 });
+    expect(await control.store.qualityReports.redact(requestId, { email: 'ada@example.com' }, records)).toEqual({ reports: 3, values: 3 });
+    expect(await control.store.qualityReports.redact(requestId, { email: 'ada@example.com' }, records)).toEqual({ reports: 3, values: 3 });
 
-    const stored = async (id: string) => (await control.store.getQualityReport(id))?.report ?? {};
+    const stored = async (id: string) => (await control.store.qualityReports.get(id))?.report ?? {};
     expect(quotesOf(await stored(byEmail))).toEqual([['bob@']]);
     expect(quotesOf(await stored(byCustomer))).toEqual([['C-bob']]);
     expect(quotesOf(await stored(byPhone))).toEqual([['555-0199']]);
@@ -178,13 +178,13 @@ describe.each(engines)('stored reports on %s', (_engine, open) => {
   });
 
   it('find a customer id that is a number in the report', async () => {
-    const id = await control.store.saveQualityReport({
+    const id = await control.store.qualityReports.save({
       connectorId: randomUUID(),
       stream: 'ticket',
       batchSha256: sha(),
       report: report([{ expectation: rule('customer_id'), quoted: [90210, 90211] }]),
     });
-    expect(await control.store.redactQualityReports(randomUUID(), { customerId: '90210' }, [])).toEqual({ reports: 1, values: 1 });
-    expect(quotesOf((await control.store.getQualityReport(id))?.report ?? {})).toEqual([[90211]]);
+    expect(await control.store.qualityReports.redact(randomUUID(), { customerId: '90210' }, [])).toEqual({ reports: 1, values: 1 });
+    expect(quotesOf((await control.store.qualityReports.get(id))?.report ?? {})).toEqual([[90211]]);
   });
 });

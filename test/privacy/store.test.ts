@@ -1,7 +1,7 @@
 /** Privacy in the control plane on PGlite: the audit log's one delete path, and the keyed suppression list. */
 import { openPgliteClient } from '../../activities/store/pglite-client';
 import type { SqlClient } from '../../activities/store/sql-client';
-import { SqlControlPlaneStore } from '../../activities/store/sql-store';
+import { sqlStore, type Store } from '../../activities/store/store';
 import { KeyRing, parseKeyRing } from '../../activities/secrets';
 import { newKeyMaterial } from '../../activities/secrets/key-ring';
 import { rowOfSubject } from '../../activities/privacy/subject-files';
@@ -11,12 +11,12 @@ const connectorId = '3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b';
 const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString();
 
 let db: SqlClient;
-let store: SqlControlPlaneStore;
+let store: Store;
 const oldKey = newKeyMaterial('old');
 
 beforeAll(async () => {
   db = await openPgliteClient();
-  store = new SqlControlPlaneStore(db, ringOf(oldKey));
+  store = sqlStore(db, ringOf(oldKey));
   await store.migrate();
 });
 afterAll(() => store.close());
@@ -25,12 +25,12 @@ async function auditAt(createdAt: string, type: string): Promise<void> {
   await db.query(`INSERT INTO connector_activity (config_id, user_id, activity_type, details, created_at) VALUES ($1, 'u', $2, '{}', $3)`, [connectorId, type, createdAt]);
 }
 
-const auditTypes = async (): Promise<string[]> => (await store.listActivity(connectorId, 1000)).map((a) => a.activityType).sort();
+const auditTypes = async (): Promise<string[]> => (await store.audit.list(connectorId, 1000)).map((a) => a.activityType).sort();
 
 describe('the webhook inbox', () => {
   it('loses through the sweep exactly the events received before the window, and the proof finds none left', async () => {
     const deliver = (days: number, eventId: string) =>
-      store.storeInboxEvents({
+      store.inbox.save({
         connectorId,
         receivedAt: new Date(Date.now() - days * 86_400_000),
         events: [{ eventId, email: `${eventId}@example.com`, payload: { sg_event_id: eventId }, quarantineReason: null }],
@@ -40,10 +40,10 @@ describe('the webhook inbox', () => {
     const cutoff = daysAgo(30);
     const scope = { kind: 'connector', connectorId } as const;
 
-    expect(await store.countPastWindow('webhook-inbox', scope, cutoff)).toBe(1);
-    expect(await store.sweepControlPlane('webhook-inbox', scope, cutoff)).toBe(1);
-    expect(await store.countPastWindow('webhook-inbox', scope, cutoff)).toBe(0);
-    expect((await store.readInboxEvents(connectorId, '0', 10)).map((event) => event.eventId)).toEqual(['young-event']);
+    expect(await store.privacy.countPastWindow('webhook-inbox', scope, cutoff)).toBe(1);
+    expect(await store.privacy.sweepControlPlane('webhook-inbox', scope, cutoff)).toBe(1);
+    expect(await store.privacy.countPastWindow('webhook-inbox', scope, cutoff)).toBe(0);
+    expect((await store.inbox.read(connectorId, '0', 10)).map((event) => event.eventId)).toEqual(['young-event']);
   });
 });
 
@@ -55,9 +55,9 @@ describe('the audit log', () => {
     const cutoff = daysAgo(30);
     const scope = { kind: 'connector', connectorId } as const;
 
-    expect(await store.countPastWindow('audit-log', scope, cutoff)).toBe(2);
-    expect(await store.sweepControlPlane('audit-log', scope, cutoff)).toBe(2);
-    expect(await store.countPastWindow('audit-log', scope, cutoff)).toBe(0);
+    expect(await store.privacy.countPastWindow('audit-log', scope, cutoff)).toBe(2);
+    expect(await store.privacy.sweepControlPlane('audit-log', scope, cutoff)).toBe(2);
+    expect(await store.privacy.countPastWindow('audit-log', scope, cutoff)).toBe(0);
     expect(await auditTypes()).toEqual(['young.one']);
   });
 
@@ -78,11 +78,11 @@ describe('the audit log', () => {
 
 describe('the suppression list', () => {
   it('matches the subject however its email is cased, holds no plaintext, and still matches after a key rotation', async () => {
-    const request = await store.createErasureRequest({ subject: { email: 'Ada.Lovelace@Example.com' }, reason: 'gdpr', requestedBy: 'dpo' });
-    const subject = await store.openErasureSubject(request.id);
+    const request = await store.privacy.createErasureRequest({ subject: { email: 'Ada.Lovelace@Example.com' }, reason: 'gdpr', requestedBy: 'dpo' });
+    const subject = await store.privacy.openErasureSubject(request.id);
     expect(subject).toEqual({ email: 'Ada.Lovelace@Example.com' });
-    await store.suppressSubject({ email: 'Ada.Lovelace@Example.com' }, request.id);
-    await store.suppressSubject({ customerId: 'CUST-7' }, request.id);
+    await store.privacy.suppressSubject({ email: 'Ada.Lovelace@Example.com' }, request.id);
+    await store.privacy.suppressSubject({ customerId: 'CUST-7' }, request.id);
 
     const stored = JSON.stringify(await db.query('SELECT * FROM suppression_list'));
     expect(stored.toLowerCase()).not.toContain('lovelace');
@@ -90,7 +90,7 @@ describe('the suppression list', () => {
     const sealed = JSON.stringify(await db.query('SELECT * FROM erasure_request'));
     expect(sealed.toLowerCase()).not.toContain('lovelace');
 
-    const list = await store.loadSuppressionList();
+    const list = await store.privacy.loadSuppressionList();
     expect(list.matches({ email: 'ada.lovelace@example.com' })).toBe(true);
     expect(list.matches({ email: 'someone.else@example.com', customer_id: 'CUST-7' })).toBe(true);
     expect(list.matches({ email: 'someone.else@example.com', customer_id: 'CUST-8' })).toBe(false);
@@ -98,15 +98,15 @@ describe('the suppression list', () => {
     expect(list.matches({ id: 42, requester_email: 'ADA.Lovelace@example.com', status: 'open' })).toBe(true);
     expect(rowOfSubject({ email: 'ada.lovelace@example.com' }, { record: { requester_email: 'Ada.Lovelace@Example.com' } })).toBe(true);
 
-    const rotated = new SqlControlPlaneStore(db, ringOf(newKeyMaterial('new'), oldKey));
-    expect((await rotated.loadSuppressionList()).matches({ email: 'ADA.LOVELACE@example.com' })).toBe(true);
-    const withoutOld = new SqlControlPlaneStore(db, ringOf(newKeyMaterial('other')));
-    expect((await withoutOld.loadSuppressionList()).matches({ email: 'ada.lovelace@example.com' })).toBe(false);
+    const rotated = sqlStore(db, ringOf(newKeyMaterial('new'), oldKey));
+    expect((await rotated.privacy.loadSuppressionList()).matches({ email: 'ADA.LOVELACE@example.com' })).toBe(true);
+    const withoutOld = sqlStore(db, ringOf(newKeyMaterial('other')));
+    expect((await withoutOld.privacy.loadSuppressionList()).matches({ email: 'ada.lovelace@example.com' })).toBe(false);
   });
 
   it('drops the sealed subject when the erasure completes', async () => {
-    const request = await store.createErasureRequest({ subject: { customerId: 'CUST-9' }, reason: 'ccpa', requestedBy: 'dpo' });
-    await store.saveErasureReceipt({
+    const request = await store.privacy.createErasureRequest({ subject: { customerId: 'CUST-9' }, reason: 'ccpa', requestedBy: 'dpo' });
+    await store.privacy.saveErasureReceipt({
       requestId: request.id,
       workflowId: request.workflowId,
       reason: 'ccpa',
@@ -116,7 +116,7 @@ describe('the suppression list', () => {
       finishedAt: new Date().toISOString(),
       steps: [],
     });
-    expect(await store.openErasureSubject(request.id)).toBeNull();
-    expect((await store.getErasureRequest(request.id))?.status).toBe('completed');
+    expect(await store.privacy.openErasureSubject(request.id)).toBeNull();
+    expect((await store.privacy.getErasureRequest(request.id))?.status).toBe('completed');
   });
 });

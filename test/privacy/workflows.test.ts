@@ -18,7 +18,8 @@ import { sourcePlugins } from '../../activities/sources';
 import type { Row } from '../../activities/sources/types';
 import { localPath, Staging } from '../../activities/staging/staging';
 import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import { inboxReader } from '../../activities/store/inbox';
+import type { Store } from '../../activities/store/store';
 import { connectWarehouse } from '../../activities/warehouses';
 import type { DestinationConfig, Connector } from '../../domain/connector';
 import { loadIdFor } from '../../domain/constants';
@@ -38,7 +39,7 @@ const row = (id: string, email: string, modifiedDaysAgo: number, extra: Partial<
 
 let env: TestWorkflowEnvironment;
 let dir: string;
-let store: ControlPlaneStore;
+let store: Store;
 let staging: Staging;
 let connector: Connector;
 let taskQueue: string;
@@ -52,8 +53,8 @@ beforeAll(async () => {
   store = await openStore({});
   staging = new Staging(path.join(dir, 'staging'));
   const input = connectorInput('dpo-test');
-  connector = await store.createConnector({ ...input, configuration: { ...input.configuration, destination: { kind: 'duckdb', schema: 'marketing', path: path.join(dir, 'wh.duckdb') } } });
-  cycle = createCycleActivities({ store, staging, logger, plugins: sourcePlugins({ inbox: store }), connectWarehouse: open });
+  connector = await store.connectors.create({ ...input, configuration: { ...input.configuration, destination: { kind: 'duckdb', schema: 'marketing', path: path.join(dir, 'wh.duckdb') } } });
+  cycle = createCycleActivities({ store, staging, logger, plugins: sourcePlugins({ inbox: inboxReader(store.inbox) }), connectWarehouse: open });
   taskQueue = uniqueName('privacy');
   const worker = await Worker.create({
     connection: env.nativeConnection, namespace: env.namespace, taskQueue, workflowBundle: await workflowBundle(),
@@ -111,7 +112,7 @@ it('a warehouse sweep deletes exactly the rows past the window and its proof fin
   expect(ids).toContain('new-1');
   expect(ids).not.toContain('old-1');
   expect(ids).not.toContain('old-2');
-  const audit = await store.listActivity(connector.id, 100);
+  const audit = await store.audit.list(connector.id, 100);
   expect(audit.find((a) => a.activityType === 'retention.swept')?.metrics).toEqual({ deleted: 2, remaining: 0 });
 });
 
@@ -120,14 +121,14 @@ it('a staging sweep removes only files older than the window; a late sweep raise
   const stale = await staging.writeBatch(`${connector.id}/lead`, salesforceStreams.lead, [{ id: 'stale' }], null);
   const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
   await utimes(localPath(stale), tenDaysAgo, tenDaysAgo);
-  await store.recordRetentionProof({ target: { dataType: 'quarantine', scope: { kind: 'platform', except: [] }, window: '30d' }, cutoff: daysAgo(40), deleted: 0, remaining: 0, proof: 'seeded', sweptAt: daysAgo(10) });
+  await store.privacy.recordRetentionProof({ target: { dataType: 'quarantine', scope: { kind: 'platform', except: [] }, window: '30d' }, cutoff: daysAgo(40), deleted: 0, remaining: 0, proof: 'seeded', sweptAt: daysAgo(10) });
 
   const report = await sweep({ dataType: 'staging', settings: settings({ staging: '7d' }, '1m') });
   expect(report.outcomes.map((o) => (o.status === 'swept' ? o.result.remaining : -1))).toEqual([0]);
   expect(await staging.exists(fresh)).toBe(true);
   expect(await staging.exists(stale)).toBe(false);
   expect(report.late.map((l) => l.dataType)).toContain('quarantine');
-  const alerts = (await store.listActivity('00000000-0000-0000-0000-000000000000', 100)).filter((a) => a.activityType === 'compliance.alert');
+  const alerts = (await store.audit.list('00000000-0000-0000-0000-000000000000', 100)).filter((a) => a.activityType === 'compliance.alert');
   expect(alerts.map((a) => a.details['kind'])).toContain('sweep-late');
 });
 
@@ -137,7 +138,7 @@ it('an erasure leaves the subject in no store, keeps it out of history, and supp
   const staged = await staging.writeBatch(`${connector.id}/contact`, contact, [row('er-3', email.toUpperCase(), 1), row('er-4', 'other@example.com', 1)], null);
   expect(await tableIds()).toContain('er-1');
 
-  const request = await store.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
+  const request = await store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
   const handle = await env.client.workflow.start(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
   const receipt = await handle.result();
   expect(receipt.status).toBe('completed');
@@ -150,8 +151,8 @@ it('an erasure leaves the subject in no store, keeps it out of history, and supp
   const rewritten: Row[] = [];
   for await (const r of staging.readBatch(staged)) rewritten.push(r);
   expect(rewritten.map((r) => r['id'])).toEqual(['er-4']);
-  expect((await store.getErasureRequest(request.id))?.status).toBe('completed');
-  expect(await store.openErasureSubject(request.id)).toBeNull();
+  expect((await store.privacy.getErasureRequest(request.id))?.status).toBe('completed');
+  expect(await store.privacy.openErasureSubject(request.id)).toBeNull();
 
   const history = JSON.stringify(await handle.fetchHistory());
   expect(history.toLowerCase()).not.toContain('grace.hopper');
@@ -167,7 +168,7 @@ it('an erasure takes the subject out of what quality reports quote and what a ki
   const phone = '+1 757 555 0142';
   // The cycle quarantined the subject's row; its report quoted the failing values (in the letter case the source sent).
   await staging.writeBatch(`${connector.id}/contact/quarantine`, contact, [{ record: row('kj-1', email, 1, { phone, last_name: null }), reasons: ['not_null(last_name)'] }], null);
-  const quoting = await store.saveQualityReport({
+  const quoting = await store.qualityReports.save({
     connectorId: connector.id,
     stream: 'contact',
     batchSha256: 'a'.repeat(64),
@@ -183,13 +184,13 @@ it('an erasure takes the subject out of what quality reports quote and what a ki
   await mkdir(leftBehind, { recursive: true });
   await writeFile(path.join(leftBehind, 'batch.ndjson'), `${JSON.stringify(row('kj-2', email, 1))}\n`);
 
-  const request = await store.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
+  const request = await store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
   const receipt = await env.client.workflow.execute(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
   expect(receipt.status).toBe('completed');
   expect(receipt.steps.find((s) => s.step === 'quarantine')?.deleted).toMatchObject({ 'quality reports redacted': 1, 'quality report values redacted': 3 });
   expect(receipt.steps.find((s) => s.step === 'staging')?.deleted['decrypted load copies removed']).toBeGreaterThanOrEqual(1);
 
-  const stored = await store.getQualityReport(quoting);
+  const stored = await store.qualityReports.get(quoting);
   const text = JSON.stringify(stored?.report).toLowerCase();
   expect(text).not.toContain(email);
   expect(text).not.toContain(phone);

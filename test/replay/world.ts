@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import type { Store } from '../../activities/store/store';
 import { connectWarehouse } from '../../activities/warehouses';
 import { createApp } from '../../api/app';
 import { issueApiKey } from '../../api/auth/issue-api-key';
@@ -27,7 +27,7 @@ export interface ApiAnswer {
 
 export interface World {
   env: TestWorkflowEnvironment;
-  store: ControlPlaneStore;
+  store: Store;
   salesforce: SalesforceSimulator;
   taskQueue: string;
   apiUrl: string;
@@ -81,7 +81,7 @@ export async function openWorld(): Promise<World> {
       return { status: response.status, body: response.status === 204 ? null : await response.json() };
     },
     async createConnector(body) {
-      return (await store.createConnector(createConnectorSchema.parse(body))).id;
+      return (await store.connectors.create(createConnectorSchema.parse(body))).id;
     },
     async warehouseRows(destination, sql) {
       const warehouse = await connectWarehouse(destination, dataDir);

@@ -80,7 +80,7 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
 
     async function runCycle(sim: SimulatedSource<C>, taskQueue: string): Promise<{ report: CycleReport; rows: Record<string, unknown>[] }> {
       const schema = `c_${uniqueName('').replace(/[^a-z0-9]/g, '').slice(0, 12)}`;
-      const connector = await controlPlane().store.createConnector({
+      const connector = await controlPlane().store.connectors.create({
         userId: 'marketing-ops',
         name: `${source.kind} cycle test`,
         status: 'active',

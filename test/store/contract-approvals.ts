@@ -12,9 +12,9 @@ export function approvalContract(harness: () => Harness): void {
     const { store } = harness();
     const connectorId = randomUUID();
     const pending = pendingApproval({ connectorId });
-    await store.saveApprovalRequest(pending);
-    await store.saveApprovalRequest(pending);
-    expect(await store.getApproval(pending.approvalId)).toEqual({
+    await store.approvals.saveRequest(pending);
+    await store.approvals.saveRequest(pending);
+    expect(await store.approvals.get(pending.approvalId)).toEqual({
       approvalId: pending.approvalId,
       connectorId,
       workflowId: pending.workflowId,
@@ -24,28 +24,28 @@ export function approvalContract(harness: () => Harness): void {
     });
 
     const approved = { ...decision(pending, 'approve'), override: { maxInvalidShare: 0.15 } };
-    await store.saveApprovalResolution(approved);
-    await store.saveApprovalResolution({ ...approved });
-    expect(await store.getApproval(pending.approvalId)).toMatchObject({ status: 'decided', resolution: approved });
+    await store.approvals.saveResolution(approved);
+    await store.approvals.saveResolution({ ...approved });
+    expect(await store.approvals.get(pending.approvalId)).toMatchObject({ status: 'decided', resolution: approved });
 
     const second = decision(pending, 'reject', 'someone-else');
-    await expect(store.saveApprovalResolution(second)).rejects.toThrow(
+    await expect(store.approvals.saveResolution(second)).rejects.toThrow(
       /already decided \(approve by manager-7 at .*\); a second decision \(reject by someone-else\) is refused/,
     );
-    expect((await store.getApproval(pending.approvalId))?.resolution).toEqual(approved);
+    expect((await store.approvals.get(pending.approvalId))?.resolution).toEqual(approved);
   });
 
   test('refuses a decision without a request, and malformed approvals naming the field', async () => {
     const { store } = harness();
     const never = pendingApproval({ connectorId: randomUUID() });
-    await expect(store.saveApprovalResolution(decision(never, 'approve'))).rejects.toThrow(/never requested/);
-    await expect(store.saveApprovalRequest({ ...never, connectorId: 'acme' })).rejects.toThrow(/connectorId/);
-    await expect(store.saveApprovalRequest({ ...never, workflowId: 'cycle/other' })).rejects.toThrow(/approvalId/);
-    await expect(store.saveApprovalRequest({ ...never, figures: { ...never.figures, invalidShare: 1.5 } })).rejects.toThrow(
+    await expect(store.approvals.saveResolution(decision(never, 'approve'))).rejects.toThrow(/never requested/);
+    await expect(store.approvals.saveRequest({ ...never, connectorId: 'acme' })).rejects.toThrow(/connectorId/);
+    await expect(store.approvals.saveRequest({ ...never, workflowId: 'cycle/other' })).rejects.toThrow(/approvalId/);
+    await expect(store.approvals.saveRequest({ ...never, figures: { ...never.figures, invalidShare: 1.5 } })).rejects.toThrow(
       /figures\.invalidShare/,
     );
-    expect(await store.getApproval(never.approvalId)).toBeNull();
-    expect(await store.getApproval('not-an-approval-id')).toBeNull();
+    expect(await store.approvals.get(never.approvalId)).toBeNull();
+    expect(await store.approvals.get('not-an-approval-id')).toBeNull();
   });
 
   test('lists approvals newest first, by connector and status', async () => {
@@ -56,10 +56,10 @@ export function approvalContract(harness: () => Harness): void {
     const middle = pendingApproval({ connectorId, openedAt: at(10) });
     const newest = pendingApproval({ connectorId, openedAt: at(20) });
     const elsewhere = pendingApproval({ connectorId: randomUUID(), openedAt: at(30) });
-    for (const pending of [middle, oldest, newest, elsewhere]) await store.saveApprovalRequest(pending);
-    await store.saveApprovalResolution(decision(middle, 'reject'));
+    for (const pending of [middle, oldest, newest, elsewhere]) await store.approvals.saveRequest(pending);
+    await store.approvals.saveResolution(decision(middle, 'reject'));
 
-    const ids = async (filter: Parameters<typeof store.listApprovals>[0]) => (await store.listApprovals(filter)).map((a) => a.approvalId);
+    const ids = async (filter: Parameters<typeof store.approvals.list>[0]) => (await store.approvals.list(filter)).map((a) => a.approvalId);
     expect(await ids({ connectorId })).toEqual([newest.approvalId, middle.approvalId, oldest.approvalId]);
     expect(await ids({ connectorId, status: 'pending' })).toEqual([newest.approvalId, oldest.approvalId]);
     expect(await ids({ connectorId, status: 'decided' })).toEqual([middle.approvalId]);
@@ -74,33 +74,33 @@ export function approvalContract(harness: () => Harness): void {
     const started = new Date(Date.UTC(2024, 7, 2, 8));
     for (const [hour, status] of (['awaiting-approval', 'dry-run', 'rejected'] as const).entries()) {
       const report = runReport(connectorId, status, new Date(started.getTime() + hour * 3_600_000), [streamReport('contact')]);
-      await store.saveRunReport(report);
-      expect(await store.getRunReport(report.workflowId)).toEqual(report);
+      await store.runs.save(report);
+      expect(await store.runs.get(report.workflowId)).toEqual(report);
     }
   });
 
   test("keeps each stream's loaded columns, replacing them on the next save", async () => {
     const { store } = harness();
     const connectorId = randomUUID();
-    expect(await store.getStreamSchema(connectorId, 'contact')).toBeNull();
+    expect(await store.streamSchemas.get(connectorId, 'contact')).toBeNull();
     const columns: StreamColumn[] = [
       { name: 'id', type: 'string', sourceField: 'Id' },
       { name: 'email', type: 'string', sourceField: 'Email', personal: true },
     ];
-    await store.saveStreamSchema(connectorId, 'contact', columns);
-    expect(await store.getStreamSchema(connectorId, 'contact')).toEqual(columns);
+    await store.streamSchemas.save(connectorId, 'contact', columns);
+    expect(await store.streamSchemas.get(connectorId, 'contact')).toEqual(columns);
     const widened: StreamColumn[] = [...columns, { name: 'score', type: 'number' }];
-    await store.saveStreamSchema(connectorId, 'contact', widened);
-    expect(await store.getStreamSchema(connectorId, 'contact')).toEqual(widened);
-    expect(await store.getStreamSchema(connectorId, 'lead')).toBeNull();
-    await expect(store.saveStreamSchema('acme', 'contact', columns)).rejects.toThrow(/connectorId/);
+    await store.streamSchemas.save(connectorId, 'contact', widened);
+    expect(await store.streamSchemas.get(connectorId, 'contact')).toEqual(widened);
+    expect(await store.streamSchemas.get(connectorId, 'lead')).toBeNull();
+    await expect(store.streamSchemas.save('acme', 'contact', columns)).rejects.toThrow(/connectorId/);
   });
 
   test('analyze recommends raising a guardrail people keep approving on similar figures, and changes nothing', async () => {
     const { store } = harness();
     const input = connectorInput(newUserId());
     const guardrails = { ...input.configuration.guardrails, maxInvalidShare: 0.2, maxRowsPerCycle: 1_000 };
-    const connector = await store.createConnector({ ...input, configuration: { ...input.configuration, guardrails } });
+    const connector = await store.connectors.create({ ...input, configuration: { ...input.configuration, guardrails } });
     let minute = 0;
     const decide = async (guardrail: 'maxInvalidShare' | 'maxRowsPerCycle', actual: number, choice: 'approve' | 'reject', byPolicy = false) => {
       minute += 1;
@@ -110,9 +110,9 @@ export function approvalContract(harness: () => Harness): void {
         openedAt: new Date(Date.UTC(2024, 7, 1, 8, minute)),
         breaches: [{ guardrail, limit, actual, severity: 'approve' }],
       });
-      await store.saveApprovalRequest(pending);
+      await store.approvals.saveRequest(pending);
       const resolution = decision(pending, choice, byPolicy ? 'approval-policy' : `manager-${minute}`);
-      await store.saveApprovalResolution(byPolicy ? { ...resolution, role: null, byPolicy } : resolution);
+      await store.approvals.saveResolution(byPolicy ? { ...resolution, role: null, byPolicy } : resolution);
       return { approvalId: pending.approvalId, actual, decidedBy: resolution.decidedBy, decidedAt: resolution.decidedAt };
     };
 
@@ -124,7 +124,7 @@ export function approvalContract(harness: () => Harness): void {
     // Approved three times in a row, but on figures too far apart to call the limit too tight.
     for (const rows of [1_200, 4_000, 1_100]) await decide('maxRowsPerCycle', rows, 'approve');
 
-    const analysis = await store.analyze(connector.id);
+    const analysis = await store.analysis.analyze(connector.id);
     expect(analysis.recommendations).toEqual([
       {
         guardrail: 'maxInvalidShare',
@@ -136,9 +136,9 @@ export function approvalContract(harness: () => Harness): void {
         note: 'nothing changes without a manager',
       },
     ]);
-    expect((await store.getConnector(connector.id))?.configuration.guardrails).toEqual(guardrails);
+    expect((await store.connectors.get(connector.id))?.configuration.guardrails).toEqual(guardrails);
 
-    await store.updateConnector(connector.id, { configuration: { ...connector.configuration, guardrails: { ...guardrails, maxInvalidShare: 0.3 } } });
-    expect((await store.analyze(connector.id)).recommendations).toEqual([]);
+    await store.connectors.update(connector.id, { configuration: { ...connector.configuration, guardrails: { ...guardrails, maxInvalidShare: 0.3 } } });
+    expect((await store.analysis.analyze(connector.id)).recommendations).toEqual([]);
   });
 }

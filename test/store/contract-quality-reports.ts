@@ -11,7 +11,7 @@ export function qualityReportContract(harness: () => Harness): void {
     const { store } = harness();
     const connectorId = randomUUID();
     const save = (stream: string, report: Record<string, unknown>) =>
-      store.saveQualityReport({ connectorId, stream, batchSha256: sha256Of(`${connectorId}/${stream}/${randomUUID()}`), report });
+      store.qualityReports.save({ connectorId, stream, batchSha256: sha256Of(`${connectorId}/${stream}/${randomUUID()}`), report });
 
     const quarantine = { uri: `file:///staging/${connectorId}/q.ndjson`, sha256: sha256Of('q'), rows: 4 };
     const failing = reportWithQuarantine(
@@ -25,9 +25,9 @@ export function qualityReportContract(harness: () => Harness): void {
     const failingId = await save('contact', failing);
     const cleanId = await save('lead', reportWithQuarantine(20, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 0 }], null));
     const legacyId = await save('contact', qualityReport(10, []));
-    await store.saveQualityReport({ connectorId: randomUUID(), stream: 'contact', batchSha256: sha256Of(randomUUID()), report: failing });
+    await store.qualityReports.save({ connectorId: randomUUID(), stream: 'contact', batchSha256: sha256Of(randomUUID()), report: failing });
 
-    const listed = await store.listQualityReports(connectorId);
+    const listed = await store.qualityReports.list(connectorId);
     expect(listed.map((report) => report.id)).toEqual([legacyId, cleanId, failingId]);
     expect(listed[2]).toEqual({
       id: failingId,
@@ -46,9 +46,9 @@ export function qualityReportContract(harness: () => Harness): void {
     expect(JSON.stringify(listed)).not.toContain('ada@example.com');
     expect(JSON.stringify(listed)).not.toContain(quarantine.uri);
 
-    expect((await store.listQualityReports(connectorId, { stream: 'contact' })).map((report) => report.id)).toEqual([legacyId, failingId]);
-    expect((await store.listQualityReports(connectorId, { limit: 1 })).map((report) => report.id)).toEqual([legacyId]);
-    expect(await store.listQualityReports('not-a-connector')).toEqual([]);
-    await expect(store.listQualityReports(connectorId, { limit: 0 })).rejects.toThrow(/limit/);
+    expect((await store.qualityReports.list(connectorId, { stream: 'contact' })).map((report) => report.id)).toEqual([legacyId, failingId]);
+    expect((await store.qualityReports.list(connectorId, { limit: 1 })).map((report) => report.id)).toEqual([legacyId]);
+    expect(await store.qualityReports.list('not-a-connector')).toEqual([]);
+    await expect(store.qualityReports.list(connectorId, { limit: 0 })).rejects.toThrow(/limit/);
   });
 }

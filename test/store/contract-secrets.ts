@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { MissingSecretKeyError, parseKeyRing, SecretIntegrityError } from '../../activities/secrets';
 import type { SqlClient } from '../../activities/store/sql-client';
-import { SqlControlPlaneStore } from '../../activities/store/sql-store';
+import { sqlStore, type Store } from '../../activities/store/store';
 import type { Connector, ConnectorSettings } from '../../domain/connector';
 import { accessTokenConfiguration, credentialedConfigurations, keyEntry } from '../secrets/fixtures';
 import type { Harness } from './contract';
@@ -31,13 +31,13 @@ const fragmentsOf = (credential: string) => credential.split('\n').filter((line)
 
 export function secretsContract(harness: () => Harness): void {
   const created: Connector[] = [];
-  const create = async (store: SqlControlPlaneStore, configuration: ConnectorSettings) => {
-    const connector = await store.createConnector({ ...connectorInput(newUserId()), configuration });
+  const create = async (store: Pick<Store, 'connectors'>, configuration: ConnectorSettings) => {
+    const connector = await store.connectors.create({ ...connectorInput(newUserId()), configuration });
     created.push(connector);
     return connector;
   };
   afterEach(async () => {
-    for (const connector of created.splice(0)) await harness().store.deleteConnector(connector.id);
+    for (const connector of created.splice(0)) await harness().store.connectors.delete(connector.id);
   });
 
   test.each(credentialedConfigurations().map((c) => [c.destination, c] as const))(
@@ -46,8 +46,8 @@ export function secretsContract(harness: () => Harness): void {
       const { store, client } = harness();
       const connector = await create(store, configuration);
       expect(connector.configuration).toEqual(configuration);
-      expect(await store.getConnector(connector.id)).toEqual(connector);
-      expect(await store.listConnectorsByUser(connector.userId)).toEqual([connector]);
+      expect(await store.connectors.get(connector.id)).toEqual(connector);
+      expect(await store.connectors.listByUser(connector.userId)).toEqual([connector]);
 
       const raw = await rawConfiguration(client, connector.id);
       for (const fragment of credentials.flatMap(fragmentsOf)) expect(raw.configuration).not.toContain(fragment);
@@ -58,7 +58,7 @@ export function secretsContract(harness: () => Harness): void {
       expect(kind).toEqual({ kind: configuration.destination.kind });
 
       const token = accessTokenConfiguration();
-      const updated = await store.updateConnector(connector.id, { configuration: token.configuration });
+      const updated = await store.connectors.update(connector.id, { configuration: token.configuration });
       expect(updated?.configuration).toEqual(token.configuration);
       const rewritten = await rawConfiguration(client, connector.id);
       expect(rewritten.configuration).not.toContain(token.credential);
@@ -71,11 +71,11 @@ export function secretsContract(harness: () => Harness): void {
     const { configuration } = accessTokenConfiguration();
     const written = await create(store, configuration);
 
-    const rotated = new SqlControlPlaneStore(client, parseKeyRing(`${keyEntry('store-k2')},${secretKeys}`, VARIABLE));
-    expect(await rotated.getConnector(written.id)).toEqual(written);
+    const rotated = sqlStore(client, parseKeyRing(`${keyEntry('store-k2')},${secretKeys}`, VARIABLE));
+    expect(await rotated.connectors.get(written.id)).toEqual(written);
     expect(keyIdOf((await rawConfiguration(client, written.id)).access_token)).toBe('store-k1');
 
-    const rewritten = await rotated.updateConnector(written.id, { configuration: written.configuration });
+    const rewritten = await rotated.connectors.update(written.id, { configuration: written.configuration });
     expect(rewritten?.configuration).toEqual(configuration);
     expect(keyIdOf((await rawConfiguration(client, written.id)).access_token)).toBe('store-k2');
     const fresh = await create(rotated, accessTokenConfiguration().configuration);
@@ -84,9 +84,9 @@ export function secretsContract(harness: () => Harness): void {
 
   test('a row encrypted with a key the ring lacks fails naming the key and the variable to set', async () => {
     const { store, client } = harness();
-    const elsewhere = new SqlControlPlaneStore(client, parseKeyRing(keyEntry('other-host'), VARIABLE));
+    const elsewhere = sqlStore(client, parseKeyRing(keyEntry('other-host'), VARIABLE));
     const written = await create(elsewhere, accessTokenConfiguration().configuration);
-    const reading = store.getConnector(written.id);
+    const reading = store.connectors.get(written.id);
     await expect(reading).rejects.toThrow(MissingSecretKeyError);
     await expect(reading).rejects.toThrow(/secret key "other-host".*set INSIGHT_HUB_SECRET_KEYS .*other-host:/s);
   });
@@ -102,7 +102,7 @@ export function secretsContract(harness: () => Harness): void {
       written.id,
       [keyId, iv, tag, altered.toString('base64')].join(':'),
     ]);
-    await expect(store.getConnector(written.id)).rejects.toThrow(SecretIntegrityError);
+    await expect(store.connectors.get(written.id)).rejects.toThrow(SecretIntegrityError);
   });
 
   test('rows written before encryption read as they are and are encrypted when the store migrates, once', async () => {
@@ -114,7 +114,7 @@ export function secretsContract(harness: () => Harness): void {
       [userId, JSON.stringify(configuration)],
     );
     const { id } = z.object({ id: z.string() }).parse(inserted);
-    const [legacy] = await store.listConnectorsByUser(userId);
+    const [legacy] = await store.connectors.listByUser(userId);
     if (legacy) created.push(legacy);
     expect(legacy?.configuration).toEqual(configuration);
 
@@ -122,7 +122,7 @@ export function secretsContract(harness: () => Harness): void {
     const sealed = await rawConfiguration(client, id);
     expect(sealed.configuration).not.toContain(credential);
     expect(keyIdOf(sealed.access_token)).toBe('store-k1');
-    expect(await store.getConnector(id)).toEqual(legacy);
+    expect(await store.connectors.get(id)).toEqual(legacy);
 
     await store.migrate();
     expect(await rawConfiguration(client, id)).toEqual(sealed);

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { openSqlClient } from '../../activities/store';
 import { migrate, readMigrations } from '../../activities/store/migrate';
 import type { SqlClient } from '../../activities/store/sql-client';
-import { SqlControlPlaneStore } from '../../activities/store/sql-store';
-import type { ActivityEntry, OutcomeEntry } from '../../activities/store/types';
+import { sqlStore, type Store } from '../../activities/store/store';
+import type { ActivityEntry } from '../../activities/store/audit';
+import type { OutcomeEntry } from '../../activities/store/outcomes';
 import { parseKeyRing } from '../../activities/secrets';
 import { keyEntry } from '../secrets/fixtures';
 import { approvalContract } from './contract-approvals';
@@ -18,7 +19,7 @@ import { cycleContract } from './contract-cycles';
 import { connectorInput, newUserId, qualityReport, runReport, sha256Of, streamReport, type RuleOutcome } from './fixtures';
 
 export interface Harness {
-  store: SqlControlPlaneStore;
+  store: Store;
   client: SqlClient;
   /** The store's INSIGHT_HUB_SECRET_KEYS: one key, `store-k1`. */
   secretKeys: string;
@@ -27,7 +28,7 @@ export interface Harness {
 export async function openHarness(options: { databaseUrl?: string }): Promise<Harness> {
   const client = await openSqlClient(options);
   const secretKeys = keyEntry('store-k1');
-  const store = new SqlControlPlaneStore(client, parseKeyRing(secretKeys, 'INSIGHT_HUB_SECRET_KEYS'));
+  const store = sqlStore(client, parseKeyRing(secretKeys, 'INSIGHT_HUB_SECRET_KEYS'));
   await store.migrate();
   return { store, client, secretKeys };
 }
@@ -57,26 +58,26 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     test('creates, reads, updates and deletes a connector', async () => {
       const { store } = harness;
       const input = connectorInput(newUserId());
-      const created = await store.createConnector(input);
+      const created = await store.connectors.create(input);
       expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(created).toMatchObject({ userId: input.userId, name: input.name, description: input.description, status: 'active' });
       expect(created.configuration).toEqual(input.configuration);
-      expect(await store.getConnector(created.id)).toEqual(created);
+      expect(await store.connectors.get(created.id)).toEqual(created);
 
-      const updated = await store.updateConnector(created.id, { name: 'Renamed', status: 'paused' });
+      const updated = await store.connectors.update(created.id, { name: 'Renamed', status: 'paused' });
       expect(updated).toMatchObject({ id: created.id, name: 'Renamed', status: 'paused', description: input.description });
       expect(updated?.configuration).toEqual(input.configuration);
       expect(Date.parse(updated?.updatedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(created.createdAt));
 
       const configuration = { ...input.configuration, guardrails: { ...input.configuration.guardrails, maxInvalidShare: 0.05 } };
-      const reconfigured = await store.updateConnector(created.id, { configuration });
+      const reconfigured = await store.connectors.update(created.id, { configuration });
       expect(reconfigured?.configuration.guardrails.maxInvalidShare).toBe(0.05);
       expect(reconfigured?.name).toBe('Renamed');
 
-      expect(await store.deleteConnector(created.id)).toBe(true);
-      expect(await store.getConnector(created.id)).toBeNull();
-      expect(await store.deleteConnector(created.id)).toBe(false);
-      expect(await store.updateConnector(created.id, { name: 'x' })).toBeNull();
+      expect(await store.connectors.delete(created.id)).toBe(true);
+      expect(await store.connectors.get(created.id)).toBeNull();
+      expect(await store.connectors.delete(created.id)).toBe(false);
+      expect(await store.connectors.update(created.id, { name: 'x' })).toBeNull();
     });
 
     test('applies schema defaults and refuses an invalid configuration naming the field', async () => {
@@ -84,118 +85,117 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
       const input = connectorInput(newUserId());
       const { destination, guardrails, schedule, ...minimal } = input.configuration;
       expect([destination, guardrails, schedule]).toHaveLength(3);
-      const created = await store.createConnector({ ...input, configuration: { ...minimal, destination, guardrails, schedule } });
+      const created = await store.connectors.create({ ...input, configuration: { ...minimal, destination, guardrails, schedule } });
       expect(created.configuration.schedule.every).toBe('15m');
 
       const bad = { ...input, configuration: { ...input.configuration, guardrails: { ...input.configuration.guardrails, maxInvalidShare: 2 } } };
-      await expect(store.createConnector(bad)).rejects.toThrow(/configuration\.guardrails\.maxInvalidShare/);
-      expect(await store.listConnectorsByUser(input.userId)).toHaveLength(1);
+      await expect(store.connectors.create(bad)).rejects.toThrow(/configuration\.guardrails\.maxInvalidShare/);
+      expect(await store.connectors.listByUser(input.userId)).toHaveLength(1);
     });
 
     test('unknown and malformed ids read as absent', async () => {
       const { store } = harness;
-      expect(await store.getConnector(randomUUID())).toBeNull();
-      expect(await store.getConnector('not-a-uuid')).toBeNull();
-      expect(await store.deleteConnector('not-a-uuid')).toBe(false);
-      expect(await store.getQualityReport('nope')).toBeNull();
-      expect(await store.getRunReport(`cycle/${randomUUID()}/manual`)).toBeNull();
+      expect(await store.connectors.get(randomUUID())).toBeNull();
+      expect(await store.connectors.get('not-a-uuid')).toBeNull();
+      expect(await store.connectors.delete('not-a-uuid')).toBe(false);
+      expect(await store.qualityReports.get('nope')).toBeNull();
+      expect(await store.runs.get(`cycle/${randomUUID()}/manual`)).toBeNull();
     });
 
     test("lists a user's connectors, newest first, and only theirs", async () => {
       const { store } = harness;
       const alice = newUserId();
       const bob = newUserId();
-      const first = await store.createConnector(connectorInput(alice, 'first'));
-      const second = await store.createConnector(connectorInput(alice, 'second'));
-      const bobs = await store.createConnector(connectorInput(bob, 'bob'));
+      const first = await store.connectors.create(connectorInput(alice, 'first'));
+      const second = await store.connectors.create(connectorInput(alice, 'second'));
+      const bobs = await store.connectors.create(connectorInput(bob, 'bob'));
 
-      const alices = await store.listConnectorsByUser(alice);
+      const alices = await store.connectors.listByUser(alice);
       expect(alices.map((c) => c.id).sort()).toEqual([first.id, second.id].sort());
       expect(Date.parse(alices[0]?.createdAt ?? '')).toBeGreaterThanOrEqual(Date.parse(alices[1]?.createdAt ?? ''));
-      expect((await store.listConnectorsByUser(bob)).map((c) => c.id)).toEqual([bobs.id]);
-      expect(await store.listConnectorsByUser(newUserId())).toEqual([]);
-      const everyone = (await store.listConnectors()).map((c) => c.id);
+      expect((await store.connectors.listByUser(bob)).map((c) => c.id)).toEqual([bobs.id]);
+      expect(await store.connectors.listByUser(newUserId())).toEqual([]);
+      const everyone = (await store.connectors.list()).map((c) => c.id);
       expect(everyone).toEqual(expect.arrayContaining([first.id, second.id, bobs.id]));
     });
 
     test('commits cursors per stream; deleting the connector drops them and keeps its audit trail', async () => {
       const { store } = harness;
-      const connector = await store.createConnector(connectorInput(newUserId()));
-      expect(await store.getCursors(connector.id)).toEqual({});
+      const connector = await store.connectors.create(connectorInput(newUserId()));
+      expect(await store.cursors.get(connector.id)).toEqual({});
 
-      await store.commitCursor(connector.id, 'contact', { value: '2024-03-01T10:00:00.000Z', lastKey: '003A' }, null);
-      await store.commitCursor(connector.id, 'lead', { value: '2024-03-01T09:00:00.000Z', lastKey: '00QA' }, null);
-      await store.commitCursor(
+      await store.cursors.commit(connector.id, 'contact', { value: '2024-03-01T10:00:00.000Z', lastKey: '003A' }, null);
+      await store.cursors.commit(connector.id, 'lead', { value: '2024-03-01T09:00:00.000Z', lastKey: '00QA' }, null);
+      await store.cursors.commit(
         connector.id,
         'contact',
         { value: '2024-03-02T10:00:00.000Z', lastKey: '003B' },
         { value: '2024-03-01T10:00:00.000Z', lastKey: '003A' },
       );
-      expect(await store.getCursors(connector.id)).toEqual({
+      expect(await store.cursors.get(connector.id)).toEqual({
         contact: { value: '2024-03-02T10:00:00.000Z', lastKey: '003B' },
         lead: { value: '2024-03-01T09:00:00.000Z', lastKey: '00QA' },
       });
-      await expect(store.commitCursor(connector.id, 'contact', { value: '', lastKey: 'x' }, null)).rejects.toThrow(/value/);
+      await expect(store.cursors.commit(connector.id, 'contact', { value: '', lastKey: 'x' }, null)).rejects.toThrow(/value/);
 
-      await store.appendActivity({ configId: connector.id, userId: connector.userId, activityType: 'connector.created', details: {} });
-      await store.deleteConnector(connector.id);
-      expect(await store.getCursors(connector.id)).toEqual({});
-      expect((await store.listActivity(connector.id)).map((a) => a.activityType)).toEqual(['connector.created']);
+      await store.audit.record({ connectorId: connector.id, userId: connector.userId }, { activityType: 'connector.created', details: {} });
+      await store.connectors.delete(connector.id);
+      expect(await store.cursors.get(connector.id)).toEqual({});
+      expect((await store.audit.list(connector.id)).map((a) => a.activityType)).toEqual(['connector.created']);
     });
 
     test('the audit log is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
       const { store, client } = harness;
-      const configId = randomUUID();
+      const connectorId = randomUUID();
       const userId = newUserId();
       const entries: ActivityEntry[] = [
-        { configId, userId, activityType: 'connector.created', details: { via: 'api' } },
+        { connectorId, userId, activityType: 'connector.created', details: { via: 'api' } },
         {
-          configId,
+          connectorId,
           userId,
           activityType: 'batch.blocked',
           details: { stream: 'contact' },
           metrics: { invalidShare: 0.4, rows: 100 },
         },
-        { configId, userId, activityType: 'cycle.completed', details: { workflowId: 'w-1' }, metrics: { rowsLoaded: 90 } },
+        { connectorId, userId, activityType: 'cycle.completed', details: { workflowId: 'w-1' }, metrics: { rowsLoaded: 90 } },
       ];
-      for (const entry of entries) await store.appendActivity(entry);
+      for (const { connectorId, userId, ...event } of entries) await store.audit.record({ connectorId, userId }, event);
 
-      const listed = await store.listActivity(configId);
+      const listed = await store.audit.list(connectorId);
       expect(listed.map(({ activityType, details, metrics }) => ({ activityType, details, metrics }))).toEqual(
         [...entries].reverse().map(({ activityType, details, metrics }) => ({ activityType, details, metrics })),
       );
-      expect(await store.listActivity(configId, 1)).toHaveLength(1);
+      expect(await store.audit.list(connectorId, 1)).toHaveLength(1);
 
       const forge = `UPDATE connector_activity SET activity_type = 'forged' WHERE config_id = $1`;
-      await expect(client.query(forge, [configId])).rejects.toThrow(/append-only/);
+      await expect(client.query(forge, [connectorId])).rejects.toThrow(/append-only/);
       const erase = 'DELETE FROM connector_activity WHERE config_id = $1';
-      await expect(client.query(erase, [configId])).rejects.toThrow(/append-only/);
+      await expect(client.query(erase, [connectorId])).rejects.toThrow(/append-only/);
       await expect(client.exec('TRUNCATE connector_activity')).rejects.toThrow(/append-only/);
-      expect(await store.listActivity(configId)).toEqual(listed);
+      expect(await store.audit.list(connectorId)).toEqual(listed);
     });
 
-    test('refuses an activity entry without a valid config id, naming the field', async () => {
+    test('refuses an activity entry without a valid connector id, naming the field', async () => {
       await expect(
-        harness.store.appendActivity({ configId: 'abc', userId: 'u', activityType: 'x', details: {} }),
-      ).rejects.toThrow(/configId/);
+        harness.store.audit.record({ connectorId: 'abc', userId: 'u' }, { activityType: 'x', details: {} }),
+      ).rejects.toThrow(/connectorId/);
     });
 
     test('metrics accumulate per day, concurrent additions included', async () => {
       const { store } = harness;
-      const configId = randomUUID();
-      const userId = newUserId();
+      const connector = { connectorId: randomUUID(), userId: newUserId() };
       const additions: { date: string; counters: Record<string, number> }[] = [
         { date: '2024-05-01', counters: { runs: 1, rowsLoaded: 120, apiCalls: 4 } },
         { date: '2024-05-01', counters: { runs: 1, rowsLoaded: 30, batchesBlocked: 1 } },
         { date: '2024-05-02', counters: { runs: 1, rowsLoaded: 7.5 } },
       ];
-      for (const { date, counters } of additions) await store.addMetrics(configId, userId, date, counters);
+      for (const { date, counters } of additions) await store.metrics.add(connector, date, counters);
       // Racing on an existing day's row and on a day's first insert.
       const concurrent = ['2024-05-02', '2024-05-02', '2024-05-02', '2024-05-03', '2024-05-03', '2024-05-03'].map((date) => ({
         date,
         counters: { runs: 1 },
       }));
-      await Promise.all(concurrent.map(({ date, counters }) => store.addMetrics(configId, userId, date, counters)));
+      await Promise.all(concurrent.map(({ date, counters }) => store.metrics.add(connector, date, counters)));
 
       const expected = new Map<string, Record<string, number>>();
       for (const { date, counters } of [...additions, ...concurrent]) {
@@ -203,20 +203,20 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
         for (const [key, value] of Object.entries(counters)) day[key] = (day[key] ?? 0) + value;
         expected.set(date, day);
       }
-      expect(await store.getMetrics(configId)).toEqual([...expected].map(([date, metrics]) => ({ date, metrics })));
-      await expect(store.addMetrics(configId, userId, '2024-13-01', { runs: 1 })).rejects.toThrow(/date/);
+      expect(await store.metrics.list(connector.connectorId)).toEqual([...expected].map(([date, metrics]) => ({ date, metrics })));
+      await expect(store.metrics.add(connector, '2024-13-01', { runs: 1 })).rejects.toThrow(/date/);
     });
 
     test('records outcomes with predicted and actual figures', async () => {
       const { store } = harness;
-      const configId = randomUUID();
+      const connectorId = randomUUID();
       const userId = newUserId();
       const outcomes: OutcomeEntry[] = [
-        { configId, userId, predicted: { rowsExtracted: 200 }, actual: { rowsLoaded: 180, rowsQuarantined: 20 }, accuracy: 0.9 },
-        { configId, userId, predicted: { rowsExtracted: 0 }, actual: { rowsLoaded: 0 }, accuracy: null },
+        { connectorId, userId, predicted: { rowsExtracted: 200 }, actual: { rowsLoaded: 180, rowsQuarantined: 20 }, accuracy: 0.9 },
+        { connectorId, userId, predicted: { rowsExtracted: 0 }, actual: { rowsLoaded: 0 }, accuracy: null },
       ];
-      for (const outcome of outcomes) await store.recordOutcome(outcome);
-      const stored = await store.listOutcomes(configId);
+      for (const outcome of outcomes) await store.outcomes.record(outcome);
+      const stored = await store.outcomes.list(connectorId);
       expect(stored.map(({ predicted, actual, accuracy }) => ({ predicted, actual, accuracy }))).toEqual(
         expect.arrayContaining(outcomes.map(({ predicted, actual, accuracy }) => ({ predicted, actual, accuracy }))),
       );
@@ -228,14 +228,14 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
       const connectorId = randomUUID();
       const batchSha256 = sha256Of(`batch-${connectorId}`);
       const first = qualityReport(100, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 3 }]);
-      const id = await store.saveQualityReport({ connectorId, stream: 'contact', batchSha256, report: first });
-      const again = await store.saveQualityReport({ connectorId, stream: 'contact', batchSha256, report: qualityReport(100, []) });
+      const id = await store.qualityReports.save({ connectorId, stream: 'contact', batchSha256, report: first });
+      const again = await store.qualityReports.save({ connectorId, stream: 'contact', batchSha256, report: qualityReport(100, []) });
       expect(again).toBe(id);
-      expect(await store.getQualityReport(id)).toMatchObject({ id, connectorId, stream: 'contact', batchSha256, report: first });
+      expect(await store.qualityReports.get(id)).toMatchObject({ id, connectorId, stream: 'contact', batchSha256, report: first });
 
-      const other = await store.saveQualityReport({ connectorId, stream: 'contact', batchSha256: sha256Of('other'), report: first });
+      const other = await store.qualityReports.save({ connectorId, stream: 'contact', batchSha256: sha256Of('other'), report: first });
       expect(other).not.toBe(id);
-      await expect(store.saveQualityReport({ connectorId, stream: 'contact', batchSha256: 'abc', report: first })).rejects.toThrow(
+      await expect(store.qualityReports.save({ connectorId, stream: 'contact', batchSha256: 'abc', report: first })).rejects.toThrow(
         /batchSha256/,
       );
     });
@@ -245,9 +245,9 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
       const connectorId = randomUUID();
       const earlier = runReport(connectorId, 'completed', new Date('2024-06-01T10:00:00.000Z'), [streamReport('lead', { loaded: 3 })]);
       const running = runReport(connectorId, 'running', new Date('2024-06-02T10:00:00.000Z'), [], null);
-      await store.saveRunReport(earlier);
-      await store.saveRunReport(running);
-      expect(await store.getRunReport(running.workflowId)).toEqual(running);
+      await store.runs.save(earlier);
+      await store.runs.save(running);
+      expect(await store.runs.get(running.workflowId)).toEqual(running);
 
       const finished = {
         ...running,
@@ -255,15 +255,15 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
         finishedAt: '2024-06-02T10:05:00.000Z',
         streams: [streamReport('contact', { outcome: 'deferred', extracted: 10, loaded: 9, quarantined: 1, detail: 'daily API quota' })],
       };
-      await store.saveRunReport(finished);
-      expect(await store.getRunReport(running.workflowId)).toEqual(finished);
-      expect(await store.listRunReports(connectorId)).toEqual([finished, earlier]);
-      expect(await store.listRunReports(connectorId, 1)).toEqual([finished]);
+      await store.runs.save(finished);
+      expect(await store.runs.get(running.workflowId)).toEqual(finished);
+      expect(await store.runs.list(connectorId)).toEqual([finished, earlier]);
+      expect(await store.runs.list(connectorId, 1)).toEqual([finished]);
     });
 
     test('analyze computes its figures from the stored runs, quality reports and cursors', async () => {
       const { store } = harness;
-      const connector = await store.createConnector(connectorInput(newUserId()));
+      const connector = await store.connectors.create(connectorInput(newUserId()));
       const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
       const runs = [
         runReport(connector.id, 'completed', hoursAgo(5), [
@@ -279,8 +279,8 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
         runReport(connector.id, 'failed', hoursAgo(0.5), [streamReport('lead', { outcome: 'failed', apiCalls: 1 })]),
         runReport(connector.id, 'running', hoursAgo(0.01), [], null),
       ];
-      for (const run of runs) await store.saveRunReport(run);
-      await store.saveRunReport(runReport(randomUUID(), 'completed', hoursAgo(0.1), [streamReport('contact', { loaded: 999 })]));
+      for (const run of runs) await store.runs.save(run);
+      await store.runs.save(runReport(randomUUID(), 'completed', hoursAgo(0.1), [streamReport('contact', { loaded: 999 })]));
 
       const batches: { rows: number; rules: RuleOutcome[] }[] = [
         {
@@ -305,12 +305,12 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
           batchSha256: sha256Of(`${connector.id}-${index}`),
           report: qualityReport(batch.rows, batch.rules),
         };
-        await store.saveQualityReport(entry);
-        await store.saveQualityReport(entry);
+        await store.qualityReports.save(entry);
+        await store.qualityReports.save(entry);
       }
-      await store.commitCursor(connector.id, 'contact', { value: '2024-06-01T00:00:00.000Z', lastKey: '003Z' }, null);
+      await store.cursors.commit(connector.id, 'contact', { value: '2024-06-01T00:00:00.000Z', lastKey: '003Z' }, null);
 
-      const analysis = await store.analyze(connector.id);
+      const analysis = await store.analysis.analyze(connector.id);
 
       const streams = runs.flatMap((run) => run.streams);
       const sum = (pick: (s: (typeof streams)[number]) => number) => streams.reduce((total, s) => total + pick(s), 0);
@@ -357,8 +357,8 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('analyze of a connector with no history reports zeros, not guesses', async () => {
-      const connector = await harness.store.createConnector(connectorInput(newUserId()));
-      expect(await harness.store.analyze(connector.id)).toEqual({
+      const connector = await harness.store.connectors.create(connectorInput(newUserId()));
+      expect(await harness.store.analysis.analyze(connector.id)).toEqual({
         connectorId: connector.id,
         rowsLoaded: 0,
         rowsQuarantined: 0,

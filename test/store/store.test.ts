@@ -51,8 +51,8 @@ if (postgres.available) {
       await expect(openStore({ databaseUrl })).rejects.toThrow(/needs a key ring for connector credentials/);
       const store = await openStore({ databaseUrl, secrets: parseKeyRing(keyEntry('k1'), 'INSIGHT_HUB_SECRET_KEYS') });
       try {
-        const created = await store.createConnector(connectorInput(newUserId()));
-        expect(await store.getConnector(created.id)).toEqual(created);
+        const created = await store.connectors.create(connectorInput(newUserId()));
+        expect(await store.connectors.get(created.id)).toEqual(created);
       } finally {
         await store.close();
       }
@@ -90,15 +90,15 @@ describe('PGlite on disk', () => {
   test('keeps its data, credentials included, across a reopen and lets one process at a time open the folder', async () => {
     await expect(openStore({ dataDir })).rejects.toThrow(/needs a key ring for connector credentials/);
     const first = await openDemoStore();
-    const created = await first.createConnector(connectorInput(newUserId()));
-    await first.commitCursor(created.id, 'contact', { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' }, null);
+    const created = await first.connectors.create(connectorInput(newUserId()));
+    await first.cursors.commit(created.id, 'contact', { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' }, null);
     await expect(openDemoStore()).rejects.toThrow(/open in process/);
     await first.close();
 
     const reopened = await openDemoStore();
     try {
-      expect(await reopened.getConnector(created.id)).toEqual(created);
-      expect(await reopened.getCursors(created.id)).toEqual({ contact: { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' } });
+      expect(await reopened.connectors.get(created.id)).toEqual(created);
+      expect(await reopened.cursors.get(created.id)).toEqual({ contact: { value: '2024-01-01T00:00:00.000Z', lastKey: '003A' } });
     } finally {
       await reopened.close();
     }

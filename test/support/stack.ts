@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { z } from 'zod';
 import { openStore } from '../../activities/store';
+import type { Store } from '../../activities/store/store';
 import type { ControlPlaneStore } from '../../activities/store/types';
 import { connectWarehouse } from '../../activities/warehouses';
 import { createApp } from '../../api/app';
@@ -22,6 +23,9 @@ import { useFixture, type Defer } from './fixture';
 import { testStore, type OpenStore } from './store';
 import { tempDir } from './temp-dir';
 import { testDataKeys, testTemporal, uniqueName, workflowBundle } from './temporal';
+
+/** The workers take the repositories; the API still takes the flat store. */
+type StackStore = Store & ControlPlaneStore;
 
 /** A warehouse started for a suite, and how to take it down. */
 export interface SuiteDestination {
@@ -47,7 +51,7 @@ export interface ApiResult {
   body: unknown;
 }
 
-export interface Stack<S extends ControlPlaneStore> {
+export interface Stack<S extends StackStore> {
   readonly env: TestWorkflowEnvironment;
   readonly client: Client;
   readonly store: S;
@@ -71,7 +75,7 @@ export interface Stack<S extends ControlPlaneStore> {
   warehouseRows(sql: string): Promise<Record<string, unknown>[]>;
 }
 
-interface RunningStack<S extends ControlPlaneStore> {
+interface RunningStack<S extends StackStore> {
   env: TestWorkflowEnvironment;
   store: S;
   dataDir: string;
@@ -104,7 +108,7 @@ async function startDestination(destination: StackOptions['destination'], defer:
   return started.config;
 }
 
-async function startStack<S extends ControlPlaneStore>(options: StackOptions, open: OpenStore<S>, defer: Defer): Promise<RunningStack<S>> {
+async function startStack<S extends StackStore>(options: StackOptions, open: OpenStore<S>, defer: Defer): Promise<RunningStack<S>> {
   const { name, encrypted = false } = options;
   const env = await testTemporal(defer, { encrypted });
   const destination = await startDestination(options.destination, defer);
@@ -118,7 +122,10 @@ async function startStack<S extends ControlPlaneStore>(options: StackOptions, op
   const store = await testStore(defer, open);
   const taskQueue = uniqueName(name);
   const connection = { connection: env.nativeConnection, namespace: env.namespace ?? 'default' };
-  await startTestWorkers({ ...connection, store, dataDir, taskQueue, workflowBundle: await workflowBundle(), ...(encrypted ? { dataKeys: testDataKeys } : {}) }, defer);
+  await startTestWorkers(
+    { ...connection, store, dataDir, taskQueue, workflowBundle: await workflowBundle(), ...(encrypted ? { dataKeys: testDataKeys } : {}) },
+    defer,
+  );
   let api: RunningStack<S>['api'];
   if (options.api ?? true) {
     const server = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
@@ -138,10 +145,10 @@ function asked<T>(value: T | undefined, what: string): T {
  * when set-up failed half-way. Its getters throw until set-up has run. What the file's own hooks
  * leave running on it (a long-lived workflow) they end with onTeardown.
  */
-export function useStack(options: StackOptions): Stack<ControlPlaneStore>;
+export function useStack(options: StackOptions): Stack<StackStore>;
 /** The same on a store of the test's own (opened by `openStore`). */
-export function useStack<S extends ControlPlaneStore>(options: StackOptions, openStore: OpenStore<S>): Stack<S>;
-export function useStack(options: StackOptions, open: OpenStore<ControlPlaneStore> = () => openStore({})): Stack<ControlPlaneStore> {
+export function useStack<S extends StackStore>(options: StackOptions, openStore: OpenStore<S>): Stack<S>;
+export function useStack(options: StackOptions, open: OpenStore<StackStore> = () => openStore({})): Stack<StackStore> {
   const running = useFixture(`the stack ${options.name}`, (defer) => startStack(options, open, defer));
   const api = () => asked(running().api, 'API (api: false)');
 

@@ -22,7 +22,7 @@ let sender: SendgridSender;
 
 beforeAll(async () => {
   const key = createSendgridSigningKey();
-  const connector = await stack.store.createConnector(
+  const connector = await stack.store.connectors.create(
     createConnectorSchema.parse({
       userId: 'marketing-ops',
       name: 'SendGrid events to DuckDB',

@@ -31,10 +31,10 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
       const { store } = harness;
       const connectorId = randomUUID();
       const events = ['a', 'b', 'c'].map((id) => event(`${id}-${connectorId}`));
-      expect(await store.storeInboxEvents(delivery(connectorId, events))).toEqual({ stored: 3, duplicates: 0, quarantined: 0 });
-      expect(await store.storeInboxEvents(delivery(connectorId, events))).toEqual({ stored: 0, duplicates: 3, quarantined: 0 });
+      expect(await store.inbox.save(delivery(connectorId, events))).toEqual({ stored: 3, duplicates: 0, quarantined: 0 });
+      expect(await store.inbox.save(delivery(connectorId, events))).toEqual({ stored: 0, duplicates: 3, quarantined: 0 });
 
-      const read = await store.readInboxEvents(connectorId, '0', 100);
+      const read = await store.inbox.read(connectorId, '0', 100);
       expect(read.map((e) => e.eventId)).toEqual(events.map((e) => e.eventId));
       expect(read[0]?.payload).toEqual(events[0]?.payload);
       const seqs = read.map((e) => BigInt(e.seq));
@@ -45,9 +45,9 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
       const { store } = harness;
       const connectorId = randomUUID();
       const stale = event(`stale-${connectorId}`, 'old@example.com', 'timestamp outside the last 24 hours');
-      const receipt = await store.storeInboxEvents(delivery(connectorId, [event(`x-${connectorId}`), event(`x-${connectorId}`), stale]));
+      const receipt = await store.inbox.save(delivery(connectorId, [event(`x-${connectorId}`), event(`x-${connectorId}`), stale]));
       expect(receipt).toEqual({ stored: 2, duplicates: 1, quarantined: 1 });
-      const read = await store.readInboxEvents(connectorId, '0', 100);
+      const read = await store.inbox.read(connectorId, '0', 100);
       expect(read.map((e) => [e.eventId, e.quarantineReason])).toEqual([
         [`x-${connectorId}`, null],
         [`stale-${connectorId}`, 'timestamp outside the last 24 hours'],
@@ -57,42 +57,42 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
     test('reads page after a position and see only their own connector', async () => {
       const { store } = harness;
       const [mine, theirs] = [randomUUID(), randomUUID()];
-      await store.storeInboxEvents(delivery(mine, [1, 2, 3, 4, 5].map((n) => event(`m${n}-${mine}`))));
-      await store.storeInboxEvents(delivery(theirs, [event(`t-${theirs}`)]));
-      const first = await store.readInboxEvents(mine, '0', 2);
+      await store.inbox.save(delivery(mine, [1, 2, 3, 4, 5].map((n) => event(`m${n}-${mine}`))));
+      await store.inbox.save(delivery(theirs, [event(`t-${theirs}`)]));
+      const first = await store.inbox.read(mine, '0', 2);
       expect(first.map((e) => e.eventId)).toEqual([`m1-${mine}`, `m2-${mine}`]);
-      const rest = await store.readInboxEvents(mine, first[1]?.seq ?? '', 10);
+      const rest = await store.inbox.read(mine, first[1]?.seq ?? '', 10);
       expect(rest.map((e) => e.eventId)).toEqual([3, 4, 5].map((n) => `m${n}-${mine}`));
-      expect(await store.readInboxEvents(mine, rest[2]?.seq ?? '', 10)).toEqual([]);
+      expect(await store.inbox.read(mine, rest[2]?.seq ?? '', 10)).toEqual([]);
     });
 
     test('bad input is refused naming the field, and nothing of that delivery is stored', async () => {
       const { store } = harness;
       const connectorId = randomUUID();
-      await expect(store.storeInboxEvents(delivery('not-a-uuid', [event('e1')]))).rejects.toThrow(/connectorId/);
-      await expect(store.storeInboxEvents(delivery(connectorId, [event('ok'), { ...event('bad'), eventId: '' }]))).rejects.toThrow(/events\.1\.eventId|eventId/);
-      expect(await store.readInboxEvents(connectorId, '0', 10)).toEqual([]);
-      await expect(store.readInboxEvents(connectorId, '-1', 10)).rejects.toThrow(/afterSeq/);
+      await expect(store.inbox.save(delivery('not-a-uuid', [event('e1')]))).rejects.toThrow(/connectorId/);
+      await expect(store.inbox.save(delivery(connectorId, [event('ok'), { ...event('bad'), eventId: '' }]))).rejects.toThrow(/events\.1\.eventId|eventId/);
+      expect(await store.inbox.read(connectorId, '0', 10)).toEqual([]);
+      await expect(store.inbox.read(connectorId, '-1', 10)).rejects.toThrow(/afterSeq/);
     });
 
     test('erasure deletes every connector’s events about an address, in any case, and no other', async () => {
       const { store } = harness;
       const [one, two] = [randomUUID(), randomUUID()];
       const address = `Erase.Me.${randomUUID()}@Example.com`;
-      await store.storeInboxEvents(delivery(one, [event(`e1-${one}`, address), event(`keep-${one}`)]));
-      await store.storeInboxEvents(delivery(two, [event(`e2-${two}`, address.toLowerCase())]));
-      expect(await store.deleteInboxEventsBySubject(address.toUpperCase())).toBe(2);
-      expect((await store.readInboxEvents(one, '0', 10)).map((e) => e.eventId)).toEqual([`keep-${one}`]);
-      expect(await store.readInboxEvents(two, '0', 10)).toEqual([]);
+      await store.inbox.save(delivery(one, [event(`e1-${one}`, address), event(`keep-${one}`)]));
+      await store.inbox.save(delivery(two, [event(`e2-${two}`, address.toLowerCase())]));
+      expect(await store.inbox.eraseSubject(address.toUpperCase())).toBe(2);
+      expect((await store.inbox.read(one, '0', 10)).map((e) => e.eventId)).toEqual([`keep-${one}`]);
+      expect(await store.inbox.read(two, '0', 10)).toEqual([]);
     });
 
     test('concurrent deliveries to one connector all land, each once, in a single order', async () => {
       const { store } = harness;
       const connectorId = randomUUID();
       const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 25 }, (_, i) => event(`c${b}-${i}-${connectorId}`)));
-      const receipts = await Promise.all(batches.map((events) => store.storeInboxEvents(delivery(connectorId, [...events, ...events.slice(0, 5)]))));
+      const receipts = await Promise.all(batches.map((events) => store.inbox.save(delivery(connectorId, [...events, ...events.slice(0, 5)]))));
       expect(receipts.reduce((n, r) => n + r.stored, 0)).toBe(200);
-      const read = await store.readInboxEvents(connectorId, '0', 1_000);
+      const read = await store.inbox.read(connectorId, '0', 1_000);
       expect(new Set(read.map((e) => e.eventId)).size).toBe(200);
       // A delivery is one transaction under the connector's lock: its events stay together, in order.
       for (const events of batches) {

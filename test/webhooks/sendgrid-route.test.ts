@@ -5,7 +5,6 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
 import { createApp } from '../../api/app';
 import { issueApiKey } from '../../api/auth/issue-api-key';
 import { startApiServer, type RunningServer } from '../../api/server';
@@ -18,7 +17,7 @@ import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
 import { testEnv, uniqueName } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
-let store: ControlPlaneStore;
+let store: Awaited<ReturnType<typeof openStore>>;
 let api: RunningServer;
 const drains: string[] = [];
 
@@ -39,7 +38,7 @@ afterAll(async () => {
 /** A SendGrid connector holding the sender's public key, and that sender posting to its webhook URL. */
 async function sendgridConnector(source: { allowUnsigned?: boolean } = {}): Promise<{ id: string; sender: SendgridSender }> {
   const key = createSendgridSigningKey();
-  const connector = await store.createConnector(
+  const connector = await store.connectors.create(
     createConnectorSchema.parse({
       userId: 'marketing-ops',
       name: uniqueName('sendgrid'),
@@ -50,7 +49,7 @@ async function sendgridConnector(source: { allowUnsigned?: boolean } = {}): Prom
   return { id: connector.id, sender: createSendgridSender(`${api.url}/webhooks/sendgrid/${connector.id}`, key) };
 }
 
-const inboxOf = (connectorId: string) => store.readInboxEvents(connectorId, '0', 10_000);
+const inboxOf = (connectorId: string) => store.inbox.read(connectorId, '0', 10_000);
 
 test('a signed delivery is stored before the 2xx and wakes the connector’s drain', async () => {
   const { id, sender } = await sendgridConnector();
@@ -108,9 +107,9 @@ test('an erased subject’s events are not stored in the inbox again, redelivere
   expect(first).toMatchObject({ status: 200, response: { stored: 12, suppressed: 0 } });
 
   // What the erasure workflow does, in its order: suppress the subject, then delete it from the inbox.
-  const request = await store.createErasureRequest({ subject: { email: erased }, reason: 'gdpr', requestedBy: 'privacy-officer' });
-  await store.suppressSubject({ email: erased }, request.id);
-  expect(await store.deleteInboxEventsBySubject(erased)).toBe(ofErased);
+  const request = await store.privacy.createErasureRequest({ subject: { email: erased }, reason: 'gdpr', requestedBy: 'privacy-officer' });
+  await store.privacy.suppressSubject({ email: erased }, request.id);
+  expect(await store.inbox.eraseSubject(erased)).toBe(ofErased);
 
   expect(await sender.redeliver(first)).toMatchObject({ status: 200, response: { received: 12, stored: 0, duplicates: 12 - ofErased, suppressed: ofErased } });
   const fresh = { ...events[0], sg_event_id: `new-${id}`, email: erased.toUpperCase() };
@@ -150,6 +149,6 @@ test('"run now" on a SendGrid connector wakes its drain instead of racing it, an
   expect(await response.json()).toMatchObject({ workflowId: webhookDrainWorkflowId(id) });
   const drain = await env.client.workflow.getHandle(webhookDrainWorkflowId(id)).describe();
   expect(drain).toMatchObject({ type: 'webhookDrain', status: { name: 'RUNNING' } });
-  const connector = await store.getConnector(id);
+  const connector = await store.connectors.get(id);
   expect(connector && scheduleEvery({ ...connector.configuration, schedule: { every: '5m' } })).toBeNull();
 });

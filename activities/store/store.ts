@@ -1,0 +1,93 @@
+/**
+ * The control plane as one repository per concern, all over one SqlClient: the same SQL runs on
+ * embedded PGlite and on PostgreSQL. Callers take the repositories they use (`Pick<Store, …>`).
+ */
+import { ephemeralKeyRing, type KeyRing } from '../secrets';
+import { sqlAnalysis, type AnalysisRepository } from './analyze';
+import { sqlApiKeys, type ApiKeyRepository } from './api-keys';
+import { sqlApiUsage, type ApiUsageRepository } from './api-usage';
+import { sqlApprovals, type ApprovalRepository } from './approvals';
+import { sqlAuditLog, type AuditLog } from './audit';
+import { sqlConnectors, type ConnectorRepository } from './connectors';
+import { sqlCursors, type CursorRepository } from './cursors';
+import { sqlCycleClaims, type CycleClaimRepository } from './cycle-claims';
+import { sqlInbox, type InboxRepository } from './inbox';
+import { sqlMetrics, type MetricsRepository } from './metrics';
+import { migrate } from './migrate';
+import { sqlOutcomes, type OutcomeRepository } from './outcomes';
+import { sqlPrivacy, type PrivacyRepository } from './privacy';
+import { sqlQualityReports, type QualityReportRepository } from './quality-reports';
+import { recordOnce } from './recorded-effects';
+import { sqlRuns, type RunRepository } from './runs';
+import { sealPlainCredentials } from './seal-plain-credentials';
+import type { SqlClient } from './sql-client';
+import { sqlStreamSchemas, type StreamSchemaRepository } from './stream-schemas';
+
+export interface Repositories {
+  connectors: ConnectorRepository;
+  cursors: CursorRepository;
+  /** Cycle run reports. */
+  runs: RunRepository;
+  audit: AuditLog;
+  metrics: MetricsRepository;
+  outcomes: OutcomeRepository;
+  approvals: ApprovalRepository;
+  /** The webhook inbox. */
+  inbox: InboxRepository;
+  /** Erasure requests, the suppression list, retention sweeps of our own tables. */
+  privacy: PrivacyRepository;
+  apiUsage: ApiUsageRepository;
+  apiKeys: ApiKeyRepository;
+  qualityReports: QualityReportRepository;
+  /** The columns of each stream's table at its last load. */
+  streamSchemas: StreamSchemaRepository;
+  /** One cycle per connector. */
+  cycleClaims: CycleClaimRepository;
+  /** GET /:id/analyze's figures. */
+  analysis: AnalysisRepository;
+}
+
+export interface Store extends Repositories {
+  /**
+   * Runs `write` over the repositories inside one transaction, unless `key` was recorded before:
+   * writes that count (audit rows, metrics, run reports) happen once per key however often an
+   * activity is retried. True when `write` ran.
+   */
+  recordOnce(key: string, write: (tx: Repositories) => Promise<void>): Promise<boolean>;
+  /** Applies pending migrations, then seals credentials stored before encryption; safe on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function sqlRepositories(db: SqlClient, keys: KeyRing): Repositories {
+  return {
+    connectors: sqlConnectors(db, keys),
+    cursors: sqlCursors(db),
+    runs: sqlRuns(db),
+    audit: sqlAuditLog(db),
+    metrics: sqlMetrics(db),
+    outcomes: sqlOutcomes(db),
+    approvals: sqlApprovals(db),
+    inbox: sqlInbox(db),
+    privacy: sqlPrivacy(db, keys),
+    apiUsage: sqlApiUsage(db),
+    apiKeys: sqlApiKeys(db),
+    qualityReports: sqlQualityReports(db),
+    streamSchemas: sqlStreamSchemas(db),
+    cycleClaims: sqlCycleClaims(db),
+    analysis: sqlAnalysis(db),
+  };
+}
+
+/** Without a key ring, credentials are sealed with a key that dies with the process: in-memory stores only. */
+export function sqlStore(db: SqlClient, keys: KeyRing = ephemeralKeyRing()): Store {
+  return {
+    ...sqlRepositories(db, keys),
+    recordOnce: (key, write) => recordOnce(db, key, (tx) => write(sqlRepositories(tx, keys))),
+    async migrate() {
+      await migrate(db);
+      await sealPlainCredentials(db, keys);
+    },
+    close: () => db.close(),
+  };
+}
