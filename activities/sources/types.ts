@@ -7,6 +7,7 @@
 import type { SourceConfig, SourceKind } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
+import { ConnectorError } from '../errors';
 
 /** One row as it will land in the warehouse: keys are the stream's column names. */
 export type Row = Record<string, unknown>;
@@ -29,6 +30,13 @@ export function markUnconvertible(row: Row, column: string, raw: unknown): void 
 export function unconvertibleColumns(row: Row): string[] {
   const held = row[UNCONVERTIBLE];
   return typeof held === 'object' && held !== null ? Object.keys(held) : [];
+}
+
+/** The stream a plug-in is asked to read, or a config error naming the ones `service` has. */
+export function streamNamed<S extends StreamDefinition>(streams: Readonly<Record<string, S>>, name: string, service: string): S {
+  const stream = Object.hasOwn(streams, name) ? streams[name] : undefined;
+  if (!stream) throw new ConnectorError('config', `unknown ${service} stream "${name}"`, `use one of ${Object.keys(streams).join(', ')}`);
+  return stream;
 }
 
 export interface PageRequest {

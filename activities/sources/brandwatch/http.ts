@@ -3,7 +3,8 @@
  * throttled client with 429 and no Retry-After, so a throttle usually carries no wait: the retry
  * policy's backoff (with jitter) applies.
  */
-import { ConnectorError, parseRetryAfter, RateLimitedError } from '../../errors';
+import type { ConnectorError } from '../../errors';
+import { answered, readJson, send, statusFailure, type HttpCall, type StatusRules } from '../http-kit';
 import type { ReportedUsage } from '../types';
 
 /** Brandwatch answers in seconds; past a minute the request is abandoned and retried by Temporal. */
@@ -15,23 +16,9 @@ export interface BrandwatchResponse {
   body: unknown;
 }
 
-export async function send(url: URL, init: RequestInit, signal: AbortSignal): Promise<BrandwatchResponse> {
-  let response: Response;
-  try {
-    response = await fetch(url, { ...init, signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) });
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new ConnectorError('transient', `Brandwatch did not answer ${url.pathname}: ${message}`);
-  }
-  const text = await response.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = null;
-  }
-  return { status: response.status, headers: response.headers, body };
+export async function request(url: URL, init: RequestInit, call: HttpCall, signal: AbortSignal): Promise<BrandwatchResponse> {
+  const response = await send(url, init, call, signal, REQUEST_TIMEOUT_MS);
+  return { status: response.status, headers: response.headers, body: await readJson(response, call) };
 }
 
 /** Brandwatch's OAuth-style error text, which names the problem but never echoes a credential. */
@@ -42,18 +29,18 @@ function errorText(body: unknown): string {
   return [error, description].filter((part) => typeof part === 'string' && part.length > 0).join(': ') || 'no error text';
 }
 
-/** A non-2xx answer as the taxonomy; `action` says what was asked, e.g. `mentions of project 42`. */
-export function brandwatchFailure(response: BrandwatchResponse, action: string): ConnectorError {
-  const what = `Brandwatch answered ${action} with HTTP ${response.status} (${errorText(response.body)})`;
-  const { status } = response;
-  if (status === 429) return new RateLimitedError(what, parseRetryAfter(response.headers.get('retry-after')));
-  if (status === 401) return new ConnectorError('auth', what, "check the connector's username and password");
-  if (status === 403) return new ConnectorError('auth', what, 'the user needs access to the project and its queries');
-  if (status === 404) return new ConnectorError('config', what, "check the connector's projectId and queryIds");
-  if (status === 400) return new ConnectorError('config', what, "check the connector's queryIds");
-  if (status >= 500) return new ConnectorError('transient', what);
-  return new ConnectorError('system', what);
-}
+const RULES: StatusRules = {
+  refusals: {
+    401: { category: 'auth', hint: "check the connector's username and password" },
+    403: { category: 'auth', hint: 'the user needs access to the project and its queries' },
+    404: { category: 'config', hint: "check the connector's projectId and queryIds" },
+    400: { category: 'config', hint: "check the connector's queryIds" },
+  },
+};
+
+/** A non-2xx answer as the taxonomy. */
+export const brandwatchFailure = (response: BrandwatchResponse, call: HttpCall): ConnectorError =>
+  statusFailure(response, answered(call, response.status, errorText(response.body)), RULES);
 
 const RATE_LIMIT = /^(\d+)\/(.+)$/;
 

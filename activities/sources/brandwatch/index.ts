@@ -5,20 +5,20 @@
  */
 import type { StreamCursor } from '../../../domain/cycle';
 import { brandwatchStreams, type BrandwatchSourceConfig } from './definition';
-import { ConnectorError } from '../../errors';
-import type { PageRequest, Row, SourcePage, SourcePlugin } from '../types';
-import { brandwatchFailure, rateLimitUsage, send, type BrandwatchResponse } from './http';
+import { streamNamed, type PageRequest, type Row, type SourcePage, type SourcePlugin } from '../types';
+import { parseBody, type HttpCall } from '../http-kit';
+import { brandwatchFailure, rateLimitUsage, request, type BrandwatchResponse } from './http';
 import { firstMentionsPage, mentionsResponseSchema, mentionsUrl, parseMentionsPageToken, type MentionsPageToken } from './mentions';
 import { mapMention } from './rows';
 import { cachedToken, forgetToken, requestToken } from './token';
 
 /** GET with a token; a refused cached token is replaced once, as it may have been revoked or expired. */
-async function getWithToken(config: BrandwatchSourceConfig, url: URL, signal: AbortSignal): Promise<{ response: BrandwatchResponse; apiCalls: number }> {
+async function getWithToken(config: BrandwatchSourceConfig, url: URL, call: HttpCall, signal: AbortSignal): Promise<{ response: BrandwatchResponse; apiCalls: number }> {
   const cached = cachedToken(config);
   let apiCalls = 0;
   const attempt = async (token: string): Promise<BrandwatchResponse> => {
     apiCalls += 1;
-    return send(url, { headers: { Authorization: `bearer ${token}`, Accept: 'application/json' } }, signal);
+    return request(url, { headers: { Authorization: `bearer ${token}`, Accept: 'application/json' } }, call, signal);
   };
   const login = async (): Promise<string> => {
     apiCalls += 1;
@@ -54,11 +54,10 @@ function isNew(row: Row, after: StreamCursor | null): boolean {
 
 async function readMentions(config: BrandwatchSourceConfig, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
   const page: MentionsPageToken = request.pageToken ? parseMentionsPageToken(request.pageToken) : firstMentionsPage(config, request.cursor, new Date());
-  const { response, apiCalls } = await getWithToken(config, mentionsUrl(config, page), signal);
-  if (response.status !== 200) throw brandwatchFailure(response, `the mentions request of project ${config.projectId}`);
-  const parsed = mentionsResponseSchema.safeParse(response.body);
-  if (!parsed.success) throw new ConnectorError('system', `Brandwatch answered the mentions request with an unexpected body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  const { results, nextCursor } = parsed.data;
+  const call: HttpCall = { service: 'Brandwatch', action: `the mentions request of project ${config.projectId}` };
+  const { response, apiCalls } = await getWithToken(config, mentionsUrl(config, page), call, signal);
+  if (response.status !== 200) throw brandwatchFailure(response, call);
+  const { results, nextCursor } = parseBody(mentionsResponseSchema, response.body, call);
   const rows = results.map((mention) => mapMention(mention, config)).filter((row) => isNew(row, page.after)).sort(compareMentions);
   const more = results.length > 0 && typeof nextCursor === 'string' && nextCursor.length > 0;
   const nextPageToken = more ? JSON.stringify({ ...page, cursor: nextCursor }) : null;
@@ -70,11 +69,9 @@ async function readMentions(config: BrandwatchSourceConfig, request: PageRequest
 export const brandwatchSource: SourcePlugin<BrandwatchSourceConfig> = {
   kind: 'brandwatch',
   streams: brandwatchStreams,
-  readPage(config, stream, request, signal) {
+  async readPage(config, stream, pageRequest, signal) {
     signal.throwIfAborted();
-    if (stream !== 'mentions') {
-      return Promise.reject(new ConnectorError('config', `unknown Brandwatch stream "${stream}"`, 'use mentions'));
-    }
-    return readMentions(config, request, signal);
+    streamNamed(brandwatchStreams, stream, 'Brandwatch');
+    return readMentions(config, pageRequest, signal);
   },
 };

@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BrandwatchSourceConfig } from './definition';
 import { ConnectorError } from '../../errors';
-import { brandwatchFailure, send } from './http';
+import { parseBody, type HttpCall } from '../http-kit';
+import { brandwatchFailure, request } from './http';
+
+const TOKEN_REQUEST: HttpCall = { service: 'Brandwatch', action: 'the token request' };
 
 const tokenResponseSchema = z.object({ access_token: z.string().min(1), expires_in: z.number().positive().optional() });
 
@@ -32,18 +35,18 @@ export function forgetToken(config: BrandwatchSourceConfig): void {
 export async function requestToken(config: BrandwatchSourceConfig, signal: AbortSignal): Promise<string> {
   const url = new URL('/oauth/token', config.apiUrl);
   url.search = new URLSearchParams({ username: config.username, grant_type: 'api-password', client_id: 'brandwatch-api-client' }).toString();
-  const response = await send(
+  const response = await request(
     url,
     { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password: config.password }) },
+    TOKEN_REQUEST,
     signal,
   );
   if (response.status === 400 || response.status === 401) {
     throw new ConnectorError('auth', `Brandwatch refused the login (HTTP ${response.status})`, "check the connector's username and password");
   }
-  if (response.status !== 200) throw brandwatchFailure(response, 'the token request');
-  const parsed = tokenResponseSchema.safeParse(response.body);
-  if (!parsed.success) throw new ConnectorError('system', 'Brandwatch answered the token request without an access_token');
-  const lifetimeMs = (parsed.data.expires_in ?? 3600) * 1000;
-  tokens.set(accountKey(config), { token: parsed.data.access_token, expiresAt: Date.now() + lifetimeMs - EXPIRY_MARGIN_MS });
-  return parsed.data.access_token;
+  if (response.status !== 200) throw brandwatchFailure(response, TOKEN_REQUEST);
+  const token = parseBody(tokenResponseSchema, response.body, TOKEN_REQUEST);
+  const lifetimeMs = (token.expires_in ?? 3600) * 1000;
+  tokens.set(accountKey(config), { token: token.access_token, expiresAt: Date.now() + lifetimeMs - EXPIRY_MARGIN_MS });
+  return token.access_token;
 }

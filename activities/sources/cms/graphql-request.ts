@@ -1,10 +1,10 @@
 /**
- * One GraphQL POST over plain fetch: timed against the 500 ms target, its body read under the
- * payload limit, and its failures — HTTP statuses and the `errors` array alike — mapped onto the
- * error taxonomy.
+ * One GraphQL POST: timed against the 500 ms target, its body read under the payload limit, and its
+ * failures — HTTP statuses and the `errors` array alike — mapped onto the error taxonomy.
  */
 import { z } from 'zod';
 import { ConnectorError, parseRetryAfter, RateLimitedError } from '../../errors';
+import { answered, parseJson, send, statusFailure, type HttpCall, type Refusal, type StatusRules } from '../http-kit';
 import { readBoundedText, type PayloadLimit } from './bounded-body';
 import type { RequestTimings } from './request-timings';
 
@@ -37,6 +37,15 @@ const graphqlBodySchema = z.object({
   errors: z.array(graphqlErrorSchema).optional(),
 });
 
+export const CONTENT_VIEWS: HttpCall = { service: 'the CMS', action: 'the content-views query' };
+
+const REFUSED_TOKEN: Refusal = { category: 'auth', hint: "check the connector's accessToken: the CMS refused it" };
+const HTTP_RULES: StatusRules = {
+  refusals: { 401: REFUSED_TOKEN, 403: REFUSED_TOKEN, 404: { category: 'config', hint: "check the connector's endpoint: no GraphQL API answers there" } },
+  busyWithRetryAfterIsThrottle: true,
+  otherwise: { category: 'config', hint: "check the connector's endpoint" },
+};
+
 const THROTTLE_CODES = new Set(['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS']);
 const AUTH_CODES = new Set(['UNAUTHENTICATED', 'UNAUTHORIZED', 'FORBIDDEN']);
 const QUERY_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
@@ -44,13 +53,13 @@ const MESSAGE_CHARS = 200;
 
 function graphqlFailure(error: GraphqlError, headers: Headers): ConnectorError {
   const code = error.extensions?.code ?? 'no code';
-  const what = `the CMS answered the content-views query with a GraphQL error (${code}): ${error.message.slice(0, MESSAGE_CHARS)}`;
+  const what = `${CONTENT_VIEWS.service} answered ${CONTENT_VIEWS.action} with a GraphQL error (${code}): ${error.message.slice(0, MESSAGE_CHARS)}`;
   if (THROTTLE_CODES.has(code)) {
     const hinted = error.extensions?.retryAfterSeconds;
     const retryAfterMs = parseRetryAfter(headers.get('retry-after')) ?? parseRetryAfter(hinted === undefined ? null : String(hinted));
     return new RateLimitedError(what, retryAfterMs);
   }
-  if (AUTH_CODES.has(code)) return new ConnectorError('auth', what, "check the connector's accessToken: the CMS refused it");
+  if (AUTH_CODES.has(code)) return new ConnectorError(REFUSED_TOKEN.category, what, REFUSED_TOKEN.hint);
   if (QUERY_CODES.has(code)) {
     return new ConnectorError(
       'config',
@@ -61,39 +70,13 @@ function graphqlFailure(error: GraphqlError, headers: Headers): ConnectorError {
   return new ConnectorError('transient', what);
 }
 
-function httpFailure(status: number, headers: Headers): ConnectorError {
-  const what = `the CMS answered the content-views query with HTTP ${status}`;
-  const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
-  if (status === 429 || (status === 503 && retryAfterMs !== null)) return new RateLimitedError(what, retryAfterMs);
-  if (status === 401 || status === 403) return new ConnectorError('auth', what, "check the connector's accessToken: the CMS refused it");
-  if (status === 404) return new ConnectorError('config', what, "check the connector's endpoint: no GraphQL API answers there");
-  if (status >= 500) return new ConnectorError('transient', what);
-  return new ConnectorError('config', what, "check the connector's endpoint");
-}
-
-function parseBody(text: string, status: number): z.infer<typeof graphqlBodySchema> | null {
-  try {
-    const parsed = graphqlBodySchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    if (status >= 200 && status < 300) throw new ConnectorError('system', `the CMS answered HTTP ${status} with a body that is not JSON`);
-    return null;
-  }
-}
-
-async function post(request: GraphqlRequest, signal: AbortSignal): Promise<Response> {
-  try {
-    return await fetch(request.endpoint, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${request.accessToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ query: request.query, variables: request.variables }),
-      signal,
-    });
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    throw new ConnectorError('transient', `the CMS did not answer the content-views query: ${reason}`);
-  }
+function post(request: GraphqlRequest, signal: AbortSignal): Promise<Response> {
+  const init: RequestInit = {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${request.accessToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ query: request.query, variables: request.variables }),
+  };
+  return send(request.endpoint, init, CONTENT_VIEWS, signal);
 }
 
 export async function requestGraphql(request: GraphqlRequest, signal: AbortSignal): Promise<GraphqlResponse> {
@@ -104,12 +87,13 @@ export async function requestGraphql(request: GraphqlRequest, signal: AbortSigna
     durationMs = Math.round(performance.now() - started);
     request.timings.record(durationMs, { ...request.label, status: response.status });
   });
-  const body = parseBody(text, response.status);
+  const parsed = graphqlBodySchema.safeParse(parseJson(text, response, CONTENT_VIEWS));
+  const body = parsed.success ? parsed.data : null;
   const firstError = body?.errors?.[0];
   if (firstError) throw graphqlFailure(firstError, response.headers);
-  if (!response.ok) throw httpFailure(response.status, response.headers);
+  if (!response.ok) throw statusFailure(response, answered(CONTENT_VIEWS, response.status), HTTP_RULES);
   if (body === null || body.data === undefined || body.data === null) {
-    throw new ConnectorError('system', 'the CMS answered the content-views query without data or errors');
+    throw new ConnectorError('system', `${CONTENT_VIEWS.service} answered ${CONTENT_VIEWS.action} without data or errors`);
   }
   return { data: body.data, bytes, durationMs };
 }

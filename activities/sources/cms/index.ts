@@ -4,23 +4,18 @@
  * request is timed against the 500 ms target, and a response past the payload limit is refused.
  */
 import type { StreamCursor } from '../../../domain/cycle';
-import { cmsStreams, CMS_STREAM_NAMES, type CmsSourceConfig, type CmsStream } from './definition';
+import { cmsStreams, type CmsSourceConfig, type CmsStream } from './definition';
 import { ConnectorError } from '../../errors';
-import type { PageRequest, SourcePage, SourcePlugin } from '../types';
+import { parseBody } from '../http-kit';
+import { streamNamed, type PageRequest, type SourcePage, type SourcePlugin } from '../types';
 import { contentViewsDataSchema, contentViewsQuery, isAfterCursor, mapContentView, type ContentViewsData, type ContentViewsVariables } from './content-views';
-import { requestGraphql } from './graphql-request';
+import { CONTENT_VIEWS, requestGraphql } from './graphql-request';
 import { CMS_REQUEST_TARGET_MS, cmsRequestTimings } from './request-timings';
 import { cacheKey, ResponseCache } from './response-cache';
 
 export type { CmsSourceConfig };
 
 const cache = new ResponseCache<ContentViewsData>();
-
-function cmsStream(name: string): CmsStream {
-  const stream = Object.values(cmsStreams).find((candidate) => candidate.name === name);
-  if (!stream) throw new ConnectorError('config', `unknown CMS stream "${name}"`, `use one of ${CMS_STREAM_NAMES.join(', ')}`);
-  return stream;
-}
 
 function checkedCursor(cursor: StreamCursor | null): StreamCursor | null {
   if (cursor !== null && Number.isNaN(Date.parse(cursor.value))) {
@@ -55,21 +50,16 @@ async function fetchContentViews(
     },
     signal,
   );
-  const parsed = contentViewsDataSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid';
-    throw new ConnectorError('system', `the CMS answered the content-views query with unexpected data (${where})`);
-  }
+  const parsed = parseBody(contentViewsDataSchema, data, CONTENT_VIEWS);
   // The last page is where new and updated rows arrive (an update moves a row to the end of the
   // order), so it is always asked afresh; a cached earlier page can only hold versions that a
   // fresh last page supersedes.
-  if (parsed.data.contentViews.pageInfo.hasNextPage) cache.set(key, parsed.data, bytes);
-  return { data: parsed.data, apiCalls: 1, durationMs };
+  if (parsed.contentViews.pageInfo.hasNextPage) cache.set(key, parsed, bytes);
+  return { data: parsed, apiCalls: 1, durationMs };
 }
 
 async function readContentViewsPage(config: CmsSourceConfig, streamName: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
-  const stream = cmsStream(streamName);
+  const stream = streamNamed(cmsStreams, streamName, 'CMS');
   const cursor = checkedCursor(request.cursor);
   signal.throwIfAborted();
   const variables: ContentViewsVariables = { first: config.pageSize, after: request.pageToken, updatedSince: cursor?.value ?? null };

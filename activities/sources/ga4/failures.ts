@@ -1,16 +1,14 @@
 /**
  * Data API failures as the error taxonomy. Over REST the SDK rejects with gaxios' error (HTTP status
- * in `status`, Google's JSON error in `message`); over gRPC with a GoogleError whose `code` is the
- * gRPC status. Both are read.
+ * in `status`, Google's JSON error in `message`) or a GoogleError whose `code` is the gRPC status;
+ * both are read, the gRPC status as the HTTP status REST gives it, and judged by the HTTP kit.
  */
 import { z } from 'zod';
 import { ConnectorError, parseRetryAfter, RateLimitedError } from '../../errors';
+import { statusFailure, type HeaderReader, type StatusRules } from '../http-kit';
 import type { SourcePage } from '../types';
 
 /** gaxios' Headers may come from another copy of fetch than the global one: judged by shape. */
-interface HeaderReader {
-  get(name: string): string | null;
-}
 const headerReader = z.custom<HeaderReader>((value) => typeof value === 'object' && value !== null && 'get' in value && typeof value.get === 'function');
 
 const failureSchema = z.object({
@@ -20,8 +18,19 @@ const failureSchema = z.object({
   response: z.object({ headers: headerReader.optional() }).optional(),
 });
 
-/** gRPC status codes (google.rpc.Code) and the HTTP statuses REST maps them to. */
-const GRPC = { invalidArgument: 3, deadlineExceeded: 4, notFound: 5, permissionDenied: 7, resourceExhausted: 8, unavailable: 14, unauthenticated: 16 } as const;
+/** The HTTP status REST gives each gRPC status (google.rpc.Code) the Data API answers with. */
+const HTTP_STATUS_OF_GRPC: Readonly<Partial<Record<number, number>>> = { 3: 400, 4: 504, 5: 404, 7: 403, 8: 429, 14: 503, 16: 401 };
+
+function rulesFor(propertyId: string): StatusRules {
+  return {
+    refusals: {
+      401: { category: 'auth', hint: "GA4 refused the connector's credentials: update the service account key or access token" },
+      403: { category: 'auth', hint: `grant the service account Viewer access to GA4 property ${propertyId}` },
+      404: { category: 'config', hint: "check the connector's propertyId" },
+      400: { category: 'config', hint: 'the property does not support a dimension or metric the stream asks for' },
+    },
+  };
+}
 
 export type Ga4Failure = ConnectorError | { stop: NonNullable<SourcePage['stop']> };
 
@@ -44,26 +53,16 @@ function googleMessage(message: string): string {
 export function ga4Failure(error: unknown, propertyId: string): Ga4Failure {
   const parsed = failureSchema.safeParse(error);
   if (!parsed.success) return new ConnectorError('system', `GA4 request failed: ${String(error)}`);
-  const { status, code, message: raw, response } = parsed.data;
-  const is = (http: number, grpc: number): boolean => status === http || code === grpc || code === http;
+  const { code, message: raw, response } = parsed.data;
   const message = googleMessage(raw);
-  const what = `GA4 property ${propertyId} answered ${status ?? code ?? 'no status'}: ${message}`;
-  if (is(429, GRPC.resourceExhausted) || /RESOURCE_EXHAUSTED/.test(raw)) {
+  const what = `GA4 property ${propertyId} answered ${parsed.data.status ?? code ?? 'no status'}: ${message}`;
+  const status = parsed.data.status ?? (typeof code === 'number' ? (HTTP_STATUS_OF_GRPC[code] ?? code) : undefined);
+  if (status === 429 || /RESOURCE_EXHAUSTED/.test(raw)) {
     // The daily token budget only refills tomorrow: stop, keep what was read, resume next run.
     if (/tokens per day/i.test(message)) return { stop: { reason: 'daily-api-quota', detail: what } };
     return new RateLimitedError(what, parseRetryAfter(response?.headers?.get('retry-after')));
   }
-  if (is(401, GRPC.unauthenticated)) {
-    return new ConnectorError('auth', what, "GA4 refused the connector's credentials: update the service account key or access token");
-  }
-  if (is(403, GRPC.permissionDenied)) {
-    return new ConnectorError('auth', what, `grant the service account Viewer access to GA4 property ${propertyId}`);
-  }
-  if (is(404, GRPC.notFound)) return new ConnectorError('config', what, 'check the connector\'s propertyId');
-  if (is(400, GRPC.invalidArgument)) return new ConnectorError('config', what, 'the property does not support a dimension or metric the stream asks for');
-  if ((status !== undefined && status >= 500) || code === GRPC.unavailable || code === GRPC.deadlineExceeded || typeof code === 'string') {
-    // A string code is a network error (ECONNRESET, ECONNREFUSED): worth another try.
-    return new ConnectorError('transient', what);
-  }
-  return new ConnectorError('system', what);
+  // No status at all: a string code is a network error (ECONNRESET, ECONNREFUSED), worth another try.
+  if (status === undefined) return new ConnectorError(typeof code === 'string' ? 'transient' : 'system', what);
+  return statusFailure({ status, headers: response?.headers }, what, rulesFor(propertyId));
 }

@@ -10,7 +10,8 @@ import { ga4Streams, type Ga4SourceConfig, type Ga4Stream } from './definition';
 import { ConnectorError } from '../../errors';
 import { untilAborted } from '../abort';
 import { logger } from '../../logger';
-import type { PageRequest, Row, SourcePage, SourcePlugin } from '../types';
+import { parseBody, type HttpCall } from '../http-kit';
+import { streamNamed, type PageRequest, type Row, type SourcePage, type SourcePlugin } from '../types';
 import { ga4Client } from './client';
 import { ga4Failure } from './failures';
 import { dailyReportRequest, firstDailyPage, parseDailyPageToken, realtimeReportRequest } from './reports';
@@ -21,11 +22,7 @@ import { reportedUsage } from './usage';
 const CALL_OPTIONS: CallOptions = { timeout: 60_000 };
 const MINUTE_MS = 60_000;
 
-export function ga4Stream(name: string): Ga4Stream {
-  const stream = Object.values(ga4Streams).find((s) => s.name === name);
-  if (!stream) throw new ConnectorError('config', `unknown GA4 stream "${name}"`, `use one of ${Object.keys(ga4Streams).join(', ')}`);
-  return stream;
-}
+const REPORT: HttpCall = { service: 'GA4', action: 'a report' };
 
 type ReportOutcome = { response: ReportResponse } | { stop: NonNullable<SourcePage['stop']> };
 
@@ -39,9 +36,7 @@ async function runReport(config: Ga4SourceConfig, call: () => Promise<readonly u
     if (failure instanceof ConnectorError) throw failure;
     return failure;
   }
-  const parsed = reportResponseSchema.safeParse(answer[0]);
-  if (!parsed.success) throw new ConnectorError('system', `GA4 answered a report with an unexpected body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return { response: parsed.data };
+  return { response: parseBody(reportResponseSchema, answer[0], REPORT) };
 }
 
 const stopped = (stop: NonNullable<SourcePage['stop']>): SourcePage => ({ rows: [], apiCalls: 1, nextPageToken: null, stop });
@@ -101,7 +96,7 @@ export const ga4Source: SourcePlugin<Ga4SourceConfig> = {
   streams: ga4Streams,
   readPage(config, streamName, request, signal) {
     signal.throwIfAborted();
-    const stream = ga4Stream(streamName);
+    const stream = streamNamed(ga4Streams, streamName, 'GA4');
     return stream.name === 'daily_metrics' ? readDaily(config, stream, request, signal) : readRealtime(config, stream, signal);
   },
 };

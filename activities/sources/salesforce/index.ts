@@ -5,13 +5,13 @@
  * cursor; the source's task-queue rate keeps them within the org's limit together.
  */
 import { ConnectorError } from '../../errors';
-import type { PageRequest, SourcePage, SourcePlugin } from '../types';
+import { streamNamed, type PageRequest, type SourcePage, type SourcePlugin } from '../types';
 import { connectionFor, forgetConnection } from './connection';
 import { salesforceStreams, type SalesforceSourceConfig } from './definition';
 import { mapSalesforceRecord } from './mapping';
 import { salesforcePartitions } from './partitions';
 import { fetchPage, quotaStop, type PageResult } from './query-pages';
-import { buildSoql, salesforceStream } from './soql';
+import { buildSoql } from './soql';
 
 export type { SalesforceSourceConfig };
 export { buildSoql, mapSalesforceRecord };
@@ -22,7 +22,7 @@ async function readSalesforcePage(
   request: PageRequest,
   signal: AbortSignal,
 ): Promise<SourcePage> {
-  const stream = salesforceStream(streamName);
+  const stream = streamNamed(salesforceStreams, streamName, 'Salesforce');
   signal.throwIfAborted();
   const { conn, loginCalls } = await connectionFor(config, signal);
   const firstPage = `/queryAll?q=${encodeURIComponent(buildSoql(stream, request.cursor, request.partition))}`;

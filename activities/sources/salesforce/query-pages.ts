@@ -12,6 +12,7 @@ import type { StreamPromise } from 'jsforce/lib/util/promise';
 import { z } from 'zod';
 import { ConnectorError, parseRetryAfter, RateLimitedError } from '../../errors';
 import { untilAborted } from '../abort';
+import { parseBody } from '../http-kit';
 import type { SourcePage } from '../types';
 import type { SalesforceSourceConfig } from './definition';
 
@@ -101,12 +102,7 @@ export async function fetchPage(conn: Connection, url: string, config: Salesforc
     if (failure instanceof ConnectorError) throw failure;
     return failure;
   }
-  const parsed = queryResponseSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]?.message ?? 'invalid';
-    throw new ConnectorError('system', `Salesforce answered a query with an unexpected body: ${issue}`);
-  }
-  return { kind: 'page', page: parsed.data };
+  return { kind: 'page', page: parseBody(queryResponseSchema, body, { service: 'Salesforce', action: 'a query' }) };
 }
 
 /** Stops once this connector's share of the org's rolling daily quota is spent. */

@@ -6,17 +6,8 @@ import type { StreamCursor } from '../../../domain/cycle';
 import type { StreamColumn } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 import { sourceFieldOf } from '../definition';
-import { salesforceStreams, type SalesforceStream } from './definition';
+import type { SalesforceStream } from './definition';
 import { CUSTOMER_ID_COLUMN, parsePartition } from './partitions';
-
-export function salesforceStream(name: string): SalesforceStream {
-  const stream = Object.values(salesforceStreams).find((s) => s.name === name);
-  if (!stream) {
-    const known = Object.keys(salesforceStreams).join(', ');
-    throw new ConnectorError('config', `unknown Salesforce stream "${name}"`, `use one of ${known}`);
-  }
-  return stream;
-}
 
 function columnOf(stream: SalesforceStream, name: string): StreamColumn {
   const column = stream.columns.find((c) => c.name === name);

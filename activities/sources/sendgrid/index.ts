@@ -6,7 +6,7 @@
 import type { StreamCursor } from '../../../domain/cycle';
 import { ConnectorError } from '../../errors';
 import type { InboxEvent } from '../../store/inbox';
-import type { PageRequest, Row, SourcePage, SourcePlugin } from '../types';
+import { streamNamed, type PageRequest, type Row, type SourcePage, type SourcePlugin } from '../types';
 import { sendgridStreams, type SendgridSourceConfig } from './definition';
 import { KNOWN_EVENT_FIELDS, sendgridEventSchema, type SendgridEvent } from './events';
 import { ageAtReceiptSeconds } from './freshness';
@@ -92,7 +92,7 @@ export function createSendgridSource(inbox: InboxReader): SourcePlugin<SendgridS
     kind: 'sendgrid',
     streams: sendgridStreams,
     async readPage(_config, stream, request, signal): Promise<SourcePage> {
-      if (!(stream in sendgridStreams)) throw new ConnectorError('config', `unknown SendGrid stream "${stream}"`, 'use events');
+      streamNamed(sendgridStreams, stream, 'SendGrid');
       signal.throwIfAborted();
       const events = await inbox.readInboxEvents(request.connectorId, startAfter(request), INBOX_PAGE_SIZE);
       const last = events.at(-1);

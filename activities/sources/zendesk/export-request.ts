@@ -1,9 +1,9 @@
 /**
- * One request of the cursor-based incremental ticket export over plain fetch, and its failures as
- * the error taxonomy. Statuses decide, not bodies: Zendesk's error bodies vary in shape, and a 429
- * body is often text/plain.
+ * One request of the cursor-based incremental ticket export, and its failures as the error
+ * taxonomy. Statuses decide, not bodies: Zendesk's error bodies vary in shape, and a 429 body is
+ * often text/plain.
  */
-import { ConnectorError, parseRetryAfter, RateLimitedError } from '../../errors';
+import { answered, readJson, send, statusFailure, type HttpCall, type Refusal, type StatusRules } from '../http-kit';
 import type { ReportedUsage } from '../types';
 
 export interface ExportRequest {
@@ -43,54 +43,32 @@ function usageOf(headers: Headers): ReportedUsage | undefined {
 }
 
 /** The `error` code of a JSON error body, when there is one: a code, never a description with data in it. */
-async function errorCodeOf(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
-  try {
-    const body: unknown = JSON.parse(text);
-    if (typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string') return body.error;
-  } catch {
-    // Not JSON: the status alone says what happened.
-  }
-  return 'no error code';
+function errorCodeOf(body: unknown): string {
+  return typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string' ? body.error : 'no error code';
 }
 
-async function failureOf(response: Response, request: ExportRequest): Promise<ConnectorError> {
-  const { status } = response;
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-  if (status === 429 || (status === 503 && retryAfterMs !== null)) {
-    await response.body?.cancel();
-    return new RateLimitedError(`Zendesk throttled the ticket export (HTTP ${status})`, retryAfterMs);
-  }
-  const what = `Zendesk answered the ticket export with HTTP ${status} (${await errorCodeOf(response)})`;
-  if (status === 401) {
-    return new ConnectorError('auth', what, "check the connector's email and apiToken: the token must be active in Zendesk Admin Center > Apps and integrations > Zendesk API and belong to that agent");
-  }
-  if (status === 403) return new ConnectorError('auth', what, 'the incremental export needs the API token of a Zendesk admin');
-  if (status === 404) return new ConnectorError('config', what, `check the connector's subdomain or baseUrl: no Zendesk account answers at ${request.baseUrl}`);
-  if ((status === 400 || status === 422) && request.cursor !== null) {
-    return new ConnectorError('config', what, "Zendesk no longer accepts the stored export cursor: reset the stream's cursor to export it again");
-  }
-  if (status >= 500) return new ConnectorError('transient', what);
-  return new ConnectorError('system', what);
+export const EXPORT: HttpCall = { service: 'Zendesk', action: 'the ticket export' };
+
+function rulesFor(request: ExportRequest): StatusRules {
+  const staleCursor: Refusal = { category: 'config', hint: "Zendesk no longer accepts the stored export cursor: reset the stream's cursor to export it again" };
+  return {
+    refusals: {
+      401: {
+        category: 'auth',
+        hint: "check the connector's email and apiToken: the token must be active in Zendesk Admin Center > Apps and integrations > Zendesk API and belong to that agent",
+      },
+      403: { category: 'auth', hint: 'the incremental export needs the API token of a Zendesk admin' },
+      404: { category: 'config', hint: `check the connector's subdomain or baseUrl: no Zendesk account answers at ${request.baseUrl}` },
+      ...(request.cursor !== null ? { 400: staleCursor, 422: staleCursor } : {}),
+    },
+    busyWithRetryAfterIsThrottle: true,
+  };
 }
 
 export async function requestExportPage(request: ExportRequest, signal: AbortSignal): Promise<ExportResponse> {
-  let response: Response;
-  try {
-    response = await fetch(exportUrl(request), {
-      headers: { Authorization: basicAuth(request.email, request.apiToken), Accept: 'application/json' },
-      signal,
-    });
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    throw new ConnectorError('transient', `Zendesk did not answer the ticket export: ${reason}`);
-  }
-  if (!response.ok) throw await failureOf(response, request);
-  const text = await response.text();
-  try {
-    return { body: JSON.parse(text), usage: usageOf(response.headers) };
-  } catch {
-    throw new ConnectorError('system', `Zendesk answered the ticket export with a body that is not JSON (HTTP ${response.status})`);
-  }
+  const headers = { Authorization: basicAuth(request.email, request.apiToken), Accept: 'application/json' };
+  const response = await send(exportUrl(request), { headers }, EXPORT, signal);
+  const body = await readJson(response, EXPORT);
+  if (!response.ok) throw statusFailure(response, answered(EXPORT, response.status, errorCodeOf(body)), rulesFor(request));
+  return { body, usage: usageOf(response.headers) };
 }

@@ -3,11 +3,12 @@
  * page. The export's after_cursor is the stream's position, checkpointed with every page; a
  * connector whose API token is past its 30-day rotation stops before spending a request.
  */
-import { zendeskBaseUrl, zendeskStreams, ZENDESK_STREAM_NAMES, type ZendeskSourceConfig } from './definition';
+import { zendeskBaseUrl, zendeskStreams, type ZendeskSourceConfig } from './definition';
 import { tokenRotationStatus } from './token-rotation';
 import { ConnectorError } from '../../errors';
-import type { PageRequest, SourcePage, SourcePlugin } from '../types';
-import { requestExportPage } from './export-request';
+import { parseBody } from '../http-kit';
+import { streamNamed, type PageRequest, type SourcePage, type SourcePlugin } from '../types';
+import { EXPORT, requestExportPage } from './export-request';
 import { exportPageSchema, mapExportPage } from './tickets';
 
 export type { ZendeskSourceConfig };
@@ -32,14 +33,8 @@ export function assertTokenRotated(config: ZendeskSourceConfig, now: Date): void
   }
 }
 
-function assertKnownStream(stream: string): void {
-  if (!Object.hasOwn(zendeskStreams, stream)) {
-    throw new ConnectorError('config', `unknown Zendesk stream "${stream}"`, `use one of ${ZENDESK_STREAM_NAMES.join(', ')}`);
-  }
-}
-
 async function readTicketPage(config: ZendeskSourceConfig, stream: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
-  assertKnownStream(stream);
+  streamNamed(zendeskStreams, stream, 'Zendesk');
   assertTokenRotated(config, new Date());
   signal.throwIfAborted();
   const { body, usage } = await requestExportPage(
@@ -53,13 +48,7 @@ async function readTicketPage(config: ZendeskSourceConfig, stream: string, reque
     },
     signal,
   );
-  const parsed = exportPageSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid';
-    throw new ConnectorError('system', `Zendesk answered the ticket export with an unexpected body (${where})`);
-  }
-  const page = parsed.data;
+  const page = parseBody(exportPageSchema, body, EXPORT);
   const rows = mapExportPage(page, config.sentimentByStatus);
   const lastTicket = page.tickets.at(-1);
   // The position is the export's own cursor; the last ticket's id is kept beside it for operators.
