@@ -7,14 +7,7 @@ import type { StreamDefinition } from '../../domain/streams/types';
 import { ConnectorError } from '../errors';
 
 /** Node's codes for a failed network exchange: a fresh attempt can succeed. */
-export const NETWORK_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-]);
+export const NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
 
 /** The hint of a data error: a value of the batch did not fit its column. */
 export const DATA_HINT = 'the staged rows must carry the stream’s column types';

@@ -68,15 +68,7 @@ export function inPlaceTableStatements(table: string, stream: StreamDefinition, 
   return [...plan.add.map((column) => `ALTER TABLE ${table} ADD COLUMN ${definition(column)}`), ...plan.widen.map(widen)];
 }
 
-const COLUMN_TYPES: ReadonlySet<string> = new Set<ColumnType>([
-  'string',
-  'integer',
-  'number',
-  'boolean',
-  'timestamp',
-  'date',
-  'json',
-]);
+const COLUMN_TYPES: ReadonlySet<string> = new Set<ColumnType>(['string', 'integer', 'number', 'boolean', 'timestamp', 'date', 'json']);
 
 function isColumnType(name: string): name is ColumnType {
   return COLUMN_TYPES.has(name);

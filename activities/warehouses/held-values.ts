@@ -91,7 +91,8 @@ export function comparableValue(type: ColumnType, value: unknown): PredicateValu
     case 'integer':
     case 'number': {
       const text = typeof value === 'string' ? value.trim() : null;
-      const number = typeof value === 'number' ? value : text !== null && (type === 'integer' ? WHOLE_NUMBER : DECIMAL).test(text) ? Number(text) : NaN;
+      const number =
+        typeof value === 'number' ? value : text !== null && (type === 'integer' ? WHOLE_NUMBER : DECIMAL).test(text) ? Number(text) : NaN;
       if (!Number.isFinite(number)) return null;
       return type === 'integer' && !Number.isInteger(number) ? null : number;
     }

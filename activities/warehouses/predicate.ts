@@ -51,7 +51,11 @@ export function resolveDeletePredicate(stream: StreamDefinition, predicate: Dele
   if ((op === 'lt' || op === 'lte') && !ORDERED_TYPES.has(type)) throw invalid(`${op} needs an ordered column, not ${type}`);
   if (op === 'in-any-case' && type !== 'string') throw invalid(`${op} needs a text column, not ${type}`);
   const values =
-    predicate.op === 'in' ? predicate.values : predicate.op === 'in-any-case' ? predicate.values.map((value) => value.toLowerCase()) : [predicate.value];
+    predicate.op === 'in'
+      ? predicate.values
+      : predicate.op === 'in-any-case'
+        ? predicate.values.map((value) => value.toLowerCase())
+        : [predicate.value];
   if (values.length === 0) throw invalid(`\`${op}\` needs at least one value`);
   const parsed = values.map((value, index) => {
     const result = VALUE_SCHEMAS[type].safeParse(value);

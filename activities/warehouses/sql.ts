@@ -168,7 +168,5 @@ export function predicateCondition(
 
 /** A whole-number result as a JSON-safe value: a number when exact, else its decimal string. */
 export function plainInteger(value: bigint): number | string {
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number(value)
-    : value.toString();
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
 }

@@ -174,6 +174,9 @@ export async function applyDeletions(
   // Skips deletions older than the stored row, so its count is the rows really removed.
   const removed = await run(deletionStatement(target, staged, stream, deletedColumn, dialect.quote));
   const flag = dialect.quote(deletedColumn);
-  await run(recordDeletions(staged, deletions, stream, (s) => `${s}.${flag} IS TRUE`, dialect), scope);
+  await run(
+    recordDeletions(staged, deletions, stream, (s) => `${s}.${flag} IS TRUE`, dialect),
+    scope,
+  );
   return removed;
 }

@@ -85,10 +85,7 @@ export const DELETIONS_FIELDS: readonly Field[] = DELETIONS_COLUMNS.map((column)
 export const DELETIONS_LAYOUT: TableLayout = { clustering: { fields: [...DELETIONS_KEY] } };
 
 /** The lines of a staged quarantine file: `{record, reasons}`. */
-export const QUARANTINE_FILE_FIELDS: readonly Field[] = [
-  nullable('record', 'JSON'),
-  { name: 'reasons', type: 'STRING', mode: 'REPEATED' },
-];
+export const QUARANTINE_FILE_FIELDS: readonly Field[] = [nullable('record', 'JSON'), { name: 'reasons', type: 'STRING', mode: 'REPEATED' }];
 
 /** The column clustering keeps one customer's rows together in. */
 const CUSTOMER_COLUMN = 'customer_id';
@@ -127,9 +124,6 @@ export function tableLayout(stream: StreamDefinition): TableLayout {
 /** The table's columns with their stream types, read as planSchemaChanges expects them. */
 export function existingColumns(metadata: TableMetadata): Map<string, string> {
   return new Map(
-    metadata.schema.fields.map((field) => [
-      field.name,
-      field.mode === 'REPEATED' ? `REPEATED ${field.type}` : readColumnType(field.type),
-    ]),
+    metadata.schema.fields.map((field) => [field.name, field.mode === 'REPEATED' ? `REPEATED ${field.type}` : readColumnType(field.type)]),
   );
 }

@@ -27,7 +27,11 @@ export interface LoadTables {
   quarantineStage: string | null;
 }
 
-export function loadTables(projectId: string, dataset: string, stream: StreamDefinition): Omit<LoadTables, 'cleanStage' | 'quarantineStage'> {
+export function loadTables(
+  projectId: string,
+  dataset: string,
+  stream: StreamDefinition,
+): Omit<LoadTables, 'cleanStage' | 'quarantineStage'> {
   return {
     target: tablePath(projectId, dataset, stream.table),
     ledger: tablePath(projectId, dataset, LEDGER_TABLE),
@@ -72,8 +76,7 @@ export function mergeScript(tables: LoadTables, stream: StreamDefinition): strin
     statements.push(batchTable(tables.cleanStage, stream), withoutStaleVersions(tables.target, stream));
     if (deletedFlag) statements.push(dropBuriedVersions('ih_batch', tables.deletions, stream, TOMBSTONES));
   }
-  const batchCount = (condition: string): string =>
-    tables.cleanStage ? `(SELECT COUNT(*) FROM ih_batch WHERE ${condition})` : '0';
+  const batchCount = (condition: string): string => (tables.cleanStage ? `(SELECT COUNT(*) FROM ih_batch WHERE ${condition})` : '0');
   const deletions = `SELECT ${key} FROM ih_batch WHERE ${removed}`;
   const deletedCount = tables.cleanStage && deletedFlag ? `(SELECT COUNT(*) FROM ${tables.target} WHERE ${key} IN (${deletions}))` : '0';
   const quarantinedCount = tables.quarantineStage ? `(SELECT COUNT(*) FROM ${tables.quarantineStage})` : '0';
@@ -89,7 +92,8 @@ export function mergeScript(tables: LoadTables, stream: StreamDefinition): strin
     );
   }
   // The batch holds no stale version by now; the MERGE's condition keeps it right on its own too.
-  if (tables.cleanStage) statements.push(mergeStatement(tables.target, `(SELECT * FROM ih_batch WHERE ${kept})`, stream, { quote: quoted }));
+  if (tables.cleanStage)
+    statements.push(mergeStatement(tables.target, `(SELECT * FROM ih_batch WHERE ${kept})`, stream, { quote: quoted }));
   if (tables.quarantineStage) {
     statements.push(
       `INSERT INTO ${tables.quarantine} (load_id, connector_id, stream, record_key, reasons, record, quarantined_at)

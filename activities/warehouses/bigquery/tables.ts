@@ -137,8 +137,7 @@ function layoutClauses(stream: StreamDefinition, current: TableMetadata): string
     if (unit === 'DAY') partition = isDate ? quoted(field) : `DATE(${quoted(field)})`;
     else partition = `${isDate ? 'DATE' : 'TIMESTAMP'}_TRUNC(${quoted(field)}, ${unit})`;
   }
-  return [
-    partition ? ` PARTITION BY ${partition}` : '',
-    clustering ? ` CLUSTER BY ${clustering.fields.map(quoted).join(', ')}` : '',
-  ].join('');
+  return [partition ? ` PARTITION BY ${partition}` : '', clustering ? ` CLUSTER BY ${clustering.fields.map(quoted).join(', ')}` : ''].join(
+    '',
+  );
 }

@@ -47,7 +47,10 @@ export async function acquire(file: string): Promise<SharedDatabase> {
   await closingDatabases.get(file);
   let database = openDatabases.get(file);
   if (!database) {
-    database = new SharedDatabase(file, loadDriver().then((d) => d.DuckDBInstance.create(file)));
+    database = new SharedDatabase(
+      file,
+      loadDriver().then((d) => d.DuckDBInstance.create(file)),
+    );
     openDatabases.set(file, database);
   }
   database.users += 1;
@@ -69,7 +72,10 @@ export async function release(database: SharedDatabase): Promise<void> {
   if (database.users > 0) return;
   openDatabases.delete(database.file);
   const closed = database.instance
-    .then((instance) => instance.closeSync(), () => undefined)
+    .then(
+      (instance) => instance.closeSync(),
+      () => undefined,
+    )
     .finally(() => closingDatabases.delete(database.file));
   closingDatabases.set(database.file, closed);
   await closed;
@@ -78,8 +84,6 @@ export async function release(database: SharedDatabase): Promise<void> {
 /** Checks the shape, not `instanceof Error`: errors from the native driver may come from another realm. */
 export function firstLine(error: unknown): string {
   const message =
-    typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
-      ? error.message
-      : String(error);
+    typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string' ? error.message : String(error);
   return message.split('\n')[0] ?? '';
 }

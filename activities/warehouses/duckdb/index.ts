@@ -41,8 +41,7 @@ export const duckdbWarehouse = definePlugin<DestinationConfigOf<'duckdb'>>({
       describeSchemaChanges: (stream) => database.withConnection((c) => describeSchemaChanges(c, schema, stream)),
       load: (batch) => database.exclusive((c) => loadBatch(c, schema, batch)),
       deleteRows: (stream, predicate, table) => database.exclusive((c) => deleteRows(c, schema, stream, predicate, table)),
-      findHeldValues: (stream, lookups, table) =>
-        database.withConnection((c) => findHeldValues(c, schema, stream, lookups, table)),
+      findHeldValues: (stream, lookups, table) => database.withConnection((c) => findHeldValues(c, schema, stream, lookups, table)),
       query: (sql, params) => database.withConnection((c) => readOnlyQuery(c, sql, params)),
       // The last handle on a file closes DuckDB and frees the file.
       release: () => release(database),

@@ -35,10 +35,14 @@ export async function loadBatch(connection: DuckDBConnection, schema: string, ba
     }
     const quarantined = quarantineFile ? await appendQuarantine(connection, schema, batch, quarantineFile) : 0;
     const counts: LoadCounts = { ...clean, quarantined };
-    await connection.run(
-      `INSERT INTO ${qualifiedName(schema, LEDGER_TABLE)} VALUES ($1, $2, $3, $4, $5, $6, now())`,
-      [batch.loadId, batch.connectorId, batch.stream.name, counts.merged, counts.deleted, counts.quarantined],
-    );
+    await connection.run(`INSERT INTO ${qualifiedName(schema, LEDGER_TABLE)} VALUES ($1, $2, $3, $4, $5, $6, now())`, [
+      batch.loadId,
+      batch.connectorId,
+      batch.stream.name,
+      counts.merged,
+      counts.deleted,
+      counts.quarantined,
+    ]);
     await connection.run('COMMIT');
     return { loadId: batch.loadId, alreadyLoaded: false, ...counts };
   } catch (error) {
@@ -102,9 +106,7 @@ async function mergeClean(
   const run = async (sql: string, binds?: string[]): Promise<number> => (await connection.run(sql, binds)).rowsChanged;
   const tables = { staged: BATCH_TABLE, target: table, deletions: qualifiedName(schema, DELETIONS_TABLE) };
   const deleted = deletedColumn ? await applyDeletions(run, batch, deletedColumn, tables, TOMBSTONES) : 0;
-  const upserts = deletedColumn
-    ? `(SELECT * FROM ${BATCH_TABLE} WHERE ${quoteIdentifier(deletedColumn)} IS NOT TRUE)`
-    : BATCH_TABLE;
+  const upserts = deletedColumn ? `(SELECT * FROM ${BATCH_TABLE} WHERE ${quoteIdentifier(deletedColumn)} IS NOT TRUE)` : BATCH_TABLE;
   // Skips versions older than the stored row, and rows this load wrote already: its count is the rows really written.
   const merged = (await connection.run(mergeStatement(table, upserts, stream))).rowsChanged;
   return { merged, deleted };
@@ -118,12 +120,7 @@ const TOMBSTONES: TombstoneDialect = {
   stream: 'CAST($2 AS VARCHAR)',
 };
 
-async function appendQuarantine(
-  connection: DuckDBConnection,
-  schema: string,
-  batch: LoadBatch,
-  file: string,
-): Promise<number> {
+async function appendQuarantine(connection: DuckDBConnection, schema: string, batch: LoadBatch, file: string): Promise<number> {
   const lines = readNdjson([
     ['record', 'JSON'],
     ['reasons', 'VARCHAR[]'],

@@ -34,11 +34,7 @@ const DDL: InPlaceDdl = {
 };
 
 /** The table's columns and their stream types; empty when the table does not exist. */
-export async function existingColumns(
-  connection: DuckDBConnection,
-  schema: string,
-  table: string,
-): Promise<Map<string, string>> {
+export async function existingColumns(connection: DuckDBConnection, schema: string, table: string): Promise<Map<string, string>> {
   const reader = await connection.runAndReadAll(
     `SELECT column_name, data_type FROM information_schema.columns
      WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2
@@ -63,11 +59,7 @@ export async function describeSchemaChanges(
 }
 
 /** One transaction: DDL is transactional in DuckDB, so a failure leaves the tables as they were. */
-export async function ensureTables(
-  connection: DuckDBConnection,
-  schema: string,
-  stream: StreamDefinition,
-): Promise<SchemaChange[]> {
+export async function ensureTables(connection: DuckDBConnection, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
   await connection.run('BEGIN TRANSACTION');
   try {
     const changes = await evolve(connection, schema, stream);

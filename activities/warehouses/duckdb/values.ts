@@ -65,9 +65,7 @@ export async function readOnlyQuery(
     const columns = result.columnTypes().map((type, i) => ({ type, name: names[i] ?? result.columnName(i) }));
     const convert = plainConverter(d);
     const rows = await result.getRows();
-    return rows.map((row) =>
-      Object.fromEntries(columns.map(({ name, type }, i) => [name, convert(row[i] ?? null, type, convert)])),
-    );
+    return rows.map((row) => Object.fromEntries(columns.map(({ name, type }, i) => [name, convert(row[i] ?? null, type, convert)])));
   } finally {
     await connection.run('ROLLBACK');
   }

@@ -12,15 +12,7 @@ import type { LoadResult } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { lazily } from '../base';
 import { missingKeysError } from '../driver-errors';
-import {
-  DELETIONS_TABLE,
-  LEDGER_TABLE,
-  METADATA_COLUMNS,
-  QUARANTINE_TABLE,
-  qualifiedName,
-  quoteIdentifier,
-  replaces,
-} from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier, replaces } from '../sql';
 import { applyDeletions, type TombstoneDialect } from '../tombstones';
 import type { LoadBatch, LoadCounts } from '../types';
 import { inTransaction } from './connection';
@@ -72,9 +64,7 @@ async function ledgerEntry(client: PoolClient, schema: string, loadId: string): 
  */
 async function copyLines(client: PoolClient, table: string, file: string): Promise<void> {
   const { from } = await loadCopyStreams();
-  await client.query(
-    `CREATE TEMP TABLE ${table} (position bigint GENERATED ALWAYS AS IDENTITY, line text) ON COMMIT DROP`,
-  );
+  await client.query(`CREATE TEMP TABLE ${table} (position bigint GENERATED ALWAYS AS IDENTITY, line text) ON COMMIT DROP`);
   const copy = client.query(from(`COPY ${table} (line) FROM STDIN WITH (FORMAT csv, DELIMITER E'\\x02', QUOTE E'\\x01')`));
   await pipeline(createReadStream(file), copy);
 }
@@ -84,12 +74,7 @@ const BATCH = '_ih_batch';
 const LATEST = '_ih_latest';
 const POSITION = '_ih_position';
 
-async function mergeClean(
-  client: PoolClient,
-  schema: string,
-  batch: LoadBatch,
-  file: string,
-): Promise<Omit<LoadCounts, 'quarantined'>> {
+async function mergeClean(client: PoolClient, schema: string, batch: LoadBatch, file: string): Promise<Omit<LoadCounts, 'quarantined'>> {
   const { stream } = batch;
   const key = quoteIdentifier(stream.primaryKey);
   await copyLines(client, CLEAN_LINES, file);
@@ -115,11 +100,7 @@ async function mergeClean(
   const tables = { staged: LATEST, target: table, deletions: qualifiedName(schema, DELETIONS_TABLE) };
   const deleted = deletedColumn ? await applyDeletions(run, batch, deletedColumn, tables, TOMBSTONES) : 0;
   const deletedFlag = deletedColumn ? quoteIdentifier(deletedColumn) : null;
-  const upserts = await client.query(upsertStatement(table, stream, deletedFlag), [
-    batch.loadId,
-    batch.source,
-    batch.connectorId,
-  ]);
+  const upserts = await client.query(upsertStatement(table, stream, deletedFlag), [batch.loadId, batch.source, batch.connectorId]);
   return { merged: upserts.rowCount ?? 0, deleted };
 }
 

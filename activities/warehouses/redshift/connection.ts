@@ -90,9 +90,7 @@ export class DataApi {
   /** Runs the statements as one transaction; returns the rows each affected. */
   async batch(sqls: readonly string[], parameters?: StatementParameters, what = 'batch'): Promise<number[]> {
     const id = await this.submit('BatchExecuteStatement', () =>
-      this.client.send(
-        new BatchExecuteStatementCommand({ ...this.target, Sqls: [...sqls], Parameters: toSqlParameters(parameters) }),
-      ),
+      this.client.send(new BatchExecuteStatementCommand({ ...this.target, Sqls: [...sqls], Parameters: toSqlParameters(parameters) })),
     );
     const described = await this.finished(id, what);
     return (described.SubStatements ?? []).map((statement) => statement.ResultRows ?? -1);

@@ -37,9 +37,7 @@ const DEFAULT_REDSHIFT_OPTIONS: RedshiftOptions = {
 };
 
 /** The plug-in with its own SDK retry, polling and concurrency settings (tests lower them). */
-export function createRedshiftWarehouse(
-  options: Partial<RedshiftOptions> = {},
-): WarehousePlugin<DestinationConfigOf<'redshift'>> {
+export function createRedshiftWarehouse(options: Partial<RedshiftOptions> = {}): WarehousePlugin<DestinationConfigOf<'redshift'>> {
   const settings: RedshiftOptions = { ...DEFAULT_REDSHIFT_OPTIONS, ...options };
   return definePlugin({
     kind: 'redshift',

@@ -87,7 +87,14 @@ async function fill(
   objectKey: string,
 ): Promise<void> {
   if (context.s3) {
-    await copyRows(context.api, context.s3, table, columns.map((c) => c.name), rows, objectKey);
+    await copyRows(
+      context.api,
+      context.s3,
+      table,
+      columns.map((c) => c.name),
+      rows,
+      objectKey,
+    );
   } else {
     await insertRows(context.api, table, columns, rows, context.insertConcurrency);
   }
@@ -149,11 +156,7 @@ const TOMBSTONES: TombstoneDialect = {
 };
 
 /** The statements of the load's one transaction, and where the ledger insert is among them. */
-function mergeTransaction(
-  schema: string,
-  stream: StreamDefinition,
-  tables: StagingTables,
-): { sqls: string[]; ledgerIndex: number } {
+function mergeTransaction(schema: string, stream: StreamDefinition, tables: StagingTables): { sqls: string[]; ledgerIndex: number } {
   const parts = mergeParts(schema, stream, tables);
   const { target, clean, quarantine, key, loaded, identity, deletions, deletionsTable } = parts;
   const position = quoteIdentifier(ROW_POSITION_COLUMN);

@@ -109,7 +109,10 @@ function bound(value: unknown, index: number): { literal: string } | { value: st
  */
 export function readOnlyStatement(sql: string, params: readonly unknown[]): { sql: string; parameters: Record<string, string> } {
   const parts = splitCode(sql.trim().replace(/;\s*$/, ''));
-  const code = parts.filter((part) => part.code).map((part) => part.text).join(' ');
+  const code = parts
+    .filter((part) => part.code)
+    .map((part) => part.text)
+    .join(' ');
   if (!READ_ONLY.test(code) || code.includes(';')) {
     throw new ConnectorError('config', 'query() runs one read-only statement (SELECT, WITH, SHOW, EXPLAIN or VALUES)');
   }

@@ -35,8 +35,7 @@ export const jsonValue = (expression: string, form: JsonForm): string =>
   form === 'text' ? `PARSE_JSON(${expression})` : `STRIP_NULL_VALUE(${expression})`;
 
 /** A json column as JSON text. */
-export const jsonText = (expression: string, form: JsonForm): string =>
-  form === 'text' ? expression : `TO_JSON(${expression})`;
+export const jsonText = (expression: string, form: JsonForm): string => (form === 'text' ? expression : `TO_JSON(${expression})`);
 
 const lineSchema = z.record(z.string(), z.unknown());
 type Line = z.infer<typeof lineSchema>;
@@ -91,10 +90,7 @@ async function insertBound(session: SnowflakeSession, shape: RowShape, rows: rea
   if (rows.length === 0) return;
   const names = [...shape.columns.map((c) => identifier(c.name)), identifier(ROW_COLUMN)];
   const binds = rows.map((row, index) => [...shape.columns.map((c) => bindValue(row[c.name], c.type)), String(index + 1)]);
-  await session.execute(
-    `INSERT INTO ${identifier(shape.table)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
-    binds,
-  );
+  await session.execute(`INSERT INTO ${identifier(shape.table)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`, binds);
 }
 
 async function copyStaged(session: SnowflakeSession, shape: RowShape, file: string): Promise<void> {
@@ -110,12 +106,7 @@ async function copyStaged(session: SnowflakeSession, shape: RowShape, file: stri
 }
 
 /** Fills `shape.table` from the file and says how its json columns arrived. */
-export async function stageRows(
-  session: SnowflakeSession,
-  file: string,
-  shape: RowShape,
-  stageThresholdRows: number,
-): Promise<JsonForm> {
+export async function stageRows(session: SnowflakeSession, file: string, shape: RowShape, stageThresholdRows: number): Promise<JsonForm> {
   const head = await readHead(file, stageThresholdRows);
   if (head.length <= stageThresholdRows) {
     await insertBound(session, shape, head);

@@ -63,7 +63,11 @@ type SnowflakeAuth = NonNullable<SnowflakeDestinationConfig['auth']>;
 export function snowflakeCredentials(config: SnowflakeDestinationConfig, env: NodeJS.ProcessEnv = process.env): SnowflakeAuth {
   if (config.auth) return config.auth;
   if (env.SNOWFLAKE_PRIVATE_KEY) {
-    return { type: 'key-pair', privateKey: env.SNOWFLAKE_PRIVATE_KEY, ...(env.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE ? { passphrase: env.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE } : {}) };
+    return {
+      type: 'key-pair',
+      privateKey: env.SNOWFLAKE_PRIVATE_KEY,
+      ...(env.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE ? { passphrase: env.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE } : {}),
+    };
   }
   if (env.SNOWFLAKE_PASSWORD) return { type: 'password', password: env.SNOWFLAKE_PASSWORD };
   throw new ConnectorError(
@@ -105,9 +109,7 @@ export class SnowflakeSession {
     const sdk = await loadDriver();
     const connection = sdk.createConnection(connectionOptions(config));
     await new Promise<void>((resolve, reject) => {
-      connection.connect((error) =>
-        error ? reject(asConnectorError(error, `log in to Snowflake account ${config.account}`)) : resolve(),
-      );
+      connection.connect((error) => (error ? reject(asConnectorError(error, `log in to Snowflake account ${config.account}`)) : resolve()));
     });
     return new SnowflakeSession(connection);
   }

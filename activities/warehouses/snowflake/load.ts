@@ -41,12 +41,7 @@ async function ledgerEntry(session: SnowflakeSession, schema: string, loadId: st
 }
 
 /** Checks the keys and keeps one row per key: the latest by cursor, then the last in the file. */
-async function prepareClean(
-  session: SnowflakeSession,
-  stream: StreamDefinition,
-  file: string,
-  threshold: number,
-): Promise<JsonForm> {
+async function prepareClean(session: SnowflakeSession, stream: StreamDefinition, file: string, threshold: number): Promise<JsonForm> {
   const form = await stageRows(session, file, { table: BATCH, columns: stream.columns }, threshold);
   const key = identifier(stream.primaryKey);
   const { rows } = await session.execute(`SELECT COUNT(*) FROM ${identifier(BATCH)} WHERE ${key} IS NULL`);
@@ -101,12 +96,7 @@ async function mergeRows(session: SnowflakeSession, table: string, batch: LoadBa
   return merged.changed;
 }
 
-async function appendQuarantine(
-  session: SnowflakeSession,
-  schema: string,
-  batch: LoadBatch,
-  form: JsonForm,
-): Promise<number> {
+async function appendQuarantine(session: SnowflakeSession, schema: string, batch: LoadBatch, form: JsonForm): Promise<number> {
   const record = identifier('record');
   const inserted = await session.execute(
     `INSERT INTO ${tableName(schema, QUARANTINE_TABLE)}
@@ -124,12 +114,7 @@ async function appendQuarantine(
  * one that committed meanwhile); false then. MERGE locks the ledger, so of two concurrent loads of
  * one batch only the first records it, and only that one goes on to append the quarantine.
  */
-async function recordLoad(
-  session: SnowflakeSession,
-  schema: string,
-  batch: LoadBatch,
-  counts: LoadCounts,
-): Promise<boolean> {
+async function recordLoad(session: SnowflakeSession, schema: string, batch: LoadBatch, counts: LoadCounts): Promise<boolean> {
   const recorded = await session.execute(
     `MERGE INTO ${tableName(schema, LEDGER_TABLE)} AS l USING (SELECT ? AS "LOAD_ID") AS s ON l."LOAD_ID" = s."LOAD_ID"
      WHEN NOT MATCHED THEN INSERT
@@ -148,9 +133,7 @@ export async function loadBatch(session: SnowflakeSession, target: LoadTarget, b
   await session.execute(`USE SCHEMA ${identifier(schema)}`);
   const clean = batch.cleanFile ? await prepareClean(session, batch.stream, batch.cleanFile, stageThresholdRows) : null;
   const quarantineShape = { table: QUARANTINE_BATCH, columns: QUARANTINE_COLUMNS };
-  const quarantine = batch.quarantineFile
-    ? await stageRows(session, batch.quarantineFile, quarantineShape, stageThresholdRows)
-    : null;
+  const quarantine = batch.quarantineFile ? await stageRows(session, batch.quarantineFile, quarantineShape, stageThresholdRows) : null;
   // Counted before the ledger row is written, which must say it before the rows are appended.
   const quarantined = quarantine ? await stagedCount(session, QUARANTINE_BATCH) : 0;
 

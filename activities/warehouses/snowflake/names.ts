@@ -35,9 +35,10 @@ export function catalogType(dataType: string, precision: unknown, scale: unknown
   return dataType === 'NUMBER' ? `NUMBER(${String(precision)},${String(scale)})` : dataType;
 }
 
-export const METADATA_DEFINITIONS: readonly (readonly [name: string, type: string])[] = METADATA_STREAM_COLUMNS.map(
-  (column) => [column.name, COLUMN_TYPES[column.type]],
-);
+export const METADATA_DEFINITIONS: readonly (readonly [name: string, type: string])[] = METADATA_STREAM_COLUMNS.map((column) => [
+  column.name,
+  COLUMN_TYPES[column.type],
+]);
 
 /** The column a stream table is clustered by, so one customer's rows sit together. */
 export const CUSTOMER_COLUMN = 'customer_id';

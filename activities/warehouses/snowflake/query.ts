@@ -38,7 +38,5 @@ export async function readOnlyQuery(
     throw new ConnectorError('config', 'query runs read-only SQL: a SELECT, WITH, SHOW, DESCRIBE or EXPLAIN statement');
   }
   const { columns, rows } = await session.execute(sql, params.map(toBind));
-  return rows.map((row) =>
-    Object.fromEntries(columns.map(({ name, type }, i) => [streamName(name), plainValue(row[i] ?? null, type)])),
-  );
+  return rows.map((row) => Object.fromEntries(columns.map(({ name, type }, i) => [streamName(name), plainValue(row[i] ?? null, type)])));
 }

@@ -9,16 +9,7 @@ import { columnTypeReader, planTable, type SchemaPlan } from '../evolution';
 import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE } from '../sql';
 import { deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
-import {
-  CATALOG_TYPES,
-  COLUMN_TYPES,
-  METADATA_DEFINITIONS,
-  catalogType,
-  clusterBy,
-  identifier,
-  streamName,
-  tableName,
-} from './names';
+import { CATALOG_TYPES, COLUMN_TYPES, METADATA_DEFINITIONS, catalogType, clusterBy, identifier, streamName, tableName } from './names';
 import type { SnowflakeSession } from './connection';
 
 const readType = columnTypeReader(CATALOG_TYPES);
@@ -47,9 +38,7 @@ export async function existingColumns(session: SnowflakeSession, schema: string,
      WHERE "TABLE_SCHEMA" = ? AND "TABLE_NAME" = ? ORDER BY "ORDINAL_POSITION"`,
     [schema.toUpperCase(), table.toUpperCase()],
   );
-  return new Map(
-    rows.map(([name, type, precision, scale]) => [streamName(String(name)), catalogType(String(type), precision, scale)]),
-  );
+  return new Map(rows.map(([name, type, precision, scale]) => [streamName(String(name)), catalogType(String(type), precision, scale)]));
 }
 
 const definition = (name: string, type: string): string => `${identifier(name)} ${type}`;
@@ -75,9 +64,7 @@ async function rebuildWidened(
     const type = widened.get(name);
     return type ? `CAST(${identifier(name)} AS ${type}) AS ${identifier(name)}` : identifier(name);
   });
-  await session.execute(
-    `CREATE OR REPLACE TABLE ${table}${clusterBy(stream)} COPY GRANTS AS SELECT ${select.join(', ')} FROM ${table}`,
-  );
+  await session.execute(`CREATE OR REPLACE TABLE ${table}${clusterBy(stream)} COPY GRANTS AS SELECT ${select.join(', ')} FROM ${table}`);
 }
 
 /** How the stream's table would evolve from its catalog columns; null when the table does not exist yet. */
@@ -86,19 +73,11 @@ function plan(stream: StreamDefinition, existing: ReadonlyMap<string, string>): 
 }
 
 /** What ensureTables would apply or report, read without changing anything. */
-export async function describeSchemaChanges(
-  session: SnowflakeSession,
-  schema: string,
-  stream: StreamDefinition,
-): Promise<SchemaChange[]> {
+export async function describeSchemaChanges(session: SnowflakeSession, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
   return plan(stream, await existingColumns(session, schema, stream.table))?.changes ?? [];
 }
 
-export async function ensureTables(
-  session: SnowflakeSession,
-  schema: string,
-  stream: StreamDefinition,
-): Promise<SchemaChange[]> {
+export async function ensureTables(session: SnowflakeSession, schema: string, stream: StreamDefinition): Promise<SchemaChange[]> {
   await ensureSharedTables(session, schema);
   const existing = await existingColumns(session, schema, stream.table);
   const planned = plan(stream, existing);
