@@ -6,8 +6,8 @@
 import { definePlugin } from '../base';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePlugin, WarehousePricing } from '../types';
 import { openSession, runSql, type RetryOptions, type Session } from './connection';
-import { deleteRows, findHeldValues } from './matching-rows';
 import { loadBatch } from './load';
+import { deleteRows, findHeldValues } from './matching-rows';
 import { tablePath } from './statements';
 import { bookkeepingOnce, describeSchemaChanges, ensureStreamTable } from './tables';
 import { positionalParameters } from './values';

@@ -8,8 +8,8 @@ import { definePlugin } from '../base';
 import { qualifiedName } from '../sql';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
 import { acquire, release } from './connection';
-import { deleteRows, findHeldValues } from './matching-rows';
 import { loadBatch } from './load';
+import { deleteRows, findHeldValues } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
 

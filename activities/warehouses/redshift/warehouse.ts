@@ -5,8 +5,8 @@
 import type { WarehouseParts } from '../base';
 import { qualifiedName } from '../sql';
 import { openConnection, type RedshiftDestination, type RedshiftOptions } from './connection';
-import { deleteRows, findHeldValues } from './matching-rows';
 import { loadBatch } from './load';
+import { deleteRows, findHeldValues } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { plainRows, readOnlyStatement } from './values';
 

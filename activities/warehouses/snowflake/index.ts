@@ -6,9 +6,9 @@
 import { definePlugin } from '../base';
 import type { WarehouseCapabilities, WarehousePricing } from '../types';
 import { type SnowflakeDestinationConfig, openSession } from './connection';
-import { deleteRows, findHeldValues } from './matching-rows';
 import { asConnectorError } from './errors';
 import { loadBatch } from './load';
+import { deleteRows, findHeldValues } from './matching-rows';
 import { tableName } from './names';
 import { readOnlyQuery } from './query';
 import { describeSchemaChanges, ensureTables } from './tables';
