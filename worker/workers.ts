@@ -3,7 +3,7 @@
  * worker polls the workflow queue; one per source polls that source's queue.
  */
 import path from 'node:path';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { SOURCE_KINDS, type DestinationConfig, type SourceKind } from '../domain/connector';
 import { WORKFLOW_TASK_QUEUE, sourceTaskQueue } from '../domain/constants';
 import { queueRatePerSecond, sourceDefinitions, type RateLimit } from '../domain/sources';
@@ -19,8 +19,8 @@ import { logger } from '../activities/logger';
 import type { KeyRing } from '../activities/secrets';
 import { payloadDataConverter } from '../activities/secrets/payload-codec';
 import { loadingPlainFiles } from '../activities/staging/plain-file-loads';
-import { sourcePlugins } from '../activities/sources';
-import { closeGa4Clients } from '../activities/sources/ga4/client';
+import { closeSourcePlugins, sourcePlugins } from '../activities/sources';
+import type { SourcePlugin } from '../activities/sources/types';
 import { Staging } from '../activities/staging/staging';
 import { inboxReader } from '../activities/store/inbox';
 import type { Store } from '../activities/store/store';
@@ -59,6 +59,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
 
+  const plugins = pluginsOver(store);
   const control = await Worker.create({
     connection,
     namespace,
@@ -67,7 +68,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     dataConverter,
     interceptors: workerInterceptors,
     activities: {
-      ...createCycleActivities({ store, staging, logger, plugins: pluginsOver(store), connectWarehouse: openDestination }),
+      ...createCycleActivities({ store, staging, logger, plugins, connectWarehouse: openDestination }),
       ...createBatchActivities({ staging }),
       ...createCredentialActivities({ store, logger }),
       ...createGateActivities({ store, logger, connectWarehouse: openDestination }),
@@ -78,26 +79,36 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   });
 
   const extractors = await Promise.all(SOURCE_KINDS.map((source) => createSourceWorker(options, source)));
-  return [control, ...extractors];
+  return [builtWith(control, plugins), ...extractors];
 }
 
 /** The worker of one source's task queue: it reads pages, at the source's rate across all workers. */
 export async function createSourceWorker(options: WorkerOptions, source: SourceKind): Promise<Worker> {
   const { connection, namespace, store, dataDir, taskQueue = WORKFLOW_TASK_QUEUE } = options;
   const staging = new Staging(path.join(dataDir, 'staging'), options.dataKeys);
-  return Worker.create({
+  const plugins = pluginsOver(store);
+  const worker = await Worker.create({
     connection,
     namespace,
     taskQueue: sourceTaskQueue(source, taskQueue),
     ...queueRate(options.rateLimits?.[source] ?? sourceDefinitions[source].rateLimit),
     dataConverter: options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined,
     interceptors: workerInterceptors,
-    activities: createExtractActivities({ store, staging, plugins: pluginsOver(store), logger }),
+    activities: createExtractActivities({ store, staging, plugins, logger }),
   });
+  return builtWith(worker, plugins);
 }
 
 /** The sources' plug-ins; the SendGrid one pages through the store's webhook inbox. */
 const pluginsOver = (store: Store) => sourcePlugins({ inbox: inboxReader(store.inbox) });
+
+/** The plug-ins each worker was built with, for runWorkers to close once its workers have stopped. */
+const pluginsOf = new WeakMap<Worker, readonly SourcePlugin[]>();
+
+function builtWith(worker: Worker, plugins: ReturnType<typeof pluginsOver>): Worker {
+  pluginsOf.set(worker, Object.values(plugins));
+  return worker;
+}
 
 /**
  * The server starts page reads on the queue at this rate across every worker: within the API's
@@ -109,9 +120,9 @@ function queueRate(limit: RateLimit | null): { maxTaskQueueActivitiesPerSecond?:
 
 /**
  * Runs the workers until SIGINT/SIGTERM (the SDK shuts them down gracefully), then closes the
- * sources' cached API clients (GA4 keeps gRPC-fallback clients open per property).
+ * plug-ins they were built with (GA4, for one, keeps its API clients open per property).
  */
 export async function runWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.run()));
-  await closeGa4Clients();
+  await closeSourcePlugins(workers.flatMap((worker) => pluginsOf.get(worker) ?? []));
 }

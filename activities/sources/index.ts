@@ -1,4 +1,7 @@
-/** Every source plug-in by kind: the compiler reports a kind without one. */
+/**
+ * Every source plug-in by kind: one line per source, and the compiler reports a kind (a definition in
+ * domain/sources.ts) without one.
+ */
 import type { SourceKind } from '../../domain/connector';
 import { brandwatchSource } from './brandwatch';
 import { cmsSource } from './cms';
@@ -21,3 +24,9 @@ export const sourcePlugins = (deps: SourcePluginDeps): Record<SourceKind, Source
   ga4: ga4Source,
   brandwatch: brandwatchSource,
 });
+
+/** Closes every plug-in given (each at most once): what they keep open for the process is released. */
+export async function closeSourcePlugins(plugins: Iterable<SourcePlugin>): Promise<void> {
+  const closing = [...new Set(plugins)].flatMap((plugin) => (plugin.close ? [plugin.close()] : []));
+  await Promise.all(closing);
+}

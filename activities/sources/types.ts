@@ -1,6 +1,7 @@
 /**
- * A source plug-in: one file that fills this interface, plus a simulator and the shared source
- * conformance suite (test/sources/conformance.ts). The plug-in reads ONE page per call: each call is
+ * A source plug-in: the index.ts of the source's folder fills this interface beside its definition
+ * (definition.ts), plus a simulator and the shared source conformance suite
+ * (test/sources/conformance.ts). The plug-in reads ONE page per call: each call is
  * one activity task on the source's task queue, whose rate is the API's limit, so the limit holds
  * across any number of workers. Staging, batching, cursors and retries are generic.
  */
@@ -97,4 +98,9 @@ export interface SourcePlugin<C extends SourceConfig = SourceConfig> {
    * with the server's wait when it gave one). Must stop promptly when `signal` aborts.
    */
   readPage(config: C, stream: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage>;
+  /**
+   * Releases what the plug-in keeps open for the life of the process (API clients, sessions): the
+   * worker calls it on every plug-in once its workers have stopped. Omitted: nothing to release.
+   */
+  close?(): Promise<void>;
 }

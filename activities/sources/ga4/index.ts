@@ -12,7 +12,7 @@ import { untilAborted } from '../abort';
 import { logger } from '../../logger';
 import { parseBody, type HttpCall } from '../http-kit';
 import { streamNamed, type PageRequest, type Row, type SourcePage, type SourcePlugin } from '../types';
-import { ga4Client } from './client';
+import { closeGa4Clients, ga4Client } from './client';
 import { ga4Failure } from './failures';
 import { dailyReportRequest, firstDailyPage, parseDailyPageToken, realtimeReportRequest } from './reports';
 import { mapColumns, namedValues, reportResponseSchema, rowKey, type ReportResponse } from './rows';
@@ -99,4 +99,5 @@ export const ga4Source: SourcePlugin<Ga4SourceConfig> = {
     const stream = streamNamed(ga4Streams, streamName, 'GA4');
     return stream.name === 'daily_metrics' ? readDaily(config, stream, request, signal) : readRealtime(config, stream, signal);
   },
+  close: closeGa4Clients,
 };
