@@ -19,6 +19,7 @@ import {
   quoteLiteral,
 } from '../sql';
 import { applyDeletions, type TombstoneDialect } from '../tombstones';
+import { loadUnderLedger } from '../ledger';
 import type { LoadBatch, LoadCounts } from '../types';
 import { firstLine } from './connection';
 import { COLUMN_TYPES, streamColumns, type TypedColumn } from './tables';
@@ -26,42 +27,18 @@ import { COLUMN_TYPES, streamColumns, type TypedColumn } from './tables';
 export async function loadBatch(connection: DuckDBConnection, schema: string, batch: LoadBatch): Promise<LoadResult> {
   await connection.run('BEGIN TRANSACTION');
   try {
-    const recorded = await ledgerEntry(connection, schema, batch.loadId);
-    const { cleanFile, quarantineFile } = batch;
-    const clean = cleanFile ? await mergeClean(connection, schema, batch, cleanFile) : { merged: 0, deleted: 0 };
-    if (recorded) {
-      await connection.run('COMMIT');
-      return { loadId: batch.loadId, alreadyLoaded: true, ...recorded };
-    }
-    const quarantined = quarantineFile ? await appendQuarantine(connection, schema, batch, quarantineFile) : 0;
-    const counts: LoadCounts = { ...clean, quarantined };
-    await connection.run(`INSERT INTO ${qualifiedName(schema, LEDGER_TABLE)} VALUES ($1, $2, $3, $4, $5, $6, now())`, [
-      batch.loadId,
-      batch.connectorId,
-      batch.stream.name,
-      counts.merged,
-      counts.deleted,
-      counts.quarantined,
-    ]);
+    const result = await loadUnderLedger(qualifiedName(schema, LEDGER_TABLE), batch, {
+      rows: async (sql, values) => (await connection.runAndReadAll(sql, [...values])).getRowsJS(),
+      mergeClean: (file) => mergeClean(connection, schema, batch, file),
+      appendQuarantine: (file) => appendQuarantine(connection, schema, batch, file),
+    });
     await connection.run('COMMIT');
-    return { loadId: batch.loadId, alreadyLoaded: false, ...counts };
+    return result;
   } catch (error) {
     // Closing the connection rolls back too; an explicit rollback just frees the work sooner.
     await connection.run('ROLLBACK').catch(() => undefined);
     throw asDataError(error, batch);
   }
-}
-
-/** What the ledger recorded for a load that already happened, so a retry reports the same figures. */
-async function ledgerEntry(connection: DuckDBConnection, schema: string, loadId: string): Promise<LoadCounts | null> {
-  const reader = await connection.runAndReadAll(
-    `SELECT rows_merged, rows_deleted, rows_quarantined FROM ${qualifiedName(schema, LEDGER_TABLE)} WHERE load_id = $1`,
-    [loadId],
-  );
-  const [row] = reader.getRowsJS();
-  if (!row) return null;
-  const [merged, deleted, quarantined] = row.map(Number);
-  return { merged: merged ?? 0, deleted: deleted ?? 0, quarantined: quarantined ?? 0 };
 }
 
 const BATCH_TABLE = quoteIdentifier('_ih_batch');

@@ -14,6 +14,7 @@ import { lazily } from '../base';
 import { missingKeysError } from '../driver-errors';
 import { DELETIONS_TABLE, LEDGER_TABLE, METADATA_COLUMNS, QUARANTINE_TABLE, qualifiedName, quoteIdentifier, replaces } from '../sql';
 import { applyDeletions, type TombstoneDialect } from '../tombstones';
+import { loadUnderLedger } from '../ledger';
 import type { LoadBatch, LoadCounts } from '../types';
 import { inTransaction } from './connection';
 import { COLUMN_TYPES } from './tables';
@@ -27,35 +28,14 @@ export function loadBatch(pool: Pool, schema: string, batch: LoadBatch): Promise
     async (client) => {
       // Two workers given the same batch take turns; the second then finds the ledger row.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`insight-hub:load:${batch.loadId}`]);
-      const recorded = await ledgerEntry(client, schema, batch.loadId);
-      const { cleanFile, quarantineFile } = batch;
-      const clean = cleanFile ? await mergeClean(client, schema, batch, cleanFile) : { merged: 0, deleted: 0 };
-      if (recorded) return { loadId: batch.loadId, alreadyLoaded: true, ...recorded };
-      const quarantined = quarantineFile ? await appendQuarantine(client, schema, batch, quarantineFile) : 0;
-      const counts: LoadCounts = { ...clean, quarantined };
-      await client.query(`INSERT INTO ${qualifiedName(schema, LEDGER_TABLE)} VALUES ($1, $2, $3, $4, $5, $6, now())`, [
-        batch.loadId,
-        batch.connectorId,
-        batch.stream.name,
-        counts.merged,
-        counts.deleted,
-        counts.quarantined,
-      ]);
-      return { loadId: batch.loadId, alreadyLoaded: false, ...counts };
+      return loadUnderLedger(qualifiedName(schema, LEDGER_TABLE), batch, {
+        rows: async (text, values) => (await client.query<unknown[]>({ text, values: [...values], rowMode: 'array' })).rows,
+        mergeClean: (file) => mergeClean(client, schema, batch, file),
+        appendQuarantine: (file) => appendQuarantine(client, schema, batch, file),
+      });
     },
     { subject },
   );
-}
-
-/** What the ledger recorded for a load that already happened, so a retry reports the same figures. */
-async function ledgerEntry(client: PoolClient, schema: string, loadId: string): Promise<LoadCounts | null> {
-  const { rows } = await client.query<{ merged: number; deleted: number; quarantined: number }>(
-    `SELECT rows_merged AS merged, rows_deleted AS deleted, rows_quarantined AS quarantined
-     FROM ${qualifiedName(schema, LEDGER_TABLE)} WHERE load_id = $1`,
-    [loadId],
-  );
-  const [row] = rows;
-  return row ? { merged: Number(row.merged), deleted: Number(row.deleted), quarantined: Number(row.quarantined) } : null;
 }
 
 /**
