@@ -31,7 +31,7 @@ export interface SourceDefinition<Kind extends string = string, Stream extends s
   /** A connector's `source` block: the type, the API's validation and its OpenAPI description. */
   readonly config: z.ZodType<{ kind: Kind }>;
   readonly streams: Readonly<Record<Stream, StreamDefinition>>;
-  /** Each stream's default expectation suite (GX JSON), validated when activities/quality/suites.ts loads. */
+  /** Each stream's default expectation suite (GX JSON in the folder's suites/), validated when activities/quality/suites.ts loads. */
   readonly suites: Readonly<Record<Stream, unknown>>;
   /** The service's request limit; null for push sources, which make no calls. */
   readonly rateLimit: RateLimit | null;

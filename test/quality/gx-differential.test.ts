@@ -44,7 +44,7 @@ process.env.METADATA_SERVER_DETECTION = 'none';
 
 /** Rows per stream from the simulators (GX_DIFFERENTIAL_ROWS=20000 for the issue's size). */
 const ROWS = Number(process.env.GX_DIFFERENTIAL_ROWS ?? 1_500);
-const SUITES = join(__dirname, '../../activities/quality/suites');
+const SOURCES = join(__dirname, '../../activities/sources');
 
 const PLUGINS: Readonly<Record<string, Pick<SourcePlugin, 'streams'>>> = {
   salesforce: salesforceSource,
@@ -346,7 +346,7 @@ describeWithGx(`Great Expectations 1.24.1 and Insight Hub judge alike${'python' 
     const simulated = await simulatedRows(runTime);
     cases = DEFAULT_SUITES.map(([source, name]) => {
       const stream = streamDefinition(source, name);
-      const document: unknown = JSON.parse(readFileSync(join(SUITES, `${source}-${name.replace(/_/g, '-')}.json`), 'utf8'));
+      const document: unknown = JSON.parse(readFileSync(join(SOURCES, source, 'suites', `${name}.json`), 'utf8'));
       const suite = parseSuite(document);
       const rows = simulated.get(`${source}/${name}`) ?? [];
       const base = rows.find((row) => stream.deletedColumn === undefined || row[stream.deletedColumn] !== true) ?? {};

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import contactSuite from '../../activities/quality/suites/salesforce-contact.json';
+import contactSuite from '../../activities/sources/salesforce/suites/contact.json';
 import { CREDENTIAL_CHECK_SCHEDULE_ID, CREDENTIAL_CHECK_WORKFLOW, scheduledCycleWorkflowId } from '../../domain/constants';
 import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
 import { cycleReportSchema, type CycleReport } from '../../domain/cycle';

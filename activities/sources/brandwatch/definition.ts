@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type { StreamDefinition } from '../../../domain/streams/types';
-import mentionsSuite from '../../quality/suites/brandwatch-mentions.json';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
+import mentionsSuite from './suites/mentions.json';
 
 export const BRANDWATCH_STREAM_NAMES = ['mentions'] as const;
 export type BrandwatchStreamName = (typeof BRANDWATCH_STREAM_NAMES)[number];
@@ -65,9 +65,7 @@ export const brandwatchSourceSchema = z.object({
    */
   lateArrivalDays: z.number().int().min(0).max(90).default(7),
   /** The score each sentiment label lands with. */
-  sentimentScores: z
-    .object({ positive: score, neutral: score, negative: score })
-    .default({ positive: 1, neutral: 0, negative: -1 }),
+  sentimentScores: z.object({ positive: score, neutral: score, negative: score }).default({ positive: 1, neutral: 0, negative: -1 }),
   streams: streamChoice(BRANDWATCH_STREAM_NAMES),
   batchSize: batchSizeSchema,
 });

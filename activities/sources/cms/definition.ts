@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type { StreamDefinition } from '../../../domain/streams/types';
-import contentViewsSuite from '../../quality/suites/cms-content-views.json';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
+import contentViewsSuite from './suites/content_views.json';
 
 export const CMS_STREAM_NAMES = ['content_views'] as const;
 export type CmsStreamName = (typeof CMS_STREAM_NAMES)[number];

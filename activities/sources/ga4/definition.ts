@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import type { StreamColumn, StreamDefinition } from '../../../domain/streams/types';
-import dailyMetricsSuite from '../../quality/suites/ga4-daily-metrics.json';
-import realtimeEventsSuite from '../../quality/suites/ga4-realtime-events.json';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
+import dailyMetricsSuite from './suites/daily_metrics.json';
+import realtimeEventsSuite from './suites/realtime_events.json';
 
 export const GA4_STREAM_NAMES = ['daily_metrics', 'realtime_events'] as const;
 export type Ga4StreamName = (typeof GA4_STREAM_NAMES)[number];
@@ -59,7 +59,13 @@ export const ga4Streams: Record<Ga4StreamName, Ga4Stream> = {
     cursorColumn: 'minute',
     dimensions: realtimeDimensions,
     metrics: realtimeMetrics,
-    columns: [column('id', 'string'), column('minute', 'timestamp'), ...realtimeDimensions, ...realtimeMetrics, column('read_at', 'timestamp')],
+    columns: [
+      column('id', 'string'),
+      column('minute', 'timestamp'),
+      ...realtimeDimensions,
+      ...realtimeMetrics,
+      column('read_at', 'timestamp'),
+    ],
   },
 };
 

@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import type { StreamColumn, StreamDefinition } from '../../../domain/streams/types';
-import contactSuite from '../../quality/suites/salesforce-contact.json';
-import leadSuite from '../../quality/suites/salesforce-lead.json';
-import opportunitySuite from '../../quality/suites/salesforce-opportunity.json';
-import campaignMemberSuite from '../../quality/suites/salesforce-campaign-member.json';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
+import contactSuite from './suites/contact.json';
+import leadSuite from './suites/lead.json';
+import opportunitySuite from './suites/opportunity.json';
+import campaignMemberSuite from './suites/campaign_member.json';
 
 export const SALESFORCE_STREAM_NAMES = ['contact', 'lead', 'opportunity', 'campaign_member'] as const;
 export type SalesforceStreamName = (typeof SALESFORCE_STREAM_NAMES)[number];

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import type { StreamDefinition } from '../../../domain/streams/types';
-import eventsSuite from '../../quality/suites/sendgrid-events.json';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
+import eventsSuite from './suites/events.json';
 
 export const SENDGRID_STREAM_NAMES = ['events'] as const;
 export type SendgridStreamName = (typeof SENDGRID_STREAM_NAMES)[number];

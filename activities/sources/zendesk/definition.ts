@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { StreamDefinition } from '../../../domain/streams/types';
-import ticketsSuite from '../../quality/suites/zendesk-tickets.json';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
+import ticketsSuite from './suites/tickets.json';
 
 export const ZENDESK_STREAM_NAMES = ['tickets'] as const;
 export type ZendeskStreamName = (typeof ZENDESK_STREAM_NAMES)[number];
