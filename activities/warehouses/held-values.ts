@@ -1,8 +1,8 @@
 /**
  * `findHeldValues`, the part every plug-in shares: the lookup is checked as an `in` delete predicate
- * and cut into statements of a bounded size; `readHeldValues` runs them through the plug-in, which
- * renders each condition with its own placeholders and runs `heldValuesSelect`, and reads the rows
- * back, so every warehouse answers in the same forms.
+ * and cut into statements of a bounded size; each plug-in renders the condition with its own
+ * placeholders and runs `heldValuesSelect` (see matching-rows.ts), and the rows are read back through
+ * `heldValuesOf`, so every warehouse answers in the same forms.
  */
 import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
 import { resolveDeletePredicate, type ResolvedPredicate } from './predicate';
@@ -42,31 +42,8 @@ export function heldValuesSelect(
 const columnType = (stream: StreamDefinition, column: string): ColumnType =>
   stream.columns.find((c) => c.name === column)?.type ?? 'string';
 
-/** Where a plug-in finds held values: what its table has, and the rows of one lookup. */
-export interface HeldValuesSource {
-  /** The columns the stream's table has now; none when it does not exist yet. */
-  columns(): Promise<{ has(name: string): boolean }>;
-  /** The rows of `heldValuesSelect` for the lookup, its values bound, as the plug-in's read-only query returns them. */
-  rows(lookup: ResolvedPredicate): Promise<readonly Record<string, unknown>[]>;
-}
-
-/** The held values of every lookup, one statement each; a table or column that does not exist yet holds none. */
-export async function readHeldValues(
-  stream: StreamDefinition,
-  lookups: readonly ResolvedPredicate[],
-  source: HeldValuesSource,
-): Promise<HeldValue[]> {
-  const [first] = lookups;
-  if (!first) return [];
-  const columns = await source.columns();
-  if (!columns.has(first.column) || !columns.has(stream.primaryKey)) return [];
-  const held: HeldValue[] = [];
-  for (const lookup of lookups) held.push(...heldValuesOf(await source.rows(lookup), stream, lookup));
-  return held;
-}
-
-/** Rows of `heldValuesSelect` as held values. */
-function heldValuesOf(rows: readonly Record<string, unknown>[], stream: StreamDefinition, lookup: ResolvedPredicate): HeldValue[] {
+/** Rows of `heldValuesSelect` (as the plug-in's read-only query returns them) as held values. */
+export function heldValuesOf(rows: readonly Record<string, unknown>[], stream: StreamDefinition, lookup: ResolvedPredicate): HeldValue[] {
   const keyType = columnType(stream, stream.primaryKey);
   return rows.flatMap((row) => {
     const key = comparableValue(keyType, row[HELD_KEY]);

@@ -4,10 +4,11 @@
  * date and clustered by customer. Billed per byte a query scans (on-demand pricing).
  */
 import { definePlugin } from '../base';
+import { deleteMatching, findHeldValues } from '../matching-rows';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePlugin, WarehousePricing } from '../types';
 import { openSession, runSql, type RetryOptions, type Session } from './connection';
 import { loadBatch } from './load';
-import { deleteRows, findHeldValues } from './matching-rows';
+import { matchingRows } from './matching-rows';
 import { tablePath } from './statements';
 import { bookkeepingOnce, describeSchemaChanges, ensureStreamTable } from './tables';
 import { positionalParameters } from './values';
@@ -65,8 +66,8 @@ export function createBigQueryPlugin(options: BigQueryPluginOptions = {}): Wareh
         },
         describeSchemaChanges: (stream) => describeSchemaChanges(session, stream),
         load: (batch) => loadBatch(session, batch),
-        deleteRows: (stream, predicate, table) => deleteRows(session, stream, predicate, table),
-        findHeldValues: (stream, lookups, table) => findHeldValues(session, stream, lookups, table),
+        deleteRows: (stream, predicate, table) => deleteMatching(matchingRows(session, stream, table), predicate),
+        findHeldValues: (stream, lookups, table) => findHeldValues(matchingRows(session, stream, table), stream, lookups),
         query: (sql, params) => query(session, sql, params),
         // The client holds no connection to release.
         release: async () => undefined,

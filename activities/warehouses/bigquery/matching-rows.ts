@@ -1,12 +1,9 @@
-/**
- * Rows of a stream's table picked by a checked predicate: deleted (retention, erasure) or looked up
- * (uniqueness beyond one batch), its values bound as named query parameters (@p0…).
- */
+/** A stream table's rows picked by a checked predicate, its values bound as named query parameters (@p0…). */
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
-import { heldValuesSelect, readHeldValues } from '../held-values';
+import { heldValuesSelect } from '../held-values';
+import type { MatchingRows } from '../matching-rows';
 import { valueTypes, type ResolvedPredicate } from '../predicate';
 import { predicateCondition } from '../sql';
-import type { HeldValue } from '../types';
 import { runSql, type Session, type SqlRequest } from './connection';
 import { deleteScript, quoted } from './statements';
 import { readTable } from './tables';
@@ -43,31 +40,18 @@ function bound(predicate: ResolvedPredicate, sql: (condition: string) => string)
   };
 }
 
-/** The names of the table's columns; none when it does not exist. */
-async function columnsOf(session: Session, table: string): Promise<Set<string>> {
-  return new Set((await readTable(session, table))?.schema.fields.map((field) => field.name));
-}
-
 /** `table` is the stream's table by its full path. */
-export async function deleteRows(session: Session, stream: StreamDefinition, predicate: ResolvedPredicate, table: string): Promise<number> {
-  // A table not made yet, or a column it has not gained yet, holds no matching row.
-  if (!(await columnsOf(session, stream.table)).has(predicate.column)) return 0;
-  const request = bound(predicate, (condition) => deleteScript(table, condition));
-  const [row] = await runSql(session, request, `deleting rows of ${stream.table} by ${predicate.column}`);
-  return Number(row?.deleted ?? 0);
-}
-
-export function findHeldValues(
-  session: Session,
-  stream: StreamDefinition,
-  lookups: readonly ResolvedPredicate[],
-  table: string,
-): Promise<HeldValue[]> {
-  return readHeldValues(stream, lookups, {
-    columns: () => columnsOf(session, stream.table),
-    rows: (lookup) => {
+export function matchingRows(session: Session, stream: StreamDefinition, table: string): MatchingRows {
+  return {
+    columns: async () => new Set((await readTable(session, stream.table))?.schema.fields.map((field) => field.name)),
+    delete: async (predicate) => {
+      const request = bound(predicate, (condition) => deleteScript(table, condition));
+      const [row] = await runSql(session, request, `deleting rows of ${stream.table} by ${predicate.column}`);
+      return Number(row?.deleted ?? 0);
+    },
+    selectHeld: (lookup) => {
       const request = bound(lookup, (condition) => heldValuesSelect(table, stream, lookup, condition, quoted));
       return runSql(session, request, `looking up ${lookup.column} values in ${stream.table}`);
     },
-  });
+  };
 }

@@ -5,11 +5,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { definePlugin } from '../base';
+import { deleteMatching, findHeldValues } from '../matching-rows';
 import { qualifiedName } from '../sql';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
 import { acquire, release } from './connection';
 import { loadBatch } from './load';
-import { deleteRows, findHeldValues } from './matching-rows';
+import { matchingRows } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
 
@@ -40,8 +41,10 @@ export const duckdbWarehouse = definePlugin<DestinationConfigOf<'duckdb'>>({
       ensureTable: (stream) => database.exclusive((c) => ensureTables(c, schema, stream)),
       describeSchemaChanges: (stream) => database.withConnection((c) => describeSchemaChanges(c, schema, stream)),
       load: (batch) => database.exclusive((c) => loadBatch(c, schema, batch)),
-      deleteRows: (stream, predicate, table) => database.exclusive((c) => deleteRows(c, schema, stream, predicate, table)),
-      findHeldValues: (stream, lookups, table) => database.withConnection((c) => findHeldValues(c, schema, stream, lookups, table)),
+      deleteRows: (stream, predicate, table) =>
+        database.exclusive((c) => deleteMatching(matchingRows(c, schema, stream, table), predicate)),
+      findHeldValues: (stream, lookups, table) =>
+        database.withConnection((c) => findHeldValues(matchingRows(c, schema, stream, table), stream, lookups)),
       query: (sql, params) => database.withConnection((c) => readOnlyQuery(c, sql, params)),
       // The last handle on a file closes DuckDB and frees the file.
       release: () => release(database),

@@ -4,11 +4,12 @@
  */
 import type { PoolClient } from 'pg';
 import { definePlugin } from '../base';
+import { deleteMatching, findHeldValues } from '../matching-rows';
 import { qualifiedName } from '../sql';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
 import { inTransaction, openPool } from './connection';
 import { loadBatch } from './load';
-import { deleteRows, findHeldValues } from './matching-rows';
+import { matchingRows } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
 
@@ -38,8 +39,8 @@ export const postgresWarehouse = definePlugin<DestinationConfigOf<'postgres'>>({
       ensureTable: (stream) => writing((client) => ensureTables(client, schema, stream)),
       describeSchemaChanges: (stream) => reading((client) => describeSchemaChanges(client, schema, stream)),
       load: (batch) => loadBatch(pool, schema, batch),
-      deleteRows: (stream, predicate, table) => writing((client) => deleteRows(client, schema, stream, predicate, table)),
-      findHeldValues: (stream, lookups, table) => reading((client) => findHeldValues(client, schema, stream, lookups, table)),
+      deleteRows: (stream, predicate, table) => writing((c) => deleteMatching(matchingRows(c, schema, stream, table), predicate)),
+      findHeldValues: (stream, lookups, table) => reading((c) => findHeldValues(matchingRows(c, schema, stream, table), stream, lookups)),
       query: (sql, params) => readOnlyQuery(pool, sql, params),
       // pool.end() waits for checked-out connections too.
       release: () => pool.end(),

@@ -1,44 +1,24 @@
-/**
- * Rows of a stream's table picked by a checked predicate, its values bound as parameters cast to the
- * column's type: deleted (retention, erasure) or looked up (uniqueness beyond one batch).
- */
+/** A stream table's rows picked by a checked predicate, its values bound as parameters cast to the column's type. */
 import type { PoolClient } from 'pg';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
-import { heldValuesSelect, readHeldValues } from '../held-values';
-import type { ResolvedPredicate } from '../predicate';
+import { heldValuesSelect } from '../held-values';
+import type { MatchingRows } from '../matching-rows';
 import { predicateCondition } from '../sql';
-import type { HeldValue } from '../types';
 import { COLUMN_TYPES, existingColumns } from './tables';
 
 const placeholder = (position: number, type: ColumnType): string => `$${position + 1}::${COLUMN_TYPES[type]}`;
 
 /** `table` is the stream's table by its qualified name. */
-export async function deleteRows(
-  client: PoolClient,
-  schema: string,
-  stream: StreamDefinition,
-  predicate: ResolvedPredicate,
-  table: string,
-): Promise<number> {
-  // A table not made yet, or a column it has not gained yet, holds no matching row.
-  const columns = await existingColumns(client, schema, stream.table);
-  if (!columns.has(predicate.column)) return 0;
-  const condition = predicateCondition(predicate, placeholder);
-  return (await client.query(`DELETE FROM ${table} WHERE ${condition}`, [...predicate.values])).rowCount ?? 0;
-}
-
-export function findHeldValues(
-  client: PoolClient,
-  schema: string,
-  stream: StreamDefinition,
-  lookups: readonly ResolvedPredicate[],
-  table: string,
-): Promise<HeldValue[]> {
-  return readHeldValues(stream, lookups, {
+export function matchingRows(client: PoolClient, schema: string, stream: StreamDefinition, table: string): MatchingRows {
+  return {
     columns: () => existingColumns(client, schema, stream.table),
-    rows: async (lookup) => {
+    delete: async (predicate) => {
+      const sql = `DELETE FROM ${table} WHERE ${predicateCondition(predicate, placeholder)}`;
+      return (await client.query(sql, [...predicate.values])).rowCount ?? 0;
+    },
+    selectHeld: async (lookup) => {
       const sql = heldValuesSelect(table, stream, lookup, predicateCondition(lookup, placeholder));
       return (await client.query<Record<string, unknown>>(sql, [...lookup.values])).rows;
     },
-  });
+  };
 }

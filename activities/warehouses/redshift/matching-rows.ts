@@ -1,12 +1,9 @@
-/**
- * Rows of a stream's table picked by a checked predicate: deleted (retention, erasure) or looked up
- * (uniqueness beyond one batch), its values bound as Data API parameters cast to the column's type.
- */
+/** A stream table's rows picked by a checked predicate, its values bound as Data API parameters cast to the column's type. */
 import type { StreamDefinition } from '../../../domain/streams/types';
-import { heldValuesSelect, readHeldValues } from '../held-values';
+import { heldValuesSelect } from '../held-values';
+import type { MatchingRows } from '../matching-rows';
 import type { ResolvedPredicate } from '../predicate';
 import { predicateCondition, quoteLiteral } from '../sql';
-import type { HeldValue } from '../types';
 import type { DataApi } from './connection';
 import { COLUMN_TYPES, existingColumns } from './tables';
 import { plainRows } from './values';
@@ -25,34 +22,18 @@ function boundCondition(predicate: ResolvedPredicate): { condition: string; para
 }
 
 /** `table` is the stream's table by its qualified name. */
-export async function deleteRows(
-  api: DataApi,
-  schema: string,
-  stream: StreamDefinition,
-  predicate: ResolvedPredicate,
-  table: string,
-): Promise<number> {
-  // A table not made yet, or a column it has not gained yet, holds no matching row.
-  const columns = await existingColumns(api, schema, stream.table);
-  if (!columns.has(predicate.column)) return 0;
-  const { condition, parameters } = boundCondition(predicate);
-  const what = `delete from ${schema}.${stream.table} where ${predicate.column} ${predicate.op} …`;
-  return api.execute(`DELETE FROM ${table} WHERE ${condition}`, parameters, what);
-}
-
-export function findHeldValues(
-  api: DataApi,
-  schema: string,
-  stream: StreamDefinition,
-  lookups: readonly ResolvedPredicate[],
-  table: string,
-): Promise<HeldValue[]> {
-  return readHeldValues(stream, lookups, {
+export function matchingRows(api: DataApi, schema: string, stream: StreamDefinition, table: string): MatchingRows {
+  return {
     columns: () => existingColumns(api, schema, stream.table),
-    rows: async (lookup) => {
+    delete: (predicate) => {
+      const { condition, parameters } = boundCondition(predicate);
+      const what = `delete from ${schema}.${stream.table} where ${predicate.column} ${predicate.op} …`;
+      return api.execute(`DELETE FROM ${table} WHERE ${condition}`, parameters, what);
+    },
+    selectHeld: async (lookup) => {
       const { condition, parameters } = boundCondition(lookup);
       const sql = heldValuesSelect(table, stream, lookup, condition);
       return plainRows(await api.select(sql, parameters, `look up ${lookup.column} values in ${schema}.${stream.table}`));
     },
-  });
+  };
 }

@@ -3,10 +3,11 @@
  * SDK, which the Data API client and S3 staging import, costs nothing until a Redshift is used.
  */
 import type { WarehouseParts } from '../base';
+import { deleteMatching, findHeldValues } from '../matching-rows';
 import { qualifiedName } from '../sql';
 import { openConnection, type RedshiftDestination, type RedshiftOptions } from './connection';
 import { loadBatch } from './load';
-import { deleteRows, findHeldValues } from './matching-rows';
+import { matchingRows } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { plainRows, readOnlyStatement } from './values';
 
@@ -18,8 +19,8 @@ export function openRedshift(config: RedshiftDestination, options: RedshiftOptio
     ensureTable: (stream) => ensureTables(api, schema, stream),
     describeSchemaChanges: (stream) => describeSchemaChanges(api, schema, stream),
     load: (batch) => loadBatch(connection, batch),
-    deleteRows: (stream, predicate, table) => deleteRows(api, schema, stream, predicate, table),
-    findHeldValues: (stream, lookups, table) => findHeldValues(api, schema, stream, lookups, table),
+    deleteRows: (stream, predicate, table) => deleteMatching(matchingRows(api, schema, stream, table), predicate),
+    findHeldValues: (stream, lookups, table) => findHeldValues(matchingRows(api, schema, stream, table), stream, lookups),
     query: async (sql, params) => {
       const statement = readOnlyStatement(sql, params);
       return plainRows(await api.select(statement.sql, statement.parameters));

@@ -4,11 +4,12 @@
  * tables clustered by customer. Billed per second of warehouse time.
  */
 import { definePlugin } from '../base';
+import { findHeldValues } from '../matching-rows';
 import type { WarehouseCapabilities, WarehousePricing } from '../types';
 import { type SnowflakeDestinationConfig, openSession } from './connection';
 import { asConnectorError } from './errors';
 import { loadBatch } from './load';
-import { deleteRows, findHeldValues } from './matching-rows';
+import { matchingRows } from './matching-rows';
 import { tableName } from './names';
 import { readOnlyQuery } from './query';
 import { describeSchemaChanges, ensureTables } from './tables';
@@ -46,8 +47,10 @@ export const snowflakeWarehouse = definePlugin<SnowflakeDestinationConfig>({
       ensureTable: (stream) => session.exclusive((s) => ensureTables(s, schema, stream)),
       describeSchemaChanges: (stream) => session.exclusive((s) => describeSchemaChanges(s, schema, stream)),
       load: (batch) => session.exclusive((s) => loadBatch(s, config, batch)),
-      deleteRows: (_, predicate, table) => session.exclusive((s) => deleteRows(s, predicate, table)),
-      findHeldValues: (stream, lookups, table) => session.exclusive((s) => findHeldValues(s, schema, stream, lookups, table)),
+      // A missing table is told by Snowflake's error code, not by a look at the catalog first (matching-rows.ts).
+      deleteRows: (stream, predicate, table) => session.exclusive((s) => matchingRows(s, schema, stream, table).delete(predicate)),
+      findHeldValues: (stream, lookups, table) =>
+        session.exclusive((s) => findHeldValues(matchingRows(s, schema, stream, table), stream, lookups)),
       query: (sql, params) => session.exclusive((s) => readOnlyQuery(s, sql, params)),
       // The session ends on the server, its temporary tables and stages with it.
       release: () => session.close(),
