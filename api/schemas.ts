@@ -3,7 +3,6 @@
  * Bodies use the domain's schemas; route and query parameters are defined here.
  */
 import { z } from 'zod';
-import { workflowIdOfApproval } from '../domain/approvals';
 import { createConnectorSchema } from '../domain/connector';
 import { automationLevelSchema, guardrailsSchema } from '../domain/guardrails';
 
@@ -15,38 +14,40 @@ export const userIdParamsSchema = z.object({ userId: createConnectorSchema.shape
 const segmentsJoined = (value: unknown): unknown => (Array.isArray(value) ? value.join('/') : value);
 
 /** An id that holds slashes, sent URL-encoded as one path segment or as several segments. */
-const slashedId = (description: string) =>
+const slashedId = (id: z.ZodString) =>
   z.preprocess(
     segmentsJoined,
-    z
-      .string()
-      .min(1)
-      .refine((id) => !id.split('/').includes(''), 'must not contain empty segments')
-      .describe(description),
+    id.min(1).refine((joined) => !joined.split('/').includes(''), 'must not contain empty segments'),
   );
 
 /** Workflow ids contain slashes (cycle/<connector>/manual-…). */
-export const workflowIdParamsSchema = z.object({ workflowId: slashedId('the workflow id, URL-encoded') });
+export const workflowIdParamsSchema = z.object({ workflowId: slashedId(z.string().describe('the workflow id, URL-encoded')) });
+
+/** What workflowIdOfApproval (domain/approvals.ts) takes apart: a workflow id, a stream and a batch, joined by `~`. */
+const APPROVAL_ID = /^[^~]+~[^~]*~[^~]*$/;
 
 /** Approval ids hold a workflow id (slashes included). */
 export const approvalIdParamsSchema = z.object({
-  approvalId: slashedId('the approval id, <workflowId>~<stream>~<batch>, URL-encoded').refine(
-    (id) => workflowIdOfApproval(id) !== null,
-    'must be an approval id, <workflowId>~<stream>~<batch>, URL-encoded',
+  approvalId: slashedId(
+    z
+      .string()
+      .regex(APPROVAL_ID, 'must be an approval id, <workflowId>~<stream>~<batch>, URL-encoded')
+      .describe('the approval id, <workflowId>~<stream>~<batch>, URL-encoded'),
   ),
 });
+
+/** A count from the query string: documented as the integer it is, read from its digits. */
+const queryLimit = z.preprocess(
+  (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+  z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1000),
+);
 
 export const APPROVAL_STATUSES = ['pending', 'decided'] as const;
 
 export const approvalsQuerySchema = z.object({
   connectorId: z.uuid({ error: 'must be a UUID' }).optional(),
   status: z.enum(APPROVAL_STATUSES).default('pending'),
-  limit: z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(1000))
-    .optional(),
+  limit: queryLimit.optional(),
 });
 
 /** What-if: the guardrails given replace the current ones field by field; an absent field keeps its value. */
