@@ -3,12 +3,14 @@
  * days) are judged daily, so a manager hears about a token from day 25 — before the connector stops
  * on it. Alerts go to the connector's audit log and the log, never the token itself.
  */
-import { tokenRotationStatus } from './sources/zendesk/token-rotation';
+import { auditTrail } from './chores';
+import { withinActivity } from './effect-keys';
 import type { Logger } from './logger';
+import { tokenRotationStatus } from './sources/zendesk/token-rotation';
 import type { Store } from './store/store';
 
 export interface CredentialActivityDeps {
-  store: Pick<Store, 'connectors' | 'audit'>;
+  store: Pick<Store, 'connectors' | 'audit' | 'recordOnce'>;
   logger: Logger;
   now?: () => Date;
 }
@@ -23,6 +25,7 @@ export interface CredentialCheckResult {
 
 export function createCredentialActivities(deps: CredentialActivityDeps) {
   const now = deps.now ?? (() => new Date());
+  const audit = auditTrail({ store: deps.store, logger: deps.logger, now });
   return {
     async checkCredentialRotation(): Promise<CredentialCheckResult> {
       const result: CredentialCheckResult = { checked: 0, dueSoon: [], overdue: [] };
@@ -34,8 +37,7 @@ export function createCredentialActivities(deps: CredentialActivityDeps) {
         if (!status.warn) continue;
         (status.due ? result.overdue : result.dueSoon).push(connector.id);
         const details = { source: source.kind, credential: 'apiToken', ageDays: status.ageDays, dueAt: status.dueAt };
-        deps.logger.warn({ connectorId: connector.id, ...details }, status.due ? 'API token past its rotation date' : 'API token due for rotation soon');
-        await deps.store.audit.record(
+        await audit.record(
           { connectorId: connector.id, userId: connector.userId },
           {
             activityType: status.due ? 'credential.rotation-overdue' : 'credential.rotation-due-soon',
@@ -43,6 +45,10 @@ export function createCredentialActivities(deps: CredentialActivityDeps) {
               ...details,
               action: "create a new API token in Zendesk (Admin Center > Apps and integrations > Zendesk API), then update the connector's apiToken and apiTokenIssuedAt",
             },
+          },
+          {
+            key: withinActivity(`credential/${connector.id}`),
+            log: { level: 'warn', fields: { connectorId: connector.id, ...details }, message: status.due ? 'API token past its rotation date' : 'API token due for rotation soon' },
           },
         );
       }

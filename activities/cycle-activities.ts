@@ -2,23 +2,23 @@
  * The activities of a cycle that touch only our own stores: plan, validate, load, commit, record.
  * Built from injected dependencies so tests can swap any of them.
  */
-import type { DestinationConfig, SourceKind } from '../domain/connector';
-import type { BatchRef, CyclePlan, CycleReport, LoadResult, QualitySummary, StreamCursor } from '../domain/cycle';
+import type { SourceKind } from '../domain/connector';
+import { loadIdFor } from '../domain/constants';
+import type { BatchRef, CyclePlan, CycleReport, QualitySummary, StreamCursor } from '../domain/cycle';
 import type { GuardrailBreach } from '../domain/guardrails';
 import type { IngestionCycleInput } from '../domain/messages';
 import { streamDefinition } from '../domain/sources';
 import { Context } from '@temporalio/activity';
-import { activityEffectKey, loadEffectKey } from './effect-keys';
+import { auditTrail, BatchConnections, connectorOrFail, screenThenLoad, type ConnectWarehouse } from './chores';
+import { loadEffectKey } from './effect-keys';
 import { claimConnector, isWorkflowRunning, type IsWorkflowRunning } from './cycle-claim';
 import { ConnectorError } from './errors';
-import { utcDate } from './gate-activities';
 import type { Logger } from './logger';
 import { uniqueBeyondBatch } from './quality/beyond-batch';
 import { defaultSuiteFor } from './quality/suites';
 import { validateBatch as runQualityGate } from './quality/validate';
-import { localPath, type Staging } from './staging/staging';
-import { screenBatches, type ScreenedLoadResult } from './privacy/load-screen';
-import { recordScreening } from './privacy/screening-audit';
+import type { Staging } from './staging/staging';
+import type { ScreenedLoadResult } from './privacy/load-screen';
 import type { SourcePlugin } from './sources/types';
 import type { Store } from './store/store';
 import type { Warehouse } from './warehouses/types';
@@ -32,7 +32,9 @@ export type CycleStore = Pick<
 export interface CycleActivityDeps {
   store: CycleStore;
   staging: Staging;
-  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  connectWarehouse: ConnectWarehouse;
+  /** A batch's connection, shared with the gate's activities (one per worker); each activity opens its own without. */
+  batchConnections?: BatchConnections;
   /** For the partitions each stream is read in. */
   plugins: Record<SourceKind, SourcePlugin>;
   logger: Logger;
@@ -44,32 +46,24 @@ export interface CycleActivityDeps {
 export function createCycleActivities(deps: CycleActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const isRunning = deps.isWorkflowRunning ?? isWorkflowRunning;
+  const connections = deps.batchConnections ?? new BatchConnections(deps.connectWarehouse, 0);
+  const audit = auditTrail({ store: deps.store, logger: deps.logger, now });
   const thisWorkflowId = (): string => {
     const execution = Context.current().info.workflowExecution;
     if (!execution) throw new Error('planCycle runs only as an activity of an ingestion cycle');
     return execution.workflowId;
   };
 
-  async function connectorOrFail(connectorId: string) {
-    const connector = await deps.store.connectors.get(connectorId);
-    if (!connector) throw new ConnectorError('config', `connector ${connectorId} does not exist`, 'it was deleted; delete its schedule too');
-    return connector;
-  }
-
-  async function withWarehouse<T>(connectorId: string, use: (warehouse: Warehouse) => Promise<T>): Promise<T> {
-    const connector = await connectorOrFail(connectorId);
-    const warehouse = await deps.connectWarehouse(connector.configuration.destination);
-    try {
-      return await use(warehouse);
-    } finally {
-      await warehouse.close();
-    }
+  /** The connection of the batch (named by its loadId) on this worker; the load, its last step, lets it go. */
+  async function withBatchWarehouse<T>(connectorId: string, loadId: string, use: (warehouse: Warehouse) => Promise<T>, last = false): Promise<T> {
+    const connector = await connectorOrFail(deps.store.connectors, connectorId);
+    return connections.use(loadId, connector.configuration.destination, use, { last });
   }
 
   return {
     /** The cycle's plan; it claims the connector, unless paused, so no other cycle of it runs meanwhile. */
     async planCycle(connectorId: string): Promise<CyclePlan> {
-      const connector = await connectorOrFail(connectorId);
+      const connector = await connectorOrFail(deps.store.connectors, connectorId);
       const { source, destination, guardrails, automationLevel, approvalPolicy } = connector.configuration;
       const paused = connector.status === 'paused' || automationLevel === 'paused';
       const otherCycle = paused ? null : await claimConnector(deps.store.cycleClaims, isRunning, connectorId, thisWorkflowId());
@@ -105,7 +99,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           { area: `${input.connectorId}/${stream.name}`, stream, batch: input.batch, suite, runTime: now(), earlier: input.earlier ?? null, keepHeld: input.keepHeld ?? false },
         );
       // Only a unique column beyond the key is looked up in the warehouse: no other suite opens it.
-      const { summary, report } = uniqueBeyondBatch(stream, suite).length > 0 ? await withWarehouse(input.connectorId, gate) : await gate(null);
+      const loadId = loadIdFor(input.connectorId, stream.name, input.batch.sha256);
+      const { summary, report } = uniqueBeyondBatch(stream, suite).length > 0 ? await withBatchWarehouse(input.connectorId, loadId, gate) : await gate(null);
       const reportId = await deps.store.qualityReports.save({
         connectorId: input.connectorId,
         stream: stream.name,
@@ -129,39 +124,28 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       suppressed?: number;
     }): Promise<ScreenedLoadResult> {
       const stream = streamDefinition(input.source, input.stream);
-      // Erased subjects and rows without consent never reach the table: screened out here, counted in the result.
+      const connector = { connectorId: input.connectorId, userId: input.userId };
+      // Erased subjects and rows without consent never reach the table: screened out, counted in the result.
       // (The quality gate screened erased subjects already; this screen catches any erased since.)
-      const screenedHere = await screenBatches(deps.staging, await deps.store.privacy.loadSuppressionList(), { area: `${input.connectorId}/${stream.name}`, stream, clean: input.clean, quarantine: input.quarantine });
-      const screened = { ...screenedHere, suppressed: screenedHere.suppressed + (input.suppressed ?? 0) };
-      return withWarehouse(input.connectorId, async (warehouse) => {
-        const changes = await warehouse.ensureTable(stream);
-        const notApplied = changes.filter((change) => !change.applied);
-        if (notApplied.length > 0) {
-          // The table differs from the stream in ways the warehouse cannot apply safely (a dropped or
-          // retyped column): the load goes on with the table as it is, and the audit says what differs.
-          await deps.store.audit.record(input, {
-            activityType: 'schema.changes-not-applied',
-            details: { stream: stream.name, changes: notApplied.map((change) => ({ ...change })) },
-          });
-        }
-        const result = await warehouse.load({
-          connectorId: input.connectorId,
-          source: input.source,
-          stream,
-          loadId: input.loadId,
-          cleanFile: screened.clean ? localPath(screened.clean) : null,
-          quarantineFile: screened.quarantine ? localPath(screened.quarantine) : null,
-        });
-        await deps.store.streamSchemas.save(input.connectorId, stream.name, stream.columns);
-        // Once per load: not again when a retry or a later cycle finds it in the ledger, yet still when
-        // the attempt that loaded it died before counting.
-        await deps.store.recordOnce(loadEffectKey(input.loadId), async (tx) => {
-          const cost = warehouse.estimateLoadCost({ rows: result.merged, bytes: input.clean?.bytes ?? 0 });
-          await tx.metrics.add(input, utcDate(now()), { costUsd: cost.amountUsd });
-          await recordScreening(tx.audit, { ...input, stream: stream.name, date: utcDate(now()) }, screened);
-        });
-        return { ...result, suppressed: screened.suppressed, withoutConsent: screened.withoutConsent };
-      });
+      return screenThenLoad(
+        { staging: deps.staging, store: deps.store, now },
+        { connector, source: input.source, stream, loadId: input.loadId, clean: input.clean, quarantine: input.quarantine, suppressedBefore: input.suppressed ?? 0 },
+        {
+          open: (load) => withBatchWarehouse(input.connectorId, input.loadId, load, true),
+          prepare: async (warehouse) => {
+            const notApplied = (await warehouse.ensureTable(stream)).filter((change) => !change.applied);
+            if (notApplied.length === 0) return;
+            // The table differs from the stream in ways the warehouse cannot apply safely (a dropped or
+            // retyped column): the load goes on with the table as it is, and the audit says what differs, once per load.
+            await deps.store.audit.record(
+              connector,
+              { activityType: 'schema.changes-not-applied', details: { stream: stream.name, changes: notApplied.map((change) => ({ ...change })) } },
+              { key: `${loadEffectKey(input.loadId)}/schema-changes-not-applied` },
+            );
+          },
+          after: () => deps.store.streamSchemas.save(input.connectorId, stream.name, stream.columns),
+        },
+      );
     },
 
     /** Moves a cursor forward from the position this cycle committed last; never over a position it did not write. */
@@ -183,16 +167,18 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       breaches: GuardrailBreach[];
     }): Promise<void> {
       const { plan, stream, batch, quality, breaches } = input;
-      await deps.store.audit.record(
+      await audit.record(
         plan,
         {
           activityType: 'batch.blocked',
           details: { stream, batch: batch.uri, sha256: batch.sha256, qualityReportId: quality.reportId, breaches, failuresByRule: quality.failuresByRule },
           metrics: { rows: batch.rows, invalid: quality.invalid, invalidShare: quality.invalidShare },
         },
-        { key: activityEffectKey(), day: utcDate(now()), counters: { batchesBlocked: 1 } },
+        {
+          counters: { batchesBlocked: 1 },
+          log: { level: 'warn', fields: { connectorId: plan.connectorId, stream, breaches }, message: 'batch blocked by guardrails: not loaded' },
+        },
       );
-      deps.logger.warn({ connectorId: plan.connectorId, stream, breaches }, 'batch blocked by guardrails: not loaded');
     },
 
     /** The run report, the day's metrics, the outcome and the audit row of a finished cycle. */
@@ -202,40 +188,39 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       // Released first: the rest only counts, and a failure in it must not keep the connector's next cycle out.
       await deps.store.cycleClaims.release(report.connectorId, report.workflowId);
       const connector = { connectorId: report.connectorId, userId };
-      await deps.store.recordOnce(activityEffectKey(), async (tx) => {
-        await tx.runs.save(report);
-        await tx.outcomes.record({
-          ...connector,
-          predicted: { rowsExtracted: totals.extracted },
-          actual: { rowsLoaded: totals.loaded, rowsDeleted: totals.deleted, rowsQuarantined: totals.quarantined },
-          accuracy: totals.extracted > 0 ? (totals.loaded + totals.deleted) / totals.extracted : null,
-        });
-        await tx.audit.record(
-          connector,
-          {
-            activityType: `cycle.${report.status}`,
-            details: {
-              workflowId: report.workflowId,
-              trigger,
-              ...(report.detail && { detail: report.detail }),
-              streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })),
-            },
-            metrics: totals,
+      await audit.record(
+        connector,
+        {
+          activityType: `cycle.${report.status}`,
+          details: {
+            workflowId: report.workflowId,
+            trigger,
+            ...(report.detail && { detail: report.detail }),
+            streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })),
           },
-          {
-            day: utcDate(now()),
-            counters: {
-              runs: 1,
-              [`runs_${report.status}`]: 1,
-              rowsExtracted: totals.extracted,
-              rowsLoaded: totals.loaded,
-              rowsDeleted: totals.deleted,
-              rowsQuarantined: totals.quarantined,
-              apiCalls: totals.apiCalls,
-            },
+          metrics: totals,
+        },
+        {
+          counters: {
+            runs: 1,
+            [`runs_${report.status}`]: 1,
+            rowsExtracted: totals.extracted,
+            rowsLoaded: totals.loaded,
+            rowsDeleted: totals.deleted,
+            rowsQuarantined: totals.quarantined,
+            apiCalls: totals.apiCalls,
           },
-        );
-      });
+          with: async (tx) => {
+            await tx.runs.save(report);
+            await tx.outcomes.record({
+              ...connector,
+              predicted: { rowsExtracted: totals.extracted },
+              actual: { rowsLoaded: totals.loaded, rowsDeleted: totals.deleted, rowsQuarantined: totals.quarantined },
+              accuracy: totals.extracted > 0 ? (totals.loaded + totals.deleted) / totals.extracted : null,
+            });
+          },
+        },
+      );
     },
   };
 }

@@ -13,3 +13,6 @@ export function activityEffectKey(): string {
 
 /** A batch's load, whichever cycle or re-validation ran it. */
 export const loadEffectKey = (loadId: string): string => `load/${loadId}`;
+
+/** One of several effects of this activity execution, named by `what`. */
+export const withinActivity = (what: string): string => `${activityEffectKey()}/${what}`;

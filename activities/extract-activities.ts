@@ -9,6 +9,8 @@ import type { Connector, SourceKind } from '../domain/connector';
 import type { ExtractedPage, PageExtractRequest, StreamCursor } from '../domain/cycle';
 import { sourceDefinitions } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
+import { auditTrail, connectorOrFail, utcDate, type AuditTrail } from './chores';
+import { withinActivity } from './effect-keys';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import type { Staging } from './staging/staging';
@@ -16,7 +18,7 @@ import type { Store } from './store/store';
 import type { Row, SourcePage, SourcePlugin } from './sources/types';
 
 /** What page reads use of the store. */
-export type ExtractStore = Pick<Store, 'connectors' | 'apiUsage' | 'audit'>;
+export type ExtractStore = Pick<Store, 'connectors' | 'apiUsage' | 'audit' | 'recordOnce'>;
 
 export interface ExtractActivityDeps {
   store: ExtractStore;
@@ -29,12 +31,12 @@ export interface ExtractActivityDeps {
 
 export function createExtractActivities(deps: ExtractActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const usage = apiUsageRecorder(deps, now);
+  const audit = auditTrail({ store: deps.store, logger: deps.logger, now });
+  const usage = apiUsageRecorder(deps, audit, now);
 
   return {
     async extractPage(request: PageExtractRequest): Promise<ExtractedPage> {
-      const connector = await deps.store.connectors.get(request.connectorId);
-      if (!connector) throw new ConnectorError('config', `connector ${request.connectorId} does not exist`);
+      const connector = await connectorOrFail(deps.store.connectors, request.connectorId);
       const source = connector.configuration.source;
       const plugin = deps.plugins[source.kind];
       const stream = plugin.streams[request.stream];
@@ -49,7 +51,7 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
         throw error; // mapped onto Temporal's failure (with Retry-After) by the worker's interceptor
       }
       await usage.record(connector, page.apiCalls, page.usage);
-      if (page.slowRequest) await recordSlowRequest(deps, connector, stream.name, page.slowRequest, now());
+      if (page.slowRequest) await recordSlowRequest(audit, connector, stream.name, page.slowRequest);
 
       const area = request.partition === null ? `${request.connectorId}/${stream.name}` : `${request.connectorId}/${stream.name}/partitions`;
       const cursorAfter = page.checkpoint ?? cursorOf(stream, page.rows.at(-1)) ?? request.cursor;
@@ -68,13 +70,19 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
  * Counts every request against the source's rate window and keeps what the service reports; the
  * first call that brings a window to 80 % of its limit raises an alert, audited once.
  */
-function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
+function apiUsageRecorder(deps: ExtractActivityDeps, audit: AuditTrail, now: () => Date) {
   async function alert(connector: Connector, figure: { scope: string; used: number; limit: number; windowStart: string }): Promise<void> {
     const connectorId = connector.id;
     const source = connector.configuration.source.kind;
     const share = Math.round((figure.used / figure.limit) * 100);
-    deps.logger.warn({ connectorId, source, ...figure, share }, 'API usage reached the alert share of its limit');
-    await deps.store.audit.record({ connectorId, userId: connector.userId }, { activityType: 'api-usage.alert', details: { source, ...figure, sharePercent: share } });
+    await audit.record(
+      { connectorId, userId: connector.userId },
+      { activityType: 'api-usage.alert', details: { source, ...figure, sharePercent: share } },
+      {
+        key: withinActivity(`api-usage.alert/${figure.scope}`),
+        log: { level: 'warn', fields: { connectorId, source, ...figure, share }, message: 'API usage reached the alert share of its limit' },
+      },
+    );
   }
 
   return {
@@ -93,7 +101,7 @@ function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
         );
       }
       if (reported) {
-        const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+        const day = new Date(utcDate(at));
         figures.push(
           await deps.store.apiUsage.record({ connectorId, source, scope: reported.scope, windowStart: day, mode: 'set', used: reported.used, limit: reported.limit }),
         );
@@ -104,12 +112,12 @@ function apiUsageRecorder(deps: ExtractActivityDeps, now: () => Date) {
 }
 
 /** A request past its latency target, in the connector's audit log and daily metrics: figures only. */
-async function recordSlowRequest(deps: ExtractActivityDeps, connector: Connector, stream: string, slow: { durationMs: number; targetMs: number }, at: Date): Promise<void> {
+async function recordSlowRequest(audit: AuditTrail, connector: Connector, stream: string, slow: { durationMs: number; targetMs: number }): Promise<void> {
   const details = { source: connector.configuration.source.kind, stream, ...slow };
-  await deps.store.audit.record(
+  await audit.record(
     { connectorId: connector.id, userId: connector.userId },
     { activityType: 'api.slow-request', details },
-    { day: at.toISOString().slice(0, 10), counters: { slowApiRequests: 1 } },
+    { key: withinActivity('api.slow-request'), counters: { slowApiRequests: 1 } },
   );
 }
 

@@ -2,13 +2,13 @@
  * The activities behind the guardrail gate: measure a batch against what the cycle and the day have
  * already spent, and record alerts, approval requests and decisions (store row, audit row, metric).
  */
-import { activityEffectKey } from './effect-keys';
 import type { ApprovalResolution, PendingApproval } from '../domain/approvals';
-import type { DestinationConfig, SourceKind } from '../domain/connector';
+import type { SourceKind } from '../domain/connector';
+import { loadIdFor } from '../domain/constants';
 import type { BatchRef, CyclePlan, QualitySummary } from '../domain/cycle';
 import { schemaChangesBetween, type GateFigures, type GuardrailBreach, type SchemaChange } from '../domain/guardrails';
 import { streamDefinition } from '../domain/sources';
-import { ConnectorError } from './errors';
+import { auditTrail, BatchConnections, connectorOrFail, utcDate, type ConnectWarehouse } from './chores';
 import type { Logger } from './logger';
 import type { Store } from './store/store';
 import type { Warehouse, SchemaChange as WarehouseSchemaChange } from './warehouses/types';
@@ -18,15 +18,17 @@ export type GateStore = Pick<Store, 'connectors' | 'streamSchemas' | 'metrics' |
 
 export interface GateActivityDeps {
   store: GateStore;
-  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  connectWarehouse: ConnectWarehouse;
+  /** The batch's connection, kept for its load (one per worker, shared with the cycle's activities); a connection per measure without. */
+  batchConnections?: BatchConnections;
   logger: Logger;
   now?: () => Date;
 }
 
-export const utcDate = (date: Date): string => date.toISOString().slice(0, 10);
-
 export function createGateActivities(deps: GateActivityDeps) {
   const now = deps.now ?? (() => new Date());
+  const connections = deps.batchConnections ?? new BatchConnections(deps.connectWarehouse, 0);
+  const audit = auditTrail({ store: deps.store, logger: deps.logger, now });
 
   async function today(connectorId: string): Promise<Record<string, number>> {
     const date = utcDate(now());
@@ -43,14 +45,13 @@ export function createGateActivities(deps: GateActivityDeps) {
       rowsThisCycle: number;
       apiCallsThisCycle: number;
     }): Promise<GateFigures> {
-      const connector = await deps.store.connectors.get(input.connectorId);
-      if (!connector) throw new ConnectorError('config', `connector ${input.connectorId} does not exist`);
+      const connector = await connectorOrFail(deps.store.connectors, input.connectorId);
       const stream = streamDefinition(input.source, input.stream);
       const loadedColumns = await deps.store.streamSchemas.get(input.connectorId, stream.name);
       const destination = connector.configuration.destination;
 
-      const warehouse = await deps.connectWarehouse(destination);
-      try {
+      // Measured on the connection the batch's load will use, when the load follows on this worker.
+      return connections.use(loadIdFor(input.connectorId, stream.name, input.batch.sha256), destination, async (warehouse) => {
         // Before the first load the table may not exist: it holds no rows to delete.
         const tableRows = loadedColumns === null ? 0 : await countRows(warehouse, destination.schema, stream.table);
         const estimatedCostUsd = warehouse.estimateLoadCost({ rows: input.quality.valid, bytes: input.quality.clean?.bytes ?? 0 }).amountUsd;
@@ -73,48 +74,45 @@ export function createGateActivities(deps: GateActivityDeps) {
           costTodayUsd: (spent.costUsd ?? 0) + estimatedCostUsd,
           failedExpectations: input.quality.batchFailures ?? [],
         };
-      } finally {
-        await warehouse.close();
-      }
+      });
     },
 
     /** Automation level `auto`: the batch loads, and the breach is audited and alerted. */
     async recordGuardrailAlert(input: { plan: CyclePlan; stream: string; batch: BatchRef; breaches: GuardrailBreach[]; figures: GateFigures }): Promise<void> {
       const { plan, stream, batch, breaches, figures } = input;
-      await deps.store.audit.record(
+      await audit.record(
         plan,
         { activityType: 'guardrail.alerted', details: { stream, sha256: batch.sha256, breaches, figures: { ...figures } } },
-        { key: activityEffectKey(), day: utcDate(now()), counters: { guardrailAlerts: 1 } },
+        {
+          counters: { guardrailAlerts: 1 },
+          log: { level: 'warn', fields: { connectorId: plan.connectorId, stream, breaches }, message: 'guardrail crossed: loading anyway (automation level auto)' },
+        },
       );
-      deps.logger.warn({ connectorId: plan.connectorId, stream, breaches }, 'guardrail crossed: loading anyway (automation level auto)');
     },
 
     async recordApprovalRequested(pending: PendingApproval): Promise<void> {
-      await deps.store.recordOnce(activityEffectKey(), async (tx) => {
-        await tx.approvals.saveRequest(pending);
-        await tx.audit.record(
-          pending,
-          {
-            activityType: 'approval.requested',
-            details: { approvalId: pending.approvalId, stream: pending.stream, reason: pending.reason, breaches: pending.breaches, deadline: pending.deadline, figures: { ...pending.figures } },
-          },
-          { day: utcDate(now()), counters: { approvalsRequested: 1 } },
-        );
-      });
-      deps.logger.warn({ connectorId: pending.connectorId, approvalId: pending.approvalId }, 'a load waits for a manager');
+      await audit.record(
+        pending,
+        {
+          activityType: 'approval.requested',
+          details: { approvalId: pending.approvalId, stream: pending.stream, reason: pending.reason, breaches: pending.breaches, deadline: pending.deadline, figures: { ...pending.figures } },
+        },
+        {
+          counters: { approvalsRequested: 1 },
+          with: (tx) => tx.approvals.saveRequest(pending),
+          log: { level: 'warn', fields: { connectorId: pending.connectorId, approvalId: pending.approvalId }, message: 'a load waits for a manager' },
+        },
+      );
     },
 
     /** Who decided what, when, on which figures: recorded before anything is loaded. */
     async recordApprovalResolved(input: { pending: PendingApproval; resolution: ApprovalResolution }): Promise<void> {
       const { pending, resolution } = input;
-      await deps.store.recordOnce(activityEffectKey(), async (tx) => {
-        await tx.approvals.saveResolution(resolution);
-        await tx.audit.record(
-          pending,
-          { activityType: `approval.${resolution.decision}`, details: { ...resolution, stream: pending.stream, breaches: pending.breaches, figures: { ...pending.figures } } },
-          { day: utcDate(now()), counters: { [`approvals_${resolution.decision}`]: 1 } },
-        );
-      });
+      await audit.record(
+        pending,
+        { activityType: `approval.${resolution.decision}`, details: { ...resolution, stream: pending.stream, breaches: pending.breaches, figures: { ...pending.figures } } },
+        { counters: { [`approvals_${resolution.decision}`]: 1 }, with: (tx) => tx.approvals.saveResolution(resolution) },
+      );
     },
   };
 }

@@ -8,26 +8,23 @@
  * failing rows appended with their reasons, one ledger row), and only then deletes the entries it
  * replaced. Each step is idempotent, so a retry after either one finishes the job.
  */
-import { activityEffectKey, loadEffectKey } from './effect-keys';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { DestinationConfig, SourceKind } from '../domain/connector';
+import type { SourceKind } from '../domain/connector';
 import { loadIdFor } from '../domain/constants';
 import type { BatchRef } from '../domain/cycle';
 import { schemaChangesBetween } from '../domain/guardrails';
 import type { QuarantineRevalidation, RevalidateQuarantineInput } from '../domain/messages';
 import { streamDefinition } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
-import { ConnectorError, toApplicationFailure } from './errors';
-import { screenBatches } from './privacy/load-screen';
-import { recordScreening } from './privacy/screening-audit';
-import { utcDate } from './gate-activities';
+import { auditTrail, connectorOrFail, screenThenLoad, withWarehouse, type ConnectWarehouse } from './chores';
+import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import { uniqueBeyondBatch } from './quality/beyond-batch';
 import { parseSuite, type ExpectationSuite } from './quality/suite';
 import { validateBatch } from './quality/validate';
 import type { Row } from './sources/types';
-import { localPath, type Staging } from './staging/staging';
+import type { Staging } from './staging/staging';
 import type { Store } from './store/store';
 import type { StreamSchemaRepository } from './store/stream-schemas';
 import { QUARANTINE_TABLE_STREAM } from './warehouses/quarantine-stream';
@@ -40,7 +37,7 @@ export type RevalidateStore = Pick<Store, 'connectors' | 'qualityReports' | 'str
 export interface RevalidateActivityDeps {
   store: RevalidateStore;
   staging: Staging;
-  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  connectWarehouse: ConnectWarehouse;
   logger: Logger;
   now?: () => Date;
 }
@@ -116,21 +113,7 @@ const keyOf = (record: Row, primaryKey: string): string | null => {
 
 export function createRevalidateActivities(deps: RevalidateActivityDeps) {
   const now = deps.now ?? (() => new Date());
-
-  async function connectorOrFail(connectorId: string) {
-    const connector = await deps.store.connectors.get(connectorId);
-    if (!connector) throw new ConnectorError('config', `connector ${connectorId} does not exist`);
-    return connector;
-  }
-
-  async function withWarehouse<T>(destination: DestinationConfig, use: (warehouse: Warehouse) => Promise<T>): Promise<T> {
-    const warehouse = await deps.connectWarehouse(destination);
-    try {
-      return await use(warehouse);
-    } finally {
-      await warehouse.close();
-    }
-  }
+  const audit = auditTrail({ store: deps.store, logger: deps.logger, now });
 
   /** The staged quarantine and run time of a stored report; refuses what cannot be re-validated. */
   async function quarantinedBatchOf(connectorId: string, qualityReportId: string) {
@@ -172,81 +155,76 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
   async function plan(input: PlanInput): Promise<RevalidationPlan> {
     const suite = parseSuite(input.suite);
     const suiteHash = suiteHashOf(suite);
-    const connector = await connectorOrFail(input.connectorId);
+    const connector = await connectorOrFail(deps.store.connectors, input.connectorId);
     const { source, destination } = connector.configuration;
     const original = await quarantinedBatchOf(input.connectorId, input.qualityReportId);
     const stream = streamDefinition(source.kind, original.stream);
     await refuseSchemaChange(deps.store.streamSchemas, input.connectorId, stream);
     const originalLoadId = loadIdFor(input.connectorId, stream.name, original.batchSha256);
-    const lineage = await withWarehouse(destination, (warehouse) => quarantineLineage(warehouse, destination.schema, originalLoadId));
-
-    const loadIds = [...new Set(lineage.map((entry) => entry.load_id))];
     const planned = (figures: PlannedFigures, load: RevalidationLoad | null): RevalidationPlan => ({
       userId: connector.userId,
       source: source.kind,
       result: { connectorId: input.connectorId, qualityReportId: input.qualityReportId, stream: stream.name, suiteName: suite.name, suiteHash, ...figures },
       load,
     });
-    if (loadIds.length === 0) {
-      return planned({ outcome: 'nothing-quarantined', evaluated: 0, released: 0, stillQuarantined: 0, failuresByRule: {}, loadId: null }, null);
-    }
 
-    const candidates = await rowsStillQuarantined(input.connectorId, stream, original.quarantine, new Set(lineage.map((entry) => entry.record_key)));
-    const judge = (warehouse: Warehouse | null) =>
-      validateBatch({ staging: deps.staging, warehouse }, { area: `${input.connectorId}/${stream.name}`, stream, batch: candidates, suite, runTime: original.runTime });
-    // A released row must not repeat a unique value the table has come to hold under another key.
-    const { summary } = uniqueBeyondBatch(stream, suite).length > 0 ? await withWarehouse(destination, judge) : await judge(null);
-    const figures = { evaluated: summary.evaluated, released: summary.valid, stillQuarantined: summary.invalid, failuresByRule: summary.failuresByRule };
-    // The quarantine holds this suite's verdicts already: judging its own failures again changes nothing.
-    const [current] = loadIds;
-    if (loadIds.length === 1 && current?.startsWith(`${revalidatedPrefix(originalLoadId)}${suiteHash}/`)) {
-      return planned({ outcome: 'already-applied', ...figures, loadId: current }, null);
-    }
-    const loadId = revalidationLoadId(originalLoadId, suiteHash, loadIds);
-    return planned({ outcome: 'applied', ...figures, loadId }, { loadId, supersededLoadIds: loadIds, clean: summary.clean, quarantine: summary.quarantine });
+    // One connection for the lineage and, when the suite needs it, the uniqueness lookups.
+    return withWarehouse(deps.connectWarehouse, destination, async (warehouse) => {
+      const lineage = await quarantineLineage(warehouse, destination.schema, originalLoadId);
+      const loadIds = [...new Set(lineage.map((entry) => entry.load_id))];
+      if (loadIds.length === 0) {
+        return planned({ outcome: 'nothing-quarantined', evaluated: 0, released: 0, stillQuarantined: 0, failuresByRule: {}, loadId: null }, null);
+      }
+
+      const candidates = await rowsStillQuarantined(input.connectorId, stream, original.quarantine, new Set(lineage.map((entry) => entry.record_key)));
+      // A released row must not repeat a unique value the table has come to hold under another key.
+      const { summary } = await validateBatch(
+        { staging: deps.staging, warehouse: uniqueBeyondBatch(stream, suite).length > 0 ? warehouse : null },
+        { area: `${input.connectorId}/${stream.name}`, stream, batch: candidates, suite, runTime: original.runTime },
+      );
+      const figures = { evaluated: summary.evaluated, released: summary.valid, stillQuarantined: summary.invalid, failuresByRule: summary.failuresByRule };
+      // The quarantine holds this suite's verdicts already: judging its own failures again changes nothing.
+      const [current] = loadIds;
+      if (loadIds.length === 1 && current?.startsWith(`${revalidatedPrefix(originalLoadId)}${suiteHash}/`)) {
+        return planned({ outcome: 'already-applied', ...figures, loadId: current }, null);
+      }
+      const loadId = revalidationLoadId(originalLoadId, suiteHash, loadIds);
+      return planned({ outcome: 'applied', ...figures, loadId }, { loadId, supersededLoadIds: loadIds, clean: summary.clean, quarantine: summary.quarantine });
+    });
   }
 
   /** Loads the verdicts (ledger-guarded), then removes the lineage entries they replace. */
   async function apply(input: ApplyInput): Promise<{ merged: number }> {
     const { connectorId, load } = input;
-    const connector = await connectorOrFail(connectorId);
+    const connector = await connectorOrFail(deps.store.connectors, connectorId);
     const stream = streamDefinition(input.source, input.stream);
     // Released rows pass the same privacy screen as a cycle's: erased subjects and rows without consent stay out.
-    const screened = await screenBatches(deps.staging, await deps.store.privacy.loadSuppressionList(), {
-      area: `${connectorId}/${stream.name}`,
-      stream,
-      clean: load.clean,
-      quarantine: load.quarantine,
-    });
-    return withWarehouse(connector.configuration.destination, async (warehouse) => {
-      // The bookkeeping tables a load writes (the tombstones may be newer than the stream's last cycle)
-      // are made when the stream's table needs no change; a change is left for a cycle's guardrails.
-      if ((await warehouse.describeSchemaChanges(stream)).length === 0) await warehouse.ensureTable(stream);
-      const loaded = await warehouse.load({
-        connectorId,
-        source: input.source,
-        stream,
-        loadId: load.loadId,
-        cleanFile: screened.clean ? localPath(screened.clean) : null,
-        quarantineFile: screened.quarantine ? localPath(screened.quarantine) : null,
-      });
-      // Only now: until the new verdicts are in, the replaced entries are the only record of these rows.
-      // The Warehouse interface cannot touch the quarantine inside the load's transaction; load-then-delete keeps each step idempotent.
-      await warehouse.deleteWhere(QUARANTINE_TABLE_STREAM, { column: 'load_id', op: 'in', values: load.supersededLoadIds });
-      await deps.store.recordOnce(loadEffectKey(load.loadId), async (tx) => {
-        const cost = warehouse.estimateLoadCost({ rows: loaded.merged, bytes: load.clean?.bytes ?? 0 });
-        await tx.metrics.add(input, utcDate(now()), { costUsd: cost.amountUsd, rowsLoaded: loaded.merged });
-        await recordScreening(tx.audit, { connectorId, userId: input.userId, stream: stream.name, loadId: load.loadId, date: utcDate(now()) }, screened);
-      });
-      return { merged: loaded.merged };
-    });
+    const loaded = await screenThenLoad(
+      { staging: deps.staging, store: deps.store, now },
+      { connector: { connectorId, userId: input.userId }, source: input.source, stream, loadId: load.loadId, clean: load.clean, quarantine: load.quarantine },
+      {
+        open: (use) => withWarehouse(deps.connectWarehouse, connector.configuration.destination, use),
+        // The bookkeeping tables a load writes (the tombstones may be newer than the stream's last cycle)
+        // are made when the stream's table needs no change; a change is left for a cycle's guardrails.
+        prepare: async (warehouse) => {
+          if ((await warehouse.describeSchemaChanges(stream)).length === 0) await warehouse.ensureTable(stream);
+        },
+        // Only now: until the new verdicts are in, the replaced entries are the only record of these rows.
+        // The Warehouse interface cannot touch the quarantine inside the load's transaction; load-then-delete keeps each step idempotent.
+        after: async (warehouse) => {
+          await warehouse.deleteWhere(QUARANTINE_TABLE_STREAM, { column: 'load_id', op: 'in', values: load.supersededLoadIds });
+        },
+        counters: ({ merged }) => ({ rowsLoaded: merged }),
+      },
+    );
+    return { merged: loaded.merged };
   }
 
   /** Who asked, with which suite, and what it did: figures and rule labels, never values. */
   async function record(input: RecordInput): Promise<void> {
     const { result, userId, requestedBy, workflowId } = input;
     const { connectorId, evaluated, released, stillQuarantined, merged } = result;
-    await deps.store.audit.record(
+    await audit.record(
       { connectorId, userId },
       {
         activityType: 'quarantine.revalidated',
@@ -263,28 +241,19 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
         },
         metrics: { evaluated, released, stillQuarantined, merged },
       },
-      { key: activityEffectKey(), day: utcDate(now()), counters: { quarantineRevalidations: 1 } },
+      {
+        counters: { quarantineRevalidations: 1 },
+        log: { level: 'info', fields: { connectorId, stream: result.stream, outcome: result.outcome, released, stillQuarantined }, message: 'quarantine re-validated' },
+      },
     );
-    deps.logger.info({ connectorId, stream: result.stream, outcome: result.outcome, released, stillQuarantined }, 'quarantine re-validated');
   }
 
+  // A bad suite or an unknown report fails as the error taxonomy says, mapped once by the worker's interceptor.
   return {
-    planQuarantineRevalidation: (input: PlanInput) => classified(() => plan(input)),
-    applyQuarantineRevalidation: (input: ApplyInput) => classified(() => apply(input)),
+    planQuarantineRevalidation: plan,
+    applyQuarantineRevalidation: apply,
     recordQuarantineRevalidation: record,
   };
-}
-
-/**
- * Errors cross to the workflow as the taxonomy says: a bad suite or an unknown report is not retried.
- * (Temporal would otherwise type a thrown ConnectorError by its class name, which no retry policy lists.)
- */
-async function classified<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toApplicationFailure(error);
-  }
 }
 
 /**

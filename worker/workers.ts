@@ -8,6 +8,7 @@ import { SOURCE_KINDS, type DestinationConfig, type SourceKind } from '../domain
 import { WORKFLOW_TASK_QUEUE, sourceTaskQueue } from '../domain/constants';
 import { queueRatePerSecond, sourceDefinitions, type RateLimit } from '../domain/sources';
 import { createBatchActivities } from '../activities/batch-activities';
+import { BatchConnections } from '../activities/chores';
 import { createCredentialActivities } from '../activities/credential-activities';
 import { createCycleActivities } from '../activities/cycle-activities';
 import { createExtractActivities } from '../activities/extract-activities';
@@ -54,6 +55,8 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   // What loads of a worker killed mid-load left (plain-copies.ts): none of this process runs yet.
   await staging.discardStalePlainCopies();
   const openDestination = async (destination: DestinationConfig) => loadingPlainFiles(await connectWarehouse(destination, dataDir), staging);
+  // A batch's steps (uniqueness check, measure, load) share one connection on this worker.
+  const batchConnections = new BatchConnections(openDestination);
   const dataConverter = options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined;
   const workflowCode = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -68,15 +71,17 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     dataConverter,
     interceptors: workerInterceptors,
     activities: {
-      ...createCycleActivities({ store, staging, logger, plugins, connectWarehouse: openDestination }),
+      ...createCycleActivities({ store, staging, logger, plugins, connectWarehouse: openDestination, batchConnections }),
       ...createBatchActivities({ staging }),
       ...createCredentialActivities({ store, logger }),
-      ...createGateActivities({ store, logger, connectWarehouse: openDestination }),
+      ...createGateActivities({ store, logger, connectWarehouse: openDestination, batchConnections }),
       ...createRevalidateActivities({ store, staging, logger, connectWarehouse: openDestination }),
       ...createRetentionActivities({ store, staging, logger, connectWarehouse: openDestination }),
       ...createErasureActivities({ store, staging, logger, connectWarehouse: openDestination }),
     },
   });
+
+  connectionsOf.set(control, batchConnections);
 
   const extractors = await Promise.all(SOURCE_KINDS.map((source) => createSourceWorker(options, source)));
   return [builtWith(control, plugins), ...extractors];
@@ -105,6 +110,9 @@ const pluginsOver = (store: Store) => sourcePlugins({ inbox: inboxReader(store.i
 /** The plug-ins each worker was built with, for runWorkers to close once its workers have stopped. */
 const pluginsOf = new WeakMap<Worker, readonly SourcePlugin[]>();
 
+/** The batch connections the control worker's activities keep, for runWorkers to close once it has stopped. */
+const connectionsOf = new WeakMap<Worker, BatchConnections>();
+
 function builtWith(worker: Worker, plugins: ReturnType<typeof pluginsOver>): Worker {
   pluginsOf.set(worker, Object.values(plugins));
   return worker;
@@ -119,10 +127,12 @@ function queueRate(limit: RateLimit | null): { maxTaskQueueActivitiesPerSecond?:
 }
 
 /**
- * Runs the workers until SIGINT/SIGTERM (the SDK shuts them down gracefully), then closes the
- * plug-ins they were built with (GA4, for one, keeps its API clients open per property).
+ * Runs the workers until SIGINT/SIGTERM (the SDK shuts them down gracefully), then closes the batch
+ * connections they kept and the plug-ins they were built with (GA4, for one, keeps its API clients
+ * open per property).
  */
 export async function runWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.run()));
+  await Promise.all(workers.map((worker) => connectionsOf.get(worker)?.close()));
   await closeSourcePlugins(workers.flatMap((worker) => pluginsOf.get(worker) ?? []));
 }

@@ -3,25 +3,25 @@
  * activity: workflow inputs, results and history carry only the request id and counts.
  */
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
-import type { DestinationConfig } from '../../domain/connector';
 import { ERASURE_STEPS, type ErasureReceipt, type ErasureStep, type ErasureSubject } from '../../domain/privacy';
+import { auditTrail, type ConnectWarehouse } from '../chores';
 import { ConnectorError } from '../errors';
 import type { Logger } from '../logger';
 import type { Staging } from '../staging/staging';
 import type { Store } from '../store/store';
-import type { Warehouse } from '../warehouses/types';
 import { eraseFromStagedFiles, quarantinedKeysOf, quarantinedRecordsOf } from './subject-files';
 import { eraseFromWarehouse } from './warehouse-erasure';
 
 export interface ErasureActivityDeps {
-  store: Pick<Store, 'connectors' | 'privacy' | 'inbox' | 'qualityReports' | 'audit'>;
+  store: Pick<Store, 'connectors' | 'privacy' | 'inbox' | 'qualityReports' | 'audit' | 'recordOnce'>;
   staging: Staging;
-  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  connectWarehouse: ConnectWarehouse;
   logger: Logger;
 }
 
 export function createErasureActivities(deps: ErasureActivityDeps) {
   const { store, staging } = deps;
+  const audit = auditTrail({ store, logger: deps.logger, now: () => new Date() });
 
   async function subjectOf(requestId: string): Promise<ErasureSubject> {
     const subject = await store.privacy.openErasureSubject(requestId);
@@ -95,8 +95,12 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
     async saveErasureProgress(receipt: ErasureReceipt): Promise<void> {
       await store.privacy.saveErasureReceipt(receipt);
       if (receipt.status !== 'completed' && receipt.status !== 'failed') return;
-      await store.audit.record({ connectorId: PLATFORM_AUDIT_ID, userId: 'erasure' }, { activityType: `privacy.erasure-${receipt.status}`, details: { ...receipt } });
-      if (receipt.status === 'failed') deps.logger.warn({ requestId: receipt.requestId }, 'compliance alert: erasure request failed');
+      const failed = receipt.status === 'failed';
+      await audit.record(
+        { connectorId: PLATFORM_AUDIT_ID, userId: 'erasure' },
+        { activityType: `privacy.erasure-${receipt.status}`, details: { ...receipt } },
+        failed ? { log: { level: 'warn', fields: { requestId: receipt.requestId }, message: 'compliance alert: erasure request failed' } } : {},
+      );
     },
   };
 }

@@ -5,7 +5,6 @@
  */
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
 import { rm } from 'node:fs/promises';
-import type { DestinationConfig } from '../../domain/connector';
 import {
   connectorRetentionWindow,
   RETENTION_DATA_TYPES,
@@ -18,17 +17,18 @@ import {
   type SweepTarget,
   type SweepTargetResult,
 } from '../../domain/privacy';
+import { auditTrail, type ConnectWarehouse, type LogLine } from '../chores';
+import { withinActivity } from '../effect-keys';
 import type { Logger } from '../logger';
 import type { Staging } from '../staging/staging';
 import type { Store } from '../store/store';
-import type { Warehouse } from '../warehouses/types';
 import { listStagedFiles, type StagedScope } from './staged-files';
 import { sweepWarehouse } from './warehouse-sweep';
 
 export interface RetentionActivityDeps {
-  store: Pick<Store, 'connectors' | 'privacy' | 'audit'>;
+  store: Pick<Store, 'connectors' | 'privacy' | 'audit' | 'recordOnce'>;
   staging: Staging;
-  connectWarehouse(config: DestinationConfig): Promise<Warehouse>;
+  connectWarehouse: ConnectWarehouse;
   logger: Logger;
   now?: () => Date;
 }
@@ -37,6 +37,7 @@ type Deletion = Pick<SweepTargetResult, 'deleted' | 'remaining' | 'proof'>;
 
 export function createRetentionActivities(deps: RetentionActivityDeps) {
   const now = deps.now ?? (() => new Date());
+  const trail = auditTrail({ store: deps.store, logger: deps.logger, now });
 
   async function sweepFiles(target: SweepTarget, kind: 'staging' | 'quarantine', cutoff: Date): Promise<Deletion> {
     const scope: StagedScope = target.scope.kind === 'connector' ? { connectorId: target.scope.connectorId } : { except: target.scope.except };
@@ -107,29 +108,29 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
 
     /** The proofs in the audit log; anything left, failed or late becomes a compliance alert too. */
     async recordRetentionSweep(report: RetentionSweepReport): Promise<void> {
-      for (const outcome of report.outcomes) {
+      for (const [i, outcome] of report.outcomes.entries()) {
         const connectorId = outcome.target.scope.kind === 'connector' ? outcome.target.scope.connectorId : PLATFORM_AUDIT_ID;
         const common = { workflowId: report.workflowId, dataType: outcome.target.dataType, window: outcome.target.window };
         if (outcome.status === 'swept') {
           const { cutoff, proof, deleted, remaining } = outcome.result;
-          await audit(connectorId, 'retention.swept', { ...common, cutoff, proof }, { deleted, remaining });
-          if (remaining > 0) await alert(connectorId, { ...common, kind: 'data-past-window', cutoff, proof }, { remaining });
+          await audit(`outcome/${i}`, connectorId, 'retention.swept', { ...common, cutoff, proof }, { deleted, remaining });
+          if (remaining > 0) await alert(`outcome/${i}/alert`, connectorId, { ...common, kind: 'data-past-window', cutoff, proof }, { remaining });
         } else {
-          await alert(connectorId, { ...common, kind: 'sweep-failed', detail: outcome.detail }, {});
+          await alert(`outcome/${i}/alert`, connectorId, { ...common, kind: 'sweep-failed', detail: outcome.detail }, {});
         }
       }
-      for (const late of report.late) {
-        await alert(PLATFORM_AUDIT_ID, { workflowId: report.workflowId, dataType: late.dataType, kind: 'sweep-late', lastProofAt: late.lastProofAt }, {});
+      for (const [i, late] of report.late.entries()) {
+        await alert(`late/${i}`, PLATFORM_AUDIT_ID, { workflowId: report.workflowId, dataType: late.dataType, kind: 'sweep-late', lastProofAt: late.lastProofAt }, {});
       }
     },
   };
 
-  async function audit(connectorId: string, activityType: string, details: Record<string, unknown>, metrics: Record<string, number>): Promise<void> {
-    await deps.store.audit.record({ connectorId, userId: 'retention-sweep' }, { activityType, details, metrics });
+  /** Each entry once, however often the activity is retried: `name` tells it from the activity's others. */
+  async function audit(name: string, connectorId: string, activityType: string, details: Record<string, unknown>, metrics: Record<string, number>, log?: LogLine): Promise<void> {
+    await trail.record({ connectorId, userId: 'retention-sweep' }, { activityType, details, metrics }, { key: withinActivity(name), ...(log && { log }) });
   }
 
-  async function alert(connectorId: string, details: Record<string, unknown> & { kind: string }, metrics: Record<string, number>): Promise<void> {
-    await audit(connectorId, 'compliance.alert', details, metrics);
-    deps.logger.warn({ connectorId, ...details, ...metrics }, 'compliance alert: retention sweep');
+  async function alert(name: string, connectorId: string, details: Record<string, unknown> & { kind: string }, metrics: Record<string, number>): Promise<void> {
+    await audit(name, connectorId, 'compliance.alert', details, metrics, { level: 'warn', fields: { connectorId, ...details, ...metrics }, message: 'compliance alert: retention sweep' });
   }
 }

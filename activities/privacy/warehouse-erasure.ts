@@ -4,9 +4,10 @@
  * that names or describes the subject, no column erasure could find it by, and they are what keeps a
  * record deleted at the source from coming back. Retention sweeps them.
  */
-import type { Connector, DestinationConfig } from '../../domain/connector';
+import type { Connector } from '../../domain/connector';
 import { SUBJECT_COLUMNS, type ErasureSubject } from '../../domain/privacy';
-import type { DeletePredicate, Warehouse } from '../warehouses/types';
+import { withWarehouse, type ConnectWarehouse } from '../chores';
+import type { DeletePredicate } from '../warehouses/types';
 import { QUARANTINE_TABLE_STREAM } from '../warehouses/quarantine-stream';
 import { streamTablesOf } from './warehouse-tables';
 
@@ -18,15 +19,14 @@ function subjectPredicates(subject: ErasureSubject): DeletePredicate[] {
 
 /** Deleted rows per table, named `<kind>:<table>`. */
 export async function eraseFromWarehouse(
-  connect: (config: DestinationConfig) => Promise<Warehouse>,
+  connect: ConnectWarehouse,
   connector: Connector,
   subject: ErasureSubject,
   quarantinedKeys: readonly string[],
 ): Promise<Record<string, number>> {
   const { destination, source } = connector.configuration;
-  const warehouse = await connect(destination);
-  const deleted: Record<string, number> = {};
-  try {
+  return withWarehouse(connect, destination, async (warehouse) => {
+    const deleted: Record<string, number> = {};
     for (const stream of streamTablesOf(source.kind)) {
       for (const predicate of subjectPredicates(subject)) {
         if (!stream.columns.some((column) => column.name === predicate.column)) continue;
@@ -39,7 +39,5 @@ export async function eraseFromWarehouse(
       deleted[`${destination.kind}:${table.table}`] = await warehouse.deleteWhere(table, { column: 'record_key', op: 'in', values: quarantinedKeys });
     }
     return deleted;
-  } finally {
-    await warehouse.close();
-  }
+  });
 }

@@ -3,18 +3,17 @@
  * Warehouse interface it is the one statement every warehouse speaks, and the rows it finds are the
  * rows the first pass left (it removes them too, but they are reported as a breach all the same).
  */
-import type { Connector, DestinationConfig } from '../../domain/connector';
+import type { Connector } from '../../domain/connector';
 import type { SweepTargetResult } from '../../domain/privacy';
-import type { Warehouse } from '../warehouses/types';
+import { withWarehouse, type ConnectWarehouse } from '../chores';
 import { expiredRows, sweptTablesOf } from './warehouse-tables';
 
 export async function sweepWarehouse(
-  connect: (config: DestinationConfig) => Promise<Warehouse>,
+  connect: ConnectWarehouse,
   connector: Connector,
   cutoff: string,
 ): Promise<Pick<SweepTargetResult, 'deleted' | 'remaining' | 'proof'>> {
-  const warehouse = await connect(connector.configuration.destination);
-  try {
+  return withWarehouse(connect, connector.configuration.destination, async (warehouse) => {
     const tables = sweptTablesOf(connector.configuration.source.kind);
     let deleted = 0;
     for (const stream of tables) deleted += await warehouse.deleteWhere(stream, expiredRows(stream, cutoff, connector.id));
@@ -22,7 +21,5 @@ export async function sweepWarehouse(
     for (const stream of tables) remaining += await warehouse.deleteWhere(stream, expiredRows(stream, cutoff, connector.id));
     const names = tables.map((t) => t.table).join(', ');
     return { deleted, remaining, proof: `${connector.configuration.destination.kind} rows past the cutoff in ${names}` };
-  } finally {
-    await warehouse.close();
-  }
+  });
 }

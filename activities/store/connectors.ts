@@ -2,7 +2,13 @@
  * The connector_config table: a connector's settings, its credentials sealed with the key ring, and
  * its status. Deleting a connector deletes its cursors; its audit trail, metrics and reports stay.
  */
-import { createConnectorSchema, updateConnectorSchema, type Connector, type CreateConnector, type UpdateConnector } from '../../domain/connector';
+import {
+  createConnectorSchema,
+  updateConnectorSchema,
+  type Connector,
+  type CreateConnector,
+  type UpdateConnector,
+} from '../../domain/connector';
 import { sealConfiguration, type KeyRing } from '../secrets';
 import { isUuid, parseInput } from './inputs';
 import { rowsOf } from './query';

@@ -21,9 +21,12 @@ export interface CursorRepository {
 export function sqlCursors(db: SqlExecutor): CursorRepository {
   async function get(connectorId: string): Promise<Record<string, StreamCursor>> {
     if (!isUuid(connectorId)) return {};
-    const rows = await rowsOf(db, cursorRow, 'SELECT stream, cursor_value, last_key, committed_at FROM stream_cursor WHERE connector_id = $1', [
-      connectorId,
-    ]);
+    const rows = await rowsOf(
+      db,
+      cursorRow,
+      'SELECT stream, cursor_value, last_key, committed_at FROM stream_cursor WHERE connector_id = $1',
+      [connectorId],
+    );
     return Object.fromEntries(rows.map((row) => [row.stream, toStreamCursor(row)]));
   }
 
