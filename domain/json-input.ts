@@ -19,12 +19,11 @@ export interface JsonProblem {
   message: string;
 }
 
-const NUL = /\u0000/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why a text cannot be stored, or null when it can. */
 export function unstorableText(text: string): Omit<JsonProblem, 'path'> | null {
-  if (NUL.test(text)) return { rule: 'nul_character', message: 'must not contain the NUL character (U+0000)' };
+  if (text.includes('\u0000')) return { rule: 'nul_character', message: 'must not contain the NUL character (U+0000)' };
   if (LONE_SURROGATE.test(text)) return { rule: 'lone_surrogate', message: 'must be well-formed Unicode: it holds a lone surrogate (U+D800–U+DFFF)' };
   return null;
 }
@@ -64,7 +63,7 @@ export function jsonProblems(value: unknown, { maxDepth = MAX_JSON_DEPTH, maxPro
  */
 export function pathSegmentText(key: string | number): string {
   if (typeof key === 'number') return String(key);
-  if (/^[A-Za-z0-9_$@\-]{1,100}$/.test(key)) return key;
+  if (/^[A-Za-z0-9_$@-]{1,100}$/.test(key)) return key;
   return JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key);
 }
 

@@ -131,7 +131,7 @@ function readPem(env: Environment, variable: FileVariable): Buffer | undefined {
     content = readFileSync(file);
   } catch (error) {
     const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : String(error);
-    throw new Error(`invalid environment: ${variable}: cannot read ${file} (${code})`);
+    throw new Error(`invalid environment: ${variable}: cannot read ${file} (${code})`, { cause: error });
   }
   if (!content.includes('-----BEGIN ')) throw new Error(`invalid environment: ${variable}: ${file} is not a PEM file`);
   return content;
@@ -155,7 +155,7 @@ function checkedPair(pair: ApiTls, certVariable: FileVariable, keyVariable: File
     createSecureContext(pair);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`invalid environment: ${certVariable} and ${keyVariable} do not make a certificate and its key (${reason})`);
+    throw new Error(`invalid environment: ${certVariable} and ${keyVariable} do not make a certificate and its key (${reason})`, { cause: error });
   }
   return pair;
 }

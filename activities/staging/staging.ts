@@ -80,7 +80,7 @@ export class Staging {
   async withPlainFiles<T>(files: readonly (string | null)[], use: (plain: (string | null)[]) => Promise<T>): Promise<T> {
     const folder = await openPlainCopyFolder(path.join(this.root, OPENED_DIR));
     try {
-      const plain = await Promise.all(files.map((file) => (file === null ? null : this.plainCopy(file, folder))));
+      const plain = await Promise.all(files.map(async (file) => (file === null ? null : this.plainCopy(file, folder))));
       return await use(plain);
     } finally {
       await folder.close();

@@ -107,7 +107,7 @@ function readRsaPublicKey(file: string): string {
     key = createPublicKey(readFileSync(file));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`INSIGHT_HUB_JWT_PUBLIC_KEY_FILE: ${file} is not a readable PEM public key (${reason})`);
+    throw new Error(`INSIGHT_HUB_JWT_PUBLIC_KEY_FILE: ${file} is not a readable PEM public key (${reason})`, { cause: error });
   }
   if (key.asymmetricKeyType !== 'rsa') {
     throw new Error(`INSIGHT_HUB_JWT_PUBLIC_KEY_FILE: ${file} holds a ${String(key.asymmetricKeyType)} key; RS256 needs an RSA key`);

@@ -3,7 +3,7 @@
  * @google-analytics/data client in tests. Tests steer it through the returned handle.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { readBody, sendJson } from '../salesforce/http';
 import { SimulatedProperty, type DailyFact, type RealtimeFact } from './property';
 import { PropertyGate, type TokenBudgets } from './quota';

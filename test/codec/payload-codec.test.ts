@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { KeyRing, parseKeyRing } from '../../activities/secrets';
+import { type KeyRing, parseKeyRing } from '../../activities/secrets';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, loadPayloadKeyRing, PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
 import { keyEntry } from '../secrets/fixtures';
 import { useTempDir } from '../support/temp-dir';

@@ -2,7 +2,7 @@
 import { openPgliteClient } from '../../activities/store/pglite-client';
 import type { SqlClient } from '../../activities/store/sql-client';
 import { sqlStore, type Store } from '../../activities/store/store';
-import { KeyRing, parseKeyRing } from '../../activities/secrets';
+import { type KeyRing, parseKeyRing } from '../../activities/secrets';
 import { newKeyMaterial } from '../../activities/secrets/key-ring';
 import { rowOfSubject } from '../../activities/privacy/subject-files';
 
