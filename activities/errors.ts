@@ -1,10 +1,12 @@
 /**
- * The one error taxonomy at the boundary with external services, mapped once onto Temporal's
- * retryable and non-retryable failures. Activities throw these; `toApplicationFailure` converts.
+ * The one error taxonomy at the boundary with external services (domain/errors.ts), mapped once onto
+ * Temporal's retryable and non-retryable failures. Activities throw these; `toApplicationFailure`
+ * converts, in the worker's interceptor.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { errorTypeOf, NON_RETRYABLE_CATEGORIES, type ErrorCategory } from '../domain/errors';
 
-export type ErrorCategory = 'config' | 'auth' | 'rate-limited' | 'transient' | 'data' | 'system';
+export type { ErrorCategory } from '../domain/errors';
 
 export class ConnectorError extends Error {
   constructor(
@@ -14,7 +16,7 @@ export class ConnectorError extends Error {
     readonly hint?: string,
   ) {
     super(hint ? `${message} — ${hint}` : message);
-    this.name = `${category}-error`;
+    this.name = errorTypeOf(category);
   }
 }
 
@@ -39,7 +41,7 @@ export function parseRetryAfter(header: string | null | undefined, now: Date = n
   return wait > 0 ? wait : null;
 }
 
-const NON_RETRYABLE: ReadonlySet<ErrorCategory> = new Set(['config', 'auth', 'data']);
+const NON_RETRYABLE: ReadonlySet<ErrorCategory> = new Set(NON_RETRYABLE_CATEGORIES);
 
 const THROTTLE_BACKOFF = { firstMs: 2_000, maxMs: 10 * 60_000 } as const;
 

@@ -2,6 +2,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { SourceKind } from '../domain/connector';
 import { ACTIVITY_HEARTBEAT_TIMEOUT, sourceTaskQueue } from '../domain/constants';
+import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
 import type { createCycleActivities } from '../activities/cycle-activities';
 import type { createExtractActivities } from '../activities/extract-activities';
 import type { createBatchActivities } from '../activities/batch-activities';
@@ -14,16 +15,13 @@ type CycleActivities = ReturnType<typeof createCycleActivities> &
   ReturnType<typeof createCredentialActivities>;
 type ExtractActivities = ReturnType<typeof createExtractActivities>;
 
-/** Config and credential mistakes, and bad data, do not get better by retrying. */
-const nonRetryableErrorTypes = ['config-error', 'auth-error', 'data-error'];
-
 export const control = proxyActivities<CycleActivities>({
   startToCloseTimeout: '10 minutes',
   // A killed worker's activity is retried after this, not after its start-to-close timeout.
   heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
   // A bug (not a connector error) must not retry forever: after this the stream fails and says why.
   scheduleToCloseTimeout: '2 hours',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes },
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
 });
 
 /**
@@ -42,6 +40,6 @@ export const extractorFor = (source: SourceKind): ExtractActivities =>
       initialInterval: '2 seconds',
       backoffCoefficient: 2,
       maximumInterval: '10 minutes',
-      nonRetryableErrorTypes,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
     },
   });

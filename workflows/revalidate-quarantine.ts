@@ -6,13 +6,14 @@
 import { proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createRevalidateActivities } from '../activities/revalidate-activities';
 import { ACTIVITY_HEARTBEAT_TIMEOUT, searchAttributes } from '../domain/constants';
+import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
 import type { QuarantineRevalidation, RevalidateQuarantineInput } from '../domain/messages';
 
 const revalidation = proxyActivities<ReturnType<typeof createRevalidateActivities>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
-  // A bad suite, an unknown report or a batch never loaded fails as non-retryable: the activities say so.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  // A bad suite, an unknown report or a batch never loaded is a config error: not retried.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
 });
 
 export async function revalidateQuarantine(input: RevalidateQuarantineInput): Promise<QuarantineRevalidation> {
