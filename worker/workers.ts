@@ -133,6 +133,6 @@ function queueRate(limit: RateLimit | null): { maxTaskQueueActivitiesPerSecond?:
  */
 export async function runWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.run()));
-  await Promise.all(workers.map((worker) => connectionsOf.get(worker)?.close()));
+  await Promise.all(workers.flatMap((worker) => connectionsOf.get(worker) ?? []).map((connections) => connections.close()));
   await closeSourcePlugins(workers.flatMap((worker) => pluginsOf.get(worker) ?? []));
 }
