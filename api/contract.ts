@@ -67,7 +67,12 @@ export const defineRoute = <const R extends ResponseSpecs>(contract: RouteContra
 type BodyOf<S> = S extends { schema: infer Schema extends z.ZodType } ? z.input<Schema> : never;
 
 /** Sends a documented answer: the compiler refuses a body the contract's schema for that status does not describe. */
-export function reply<R extends ResponseSpecs, S extends keyof R & number>(res: Response, _contract: RouteContract<R>, status: S, body: BodyOf<R[S]>): void {
+export function reply<R extends ResponseSpecs, S extends keyof R & number>(
+  res: Response,
+  _contract: RouteContract<R>,
+  status: S,
+  body: BodyOf<R[S]>,
+): void {
   res.status(status).json(body);
 }
 
@@ -99,7 +104,8 @@ export function describedRouter(): RouteBuilder {
 /** A contract whose path is the full one the app serves. */
 export type ServedRoute = RouteContract;
 
-const joinPaths = (mountPath: string, path: string): string => (mountPath === '/' ? path : path === '/' ? mountPath : `${mountPath}${path}`);
+const joinPaths = (mountPath: string, path: string): string =>
+  mountPath === '/' ? path : path === '/' ? mountPath : `${mountPath}${path}`;
 
 /** Mounts the routers at `mountPath` and adds their routes, with full paths, to `served`. */
 export function mountDescribed(app: Express, served: ServedRoute[], mountPath: string, ...routers: DescribedRouter[]): void {

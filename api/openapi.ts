@@ -26,7 +26,10 @@ const temporalDown = (consequence: string): ResponseSpec =>
   error(`Temporal is unreachable or did not answer in time: ${consequence}; send the request again once it is back`);
 
 /** Two descriptions of one status: the route's own first. */
-const joined = (first: ResponseSpec, second: ResponseSpec): ResponseSpec => ({ ...first, description: `${first.description}; or ${second.description}` });
+const joined = (first: ResponseSpec, second: ResponseSpec): ResponseSpec => ({
+  ...first,
+  description: `${first.description}; or ${second.description}`,
+});
 
 function responsesOf(route: ServedRoute, policy: RoutePolicy): ResponseSpecs {
   const { request, temporal } = route;
@@ -61,7 +64,9 @@ export function policyOf(route: { method: string; path: string }, policies: read
 function operationOf(route: ServedRoute, policy: RoutePolicy): RouteConfig {
   const { request } = route;
   const access = operationAccess(policy);
-  const responses = Object.fromEntries(Object.entries(responsesOf(route, policy)).flatMap(([status, spec]) => (spec ? [[status, responseConfig(spec)]] : [])));
+  const responses = Object.fromEntries(
+    Object.entries(responsesOf(route, policy)).flatMap(([status, spec]) => (spec ? [[status, responseConfig(spec)]] : [])),
+  );
   return {
     method: methodOf(route.method),
     path: openApiPath(route.path),
@@ -76,7 +81,13 @@ function operationOf(route: ServedRoute, policy: RoutePolicy): RouteConfig {
       ...(request?.query ? { query: request.query } : {}),
       ...(request?.headers ? { headers: request.headers } : {}),
       ...(request?.body
-        ? { body: { required: request.body.required, description: request.body.description, content: { 'application/json': { schema: request.body.schema } } } }
+        ? {
+            body: {
+              required: request.body.required,
+              description: request.body.description,
+              content: { 'application/json': { schema: request.body.schema } },
+            },
+          }
         : {}),
     },
     responses,
@@ -84,7 +95,13 @@ function operationOf(route: ServedRoute, policy: RoutePolicy): RouteConfig {
 }
 
 const methodOf = (method: RoutePolicy['method']): RouteConfig['method'] => {
-  const lower: Record<RoutePolicy['method'], RouteConfig['method']> = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' };
+  const lower: Record<RoutePolicy['method'], RouteConfig['method']> = {
+    GET: 'get',
+    POST: 'post',
+    PUT: 'put',
+    PATCH: 'patch',
+    DELETE: 'delete',
+  };
   return lower[method];
 };
 
@@ -94,7 +111,9 @@ export function openApiDocument(routes: readonly ServedRoute[], policies: readon
   const registry = new OpenAPIRegistry();
   for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) registry.registerComponent('securitySchemes', name, scheme);
   for (const route of routes) registry.registerPath(operationOf(route, policyOf(route, policies)));
-  const tags = Object.entries(API_TAGS).flatMap(([name, description]) => (routes.some((route) => route.tag === name) ? [{ name, description }] : []));
+  const tags = Object.entries(API_TAGS).flatMap(([name, description]) =>
+    routes.some((route) => route.tag === name) ? [{ name, description }] : [],
+  );
   const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {

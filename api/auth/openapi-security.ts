@@ -27,7 +27,8 @@ export const ANY_CREDENTIAL: Record<string, string[]>[] = [{ bearer: [] }, { api
 /** Express path syntax to OpenAPI's: `/:id` and `/*approvalId` become `/{id}` and `/{approvalId}`. */
 export const openApiPath = (expressPath: string): string => expressPath.replace(/[:*]([A-Za-z0-9_]+)/g, '{$1}');
 
-const IDENTITY_PROVIDER_DOWN = "for a JWT checked against a JWKS: the identity provider's signing keys could not be fetched (API keys still work)";
+const IDENTITY_PROVIDER_DOWN =
+  "for a JWT checked against a JWKS: the identity provider's signing keys could not be fetched (API keys still work)";
 
 const forbidden = (owned: boolean): string =>
   `the credential’s role may not call this route${owned ? ', or the connector belongs to another user' : ''}`;

@@ -73,7 +73,7 @@ export const docsAssetRoute = defineRoute({
   method: 'GET',
   path: `${DOCS_PATH}/:asset`,
   operationId: 'docsAsset',
-  summary: "A script or style sheet of the documentation page",
+  summary: 'A script or style sheet of the documentation page',
   tag: TAG,
   request: { params: assetParamsSchema },
   responses: {

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { startApiHarness, type ApiHarness } from './harness';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const executablePath = CANDIDATES.find((candidate): candidate is string => candidate !== undefined && candidate !== '' && existsSync(candidate));
+const executablePath = CANDIDATES.find(
+  (candidate): candidate is string => candidate !== undefined && candidate !== '' && existsSync(candidate),
+);
 
 const documentSchema = z.object({ paths: z.record(z.string(), z.record(z.string(), z.object({ operationId: z.string() }).loose())) });
 

@@ -64,7 +64,9 @@ afterAll(async () => {
 const routeName = ({ method, path }: { method: string; path: string }): string => `${method} ${path}`;
 
 const documented = (): string[] =>
-  Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+  );
 
 function operationOf(route: ServedRoute): Operation {
   const operation = document.paths[openApiPath(route.path)]?.[route.method.toLowerCase()];

@@ -47,9 +47,9 @@ describe('Temporal down: a client pointed at a closed port', () => {
   });
 
   test('callTemporal answers 503 temporal_unavailable, saying what was not done', async () => {
-    const error: unknown = await callTemporal(downClient, 'nothing was started', () => downClient.workflow.start('anything', { taskQueue: 'q', workflowId: 'w' })).catch(
-      (caught: unknown) => caught,
-    );
+    const error: unknown = await callTemporal(downClient, 'nothing was started', () =>
+      downClient.workflow.start('anything', { taskQueue: 'q', workflowId: 'w' }),
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 503, code: 'temporal_unavailable', message: expect.stringContaining('nothing was started') });
   });
@@ -89,13 +89,13 @@ describe('Temporal up: its answers keep their meaning', () => {
   test('a missing schedule or workflow on a running server is its own error, not a 503', async () => {
     const env = await testEnv();
     try {
-      const schedule: unknown = await callTemporal(env.client, 'nothing', () => env.client.schedule.getHandle('no-such-schedule').describe()).catch(
-        (caught: unknown) => caught,
-      );
+      const schedule: unknown = await callTemporal(env.client, 'nothing', () =>
+        env.client.schedule.getHandle('no-such-schedule').describe(),
+      ).catch((caught: unknown) => caught);
       expect(schedule).toBeInstanceOf(ScheduleNotFoundError);
-      const workflow: unknown = await callTemporal(env.client, 'nothing', () => env.client.workflow.getHandle('no-such-workflow').describe()).catch(
-        (caught: unknown) => caught,
-      );
+      const workflow: unknown = await callTemporal(env.client, 'nothing', () =>
+        env.client.workflow.getHandle('no-such-workflow').describe(),
+      ).catch((caught: unknown) => caught);
       expect(workflow).toBeInstanceOf(WorkflowNotFoundError);
     } finally {
       await env.teardown();
