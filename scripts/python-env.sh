@@ -5,12 +5,29 @@
 # already holds these requirements is left as it is. The tests find it by the stamp written last.
 #
 #   bash scripts/python-env.sh          # create or update; prints the environment's python
+#   bash scripts/python-env.sh schemathesis
+#                                       # the same for the API fuzzer (test/api/schemathesis/run.sh):
+#                                       # test/api/schemathesis/requirements.txt in .data/schemathesis-venv
+#                                       # (SCHEMATHESIS_VENV), apart because its pins are not GX's
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ROOT
-readonly VENV="${INSIGHT_HUB_VENV:-$ROOT/.data/venv}"
-readonly REQUIREMENTS="$ROOT/test/quality/gx/requirements.txt"
+readonly ENVIRONMENT="${1:-gx}"
+case "$ENVIRONMENT" in
+  gx)
+    readonly VENV="${INSIGHT_HUB_VENV:-$ROOT/.data/venv}"
+    readonly REQUIREMENTS="$ROOT/test/quality/gx/requirements.txt"
+    ;;
+  schemathesis)
+    readonly VENV="${SCHEMATHESIS_VENV:-$ROOT/.data/schemathesis-venv}"
+    readonly REQUIREMENTS="$ROOT/test/api/schemathesis/requirements.txt"
+    ;;
+  *)
+    printf 'usage: scripts/python-env.sh [gx | schemathesis]\n' >&2
+    exit 2
+    ;;
+esac
 readonly STAMP="$VENV/.insight-hub-requirements"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -41,7 +58,7 @@ say "creating $VENV with the pinned requirements of ${REQUIREMENTS#"$ROOT/"}"
 rm -f "$STAMP"
 python3 -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$REQUIREMENTS"
-"$VENV/bin/python" - <<'PY'
+[[ "$ENVIRONMENT" != gx ]] || "$VENV/bin/python" - <<'PY'
 import great_expectations, pandas
 assert great_expectations.__version__ == "1.24.1", great_expectations.__version__
 try:

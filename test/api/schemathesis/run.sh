@@ -10,9 +10,9 @@
 # free ports), an admin API key (scripts/create-api-key.ts), then the API itself (api/main.ts) over
 # both. Bounded: SCHEMATHESIS_MAX_EXAMPLES cases per operation and phase (default 20) and
 # SCHEMATHESIS_SEED for a run to repeat. Python packages: requirements.txt beside this script, in
-# the virtual environment SCHEMATHESIS_VENV (default .data/schemathesis-venv), made or brought up
-# to date when the requirements change. Its report (JUnit, and the failing cases as a cassette) goes
-# to .data/schemathesis/.
+# the virtual environment `bash scripts/python-env.sh schemathesis` makes (SCHEMATHESIS_VENV, default
+# .data/schemathesis-venv). Its report (JUnit, every request as a cassette) and the API's and
+# Temporal's logs go to .data/schemathesis/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -52,16 +52,6 @@ trap 'exit 130' INT TERM HUP
 
 free_port() {
   node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
-
-python_env() {
-  local stamp="$VENV/.requirements.sha256" wanted
-  wanted="$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
-  if [[ -x "$VENV/bin/schemathesis" && -f "$stamp" && "$(cat "$stamp")" == "$wanted" ]]; then return 0; fi
-  say "installing schemathesis into ${VENV#"$ROOT"/} (requirements.txt)"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$HERE/requirements.txt"
-  printf '%s\n' "$wanted" >"$stamp"
 }
 
 start_temporal() {
@@ -104,7 +94,8 @@ start_api() {
   done
 }
 
-python_env
+# Made or brought up to date from requirements.txt by the project's one Python-environment script.
+bash scripts/python-env.sh schemathesis >/dev/null
 # The API and the key script share one control plane: the embedded store and its keys under DATA_DIR.
 export DATA_DIR="$WORK/data"
 unset DATABASE_URL
