@@ -11,7 +11,7 @@ import {
   type Client,
   type WorkflowUpdateHandle,
 } from '@temporalio/client';
-import type { StoredApproval } from '../activities/store/types';
+import type { StoredApproval } from '../activities/store/approvals';
 import type { ApprovalDecision, ApprovalDecisionBody, ApprovalOutcome, PendingApproval } from '../domain/approvals';
 import { decideApprovalUpdate, pendingApprovalsQuery } from '../domain/messages';
 import { ApiError, conflict, forbidden, temporalUnavailable } from './errors';

@@ -1,7 +1,7 @@
 /** Starting a cycle on demand and reading a cycle's report, live or after it closed. */
 import { eventsArrivedSignal, WEBHOOK_DRAIN_WORKFLOW, webhookDrainWorkflowId, type WebhookDrainInput, type WebhookDrainWorkflow } from '../domain/webhook-drain';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionStatusName } from '@temporalio/client';
-import type { ControlPlaneStore } from '../activities/store/types';
+import type { Store } from '../activities/store/store';
 import type { Connector } from '../domain/connector';
 import { manualCycleWorkflowId } from '../domain/constants';
 import type { CycleReport } from '../domain/cycle';
@@ -47,8 +47,8 @@ export async function startManualCycle(
  * The cycle that holds the connector and still runs, if any: a manual run then would only be skipped
  * (one cycle per connector at a time), so the API refuses it up front, naming the running one.
  */
-export async function runningCycleOf(client: Client, store: ControlPlaneStore, connectorId: string): Promise<string | null> {
-  const holder = await store.cycleHolder(connectorId);
+export async function runningCycleOf(client: Client, store: Pick<Store, 'cycleClaims'>, connectorId: string): Promise<string | null> {
+  const holder = await store.cycleClaims.holder(connectorId);
   if (holder === null) return null;
   const description = await client.workflow
     .getHandle(holder)
@@ -61,7 +61,7 @@ export async function runningCycleOf(client: Client, store: ControlPlaneStore, c
 }
 
 /** Null when neither Temporal nor the store knows an ingestion cycle by that id. */
-export async function readCycleRun(client: Client, store: ControlPlaneStore, workflowId: string): Promise<CycleRunView | null> {
+export async function readCycleRun(client: Client, store: Pick<Store, 'runs'>, workflowId: string): Promise<CycleRunView | null> {
   const handle = client.workflow.getHandle<IngestionCycleWorkflow>(workflowId);
   const description = await handle.describe().catch((error: unknown) => {
     if (error instanceof WorkflowNotFoundError) return null;
@@ -77,7 +77,7 @@ export async function readCycleRun(client: Client, store: ControlPlaneStore, wor
     const detail = `no worker answered the live report query within ${LIVE_QUERY_TIMEOUT_MS / 1_000} s`;
     return { ...known, report: null, reportSource: 'none', detail };
   }
-  const stored = await store.getRunReport(workflowId);
+  const stored = await store.runs.get(workflowId);
   if (stored) return { ...known, report: stored, reportSource: 'store' };
   if (description.status.name === 'COMPLETED') {
     return { ...known, report: await handle.result(), reportSource: 'workflow-result' };
@@ -86,8 +86,8 @@ export async function readCycleRun(client: Client, store: ControlPlaneStore, wor
   return { ...known, report: null, reportSource: 'none', detail };
 }
 
-async function storedRunOnly(store: ControlPlaneStore, workflowId: string): Promise<CycleRunView | null> {
-  const stored = await store.getRunReport(workflowId);
+async function storedRunOnly(store: Pick<Store, 'runs'>, workflowId: string): Promise<CycleRunView | null> {
+  const stored = await store.runs.get(workflowId);
   if (!stored) return null;
   return { workflowId, runId: null, temporalStatus: null, report: stored, reportSource: 'store' };
 }

@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from '../activities/logger';
-import type { ControlPlaneStore } from '../activities/store/types';
+import type { Store } from '../activities/store/store';
 import type { AuthenticationSettings } from './auth/settings';
 import type { CodecRouteOptions } from './codec-server';
 
@@ -12,7 +12,7 @@ export interface CodecEndpoint extends Omit<CodecRouteOptions, 'authorize'> {
 }
 
 export interface ApiDeps {
-  store: ControlPlaneStore;
+  store: Store;
   temporal: Client;
   logger?: Logger;
   /**

@@ -3,7 +3,9 @@
  * workflow's own evaluator (domain/guardrails.ts). The figures are the gates' own when the latest
  * cycle opened any; otherwise they are rebuilt from the last run report, and say what they estimate.
  */
-import type { ControlPlaneStore, StoredApproval } from '../activities/store/types';
+import { utcDate } from '../activities/chores';
+import type { StoredApproval } from '../activities/store/approvals';
+import type { Store } from '../activities/store/store';
 import type { Connector } from '../domain/connector';
 import type { CycleReport } from '../domain/cycle';
 import {
@@ -71,10 +73,10 @@ export function judgeSamples(samples: readonly FigureSample[], current: GateSett
 }
 
 /** The latest cycle's figures: its gates' if it opened any after the last run report, else the report's. */
-export async function latestFigures(store: ControlPlaneStore, connector: Connector): Promise<FigureSample[]> {
+export async function latestFigures(store: Pick<Store, 'approvals' | 'runs' | 'metrics'>, connector: Connector): Promise<FigureSample[]> {
   const [approvals, [lastRun]] = await Promise.all([
-    store.listApprovals({ connectorId: connector.id, limit: APPROVALS_READ }),
-    store.listRunReports(connector.id, 1),
+    store.approvals.list({ connectorId: connector.id, limit: APPROVALS_READ }),
+    store.runs.list(connector.id, 1),
   ]);
   const newest = approvals[0];
   if (newest && (!lastRun || Date.parse(newest.request.openedAt) >= Date.parse(lastRun.startedAt))) {
@@ -91,13 +93,13 @@ function sampleOfApproval({ approvalId, workflowId, request }: StoredApproval): 
   return { stream: request.stream, basis: { kind: 'approval', approvalId, workflowId, openedAt: request.openedAt }, figures: request.figures };
 }
 
-async function samplesOfRun(store: ControlPlaneStore, connectorId: string, run: CycleReport): Promise<FigureSample[]> {
+async function samplesOfRun(store: Pick<Store, 'runs' | 'metrics'>, connectorId: string, run: CycleReport): Promise<FigureSample[]> {
   const deletes = run.streams.some((s) => s.deleted > 0);
   const [metrics, tableRows] = await Promise.all([
-    store.getMetrics(connectorId),
+    store.metrics.list(connectorId),
     deletes ? tableRowsBefore(store, run) : Promise.resolve(new Map<string, number>()),
   ]);
-  const day = metrics.find((m) => m.date === run.startedAt.slice(0, 10))?.metrics ?? {};
+  const day = metrics.find((m) => m.date === utcDate(new Date(run.startedAt)))?.metrics ?? {};
   const estimated = deletes ? [...RUN_REPORT_ESTIMATES, TABLE_SIZE_ESTIMATE] : RUN_REPORT_ESTIMATES;
   let rowsThisCycle = 0;
   let apiCallsThisCycle = 0;
@@ -124,9 +126,9 @@ async function samplesOfRun(store: ControlPlaneStore, connectorId: string, run: 
 }
 
 /** Per stream, what the runs before `last` left in the table, as far as run reports tell. */
-async function tableRowsBefore(store: ControlPlaneStore, last: CycleReport): Promise<Map<string, number>> {
+async function tableRowsBefore(store: Pick<Store, 'runs'>, last: CycleReport): Promise<Map<string, number>> {
   const rows = new Map<string, number>();
-  for (const run of await store.listRunReports(last.connectorId, RUNS_FOR_TABLE_SIZE)) {
+  for (const run of await store.runs.list(last.connectorId, RUNS_FOR_TABLE_SIZE)) {
     if (run.workflowId === last.workflowId) continue;
     for (const s of run.streams) rows.set(s.stream, (rows.get(s.stream) ?? 0) + s.loaded - s.deleted);
   }

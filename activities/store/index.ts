@@ -8,7 +8,6 @@ import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
 import type { SqlClient } from './sql-client';
 import { SqlControlPlaneStore } from './sql-store';
-import type { Store } from './store';
 import type { ControlPlaneStore } from './types';
 
 export type { Repositories, Store } from './store';
@@ -42,7 +41,7 @@ function keyRingFor(options: StoreOptions): KeyRing {
  * The repositories (`Store`); the flat ControlPlaneStore methods come along until test/api and
  * bench/faults call the repositories too.
  */
-export async function openStore(options: StoreOptions): Promise<Store & ControlPlaneStore> {
+export async function openStore(options: StoreOptions): Promise<ControlPlaneStore> {
   const keys = keyRingFor(options);
   const store = new SqlControlPlaneStore(await openSqlClient(options), keys);
   try {

@@ -13,7 +13,6 @@ const uuid = z.uuid({ error: 'must be a UUID' });
 export const uuidSchema = uuid;
 const counters = z.record(z.string(), z.number().finite({ error: 'must be a finite number' }));
 const jsonObject = z.record(z.string(), z.unknown());
-const isoTimestamp = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });
 
 export const activityEntrySchema = z.object({
   connectorId: uuid,

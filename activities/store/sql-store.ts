@@ -25,7 +25,7 @@ import type { ControlPlaneStore } from './types';
 
 type Flat = ControlPlaneStore;
 
-export class SqlControlPlaneStore implements Store, ControlPlaneStore {
+export class SqlControlPlaneStore implements ControlPlaneStore {
   private readonly store: Store;
   readonly connectors: ConnectorRepository;
   readonly cursors: CursorRepository;

@@ -3,9 +3,9 @@
  * quality reports, run reports and the rest, one repository per concern (store.ts). Embedded PGlite
  * by default, PostgreSQL when DATABASE_URL is set; one set of SQL migrations for both.
  *
- * `ControlPlaneStore` is the flat interface the repositories replaced. openStore still returns an
- * object that has it as well, for the callers that have not moved yet (test/api, bench/faults);
- * product code takes the repositories.
+ * `ControlPlaneStore` is a Store that also has the flat methods the repositories replaced, one line
+ * each into a repository. openStore still returns one, for the callers that have not moved yet
+ * (test/api, bench/faults); product code takes the repositories.
  */
 import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import type { Connector, CreateConnector, UpdateConnector } from '../../domain/connector';
@@ -24,10 +24,7 @@ import type { InboxDelivery, InboxEvent, InboxReceipt } from './inbox';
 import type { StoredOutcome } from './outcomes';
 import type { ControlPlaneDataType, StoredErasureRequest } from './privacy';
 import type { QualityReportEntry, QualityReportFigures, QualityReportFilter, StoredQualityReport } from './quality-reports';
-
-export type { Repositories, Store } from './store';
-export type { StoredApiKey } from './api-keys';
-export type { StoredApproval } from './approvals';
+import type { Store } from './store';
 
 /** An audit entry as the flat interface took it: the connector under the spec's column name. */
 export interface LegacyActivityEntry {
@@ -47,11 +44,8 @@ export interface LegacyOutcomeEntry {
   accuracy: number | null;
 }
 
-/** The flat store, method by method; each delegates to a repository of `Store`. */
-export interface ControlPlaneStore {
-  migrate(): Promise<void>;
-  close(): Promise<void>;
-
+/** The store with its former flat methods; each delegates to a repository of `Store`. */
+export interface ControlPlaneStore extends Store {
   createConnector(input: CreateConnector): Promise<Connector>;
   getConnector(id: string): Promise<Connector | null>;
   listConnectorsByUser(userId: string): Promise<Connector[]>;

@@ -7,7 +7,7 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../activities/logger';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import type { Store } from '../../activities/store/store';
 import { OWN_CONNECTORS_ONLY, PLATFORM_AUDIT_ID, type Role } from '../../domain/access';
 import { unknownRoute } from '../error-handler';
 import { forbidden, type ErrorResponse, type ValidationIssue } from '../errors';
@@ -19,7 +19,7 @@ import { auditActor, principalOf, setPrincipal, type Principal } from './princip
 import type { AuthenticationSettings } from './settings';
 
 export interface AccessControlDeps {
-  store: ControlPlaneStore;
+  store: Pick<Store, 'apiKeys' | 'connectors' | 'audit'>;
   logger: Logger;
   authentication: AuthenticationSettings;
   policies: readonly RoutePolicy[];
@@ -215,16 +215,14 @@ const requestFacts = (req: Request, { policy, params }: MatchedRoute): Record<st
 });
 
 async function audit(
-  store: ControlPlaneStore,
+  store: Pick<Store, 'audit'>,
   principal: Principal,
   connectorId: string | null,
   activityType: string,
   facts: Record<string, unknown>,
 ): Promise<void> {
-  await store.appendActivity({
-    configId: connectorId ?? PLATFORM_AUDIT_ID,
-    userId: principal.subject,
-    activityType,
-    details: { ...facts, actor: auditActor(principal), via: 'api' },
-  });
+  await store.audit.record(
+    { connectorId: connectorId ?? PLATFORM_AUDIT_ID, userId: principal.subject },
+    { activityType, details: { ...facts, actor: auditActor(principal), via: 'api' } },
+  );
 }

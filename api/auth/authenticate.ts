@@ -3,7 +3,7 @@
  * up in the store, or a JWT bearer token. Answers with the principal, or why the credential is refused.
  */
 import type { Request } from 'express';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import type { Store } from '../../activities/store/store';
 import { API_KEY_PREFIX, parseApiKeyToken, sameSecret } from './api-key-token';
 import { TokenRejected, verifyJwt } from './jwt';
 import type { Principal } from './principal';
@@ -13,7 +13,7 @@ export type Authentication = { outcome: 'authenticated'; principal: Principal } 
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-export async function authenticate(req: Request, store: ControlPlaneStore, settings: AuthenticationSettings): Promise<Authentication> {
+export async function authenticate(req: Request, store: Pick<Store, 'apiKeys'>, settings: AuthenticationSettings): Promise<Authentication> {
   const credential = credentialOf(req);
   if (credential.outcome !== 'sent') return credential;
   if (credential.token.startsWith(API_KEY_PREFIX)) return apiKeyPrincipal(credential.token, store);
@@ -42,10 +42,10 @@ function credentialOf(req: Request): SentCredential {
   return { outcome: 'sent', token: bearer, header: 'authorization' };
 }
 
-async function apiKeyPrincipal(token: string, store: ControlPlaneStore, now: Date = new Date()): Promise<Authentication> {
+async function apiKeyPrincipal(token: string, store: Pick<Store, 'apiKeys'>, now: Date = new Date()): Promise<Authentication> {
   const sent = parseApiKeyToken(token);
   if (!sent) return { outcome: 'refused', reason: 'malformed API key: expected ihk_<16 hex digits>_<43 characters>' };
-  const stored = await store.findApiKey(sent.keyId);
+  const stored = await store.apiKeys.find(sent.keyId);
   // One answer for an unknown id and a wrong secret: neither tells a guesser which ids exist.
   if (!stored || !sameSecret(sent.secretSha256, stored.secretSha256)) return { outcome: 'refused', reason: 'unknown or wrong API key' };
   if (stored.revokedAt !== null) return { outcome: 'refused', reason: `API key ${stored.keyId} was revoked at ${stored.revokedAt}` };

@@ -1,6 +1,7 @@
 /** Issuing an API key: the admin endpoint, the first-key script and the demo all go through here. */
 import { z } from 'zod';
-import type { ControlPlaneStore, StoredApiKey } from '../../activities/store/types';
+import type { StoredApiKey } from '../../activities/store/api-keys';
+import type { Store } from '../../activities/store/store';
 import { roleSchema } from '../../domain/access';
 import { newApiKeyToken } from './api-key-token';
 
@@ -22,9 +23,9 @@ export interface IssuedApiKey {
   key: string;
 }
 
-export async function issueApiKey(store: ControlPlaneStore, request: IssueApiKeyBody, createdBy: string): Promise<IssuedApiKey> {
+export async function issueApiKey(store: Pick<Store, 'apiKeys'>, request: IssueApiKeyBody, createdBy: string): Promise<IssuedApiKey> {
   const { keyId, secretSha256, token } = newApiKeyToken();
-  const apiKey = await store.saveApiKey({ ...request, keyId, secretSha256, createdBy });
+  const apiKey = await store.apiKeys.save({ ...request, keyId, secretSha256, createdBy });
   return { apiKey, key: token };
 }
 
@@ -32,10 +33,10 @@ export async function issueApiKey(store: ControlPlaneStore, request: IssueApiKey
  * A fresh key in place of the ones issued before with the same subject, label and issuer, which are
  * revoked: the demo prints a usable key on every start without piling up live ones.
  */
-export async function reissueApiKey(store: ControlPlaneStore, request: IssueApiKeyBody, createdBy: string): Promise<IssuedApiKey> {
-  const earlier = (await store.listApiKeys()).filter(
+export async function reissueApiKey(store: Pick<Store, 'apiKeys'>, request: IssueApiKeyBody, createdBy: string): Promise<IssuedApiKey> {
+  const earlier = (await store.apiKeys.list()).filter(
     (key) => key.revokedAt === null && key.subject === request.subject && key.label === (request.label ?? null) && key.createdBy === createdBy,
   );
-  for (const key of earlier) await store.revokeApiKey(key.id);
+  for (const key of earlier) await store.apiKeys.revoke(key.id);
   return issueApiKey(store, request, createdBy);
 }

@@ -4,7 +4,7 @@
  * still be stored, so it is refused.
  */
 import { z } from 'zod';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import type { Store } from '../../activities/store/store';
 import type { OwnershipRule } from './policy';
 
 /** `unprovable`: the resource may exist but its owner cannot be told, so a limited role is refused. */
@@ -23,16 +23,16 @@ export function connectorIdOf(rule: OwnershipRule | undefined, params: RoutePara
   return null;
 }
 
-export async function ownershipOf(rule: OwnershipRule, params: RouteParams, body: unknown, store: ControlPlaneStore): Promise<Ownership> {
+export async function ownershipOf(rule: OwnershipRule, params: RouteParams, body: unknown, store: Pick<Store, 'connectors'>): Promise<Ownership> {
   switch (rule) {
     case 'connector-id-in-path': {
       const id = connectorIdOf(rule, params);
-      const connector = id === null ? null : await store.getConnector(id);
+      const connector = id === null ? null : await store.connectors.get(id);
       return connector ? { state: 'owned-by', userId: connector.userId } : { state: 'nothing-to-protect' };
     }
     case 'connector-in-workflow-id': {
       const id = connectorIdOf(rule, params);
-      const connector = id === null ? null : await store.getConnector(id);
+      const connector = id === null ? null : await store.connectors.get(id);
       return connector ? { state: 'owned-by', userId: connector.userId } : { state: 'unprovable' };
     }
     case 'user-id-in-path':

@@ -85,30 +85,26 @@ export function apiKeyRoutes({ store }: ResolvedApiDeps): DescribedRouter {
     const admin = principalOf(req);
     const issued = await issueApiKey(store, body, admin.subject);
     const { keyId, subject, role, expiresAt } = issued.apiKey;
-    await store.appendActivity({
-      configId: PLATFORM_AUDIT_ID,
-      userId: admin.subject,
-      activityType: 'api-key.issued',
-      details: { keyId, subject, role, expiresAt, actor: auditActor(admin), via: 'api' },
-    });
+    await store.audit.record(
+      { connectorId: PLATFORM_AUDIT_ID, userId: admin.subject },
+      { activityType: 'api-key.issued', details: { keyId, subject, role, expiresAt, actor: auditActor(admin), via: 'api' } },
+    );
     reply(res, issueApiKeyRoute, 201, issued);
   });
 
   routes.serve(listApiKeysRoute, async (_req, res) => {
-    reply(res, listApiKeysRoute, 200, { apiKeys: await store.listApiKeys() });
+    reply(res, listApiKeysRoute, 200, { apiKeys: await store.apiKeys.list() });
   });
 
   routes.serve(revokeApiKeyRoute, async (req, res) => {
     const { id } = parseRequest(apiKeyIdParamsSchema, req.params, 'path parameters');
-    const revoked = await store.revokeApiKey(id);
+    const revoked = await store.apiKeys.revoke(id);
     if (!revoked) throw notFound(`no API key with id ${id}`);
     const admin = principalOf(req);
-    await store.appendActivity({
-      configId: PLATFORM_AUDIT_ID,
-      userId: admin.subject,
-      activityType: 'api-key.revoked',
-      details: { keyId: revoked.keyId, subject: revoked.subject, actor: auditActor(admin), via: 'api' },
-    });
+    await store.audit.record(
+      { connectorId: PLATFORM_AUDIT_ID, userId: admin.subject },
+      { activityType: 'api-key.revoked', details: { keyId: revoked.keyId, subject: revoked.subject, actor: auditActor(admin), via: 'api' } },
+    );
     reply(res, revokeApiKeyRoute, 200, revoked);
   });
 

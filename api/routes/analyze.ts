@@ -66,7 +66,7 @@ export function analyzeRoutes({ store, temporal }: ResolvedApiDeps): DescribedRo
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     await requireConnector(store, id);
     const [analysis, schedule] = await Promise.all([
-      store.analyze(id),
+      store.analysis.analyze(id),
       callTemporal(temporal, 'the schedule could not be described', () => describeConnectorSchedule(temporal, id)),
     ]);
     reply(res, analyzeConnectorRoute, 200, { ...analysis, schedule });

@@ -1,7 +1,8 @@
 /** Approval gates: what waits for a manager, and the manager's decision with its outcome. */
 import { z } from 'zod';
 import { approvalResolutionSchema, pendingApprovalSchema } from '../../activities/store/approval-schemas';
-import type { ControlPlaneStore, StoredApproval } from '../../activities/store/types';
+import type { StoredApproval } from '../../activities/store/approvals';
+import type { Store } from '../../activities/store/store';
 import { approvalDecisionBodySchema, type ApprovalDecisionBody } from '../../domain/approvals';
 import { deliverDecision, viewApproval } from '../approvals';
 import { recordApiActivity } from '../audit';
@@ -99,7 +100,7 @@ export function approvalRoutes({ store, temporal }: ResolvedApiDeps): DescribedR
 
   routes.serve(listApprovalsRoute, async (req, res) => {
     const { connectorId, status, limit } = parseRequest(approvalsQuerySchema, req.query, 'query parameters');
-    reply(res, listApprovalsRoute, 200, { approvals: await store.listApprovals({ connectorId, status, limit }) });
+    reply(res, listApprovalsRoute, 200, { approvals: await store.approvals.list({ connectorId, status, limit }) });
   });
 
   routes.serve(decideApprovalRoute, async (req, res) => {
@@ -136,15 +137,15 @@ function decisionOf(principal: Principal, sent: ApprovalDecisionRequest): Approv
   return { ...sent, decidedBy: principal.subject, role: principal.role };
 }
 
-async function requireApproval(store: ControlPlaneStore, approvalId: string): Promise<StoredApproval> {
-  const stored = await store.getApproval(approvalId);
+async function requireApproval(store: Pick<Store, 'approvals'>, approvalId: string): Promise<StoredApproval> {
+  const stored = await store.approvals.get(approvalId);
   if (!stored) throw notFound(`no approval with id ${approvalId}`);
   return stored;
 }
 
 /** Who asked for which decision through the API; the workflow's activity records the decision itself. */
 async function auditDecision(
-  store: ControlPlaneStore,
+  store: Pick<Store, 'audit'>,
   stored: StoredApproval,
   body: ApprovalDecisionBody,
   result: Record<string, string | number>,

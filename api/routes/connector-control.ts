@@ -62,14 +62,14 @@ async function setStatus(
 ): Promise<RedactedConnector> {
   const { id } = parseRequest(connectorIdParamsSchema, params, 'path parameters');
   const current = await requireConnector(store, id);
-  const updated = await store.updateConnector(id, { status });
+  const updated = await store.connectors.update(id, { status });
   if (!updated) throw notFound(`no data warehouse connector with id ${id}`);
   const verb = status === 'paused' ? 'paused' : 'resumed';
   try {
     await callTemporal(temporal, `the connector was not ${verb}`, () => updateConnectorSchedule(temporal, updated, workflowTaskQueue));
   } catch (error) {
     // The status and the schedule's paused state must agree: put the status back.
-    await store.updateConnector(id, { status: current.status });
+    await store.connectors.update(id, { status: current.status });
     throw error;
   }
   await recordApiActivity(store, updated, `connector.${verb}`, { previousStatus: current.status, status }, actor);

@@ -79,14 +79,14 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
 
   routes.serve(createConnectorRoute, async (req, res) => {
     const input = parseRequest(createConnectorSchema, req.body, 'body');
-    const connector = await store.createConnector(input);
+    const connector = await store.connectors.create(input);
     try {
       await callTemporal(temporal, 'the connector was not created', () =>
         createConnectorSchedule(temporal, connector, workflowTaskQueue),
       );
     } catch (error) {
       // A config without its schedule would never run: take it back out.
-      await store.deleteConnector(connector.id);
+      await store.connectors.delete(connector.id);
       throw error;
     }
     await recordApiActivity(store, connector, 'connector.created', scheduleFacts(connector), principalOf(req));
@@ -96,7 +96,7 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
 
   routes.serve(listUserConnectorsRoute, async (req, res) => {
     const { userId } = parseRequest(userIdParamsSchema, req.params, 'path parameters');
-    const connectors = await store.listConnectorsByUser(userId);
+    const connectors = await store.connectors.listByUser(userId);
     reply(res, listUserConnectorsRoute, 200, { connectors: connectors.map(redactConnector) });
   });
 
@@ -109,7 +109,7 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const current = await requireConnector(store, id);
     const patch = parseRequest(updateConnectorSchema, withStoredSecrets(req.body, current), 'body');
-    const updated = await store.updateConnector(id, patch);
+    const updated = await store.connectors.update(id, patch);
     if (!updated) throw notFound(`no data warehouse connector with id ${id}`);
     try {
       // From what the store now holds, so the schedule never disagrees with the config.
@@ -117,7 +117,7 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
         updateConnectorSchedule(temporal, updated, workflowTaskQueue),
       );
     } catch (error) {
-      await store.updateConnector(id, restorePatch(current));
+      await store.connectors.update(id, restorePatch(current));
       throw error;
     }
     await recordApiActivity(store, updated, 'connector.updated', { fields: Object.keys(patch), ...scheduleFacts(updated) }, principalOf(req));
@@ -128,7 +128,7 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const connector = await requireConnector(store, id);
     await callTemporal(temporal, 'the connector was not deleted', () => deleteConnectorSchedule(temporal, id));
-    await store.deleteConnector(id);
+    await store.connectors.delete(id);
     await recordApiActivity(store, connector, 'connector.deleted', { name: connector.name }, principalOf(req));
     res.status(204).end();
   });

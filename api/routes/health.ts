@@ -31,7 +31,7 @@ export const healthRoute = defineRoute({
 /** Mounted at the root. */
 export function healthRoutes({ store, temporal, logger }: ResolvedApiDeps): DescribedRouter {
   const checks: Record<keyof z.infer<typeof checksSchema>, () => Promise<unknown>> = {
-    store: () => withTimeout(store.getConnector(PROBE_CONNECTOR_ID), CHECK_TIMEOUT_MS),
+    store: () => withTimeout(store.connectors.get(PROBE_CONNECTOR_ID), CHECK_TIMEOUT_MS),
     temporal: () =>
       temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
         temporal.workflowService.describeNamespace({ namespace: temporal.options.namespace }),

@@ -66,7 +66,7 @@ export function privacyRoutes({ store, temporal, workflowTaskQueue }: ResolvedAp
   routes.serve(requestErasureRoute, async (req, res) => {
     // Who asked is whoever the credential says, whatever the body claims.
     const body = { ...parseRequest(erasureRequestBodySchema, req.body, 'body'), requestedBy: principalOf(req).subject };
-    const request = await store.createErasureRequest(body);
+    const request = await store.privacy.createErasureRequest(body);
     const input: ErasureRequestInput = { requestId: request.id };
     await callTemporal(temporal, 'the erasure was recorded but not started', async () => {
       try {
@@ -75,18 +75,19 @@ export function privacyRoutes({ store, temporal, workflowTaskQueue }: ResolvedAp
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
     });
-    await store.appendActivity({
-      configId: PLATFORM_AUDIT_ID,
-      userId: body.requestedBy,
-      activityType: 'privacy.erasure-requested',
-      details: { requestId: request.id, workflowId: request.workflowId, reason: body.reason, subjectKind: request.subjectKind, via: 'api' },
-    });
+    await store.audit.record(
+      { connectorId: PLATFORM_AUDIT_ID, userId: body.requestedBy },
+      {
+        activityType: 'privacy.erasure-requested',
+        details: { requestId: request.id, workflowId: request.workflowId, reason: body.reason, subjectKind: request.subjectKind, via: 'api' },
+      },
+    );
     reply(res, requestErasureRoute, 202, { id: request.id, workflowId: request.workflowId, status: request.status });
   });
 
   routes.serve(getErasureRoute, async (req, res) => {
     const { id } = parseRequest(requestIdParamsSchema, req.params, 'path parameters');
-    const request = await store.getErasureRequest(id);
+    const request = await store.privacy.getErasureRequest(id);
     if (!request) throw notFound(`no erasure request ${id}`);
     const ended = request.status === 'completed' || request.status === 'failed';
     const live: ErasureReceipt | null = ended

@@ -110,7 +110,7 @@ export function quarantineRoutes({ store, temporal, workflowTaskQueue }: Resolve
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const { stream, limit } = parseRequest(qualityReportsQuerySchema, req.query, 'query parameters');
     await requireConnector(store, id);
-    reply(res, listQualityReportsRoute, 200, { reports: await store.listQualityReports(id, { stream, limit }) });
+    reply(res, listQualityReportsRoute, 200, { reports: await store.qualityReports.list(id, { stream, limit }) });
   });
 
   routes.serve(revalidateQuarantineRoute, async (req, res) => {
@@ -119,7 +119,7 @@ export function quarantineRoutes({ store, temporal, workflowTaskQueue }: Resolve
     const principal = principalOf(req);
     const requester = requesterOf(principal, body);
     const connector = await requireConnector(store, id);
-    const report = await store.getQualityReport(body.qualityReportId);
+    const report = await store.qualityReports.get(body.qualityReportId);
     if (!report || report.connectorId !== id) throw notFound(`connector ${id} has no quality report ${body.qualityReportId}`);
 
     const workflowId = revalidationWorkflowId(id, body.qualityReportId, suiteHash(body.suite));

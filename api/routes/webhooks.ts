@@ -73,7 +73,7 @@ export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
   routes.serve(sendgridWebhookRoute, raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
     const receivedAt = new Date();
     const { connectorId } = parseRequest(sendgridParamsSchema, req.params, 'path parameters');
-    const connector = await deps.store.getConnector(connectorId);
+    const connector = await deps.store.connectors.get(connectorId);
     const source = connector?.configuration.source;
     // One answer for an unknown connector and one of another kind: the URL reveals nothing.
     if (!connector || source?.kind !== 'sendgrid') throw notFound(`no SendGrid connector with id ${connectorId}`);
@@ -117,7 +117,7 @@ async function takeEvents(
   connector: Connector,
   { delivery: valid, refused, issues }: Extract<DeliveryVerdict, { outcome: 'judged' }>,
 ): Promise<Taken> {
-  const { delivery, suppressed } = withoutSuppressed(valid, await deps.store.loadSuppressionList());
+  const { delivery, suppressed } = withoutSuppressed(valid, await deps.store.privacy.loadSuppressionList());
   const receipt = await storeAndWake(deps, connector, delivery);
   const taken = { received: valid.events.length + refused, ...receipt, suppressed };
   deps.logger.info({ connectorId: connector.id, ...taken, refused }, 'SendGrid delivery taken');
@@ -134,7 +134,7 @@ const NOTHING_STORED: InboxReceipt = { stored: 0, duplicates: 0, quarantined: 0 
 
 async function storeAndWake(deps: ResolvedApiDeps, connector: Connector, delivery: InboxDelivery): Promise<InboxReceipt> {
   if (delivery.events.length === 0) return NOTHING_STORED;
-  const receipt = await deps.store.storeInboxEvents(delivery);
+  const receipt = await deps.store.inbox.save(delivery);
   // Stored before the drain is woken: if waking fails, SendGrid's retry stores nothing new and wakes it again.
   await callTemporal(deps.temporal, 'the events are stored but their drain was not woken; the sender will retry', () =>
     wakeDrain(deps.temporal, connector, deps.workflowTaskQueue),
@@ -157,12 +157,10 @@ async function recordRefusal(
 ): Promise<void> {
   const where = issues.map(({ path, rule }) => ({ path, rule }));
   logger.warn({ connectorId: connector.id, ...counts, issues: where }, 'SendGrid events refused');
-  await store.appendActivity({
-    configId: connector.id,
-    userId: WEBHOOK_ACTOR,
-    activityType: 'webhook.events-refused',
-    details: { source: 'sendgrid', ...counts, issues: where },
-  });
+  await store.audit.record(
+    { connectorId: connector.id, userId: WEBHOOK_ACTOR },
+    { activityType: 'webhook.events-refused', details: { source: 'sendgrid', ...counts, issues: where } },
+  );
 }
 
 /** Who the audit log names for what a webhook delivery did: the sender, proven by its signature. */

@@ -8,7 +8,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { z } from 'zod';
 import { openStore } from '../../activities/store';
 import type { Store } from '../../activities/store/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
 import { connectWarehouse } from '../../activities/warehouses';
 import { createApp } from '../../api/app';
 import { issueApiKey } from '../../api/auth/issue-api-key';
@@ -23,9 +22,6 @@ import { useFixture, type Defer } from './fixture';
 import { testStore, type OpenStore } from './store';
 import { tempDir } from './temp-dir';
 import { testDataKeys, testTemporal, uniqueName, workflowBundle } from './temporal';
-
-/** The workers take the repositories; the API still takes the flat store. */
-type StackStore = Store & ControlPlaneStore;
 
 /** A warehouse started for a suite, and how to take it down. */
 export interface SuiteDestination {
@@ -51,7 +47,7 @@ export interface ApiResult {
   body: unknown;
 }
 
-export interface Stack<S extends StackStore> {
+export interface Stack<S extends Store> {
   readonly env: TestWorkflowEnvironment;
   readonly client: Client;
   readonly store: S;
@@ -75,7 +71,7 @@ export interface Stack<S extends StackStore> {
   warehouseRows(sql: string): Promise<Record<string, unknown>[]>;
 }
 
-interface RunningStack<S extends StackStore> {
+interface RunningStack<S extends Store> {
   env: TestWorkflowEnvironment;
   store: S;
   dataDir: string;
@@ -108,7 +104,7 @@ async function startDestination(destination: StackOptions['destination'], defer:
   return started.config;
 }
 
-async function startStack<S extends StackStore>(options: StackOptions, open: OpenStore<S>, defer: Defer): Promise<RunningStack<S>> {
+async function startStack<S extends Store>(options: StackOptions, open: OpenStore<S>, defer: Defer): Promise<RunningStack<S>> {
   const { name, encrypted = false } = options;
   const env = await testTemporal(defer, { encrypted });
   const destination = await startDestination(options.destination, defer);
@@ -145,10 +141,10 @@ function asked<T>(value: T | undefined, what: string): T {
  * when set-up failed half-way. Its getters throw until set-up has run. What the file's own hooks
  * leave running on it (a long-lived workflow) they end with onTeardown.
  */
-export function useStack(options: StackOptions): Stack<StackStore>;
+export function useStack(options: StackOptions): Stack<Store>;
 /** The same on a store of the test's own (opened by `openStore`). */
-export function useStack<S extends StackStore>(options: StackOptions, openStore: OpenStore<S>): Stack<S>;
-export function useStack(options: StackOptions, open: OpenStore<StackStore> = () => openStore({})): Stack<StackStore> {
+export function useStack<S extends Store>(options: StackOptions, openStore: OpenStore<S>): Stack<S>;
+export function useStack(options: StackOptions, open: OpenStore<Store> = () => openStore({})): Stack<Store> {
   const running = useFixture(`the stack ${options.name}`, (defer) => startStack(options, open, defer));
   const api = () => asked(running().api, 'API (api: false)');
 

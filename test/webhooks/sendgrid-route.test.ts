@@ -5,6 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { openStore } from '../../activities/store';
+import type { Store } from '../../activities/store/store';
 import { createApp } from '../../api/app';
 import { issueApiKey } from '../../api/auth/issue-api-key';
 import { startApiServer, type RunningServer } from '../../api/server';
@@ -17,7 +18,7 @@ import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
 import { testEnv, uniqueName } from '../support/temporal';
 
 let env: TestWorkflowEnvironment;
-let store: Awaited<ReturnType<typeof openStore>>;
+let store: Store;
 let api: RunningServer;
 const drains: string[] = [];
 
