@@ -39,7 +39,7 @@ export const ADMINS: readonly Role[] = ['admin'];
 export const OWN_CONNECTORS_ONLY: readonly Role[] = ['creative-analyst'];
 
 /**
- * The audit log is kept per connector (configId); API actions about no one connector (API keys,
+ * The audit log is kept per connector (connectorId; the config_id column); API actions about no one connector (API keys,
  * approvals listed across connectors, refused requests) are recorded under this id.
  */
 export const PLATFORM_AUDIT_ID = '00000000-0000-0000-0000-000000000000';
