@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { AesGcmPayloadCodec, isEncrypted } from '../../activities/secrets/payload-codec';
 import { connectWarehouse } from '../../activities/warehouses';
 import type { CreateConnectorBody } from '../../domain/connector';
-import { salesforceStreams } from '../../domain/streams/salesforce';
+import { salesforceStreams } from '../../activities/sources/salesforce/definition';
 import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
 import { isSimObject } from '../../simulators/salesforce/schema';
 import { eventually } from '../support/eventually';

@@ -3,38 +3,27 @@
  * Salesforce simulator (real jsforce) quarantines the flawed contacts; a manager then relaxes the
  * suite and asks again, and the warehouse's table, quarantine and ledger are checked.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import contactSuite from '../../activities/quality/suites/salesforce-contact.json';
+import contactSuite from '../../activities/sources/salesforce/suites/contact.json';
 import { openStore } from '../../activities/store';
-import { connectWarehouse } from '../../activities/warehouses';
-import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
+import { createConnectorSchema } from '../../domain/connector';
 import type { QuarantineRevalidation } from '../../domain/messages';
 import { startBigQuerySimulator } from '../../simulators/bigquery/server';
 import { startRedshiftSimulator } from '../../simulators/redshift/server';
-import { startSalesforceSimulator, SIMULATOR_CREDENTIALS, type SalesforceSimulator } from '../../simulators/salesforce/server';
+import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
 import { SIMULATOR_USER, startSnowflakeSimulator } from '../../simulators/snowflake/server';
-import { createWorkers, runWorkers } from '../../worker/workers';
 import { ingestionCycle, revalidateQuarantine } from '../../workflows';
 import { createFreshDatabase, startPostgres } from '../store/postgres';
-import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
+import { useStack, type SuiteDestination } from '../support/stack';
+import { uniqueName } from '../support/temporal';
 
 // No probe of the GCE metadata server: nothing leaves loopback.
 process.env.METADATA_SERVER_DETECTION = 'none';
 
-interface Destination {
-  config: DestinationConfig;
-  stop(): Promise<void>;
-}
-
 const postgres = startPostgres();
 
 /** Every destination that can run here; PostgreSQL and the Redshift simulator need a PostgreSQL server. */
-const destinations: [string, () => Promise<Destination>][] = [
+const destinations: [string, () => Promise<SuiteDestination>][] = [
   ['DuckDB', async () => ({ config: { kind: 'duckdb', schema: 'marketing' }, stop: async () => undefined })],
   [
     'Snowflake (simulator)',
@@ -118,29 +107,20 @@ const withoutRules = (quarantine: Map<string, string[]>, released: string[], dro
   new Map([...quarantine].filter(([id]) => !released.includes(id)).map(([id, reasons]) => [id, reasons.filter((r) => !dropped.includes(r))]));
 
 describe.each(destinations)('re-validating a quarantined batch in %s', (_name, startDestination) => {
-  let destination: Destination;
-  let env: TestWorkflowEnvironment;
-  let simulator: SalesforceSimulator;
-  let store: Awaited<ReturnType<typeof reportNotingStore>>;
-  let dataDir: string;
-  let workers: Worker[];
-  let running: Promise<void>;
-  let taskQueue: string;
+  const stack = useStack(
+    { name: 'revalidate-it', destination: startDestination, salesforce: { contacts: 800, deletedRate: 0, seed: 11, flawRates: { 'misaligned-email': 0.05 } }, api: false },
+    reportNotingStore,
+  );
+  const { warehouseRows } = stack;
   let connectorId: string;
   let contactReportId: string;
 
   beforeAll(async () => {
-    env = await testEnv();
-    destination = await startDestination();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-revalidate-'));
-    simulator = await startSalesforceSimulator({ contacts: 800, deletedRate: 0, seed: 11, flawRates: { 'misaligned-email': 0.05 } });
+    const simulator = stack.salesforce;
     // The simulator plants one flaw per record: a few misaligned emails get a second one.
     const misaligned = simulator.groundTruth('Contact').filter((t) => t.flaws.join() === 'misaligned-email');
     for (const { id } of misaligned.slice(0, 3)) simulator.updateRecord('Contact', id, { Active__c: false });
-    store = await reportNotingStore();
-    taskQueue = uniqueName('revalidate-it');
-    workers = await createWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', store, dataDir, taskQueue, workflowBundle: await workflowBundle() });
-    running = runWorkers(workers);
+    const { store, taskQueue } = stack;
 
     const connector = await store.connectors.create(
       createConnectorSchema.parse({
@@ -148,34 +128,18 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
         name: 'Salesforce contacts',
         configuration: {
           source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, streams: ['contact'] },
-          destination: destination.config,
+          destination: stack.destination,
           guardrails: { maxInvalidShare: 0.5 },
         },
       }),
     );
     connectorId = connector.id;
-    const cycle = await env.client.workflow.execute(ingestionCycle, { taskQueue, workflowId: uniqueName('cycle'), args: [{ connectorId, trigger: 'manual' }] });
+    const cycle = await stack.client.workflow.execute(ingestionCycle, { taskQueue, workflowId: uniqueName('cycle'), args: [{ connectorId, trigger: 'manual' }] });
     expect(cycle.status).toBe('completed');
     const contactReports = store.reportIds.filter((r) => r.stream === 'contact');
     expect(contactReports).toHaveLength(1);
     contactReportId = contactReports[0]?.id ?? '';
   }, 180_000);
-
-  afterAll(async () => {
-    for (const worker of workers ?? []) worker.shutdown();
-    await running;
-    await Promise.all([store?.close(), simulator?.stop(), env?.teardown(), destination?.stop()]);
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
-
-  async function warehouseRows(sql: string): Promise<Record<string, unknown>[]> {
-    const warehouse = await connectWarehouse(destination.config, dataDir);
-    try {
-      return await warehouse.query(sql);
-    } finally {
-      await warehouse.close();
-    }
-  }
 
   const loadedIds = async (): Promise<string[]> =>
     (await warehouseRows('select id from marketing.salesforce_contact')).map((row) => String(row.id)).sort();
@@ -187,8 +151,8 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
   }
 
   const revalidate = (suite: unknown): Promise<QuarantineRevalidation> =>
-    env.client.workflow.execute(revalidateQuarantine, {
-      taskQueue,
+    stack.client.workflow.execute(revalidateQuarantine, {
+      taskQueue: stack.taskQueue,
       workflowId: uniqueName('revalidate'),
       args: [{ connectorId, qualityReportId: contactReportId, suite, requestedBy: 'campaign-manager-7' }],
     });
@@ -196,7 +160,7 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
   /** Released rows still pass the consent screen: inactive and opted-out contacts stay out of the table. */
   const consented = (ids: string[]): string[] => {
     const withheld = new Set(
-      simulator.records('Contact').filter((r) => r.Active__c === false || r.HasOptedOutOfEmail === true).map((r) => String(r.Id)),
+      stack.salesforce.records('Contact').filter((r) => r.Active__c === false || r.HasOptedOutOfEmail === true).map((r) => String(r.Id)),
     );
     return ids.filter((id) => !withheld.has(id));
   };
@@ -208,7 +172,7 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
     expect(released.length).toBeGreaterThan(0);
     const alsoInactive = [...quarantineBefore].filter(([, reasons]) => reasons.join() === `${EMAIL_FORMAT},${ACTIVE_FLAG}`).map(([id]) => id);
     expect(alsoInactive).toHaveLength(3);
-    const truth = new Map(simulator.groundTruth('Contact').map((t) => [t.id, t.flaws]));
+    const truth = new Map(stack.salesforce.groundTruth('Contact').map((t) => [t.id, t.flaws]));
     for (const id of released) expect(truth.get(id)).toEqual(['misaligned-email']);
 
     const result = await revalidate(relaxedSuite(false));
@@ -228,7 +192,7 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
     const ledger = await warehouseRows(`select rows_merged, rows_quarantined from marketing._ih_load_ledger where load_id = '${result.loadId}'`);
     expect(ledger.map((row) => [Number(row.rows_merged), Number(row.rows_quarantined)])).toEqual([[consented(released).length, result.stillQuarantined]]);
 
-    const audit = (await store.audit.list(connectorId)).find((a) => a.activityType === 'quarantine.revalidated');
+    const audit = (await stack.store.audit.list(connectorId)).find((a) => a.activityType === 'quarantine.revalidated');
     expect(audit?.details).toMatchObject({ requestedBy: 'campaign-manager-7', suiteName: result.suiteName, qualityReportId: contactReportId, outcome: 'applied' });
     expect(audit?.metrics).toMatchObject({ released: released.length, stillQuarantined: result.stillQuarantined });
   }, 120_000);

@@ -5,10 +5,9 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createCycleActivities } from '../../activities/cycle-activities';
 import { logger } from '../../activities/logger';
@@ -17,17 +16,18 @@ import { createRetentionActivities } from '../../activities/privacy/retention-ac
 import { sourcePlugins } from '../../activities/sources';
 import type { Row } from '../../activities/sources/types';
 import { localPath, Staging } from '../../activities/staging/staging';
-import { openStore } from '../../activities/store';
 import { inboxReader } from '../../activities/store/inbox';
-import type { Store } from '../../activities/store/store';
 import { connectWarehouse } from '../../activities/warehouses';
 import type { DestinationConfig, Connector } from '../../domain/connector';
 import { loadIdFor } from '../../domain/constants';
 import { erasureWorkflowId, retentionSettingsSchema, type RetentionSweepInput } from '../../domain/privacy';
-import { salesforceStreams } from '../../domain/streams/salesforce';
+import { salesforceStreams } from '../../activities/sources/salesforce/definition';
 import { erasureRequest, retentionSweep } from '../../workflows';
 import { connectorInput, qualityReport } from '../store/fixtures';
-import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
+import { onTeardown } from '../support/fixture';
+import { useStore } from '../support/store';
+import { useTempDir } from '../support/temp-dir';
+import { uniqueName, useTemporal } from '../support/temporal';
 
 const contact = salesforceStreams.contact;
 const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString();
@@ -37,37 +37,29 @@ const row = (id: string, email: string, modifiedDaysAgo: number, extra: Partial<
   created_at: daysAgo(modifiedDaysAgo), system_modstamp: daysAgo(modifiedDaysAgo), last_modified_at: daysAgo(modifiedDaysAgo), is_deleted: false, ...extra,
 });
 
-let env: TestWorkflowEnvironment;
-let dir: string;
-let store: Store;
+const temporal = useTemporal();
+const folder = useTempDir('privacy-');
+const control = useStore();
 let staging: Staging;
 let connector: Connector;
 let taskQueue: string;
-let stopWorker: () => Promise<void>;
-const open = (config: DestinationConfig) => connectWarehouse(config, dir);
+const open = (config: DestinationConfig) => connectWarehouse(config, folder.path);
 let cycle: ReturnType<typeof createCycleActivities>;
 
 beforeAll(async () => {
-  env = await testEnv();
-  dir = await mkdtemp(path.join(tmpdir(), 'privacy-'));
-  store = await openStore({});
+  const { store } = control;
+  const dir = folder.path;
   staging = new Staging(path.join(dir, 'staging'));
   const input = connectorInput('dpo-test');
   connector = await store.connectors.create({ ...input, configuration: { ...input.configuration, destination: { kind: 'duckdb', schema: 'marketing', path: path.join(dir, 'wh.duckdb') } } });
   cycle = createCycleActivities({ store, staging, logger, plugins: sourcePlugins({ inbox: inboxReader(store.inbox) }), connectWarehouse: open });
   taskQueue = uniqueName('privacy');
   const worker = await Worker.create({
-    connection: env.nativeConnection, namespace: env.namespace, taskQueue, workflowBundle: await workflowBundle(),
+    connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, workflowBundle: temporal.bundle,
     activities: { ...createRetentionActivities({ store, staging, logger, connectWarehouse: open }), ...createErasureActivities({ store, staging, logger, connectWarehouse: open }) },
   });
   const running = worker.run();
-  stopWorker = async () => { worker.shutdown(); await running; };
-});
-afterAll(async () => {
-  await stopWorker();
-  await store.close();
-  await env.teardown();
-  await rm(dir, { recursive: true, force: true });
+  onTeardown(async () => { worker.shutdown(); await running; });
 });
 
 async function load(rows: Row[], quarantined: Row[] = []) {
@@ -89,7 +81,7 @@ async function tableIds(): Promise<string[]> {
 const settings = (windows: Record<string, string>, every = '1d') => retentionSettingsSchema.parse({ windows, every, grace: '1s' });
 
 function sweep(input: RetentionSweepInput) {
-  return env.client.workflow.execute(retentionSweep, { taskQueue, workflowId: uniqueName('sweep'), args: [input] });
+  return temporal.client.workflow.execute(retentionSweep, { taskQueue, workflowId: uniqueName('sweep'), args: [input] });
 }
 
 it('loads no row whose consent flag withdraws consent, and counts it', async () => {
@@ -112,7 +104,7 @@ it('a warehouse sweep deletes exactly the rows past the window and its proof fin
   expect(ids).toContain('new-1');
   expect(ids).not.toContain('old-1');
   expect(ids).not.toContain('old-2');
-  const audit = await store.audit.list(connector.id, 100);
+  const audit = await control.store.audit.list(connector.id, 100);
   expect(audit.find((a) => a.activityType === 'retention.swept')?.metrics).toEqual({ deleted: 2, remaining: 0 });
 });
 
@@ -121,14 +113,14 @@ it('a staging sweep removes only files older than the window; a late sweep raise
   const stale = await staging.writeBatch(`${connector.id}/lead`, salesforceStreams.lead, [{ id: 'stale' }], null);
   const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
   await utimes(localPath(stale), tenDaysAgo, tenDaysAgo);
-  await store.privacy.recordRetentionProof({ target: { dataType: 'quarantine', scope: { kind: 'platform', except: [] }, window: '30d' }, cutoff: daysAgo(40), deleted: 0, remaining: 0, proof: 'seeded', sweptAt: daysAgo(10) });
+  await control.store.privacy.recordRetentionProof({ target: { dataType: 'quarantine', scope: { kind: 'platform', except: [] }, window: '30d' }, cutoff: daysAgo(40), deleted: 0, remaining: 0, proof: 'seeded', sweptAt: daysAgo(10) });
 
   const report = await sweep({ dataType: 'staging', settings: settings({ staging: '7d' }, '1m') });
   expect(report.outcomes.map((o) => (o.status === 'swept' ? o.result.remaining : -1))).toEqual([0]);
   expect(await staging.exists(fresh)).toBe(true);
   expect(await staging.exists(stale)).toBe(false);
   expect(report.late.map((l) => l.dataType)).toContain('quarantine');
-  const alerts = (await store.audit.list('00000000-0000-0000-0000-000000000000', 100)).filter((a) => a.activityType === 'compliance.alert');
+  const alerts = (await control.store.audit.list('00000000-0000-0000-0000-000000000000', 100)).filter((a) => a.activityType === 'compliance.alert');
   expect(alerts.map((a) => a.details['kind'])).toContain('sweep-late');
 });
 
@@ -138,8 +130,8 @@ it('an erasure leaves the subject in no store, keeps it out of history, and supp
   const staged = await staging.writeBatch(`${connector.id}/contact`, contact, [row('er-3', email.toUpperCase(), 1), row('er-4', 'other@example.com', 1)], null);
   expect(await tableIds()).toContain('er-1');
 
-  const request = await store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
-  const handle = await env.client.workflow.start(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
+  const request = await control.store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
+  const handle = await temporal.client.workflow.start(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
   const receipt = await handle.result();
   expect(receipt.status).toBe('completed');
   expect(receipt.steps.find((s) => s.step === 'warehouse')?.deleted['duckdb:salesforce_contact']).toBe(1);
@@ -151,8 +143,8 @@ it('an erasure leaves the subject in no store, keeps it out of history, and supp
   const rewritten: Row[] = [];
   for await (const r of staging.readBatch(staged)) rewritten.push(r);
   expect(rewritten.map((r) => r['id'])).toEqual(['er-4']);
-  expect((await store.privacy.getErasureRequest(request.id))?.status).toBe('completed');
-  expect(await store.privacy.openErasureSubject(request.id)).toBeNull();
+  expect((await control.store.privacy.getErasureRequest(request.id))?.status).toBe('completed');
+  expect(await control.store.privacy.openErasureSubject(request.id)).toBeNull();
 
   const history = JSON.stringify(await handle.fetchHistory());
   expect(history.toLowerCase()).not.toContain('grace.hopper');
@@ -168,7 +160,7 @@ it('an erasure takes the subject out of what quality reports quote and what a ki
   const phone = '+1 757 555 0142';
   // The cycle quarantined the subject's row; its report quoted the failing values (in the letter case the source sent).
   await staging.writeBatch(`${connector.id}/contact/quarantine`, contact, [{ record: row('kj-1', email, 1, { phone, last_name: null }), reasons: ['not_null(last_name)'] }], null);
-  const quoting = await store.qualityReports.save({
+  const quoting = await control.store.qualityReports.save({
     connectorId: connector.id,
     stream: 'contact',
     batchSha256: 'a'.repeat(64),
@@ -180,21 +172,21 @@ it('an erasure takes the subject out of what quality reports quote and what a ki
   // What a load killed on a host without /proc/self/fd left: a named plaintext copy, its process gone.
   const finished = spawn('true');
   await once(finished, 'exit');
-  const leftBehind = path.join(dir, 'staging', '.opened', `${encodeURIComponent(hostname())}+${finished.pid}+${randomUUID()}`);
+  const leftBehind = path.join(folder.path, 'staging', '.opened', `${encodeURIComponent(hostname())}+${finished.pid}+${randomUUID()}`);
   await mkdir(leftBehind, { recursive: true });
   await writeFile(path.join(leftBehind, 'batch.ndjson'), `${JSON.stringify(row('kj-2', email, 1))}\n`);
 
-  const request = await store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
-  const receipt = await env.client.workflow.execute(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
+  const request = await control.store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
+  const receipt = await temporal.client.workflow.execute(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
   expect(receipt.status).toBe('completed');
   expect(receipt.steps.find((s) => s.step === 'quarantine')?.deleted).toMatchObject({ 'quality reports redacted': 1, 'quality report values redacted': 3 });
   expect(receipt.steps.find((s) => s.step === 'staging')?.deleted['decrypted load copies removed']).toBeGreaterThanOrEqual(1);
 
-  const stored = await store.qualityReports.get(quoting);
+  const stored = await control.store.qualityReports.get(quoting);
   const text = JSON.stringify(stored?.report).toLowerCase();
   expect(text).not.toContain(email);
   expect(text).not.toContain(phone);
   expect(text).toContain('dup@example.com');
   expect(stored?.report).toMatchObject({ results: [{ result: { unexpected_count: 3 } }, { result: { unexpected_count: 2 } }] });
-  expect(await readdir(path.join(dir, 'staging', '.opened'))).toEqual([]);
+  expect(await readdir(path.join(folder.path, 'staging', '.opened'))).toEqual([]);
 });
