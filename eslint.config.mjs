@@ -32,7 +32,9 @@ export default tseslint.config(
         'error',
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'workflow code runs in a deterministic sandbox: no Node built-ins' })),
-          patterns: [{ group: ['../activities/**'], allowTypeImports: true, message: 'workflows import activities as types only (import type)' }],
+          patterns: [
+            { group: ['../activities/**'], allowTypeImports: true, message: 'workflows import activities as types only (import type)' },
+          ],
         },
       ],
     },

@@ -43,12 +43,17 @@ export function createCredentialActivities(deps: CredentialActivityDeps) {
             activityType: status.due ? 'credential.rotation-overdue' : 'credential.rotation-due-soon',
             details: {
               ...details,
-              action: "create a new API token in Zendesk (Admin Center > Apps and integrations > Zendesk API), then update the connector's apiToken and apiTokenIssuedAt",
+              action:
+                "create a new API token in Zendesk (Admin Center > Apps and integrations > Zendesk API), then update the connector's apiToken and apiTokenIssuedAt",
             },
           },
           {
             key: withinActivity(`credential/${connector.id}`),
-            log: { level: 'warn', fields: { connectorId: connector.id, ...details }, message: status.due ? 'API token past its rotation date' : 'API token due for rotation soon' },
+            log: {
+              level: 'warn',
+              fields: { connectorId: connector.id, ...details },
+              message: status.due ? 'API token past its rotation date' : 'API token due for rotation soon',
+            },
           },
         );
       }

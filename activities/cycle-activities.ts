@@ -55,7 +55,12 @@ export function createCycleActivities(deps: CycleActivityDeps) {
   };
 
   /** The connection of the batch (named by its loadId) on this worker; the load, its last step, lets it go. */
-  async function withBatchWarehouse<T>(connectorId: string, loadId: string, use: (warehouse: Warehouse) => Promise<T>, last = false): Promise<T> {
+  async function withBatchWarehouse<T>(
+    connectorId: string,
+    loadId: string,
+    use: (warehouse: Warehouse) => Promise<T>,
+    last = false,
+  ): Promise<T> {
     const connector = await connectorOrFail(deps.store.connectors, connectorId);
     return connections.use(loadId, connector.configuration.destination, use, { last });
   }
@@ -77,7 +82,9 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         automationLevel,
         approvalPolicy,
         cursors: await deps.store.cursors.get(connectorId),
-        partitions: Object.fromEntries(source.streams.map((stream) => [stream, [...(deps.plugins[source.kind].partitions?.(source, stream) ?? [])]])),
+        partitions: Object.fromEntries(
+          source.streams.map((stream) => [stream, [...(deps.plugins[source.kind].partitions?.(source, stream) ?? [])]]),
+        ),
         batchSize: source.batchSize,
         paused,
         ...(otherCycle !== null && { otherCycle }),
@@ -89,18 +96,33 @@ export function createCycleActivities(deps: CycleActivityDeps) {
      * checked against the warehouse too; stores the full report, returns figures and batch refs.
      * `earlier` and `keepHeld`: a dry run's read (see quality/beyond-batch.ts).
      */
-    async validateBatch(input: { connectorId: string; source: SourceKind; batch: BatchRef; earlier?: BatchRef | null; keepHeld?: boolean }): Promise<QualitySummary> {
+    async validateBatch(input: {
+      connectorId: string;
+      source: SourceKind;
+      batch: BatchRef;
+      earlier?: BatchRef | null;
+      keepHeld?: boolean;
+    }): Promise<QualitySummary> {
       const stream = streamDefinition(input.source, input.batch.stream);
       const suite = defaultSuiteFor(input.source, stream.name);
       const suppression = await deps.store.privacy.loadSuppressionList();
       const gate = (warehouse: Warehouse | null) =>
         runQualityGate(
           { staging: deps.staging, warehouse, suppression },
-          { area: `${input.connectorId}/${stream.name}`, stream, batch: input.batch, suite, runTime: now(), earlier: input.earlier ?? null, keepHeld: input.keepHeld ?? false },
+          {
+            area: `${input.connectorId}/${stream.name}`,
+            stream,
+            batch: input.batch,
+            suite,
+            runTime: now(),
+            earlier: input.earlier ?? null,
+            keepHeld: input.keepHeld ?? false,
+          },
         );
       // Only a unique column beyond the key is looked up in the warehouse: no other suite opens it.
       const loadId = loadIdFor(input.connectorId, stream.name, input.batch.sha256);
-      const { summary, report } = uniqueBeyondBatch(stream, suite).length > 0 ? await withBatchWarehouse(input.connectorId, loadId, gate) : await gate(null);
+      const { summary, report } =
+        uniqueBeyondBatch(stream, suite).length > 0 ? await withBatchWarehouse(input.connectorId, loadId, gate) : await gate(null);
       const reportId = await deps.store.qualityReports.save({
         connectorId: input.connectorId,
         stream: stream.name,
@@ -129,7 +151,15 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       // (The quality gate screened erased subjects already; this screen catches any erased since.)
       return screenThenLoad(
         { staging: deps.staging, store: deps.store, now },
-        { connector, source: input.source, stream, loadId: input.loadId, clean: input.clean, quarantine: input.quarantine, suppressedBefore: input.suppressed ?? 0 },
+        {
+          connector,
+          source: input.source,
+          stream,
+          loadId: input.loadId,
+          clean: input.clean,
+          quarantine: input.quarantine,
+          suppressedBefore: input.suppressed ?? 0,
+        },
         {
           open: (load) => withBatchWarehouse(input.connectorId, input.loadId, load, true),
           prepare: async (warehouse) => {
@@ -139,7 +169,10 @@ export function createCycleActivities(deps: CycleActivityDeps) {
             // retyped column): the load goes on with the table as it is, and the audit says what differs, once per load.
             await deps.store.audit.record(
               connector,
-              { activityType: 'schema.changes-not-applied', details: { stream: stream.name, changes: notApplied.map((change) => ({ ...change })) } },
+              {
+                activityType: 'schema.changes-not-applied',
+                details: { stream: stream.name, changes: notApplied.map((change) => ({ ...change })) },
+              },
               { key: `${loadEffectKey(input.loadId)}/schema-changes-not-applied` },
             );
           },
@@ -171,12 +204,23 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         plan,
         {
           activityType: 'batch.blocked',
-          details: { stream, batch: batch.uri, sha256: batch.sha256, qualityReportId: quality.reportId, breaches, failuresByRule: quality.failuresByRule },
+          details: {
+            stream,
+            batch: batch.uri,
+            sha256: batch.sha256,
+            qualityReportId: quality.reportId,
+            breaches,
+            failuresByRule: quality.failuresByRule,
+          },
           metrics: { rows: batch.rows, invalid: quality.invalid, invalidShare: quality.invalidShare },
         },
         {
           counters: { batchesBlocked: 1 },
-          log: { level: 'warn', fields: { connectorId: plan.connectorId, stream, breaches }, message: 'batch blocked by guardrails: not loaded' },
+          log: {
+            level: 'warn',
+            fields: { connectorId: plan.connectorId, stream, breaches },
+            message: 'batch blocked by guardrails: not loaded',
+          },
         },
       );
     },
@@ -237,4 +281,3 @@ function totalsOf(report: CycleReport) {
     apiCalls: sum((s) => s.apiCalls),
   };
 }
-

@@ -53,7 +53,8 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
       await usage.record(connector, page.apiCalls, page.usage);
       if (page.slowRequest) await recordSlowRequest(audit, connector, stream.name, page.slowRequest);
 
-      const area = request.partition === null ? `${request.connectorId}/${stream.name}` : `${request.connectorId}/${stream.name}/partitions`;
+      const area =
+        request.partition === null ? `${request.connectorId}/${stream.name}` : `${request.connectorId}/${stream.name}/partitions`;
       const cursorAfter = page.checkpoint ?? cursorOf(stream, page.rows.at(-1)) ?? request.cursor;
       const batch = page.rows.length > 0 || page.checkpoint ? await deps.staging.writeBatch(area, stream, page.rows, cursorAfter) : null;
       return {
@@ -80,7 +81,11 @@ function apiUsageRecorder(deps: ExtractActivityDeps, audit: AuditTrail, now: () 
       { activityType: 'api-usage.alert', details: { source, ...figure, sharePercent: share } },
       {
         key: withinActivity(`api-usage.alert/${figure.scope}`),
-        log: { level: 'warn', fields: { connectorId, source, ...figure, share }, message: 'API usage reached the alert share of its limit' },
+        log: {
+          level: 'warn',
+          fields: { connectorId, source, ...figure, share },
+          message: 'API usage reached the alert share of its limit',
+        },
       },
     );
   }
@@ -97,13 +102,29 @@ function apiUsageRecorder(deps: ExtractActivityDeps, audit: AuditTrail, now: () 
         const windowMs = limit.perSeconds * 1000;
         const windowStart = new Date(Math.floor(at.getTime() / windowMs) * windowMs);
         figures.push(
-          await deps.store.apiUsage.record({ connectorId, source, scope: 'rate', windowStart, mode: 'add', used: calls, limit: limit.requests }),
+          await deps.store.apiUsage.record({
+            connectorId,
+            source,
+            scope: 'rate',
+            windowStart,
+            mode: 'add',
+            used: calls,
+            limit: limit.requests,
+          }),
         );
       }
       if (reported) {
         const day = new Date(utcDate(at));
         figures.push(
-          await deps.store.apiUsage.record({ connectorId, source, scope: reported.scope, windowStart: day, mode: 'set', used: reported.used, limit: reported.limit }),
+          await deps.store.apiUsage.record({
+            connectorId,
+            source,
+            scope: reported.scope,
+            windowStart: day,
+            mode: 'set',
+            used: reported.used,
+            limit: reported.limit,
+          }),
         );
       }
       for (const figure of figures) if (figure.alertNow) await alert(connector, figure);
@@ -112,7 +133,12 @@ function apiUsageRecorder(deps: ExtractActivityDeps, audit: AuditTrail, now: () 
 }
 
 /** A request past its latency target, in the connector's audit log and daily metrics: figures only. */
-async function recordSlowRequest(audit: AuditTrail, connector: Connector, stream: string, slow: { durationMs: number; targetMs: number }): Promise<void> {
+async function recordSlowRequest(
+  audit: AuditTrail,
+  connector: Connector,
+  stream: string,
+  slow: { durationMs: number; targetMs: number },
+): Promise<void> {
   const details = { source: connector.configuration.source.kind, stream, ...slow };
   await audit.record(
     { connectorId: connector.id, userId: connector.userId },

@@ -54,7 +54,10 @@ export function createGateActivities(deps: GateActivityDeps) {
       return connections.use(loadIdFor(input.connectorId, stream.name, input.batch.sha256), destination, async (warehouse) => {
         // Before the first load the table may not exist: it holds no rows to delete.
         const tableRows = loadedColumns === null ? 0 : await countRows(warehouse, destination.schema, stream.table);
-        const estimatedCostUsd = warehouse.estimateLoadCost({ rows: input.quality.valid, bytes: input.quality.clean?.bytes ?? 0 }).amountUsd;
+        const estimatedCostUsd = warehouse.estimateLoadCost({
+          rows: input.quality.valid,
+          bytes: input.quality.clean?.bytes ?? 0,
+        }).amountUsd;
         const schemaChanges = mergeSchemaChanges(
           schemaChangesBetween(loadedColumns, stream.columns),
           await warehouse.describeSchemaChanges(stream),
@@ -78,14 +81,24 @@ export function createGateActivities(deps: GateActivityDeps) {
     },
 
     /** Automation level `auto`: the batch loads, and the breach is audited and alerted. */
-    async recordGuardrailAlert(input: { plan: CyclePlan; stream: string; batch: BatchRef; breaches: GuardrailBreach[]; figures: GateFigures }): Promise<void> {
+    async recordGuardrailAlert(input: {
+      plan: CyclePlan;
+      stream: string;
+      batch: BatchRef;
+      breaches: GuardrailBreach[];
+      figures: GateFigures;
+    }): Promise<void> {
       const { plan, stream, batch, breaches, figures } = input;
       await audit.record(
         plan,
         { activityType: 'guardrail.alerted', details: { stream, sha256: batch.sha256, breaches, figures: { ...figures } } },
         {
           counters: { guardrailAlerts: 1 },
-          log: { level: 'warn', fields: { connectorId: plan.connectorId, stream, breaches }, message: 'guardrail crossed: loading anyway (automation level auto)' },
+          log: {
+            level: 'warn',
+            fields: { connectorId: plan.connectorId, stream, breaches },
+            message: 'guardrail crossed: loading anyway (automation level auto)',
+          },
         },
       );
     },
@@ -95,12 +108,23 @@ export function createGateActivities(deps: GateActivityDeps) {
         pending,
         {
           activityType: 'approval.requested',
-          details: { approvalId: pending.approvalId, stream: pending.stream, reason: pending.reason, breaches: pending.breaches, deadline: pending.deadline, figures: { ...pending.figures } },
+          details: {
+            approvalId: pending.approvalId,
+            stream: pending.stream,
+            reason: pending.reason,
+            breaches: pending.breaches,
+            deadline: pending.deadline,
+            figures: { ...pending.figures },
+          },
         },
         {
           counters: { approvalsRequested: 1 },
           with: (tx) => tx.approvals.saveRequest(pending),
-          log: { level: 'warn', fields: { connectorId: pending.connectorId, approvalId: pending.approvalId }, message: 'a load waits for a manager' },
+          log: {
+            level: 'warn',
+            fields: { connectorId: pending.connectorId, approvalId: pending.approvalId },
+            message: 'a load waits for a manager',
+          },
         },
       );
     },
@@ -110,7 +134,10 @@ export function createGateActivities(deps: GateActivityDeps) {
       const { pending, resolution } = input;
       await audit.record(
         pending,
-        { activityType: `approval.${resolution.decision}`, details: { ...resolution, stream: pending.stream, breaches: pending.breaches, figures: { ...pending.figures } } },
+        {
+          activityType: `approval.${resolution.decision}`,
+          details: { ...resolution, stream: pending.stream, breaches: pending.breaches, figures: { ...pending.figures } },
+        },
         { counters: { [`approvals_${resolution.decision}`]: 1 }, with: (tx) => tx.approvals.saveResolution(resolution) },
       );
     },

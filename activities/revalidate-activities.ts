@@ -123,7 +123,10 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
     }
     const { meta } = parsed(storedReportMeta, stored.report, `quality report ${qualityReportId}`);
     if (meta.quarantine === undefined) {
-      throw new ConnectorError('config', `quality report ${qualityReportId} predates stored quarantine references: its rows cannot be re-validated`);
+      throw new ConnectorError(
+        'config',
+        `quality report ${qualityReportId} predates stored quarantine references: its rows cannot be re-validated`,
+      );
     }
     if (meta.quarantine === null) throw new ConnectorError('config', `quality report ${qualityReportId}: its batch quarantined no rows`);
     if (!(await deps.staging.exists(meta.quarantine))) {
@@ -133,7 +136,12 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
   }
 
   /** The staged quarantine rows whose key is still in the lineage, written as a batch to judge again. */
-  async function rowsStillQuarantined(connectorId: string, stream: StreamDefinition, quarantine: { uri: string }, keys: Set<string | null>) {
+  async function rowsStillQuarantined(
+    connectorId: string,
+    stream: StreamDefinition,
+    quarantine: { uri: string },
+    keys: Set<string | null>,
+  ) {
     const records: Row[] = [];
     const found = new Set<string | null>();
     for await (const line of deps.staging.readBatch(quarantine)) {
@@ -164,7 +172,14 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
     const planned = (figures: PlannedFigures, load: RevalidationLoad | null): RevalidationPlan => ({
       userId: connector.userId,
       source: source.kind,
-      result: { connectorId: input.connectorId, qualityReportId: input.qualityReportId, stream: stream.name, suiteName: suite.name, suiteHash, ...figures },
+      result: {
+        connectorId: input.connectorId,
+        qualityReportId: input.qualityReportId,
+        stream: stream.name,
+        suiteName: suite.name,
+        suiteHash,
+        ...figures,
+      },
       load,
     });
 
@@ -173,23 +188,39 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
       const lineage = await quarantineLineage(warehouse, destination.schema, originalLoadId);
       const loadIds = [...new Set(lineage.map((entry) => entry.load_id))];
       if (loadIds.length === 0) {
-        return planned({ outcome: 'nothing-quarantined', evaluated: 0, released: 0, stillQuarantined: 0, failuresByRule: {}, loadId: null }, null);
+        return planned(
+          { outcome: 'nothing-quarantined', evaluated: 0, released: 0, stillQuarantined: 0, failuresByRule: {}, loadId: null },
+          null,
+        );
       }
 
-      const candidates = await rowsStillQuarantined(input.connectorId, stream, original.quarantine, new Set(lineage.map((entry) => entry.record_key)));
+      const candidates = await rowsStillQuarantined(
+        input.connectorId,
+        stream,
+        original.quarantine,
+        new Set(lineage.map((entry) => entry.record_key)),
+      );
       // A released row must not repeat a unique value the table has come to hold under another key.
       const { summary } = await validateBatch(
         { staging: deps.staging, warehouse: uniqueBeyondBatch(stream, suite).length > 0 ? warehouse : null },
         { area: `${input.connectorId}/${stream.name}`, stream, batch: candidates, suite, runTime: original.runTime },
       );
-      const figures = { evaluated: summary.evaluated, released: summary.valid, stillQuarantined: summary.invalid, failuresByRule: summary.failuresByRule };
+      const figures = {
+        evaluated: summary.evaluated,
+        released: summary.valid,
+        stillQuarantined: summary.invalid,
+        failuresByRule: summary.failuresByRule,
+      };
       // The quarantine holds this suite's verdicts already: judging its own failures again changes nothing.
       const [current] = loadIds;
       if (loadIds.length === 1 && current?.startsWith(`${revalidatedPrefix(originalLoadId)}${suiteHash}/`)) {
         return planned({ outcome: 'already-applied', ...figures, loadId: current }, null);
       }
       const loadId = revalidationLoadId(originalLoadId, suiteHash, loadIds);
-      return planned({ outcome: 'applied', ...figures, loadId }, { loadId, supersededLoadIds: loadIds, clean: summary.clean, quarantine: summary.quarantine });
+      return planned(
+        { outcome: 'applied', ...figures, loadId },
+        { loadId, supersededLoadIds: loadIds, clean: summary.clean, quarantine: summary.quarantine },
+      );
     });
   }
 
@@ -201,7 +232,14 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
     // Released rows pass the same privacy screen as a cycle's: erased subjects and rows without consent stay out.
     const loaded = await screenThenLoad(
       { staging: deps.staging, store: deps.store, now },
-      { connector: { connectorId, userId: input.userId }, source: input.source, stream, loadId: load.loadId, clean: load.clean, quarantine: load.quarantine },
+      {
+        connector: { connectorId, userId: input.userId },
+        source: input.source,
+        stream,
+        loadId: load.loadId,
+        clean: load.clean,
+        quarantine: load.quarantine,
+      },
       {
         open: (use) => withWarehouse(deps.connectWarehouse, connector.configuration.destination, use),
         // The bookkeeping tables a load writes (the tombstones may be newer than the stream's last cycle)
@@ -243,7 +281,11 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
       },
       {
         counters: { quarantineRevalidations: 1 },
-        log: { level: 'info', fields: { connectorId, stream: result.stream, outcome: result.outcome, released, stillQuarantined }, message: 'quarantine re-validated' },
+        log: {
+          level: 'info',
+          fields: { connectorId, stream: result.stream, outcome: result.outcome, released, stillQuarantined },
+          message: 'quarantine re-validated',
+        },
       },
     );
   }
@@ -262,7 +304,11 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
  */
 async function refuseSchemaChange(schemas: StreamSchemaRepository, connectorId: string, stream: StreamDefinition): Promise<void> {
   const loaded = await schemas.get(connectorId, stream.name);
-  if (loaded === null) throw new ConnectorError('config', `stream ${stream.name} of connector ${connectorId} was never loaded: nothing is quarantined in the warehouse`);
+  if (loaded === null)
+    throw new ConnectorError(
+      'config',
+      `stream ${stream.name} of connector ${connectorId} was never loaded: nothing is quarantined in the warehouse`,
+    );
   const changes = schemaChangesBetween(loaded, stream.columns);
   if (changes.length > 0) {
     throw new ConnectorError(
@@ -279,12 +325,19 @@ async function refuseSchemaChange(schemas: StreamSchemaRepository, connectorId: 
  * wildcard, hence the exact filter afterwards.
  */
 async function quarantineLineage(warehouse: Warehouse, schema: string, originalLoadId: string) {
-  const [ledger] = await warehouse.query(`select count(*) as n from ${schema}.${LEDGER_TABLE} where load_id = ${quoteLiteral(originalLoadId)}`);
+  const [ledger] = await warehouse.query(
+    `select count(*) as n from ${schema}.${LEDGER_TABLE} where load_id = ${quoteLiteral(originalLoadId)}`,
+  );
   if (Number(ledger?.n ?? 0) === 0) {
-    throw new ConnectorError('config', `batch ${originalLoadId} was never loaded (blocked, rejected or awaiting approval): its rows are not in the quarantine table`);
+    throw new ConnectorError(
+      'config',
+      `batch ${originalLoadId} was never loaded (blocked, rejected or awaiting approval): its rows are not in the quarantine table`,
+    );
   }
   const rows = await warehouse.query(
     `select load_id, record_key from ${schema}.${QUARANTINE_TABLE} where load_id like ${quoteLiteral(`${originalLoadId}%`)}`,
   );
-  return parsed(lineageRows, rows, `${QUARANTINE_TABLE} rows`).filter(({ load_id: id }) => id === originalLoadId || id.startsWith(revalidatedPrefix(originalLoadId)));
+  return parsed(lineageRows, rows, `${QUARANTINE_TABLE} rows`).filter(
+    ({ load_id: id }) => id === originalLoadId || id.startsWith(revalidatedPrefix(originalLoadId)),
+  );
 }

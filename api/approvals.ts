@@ -31,9 +31,7 @@ export interface ApprovalView extends StoredApproval {
   live: LiveGate | null;
 }
 
-export type DecisionResult =
-  | { status: 'decided'; outcome: ApprovalOutcome }
-  | { status: 'accepted'; approvalId: string; detail: string };
+export type DecisionResult = { status: 'decided'; outcome: ApprovalOutcome } | { status: 'accepted'; approvalId: string; detail: string };
 
 export async function viewApproval(client: Client, stored: StoredApproval): Promise<ApprovalView> {
   if (stored.status === 'decided') return { ...stored, live: null };

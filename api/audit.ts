@@ -13,5 +13,8 @@ export async function recordApiActivity(
   details: Record<string, unknown>,
   actor: Principal,
 ): Promise<void> {
-  await store.audit.record({ connectorId: connector.id, userId: connector.userId }, { activityType, details: { ...details, actor: auditActor(actor), via: 'api' } });
+  await store.audit.record(
+    { connectorId: connector.id, userId: connector.userId },
+    { activityType, details: { ...details, actor: auditActor(actor), via: 'api' } },
+  );
 }

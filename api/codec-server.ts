@@ -33,7 +33,11 @@ const codecRoute = (path: '/decode' | '/encode', operationId: string, summary: s
     tag: 'codec',
     request: {
       headers: z.object({ [NAMESPACE_HEADER]: z.string().optional().describe('the namespace the payloads come from') }),
-      body: { schema: payloadsBodySchema, required: true, description: "payloads in Temporal's JSON form (metadata values and data in base64)" },
+      body: {
+        schema: payloadsBodySchema,
+        required: true,
+        description: "payloads in Temporal's JSON form (metadata values and data in base64)",
+      },
     },
     responses: {
       200: { description: 'the payloads, converted', schema: payloadsBodySchema },
@@ -42,7 +46,11 @@ const codecRoute = (path: '/decode' | '/encode', operationId: string, summary: s
     },
   });
 
-export const decodePayloadsRoute = codecRoute('/decode', 'decodePayloads', 'Decrypt Temporal payloads for the Web UI or the CLI (reading them is reading personal data: audited)');
+export const decodePayloadsRoute = codecRoute(
+  '/decode',
+  'decodePayloads',
+  'Decrypt Temporal payloads for the Web UI or the CLI (reading them is reading personal data: audited)',
+);
 export const encodePayloadsRoute = codecRoute('/encode', 'encodePayloads', 'Encrypt Temporal payloads as the workers do');
 
 export interface CodecRouteOptions {
@@ -62,29 +70,51 @@ export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): De
   });
   const authorize: RequestHandler = options.authorize ?? ((_req, _res, next) => next());
   const served = new Set(options.namespaces);
-  const handle = (route: RouteContract<(typeof decodePayloadsRoute)['responses']>, convert: (payloads: Payload[]) => Promise<Payload[]>): RequestHandler => {
+  const handle = (
+    route: RouteContract<(typeof decodePayloadsRoute)['responses']>,
+    convert: (payloads: Payload[]) => Promise<Payload[]>,
+  ): RequestHandler => {
     return (req, res, next) => {
       const namespace = req.get(NAMESPACE_HEADER);
       if (namespace !== undefined && !served.has(namespace)) {
-        res.status(403).json({ error: 'forbidden', message: `X-Namespace: this codec serves ${[...served].join(', ')}, not "${namespace}"` });
+        res
+          .status(403)
+          .json({ error: 'forbidden', message: `X-Namespace: this codec serves ${[...served].join(', ')}, not "${namespace}"` });
         return;
       }
       const body = payloadsBodySchema.safeParse(req.body);
       if (!body.success) {
-        const issues = body.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message, rule: issue.code }));
-        res.status(400).json({ error: 'validation_failed', message: issues.map(({ path, message }) => `${path}: ${message}`).join('; '), issues });
+        const issues = body.error.issues.map((issue) => ({
+          path: issue.path.join('.') || '(body)',
+          message: issue.message,
+          rule: issue.code,
+        }));
+        res
+          .status(400)
+          .json({ error: 'validation_failed', message: issues.map(({ path, message }) => `${path}: ${message}`).join('; '), issues });
         return;
       }
       void convert(body.data.payloads.map(fromJson)).then(
         (payloads) => reply(res, route, 200, { payloads: payloads.map(toJson) }),
-        (error: unknown) => (error instanceof ConnectorError ? res.status(422).json({ error: 'undecodable_payload', message: error.message }) : next(error)),
+        (error: unknown) =>
+          error instanceof ConnectorError ? res.status(422).json({ error: 'undecodable_payload', message: error.message }) : next(error),
       );
     };
   };
   // The API's parser: UTF-8 application/json (what the Web UI and the CLI send), storable, nested at most MAX_JSON_DEPTH.
   const json = jsonBody(BODY_LIMIT);
-  routes.serve(decodePayloadsRoute, authorize, ...json, handle(decodePayloadsRoute, (payloads) => codec.decode(payloads)));
-  routes.serve(encodePayloadsRoute, authorize, ...json, handle(encodePayloadsRoute, (payloads) => codec.encode(payloads)));
+  routes.serve(
+    decodePayloadsRoute,
+    authorize,
+    ...json,
+    handle(decodePayloadsRoute, (payloads) => codec.decode(payloads)),
+  );
+  routes.serve(
+    encodePayloadsRoute,
+    authorize,
+    ...json,
+    handle(encodePayloadsRoute, (payloads) => codec.encode(payloads)),
+  );
   return routes;
 }
 
@@ -114,6 +144,8 @@ function fromJson(payload: JsonPayload): Payload {
 }
 
 function toJson(payload: Payload): JsonPayload {
-  const metadata = Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')]));
+  const metadata = Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
+  );
   return { metadata, data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64') };
 }

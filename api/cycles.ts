@@ -1,5 +1,11 @@
 /** Starting a cycle on demand and reading a cycle's report, live or after it closed. */
-import { eventsArrivedSignal, WEBHOOK_DRAIN_WORKFLOW, webhookDrainWorkflowId, type WebhookDrainInput, type WebhookDrainWorkflow } from '../domain/webhook-drain';
+import {
+  eventsArrivedSignal,
+  WEBHOOK_DRAIN_WORKFLOW,
+  webhookDrainWorkflowId,
+  type WebhookDrainInput,
+  type WebhookDrainWorkflow,
+} from '../domain/webhook-drain';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionStatusName } from '@temporalio/client';
 import type { Store } from '../activities/store/store';
 import type { Connector } from '../domain/connector';
@@ -28,12 +34,7 @@ export interface CycleRunView {
   detail?: string;
 }
 
-export async function startManualCycle(
-  client: Client,
-  connector: Connector,
-  taskQueue: string,
-  requestedAt: Date,
-): Promise<StartedCycle> {
+export async function startManualCycle(client: Client, connector: Connector, taskQueue: string, requestedAt: Date): Promise<StartedCycle> {
   const handle = await client.workflow.start<IngestionCycleWorkflow>(INGESTION_CYCLE_WORKFLOW, {
     taskQueue,
     workflowId: manualCycleWorkflowId(connector.id, requestedAt),

@@ -18,7 +18,13 @@ const bodyParserErrorSchema = z.object({
 const PATH_NOT_DECODABLE: ErrorResponse = {
   error: 'validation_failed',
   message: 'invalid path: a segment is not percent-encoded UTF-8',
-  issues: [{ path: '(path)', message: 'must be percent-encoded UTF-8 (% followed by two hex digits, forming UTF-8 bytes)', rule: 'invalid_encoding' }],
+  issues: [
+    {
+      path: '(path)',
+      message: 'must be percent-encoded UTF-8 (% followed by two hex digits, forming UTF-8 bytes)',
+      rule: 'invalid_encoding',
+    },
+  ],
 };
 
 export const unknownRoute: RequestHandler = (req, res) => {
@@ -53,9 +59,17 @@ function bodyParserResponse({ type, message, limit }: z.infer<typeof bodyParserE
   // JSON.parse's own message quotes part of the body, which may hold credentials: not echoed.
   if (type === 'entity.parse.failed') return bodyIssue('invalid_json', 'the request body is not valid JSON', 'invalid_json');
   if (type === 'entity.too.large') {
-    return bodyIssue('payload_too_large', `the request body is larger than the limit${limit === undefined ? '' : ` of ${limit} bytes`}`, 'too_big');
+    return bodyIssue(
+      'payload_too_large',
+      `the request body is larger than the limit${limit === undefined ? '' : ` of ${limit} bytes`}`,
+      'too_big',
+    );
   }
   return bodyIssue('bad_request', message, type);
 }
 
-const bodyIssue = (error: string, message: string, rule: string): ErrorResponse => ({ error, message, issues: [{ path: '(body)', message, rule }] });
+const bodyIssue = (error: string, message: string, rule: string): ErrorResponse => ({
+  error,
+  message,
+  issues: [{ path: '(body)', message, rule }],
+});

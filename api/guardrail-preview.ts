@@ -90,7 +90,11 @@ export async function latestFigures(store: Pick<Store, 'approvals' | 'runs' | 'm
 }
 
 function sampleOfApproval({ approvalId, workflowId, request }: StoredApproval): FigureSample {
-  return { stream: request.stream, basis: { kind: 'approval', approvalId, workflowId, openedAt: request.openedAt }, figures: request.figures };
+  return {
+    stream: request.stream,
+    basis: { kind: 'approval', approvalId, workflowId, openedAt: request.openedAt },
+    figures: request.figures,
+  };
 }
 
 async function samplesOfRun(store: Pick<Store, 'runs' | 'metrics'>, connectorId: string, run: CycleReport): Promise<FigureSample[]> {

@@ -24,7 +24,8 @@ export function jsonBody(limit: string = API_BODY_LIMIT): RequestHandler[] {
     const notJson = notJsonMediaType(req.get('content-type'));
     if (notJson) throw unsupportedMediaType(notJson);
     const decoded = decodeJson(req.body);
-    if (!decoded.ok) throw new ApiError(400, 'invalid_json', decoded.message, [{ path: '(body)', message: decoded.message, rule: decoded.rule }]);
+    if (!decoded.ok)
+      throw new ApiError(400, 'invalid_json', decoded.message, [{ path: '(body)', message: decoded.message, rule: decoded.rule }]);
     const problems = inputProblems(decoded.value);
     if (problems.length > 0) throw invalidRequest('body', problems);
     req.body = decoded.value;

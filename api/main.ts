@@ -21,10 +21,17 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: settings.namespace, dataConverter: payloadDataConverter(payloadKeys) });
   await ensureRetentionSchedules(temporal, retentionSettingsFrom(), WORKFLOW_TASK_QUEUE);
   await ensureCredentialCheckSchedule(temporal, WORKFLOW_TASK_QUEUE);
-  const codecEndpoint = { codec: new AesGcmPayloadCodec(payloadKeys), allowedOrigins: settings.codecAllowedOrigins, namespaces: [settings.namespace] };
+  const codecEndpoint = {
+    codec: new AesGcmPayloadCodec(payloadKeys),
+    allowedOrigins: settings.codecAllowedOrigins,
+    namespaces: [settings.namespace],
+  };
   const app = createApp({ store, temporal, logger, codecEndpoint });
   const server = await startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
-  logger.info({ url: server.url, codec: `${server.url}${CODEC_PATH}`, temporal: settings.temporalAddress }, 'API listening; Ctrl-C to stop');
+  logger.info(
+    { url: server.url, codec: `${server.url}${CODEC_PATH}`, temporal: settings.temporalAddress },
+    'API listening; Ctrl-C to stop',
+  );
 
   const stop = async (): Promise<void> => {
     await server.close();

@@ -121,7 +121,13 @@ export async function ensureRetentionSchedules(client: Client, settings: Retenti
     const input: RetentionSweepInput = { dataType, settings };
     const definition: ScheduleUpdateOptions = {
       spec: { intervals: [{ every: durationToMs(settings.every) }] },
-      action: { type: 'startWorkflow', workflowType: RETENTION_SWEEP_WORKFLOW, taskQueue, workflowId: retentionSweepWorkflowId(dataType), args: [input] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: RETENTION_SWEEP_WORKFLOW,
+        taskQueue,
+        workflowId: retentionSweepWorkflowId(dataType),
+        args: [input],
+      },
       // A missed sweep is run once when Temporal is back: data past its window must not wait a whole interval.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: durationToMs(settings.every) },
       state: { paused: false, note: `retention sweep of ${dataType}` },
@@ -139,7 +145,13 @@ export async function ensureRetentionSchedules(client: Client, settings: Retenti
 export async function ensureCredentialCheckSchedule(client: Client, taskQueue: string): Promise<void> {
   const definition: ScheduleUpdateOptions = {
     spec: { intervals: [{ every: durationToMs('1d') }] },
-    action: { type: 'startWorkflow', workflowType: CREDENTIAL_CHECK_WORKFLOW, taskQueue, workflowId: CREDENTIAL_CHECK_SCHEDULE_ID, args: [] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: CREDENTIAL_CHECK_WORKFLOW,
+      taskQueue,
+      workflowId: CREDENTIAL_CHECK_SCHEDULE_ID,
+      args: [],
+    },
     // A check missed while Temporal was down runs when it is back: an alert a day late is still worth having.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: durationToMs('1d') },
     state: { paused: false, note: 'daily check of credentials due for rotation' },

@@ -22,7 +22,8 @@ import { createWorkers } from '../worker/workers';
 
 const contacts = Number(process.argv[2] ?? 100_000);
 const rateArgument = /^(\d+)\/(\d+)$/.exec(process.argv[process.argv.indexOf('--rate') + 1] ?? '');
-const rateLimit = process.argv.includes('--rate') && rateArgument ? { requests: Number(rateArgument[1]), perSeconds: Number(rateArgument[2]) } : null;
+const rateLimit =
+  process.argv.includes('--rate') && rateArgument ? { requests: Number(rateArgument[1]), perSeconds: Number(rateArgument[2]) } : null;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -45,24 +46,38 @@ async function main(): Promise<void> {
     ...(rateLimit ? { rateLimits: { salesforce: rateLimit } } : {}),
   });
 
-  const connector = await store.connectors.create(createConnectorSchema.parse({
-    userId: 'bench',
-    name: 'bench',
-    status: 'active',
-    configuration: {
-      source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact'], apiQuotaShare: 1, batchSize: 10_000 },
-      destination: { kind: 'duckdb', schema: 'marketing' },
-      guardrails: { maxInvalidShare: 0.5 },
-      schedule: { every: '1h' },
-    },
-  }));
+  const connector = await store.connectors.create(
+    createConnectorSchema.parse({
+      userId: 'bench',
+      name: 'bench',
+      status: 'active',
+      configuration: {
+        source: {
+          kind: 'salesforce',
+          loginUrl: simulator.url,
+          auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
+          apiVersion: '59.0',
+          streams: ['contact'],
+          apiQuotaShare: 1,
+          batchSize: 10_000,
+        },
+        destination: { kind: 'duckdb', schema: 'marketing' },
+        guardrails: { maxInvalidShare: 0.5 },
+        schedule: { every: '1h' },
+      },
+    }),
+  );
 
   say('running one cycle…');
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const started = performance.now();
-  const cycle = client.workflow.execute(ingestionCycle, { taskQueue, workflowId: `bench/${connector.id}`, args: [{ connectorId: connector.id, trigger: 'manual' }] });
+  const cycle = client.workflow.execute(ingestionCycle, {
+    taskQueue,
+    workflowId: `bench/${connector.id}`,
+    args: [{ connectorId: connector.id, trigger: 'manual' }],
+  });
   await Promise.all(workers.map((worker) => worker.runUntil(cycle)));
   const report = await cycle;
   const seconds = (performance.now() - started) / 1000;

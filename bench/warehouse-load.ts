@@ -54,7 +54,9 @@ async function timedLoad(warehouse: Warehouse, staging: Staging, label: string, 
   const result = await warehouse.load(batch);
   const seconds = (performance.now() - started) / 1000;
   const rate = Math.round(rows.length / seconds).toLocaleString('en-US');
-  const outcome = result.alreadyLoaded ? `${rate} rows/s, already in the ledger: merged again, nothing appended` : `${rate} rows/s, merged ${result.merged}`;
+  const outcome = result.alreadyLoaded
+    ? `${rate} rows/s, already in the ledger: merged again, nothing appended`
+    : `${rate} rows/s, merged ${result.merged}`;
   process.stdout.write(`${label.padEnd(22)} ${rows.length} rows in ${seconds.toFixed(2)} s (${outcome})\n`);
 }
 
@@ -69,9 +71,7 @@ async function main(): Promise<void> {
     await timedLoad(warehouse, staging, 'insert (empty table)', first);
     await timedLoad(warehouse, staging, 'update (every key)', contacts(count, 2));
     await timedLoad(warehouse, staging, 'replay (ledger no-op)', contacts(count, 2));
-    const [check] = await warehouse.query(
-      `select count(*) as n, count(distinct id) as ids from marketing.${contact.table}`,
-    );
+    const [check] = await warehouse.query(`select count(*) as n, count(distinct id) as ids from marketing.${contact.table}`);
     process.stdout.write(`table holds ${check?.n} rows, ${check?.ids} distinct ids\n`);
   } finally {
     await warehouse.close();

@@ -61,8 +61,7 @@ export interface ApprovalOutcome extends ApprovalResolution {
 }
 
 /** Unique per cycle, stream and batch; stable across replays. */
-export const approvalIdFor = (workflowId: string, stream: string, batchSha256: string): string =>
-  `${workflowId}~${stream}~${batchSha256}`;
+export const approvalIdFor = (workflowId: string, stream: string, batchSha256: string): string => `${workflowId}~${stream}~${batchSha256}`;
 
 /** The workflow that holds an approval, from its id. */
 export const workflowIdOfApproval = (approvalId: string): string | null => {

@@ -3,7 +3,13 @@
  * description. Workflow-safe.
  */
 import { z } from 'zod';
-import { bigqueryDestinationSchema, duckdbDestinationSchema, postgresDestinationSchema, redshiftDestinationSchema, snowflakeDestinationSchema } from './destinations';
+import {
+  bigqueryDestinationSchema,
+  duckdbDestinationSchema,
+  postgresDestinationSchema,
+  redshiftDestinationSchema,
+  snowflakeDestinationSchema,
+} from './destinations';
 import { durationString } from './durations';
 import { approvalPolicySchema, automationLevelSchema, guardrailsSchema } from './guardrails';
 import { connectorRetentionSchema } from './privacy';
@@ -23,12 +29,20 @@ function atLeastOne<T>(items: readonly T[]): [T, ...T[]] {
 }
 
 /** A connector's `source` block: one of the sources' config schemas, told apart by `kind`. */
-export const sourceSchema = z.discriminatedUnion('kind', atLeastOne(Object.values(sourceDefinitions).map((definition) => definition.config)));
+export const sourceSchema = z.discriminatedUnion(
+  'kind',
+  atLeastOne(Object.values(sourceDefinitions).map((definition) => definition.config)),
+);
 export type SourceConfig = z.infer<typeof sourceSchema>;
 
-export const destinationSchema = z.discriminatedUnion('kind', [duckdbDestinationSchema, postgresDestinationSchema, snowflakeDestinationSchema, redshiftDestinationSchema, bigqueryDestinationSchema]);
+export const destinationSchema = z.discriminatedUnion('kind', [
+  duckdbDestinationSchema,
+  postgresDestinationSchema,
+  snowflakeDestinationSchema,
+  redshiftDestinationSchema,
+  bigqueryDestinationSchema,
+]);
 export type DestinationConfig = z.infer<typeof destinationSchema>;
-
 
 export const connectorSettingsSchema = z.object({
   source: sourceSchema,

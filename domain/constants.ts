@@ -40,8 +40,7 @@ export const revalidationWorkflowId = (connectorId: string, qualityReportId: str
 export const ACTIVITY_HEARTBEAT_TIMEOUT = '30s';
 
 /** Deterministic per batch, so a retried or replayed load finds its own ledger row. */
-export const loadIdFor = (connectorId: string, stream: string, batchSha256: string): string =>
-  `${connectorId}/${stream}/${batchSha256}`;
+export const loadIdFor = (connectorId: string, stream: string, batchSha256: string): string => `${connectorId}/${stream}/${batchSha256}`;
 
 export const searchAttributes = {
   connectorId: defineSearchAttributeKey('ConnectorId', 'KEYWORD'),

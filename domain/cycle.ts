@@ -159,7 +159,14 @@ export const streamReportSchema = z.object({
   apiCalls: count,
   /** Guardrails crossed in this stream, and what was done about each. */
   breaches: z
-    .array(z.object({ guardrail: z.string(), limit: z.union([z.number(), z.string()]), actual: z.union([z.number(), z.string()]), resolution: z.string() }))
+    .array(
+      z.object({
+        guardrail: z.string(),
+        limit: z.union([z.number(), z.string()]),
+        actual: z.union([z.number(), z.string()]),
+        resolution: z.string(),
+      }),
+    )
     .default([]),
   /** Why the stream did not load everything, when it did not. */
   detail: z.string().optional(),
@@ -168,7 +175,17 @@ export const streamReportSchema = z.object({
 });
 export type StreamReport = z.infer<typeof streamReportSchema>;
 
-export const CYCLE_STATUSES = ['running', 'awaiting-approval', 'completed', 'dry-run', 'deferred', 'blocked', 'rejected', 'failed', 'skipped'] as const;
+export const CYCLE_STATUSES = [
+  'running',
+  'awaiting-approval',
+  'completed',
+  'dry-run',
+  'deferred',
+  'blocked',
+  'rejected',
+  'failed',
+  'skipped',
+] as const;
 export type CycleStatus = (typeof CYCLE_STATUSES)[number];
 
 /** A cycle's report: live through a query while it runs, stored when it ends. */

@@ -22,7 +22,10 @@ export const duckdbDestinationSchema = z.object({
 export const postgresDestinationSchema = z.object({
   kind: z.literal('postgres'),
   /** postgres://user:password@host:port/database; PG* environment variables when omitted. */
-  url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   schema: sqlIdentifier.default('marketing'),
 });
 
@@ -33,14 +36,16 @@ export const snowflakeDestinationSchema = z.object({
   accessUrl: endpointUrl.optional(),
   username: z.string().min(1),
   /** Omitted: SNOWFLAKE_PASSWORD, or SNOWFLAKE_PRIVATE_KEY (and SNOWFLAKE_PRIVATE_KEY_PASSPHRASE), from the worker's environment. */
-  auth: z.discriminatedUnion('type', [
-    z.object({ type: z.literal('password'), password: z.string().min(1) }),
-    z.object({
-      type: z.literal('key-pair'),
-      privateKey: z.string().includes('PRIVATE KEY', { error: 'must be a PEM private key' }),
-      passphrase: z.string().min(1).optional(),
-    }),
-  ]).optional(),
+  auth: z
+    .discriminatedUnion('type', [
+      z.object({ type: z.literal('password'), password: z.string().min(1) }),
+      z.object({
+        type: z.literal('key-pair'),
+        privateKey: z.string().includes('PRIVATE KEY', { error: 'must be a PEM private key' }),
+        passphrase: z.string().min(1).optional(),
+      }),
+    ])
+    .optional(),
   warehouse: z.string().min(1),
   database: z.string().min(1),
   schema: sqlIdentifier.default('marketing'),
@@ -76,7 +81,12 @@ export const redshiftDestinationSchema = z
     credentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }).optional(),
     /** With an S3 bucket, batches are loaded with COPY; with none, by multi-row INSERT. */
     s3Staging: z
-      .object({ bucket: z.string().min(3), prefix: z.string().default('insight-hub/'), iamRoleArn: z.string().startsWith('arn:'), endpoint: endpointUrl.optional() })
+      .object({
+        bucket: z.string().min(3),
+        prefix: z.string().default('insight-hub/'),
+        iamRoleArn: z.string().startsWith('arn:'),
+        endpoint: endpointUrl.optional(),
+      })
       .optional(),
   })
   .refine((c) => Boolean(c.workgroupName) !== Boolean(c.clusterIdentifier), {

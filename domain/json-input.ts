@@ -24,7 +24,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** Why a text cannot be stored, or null when it can. */
 export function unstorableText(text: string): Omit<JsonProblem, 'path'> | null {
   if (text.includes('\u0000')) return { rule: 'nul_character', message: 'must not contain the NUL character (U+0000)' };
-  if (LONE_SURROGATE.test(text)) return { rule: 'lone_surrogate', message: 'must be well-formed Unicode: it holds a lone surrogate (U+D800–U+DFFF)' };
+  if (LONE_SURROGATE.test(text))
+    return { rule: 'lone_surrogate', message: 'must be well-formed Unicode: it holds a lone surrogate (U+D800–U+DFFF)' };
   return null;
 }
 
@@ -45,7 +46,9 @@ export function jsonProblems(value: unknown, { maxDepth = MAX_JSON_DEPTH, maxPro
         problems.push({ path, rule: 'too_deep', message: `must not nest objects and arrays more than ${maxDepth} levels deep` });
         continue;
       }
-      const entries: [string | number, unknown][] = Array.isArray(next.value) ? next.value.map((item, index) => [index, item]) : Object.entries(next.value);
+      const entries: [string | number, unknown][] = Array.isArray(next.value)
+        ? next.value.map((item, index) => [index, item])
+        : Object.entries(next.value);
       // Reversed, so that they come off the stack in document order.
       for (const [key, child] of entries.reverse()) {
         const keyProblem = typeof key === 'string' ? unstorableText(key) : null;
@@ -91,10 +94,16 @@ export function decodeJson(bytes: Uint8Array): DecodedJson {
  * charset=utf-8); otherwise why not.
  */
 export function notJsonMediaType(contentType: string | undefined): string | null {
-  if (contentType === undefined || contentType.trim() === '') return 'the body must be sent as Content-Type: application/json; this request has no Content-Type';
+  if (contentType === undefined || contentType.trim() === '')
+    return 'the body must be sent as Content-Type: application/json; this request has no Content-Type';
   const [type = '', ...parameters] = contentType.split(';').map((part) => part.trim().toLowerCase());
-  if (type !== 'application/json') return `the body must be sent as Content-Type: application/json, not ${JSON.stringify(type.slice(0, 100))}`;
-  const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return `a JSON body must be UTF-8, not charset ${JSON.stringify(charset.slice(0, 40))}`;
+  if (type !== 'application/json')
+    return `the body must be sent as Content-Type: application/json, not ${JSON.stringify(type.slice(0, 100))}`;
+  const charset = parameters
+    .find((parameter) => parameter.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    return `a JSON body must be UTF-8, not charset ${JSON.stringify(charset.slice(0, 40))}`;
   return null;
 }

@@ -17,7 +17,15 @@ export type PrivacyRegime = (typeof PRIVACY_REGIMES)[number];
  * warehouse: each stream table's cursor column (last change at the source) and the warehouse
  * quarantine table's quarantined_at; webhook-inbox: webhook_inbox.received_at (events hold emails).
  */
-export const RETENTION_DATA_TYPES = ['audit-log', 'quality-reports', 'run-reports', 'webhook-inbox', 'staging', 'quarantine', 'warehouse'] as const;
+export const RETENTION_DATA_TYPES = [
+  'audit-log',
+  'quality-reports',
+  'run-reports',
+  'webhook-inbox',
+  'staging',
+  'quarantine',
+  'warehouse',
+] as const;
 export const retentionDataTypeSchema = z.enum(RETENTION_DATA_TYPES);
 export type RetentionDataType = z.infer<typeof retentionDataTypeSchema>;
 
@@ -68,7 +76,11 @@ export function retentionWindow(dataType: RetentionDataType, regime: PrivacyRegi
 }
 
 /** A connector's window for a data type: its own setting, else its regime's default, else the platform's. */
-export function connectorRetentionWindow(dataType: RetentionDataType, platform: RetentionSettings, own: ConnectorRetention | undefined): string {
+export function connectorRetentionWindow(
+  dataType: RetentionDataType,
+  platform: RetentionSettings,
+  own: ConnectorRetention | undefined,
+): string {
   const explicit = own?.windows[dataType];
   if (explicit) return explicit;
   if (own?.regime && dataType === 'audit-log') return AUDIT_LOG_WINDOWS[own.regime];
@@ -104,7 +116,8 @@ export interface SweepTargetResult {
   sweptAt: string;
 }
 
-export type SweepOutcome = { target: SweepTarget; status: 'swept'; result: SweepTargetResult } | { target: SweepTarget; status: 'failed'; detail: string };
+export type SweepOutcome =
+  { target: SweepTarget; status: 'swept'; result: SweepTargetResult } | { target: SweepTarget; status: 'failed'; detail: string };
 
 export interface RetentionSweepReport {
   workflowId: string;
@@ -209,4 +222,3 @@ export function subjectValues(row: Readonly<Record<string, unknown>>): { emails:
     columns.map((column) => row[column]).filter((value): value is string => typeof value === 'string' && value.trim() !== '');
   return { emails: texts(SUBJECT_COLUMNS.email), customerIds: texts(SUBJECT_COLUMNS.customerId) };
 }
-

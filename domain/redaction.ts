@@ -9,7 +9,17 @@ import { z } from 'zod';
 import type { Connector } from './connector';
 
 /** Configuration keys whose values are credentials, in any source or destination. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'clientSecret', 'accessToken', 'privateKey', 'private_key', 'passphrase', 'secretAccessKey', 'apiToken', 'publicKey']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'password',
+  'clientSecret',
+  'accessToken',
+  'privateKey',
+  'private_key',
+  'passphrase',
+  'secretAccessKey',
+  'apiToken',
+  'publicKey',
+]);
 export const REDACTED = '[redacted]';
 
 /** `//user:password@` in a connection URL, first match: the password is a credential too. */
@@ -20,12 +30,23 @@ const URL_PASSWORD = /\/\/([^:/@]+):([^@]*)@/;
  * the variant and the endpoint that stored it, so a changed login URL or host cannot carry a stored
  * secret to a server of someone else's choosing.
  */
-const VARIANT_KEYS = ['kind', 'type', 'loginUrl', 'apiUrl', 'endpoint', 'subdomain', 'baseUrl', 'account', 'accessUrl', 'apiEndpoint', 'host'] as const;
+const VARIANT_KEYS = [
+  'kind',
+  'type',
+  'loginUrl',
+  'apiUrl',
+  'endpoint',
+  'subdomain',
+  'baseUrl',
+  'account',
+  'accessUrl',
+  'apiEndpoint',
+  'host',
+] as const;
 
 type Path = (string | number)[];
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Hides credentials: secret keys anywhere in the tree, and the password inside a connection URL. */
 function redactValue(key: string, value: unknown): unknown {
@@ -74,13 +95,16 @@ function keepUrlPassword(url: string, stored: unknown): string {
 }
 
 const isMarker = (key: string, value: unknown): boolean =>
-  (SECRET_KEYS.has(key) && value === REDACTED) || (key === 'url' && typeof value === 'string' && URL_PASSWORD.exec(value)?.[2] === REDACTED);
+  (SECRET_KEYS.has(key) && value === REDACTED) ||
+  (key === 'url' && typeof value === 'string' && URL_PASSWORD.exec(value)?.[2] === REDACTED);
 
 /** Where a configuration holds the marker in place of a secret. */
 export function redactionMarkers(value: unknown, path: Path = []): Path[] {
   if (Array.isArray(value)) return value.flatMap((item, i) => redactionMarkers(item, [...path, i]));
   if (!isRecord(value)) return [];
-  return Object.entries(value).flatMap(([key, child]) => (isMarker(key, child) ? [[...path, key]] : redactionMarkers(child, [...path, key])));
+  return Object.entries(value).flatMap(([key, child]) =>
+    isMarker(key, child) ? [[...path, key]] : redactionMarkers(child, [...path, key]),
+  );
 }
 
 /** A zod refinement for configurations about to be stored: a secret that is still the marker is an issue at its path. */
@@ -110,7 +134,9 @@ export function withSecretFields(schema: Schema, secret: (field: Schema) => Sche
   const map = (inner: Schema): Schema => withSecretFields(inner, secret);
   if (schema instanceof z.ZodObject) {
     const before: Record<string, Schema> = schema.shape;
-    const shape = Object.fromEntries(Object.entries(before).map(([key, field]) => [key, SECRET_KEYS.has(key) ? secretField(field, secret) : map(field)]));
+    const shape = Object.fromEntries(
+      Object.entries(before).map(([key, field]) => [key, SECRET_KEYS.has(key) ? secretField(field, secret) : map(field)]),
+    );
     return Object.keys(shape).some((key) => shape[key] !== before[key]) ? schema.clone({ ...schema.def, shape }, { parent: true }) : schema;
   }
   if (schema instanceof z.ZodUnion) {
@@ -119,10 +145,14 @@ export function withSecretFields(schema: Schema, secret: (field: Schema) => Sche
     return options.some((option, i) => option !== before[i]) ? schema.clone({ ...schema.def, options }, { parent: true }) : schema;
   }
   // A wrapper: the same wrapper, around its inner schema mapped.
-  if (schema instanceof z.ZodOptional) return rewrapped(schema, schema.def.innerType, map, (innerType) => schema.clone({ ...schema.def, innerType }, { parent: true }));
-  if (schema instanceof z.ZodNullable) return rewrapped(schema, schema.def.innerType, map, (innerType) => schema.clone({ ...schema.def, innerType }, { parent: true }));
-  if (schema instanceof z.ZodDefault) return rewrapped(schema, schema.def.innerType, map, (innerType) => schema.clone({ ...schema.def, innerType }, { parent: true }));
-  if (schema instanceof z.ZodPrefault) return rewrapped(schema, schema.def.innerType, map, (innerType) => schema.clone({ ...schema.def, innerType }, { parent: true }));
+  if (schema instanceof z.ZodOptional)
+    return rewrapped(schema, schema.def.innerType, map, (innerType) => schema.clone({ ...schema.def, innerType }, { parent: true }));
+  if (schema instanceof z.ZodNullable)
+    return rewrapped(schema, schema.def.innerType, map, (innerType) => schema.clone({ ...schema.def, innerType }, { parent: true }));
+  if (schema instanceof z.ZodDefault)
+    return rewrapped(schema, schema.def.innerType, map, (innerType) => schema.clone({ ...schema.def, innerType }, { parent: true }));
+  if (schema instanceof z.ZodPrefault)
+    return rewrapped(schema, schema.def.innerType, map, (innerType) => schema.clone({ ...schema.def, innerType }, { parent: true }));
   return schema;
 }
 

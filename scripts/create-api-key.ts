@@ -24,7 +24,8 @@ async function main(): Promise<void> {
     label: values.label,
     expiresAt: values['expires-at'],
   });
-  if (!request.success) throw new Error(`usage: --subject <who> --role <role> [--label <text>] [--expires-at <ISO time>]\n${z.prettifyError(request.error)}`);
+  if (!request.success)
+    throw new Error(`usage: --subject <who> --role <role> [--label <text>] [--expires-at <ISO time>]\n${z.prettifyError(request.error)}`);
 
   const settings = loadSettings();
   const secrets = await loadKeyRing(settings, logger);

@@ -67,13 +67,23 @@ export async function startDemoSources(env: NodeJS.ProcessEnv = process.env): Pr
     {
       name: 'Demo GA4 property',
       description: 'Daily metrics and real-time events from the local GA4 Data API simulator.',
-      configuration: { source: { kind: 'ga4', propertyId: ga4.propertyId, accessToken: ga4.accessToken, apiEndpoint: ga4.url }, destination, guardrails },
+      configuration: {
+        source: { kind: 'ga4', propertyId: ga4.propertyId, accessToken: ga4.accessToken, apiEndpoint: ga4.url },
+        destination,
+        guardrails,
+      },
     },
     {
       name: 'Demo Brandwatch mentions',
       description: 'Social mentions with sentiment from the local Brandwatch simulator.',
       configuration: {
-        source: { kind: 'brandwatch', apiUrl: brandwatch.url, ...brandwatch.credentials, projectId: brandwatch.projectId, queryIds: brandwatch.queryIds },
+        source: {
+          kind: 'brandwatch',
+          apiUrl: brandwatch.url,
+          ...brandwatch.credentials,
+          projectId: brandwatch.projectId,
+          queryIds: brandwatch.queryIds,
+        },
         destination,
         guardrails,
       },

@@ -61,7 +61,11 @@ async function main(): Promise<void> {
   const running = runWorkers(workers);
   await ensureRetentionSchedules(temporal, retentionSettingsFrom(), WORKFLOW_TASK_QUEUE);
   await ensureCredentialCheckSchedule(temporal, WORKFLOW_TASK_QUEUE);
-  const codecEndpoint = { codec: new AesGcmPayloadCodec(dataKeys), allowedOrigins: settings.codecAllowedOrigins, namespaces: [settings.namespace] };
+  const codecEndpoint = {
+    codec: new AesGcmPayloadCodec(dataKeys),
+    allowedOrigins: settings.codecAllowedOrigins,
+    namespaces: [settings.namespace],
+  };
   const app = createApp({ store, temporal, logger, codecEndpoint });
   const api = await startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
 
@@ -104,9 +108,9 @@ async function main(): Promise<void> {
 
 /** The demo connector, created through the API (validation, schedule and audit included) once. */
 async function ensureDemoConnector(apiUrl: string, simulatorUrl: string, apiKey: string): Promise<string> {
-  const { connectors: listed } = z.object({ connectors: z.array(z.object({ id: z.string(), name: z.string() })) }).parse(
-    await getJson(`${apiUrl}/api/v1/data-warehouse-connector/user/${DEMO_USER}`, apiKey),
-  );
+  const { connectors: listed } = z
+    .object({ connectors: z.array(z.object({ id: z.string(), name: z.string() })) })
+    .parse(await getJson(`${apiUrl}/api/v1/data-warehouse-connector/user/${DEMO_USER}`, apiKey));
   const existing = listed.find((c) => c.name === DEMO_CONNECTOR_NAME);
   if (existing) return existing.id;
   const body: CreateConnectorBody = {
@@ -134,9 +138,9 @@ async function ensureDemoConnector(apiUrl: string, simulatorUrl: string, apiKey:
 
 /** Created once; its configuration brought up to date on every start (simulator URLs, the SendGrid key). */
 async function upsertDemoConnector(apiUrl: string, connector: DemoConnector, apiKey: string): Promise<string> {
-  const { connectors: listed } = z.object({ connectors: z.array(z.object({ id: z.string(), name: z.string() })) }).parse(
-    await getJson(`${apiUrl}/api/v1/data-warehouse-connector/user/${DEMO_USER}`, apiKey),
-  );
+  const { connectors: listed } = z
+    .object({ connectors: z.array(z.object({ id: z.string(), name: z.string() })) })
+    .parse(await getJson(`${apiUrl}/api/v1/data-warehouse-connector/user/${DEMO_USER}`, apiKey));
   const existing = listed.find((c) => c.name === connector.name);
   if (!existing) {
     const created = await postJson(`${apiUrl}/api/v1/data-warehouse-connector`, { ...connector, userId: DEMO_USER }, apiKey);

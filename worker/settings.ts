@@ -43,7 +43,10 @@ const sourceRatesSpec = z.string().transform((spec, ctx): SourceRates => {
 const settingsSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   /** PostgreSQL for the control plane; the embedded PGlite store under DATA_DIR when unset. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -64,7 +67,12 @@ const settingsSchema = z.object({
   CODEC_CORS_ORIGINS: z
     .string()
     .default('http://127.0.0.1:8233,http://localhost:8233')
-    .transform((list) => list.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must list http(s) origins, e.g. http://127.0.0.1:8233' }))),
   /** TLS to Temporal when any is set: the server's CA, and a client certificate and key for mTLS. */
   TEMPORAL_TLS_CA_FILE: pemFile.optional(),
@@ -155,7 +163,9 @@ function checkedPair(pair: ApiTls, certVariable: FileVariable, keyVariable: File
     createSecureContext(pair);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`invalid environment: ${certVariable} and ${keyVariable} do not make a certificate and its key (${reason})`, { cause: error });
+    throw new Error(`invalid environment: ${certVariable} and ${keyVariable} do not make a certificate and its key (${reason})`, {
+      cause: error,
+    });
   }
   return pair;
 }

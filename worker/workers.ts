@@ -54,7 +54,8 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   const staging = new Staging(path.join(dataDir, 'staging'), options.dataKeys);
   // What loads of a worker killed mid-load left (plain-copies.ts): none of this process runs yet.
   await staging.discardStalePlainCopies();
-  const openDestination = async (destination: DestinationConfig) => loadingPlainFiles(await connectWarehouse(destination, dataDir), staging);
+  const openDestination = async (destination: DestinationConfig) =>
+    loadingPlainFiles(await connectWarehouse(destination, dataDir), staging);
   // A batch's steps (uniqueness check, measure, load) share one connection on this worker.
   const batchConnections = new BatchConnections(openDestination);
   const dataConverter = options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined;

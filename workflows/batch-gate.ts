@@ -7,7 +7,14 @@ import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@tempor
 import { approvalIdFor, type ApprovalResolution, type PendingApproval } from '../domain/approvals';
 import { searchAttributes } from '../domain/constants';
 import type { BatchRef, CyclePlan, QualitySummary, StreamReport } from '../domain/cycle';
-import { evaluateGuardrails, gateVerdict, withOverride, type GateFigures, type GuardrailBreach, type GuardrailOverride } from '../domain/guardrails';
+import {
+  evaluateGuardrails,
+  gateVerdict,
+  withOverride,
+  type GateFigures,
+  type GuardrailBreach,
+  type GuardrailOverride,
+} from '../domain/guardrails';
 import { control } from './activities';
 import type { ApprovalGates } from './approval-gates';
 
@@ -46,7 +53,8 @@ export async function passGate(
   });
   const breaches = evaluateGuardrails(withOverride(ctx.plan.guardrails, ctx.overrides[stream]), figures);
   const verdict = gateVerdict(ctx.plan.automationLevel, breaches);
-  const note = (resolution: string) => report.breaches.push(...breaches.map((b) => ({ guardrail: b.guardrail, limit: b.limit, actual: b.actual, resolution })));
+  const note = (resolution: string) =>
+    report.breaches.push(...breaches.map((b) => ({ guardrail: b.guardrail, limit: b.limit, actual: b.actual, resolution })));
 
   switch (verdict) {
     case 'load':
@@ -115,7 +123,12 @@ async function awaitApproval(
     case 'skip':
       return { action: 'skip', approval: resolution };
     case 'reject':
-      return { action: 'stop', outcome: 'rejected', detail: `rejected by ${resolution.decidedBy}: ${resolution.reason}`, approval: resolution };
+      return {
+        action: 'stop',
+        outcome: 'rejected',
+        detail: `rejected by ${resolution.decidedBy}: ${resolution.reason}`,
+        approval: resolution,
+      };
   }
 }
 
@@ -139,6 +152,10 @@ function showWaiting(gates: ApprovalGates): void {
 export function describe(breaches: readonly GuardrailBreach[]): string {
   const show = (v: number | string) => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v));
   return breaches
-    .map((b) => (typeof b.limit === 'string' ? `${b.guardrail}: ${b.actual} (policy ${b.limit})` : `${b.guardrail} ${show(b.actual)} > ${show(b.limit)}`))
+    .map((b) =>
+      typeof b.limit === 'string'
+        ? `${b.guardrail}: ${b.actual} (policy ${b.limit})`
+        : `${b.guardrail} ${show(b.actual)} > ${show(b.limit)}`,
+    )
     .join('; ');
 }

@@ -2,7 +2,21 @@
 import type { CycleStatus, StreamOutcome, StreamReport } from '../domain/cycle';
 
 export function emptyStreamReport(stream: string): StreamReport {
-  return { stream, outcome: 'loaded', batches: 0, extracted: 0, loaded: 0, deleted: 0, quarantined: 0, wouldLoad: 0, suppressed: 0, withoutConsent: 0, apiCalls: 0, breaches: [], failuresByRule: {} };
+  return {
+    stream,
+    outcome: 'loaded',
+    batches: 0,
+    extracted: 0,
+    loaded: 0,
+    deleted: 0,
+    quarantined: 0,
+    wouldLoad: 0,
+    suppressed: 0,
+    withoutConsent: 0,
+    apiCalls: 0,
+    breaches: [],
+    failuresByRule: {},
+  };
 }
 
 /** The worst stream outcome decides. */

@@ -5,7 +5,12 @@ import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
 import type { createErasureActivities } from '../activities/privacy/erasure-activities';
 import type { createRetentionActivities } from '../activities/privacy/retention-activities';
 
-const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
+const retry: RetryPolicy = {
+  initialInterval: '1 second',
+  maximumInterval: '30 seconds',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+};
 
 // A sweep may take its half hour; a killed worker's sweep is retried after the heartbeat timeout.
 const timeouts = { startToCloseTimeout: '30 minutes', heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT } as const;

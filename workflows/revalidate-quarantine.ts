@@ -22,7 +22,13 @@ export async function revalidateQuarantine(input: RevalidateQuarantineInput): Pr
 
   const plan = await revalidation.planQuarantineRevalidation({ connectorId, qualityReportId, suite });
   const { merged } = plan.load
-    ? await revalidation.applyQuarantineRevalidation({ connectorId, userId: plan.userId, source: plan.source, stream: plan.result.stream, load: plan.load })
+    ? await revalidation.applyQuarantineRevalidation({
+        connectorId,
+        userId: plan.userId,
+        source: plan.source,
+        stream: plan.result.stream,
+        load: plan.load,
+      })
     : { merged: 0 };
   const result: QuarantineRevalidation = { ...plan.result, merged };
 

@@ -46,7 +46,10 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
     }
     const caughtUp = page.nextPageToken === null;
     if (pages.length > 0 && (rows >= plan.batchSize || caughtUp)) {
-      const batch = pages.length === 1 && pages[0] ? pages[0] : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages });
+      const batch =
+        pages.length === 1 && pages[0]
+          ? pages[0]
+          : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages });
       pages = [];
       rows = 0;
       if (!(await runBatch(ctx, stream, { key, committed }, batch, report, unloaded))) return;
@@ -74,7 +77,14 @@ interface UnloadedRows {
 }
 
 /** Validate, gate, load, commit. False when the read must stop at this batch. */
-async function runBatch(ctx: CycleContext, stream: string, position: CommittedCursor, batch: BatchRef, report: StreamReport, unloaded: UnloadedRows): Promise<boolean> {
+async function runBatch(
+  ctx: CycleContext,
+  stream: string,
+  position: CommittedCursor,
+  batch: BatchRef,
+  report: StreamReport,
+  unloaded: UnloadedRows,
+): Promise<boolean> {
   const { plan } = ctx;
   report.batches += 1;
   report.extracted += batch.rows;
@@ -85,7 +95,12 @@ async function runBatch(ctx: CycleContext, stream: string, position: CommittedCu
   }
   // A dry run loads nothing, so the warehouse cannot show a batch what earlier ones hold: the read carries it.
   const dryRun = plan.automationLevel === 'dry-run';
-  const quality = await control.validateBatch({ connectorId: plan.connectorId, source: plan.source, batch, ...(dryRun && { earlier: unloaded.held, keepHeld: true }) });
+  const quality = await control.validateBatch({
+    connectorId: plan.connectorId,
+    source: plan.source,
+    batch,
+    ...(dryRun && { earlier: unloaded.held, keepHeld: true }),
+  });
   if (dryRun) unloaded.held = quality.held ?? null;
   report.quarantined += quality.invalid;
   addCounts(report.failuresByRule, quality.failuresByRule);
@@ -110,7 +125,11 @@ async function runBatch(ctx: CycleContext, stream: string, position: CommittedCu
     const loaded = gate.action === 'load' ? await load(ctx, stream, batch, quality, report) : null;
     // A skipped batch is done too: the manager chose to move past it, so the cursor moves on.
     await commit(ctx, position, batch);
-    settle(ctx, gate.approval, loaded ? { loaded: loaded.merged, deleted: loaded.deleted, keptBatch: null } : { loaded: 0, deleted: 0, keptBatch: batch.uri });
+    settle(
+      ctx,
+      gate.approval,
+      loaded ? { loaded: loaded.merged, deleted: loaded.deleted, keptBatch: null } : { loaded: 0, deleted: 0, keptBatch: batch.uri },
+    );
   } catch (err) {
     // The decision's update waits for what it led to: tell it, or it (and the cycle) would wait forever.
     settle(ctx, gate.approval, { loaded: 0, deleted: 0, keptBatch: batch.uri });
@@ -126,7 +145,13 @@ async function commit(ctx: CycleContext, { key, committed }: CommittedCursor, ba
   committed.cursor = batch.cursorAfter;
 }
 
-async function load(ctx: CycleContext, stream: string, batch: BatchRef, quality: QualitySummary, report: StreamReport): Promise<LoadResult> {
+async function load(
+  ctx: CycleContext,
+  stream: string,
+  batch: BatchRef,
+  quality: QualitySummary,
+  report: StreamReport,
+): Promise<LoadResult> {
   const loaded = await control.loadBatch({
     connectorId: ctx.plan.connectorId,
     userId: ctx.plan.userId,
@@ -145,7 +170,11 @@ async function load(ctx: CycleContext, stream: string, batch: BatchRef, quality:
 }
 
 /** Tells the approval's update what its decision led to. */
-function settle(ctx: CycleContext, approval: ApprovalResolution | null, result: Pick<ApprovalOutcome, 'loaded' | 'deleted' | 'keptBatch'>): void {
+function settle(
+  ctx: CycleContext,
+  approval: ApprovalResolution | null,
+  result: Pick<ApprovalOutcome, 'loaded' | 'deleted' | 'keptBatch'>,
+): void {
   if (approval) ctx.gates.settle({ ...approval, ...result });
 }
 

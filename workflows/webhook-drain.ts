@@ -4,15 +4,7 @@
  * committed cursor, validate, pass the guardrails, load, commit) until no delivery is waiting, then
  * idles for a while and ends; the next delivery starts it again. A long-lived run continues as new.
  */
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { searchAttributes } from '../domain/constants';
 import type { CycleReport } from '../domain/cycle';
 import { eventsArrivedSignal, type WebhookDrainInput } from '../domain/webhook-drain';

@@ -25,7 +25,8 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
 
   async function subjectOf(requestId: string): Promise<ErasureSubject> {
     const subject = await store.privacy.openErasureSubject(requestId);
-    if (!subject) throw new ConnectorError('data', `erasure request ${requestId} holds no subject: it does not exist or has already completed`);
+    if (!subject)
+      throw new ConnectorError('data', `erasure request ${requestId} holds no subject: it does not exist or has already completed`);
     return subject;
   }
 
@@ -46,7 +47,9 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       return { 'suppression list entries': 1 };
     },
     warehouse: eraseWarehouses,
-    inbox: async (_requestId, subject) => ({ 'webhook inbox events': 'email' in subject ? await store.inbox.eraseSubject(subject.email) : 0 }),
+    inbox: async (_requestId, subject) => ({
+      'webhook inbox events': 'email' in subject ? await store.inbox.eraseSubject(subject.email) : 0,
+    }),
     staging: async (_requestId, subject) => {
       const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'staging');
       // Decrypted copies a killed load left may hold the subject too; a running load's are its own to let go of.
@@ -99,7 +102,9 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       await audit.record(
         { connectorId: PLATFORM_AUDIT_ID, userId: 'erasure' },
         { activityType: `privacy.erasure-${receipt.status}`, details: { ...receipt } },
-        failed ? { log: { level: 'warn', fields: { requestId: receipt.requestId }, message: 'compliance alert: erasure request failed' } } : {},
+        failed
+          ? { log: { level: 'warn', fields: { requestId: receipt.requestId }, message: 'compliance alert: erasure request failed' } }
+          : {},
       );
     },
   };

@@ -55,7 +55,11 @@ const reportSchema = z.looseObject({
 export const REDACTED_FIELD = 'partial_unexpected_redacted';
 
 /** The report without the quotes `isSubjects` picks, and how many went; the same report when none did. */
-export function redactReport(report: Record<string, unknown>, isSubjects: QuoteMatcher, requestId: string): { report: Record<string, unknown>; values: number } {
+export function redactReport(
+  report: Record<string, unknown>,
+  isSubjects: QuoteMatcher,
+  requestId: string,
+): { report: Record<string, unknown>; values: number } {
   const parsed = reportSchema.safeParse(report);
   if (!parsed.success || !parsed.data.results) return { report, values: 0 };
   let values = 0;
@@ -77,7 +81,9 @@ export function redactReport(report: Record<string, unknown>, isSubjects: QuoteM
         ...result.data.result,
         partial_unexpected_list: quoted.filter((_, i) => !gone[i]),
         ...(indexes && { partial_unexpected_index_list: indexes.filter((_, i) => !gone[i]) }),
-        ...(counts && { partial_unexpected_counts: counts.filter((count) => !isSubjects(asQuoted(count.value, expectation), expectation)) }),
+        ...(counts && {
+          partial_unexpected_counts: counts.filter((count) => !isSubjects(asQuoted(count.value, expectation), expectation)),
+        }),
         [REDACTED_FIELD]: redacted,
       },
     };

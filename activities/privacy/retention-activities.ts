@@ -40,7 +40,8 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
   const trail = auditTrail({ store: deps.store, logger: deps.logger, now });
 
   async function sweepFiles(target: SweepTarget, kind: 'staging' | 'quarantine', cutoff: Date): Promise<Deletion> {
-    const scope: StagedScope = target.scope.kind === 'connector' ? { connectorId: target.scope.connectorId } : { except: target.scope.except };
+    const scope: StagedScope =
+      target.scope.kind === 'connector' ? { connectorId: target.scope.connectorId } : { except: target.scope.except };
     const expired = async () => (await listStagedFiles(deps.staging.root, scope)).filter((f) => f.kind === kind && f.modifiedAt < cutoff);
     const doomed = await expired();
     await Promise.all(doomed.map((f) => rm(f.file, { force: true })));
@@ -53,7 +54,11 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
       throw new Error(`${dataType} is not a control-plane table`);
     }
     const deleted = await deps.store.privacy.sweepControlPlane(dataType, scope, cutoff);
-    return { deleted, remaining: await deps.store.privacy.countPastWindow(dataType, scope, cutoff), proof: `${dataType} rows older than the cutoff` };
+    return {
+      deleted,
+      remaining: await deps.store.privacy.countPastWindow(dataType, scope, cutoff),
+      proof: `${dataType} rows older than the cutoff`,
+    };
   }
 
   async function sweep(target: SweepTarget, cutoff: Date): Promise<Deletion> {
@@ -84,7 +89,14 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
         window: connectorRetentionWindow(dataType, settings, c.configuration.retention),
       }));
       if (dataType === 'warehouse') return targets;
-      return [...targets, { dataType, scope: { kind: 'platform', except: own.map((c) => c.id) }, window: retentionWindow(dataType, settings.regime, settings.windows) }];
+      return [
+        ...targets,
+        {
+          dataType,
+          scope: { kind: 'platform', except: own.map((c) => c.id) },
+          window: retentionWindow(dataType, settings.regime, settings.windows),
+        },
+      ];
     },
 
     async sweepRetentionTarget(target: SweepTarget): Promise<SweepTargetResult> {
@@ -114,23 +126,49 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
         if (outcome.status === 'swept') {
           const { cutoff, proof, deleted, remaining } = outcome.result;
           await audit(`outcome/${i}`, connectorId, 'retention.swept', { ...common, cutoff, proof }, { deleted, remaining });
-          if (remaining > 0) await alert(`outcome/${i}/alert`, connectorId, { ...common, kind: 'data-past-window', cutoff, proof }, { remaining });
+          if (remaining > 0)
+            await alert(`outcome/${i}/alert`, connectorId, { ...common, kind: 'data-past-window', cutoff, proof }, { remaining });
         } else {
           await alert(`outcome/${i}/alert`, connectorId, { ...common, kind: 'sweep-failed', detail: outcome.detail }, {});
         }
       }
       for (const [i, late] of report.late.entries()) {
-        await alert(`late/${i}`, PLATFORM_AUDIT_ID, { workflowId: report.workflowId, dataType: late.dataType, kind: 'sweep-late', lastProofAt: late.lastProofAt }, {});
+        await alert(
+          `late/${i}`,
+          PLATFORM_AUDIT_ID,
+          { workflowId: report.workflowId, dataType: late.dataType, kind: 'sweep-late', lastProofAt: late.lastProofAt },
+          {},
+        );
       }
     },
   };
 
   /** Each entry once, however often the activity is retried: `name` tells it from the activity's others. */
-  async function audit(name: string, connectorId: string, activityType: string, details: Record<string, unknown>, metrics: Record<string, number>, log?: LogLine): Promise<void> {
-    await trail.record({ connectorId, userId: 'retention-sweep' }, { activityType, details, metrics }, { key: withinActivity(name), ...(log && { log }) });
+  async function audit(
+    name: string,
+    connectorId: string,
+    activityType: string,
+    details: Record<string, unknown>,
+    metrics: Record<string, number>,
+    log?: LogLine,
+  ): Promise<void> {
+    await trail.record(
+      { connectorId, userId: 'retention-sweep' },
+      { activityType, details, metrics },
+      { key: withinActivity(name), ...(log && { log }) },
+    );
   }
 
-  async function alert(name: string, connectorId: string, details: Record<string, unknown> & { kind: string }, metrics: Record<string, number>): Promise<void> {
-    await audit(name, connectorId, 'compliance.alert', details, metrics, { level: 'warn', fields: { connectorId, ...details, ...metrics }, message: 'compliance alert: retention sweep' });
+  async function alert(
+    name: string,
+    connectorId: string,
+    details: Record<string, unknown> & { kind: string },
+    metrics: Record<string, number>,
+  ): Promise<void> {
+    await audit(name, connectorId, 'compliance.alert', details, metrics, {
+      level: 'warn',
+      fields: { connectorId, ...details, ...metrics },
+      message: 'compliance alert: retention sweep',
+    });
   }
 }

@@ -11,7 +11,11 @@ export async function recordScreening(
   if (suppressed + withoutConsent === 0) return;
   await audit.record(
     load,
-    { activityType: 'privacy.rows-screened', details: { stream: load.stream, loadId: load.loadId }, metrics: { suppressed, withoutConsent } },
+    {
+      activityType: 'privacy.rows-screened',
+      details: { stream: load.stream, loadId: load.loadId },
+      metrics: { suppressed, withoutConsent },
+    },
     { day: load.date, counters: { rowsSuppressed: suppressed, rowsWithoutConsent: withoutConsent } },
   );
 }

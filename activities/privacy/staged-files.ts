@@ -42,7 +42,9 @@ export async function listStagedFiles(root: string, scope: StagedScope): Promise
   const connectors =
     'connectorId' in scope
       ? [scope.connectorId]
-      : (await entriesOf(root)).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !scope.except.includes(e.name)).map((e) => e.name);
+      : (await entriesOf(root))
+          .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !scope.except.includes(e.name))
+          .map((e) => e.name);
   const files: StagedFile[] = [];
   for (const connectorId of connectors) {
     for await (const file of walk(path.join(root, connectorId))) {

@@ -22,7 +22,9 @@ export function rowOfSubject(subject: ErasureSubject, line: Row): boolean {
   const row = isRow(line['record']) ? line['record'] : line;
   const wanted = subjectText(subject);
   const { emails, customerIds } = subjectValues(row);
-  return emails.some((email) => subjectText({ email }) === wanted) || customerIds.some((customerId) => subjectText({ customerId }) === wanted);
+  return (
+    emails.some((email) => subjectText({ email }) === wanted) || customerIds.some((customerId) => subjectText({ customerId }) === wanted)
+  );
 }
 
 /** Any stream of that name: the definition only names the rewritten batch, which keeps its old file name. */
@@ -68,7 +70,11 @@ export async function eraseFromStagedFiles(staging: Staging, subject: ErasureSub
 }
 
 /** The subject's records in the quarantine files of the scope, read without changing them. */
-async function* quarantinedRecords(staging: Staging, subject: ErasureSubject, scope: StagedScope): AsyncGenerator<{ staged: StagedFile; record: Row }> {
+async function* quarantinedRecords(
+  staging: Staging,
+  subject: ErasureSubject,
+  scope: StagedScope,
+): AsyncGenerator<{ staged: StagedFile; record: Row }> {
   const files = (await listStagedFiles(staging.root, scope)).filter((f) => f.kind === 'quarantine');
   for (const staged of files) {
     for await (const line of staging.readBatch({ uri: pathToFileURL(staged.file).href })) {

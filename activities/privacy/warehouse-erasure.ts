@@ -36,7 +36,11 @@ export async function eraseFromWarehouse(
     }
     if (quarantinedKeys.length > 0) {
       const table = QUARANTINE_TABLE_STREAM;
-      deleted[`${destination.kind}:${table.table}`] = await warehouse.deleteWhere(table, { column: 'record_key', op: 'in', values: quarantinedKeys });
+      deleted[`${destination.kind}:${table.table}`] = await warehouse.deleteWhere(table, {
+        column: 'record_key',
+        op: 'in',
+        values: quarantinedKeys,
+      });
     }
     return deleted;
   });

@@ -67,7 +67,9 @@ export class HeldOutside {
     const judged = rows.filter((row) => !isDeletion(stream, row));
     const holders = new Map<string, Map<PredicateValue, Set<string>>>();
     for (const column of columns) {
-      const values = new Set(judged.map((row) => comparableValue(column.type, row[column.name])).filter((value): value is PredicateValue => value !== null));
+      const values = new Set(
+        judged.map((row) => comparableValue(column.type, row[column.name])).filter((value): value is PredicateValue => value !== null),
+      );
       const byValue = new Map<PredicateValue, Set<string>>();
       const hold = (value: PredicateValue, key: string): void => {
         if (deleted.has(key)) return;

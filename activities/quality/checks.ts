@@ -96,7 +96,11 @@ const REPORTED = -1;
  * marked then, and the rows are sorted back into batch order at the end. A row whose value is taken
  * outside the batch is a repeat too, of a row the batch does not hold.
  */
-function duplicateCheck(keyOf: (row: Row) => string | typeof MISSING, quote: (row: Row, index: number) => Quote, takenOutside: TakenOutside = NOWHERE_ELSE): Check {
+function duplicateCheck(
+  keyOf: (row: Row) => string | typeof MISSING,
+  quote: (row: Row, index: number) => Quote,
+  takenOutside: TakenOutside = NOWHERE_ELSE,
+): Check {
   let elementCount = 0;
   let missingCount = 0;
   /** Key → position of its first occurrence, or REPORTED once that occurrence is marked. */
@@ -139,7 +143,10 @@ function duplicateCheck(keyOf: (row: Row) => string | typeof MISSING, quote: (ro
   };
 }
 
-function compoundUniqueCheck(batch: BatchView, { column_list: columns, ignore_row_if: ignoreIf }: Extract<Expectation, { type: 'expect_compound_columns_to_be_unique' }>['kwargs']): Check {
+function compoundUniqueCheck(
+  batch: BatchView,
+  { column_list: columns, ignore_row_if: ignoreIf }: Extract<Expectation, { type: 'expect_compound_columns_to_be_unique' }>['kwargs'],
+): Check {
   const valuesOf = (row: Row) => columns.map((name) => batch.value(row, name));
   const ignored = (values: (PyValue | null)[]): boolean => {
     if (ignoreIf === 'never') return false;
@@ -175,7 +182,11 @@ function resolveBound(bound: unknown, parameters: Readonly<Record<string, string
   if (typeof bound === 'number') return { kind: 'num', value: bound };
   const text = isSuiteParameter(bound) ? parameters[bound.$PARAMETER] : typeof bound === 'string' ? bound : undefined;
   const instant = text === undefined ? null : parsePreciseInstant(text);
-  if (!instant) throw new ConnectorError('config', `${field}: ${JSON.stringify(bound)} is neither a number, an ISO-8601 datetime with a zone nor a run-time suite parameter`);
+  if (!instant)
+    throw new ConnectorError(
+      'config',
+      `${field}: ${JSON.stringify(bound)} is neither a number, an ISO-8601 datetime with a zone nor a run-time suite parameter`,
+    );
   return { kind: 'time', instant };
 }
 
@@ -192,13 +203,22 @@ const compareBound = (value: PyValue, bound: NonNullable<ResolvedBound>): number
  * datetime and a boolean counts as 0 or 1. Without the stream's types, a value of another kind than
  * the bounds is unexpected, a text being read as an ISO-8601 instant against datetime bounds.
  */
-function betweenCheck(batch: BatchView, kwargs: Extract<Expectation, { type: 'expect_column_values_to_be_between' }>['kwargs'], parameters: Readonly<Record<string, string>>): Check {
+function betweenCheck(
+  batch: BatchView,
+  kwargs: Extract<Expectation, { type: 'expect_column_values_to_be_between' }>['kwargs'],
+  parameters: Readonly<Record<string, string>>,
+): Check {
   const { column, strict_min: strictMin, strict_max: strictMax } = kwargs;
   const low = resolveBound(kwargs.min_value, parameters, `between(${column}).min_value`);
   const high = resolveBound(kwargs.max_value, parameters, `between(${column}).max_value`);
   const kind = (low ?? high)?.kind ?? 'num';
   if (low && high) {
-    const order = low.kind === 'num' && high.kind === 'num' ? low.value - high.value : low.kind === 'time' && high.kind === 'time' ? compareInstants(low.instant, high.instant) : 0;
+    const order =
+      low.kind === 'num' && high.kind === 'num'
+        ? low.value - high.value
+        : low.kind === 'time' && high.kind === 'time'
+          ? compareInstants(low.instant, high.instant)
+          : 0;
     if (order > 0) throw new PythonTypeError('min_value cannot be greater than max_value');
   }
   const type = batch.typeOf(column);
@@ -224,13 +244,15 @@ function betweenCheck(batch: BatchView, kwargs: Extract<Expectation, { type: 'ex
   });
 }
 
-const lengthWithin = (min: number | null | undefined, max: number | null | undefined, strictMin?: boolean, strictMax?: boolean) => (length: number) =>
-  (min == null || (strictMin ? length > min : length >= min)) && (max == null || (strictMax ? length < max : length <= max));
+const lengthWithin =
+  (min: number | null | undefined, max: number | null | undefined, strictMin?: boolean, strictMax?: boolean) => (length: number) =>
+    (min == null || (strictMin ? length > min : length >= min)) && (max == null || (strictMax ? length < max : length <= max));
 
 /** pandas' astype(str) of a value; timestamps are refused up front (their text depends on the whole column). */
 function textOf(value: PyValue): string {
   const text = pyText(value);
-  if (text === null) throw new PythonTypeError('Insight Hub does not match or measure the text of a JSON object (GX would use its Python repr)');
+  if (text === null)
+    throw new PythonTypeError('Insight Hub does not match or measure the text of a JSON object (GX would use its Python repr)');
   return text;
 }
 
@@ -271,7 +293,17 @@ export function compileCheck(
     case 'expect_column_values_to_be_in_set':
     case 'expect_column_values_to_not_be_in_set': {
       const { column, value_set: valueSet } = expectation.kwargs;
-      const keys = new Set(valueSet.map((v) => pyKey(typeof v === 'string' ? { kind: 'str', value: v } : typeof v === 'boolean' ? { kind: 'bool', value: v } : { kind: 'num', value: v, float: false })));
+      const keys = new Set(
+        valueSet.map((v) =>
+          pyKey(
+            typeof v === 'string'
+              ? { kind: 'str', value: v }
+              : typeof v === 'boolean'
+                ? { kind: 'bool', value: v }
+                : { kind: 'num', value: v, float: false },
+          ),
+        ),
+      );
       const wanted = expectation.type === 'expect_column_values_to_be_in_set';
       return valueCheck(batch, column, (value) => keys.has(pyKey(value)) === wanted);
     }

@@ -26,7 +26,10 @@ const columnRef = z.object({ name: z.string().min(1, 'must name a column') });
 const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, a number or a boolean (is_null for a null)' });
 const inList = z
   .array(z.union([z.string(), z.number()]))
-  .refine((values) => values.every((v) => typeof v === 'number') || values.every((v) => typeof v === 'string'), 'must hold only strings or only numbers');
+  .refine(
+    (values) => values.every((v) => typeof v === 'number') || values.every((v) => typeof v === 'string'),
+    'must hold only strings or only numbers',
+  );
 
 export const rowConditionSchema: z.ZodType<RowCondition> = z.lazy(() =>
   z.discriminatedUnion(
@@ -37,7 +40,11 @@ export const rowConditionSchema: z.ZodType<RowCondition> = z.lazy(() =>
         .superRefine(({ operator, parameter }, ctx) => {
           const listed = Array.isArray(parameter);
           if ((operator === 'IN' || operator === 'NOT_IN') !== listed) {
-            ctx.addIssue({ code: 'custom', path: ['parameter'], message: listed ? `a list takes IN or NOT_IN, not ${operator}` : `${operator} takes a list` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['parameter'],
+              message: listed ? `a list takes IN or NOT_IN, not ${operator}` : `${operator} takes a list`,
+            });
           }
         }),
       z.object({ type: z.literal('nullity'), column: columnRef, is_null: z.boolean() }),
@@ -51,7 +58,8 @@ export const rowConditionSchema: z.ZodType<RowCondition> = z.lazy(() =>
 /** GX's rules (row_conditions.py): no OR inside an AND, no OR inside an OR, at most 100 conditions. */
 export function conditionProblem(condition: RowCondition): string | null {
   const containsOr = (c: RowCondition): boolean => c.type === 'or' || (c.type === 'and' && c.conditions.some(containsOr));
-  const count = (c: RowCondition): number => (c.type === 'and' || c.type === 'or' ? c.conditions.reduce((n, inner) => n + count(inner), 0) : 1);
+  const count = (c: RowCondition): number =>
+    c.type === 'and' || c.type === 'or' ? c.conditions.reduce((n, inner) => n + count(inner), 0) : 1;
   if (condition.type === 'and' && condition.conditions.some(containsOr)) return 'AND groups cannot contain OR conditions';
   if (condition.type === 'or' && condition.conditions.some(containsOr)) return 'OR groups cannot contain nested OR conditions';
   if (count(condition) > 100) return `100 conditions is the maximum, but ${count(condition)} conditions are defined`;
@@ -60,7 +68,7 @@ export function conditionProblem(condition: RowCondition): string | null {
 
 // GX's legacy grammar (legacy_row_conditions.py): col("name") then .notnull() or an operator and a
 // number, a quoted text of letters, digits, Latin-1 letters, punctuation and blanks, or date("…").
-const VALUE_CHARS = "[A-Za-z0-9\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u00ff!#$%&()*+,\\-./:;<=>?@[\\\\\\]^_`{|}~ \\t]";
+const VALUE_CHARS = '[A-Za-z0-9\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u00ff!#$%&()*+,\\-./:;<=>?@[\\\\\\]^_`{|}~ \\t]';
 const QUOTED = `"[ \\t]*(${VALUE_CHARS}+)"|'[ \\t]*(${VALUE_CHARS}+)'`;
 const LEGACY = new RegExp(
   `^\\s*col\\("([^"]*)"\\)\\s*(?:(\\.[nN][oO][tT][nN][uU][lL][lL]\\(\\))|(>=|<=|==|!=|>|<)\\s*(?:([+-]?\\d+(?:\\.\\d*)?(?:[eE][+-]?\\d+)?)|${QUOTED}|date\\(\\s*(?:${QUOTED})\\s*\\)))\\s*$`,
@@ -96,7 +104,11 @@ function asInstantParameter(parameter: Scalar): PyValue {
 }
 
 const asValue = (parameter: Scalar): PyValue =>
-  typeof parameter === 'string' ? { kind: 'str', value: parameter } : typeof parameter === 'boolean' ? { kind: 'bool', value: parameter } : { kind: 'num', value: parameter, float: false };
+  typeof parameter === 'string'
+    ? { kind: 'str', value: parameter }
+    : typeof parameter === 'boolean'
+      ? { kind: 'bool', value: parameter }
+      : { kind: 'num', value: parameter, float: false };
 
 function compares(operator: Operator, order: number): boolean {
   switch (operator) {
@@ -118,7 +130,11 @@ function compares(operator: Operator, order: number): boolean {
  * `columnKind` tells a column's pandas dtype family: timestamps and float64 columns fail a wrong
  * comparison whatever they hold, object columns only on a value that cannot be compared.
  */
-export function conditionHolds(condition: RowCondition, lookup: ValueLookup, columnKind: (column: string) => 'time' | 'num' | 'str' | 'object'): boolean {
+export function conditionHolds(
+  condition: RowCondition,
+  lookup: ValueLookup,
+  columnKind: (column: string) => 'time' | 'num' | 'str' | 'object',
+): boolean {
   switch (condition.type) {
     case 'and':
       return condition.conditions.every((c) => conditionHolds(c, lookup, columnKind));
@@ -158,7 +174,9 @@ function comparisonHolds(
   if (operator === '==' || operator === '!=') return (value !== null && pyEquals(value, other)) !== negated;
   const numericOther = other.kind !== 'str';
   if ((kind === 'str' && numericOther) || (kind === 'num' && !numericOther)) {
-    throw new PythonTypeError(`Invalid comparison between a ${kind === 'str' ? 'text' : 'float64'} column and ${JSON.stringify(parameter)}`);
+    throw new PythonTypeError(
+      `Invalid comparison between a ${kind === 'str' ? 'text' : 'float64'} column and ${JSON.stringify(parameter)}`,
+    );
   }
   return value !== null && compares(operator, pyCompare(value, other));
 }

@@ -34,7 +34,8 @@ function same(a: Element, b: Element): boolean {
 /** Python's < between elements; throws where Python raises. */
 function less(a: Element, b: Element): boolean {
   if (a.kind !== 'missing' && b.kind !== 'missing') return pyCompare(a, b) < 0;
-  const numberLike = (e: Element): boolean => (e.kind === 'missing' ? e.form === 'float-nan' || e.form === 'str-nan' : e.kind === 'num' || e.kind === 'bool');
+  const numberLike = (e: Element): boolean =>
+    e.kind === 'missing' ? e.form === 'float-nan' || e.form === 'str-nan' : e.kind === 'num' || e.kind === 'bool';
   const timeLike = (e: Element): boolean => (e.kind === 'missing' ? e.form === 'nat' : e.kind === 'time');
   if ((numberLike(a) && numberLike(b)) || (timeLike(a) && timeLike(b))) return false;
   throw new PythonTypeError("'<' not supported between a missing value and another kind of value");

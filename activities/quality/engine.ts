@@ -31,9 +31,7 @@ export interface EvaluateOptions {
 }
 
 export type RowVerdict =
-  | { readonly kind: 'valid' }
-  | { readonly kind: 'deletion' }
-  | { readonly kind: 'invalid'; readonly failures: readonly string[] };
+  { readonly kind: 'valid' } | { readonly kind: 'deletion' } | { readonly kind: 'invalid'; readonly failures: readonly string[] };
 
 export interface Evaluation {
   report: GeResult;
@@ -187,7 +185,11 @@ export class SuiteRun {
     const results = outcomes.map(({ rule, error, outcome }) => {
       if (error !== null) return raised(rule.expectation, error);
       if (outcome) return mapResult(rule.expectation, outcome);
-      return tableResult(rule, (column) => (known ? this.columns.has(column) : true), (column) => (known ? order.indexOf(column) : null));
+      return tableResult(
+        rule,
+        (column) => (known ? this.columns.has(column) : true),
+        (column) => (known ? order.indexOf(column) : null),
+      );
     });
     const batchFailures = this.rules.filter((_, i) => results[i] && failsTheBatch(results[i])).map((rule) => rule.label);
     return { report: suiteResult(this.suite.name, results, this.parameters, this.options.runTime), verdicts, batchFailures };
@@ -260,7 +262,13 @@ function mapResult(expectation: Expectation, outcome: CheckOutcome): Expectation
 
 function tableResult(rule: CompiledRule, has: (column: string) => boolean, position: (column: string) => number | null): ExpectationResult {
   const { expectation } = rule;
-  const done = (success: boolean, result: ExpectationResultDetail): ExpectationResult => ({ expectation_config: expectation, success, result, meta: {}, exception_info: NO_EXCEPTION });
+  const done = (success: boolean, result: ExpectationResultDetail): ExpectationResult => ({
+    expectation_config: expectation,
+    success,
+    result,
+    meta: {},
+    exception_info: NO_EXCEPTION,
+  });
   switch (expectation.type) {
     case 'expect_column_to_exist': {
       const { column, column_index: index } = expectation.kwargs;

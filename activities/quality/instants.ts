@@ -34,8 +34,7 @@ const SHIFTS: Readonly<Record<string, (runTime: Date, amount: number) => number>
 const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
 const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const daysInMonth = (year: number, month: number): number =>
-  month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+const daysInMonth = (year: number, month: number): number => (month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0));
 
 /** The number written by `count` digits at `start` (the caller has checked they are digits). */
 function digitsAt(text: string, start: number, count: number): number {
@@ -122,7 +121,7 @@ const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 export function parsePreciseInstant(text: string): PreciseInstant | null {
   const ms = parseInstant(text);
   if (ms === null || ms < FIRST_INSTANT_MS || ms > LAST_INSTANT_MS) return null;
-  const fraction = text[19] === '.' ? /^\.(\d+)/.exec(text.slice(19))?.[1] ?? '' : '';
+  const fraction = text[19] === '.' ? (/^\.(\d+)/.exec(text.slice(19))?.[1] ?? '') : '';
   const us = fraction.length > 3 ? Number(fraction.slice(3, 6).padEnd(3, '0')) : 0;
   return { ms, us };
 }

@@ -14,7 +14,11 @@ const RELATIVE_TIME = /^now(?:([+-])(\d+)([smhdwy]))?$/;
 export type SuiteParameter = { $PARAMETER: string };
 
 export const isSuiteParameter = (value: unknown): value is SuiteParameter =>
-  typeof value === 'object' && value !== null && '$PARAMETER' in value && typeof value.$PARAMETER === 'string' && Object.keys(value).length === 1;
+  typeof value === 'object' &&
+  value !== null &&
+  '$PARAMETER' in value &&
+  typeof value.$PARAMETER === 'string' &&
+  Object.keys(value).length === 1;
 
 export const isRunTimeParameter = (name: string): boolean => RUN_TIME_PARAMETER.test(name);
 
@@ -29,7 +33,11 @@ export function parameterOfRelativeTime(text: string): SuiteParameter | null {
 /** The value of a run-time parameter: an ISO-8601 UTC instant, as GX is handed it. */
 export function runTimeParameterValue(name: string, runTime: Date): string {
   const match = RUN_TIME_PARAMETER.exec(name);
-  if (!match) throw new ConnectorError('config', `suite parameter "${name}" is not one Insight Hub fills: use now, now_minus_<n><unit> or now_plus_<n><unit> (units s m h d w y)`);
+  if (!match)
+    throw new ConnectorError(
+      'config',
+      `suite parameter "${name}" is not one Insight Hub fills: use now, now_minus_<n><unit> or now_plus_<n><unit> (units s m h d w y)`,
+    );
   const [, direction, amount, unit] = match;
   const relative = direction ? `now${direction === 'minus' ? '-' : '+'}${amount}${unit}` : 'now';
   return new Date(resolveRelativeTime(relative, runTime) ?? runTime.getTime()).toISOString();

@@ -62,13 +62,28 @@ const CATEGORY_ESCAPES: Readonly<Record<string, { category: Category; negated: b
 };
 
 /** Code points Python's `\s` matches (str.isspace) and, under `a`, ASCII's. */
-const PY_SPACE: Range[] = [[0x09, 0x0d], [0x1c, 0x20], [0x85, 0x85], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000]];
-const ASCII_SPACE: Range[] = [[0x09, 0x0d], [0x20, 0x20]];
+const PY_SPACE: Range[] = [
+  [0x09, 0x0d],
+  [0x1c, 0x20],
+  [0x85, 0x85],
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200a],
+  [0x2028, 0x2029],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+];
+const ASCII_SPACE: Range[] = [
+  [0x09, 0x0d],
+  [0x20, 0x20],
+];
 
 const hex = (code: number): string => `\\u{${code.toString(16)}}`;
 /** A code point written so that it means itself anywhere in a `v` pattern, inside a class or not. */
 const literal = (code: number): string => (/[A-Za-z0-9]/.test(String.fromCodePoint(code)) ? String.fromCodePoint(code) : hex(code));
-const rangesSource = (ranges: readonly Range[]): string => ranges.map(([lo, hi]) => (lo === hi ? literal(lo) : `${literal(lo)}-${literal(hi)}`)).join('');
+const rangesSource = (ranges: readonly Range[]): string =>
+  ranges.map(([lo, hi]) => (lo === hi ? literal(lo) : `${literal(lo)}-${literal(hi)}`)).join('');
 
 /** A category as the contents of a `v` class. */
 function categorySource(category: Category, ascii: boolean): string {
@@ -99,13 +114,56 @@ function normalise(ranges: readonly Range[]): Range[] {
 
 /** Python's re/_casefix.py (3.11): lower-case letters that also match each other under IGNORECASE. */
 const EXTRA_CASES: ReadonlyMap<number, readonly number[]> = new Map([
-  [105, [305]], [115, [383]], [181, [956]], [305, [105]], [383, [115]], [837, [953, 8126]], [912, [8147]], [944, [8163]],
-  [946, [976]], [949, [1013]], [952, [977]], [953, [837, 8126]], [954, [1008]], [956, [181]], [960, [982]], [961, [1009]],
-  [962, [963]], [963, [962]], [966, [981]], [976, [946]], [977, [952]], [981, [966]], [982, [960]], [1008, [954]],
-  [1009, [961]], [1013, [949]], [1074, [7296]], [1076, [7297]], [1086, [7298]], [1089, [7299]], [1090, [7300, 7301]],
-  [1098, [7302]], [1123, [7303]], [7296, [1074]], [7297, [1076]], [7298, [1086]], [7299, [1089]], [7300, [1090, 7301]],
-  [7301, [1090, 7300]], [7302, [1098]], [7303, [1123]], [7304, [42571]], [7777, [7835]], [7835, [7777]],
-  [8126, [837, 953]], [8147, [912]], [8163, [944]], [42571, [7304]], [64261, [64262]], [64262, [64261]],
+  [105, [305]],
+  [115, [383]],
+  [181, [956]],
+  [305, [105]],
+  [383, [115]],
+  [837, [953, 8126]],
+  [912, [8147]],
+  [944, [8163]],
+  [946, [976]],
+  [949, [1013]],
+  [952, [977]],
+  [953, [837, 8126]],
+  [954, [1008]],
+  [956, [181]],
+  [960, [982]],
+  [961, [1009]],
+  [962, [963]],
+  [963, [962]],
+  [966, [981]],
+  [976, [946]],
+  [977, [952]],
+  [981, [966]],
+  [982, [960]],
+  [1008, [954]],
+  [1009, [961]],
+  [1013, [949]],
+  [1074, [7296]],
+  [1076, [7297]],
+  [1086, [7298]],
+  [1089, [7299]],
+  [1090, [7300, 7301]],
+  [1098, [7302]],
+  [1123, [7303]],
+  [7296, [1074]],
+  [7297, [1076]],
+  [7298, [1086]],
+  [7299, [1089]],
+  [7300, [1090, 7301]],
+  [7301, [1090, 7300]],
+  [7302, [1098]],
+  [7303, [1123]],
+  [7304, [42571]],
+  [7777, [7835]],
+  [7835, [7777]],
+  [8126, [837, 953]],
+  [8147, [912]],
+  [8163, [944]],
+  [42571, [7304]],
+  [64261, [64262]],
+  [64262, [64261]],
 ]);
 
 /** Python's simple lower-case mapping (sre_lower_unicode): one code point to one. */
@@ -343,7 +401,11 @@ class Parser {
   private atom(char: string, flags: Flags): Node | null {
     switch (char) {
       case '.':
-        return { kind: 'set', set: { negated: !flags.dotAll, ranges: flags.dotAll ? [[0, MAX_CODE_POINT]] : [[10, 10]], categories: [] }, foldCase: false };
+        return {
+          kind: 'set',
+          set: { negated: !flags.dotAll, ranges: flags.dotAll ? [[0, MAX_CODE_POINT]] : [[10, 10]], categories: [] },
+          foldCase: false,
+        };
       case '^':
         return { kind: 'assert', at: flags.multiline ? 'lineStart' : 'stringStart', ascii: flags.ascii };
       case '$':
@@ -519,9 +581,14 @@ class Parser {
   private escape(flags: Flags): Node {
     const char = this.take();
     if (char === undefined) return this.fail('bad escape (end of pattern)');
-    const single = (code: number): Node => ({ kind: 'set', set: { negated: false, ranges: [[code, code]], categories: [] }, foldCase: flags.ignoreCase });
+    const single = (code: number): Node => ({
+      kind: 'set',
+      set: { negated: false, ranges: [[code, code]], categories: [] },
+      foldCase: flags.ignoreCase,
+    });
     const category = CATEGORY_ESCAPES[char];
-    if (category) return { kind: 'set', set: { negated: false, ranges: [], categories: [{ ...category, ascii: flags.ascii }] }, foldCase: false };
+    if (category)
+      return { kind: 'set', set: { negated: false, ranges: [], categories: [{ ...category, ascii: flags.ascii }] }, foldCase: false };
     if (char === 'A') return { kind: 'assert', at: 'stringStart', ascii: flags.ascii };
     if (char === 'Z') return { kind: 'assert', at: 'stringEnd', ascii: flags.ascii };
     if (char === 'b') return { kind: 'assert', at: 'boundary', ascii: flags.ascii };

@@ -31,7 +31,10 @@ const conditionKwargs = {
 };
 const mapKwargs = { ...conditionKwargs, mostly: z.number().min(0).max(1).optional() };
 
-type ConditionFields = { row_condition?: string | RowCondition | null | undefined; condition_parser?: (typeof CONDITION_PARSERS)[number] | null | undefined };
+type ConditionFields = {
+  row_condition?: string | RowCondition | null | undefined;
+  condition_parser?: (typeof CONDITION_PARSERS)[number] | null | undefined;
+};
 
 /** The text form read into the object form, as GX does; pandas or Spark query text refused. */
 function checkCondition(kwargs: ConditionFields, ctx: z.RefinementCtx): void {
@@ -53,7 +56,8 @@ function checkCondition(kwargs: ConditionFields, ctx: z.RefinementCtx): void {
     ctx.addIssue({
       code: 'custom',
       path: ['row_condition'],
-      message: 'must be one condition of GX\'s syntax: col("name") then == != < <= > >= and a number or a quoted text, or .notnull() (GX would ignore anything after it)',
+      message:
+        'must be one condition of GX\'s syntax: col("name") then == != < <= > >= and a number or a quoted text, or .notnull() (GX would ignore anything after it)',
     });
   }
 }
@@ -89,11 +93,15 @@ const timeBound = z
   );
 const parameterBound = z
   .custom<SuiteParameter>(isSuiteParameter, 'must be a number, a datetime or {"$PARAMETER": "…"}')
-  .refine((value) => isRunTimeParameter(value.$PARAMETER), 'names a suite parameter Insight Hub does not fill: use now, now_minus_<n><unit> or now_plus_<n><unit> (units s m h d w y)');
+  .refine(
+    (value) => isRunTimeParameter(value.$PARAMETER),
+    'names a suite parameter Insight Hub does not fill: use now, now_minus_<n><unit> or now_plus_<n><unit> (units s m h d w y)',
+  );
 const bound = z.preprocess(modernBound, z.union([z.number(), parameterBound, timeBound]).nullable().optional());
 type Bound = number | string | SuiteParameter | null | undefined;
 
-const boundKind = (value: Bound): 'number' | 'time' | null => (value === null || value === undefined ? null : typeof value === 'number' ? 'number' : 'time');
+const boundKind = (value: Bound): 'number' | 'time' | null =>
+  value === null || value === undefined ? null : typeof value === 'number' ? 'number' : 'time';
 
 /** Both bounds of the same kind, at least one of them, and an absolute range not upside down. */
 function checkBounds({ min_value: min, max_value: max }: { min_value?: Bound; max_value?: Bound }, ctx: z.RefinementCtx): void {
@@ -103,12 +111,17 @@ function checkBounds({ min_value: min, max_value: max }: { min_value?: Bound; ma
   }
   if (min == null || max == null) return;
   if (boundKind(min) !== boundKind(max)) {
-    ctx.addIssue({ code: 'custom', path: ['max_value'], message: 'must be of the same kind as min_value (both numbers or both datetimes)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['max_value'],
+      message: 'must be of the same kind as min_value (both numbers or both datetimes)',
+    });
     return;
   }
   const low = typeof min === 'number' ? min : typeof min === 'string' ? parseInstant(min) : null;
   const high = typeof max === 'number' ? max : typeof max === 'string' ? parseInstant(max) : null;
-  if (low !== null && high !== null && low > high) ctx.addIssue({ code: 'custom', path: ['max_value'], message: 'must not be below min_value' });
+  if (low !== null && high !== null && low > high)
+    ctx.addIssue({ code: 'custom', path: ['max_value'], message: 'must not be below min_value' });
 }
 
 const strictness = { strict_min: z.boolean().optional(), strict_max: z.boolean().optional() };
@@ -116,7 +129,9 @@ const count = z.number().int('must be a whole number').min(0);
 const countBound = count.nullable().optional();
 
 /** Bounds checked, then the condition kwargs as kwargsOf. */
-const boundedKwargs = <S extends z.ZodRawShape & typeof conditionKwargs & { min_value: z.ZodType<Bound>; max_value: z.ZodType<Bound> }>(shape: S) =>
+const boundedKwargs = <S extends z.ZodRawShape & typeof conditionKwargs & { min_value: z.ZodType<Bound>; max_value: z.ZodType<Bound> }>(
+  shape: S,
+) =>
   z
     .strictObject(shape)
     .superRefine((kwargs, ctx) => {
@@ -156,7 +171,10 @@ const expectationOptions = [
   expectation('expect_column_values_to_not_be_in_set', kwargsOf({ column, value_set: valueSet, ...mapKwargs })),
   expectation('expect_column_values_to_match_regex', kwargsOf({ column, regex, ...mapKwargs })),
   expectation('expect_column_values_to_not_match_regex', kwargsOf({ column, regex, ...mapKwargs })),
-  expectation('expect_column_value_lengths_to_be_between', boundedKwargs({ column, min_value: countBound, max_value: countBound, ...strictness, ...mapKwargs })),
+  expectation(
+    'expect_column_value_lengths_to_be_between',
+    boundedKwargs({ column, min_value: countBound, max_value: countBound, ...strictness, ...mapKwargs }),
+  ),
   expectation('expect_column_value_lengths_to_equal', kwargsOf({ column, value: z.number().min(0), ...mapKwargs })),
   expectation(
     'expect_compound_columns_to_be_unique',
@@ -166,8 +184,19 @@ const expectationOptions = [
       ...mapKwargs,
     }),
   ),
-  expectation('expect_column_to_exist', z.strictObject({ column, column_index: count.nullable().optional(), result_format: z.unknown().optional(), catch_exceptions: z.boolean().optional() })),
-  expectation('expect_table_row_count_to_be_between', boundedKwargs({ min_value: countBound, max_value: countBound, ...strictness, ...conditionKwargs })),
+  expectation(
+    'expect_column_to_exist',
+    z.strictObject({
+      column,
+      column_index: count.nullable().optional(),
+      result_format: z.unknown().optional(),
+      catch_exceptions: z.boolean().optional(),
+    }),
+  ),
+  expectation(
+    'expect_table_row_count_to_be_between',
+    boundedKwargs({ min_value: countBound, max_value: countBound, ...strictness, ...conditionKwargs }),
+  ),
   expectation('expect_table_row_count_to_equal', kwargsOf({ value: count, ...conditionKwargs })),
 ] as const;
 
@@ -256,12 +285,29 @@ function parseOrThrow<T>(schema: z.ZodType<T>, document: unknown): T {
  * are times (the strict kwargs alone would only call it an invalid input).
  */
 function misplacedParameters(document: unknown): string[] {
-  const expectations = z.object({ expectations: z.array(z.looseObject({ type: z.unknown().optional(), expectation_type: z.unknown().optional(), kwargs: z.record(z.string(), z.unknown()) })) }).safeParse(document);
+  const expectations = z
+    .object({
+      expectations: z.array(
+        z.looseObject({
+          type: z.unknown().optional(),
+          expectation_type: z.unknown().optional(),
+          kwargs: z.record(z.string(), z.unknown()),
+        }),
+      ),
+    })
+    .safeParse(document);
   if (!expectations.success) return [];
   return expectations.data.expectations.flatMap(({ type, expectation_type: legacyType, kwargs }, index) =>
     Object.entries(kwargs)
-      .filter(([key, value]) => isSuiteParameter(value) && !((type ?? legacyType) === 'expect_column_values_to_be_between' && (key === 'min_value' || key === 'max_value')))
-      .map(([key]) => `expectations[${index}].kwargs.${key}: takes no suite parameter (Insight Hub fills only run-time ones, now_minus_10y…, as bounds of expect_column_values_to_be_between)`),
+      .filter(
+        ([key, value]) =>
+          isSuiteParameter(value) &&
+          !((type ?? legacyType) === 'expect_column_values_to_be_between' && (key === 'min_value' || key === 'max_value')),
+      )
+      .map(
+        ([key]) =>
+          `expectations[${index}].kwargs.${key}: takes no suite parameter (Insight Hub fills only run-time ones, now_minus_10y…, as bounds of expect_column_values_to_be_between)`,
+      ),
   );
 }
 

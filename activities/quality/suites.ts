@@ -11,7 +11,10 @@ const suiteKey = (source: string, stream: string): string => `${source}/${stream
 
 const suites = new Map<string, ExpectationSuite>(
   Object.values(sourceDefinitions).flatMap((definition) =>
-    Object.entries(definition.suites).map(([stream, suite]): [string, ExpectationSuite] => [suiteKey(definition.kind, stream), parseSuite(suite)]),
+    Object.entries(definition.suites).map(([stream, suite]): [string, ExpectationSuite] => [
+      suiteKey(definition.kind, stream),
+      parseSuite(suite),
+    ]),
   ),
 );
 

@@ -48,7 +48,8 @@ export const convertibleLabel = (column: string): string => `convertible(${colum
 /** One line of a quarantine batch: the row as staged and the rule labels it failed, in suite order. */
 export type QuarantinedRow = { record: Row; reasons: string[] };
 
-const isDeletion = (stream: StreamDefinition, row: Row): boolean => stream.deletedColumn !== undefined && row[stream.deletedColumn] === true;
+const isDeletion = (stream: StreamDefinition, row: Row): boolean =>
+  stream.deletedColumn !== undefined && row[stream.deletedColumn] === true;
 
 /**
  * The row as its stream's types hold it, as the warehouse (and GX, given the typed batch) would: a
@@ -82,7 +83,12 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
     warehouse: deps.warehouse ?? null,
     earlier: input.earlier ? deps.staging.readBatch(input.earlier) : null,
   });
-  const run = new SuiteRun(suite, { runTime, deletedColumn: stream.deletedColumn, takenOutside: outside.takenOutside(), columns: stream.columns });
+  const run = new SuiteRun(suite, {
+    runTime,
+    deletedColumn: stream.deletedColumn,
+    takenOutside: outside.takenOutside(),
+    columns: stream.columns,
+  });
   for (const row of rows) run.add(row);
   const { report, verdicts, batchFailures } = run.finish();
 
@@ -120,9 +126,7 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
       batchFailures,
       clean: clean.length ? await deps.staging.writeBatch(area, stream, clean, batch.cursorAfter) : null,
       // The quarantine never moves a cursor: the clean batch carries it.
-      quarantine: quarantined.length
-        ? await deps.staging.writeBatch(`${area}/quarantine`, stream, quarantined, null)
-        : null,
+      quarantine: quarantined.length ? await deps.staging.writeBatch(`${area}/quarantine`, stream, quarantined, null) : null,
       ...(input.keepHeld && { held: held.length ? await deps.staging.writeBatch(`${area}/held`, stream, held, null) : null }),
     },
     report,

@@ -19,8 +19,7 @@ export type PyValue =
 /** A comparison Python refuses: GX reports the expectation as raising it. */
 export class PythonTypeError extends Error {}
 
-const typeName = (value: PyValue): string =>
-  ({ str: 'str', num: 'float', bool: 'bool', time: 'Timestamp', object: 'dict' })[value.kind];
+const typeName = (value: PyValue): string => ({ str: 'str', num: 'float', bool: 'bool', time: 'Timestamp', object: 'dict' })[value.kind];
 
 /** A value as its column holds it; null when missing or when the column's type cannot take it. */
 export function typedValue(type: ColumnType | undefined, raw: unknown): PyValue | null {
@@ -54,7 +53,8 @@ export function untypedValue(raw: unknown): PyValue | null {
   return { kind: 'object', value: raw };
 }
 
-const numeric = (value: PyValue): number | null => (value.kind === 'num' ? value.value : value.kind === 'bool' ? Number(value.value) : null);
+const numeric = (value: PyValue): number | null =>
+  value.kind === 'num' ? value.value : value.kind === 'bool' ? Number(value.value) : null;
 
 /** Python's ==: numbers and booleans by value (True == 1), text by text, timestamps by instant. */
 export function pyEquals(a: PyValue, b: PyValue): boolean {

@@ -23,7 +23,10 @@ export interface KeyRingLog {
 export async function loadKeyRing(settings: KeySettings, log: KeyRingLog): Promise<KeyRing> {
   if (settings.secretKeys !== undefined) {
     const ring = parseKeyRing(settings.secretKeys, SECRET_KEYS_VARIABLE);
-    log.info({ activeKeyId: ring.activeKeyId, keyIds: ring.keyIds }, `connector credentials are encrypted with keys from ${SECRET_KEYS_VARIABLE}`);
+    log.info(
+      { activeKeyId: ring.activeKeyId, keyIds: ring.keyIds },
+      `connector credentials are encrypted with keys from ${SECRET_KEYS_VARIABLE}`,
+    );
     return ring;
   }
   if (settings.databaseUrl !== undefined) {

@@ -74,7 +74,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     try {
       return deserialize(Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]));
     } catch {
-      throw new ConnectorError('config', `an encrypted payload (key "${keyId}") failed its integrity check: it was altered, or the key is not the one that encrypted it`);
+      throw new ConnectorError(
+        'config',
+        `an encrypted payload (key "${keyId}") failed its integrity check: it was altered, or the key is not the one that encrypted it`,
+      );
     }
   }
 }
@@ -141,7 +144,10 @@ export interface PayloadKeySettings {
 export async function loadPayloadKeyRing(settings: PayloadKeySettings, log: KeyRingLog): Promise<KeyRing> {
   if (settings.payloadKeys !== undefined) {
     const ring = parseKeyRing(settings.payloadKeys, PAYLOAD_KEYS_VARIABLE);
-    log.info({ activeKeyId: ring.activeKeyId, keyIds: ring.keyIds }, `Temporal payloads and staged files are encrypted with keys from ${PAYLOAD_KEYS_VARIABLE}`);
+    log.info(
+      { activeKeyId: ring.activeKeyId, keyIds: ring.keyIds },
+      `Temporal payloads and staged files are encrypted with keys from ${PAYLOAD_KEYS_VARIABLE}`,
+    );
     return ring;
   }
   if (settings.databaseUrl !== undefined) {
@@ -155,7 +161,12 @@ export async function loadPayloadKeyRing(settings: PayloadKeySettings, log: KeyR
   // keeps the payload keys apart from the credential keys.
   const { ring, file, created, openToOthers } = await loadOrCreateKeyFile(path.join(settings.dataDir, 'keys', 'payloads'));
   const fields = { keyFile: file, activeKeyId: ring.activeKeyId };
-  log.info(fields, created ? `no ${PAYLOAD_KEYS_VARIABLE} set: generated a payload key into the key file` : 'Temporal payloads and staged files are encrypted with the key file');
+  log.info(
+    fields,
+    created
+      ? `no ${PAYLOAD_KEYS_VARIABLE} set: generated a payload key into the key file`
+      : 'Temporal payloads and staged files are encrypted with the key file',
+  );
   if (openToOthers !== 0) log.warn(fields, 'the payload key file can be read by other users: chmod 600 it');
   return ring;
 }

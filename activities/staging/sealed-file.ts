@@ -162,7 +162,9 @@ class SealedFileReader {
     try {
       plain = Buffer.concat([decipher.update(buffered.subarray(SEGMENT_HEAD_BYTES, total - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw this.refuse(`segment ${this.segment} failed its integrity check: altered, or key "${header.keyId}" is not the one that encrypted it`);
+      throw this.refuse(
+        `segment ${this.segment} failed its integrity check: altered, or key "${header.keyId}" is not the one that encrypted it`,
+      );
     }
     this.ended = flag.readUInt8() === 1;
     this.buffered = buffered.subarray(total);

@@ -34,12 +34,7 @@ export class Staging {
   ) {}
 
   /** Writes rows as one content-addressed NDJSON file under `<root>/<area>/` and returns its ref. */
-  async writeBatch(
-    area: string,
-    stream: StreamDefinition,
-    rows: readonly Row[],
-    cursorAfter: StreamCursor | null,
-  ): Promise<BatchRef> {
+  async writeBatch(area: string, stream: StreamDefinition, rows: readonly Row[], cursorAfter: StreamCursor | null): Promise<BatchRef> {
     const body = rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
     const sha256 = createHash('sha256').update(body).digest('hex');
     const dir = path.join(this.root, area);

@@ -62,19 +62,17 @@ const apiKeyRow = z
     expires_at: timestamp.nullable(),
     revoked_at: timestamp.nullable(),
   })
-  .transform(
-    (row): StoredApiKey => ({
-      id: row.id,
-      keyId: row.key_id,
-      subject: row.subject,
-      role: row.role,
-      label: row.label,
-      createdBy: row.created_by,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      revokedAt: row.revoked_at,
-    }),
-  );
+  .transform((row): StoredApiKey => ({
+    id: row.id,
+    keyId: row.key_id,
+    subject: row.subject,
+    role: row.role,
+    label: row.label,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  }));
 
 const apiKeyWithHashRow = z
   .object({ secret_sha256: z.string() })

@@ -42,16 +42,14 @@ const approvalRow = z
     request: pendingApprovalSchema,
     resolution: approvalResolutionSchema.nullable(),
   })
-  .transform(
-    (row): StoredApproval => ({
-      approvalId: row.approval_id,
-      connectorId: row.connector_id,
-      workflowId: row.workflow_id,
-      status: row.status,
-      request: row.request,
-      resolution: row.resolution,
-    }),
-  );
+  .transform((row): StoredApproval => ({
+    approvalId: row.approval_id,
+    connectorId: row.connector_id,
+    workflowId: row.workflow_id,
+    status: row.status,
+    request: row.request,
+    resolution: row.resolution,
+  }));
 
 const existingDecisionRow = z.object({ resolution: approvalResolutionSchema.nullable(), same: z.boolean().nullable() });
 

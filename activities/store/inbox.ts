@@ -88,15 +88,13 @@ const inboxRow = z
     quarantine_reason: z.string().nullable(),
     received_at: timestamp,
   })
-  .transform(
-    (row): InboxEvent => ({
-      seq: row.seq,
-      eventId: row.event_id,
-      payload: row.payload,
-      quarantineReason: row.quarantine_reason,
-      receivedAt: row.received_at,
-    }),
-  );
+  .transform((row): InboxEvent => ({
+    seq: row.seq,
+    eventId: row.event_id,
+    payload: row.payload,
+    quarantineReason: row.quarantine_reason,
+    receivedAt: row.received_at,
+  }));
 
 /**
  * One statement for the whole delivery, in the delivery's order, under the connector's advisory lock

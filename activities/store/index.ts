@@ -32,7 +32,10 @@ export function openSqlClient(options: StoreOptions): Promise<SqlClient> {
 function keyRingFor(options: StoreOptions): KeyRing {
   if (options.secrets) return options.secrets;
   if (options.databaseUrl !== undefined || options.dataDir !== undefined) {
-    throw new ConnectorError('config', 'a store on disk or on PostgreSQL needs a key ring for connector credentials: pass `secrets` (loadKeyRing)');
+    throw new ConnectorError(
+      'config',
+      'a store on disk or on PostgreSQL needs a key ring for connector credentials: pass `secrets` (loadKeyRing)',
+    );
   }
   return ephemeralKeyRing();
 }

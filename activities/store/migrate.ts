@@ -54,15 +54,10 @@ export async function migrate(client: SqlClient, dir: string = MIGRATIONS_DIR): 
       const checksum = applied.get(migration.version);
       if (checksum === undefined) {
         await tx.exec(migration.sql);
-        await tx.query('INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)', [
-          migration.version,
-          migration.checksum,
-        ]);
+        await tx.query('INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)', [migration.version, migration.checksum]);
         newlyApplied.push(migration.version);
       } else if (checksum !== migration.checksum) {
-        throw new Error(
-          `migration ${migration.version} was changed after it was applied; add a new migration instead of editing it`,
-        );
+        throw new Error(`migration ${migration.version} was changed after it was applied; add a new migration instead of editing it`);
       }
     }
     return newlyApplied;

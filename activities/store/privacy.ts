@@ -71,17 +71,15 @@ const requestRow = z
     requested_at: timestamp,
     receipt: erasureReceiptSchema.nullable(),
   })
-  .transform(
-    (row): StoredErasureRequest => ({
-      id: row.id,
-      workflowId: row.workflow_id,
-      status: row.status,
-      reason: row.reason,
-      subjectKind: row.subject_kind,
-      requestedAt: row.requested_at,
-      receipt: row.receipt,
-    }),
-  );
+  .transform((row): StoredErasureRequest => ({
+    id: row.id,
+    workflowId: row.workflow_id,
+    status: row.status,
+    reason: row.reason,
+    subjectKind: row.subject_kind,
+    requestedAt: row.requested_at,
+    receipt: row.receipt,
+  }));
 
 const REQUEST_COLUMNS = 'id, workflow_id, status, reason, subject_kind, requested_at, receipt';
 
@@ -176,7 +174,12 @@ function scopeCondition(owner: string, scope: SweepScope): { sql: string; param:
 
 const countRow = z.object({ n: z.coerce.number().int().nonnegative() });
 
-export async function sweepControlPlane(db: SqlExecutor, dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number> {
+export async function sweepControlPlane(
+  db: SqlExecutor,
+  dataType: ControlPlaneDataType,
+  scope: SweepScope,
+  cutoff: string,
+): Promise<number> {
   const before = parseInput(cutoffSchema, cutoff, 'retention cutoff');
   if (dataType === 'audit-log') {
     // The audit log refuses every other DELETE (migration 005): its sweep goes through the one function allowed.

@@ -93,22 +93,24 @@ const qualityReportFiguresRow = z
     results: z.array(resultFigures),
     quarantined_rows: z.number().nullable(),
   })
-  .transform(
-    (row): QualityReportFigures => ({
-      id: row.id,
-      stream: row.stream,
-      batchSha256: row.batch_sha256,
-      createdAt: row.created_at,
-      rules: row.results.map((result) => ({
-        rule: labelOf(result.expectation) ?? '(no expectation type)',
-        elementCount: result.element_count,
-        unexpectedCount: result.unexpected_count,
-      })),
-      quarantinedRows: row.quarantined_rows,
-    }),
-  );
+  .transform((row): QualityReportFigures => ({
+    id: row.id,
+    stream: row.stream,
+    batchSha256: row.batch_sha256,
+    createdAt: row.created_at,
+    rules: row.results.map((result) => ({
+      rule: labelOf(result.expectation) ?? '(no expectation type)',
+      elementCount: result.element_count,
+      unexpectedCount: result.unexpected_count,
+    })),
+    quarantinedRows: row.quarantined_rows,
+  }));
 
-export async function listQualityReports(db: SqlExecutor, connectorId: string, input: QualityReportFilter = {}): Promise<QualityReportFigures[]> {
+export async function listQualityReports(
+  db: SqlExecutor,
+  connectorId: string,
+  input: QualityReportFilter = {},
+): Promise<QualityReportFigures[]> {
   const filter = parseInput(filterSchema, input, 'quality report filter');
   if (!isUuid(connectorId)) return [];
   return rowsOf(db, qualityReportFiguresRow, LIST_QUALITY_REPORTS, [connectorId, filter.stream ?? null, filter.limit]);
@@ -148,7 +150,9 @@ const REDACTED_BY_REQUEST = `
 
 const quotingRow = z.object({ id: z.string(), connector_id: z.string(), stream: z.string(), report: z.record(z.string(), z.unknown()) });
 const tallyRow = z.object({ reports: z.coerce.number().int().nonnegative(), values: z.coerce.number().int().nonnegative() });
-const recordsSchema = z.array(z.object({ connectorId: z.string().min(1), stream: z.string().min(1), record: z.record(z.string(), z.unknown()) }));
+const recordsSchema = z.array(
+  z.object({ connectorId: z.string().min(1), stream: z.string().min(1), record: z.record(z.string(), z.unknown()) }),
+);
 
 export async function redactQualityReports(
   db: SqlClient,
@@ -191,7 +195,12 @@ async function saveQualityReport(db: SqlClient, entry: QualityReportEntry): Prom
       [...params, JSON.stringify(report.report)],
     );
     if (inserted) return inserted.id;
-    const [existing] = await rowsOf(tx, idRow, 'SELECT id FROM quality_report WHERE connector_id = $1 AND stream = $2 AND batch_sha256 = $3', params);
+    const [existing] = await rowsOf(
+      tx,
+      idRow,
+      'SELECT id FROM quality_report WHERE connector_id = $1 AND stream = $2 AND batch_sha256 = $3',
+      params,
+    );
     if (!existing) throw new Error('quality report vanished between INSERT and SELECT');
     return existing.id;
   });
@@ -199,7 +208,12 @@ async function saveQualityReport(db: SqlClient, entry: QualityReportEntry): Prom
 
 async function getQualityReport(db: SqlExecutor, id: string): Promise<StoredQualityReport | null> {
   if (!isUuid(id)) return null;
-  const [found] = await rowsOf(db, qualityReportRow, 'SELECT id, connector_id, stream, batch_sha256, report, created_at FROM quality_report WHERE id = $1', [id]);
+  const [found] = await rowsOf(
+    db,
+    qualityReportRow,
+    'SELECT id, connector_id, stream, batch_sha256, report, created_at FROM quality_report WHERE id = $1',
+    [id],
+  );
   return found ?? null;
 }
 

@@ -107,24 +107,20 @@ function roundUp(guardrail: RaisableGuardrail, value: number): number {
 
 const decisionRow = z
   .object({ approval_id: z.string(), request: pendingApprovalSchema, resolution: approvalResolutionSchema })
-  .transform(
-    (row): DecisionOnRecord => ({
-      approvalId: row.approval_id,
-      breaches: row.request.breaches,
-      decision: row.resolution.decision,
-      decidedBy: row.resolution.decidedBy,
-      decidedAt: row.resolution.decidedAt,
-      byPolicy: row.resolution.byPolicy,
-    }),
-  );
+  .transform((row): DecisionOnRecord => ({
+    approvalId: row.approval_id,
+    breaches: row.request.breaches,
+    decision: row.resolution.decision,
+    decidedBy: row.resolution.decidedBy,
+    decidedAt: row.resolution.decidedAt,
+    byPolicy: row.resolution.byPolicy,
+  }));
 
 const guardrailsRow = z.object({ configuration: z.object({ guardrails: connectorSettingsSchema.shape.guardrails }) });
 
 /** No configuration (the connector is gone), nothing to recommend changing. */
 export async function recommendationsFor(db: SqlExecutor, connectorId: string): Promise<GuardrailRecommendation[]> {
-  const [config] = await rowsOf(db, guardrailsRow, 'SELECT configuration FROM connector_config WHERE id = $1', [
-    connectorId,
-  ]);
+  const [config] = await rowsOf(db, guardrailsRow, 'SELECT configuration FROM connector_config WHERE id = $1', [connectorId]);
   if (!config) return [];
   const newestFirst = await rowsOf(
     db,

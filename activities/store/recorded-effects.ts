@@ -12,7 +12,12 @@ const keyRow = z.object({ effect_key: z.string() });
 /** Runs `write` over the transaction unless `key` was recorded already; true when it ran. */
 export async function recordOnce(db: SqlClient, key: string, write: (tx: SqlClient) => Promise<void>): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const claimed = await rowsOf(tx, keyRow, 'INSERT INTO recorded_effect (effect_key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING effect_key', [key]);
+    const claimed = await rowsOf(
+      tx,
+      keyRow,
+      'INSERT INTO recorded_effect (effect_key) VALUES ($1) ON CONFLICT DO NOTHING RETURNING effect_key',
+      [key],
+    );
     if (claimed.length === 0) return false;
     await write(inTransaction(tx));
     return true;

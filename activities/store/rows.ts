@@ -120,17 +120,15 @@ export const cycleRunRow = z
     streams: cycleReportSchema.shape.streams,
     detail: z.string().nullable(),
   })
-  .transform(
-    (row): CycleReport => ({
-      workflowId: row.workflow_id,
-      connectorId: row.connector_id,
-      status: row.status,
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      streams: row.streams,
-      ...(row.detail !== null && { detail: row.detail }),
-    }),
-  );
+  .transform((row): CycleReport => ({
+    workflowId: row.workflow_id,
+    connectorId: row.connector_id,
+    status: row.status,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    streams: row.streams,
+    ...(row.detail !== null && { detail: row.detail }),
+  }));
 
 /** A cursor as the domain knows it, from its row. */
 export const toStreamCursor = (row: z.infer<typeof cursorRow>) =>

@@ -24,5 +24,6 @@ export async function sealPlainCredentials(db: SqlClient, keys: KeyRing): Promis
     );
     sealedRows += updated.length;
   }
-  if (sealedRows > 0) logger.info({ connectors: sealedRows, keyId: keys.activeKeyId }, 'encrypted the plain credentials of stored connectors');
+  if (sealedRows > 0)
+    logger.info({ connectors: sealedRows, keyId: keys.activeKeyId }, 'encrypted the plain credentials of stored connectors');
 }

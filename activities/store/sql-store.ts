@@ -84,7 +84,8 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
   updateConnector: Flat['updateConnector'] = (id, patch) => this.connectors.update(id, patch);
   deleteConnector: Flat['deleteConnector'] = (id) => this.connectors.delete(id);
   getCursors: Flat['getCursors'] = (connectorId) => this.cursors.get(connectorId);
-  commitCursor: Flat['commitCursor'] = (connectorId, stream, cursor, previous) => this.cursors.commit(connectorId, stream, cursor, previous);
+  commitCursor: Flat['commitCursor'] = (connectorId, stream, cursor, previous) =>
+    this.cursors.commit(connectorId, stream, cursor, previous);
   appendActivity: Flat['appendActivity'] = async ({ configId, userId, ...event }) => {
     await this.audit.record({ connectorId: configId, userId }, event);
   };
@@ -96,7 +97,8 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
   saveQualityReport: Flat['saveQualityReport'] = (entry) => this.qualityReports.save(entry);
   getQualityReport: Flat['getQualityReport'] = (id) => this.qualityReports.get(id);
   listQualityReports: Flat['listQualityReports'] = (connectorId, filter) => this.qualityReports.list(connectorId, filter);
-  redactQualityReports: Flat['redactQualityReports'] = (requestId, subject, records) => this.qualityReports.redact(requestId, subject, records);
+  redactQualityReports: Flat['redactQualityReports'] = (requestId, subject, records) =>
+    this.qualityReports.redact(requestId, subject, records);
   saveRunReport: Flat['saveRunReport'] = (report) => this.runs.save(report);
   getRunReport: Flat['getRunReport'] = (workflowId) => this.runs.get(workflowId);
   listRunReports: Flat['listRunReports'] = (connectorId, limit) => this.runs.list(connectorId, limit);
@@ -111,7 +113,8 @@ export class SqlControlPlaneStore implements ControlPlaneStore {
   listApiKeys: Flat['listApiKeys'] = () => this.apiKeys.list();
   revokeApiKey: Flat['revokeApiKey'] = (id) => this.apiKeys.revoke(id);
   claimCycle: Flat['claimCycle'] = (connectorId, workflowId) => this.cycleClaims.claim(connectorId, workflowId);
-  takeOverCycle: Flat['takeOverCycle'] = (connectorId, staleHolder, workflowId) => this.cycleClaims.takeOver(connectorId, staleHolder, workflowId);
+  takeOverCycle: Flat['takeOverCycle'] = (connectorId, staleHolder, workflowId) =>
+    this.cycleClaims.takeOver(connectorId, staleHolder, workflowId);
   releaseCycle: Flat['releaseCycle'] = (connectorId, workflowId) => this.cycleClaims.release(connectorId, workflowId);
   cycleHolder: Flat['cycleHolder'] = (connectorId) => this.cycleClaims.holder(connectorId);
   recordApiUsage: Flat['recordApiUsage'] = (entry) => this.apiUsage.record(entry);

@@ -10,7 +10,14 @@
 import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import type { Connector, CreateConnector, UpdateConnector } from '../../domain/connector';
 import type { CycleReport, StreamCursor } from '../../domain/cycle';
-import type { ErasureReceipt, ErasureRequestBody, ErasureSubject, RetentionDataType, SweepScope, SweepTargetResult } from '../../domain/privacy';
+import type {
+  ErasureReceipt,
+  ErasureRequestBody,
+  ErasureSubject,
+  RetentionDataType,
+  SweepScope,
+  SweepTargetResult,
+} from '../../domain/privacy';
 import type { StreamColumn } from '../../domain/streams/types';
 import type { QualityReportRedaction, SubjectRecord } from '../privacy/report-redaction';
 import type { SuppressionList } from '../privacy/suppression';

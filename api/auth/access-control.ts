@@ -91,16 +91,22 @@ export function accessControl({ store, logger, authentication, policies }: Acces
       }
     }
     if (access.personalData) {
-      await audit(store, principal, connectorId, 'api.personal-data-read', { ...requestFacts(req, matched), personalData: access.personalData });
+      await audit(store, principal, connectorId, 'api.personal-data-read', {
+        ...requestFacts(req, matched),
+        personalData: access.personalData,
+      });
     } else if (CHANGES.has(req.method)) await audit(store, principal, connectorId, 'api.change-requested', requestFacts(req, matched));
     next();
   };
 
-  const requireRole = (roles: readonly Role[]): RequestHandler => (req, _res, next) => {
-    const { role } = principalOf(req);
-    if (!roles.includes(role)) throw forbidden(`${req.method} ${req.baseUrl}${req.path} takes the role ${rolesText(roles)}; this credential has ${role}`);
-    next();
-  };
+  const requireRole =
+    (roles: readonly Role[]): RequestHandler =>
+    (req, _res, next) => {
+      const { role } = principalOf(req);
+      if (!roles.includes(role))
+        throw forbidden(`${req.method} ${req.baseUrl}${req.path} takes the role ${rolesText(roles)}; this credential has ${role}`);
+      next();
+    };
 
   return { identify, authorize, requireRole };
 }
@@ -193,7 +199,10 @@ async function undecodableRoute(
 
 function unauthorized(res: Response, reason: string | null): void {
   // RFC 6750: a missing credential gets the bare challenge, a refused one says why.
-  const challenge = reason === null ? `Bearer realm="${REALM}"` : `Bearer realm="${REALM}", error="invalid_token", error_description="${headerSafe(reason)}"`;
+  const challenge =
+    reason === null
+      ? `Bearer realm="${REALM}"`
+      : `Bearer realm="${REALM}", error="invalid_token", error_description="${headerSafe(reason)}"`;
   const body: ErrorResponse = {
     error: 'unauthorized',
     message: reason ?? 'this route needs a credential: Authorization: Bearer <API key or JWT>, or X-API-Key: <API key>',

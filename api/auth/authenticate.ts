@@ -9,7 +9,8 @@ import { TokenRejected, verifyJwt } from './jwt';
 import type { Principal } from './principal';
 import type { AuthenticationSettings } from './settings';
 
-export type Authentication = { outcome: 'authenticated'; principal: Principal } | { outcome: 'missing' } | { outcome: 'refused'; reason: string };
+export type Authentication =
+  { outcome: 'authenticated'; principal: Principal } | { outcome: 'missing' } | { outcome: 'refused'; reason: string };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -17,7 +18,8 @@ export async function authenticate(req: Request, store: Pick<Store, 'apiKeys'>, 
   const credential = credentialOf(req);
   if (credential.outcome !== 'sent') return credential;
   if (credential.token.startsWith(API_KEY_PREFIX)) return apiKeyPrincipal(credential.token, store);
-  if (credential.header === 'x-api-key') return { outcome: 'refused', reason: 'X-API-Key takes an API key (ihk_...); send a JWT as Authorization: Bearer' };
+  if (credential.header === 'x-api-key')
+    return { outcome: 'refused', reason: 'X-API-Key takes an API key (ihk_...); send a JWT as Authorization: Bearer' };
   try {
     const { subject, role, algorithm } = await verifyJwt(credential.token, settings.jwt);
     return { outcome: 'authenticated', principal: { subject, role, credential: { kind: 'jwt', algorithm } } };
@@ -27,7 +29,10 @@ export async function authenticate(req: Request, store: Pick<Store, 'apiKeys'>, 
   }
 }
 
-type SentCredential = { outcome: 'sent'; token: string; header: 'authorization' | 'x-api-key' } | { outcome: 'missing' } | { outcome: 'refused'; reason: string };
+type SentCredential =
+  | { outcome: 'sent'; token: string; header: 'authorization' | 'x-api-key' }
+  | { outcome: 'missing' }
+  | { outcome: 'refused'; reason: string };
 
 function credentialOf(req: Request): SentCredential {
   const authorization = req.get('authorization');
@@ -52,5 +57,8 @@ async function apiKeyPrincipal(token: string, store: Pick<Store, 'apiKeys'>, now
   if (stored.expiresAt !== null && Date.parse(stored.expiresAt) <= now.getTime()) {
     return { outcome: 'refused', reason: `API key ${stored.keyId} expired at ${stored.expiresAt}` };
   }
-  return { outcome: 'authenticated', principal: { subject: stored.subject, role: stored.role, credential: { kind: 'api-key', keyId: stored.keyId } } };
+  return {
+    outcome: 'authenticated',
+    principal: { subject: stored.subject, role: stored.role, credential: { kind: 'api-key', keyId: stored.keyId } },
+  };
 }

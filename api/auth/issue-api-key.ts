@@ -35,7 +35,8 @@ export async function issueApiKey(store: Pick<Store, 'apiKeys'>, request: IssueA
  */
 export async function reissueApiKey(store: Pick<Store, 'apiKeys'>, request: IssueApiKeyBody, createdBy: string): Promise<IssuedApiKey> {
   const earlier = (await store.apiKeys.list()).filter(
-    (key) => key.revokedAt === null && key.subject === request.subject && key.label === (request.label ?? null) && key.createdBy === createdBy,
+    (key) =>
+      key.revokedAt === null && key.subject === request.subject && key.label === (request.label ?? null) && key.createdBy === createdBy,
   );
   for (const key of earlier) await store.apiKeys.revoke(key.id);
   return issueApiKey(store, request, createdBy);

@@ -109,7 +109,13 @@ function verifierFor(alg: string, { hs256Secret, publicKeys }: JwtSettings): Ver
   );
 }
 
-const CLAIMS: Record<string, string> = { exp: 'expiry (exp)', nbf: 'start of validity (nbf)', sub: 'subject (sub)', iss: 'issuer (iss)', aud: 'audience (aud)' };
+const CLAIMS: Record<string, string> = {
+  exp: 'expiry (exp)',
+  nbf: 'start of validity (nbf)',
+  sub: 'subject (sub)',
+  iss: 'issuer (iss)',
+  aud: 'audience (aud)',
+};
 
 /** Why jose refused the token, in words a caller can act on; never the token, nor its claims' values. */
 function refusal(error: InstanceType<typeof errors.JOSEError>, header: z.infer<typeof headerSchema>, settings: JwtSettings): string {
@@ -124,7 +130,8 @@ function refusal(error: InstanceType<typeof errors.JOSEError>, header: z.infer<t
       ? 'the token names no key (kid) and no key in the JWKS fits it'
       : `unknown signing key: the JWKS has no key with kid ${JSON.stringify(header.kid.slice(0, 64))} for ${header.alg}`;
   }
-  if (error instanceof errors.JWKSMultipleMatchingKeys) return 'the token names no key (kid) and the JWKS holds several: the token must name its kid';
+  if (error instanceof errors.JWKSMultipleMatchingKeys)
+    return 'the token names no key (kid) and the JWKS holds several: the token must name its kid';
   if (error instanceof errors.JOSEAlgNotAllowed) return `token algorithm ${JSON.stringify(header.alg.slice(0, 20))} is not accepted`;
   // JWTInvalid, JWSInvalid, JOSENotSupported: jose's messages name the rule, never a value.
   return `invalid token: ${error.message}`;
@@ -135,7 +142,8 @@ function claimRefusal(error: InstanceType<typeof errors.JWTClaimValidationFailed
   if (error.reason === 'missing') return `the token has no ${claim}, which is required`;
   if (error.reason === 'invalid') return `the token ${claim} is malformed: ${error.message}`;
   if (error.claim === 'iss') return `the token has another issuer (iss): this API takes tokens from ${issuer ?? 'its configured issuer'}`;
-  if (error.claim === 'aud') return `the token is not meant for this API: its audience (aud) does not include ${audience ?? 'the configured audience'}`;
+  if (error.claim === 'aud')
+    return `the token is not meant for this API: its audience (aud) does not include ${audience ?? 'the configured audience'}`;
   if (error.claim === 'nbf') return 'the token is not valid yet (nbf)';
   return `the token ${claim} does not pass its check`;
 }

@@ -23,7 +23,12 @@ export function connectorIdOf(rule: OwnershipRule | undefined, params: RoutePara
   return null;
 }
 
-export async function ownershipOf(rule: OwnershipRule, params: RouteParams, body: unknown, store: Pick<Store, 'connectors'>): Promise<Ownership> {
+export async function ownershipOf(
+  rule: OwnershipRule,
+  params: RouteParams,
+  body: unknown,
+  store: Pick<Store, 'connectors'>,
+): Promise<Ownership> {
   switch (rule) {
     case 'connector-id-in-path': {
       const id = connectorIdOf(rule, params);

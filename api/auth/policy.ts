@@ -84,7 +84,11 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
 
   { method: 'GET', path: APPROVALS_PATH, access: { roles: APPROVAL_READERS, personalData: 'names the people who decided' } },
   { method: 'POST', path: `${APPROVALS_PATH}/*approvalId/decision`, access: { roles: DECIDERS } },
-  { method: 'GET', path: `${APPROVALS_PATH}/*approvalId`, access: { roles: APPROVAL_READERS, personalData: 'names the person who decided' } },
+  {
+    method: 'GET',
+    path: `${APPROVALS_PATH}/*approvalId`,
+    access: { roles: APPROVAL_READERS, personalData: 'names the person who decided' },
+  },
 
   {
     method: 'POST',

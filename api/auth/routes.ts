@@ -33,7 +33,9 @@ export const issueApiKeyRoute = defineRoute({
   summary: 'Issue an API key for a subject and role; the key is returned once, only its hash is stored (audited)',
   tag: TAG,
   request: { body: { schema: issueApiKeyBodySchema, required: true } },
-  responses: { 201: { description: 'the key: it appears only in this answer', schema: z.object({ apiKey: apiKeySchema, key: z.string() }) } },
+  responses: {
+    201: { description: 'the key: it appears only in this answer', schema: z.object({ apiKey: apiKeySchema, key: z.string() }) },
+  },
 });
 
 export const listApiKeysRoute = defineRoute({
@@ -103,7 +105,10 @@ export function apiKeyRoutes({ store }: ResolvedApiDeps): DescribedRouter {
     const admin = principalOf(req);
     await store.audit.record(
       { connectorId: PLATFORM_AUDIT_ID, userId: admin.subject },
-      { activityType: 'api-key.revoked', details: { keyId: revoked.keyId, subject: revoked.subject, actor: auditActor(admin), via: 'api' } },
+      {
+        activityType: 'api-key.revoked',
+        details: { keyId: revoked.keyId, subject: revoked.subject, actor: auditActor(admin), via: 'api' },
+      },
     );
     reply(res, revokeApiKeyRoute, 200, revoked);
   });

@@ -47,7 +47,11 @@ const authEnvSchema = z
   })
   .superRefine((env, context) => {
     if (env.INSIGHT_HUB_JWT_PUBLIC_KEY_FILE !== undefined && env.INSIGHT_HUB_JWT_JWKS_URL !== undefined) {
-      context.addIssue({ code: 'custom', path: ['INSIGHT_HUB_JWT_JWKS_URL'], message: 'set INSIGHT_HUB_JWT_PUBLIC_KEY_FILE or INSIGHT_HUB_JWT_JWKS_URL, not both' });
+      context.addIssue({
+        code: 'custom',
+        path: ['INSIGHT_HUB_JWT_JWKS_URL'],
+        message: 'set INSIGHT_HUB_JWT_PUBLIC_KEY_FILE or INSIGHT_HUB_JWT_JWKS_URL, not both',
+      });
     }
     for (const name of ['INSIGHT_HUB_JWT_JWKS_ALGORITHMS', 'INSIGHT_HUB_JWT_JWKS_COOLDOWN_SECONDS'] as const) {
       if (env[name] !== undefined && env.INSIGHT_HUB_JWT_JWKS_URL === undefined) {
@@ -73,7 +77,12 @@ export function authenticationFromEnv(env: NodeJS.ProcessEnv = process.env): Aut
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`invalid authentication settings: ${problems.join('; ')}`);
   }
-  const { INSIGHT_HUB_JWT_SECRET: secret, INSIGHT_HUB_JWT_ISSUER: issuer, INSIGHT_HUB_JWT_AUDIENCE: audience, INSIGHT_HUB_JWT_ROLE_CLAIM: roleClaim } = parsed.data;
+  const {
+    INSIGHT_HUB_JWT_SECRET: secret,
+    INSIGHT_HUB_JWT_ISSUER: issuer,
+    INSIGHT_HUB_JWT_AUDIENCE: audience,
+    INSIGHT_HUB_JWT_ROLE_CLAIM: roleClaim,
+  } = parsed.data;
   const publicKeys = publicKeysOf(parsed.data);
   return {
     jwt: {
@@ -90,7 +99,10 @@ export function authenticationFromEnv(env: NodeJS.ProcessEnv = process.env): Aut
 function publicKeysOf(env: AuthEnv): PublicKeys | undefined {
   if (env.INSIGHT_HUB_JWT_JWKS_URL !== undefined) {
     const cooldownSeconds = env.INSIGHT_HUB_JWT_JWKS_COOLDOWN_SECONDS ?? DEFAULT_JWKS_COOLDOWN_SECONDS;
-    return { algorithms: env.INSIGHT_HUB_JWT_JWKS_ALGORITHMS ?? ['RS256'], keyFor: remoteKeySet(env.INSIGHT_HUB_JWT_JWKS_URL, { cooldownSeconds }) };
+    return {
+      algorithms: env.INSIGHT_HUB_JWT_JWKS_ALGORITHMS ?? ['RS256'],
+      keyFor: remoteKeySet(env.INSIGHT_HUB_JWT_JWKS_URL, { cooldownSeconds }),
+    };
   }
   if (env.INSIGHT_HUB_JWT_PUBLIC_KEY_FILE !== undefined) {
     const spki = readRsaPublicKey(env.INSIGHT_HUB_JWT_PUBLIC_KEY_FILE);

@@ -132,7 +132,9 @@ function decisionOf(principal: Principal, sent: ApprovalDecisionRequest): Approv
     throw forbidden('decidedBy must be left out or be the caller: a decision is recorded under the identity that sent it');
   }
   if (sent.role !== undefined && sent.role !== principal.role) {
-    throw forbidden(`role ${sent.role} is not this credential's role (${principal.role}): leave it out, the decider's role is the caller's`);
+    throw forbidden(
+      `role ${sent.role} is not this credential's role (${principal.role}): leave it out, the decider's role is the caller's`,
+    );
   }
   return { ...sent, decidedBy: principal.subject, role: principal.role };
 }

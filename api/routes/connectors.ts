@@ -56,7 +56,8 @@ export const updateConnectorRoute = defineRoute({
   path: '/:id',
   operationId: 'updateConnector',
   summary: 'Update a connector configuration and its schedule (interval, paused state)',
-  description: 'Fields left out stay as they are. A credential sent back as "[redacted]" keeps the stored one, unless the endpoint it is for changed.',
+  description:
+    'Fields left out stay as they are. A credential sent back as "[redacted]" keeps the stored one, unless the endpoint it is for changed.',
   tag: TAG,
   request: { params: connectorIdParamsSchema, body: { schema: updateConnectorBodySchema, required: true } },
   responses: { 200: connectorAnswer, 404: connectorNotFound },
@@ -81,9 +82,7 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
     const input = parseRequest(createConnectorSchema, req.body, 'body');
     const connector = await store.connectors.create(input);
     try {
-      await callTemporal(temporal, 'the connector was not created', () =>
-        createConnectorSchedule(temporal, connector, workflowTaskQueue),
-      );
+      await callTemporal(temporal, 'the connector was not created', () => createConnectorSchedule(temporal, connector, workflowTaskQueue));
     } catch (error) {
       // A config without its schedule would never run: take it back out.
       await store.connectors.delete(connector.id);
@@ -113,14 +112,18 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
     if (!updated) throw notFound(`no data warehouse connector with id ${id}`);
     try {
       // From what the store now holds, so the schedule never disagrees with the config.
-      await callTemporal(temporal, 'the connector was not changed', () =>
-        updateConnectorSchedule(temporal, updated, workflowTaskQueue),
-      );
+      await callTemporal(temporal, 'the connector was not changed', () => updateConnectorSchedule(temporal, updated, workflowTaskQueue));
     } catch (error) {
       await store.connectors.update(id, restorePatch(current));
       throw error;
     }
-    await recordApiActivity(store, updated, 'connector.updated', { fields: Object.keys(patch), ...scheduleFacts(updated) }, principalOf(req));
+    await recordApiActivity(
+      store,
+      updated,
+      'connector.updated',
+      { fields: Object.keys(patch), ...scheduleFacts(updated) },
+      principalOf(req),
+    );
     reply(res, updateConnectorRoute, 200, redactConnector(updated));
   });
 

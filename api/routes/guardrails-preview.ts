@@ -62,7 +62,10 @@ export const previewGuardrailsRoute = defineRoute({
   tag: 'connectors',
   request: { params: connectorIdParamsSchema, body: { schema: guardrailsPreviewBodySchema, required: false } },
   responses: {
-    200: { description: 'breaches and verdict per figure set under both configurations; figures null before the first cycle', schema: previewSchema },
+    200: {
+      description: 'breaches and verdict per figure set under both configurations; figures null before the first cycle',
+      schema: previewSchema,
+    },
     404: connectorNotFound,
   },
 });

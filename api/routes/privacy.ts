@@ -34,12 +34,16 @@ export const requestErasureRoute = defineRoute({
   method: 'POST',
   path: '/erasure-requests',
   operationId: 'requestErasure',
-  summary: 'Ask for a subject to be erased everywhere (right to be forgotten, CCPA delete): the request is stored sealed and its workflow started',
+  summary:
+    'Ask for a subject to be erased everywhere (right to be forgotten, CCPA delete): the request is stored sealed and its workflow started',
   description: 'Who asked is the caller, whatever the body says; the workflow gets the request id only.',
   tag: TAG,
   request: { body: { schema: erasureRequestBodySchema, required: true } },
   responses: {
-    202: { description: 'the request, accepted: follow it with GET …/erasure-requests/{id}', schema: z.object({ id: z.uuid(), workflowId: z.string(), status: erasureStatusSchema }) },
+    202: {
+      description: 'the request, accepted: follow it with GET …/erasure-requests/{id}',
+      schema: z.object({ id: z.uuid(), workflowId: z.string(), status: erasureStatusSchema }),
+    },
   },
   temporal: 'the erasure was recorded but not started',
 });
@@ -48,13 +52,20 @@ export const getErasureRoute = defineRoute({
   method: 'GET',
   path: '/erasure-requests/:id',
   operationId: 'getErasure',
-  summary: "An erasure request's progress while it runs (a live workflow query), its receipt once it ended: what was deleted where; never the subject",
+  summary:
+    "An erasure request's progress while it runs (a live workflow query), its receipt once it ended: what was deleted where; never the subject",
   tag: TAG,
   request: { params: requestIdParamsSchema },
   responses: {
     200: {
       description: 'the request and its receipt (null until the workflow has read the request)',
-      schema: z.object({ id: z.uuid(), workflowId: z.string(), status: erasureStatusSchema, requestedAt: z.string(), receipt: erasureReceiptSchema.nullable() }),
+      schema: z.object({
+        id: z.uuid(),
+        workflowId: z.string(),
+        status: erasureStatusSchema,
+        requestedAt: z.string(),
+        receipt: erasureReceiptSchema.nullable(),
+      }),
     },
     404: errorAnswer('no erasure request with that id'),
   },
@@ -70,7 +81,11 @@ export function privacyRoutes({ store, temporal, workflowTaskQueue }: ResolvedAp
     const input: ErasureRequestInput = { requestId: request.id };
     await callTemporal(temporal, 'the erasure was recorded but not started', async () => {
       try {
-        await temporal.workflow.start(ERASURE_REQUEST_WORKFLOW, { taskQueue: workflowTaskQueue, workflowId: request.workflowId, args: [input] });
+        await temporal.workflow.start(ERASURE_REQUEST_WORKFLOW, {
+          taskQueue: workflowTaskQueue,
+          workflowId: request.workflowId,
+          args: [input],
+        });
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
@@ -79,7 +94,13 @@ export function privacyRoutes({ store, temporal, workflowTaskQueue }: ResolvedAp
       { connectorId: PLATFORM_AUDIT_ID, userId: body.requestedBy },
       {
         activityType: 'privacy.erasure-requested',
-        details: { requestId: request.id, workflowId: request.workflowId, reason: body.reason, subjectKind: request.subjectKind, via: 'api' },
+        details: {
+          requestId: request.id,
+          workflowId: request.workflowId,
+          reason: body.reason,
+          subjectKind: request.subjectKind,
+          via: 'api',
+        },
       },
     );
     reply(res, requestErasureRoute, 202, { id: request.id, workflowId: request.workflowId, status: request.status });
@@ -94,7 +115,13 @@ export function privacyRoutes({ store, temporal, workflowTaskQueue }: ResolvedAp
       ? null
       : await queryLive(temporal, () => temporal.workflow.getHandle(request.workflowId).query(erasureProgressQuery)).catch(() => null);
     const receipt = live ?? request.receipt;
-    reply(res, getErasureRoute, 200, { id, workflowId: request.workflowId, status: receipt?.status ?? request.status, requestedAt: request.requestedAt, receipt });
+    reply(res, getErasureRoute, 200, {
+      id,
+      workflowId: request.workflowId,
+      status: receipt?.status ?? request.status,
+      requestedAt: request.requestedAt,
+      receipt,
+    });
   });
 
   return routes;

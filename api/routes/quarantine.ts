@@ -57,7 +57,9 @@ const qualityReportSchema = z.object({
   stream: z.string(),
   batchSha256: z.string(),
   createdAt: z.string(),
-  rules: z.array(z.object({ rule: z.string(), elementCount: z.number(), unexpectedCount: z.number() })).describe("per expectation, by the gate's rule label"),
+  rules: z
+    .array(z.object({ rule: z.string(), elementCount: z.number(), unexpectedCount: z.number() }))
+    .describe("per expectation, by the gate's rule label"),
   quarantinedRows: z.number().nullable().describe('null when the report predates stored quarantine references'),
 });
 
@@ -147,7 +149,9 @@ function requesterOf(principal: Principal, body: RevalidateQuarantineBody): Requ
     throw forbidden('requestedBy must be left out or be the caller: a re-validation is recorded under the identity that sent it');
   }
   if (body.role !== undefined && body.role !== principal.role) {
-    throw forbidden(`role ${body.role} is not this credential's role (${principal.role}): leave it out, the requester's role is the caller's`);
+    throw forbidden(
+      `role ${body.role} is not this credential's role (${principal.role}): leave it out, the requester's role is the caller's`,
+    );
   }
   return { requestedBy: principal.subject, role: principal.role };
 }

@@ -51,7 +51,10 @@ export const getRunRoute = defineRoute({
   summary: "A cycle's report: live (workflow query) while running, the stored report once closed",
   tag: TAG,
   request: { params: workflowIdParamsSchema },
-  responses: { 200: { description: 'the run and its report', schema: runViewSchema }, 404: errorAnswer('no ingestion cycle with that workflow id') },
+  responses: {
+    200: { description: 'the run and its report', schema: runViewSchema },
+    404: errorAnswer('no ingestion cycle with that workflow id'),
+  },
   temporal: 'the run could not be read',
 });
 
@@ -65,7 +68,10 @@ export function connectorRunRoutes({ store, temporal, workflowTaskQueue }: Resol
     if (!push) {
       // One cycle per connector at a time: the workflow would skip a second one anyway; say so now.
       const running = await callTemporal(temporal, 'no cycle was started', () => runningCycleOf(temporal, store, id));
-      if (running) throw conflict(`cycle ${running} of connector ${id} is still running; wait for it to finish (GET ${RUNS_PATH}/${encodeURIComponent(running)}) or cancel it`);
+      if (running)
+        throw conflict(
+          `cycle ${running} of connector ${id} is still running; wait for it to finish (GET ${RUNS_PATH}/${encodeURIComponent(running)}) or cancel it`,
+        );
     }
     // A push source's inbox has one reader, its drain: "run now" wakes it rather than racing it.
     const start = push

@@ -61,7 +61,10 @@ export const sendgridWebhookRoute = defineRoute({
   },
   responses: {
     200: { description: 'every event taken', schema: receiptSchema },
-    400: { description: 'the body is not JSON, or events are refused (named with their rule; the others are taken, the counts say so)', schema: partlyRefusedSchema },
+    400: {
+      description: 'the body is not JSON, or events are refused (named with their rule; the others are taken, the counts say so)',
+      schema: partlyRefusedSchema,
+    },
     401: errorAnswer('the signature is missing, stale or does not verify'),
     404: errorAnswer('no SendGrid connector with that id'),
   },
@@ -165,4 +168,3 @@ async function recordRefusal(
 
 /** Who the audit log names for what a webhook delivery did: the sender, proven by its signature. */
 const WEBHOOK_ACTOR = 'sendgrid-webhook';
-

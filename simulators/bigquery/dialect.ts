@@ -180,9 +180,7 @@ export const REWRITES: readonly Rewrite[] = [
     googleSql: '`project.dataset.table` and `name`',
     duckdb: '"project"."dataset"."table" and "name" (a project is a DuckDB catalog, a dataset a schema)',
     apply(statement) {
-      eachPiece(statement, (piece) =>
-        piece.kind === 'identifier' ? [sql(piece.parts.map(quoteIdentifier).join('.'))] : null,
-      );
+      eachPiece(statement, (piece) => (piece.kind === 'identifier' ? [sql(piece.parts.map(quoteIdentifier).join('.'))] : null));
     },
   },
   {

@@ -7,8 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdentifier } from '../../activities/warehouses/sql';
 import { BigQueryRequestError } from './errors';
 
-export const tableKey = (projectId: string, datasetId: string, tableId: string): string =>
-  `${projectId}:${datasetId}.${tableId}`;
+export const tableKey = (projectId: string, datasetId: string, tableId: string): string => `${projectId}:${datasetId}.${tableId}`;
 
 export function qualifiedTable(projectId: string, datasetId: string, tableId: string): string {
   return [projectId, datasetId, tableId].map(quoteIdentifier).join('.');

@@ -62,8 +62,6 @@ export class BigQueryRequestError extends Error {
 /** The first line of an error's message; checks the shape, as the native driver's errors may come from another realm. */
 export function firstLine(error: unknown): string {
   const message =
-    typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
-      ? error.message
-      : String(error);
+    typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string' ? error.message : String(error);
   return message.split('\n')[0] ?? message;
 }

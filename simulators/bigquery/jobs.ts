@@ -141,10 +141,7 @@ export function jobResource(job: JobRecord, running: boolean): object {
 }
 
 /** One page of a finished query's rows, in the getQueryResults / jobs.query shape. */
-export function queryResults(
-  job: JobRecord,
-  page: { startIndex: number; maxResults: number; format: FormatOptions },
-): object {
+export function queryResults(job: JobRecord, page: { startIndex: number; maxResults: number; format: FormatOptions }): object {
   const jobReference = { projectId: job.projectId, jobId: job.jobId, location: job.location };
   const { outcome } = job;
   if (!outcome.ok) throw outcome.error;

@@ -153,5 +153,4 @@ export function keywords(tokens: readonly Token[]): string[] {
 export const isWord = (token: Token | undefined, ...words: string[]): boolean =>
   token?.kind === 'word' && words.includes(token.text.toUpperCase());
 
-export const isSymbol = (token: Token | undefined, text: string): boolean =>
-  token?.kind === 'symbol' && token.text === text;
+export const isSymbol = (token: Token | undefined, text: string): boolean => token?.kind === 'symbol' && token.text === text;

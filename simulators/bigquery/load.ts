@@ -76,7 +76,12 @@ async function loadFile(
       await c.run(`DELETE FROM ${table}`);
     }
     const columns = (await catalog.engine.columns(c, projectId, datasetId, tableId)) ?? [];
-    if (!config.ignoreUnknownValues && size > 0) await rejectUnknownFields(c, file, columns.map((col) => col.name));
+    if (!config.ignoreUnknownValues && size > 0)
+      await rejectUnknownFields(
+        c,
+        file,
+        columns.map((col) => col.name),
+      );
     const names = columns.map((column) => quoteIdentifier(column.name)).join(', ');
     const struct = columns.map((column) => `${quoteLiteral(column.name)}: ${quoteLiteral(column.duckdbType)}`).join(', ');
     const outputRows =
@@ -99,12 +104,14 @@ async function loadFile(
 
 /** BigQuery rejects a JSON field its schema lacks unless ignoreUnknownValues is set. */
 async function rejectUnknownFields(c: DuckDBConnection, file: string, known: readonly string[]): Promise<void> {
-  const keys = await c.runAndReadAll(
-    `SELECT DISTINCT unnest(json_keys(json)) FROM read_json_objects($1, format = 'newline_delimited')`,
-    [file],
-  );
+  const keys = await c.runAndReadAll(`SELECT DISTINCT unnest(json_keys(json)) FROM read_json_objects($1, format = 'newline_delimited')`, [
+    file,
+  ]);
   const lower = new Set(known.map((name) => name.toLowerCase()));
-  const unknown = keys.getRowsJS().map(([name]) => String(name)).find((name) => !lower.has(name.toLowerCase()));
+  const unknown = keys
+    .getRowsJS()
+    .map(([name]) => String(name))
+    .find((name) => !lower.has(name.toLowerCase()));
   if (unknown !== undefined) throw readingFailure(`JSON parsing error: No such field: ${unknown}.`);
 }
 

@@ -13,9 +13,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]).optional
 export const queryParameterSchema = z.object({
   name: z.string().optional(),
   parameterType: z.object({ type: z.string(), arrayType: z.object({ type: z.string() }).optional() }),
-  parameterValue: z
-    .object({ value: scalar, arrayValues: z.array(z.object({ value: scalar })).optional() })
-    .default({}),
+  parameterValue: z.object({ value: scalar, arrayValues: z.array(z.object({ value: scalar })).optional() }).default({}),
 });
 export type QueryParameter = z.infer<typeof queryParameterSchema>;
 

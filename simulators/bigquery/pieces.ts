@@ -24,7 +24,6 @@ export function previousSolid(pieces: readonly Piece[], index: number): Piece | 
 
 export const asToken = (piece: Piece | undefined): Token | undefined => (piece?.kind === 'sql' ? undefined : piece);
 
-
 export function matchingParenthesis(pieces: readonly Piece[], open: number): number {
   let depth = 0;
   for (let i = open; i < pieces.length; i += 1) {

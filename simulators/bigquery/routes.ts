@@ -9,14 +9,7 @@ import { parseJson, parseMultipart, readBody, sendEmpty, sendJson } from './http
 import { failedOutcome, jobResource, queryResults, type JobRecord, type JobStore } from './jobs';
 import { LoadFailure, runLoad } from './load';
 import { runScript, type ScriptRequest } from './script';
-import {
-  datasetInsertSchema,
-  jobInsertSchema,
-  parseBody,
-  queryRequestSchema,
-  tableInsertSchema,
-  tableMetadataSchema,
-} from './wire';
+import { datasetInsertSchema, jobInsertSchema, parseBody, queryRequestSchema, tableInsertSchema, tableMetadataSchema } from './wire';
 
 export interface RouteContext {
   catalog: Catalog;
@@ -41,7 +34,11 @@ export async function route(context: RouteContext, req: IncomingMessage, res: Se
   const url = new URL(req.url ?? '/', 'http://simulator');
   const at = url.pathname.indexOf('/projects/');
   if (at === -1) return false;
-  const segments = url.pathname.slice(at + '/projects/'.length).split('/').filter(Boolean).map(decodeURIComponent);
+  const segments = url.pathname
+    .slice(at + '/projects/'.length)
+    .split('/')
+    .filter(Boolean)
+    .map(decodeURIComponent);
   const request: Request = {
     method: req.method ?? 'GET',
     segments,
@@ -66,7 +63,11 @@ async function dispatch(context: RouteContext, request: Request): Promise<void> 
     const body = parseBody(datasetInsertSchema, parseJson(await readBody(request.req)));
     const { datasetId } = body.datasetReference;
     const location = body.location ?? context.defaultLocation;
-    return sendJson(res, 200, await catalog.createDataset(projectId, datasetId, { location, description: body.description, labels: body.labels }));
+    return sendJson(
+      res,
+      200,
+      await catalog.createDataset(projectId, datasetId, { location, description: body.description, labels: body.labels }),
+    );
   }
   if (collection === 'datasets' && id !== undefined && subCollection === undefined) {
     if (method === 'GET') return sendJson(res, 200, await catalog.getDataset(projectId, id));
@@ -114,7 +115,8 @@ async function insertJob(context: RouteContext, request: Request, projectId: str
   const body = await readBody(request.req);
   const parts = request.upload ? parseMultipart(request.req.headers['content-type'], body) : null;
   const [metadataPart, filePart] = parts ?? [];
-  if (parts && (!metadataPart || !filePart)) throw new BigQueryRequestError('invalid', 'A load upload needs the job configuration and the file');
+  if (parts && (!metadataPart || !filePart))
+    throw new BigQueryRequestError('invalid', 'A load upload needs the job configuration and the file');
   const insert = parseBody(jobInsertSchema, parseJson(metadataPart?.body ?? body));
   const reference = insert.jobReference;
   const base = {

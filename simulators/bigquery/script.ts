@@ -51,7 +51,8 @@ export async function runScript(catalog: Catalog, request: ScriptRequest): Promi
     const run = new ScriptRun(catalog, connection, request);
     try {
       for (const statement of statements) await run.execute(statement);
-      if (run.inTransaction) throw BigQueryRequestError.invalidQuery('Transaction was not committed or rolled back at the end of the script');
+      if (run.inTransaction)
+        throw BigQueryRequestError.invalidQuery('Transaction was not committed or rolled back at the end of the script');
     } catch (error) {
       if (run.inTransaction) await connection.run('ROLLBACK');
       throw asRequestError(error);

@@ -98,8 +98,7 @@ export async function startBigQuerySimulator(options: BigQuerySimulatorOptions =
       await rm(scratchDir, { recursive: true, force: true });
     },
     jobs: () => jobs.summaries(),
-    statements: () =>
-      jobs.summaries().flatMap((job) => job.statements.map(({ googleSql, duckdb }) => ({ googleSql, duckdb }))),
+    statements: () => jobs.summaries().flatMap((job) => job.statements.map(({ googleSql, duckdb }) => ({ googleSql, duckdb }))),
     table: (projectId, datasetId, tableId) => catalog.getTable(projectId, datasetId, tableId),
     requests: () => [...logged],
     failNext(count, failure) {

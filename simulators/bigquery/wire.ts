@@ -71,7 +71,10 @@ export type LoadConfiguration = z.infer<typeof loadConfigurationSchema>;
 
 const jobReferenceSchema = z.object({
   projectId: z.string().optional(),
-  jobId: z.string().regex(/^[A-Za-z0-9_-]{1,1024}$/, 'must be letters, digits, underscores and dashes').optional(),
+  jobId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,1024}$/, 'must be letters, digits, underscores and dashes')
+    .optional(),
   location: z.string().optional(),
 });
 

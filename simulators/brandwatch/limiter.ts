@@ -46,7 +46,9 @@ export class RequestLimiter {
   /** `30/10m`, as the x-rate-limit header writes it. */
   describe(): string {
     const minutes = this.limit.windowMs / 60_000;
-    return Number.isInteger(minutes) ? `${this.limit.requests}/${minutes}m` : `${this.limit.requests}/${Math.round(this.limit.windowMs / 1000)}s`;
+    return Number.isInteger(minutes)
+      ? `${this.limit.requests}/${minutes}m`
+      : `${this.limit.requests}/${Math.round(this.limit.windowMs / 1000)}s`;
   }
 
   record(entry: RequestRecord): void {

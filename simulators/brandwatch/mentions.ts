@@ -8,7 +8,14 @@ import { Random } from '../salesforce/random';
 
 export type Mention = Record<string, unknown> & { resourceId?: string; added: string; date: string; queryId: number };
 
-export const MENTION_FLAWS = ['unknown-sentiment', 'out-of-range-sentiment', 'missing-sentiment', 'placeholder-updated', 'duplicate', 'missing-resource-id'] as const;
+export const MENTION_FLAWS = [
+  'unknown-sentiment',
+  'out-of-range-sentiment',
+  'missing-sentiment',
+  'placeholder-updated',
+  'duplicate',
+  'missing-resource-id',
+] as const;
 export type MentionFlaw = (typeof MENTION_FLAWS)[number];
 
 export interface SimQuery {

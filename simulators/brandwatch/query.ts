@@ -17,7 +17,12 @@ const paramsSchema = z.object({
   queryId: z.array(z.coerce.number().int().positive('queryId must be a query id')).min(1, 'queryId or queryGroupId is required'),
   startDate: time('startDate'),
   endDate: time('endDate'),
-  pageSize: z.coerce.number().int().min(1, 'pageSize must be between 1 and 5000').max(5000, 'pageSize must be between 1 and 5000').default(10),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1, 'pageSize must be between 1 and 5000')
+    .max(5000, 'pageSize must be between 1 and 5000')
+    .default(10),
   orderBy: z.enum(['date', 'added', 'updated']).default('date'),
   orderDirection: z.enum(['asc', 'desc']).default('desc'),
   cursor: z.string().optional(),

@@ -92,7 +92,8 @@ function handleMentions(req: IncomingMessage, res: ServerResponse, url: URL, ctx
   const token = bearerOf(req, url);
   if (!token || !ctx.tokens.has(token)) return sendJson(res, 401, UNAUTHORIZED, headers);
   const projectId = Number(/^\/projects\/([^/]+)\//.exec(url.pathname)?.[1]);
-  if (projectId !== ctx.projectId) return sendJson(res, 404, { errors: [{ code: 404, message: `Project ${projectId} not found` }] }, headers);
+  if (projectId !== ctx.projectId)
+    return sendJson(res, 404, { errors: [{ code: 404, message: `Project ${projectId} not found` }] }, headers);
   try {
     sendJson(res, 200, queryMentions(ctx.project.all(), url.searchParams), headers);
   } catch (error) {
@@ -106,12 +107,14 @@ const MENTIONS_PATH = /^\/projects\/[^/]+\/data\/mentions$/;
 async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
   const now = Date.now();
   const url = new URL(req.url ?? '/', 'http://simulator.local');
-  const endpoint: RequestRecord['endpoint'] = url.pathname === '/oauth/token' ? 'token' : MENTIONS_PATH.test(url.pathname) ? 'mentions' : 'unknown';
+  const endpoint: RequestRecord['endpoint'] =
+    url.pathname === '/oauth/token' ? 'token' : MENTIONS_PATH.test(url.pathname) ? 'mentions' : 'unknown';
   res.on('finish', () => ctx.limiter.record({ at: now, endpoint, status: res.statusCode }));
   const admission = ctx.limiter.admit(now);
   const headers = { 'x-rate-limit': ctx.limiter.describe(), 'x-rate-limit-used': String(admission.used) };
   if (admission.kind === 'throttled') {
-    const retryAfter: Record<string, string> = admission.retryAfterSeconds === null ? {} : { 'Retry-After': String(admission.retryAfterSeconds) };
+    const retryAfter: Record<string, string> =
+      admission.retryAfterSeconds === null ? {} : { 'Retry-After': String(admission.retryAfterSeconds) };
     return sendJson(res, 429, { errors: [{ code: 429, message: 'Rate limit exceeded' }] }, { ...headers, ...retryAfter });
   }
   if (endpoint === 'token' && (req.method === 'POST' || req.method === 'GET')) return handleToken(req, res, url, ctx);
@@ -131,7 +134,8 @@ export async function startBrandwatchSimulator(options: BrandwatchSimulatorOptio
   };
   const server = createServer((req, res) => {
     route(req, res, ctx).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ code: 500, message: error instanceof Error ? error.message : String(error) }] });
+      if (!res.headersSent)
+        sendJson(res, 500, { errors: [{ code: 500, message: error instanceof Error ? error.message : String(error) }] });
     });
   });
   const { host, port } = await listen(server, options);

@@ -28,10 +28,25 @@ export interface CatalogFlawRates {
   updateDuringRead: number;
 }
 
-export const DEFAULT_CATALOG_FLAWS: CatalogFlawRates = { missingTitle: 0.03, relativeUrl: 0.02, unknownTimeOnPage: 0.02, negativeViews: 0.01, updateDuringRead: 0.1 };
+export const DEFAULT_CATALOG_FLAWS: CatalogFlawRates = {
+  missingTitle: 0.03,
+  relativeUrl: 0.02,
+  unknownTimeOnPage: 0.02,
+  negativeViews: 0.01,
+  updateDuringRead: 0.1,
+};
 
 const TYPES = ['article', 'landing_page', 'product_page', 'video'] as const;
-const TOPICS = ['spring-sale', 'email-tips', 'loyalty-programme', 'product-launch', 'customer-story', 'pricing', 'webinar', 'how-to'] as const;
+const TOPICS = [
+  'spring-sale',
+  'email-tips',
+  'loyalty-programme',
+  'product-launch',
+  'customer-story',
+  'pricing',
+  'webinar',
+  'how-to',
+] as const;
 const DAY_MS = 86_400_000;
 
 /** The key rows are ordered and paged by. */
@@ -40,7 +55,8 @@ export interface RowKey {
   id: string;
 }
 
-export const compareKeys = (a: RowKey, b: RowKey): number => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export const compareKeys = (a: RowKey, b: RowKey): number =>
+  Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export class Catalog {
   private readonly random: Random;
@@ -80,7 +96,12 @@ export class Catalog {
     const row = this.rows.get(id);
     if (!row) throw new Error(`no content view row ${id}`);
     const visitors = Math.min(views, Math.max(1, Math.round(views * 0.7)));
-    return this.store({ ...row, views: row.views + views, uniqueVisitors: row.uniqueVisitors + visitors, updatedAt: new Date(this.freshStamp(now)).toISOString() });
+    return this.store({
+      ...row,
+      views: row.views + views,
+      uniqueVisitors: row.uniqueVisitors + visitors,
+      updatedAt: new Date(this.freshStamp(now)).toISOString(),
+    });
   }
 
   snapshot(): ContentViewRecord[] {
@@ -88,9 +109,16 @@ export class Catalog {
   }
 
   /** Rows after `after` (and updated since `updatedSince`, inclusive), in key order. */
-  page(first: number, after: RowKey | null, updatedSince: number | null, now: number): { rows: ContentViewRecord[]; hasNextPage: boolean; total: number } {
+  page(
+    first: number,
+    after: RowKey | null,
+    updatedSince: number | null,
+    now: number,
+  ): { rows: ContentViewRecord[]; hasNextPage: boolean; total: number } {
     const matching = [...this.rows.values()]
-      .filter((row) => (after === null || compareKeys(row, after) > 0) && (updatedSince === null || Date.parse(row.updatedAt) >= updatedSince))
+      .filter(
+        (row) => (after === null || compareKeys(row, after) > 0) && (updatedSince === null || Date.parse(row.updatedAt) >= updatedSince),
+      )
       .sort(compareKeys);
     const rows = matching.slice(0, first).map((row) => ({ ...row }));
     const hasNextPage = matching.length > first;

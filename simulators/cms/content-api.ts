@@ -36,8 +36,16 @@ const SCHEMA: Readonly<Record<string, Readonly<Record<string, string | null>>>> 
   ContentViewConnection: { edges: 'ContentViewEdge', pageInfo: 'PageInfo', totalCount: null },
   ContentViewEdge: { cursor: null, node: 'ContentView' },
   ContentView: {
-    id: null, contentId: null, title: null, url: null, contentType: null, day: null,
-    views: null, uniqueVisitors: null, avgTimeOnPageSeconds: null, updatedAt: null,
+    id: null,
+    contentId: null,
+    title: null,
+    url: null,
+    contentType: null,
+    day: null,
+    views: null,
+    uniqueVisitors: null,
+    avgTimeOnPageSeconds: null,
+    updatedAt: null,
   },
   PageInfo: { hasNextPage: null, hasPreviousPage: null, startCursor: null, endCursor: null },
 };
@@ -48,13 +56,20 @@ function validate(fields: readonly FieldNode[], type: string, variables: Readonl
   const known = SCHEMA[type] ?? {};
   for (const field of fields) {
     if (field.name === '__typename') continue;
-    if (!Object.hasOwn(known, field.name)) throw new GraphqlRequestError('GRAPHQL_VALIDATION_FAILED', `Cannot query field "${field.name}" on type "${type}".`);
+    if (!Object.hasOwn(known, field.name))
+      throw new GraphqlRequestError('GRAPHQL_VALIDATION_FAILED', `Cannot query field "${field.name}" on type "${type}".`);
     const target = known[field.name] ?? null;
     if (target !== null && field.selections.length === 0) {
-      throw new GraphqlRequestError('GRAPHQL_VALIDATION_FAILED', `Field "${field.name}" of type "${target}" must have a selection of subfields.`);
+      throw new GraphqlRequestError(
+        'GRAPHQL_VALIDATION_FAILED',
+        `Field "${field.name}" of type "${target}" must have a selection of subfields.`,
+      );
     }
     if (target === null && field.selections.length > 0) {
-      throw new GraphqlRequestError('GRAPHQL_VALIDATION_FAILED', `Field "${field.name}" must not have a selection since its type has no subfields.`);
+      throw new GraphqlRequestError(
+        'GRAPHQL_VALIDATION_FAILED',
+        `Field "${field.name}" must not have a selection since its type has no subfields.`,
+      );
     }
     for (const [arg, value] of field.args) {
       if (value.kind === 'variable' && !variables.has(value.name)) {
@@ -88,10 +103,14 @@ function argument(field: FieldNode, name: string, variables: Readonly<Record<str
   return node.kind === 'variable' ? (variables[node.name] ?? null) : node.value;
 }
 
-function connectionArgs(field: FieldNode, variables: Readonly<Record<string, unknown>>): { first: number; after: RowKey | null; updatedSince: number | null } {
+function connectionArgs(
+  field: FieldNode,
+  variables: Readonly<Record<string, unknown>>,
+): { first: number; after: RowKey | null; updatedSince: number | null } {
   const bad = (message: string): GraphqlRequestError => new GraphqlRequestError('BAD_USER_INPUT', message, [field.key]);
   const first = argument(field, 'first', variables);
-  if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_FIRST) throw bad(`"first" must be an integer from 1 to ${MAX_FIRST}.`);
+  if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_FIRST)
+    throw bad(`"first" must be an integer from 1 to ${MAX_FIRST}.`);
   const after = argument(field, 'after', variables);
   if (after !== null && typeof after !== 'string') throw bad('"after" must be a cursor string.');
   const afterKey = after === null ? null : decodeRowCursor(after);
@@ -135,11 +154,19 @@ function contentViews(catalog: Catalog, field: FieldNode, variables: Readonly<Re
 }
 
 /** The `data` of a response; throws GraphqlRequestError for the `errors` array. */
-export function execute(catalog: Catalog, operation: OperationNode, variables: Readonly<Record<string, unknown>>, now: number): Record<string, unknown> {
+export function execute(
+  catalog: Catalog,
+  operation: OperationNode,
+  variables: Readonly<Record<string, unknown>>,
+  now: number,
+): Record<string, unknown> {
   validate(operation.selections, 'Query', operation.variables);
   const data: Record<string, unknown> = {};
   for (const field of operation.selections) {
-    data[field.key] = field.name === '__typename' ? 'Query' : project(contentViews(catalog, field, variables, now), field.selections, 'ContentViewConnection');
+    data[field.key] =
+      field.name === '__typename'
+        ? 'Query'
+        : project(contentViews(catalog, field, variables, now), field.selections, 'ContentViewConnection');
   }
   return data;
 }

@@ -73,7 +73,8 @@ class Parser {
     if (this.peek()?.kind === 'name') this.take('name');
     const variables = this.at('(') ? this.variableDefinitions() : new Set<string>();
     const selections = this.selectionSet();
-    if (this.peek()) throw new GraphqlSyntaxError(`Syntax Error: Unexpected ${this.describe(this.peek())}; only one operation is supported.`);
+    if (this.peek())
+      throw new GraphqlSyntaxError(`Syntax Error: Unexpected ${this.describe(this.peek())}; only one operation is supported.`);
     return { variables, selections };
   }
 

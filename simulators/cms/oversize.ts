@@ -28,7 +28,12 @@ function drained(res: ServerResponse): Promise<boolean> {
   });
 }
 
-export async function streamOversized(res: ServerResponse, body: { data: unknown }, plannedBytes: number, declareLength: boolean): Promise<OversizeReport> {
+export async function streamOversized(
+  res: ServerResponse,
+  body: { data: unknown },
+  plannedBytes: number,
+  declareLength: boolean,
+): Promise<OversizeReport> {
   const head = Buffer.from(`${JSON.stringify(body).slice(0, -1)},"extensions":{"padding":"`);
   const tail = Buffer.from('"}}');
   const padding = Math.max(0, plannedBytes - head.length - tail.length);

@@ -17,9 +17,7 @@ interface Throttle {
   retryAfterSeconds: number | null;
 }
 
-export type GateVerdict =
-  | { kind: 'pass' }
-  | { kind: 'throttled'; message: string; retryAfterSeconds: number | null };
+export type GateVerdict = { kind: 'pass' } | { kind: 'throttled'; message: string; retryAfterSeconds: number | null };
 
 const HOUR_MS = 3_600_000;
 
@@ -55,10 +53,18 @@ export class PropertyGate {
       return { kind: 'throttled', message: 'Exhausted concurrent requests quota.', retryAfterSeconds: throttle.retryAfterSeconds };
     }
     if (this.spentToday >= this.budgets.perDay) {
-      return { kind: 'throttled', message: 'Exhausted property tokens per day. This quota will refresh in under 24 hours.', retryAfterSeconds: null };
+      return {
+        kind: 'throttled',
+        message: 'Exhausted property tokens per day. This quota will refresh in under 24 hours.',
+        retryAfterSeconds: null,
+      };
     }
     if (this.spentThisHour(now) >= this.budgets.perHour) {
-      return { kind: 'throttled', message: 'Exhausted property tokens per hour. This quota will refresh in under an hour.', retryAfterSeconds: null };
+      return {
+        kind: 'throttled',
+        message: 'Exhausted property tokens per hour. This quota will refresh in under an hour.',
+        retryAfterSeconds: null,
+      };
     }
     return { kind: 'pass' };
   }

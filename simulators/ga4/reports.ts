@@ -28,7 +28,10 @@ export const runReportSchema = z.object({
 export const runRealtimeReportSchema = z.object({
   dimensions: named.default([]),
   metrics: named.min(1, 'at least one metric is required'),
-  minuteRanges: z.array(z.object({ startMinutesAgo: z.number().int().min(0).optional(), endMinutesAgo: z.number().int().min(0).optional() })).max(1).default([]),
+  minuteRanges: z
+    .array(z.object({ startMinutesAgo: z.number().int().min(0).optional(), endMinutesAgo: z.number().int().min(0).optional() }))
+    .max(1)
+    .default([]),
   limit: int64.default(10_000),
   returnPropertyQuota: z.boolean().default(false),
 });
@@ -37,13 +40,19 @@ type Value = string | number;
 type Fact = Readonly<Record<string, Value>>;
 
 const DAILY_DIMENSIONS = ['date', 'sessionSource', 'sessionMedium', 'pagePath'];
-const DAILY_METRICS: Readonly<Record<string, 'TYPE_INTEGER' | 'TYPE_FLOAT'>> = { sessions: 'TYPE_INTEGER', activeUsers: 'TYPE_INTEGER', screenPageViews: 'TYPE_INTEGER', keyEvents: 'TYPE_FLOAT' };
+const DAILY_METRICS: Readonly<Record<string, 'TYPE_INTEGER' | 'TYPE_FLOAT'>> = {
+  sessions: 'TYPE_INTEGER',
+  activeUsers: 'TYPE_INTEGER',
+  screenPageViews: 'TYPE_INTEGER',
+  keyEvents: 'TYPE_FLOAT',
+};
 const REALTIME_DIMENSIONS = ['minutesAgo', 'eventName', 'platform', 'country'];
 const REALTIME_METRICS: Readonly<Record<string, 'TYPE_INTEGER'>> = { eventCount: 'TYPE_INTEGER', activeUsers: 'TYPE_INTEGER' };
 /** A standard property's realtime window. */
 export const REALTIME_WINDOW_MINUTES = 30;
 
-const SCHEMA_URL = 'For a list of valid dimensions and metrics, see https://developers.google.com/analytics/devguides/reporting/data/v1/api-schema';
+const SCHEMA_URL =
+  'For a list of valid dimensions and metrics, see https://developers.google.com/analytics/devguides/reporting/data/v1/api-schema';
 
 function checkNames(requested: { name: string }[], known: readonly string[], kind: 'dimension' | 'metric'): string[] {
   return requested.map(({ name }) => {
@@ -146,7 +155,8 @@ export function runRealtimeReport(facts: readonly RealtimeFact[], request: z.inf
   const range = request.minuteRanges[0] ?? {};
   const from = range.startMinutesAgo ?? REALTIME_WINDOW_MINUTES - 1;
   const to = range.endMinutesAgo ?? 0;
-  if (from > REALTIME_WINDOW_MINUTES - 1) throw new BadRequest(`startMinutesAgo must be at most ${REALTIME_WINDOW_MINUTES - 1} on a standard property.`);
+  if (from > REALTIME_WINDOW_MINUTES - 1)
+    throw new BadRequest(`startMinutesAgo must be at most ${REALTIME_WINDOW_MINUTES - 1} on a standard property.`);
   if (to > from) throw new BadRequest('endMinutesAgo must not exceed startMinutesAgo.');
   const currentMinute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
   const inWindow = facts.flatMap((fact): Fact[] => {
@@ -155,6 +165,9 @@ export function runRealtimeReport(facts: readonly RealtimeFact[], request: z.inf
     return [{ ...fact, minutesAgo: String(ago).padStart(2, '0') }];
   });
   const table = aggregate(inWindow, dimensions, metrics);
-  sortTable(table, dimensions.map((dimensionName) => ({ dimension: { dimensionName } })));
+  sortTable(
+    table,
+    dimensions.map((dimensionName) => ({ dimension: { dimensionName } })),
+  );
   return responseOf(table, REALTIME_METRICS, 0, request.limit, 'analyticsData#runRealtimeReport');
 }

@@ -88,7 +88,11 @@ function evaluate(method: string | undefined, text: string, ctx: Context, now: n
 async function handleReport(req: IncomingMessage, res: ServerResponse, ctx: Context, match: RegExpExecArray, now: number): Promise<void> {
   if (req.method !== 'POST') return sendGoogleError(res, 404, 'Method not found.');
   if (req.headers.authorization !== `Bearer ${ctx.accessToken}`) {
-    return sendGoogleError(res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    return sendGoogleError(
+      res,
+      401,
+      'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+    );
   }
   if (match[1] !== ctx.propertyId) return sendGoogleError(res, 403, 'User does not have sufficient permissions for this property.');
   const verdict = ctx.gate.admit(now);

@@ -30,10 +30,7 @@ export interface LoadErrorDetail {
 /** A COPY the simulator cannot run as written: the statement fails with this message. */
 export class CopyError extends Error {}
 
-const COPY = new RegExp(
-  `^\\s*COPY\\s+(${QUALIFIED_NAME})\\s*(?:\\(([^)]*)\\))?\\s*FROM\\s+(${MASK_TOKEN})([\\s\\S]*?);?\\s*$`,
-  'i',
-);
+const COPY = new RegExp(`^\\s*COPY\\s+(${QUALIFIED_NAME})\\s*(?:\\(([^)]*)\\))?\\s*FROM\\s+(${MASK_TOKEN})([\\s\\S]*?);?\\s*$`, 'i');
 
 /** The options after FROM: authorization is required, JSON 'auto' is the only format. */
 function parseOptions(masked: MaskedSql, text: string): { ignoreCase: boolean } {
@@ -96,7 +93,7 @@ function parseOptions(masked: MaskedSql, text: string): { ignoreCase: boolean } 
 export function parseCopy(sql: string): CopyCommand {
   const masked = maskSql(sql);
   const match = COPY.exec(masked.code);
-  if (!match) throw new CopyError('ERROR: the simulator runs COPY <table> [(columns)] FROM \'s3://…\' only');
+  if (!match) throw new CopyError("ERROR: the simulator runs COPY <table> [(columns)] FROM 's3://…' only");
   const [, target = '', columnList, source = '', options = ''] = match;
   const location = masked.literal(source) ?? '';
   const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(location);

@@ -128,10 +128,7 @@ const CREATE_TABLE = new RegExp(
   `^\\s*CREATE\\s+(?:(?:LOCAL\\s+)?TEMP(?:ORARY)?\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(${QUALIFIED_NAME})`,
   'i',
 );
-const DROP_TABLE = new RegExp(
-  `^\\s*DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(${QUALIFIED_NAME}(?:\\s*,\\s*${QUALIFIED_NAME})*)`,
-  'i',
-);
+const DROP_TABLE = new RegExp(`^\\s*DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(${QUALIFIED_NAME}(?:\\s*,\\s*${QUALIFIED_NAME})*)`, 'i');
 const PARAMETER = /(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** Which names a statement references, for checking a request's Parameters before anything runs. */

@@ -132,9 +132,7 @@ export class RedshiftDataService {
   }
 
   statements(): RecordedStatement[] {
-    return [...this.submissions.values()].flatMap((submitted) =>
-      submitted.statements.map((statement) => recordOf(submitted, statement)),
-    );
+    return [...this.submissions.values()].flatMap((submitted) => submitted.statements.map((statement) => recordOf(submitted, statement)));
   }
 
   /** Waits for statements still running, so the database can be dropped under none. */
@@ -142,12 +140,7 @@ export class RedshiftDataService {
     await Promise.allSettled(this.running);
   }
 
-  private submit(
-    input: Submission,
-    kind: 'single' | 'batch',
-    sqls: readonly string[],
-    oneTransaction: boolean,
-  ): Record<string, unknown> {
+  private submit(input: Submission, kind: 'single' | 'batch', sqls: readonly string[], oneTransaction: boolean): Record<string, unknown> {
     checkSubmission(input);
     const parameters = parameterMap(input, sqls);
     const earlier = input.ClientToken ? this.byClientToken.get(input.ClientToken) : undefined;

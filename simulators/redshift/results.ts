@@ -5,11 +5,7 @@
 import type { FieldDef } from 'pg';
 
 export type Field =
-  | { stringValue: string }
-  | { longValue: number }
-  | { doubleValue: number }
-  | { booleanValue: boolean }
-  | { isNull: true };
+  { stringValue: string } | { longValue: number } | { doubleValue: number } | { booleanValue: boolean } | { isNull: true };
 
 export interface ColumnMetadata {
   name: string;

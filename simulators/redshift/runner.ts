@@ -132,4 +132,3 @@ export async function runSubmitted(submitted: Submitted, context: RunnerContext)
   submitted.status = submitted.aborted ? 'ABORTED' : submitted.error ? 'FAILED' : 'FINISHED';
   submitted.updatedAt = new Date();
 }
-

@@ -32,11 +32,7 @@ export interface RedshiftSimulatorOptions {
 }
 
 export type DataApiOperation =
-  | 'ExecuteStatement'
-  | 'BatchExecuteStatement'
-  | 'DescribeStatement'
-  | 'GetStatementResult'
-  | 'CancelStatement';
+  'ExecuteStatement' | 'BatchExecuteStatement' | 'DescribeStatement' | 'GetStatementResult' | 'CancelStatement';
 
 export interface DataApiRequest {
   readonly operation: string;

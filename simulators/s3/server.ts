@@ -85,8 +85,7 @@ export async function startS3Simulator(options: S3SimulatorOptions = {}): Promis
   async function handle(req: IncomingMessage, res: ServerResponse, entry: S3Request): Promise<void> {
     const requestId = randomUUID();
     const withBody = req.method !== 'HEAD';
-    const fail = (status: number, code: string, message: string): void =>
-      sendS3Error(res, status, code, message, requestId, withBody);
+    const fail = (status: number, code: string, message: string): void => sendS3Error(res, status, code, message, requestId, withBody);
     const accessKey = accessKeyOf(req);
     if (!accessKey) return fail(403, 'AccessDenied', 'Missing or malformed SigV4 Authorization header');
     if (options.accessKeyIds && !options.accessKeyIds.includes(accessKey)) {

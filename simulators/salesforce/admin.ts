@@ -23,11 +23,7 @@ type Route = (req: IncomingMessage, res: ServerResponse, params: string[], ctx: 
 
 const routes: [method: string, path: RegExp, route: Route][] = [
   ['GET', /^\/__sim\/state$/, (_req, res, _params, ctx) => sendJson(res, 200, state(ctx))],
-  [
-    'GET',
-    /^\/__sim\/ground-truth\/(\w+)$/,
-    (_req, res, [object], ctx) => sendJson(res, 200, ctx.org.groundTruth(objectName(object))),
-  ],
+  ['GET', /^\/__sim\/ground-truth\/(\w+)$/, (_req, res, [object], ctx) => sendJson(res, 200, ctx.org.groundTruth(objectName(object)))],
   ['GET', /^\/__sim\/requests$/, (_req, res, _params, ctx) => sendJson(res, 200, ctx.gate.requests())],
   [
     'POST',
@@ -82,12 +78,7 @@ function state(ctx: AdminContext): Record<string, unknown> {
   return { records: ctx.org.counts(), flaws, quota: ctx.gate.quota(), requests };
 }
 
-export async function handleAdmin(
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  ctx: AdminContext,
-): Promise<void> {
+export async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, ctx: AdminContext): Promise<void> {
   const found = routes.find(([method, pattern]) => method === req.method && pattern.test(path));
   if (!found) return sendJson(res, 404, { error: `no admin route ${req.method} ${path}` });
   const [, pattern, route] = found;

@@ -7,7 +7,16 @@ import { generateOrg, type OrgShape, type TruthEntry } from './generator';
 import { compileQuery, runQuery } from './query';
 import { Random } from './random';
 import { iso, makeRecord, toSecond } from './records';
-import { findField, objectSchemas, SIM_OBJECTS, type FieldValue, type ObjectSchema, type SimObjectName, type SimRecord, type SoqlType } from './schema';
+import {
+  findField,
+  objectSchemas,
+  SIM_OBJECTS,
+  type FieldValue,
+  type ObjectSchema,
+  type SimObjectName,
+  type SimRecord,
+  type SoqlType,
+} from './schema';
 
 export interface QueryPage {
   schema: ObjectSchema;

@@ -78,10 +78,7 @@ function compileCondition(schema: ObjectSchema, condition: Condition): (record: 
   return compileComparison(schema, condition);
 }
 
-function compileComparison(
-  schema: ObjectSchema,
-  condition: Extract<Condition, { kind: 'compare' }>,
-): (record: SimRecord) => boolean {
+function compileComparison(schema: ObjectSchema, condition: Extract<Condition, { kind: 'compare' }>): (record: SimRecord) => boolean {
   const field = resolveField(schema, condition.field);
   const type = fieldType(schema, field);
   const { literal, op } = condition;

@@ -27,7 +27,10 @@ const emailParts = new Map<string, string>();
 function asciiLetters(name: string): string {
   let ascii = emailParts.get(name);
   if (ascii === undefined) {
-    ascii = name.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase();
+    ascii = name
+      .normalize('NFD')
+      .replace(/[^A-Za-z]/g, '')
+      .toLowerCase();
     emailParts.set(name, ascii);
   }
   return ascii;

@@ -73,7 +73,9 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ctx
     id,
     token_type: 'Bearer',
     issued_at: issuedAt,
-    signature: createHmac('sha256', expected.clientSecret).update(id + issuedAt).digest('base64'),
+    signature: createHmac('sha256', expected.clientSecret)
+      .update(id + issuedAt)
+      .digest('base64'),
   });
 }
 

@@ -81,11 +81,7 @@ function countsFor(options: SalesforceSimulatorOptions): Record<SimObjectName, n
 function route(req: IncomingMessage, res: ServerResponse, ctx: RestContext): Promise<void> | void {
   const url = new URL(req.url ?? '/', 'http://simulator.local');
   const path = url.pathname;
-  const endpoint: Endpoint = path.startsWith('/__sim/')
-    ? 'admin'
-    : path === '/services/oauth2/token'
-      ? 'token'
-      : classifyDataPath(path);
+  const endpoint: Endpoint = path.startsWith('/__sim/') ? 'admin' : path === '/services/oauth2/token' ? 'token' : classifyDataPath(path);
   const entry: LoggedRequest = { at: Date.now(), method: req.method ?? 'GET', endpoint, path, status: 0 };
   const soql = url.searchParams.get('q');
   if (soql !== null && (endpoint === 'query' || endpoint === 'queryAll')) entry.soql = soql;
@@ -125,10 +121,11 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     port,
     credentials,
     accessToken,
-    stop: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
     groundTruth: (object) => org.groundTruth(object),
     records: (object) => org.snapshot(object),
     counts: () => org.counts(),

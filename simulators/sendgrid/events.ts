@@ -18,10 +18,19 @@ export interface EventMixOptions {
 
 const DOMAINS = ['example.com', 'example.org', 'example.net'] as const;
 const CATEGORIES = ['newsletter', 'promo-spring', 'onboarding', 'receipt'] as const;
-const AGENTS = ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4)'] as const;
+const AGENTS = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64)',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4)',
+] as const;
 type BounceFields = Readonly<Record<'type' | 'status' | 'reason' | 'bounce_classification', string>>;
 const BOUNCES: readonly [BounceFields, ...BounceFields[]] = [
-  { type: 'bounce', status: '5.1.1', reason: '550 5.1.1 The email account that you tried to reach does not exist', bounce_classification: 'Invalid Address' },
+  {
+    type: 'bounce',
+    status: '5.1.1',
+    reason: '550 5.1.1 The email account that you tried to reach does not exist',
+    bounce_classification: 'Invalid Address',
+  },
   { type: 'blocked', status: '5.7.1', reason: '554 5.7.1 Message rejected as spam', bounce_classification: 'Content' },
 ];
 
@@ -34,9 +43,22 @@ function messageEvents(random: Random, base: Record<string, unknown>): Record<st
   if (random.chance(0.1)) events.push({ ...base, event: 'deferred', response: '400 try again later', attempt: String(random.int(1, 5)) });
   events.push({ ...base, event: 'delivered', response: '250 OK', ip: '168.1.1.1', tls: 1 });
   if (random.chance(0.45)) {
-    events.push({ ...base, event: 'open', useragent: random.pick(AGENTS), ip: `203.0.113.${random.int(1, 254)}`, sg_machine_open: random.chance(0.3) });
+    events.push({
+      ...base,
+      event: 'open',
+      useragent: random.pick(AGENTS),
+      ip: `203.0.113.${random.int(1, 254)}`,
+      sg_machine_open: random.chance(0.3),
+    });
     if (random.chance(0.4)) {
-      events.push({ ...base, event: 'click', url: `https://shop.example.com/spring?c=${random.int(1, 99)}`, url_offset: { index: 0, type: 'html' }, useragent: random.pick(AGENTS), ip: `203.0.113.${random.int(1, 254)}` });
+      events.push({
+        ...base,
+        event: 'click',
+        url: `https://shop.example.com/spring?c=${random.int(1, 99)}`,
+        url_offset: { index: 0, type: 'html' },
+        useragent: random.pick(AGENTS),
+        ip: `203.0.113.${random.int(1, 254)}`,
+      });
     }
   }
   if (random.chance(0.02)) events.push({ ...base, event: 'spamreport' });
@@ -66,7 +88,13 @@ export function generateSendgridEvents(count: number, options: EventMixOptions =
     for (const event of messageEvents(random, base)) {
       if (events.length >= count) break;
       at += random.int(0, 30);
-      events.push({ ...event, timestamp: Math.min(at, now), sg_event_id: `sgev-${options.seed ?? 7}-${events.length}-${random.int(0, 1e9).toString(36)}`, email: base.email, event: String(event.event) });
+      events.push({
+        ...event,
+        timestamp: Math.min(at, now),
+        sg_event_id: `sgev-${options.seed ?? 7}-${events.length}-${random.int(0, 1e9).toString(36)}`,
+        email: base.email,
+        event: String(event.event),
+      });
     }
   }
   return events;

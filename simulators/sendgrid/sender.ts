@@ -36,7 +36,6 @@ export interface SendgridSender {
 
 /** `key` defaults to a new one; pass one to configure the receiving connector before its URL is known. */
 export function createSendgridSender(url: string, key: SendgridSigningKey = createSendgridSigningKey()): SendgridSender {
-
   async function post(body: string, options: DeliveryOptions): Promise<Delivery> {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'SendGrid Event API' };
     if (options.signed !== false) {

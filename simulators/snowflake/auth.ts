@@ -27,7 +27,9 @@ function sameText(a: string, b: string): boolean {
 }
 
 function publicKeyFingerprint(key: KeyObject): string {
-  return `SHA256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('base64')}`;
+  return `SHA256:${createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('base64')}`;
 }
 
 /** A JWT segment's JSON; undefined when it is none, which fails the schema checks below. */

@@ -17,9 +17,7 @@ import { SessionStages, type UploadInstruction } from './stages';
 import { bindRows } from './binds';
 import type { Binding } from './wire';
 
-export type StatementOutcome =
-  | { kind: Exclude<StatementKind, 'put'>; result: ResultSet }
-  | { kind: 'put'; upload: UploadInstruction };
+export type StatementOutcome = { kind: Exclude<StatementKind, 'put'>; result: ResultSet } | { kind: 'put'; upload: UploadInstruction };
 
 export interface ClusteringRequest {
   /** The CREATE statement's table, as written. */
@@ -85,11 +83,7 @@ export class SnowflakeEngine {
     });
   }
 
-  execute(
-    session: EngineSession,
-    sqlText: string,
-    bindings: Readonly<Record<string, Binding>> | undefined,
-  ): Promise<StatementOutcome> {
+  execute(session: EngineSession, sqlText: string, bindings: Readonly<Record<string, Binding>> | undefined): Promise<StatementOutcome> {
     this.statements.push(sqlText);
     const run = (): Promise<StatementOutcome> => this.run(session, sqlText, bindings);
     return session.serially(() => run().catch((error: unknown) => Promise.reject(fromDuckDB(error))));

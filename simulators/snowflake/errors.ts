@@ -35,9 +35,7 @@ const MAPPINGS: readonly ErrorMapping[] = [
 export function fromDuckDB(error: unknown): SqlError {
   if (error instanceof SqlError) return error;
   const message =
-    typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
-      ? error.message
-      : String(error);
+    typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string' ? error.message : String(error);
   // Errors from statement extraction wrap the parser's error: classify the inner one.
   const line = (message.split('\n')[0] ?? message).replace(/^Failed to extract statements: /, '');
   const mapping = MAPPINGS.find((m) => m.duckdb.test(line));
@@ -45,8 +43,6 @@ export function fromDuckDB(error: unknown): SqlError {
   return new SqlError(mapping.code, mapping.sqlState, `${mapping.prefix}: ${line.replace(/^[A-Za-z ]+ Error: /, '')}`);
 }
 
-export const compilationError = (message: string): SqlError =>
-  new SqlError('001003', '42000', `SQL compilation error: ${message}`);
+export const compilationError = (message: string): SqlError => new SqlError('001003', '42000', `SQL compilation error: ${message}`);
 
-export const objectMissing = (message: string): SqlError =>
-  new SqlError('002003', '02000', `SQL compilation error: ${message}`);
+export const objectMissing = (message: string): SqlError => new SqlError('002003', '02000', `SQL compilation error: ${message}`);

@@ -16,10 +16,7 @@ const CREATE_STAGE = new RegExp(
 );
 const DROP_STAGE = new RegExp(String.raw`^\s*DROP\s+STAGE\s+(IF\s+EXISTS\s+)?(${QUALIFIED})\s*;?\s*$`, 'i');
 const PUT = new RegExp(String.raw`^\s*PUT\s+(?:'file://((?:[^']|'')+)'|file://(\S+))\s+@(${QUALIFIED})(/\S*)?(.*)$`, 'is');
-const COPY = new RegExp(
-  String.raw`^\s*COPY\s+INTO\s+(${QUALIFIED})\s+FROM\s+@(${QUALIFIED})(/\S*)?(.*)$`,
-  'is',
-);
+const COPY = new RegExp(String.raw`^\s*COPY\s+INTO\s+(${QUALIFIED})\s+FROM\s+@(${QUALIFIED})(/\S*)?(.*)$`, 'is');
 
 /** Snowflake's resolution of an identifier: quoted keeps its case, unquoted is upper-cased. */
 export function identifierName(identifier: string): string {
@@ -42,8 +39,7 @@ function parseOptions(text: string): Map<string, string> {
   return options;
 }
 
-const flag = (value: string | undefined, fallback: boolean): boolean =>
-  value === undefined ? fallback : /^true$/i.test(value);
+const flag = (value: string | undefined, fallback: boolean): boolean => (value === undefined ? fallback : /^true$/i.test(value));
 
 /** What snowflake-sdk needs from the server to run a PUT itself (file_transfer_agent.js, parseCommand). */
 export interface UploadInstruction {

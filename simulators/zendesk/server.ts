@@ -110,15 +110,20 @@ function serveExport(req: IncomingMessage, res: ServerResponse, url: URL, ctx: C
   const page = ctx.desk.exportPage(position, perPage, url.searchParams.get('exclude_deleted') === 'true', now);
   const afterCursor = encodeCursor(page.after);
   const includesUsers = (url.searchParams.get('include') ?? '').split(',').includes('users');
-  sendJson(res, 200, {
-    tickets: page.tickets,
-    ...(includesUsers ? { users: page.users } : {}),
-    after_url: `${ctx.baseUrl()}/api/v2/incremental/tickets/cursor.json?cursor=${encodeURIComponent(afterCursor)}&per_page=${perPage}`,
-    after_cursor: afterCursor,
-    before_url: null,
-    before_cursor: null,
-    end_of_stream: page.endOfStream,
-  }, rateHeaders(ctx, now));
+  sendJson(
+    res,
+    200,
+    {
+      tickets: page.tickets,
+      ...(includesUsers ? { users: page.users } : {}),
+      after_url: `${ctx.baseUrl()}/api/v2/incremental/tickets/cursor.json?cursor=${encodeURIComponent(afterCursor)}&per_page=${perPage}`,
+      after_cursor: afterCursor,
+      before_url: null,
+      before_cursor: null,
+      end_of_stream: page.endOfStream,
+    },
+    rateHeaders(ctx, now),
+  );
 }
 
 function rateHeaders(ctx: Context, now: number): Record<string, string> {
@@ -152,7 +157,12 @@ function route(req: IncomingMessage, res: ServerResponse, ctx: Context): void {
 
 export async function startZendeskSimulator(options: ZendeskSimulatorOptions = {}): Promise<ZendeskSimulator> {
   let url = '';
-  const desk = new HelpDesk(options.seed ?? 7, { ...DEFAULT_FLAW_RATES, ...options.flawRates }, options.recentExclusionMs ?? 60_000, () => url);
+  const desk = new HelpDesk(
+    options.seed ?? 7,
+    { ...DEFAULT_FLAW_RATES, ...options.flawRates },
+    options.recentExclusionMs ?? 60_000,
+    () => url,
+  );
   const perSecond = options.requestsPerSecond === undefined ? 100 : options.requestsPerSecond;
   const gate = new RequestGate(perSecond);
   const credentials = options.credentials ?? ZENDESK_SIMULATOR_CREDENTIALS;

@@ -46,7 +46,14 @@ async function connectorAt(simulator: SalesforceSimulator): Promise<string> {
     createConnectorSchema.parse({
       userId: 'marketing-ops',
       name: 'Salesforce contacts',
-      configuration: { source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...simulator.credentials }, streams: ['contact'] } },
+      configuration: {
+        source: {
+          kind: 'salesforce',
+          loginUrl: simulator.url,
+          auth: { type: 'oauth-password', ...simulator.credentials },
+          streams: ['contact'],
+        },
+      },
     }),
   );
   return connector.id;
@@ -54,7 +61,13 @@ async function connectorAt(simulator: SalesforceSimulator): Promise<string> {
 
 /** The activity as Temporal runs it, typed (MockActivityEnvironment cannot infer the result). */
 function activities(now: () => Date): { extractPage: (request: PageExtractRequest) => Promise<ExtractedPage> } {
-  const { extractPage } = createExtractActivities({ store, staging: new Staging(path.join(dataDir, 'staging')), plugins: sourcePlugins({ inbox: inboxReader(store.inbox) }), logger, now });
+  const { extractPage } = createExtractActivities({
+    store,
+    staging: new Staging(path.join(dataDir, 'staging')),
+    plugins: sourcePlugins({ inbox: inboxReader(store.inbox) }),
+    logger,
+    now,
+  });
   const env = new MockActivityEnvironment();
   return { extractPage: (request) => env.run<[PageExtractRequest], ExtractedPage, typeof extractPage>(extractPage, request) };
 }
@@ -67,7 +80,13 @@ describe('extractPage', () => {
     const first = await extractPage({ connectorId, stream: 'contact', partition: null, cursor: null, pageToken: null });
     expect(first.batch?.rows).toBe(20);
     expect(first.nextPageToken).toEqual(expect.any(String));
-    const second = await extractPage({ connectorId, stream: 'contact', partition: null, cursor: first.batch?.cursorAfter ?? null, pageToken: first.nextPageToken });
+    const second = await extractPage({
+      connectorId,
+      stream: 'contact',
+      partition: null,
+      cursor: first.batch?.cursorAfter ?? null,
+      pageToken: first.nextPageToken,
+    });
     expect(second.batch?.rows).toBe(10);
     expect(second.nextPageToken).toBeNull();
     expect(second.apiCalls).toBe(1); // the login was spent once, on the first page
@@ -110,7 +129,11 @@ describe('latency', () => {
     try {
       cms.setLatency(650);
       const connector = await store.connectors.create(
-        createConnectorSchema.parse({ userId: 'content-ops', name: 'CMS views', configuration: { source: { kind: 'cms', endpoint: cms.endpoint, accessToken: cms.accessToken } } }),
+        createConnectorSchema.parse({
+          userId: 'content-ops',
+          name: 'CMS views',
+          configuration: { source: { kind: 'cms', endpoint: cms.endpoint, accessToken: cms.accessToken } },
+        }),
       );
       const { extractPage } = activities(() => new Date('2026-11-23T12:00:00Z'));
       await extractPage({ connectorId: connector.id, stream: 'content_views', partition: null, cursor: null, pageToken: null });

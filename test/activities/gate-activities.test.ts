@@ -36,7 +36,12 @@ beforeEach(async () => {
       userId: 'marketing-ops',
       name: 'Salesforce contacts',
       configuration: {
-        source: { kind: 'salesforce', loginUrl: 'http://127.0.0.1:8080', auth: { type: 'access-token', accessToken: 'token-for-tests' }, streams: ['contact'] },
+        source: {
+          kind: 'salesforce',
+          loginUrl: 'http://127.0.0.1:8080',
+          auth: { type: 'access-token', accessToken: 'token-for-tests' },
+          streams: ['contact'],
+        },
         destination,
       },
     }),
@@ -89,7 +94,15 @@ async function measureSchemaChanges() {
     clean: batch,
     quarantine: null,
   };
-  const figures = await gate.measureBatch({ connectorId, source: 'salesforce', stream: contact.name, batch, quality, rowsThisCycle: 2, apiCallsThisCycle: 1 });
+  const figures = await gate.measureBatch({
+    connectorId,
+    source: 'salesforce',
+    stream: contact.name,
+    batch,
+    quality,
+    rowsThisCycle: 2,
+    apiCallsThisCycle: 1,
+  });
   return figures.schemaChanges;
 }
 

@@ -139,7 +139,10 @@ describe.each(cases)('%s', (name, policy: RoutePolicy) => {
     if (refused.length > 0) {
       test('names the roles it takes in the 403', async () => {
         const response = await send(keyOf(refused[0] ?? 'campaign-lead'));
-        expect(response).toMatchObject({ status: 403, body: { error: 'forbidden', message: expect.stringContaining(roles[roles.length - 1] ?? '') } });
+        expect(response).toMatchObject({
+          status: 403,
+          body: { error: 'forbidden', message: expect.stringContaining(roles[roles.length - 1] ?? '') },
+        });
       });
     }
   }

@@ -34,7 +34,9 @@ describe('API keys', () => {
     const subject = uniqueName('analyst');
     const issued = await api.call('POST', '/api/v1/api-keys', { json: { subject, role: 'creative-analyst', label: 'laptop' } });
     expect(issued).toMatchObject({ status: 201, body: { apiKey: { subject, role: 'creative-analyst', revokedAt: null } } });
-    const { key, apiKey } = z.object({ key: z.string().startsWith('ihk_'), apiKey: z.object({ id: z.uuid(), keyId: z.string() }) }).parse(issued.body);
+    const { key, apiKey } = z
+      .object({ key: z.string().startsWith('ihk_'), apiKey: z.object({ id: z.uuid(), keyId: z.string() }) })
+      .parse(issued.body);
 
     expect(await api.call('GET', ME, undefined, key)).toMatchObject({ status: 200, body: { subject, role: 'creative-analyst' } });
     const viaHeader = await fetch(`${api.url}${ME}`, { headers: { 'x-api-key': key } });
@@ -47,7 +49,10 @@ describe('API keys', () => {
 
     const audit = await api.store.listActivity(PLATFORM_AUDIT_ID, 1000);
     expect(audit).toContainEqual(
-      expect.objectContaining({ activityType: 'api-key.issued', details: expect.objectContaining({ keyId: apiKey.keyId, subject, actor: expect.objectContaining({ subject: 'test-admin' }) }) }),
+      expect.objectContaining({
+        activityType: 'api-key.issued',
+        details: expect.objectContaining({ keyId: apiKey.keyId, subject, actor: expect.objectContaining({ subject: 'test-admin' }) }),
+      }),
     );
     expect(JSON.stringify(audit)).not.toContain(secret);
   });
@@ -55,7 +60,10 @@ describe('API keys', () => {
   test('a revoked key is a 401 that says so', async () => {
     const key = await api.keyFor('manager');
     const [issued] = (await api.store.listApiKeys()).filter((k) => key.includes(k.keyId));
-    expect(await api.call('DELETE', `/api/v1/api-keys/${issued?.id}`)).toMatchObject({ status: 200, body: { revokedAt: expect.any(String) } });
+    expect(await api.call('DELETE', `/api/v1/api-keys/${issued?.id}`)).toMatchObject({
+      status: 200,
+      body: { revokedAt: expect.any(String) },
+    });
     const refused = await api.call('GET', ME, undefined, key);
     expect(refused).toMatchObject({ status: 401, body: { error: 'unauthorized', message: expect.stringContaining('revoked') } });
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm="insight-hub", error="invalid_token"/);
@@ -69,7 +77,10 @@ describe('API keys', () => {
     expect(missing).toMatchObject({ status: 401, body: { message: expect.stringContaining('Authorization: Bearer') } });
     expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="insight-hub"');
     for (const credential of [wrongSecret, unknownKey]) {
-      expect(await api.call('GET', ME, undefined, credential)).toMatchObject({ status: 401, body: { message: 'unknown or wrong API key' } });
+      expect(await api.call('GET', ME, undefined, credential)).toMatchObject({
+        status: 401,
+        body: { message: 'unknown or wrong API key' },
+      });
     }
     const basic = await fetch(`${api.url}${ME}`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
     expect(basic.status).toBe(401);
@@ -89,7 +100,11 @@ describe('JWT bearer tokens', () => {
 
   test.each([
     ['an expired token', hs256(claimsFor('admin', { exp: Math.floor(Date.now() / 1_000) - 5 }), TEST_JWT_SECRET), 'expired'],
-    ['a token signed with another secret', hs256(claimsFor('admin'), 'another-secret-that-is-long-enough-to-be-used'), 'bad token signature'],
+    [
+      'a token signed with another secret',
+      hs256(claimsFor('admin'), 'another-secret-that-is-long-enough-to-be-used'),
+      'bad token signature',
+    ],
     ['an unsigned token (alg none)', unsigned(claimsFor('admin')), 'not accepted'],
     ['a token without exp', hs256({ sub: 'ada', role: 'admin' }, TEST_JWT_SECRET), 'exp'],
     ['a token with a role that does not exist', hs256(claimsFor('superuser'), TEST_JWT_SECRET), 'role'],
@@ -110,11 +125,20 @@ describe('JWT bearer tokens', () => {
     const server = await startApiServer({ app: createApp({ store: api.store, temporal: api.client, authentication }), port: 0 });
     try {
       const good = rs256(claimsFor('manager', { sub: 'mia', aud: 'insight-hub' }), privateKey);
-      expect(await request(server.url, 'GET', ME, undefined, good)).toMatchObject({ status: 200, body: { subject: 'mia', role: 'manager' } });
+      expect(await request(server.url, 'GET', ME, undefined, good)).toMatchObject({
+        status: 200,
+        body: { subject: 'mia', role: 'manager' },
+      });
       const otherAudience = rs256(claimsFor('manager', { aud: 'someone-else' }), privateKey);
-      expect(await request(server.url, 'GET', ME, undefined, otherAudience)).toMatchObject({ status: 401, body: { message: expect.stringContaining('aud') } });
+      expect(await request(server.url, 'GET', ME, undefined, otherAudience)).toMatchObject({
+        status: 401,
+        body: { message: expect.stringContaining('aud') },
+      });
       const confused = hs256(claimsFor('admin', { aud: 'insight-hub' }), pem);
-      expect(await request(server.url, 'GET', ME, undefined, confused)).toMatchObject({ status: 401, body: { message: expect.stringContaining('HS256') } });
+      expect(await request(server.url, 'GET', ME, undefined, confused)).toMatchObject({
+        status: 401,
+        body: { message: expect.stringContaining('HS256') },
+      });
     } finally {
       await server.close();
       await rm(dir, { recursive: true });
@@ -123,7 +147,9 @@ describe('JWT bearer tokens', () => {
 
   test('settings name the variable and the rule', () => {
     expect(() => authenticationFromEnv({ INSIGHT_HUB_JWT_SECRET: 'short' })).toThrow(/INSIGHT_HUB_JWT_SECRET[\s\S]*32 characters/);
-    expect(() => authenticationFromEnv({ INSIGHT_HUB_JWT_PUBLIC_KEY_FILE: '/nonexistent/key.pem' })).toThrow(/INSIGHT_HUB_JWT_PUBLIC_KEY_FILE/);
+    expect(() => authenticationFromEnv({ INSIGHT_HUB_JWT_PUBLIC_KEY_FILE: '/nonexistent/key.pem' })).toThrow(
+      /INSIGHT_HUB_JWT_PUBLIC_KEY_FILE/,
+    );
   });
 });
 
@@ -136,7 +162,10 @@ describe('a creative analyst', () => {
     const theirOwner = (await api.store.getConnector(theirs))?.userId ?? '';
 
     expect(await api.call('GET', `${CONNECTORS}/${mine}`, undefined, key)).toMatchObject({ status: 200 });
-    expect(await api.call('GET', `${CONNECTORS}/user/${analyst}`, undefined, key)).toMatchObject({ status: 200, body: { connectors: [{ id: mine }] } });
+    expect(await api.call('GET', `${CONNECTORS}/user/${analyst}`, undefined, key)).toMatchObject({
+      status: 200,
+      body: { connectors: [{ id: mine }] },
+    });
     const refusals = [
       await api.call('GET', `${CONNECTORS}/${theirs}`, undefined, key),
       await api.call('GET', `${CONNECTORS}/${theirs}/analyze`, undefined, key),
@@ -164,7 +193,12 @@ describe('the audit trail', () => {
     const changes = (await api.store.listActivity(connectorId)).filter((entry) => entry.activityType === 'api.change-requested');
     expect(changes[0]).toMatchObject({
       userId: 'test-admin',
-      details: { method: 'POST', route: `${CONNECTORS}/:id/pause`, params: { id: connectorId }, actor: { subject: 'test-admin', role: 'admin' } },
+      details: {
+        method: 'POST',
+        route: `${CONNECTORS}/:id/pause`,
+        params: { id: connectorId },
+        actor: { subject: 'test-admin', role: 'admin' },
+      },
     });
     expect(Date.parse(changes[0]?.createdAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
 
@@ -174,7 +208,9 @@ describe('the audit trail', () => {
       (entry) => entry.activityType === 'api.personal-data-read' && entry.userId === 'lena',
     );
     expect(reads).toEqual([
-      expect.objectContaining({ details: expect.objectContaining({ route: '/api/v1/approvals', actor: expect.objectContaining({ role: 'campaign-lead' }) }) }),
+      expect.objectContaining({
+        details: expect.objectContaining({ route: '/api/v1/approvals', actor: expect.objectContaining({ role: 'campaign-lead' }) }),
+      }),
     ]);
     expect(Date.parse(reads[0]?.createdAt ?? '')).toBeGreaterThanOrEqual(readAt - 1_000);
   });
@@ -185,8 +221,15 @@ describe('the audit trail', () => {
     try {
       await store.migrate();
       const configId = randomUUID();
-      await store.appendActivity({ configId, userId: 'lena', activityType: 'api.personal-data-read', details: { route: '/api/v1/approvals' } });
-      await expect(client.query("UPDATE connector_activity SET user_id = 'someone-else' WHERE config_id = $1", [configId])).rejects.toThrow(/append-only/);
+      await store.appendActivity({
+        configId,
+        userId: 'lena',
+        activityType: 'api.personal-data-read',
+        details: { route: '/api/v1/approvals' },
+      });
+      await expect(client.query("UPDATE connector_activity SET user_id = 'someone-else' WHERE config_id = $1", [configId])).rejects.toThrow(
+        /append-only/,
+      );
       await expect(client.query('DELETE FROM connector_activity WHERE config_id = $1', [configId])).rejects.toThrow(/append-only/);
       expect(await store.listActivity(configId)).toEqual([expect.objectContaining({ userId: 'lena' })]);
     } finally {

@@ -10,7 +10,7 @@ import type { PendingApproval } from '../../domain/approvals';
 import { decision, pendingApproval, type ApprovalSeed } from '../store/fixtures';
 import { workflowBundle } from '../support/temporal';
 import { createApprovalStandInActivities } from './fixtures/approval-activities';
-import { request, startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, type ApiHarness } from './harness';
 
 let api: ApiHarness;
 let worker: Worker;
@@ -69,7 +69,9 @@ describe('GET /api/v1/approvals', () => {
     expect(pendingOnes.body).toMatchObject({ approvals: [{ request: newer, resolution: null }, { request: older }] });
 
     const decidedOnes = await api.call('GET', `${APPROVALS}?connectorId=${connectorId}&status=decided`);
-    expect(listSchema.parse(decidedOnes.body).approvals).toEqual([expect.objectContaining({ approvalId: decided.approvalId, status: 'decided' })]);
+    expect(listSchema.parse(decidedOnes.body).approvals).toEqual([
+      expect.objectContaining({ approvalId: decided.approvalId, status: 'decided' }),
+    ]);
 
     const everywhere = listSchema.parse((await api.call('GET', APPROVALS)).body).approvals.map((a) => a.approvalId);
     expect(everywhere).toEqual(expect.arrayContaining([newer.approvalId, older.approvalId]));
@@ -167,11 +169,14 @@ describe('POST /api/v1/approvals/:id/decision', () => {
     expect(second).toMatchObject({ status: 409, body: { error: 'conflict', message: expect.stringContaining('reject by dana') } });
   });
 
-  test("a role that may decide some gates but not this one is a 403; the gate stays open and the refusal is audited", async () => {
+  test('a role that may decide some gates but not this one is a 403; the gate stays open and the refusal is audited', async () => {
     const pending = await openGate({ approverRole: 'manager' });
     const scientist = await api.keyFor('data-scientist');
     const response = await api.call('POST', decisionPath(pending.approvalId), { json: approve }, scientist);
-    expect(response).toMatchObject({ status: 403, body: { error: 'forbidden', message: expect.stringMatching(/data-scientist.*manager or admin/) } });
+    expect(response).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden', message: expect.stringMatching(/data-scientist.*manager or admin/) },
+    });
     expect((await api.call('GET', approvalPath(pending.approvalId))).body).toMatchObject({
       status: 'pending',
       live: { state: 'waiting' },
@@ -191,7 +196,12 @@ describe('POST /api/v1/approvals/:id/decision', () => {
     expect(promoted).toMatchObject({ status: 403, body: { message: expect.stringContaining('role admin is not') } });
     expect((await api.store.getApproval(pending.approvalId))?.status).toBe('pending');
 
-    const own = await api.call('POST', decisionPath(pending.approvalId), { json: { ...approve, decidedBy: 'dana', role: 'manager' } }, dana);
+    const own = await api.call(
+      'POST',
+      decisionPath(pending.approvalId),
+      { json: { ...approve, decidedBy: 'dana', role: 'manager' } },
+      dana,
+    );
     expect(own).toMatchObject({ status: 200, body: { decidedBy: 'dana', role: 'manager' } });
   });
 
@@ -209,11 +219,19 @@ describe('POST /api/v1/approvals/:id/decision', () => {
 
   test('a bad body is a 400 naming each field and decides nothing', async () => {
     const pending = await openGate();
-    const response = await api.call('POST', decisionPath(pending.approvalId), {
-      json: { decision: 'maybe', decidedBy: 'dana', role: 'manager', override: { maxInvalidShare: 3 } },
-    }, dana);
+    const response = await api.call(
+      'POST',
+      decisionPath(pending.approvalId),
+      {
+        json: { decision: 'maybe', decidedBy: 'dana', role: 'manager', override: { maxInvalidShare: 3 } },
+      },
+      dana,
+    );
     expect(response.status).toBe(400);
-    const paths = z.object({ issues: z.array(z.object({ path: z.string() })) }).parse(response.body).issues.map((i) => i.path);
+    const paths = z
+      .object({ issues: z.array(z.object({ path: z.string() })) })
+      .parse(response.body)
+      .issues.map((i) => i.path);
     expect(paths.sort()).toEqual(['decision', 'override.maxInvalidShare', 'reason']);
     expect((await api.store.getApproval(pending.approvalId))?.status).toBe('pending');
   });

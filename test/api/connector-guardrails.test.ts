@@ -7,7 +7,7 @@ import { scheduleId } from '../../domain/constants';
 import { evaluateGuardrails, gateVerdict, type Guardrails } from '../../domain/guardrails';
 import { pendingApproval, runReport, streamReport } from '../store/fixtures';
 import { uniqueName } from '../support/temporal';
-import { CONNECTORS, connectorBody, createConnector, request, SECRETS, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, connectorBody, createConnector, SECRETS, startApiHarness, type ApiHarness } from './harness';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -51,14 +51,29 @@ describe('POST /api/v1/data-warehouse-connector/:id/pause and /resume', () => {
 });
 
 const judgementSchema = z.object({
-  breaches: z.array(z.object({ guardrail: z.string(), limit: z.union([z.number(), z.string()]), actual: z.union([z.number(), z.string()]), severity: z.string() })),
+  breaches: z.array(
+    z.object({
+      guardrail: z.string(),
+      limit: z.union([z.number(), z.string()]),
+      actual: z.union([z.number(), z.string()]),
+      severity: z.string(),
+    }),
+  ),
   verdict: z.string(),
 });
 const previewSchema = z.object({
   current: z.object({ guardrails: z.record(z.string(), z.unknown()), automationLevel: z.string() }),
   proposed: z.object({ guardrails: z.record(z.string(), z.unknown()), automationLevel: z.string() }),
   figures: z
-    .array(z.object({ stream: z.string(), basis: z.object({ kind: z.string() }).loose(), figures: z.record(z.string(), z.unknown()), current: judgementSchema, proposed: judgementSchema }))
+    .array(
+      z.object({
+        stream: z.string(),
+        basis: z.object({ kind: z.string() }).loose(),
+        figures: z.record(z.string(), z.unknown()),
+        current: judgementSchema,
+        proposed: judgementSchema,
+      }),
+    )
     .nullable(),
   message: z.string().optional(),
 });
@@ -105,7 +120,9 @@ describe('POST /api/v1/data-warehouse-connector/:id/guardrails/preview', () => {
 
   test('without gates, figures come from the last run report, stream by stream', async () => {
     const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
-    const earlier = runReport(connectorId, 'completed', new Date(Date.now() - 7_200_000), [streamReport('contact', { extracted: 50, loaded: 50 })]);
+    const earlier = runReport(connectorId, 'completed', new Date(Date.now() - 7_200_000), [
+      streamReport('contact', { extracted: 50, loaded: 50 }),
+    ]);
     const last = runReport(connectorId, 'completed', new Date(Date.now() - 3_600_000), [
       streamReport('contact', { extracted: 400, loaded: 300, quarantined: 100, apiCalls: 2 }),
       streamReport('lead', { extracted: 900, loaded: 880, quarantined: 20, apiCalls: 3 }),
@@ -134,7 +151,10 @@ describe('POST /api/v1/data-warehouse-connector/:id/guardrails/preview', () => {
       json: { guardrails: { maxInvalidShare: 2, maxRows: 10 }, automationLevel: 'sometimes' },
     });
     expect(response.status).toBe(400);
-    const paths = z.object({ issues: z.array(z.object({ path: z.string() })) }).parse(response.body).issues.map((i) => i.path);
+    const paths = z
+      .object({ issues: z.array(z.object({ path: z.string() })) })
+      .parse(response.body)
+      .issues.map((i) => i.path);
     expect(paths.sort()).toEqual(['automationLevel', 'guardrails', 'guardrails.maxInvalidShare']);
   });
 });

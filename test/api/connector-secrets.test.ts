@@ -21,7 +21,8 @@ afterAll(async () => {
 const secret = (what: string): string => `${what}-${randomUUID()}`;
 const pem = (what: string): string => `-----BEGIN PRIVATE KEY-----\n${secret(what)}\n-----END PRIVATE KEY-----\n`;
 /** A P-256 key as SendGrid shows it; the one test/webhooks/signature.test.ts verifies with. */
-const SENDGRID_KEY = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==';
+const SENDGRID_KEY =
+  'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==';
 const today = (): string => new Date().toISOString().slice(0, 10);
 
 interface SecretCase {
@@ -69,7 +70,9 @@ function secretCases(): SecretCase[] {
     },
     {
       name: 'Salesforce access token',
-      configuration: { source: { kind: 'salesforce', loginUrl: 'http://127.0.0.1:1/login', auth: { type: 'access-token', accessToken: sfToken } } },
+      configuration: {
+        source: { kind: 'salesforce', loginUrl: 'http://127.0.0.1:1/login', auth: { type: 'access-token', accessToken: sfToken } },
+      },
       secrets: [sfToken],
     },
     {
@@ -79,41 +82,68 @@ function secretCases(): SecretCase[] {
     },
     {
       name: 'Zendesk API token',
-      configuration: { source: { kind: 'zendesk', subdomain: 'acme', email: 'agent@example.com', apiToken: zdToken, apiTokenIssuedAt: today() } },
+      configuration: {
+        source: { kind: 'zendesk', subdomain: 'acme', email: 'agent@example.com', apiToken: zdToken, apiTokenIssuedAt: today() },
+      },
       secrets: [zdToken],
     },
     { name: 'CMS access token', configuration: { source: cmsWith(cmsToken) }, secrets: [cmsToken] },
     {
       name: 'GA4 service-account private_key',
-      configuration: { source: { kind: 'ga4', propertyId: '123456789', credentials: { client_email: 'reader@acme.iam.gserviceaccount.com', private_key: ga4Key } } },
+      configuration: {
+        source: {
+          kind: 'ga4',
+          propertyId: '123456789',
+          credentials: { client_email: 'reader@acme.iam.gserviceaccount.com', private_key: ga4Key },
+        },
+      },
       secrets: [ga4Key],
     },
-    { name: 'GA4 access token', configuration: { source: { kind: 'ga4', propertyId: '123456789', accessToken: ga4Token } }, secrets: [ga4Token] },
+    {
+      name: 'GA4 access token',
+      configuration: { source: { kind: 'ga4', propertyId: '123456789', accessToken: ga4Token } },
+      secrets: [ga4Token],
+    },
     {
       name: 'Brandwatch password',
-      configuration: { source: { kind: 'brandwatch', username: 'analyst@example.com', password: bwPassword, projectId: 7, queryIds: [1, 2] } },
+      configuration: {
+        source: { kind: 'brandwatch', username: 'analyst@example.com', password: bwPassword, projectId: 7, queryIds: [1, 2] },
+      },
       secrets: [bwPassword],
     },
     {
       name: 'PostgreSQL URL password',
-      configuration: { source: cmsWith(destinationSourceToken), destination: { kind: 'postgres', url: `postgresql://loader:${pgPassword}@db.internal:5432/warehouse` } },
+      configuration: {
+        source: cmsWith(destinationSourceToken),
+        destination: { kind: 'postgres', url: `postgresql://loader:${pgPassword}@db.internal:5432/warehouse` },
+      },
       secrets: [destinationSourceToken, pgPassword],
     },
     {
       name: 'Snowflake password',
-      configuration: { source: cmsWith(destinationSourceToken), destination: { ...snowflake, auth: { type: 'password', password: sfDbPassword } } },
+      configuration: {
+        source: cmsWith(destinationSourceToken),
+        destination: { ...snowflake, auth: { type: 'password', password: sfDbPassword } },
+      },
       secrets: [destinationSourceToken, sfDbPassword],
     },
     {
       name: 'Snowflake key pair and passphrase',
-      configuration: { source: cmsWith(destinationSourceToken), destination: { ...snowflake, auth: { type: 'key-pair', privateKey: sfKey, passphrase } } },
+      configuration: {
+        source: cmsWith(destinationSourceToken),
+        destination: { ...snowflake, auth: { type: 'key-pair', privateKey: sfKey, passphrase } },
+      },
       secrets: [destinationSourceToken, sfKey, passphrase],
     },
     {
       name: 'BigQuery service-account private_key',
       configuration: {
         source: cmsWith(destinationSourceToken),
-        destination: { kind: 'bigquery', projectId: 'acme-analytics', credentials: { client_email: 'loader@acme.iam.gserviceaccount.com', private_key: bqKey } },
+        destination: {
+          kind: 'bigquery',
+          projectId: 'acme-analytics',
+          credentials: { client_email: 'loader@acme.iam.gserviceaccount.com', private_key: bqKey },
+        },
       },
       secrets: [destinationSourceToken, bqKey],
     },
@@ -121,7 +151,13 @@ function secretCases(): SecretCase[] {
       name: 'Redshift access key',
       configuration: {
         source: cmsWith(destinationSourceToken),
-        destination: { kind: 'redshift', region: 'eu-west-1', database: 'dev', workgroupName: 'marketing', credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: awsSecret } },
+        destination: {
+          kind: 'redshift',
+          region: 'eu-west-1',
+          database: 'dev',
+          workgroupName: 'marketing',
+          credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: awsSecret },
+        },
       },
       secrets: [destinationSourceToken, awsSecret],
     },
@@ -154,34 +190,42 @@ async function documentedResponse(method: string, path: string, status: number):
 const connectorOf = z.object({ id: z.uuid(), configuration: z.looseObject({ guardrails: z.looseObject({}) }) }).loose();
 
 describe('a connector read, changed in one setting and written back', () => {
-  test.each(secretCases())('$name: the stored secrets stay the real ones, and every response matches the documented schema', async ({ configuration, secrets }) => {
-    const getSchema = await documentedResponse('get', `${CONNECTORS}/{id}`, 200);
-    const putSchema = await documentedResponse('put', `${CONNECTORS}/{id}`, 200);
-    const listSchema = await documentedResponse('get', `${CONNECTORS}/user/{userId}`, 200);
-    const userId = uniqueName('user');
-    const id = await createConnector(api, { userId, name: uniqueName('connector'), configuration });
+  test.each(secretCases())(
+    '$name: the stored secrets stay the real ones, and every response matches the documented schema',
+    async ({ configuration, secrets }) => {
+      const getSchema = await documentedResponse('get', `${CONNECTORS}/{id}`, 200);
+      const putSchema = await documentedResponse('put', `${CONNECTORS}/{id}`, 200);
+      const listSchema = await documentedResponse('get', `${CONNECTORS}/user/{userId}`, 200);
+      const userId = uniqueName('user');
+      const id = await createConnector(api, { userId, name: uniqueName('connector'), configuration });
 
-    const read = await api.call('GET', `${CONNECTORS}/${id}`);
-    expect(read.status).toBe(200);
-    expectNone(read.body, secrets);
-    expect(JSON.stringify(read.body)).toContain(REDACTED);
-    expect(getSchema.safeParse(read.body).error).toBeUndefined();
-    expect(listSchema.safeParse((await api.call('GET', `${CONNECTORS}/user/${userId}`)).body).error).toBeUndefined();
+      const read = await api.call('GET', `${CONNECTORS}/${id}`);
+      expect(read.status).toBe(200);
+      expectNone(read.body, secrets);
+      expect(JSON.stringify(read.body)).toContain(REDACTED);
+      expect(getSchema.safeParse(read.body).error).toBeUndefined();
+      expect(listSchema.safeParse((await api.call('GET', `${CONNECTORS}/user/${userId}`)).body).error).toBeUndefined();
 
-    // What a client does: take what GET showed, change one setting, send it all back.
-    const shown = connectorOf.parse(read.body);
-    const changed = { ...shown, configuration: { ...shown.configuration, guardrails: { ...shown.configuration.guardrails, maxInvalidShare: 0.05 } } };
-    const written = await api.call('PUT', `${CONNECTORS}/${id}`, { json: changed });
-    expect(written.status).toBe(200);
-    expectNone(written.body, secrets);
-    expect(putSchema.safeParse(written.body).error).toBeUndefined();
+      // What a client does: take what GET showed, change one setting, send it all back.
+      const shown = connectorOf.parse(read.body);
+      const changed = {
+        ...shown,
+        configuration: { ...shown.configuration, guardrails: { ...shown.configuration.guardrails, maxInvalidShare: 0.05 } },
+      };
+      const written = await api.call('PUT', `${CONNECTORS}/${id}`, { json: changed });
+      expect(written.status).toBe(200);
+      expectNone(written.body, secrets);
+      expect(putSchema.safeParse(written.body).error).toBeUndefined();
 
-    // What the next cycle reads: the real credentials, and the change.
-    const stored = await api.store.getConnector(id);
-    expect(stored?.configuration).toEqual(connectorSettingsSchema.parse({ ...configuration, guardrails: { maxInvalidShare: 0.05, schemaChangePolicy: 'approve' } }));
-    expect(JSON.stringify(stored?.configuration)).not.toContain(REDACTED);
-    expectNone(await api.store.listActivity(id), secrets);
-  });
+      // What the next cycle reads: the real credentials, and the change.
+      const stored = await api.store.getConnector(id);
+      expect(stored?.configuration).toEqual(
+        connectorSettingsSchema.parse({ ...configuration, guardrails: { maxInvalidShare: 0.05, schemaChangePolicy: 'approve' } }),
+      );
+      expect(JSON.stringify(stored?.configuration)).not.toContain(REDACTED);
+      expectNone(await api.store.listActivity(id), secrets);
+    },
+  );
 });
 
 describe('the redaction marker where there is no stored secret to keep', () => {
@@ -218,7 +262,11 @@ describe('the redaction marker where there is no stored secret to keep', () => {
         name: uniqueName('connector'),
         configuration: {
           source: cmsWith(secret('cms-token')),
-          destination: { kind: 'bigquery', projectId: 'p', credentials: { client_email: 'loader@acme.iam.gserviceaccount.com', private_key: REDACTED } },
+          destination: {
+            kind: 'bigquery',
+            projectId: 'p',
+            credentials: { client_email: 'loader@acme.iam.gserviceaccount.com', private_key: REDACTED },
+          },
         },
       },
     });
@@ -233,7 +281,11 @@ describe('the redaction marker where there is no stored secret to keep', () => {
 
   test.each([
     { change: 'the source kind changed', source: cmsWith(REDACTED), path: 'configuration.source.accessToken' },
-    { change: 'the auth type changed', source: salesforce({ type: 'access-token', accessToken: REDACTED }), path: 'configuration.source.auth.accessToken' },
+    {
+      change: 'the auth type changed',
+      source: salesforce({ type: 'access-token', accessToken: REDACTED }),
+      path: 'configuration.source.auth.accessToken',
+    },
     {
       change: 'the login URL changed (a stored secret must not follow it to another server)',
       source: { ...oauth(REDACTED, secret('password')), loginUrl: 'https://login.attacker.example' },
@@ -252,7 +304,11 @@ describe('the redaction marker where there is no stored secret to keep', () => {
 
 test('a new secret sent on update replaces the stored one; the marker beside it keeps its own', async () => {
   const [oldSecret, password, newSecret] = [secret('client-secret'), secret('password'), secret('new-client-secret')];
-  const source = { kind: 'salesforce', loginUrl: 'http://127.0.0.1:1/login', auth: { type: 'oauth-password', clientId: 'client-id', username: 'api-user' } };
+  const source = {
+    kind: 'salesforce',
+    loginUrl: 'http://127.0.0.1:1/login',
+    auth: { type: 'oauth-password', clientId: 'client-id', username: 'api-user' },
+  };
   const id = await createConnector(api, {
     userId: uniqueName('user'),
     name: uniqueName('connector'),

@@ -210,7 +210,7 @@ describe('GET /api/v1/data-warehouse-connector', () => {
     expectNoSecrets(found.body);
   });
 
-  test('/user/:userId lists exactly that user\'s connectors, redacted', async () => {
+  test("/user/:userId lists exactly that user's connectors, redacted", async () => {
     const [alice, bob] = [uniqueName('alice'), uniqueName('bob')];
     const alices = [await createConnector(api, connectorBody(alice)), await createConnector(api, connectorBody(alice))];
     await createConnector(api, connectorBody(bob));
@@ -275,11 +275,16 @@ describe('PUT /api/v1/data-warehouse-connector/:id', () => {
 
     const rejected = await api.call('PUT', `${CONNECTORS}/${id}`, { json: { status: 'sleeping', name: '' } });
     expect(rejected.status).toBe(400);
-    expect(issuesSchema.parse(rejected.body).issues.map((issue) => issue.path).sort()).toEqual(['name', 'status']);
+    expect(
+      issuesSchema
+        .parse(rejected.body)
+        .issues.map((issue) => issue.path)
+        .sort(),
+    ).toEqual(['name', 'status']);
     expect(await api.call('GET', `${CONNECTORS}/${id}`)).toMatchObject({ body: { status: 'active' } });
   });
 
-  test('puts back a schedule that went missing behind the API\'s back', async () => {
+  test("puts back a schedule that went missing behind the API's back", async () => {
     const id = await createConnector(api, connectorBody(uniqueName('user')));
     await api.client.schedule.getHandle(scheduleId(id)).delete();
 
@@ -305,7 +310,9 @@ describe('GET /api/v1/openapi.json', () => {
   test('describes the endpoints with the schemas that validate them', async () => {
     const document = await api.call('GET', '/api/v1/openapi.json');
     expect(document.status).toBe(200);
-    const { paths } = z.object({ openapi: z.string(), paths: z.record(z.string(), z.record(z.string(), z.unknown())) }).parse(document.body);
+    const { paths } = z
+      .object({ openapi: z.string(), paths: z.record(z.string(), z.record(z.string(), z.unknown())) })
+      .parse(document.body);
     expect(Object.keys(paths)).toEqual(
       expect.arrayContaining([
         CONNECTORS,
@@ -338,9 +345,13 @@ describe('GET /api/v1/openapi.json', () => {
       },
     });
     expect(paths[`${CONNECTORS}/{id}/guardrails/preview`]).toMatchObject({
-      post: { requestBody: { content: { 'application/json': { schema: { properties: { guardrails: { additionalProperties: false } } } } } } },
+      post: {
+        requestBody: { content: { 'application/json': { schema: { properties: { guardrails: { additionalProperties: false } } } } } },
+      },
     });
-    expect(paths[`${CONNECTORS}/{id}`]).toEqual(expect.objectContaining({ get: expect.anything(), put: expect.anything(), delete: expect.anything() }));
+    expect(paths[`${CONNECTORS}/{id}`]).toEqual(
+      expect.objectContaining({ get: expect.anything(), put: expect.anything(), delete: expect.anything() }),
+    );
     expect(paths[CONNECTORS]).toMatchObject({
       post: {
         requestBody: {
@@ -386,7 +397,10 @@ describe('GET /healthz, and what clients see when a dependency is down', () => {
 
     const existing = await createConnector(api, connectorBody(userId));
     const before = await api.store.getConnector(existing);
-    for (const [method, body] of [['PUT', { json: { name: 'never-saved', status: 'paused' } }], ['DELETE', undefined]] as const) {
+    for (const [method, body] of [
+      ['PUT', { json: { name: 'never-saved', status: 'paused' } }],
+      ['DELETE', undefined],
+    ] as const) {
       expect(await callApi(deps, method, `${CONNECTORS}/${existing}`, body)).toMatchObject({ status: 503 });
       expect(await api.store.getConnector(existing)).toMatchObject({ name: before?.name, status: 'active' });
     }
@@ -403,9 +417,14 @@ describe('GET /healthz, and what clients see when a dependency is down', () => {
 
     const created = await callApi(deps, 'POST', CONNECTORS, { json: connectorBody(uniqueName('user')) });
     expect(created).toEqual(
-      expect.objectContaining({ status: 500, body: { error: 'internal_error', message: 'an unexpected error occurred; it has been logged' } }),
+      expect.objectContaining({
+        status: 500,
+        body: { error: 'internal_error', message: 'an unexpected error occurred; it has been logged' },
+      }),
     );
-    const logged = lines.map((line) => loggedErrorSchema.safeParse(JSON.parse(line))).flatMap((entry) => (entry.success ? [entry.data] : []));
+    const logged = lines
+      .map((line) => loggedErrorSchema.safeParse(JSON.parse(line)))
+      .flatMap((entry) => (entry.success ? [entry.data] : []));
     expect(logged).toEqual([expect.objectContaining({ method: 'POST', path: CONNECTORS })]);
     for (const secret of Object.values(SECRETS)) expect(lines.join('\n')).not.toContain(secret);
     await unreachableStore.close();

@@ -76,7 +76,13 @@ export interface HttpResult {
 export type RequestBody = { json: unknown } | { rawBody: string };
 
 /** One JSON request; `rawBody` sends bytes as they are, to test what the parser makes of them. */
-export async function request(baseUrl: string, method: string, path: string, body?: RequestBody, credential?: string | null): Promise<HttpResult> {
+export async function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: RequestBody,
+  credential?: string | null,
+): Promise<HttpResult> {
   const payload = body === undefined ? undefined : 'json' in body ? JSON.stringify(body.json) : body.rawBody;
   const headers: Record<string, string> = {
     ...(payload === undefined ? {} : { 'content-type': 'application/json' }),

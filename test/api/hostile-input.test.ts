@@ -52,7 +52,9 @@ afterAll(async () => {
 
 async function sendgridConnector(source: Record<string, unknown>): Promise<string> {
   const configuration = { source: { kind: 'sendgrid', ...source } };
-  const connector = await api.store.createConnector(createConnectorSchema.parse({ userId: 'marketing-ops', name: uniqueName('sendgrid'), configuration }));
+  const connector = await api.store.createConnector(
+    createConnectorSchema.parse({ userId: 'marketing-ops', name: uniqueName('sendgrid'), configuration }),
+  );
   return connector.id;
 }
 
@@ -128,7 +130,9 @@ function expectRefusal(response: HttpResult, expected: { status?: number; path: 
   expect({ context, status: response.status >= 400 && response.status < 500 }).toEqual({ context, status: true });
   if (expected.status !== undefined) expect({ context, status: response.status }).toEqual({ context, status: expected.status });
   const { issues } = answerSchema.parse(response.body);
-  const named = issues.some((issue) => (issue.path === expected.path || issue.path.startsWith(`${expected.path}.`)) && issue.rule === expected.rule);
+  const named = issues.some(
+    (issue) => (issue.path === expected.path || issue.path.startsWith(`${expected.path}.`)) && issue.rule === expected.rule,
+  );
   expect({ context, named }).toEqual({ context, named: true });
 }
 
@@ -146,7 +150,10 @@ interface RouteInput {
 }
 
 const APPROVAL_ID = () => encodeURIComponent(`cycle/${target}/manual-1~contact~${'a'.repeat(64)}`);
-const byId = (base: string, suffix = '') => (seg?: string) => `${base}/${seg ?? target}${suffix}`;
+const byId =
+  (base: string, suffix = '') =>
+  (seg?: string) =>
+    `${base}/${seg ?? target}${suffix}`;
 
 const ROUTES = (): Record<string, RouteInput> => ({
   'GET /healthz': { path: () => '/healthz' },
@@ -157,7 +164,11 @@ const ROUTES = (): Record<string, RouteInput> => ({
   [`POST ${CONNECTORS}`]: { path: () => CONNECTORS, body: { valid: connectorBody('test-admin'), field: 'name' } },
   [`GET ${CONNECTORS}/user/:userId`]: { path: (seg) => `${CONNECTORS}/user/${seg ?? 'test-admin'}`, param: 'userId' },
   [`GET ${CONNECTORS}/:id`]: { path: byId(CONNECTORS), param: 'id' },
-  [`PUT ${CONNECTORS}/:id`]: { path: byId(CONNECTORS), param: 'id', body: { valid: { name: 'renamed', description: 'changed' }, field: 'description' } },
+  [`PUT ${CONNECTORS}/:id`]: {
+    path: byId(CONNECTORS),
+    param: 'id',
+    body: { valid: { name: 'renamed', description: 'changed' }, field: 'description' },
+  },
   [`DELETE ${CONNECTORS}/:id`]: { path: byId(CONNECTORS), param: 'id' },
   [`GET ${CONNECTORS}/:id/analyze`]: { path: byId(CONNECTORS, '/analyze'), param: 'id' },
   [`POST ${CONNECTORS}/:id/runs`]: { path: byId(CONNECTORS, '/runs'), param: 'id' },
@@ -174,7 +185,10 @@ const ROUTES = (): Record<string, RouteInput> => ({
     param: 'id',
     body: { valid: { qualityReportId: randomUUID(), suite: { expectations: [] } }, field: 'suite.expectation_suite_name' },
   },
-  'GET /api/v1/runs/*workflowId': { path: (seg) => `/api/v1/runs/${seg ?? encodeURIComponent(`cycle/${target}/manual-1`)}`, param: 'workflowId' },
+  'GET /api/v1/runs/*workflowId': {
+    path: (seg) => `/api/v1/runs/${seg ?? encodeURIComponent(`cycle/${target}/manual-1`)}`,
+    param: 'workflowId',
+  },
   'GET /api/v1/approvals': { path: () => '/api/v1/approvals', query: 'connectorId' },
   'POST /api/v1/approvals/*approvalId/decision': {
     path: (seg) => `/api/v1/approvals/${seg ?? APPROVAL_ID()}/decision`,
@@ -183,14 +197,23 @@ const ROUTES = (): Record<string, RouteInput> => ({
   },
   'GET /api/v1/approvals/*approvalId': { path: (seg) => `/api/v1/approvals/${seg ?? APPROVAL_ID()}`, param: 'approvalId' },
   'POST /webhooks/sendgrid/:connectorId': { path: (seg) => `/webhooks/sendgrid/${seg ?? unsigned}`, param: 'connectorId' },
-  'POST /codec/decode': { path: () => '/codec/decode', body: { valid: { payloads: [{ metadata: {}, data: '' }] }, field: 'payloads.0.data' } },
-  'POST /codec/encode': { path: () => '/codec/encode', body: { valid: { payloads: [{ metadata: {}, data: '' }] }, field: 'payloads.0.data' } },
+  'POST /codec/decode': {
+    path: () => '/codec/decode',
+    body: { valid: { payloads: [{ metadata: {}, data: '' }] }, field: 'payloads.0.data' },
+  },
+  'POST /codec/encode': {
+    path: () => '/codec/encode',
+    body: { valid: { payloads: [{ metadata: {}, data: '' }] }, field: 'payloads.0.data' },
+  },
   'POST /api/v1/privacy/erasure-requests': {
     path: () => '/api/v1/privacy/erasure-requests',
     body: { valid: { subject: { email: 'someone@example.com' }, reason: 'gdpr' }, field: 'subject.email' },
   },
   'GET /api/v1/privacy/erasure-requests/:id': { path: (seg) => `/api/v1/privacy/erasure-requests/${seg ?? randomUUID()}`, param: 'id' },
-  'POST /api/v1/api-keys': { path: () => '/api/v1/api-keys', body: { valid: { subject: 'someone', role: 'campaign-lead' }, field: 'subject' } },
+  'POST /api/v1/api-keys': {
+    path: () => '/api/v1/api-keys',
+    body: { valid: { subject: 'someone', role: 'campaign-lead' }, field: 'subject' },
+  },
   'GET /api/v1/api-keys': { path: () => '/api/v1/api-keys' },
   'DELETE /api/v1/api-keys/:id': { path: (seg) => `/api/v1/api-keys/${seg ?? randomUUID()}`, param: 'id' },
 });
@@ -206,7 +229,9 @@ async function storedState(): Promise<unknown> {
     // looked at, as they should be: a read of personal data (before its query), a codec call (the
     // codec checks roles before it reads its body).
     audit: [await api.store.listActivity(target, 1_000), await api.store.listActivity(PLATFORM_AUDIT_ID, 1_000)].map((entries) =>
-      entries.filter((entry) => entry.activityType !== 'api.personal-data-read' && !JSON.stringify(entry.details).includes(`"route":"${CODEC_PATH}/`)),
+      entries.filter(
+        (entry) => entry.activityType !== 'api.personal-data-read' && !JSON.stringify(entry.details).includes(`"route":"${CODEC_PATH}/`),
+      ),
     ),
   };
 }
@@ -234,17 +259,32 @@ function hostileRequests(name: string, route: RouteInput): HostileRequest[] {
   const requests: HostileRequest[] = [];
   if (route.param) {
     const param = route.param;
-    for (const { label, seg, rule } of PATH_SEGMENTS) requests.push({ label: `path: ${label}`, path: route.path(seg), expected: { status: 400, path: param, rule } });
+    for (const { label, seg, rule } of PATH_SEGMENTS)
+      requests.push({ label: `path: ${label}`, path: route.path(seg), expected: { status: 400, path: param, rule } });
   }
   if (route.query) {
-    requests.push({ label: 'query: a NUL', path: `${route.path()}?${route.query}=a%00b`, expected: { status: 400, path: route.query, rule: 'nul_character' } });
+    requests.push({
+      label: 'query: a NUL',
+      path: `${route.path()}?${route.query}=a%00b`,
+      expected: { status: 400, path: route.query, rule: 'nul_character' },
+    });
   }
   const { valid, field } = route.body ?? { valid: { note: 'hello' }, field: 'note' };
   const into = (valueJson: string): Raw => json(withField(valid, field, valueJson));
   const path = route.path();
   requests.push(
-    { label: 'body: a NUL', path, body: into(JSON.stringify('before\u0000after')), expected: { status: 400, path: field, rule: 'nul_character' } },
-    { label: 'body: a lone surrogate', path, body: into('"\\ud800someone@example.com"'), expected: { status: 400, path: field, rule: 'lone_surrogate' } },
+    {
+      label: 'body: a NUL',
+      path,
+      body: into(JSON.stringify('before\u0000after')),
+      expected: { status: 400, path: field, rule: 'nul_character' },
+    },
+    {
+      label: 'body: a lone surrogate',
+      path,
+      body: into('"\\ud800someone@example.com"'),
+      expected: { status: 400, path: field, rule: 'lone_surrogate' },
+    },
     {
       label: 'body: a NUL in a key',
       path,
@@ -257,24 +297,56 @@ function hostileRequests(name: string, route: RouteInput): HostileRequest[] {
       path,
       body: into(nested(100_000)),
       // 600 kB: over the API's body limit before its depth is looked at; under the codec's.
-      expected: name.startsWith('POST /codec') ? { status: 400, path: field, rule: 'too_deep' } : { status: 413, path: '(body)', rule: 'too_big' },
+      expected: name.startsWith('POST /codec')
+        ? { status: 400, path: field, rule: 'too_deep' }
+        : { status: 413, path: '(body)', rule: 'too_big' },
     },
     {
       label: 'body: bytes that are not UTF-8',
       path,
-      body: { bytes: Buffer.concat([Buffer.from('{"note": "'), Buffer.from([0xc3, 0x28, 0xe0, 0xa4]), Buffer.from('"}')]), contentType: 'application/json' },
+      body: {
+        bytes: Buffer.concat([Buffer.from('{"note": "'), Buffer.from([0xc3, 0x28, 0xe0, 0xa4]), Buffer.from('"}')]),
+        contentType: 'application/json',
+      },
       expected: { status: 400, path: '(body)', rule: 'invalid_utf8' },
     },
     { label: 'body: not JSON', path, body: json('{"note": '), expected: { status: 400, path: '(body)', rule: 'invalid_json' } },
-    { label: 'body: text/plain', path, body: json(JSON.stringify(valid), 'text/plain'), expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' } },
-    { label: 'body: XML', path, body: json('<connector><name>x</name></connector>', 'application/xml'), expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' } },
-    { label: 'body: a form', path, body: json('name=x&description=y', 'application/x-www-form-urlencoded'), expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' } },
-    { label: 'body: no Content-Type', path, body: { bytes: Buffer.from(JSON.stringify(valid)) }, expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' } },
-    { label: 'body: JSON in Latin-1', path, body: json(JSON.stringify(valid), 'application/json; charset=iso-8859-1'), expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' } },
+    {
+      label: 'body: text/plain',
+      path,
+      body: json(JSON.stringify(valid), 'text/plain'),
+      expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' },
+    },
+    {
+      label: 'body: XML',
+      path,
+      body: json('<connector><name>x</name></connector>', 'application/xml'),
+      expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' },
+    },
+    {
+      label: 'body: a form',
+      path,
+      body: json('name=x&description=y', 'application/x-www-form-urlencoded'),
+      expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' },
+    },
+    {
+      label: 'body: no Content-Type',
+      path,
+      body: { bytes: Buffer.from(JSON.stringify(valid)) },
+      expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' },
+    },
+    {
+      label: 'body: JSON in Latin-1',
+      path,
+      body: json(JSON.stringify(valid), 'application/json; charset=iso-8859-1'),
+      expected: { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' },
+    },
     {
       label: 'body: over the size limit',
       path,
-      body: json(withField(valid, field, JSON.stringify('x'.repeat((name.startsWith('POST /codec') ? CODEC_LIMIT_BYTES : API_LIMIT_BYTES) + 1)))),
+      body: json(
+        withField(valid, field, JSON.stringify('x'.repeat((name.startsWith('POST /codec') ? CODEC_LIMIT_BYTES : API_LIMIT_BYTES) + 1))),
+      ),
       expected: { status: 413, path: '(body)', rule: 'too_big' },
     },
   );
@@ -320,13 +392,16 @@ describe.each(ROUTE_POLICIES.map((policy) => [routeName(policy), policy] as cons
 // ---- The SendGrid webhook: each event judged on its own ----
 
 describe('POST /webhooks/sendgrid/:connectorId', () => {
-  const inboxIds = async (connectorId: string): Promise<string[]> => (await api.store.readInboxEvents(connectorId, '0', 10_000)).map((event) => event.eventId);
+  const inboxIds = async (connectorId: string): Promise<string[]> =>
+    (await api.store.readInboxEvents(connectorId, '0', 10_000)).map((event) => event.eventId);
 
   function post(body: Raw, options: { connectorId?: string; signature?: boolean } = {}): Promise<HttpResult> {
     const connectorId = options.connectorId ?? signed.id;
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers: Record<string, string> =
-      options.signature === false ? {} : { [SIGNATURE_HEADER]: signed.sign(timestamp, body.bytes.toString('utf8')), [TIMESTAMP_HEADER]: timestamp };
+      options.signature === false
+        ? {}
+        : { [SIGNATURE_HEADER]: signed.sign(timestamp, body.bytes.toString('utf8')), [TIMESTAMP_HEADER]: timestamp };
     return send('POST', `/webhooks/sendgrid/${connectorId}`, { ...body, headers: { ...headers, ...body.headers } }, null);
   }
 
@@ -340,39 +415,77 @@ describe('POST /webhooks/sendgrid/:connectorId', () => {
 
   /** Events with a hostile value in one field, as JSON text, and where the issue names it. */
   const BAD_EVENTS: readonly { label: string; event: () => string; path: string; rule: string }[] = [
-    { label: 'a NUL in sg_event_id', event: () => withField(freshEvent(), 'sg_event_id', JSON.stringify('id\u0000x')), path: 'sg_event_id', rule: 'nul_character' },
-    { label: 'a NUL in a custom argument', event: () => withField(freshEvent(), 'customer_tier', JSON.stringify('gold\u0000')), path: 'customer_tier', rule: 'nul_character' },
-    { label: 'a NUL in a custom argument’s name', event: () => withField(freshEvent(), 'tier\u0000', '"gold"'), path: '"tier\\u0000"', rule: 'nul_character' },
-    { label: 'a lone surrogate in the email', event: () => withField(freshEvent(), 'email', '"\\udc00reader@example.com"'), path: 'email', rule: 'lone_surrogate' },
-    { label: 'a custom argument nested 100,000 deep', event: () => withField(freshEvent(), 'journey', nested(100_000)), path: 'journey', rule: 'too_deep' },
-    { label: 'a missing sg_event_id', event: () => JSON.stringify({ ...freshEvent(), sg_event_id: undefined }), path: 'sg_event_id', rule: 'invalid_type' },
+    {
+      label: 'a NUL in sg_event_id',
+      event: () => withField(freshEvent(), 'sg_event_id', JSON.stringify('id\u0000x')),
+      path: 'sg_event_id',
+      rule: 'nul_character',
+    },
+    {
+      label: 'a NUL in a custom argument',
+      event: () => withField(freshEvent(), 'customer_tier', JSON.stringify('gold\u0000')),
+      path: 'customer_tier',
+      rule: 'nul_character',
+    },
+    {
+      label: 'a NUL in a custom argument’s name',
+      event: () => withField(freshEvent(), 'tier\u0000', '"gold"'),
+      path: '"tier\\u0000"',
+      rule: 'nul_character',
+    },
+    {
+      label: 'a lone surrogate in the email',
+      event: () => withField(freshEvent(), 'email', '"\\udc00reader@example.com"'),
+      path: 'email',
+      rule: 'lone_surrogate',
+    },
+    {
+      label: 'a custom argument nested 100,000 deep',
+      event: () => withField(freshEvent(), 'journey', nested(100_000)),
+      path: 'journey',
+      rule: 'too_deep',
+    },
+    {
+      label: 'a missing sg_event_id',
+      event: () => JSON.stringify({ ...freshEvent(), sg_event_id: undefined }),
+      path: 'sg_event_id',
+      rule: 'invalid_type',
+    },
   ];
 
-  test.each(BAD_EVENTS.map((bad) => [bad.label, bad] as const))('%s: a batch of it alone is a 400 naming it, and the inbox is unchanged', async (_label, bad) => {
-    const before = await inboxIds(signed.id);
-    expectRefusal(await post(json(`[${bad.event()}]`)), { status: 400, path: `[0].${bad.path}`, rule: bad.rule }, bad.label);
-    expect(await inboxIds(signed.id)).toEqual(before);
-  });
+  test.each(BAD_EVENTS.map((bad) => [bad.label, bad] as const))(
+    '%s: a batch of it alone is a 400 naming it, and the inbox is unchanged',
+    async (_label, bad) => {
+      const before = await inboxIds(signed.id);
+      expectRefusal(await post(json(`[${bad.event()}]`)), { status: 400, path: `[0].${bad.path}`, rule: bad.rule }, bad.label);
+      expect(await inboxIds(signed.id)).toEqual(before);
+    },
+  );
 
-  test.each(BAD_EVENTS.map((bad) => [bad.label, bad] as const))('%s amid valid events: they are stored, it is named and kept out', async (_label, bad) => {
-    const [first, last] = [freshEvent(), freshEvent()];
-    const response = await post(json(`[${JSON.stringify(first)},${bad.event()},${JSON.stringify(last)}]`));
-    expectRefusal(response, { status: 400, path: `[1].${bad.path}`, rule: bad.rule }, bad.label);
-    expect(response.body).toMatchObject({ received: 3, stored: 2, refused: 1 });
-    const inbox = await inboxIds(signed.id);
-    expect(inbox.slice(-2)).toEqual([first.sg_event_id, last.sg_event_id]);
-    // SendGrid retries a non-2xx: the retry finds the valid events stored and is refused the same way.
-    const retried = await post(json(`[${JSON.stringify(first)},${bad.event()},${JSON.stringify(last)}]`));
-    expect(retried).toMatchObject({ status: 400, body: { stored: 0, duplicates: 2, refused: 1 } });
-    expect(await inboxIds(signed.id)).toEqual(inbox);
-  });
+  test.each(BAD_EVENTS.map((bad) => [bad.label, bad] as const))(
+    '%s amid valid events: they are stored, it is named and kept out',
+    async (_label, bad) => {
+      const [first, last] = [freshEvent(), freshEvent()];
+      const response = await post(json(`[${JSON.stringify(first)},${bad.event()},${JSON.stringify(last)}]`));
+      expectRefusal(response, { status: 400, path: `[1].${bad.path}`, rule: bad.rule }, bad.label);
+      expect(response.body).toMatchObject({ received: 3, stored: 2, refused: 1 });
+      const inbox = await inboxIds(signed.id);
+      expect(inbox.slice(-2)).toEqual([first.sg_event_id, last.sg_event_id]);
+      // SendGrid retries a non-2xx: the retry finds the valid events stored and is refused the same way.
+      const retried = await post(json(`[${JSON.stringify(first)},${bad.event()},${JSON.stringify(last)}]`));
+      expect(retried).toMatchObject({ status: 400, body: { stored: 0, duplicates: 2, refused: 1 } });
+      expect(await inboxIds(signed.id)).toEqual(inbox);
+    },
+  );
 
   test('refused events are in the connector’s audit log with where and why, not their content', async () => {
     const activity = await api.store.listActivity(signed.id, 1_000);
     const refusals = activity.filter((entry) => entry.activityType === 'webhook.events-refused');
     expect(refusals.length).toBeGreaterThan(0);
     expect(JSON.stringify(refusals)).not.toMatch(/example\.com|gold/);
-    expect(refusals[0]).toMatchObject({ details: { issues: [expect.objectContaining({ path: expect.any(String), rule: expect.any(String) })] } });
+    expect(refusals[0]).toMatchObject({
+      details: { issues: [expect.objectContaining({ path: expect.any(String), rule: expect.any(String) })] },
+    });
   });
 
   test.each([
@@ -385,15 +498,31 @@ describe('POST /webhooks/sendgrid/:connectorId', () => {
     const before = await inboxIds(signed.id);
     const text = contentType === 'application/xml' ? '<events><event/></events>' : JSON.stringify([freshEvent()]);
     const bytes = Buffer.from(text);
-    expectRefusal(await post(contentType === undefined ? { bytes } : { bytes, contentType }), { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' }, contentType ?? 'none');
+    expectRefusal(
+      await post(contentType === undefined ? { bytes } : { bytes, contentType }),
+      { status: 415, path: 'Content-Type', rule: 'unsupported_media_type' },
+      contentType ?? 'none',
+    );
     expect(await inboxIds(signed.id)).toEqual(before);
   });
 
   test('bytes that are not UTF-8, text that is not JSON, and a body over 5 MB are 4xx and store nothing', async () => {
     const before = await inboxIds(unsigned);
-    const latin1 = Buffer.concat([Buffer.from(`[${JSON.stringify(freshEvent()).slice(0, -1)},"note":"`), Buffer.from([0xe9, 0xff]), Buffer.from('"}]')]);
-    expectRefusal(await post({ bytes: latin1, contentType: 'application/json' }, { connectorId: unsigned, signature: false }), { status: 400, path: '(body)', rule: 'invalid_utf8' }, 'latin1');
-    expectRefusal(await post(json('[{"email": '), { connectorId: unsigned, signature: false }), { status: 400, path: '(body)', rule: 'invalid_json' }, 'not json');
+    const latin1 = Buffer.concat([
+      Buffer.from(`[${JSON.stringify(freshEvent()).slice(0, -1)},"note":"`),
+      Buffer.from([0xe9, 0xff]),
+      Buffer.from('"}]'),
+    ]);
+    expectRefusal(
+      await post({ bytes: latin1, contentType: 'application/json' }, { connectorId: unsigned, signature: false }),
+      { status: 400, path: '(body)', rule: 'invalid_utf8' },
+      'latin1',
+    );
+    expectRefusal(
+      await post(json('[{"email": '), { connectorId: unsigned, signature: false }),
+      { status: 400, path: '(body)', rule: 'invalid_json' },
+      'not json',
+    );
     const huge = json(JSON.stringify([{ ...freshEvent(), padding: 'x'.repeat(5 * 1024 * 1024) }]));
     expectRefusal(await post(huge, { connectorId: unsigned, signature: false }), { status: 413, path: '(body)', rule: 'too_big' }, 'huge');
     expect(await inboxIds(unsigned)).toEqual(before);

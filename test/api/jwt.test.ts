@@ -28,7 +28,12 @@ interface SigningKey {
 
 async function signingKey(kid: string): Promise<SigningKey> {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
-  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }, publicPem: await exportSPKI(publicKey) };
+  return {
+    kid,
+    privateKey,
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+    publicPem: await exportSPKI(publicKey),
+  };
 }
 
 const inAnHour = (): number => Math.floor(Date.now() / 1_000) + 3_600;
@@ -112,7 +117,10 @@ describe('a JWKS URL', () => {
     jwks.serve([keyB]);
     // jose fetches the set again for an unknown kid once its cooldown (1 s here) has passed.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(await call('GET', ME, await sign(keyB, claims(['manager'])))).toMatchObject({ status: 200, body: { subject: 'kim', role: 'manager' } });
+    expect(await call('GET', ME, await sign(keyB, claims(['manager'])))).toMatchObject({
+      status: 200,
+      body: { subject: 'kim', role: 'manager' },
+    });
     expect(jwks.fetches()).toBe(2);
   });
 
@@ -123,16 +131,40 @@ describe('a JWKS URL', () => {
 
   const now = (): number => Math.floor(Date.now() / 1_000);
   test.each<[string, () => Promise<string>, string]>([
-    ['a key the JWKS does not hold (unknown kid)', async () => sign(await signingKey('key-c'), claims(['admin'])), 'unknown signing key: the JWKS has no key with kid "key-c"'],
+    [
+      'a key the JWKS does not hold (unknown kid)',
+      async () => sign(await signingKey('key-c'), claims(['admin'])),
+      'unknown signing key: the JWKS has no key with kid "key-c"',
+    ],
     ['an expired token', () => sign(keyB, claims(['admin'], { exp: now() - 120 })), 'the token expired at'],
-    ['a token from another issuer', () => sign(keyB, claims(['admin'], { iss: 'https://evil.example.com' })), `another issuer (iss): this API takes tokens from ${ISSUER}`],
-    ['a token for another audience', () => sign(keyB, claims(['admin'], { aud: 'another-api' })), `its audience (aud) does not include ${AUDIENCE}`],
+    [
+      'a token from another issuer',
+      () => sign(keyB, claims(['admin'], { iss: 'https://evil.example.com' })),
+      `another issuer (iss): this API takes tokens from ${ISSUER}`,
+    ],
+    [
+      'a token for another audience',
+      () => sign(keyB, claims(['admin'], { aud: 'another-api' })),
+      `its audience (aud) does not include ${AUDIENCE}`,
+    ],
     ['a token with no audience', () => sign(keyB, claims(['admin'], { aud: undefined })), 'no audience (aud)'],
     ['an unsigned token (alg none)', async () => unsigned(claims(['admin'])), 'token algorithm "none" is not accepted: only RS256'],
-    ['an HS256 token keyed with the public key', async () => hs256(claims(['admin']), keyB.publicPem), 'token algorithm "HS256" is not accepted: only RS256'],
+    [
+      'an HS256 token keyed with the public key',
+      async () => hs256(claims(['admin']), keyB.publicPem),
+      'token algorithm "HS256" is not accepted: only RS256',
+    ],
     ['a token signed by key A under kid B', () => sign(keyA, claims(['admin']), keyB.kid), 'bad token signature'],
-    ['a token without the role claim', () => sign(keyB, claims([], { realm_access: undefined })), 'the token has no role: the role claim "realm_access.roles" is missing'],
-    ['a token whose roles are none of Insight Hub’s', () => sign(keyB, claims(['offline_access', 'superuser'])), 'names no role Insight Hub knows'],
+    [
+      'a token without the role claim',
+      () => sign(keyB, claims([], { realm_access: undefined })),
+      'the token has no role: the role claim "realm_access.roles" is missing',
+    ],
+    [
+      'a token whose roles are none of Insight Hub’s',
+      () => sign(keyB, claims(['offline_access', 'superuser'])),
+      'names no role Insight Hub knows',
+    ],
   ])('%s is a 401 saying why, without the token', async (_case, token, reason) => {
     const sent = await token();
     const response = await call('GET', ME, sent);
@@ -172,26 +204,59 @@ describe('the role claim', () => {
     ['a dotted path through a namespaced claim', { 'https://example.com/app': { roles: ['manager'] } }, 'https://example.com/app.roles'],
     ['a list whose strongest role is admin', { groups: ['campaign-lead', 'admin', 'data-scientist'] }, 'groups'],
   ])('%s', (_case, payload, path) => {
-    const expected = { role: 'admin', 'realm_access.roles': 'creative-analyst', 'https://example.com/roles': 'data-scientist', 'https://example.com/app.roles': 'manager', groups: 'admin' };
+    const expected = {
+      role: 'admin',
+      'realm_access.roles': 'creative-analyst',
+      'https://example.com/roles': 'data-scientist',
+      'https://example.com/app.roles': 'manager',
+      groups: 'admin',
+    };
     expect(roleFromClaims(payload, path)).toEqual({ found: true, role: z.record(z.string(), z.string()).parse(expected)[path] });
   });
 
   test('a claim path never reaches into the prototype', () => {
     expect(roleFromClaims({}, 'constructor.name')).toMatchObject({ found: false });
-    expect(roleFromClaims({ role: { admin: true } }, 'role')).toMatchObject({ found: false, reason: expect.stringContaining('a role name or a list') });
+    expect(roleFromClaims({ role: { admin: true } }, 'role')).toMatchObject({
+      found: false,
+      reason: expect.stringContaining('a role name or a list'),
+    });
   });
 });
 
 describe('settings', () => {
   const keyFile = { INSIGHT_HUB_JWT_PUBLIC_KEY_FILE: '/etc/insight-hub/idp.pem' };
   test.each<[string, NodeJS.ProcessEnv, RegExp]>([
-    ['a JWKS over plain http to another host', { INSIGHT_HUB_JWT_JWKS_URL: 'http://idp.example.com/certs' }, /INSIGHT_HUB_JWT_JWKS_URL: must be https/],
+    [
+      'a JWKS over plain http to another host',
+      { INSIGHT_HUB_JWT_JWKS_URL: 'http://idp.example.com/certs' },
+      /INSIGHT_HUB_JWT_JWKS_URL: must be https/,
+    ],
     ['a JWKS URL that is not one', { INSIGHT_HUB_JWT_JWKS_URL: 'idp.example.com' }, /INSIGHT_HUB_JWT_JWKS_URL: must be an http\(s\) URL/],
-    ['a key file and a JWKS both', { ...keyFile, INSIGHT_HUB_JWT_JWKS_URL: 'https://idp.example.com/certs' }, /INSIGHT_HUB_JWT_JWKS_URL: set INSIGHT_HUB_JWT_PUBLIC_KEY_FILE or INSIGHT_HUB_JWT_JWKS_URL, not both/],
-    ['a symmetric algorithm for the JWKS', { INSIGHT_HUB_JWT_JWKS_URL: 'https://idp.example.com/certs', INSIGHT_HUB_JWT_JWKS_ALGORITHMS: 'RS256,HS256' }, /INSIGHT_HUB_JWT_JWKS_ALGORITHMS/],
-    ['JWKS options without a JWKS', { INSIGHT_HUB_JWT_JWKS_COOLDOWN_SECONDS: '5' }, /INSIGHT_HUB_JWT_JWKS_COOLDOWN_SECONDS: applies only with INSIGHT_HUB_JWT_JWKS_URL/],
-    ['a clock skew that is not seconds', { INSIGHT_HUB_JWT_CLOCK_SKEW_SECONDS: '1m' }, /INSIGHT_HUB_JWT_CLOCK_SKEW_SECONDS: must be a whole number of seconds/],
-    ['a clock skew of an hour', { INSIGHT_HUB_JWT_CLOCK_SKEW_SECONDS: '3600' }, /INSIGHT_HUB_JWT_CLOCK_SKEW_SECONDS: must be at most 300 seconds/],
+    [
+      'a key file and a JWKS both',
+      { ...keyFile, INSIGHT_HUB_JWT_JWKS_URL: 'https://idp.example.com/certs' },
+      /INSIGHT_HUB_JWT_JWKS_URL: set INSIGHT_HUB_JWT_PUBLIC_KEY_FILE or INSIGHT_HUB_JWT_JWKS_URL, not both/,
+    ],
+    [
+      'a symmetric algorithm for the JWKS',
+      { INSIGHT_HUB_JWT_JWKS_URL: 'https://idp.example.com/certs', INSIGHT_HUB_JWT_JWKS_ALGORITHMS: 'RS256,HS256' },
+      /INSIGHT_HUB_JWT_JWKS_ALGORITHMS/,
+    ],
+    [
+      'JWKS options without a JWKS',
+      { INSIGHT_HUB_JWT_JWKS_COOLDOWN_SECONDS: '5' },
+      /INSIGHT_HUB_JWT_JWKS_COOLDOWN_SECONDS: applies only with INSIGHT_HUB_JWT_JWKS_URL/,
+    ],
+    [
+      'a clock skew that is not seconds',
+      { INSIGHT_HUB_JWT_CLOCK_SKEW_SECONDS: '1m' },
+      /INSIGHT_HUB_JWT_CLOCK_SKEW_SECONDS: must be a whole number of seconds/,
+    ],
+    [
+      'a clock skew of an hour',
+      { INSIGHT_HUB_JWT_CLOCK_SKEW_SECONDS: '3600' },
+      /INSIGHT_HUB_JWT_CLOCK_SKEW_SECONDS: must be at most 300 seconds/,
+    ],
   ])('%s stops start-up naming the variable', (_case, env, message) => {
     expect(() => authenticationFromEnv(env)).toThrow(message);
   });

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { reportWithQuarantine, sha256Of } from '../store/fixtures';
 import { workflowBundle } from '../support/temporal';
 import { BAD_SUITE_MESSAGE, STAND_IN_EVALUATED } from './fixtures/revalidate-stand-in';
-import { CONNECTORS, connectorBody, createConnector, request, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
 
 let api: ApiHarness;
 let worker: Worker;
@@ -54,7 +54,12 @@ describe('GET /:id/quality-reports', () => {
   test('lists the connector’s reports newest first with their figures, filtered by stream', async () => {
     const { connectorId, reportId } = await connectorWithQuarantine();
     const leadReport = reportWithQuarantine(8, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 0 }], null);
-    const leadId = await api.store.saveQualityReport({ connectorId, stream: 'lead', batchSha256: sha256Of(`${connectorId}/2`), report: leadReport });
+    const leadId = await api.store.saveQualityReport({
+      connectorId,
+      stream: 'lead',
+      batchSha256: sha256Of(`${connectorId}/2`),
+      report: leadReport,
+    });
 
     const all = await api.call('GET', reportsPath(connectorId));
     expect(all.status).toBe(200);
@@ -131,7 +136,10 @@ describe('POST /:id/quarantine/revalidate', () => {
     const { connectorId, reportId } = await connectorWithQuarantine();
     const body = { qualityReportId: reportId, suite: relaxedSuite };
     const response = await api.call('POST', revalidatePath(connectorId), { json: body }, await api.keyFor('data-scientist', 'casey'));
-    expect(response).toMatchObject({ status: 403, body: { message: expect.stringMatching(/role data-scientist .* it takes manager or admin/) } });
+    expect(response).toMatchObject({
+      status: 403,
+      body: { message: expect.stringMatching(/role data-scientist .* it takes manager or admin/) },
+    });
     const audit = await api.store.listActivity(connectorId);
     expect(audit).toContainEqual(expect.objectContaining({ details: expect.objectContaining({ result: 'refused', status: 403 }) }));
   });
@@ -148,9 +156,14 @@ describe('POST /:id/quarantine/revalidate', () => {
 
   test('a bad body is a 400 naming each field', async () => {
     const { connectorId } = await connectorWithQuarantine();
-    const response = await api.call('POST', revalidatePath(connectorId), { json: { qualityReportId: 'r-1', suite: 'strict', role: 'boss' } });
+    const response = await api.call('POST', revalidatePath(connectorId), {
+      json: { qualityReportId: 'r-1', suite: 'strict', role: 'boss' },
+    });
     expect(response.status).toBe(400);
-    const paths = z.object({ issues: z.array(z.object({ path: z.string() })) }).parse(response.body).issues.map((issue) => issue.path);
+    const paths = z
+      .object({ issues: z.array(z.object({ path: z.string() })) })
+      .parse(response.body)
+      .issues.map((issue) => issue.path);
     expect(paths.sort()).toEqual(['qualityReportId', 'role', 'suite']);
   });
 });

@@ -12,7 +12,7 @@ import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
 import { eventually } from '../support/eventually';
 import { uniqueName, workflowBundle } from '../support/temporal';
 import { finishCycleSignal } from './fixtures/messages';
-import { CONNECTORS, connectorBody, createConnector, request, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
 
 let api: ApiHarness;
 let worker: Worker;
@@ -43,7 +43,7 @@ async function startRun(connectorId: string): Promise<z.infer<typeof startedSche
 }
 
 describe('POST /api/v1/data-warehouse-connector/:id/runs', () => {
-  test('starts a cycle now, visible in Temporal under the connector\'s search attributes', async () => {
+  test("starts a cycle now, visible in Temporal under the connector's search attributes", async () => {
     const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
 
     const response = await api.call('POST', `${CONNECTORS}/${connectorId}/runs`);
@@ -66,7 +66,9 @@ describe('POST /api/v1/data-warehouse-connector/:id/runs', () => {
 
     const audit = await api.store.listActivity(connectorId);
     expect(audit).toEqual(
-      expect.arrayContaining([expect.objectContaining({ activityType: 'cycle.requested', details: expect.objectContaining({ workflowId }) })]),
+      expect.arrayContaining([
+        expect.objectContaining({ activityType: 'cycle.requested', details: expect.objectContaining({ workflowId }) }),
+      ]),
     );
     await api.client.workflow.getHandle(workflowId).signal(finishCycleSignal, { stream: 'contact', loaded: 0 });
   });
@@ -106,7 +108,13 @@ describe('GET /api/v1/runs/:workflowId', () => {
     const live = await api.call('GET', runPath(workflowId));
     expect(live).toMatchObject({
       status: 200,
-      body: { workflowId, runId, temporalStatus: 'RUNNING', reportSource: 'live-query', report: { connectorId, workflowId, status: 'running' } },
+      body: {
+        workflowId,
+        runId,
+        temporalStatus: 'RUNNING',
+        reportSource: 'live-query',
+        report: { connectorId, workflowId, status: 'running' },
+      },
     });
 
     const loaded = randomInt(1, 100_000);
@@ -118,7 +126,11 @@ describe('GET /api/v1/runs/:workflowId', () => {
     const closed = await api.call('GET', `/api/v1/runs/${workflowId}`);
     expect(closed).toMatchObject({
       status: 200,
-      body: { temporalStatus: 'COMPLETED', reportSource: 'workflow-result', report: { status: 'completed', streams: [{ stream: 'lead', loaded }] } },
+      body: {
+        temporalStatus: 'COMPLETED',
+        reportSource: 'workflow-result',
+        report: { status: 'completed', streams: [{ stream: 'lead', loaded }] },
+      },
     });
 
     await api.store.saveRunReport(result);
@@ -159,7 +171,7 @@ describe('GET /api/v1/runs/:workflowId', () => {
 });
 
 describe('GET /api/v1/data-warehouse-connector/:id/analyze', () => {
-  test('returns the figures of the stored runs, quality reports and cursors, plus the schedule\'s next runs', async () => {
+  test("returns the figures of the stored runs, quality reports and cursors, plus the schedule's next runs", async () => {
     const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
     const hourAgo = new Date(Date.now() - 3_600_000);
     const runs = [
@@ -210,7 +222,22 @@ describe('GET /api/v1/data-warehouse-connector/:id/analyze', () => {
 });
 
 function streamReport(stream: string, figures: Partial<StreamReport>): StreamReport {
-  return { stream, outcome: 'loaded', batches: 1, extracted: 0, loaded: 0, deleted: 0, quarantined: 0, wouldLoad: 0, suppressed: 0, withoutConsent: 0, apiCalls: 0, breaches: [], failuresByRule: {}, ...figures };
+  return {
+    stream,
+    outcome: 'loaded',
+    batches: 1,
+    extracted: 0,
+    loaded: 0,
+    deleted: 0,
+    quarantined: 0,
+    wouldLoad: 0,
+    suppressed: 0,
+    withoutConsent: 0,
+    apiCalls: 0,
+    breaches: [],
+    failuresByRule: {},
+    ...figures,
+  };
 }
 
 function cycleReport(connectorId: string, status: CycleReport['status'], startedAt: Date, streams: StreamReport[]): CycleReport {

@@ -54,7 +54,8 @@ describe('the codec endpoint', () => {
       headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin: UI_ORIGIN, ...headers },
       body: JSON.stringify(body),
     });
-  const payloadsOf = async (response: Response): Promise<JsonPayload[]> => ((await response.json()) as { payloads: JsonPayload[] }).payloads;
+  const payloadsOf = async (response: Response): Promise<JsonPayload[]> =>
+    ((await response.json()) as { payloads: JsonPayload[] }).payloads;
 
   test('/decode shows what the worker encrypted; /encode encrypts what /decode can read', async () => {
     const stored = await codec.encode([defaultPayloadConverter.toPayload(record)]);
@@ -106,7 +107,9 @@ describe('the codec endpoint', () => {
     expect(malformed.status).toBe(400);
     expect(await malformed.text()).toContain('payloads.0.data: must be base64');
 
-    const foreign = await new AesGcmPayloadCodec(parseKeyRing(keyEntry('k9'), PAYLOAD_KEYS_VARIABLE)).encode([defaultPayloadConverter.toPayload(record)]);
+    const foreign = await new AesGcmPayloadCodec(parseKeyRing(keyEntry('k9'), PAYLOAD_KEYS_VARIABLE)).encode([
+      defaultPayloadConverter.toPayload(record),
+    ]);
     const undecodable = await post('/decode', { payloads: foreign.map(toJson) });
     expect(undecodable.status).toBe(422);
     const { message } = (await undecodable.json()) as { message: string };

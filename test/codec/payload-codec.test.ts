@@ -6,7 +6,13 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { type KeyRing, parseKeyRing } from '../../activities/secrets';
-import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, loadPayloadKeyRing, PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
+import {
+  AesGcmPayloadCodec,
+  ENCRYPTED_ENCODING,
+  KEY_ID_METADATA,
+  loadPayloadKeyRing,
+  PAYLOAD_KEYS_VARIABLE,
+} from '../../activities/secrets/payload-codec';
 import { keyEntry } from '../secrets/fixtures';
 import { useTempDir } from '../support/temp-dir';
 
@@ -77,15 +83,18 @@ describe('loading the payload key ring', () => {
   const folder = useTempDir('payload-keys-', { each: true });
 
   test('INSIGHT_HUB_PAYLOAD_KEYS wins: its first key is the active one', async () => {
-    const loaded = await loadPayloadKeyRing({ payloadKeys: [keyEntry('p2'), keyEntry('p1')].join(','), dataDir: folder.path, databaseUrl: 'postgresql://db/x' }, silentLog);
+    const loaded = await loadPayloadKeyRing(
+      { payloadKeys: [keyEntry('p2'), keyEntry('p1')].join(','), dataDir: folder.path, databaseUrl: 'postgresql://db/x' },
+      silentLog,
+    );
     expect(loaded.activeKeyId).toBe('p2');
     expect(loaded.keyIds).toEqual(['p2', 'p1']);
   });
 
   test('with DATABASE_URL and no variable, start-up fails naming the variable', async () => {
-    await expect(loadPayloadKeyRing({ payloadKeys: undefined, dataDir: folder.path, databaseUrl: 'postgresql://db/x' }, silentLog)).rejects.toThrow(
-      /INSIGHT_HUB_PAYLOAD_KEYS is required with DATABASE_URL/,
-    );
+    await expect(
+      loadPayloadKeyRing({ payloadKeys: undefined, dataDir: folder.path, databaseUrl: 'postgresql://db/x' }, silentLog),
+    ).rejects.toThrow(/INSIGHT_HUB_PAYLOAD_KEYS is required with DATABASE_URL/);
   });
 
   test('the embedded demo generates one owner-only key file under DATA_DIR/keys and keeps using it', async () => {

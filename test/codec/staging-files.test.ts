@@ -107,7 +107,12 @@ describe('encrypted staging', () => {
     const staging = new Staging(path.join(folder.path, 'staging'), ring(k1));
     const rows = rowsOf(50);
     const clean = await staging.writeBatch('clean', people, rows, null);
-    const quarantine = await staging.writeBatch('quarantine', people, [{ record: person('q1', { email: null }), reasons: ['not_null(email)'] }], null);
+    const quarantine = await staging.writeBatch(
+      'quarantine',
+      people,
+      [{ record: person('q1', { email: null }), reasons: ['not_null(email)'] }],
+      null,
+    );
     const warehouse = loadingPlainFiles(await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, folder.path), staging);
     try {
       await warehouse.ensureTable(people);
@@ -121,7 +126,9 @@ describe('encrypted staging', () => {
       });
       expect(result.merged).toBe(rows.length);
       const loaded = await warehouse.query(`select id, email from marketing.${people.table} order by id`);
-      expect(loaded).toEqual(rows.map((row) => ({ id: row.id, email: row.email })).sort((a, b) => String(a.id).localeCompare(String(b.id))));
+      expect(loaded).toEqual(
+        rows.map((row) => ({ id: row.id, email: row.email })).sort((a, b) => String(a.id).localeCompare(String(b.id))),
+      );
       expect(await warehouse.query('select record_key from marketing._ih_quarantine')).toEqual([{ record_key: 'q1' }]);
     } finally {
       await warehouse.close();

@@ -20,7 +20,13 @@ async function zendeskConnector(tokenAgeDays: number): Promise<string> {
       userId: 'support-ops',
       name: `Zendesk, token ${tokenAgeDays} days old`,
       configuration: {
-        source: { kind: 'zendesk', subdomain: 'acme', email: 'agent@example.com', apiToken: 'zendesk-token-secret-value', apiTokenIssuedAt: issuedAt },
+        source: {
+          kind: 'zendesk',
+          subdomain: 'acme',
+          email: 'agent@example.com',
+          apiToken: 'zendesk-token-secret-value',
+          apiTokenIssuedAt: issuedAt,
+        },
       },
     }),
   );
@@ -29,7 +35,10 @@ async function zendeskConnector(tokenAgeDays: number): Promise<string> {
 
 it('alerts from day 25 and says what to do past day 30, without the token', async () => {
   const [fresh, dueSoon, overdue] = [await zendeskConnector(3), await zendeskConnector(26), await zendeskConnector(31)];
-  const result = await stack.client.workflow.execute(credentialCheck, { taskQueue: stack.taskQueue, workflowId: uniqueName('credential-check') });
+  const result = await stack.client.workflow.execute(credentialCheck, {
+    taskQueue: stack.taskQueue,
+    workflowId: uniqueName('credential-check'),
+  });
   expect(result.dueSoon).toContain(dueSoon);
   expect(result.overdue).toContain(overdue);
   expect([...result.dueSoon, ...result.overdue]).not.toContain(fresh);

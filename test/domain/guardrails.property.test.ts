@@ -108,11 +108,21 @@ describe('on the real workflow', () => {
             const result = handle.result();
             let settled = false;
             void result.finally(() => (settled = true));
-            for (let decided = 0; !settled; ) {
+            for (let decided = 0; !settled;) {
               const [open] = await handle.query(pendingApprovalsQuery).catch(() => []);
               if (open) {
                 await handle
-                  .executeUpdate(decideApprovalUpdate, { args: [{ approvalId: open.approvalId, decision: decisions[decided % 3] ?? 'approve', decidedBy: 'prop', role: 'manager', reason: 'property test' }] })
+                  .executeUpdate(decideApprovalUpdate, {
+                    args: [
+                      {
+                        approvalId: open.approvalId,
+                        decision: decisions[decided % 3] ?? 'approve',
+                        decidedBy: 'prop',
+                        role: 'manager',
+                        reason: 'property test',
+                      },
+                    ],
+                  })
                   .catch(() => undefined);
                 decided += 1;
               } else {

@@ -3,7 +3,13 @@ import { evaluateGuardrails, gateVerdict, guardrailsSchema, withOverride, type G
 
 test('an approval override lifts only the limits it names', () => {
   const configured = guardrailsSchema.parse({ maxInvalidShare: 0.05, maxRowsPerCycle: 1_000 });
-  const decision = approvalDecisionBodySchema.parse({ decision: 'approve', decidedBy: 'm', role: 'manager', reason: 'r', override: { maxRowsPerCycle: 5_000 } });
+  const decision = approvalDecisionBodySchema.parse({
+    decision: 'approve',
+    decidedBy: 'm',
+    role: 'manager',
+    reason: 'r',
+    override: { maxRowsPerCycle: 5_000 },
+  });
   expect(decision.override).toEqual({ maxRowsPerCycle: 5_000 });
   expect(withOverride(configured, decision.override)).toMatchObject({ maxRowsPerCycle: 5_000, maxInvalidShare: 0.05 });
 });
@@ -32,7 +38,14 @@ describe('a batch whose validation fails as a whole', () => {
 
   it('is a breach to approve by default, however few rows failed', () => {
     const breaches = evaluateGuardrails(guardrailsSchema.parse({}), figures);
-    expect(breaches).toEqual([{ guardrail: 'suiteFailurePolicy', limit: 'approve', actual: 'failed: match_regex(email), column_exists(email)', severity: 'approve' }]);
+    expect(breaches).toEqual([
+      {
+        guardrail: 'suiteFailurePolicy',
+        limit: 'approve',
+        actual: 'failed: match_regex(email), column_exists(email)',
+        severity: 'approve',
+      },
+    ]);
     expect(gateVerdict('approve-on-breach', breaches)).toBe('await-approval');
     expect(gateVerdict('auto', breaches)).toBe('load-and-alert');
   });

@@ -2,7 +2,10 @@
 import { updateConnectorSchema } from '../../domain/connector';
 import { keepRedactedSecrets, REDACTED } from '../../domain/redaction';
 
-const postgres = (url: string) => ({ source: { kind: 'cms', endpoint: 'https://cms.example.com/graphql', accessToken: 'cms-token' }, destination: { kind: 'postgres', url } });
+const postgres = (url: string) => ({
+  source: { kind: 'cms', endpoint: 'https://cms.example.com/graphql', accessToken: 'cms-token' },
+  destination: { kind: 'postgres', url },
+});
 
 test("a URL's password marker keeps the stored password for the same host, and the rest of the URL is the one sent", () => {
   const kept = keepRedactedSecrets(
@@ -23,14 +26,20 @@ test('a password marker in a URL to another host is not kept: a stored password 
 
 test('a marker under a changed login URL or endpoint is not kept, naming the field', () => {
   const cms = (endpoint: string, accessToken: string) => ({ source: { kind: 'cms', endpoint, accessToken } });
-  const kept = keepRedactedSecrets(cms('https://collector.attacker.example/graphql', REDACTED), cms('https://cms.example.com/graphql', 'cms-token'));
-  const parsed = updateConnectorSchema.safeParse({ configuration: kept });
-  expect(parsed.error?.issues).toEqual([
-    expect.objectContaining({ path: ['configuration', 'source', 'accessToken'], message: expect.stringContaining('another login URL, host or endpoint') }),
-  ]);
-  expect(keepRedactedSecrets(cms('https://cms.example.com/graphql', REDACTED), cms('https://cms.example.com/graphql', 'cms-token'))).toEqual(
+  const kept = keepRedactedSecrets(
+    cms('https://collector.attacker.example/graphql', REDACTED),
     cms('https://cms.example.com/graphql', 'cms-token'),
   );
+  const parsed = updateConnectorSchema.safeParse({ configuration: kept });
+  expect(parsed.error?.issues).toEqual([
+    expect.objectContaining({
+      path: ['configuration', 'source', 'accessToken'],
+      message: expect.stringContaining('another login URL, host or endpoint'),
+    }),
+  ]);
+  expect(
+    keepRedactedSecrets(cms('https://cms.example.com/graphql', REDACTED), cms('https://cms.example.com/graphql', 'cms-token')),
+  ).toEqual(cms('https://cms.example.com/graphql', 'cms-token'));
 });
 
 test('a URL marker where the stored URL has no password is left for validation to refuse', () => {
@@ -43,7 +52,10 @@ test('a secret stored as the marker (by the bug this fixes) is not kept: the cli
   const broken = { source: { kind: 'cms', endpoint: 'https://cms.example.com/graphql', accessToken: REDACTED } };
   const parsed = updateConnectorSchema.safeParse({ configuration: keepRedactedSecrets(broken, broken) });
   expect(parsed.error?.issues).toEqual([
-    expect.objectContaining({ path: ['configuration', 'source', 'accessToken'], message: expect.stringContaining('send the secret itself') }),
+    expect.objectContaining({
+      path: ['configuration', 'source', 'accessToken'],
+      message: expect.stringContaining('send the secret itself'),
+    }),
   ]);
 });
 

@@ -12,12 +12,20 @@ const connector = (configuration: unknown): Connector => ({
 const salesforce = {
   kind: 'salesforce',
   loginUrl: 'https://login.salesforce.com',
-  auth: { type: 'oauth-password', clientId: 'client-id', clientSecret: 'client-secret-value', username: 'ops@example.com', password: 'password-value' },
+  auth: {
+    type: 'oauth-password',
+    clientId: 'client-id',
+    clientSecret: 'client-secret-value',
+    username: 'ops@example.com',
+    password: 'password-value',
+  },
 };
 
 test('no credential of a source or a destination survives redaction', () => {
   const shown = JSON.stringify(
-    redactConnector(connector({ source: salesforce, destination: { kind: 'postgres', url: 'postgres://loader:db-password-value@db:5432/warehouse' } })),
+    redactConnector(
+      connector({ source: salesforce, destination: { kind: 'postgres', url: 'postgres://loader:db-password-value@db:5432/warehouse' } }),
+    ),
   );
   for (const secret of ['client-secret-value', 'password-value', 'db-password-value']) expect(shown).not.toContain(secret);
   expect(shown).toContain(`postgres://loader:${REDACTED}@db:5432/warehouse`);
@@ -25,6 +33,8 @@ test('no credential of a source or a destination survives redaction', () => {
 });
 
 test('an access token is redacted', () => {
-  const shown = JSON.stringify(redactConnector(connector({ source: { ...salesforce, auth: { type: 'access-token', accessToken: 'token-value' } } })));
+  const shown = JSON.stringify(
+    redactConnector(connector({ source: { ...salesforce, auth: { type: 'access-token', accessToken: 'token-value' } } })),
+  );
   expect(shown).not.toContain('token-value');
 });

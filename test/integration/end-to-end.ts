@@ -28,7 +28,15 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
       name: 'Salesforce to DuckDB',
       status: 'active',
       configuration: {
-        source: { kind: 'salesforce', loginUrl: stack.salesforce.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact', 'lead', 'opportunity', 'campaign_member'], apiQuotaShare: 0.9, batchSize: 10_000 },
+        source: {
+          kind: 'salesforce',
+          loginUrl: stack.salesforce.url,
+          auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
+          apiVersion: '59.0',
+          streams: ['contact', 'lead', 'opportunity', 'campaign_member'],
+          apiQuotaShare: 0.9,
+          batchSize: 10_000,
+        },
         destination: stack.destination,
         guardrails: { maxInvalidShare: 0.25, schemaChangePolicy: 'approve' },
         schedule: { every: '1h' },
@@ -44,7 +52,12 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
 
   /** Contacts who opted out of email never reach the marketing tables, however valid (consent). */
   const optedOut = (): Set<string> =>
-    new Set(stack.salesforce.records('Contact').filter((r) => r.HasOptedOutOfEmail === true).map((r) => String(r.Id)));
+    new Set(
+      stack.salesforce
+        .records('Contact')
+        .filter((r) => r.HasOptedOutOfEmail === true)
+        .map((r) => String(r.Id)),
+    );
 
   /** The quality rule each planted flaw must be caught by. */
   const ruleForFlaw: Record<string, string> = {
@@ -65,7 +78,10 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     const truth = stack.salesforce.groundTruth('Contact');
     const withoutConsent = optedOut();
     const clean = truth.filter((t) => t.flaws.length === 0);
-    const valid = clean.filter((t) => !withoutConsent.has(t.id)).map((t) => t.id).sort();
+    const valid = clean
+      .filter((t) => !withoutConsent.has(t.id))
+      .map((t) => t.id)
+      .sort();
     const flawed = truth.filter((t) => t.flaws.length > 0);
     expect(flawed.length).toBeGreaterThan(0);
     expect(clean.length - valid.length).toBeGreaterThan(0);
@@ -74,9 +90,7 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     const [counts] = await warehouseRows('select count(*) as n, count(distinct id) as distinct_ids from marketing.salesforce_contact');
     expect(counts).toEqual({ n: valid.length, distinct_ids: valid.length });
 
-    const quarantined = await warehouseRows(
-      "select record_key, reasons from marketing._ih_quarantine where stream = 'contact'",
-    );
+    const quarantined = await warehouseRows("select record_key, reasons from marketing._ih_quarantine where stream = 'contact'");
     expect(ids(quarantined, 'record_key')).toEqual(flawed.map((t) => t.id).sort());
     const reasonsById = new Map(quarantined.map((q) => [String(q.record_key), JSON.stringify(q.reasons)]));
     for (const { id, flaws } of flawed) {
@@ -84,7 +98,13 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     }
 
     const contact = report.streams.find((s) => s.stream === 'contact');
-    expect(contact).toMatchObject({ outcome: 'loaded', extracted: CONTACTS, loaded: valid.length, quarantined: flawed.length, withoutConsent: clean.length - valid.length });
+    expect(contact).toMatchObject({
+      outcome: 'loaded',
+      extracted: CONTACTS,
+      loaded: valid.length,
+      quarantined: flawed.length,
+      withoutConsent: clean.length - valid.length,
+    });
     for (const stream of ['lead', 'opportunity', 'campaign_member']) {
       expect(report.streams.find((s) => s.stream === stream)?.outcome).toBe('loaded');
     }
@@ -151,7 +171,12 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
     const analysis = await call('GET', `/api/v1/data-warehouse-connector/${connectorId}/analyze`);
     expect(analysis.status).toBe(200);
     const figures = z
-      .object({ rowsLoaded: z.number(), rowsQuarantined: z.number(), runs: z.object({ total: z.number(), completed: z.number() }), freshnessSeconds: z.number().nullable() })
+      .object({
+        rowsLoaded: z.number(),
+        rowsQuarantined: z.number(),
+        runs: z.object({ total: z.number(), completed: z.number() }),
+        freshnessSeconds: z.number().nullable(),
+      })
       .parse((analysis.body as { analysis?: unknown }).analysis ?? analysis.body);
     const [loadedContacts] = await warehouseRows('select count(*) as n from marketing._ih_quarantine');
     expect(figures.rowsQuarantined).toBe(loadedContacts?.n);

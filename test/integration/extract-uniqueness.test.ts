@@ -18,7 +18,11 @@ const UNIQUE_CUSTOMER = 'unique(customer_id)';
 
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 const noFlaws = Object.fromEntries(FLAWS.map((flaw) => [flaw, 0]));
-const stack = useStack({ name: 'uniqueness', destination, salesforce: { contacts: CONTACTS, deletedRate: 0, flawRates: noFlaws, pageSize: 100, seed: 11 } });
+const stack = useStack({
+  name: 'uniqueness',
+  destination,
+  salesforce: { contacts: CONTACTS, deletedRate: 0, flawRates: noFlaws, pageSize: 100, seed: 11 },
+});
 const { call, warehouseRows, runCycle } = stack;
 let loading: string;
 let preview: string;
@@ -35,7 +39,15 @@ async function createConnector(name: string, schema: string, automationLevel: Au
     status: 'active',
     configuration: {
       automationLevel,
-      source: { kind: 'salesforce', loginUrl: stack.salesforce.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact'], apiQuotaShare: 0.9, batchSize: 100 },
+      source: {
+        kind: 'salesforce',
+        loginUrl: stack.salesforce.url,
+        auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
+        apiVersion: '59.0',
+        streams: ['contact'],
+        apiQuotaShare: 0.9,
+        batchSize: 100,
+      },
       destination: { ...destination, schema },
       guardrails: { maxInvalidShare: 1, schemaChangePolicy: 'allow' },
       schedule: { every: '1h' },
@@ -56,7 +68,9 @@ async function change(record: SimRecord | undefined, changes: Record<string, str
 const contactReport = (report: CycleReport): StreamReport | undefined => report.streams.find((s) => s.stream === 'contact');
 
 const idsHolding = async (customerId: string): Promise<string[]> =>
-  (await warehouseRows(`select id from marketing.salesforce_contact where customer_id = '${customerId}' order by id`)).map((row) => String(row['id']));
+  (await warehouseRows(`select id from marketing.salesforce_contact where customer_id = '${customerId}' order by id`)).map((row) =>
+    String(row['id']),
+  );
 
 /** Every stored quality report of the connector, in full (as stored, quotes included). */
 async function storedReports(connectorId: string): Promise<unknown[]> {
@@ -65,8 +79,19 @@ async function storedReports(connectorId: string): Promise<unknown[]> {
 }
 
 const quotedDuplicates = (report: unknown): unknown[] => {
-  const parsed = z.object({ results: z.array(z.object({ expectation_config: z.object({ kwargs: z.record(z.string(), z.unknown()), type: z.string() }), result: z.object({ partial_unexpected_list: z.array(z.unknown()) }) })) }).parse(report);
-  const unique = parsed.results.find((r) => r.expectation_config.type === 'expect_column_values_to_be_unique' && r.expectation_config.kwargs['column'] === 'customer_id');
+  const parsed = z
+    .object({
+      results: z.array(
+        z.object({
+          expectation_config: z.object({ kwargs: z.record(z.string(), z.unknown()), type: z.string() }),
+          result: z.object({ partial_unexpected_list: z.array(z.unknown()) }),
+        }),
+      ),
+    })
+    .parse(report);
+  const unique = parsed.results.find(
+    (r) => r.expectation_config.type === 'expect_column_values_to_be_unique' && r.expectation_config.kwargs['column'] === 'customer_id',
+  );
   return unique?.result.partial_unexpected_list ?? [];
 };
 
@@ -74,8 +99,12 @@ beforeAll(async () => {
   loading = await createConnector('Salesforce to DuckDB', 'marketing', 'auto');
   preview = await createConnector('Salesforce preview', 'preview', 'dry-run');
 
-  const readOrder = (a: SimRecord, b: SimRecord) => String(a['SystemModstamp']).localeCompare(String(b['SystemModstamp'])) || idOf(a).localeCompare(idOf(b));
-  contacts = stack.salesforce.records('Contact').filter((r) => r['HasOptedOutOfEmail'] === false).sort(readOrder);
+  const readOrder = (a: SimRecord, b: SimRecord) =>
+    String(a['SystemModstamp']).localeCompare(String(b['SystemModstamp'])) || idOf(a).localeCompare(idOf(b));
+  contacts = stack.salesforce
+    .records('Contact')
+    .filter((r) => r['HasOptedOutOfEmail'] === false)
+    .sort(readOrder);
   // The first contact read lands in the first batch; the copy, modified now, in the last.
   stack.salesforce.updateRecord('Contact', idOf(contacts[150]), { Customer_Id__c: customerOf(contacts[0]) });
 });
@@ -85,7 +114,13 @@ test('a dry run quarantines a customer id repeated in a later batch, though it l
   expect(report.status).toBe('dry-run');
   const contact = contactReport(report);
   expect(contact?.batches).toBeGreaterThanOrEqual(3);
-  expect(contact).toMatchObject({ outcome: 'dry-run', extracted: CONTACTS, quarantined: 1, wouldLoad: CONTACTS - 1, failuresByRule: { [UNIQUE_CUSTOMER]: 1 } });
+  expect(contact).toMatchObject({
+    outcome: 'dry-run',
+    extracted: CONTACTS,
+    quarantined: 1,
+    wouldLoad: CONTACTS - 1,
+    failuresByRule: { [UNIQUE_CUSTOMER]: 1 },
+  });
 }, 120_000);
 
 test('a customer id repeated in a later batch of the same cycle is quarantined under the uniqueness rule; one row holds it', async () => {
@@ -107,7 +142,13 @@ test('a customer id already loaded in an earlier cycle is quarantined when anoth
   const [taker, holder] = [contacts[20], contacts[40]];
   await change(taker, { Customer_Id__c: customerOf(holder) });
   const report = await runCycle(loading);
-  expect(contactReport(report)).toMatchObject({ outcome: 'loaded', extracted: 1, loaded: 0, quarantined: 1, failuresByRule: { [UNIQUE_CUSTOMER]: 1 } });
+  expect(contactReport(report)).toMatchObject({
+    outcome: 'loaded',
+    extracted: 1,
+    loaded: 0,
+    quarantined: 1,
+    failuresByRule: { [UNIQUE_CUSTOMER]: 1 },
+  });
   expect(await idsHolding(customerOf(holder))).toEqual([idOf(holder)]);
 }, 120_000);
 

@@ -81,7 +81,9 @@ describe('workflow histories on the server hold no personal data or secret', () 
       if (!isSimObject(stream.sobject)) throw new Error(`the simulator has no ${stream.sobject}`);
       return stack.salesforce.records(stream.sobject).flatMap((record) => fields.map((field) => record[field]));
     });
-    return [...new Set(values.filter((value): value is string => typeof value === 'string' && Buffer.byteLength(value) >= MIN_NEEDLE_BYTES))];
+    return [
+      ...new Set(values.filter((value): value is string => typeof value === 'string' && Buffer.byteLength(value) >= MIN_NEEDLE_BYTES)),
+    ];
   }
 
   test('a real cycle leaves only encrypted payloads, and no email, personal value or credential, in any history', async () => {
@@ -90,7 +92,15 @@ describe('workflow histories on the server hold no personal data or secret', () 
       name: 'Salesforce to DuckDB, encrypted',
       status: 'active',
       configuration: {
-        source: { kind: 'salesforce', loginUrl: stack.salesforce.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: [...STREAMS], apiQuotaShare: 0.9, batchSize: 10_000 },
+        source: {
+          kind: 'salesforce',
+          loginUrl: stack.salesforce.url,
+          auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
+          apiVersion: '59.0',
+          streams: [...STREAMS],
+          apiQuotaShare: 0.9,
+          batchSize: 10_000,
+        },
         destination: { kind: 'duckdb', schema: 'marketing' },
         guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'approve' },
         schedule: { every: '1h' },

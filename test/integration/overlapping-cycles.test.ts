@@ -32,7 +32,15 @@ test('a second cycle while one waits for approval is skipped, "run now" is refus
     name: 'Salesforce contacts, gated',
     status: 'active',
     configuration: {
-      source: { kind: 'salesforce', loginUrl: stack.salesforce.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, apiVersion: '59.0', streams: ['contact'], apiQuotaShare: 0.9, batchSize: 10_000 },
+      source: {
+        kind: 'salesforce',
+        loginUrl: stack.salesforce.url,
+        auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
+        apiVersion: '59.0',
+        streams: ['contact'],
+        apiQuotaShare: 0.9,
+        batchSize: 10_000,
+      },
       destination,
       // The first cycle reads every contact and so waits for a manager; later ones read a few rows and load.
       guardrails: { maxRowsPerCycle: 50, maxInvalidShare: 0.9, schemaChangePolicy: 'allow' },
@@ -89,9 +97,13 @@ test('a second cycle while one waits for approval is skipped, "run now" is refus
   expect(report.status).toBe('completed');
   expect(report.streams[0]).toMatchObject({ stream: 'contact', loaded: 1, deleted: 1 });
 
-  expect(await warehouseRows(`select last_name from marketing.salesforce_contact where id = '${changed}'`)).toEqual([{ last_name: 'Newer-Version' }]);
+  expect(await warehouseRows(`select last_name from marketing.salesforce_contact where id = '${changed}'`)).toEqual([
+    { last_name: 'Newer-Version' },
+  ]);
   expect(await warehouseRows(`select id from marketing.salesforce_contact where id = '${deleted}'`)).toEqual([]);
-  const newest = stack.salesforce.records('Contact').reduce((max, r) => (String(r.SystemModstamp) > max ? String(r.SystemModstamp) : max), '');
+  const newest = stack.salesforce
+    .records('Contact')
+    .reduce((max, r) => (String(r.SystemModstamp) > max ? String(r.SystemModstamp) : max), '');
   expect(new Date((await stack.store.cursors.get(connectorId)).contact?.value ?? 0).getTime()).toBe(new Date(newest).getTime());
   expect(await stack.store.cycleClaims.holder(connectorId)).toBeNull();
 }, 180_000);

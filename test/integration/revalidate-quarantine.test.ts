@@ -31,7 +31,17 @@ const destinations: [string, () => Promise<SuiteDestination>][] = [
       const simulator = await startSnowflakeSimulator({ users: [SIMULATOR_USER] });
       const auth = { type: 'password' as const, password: SIMULATOR_USER.password };
       return {
-        config: { kind: 'snowflake', account: simulator.account, accessUrl: simulator.url, username: SIMULATOR_USER.name, auth, warehouse: 'LOAD_WH', database: 'INSIGHT_HUB', schema: 'marketing', stageThresholdRows: 10_000 },
+        config: {
+          kind: 'snowflake',
+          account: simulator.account,
+          accessUrl: simulator.url,
+          username: SIMULATOR_USER.name,
+          auth,
+          warehouse: 'LOAD_WH',
+          database: 'INSIGHT_HUB',
+          schema: 'marketing',
+          stageThresholdRows: 10_000,
+        },
         stop: () => simulator.stop(),
       };
     },
@@ -40,7 +50,10 @@ const destinations: [string, () => Promise<SuiteDestination>][] = [
     'BigQuery (simulator)',
     async () => {
       const simulator = await startBigQuerySimulator();
-      return { config: { kind: 'bigquery', projectId: 'insight-hub-revalidate', schema: 'marketing', location: 'US', apiEndpoint: simulator.url }, stop: () => simulator.stop() };
+      return {
+        config: { kind: 'bigquery', projectId: 'insight-hub-revalidate', schema: 'marketing', location: 'US', apiEndpoint: simulator.url },
+        stop: () => simulator.stop(),
+      };
     },
   ],
 ];
@@ -61,7 +74,15 @@ if (postgres.available) {
         const simulator = await startRedshiftSimulator({ postgresUrl: adminUrl, accessKeyIds: [accessKeyId] });
         const credentials = { accessKeyId, secretAccessKey: 'simulated-secret' };
         return {
-          config: { kind: 'redshift', region: 'us-east-1', database: simulator.database, schema: 'marketing', workgroupName: 'insight-hub', endpoint: simulator.url, credentials },
+          config: {
+            kind: 'redshift',
+            region: 'us-east-1',
+            database: simulator.database,
+            schema: 'marketing',
+            workgroupName: 'insight-hub',
+            endpoint: simulator.url,
+            credentials,
+          },
           stop: () => simulator.stop(),
         };
       },
@@ -100,15 +121,25 @@ const relaxedSuite = (alsoActiveFlag: boolean) => ({
 
 /** Quarantined rows whose every reason is a dropped rule: they pass the relaxed suite. */
 const passingWithout = (quarantine: Map<string, string[]>, dropped: string[]) =>
-  [...quarantine].filter(([, reasons]) => reasons.every((reason) => dropped.includes(reason))).map(([id]) => id).sort();
+  [...quarantine]
+    .filter(([, reasons]) => reasons.every((reason) => dropped.includes(reason)))
+    .map(([id]) => id)
+    .sort();
 
 /** What the quarantine should hold after: the rows not released, without the dropped rules among their reasons. */
 const withoutRules = (quarantine: Map<string, string[]>, released: string[], dropped: string[]) =>
-  new Map([...quarantine].filter(([id]) => !released.includes(id)).map(([id, reasons]) => [id, reasons.filter((r) => !dropped.includes(r))]));
+  new Map(
+    [...quarantine].filter(([id]) => !released.includes(id)).map(([id, reasons]) => [id, reasons.filter((r) => !dropped.includes(r))]),
+  );
 
 describe.each(destinations)('re-validating a quarantined batch in %s', (_name, startDestination) => {
   const stack = useStack(
-    { name: 'revalidate-it', destination: startDestination, salesforce: { contacts: 800, deletedRate: 0, seed: 11, flawRates: { 'misaligned-email': 0.05 } }, api: false },
+    {
+      name: 'revalidate-it',
+      destination: startDestination,
+      salesforce: { contacts: 800, deletedRate: 0, seed: 11, flawRates: { 'misaligned-email': 0.05 } },
+      api: false,
+    },
     reportNotingStore,
   );
   const { warehouseRows } = stack;
@@ -127,14 +158,23 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
         userId: 'marketing-ops',
         name: 'Salesforce contacts',
         configuration: {
-          source: { kind: 'salesforce', loginUrl: simulator.url, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, streams: ['contact'] },
+          source: {
+            kind: 'salesforce',
+            loginUrl: simulator.url,
+            auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
+            streams: ['contact'],
+          },
           destination: stack.destination,
           guardrails: { maxInvalidShare: 0.5 },
         },
       }),
     );
     connectorId = connector.id;
-    const cycle = await stack.client.workflow.execute(ingestionCycle, { taskQueue, workflowId: uniqueName('cycle'), args: [{ connectorId, trigger: 'manual' }] });
+    const cycle = await stack.client.workflow.execute(ingestionCycle, {
+      taskQueue,
+      workflowId: uniqueName('cycle'),
+      args: [{ connectorId, trigger: 'manual' }],
+    });
     expect(cycle.status).toBe('completed');
     const contactReports = store.reportIds.filter((r) => r.stream === 'contact');
     expect(contactReports).toHaveLength(1);
@@ -160,7 +200,10 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
   /** Released rows still pass the consent screen: inactive and opted-out contacts stay out of the table. */
   const consented = (ids: string[]): string[] => {
     const withheld = new Set(
-      stack.salesforce.records('Contact').filter((r) => r.Active__c === false || r.HasOptedOutOfEmail === true).map((r) => String(r.Id)),
+      stack.salesforce
+        .records('Contact')
+        .filter((r) => r.Active__c === false || r.HasOptedOutOfEmail === true)
+        .map((r) => String(r.Id)),
     );
     return ids.filter((id) => !withheld.has(id));
   };
@@ -170,7 +213,9 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
     const idsBefore = await loadedIds();
     const released = passingWithout(quarantineBefore, [EMAIL_FORMAT]);
     expect(released.length).toBeGreaterThan(0);
-    const alsoInactive = [...quarantineBefore].filter(([, reasons]) => reasons.join() === `${EMAIL_FORMAT},${ACTIVE_FLAG}`).map(([id]) => id);
+    const alsoInactive = [...quarantineBefore]
+      .filter(([, reasons]) => reasons.join() === `${EMAIL_FORMAT},${ACTIVE_FLAG}`)
+      .map(([id]) => id);
     expect(alsoInactive).toHaveLength(3);
     const truth = new Map(stack.salesforce.groundTruth('Contact').map((t) => [t.id, t.flaws]));
     for (const id of released) expect(truth.get(id)).toEqual(['misaligned-email']);
@@ -189,11 +234,20 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
     const quarantineAfter = await quarantinedReasons();
     expect(quarantineAfter).toEqual(withoutRules(quarantineBefore, released, [EMAIL_FORMAT]));
     for (const id of alsoInactive) expect(quarantineAfter.get(id)).toEqual([ACTIVE_FLAG]);
-    const ledger = await warehouseRows(`select rows_merged, rows_quarantined from marketing._ih_load_ledger where load_id = '${result.loadId}'`);
-    expect(ledger.map((row) => [Number(row.rows_merged), Number(row.rows_quarantined)])).toEqual([[consented(released).length, result.stillQuarantined]]);
+    const ledger = await warehouseRows(
+      `select rows_merged, rows_quarantined from marketing._ih_load_ledger where load_id = '${result.loadId}'`,
+    );
+    expect(ledger.map((row) => [Number(row.rows_merged), Number(row.rows_quarantined)])).toEqual([
+      [consented(released).length, result.stillQuarantined],
+    ]);
 
     const audit = (await stack.store.audit.list(connectorId)).find((a) => a.activityType === 'quarantine.revalidated');
-    expect(audit?.details).toMatchObject({ requestedBy: 'campaign-manager-7', suiteName: result.suiteName, qualityReportId: contactReportId, outcome: 'applied' });
+    expect(audit?.details).toMatchObject({
+      requestedBy: 'campaign-manager-7',
+      suiteName: result.suiteName,
+      qualityReportId: contactReportId,
+      outcome: 'applied',
+    });
     expect(audit?.metrics).toMatchObject({ released: released.length, stillQuarantined: result.stillQuarantined });
   }, 120_000);
 
@@ -201,7 +255,9 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
     const snapshot = () =>
       Promise.all([
         loadedIds(),
-        warehouseRows("select record_key, reasons, load_id, quarantined_at from marketing._ih_quarantine where stream = 'contact' order by record_key"),
+        warehouseRows(
+          "select record_key, reasons, load_id, quarantined_at from marketing._ih_quarantine where stream = 'contact' order by record_key",
+        ),
         warehouseRows('select load_id from marketing._ih_load_ledger order by load_id'),
       ]);
     const before = await snapshot();
@@ -221,7 +277,12 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
 
     const result = await revalidate(relaxedSuite(true));
 
-    expect(result).toMatchObject({ outcome: 'applied', evaluated: quarantineBefore.size, released: released.length, merged: consented(released).length });
+    expect(result).toMatchObject({
+      outcome: 'applied',
+      evaluated: quarantineBefore.size,
+      released: released.length,
+      merged: consented(released).length,
+    });
     // The three inactive contacts were released by the suite but kept out by consent.
     expect(consented(released).length).toBeLessThanOrEqual(released.length - 3);
     expect(await loadedIds()).toEqual([...idsBefore, ...consented(released)].sort());
@@ -230,13 +291,19 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
 
   test('a bad suite is refused, naming the field and the rule, and changes nothing', async () => {
     const idsBefore = await loadedIds();
-    const broken = { name: 'broken', expectations: [{ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '([a-z' } }] };
+    const broken = {
+      name: 'broken',
+      expectations: [{ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '([a-z' } }],
+    };
 
     const refused = await revalidate(broken).catch((error: unknown) => error);
 
     expect(refused).toBeInstanceOf(WorkflowFailedError);
     const cause = refused instanceof WorkflowFailedError ? refused.cause?.cause : undefined;
-    expect(cause).toMatchObject({ type: 'config-error', message: expect.stringMatching(/expectations\[0\]\.kwargs\.regex: must be a valid regular expression/) });
+    expect(cause).toMatchObject({
+      type: 'config-error',
+      message: expect.stringMatching(/expectations\[0\]\.kwargs\.regex: must be a valid regular expression/),
+    });
     expect(await loadedIds()).toEqual(idsBefore);
   }, 60_000);
 });

@@ -58,7 +58,11 @@ async function plaintextUnder(dir: string): Promise<string[]> {
   return found;
 }
 
-const rowsIn = (ndjson: string): unknown[] => ndjson.trim().split('\n').map((line) => JSON.parse(line));
+const rowsIn = (ndjson: string): unknown[] =>
+  ndjson
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
 onLinux('while a load reads a sealed batch its plaintext has no name on disk, and after the load nothing is left', async () => {
   const ref = await staging.writeBatch('c/person', people, rows, null);
@@ -78,7 +82,12 @@ onLinux('while a load reads a sealed batch its plaintext has no name on disk, an
 /** Loads two sealed batches through the worker's wrapper; checks the figures and that no plaintext stays in staging. */
 async function loadSealed(connect: () => Promise<Warehouse>): Promise<void> {
   const clean = await staging.writeBatch('c/person', people, rows, null);
-  const quarantine = await staging.writeBatch('c/person/quarantine', people, [{ record: person('p1', { email: null }), reasons: ['not_null(email)'] }], null);
+  const quarantine = await staging.writeBatch(
+    'c/person/quarantine',
+    people,
+    [{ record: person('p1', { email: null }), reasons: ['not_null(email)'] }],
+    null,
+  );
   const warehouse = loadingPlainFiles(await connect(), staging);
   try {
     await warehouse.ensureTable(people);
@@ -101,7 +110,10 @@ describe('a warehouse load of sealed batches reads them by path and leaves no pl
       const { name: username, password } = SIMULATOR_USER;
       const config = { account: simulator.account, accessUrl: simulator.url, username, auth: { type: 'password', password } } as const;
       await loadSealed(() =>
-        connectWarehouse({ kind: 'snowflake', ...config, warehouse: 'LOAD_WH', database: 'INSIGHT_HUB', schema: 'marketing', stageThresholdRows: 1 }, dataDir),
+        connectWarehouse(
+          { kind: 'snowflake', ...config, warehouse: 'LOAD_WH', database: 'INSIGHT_HUB', schema: 'marketing', stageThresholdRows: 1 },
+          dataDir,
+        ),
       );
       expect(simulator.statements().filter((sql) => sql.startsWith('PUT ')).length).toBeGreaterThan(0);
     } finally {
@@ -112,7 +124,12 @@ describe('a warehouse load of sealed batches reads them by path and leaves no pl
   it('BigQuery (a load job from the file)', async () => {
     const simulator = await startBigQuerySimulator();
     try {
-      await loadSealed(() => connectWarehouse({ kind: 'bigquery', projectId: 'insight-hub-test', schema: 'marketing', location: 'US', apiEndpoint: simulator.url }, dataDir));
+      await loadSealed(() =>
+        connectWarehouse(
+          { kind: 'bigquery', projectId: 'insight-hub-test', schema: 'marketing', location: 'US', apiEndpoint: simulator.url },
+          dataDir,
+        ),
+      );
     } finally {
       await simulator.stop();
     }
@@ -139,7 +156,10 @@ describe('a load killed mid-way', () => {
         if (line.includes('\n')) resolve(line.trim());
       });
     });
-    const copy = await Promise.race([printed, exited.then(() => Promise.reject(new Error(`the load ended before it was killed:\n${output}`)))]);
+    const copy = await Promise.race([
+      printed,
+      exited.then(() => Promise.reject(new Error(`the load ended before it was killed:\n${output}`))),
+    ]);
     child.kill('SIGKILL');
     await exited;
     return copy;

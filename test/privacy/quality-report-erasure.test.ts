@@ -23,14 +23,21 @@ function report(results: { expectation: unknown; quoted: unknown[]; unexpected?:
     results: results.map(({ expectation, quoted, unexpected }) => ({
       expectation_config: expectation,
       success: false,
-      result: { element_count: 50, unexpected_count: unexpected ?? quoted.length, unexpected_percent: 10, missing_count: 0, partial_unexpected_list: quoted },
+      result: {
+        element_count: 50,
+        unexpected_count: unexpected ?? quoted.length,
+        unexpected_percent: 10,
+        missing_count: 0,
+        partial_unexpected_list: quoted,
+      },
     })),
     meta: { run_time: '2025-01-01T00:00:00.000Z', quarantine: null },
   };
 }
 
 const quotedLists = z.object({ results: z.array(z.object({ result: z.object({ partial_unexpected_list: z.array(z.unknown()) }) })) });
-const quotesOf = (stored: Record<string, unknown>): unknown[][] => quotedLists.parse(stored).results.map((r) => r.result.partial_unexpected_list);
+const quotesOf = (stored: Record<string, unknown>): unknown[][] =>
+  quotedLists.parse(stored).results.map((r) => r.result.partial_unexpected_list);
 
 describe('which quotes are the subject’s', () => {
   const email = subjectQuotes({ email: 'Ada.Lovelace@Example.com' }, []);
@@ -53,7 +60,15 @@ describe('which quotes are the subject’s', () => {
   });
 
   it('what a quarantined record of the subject shows for the rule, and nothing that names nobody', () => {
-    const record = { id: 'r1', email: 'ada.lovelace@example.com', phone: '+44 20 7946 0001', campaign: 'c1', contact: 'p1', title: null, active: true };
+    const record = {
+      id: 'r1',
+      email: 'ada.lovelace@example.com',
+      phone: '+44 20 7946 0001',
+      campaign: 'c1',
+      contact: 'p1',
+      title: null,
+      active: true,
+    };
     const traced = subjectQuotes({ email: 'ada.lovelace@example.com' }, [record]);
     expect(traced('+44 20 7946 0001', rule('phone'))).toBe(true);
     expect(traced({ contact: 'p1', campaign: 'c1' }, compound)).toBe(true);
@@ -77,7 +92,10 @@ describe('a report without the subject’s quotes', () => {
     expect(values).toBe(2);
     expect(quotesOf(after)).toEqual([['bob@'], ['12']]);
     expect(after).toMatchObject({
-      results: [{ result: { unexpected_count: 30, element_count: 50, partial_unexpected_redacted: 2 } }, { result: { unexpected_count: 1 } }],
+      results: [
+        { result: { unexpected_count: 30, element_count: 50, partial_unexpected_redacted: 2 } },
+        { result: { unexpected_count: 1 } },
+      ],
       meta: { run_time: '2025-01-01T00:00:00.000Z', quarantine: null, erasures: [{ request_id: 'request-1', values: 2 }] },
     });
     expect(JSON.stringify(after).toLowerCase()).not.toContain('ada@');
@@ -105,7 +123,10 @@ describe('a report without the subject’s quotes', () => {
           expectation_config: compound,
           result: {
             unexpected_count: 2,
-            partial_unexpected_list: [{ campaign: 'c1', contact: 'p-ada' }, { campaign: 'c1', contact: 'p-ada' }],
+            partial_unexpected_list: [
+              { campaign: 'c1', contact: 'p-ada' },
+              { campaign: 'c1', contact: 'p-ada' },
+            ],
             partial_unexpected_counts: [{ value: ['c1', 'p-ada'], count: 2 }],
             partial_unexpected_index_list: [1, 2],
           },
@@ -116,7 +137,13 @@ describe('a report without the subject’s quotes', () => {
     expect(values).toBe(4);
     expect(after).toMatchObject({
       results: [
-        { result: { partial_unexpected_list: ['bob@'], partial_unexpected_counts: [{ value: 'bob@', count: 1 }], partial_unexpected_index_list: [7] } },
+        {
+          result: {
+            partial_unexpected_list: ['bob@'],
+            partial_unexpected_counts: [{ value: 'bob@', count: 1 }],
+            partial_unexpected_index_list: [7],
+          },
+        },
         { result: { unexpected_count: 2, partial_unexpected_list: [], partial_unexpected_counts: [], partial_unexpected_index_list: [] } },
       ],
     });
@@ -160,7 +187,9 @@ describe.each(engines)('stored reports on %s', (_engine, open) => {
     // The same phone in another connector's report is not traced to the subject's record.
     const otherPhone = await save(elsewhere, 'contact', report([{ expectation: rule('phone'), quoted: ['555-0100'] }]));
     const untouched = await save(connectorId, 'contact', report([{ expectation: rule('email'), quoted: ['bob@'] }]));
-    const records = [{ connectorId, stream: 'contact', record: { id: 'a1', email: 'ada@example.com', customer_id: 'C-ada', phone: '555-0100' } }];
+    const records = [
+      { connectorId, stream: 'contact', record: { id: 'a1', email: 'ada@example.com', customer_id: 'C-ada', phone: '555-0100' } },
+    ];
     const requestId = randomUUID();
 
     expect(await control.store.qualityReports.redact(requestId, { email: 'ada@example.com' }, records)).toEqual({ reports: 3, values: 3 });

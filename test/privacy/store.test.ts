@@ -6,7 +6,8 @@ import { type KeyRing, parseKeyRing } from '../../activities/secrets';
 import { newKeyMaterial } from '../../activities/secrets/key-ring';
 import { rowOfSubject } from '../../activities/privacy/subject-files';
 
-const ringOf = (...keys: { id: string; key: string }[]): KeyRing => parseKeyRing(keys.map((k) => `${k.id}:${k.key}`).join(','), 'test ring');
+const ringOf = (...keys: { id: string; key: string }[]): KeyRing =>
+  parseKeyRing(keys.map((k) => `${k.id}:${k.key}`).join(','), 'test ring');
 const connectorId = '3f2b8c1e-7a4d-4e5f-9b6a-1c2d3e4f5a6b';
 const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString();
 
@@ -22,7 +23,11 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 async function auditAt(createdAt: string, type: string): Promise<void> {
-  await db.query(`INSERT INTO connector_activity (config_id, user_id, activity_type, details, created_at) VALUES ($1, 'u', $2, '{}', $3)`, [connectorId, type, createdAt]);
+  await db.query(`INSERT INTO connector_activity (config_id, user_id, activity_type, details, created_at) VALUES ($1, 'u', $2, '{}', $3)`, [
+    connectorId,
+    type,
+    createdAt,
+  ]);
 }
 
 const auditTypes = async (): Promise<string[]> => (await store.audit.list(connectorId, 1000)).map((a) => a.activityType).sort();
@@ -63,8 +68,12 @@ describe('the audit log', () => {
 
   it('still refuses UPDATE, TRUNCATE and any DELETE outside the sweep, even with a forged cutoff', async () => {
     await auditAt(daysAgo(100), 'kept.old');
-    await expect(db.query('DELETE FROM connector_activity WHERE config_id = $1', [connectorId])).rejects.toThrow(/append-only: DELETE refused/);
-    await expect(db.query(`UPDATE connector_activity SET activity_type = 'x' WHERE config_id = $1`, [connectorId])).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(db.query('DELETE FROM connector_activity WHERE config_id = $1', [connectorId])).rejects.toThrow(
+      /append-only: DELETE refused/,
+    );
+    await expect(db.query(`UPDATE connector_activity SET activity_type = 'x' WHERE config_id = $1`, [connectorId])).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(db.exec('TRUNCATE connector_activity')).rejects.toThrow(/append-only: TRUNCATE refused/);
     const forged = db.transaction(async (tx) => {
       await tx.query(`SELECT set_config('insight_hub.audit_sweep_cutoff', $1, true)`, [new Date().toISOString()]);
@@ -78,7 +87,11 @@ describe('the audit log', () => {
 
 describe('the suppression list', () => {
   it('matches the subject however its email is cased, holds no plaintext, and still matches after a key rotation', async () => {
-    const request = await store.privacy.createErasureRequest({ subject: { email: 'Ada.Lovelace@Example.com' }, reason: 'gdpr', requestedBy: 'dpo' });
+    const request = await store.privacy.createErasureRequest({
+      subject: { email: 'Ada.Lovelace@Example.com' },
+      reason: 'gdpr',
+      requestedBy: 'dpo',
+    });
     const subject = await store.privacy.openErasureSubject(request.id);
     expect(subject).toEqual({ email: 'Ada.Lovelace@Example.com' });
     await store.privacy.suppressSubject({ email: 'Ada.Lovelace@Example.com' }, request.id);

@@ -32,9 +32,23 @@ import { uniqueName, useTemporal } from '../support/temporal';
 const contact = salesforceStreams.contact;
 const daysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString();
 const row = (id: string, email: string, modifiedDaysAgo: number, extra: Partial<Row> = {}): Row => ({
-  id, customer_id: `C-${id}`, first_name: 'Test', last_name: id, email, phone: null, title: null, account_id: null,
-  mailing_country: 'DE', lead_source: 'Web', is_active: true, has_opted_out_of_email: false,
-  created_at: daysAgo(modifiedDaysAgo), system_modstamp: daysAgo(modifiedDaysAgo), last_modified_at: daysAgo(modifiedDaysAgo), is_deleted: false, ...extra,
+  id,
+  customer_id: `C-${id}`,
+  first_name: 'Test',
+  last_name: id,
+  email,
+  phone: null,
+  title: null,
+  account_id: null,
+  mailing_country: 'DE',
+  lead_source: 'Web',
+  is_active: true,
+  has_opted_out_of_email: false,
+  created_at: daysAgo(modifiedDaysAgo),
+  system_modstamp: daysAgo(modifiedDaysAgo),
+  last_modified_at: daysAgo(modifiedDaysAgo),
+  is_deleted: false,
+  ...extra,
 });
 
 const temporal = useTemporal();
@@ -51,22 +65,55 @@ beforeAll(async () => {
   const dir = folder.path;
   staging = new Staging(path.join(dir, 'staging'));
   const input = connectorInput('dpo-test');
-  connector = await store.connectors.create({ ...input, configuration: { ...input.configuration, destination: { kind: 'duckdb', schema: 'marketing', path: path.join(dir, 'wh.duckdb') } } });
-  cycle = createCycleActivities({ store, staging, logger, plugins: sourcePlugins({ inbox: inboxReader(store.inbox) }), connectWarehouse: open });
+  connector = await store.connectors.create({
+    ...input,
+    configuration: { ...input.configuration, destination: { kind: 'duckdb', schema: 'marketing', path: path.join(dir, 'wh.duckdb') } },
+  });
+  cycle = createCycleActivities({
+    store,
+    staging,
+    logger,
+    plugins: sourcePlugins({ inbox: inboxReader(store.inbox) }),
+    connectWarehouse: open,
+  });
   taskQueue = uniqueName('privacy');
   const worker = await Worker.create({
-    connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, workflowBundle: temporal.bundle,
-    activities: { ...createRetentionActivities({ store, staging, logger, connectWarehouse: open }), ...createErasureActivities({ store, staging, logger, connectWarehouse: open }) },
+    connection: temporal.nativeConnection,
+    namespace: temporal.namespace,
+    taskQueue,
+    workflowBundle: temporal.bundle,
+    activities: {
+      ...createRetentionActivities({ store, staging, logger, connectWarehouse: open }),
+      ...createErasureActivities({ store, staging, logger, connectWarehouse: open }),
+    },
   });
   const running = worker.run();
-  onTeardown(async () => { worker.shutdown(); await running; });
+  onTeardown(async () => {
+    worker.shutdown();
+    await running;
+  });
 });
 
 async function load(rows: Row[], quarantined: Row[] = []) {
   const area = `${connector.id}/contact`;
   const clean = await staging.writeBatch(area, contact, rows, null);
-  const quarantine = quarantined.length ? await staging.writeBatch(`${area}/quarantine`, contact, quarantined.map((record) => ({ record, reasons: ['not_null(last_name)'] })), null) : null;
-  return cycle.loadBatch({ connectorId: connector.id, userId: connector.userId, source: 'salesforce', stream: 'contact', loadId: loadIdFor(connector.id, 'contact', clean.sha256), clean, quarantine });
+  const quarantine = quarantined.length
+    ? await staging.writeBatch(
+        `${area}/quarantine`,
+        contact,
+        quarantined.map((record) => ({ record, reasons: ['not_null(last_name)'] })),
+        null,
+      )
+    : null;
+  return cycle.loadBatch({
+    connectorId: connector.id,
+    userId: connector.userId,
+    source: 'salesforce',
+    stream: 'contact',
+    loadId: loadIdFor(connector.id, 'contact', clean.sha256),
+    clean,
+    quarantine,
+  });
 }
 
 async function tableIds(): Promise<string[]> {
@@ -85,7 +132,11 @@ function sweep(input: RetentionSweepInput) {
 }
 
 it('loads no row whose consent flag withdraws consent, and counts it', async () => {
-  const result = await load([row('consent-1', 'yes@example.com', 1), row('consent-2', 'inactive@example.com', 1, { is_active: false }), row('consent-3', 'optout@example.com', 1, { has_opted_out_of_email: true })]);
+  const result = await load([
+    row('consent-1', 'yes@example.com', 1),
+    row('consent-2', 'inactive@example.com', 1, { is_active: false }),
+    row('consent-3', 'optout@example.com', 1, { has_opted_out_of_email: true }),
+  ]);
   expect(result.withoutConsent).toBe(2);
   expect(await tableIds()).toEqual(expect.arrayContaining(['consent-1']));
   expect(await tableIds()).not.toEqual(expect.arrayContaining(['consent-2']));
@@ -113,25 +164,43 @@ it('a staging sweep removes only files older than the window; a late sweep raise
   const stale = await staging.writeBatch(`${connector.id}/lead`, salesforceStreams.lead, [{ id: 'stale' }], null);
   const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
   await utimes(localPath(stale), tenDaysAgo, tenDaysAgo);
-  await control.store.privacy.recordRetentionProof({ target: { dataType: 'quarantine', scope: { kind: 'platform', except: [] }, window: '30d' }, cutoff: daysAgo(40), deleted: 0, remaining: 0, proof: 'seeded', sweptAt: daysAgo(10) });
+  await control.store.privacy.recordRetentionProof({
+    target: { dataType: 'quarantine', scope: { kind: 'platform', except: [] }, window: '30d' },
+    cutoff: daysAgo(40),
+    deleted: 0,
+    remaining: 0,
+    proof: 'seeded',
+    sweptAt: daysAgo(10),
+  });
 
   const report = await sweep({ dataType: 'staging', settings: settings({ staging: '7d' }, '1m') });
   expect(report.outcomes.map((o) => (o.status === 'swept' ? o.result.remaining : -1))).toEqual([0]);
   expect(await staging.exists(fresh)).toBe(true);
   expect(await staging.exists(stale)).toBe(false);
   expect(report.late.map((l) => l.dataType)).toContain('quarantine');
-  const alerts = (await control.store.audit.list('00000000-0000-0000-0000-000000000000', 100)).filter((a) => a.activityType === 'compliance.alert');
+  const alerts = (await control.store.audit.list('00000000-0000-0000-0000-000000000000', 100)).filter(
+    (a) => a.activityType === 'compliance.alert',
+  );
   expect(alerts.map((a) => a.details['kind'])).toContain('sweep-late');
 });
 
 it('an erasure leaves the subject in no store, keeps it out of history, and suppresses it when it is sent again', async () => {
   const email = 'grace.hopper@example.com';
   await load([row('er-1', email, 1), row('er-2', 'keep@example.com', 1)], [row('er-q', email, 1, { last_name: null })]);
-  const staged = await staging.writeBatch(`${connector.id}/contact`, contact, [row('er-3', email.toUpperCase(), 1), row('er-4', 'other@example.com', 1)], null);
+  const staged = await staging.writeBatch(
+    `${connector.id}/contact`,
+    contact,
+    [row('er-3', email.toUpperCase(), 1), row('er-4', 'other@example.com', 1)],
+    null,
+  );
   expect(await tableIds()).toContain('er-1');
 
   const request = await control.store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
-  const handle = await temporal.client.workflow.start(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
+  const handle = await temporal.client.workflow.start(erasureRequest, {
+    taskQueue,
+    workflowId: erasureWorkflowId(request.id),
+    args: [{ requestId: request.id }],
+  });
   const receipt = await handle.result();
   expect(receipt.status).toBe('completed');
   expect(receipt.steps.find((s) => s.step === 'warehouse')?.deleted['duckdb:salesforce_contact']).toBe(1);
@@ -159,13 +228,23 @@ it('an erasure takes the subject out of what quality reports quote and what a ki
   const email = 'katherine.johnson@example.com';
   const phone = '+1 757 555 0142';
   // The cycle quarantined the subject's row; its report quoted the failing values (in the letter case the source sent).
-  await staging.writeBatch(`${connector.id}/contact/quarantine`, contact, [{ record: row('kj-1', email, 1, { phone, last_name: null }), reasons: ['not_null(last_name)'] }], null);
+  await staging.writeBatch(
+    `${connector.id}/contact/quarantine`,
+    contact,
+    [{ record: row('kj-1', email, 1, { phone, last_name: null }), reasons: ['not_null(last_name)'] }],
+    null,
+  );
   const quoting = await control.store.qualityReports.save({
     connectorId: connector.id,
     stream: 'contact',
     batchSha256: 'a'.repeat(64),
     report: qualityReport(40, [
-      { type: 'expect_column_values_to_be_unique', column: 'email', unexpected: 3, quoted: ['Katherine.Johnson@Example.com', 'KATHERINE.JOHNSON@example.com', 'dup@example.com'] },
+      {
+        type: 'expect_column_values_to_be_unique',
+        column: 'email',
+        unexpected: 3,
+        quoted: ['Katherine.Johnson@Example.com', 'KATHERINE.JOHNSON@example.com', 'dup@example.com'],
+      },
       { type: 'expect_column_values_to_be_unique', column: 'phone', unexpected: 2, quoted: [phone, '+1 757 555 0199'] },
     ]),
   });
@@ -177,9 +256,16 @@ it('an erasure takes the subject out of what quality reports quote and what a ki
   await writeFile(path.join(leftBehind, 'batch.ndjson'), `${JSON.stringify(row('kj-2', email, 1))}\n`);
 
   const request = await control.store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
-  const receipt = await temporal.client.workflow.execute(erasureRequest, { taskQueue, workflowId: erasureWorkflowId(request.id), args: [{ requestId: request.id }] });
+  const receipt = await temporal.client.workflow.execute(erasureRequest, {
+    taskQueue,
+    workflowId: erasureWorkflowId(request.id),
+    args: [{ requestId: request.id }],
+  });
   expect(receipt.status).toBe('completed');
-  expect(receipt.steps.find((s) => s.step === 'quarantine')?.deleted).toMatchObject({ 'quality reports redacted': 1, 'quality report values redacted': 3 });
+  expect(receipt.steps.find((s) => s.step === 'quarantine')?.deleted).toMatchObject({
+    'quality reports redacted': 1,
+    'quality report values redacted': 3,
+  });
   expect(receipt.steps.find((s) => s.step === 'staging')?.deleted['decrypted load copies removed']).toBeGreaterThanOrEqual(1);
 
   const stored = await control.store.qualityReports.get(quoting);

@@ -52,7 +52,8 @@ const readAll = async (ref: BatchRef | null | undefined): Promise<Row[]> => {
   return rows;
 };
 const stage = (rows: Row[]) => staging.writeBatch(area, stream, rows, { value: '2026-03-01T11:59:00.000Z', lastKey: '003000000000000099' });
-const customerResult = (report: ValidateBatchOutput['report']) => report.results.find((r) => ruleLabel(r.expectation_config) === UNIQUE_CUSTOMER)?.result;
+const customerResult = (report: ValidateBatchOutput['report']) =>
+  report.results.find((r) => ruleLabel(r.expectation_config) === UNIQUE_CUSTOMER)?.result;
 
 describe('uniqueness beyond the batch', () => {
   it('checks only unique columns other than the primary key', () => {
@@ -63,7 +64,10 @@ describe('uniqueness beyond the batch', () => {
   it('quarantines a row whose unique value the warehouse holds under another key, under the same expectation as GX counts it', async () => {
     const warehouse = warehouseHolding([contactRow(1)]);
     const rows = [contactRow(2, { customer_id: 'CUST-100001' }), contactRow(3)];
-    const { summary, report } = await validateBatch({ staging, warehouse }, { area, stream, batch: await stage(rows), suite, runTime: RUN_TIME });
+    const { summary, report } = await validateBatch(
+      { staging, warehouse },
+      { area, stream, batch: await stage(rows), suite, runTime: RUN_TIME },
+    );
 
     expect(await readAll(summary.quarantine)).toEqual([{ record: rows[0], reasons: [UNIQUE_CUSTOMER] }]);
     expect(await readAll(summary.clean)).toEqual([rows[1]]);
@@ -101,7 +105,11 @@ describe('uniqueness beyond the batch', () => {
 
   it('counts a row once that repeats a value both in the batch and in the warehouse', async () => {
     const warehouse = warehouseHolding([contactRow(1)]);
-    const batch = await stage([contactRow(2, { customer_id: 'CUST-100001' }), contactRow(3, { customer_id: 'CUST-100001' }), contactRow(4)]);
+    const batch = await stage([
+      contactRow(2, { customer_id: 'CUST-100001' }),
+      contactRow(3, { customer_id: 'CUST-100001' }),
+      contactRow(4),
+    ]);
     const { summary, report } = await validateBatch({ staging, warehouse }, { area, stream, batch, suite, runTime: RUN_TIME });
     expect(summary.failuresByRule).toEqual({ [UNIQUE_CUSTOMER]: 2 });
     expect(customerResult(report)).toMatchObject({ unexpected_count: 2, partial_unexpected_list: ['CUST-100001', 'CUST-100001'] });
@@ -110,7 +118,12 @@ describe('uniqueness beyond the batch', () => {
   it('in a dry run, carries what earlier batches hold from batch to batch, updates and deletions included', async () => {
     const warehouse = warehouseHolding([contactRow(9)]);
     const gate = async (rows: Row[], earlier: BatchRef | null) =>
-      (await validateBatch({ staging, warehouse }, { area, stream, batch: await stage(rows), suite, runTime: RUN_TIME, earlier, keepHeld: true })).summary;
+      (
+        await validateBatch(
+          { staging, warehouse },
+          { area, stream, batch: await stage(rows), suite, runTime: RUN_TIME, earlier, keepHeld: true },
+        )
+      ).summary;
 
     const first = await gate([contactRow(1), contactRow(2)], null);
     expect(first).toMatchObject({ valid: 2, invalid: 0 });
@@ -121,15 +134,26 @@ describe('uniqueness beyond the batch', () => {
 
     // Contact 3 repeats contact 2's customer id, validated before but never loaded; contact 1 is deleted;
     // contact 9 (in the warehouse) moves to a new customer id.
-    const second = await gate([contactRow(3, { customer_id: 'CUST-100002' }), contactRow(1, { is_deleted: true }), contactRow(9, { customer_id: 'CUST-NEW' })], first.held ?? null);
+    const second = await gate(
+      [contactRow(3, { customer_id: 'CUST-100002' }), contactRow(1, { is_deleted: true }), contactRow(9, { customer_id: 'CUST-NEW' })],
+      first.held ?? null,
+    );
     expect(second).toMatchObject({ valid: 1, invalid: 1, deletes: 1, failuresByRule: { [UNIQUE_CUSTOMER]: 1 } });
 
     // Free now: contact 1's id (deleted) and contact 9's old one (the warehouse's version is superseded).
     const third = await gate(
-      [contactRow(4, { customer_id: 'CUST-100001' }), contactRow(5, { customer_id: 'CUST-100009' }), contactRow(6, { customer_id: 'CUST-NEW' }), contactRow(7, { customer_id: 'CUST-100002' })],
+      [
+        contactRow(4, { customer_id: 'CUST-100001' }),
+        contactRow(5, { customer_id: 'CUST-100009' }),
+        contactRow(6, { customer_id: 'CUST-NEW' }),
+        contactRow(7, { customer_id: 'CUST-100002' }),
+      ],
       second.held ?? null,
     );
-    expect((await readAll(third.quarantine)).map((line) => line['record'])).toEqual([contactRow(6, { customer_id: 'CUST-NEW' }), contactRow(7, { customer_id: 'CUST-100002' })]);
+    expect((await readAll(third.quarantine)).map((line) => line['record'])).toEqual([
+      contactRow(6, { customer_id: 'CUST-NEW' }),
+      contactRow(7, { customer_id: 'CUST-100002' }),
+    ]);
     expect(third).toMatchObject({ valid: 2, invalid: 2 });
   });
 
@@ -145,8 +169,15 @@ describe('screening erased subjects before the gate', () => {
 
   it('drops their rows before they are judged: counted, never quoted, in neither batch', async () => {
     // Contact 2 would fail uniqueness with contact 3; erased, it is not judged at all.
-    const rows = [contactRow(1), contactRow(2, { customer_id: 'CUST-SHARED', is_active: false }), contactRow(3, { customer_id: 'CUST-SHARED' })];
-    const { summary, report } = await validateBatch({ staging, suppression }, { area, stream, batch: await stage(rows), suite, runTime: RUN_TIME });
+    const rows = [
+      contactRow(1),
+      contactRow(2, { customer_id: 'CUST-SHARED', is_active: false }),
+      contactRow(3, { customer_id: 'CUST-SHARED' }),
+    ];
+    const { summary, report } = await validateBatch(
+      { staging, suppression },
+      { area, stream, batch: await stage(rows), suite, runTime: RUN_TIME },
+    );
 
     expect(summary).toMatchObject({ suppressed: 1, evaluated: 2, valid: 2, invalid: 0, quarantine: null });
     expect(await readAll(summary.clean)).toEqual([rows[0], rows[2]]);

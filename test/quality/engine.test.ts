@@ -16,7 +16,11 @@ const failing = (verdicts: RowVerdict[], label: string): number[] =>
 describe('expect_column_values_to_be_unique', () => {
   it('marks every occurrence of a repeated value, ignores nulls, tells 1 from "1"', () => {
     const values = ['a', 'b', 'a', null, 1, '1', null, 'a', 'c', 1];
-    const { report, verdicts } = evaluate(suiteOf({ type: 'expect_column_values_to_be_unique', kwargs: { column: 'k' } }), rowsOf('k', values), options);
+    const { report, verdicts } = evaluate(
+      suiteOf({ type: 'expect_column_values_to_be_unique', kwargs: { column: 'k' } }),
+      rowsOf('k', values),
+      options,
+    );
     expect(failing(verdicts, 'unique(k)')).toEqual([0, 2, 4, 7, 9]);
     expect(report.results[0]?.result).toEqual({
       element_count: 10,
@@ -39,11 +43,18 @@ describe('expect_column_values_to_be_unique', () => {
 
   it('agrees with counting each value as Python compares them (true == 1), for any column', () => {
     const value = fc.oneof(fc.constantFrom(null, undefined, true), fc.integer({ min: 0, max: 5 }), fc.constantFrom('x', 'y', '1'));
-    const pythonEqual = (v: unknown, w: unknown): boolean => (typeof v === 'string' || typeof w === 'string' ? v === w : Number(v) === Number(w));
+    const pythonEqual = (v: unknown, w: unknown): boolean =>
+      typeof v === 'string' || typeof w === 'string' ? v === w : Number(v) === Number(w);
     fc.assert(
       fc.property(fc.array(value, { maxLength: 60 }), (values) => {
-        const { verdicts, report } = evaluate(suiteOf({ type: 'expect_column_values_to_be_unique', kwargs: { column: 'k' } }), rowsOf('k', values), options);
-        const repeated = values.map((v) => v !== null && v !== undefined && values.filter((w) => w !== null && w !== undefined && pythonEqual(v, w)).length > 1);
+        const { verdicts, report } = evaluate(
+          suiteOf({ type: 'expect_column_values_to_be_unique', kwargs: { column: 'k' } }),
+          rowsOf('k', values),
+          options,
+        );
+        const repeated = values.map(
+          (v) => v !== null && v !== undefined && values.filter((w) => w !== null && w !== undefined && pythonEqual(v, w)).length > 1,
+        );
         expect(failing(verdicts, 'unique(k)')).toEqual(repeated.flatMap((r, i) => (r ? [i] : [])));
         expect(report.results[0]?.result.missing_count).toBe(values.filter((v) => v === null || v === undefined).length);
       }),
@@ -62,7 +73,14 @@ describe('expect_compound_columns_to_be_unique', () => {
     { campaign: null, contact: null },
   ];
   const check = (ignore_row_if?: string) =>
-    evaluate(suiteOf({ type: 'expect_compound_columns_to_be_unique', kwargs: { column_list: ['campaign', 'contact'], ...(ignore_row_if ? { ignore_row_if } : {}) } }), rows, options);
+    evaluate(
+      suiteOf({
+        type: 'expect_compound_columns_to_be_unique',
+        kwargs: { column_list: ['campaign', 'contact'], ...(ignore_row_if ? { ignore_row_if } : {}) },
+      }),
+      rows,
+      options,
+    );
 
   it('flags repeated combinations and, by default, skips rows where every column is null', () => {
     const { verdicts, report } = check();
@@ -80,7 +98,11 @@ describe('expect_compound_columns_to_be_unique', () => {
 describe('expect_column_values_to_not_be_null', () => {
   it('flags null and absent values, and only those', () => {
     const rows: Row[] = [{ email: 'a@b.co' }, { email: null }, {}, { email: '' }, { email: false }];
-    const { verdicts, report } = evaluate(suiteOf({ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email' } }), rows, options);
+    const { verdicts, report } = evaluate(
+      suiteOf({ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email' } }),
+      rows,
+      options,
+    );
     expect(failing(verdicts, 'not_null(email)')).toEqual([1, 2]);
     // GX writes no missing_* fields for not_null: the missing values are what it judges.
     expect(report.results[0]?.result).toEqual({
@@ -102,7 +124,9 @@ describe('expect_column_values_to_be_between', () => {
     const scores = [-1, -0.5, 0, 0.5, 1, 1.01, -1.2, null, '0.5'];
     expect(failing(between({ min_value: -1, max_value: 1 }, scores).verdicts, 'between(v)')).toEqual([5, 6, 8]);
     expect(failing(between({ min_value: 0, max_value: 1 }, scores).verdicts, 'between(v)')).toEqual([0, 1, 5, 6, 8]);
-    expect(failing(between({ min_value: -1, max_value: 1, strict_min: true, strict_max: true }, scores).verdicts, 'between(v)')).toEqual([0, 4, 5, 6, 8]);
+    expect(failing(between({ min_value: -1, max_value: 1, strict_min: true, strict_max: true }, scores).verdicts, 'between(v)')).toEqual([
+      0, 4, 5, 6, 8,
+    ]);
   });
 
   it('takes one bound alone', () => {
@@ -113,7 +137,17 @@ describe('expect_column_values_to_be_between', () => {
   it('resolves bounds relative to the run time, and judges only real zoned timestamps', () => {
     const at = (ms: number) => new Date(RUN_TIME.getTime() + ms).toISOString();
     const threeYears = RUN_TIME.getTime() - Date.UTC(2023, 2, 1, 12);
-    const values = [at(0), at(-threeYears), at(-threeYears - 1), at(5 * 60_000), at(5 * 60_000 + 1), '555-1234', '2026-02-30T00:00:00Z', 1_700_000_000_000, null];
+    const values = [
+      at(0),
+      at(-threeYears),
+      at(-threeYears - 1),
+      at(5 * 60_000),
+      at(5 * 60_000 + 1),
+      '555-1234',
+      '2026-02-30T00:00:00Z',
+      1_700_000_000_000,
+      null,
+    ];
     const { verdicts, report } = between({ min_value: 'now-3y', max_value: 'now+5m' }, values);
     expect(failing(verdicts, 'between(v)')).toEqual([2, 4, 5, 6, 7]);
     expect(report.results[0]?.result.missing_count).toBe(1);
@@ -121,12 +155,20 @@ describe('expect_column_values_to_be_between', () => {
   });
 
   it('refuses a bound it cannot resolve even when the suite skipped parseSuite', () => {
-    const handMade = { name: 'hand-made', expectations: [{ type: 'expect_column_values_to_be_between' as const, kwargs: { column: 'v', max_value: 'tomorrow' } }] };
+    const handMade = {
+      name: 'hand-made',
+      expectations: [{ type: 'expect_column_values_to_be_between' as const, kwargs: { column: 'v', max_value: 'tomorrow' } }],
+    };
     expect(() => evaluate(handMade, [], options)).toThrow(/between\(v\)\.max_value: "tomorrow"/);
   });
 
   it('takes absolute datetime bounds in any zone', () => {
-    const { verdicts } = between({ min_value: '2026-01-01T00:00:00+01:00', max_value: '2026-12-31' }, ['2025-12-31T23:00:00Z', '2025-12-31T22:59:59Z', '2026-12-31T00:00:00Z', '2026-12-31T00:00:01Z']);
+    const { verdicts } = between({ min_value: '2026-01-01T00:00:00+01:00', max_value: '2026-12-31' }, [
+      '2025-12-31T23:00:00Z',
+      '2025-12-31T22:59:59Z',
+      '2026-12-31T00:00:00Z',
+      '2026-12-31T00:00:01Z',
+    ]);
     expect(failing(verdicts, 'between(v)')).toEqual([1, 3]);
   });
 });
@@ -144,9 +186,17 @@ describe('expect_column_values_to_be_in_set and expect_column_values_to_match_re
 
   it('match_regex searches like GX (anchor to match whole values) and fails non-strings', () => {
     const values = ['ada@example.com', 'call +1 415-555-0100', 'x ada@example.com y', 42, null];
-    const search = evaluate(suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '[^@\\s]+@[^@\\s]+' } }), rowsOf('email', values), options);
+    const search = evaluate(
+      suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '[^@\\s]+@[^@\\s]+' } }),
+      rowsOf('email', values),
+      options,
+    );
     expect(failing(search.verdicts, 'match_regex(email)')).toEqual([1, 3]);
-    const whole = evaluate(suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '^[^@\\s]+@[^@\\s]+$' } }), rowsOf('email', values), options);
+    const whole = evaluate(
+      suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '^[^@\\s]+@[^@\\s]+$' } }),
+      rowsOf('email', values),
+      options,
+    );
     expect(failing(whole.verdicts, 'match_regex(email)')).toEqual([1, 2, 3]);
   });
 });
@@ -155,7 +205,11 @@ describe('mostly', () => {
   it('lets the expectation succeed under its threshold, while failing rows still fail', () => {
     const values = [...Array.from({ length: 95 }, (_, i) => `x${i}@example.com`), ...Array.from({ length: 5 }, () => 'not an email'), null];
     const run = (mostly: number) =>
-      evaluate(suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '@', mostly } }), rowsOf('email', values), options);
+      evaluate(
+        suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '@', mostly } }),
+        rowsOf('email', values),
+        options,
+      );
     expect(run(0.95).report.success).toBe(true);
     expect(run(0.95).verdicts.filter((v) => v.kind === 'invalid')).toHaveLength(5);
     expect(run(0.96).report.success).toBe(false);
@@ -185,7 +239,11 @@ describe('the suite result', () => {
       ['expect_column_values_to_not_be_null', { column: 'email' }, false],
       ['expect_column_values_to_be_in_set', { column: 'is_active', value_set: [true] }, false],
     ]);
-    expect(verdicts).toEqual([{ kind: 'valid' }, { kind: 'invalid', failures: ['not_null(email)', 'in_set(is_active)'] }, { kind: 'valid' }]);
+    expect(verdicts).toEqual([
+      { kind: 'valid' },
+      { kind: 'invalid', failures: ['not_null(email)', 'in_set(is_active)'] },
+      { kind: 'valid' },
+    ]);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 
@@ -212,13 +270,16 @@ describe('the suite result', () => {
     const { report, verdicts } = evaluate(suite, [], options);
     expect(verdicts).toEqual([]);
     expect(report.success).toBe(true);
-    const nothing = { element_count: 0, unexpected_count: 0, unexpected_percent: null, partial_unexpected_list: [], partial_unexpected_counts: [], partial_unexpected_index_list: [] };
+    const nothing = {
+      element_count: 0,
+      unexpected_count: 0,
+      unexpected_percent: null,
+      partial_unexpected_list: [],
+      partial_unexpected_counts: [],
+      partial_unexpected_index_list: [],
+    };
     const nothingMissing = { missing_count: 0, missing_percent: null, unexpected_percent_total: null, unexpected_percent_nonmissing: null };
-    expect(report.results.map((r) => r.result)).toEqual([
-      { ...nothing, ...nothingMissing },
-      nothing,
-      { ...nothing, ...nothingMissing },
-    ]);
+    expect(report.results.map((r) => r.result)).toEqual([{ ...nothing, ...nothingMissing }, nothing, { ...nothing, ...nothingMissing }]);
   });
 
   it('gives the same answer fed row by row as all at once', () => {

@@ -78,10 +78,18 @@ const DEFAULT_SUITES = [
 
 async function simulatedRows(runTime: Date): Promise<Map<string, Row[]>> {
   const rows = new Map<string, Row[]>();
-  const salesforce = await startSalesforceSimulator({ counts: { Contact: ROWS, Lead: ROWS, Opportunity: ROWS, CampaignMember: ROWS }, now: runTime });
+  const salesforce = await startSalesforceSimulator({
+    counts: { Contact: ROWS, Lead: ROWS, Opportunity: ROWS, CampaignMember: ROWS },
+    now: runTime,
+  });
   try {
-    const config = salesforceSourceSchema.parse({ kind: 'salesforce', loginUrl: salesforce.url, auth: { type: 'oauth-password', ...salesforce.credentials } });
-    for (const stream of ['contact', 'lead', 'opportunity', 'campaign_member']) rows.set(`salesforce/${stream}`, (await readToEnd(salesforceSource, config, stream, null)).rows);
+    const config = salesforceSourceSchema.parse({
+      kind: 'salesforce',
+      loginUrl: salesforce.url,
+      auth: { type: 'oauth-password', ...salesforce.credentials },
+    });
+    for (const stream of ['contact', 'lead', 'opportunity', 'campaign_member'])
+      rows.set(`salesforce/${stream}`, (await readToEnd(salesforceSource, config, stream, null)).rows);
   } finally {
     await salesforce.stop();
   }
@@ -99,7 +107,8 @@ async function simulatedRows(runTime: Date): Promise<Map<string, Row[]>> {
   }
   const ga4 = await startGa4Simulator({ dailyRows: ROWS, days: 5, realtimeRows: Math.min(ROWS, 500) });
   try {
-    for (const stream of ['daily_metrics', 'realtime_events']) rows.set(`ga4/${stream}`, (await readToEnd(ga4Source, ga4ConfigFor(ga4), stream, null)).rows);
+    for (const stream of ['daily_metrics', 'realtime_events'])
+      rows.set(`ga4/${stream}`, (await readToEnd(ga4Source, ga4ConfigFor(ga4), stream, null)).rows);
   } finally {
     await ga4.stop();
     await closeGa4Clients();
@@ -113,7 +122,15 @@ async function simulatedRows(runTime: Date): Promise<Map<string, Row[]>> {
   const events = generateSendgridEvents(ROWS, { now: runTime, staleShare: 0.05 });
   rows.set(
     'sendgrid/events',
-    events.map((payload, i) => mapInboxEvent({ seq: String(i + 1), eventId: payload.sg_event_id, payload, quarantineReason: null, receivedAt: runTime.toISOString() })),
+    events.map((payload, i) =>
+      mapInboxEvent({
+        seq: String(i + 1),
+        eventId: payload.sg_event_id,
+        payload,
+        quarantineReason: null,
+        receivedAt: runTime.toISOString(),
+      }),
+    ),
   );
   return rows;
 }
@@ -150,11 +167,42 @@ function aroundInstant(iso: string): unknown[] {
 }
 
 const EDGE_VALUES: Readonly<Record<ColumnType, readonly unknown[]>> = {
-  string: [null, '', ' ', 'ada@example.com\n', 'ada@example.com\n\n', 'ü@ß.de', 'Zoë@例え.jp', 'a@b.c\u00a0', '١٢٣@x.io', '😀@x.io', 'x@y', 1, 1.5, true, { a: 1 }, 'NEW', 'open', 'positive'],
+  string: [
+    null,
+    '',
+    ' ',
+    'ada@example.com\n',
+    'ada@example.com\n\n',
+    'ü@ß.de',
+    'Zoë@例え.jp',
+    'a@b.c\u00a0',
+    '١٢٣@x.io',
+    '😀@x.io',
+    'x@y',
+    1,
+    1.5,
+    true,
+    { a: 1 },
+    'NEW',
+    'open',
+    'positive',
+  ],
   number: [null, -1, -0.5, 0, 1, 1.0000001, 100, 86400, 86400.000001, -300, -301, 1e300, '12', 'abc', true, false],
   integer: [null, -1, 0, 1, 100, 86400, 86401, -300, 1.5, '7', true],
   boolean: [null, true, false, 1, 0, 'true'],
-  timestamp: [null, '2024-02-30T00:00:00Z', '555-1234', '2024-01-01T00:00:00', '2024-01-01', '0001-01-01', '0000-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z', '9999-12-31T23:59:59.9999999Z', 1_700_000_000_000, true],
+  timestamp: [
+    null,
+    '2024-02-30T00:00:00Z',
+    '555-1234',
+    '2024-01-01T00:00:00',
+    '2024-01-01',
+    '0001-01-01',
+    '0000-01-01T00:00:00Z',
+    '1970-01-01T00:00:00.000Z',
+    '9999-12-31T23:59:59.9999999Z',
+    1_700_000_000_000,
+    true,
+  ],
   date: [null, '2024-02-30', '2024-01-01', '2024-01-01T00:00:00Z', '2016-02-29', 20240101],
   json: [null, { a: 1 }, [], 'x'],
 };
@@ -189,7 +237,8 @@ function edgeRows(stream: StreamDefinition, suite: ExpectationSuite, base: Row, 
     // A column the stream lacks stays absent: the suite must fail on it, not on made-up values.
     const type = stream.columns.find((c) => c.name === name)?.type;
     if (type === undefined) continue;
-    for (const value of [...EDGE_VALUES[type], ...bounds]) rows.push(name === stream.primaryKey ? { ...fresh({}), [name]: value } : fresh({ [name]: value }));
+    for (const value of [...EDGE_VALUES[type], ...bounds])
+      rows.push(name === stream.primaryKey ? { ...fresh({}), [name]: value } : fresh({ [name]: value }));
     const { [name]: _dropped, ...absent } = fresh({});
     rows.push(absent);
   }
@@ -211,12 +260,18 @@ const EXTRA_SUITE = {
     { type: 'expect_column_to_exist', kwargs: { column: 'id', column_index: 3 } },
     { type: 'expect_table_row_count_to_be_between', kwargs: { min_value: 10, max_value: 1_000_000 } },
     { type: 'expect_table_row_count_to_be_between', kwargs: { max_value: 5, strict_max: true } },
-    { type: 'expect_table_row_count_to_equal', kwargs: { value: 3, row_condition: { type: 'comparison', column: { name: 'last_name' }, operator: '==', parameter: 'Zoë' } } },
+    {
+      type: 'expect_table_row_count_to_equal',
+      kwargs: { value: 3, row_condition: { type: 'comparison', column: { name: 'last_name' }, operator: '==', parameter: 'Zoë' } },
+    },
     { type: 'expect_column_value_lengths_to_be_between', kwargs: { column: 'last_name', min_value: 2, max_value: 12 } },
     { type: 'expect_column_value_lengths_to_be_between', kwargs: { column: 'email', min_value: 6, strict_min: true, mostly: 0.9 } },
     { type: 'expect_column_value_lengths_to_equal', kwargs: { column: 'customer_id', value: 11 } },
     { type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '\\A[\\w.+-]+@[\\w-]+(\\.[\\w-]+)+\\Z' } },
-    { type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '(?i)^[A-Z0-9._%+-]+@[A-Z0-9.-]+\\.[A-Z]{2,}$', mostly: 0.95 } },
+    {
+      type: 'expect_column_values_to_match_regex',
+      kwargs: { column: 'email', regex: '(?i)^[A-Z0-9._%+-]+@[A-Z0-9.-]+\\.[A-Z]{2,}$', mostly: 0.95 },
+    },
     { type: 'expect_column_values_to_match_regex', kwargs: { column: 'phone', regex: '^\\+?\\d[\\d\\s().-]{6,}$' } },
     { type: 'expect_column_values_to_not_match_regex', kwargs: { column: 'email', regex: '(?<=@)example\\.(?:com|org)$' } },
     { type: 'expect_column_values_to_not_match_regex', kwargs: { column: 'last_name', regex: '\\d' } },
@@ -227,12 +282,30 @@ const EXTRA_SUITE = {
     { type: 'expect_column_values_to_be_between', kwargs: { column: 'is_active', min_value: 0, max_value: 0.5 } },
     { type: 'expect_column_values_to_be_between', kwargs: { column: 'created_at', min_value: 0 } },
     { type: 'expect_column_values_to_be_between', kwargs: { column: 'email', min_value: '2020-01-01T00:00:00Z' } },
-    { type: 'expect_column_values_to_be_between', kwargs: { column: 'created_at', min_value: { $PARAMETER: 'now_minus_2y' }, max_value: { $PARAMETER: 'now' }, strict_max: true, mostly: 0.5 } },
+    {
+      type: 'expect_column_values_to_be_between',
+      kwargs: {
+        column: 'created_at',
+        min_value: { $PARAMETER: 'now_minus_2y' },
+        max_value: { $PARAMETER: 'now' },
+        strict_max: true,
+        mostly: 0.5,
+      },
+    },
     { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email_address' } },
     { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'phone', mostly: 0.8 } },
-    { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'title', row_condition: { type: 'nullity', column: { name: 'account_id' }, is_null: false } } },
-    { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email', row_condition: 'col("lead_source") == "Web"', condition_parser: 'great_expectations' } },
-    { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email', row_condition: { type: 'comparison', column: { name: 'nickname' }, operator: '==', parameter: 'x' } } },
+    {
+      type: 'expect_column_values_to_not_be_null',
+      kwargs: { column: 'title', row_condition: { type: 'nullity', column: { name: 'account_id' }, is_null: false } },
+    },
+    {
+      type: 'expect_column_values_to_not_be_null',
+      kwargs: { column: 'email', row_condition: 'col("lead_source") == "Web"', condition_parser: 'great_expectations' },
+    },
+    {
+      type: 'expect_column_values_to_not_be_null',
+      kwargs: { column: 'email', row_condition: { type: 'comparison', column: { name: 'nickname' }, operator: '==', parameter: 'x' } },
+    },
     {
       type: 'expect_column_values_to_be_unique',
       kwargs: {
@@ -241,18 +314,45 @@ const EXTRA_SUITE = {
           type: 'or',
           conditions: [
             { type: 'comparison', column: { name: 'mailing_country' }, operator: 'IN', parameter: ['DE', 'FR', 'GB'] },
-            { type: 'and', conditions: [{ type: 'comparison', column: { name: 'is_active' }, operator: '!=', parameter: true }, { type: 'nullity', column: { name: 'phone' }, is_null: true }] },
+            {
+              type: 'and',
+              conditions: [
+                { type: 'comparison', column: { name: 'is_active' }, operator: '!=', parameter: true },
+                { type: 'nullity', column: { name: 'phone' }, is_null: true },
+              ],
+            },
           ],
         },
       },
     },
-    { type: 'expect_column_values_to_be_unique', kwargs: { column: 'last_name', row_condition: { type: 'comparison', column: { name: 'created_at' }, operator: '>', parameter: '2025-01-01T00:00:00Z' } } },
-    { type: 'expect_column_values_to_be_unique', kwargs: { column: 'last_name', row_condition: { type: 'comparison', column: { name: 'created_at' }, operator: '==', parameter: '2025-01-01T00:00:00Z' } } },
-    { type: 'expect_column_values_to_be_unique', kwargs: { column: 'first_name', row_condition: { type: 'comparison', column: { name: 'last_name' }, operator: '>', parameter: 5 } } },
+    {
+      type: 'expect_column_values_to_be_unique',
+      kwargs: {
+        column: 'last_name',
+        row_condition: { type: 'comparison', column: { name: 'created_at' }, operator: '>', parameter: '2025-01-01T00:00:00Z' },
+      },
+    },
+    {
+      type: 'expect_column_values_to_be_unique',
+      kwargs: {
+        column: 'last_name',
+        row_condition: { type: 'comparison', column: { name: 'created_at' }, operator: '==', parameter: '2025-01-01T00:00:00Z' },
+      },
+    },
+    {
+      type: 'expect_column_values_to_be_unique',
+      kwargs: { column: 'first_name', row_condition: { type: 'comparison', column: { name: 'last_name' }, operator: '>', parameter: 5 } },
+    },
     { type: 'expect_column_values_to_be_unique', kwargs: { column: 'is_active' } },
     { type: 'expect_compound_columns_to_be_unique', kwargs: { column_list: ['first_name', 'last_name'] } },
-    { type: 'expect_compound_columns_to_be_unique', kwargs: { column_list: ['account_id', 'title'], ignore_row_if: 'any_value_is_missing' } },
-    { type: 'expect_compound_columns_to_be_unique', kwargs: { column_list: ['mailing_country', 'is_active', 'created_at'], ignore_row_if: 'never', mostly: 0.5 } },
+    {
+      type: 'expect_compound_columns_to_be_unique',
+      kwargs: { column_list: ['account_id', 'title'], ignore_row_if: 'any_value_is_missing' },
+    },
+    {
+      type: 'expect_compound_columns_to_be_unique',
+      kwargs: { column_list: ['mailing_country', 'is_active', 'created_at'], ignore_row_if: 'never', mostly: 0.5 },
+    },
   ],
 };
 
@@ -285,19 +385,32 @@ function comparable(value: unknown, type: ColumnType | undefined): unknown {
   return value ?? null;
 }
 
-function comparableField(key: string, value: unknown, columns: readonly string[], typeOf: (column: string) => ColumnType | undefined): unknown {
+function comparableField(
+  key: string,
+  value: unknown,
+  columns: readonly string[],
+  typeOf: (column: string) => ColumnType | undefined,
+): unknown {
   const one = (item: unknown): unknown => {
     if (Array.isArray(item)) return item.map((member, i) => comparable(member, typeOf(columns[i] ?? '')));
-    if (typeof item === 'object' && item !== null && columns.length > 1) return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, comparable(v, typeOf(k))]));
+    if (typeof item === 'object' && item !== null && columns.length > 1)
+      return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, comparable(v, typeOf(k))]));
     return comparable(item, typeOf(columns[0] ?? ''));
   };
   if (key === 'partial_unexpected_list' && Array.isArray(value)) return value.map(one);
   const counts = z.array(z.object({ value: z.unknown(), count: z.number() })).safeParse(value);
-  if (key === 'partial_unexpected_counts' && counts.success) return counts.data.map((entry) => ({ value: one(entry.value), count: entry.count }));
+  if (key === 'partial_unexpected_counts' && counts.success)
+    return counts.data.map((entry) => ({ value: one(entry.value), count: entry.count }));
   return value;
 }
 
-function differences(item: DifferentialCase, suite: ExpectationSuite, ours: GeResult, flagged: Map<string, number[]>, theirs: z.infer<typeof gxAnswers>['answers'][number]): string[] {
+function differences(
+  item: DifferentialCase,
+  suite: ExpectationSuite,
+  ours: GeResult,
+  flagged: Map<string, number[]>,
+  theirs: z.infer<typeof gxAnswers>['answers'][number],
+): string[] {
   const found: string[] = [];
   const labels = ruleLabels(suite);
   const typeOf = (column: string) => item.stream.columns.find((c) => c.name === column)?.type;
@@ -306,7 +419,10 @@ function differences(item: DifferentialCase, suite: ExpectationSuite, ours: GeRe
     const label = `${item.name} ${labels[i] ?? i}`;
     const [mine, gx] = [ours.results[i], theirs.results[i]];
     if (!mine || !gx) return found.push(`${label}: no result`);
-    if (mine.exception_info.raised_exception !== gx.raised) return found.push(`${label}: raised ${String(mine.exception_info.raised_exception)} (${mine.exception_info.exception_message ?? ''}), GX ${String(gx.raised)}`);
+    if (mine.exception_info.raised_exception !== gx.raised)
+      return found.push(
+        `${label}: raised ${String(mine.exception_info.raised_exception)} (${mine.exception_info.exception_message ?? ''}), GX ${String(gx.raised)}`,
+      );
     if (mine.success !== gx.success) found.push(`${label}: success ${String(mine.success)}, GX ${String(gx.success)}`);
     if (gx.raised) return undefined;
     const { kwargs } = expectation;
@@ -315,7 +431,8 @@ function differences(item: DifferentialCase, suite: ExpectationSuite, ours: GeRe
     const ourFields = new Map(Object.entries(mine.result));
     for (const key of keys) {
       const [a, b] = [comparableField(key, ourFields.get(key), columns, typeOf), comparableField(key, gx.result[key], columns, typeOf)];
-      if (JSON.stringify(a) !== JSON.stringify(b)) found.push(`${label}.${key}: ${JSON.stringify(a)?.slice(0, 300)}, GX ${JSON.stringify(b)?.slice(0, 300)}`);
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        found.push(`${label}.${key}: ${JSON.stringify(a)?.slice(0, 300)}, GX ${JSON.stringify(b)?.slice(0, 300)}`);
     }
     if (gx.unexpected_index_list) {
       const rows = flagged.get(labels[i] ?? '') ?? [];
@@ -324,7 +441,9 @@ function differences(item: DifferentialCase, suite: ExpectationSuite, ours: GeRe
         const ourRows = new Set(rows);
         const onlyOurs = rows.filter((r) => !gxRows.has(r)).slice(0, 5);
         const onlyGx = gx.unexpected_index_list.filter((r) => !ourRows.has(r)).slice(0, 5);
-        found.push(`${label}: flags ${rows.length} rows, GX ${gx.unexpected_index_list.length}; only ours ${JSON.stringify(onlyOurs.map((r) => item.rows[r]))}, only GX's ${JSON.stringify(onlyGx.map((r) => item.rows[r]))}`);
+        found.push(
+          `${label}: flags ${rows.length} rows, GX ${gx.unexpected_index_list.length}; only ours ${JSON.stringify(onlyOurs.map((r) => item.rows[r]))}, only GX's ${JSON.stringify(onlyGx.map((r) => item.rows[r]))}`,
+        );
       }
     }
     return undefined;
@@ -350,23 +469,53 @@ describeWithGx(`Great Expectations 1.24.1 and Insight Hub judge alike${'python' 
       const suite = parseSuite(document);
       const rows = simulated.get(`${source}/${name}`) ?? [];
       const base = rows.find((row) => stream.deletedColumn === undefined || row[stream.deletedColumn] !== true) ?? {};
-      const edges = edgeRows(stream, suite, base, suiteParameterValues(suite.expectations.map((e) => e.kwargs), runTime));
+      const edges = edgeRows(
+        stream,
+        suite,
+        base,
+        suiteParameterValues(
+          suite.expectations.map((e) => e.kwargs),
+          runTime,
+        ),
+      );
       return { name: `${source}.${name}`, stream, document, rows: [...rows, ...edges], simulated: rows.length };
     });
     const contact = cases[0];
     if (contact) {
       const extra = parseSuite(EXTRA_SUITE);
       const base = contact.rows[0] ?? {};
-      const zoes = [0, 1, 2].map((n) => ({ ...base, id: `003ZOE${n}`, last_name: 'Zoë', email: n === 2 ? 'ZOE@EXAMPLE.COM' : `zoë${n}@example.com` }));
-      const edges = edgeRows(contact.stream, extra, base, suiteParameterValues(extra.expectations.map((e) => e.kwargs), runTime));
-      cases.push({ name: 'salesforce.contact (more expectation types)', stream: contact.stream, document: EXTRA_SUITE, rows: [...contact.rows, ...zoes, ...edges], simulated: 0 });
+      const zoes = [0, 1, 2].map((n) => ({
+        ...base,
+        id: `003ZOE${n}`,
+        last_name: 'Zoë',
+        email: n === 2 ? 'ZOE@EXAMPLE.COM' : `zoë${n}@example.com`,
+      }));
+      const edges = edgeRows(
+        contact.stream,
+        extra,
+        base,
+        suiteParameterValues(
+          extra.expectations.map((e) => e.kwargs),
+          runTime,
+        ),
+      );
+      cases.push({
+        name: 'salesforce.contact (more expectation types)',
+        stream: contact.stream,
+        document: EXTRA_SUITE,
+        rows: [...contact.rows, ...zoes, ...edges],
+        simulated: 0,
+      });
     }
   }, 300_000);
 
   it('reads every row from the simulators as its stream types it, so typing them at the gate changes none', () => {
     for (const item of cases) {
       const simulatedOnly = item.rows.slice(0, item.simulated);
-      expect({ stream: item.name, changed: simulatedOnly.filter((row) => conformToStream(item.stream, row) !== row).slice(0, 3) }).toEqual({ stream: item.name, changed: [] });
+      expect({ stream: item.name, changed: simulatedOnly.filter((row) => conformToStream(item.stream, row) !== row).slice(0, 3) }).toEqual({
+        stream: item.name,
+        changed: [],
+      });
     }
   });
 
@@ -379,7 +528,10 @@ describeWithGx(`Great Expectations 1.24.1 and Insight Hub judge alike${'python' 
         const suite = parseSuite(item.document);
         return {
           suite: item.document,
-          parameters: suiteParameterValues(suite.expectations.map((e) => e.kwargs), runTime),
+          parameters: suiteParameterValues(
+            suite.expectations.map((e) => e.kwargs),
+            runTime,
+          ),
           batch: `file:batch-${i}.ndjson`,
           columns: Object.fromEntries(item.stream.columns.map((c) => [c.name, c.type])),
           deleted_column: item.stream.deletedColumn ?? null,
@@ -391,7 +543,11 @@ describeWithGx(`Great Expectations 1.24.1 and Insight Hub judge alike${'python' 
     const found = cases.flatMap((item, i) => {
       const suite = parseSuite(item.document);
       const conformed = item.rows.map((row) => conformToStream(item.stream, row));
-      const { report, verdicts } = evaluate(suite, conformed, { runTime, deletedColumn: item.stream.deletedColumn, columns: item.stream.columns });
+      const { report, verdicts } = evaluate(suite, conformed, {
+        runTime,
+        deletedColumn: item.stream.deletedColumn,
+        columns: item.stream.columns,
+      });
       const flagged = new Map<string, number[]>();
       verdicts.forEach((verdict, index) => {
         if (verdict.kind !== 'invalid') return;
@@ -405,7 +561,9 @@ describeWithGx(`Great Expectations 1.24.1 and Insight Hub judge alike${'python' 
       seen.failed += report.results.filter((r) => !r.success).length;
       seen.raised += report.results.filter((r) => r.exception_info.raised_exception).length;
       seen.flagged += [...flagged.values()].reduce((n, rows) => n + rows.length, 0);
-      seen.byRowCondition += report.results.filter((r) => 'row_condition' in r.expectation_config.kwargs && (r.result.unexpected_count ?? 0) > 0).length;
+      seen.byRowCondition += report.results.filter(
+        (r) => 'row_condition' in r.expectation_config.kwargs && (r.result.unexpected_count ?? 0) > 0,
+      ).length;
       return theirs ? differences(item, suite, report, flagged, theirs) : [`${item.name}: no answer from GX`];
     });
     expect(found).toEqual([]);

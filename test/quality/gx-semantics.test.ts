@@ -25,25 +25,52 @@ const failing = (rows: readonly { kind: string; failures?: readonly string[] }[]
 
 describe('suites GX reads as they are', () => {
   it('turns older spellings into GX syntax: relative bounds into run-time suite parameters, dates into UTC instants', () => {
-    const suite = suiteOf({ type: 'expect_column_values_to_be_between', kwargs: { column: 'created_at', min_value: 'now-10y', max_value: '2030-01-01' } });
-    expect(suite.expectations[0]?.kwargs).toEqual({ column: 'created_at', min_value: { $PARAMETER: 'now_minus_10y' }, max_value: '2030-01-01T00:00:00Z' });
+    const suite = suiteOf({
+      type: 'expect_column_values_to_be_between',
+      kwargs: { column: 'created_at', min_value: 'now-10y', max_value: '2030-01-01' },
+    });
+    expect(suite.expectations[0]?.kwargs).toEqual({
+      column: 'created_at',
+      min_value: { $PARAMETER: 'now_minus_10y' },
+      max_value: '2030-01-01T00:00:00Z',
+    });
   });
 
   it('fills run-time parameters from the cycle start and reports the values it used', () => {
-    const suite = suiteOf({ type: 'expect_column_values_to_be_between', kwargs: { column: 'created_at', min_value: { $PARAMETER: 'now_minus_3y' }, max_value: { $PARAMETER: 'now_plus_5m' } } });
-    const { report } = evaluate(suite, [{ id: 'a', created_at: '2023-03-01T12:00:00Z' }, { id: 'b', created_at: '2023-03-01T11:59:59.999999Z' }], typed);
+    const suite = suiteOf({
+      type: 'expect_column_values_to_be_between',
+      kwargs: { column: 'created_at', min_value: { $PARAMETER: 'now_minus_3y' }, max_value: { $PARAMETER: 'now_plus_5m' } },
+    });
+    const { report } = evaluate(
+      suite,
+      [
+        { id: 'a', created_at: '2023-03-01T12:00:00Z' },
+        { id: 'b', created_at: '2023-03-01T11:59:59.999999Z' },
+      ],
+      typed,
+    );
     expect(report.suite_parameters).toEqual({ now_minus_3y: '2023-03-01T12:00:00.000Z', now_plus_5m: '2026-03-01T12:05:00.000Z' });
     expect(report.results[0]?.result.partial_unexpected_index_list).toEqual([1]);
   });
 
   it('reads a text row_condition of GX syntax into GX’s condition object, and refuses what GX would half-read', () => {
-    const suite = suiteOf({ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email', row_condition: 'col("score") >= 0.5', condition_parser: 'great_expectations' } });
-    expect(suite.expectations[0]?.kwargs).toMatchObject({ row_condition: { type: 'comparison', column: { name: 'score' }, operator: '>=', parameter: 0.5 } });
-    expect(() => suiteOf({ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email', row_condition: 'col("a")>1 and col("b")<2', condition_parser: 'great_expectations' } })).toThrow(
-      /row_condition: must be one condition of GX's syntax/,
-    );
+    const suite = suiteOf({
+      type: 'expect_column_values_to_not_be_null',
+      kwargs: { column: 'email', row_condition: 'col("score") >= 0.5', condition_parser: 'great_expectations' },
+    });
+    expect(suite.expectations[0]?.kwargs).toMatchObject({
+      row_condition: { type: 'comparison', column: { name: 'score' }, operator: '>=', parameter: 0.5 },
+    });
+    expect(() =>
+      suiteOf({
+        type: 'expect_column_values_to_not_be_null',
+        kwargs: { column: 'email', row_condition: 'col("a")>1 and col("b")<2', condition_parser: 'great_expectations' },
+      }),
+    ).toThrow(/row_condition: must be one condition of GX's syntax/);
     const orInAnd = { type: 'and', conditions: [{ type: 'or', conditions: [{ type: 'nullity', column: { name: 'a' }, is_null: true }] }] };
-    expect(() => suiteOf({ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email', row_condition: orInAnd } })).toThrow(/AND groups cannot contain OR conditions/);
+    expect(() => suiteOf({ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email', row_condition: orInAnd } })).toThrow(
+      /AND groups cannot contain OR conditions/,
+    );
   });
 });
 
@@ -60,7 +87,10 @@ describe('the other expectation types', () => {
       { type: 'expect_column_to_exist', kwargs: { column: 'email', column_index: 1 } },
       { type: 'expect_column_to_exist', kwargs: { column: 'phone' } },
       { type: 'expect_table_row_count_to_be_between', kwargs: { min_value: 3, max_value: 3 } },
-      { type: 'expect_table_row_count_to_equal', kwargs: { value: 2, row_condition: { type: 'comparison', column: { name: 'active' }, operator: '==', parameter: true } } },
+      {
+        type: 'expect_table_row_count_to_equal',
+        kwargs: { value: 2, row_condition: { type: 'comparison', column: { name: 'active' }, operator: '==', parameter: true } },
+      },
       { type: 'expect_column_value_lengths_to_be_between', kwargs: { column: 'email', max_value: 15 } },
       { type: 'expect_column_value_lengths_to_equal', kwargs: { column: 'id', value: 1 } },
       { type: 'expect_column_values_to_not_match_regex', kwargs: { column: 'email', regex: '(?i)@example\\.org\\Z' } },
@@ -83,7 +113,10 @@ describe('the other expectation types', () => {
   });
 
   it('judge only the rows a row_condition holds for, and count only those', () => {
-    const suite = suiteOf({ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'score', row_condition: { type: 'comparison', column: { name: 'active' }, operator: '==', parameter: true } } });
+    const suite = suiteOf({
+      type: 'expect_column_values_to_not_be_null',
+      kwargs: { column: 'score', row_condition: { type: 'comparison', column: { name: 'active' }, operator: '==', parameter: true } },
+    });
     const { report } = evaluate(suite, rows, typed);
     expect(report.results[0]?.result).toMatchObject({ element_count: 2, unexpected_count: 1, partial_unexpected_index_list: [2] });
   });
@@ -104,7 +137,14 @@ describe('a typed batch, as GX holds it', () => {
       { type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '^\\w+@\\w+\\.\\w+$' } },
       { type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '^\\w+@\\w+\\.\\w+\\Z' } },
     );
-    const { verdicts } = evaluate(suite, [{ id: '1', email: 'zoë@exämple.de\n' }, { id: '2', email: 'zoë@exämple.de' }], typed);
+    const { verdicts } = evaluate(
+      suite,
+      [
+        { id: '1', email: 'zoë@exämple.de\n' },
+        { id: '2', email: 'zoë@exämple.de' },
+      ],
+      typed,
+    );
     expect(verdicts).toEqual([{ kind: 'invalid', failures: ['match_regex(email)#2'] }, { kind: 'valid' }]);
   });
 
@@ -122,7 +162,12 @@ describe('a typed batch, as GX holds it', () => {
       ],
       typed,
     );
-    expect(report.results[0]?.result).toMatchObject({ element_count: 3, missing_count: 2, unexpected_count: 1, partial_unexpected_list: [2] });
+    expect(report.results[0]?.result).toMatchObject({
+      element_count: 3,
+      missing_count: 2,
+      unexpected_count: 1,
+      partial_unexpected_list: [2],
+    });
     // .0000009 is cut to .000000, below the bound; 2025-02-30 is no timestamp: missing.
     expect(report.results[1]?.result).toMatchObject({ missing_count: 1, unexpected_count: 1, partial_unexpected_index_list: [0] });
   });
@@ -149,21 +194,30 @@ describe('which failures fail the batch, not only rows', () => {
   const rows = Array.from({ length: 10 }, (_, i): Row => ({ id: String(i), email: i < 8 ? `u${i}@x.io` : 'nope' }));
 
   it('a row rule fails only its rows: they are quarantined, and what loads meets it', () => {
-    const { report, batchFailures, verdicts } = evaluate(suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '@' } }), rows, typed);
+    const { report, batchFailures, verdicts } = evaluate(
+      suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '@' } }),
+      rows,
+      typed,
+    );
     expect(report.success).toBe(false);
     expect(verdicts.filter((v) => v.kind === 'invalid')).toHaveLength(2);
     expect(batchFailures).toEqual([]);
   });
 
   it('a missed mostly fails the batch; a met one does not', () => {
-    const run = (mostly: number) => evaluate(suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '@', mostly } }), rows, typed);
+    const run = (mostly: number) =>
+      evaluate(suiteOf({ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '@', mostly } }), rows, typed);
     expect(run(0.9).batchFailures).toEqual(['match_regex(email)']);
     expect(run(0.8).batchFailures).toEqual([]);
     expect(run(0.9).verdicts.filter((v) => v.kind === 'invalid')).toHaveLength(2);
   });
 
   it('a failed table expectation fails the batch', () => {
-    const { report, batchFailures } = evaluate(suiteOf({ type: 'expect_table_row_count_to_be_between', kwargs: { min_value: 100 } }), rows, typed);
+    const { report, batchFailures } = evaluate(
+      suiteOf({ type: 'expect_table_row_count_to_be_between', kwargs: { min_value: 100 } }),
+      rows,
+      typed,
+    );
     expect(report.results[0] && failsTheBatch(report.results[0])).toBe(true);
     expect(batchFailures).toEqual(['row_count_between']);
   });

@@ -13,23 +13,45 @@ describe('parseInstant', () => {
   });
 
   it('refuses what Date.parse would wrongly accept: loose text, impossible days, no zone', () => {
-    for (const text of ['3', '555-1234', '+1 415-555-0100', 'March 1, 2024', '2023-02-29', '2024-04-31', '2024-03-01T24:00:00Z', '2024-03-01T12:00:00', '2024-03-01T12:00:60Z', '2024-03-01T12:00:00+00:99', '2024-03-01T12:00:00+2400', '']) {
+    for (const text of [
+      '3',
+      '555-1234',
+      '+1 415-555-0100',
+      'March 1, 2024',
+      '2023-02-29',
+      '2024-04-31',
+      '2024-03-01T24:00:00Z',
+      '2024-03-01T12:00:00',
+      '2024-03-01T12:00:60Z',
+      '2024-03-01T12:00:00+00:99',
+      '2024-03-01T12:00:00+2400',
+      '',
+    ]) {
       expect({ text, parsed: parseInstant(text) }).toEqual({ text, parsed: null });
     }
     expect(parseInstant('2024-02-29')).not.toBeNull();
   });
 
   it('agrees with Date.parse on every ISO timestamp, in any zone', () => {
-    const offsets = fc.record({ sign: fc.constantFrom('+', '-'), hours: fc.integer({ min: 0, max: 14 }), minutes: fc.constantFrom(0, 30, 45) });
+    const offsets = fc.record({
+      sign: fc.constantFrom('+', '-'),
+      hours: fc.integer({ min: 0, max: 14 }),
+      minutes: fc.constantFrom(0, 30, 45),
+    });
     fc.assert(
-      fc.property(fc.date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }), offsets, fc.boolean(), (date, zone, colon) => {
-        const iso = date.toISOString();
-        expect(parseInstant(iso)).toBe(date.getTime());
-        const hh = String(zone.hours).padStart(2, '0');
-        const mm = String(zone.minutes).padStart(2, '0');
-        const zoned = `${iso.slice(0, -1)}${zone.sign}${hh}${colon ? ':' : ''}${mm}`;
-        expect(parseInstant(zoned)).toBe(Date.parse(`${iso.slice(0, -1)}${zone.sign}${hh}:${mm}`));
-      }),
+      fc.property(
+        fc.date({ min: new Date('0100-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }),
+        offsets,
+        fc.boolean(),
+        (date, zone, colon) => {
+          const iso = date.toISOString();
+          expect(parseInstant(iso)).toBe(date.getTime());
+          const hh = String(zone.hours).padStart(2, '0');
+          const mm = String(zone.minutes).padStart(2, '0');
+          const zoned = `${iso.slice(0, -1)}${zone.sign}${hh}${colon ? ':' : ''}${mm}`;
+          expect(parseInstant(zoned)).toBe(Date.parse(`${iso.slice(0, -1)}${zone.sign}${hh}:${mm}`));
+        },
+      ),
     );
   });
 });

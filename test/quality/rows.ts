@@ -5,8 +5,7 @@ export const RUN_TIME = new Date('2026-03-01T12:00:00.000Z');
 const DAY_MS = 86_400_000;
 
 /** An ISO timestamp `days` before the run time, in Salesforce's own `+0000` form. */
-export const daysAgo = (days: number): string =>
-  new Date(RUN_TIME.getTime() - days * DAY_MS).toISOString().replace('Z', '+0000');
+export const daysAgo = (days: number): string => new Date(RUN_TIME.getTime() - days * DAY_MS).toISOString().replace('Z', '+0000');
 
 const system = (prefix: string, n: number): Row => ({
   id: `${prefix}${String(n).padStart(15, '0')}`,

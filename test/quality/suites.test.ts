@@ -89,7 +89,11 @@ describe('the default campaign member suite', () => {
 });
 
 const columnsOf = (expectation: Expectation): string[] =>
-  expectation.type === 'expect_compound_columns_to_be_unique' ? expectation.kwargs.column_list : 'column' in expectation.kwargs ? [expectation.kwargs.column] : [];
+  expectation.type === 'expect_compound_columns_to_be_unique'
+    ? expectation.kwargs.column_list
+    : 'column' in expectation.kwargs
+      ? [expectation.kwargs.column]
+      : [];
 
 describe('defaultSuiteFor', () => {
   it.each(SALESFORCE_STREAM_NAMES)('gives %s a suite over columns the stream has, with duplicate ids and timestamp windows', (stream) => {

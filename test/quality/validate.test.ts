@@ -31,7 +31,8 @@ const readAll = async (ref: BatchRef | null): Promise<Row[]> => {
 };
 
 /** A row as Salesforce would have sent it, field by field. */
-const sourceRecordOf = (row: Row): Record<string, unknown> => Object.fromEntries(stream.columns.map((c) => [c.sourceField ?? c.name, row[c.name]]));
+const sourceRecordOf = (row: Row): Record<string, unknown> =>
+  Object.fromEntries(stream.columns.map((c) => [c.sourceField ?? c.name, row[c.name]]));
 
 const stage = (rows: Row[]) => staging.writeBatch(area, stream, rows, { value: '2026-03-01T11:59:00.000Z', lastKey: '003000000000000099' });
 const gate = (batch: BatchRef) => validateBatch({ staging }, { area, stream, batch, suite, runTime: RUN_TIME });
@@ -90,8 +91,14 @@ describe('validateBatch', () => {
     const rows = [contactRow(1), contactRow(2, { is_active: 'yes' }), contactRow(3, { created_at: '2026-02-30T00:00:00Z' })];
     const { summary } = await gate(await stage(rows));
     expect(await readAll(summary.quarantine)).toEqual([
-      { record: { ...rows[1], is_active: null, [UNCONVERTIBLE]: { is_active: 'yes' } }, reasons: ['convertible(is_active)', 'not_null(is_active)'] },
-      { record: { ...rows[2], created_at: null, [UNCONVERTIBLE]: { created_at: '2026-02-30T00:00:00Z' } }, reasons: ['convertible(created_at)'] },
+      {
+        record: { ...rows[1], is_active: null, [UNCONVERTIBLE]: { is_active: 'yes' } },
+        reasons: ['convertible(is_active)', 'not_null(is_active)'],
+      },
+      {
+        record: { ...rows[2], created_at: null, [UNCONVERTIBLE]: { created_at: '2026-02-30T00:00:00Z' } },
+        reasons: ['convertible(created_at)'],
+      },
     ]);
     expect(summary).toMatchObject({ valid: 1, invalid: 2, batchFailures: [] });
   });
@@ -107,7 +114,11 @@ describe('validateBatch', () => {
     });
     const rows = [contactRow(1), contactRow(2, { email: 'ada@example.org' }), contactRow(3)];
     const { summary } = await validateBatch({ staging }, { area, stream, batch: await stage(rows), suite: strict, runTime: RUN_TIME });
-    expect(summary).toMatchObject({ invalid: 1, failuresByRule: { 'match_regex(email)#2': 1 }, batchFailures: ['match_regex(email)#2', 'column_exists(nickname)'] });
+    expect(summary).toMatchObject({
+      invalid: 1,
+      failuresByRule: { 'match_regex(email)#2': 1 },
+      batchFailures: ['match_regex(email)#2', 'column_exists(nickname)'],
+    });
   });
 
   it('hands the workflow figures and references only: the clean batch carries the cursor, quarantine sits apart', async () => {
@@ -141,7 +152,16 @@ describe('validateBatch', () => {
     const batch = await stage([contactRow(1), contactRow(2), contactRow(3, { is_deleted: true })]);
     const { summary } = await gate(batch);
     expect(summary.clean?.sha256).toBe(batch.sha256);
-    expect(summary).toMatchObject({ evaluated: 2, valid: 2, invalid: 0, deletes: 1, invalidShare: 0, failuresByRule: {}, success: true, quarantine: null });
+    expect(summary).toMatchObject({
+      evaluated: 2,
+      valid: 2,
+      invalid: 0,
+      deletes: 1,
+      invalidShare: 0,
+      failuresByRule: {},
+      success: true,
+      quarantine: null,
+    });
   });
 
   it('returns no clean batch when every row fails', async () => {

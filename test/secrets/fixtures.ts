@@ -60,7 +60,11 @@ export function credentialedConfigurations(): CredentialedConfiguration[] {
       plainValues: ['xy12345', 'LOAD_WH'],
     },
     {
-      destination: { kind: 'bigquery', projectId: 'acme-analytics', credentials: { client_email: 'loader@acme.iam.gserviceaccount.com', private_key: bqKey } },
+      destination: {
+        kind: 'bigquery',
+        projectId: 'acme-analytics',
+        credentials: { client_email: 'loader@acme.iam.gserviceaccount.com', private_key: bqKey },
+      },
       credentials: [bqKey],
       plainValues: ['acme-analytics', 'loader@acme.iam.gserviceaccount.com'],
     },

@@ -126,25 +126,46 @@ test('a script commits statement by statement outside a transaction and all-or-n
 test('load jobs honour the dispositions, reject unknown fields and bad values, and change nothing when they fail', async () => {
   const dataset = await freshDataset();
   const table = bq.dataset(dataset).table('people');
-  const schema = { fields: [{ name: 'id', type: 'STRING' }, { name: 'score', type: 'INTEGER' }] };
+  const schema = {
+    fields: [
+      { name: 'id', type: 'STRING' },
+      { name: 'score', type: 'INTEGER' },
+    ],
+  };
   const ndjsonLoad = { sourceFormat: 'NEWLINE_DELIMITED_JSON', schema };
 
   await expect(table.load(await ndjson([{ id: 'a' }]), { ...ndjsonLoad, createDisposition: 'CREATE_NEVER' })).rejects.toMatchObject({
     errors: [{ reason: 'notFound' }],
   });
-  const [first] = await table.load(await ndjson([{ id: 'a', score: 1 }, { id: 'b', score: 2 }]), ndjsonLoad);
+  const [first] = await table.load(
+    await ndjson([
+      { id: 'a', score: 1 },
+      { id: 'b', score: 2 },
+    ]),
+    ndjsonLoad,
+  );
   expect(first.statistics?.load?.outputRows).toBe('2');
   await table.load(await ndjson([{ id: 'c', score: 3 }]), { ...ndjsonLoad, writeDisposition: 'WRITE_TRUNCATE' });
   expect(await rowsOf(`SELECT id FROM ${dataset}.people`)).toEqual([{ id: 'c' }]);
 
   const unknown = await ndjson([{ id: 'd', score: 4, extra: true }]);
-  await expect(table.load(unknown, ndjsonLoad)).rejects.toMatchObject({ errors: expect.arrayContaining([expect.objectContaining({ reason: 'invalid' })]) });
+  await expect(table.load(unknown, ndjsonLoad)).rejects.toMatchObject({
+    errors: expect.arrayContaining([expect.objectContaining({ reason: 'invalid' })]),
+  });
   await table.load(unknown, { ...ndjsonLoad, ignoreUnknownValues: true });
 
-  const bad = await ndjson([{ id: 'e', score: 5 }, { id: 'f', score: 'five' }]);
-  await expect(table.load(bad, ndjsonLoad)).rejects.toMatchObject({ errors: expect.arrayContaining([expect.objectContaining({ reason: 'invalid' })]) });
+  const bad = await ndjson([
+    { id: 'e', score: 5 },
+    { id: 'f', score: 'five' },
+  ]);
+  await expect(table.load(bad, ndjsonLoad)).rejects.toMatchObject({
+    errors: expect.arrayContaining([expect.objectContaining({ reason: 'invalid' })]),
+  });
   expect(await rowsOf(`SELECT id FROM ${dataset}.people ORDER BY id`)).toEqual([{ id: 'c' }, { id: 'd' }]);
-  const failed = simulator.jobs().filter((job) => job.kind === 'load').at(-1);
+  const failed = simulator
+    .jobs()
+    .filter((job) => job.kind === 'load')
+    .at(-1);
   expect(failed?.errorResult?.reason).toBe('invalid');
   expect(failed?.upload?.toString()).toContain('"five"');
 });
@@ -168,7 +189,10 @@ test('results are paged and jobs polled until DONE; values keep their BigQuery t
     ok: true,
     ratio: 1.25,
   });
-  const pages = simulator.requests().slice(before).filter((r) => r.method === 'GET' && r.path.includes('/queries/'));
+  const pages = simulator
+    .requests()
+    .slice(before)
+    .filter((r) => r.method === 'GET' && r.path.includes('/queries/'));
   // jobs.query answered "running"; then three pages of at most two rows each.
   expect(pages.map((page) => page.query.pageToken)).toEqual([undefined, '2', '4']);
 });
@@ -180,7 +204,17 @@ test('named and positional parameters, GoogleSQL literals and functions translat
     { name: 'pat', n: 41, at: new Date('2026-01-05T10:00:00.000Z') },
   );
   expect(named).toEqual([
-    { name: 'pat', next: 42, at: { value: '2026-01-05T10:00:00.000Z' }, quoted: "it's", escaped: 'a\tb', raw: 'a\\tb', k: 'v', safe: null, now: true },
+    {
+      name: 'pat',
+      next: 42,
+      at: { value: '2026-01-05T10:00:00.000Z' },
+      quoted: "it's",
+      escaped: 'a\tb',
+      raw: 'a\\tb',
+      k: 'v',
+      safe: null,
+      now: true,
+    },
   ]);
   expect(await rowsOf('SELECT ? AS a, ? AS b, * EXCEPT (c) FROM (SELECT 1 AS c, 2 AS d)', ['x', true])).toEqual([
     { a: 'x', b: true, d: 2 },
@@ -190,13 +224,27 @@ test('named and positional parameters, GoogleSQL literals and functions translat
 test('tables.patch adds nullable columns and refuses to retype, drop or add a required one', async () => {
   const dataset = await freshDataset();
   const [table] = await bq.dataset(dataset).createTable('t', { schema: { fields: [{ name: 'id', type: 'STRING' }] } });
-  await table.setMetadata({ schema: { fields: [{ name: 'id', type: 'STRING' }, { name: 'n', type: 'INTEGER' }] } });
+  await table.setMetadata({
+    schema: {
+      fields: [
+        { name: 'id', type: 'STRING' },
+        { name: 'n', type: 'INTEGER' },
+      ],
+    },
+  });
   expect((await table.getMetadata())[0].schema.fields.map((f: { name: string }) => f.name)).toEqual(['id', 'n']);
 
   const refusals = [
-    [{ name: 'id', type: 'INTEGER' }, { name: 'n', type: 'INTEGER' }],
+    [
+      { name: 'id', type: 'INTEGER' },
+      { name: 'n', type: 'INTEGER' },
+    ],
     [{ name: 'id', type: 'STRING' }],
-    [{ name: 'id', type: 'STRING' }, { name: 'n', type: 'INTEGER' }, { name: 'm', type: 'STRING', mode: 'REQUIRED' }],
+    [
+      { name: 'id', type: 'STRING' },
+      { name: 'n', type: 'INTEGER' },
+      { name: 'm', type: 'STRING', mode: 'REQUIRED' },
+    ],
   ];
   for (const fields of refusals) {
     await expect(table.setMetadata({ schema: { fields } })).rejects.toMatchObject({ code: 400, errors: [{ reason: 'invalid' }] });

@@ -10,7 +10,11 @@ import { useSimulators } from '../support/fixture';
 const simulator = useSimulators((options: BrandwatchSimulatorOptions = {}) => startBrandwatchSimulator(options));
 
 const tokenBody = z.object({ access_token: z.string(), token_type: z.literal('bearer'), expires_in: z.number() });
-const pageBody = z.object({ results: z.array(z.looseObject({ resourceId: z.string().optional(), added: z.string() })), nextCursor: z.string().optional(), resultsTotal: z.number() });
+const pageBody = z.object({
+  results: z.array(z.looseObject({ resourceId: z.string().optional(), added: z.string() })),
+  nextCursor: z.string().optional(),
+  resultsTotal: z.number(),
+});
 
 function tokenUrl(sim: BrandwatchSimulator, username = sim.credentials.username): string {
   return `${sim.url}/oauth/token?${new URLSearchParams({ username, grant_type: 'api-password', client_id: 'brandwatch-api-client' })}`;
@@ -22,7 +26,11 @@ async function login(sim: BrandwatchSimulator): Promise<string> {
 }
 
 function mentions(sim: BrandwatchSimulator, token: string, params: Record<string, string>): Promise<Response> {
-  const search = new URLSearchParams({ startDate: '2000-01-01T00:00:00.000+0000', endDate: new Date(Date.now() + 60_000).toISOString().replace('Z', '+0000'), ...params });
+  const search = new URLSearchParams({
+    startDate: '2000-01-01T00:00:00.000+0000',
+    endDate: new Date(Date.now() + 60_000).toISOString().replace('Z', '+0000'),
+    ...params,
+  });
   for (const id of sim.queryIds) search.append('queryId', String(id));
   return fetch(`${sim.url}/projects/${sim.projectId}/data/mentions?${search}`, { headers: { Authorization: `bearer ${token}` } });
 }
@@ -31,7 +39,11 @@ describe('token grant', () => {
   it('issues a bearer token for the password as a form body or a JSON body, and refuses a wrong one', async () => {
     const sim = await simulator({ mentions: 0 });
     expect(await login(sim)).toMatch(/^[0-9a-f]{36}$/);
-    const json = await fetch(tokenUrl(sim), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ password: sim.credentials.password }) });
+    const json = await fetch(tokenUrl(sim), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ password: sim.credentials.password }),
+    });
     expect(tokenBody.safeParse(await json.json()).success).toBe(true);
     const wrong = await fetch(tokenUrl(sim), { method: 'POST', body: new URLSearchParams({ password: 'guess' }) });
     expect(wrong.status).toBe(401);
@@ -47,7 +59,11 @@ describe('mentions', () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = pageBody.parse(await (await mentions(sim, token, { pageSize: '10', orderBy: 'added', orderDirection: 'asc', ...(cursor ? { cursor } : {}) })).json());
+      const page = pageBody.parse(
+        await (
+          await mentions(sim, token, { pageSize: '10', orderBy: 'added', orderDirection: 'asc', ...(cursor ? { cursor } : {}) })
+        ).json(),
+      );
       seen.push(...page.results.map((m) => m.added));
       cursor = page.nextCursor;
       pages += 1;
@@ -59,7 +75,9 @@ describe('mentions', () => {
   it('answers 400 naming a missing parameter, and 401 to a request without a token', async () => {
     const sim = await simulator({ mentions: 1 });
     const token = await login(sim);
-    const missing = await fetch(`${sim.url}/projects/${sim.projectId}/data/mentions?queryId=${sim.queryIds[0] ?? 0}&endDate=2030-01-01`, { headers: { Authorization: `bearer ${token}` } });
+    const missing = await fetch(`${sim.url}/projects/${sim.projectId}/data/mentions?queryId=${sim.queryIds[0] ?? 0}&endDate=2030-01-01`, {
+      headers: { Authorization: `bearer ${token}` },
+    });
     expect(missing.status).toBe(400);
     expect(JSON.stringify(await missing.json())).toMatch(/startDate is required/);
     expect((await mentions(sim, 'no-such-token', {})).status).toBe(401);

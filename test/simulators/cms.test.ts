@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { startCmsSimulator, type CmsSimulator, type CmsSimulatorOptions } from '../../simulators/cms/server';
 import { useSimulators } from '../support/fixture';
 
-const simulator = useSimulators((options: CmsSimulatorOptions = {}) => startCmsSimulator({ contents: 6, days: 4, flawRates: { updateDuringRead: 0 }, ...options }));
+const simulator = useSimulators((options: CmsSimulatorOptions = {}) =>
+  startCmsSimulator({ contents: 6, days: 4, flawRates: { updateDuringRead: 0 }, ...options }),
+);
 
 function graphql(sim: CmsSimulator, query: string, variables: Record<string, unknown> = {}, token = sim.accessToken): Promise<Response> {
   return fetch(sim.endpoint, {
@@ -19,7 +21,8 @@ function graphql(sim: CmsSimulator, query: string, variables: Record<string, unk
 }
 
 const errorsSchema = z.object({ errors: z.array(z.object({ message: z.string(), extensions: z.looseObject({ code: z.string() }) })) });
-const errorsOf = async (response: Response): Promise<z.infer<typeof errorsSchema>['errors']> => errorsSchema.parse(await response.json()).errors;
+const errorsOf = async (response: Response): Promise<z.infer<typeof errorsSchema>['errors']> =>
+  errorsSchema.parse(await response.json()).errors;
 
 const PAGE_QUERY = `query Page($first: Int!, $after: String) {
   contentViews(first: $first, after: $after) { edges { node { id updatedAt } } pageInfo { hasNextPage endCursor } }
@@ -35,7 +38,10 @@ const pageSchema = z.object({
 
 it('answers exactly the fields selected, under their aliases', async () => {
   const sim = await simulator();
-  const response = await graphql(sim, '{ views: contentViews(first: 2) { __typename total: totalCount edges { node { id hits: views } } } }');
+  const response = await graphql(
+    sim,
+    '{ views: contentViews(first: 2) { __typename total: totalCount edges { node { id hits: views } } } }',
+  );
   expect(response.status).toBe(200);
   const body: unknown = await response.json();
   const [first, second] = sim.rows().sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || (a.id < b.id ? -1 : 1));
@@ -72,7 +78,9 @@ it('reports parse and validation errors with 400 and their codes, and bad argume
   expect(await errorsOf(parse)).toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
   const unknown = await graphql(sim, '{ contentViews(first: 1) { edges { node { id pageviews } } } }');
   expect(unknown.status).toBe(400);
-  expect(await errorsOf(unknown)).toEqual([{ message: 'Cannot query field "pageviews" on type "ContentView".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+  expect(await errorsOf(unknown)).toEqual([
+    { message: 'Cannot query field "pageviews" on type "ContentView".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+  ]);
   const tooMany = await graphql(sim, PAGE_QUERY, { first: 5000 });
   expect(tooMany.status).toBe(200);
   expect(await errorsOf(tooMany)).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT' } })]);
@@ -115,7 +123,8 @@ it('streams an oversized response as valid JSON, and stops writing when the clie
   });
   await response.body?.getReader().read();
   controller.abort();
-  for (let i = 0; i < 100 && sim.lastOversize()?.plannedBytes !== 50 * 1024 * 1024; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 100 && sim.lastOversize()?.plannedBytes !== 50 * 1024 * 1024; i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   expect(sim.lastOversize()).toMatchObject({ plannedBytes: 50 * 1024 * 1024, abandoned: true });
   expect(sim.lastOversize()?.writtenBytes).toBeLessThan(10 * 1024 * 1024);
 });

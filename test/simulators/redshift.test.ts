@@ -126,9 +126,7 @@ suite(title, () => {
       ],
     });
     const result = await client.send(new GetStatementResultCommand({ Id: id }));
-    expect(result.Records).toEqual([
-      [{ longValue: 42 }, { stringValue: "it's" }, { stringValue: "it's!" }, { stringValue: ':notaparam' }],
-    ]);
+    expect(result.Records).toEqual([[{ longValue: 42 }, { stringValue: "it's" }, { stringValue: "it's!" }, { stringValue: ':notaparam' }]]);
 
     await expect(
       client.send(new ExecuteStatementCommand({ ...where(sim), Sql: 'SELECT :a AS a', Parameters: [{ name: 'b', value: '1' }] })),
@@ -144,11 +142,7 @@ suite(title, () => {
     const { Id = '' } = await client.send(
       new BatchExecuteStatementCommand({
         ...where(sim),
-        Sqls: [
-          'INSERT INTO public.t VALUES (1)',
-          'INSERT INTO public.t VALUES (CAST(:two AS BIGINT))',
-          'INSERT INTO public.t VALUES (1)',
-        ],
+        Sqls: ['INSERT INTO public.t VALUES (1)', 'INSERT INTO public.t VALUES (CAST(:two AS BIGINT))', 'INSERT INTO public.t VALUES (1)'],
         Parameters: [{ name: 'two', value: '2' }],
       }),
     );
@@ -263,12 +257,8 @@ suite(title, () => {
 
     const failed = await copy('bad/');
     expect(failed.described.Status).toBe('FAILED');
-    expect(failed.described.Error).toBe(
-      "ERROR: Load into table 'copied' failed. Check 'sys_load_error_detail' system table for details.",
-    );
-    expect(sim.loadErrors()).toEqual([
-      expect.objectContaining({ table: 'public.copied', reason: expect.stringMatching(/bigint/) }),
-    ]);
+    expect(failed.described.Error).toBe("ERROR: Load into table 'copied' failed. Check 'sys_load_error_detail' system table for details.");
+    expect(sim.loadErrors()).toEqual([expect.objectContaining({ table: 'public.copied', reason: expect.stringMatching(/bigint/) })]);
     expect((await copy('missing/')).described.Error).toMatch(/prefix 'missing\/' does not exist/);
   });
 

@@ -72,9 +72,10 @@ test('deleted and missing objects answer NoSuchKey and NotFound; deletes are ide
 });
 
 test('an unknown bucket and an unknown access key are refused with their S3 codes', async () => {
-  await expect(
-    client().send(new PutObjectCommand({ Bucket: 'elsewhere', Key: 'k', Body: Buffer.from('x') })),
-  ).rejects.toMatchObject({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
+  await expect(client().send(new PutObjectCommand({ Bucket: 'elsewhere', Key: 'k', Body: Buffer.from('x') }))).rejects.toMatchObject({
+    name: 'NoSuchBucket',
+    $metadata: { httpStatusCode: 404 },
+  });
   await expect(
     client('AKIDOTHER').send(new PutObjectCommand({ Bucket: 'staging', Key: 'k', Body: Buffer.from('x') })),
   ).rejects.toMatchObject({ name: 'InvalidAccessKeyId', $metadata: { httpStatusCode: 403 } });

@@ -3,7 +3,12 @@
  * match the ground truth it reports.
  */
 import { DEFAULT_FLAW_RATES, FLAWS_BY_OBJECT, type Flaw } from '../../simulators/salesforce/flaws';
-import { startSalesforceSimulator, SIMULATOR_ORG_ID, SIMULATOR_USER_ID, type SalesforceSimulator } from '../../simulators/salesforce/server';
+import {
+  startSalesforceSimulator,
+  SIMULATOR_ORG_ID,
+  SIMULATOR_USER_ID,
+  type SalesforceSimulator,
+} from '../../simulators/salesforce/server';
 import type { SimRecord } from '../../simulators/salesforce/schema';
 import { useSimulators } from '../support/fixture';
 
@@ -124,7 +129,9 @@ describe('SOQL', () => {
   it('filters with the incremental cursor condition, orders by SystemModstamp then Id, and limits', async () => {
     const sim = await simulator({ contacts: 120 });
     const all = sim.records('Contact').filter((r) => r.IsDeleted === false);
-    const byCursor = [...all].sort((a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp)) || String(a.Id).localeCompare(String(b.Id)));
+    const byCursor = [...all].sort(
+      (a, b) => String(a.SystemModstamp).localeCompare(String(b.SystemModstamp)) || String(a.Id).localeCompare(String(b.Id)),
+    );
     const pivot = byCursor[40];
     const stamp = String(pivot?.SystemModstamp);
     const condition = `SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > '${String(pivot?.Id)}')`;
@@ -136,12 +143,20 @@ describe('SOQL', () => {
 
   it('hides deleted records from query and shows them to queryAll', async () => {
     const sim = await simulator({ contacts: 100, deletedRate: 0.05 });
-    const deleted = sim.groundTruth('Contact').filter((t) => t.deleted).map((t) => t.id);
+    const deleted = sim
+      .groundTruth('Contact')
+      .filter((t) => t.deleted)
+      .map((t) => t.id);
     expect(deleted).toHaveLength(5);
     const visible = await page(await soql(sim, `SELECT Id FROM Contact`));
     const everything = await page(await soql(sim, `SELECT Id, IsDeleted FROM Contact`, true));
     expect(visible.totalSize).toBe(95);
-    expect(everything.records.filter((r) => r.IsDeleted === true).map((r) => r.Id).sort()).toEqual(deleted.sort());
+    expect(
+      everything.records
+        .filter((r) => r.IsDeleted === true)
+        .map((r) => r.Id)
+        .sort(),
+    ).toEqual(deleted.sort());
   });
 
   it('rejects bad SOQL the way Salesforce does', async () => {
@@ -200,7 +215,12 @@ describe('quota, throttling and the request log', () => {
       const response = await data(sim, '/limits');
       statuses.push([response.status, response.headers.get('retry-after')]);
     }
-    expect(statuses).toEqual([[200, null], [429, '3'], [429, '3'], [200, null]]);
+    expect(statuses).toEqual([
+      [200, null],
+      [429, '3'],
+      [429, '3'],
+      [200, null],
+    ]);
     expect(sim.quota().used).toBe(2);
     const log = sim.requests('limits');
     expect(log.map((r) => r.status)).toEqual([200, 429, 429, 200]);
@@ -210,7 +230,11 @@ describe('quota, throttling and the request log', () => {
   it('is steered over its /__sim/ admin routes and names bad fields in a 400', async () => {
     const sim = await simulator({ contacts: 10 });
     const admin = (method: string, path: string, body?: unknown): Promise<Response> =>
-      fetch(`${sim.url}/__sim${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(`${sim.url}/__sim${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     expect((await admin('POST', '/throttle', { status: 503, times: 1 })).status).toBe(204);
     expect((await data(sim, '/limits')).status).toBe(503);
     const bad = await admin('POST', '/throttle', { status: 200, times: 0 });

@@ -63,7 +63,12 @@ test('an unsigned delivery carries no signature headers; a tampered one does not
     if (!unsigned || !tampered) throw new Error(`expected two deliveries, got ${hook.received.length}`);
     expect(unsigned.headers[SIGNATURE_HEADER.toLowerCase()]).toBeUndefined();
     const sdk = new EventWebhook();
-    const valid = sdk.verifySignature(sdk.convertPublicKeyToECDSA(sender.publicKey), tampered.body, header(tampered, SIGNATURE_HEADER), header(tampered, TIMESTAMP_HEADER));
+    const valid = sdk.verifySignature(
+      sdk.convertPublicKeyToECDSA(sender.publicKey),
+      tampered.body,
+      header(tampered, SIGNATURE_HEADER),
+      header(tampered, TIMESTAMP_HEADER),
+    );
     expect(valid).toBe(false);
   } finally {
     await hook.close();
@@ -78,7 +83,12 @@ test('the event mix is SendGrid-shaped: documented types, their fields, time ord
   for (const type of ['processed', 'delivered', 'open', 'click', 'bounce', 'dropped', 'deferred']) expect(types).toContain(type);
   expect(new Set(events.map((e) => e.sg_event_id)).size).toBe(events.length);
   for (const click of events.filter((e) => e.event === 'click')) expect(click.url).toMatch(/^https:\/\//);
-  for (const bounce of events.filter((e) => e.event === 'bounce')) expect(bounce).toMatchObject({ type: expect.stringMatching(/^(bounce|blocked)$/), status: expect.any(String), reason: expect.any(String) });
+  for (const bounce of events.filter((e) => e.event === 'bounce'))
+    expect(bounce).toMatchObject({
+      type: expect.stringMatching(/^(bounce|blocked)$/),
+      status: expect.any(String),
+      reason: expect.any(String),
+    });
   const nowSeconds = now.getTime() / 1000;
   expect(events.every((e) => e.timestamp <= nowSeconds && e.timestamp > nowSeconds - 2 * 3600)).toBe(true);
 

@@ -48,8 +48,7 @@ function run(connection: Connection, sqlText: string, binds?: Binds): Promise<Ou
     connection.execute({
       sqlText,
       ...(binds ? { binds } : {}),
-      complete: (error, statement, rows) =>
-        error ? reject(error) : resolve({ rows: rows ?? [], updated: statement.getNumUpdatedRows() }),
+      complete: (error, statement, rows) => (error ? reject(error) : resolve({ rows: rows ?? [], updated: statement.getNumUpdatedRows() })),
     });
   });
 }
@@ -65,14 +64,27 @@ test('column-wise array binds insert every row or, when one row does not fit, no
   const c = await connect();
   await run(c, 'create or replace table binds_t (id varchar, n number(38,0))');
 
-  const inserted = await run(c, 'insert into binds_t (id, n) values (?, ?)', [['a', 1], ['b', null], ['c', 3]]);
+  const inserted = await run(c, 'insert into binds_t (id, n) values (?, ?)', [
+    ['a', 1],
+    ['b', null],
+    ['c', 3],
+  ]);
   expect(inserted.updated).toBe(3);
-  await expect(run(c, 'insert into binds_t (id, n) values (?, ?)', [['d', '4'], ['e', 'five']])).rejects.toMatchObject({
+  await expect(
+    run(c, 'insert into binds_t (id, n) values (?, ?)', [
+      ['d', '4'],
+      ['e', 'five'],
+    ]),
+  ).rejects.toMatchObject({
     code: '100038',
     sqlState: '22018',
   });
   const { rows } = await run(c, 'select id, n from binds_t order by id');
-  expect(rows).toEqual([{ ID: 'a', N: 1 }, { ID: 'b', N: null }, { ID: 'c', N: 3 }]);
+  expect(rows).toEqual([
+    { ID: 'a', N: 1 },
+    { ID: 'b', N: null },
+    { ID: 'c', N: 3 },
+  ]);
 });
 
 test('DML reports its row counts; values come back in their types', async () => {

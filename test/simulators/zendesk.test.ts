@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { startZendeskSimulator, type ZendeskSimulator, type ZendeskSimulatorOptions } from '../../simulators/zendesk/server';
 import { useSimulators } from '../support/fixture';
 
-const simulator = useSimulators((options: ZendeskSimulatorOptions = {}) => startZendeskSimulator({ tickets: 30, flawRates: { updateDuringExport: 0 }, ...options }));
+const simulator = useSimulators((options: ZendeskSimulatorOptions = {}) =>
+  startZendeskSimulator({ tickets: 30, flawRates: { updateDuringExport: 0 }, ...options }),
+);
 
 const auth = (sim: ZendeskSimulator, token = sim.credentials.apiToken): string =>
   `Basic ${Buffer.from(`${sim.credentials.email}/token:${token}`).toString('base64')}`;
@@ -26,7 +28,7 @@ const exportBodySchema = z.object({
 });
 const json = async (response: Response): Promise<z.infer<typeof exportBodySchema>> => exportBodySchema.parse(await response.json());
 
-it('refuses a wrong API token with 401 and Zendesk\'s JSON error', async () => {
+it("refuses a wrong API token with 401 and Zendesk's JSON error", async () => {
   const sim = await simulator();
   const response = await exportRequest(sim, 'start_time=0', 'wrong');
   expect(response.status).toBe(401);
@@ -92,11 +94,16 @@ it('answers 429 with Retry-After: 1 past its per-second limit', async () => {
   const responses = await Promise.all(Array.from({ length: 10 }, () => exportRequest(sim, 'start_time=0&per_page=1')));
   const statuses = responses.map((response) => response.status);
   expect(statuses.filter((status) => status === 200)).toHaveLength(4);
-  expect(responses.filter((response) => response.status === 429).every((response) => response.headers.get('retry-after') === '1')).toBe(true);
+  expect(responses.filter((response) => response.status === 429).every((response) => response.headers.get('retry-after') === '1')).toBe(
+    true,
+  );
 });
 
 it('generates realistic flaws: missing fields, requesters without email, odd and deleted statuses', async () => {
-  const sim = await simulator({ tickets: 400, flawRates: { missingFields: 0.2, noEmail: 0.2, oddStatus: 0.05, deleted: 0.05, updateDuringExport: 0 } });
+  const sim = await simulator({
+    tickets: 400,
+    flawRates: { missingFields: 0.2, noEmail: 0.2, oddStatus: 0.05, deleted: 0.05, updateDuringExport: 0 },
+  });
   const tickets = sim.tickets();
   expect(tickets.some((ticket) => ticket.priority === null)).toBe(true);
   expect(tickets.some((ticket) => ticket.status === 'deleted')).toBe(true);

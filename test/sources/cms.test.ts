@@ -24,7 +24,8 @@ describeSourceConformance(cmsCase);
 const simulator = useSimulators((options: CmsSimulatorOptions = {}) => startCmsSimulator({ contents: 10, days: 3, ...options }));
 
 const FIRST_PAGE: PageRequest = { cursor: null, pageToken: null, partition: null, connectorId: 'connector-under-test' };
-const readPage = (config: CmsSourceConfig, request: PageRequest = FIRST_PAGE) => cmsSource.readPage(config, 'content_views', request, new AbortController().signal);
+const readPage = (config: CmsSourceConfig, request: PageRequest = FIRST_PAGE) =>
+  cmsSource.readPage(config, 'content_views', request, new AbortController().signal);
 
 describe('content views as rows', () => {
   it('reads every row once, in (updated_at, id) order, with the values the CMS holds', async () => {
@@ -51,7 +52,11 @@ describe('content views as rows', () => {
   });
 
   it("quarantines the CMS's flawed rows under the default suite and passes the rest", async () => {
-    const sim = await simulator({ contents: 40, days: 5, flawRates: { ...STEADY, missingTitle: 0, relativeUrl: 0.1, unknownTimeOnPage: 0.1, negativeViews: 0.1 } });
+    const sim = await simulator({
+      contents: 40,
+      days: 5,
+      flawRates: { ...STEADY, missingTitle: 0, relativeUrl: 0.1, unknownTimeOnPage: 0.1, negativeViews: 0.1 },
+    });
     const { rows } = await readToEnd(cmsSource, configFor(sim, { pageSize: 1000 }), 'content_views', null);
     const { verdicts } = evaluate(defaultSuiteFor('cms', 'content_views'), rows, { runTime: new Date() });
     const expectedFailures = (row: (typeof rows)[number]): string[] =>
@@ -150,7 +155,12 @@ describe('payload guard', () => {
   });
 
   it('refuses a limit above the 500 MB of FR-4, naming the field', () => {
-    const parsed = cmsSourceSchema.safeParse({ kind: 'cms', endpoint: 'https://cms.example/graphql', accessToken: 't', maxPayloadBytes: 600_000_000 });
+    const parsed = cmsSourceSchema.safeParse({
+      kind: 'cms',
+      endpoint: 'https://cms.example/graphql',
+      accessToken: 't',
+      maxPayloadBytes: 600_000_000,
+    });
     expect(parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'))).toEqual(['maxPayloadBytes']);
   });
 });
@@ -158,14 +168,24 @@ describe('payload guard', () => {
 describe('GraphQL errors', () => {
   it('maps an argument the CMS refuses (BAD_USER_INPUT) to a config error that says what to check', async () => {
     const sim = await simulator();
-    const error: unknown = await readPage(configFor(sim), { cursor: null, pageToken: 'bm90LWEtY3Vyc29y', partition: null, connectorId: 'connector-under-test' }).catch((e: unknown) => e);
+    const error: unknown = await readPage(configFor(sim), {
+      cursor: null,
+      pageToken: 'bm90LWEtY3Vyc29y',
+      partition: null,
+      connectorId: 'connector-under-test',
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ category: 'config' });
     expect(error instanceof Error ? error.message : '').toMatch(/BAD_USER_INPUT.*"after" is not a valid cursor/);
   });
 
   it('refuses a stored cursor that is not a timestamp before asking the CMS', async () => {
     const sim = await simulator();
-    const error: unknown = await readPage(configFor(sim), { cursor: { value: 'yesterday', lastKey: 'x' }, pageToken: null, partition: null, connectorId: 'connector-under-test' }).catch((e: unknown) => e);
+    const error: unknown = await readPage(configFor(sim), {
+      cursor: { value: 'yesterday', lastKey: 'x' },
+      pageToken: null,
+      partition: null,
+      connectorId: 'connector-under-test',
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ category: 'config' });
     expect(sim.requests()).toHaveLength(0);
   });

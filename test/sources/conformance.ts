@@ -57,7 +57,12 @@ export async function readToEnd<C extends SourceConfig>(
   let position = cursor;
   let pageToken: string | null = null;
   for (;;) {
-    const page = await plugin.readPage(config, stream, { connectorId: `${plugin.kind}-conformance`, cursor: position, pageToken, partition }, new AbortController().signal);
+    const page = await plugin.readPage(
+      config,
+      stream,
+      { connectorId: `${plugin.kind}-conformance`, cursor: position, pageToken, partition },
+      new AbortController().signal,
+    );
     pages.push(page);
     const last = page.rows.at(-1);
     const fromRow = last ? { value: String(last[definition.cursorColumn]), lastKey: String(last[definition.primaryKey]) } : null;

@@ -47,20 +47,37 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
     const controlPlane = useFixture('the control plane', async (defer) => {
       const database = postgres.available ? await createFreshDatabase(postgres.adminUrl) : undefined;
       if (database) defer(() => database.drop());
-      const store = await testStore(defer, () => openStore({ ...(database ? { databaseUrl: database.url } : {}), secrets: parseKeyRing(secretKeys, 'the test') }));
+      const store = await testStore(defer, () =>
+        openStore({ ...(database ? { databaseUrl: database.url } : {}), secrets: parseKeyRing(secretKeys, 'the test') }),
+      );
       return { database, store };
     });
     /** What a test starts (workers, a second worker process, simulators) stops after it. */
     const defer = useTestCleanups();
 
     async function startWorkers(taskQueue: string, rateLimit?: RateLimit): Promise<void> {
-      const options = { connection: temporal.nativeConnection, namespace: temporal.namespace, store: controlPlane().store, dataDir: folder.path, taskQueue, workflowBundle: temporal.bundle };
+      const options = {
+        connection: temporal.nativeConnection,
+        namespace: temporal.namespace,
+        store: controlPlane().store,
+        dataDir: folder.path,
+        taskQueue,
+        workflowBundle: temporal.bundle,
+      };
       await startTestWorkers({ ...options, ...(rateLimit ? { rateLimits: { [source.kind]: rateLimit } } : {}) }, defer);
     }
 
     /** A second worker of the source's queue, in a process of its own. */
     async function startSecondSourceWorker(taskQueue: string, rateLimit: RateLimit, databaseUrl: string): Promise<void> {
-      const settings = { address: testServerAddress(), databaseUrl, secretKeys, dataDir: folder.path, taskQueue, source: source.kind, rateLimit };
+      const settings = {
+        address: testServerAddress(),
+        databaseUrl,
+        secretKeys,
+        dataDir: folder.path,
+        taskQueue,
+        source: source.kind,
+        rateLimit,
+      };
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'source-worker-child.ts'), JSON.stringify(settings)], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -79,7 +96,9 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
     }
 
     async function runCycle(sim: SimulatedSource<C>, taskQueue: string): Promise<{ report: CycleReport; rows: Record<string, unknown>[] }> {
-      const schema = `c_${uniqueName('').replace(/[^a-z0-9]/g, '').slice(0, 12)}`;
+      const schema = `c_${uniqueName('')
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 12)}`;
       const connector = await controlPlane().store.connectors.create({
         userId: 'marketing-ops',
         name: `${source.kind} cycle test`,
@@ -120,25 +139,31 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
       const key = source.plugin.streams[source.stream]?.primaryKey ?? 'id';
       expect(new Set(rows.map((row) => String(row[key]))).size).toBe(rows.length);
       // Each record ends in exactly one place: loaded, quarantined, or kept out for consent.
-      expect(rows.length + (stream?.quarantined ?? 0) + (stream?.withoutConsent ?? 0) + (stream?.suppressed ?? 0)).toBe(records * perRecord);
+      expect(rows.length + (stream?.quarantined ?? 0) + (stream?.withoutConsent ?? 0) + (stream?.suppressed ?? 0)).toBe(
+        records * perRecord,
+      );
       expect(stream?.loaded).toBe(rows.length);
     }, 90_000);
 
     const twoWorkers = postgres.available ? it : it.skip;
-    twoWorkers(`never lets two workers together exceed the source's rate limit${postgres.available ? '' : ` (skipped: needs PostgreSQL — ${postgres.reason})`}`, async () => {
-      const { database } = controlPlane();
-      if (!database) throw new Error('PostgreSQL is not available');
-      const limit: RateLimit = { requests: 3, perSeconds: 1 };
-      const taskQueue = uniqueName(`${source.kind}-rate`);
-      await startWorkers(taskQueue, limit);
-      await startSecondSourceWorker(taskQueue, limit, database.url);
-      const sim = await simulator(40, 4);
-      const { report } = await runCycle(sim, taskQueue);
-      expect(report.status).toBe('completed');
-      const requests = sim.requests();
-      expect(requests.length).toBeGreaterThanOrEqual(10);
-      // The server's rate limiter lets a burst of one window through at most.
-      expect(peakRequests(requests, limit.perSeconds * 1000)).toBeLessThanOrEqual(limit.requests);
-    }, 90_000);
+    twoWorkers(
+      `never lets two workers together exceed the source's rate limit${postgres.available ? '' : ` (skipped: needs PostgreSQL — ${postgres.reason})`}`,
+      async () => {
+        const { database } = controlPlane();
+        if (!database) throw new Error('PostgreSQL is not available');
+        const limit: RateLimit = { requests: 3, perSeconds: 1 };
+        const taskQueue = uniqueName(`${source.kind}-rate`);
+        await startWorkers(taskQueue, limit);
+        await startSecondSourceWorker(taskQueue, limit, database.url);
+        const sim = await simulator(40, 4);
+        const { report } = await runCycle(sim, taskQueue);
+        expect(report.status).toBe('completed');
+        const requests = sim.requests();
+        expect(requests.length).toBeGreaterThanOrEqual(10);
+        // The server's rate limiter lets a burst of one window through at most.
+        expect(peakRequests(requests, limit.perSeconds * 1000)).toBeLessThanOrEqual(limit.requests);
+      },
+      90_000,
+    );
   });
 }

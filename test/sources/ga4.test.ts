@@ -32,8 +32,28 @@ describe('daily metrics', () => {
   it('lands every report row with its dimensions and counts as GA4 has them', async () => {
     const sim = await simulator({ dailyRows: 60, days: 5 });
     const { rows } = await readToEnd(ga4Source, ga4ConfigFor(sim, { pageSize: 15 }), 'daily_metrics', null);
-    const landed = rows.map((r) => [r.date, r.session_source, r.session_medium, r.page_path, r.sessions, r.active_users, r.screen_page_views, r.key_events]);
-    const truth = sim.dailyFacts().map((f) => [isoDate(f.date), f.sessionSource, f.sessionMedium, f.pagePath, f.sessions, f.activeUsers, f.screenPageViews, f.keyEvents]);
+    const landed = rows.map((r) => [
+      r.date,
+      r.session_source,
+      r.session_medium,
+      r.page_path,
+      r.sessions,
+      r.active_users,
+      r.screen_page_views,
+      r.key_events,
+    ]);
+    const truth = sim
+      .dailyFacts()
+      .map((f) => [
+        isoDate(f.date),
+        f.sessionSource,
+        f.sessionMedium,
+        f.pagePath,
+        f.sessions,
+        f.activeUsers,
+        f.screenPageViews,
+        f.keyEvents,
+      ]);
     expect(landed).toEqual(expect.arrayContaining(truth));
     expect(landed).toHaveLength(truth.length);
     expect(rows.some((r) => r.session_source === '(not set)')).toBe(true);
@@ -57,8 +77,11 @@ describe('daily metrics', () => {
       expect(before.has(row.id)).toBe(true);
       expect(Number(row.sessions)).toBeGreaterThan(Number(before.get(row.id)));
     }
-    const truth = new Map(sim.dailyFacts().map((f) => [`${isoDate(f.date)}|${f.sessionSource}|${f.sessionMedium}|${f.pagePath}`, f.sessions]));
-    for (const row of again.rows) expect(row.sessions).toBe(truth.get(`${row.date}|${row.session_source}|${row.session_medium}|${row.page_path}`));
+    const truth = new Map(
+      sim.dailyFacts().map((f) => [`${isoDate(f.date)}|${f.sessionSource}|${f.sessionMedium}|${f.pagePath}`, f.sessions]),
+    );
+    for (const row of again.rows)
+      expect(row.sessions).toBe(truth.get(`${row.date}|${row.session_source}|${row.session_medium}|${row.page_path}`));
   });
 
   it('reports token usage against the tier budget with each page', async () => {
@@ -78,7 +101,11 @@ describe('quotas', () => {
     const config = ga4ConfigFor(sim, { pageSize: 10 });
     const first = await readPage(config, 'daily_metrics');
     sim.exhaustDailyTokens();
-    const next = await readPage(config, 'daily_metrics', { ...firstPage, cursor: first.checkpoint ?? null, pageToken: first.nextPageToken });
+    const next = await readPage(config, 'daily_metrics', {
+      ...firstPage,
+      cursor: first.checkpoint ?? null,
+      pageToken: first.nextPageToken,
+    });
     expect(first.rows).toHaveLength(10);
     expect(next).toMatchObject({ rows: [], apiCalls: 1, nextPageToken: null, stop: { reason: 'daily-api-quota' } });
     expect(next.stop?.detail).toMatch(/tokens per day/);
@@ -93,7 +120,7 @@ describe('quotas', () => {
     expect(String(error)).toMatch(/tokens per hour/);
   });
 
-  it('tells the operator to grant access when the property is not the credentials\'', async () => {
+  it("tells the operator to grant access when the property is not the credentials'", async () => {
     const sim = await simulator();
     const error: unknown = await readPage(ga4ConfigFor(sim, { propertyId: '999' }), 'daily_metrics').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorError);
@@ -139,7 +166,9 @@ describe('default suites', () => {
 
   it('quarantine negative counts and dates outside the window', () => {
     const row = { id: 'a', date: '2026-01-01', sessions: -1, active_users: 1, screen_page_views: 1, key_events: 0 };
-    const { verdicts } = evaluate(defaultSuiteFor('ga4', 'daily_metrics'), [row, { ...row, id: 'b', sessions: 3, date: '2001-01-01' }], { runTime: new Date('2026-03-01T00:00:00Z') });
+    const { verdicts } = evaluate(defaultSuiteFor('ga4', 'daily_metrics'), [row, { ...row, id: 'b', sessions: 3, date: '2001-01-01' }], {
+      runTime: new Date('2026-03-01T00:00:00Z'),
+    });
     expect(verdicts).toEqual([
       { kind: 'invalid', failures: ['between(sessions)'] },
       { kind: 'invalid', failures: ['between(date)'] },
@@ -151,7 +180,12 @@ describe('configuration', () => {
   it('names the field and the rule for a bad config', () => {
     const bad = ga4SourceSchema.safeParse({ kind: 'ga4', propertyId: 'G-ABC123' });
     expect(bad.error?.issues[0]).toMatchObject({ path: ['propertyId'], message: 'must be the numeric GA4 property id, e.g. 123456789' });
-    const both = ga4SourceSchema.safeParse({ kind: 'ga4', propertyId: '1', accessToken: 't', credentials: { client_email: 'sa@p.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----' } });
+    const both = ga4SourceSchema.safeParse({
+      kind: 'ga4',
+      propertyId: '1',
+      accessToken: 't',
+      credentials: { client_email: 'sa@p.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----' },
+    });
     expect(both.error?.issues[0]).toMatchObject({ path: ['accessToken'], message: 'give either credentials or accessToken, not both' });
   });
 });

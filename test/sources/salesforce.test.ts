@@ -16,7 +16,10 @@ import { useSimulators } from '../support/fixture';
 
 const simulator = useSimulators((options: SalesforceSimulatorOptions = {}) => startSalesforceSimulator({ contacts: 60, ...options }));
 
-function passwordConfig(sim: SalesforceSimulator, overrides: Partial<{ password: string; apiQuotaShare: number }> = {}): SalesforceSourceConfig {
+function passwordConfig(
+  sim: SalesforceSimulator,
+  overrides: Partial<{ password: string; apiQuotaShare: number }> = {},
+): SalesforceSourceConfig {
   return salesforceSourceSchema.parse({
     kind: 'salesforce',
     loginUrl: sim.url,
@@ -30,7 +33,11 @@ async function readAll(
   config: SalesforceSourceConfig,
   stream: string,
   cursor: StreamCursor | null,
-  { signal = new AbortController().signal, partition = null, onPage }: { signal?: AbortSignal; partition?: string | null; onPage?: (page: SourcePage) => void } = {},
+  {
+    signal = new AbortController().signal,
+    partition = null,
+    onPage,
+  }: { signal?: AbortSignal; partition?: string | null; onPage?: (page: SourcePage) => void } = {},
 ): Promise<SourcePage[]> {
   const pages: SourcePage[] = [];
   let pageToken: string | null = null;
@@ -86,7 +93,12 @@ describe('mapping and SOQL (pure)', () => {
       has_opted_out_of_email: false,
       last_modified_at: null,
     });
-    const opportunity = mapSalesforceRecord(salesforceStreams.opportunity, { Id: '006000000000001AAA', Amount: '1250.50', Probability: 75, CloseDate: '2024-09-30' });
+    const opportunity = mapSalesforceRecord(salesforceStreams.opportunity, {
+      Id: '006000000000001AAA',
+      Amount: '1250.50',
+      Probability: 75,
+      CloseDate: '2024-09-30',
+    });
     expect(opportunity).toMatchObject({ amount: 1250.5, probability: 75, close_date: '2024-09-30' });
   });
 
@@ -117,7 +129,12 @@ describe('reading a stream from the simulator', () => {
     // The login, then the query.
     expect(pages[0]?.apiCalls).toBe(2);
     const rows = rowsOf(pages);
-    expect(rows.map((r) => r.id).sort()).toEqual(sim.records('Contact').map((r) => r.Id).sort());
+    expect(rows.map((r) => r.id).sort()).toEqual(
+      sim
+        .records('Contact')
+        .map((r) => r.Id)
+        .sort(),
+    );
     expect(rows.filter((r) => r.is_deleted === true)).toHaveLength(3);
     expect(inCursorOrder(rows)).toBe(true);
     expect(sim.requests('queryAll')).toHaveLength(1);
@@ -151,7 +168,9 @@ describe('reading a stream from the simulator', () => {
     const config = passwordConfig(sim);
     const all = rowsOf(await readAll(config, 'opportunity', null));
     const pages = await readAll(config, 'opportunity', cursorAt(all.at(-1)));
-    expect(pages).toEqual([{ rows: [], apiCalls: 1, nextPageToken: null, usage: expect.objectContaining({ scope: 'daily API requests' }) }]);
+    expect(pages).toEqual([
+      { rows: [], apiCalls: 1, nextPageToken: null, usage: expect.objectContaining({ scope: 'daily API requests' }) },
+    ]);
   });
 
   it('picks up an update and a deletion made after the cursor, the deletion with is_deleted true', async () => {
@@ -181,7 +200,11 @@ describe('reading a stream from the simulator', () => {
 
   it('reads with an access token as well', async () => {
     const sim = await simulator();
-    const config = salesforceSourceSchema.parse({ kind: 'salesforce', loginUrl: sim.url, auth: { type: 'access-token', accessToken: sim.accessToken } });
+    const config = salesforceSourceSchema.parse({
+      kind: 'salesforce',
+      loginUrl: sim.url,
+      auth: { type: 'access-token', accessToken: sim.accessToken },
+    });
     expect(rowsOf(await readAll(config, 'campaign_member', null))).toHaveLength(sim.counts().CampaignMember);
     expect(sim.requests('token')).toHaveLength(0);
   });
@@ -196,14 +219,24 @@ describe('partitions by customer-ID range', () => {
     expect(salesforceSource.partitions?.(config, 'opportunity')).toEqual([]);
     const perRange = await Promise.all(partitions.map(async (partition) => rowsOf(await readAll(config, 'contact', null, { partition }))));
     const ids = perRange.flat().map((row) => row.id);
-    expect(ids.sort()).toEqual(sim.records('Contact').map((r) => r.Id).sort());
+    expect(ids.sort()).toEqual(
+      sim
+        .records('Contact')
+        .map((r) => r.Id)
+        .sort(),
+    );
     expect(perRange[0]?.some((row) => row.customer_id === null)).toBe(true);
     perRange.forEach((rows) => expect(inCursorOrder(rows)).toBe(true));
     expect(perRange[1]?.every((row) => String(row.customer_id) >= 'CUST-100100' && String(row.customer_id) < 'CUST-100200')).toBe(true);
   });
 
   it('refuses boundaries out of order, naming the field', () => {
-    const parsed = salesforceSourceSchema.safeParse({ kind: 'salesforce', loginUrl: 'https://login.salesforce.com', auth: { type: 'access-token', accessToken: 't' }, customerIdBoundaries: ['B', 'A'] });
+    const parsed = salesforceSourceSchema.safeParse({
+      kind: 'salesforce',
+      loginUrl: 'https://login.salesforce.com',
+      auth: { type: 'access-token', accessToken: 't' },
+      customerIdBoundaries: ['B', 'A'],
+    });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]).toMatchObject({ path: ['customerIdBoundaries'], message: expect.stringContaining('ascending') });
   });
@@ -223,7 +256,10 @@ describe('throttling and the daily quota', () => {
     const sim = await simulator({ pageSize: 20 });
     sim.throttle({ status: 503, times: 1, after: 1 });
     const pages: SourcePage[] = [];
-    await expect(readAll(passwordConfig(sim), 'contact', null, { onPage: (page) => pages.push(page) })).rejects.toMatchObject({ category: 'rate-limited', retryAfterMs: null });
+    await expect(readAll(passwordConfig(sim), 'contact', null, { onPage: (page) => pages.push(page) })).rejects.toMatchObject({
+      category: 'rate-limited',
+      retryAfterMs: null,
+    });
     expect(pages.map((p) => p.rows.length)).toEqual([20]);
     sim.throttle({ status: 403, times: 1, retryAfterSeconds: 2 });
     await expect(readAll(passwordConfig(sim), 'contact', null)).rejects.toMatchObject({ category: 'rate-limited', retryAfterMs: 2000 });
@@ -243,7 +279,14 @@ describe('throttling and the daily quota', () => {
   it('ends with an empty stop page when Salesforce answers 403 REQUEST_LIMIT_EXCEEDED', async () => {
     const sim = await simulator({ quota: { used: 500, max: 500 } });
     const pages = await readAll(passwordConfig(sim, { apiQuotaShare: 1 }), 'contact', null);
-    expect(pages).toEqual([{ rows: [], apiCalls: 2, nextPageToken: null, stop: { reason: 'daily-api-quota', detail: expect.stringContaining('REQUEST_LIMIT_EXCEEDED') } }]);
+    expect(pages).toEqual([
+      {
+        rows: [],
+        apiCalls: 2,
+        nextPageToken: null,
+        stop: { reason: 'daily-api-quota', detail: expect.stringContaining('REQUEST_LIMIT_EXCEEDED') },
+      },
+    ]);
   });
 });
 
@@ -261,13 +304,23 @@ describe('failing fast', () => {
 
   it('refuses a revoked access token as an auth error', async () => {
     const sim = await simulator();
-    const config = salesforceSourceSchema.parse({ kind: 'salesforce', loginUrl: sim.url, auth: { type: 'access-token', accessToken: 'revoked' } });
-    await expect(readAll(config, 'contact', null)).rejects.toMatchObject({ category: 'auth', message: expect.stringContaining('INVALID_SESSION_ID') });
+    const config = salesforceSourceSchema.parse({
+      kind: 'salesforce',
+      loginUrl: sim.url,
+      auth: { type: 'access-token', accessToken: 'revoked' },
+    });
+    await expect(readAll(config, 'contact', null)).rejects.toMatchObject({
+      category: 'auth',
+      message: expect.stringContaining('INVALID_SESSION_ID'),
+    });
   });
 
   it('refuses an unknown stream as a config error', async () => {
     const sim = await simulator();
-    await expect(readAll(passwordConfig(sim), 'account', null)).rejects.toMatchObject({ category: 'config', message: expect.stringContaining('unknown Salesforce stream "account"') });
+    await expect(readAll(passwordConfig(sim), 'account', null)).rejects.toMatchObject({
+      category: 'config',
+      message: expect.stringContaining('unknown Salesforce stream "account"'),
+    });
     expect(sim.requests()).toHaveLength(0);
   });
 

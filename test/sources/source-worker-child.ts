@@ -28,7 +28,14 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: settings.address });
   const store = await openStore({ databaseUrl: settings.databaseUrl, secrets: parseKeyRing(settings.secretKeys, 'the test') });
   const worker = await createSourceWorker(
-    { connection, namespace: 'default', store, dataDir: settings.dataDir, taskQueue: settings.taskQueue, rateLimits: { [settings.source]: settings.rateLimit } },
+    {
+      connection,
+      namespace: 'default',
+      store,
+      dataDir: settings.dataDir,
+      taskQueue: settings.taskQueue,
+      rateLimits: { [settings.source]: settings.rateLimit },
+    },
     settings.source,
   );
   process.once('SIGTERM', () => worker.shutdown());

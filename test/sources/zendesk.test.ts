@@ -37,7 +37,9 @@ describe('API token rotation (every 30 days)', () => {
 
   it('stops a connector whose token is past due before it spends a request, saying how to rotate it', async () => {
     const sim = await simulator();
-    const error: unknown = await readToEnd(zendeskSource, configFor(sim, { apiTokenIssuedAt: daysAgo(31) }), 'tickets', null).catch((e: unknown) => e);
+    const error: unknown = await readToEnd(zendeskSource, configFor(sim, { apiTokenIssuedAt: daysAgo(31) }), 'tickets', null).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConnectorError);
     expect(error).toMatchObject({ category: 'auth' });
     const message = error instanceof Error ? error.message : '';
@@ -69,7 +71,9 @@ describe('configuration', () => {
   it('names the field and the rule of a bad value', () => {
     expect(issuesOf({ ...base, sentimentByStatus: { solved: 2 } })).toEqual([expect.stringMatching(/^sentimentByStatus\.solved: .*1/)]);
     expect(issuesOf({ ...base, sentimentByStatus: { slved: 1 } })).toEqual([expect.stringMatching(/^sentimentByStatus: .*slved/)]);
-    expect(issuesOf({ ...base, apiTokenIssuedAt: 'last week' })).toEqual(['apiTokenIssuedAt: must be an ISO-8601 date or datetime, e.g. 2025-01-31']);
+    expect(issuesOf({ ...base, apiTokenIssuedAt: 'last week' })).toEqual([
+      'apiTokenIssuedAt: must be an ISO-8601 date or datetime, e.g. 2025-01-31',
+    ]);
     expect(issuesOf({ ...base, subdomain: undefined })).toEqual(['subdomain: give exactly one of subdomain and baseUrl']);
     expect(issuesOf({ ...base, subdomain: 'acme.zendesk.com' })).toEqual([expect.stringMatching(/^subdomain: must be the subdomain only/)]);
   });
@@ -97,7 +101,9 @@ describe('tickets as rows', () => {
     const truth = new Map(sim.tickets().map((ticket) => [ticket.id, ticket]));
     expect(rows.every((row) => truth.get(Number(row.id))?.requester_id === row.requester_id)).toBe(true);
     expect(rows.some((row) => row.requester_email === null)).toBe(true);
-    expect(rows.filter((row) => row.requester_email !== null).every((row) => /@customers\.example$/.test(String(row.requester_email)))).toBe(true);
+    expect(
+      rows.filter((row) => row.requester_email !== null).every((row) => /@customers\.example$/.test(String(row.requester_email))),
+    ).toBe(true);
     expect(rows.every((row) => typeof row.requester_name === 'string')).toBe(true);
   });
 
@@ -129,11 +135,21 @@ describe('positions and limits', () => {
   it("checkpoints Zendesk's after_cursor on every page and resumes from it", async () => {
     const sim = await simulator({ tickets: 30, flawRates: STEADY });
     const config = configFor(sim, { pageSize: 10 });
-    const first = await zendeskSource.readPage(config, 'tickets', { cursor: null, pageToken: null, partition: null, connectorId: 'connector-under-test' }, new AbortController().signal);
+    const first = await zendeskSource.readPage(
+      config,
+      'tickets',
+      { cursor: null, pageToken: null, partition: null, connectorId: 'connector-under-test' },
+      new AbortController().signal,
+    );
     expect(first.checkpoint?.value).toBe(first.nextPageToken);
     expect(first.checkpoint?.lastKey).toBe(String(first.rows.at(-1)?.id));
     const rest = await readToEnd(zendeskSource, config, 'tickets', first.checkpoint ?? null);
-    expect([...first.rows, ...rest.rows].map((row) => row.id)).toEqual(sim.tickets().sort((a, b) => a.updated_at.localeCompare(b.updated_at) || a.id - b.id).map((t) => t.id));
+    expect([...first.rows, ...rest.rows].map((row) => row.id)).toEqual(
+      sim
+        .tickets()
+        .sort((a, b) => a.updated_at.localeCompare(b.updated_at) || a.id - b.id)
+        .map((t) => t.id),
+    );
   });
 
   it("reports the account's usage from X-Rate-Limit headers", async () => {
@@ -146,7 +162,14 @@ describe('positions and limits', () => {
     const sim = await simulator({ tickets: 5, requestsPerSecond: 3 });
     const config = configFor(sim);
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 6 }, () => zendeskSource.readPage(config, 'tickets', { cursor: null, pageToken: null, partition: null, connectorId: 'connector-under-test' }, new AbortController().signal)),
+      Array.from({ length: 6 }, () =>
+        zendeskSource.readPage(
+          config,
+          'tickets',
+          { cursor: null, pageToken: null, partition: null, connectorId: 'connector-under-test' },
+          new AbortController().signal,
+        ),
+      ),
     );
     const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
     expect(refused).toHaveLength(3);
@@ -158,7 +181,9 @@ describe('positions and limits', () => {
 
   it('refuses a stored cursor Zendesk no longer accepts, saying to reset it', async () => {
     const sim = await simulator({ tickets: 5 });
-    const error: unknown = await readToEnd(zendeskSource, configFor(sim), 'tickets', { value: 'not-a-cursor', lastKey: '1' }).catch((e: unknown) => e);
+    const error: unknown = await readToEnd(zendeskSource, configFor(sim), 'tickets', { value: 'not-a-cursor', lastKey: '1' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ category: 'config' });
     expect(error instanceof Error ? error.message : '').toMatch(/reset the stream's cursor/);
   });

@@ -102,7 +102,12 @@ export function approvalContract(harness: () => Harness): void {
     const guardrails = { ...input.configuration.guardrails, maxInvalidShare: 0.2, maxRowsPerCycle: 1_000 };
     const connector = await store.connectors.create({ ...input, configuration: { ...input.configuration, guardrails } });
     let minute = 0;
-    const decide = async (guardrail: 'maxInvalidShare' | 'maxRowsPerCycle', actual: number, choice: 'approve' | 'reject', byPolicy = false) => {
+    const decide = async (
+      guardrail: 'maxInvalidShare' | 'maxRowsPerCycle',
+      actual: number,
+      choice: 'approve' | 'reject',
+      byPolicy = false,
+    ) => {
       minute += 1;
       const limit = guardrails[guardrail];
       const pending = pendingApproval({
@@ -138,7 +143,9 @@ export function approvalContract(harness: () => Harness): void {
     ]);
     expect((await store.connectors.get(connector.id))?.configuration.guardrails).toEqual(guardrails);
 
-    await store.connectors.update(connector.id, { configuration: { ...connector.configuration, guardrails: { ...guardrails, maxInvalidShare: 0.3 } } });
+    await store.connectors.update(connector.id, {
+      configuration: { ...connector.configuration, guardrails: { ...guardrails, maxInvalidShare: 0.3 } },
+    });
     expect((await store.analysis.analyze(connector.id)).recommendations).toEqual([]);
   });
 }

@@ -108,7 +108,10 @@ export function cycleContract(harness: () => Harness): void {
   test('a run report keeps why a cycle was skipped', async () => {
     const { store } = harness();
     const connector = await store.connectors.create(connectorInput(newUserId()));
-    const report = { ...runReport(connector.id, 'skipped', new Date('2024-03-04T10:00:00.000Z'), []), detail: 'cycle cycle/x of this connector is still running; this one started nothing' };
+    const report = {
+      ...runReport(connector.id, 'skipped', new Date('2024-03-04T10:00:00.000Z'), []),
+      detail: 'cycle cycle/x of this connector is still running; this one started nothing',
+    };
     await store.runs.save(report);
     expect(await store.runs.get(report.workflowId)).toEqual(report);
   });

@@ -23,7 +23,10 @@ export function qualityReportContract(harness: () => Harness): void {
       quarantine,
     );
     const failingId = await save('contact', failing);
-    const cleanId = await save('lead', reportWithQuarantine(20, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 0 }], null));
+    const cleanId = await save(
+      'lead',
+      reportWithQuarantine(20, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 0 }], null),
+    );
     const legacyId = await save('contact', qualityReport(10, []));
     await store.qualityReports.save({ connectorId: randomUUID(), stream: 'contact', batchSha256: sha256Of(randomUUID()), report: failing });
 
@@ -40,7 +43,11 @@ export function qualityReportContract(harness: () => Harness): void {
       ],
       quarantinedRows: 4,
     });
-    expect(listed[1]).toMatchObject({ stream: 'lead', rules: [{ rule: 'not_null(Email)', elementCount: 20, unexpectedCount: 0 }], quarantinedRows: 0 });
+    expect(listed[1]).toMatchObject({
+      stream: 'lead',
+      rules: [{ rule: 'not_null(Email)', elementCount: 20, unexpectedCount: 0 }],
+      quarantinedRows: 0,
+    });
     expect(listed[0]).toMatchObject({ rules: [], quarantinedRows: null });
     // Great Expectations quotes failing values: a listing must not carry them.
     expect(JSON.stringify(listed)).not.toContain('ada@example.com');

@@ -98,10 +98,10 @@ export function secretsContract(harness: () => Harness): void {
     const [keyId, iv, tag, ciphertext = ''] = (sealed ?? '').split(':');
     const altered = Buffer.from(ciphertext, 'base64');
     altered[altered.length - 1] = (altered[altered.length - 1] ?? 0) ^ 0x80;
-    await client.query(`UPDATE connector_config SET configuration = jsonb_set(configuration, '{source,auth,accessToken,$secret}', to_jsonb($2::text)) WHERE id = $1`, [
-      written.id,
-      [keyId, iv, tag, altered.toString('base64')].join(':'),
-    ]);
+    await client.query(
+      `UPDATE connector_config SET configuration = jsonb_set(configuration, '{source,auth,accessToken,$secret}', to_jsonb($2::text)) WHERE id = $1`,
+      [written.id, [keyId, iv, tag, altered.toString('base64')].join(':')],
+    );
     await expect(store.connectors.get(written.id)).rejects.toThrow(SecretIntegrityError);
   });
 

@@ -88,7 +88,10 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
       const created = await store.connectors.create({ ...input, configuration: { ...minimal, destination, guardrails, schedule } });
       expect(created.configuration.schedule.every).toBe('15m');
 
-      const bad = { ...input, configuration: { ...input.configuration, guardrails: { ...input.configuration.guardrails, maxInvalidShare: 2 } } };
+      const bad = {
+        ...input,
+        configuration: { ...input.configuration, guardrails: { ...input.configuration.guardrails, maxInvalidShare: 2 } },
+      };
       await expect(store.connectors.create(bad)).rejects.toThrow(/configuration\.guardrails\.maxInvalidShare/);
       expect(await store.connectors.listByUser(input.userId)).toHaveLength(1);
     });
@@ -176,9 +179,9 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('refuses an activity entry without a valid connector id, naming the field', async () => {
-      await expect(
-        harness.store.audit.record({ connectorId: 'abc', userId: 'u' }, { activityType: 'x', details: {} }),
-      ).rejects.toThrow(/connectorId/);
+      await expect(harness.store.audit.record({ connectorId: 'abc', userId: 'u' }, { activityType: 'x', details: {} })).rejects.toThrow(
+        /connectorId/,
+      );
     });
 
     test('metrics accumulate per day, concurrent additions included', async () => {
@@ -340,7 +343,10 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
           blocked: byStatus('blocked'),
           failed: byStatus('failed'),
         },
-        lastRunAt: runs.map((run) => run.startedAt).sort().pop(),
+        lastRunAt: runs
+          .map((run) => run.startedAt)
+          .sort()
+          .pop(),
         lastSuccessAt: new Date(lastSuccess).toISOString(),
         streams: [
           { stream: 'contact', cursor: { value: '2024-06-01T00:00:00.000Z', lastKey: '003Z' }, committedAt: expect.any(String) },

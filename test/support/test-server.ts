@@ -8,10 +8,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
-import {
-  encodeSearchAttributeIndexedValueType,
-  type SearchAttributeKey,
-} from '@temporalio/common/lib/search-attributes';
+import { encodeSearchAttributeIndexedValueType, type SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { searchAttributes } from '../../domain/constants';
 
 interface RunningTestServer {
@@ -73,7 +70,12 @@ async function startDevServer(): Promise<string> {
       // The dev server's warnings are start-up and shutdown chatter; errors still show.
       log: { format: 'pretty', level: 'error' },
       // As scripts/temporal.sh: one partition per task queue, so a source queue's rate is one bucket.
-      extraArgs: ['--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1'],
+      extraArgs: [
+        '--dynamic-config-value',
+        'matching.numTaskqueueReadPartitions=1',
+        '--dynamic-config-value',
+        'matching.numTaskqueueWritePartitions=1',
+      ],
     },
   });
   globalThis.insightHubTestServer = { env, forgetExitHook: killServerIfJestDies(env.address) };

@@ -80,9 +80,7 @@ describe('scripts/temporal.sh start', () => {
       const described = await client.workflow.getHandle(workflowId).describe();
       expect(described.status.name).toBe('RUNNING');
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-      expect(Object.keys(customAttributes ?? {})).toEqual(
-        expect.arrayContaining(Object.values(searchAttributes).map((key) => key.name)),
-      );
+      expect(Object.keys(customAttributes ?? {})).toEqual(expect.arrayContaining(Object.values(searchAttributes).map((key) => key.name)));
       const listed = await eventually('the workflow in visibility', async () => {
         for await (const execution of client.workflow.list({ query: `ConnectorId = "${connectorId}"` })) {
           return execution.workflowId;

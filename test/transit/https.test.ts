@@ -59,11 +59,15 @@ describe('the API over HTTPS', () => {
   test('settings refuse a half pair, an unreadable file, a non-PEM file and a key of another certificate, naming the variable', async () => {
     expect(() => loadSettings({ API_TLS_CERT_FILE: files.cert })).toThrow(/API_TLS_KEY_FILE: must be set together with API_TLS_CERT_FILE/);
     const missing = path.join(files.dir, 'missing.pem');
-    expect(() => loadSettings({ API_TLS_CERT_FILE: missing, API_TLS_KEY_FILE: files.key })).toThrow(/API_TLS_CERT_FILE: cannot read .*missing\.pem \(ENOENT\)/);
+    expect(() => loadSettings({ API_TLS_CERT_FILE: missing, API_TLS_KEY_FILE: files.key })).toThrow(
+      /API_TLS_CERT_FILE: cannot read .*missing\.pem \(ENOENT\)/,
+    );
     const notPem = path.join(files.dir, 'not.pem');
     await writeFile(notPem, 'hello');
     expect(() => loadSettings({ API_TLS_CERT_FILE: files.cert, API_TLS_KEY_FILE: notPem })).toThrow(/API_TLS_KEY_FILE: .*not a PEM file/);
-    expect(() => loadSettings({ API_TLS_CERT_FILE: files.cert, API_TLS_KEY_FILE: other.key })).toThrow(/API_TLS_CERT_FILE and API_TLS_KEY_FILE do not make a certificate and its key/);
+    expect(() => loadSettings({ API_TLS_CERT_FILE: files.cert, API_TLS_KEY_FILE: other.key })).toThrow(
+      /API_TLS_CERT_FILE and API_TLS_KEY_FILE do not make a certificate and its key/,
+    );
     expect(loadSettings({}).apiTls).toBeUndefined();
   });
 });

@@ -36,7 +36,9 @@ describe('Temporal TLS settings', () => {
   });
 
   test('a client certificate without its key, or a key of another certificate, names the variables', () => {
-    expect(() => loadSettings({ TEMPORAL_TLS_CERT_FILE: client.cert })).toThrow(/TEMPORAL_TLS_KEY_FILE: must be set together with TEMPORAL_TLS_CERT_FILE/);
+    expect(() => loadSettings({ TEMPORAL_TLS_CERT_FILE: client.cert })).toThrow(
+      /TEMPORAL_TLS_KEY_FILE: must be set together with TEMPORAL_TLS_CERT_FILE/,
+    );
     expect(() => loadSettings({ TEMPORAL_TLS_CERT_FILE: client.cert, TEMPORAL_TLS_KEY_FILE: ca.key })).toThrow(
       /TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE do not make a certificate and its key/,
     );

@@ -61,10 +61,7 @@ describe('bigquery warehouse', () => {
 
     const jobs = jobsSince(before);
     const loads = jobs.filter((job) => job.kind === 'load');
-    expect(loads.map((job) => job.upload)).toEqual([
-      await readFile(batch.cleanFile ?? ''),
-      await readFile(batch.quarantineFile ?? ''),
-    ]);
+    expect(loads.map((job) => job.upload)).toEqual([await readFile(batch.cleanFile ?? ''), await readFile(batch.quarantineFile ?? '')]);
     for (const job of loads) {
       expect(job.configuration).toMatchObject({
         load: {
@@ -103,10 +100,11 @@ describe('bigquery warehouse', () => {
     const before = simulator.requests().length;
     await warehouse.ensureTable(peopleWithNickname);
 
-    const patches = simulator.requests().slice(before).filter((r) => r.method === 'PATCH');
-    expect(patches.map((r) => r.path)).toEqual([
-      `/bigquery/v2/projects/${PROJECT}/datasets/${schema}/tables/${people.table}`,
-    ]);
+    const patches = simulator
+      .requests()
+      .slice(before)
+      .filter((r) => r.method === 'PATCH');
+    expect(patches.map((r) => r.path)).toEqual([`/bigquery/v2/projects/${PROJECT}/datasets/${schema}/tables/${people.table}`]);
     const { schema: tableSchema } = await simulator.table(PROJECT, schema, people.table);
     expect(tableSchema.fields.find((f) => f.name === 'nickname')).toEqual({ name: 'nickname', type: 'STRING', mode: 'NULLABLE' });
     // Partitioning and clustering survive the patch.
@@ -118,10 +116,15 @@ describe('bigquery warehouse', () => {
     const before = simulator.statements().length;
     await warehouse.ensureTable(peopleWidened);
 
-    const ddl = simulator.statements().slice(before).map((s) => s.googleSql);
+    const ddl = simulator
+      .statements()
+      .slice(before)
+      .map((s) => s.googleSql);
     expect(ddl).toEqual([
       expect.stringMatching(/^ALTER TABLE `.+` ALTER COLUMN `score` SET DATA TYPE FLOAT64$/),
-      expect.stringMatching(/^CREATE OR REPLACE TABLE `.+` PARTITION BY DATE\(`modified_at`\) CLUSTER BY `customer_id`\s+AS SELECT \* REPLACE \(CAST\(`birthday` AS TIMESTAMP\) AS `birthday`\)/),
+      expect.stringMatching(
+        /^CREATE OR REPLACE TABLE `.+` PARTITION BY DATE\(`modified_at`\) CLUSTER BY `customer_id`\s+AS SELECT \* REPLACE \(CAST\(`birthday` AS TIMESTAMP\) AS `birthday`\)/,
+      ),
     ]);
     const table = await simulator.table(PROJECT, schema, people.table);
     expect(table.timePartitioning).toEqual({ type: 'DAY', field: 'modified_at' });

@@ -48,7 +48,12 @@ export function describeDeleteAndCostCases<C extends DestinationConfig>(state: C
     await loadFourPeople();
 
     const cutoff = '2026-01-06T00:00:00Z';
-    const another = { column: 'modified_at', op: 'lt', value: cutoff, and: { column: '_ih_connector_id', value: 'another-connector' } } as const;
+    const another = {
+      column: 'modified_at',
+      op: 'lt',
+      value: cutoff,
+      and: { column: '_ih_connector_id', value: 'another-connector' },
+    } as const;
     expect(await state.warehouse.deleteWhere(people, another)).toBe(0);
     expect(await state.ids()).toEqual(['p1', 'p2', 'p3', 'p4']);
     const own = { column: 'id', op: 'in', values: ['p1', 'p2', 'p3'], and: { column: '_ih_connector_id', value: CONNECTOR_ID } } as const;
@@ -69,7 +74,9 @@ export function describeDeleteAndCostCases<C extends DestinationConfig>(state: C
       { column: 'score', op: 'eq', value: '10 or 1=1' },
       { column: 'attributes', op: 'eq', value: '{}' },
     ] as const;
-    await expect(state.warehouse.deleteWhere(people, { column: 'score', op: 'in-any-case', values: ['10'] })).rejects.toMatchObject({ category: 'config' });
+    await expect(state.warehouse.deleteWhere(people, { column: 'score', op: 'in-any-case', values: ['10'] })).rejects.toMatchObject({
+      category: 'config',
+    });
     for (const predicate of attempts) {
       await expect(state.warehouse.deleteWhere(people, predicate)).rejects.toMatchObject({
         category: 'config',

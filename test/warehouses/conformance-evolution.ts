@@ -7,8 +7,7 @@ import type { SchemaChange } from '../../activities/warehouses/types';
 import type { ConformanceState } from './conformance-state';
 import { people, peopleReshaped, peopleWidened, peopleWithNickname, person } from './fixtures';
 
-const byColumn = (changes: readonly SchemaChange[]): SchemaChange[] =>
-  [...changes].sort((a, b) => a.column.localeCompare(b.column));
+const byColumn = (changes: readonly SchemaChange[]): SchemaChange[] => [...changes].sort((a, b) => a.column.localeCompare(b.column));
 
 export function describeSchemaEvolutionCases<C extends DestinationConfig>(state: ConformanceState<C>): void {
   test('a column new in the stream is added, reported once, and older rows read null there', async () => {

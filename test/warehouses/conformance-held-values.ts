@@ -43,7 +43,10 @@ export function describeHeldValuesCases<C extends DestinationConfig>(state: Conf
       { key: 'p1', value: '2026-01-05T10:00:00.000Z' },
       { key: 'p2', value: '2026-01-05T10:00:00.000Z' },
     ]);
-    expect(sorted(await state.warehouse.findHeldValues(people, 'birthday', ['1990-05-17'])).map((h) => h.value)).toEqual(['1990-05-17', '1990-05-17']);
+    expect(sorted(await state.warehouse.findHeldValues(people, 'birthday', ['1990-05-17'])).map((h) => h.value)).toEqual([
+      '1990-05-17',
+      '1990-05-17',
+    ]);
   });
 
   test('a lookup of thousands of values is answered in full, in statements of a bounded size', async () => {

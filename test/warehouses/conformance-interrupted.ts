@@ -7,14 +7,9 @@ import type { ConformanceState } from './conformance-state';
 import { people, person } from './fixtures';
 import { killLoadPartWay } from './interrupted-load';
 
-export function describeInterruptedLoadCase<C extends DestinationConfig>(
-  state: ConformanceState<C>,
-  stagingRoot: () => string,
-): void {
+export function describeInterruptedLoadCase<C extends DestinationConfig>(state: ConformanceState<C>, stagingRoot: () => string): void {
   test('a load killed part-way leaves nothing, and its retry leaves exactly one copy of every row', async () => {
-    const batch = await state
-      .batches()
-      .batch([person('p1'), person('p2'), person('p3')], [{ record: person('q1'), reasons: ['rule'] }]);
+    const batch = await state.batches().batch([person('p1'), person('p2'), person('p3')], [{ record: person('q1'), reasons: ['rule'] }]);
     await state.warehouse.ensureTable(people);
     const scratchDir = await mkdtemp(path.join(stagingRoot(), 'kill-'));
     const { config, dataDir } = state.destination;

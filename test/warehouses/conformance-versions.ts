@@ -81,11 +81,7 @@ export function describeVersionCases<C extends DestinationConfig>(state: Conform
   });
 
   test('a deletion older than the stored row leaves it; a current or newer one removes it', async () => {
-    await load([
-      person('p1', { modified_at: LATER }),
-      person('p2', { modified_at: LATER }),
-      person('p3', { modified_at: LATER }),
-    ]);
+    await load([person('p1', { modified_at: LATER }), person('p2', { modified_at: LATER }), person('p3', { modified_at: LATER })]);
     const deletions = await load([
       person('p1', { is_deleted: true, modified_at: EARLIER }),
       person('p2', { is_deleted: true, modified_at: LATER }),
@@ -118,9 +114,11 @@ export function describeVersionCases<C extends DestinationConfig>(state: Conform
 
   test('a date cursor keeps the later day: an earlier day never overwrites it, the same day does', async () => {
     const visits = async (): Promise<unknown[]> =>
-      (await state.warehouse.query(`select id, day, visits from ${state.in(dailyVisits.table)} order by id`)).map(
-        (row) => [row.id, row.day, Number(row.visits)],
-      );
+      (await state.warehouse.query(`select id, day, visits from ${state.in(dailyVisits.table)} order by id`)).map((row) => [
+        row.id,
+        row.day,
+        Number(row.visits),
+      ]);
     await load([{ id: 'home', day: '2026-01-06', visits: 10 }], dailyVisits);
 
     const earlier = await load([{ id: 'home', day: '2026-01-05', visits: 3 }], dailyVisits);

@@ -49,10 +49,9 @@ export function describeWarehouseConformance<C extends DestinationConfig>(target
 
     test('merge inserts new keys, updates known ones, never duplicates a key, and stamps the metadata', async () => {
       const first = await state.batches().batch([person('p1'), person('p2'), person('p3')]);
-      const second = await state.batches().batch([
-        person('p2', { email: 'p2.new@example.com', score: 99, modified_at: '2026-01-06T10:00:00.000Z' }),
-        person('p4'),
-      ]);
+      const second = await state
+        .batches()
+        .batch([person('p2', { email: 'p2.new@example.com', score: 99, modified_at: '2026-01-06T10:00:00.000Z' }), person('p4')]);
       const before = Date.now();
 
       const loaded = { alreadyLoaded: false, deleted: 0, quarantined: 0 };
@@ -70,19 +69,21 @@ export function describeWarehouseConformance<C extends DestinationConfig>(target
     });
 
     test('a key seen twice in one batch keeps its latest version', async () => {
-      const batch = await state.batches().batch([
-        person('p1', { score: 2, modified_at: '2026-01-07T00:00:00.000Z' }),
-        person('p1', { score: 1, modified_at: '2026-01-06T00:00:00.000Z' }),
-      ]);
+      const batch = await state
+        .batches()
+        .batch([
+          person('p1', { score: 2, modified_at: '2026-01-07T00:00:00.000Z' }),
+          person('p1', { score: 1, modified_at: '2026-01-06T00:00:00.000Z' }),
+        ]);
       expect((await state.load(batch)).merged).toBe(1);
       expect((await state.peopleById()).get('p1')).toMatchObject({ score: 2 });
     });
 
     test('values keep their types: ISO timestamps, dates, numbers, booleans, JSON, digit strings', async () => {
       await state.load(
-        await state.batches().batch([
-          person('p1', { modified_at: '2026-01-05T12:30:45.123+02:00', rating: 0.25, score: -7, is_active: false }),
-        ]),
+        await state
+          .batches()
+          .batch([person('p1', { modified_at: '2026-01-05T12:30:45.123+02:00', rating: 0.25, score: -7, is_active: false })]),
       );
       const p1 = (await state.peopleById()).get('p1');
       expect(p1).toMatchObject({
@@ -98,11 +99,7 @@ export function describeWarehouseConformance<C extends DestinationConfig>(target
 
     test('deletion rows remove their keys and are never inserted', async () => {
       await state.load(await state.batches().batch([person('p1'), person('p2')]));
-      const deletions = await state.batches().batch([
-        person('p2', { is_deleted: true }),
-        person('p9', { is_deleted: true }),
-        person('p3'),
-      ]);
+      const deletions = await state.batches().batch([person('p2', { is_deleted: true }), person('p9', { is_deleted: true }), person('p3')]);
 
       expect(await state.load(deletions)).toMatchObject({ merged: 1, deleted: 1, quarantined: 0 });
       expect([...(await state.peopleById()).keys()]).toEqual(['p1', 'p3']);

@@ -108,10 +108,7 @@ describe('duckdb warehouse', () => {
     const first = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, dataDir);
     const second = await connectWarehouse({ kind: 'duckdb', schema: 'marketing', path: file }, dataDir);
     await first.ensureTable(people);
-    await Promise.all([
-      first.load(await batches.batch([person('p1')])),
-      second.load(await batches.batch([person('p2')])),
-    ]);
+    await Promise.all([first.load(await batches.batch([person('p1')])), second.load(await batches.batch([person('p2')]))]);
     await first.close();
     const ids = await second.query(`select id from marketing.${people.table} order by id`);
     expect(ids).toEqual([{ id: 'p1' }, { id: 'p2' }]);

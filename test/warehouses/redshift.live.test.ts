@@ -17,9 +17,7 @@ import { describeWarehouseConformance } from './conformance';
 
 const env = process.env;
 const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-const hasCredentials = Boolean(
-  (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE,
-);
+const hasCredentials = Boolean((env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE);
 const missing = [
   !env.REDSHIFT_WORKGROUP && !env.REDSHIFT_CLUSTER && 'REDSHIFT_WORKGROUP or REDSHIFT_CLUSTER',
   env.REDSHIFT_CLUSTER && !env.REDSHIFT_DB_USER && !env.REDSHIFT_SECRET_ARN && 'REDSHIFT_DB_USER or REDSHIFT_SECRET_ARN',

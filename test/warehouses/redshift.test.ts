@@ -63,10 +63,7 @@ function configFor(sim: RedshiftSimulator, schema: string, staging: 'insert' | '
     workgroupName: 'insight-hub',
     endpoint: sim.url,
     credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: 'simulated-secret' },
-    s3Staging:
-      staging === 'copy'
-        ? { bucket: BUCKET, prefix: 'insight-hub/', iamRoleArn: COPY_ROLE, endpoint: s3?.url }
-        : undefined,
+    s3Staging: staging === 'copy' ? { bucket: BUCKET, prefix: 'insight-hub/', iamRoleArn: COPY_ROLE, endpoint: s3?.url } : undefined,
   };
 }
 

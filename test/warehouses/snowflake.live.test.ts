@@ -54,7 +54,10 @@ describeLive(title, () => {
     }
   });
 
-  for (const [loadPath, stageThresholdRows] of [['bind arrays', 10_000], ['PUT + COPY INTO', 1]] as const) {
+  for (const [loadPath, stageThresholdRows] of [
+    ['bind arrays', 10_000],
+    ['PUT + COPY INTO', 1],
+  ] as const) {
     describe(loadPath, () => {
       const prefix = schemaPrefix(stageThresholdRows);
       describeWarehouseConformance({

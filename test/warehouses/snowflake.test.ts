@@ -129,10 +129,9 @@ describe('snowflake warehouse', () => {
       auth,
     });
     try {
-      const warehouse = await snowflakeWarehouse.connect(
-        config({ type: 'key-pair', privateKey: encrypted.privateKey, passphrase }),
-        { dataDir: root },
-      );
+      const warehouse = await snowflakeWarehouse.connect(config({ type: 'key-pair', privateKey: encrypted.privateKey, passphrase }), {
+        dataDir: root,
+      });
       expect(await warehouse.query('select 1 as one')).toEqual([{ one: 1 }]);
       await warehouse.close();
 

@@ -4,7 +4,13 @@
  * 5 s of the 2xx; stale ones sit in the warehouse quarantine, none lost; a redelivery changes nothing.
  */
 import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
-import { eventsArrivedSignal, WEBHOOK_DRAIN_WORKFLOW, webhookDrainWorkflowId, type WebhookDrainInput, type WebhookDrainWorkflow } from '../../domain/webhook-drain';
+import {
+  eventsArrivedSignal,
+  WEBHOOK_DRAIN_WORKFLOW,
+  webhookDrainWorkflowId,
+  type WebhookDrainInput,
+  type WebhookDrainWorkflow,
+} from '../../domain/webhook-drain';
 import { generateSendgridEvents } from '../../simulators/sendgrid/events';
 import { createSendgridSender, type SendgridSender } from '../../simulators/sendgrid/sender';
 import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
@@ -26,13 +32,22 @@ beforeAll(async () => {
     createConnectorSchema.parse({
       userId: 'marketing-ops',
       name: 'SendGrid events to DuckDB',
-      configuration: { source: { kind: 'sendgrid', publicKey: key.publicKey }, destination: DESTINATION, guardrails: { maxInvalidShare: 0.5 } },
+      configuration: {
+        source: { kind: 'sendgrid', publicKey: key.publicKey },
+        destination: DESTINATION,
+        guardrails: { maxInvalidShare: 0.5 },
+      },
     }),
   );
   connectorId = connector.id;
   sender = createSendgridSender(`${stack.apiUrl}/webhooks/sendgrid/${connectorId}`, key);
   // The drain runs until it is ended: at teardown, while the client and the workers still run.
-  onTeardown(() => stack.client.workflow.getHandle(webhookDrainWorkflowId(connectorId)).terminate('test over').catch(() => undefined));
+  onTeardown(() =>
+    stack.client.workflow
+      .getHandle(webhookDrainWorkflowId(connectorId))
+      .terminate('test over')
+      .catch(() => undefined),
+  );
   await warmUp(stack.taskQueue);
 });
 
@@ -50,7 +65,11 @@ async function warmUp(taskQueue: string): Promise<void> {
     signal: eventsArrivedSignal,
     signalArgs: [],
   });
-  await eventually('the idle drain took its first task', async () => ((await handle.fetchHistory()).events?.some((e) => e.workflowTaskCompletedEventAttributes) ? true : undefined), { timeoutMs: 30_000 });
+  await eventually(
+    'the idle drain took its first task',
+    async () => ((await handle.fetchHistory()).events?.some((e) => e.workflowTaskCompletedEventAttributes) ? true : undefined),
+    { timeoutMs: 30_000 },
+  );
 }
 
 const loadedIds = async (): Promise<string[]> =>
@@ -59,13 +78,22 @@ const loadedIds = async (): Promise<string[]> =>
 test('events are queryable in the warehouse within 5 s of the 2xx; stale ones are quarantined with the reason', async () => {
   const events = generateSendgridEvents(400, { seed: 11, staleShare: 0.1 });
   const cutoff = Math.floor(Date.now() / 1000) - 24 * 3600;
-  const fresh = events.filter((e) => e.timestamp >= cutoff).map((e) => e.sg_event_id).sort();
-  const stale = events.filter((e) => e.timestamp < cutoff).map((e) => e.sg_event_id).sort();
+  const fresh = events
+    .filter((e) => e.timestamp >= cutoff)
+    .map((e) => e.sg_event_id)
+    .sort();
+  const stale = events
+    .filter((e) => e.timestamp < cutoff)
+    .map((e) => e.sg_event_id)
+    .sort();
   expect(stale.length).toBeGreaterThan(0);
 
   const delivery = await sender.deliver(events);
   expect(delivery).toMatchObject({ status: 200, response: { stored: 400, quarantined: stale.length } });
-  await eventually('the fresh events in sendgrid_events', async () => ((await loadedIds()).length === fresh.length ? true : undefined), { timeoutMs: 15_000, intervalMs: 50 });
+  await eventually('the fresh events in sendgrid_events', async () => ((await loadedIds()).length === fresh.length ? true : undefined), {
+    timeoutMs: 15_000,
+    intervalMs: 50,
+  });
   const latencyMs = Date.now() - delivery.answeredAt.getTime();
   expect(latencyMs).toBeLessThan(FRESHNESS_LIMIT_MS);
   expect(await loadedIds()).toEqual(fresh);
@@ -77,7 +105,9 @@ test('events are queryable in the warehouse within 5 s of the 2xx; stale ones ar
   expect(quarantinedIds).toEqual(stale);
   for (const row of quarantined) expect(String(row.reasons)).toContain('between(age_at_receipt_seconds)');
 
-  const [click] = await warehouseRows(`SELECT event, email, url, event_time, category FROM marketing.sendgrid_events WHERE event = 'click' LIMIT 1`);
+  const [click] = await warehouseRows(
+    `SELECT event, email, url, event_time, category FROM marketing.sendgrid_events WHERE event = 'click' LIMIT 1`,
+  );
   expect(click).toMatchObject({ event: 'click', email: expect.stringMatching(/@example\./), url: expect.stringMatching(/^https:\/\//) });
 }, 60_000);
 
@@ -87,7 +117,10 @@ test('a redelivery and a second delivery: the new events load, nothing twice', a
   const delivered = await sender.deliver(first);
   expect(delivered.status).toBe(200);
   expect(await sender.redeliver(delivered)).toMatchObject({ status: 200, response: { stored: 0, duplicates: 50 } });
-  await eventually('the second delivery loaded', async () => ((await loadedIds()).length === before.length + 50 ? true : undefined), { timeoutMs: 15_000, intervalMs: 50 });
+  await eventually('the second delivery loaded', async () => ((await loadedIds()).length === before.length + 50 ? true : undefined), {
+    timeoutMs: 15_000,
+    intervalMs: 50,
+  });
   expect(Date.now() - delivered.answeredAt.getTime()).toBeLessThan(FRESHNESS_LIMIT_MS);
   const ids = await loadedIds();
   expect(new Set(ids).size).toBe(ids.length);

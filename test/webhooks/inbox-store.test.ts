@@ -57,7 +57,12 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
     test('reads page after a position and see only their own connector', async () => {
       const { store } = harness;
       const [mine, theirs] = [randomUUID(), randomUUID()];
-      await store.inbox.save(delivery(mine, [1, 2, 3, 4, 5].map((n) => event(`m${n}-${mine}`))));
+      await store.inbox.save(
+        delivery(
+          mine,
+          [1, 2, 3, 4, 5].map((n) => event(`m${n}-${mine}`)),
+        ),
+      );
       await store.inbox.save(delivery(theirs, [event(`t-${theirs}`)]));
       const first = await store.inbox.read(mine, '0', 2);
       expect(first.map((e) => e.eventId)).toEqual([`m1-${mine}`, `m2-${mine}`]);
@@ -70,7 +75,9 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
       const { store } = harness;
       const connectorId = randomUUID();
       await expect(store.inbox.save(delivery('not-a-uuid', [event('e1')]))).rejects.toThrow(/connectorId/);
-      await expect(store.inbox.save(delivery(connectorId, [event('ok'), { ...event('bad'), eventId: '' }]))).rejects.toThrow(/events\.1\.eventId|eventId/);
+      await expect(store.inbox.save(delivery(connectorId, [event('ok'), { ...event('bad'), eventId: '' }]))).rejects.toThrow(
+        /events\.1\.eventId|eventId/,
+      );
       expect(await store.inbox.read(connectorId, '0', 10)).toEqual([]);
       await expect(store.inbox.read(connectorId, '-1', 10)).rejects.toThrow(/afterSeq/);
     });
@@ -90,7 +97,9 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
       const { store } = harness;
       const connectorId = randomUUID();
       const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 25 }, (_, i) => event(`c${b}-${i}-${connectorId}`)));
-      const receipts = await Promise.all(batches.map((events) => store.inbox.save(delivery(connectorId, [...events, ...events.slice(0, 5)]))));
+      const receipts = await Promise.all(
+        batches.map((events) => store.inbox.save(delivery(connectorId, [...events, ...events.slice(0, 5)]))),
+      );
       expect(receipts.reduce((n, r) => n + r.stored, 0)).toBe(200);
       const read = await store.inbox.read(connectorId, '0', 1_000);
       expect(new Set(read.map((e) => e.eventId)).size).toBe(200);

@@ -30,7 +30,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // No worker polls this suite's queue: end the drains it started so they do not linger on the server.
-  for (const id of drains) await env.client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  for (const id of drains)
+    await env.client.workflow
+      .getHandle(id)
+      .terminate('test over')
+      .catch(() => undefined);
   await api?.close();
   await store?.close();
   await env?.teardown();
@@ -65,9 +69,18 @@ test('a signed delivery is stored before the 2xx and wakes the connector’s dra
 test('a bad signature, a replayed one and an unsigned request get 401 and store nothing', async () => {
   const { id, sender } = await sendgridConnector();
   const events = generateSendgridEvents(5);
-  expect(await sender.deliver(events, { tamper: true })).toMatchObject({ status: 401, response: { error: 'unauthorized', message: expect.stringMatching(/does not match/) } });
-  expect(await sender.deliver(events, { signedAt: new Date(Date.now() - 15 * 60_000) })).toMatchObject({ status: 401, response: { message: expect.stringMatching(/replayed/) } });
-  expect(await sender.deliver(events, { signed: false })).toMatchObject({ status: 401, response: { message: expect.stringMatching(/not signed/) } });
+  expect(await sender.deliver(events, { tamper: true })).toMatchObject({
+    status: 401,
+    response: { error: 'unauthorized', message: expect.stringMatching(/does not match/) },
+  });
+  expect(await sender.deliver(events, { signedAt: new Date(Date.now() - 15 * 60_000) })).toMatchObject({
+    status: 401,
+    response: { message: expect.stringMatching(/replayed/) },
+  });
+  expect(await sender.deliver(events, { signed: false })).toMatchObject({
+    status: 401,
+    response: { message: expect.stringMatching(/not signed/) },
+  });
   expect(await inboxOf(id)).toEqual([]);
 });
 
@@ -81,7 +94,10 @@ test('a malformed event gets 400 naming the event and the field; only the delive
   const { id, sender } = await sendgridConnector();
   const events = generateSendgridEvents(4);
   const broken = await sender.deliver(withoutField(events, 2, 'sg_event_id'));
-  expect(broken).toMatchObject({ status: 400, response: { error: 'validation_failed', issues: [{ path: '[2].sg_event_id', rule: 'invalid_type' }] } });
+  expect(broken).toMatchObject({
+    status: 400,
+    response: { error: 'validation_failed', issues: [{ path: '[2].sg_event_id', rule: 'invalid_type' }] },
+  });
   const wrongType = await sender.deliver([{ ...generateSendgridEvents(1)[0], timestamp: '2024-01-01' }]);
   expect(wrongType).toMatchObject({ status: 400, response: { issues: [{ path: '[0].timestamp' }] } });
   expect(await sender.deliver([])).toMatchObject({ status: 400, response: { issues: [{ path: '(body)', rule: 'too_small' }] } });
@@ -112,7 +128,10 @@ test('an erased subject’s events are not stored in the inbox again, redelivere
   await store.privacy.suppressSubject({ email: erased }, request.id);
   expect(await store.inbox.eraseSubject(erased)).toBe(ofErased);
 
-  expect(await sender.redeliver(first)).toMatchObject({ status: 200, response: { received: 12, stored: 0, duplicates: 12 - ofErased, suppressed: ofErased } });
+  expect(await sender.redeliver(first)).toMatchObject({
+    status: 200,
+    response: { received: 12, stored: 0, duplicates: 12 - ofErased, suppressed: ofErased },
+  });
   const fresh = { ...events[0], sg_event_id: `new-${id}`, email: erased.toUpperCase() };
   expect(await sender.deliver([fresh])).toMatchObject({ status: 200, response: { received: 1, stored: 0, suppressed: 1 } });
   const inbox = await inboxOf(id);

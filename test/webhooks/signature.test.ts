@@ -41,11 +41,16 @@ test("SendGrid's own signed request verifies, as bare base64 and as PEM", () => 
 test('the raw body must be the one signed: re-serialised JSON or one changed byte fails', () => {
   const reserialised = JSON.stringify(JSON.parse(VECTOR.body));
   const request = { signature: VECTOR.signature, timestamp: VECTOR.timestamp, rawBody: Buffer.from(reserialised) };
-  expect(verifySendgridSignature(VECTOR.publicKey, request, vectorTime)).toMatchObject({ valid: false, reason: expect.stringMatching(/does not match/) });
+  expect(verifySendgridSignature(VECTOR.publicKey, request, vectorTime)).toMatchObject({
+    valid: false,
+    reason: expect.stringMatching(/does not match/),
+  });
 
   const { key, request: signed } = signedNow('[{"event":"open"}]');
   expect(verifySendgridSignature(key.publicKey, signed)).toEqual({ valid: true });
-  expect(verifySendgridSignature(key.publicKey, { ...signed, rawBody: Buffer.from('[{"event":"click"}]') })).toMatchObject({ valid: false });
+  expect(verifySendgridSignature(key.publicKey, { ...signed, rawBody: Buffer.from('[{"event":"click"}]') })).toMatchObject({
+    valid: false,
+  });
 });
 
 test("another key's signature, a garbled signature and a wrong timestamp header fail", () => {
@@ -54,13 +59,21 @@ test("another key's signature, a garbled signature and a wrong timestamp header 
   expect(verifySendgridSignature(other.publicKey, request)).toMatchObject({ valid: false });
   const { key, request: signed } = signedNow('[]');
   expect(verifySendgridSignature(key.publicKey, { ...signed, signature: 'not-a-signature' })).toMatchObject({ valid: false });
-  expect(verifySendgridSignature(key.publicKey, { ...signed, timestamp: String(Number(signed.timestamp) - 1) })).toMatchObject({ valid: false });
+  expect(verifySendgridSignature(key.publicKey, { ...signed, timestamp: String(Number(signed.timestamp) - 1) })).toMatchObject({
+    valid: false,
+  });
 });
 
 test('an unsigned request and a replay older than ten minutes are refused, saying why', () => {
   const { key, request } = signedNow('[]', new Date(Date.now() - 11 * 60_000));
-  expect(verifySendgridSignature(key.publicKey, request)).toMatchObject({ valid: false, reason: expect.stringMatching(/not within 10 minutes/) });
-  expect(verifySendgridSignature(key.publicKey, { ...request, signature: undefined })).toMatchObject({ valid: false, reason: expect.stringMatching(/not signed/) });
+  expect(verifySendgridSignature(key.publicKey, request)).toMatchObject({
+    valid: false,
+    reason: expect.stringMatching(/not within 10 minutes/),
+  });
+  expect(verifySendgridSignature(key.publicKey, { ...request, signature: undefined })).toMatchObject({
+    valid: false,
+    reason: expect.stringMatching(/not signed/),
+  });
   const fresh = signedNow('[]', new Date(Date.now() - 9 * 60_000));
   expect(verifySendgridSignature(fresh.key.publicKey, fresh.request)).toEqual({ valid: true });
 });

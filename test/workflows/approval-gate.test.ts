@@ -14,7 +14,11 @@ import { batch, CycleHarness, type Scenario } from './harness';
 const temporal = useTemporal();
 
 const twoBatches: Scenario['extract'] = (stream) => ({ batches: [batch(stream, 1), batch(stream, 2)], apiCalls: 3, deferred: null });
-const manager: Omit<ApprovalDecisionBody, 'decision'> = { decidedBy: 'maria@example.com', role: 'manager', reason: 'seasonal campaign import, expected' };
+const manager: Omit<ApprovalDecisionBody, 'decision'> = {
+  decidedBy: 'maria@example.com',
+  role: 'manager',
+  reason: 'seasonal campaign import, expected',
+};
 
 /** Starts a one-stream cycle whose second batch shows `figures`; waits for its gate to open. */
 async function openGate(guardrails: Partial<Guardrails>, figures: Partial<GateFigures>, plan: Partial<CyclePlan> = {}) {
@@ -51,13 +55,19 @@ test.each(tripping)('%s trips the gate; approving loads exactly that batch', asy
     expect(pending).toMatchObject({ stream: 'contact', batch: { sha256: batch('contact', 2).sha256 }, approverRole: 'manager' });
     const loadsBefore = [...harness.calls.loads];
 
-    const outcome = await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }] });
+    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }],
+    });
     expect(outcome).toMatchObject({ decision: 'approve', decidedBy: 'maria@example.com', byPolicy: false, loaded: 100, keptBatch: null });
     const report = await handle.result();
     expect(report.status).toBe('completed');
-    expect(harness.calls.loads.filter((id) => !loadsBefore.includes(id))).toEqual([`${harness.plan.connectorId}/contact/${batch('contact', 2).sha256}`]);
+    expect(harness.calls.loads.filter((id) => !loadsBefore.includes(id))).toEqual([
+      `${harness.plan.connectorId}/contact/${batch('contact', 2).sha256}`,
+    ]);
     expect(harness.calls.requested.map((p) => p.approvalId)).toEqual([pending.approvalId]);
-    expect(harness.calls.resolved).toEqual([expect.objectContaining({ approvalId: pending.approvalId, decision: 'approve', decidedBy: 'maria@example.com' })]);
+    expect(harness.calls.resolved).toEqual([
+      expect.objectContaining({ approvalId: pending.approvalId, decision: 'approve', decidedBy: 'maria@example.com' }),
+    ]);
     // The approval is on record before the load it allows.
     expect(harness.calls.events.slice(-3)).toEqual(['resolved:contact/2', 'load:contact/2', 'commit:contact/2']);
   } finally {
@@ -68,7 +78,9 @@ test.each(tripping)('%s trips the gate; approving loads exactly that batch', asy
 test('rejecting loads nothing, keeps the batch for audit and does not move the cursor', async () => {
   const { harness, handle, stop, pending } = await openGate({ maxInvalidShare: 0.1 }, { invalidShare: 0.5, invalid: 50 });
   try {
-    const outcome = await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'reject', reason: 'source looks broken', approvalId: pending.approvalId }] });
+    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ ...manager, decision: 'reject', reason: 'source looks broken', approvalId: pending.approvalId }],
+    });
     expect(outcome).toMatchObject({ decision: 'reject', loaded: 0, keptBatch: batch('contact', 2).uri });
     const report = await handle.result();
     expect(report.status).toBe('rejected');
@@ -83,7 +95,9 @@ test('rejecting loads nothing, keeps the batch for audit and does not move the c
 test('skipping loads nothing but moves past the batch', async () => {
   const { harness, handle, stop, pending } = await openGate({ maxInvalidShare: 0.1 }, { invalidShare: 0.5, invalid: 50 });
   try {
-    await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'skip', reason: 'known bad export', approvalId: pending.approvalId }] });
+    await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ ...manager, decision: 'skip', reason: 'known bad export', approvalId: pending.approvalId }],
+    });
     expect((await handle.result()).status).toBe('completed');
     expect(harness.calls.loads).toHaveLength(1);
     expect(harness.calls.commits).toEqual(['contact@2026-01-01T00:00:00.000Z', 'contact@2026-01-02T00:00:00.000Z']);
@@ -96,12 +110,18 @@ test.each([
   ['reject', 'rejected', 1],
   ['approve', 'completed', 2],
 ] as const)('with no decision by the timeout the policy (%s) decides', async (onTimeout, status, loads) => {
-  const { harness, handle, stop } = await openGate({ maxInvalidShare: 0.1 }, { invalidShare: 0.5, invalid: 50 }, { approvalPolicy: { timeout: '2s', onTimeout, approverRole: 'manager' } });
+  const { harness, handle, stop } = await openGate(
+    { maxInvalidShare: 0.1 },
+    { invalidShare: 0.5, invalid: 50 },
+    { approvalPolicy: { timeout: '2s', onTimeout, approverRole: 'manager' } },
+  );
   try {
     const report = await handle.result();
     expect(report.status).toBe(status);
     expect(harness.calls.loads).toHaveLength(loads);
-    expect(harness.calls.resolved).toEqual([expect.objectContaining({ decision: onTimeout, byPolicy: true, decidedBy: 'approval-policy' })]);
+    expect(harness.calls.resolved).toEqual([
+      expect.objectContaining({ decision: onTimeout, byPolicy: true, decidedBy: 'approval-policy' }),
+    ]);
   } finally {
     await stop();
   }
@@ -111,14 +131,22 @@ test('a decision from a role that may not decide is refused, saying why; the gat
   const { harness, handle, stop, pending } = await openGate({ maxInvalidShare: 0.1 }, { invalidShare: 0.5, invalid: 50 });
   try {
     const refused = handle.executeUpdate(decideApprovalUpdate, {
-      args: [{ decidedBy: 'sam@example.com', role: 'campaign-lead', decision: 'approve', reason: 'please', approvalId: pending.approvalId }],
+      args: [
+        { decidedBy: 'sam@example.com', role: 'campaign-lead', decision: 'approve', reason: 'please', approvalId: pending.approvalId },
+      ],
     });
     await expect(refused).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    await expect(refused).rejects.toMatchObject({ cause: { message: expect.stringContaining('role campaign-lead may not decide approvals of this connector: it takes manager or admin') } });
+    await expect(refused).rejects.toMatchObject({
+      cause: {
+        message: expect.stringContaining('role campaign-lead may not decide approvals of this connector: it takes manager or admin'),
+      },
+    });
     expect(await handle.query(pendingApprovalsQuery)).toHaveLength(1);
     expect(harness.calls.loads).toHaveLength(1);
 
-    await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decidedBy: 'root', role: 'admin', decision: 'approve', approvalId: pending.approvalId }] });
+    await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ ...manager, decidedBy: 'root', role: 'admin', decision: 'approve', approvalId: pending.approvalId }],
+    });
     expect((await handle.result()).status).toBe('completed');
   } finally {
     await stop();
@@ -141,7 +169,9 @@ test('a decision on a gate that is not open is refused', async () => {
     await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', approvalId: first.approvalId }] });
     const second = await eventually('the second gate opens', async () => (await handle.query(pendingApprovalsQuery))[0]);
     const again = handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'reject', approvalId: first.approvalId }] });
-    await expect(again).rejects.toMatchObject({ cause: { message: expect.stringContaining(`approval ${first.approvalId} was already decided (approve by maria@example.com`) } });
+    await expect(again).rejects.toMatchObject({
+      cause: { message: expect.stringContaining(`approval ${first.approvalId} was already decided (approve by maria@example.com`) },
+    });
 
     await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', approvalId: second.approvalId }] });
     expect((await handle.result()).status).toBe('completed');
@@ -192,7 +222,11 @@ test('auto alerts and loads; dry-run loads nothing and reports what would have h
   expect(dryReport.status).toBe('dry-run');
   expect(dry.calls.loads).toEqual([]);
   expect(dry.calls.commits).toEqual([]);
-  expect(dryReport.streams[0]).toMatchObject({ outcome: 'dry-run', wouldLoad: 200, breaches: [expect.objectContaining({ guardrail: 'maxInvalidShare' }), expect.anything()] });
+  expect(dryReport.streams[0]).toMatchObject({
+    outcome: 'dry-run',
+    wouldLoad: 200,
+    breaches: [expect.objectContaining({ guardrail: 'maxInvalidShare' }), expect.anything()],
+  });
 });
 
 test('a worker restarted while a gate is open keeps waiting, then completes on approval', async () => {
@@ -201,7 +235,9 @@ test('a worker restarted while a gate is open keeps waiting, then completes on a
   const restarted = await harness.startWorkers();
   try {
     expect(await handle.query(pendingApprovalsQuery)).toEqual([expect.objectContaining({ approvalId: pending.approvalId })]);
-    const outcome = await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }] });
+    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }],
+    });
     expect(outcome.loaded).toBe(100);
     expect((await handle.result()).status).toBe('completed');
   } finally {
@@ -238,7 +274,9 @@ test('an override lifts the limit for the rest of the stream: a later breaching 
     const handle = await harness.start();
     const first = await eventually('the gate opens', async () => (await handle.query(pendingApprovalsQuery))[0]);
     expect(first.batch.sha256).toBe(batch('contact', 2).sha256);
-    await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', override: { maxInvalidShare: 0.5 }, approvalId: first.approvalId }] });
+    await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ ...manager, decision: 'approve', override: { maxInvalidShare: 0.5 }, approvalId: first.approvalId }],
+    });
     expect((await handle.result()).status).toBe('completed');
     expect(harness.calls.requested).toHaveLength(1);
     expect(harness.calls.loads).toHaveLength(3);
@@ -251,7 +289,9 @@ test('a load that fails after its approval ends the stream, and the decision sti
   const { harness, handle, stop, pending } = await openGate({ maxInvalidShare: 0.1 }, { invalidShare: 0.5, invalid: 50 });
   try {
     harness.failLoadsOf = (b) => b.sha256.endsWith('2');
-    const outcome = await handle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }] });
+    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }],
+    });
     expect(outcome).toMatchObject({ decision: 'approve', loaded: 0, keptBatch: batch('contact', 2).uri });
     const report = await handle.result();
     expect(report.status).toBe('failed');

@@ -17,7 +17,9 @@ import { ingestionCycle } from '../../workflows';
 import { workerInterceptors } from '../../worker/interceptors';
 import type { TemporalHandle } from '../support/temporal';
 
-type ControlActivities = ReturnType<typeof createCycleActivities> & ReturnType<typeof createGateActivities> & ReturnType<typeof createBatchActivities>;
+type ControlActivities = ReturnType<typeof createCycleActivities> &
+  ReturnType<typeof createGateActivities> &
+  ReturnType<typeof createBatchActivities>;
 
 /** A stream's whole read as a scenario tells it: the harness serves it one page (one batch) at a time. */
 export interface Extraction {
@@ -89,7 +91,17 @@ export interface Calls {
 }
 
 export class CycleHarness {
-  readonly calls: Calls = { events: [], loads: [], commits: [], blocked: [], alerts: [], requested: [], resolved: [], extractAttempts: [], recorded: [] };
+  readonly calls: Calls = {
+    events: [],
+    loads: [],
+    commits: [],
+    blocked: [],
+    alerts: [],
+    requested: [],
+    resolved: [],
+    extractAttempts: [],
+    recorded: [],
+  };
   readonly plan: CyclePlan;
   readonly taskQueue = `cycle-test-${randomUUID()}`;
   /** Makes the load of a batch fail for good; may be set while the cycle runs. */
@@ -136,8 +148,21 @@ export class CycleHarness {
   async startWorkers(): Promise<() => Promise<void>> {
     const { nativeConnection: connection, namespace, bundle } = this.temporal;
     const workers = await Promise.all([
-      Worker.create({ connection, namespace, taskQueue: this.taskQueue, workflowBundle: bundle, activities: this.controlActivities(), interceptors: workerInterceptors }),
-      Worker.create({ connection, namespace, taskQueue: sourceTaskQueue('salesforce', this.taskQueue), activities: this.extractActivities(), interceptors: workerInterceptors }),
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue: this.taskQueue,
+        workflowBundle: bundle,
+        activities: this.controlActivities(),
+        interceptors: workerInterceptors,
+      }),
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue: sourceTaskQueue('salesforce', this.taskQueue),
+        activities: this.extractActivities(),
+        interceptors: workerInterceptors,
+      }),
     ]);
     const running = Promise.all(workers.map((w) => w.run()));
     return async () => {
@@ -172,7 +197,15 @@ export class CycleHarness {
         }
         calls.events.push(`load:${req.stream}/${n}`);
         calls.loads.push(req.loadId);
-        return { loadId: req.loadId, alreadyLoaded: false, merged: req.clean?.rows ?? 0, deleted: 0, quarantined: 0, suppressed: 0, withoutConsent: 0 };
+        return {
+          loadId: req.loadId,
+          alreadyLoaded: false,
+          merged: req.clean?.rows ?? 0,
+          deleted: 0,
+          quarantined: 0,
+          suppressed: 0,
+          withoutConsent: 0,
+        };
       },
       commitCursor: async (_id, stream, cursor) => {
         calls.events.push(`commit:${stream}/${cursor.lastKey.slice(-1)}`);

@@ -30,7 +30,12 @@ test('loads every batch of every stream in cursor order and commits each cursor 
   expect(calls.loads).toContain(`${plan.connectorId}/contact/${batch('contact', 1).sha256}`);
   const contactCommits = calls.commits.filter((c) => c.startsWith('contact@'));
   expect(contactCommits).toEqual(['contact@2026-01-01T00:00:00.000Z', 'contact@2026-01-02T00:00:00.000Z']);
-  expect(calls.events.filter((e) => e.includes('contact/'))).toEqual(['load:contact/1', 'commit:contact/1', 'load:contact/2', 'commit:contact/2']);
+  expect(calls.events.filter((e) => e.includes('contact/'))).toEqual([
+    'load:contact/1',
+    'commit:contact/1',
+    'load:contact/2',
+    'commit:contact/2',
+  ]);
   expect(calls.recorded[0]?.status).toBe('completed');
 });
 
@@ -38,7 +43,8 @@ test('a schema change the policy blocks stops the stream: not loaded, cursor not
   const { report, calls } = await runCycle({
     plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'block' } },
     extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2), batch(stream, 3)], apiCalls: 1, deferred: null }),
-    figuresOf: (b) => (b.sha256.endsWith('2') ? { schemaChanges: [{ column: 'email', change: 'retyped', from: 'string', to: 'integer' }] } : {}),
+    figuresOf: (b) =>
+      b.sha256.endsWith('2') ? { schemaChanges: [{ column: 'email', change: 'retyped', from: 'string', to: 'integer' }] } : {},
   });
   expect(report.status).toBe('blocked');
   expect(calls.blocked).toEqual(['contact/2']);
@@ -118,7 +124,11 @@ test('the live report is queryable while a cycle runs', async () => {
       const report = await handle.query(cycleReportQuery);
       return report.streams.length > 0 ? report : undefined;
     });
-    expect(live).toMatchObject({ status: 'running', connectorId: harness.plan.connectorId, streams: [{ stream: 'contact', extracted: 0 }] });
+    expect(live).toMatchObject({
+      status: 'running',
+      connectorId: harness.plan.connectorId,
+      streams: [{ stream: 'contact', extracted: 0 }],
+    });
     release();
     expect((await handle.result()).status).toBe('completed');
   } finally {
@@ -136,6 +146,8 @@ test('a configuration error is not retried: the cycle fails at once, saying what
       throw new ConnectorError('config', 'connector 42 does not exist', 'it was deleted; delete its schedule too');
     },
   });
-  await expect(harness.run()).rejects.toMatchObject({ cause: { cause: { type: 'config-error', message: expect.stringContaining('connector 42 does not exist') } } });
+  await expect(harness.run()).rejects.toMatchObject({
+    cause: { cause: { type: 'config-error', message: expect.stringContaining('connector 42 does not exist') } },
+  });
   expect(attempts).toBe(1);
 });

@@ -18,9 +18,15 @@ type RevalidateActivities = ReturnType<typeof createRevalidateActivities>;
 
 const temporal = useTemporal();
 
-const suite = { name: 'contact without email format', expectations: [{ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'id' } }] };
+const suite = {
+  name: 'contact without email format',
+  expectations: [{ type: 'expect_column_values_to_not_be_null', kwargs: { column: 'id' } }],
+};
 
-function planFor(input: Pick<RevalidateQuarantineInput, 'connectorId' | 'qualityReportId'>, load: RevalidationLoad | null): RevalidationPlan {
+function planFor(
+  input: Pick<RevalidateQuarantineInput, 'connectorId' | 'qualityReportId'>,
+  load: RevalidationLoad | null,
+): RevalidationPlan {
   return {
     userId: 'marketing-ops',
     source: 'salesforce',
@@ -49,7 +55,13 @@ interface Recorded {
 async function run(activities: (recorded: Recorded) => RevalidateActivities, input: RevalidateQuarantineInput) {
   const recorded: Recorded = { steps: [], applied: [], audited: [] };
   const taskQueue = uniqueName('revalidate');
-  const worker = await Worker.create({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, workflowBundle: temporal.bundle, activities: activities(recorded) });
+  const worker = await Worker.create({
+    connection: temporal.nativeConnection,
+    namespace: temporal.namespace,
+    taskQueue,
+    workflowBundle: temporal.bundle,
+    activities: activities(recorded),
+  });
   const workflowId = uniqueName('revalidate');
   const outcome = await worker.runUntil(
     temporal.client.workflow.execute(revalidateQuarantine, { taskQueue, workflowId, args: [input] }).then(
@@ -60,7 +72,12 @@ async function run(activities: (recorded: Recorded) => RevalidateActivities, inp
   return { ...outcome, recorded, workflowId };
 }
 
-const request = (): RevalidateQuarantineInput => ({ connectorId: randomUUID(), qualityReportId: randomUUID(), suite, requestedBy: 'campaign-manager-7' });
+const request = (): RevalidateQuarantineInput => ({
+  connectorId: randomUUID(),
+  qualityReportId: randomUUID(),
+  suite,
+  requestedBy: 'campaign-manager-7',
+});
 
 const revalidationLoad = (connectorId: string): RevalidationLoad => ({
   loadId: `${connectorId}/contact/${'a'.repeat(64)}/revalidated/${'f'.repeat(16)}/${'0'.repeat(16)}`,
@@ -70,28 +87,30 @@ const revalidationLoad = (connectorId: string): RevalidationLoad => ({
 });
 
 /** Mocks that plan `load`, and fail the first `failedApplies` attempts to apply it. */
-const mocks = (input: RevalidateQuarantineInput, load: RevalidationLoad | null, failedApplies = 0) => (recorded: Recorded): RevalidateActivities => ({
-  planQuarantineRevalidation: async (planInput) => {
-    recorded.steps.push('plan');
-    // As the real activity: the suite is checked first, and its error crosses as the taxonomy says.
-    try {
-      parseSuite(planInput.suite);
-    } catch (error) {
-      throw toApplicationFailure(error);
-    }
-    return planFor(input, load);
-  },
-  applyQuarantineRevalidation: async (applyInput) => {
-    recorded.steps.push('apply');
-    recorded.applied.push(applyInput.load);
-    if (recorded.applied.length <= failedApplies) throw new Error('warehouse connection reset');
-    return { merged: applyInput.load.clean?.rows ?? 0 };
-  },
-  recordQuarantineRevalidation: async (audit) => {
-    recorded.steps.push('record');
-    recorded.audited.push(audit);
-  },
-});
+const mocks =
+  (input: RevalidateQuarantineInput, load: RevalidationLoad | null, failedApplies = 0) =>
+  (recorded: Recorded): RevalidateActivities => ({
+    planQuarantineRevalidation: async (planInput) => {
+      recorded.steps.push('plan');
+      // As the real activity: the suite is checked first, and its error crosses as the taxonomy says.
+      try {
+        parseSuite(planInput.suite);
+      } catch (error) {
+        throw toApplicationFailure(error);
+      }
+      return planFor(input, load);
+    },
+    applyQuarantineRevalidation: async (applyInput) => {
+      recorded.steps.push('apply');
+      recorded.applied.push(applyInput.load);
+      if (recorded.applied.length <= failedApplies) throw new Error('warehouse connection reset');
+      return { merged: applyInput.load.clean?.rows ?? 0 };
+    },
+    recordQuarantineRevalidation: async (audit) => {
+      recorded.steps.push('record');
+      recorded.audited.push(audit);
+    },
+  });
 
 test('judges, loads the verdicts, then audits who asked and what it did', async () => {
   const input = request();
@@ -115,7 +134,10 @@ test('verdicts the quarantine already holds load nothing, and the request is sti
 });
 
 test('a bad suite fails the request at once, naming the field, and touches nothing', async () => {
-  const input = { ...request(), suite: { name: 'broken', expectations: [{ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '(' } }] } };
+  const input = {
+    ...request(),
+    suite: { name: 'broken', expectations: [{ type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '(' } }] },
+  };
   const { error, recorded } = await run(mocks(input, revalidationLoad(input.connectorId)), input);
 
   expect(error).toBeInstanceOf(WorkflowFailedError);

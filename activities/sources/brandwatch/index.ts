@@ -13,7 +13,12 @@ import { mapMention } from './rows';
 import { cachedToken, forgetToken, requestToken } from './token';
 
 /** GET with a token; a refused cached token is replaced once, as it may have been revoked or expired. */
-async function getWithToken(config: BrandwatchSourceConfig, url: URL, call: HttpCall, signal: AbortSignal): Promise<{ response: BrandwatchResponse; apiCalls: number }> {
+async function getWithToken(
+  config: BrandwatchSourceConfig,
+  url: URL,
+  call: HttpCall,
+  signal: AbortSignal,
+): Promise<{ response: BrandwatchResponse; apiCalls: number }> {
   const cached = cachedToken(config);
   let apiCalls = 0;
   const attempt = async (token: string): Promise<BrandwatchResponse> => {
@@ -34,7 +39,8 @@ async function getWithToken(config: BrandwatchSourceConfig, url: URL, call: Http
 
 /** (added, resource id) order, the stream's cursor order; rows missing either sort first. */
 function compareMentions(a: Row, b: Row): number {
-  const key = (row: Row): string => (typeof row.added === 'string' && typeof row.resource_id === 'string' ? `${row.added}\u0000${row.resource_id}` : '');
+  const key = (row: Row): string =>
+    typeof row.added === 'string' && typeof row.resource_id === 'string' ? `${row.added}\u0000${row.resource_id}` : '';
   const [x, y] = [key(a), key(b)];
   return x < y ? -1 : x > y ? 1 : 0;
 }
@@ -53,15 +59,23 @@ function isNew(row: Row, after: StreamCursor | null): boolean {
 }
 
 async function readMentions(config: BrandwatchSourceConfig, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
-  const page: MentionsPageToken = request.pageToken ? parseMentionsPageToken(request.pageToken) : firstMentionsPage(config, request.cursor, new Date());
+  const page: MentionsPageToken = request.pageToken
+    ? parseMentionsPageToken(request.pageToken)
+    : firstMentionsPage(config, request.cursor, new Date());
   const call: HttpCall = { service: 'Brandwatch', action: `the mentions request of project ${config.projectId}` };
   const { response, apiCalls } = await getWithToken(config, mentionsUrl(config, page), call, signal);
   if (response.status !== 200) throw brandwatchFailure(response, call);
   const { results, nextCursor } = parseBody(mentionsResponseSchema, response.body, call);
-  const rows = results.map((mention) => mapMention(mention, config)).filter((row) => isNew(row, page.after)).sort(compareMentions);
+  const rows = results
+    .map((mention) => mapMention(mention, config))
+    .filter((row) => isNew(row, page.after))
+    .sort(compareMentions);
   const more = results.length > 0 && typeof nextCursor === 'string' && nextCursor.length > 0;
   const nextPageToken = more ? JSON.stringify({ ...page, cursor: nextCursor }) : null;
-  const last = rows.map(positionOf).filter((p): p is StreamCursor => p !== null).at(-1);
+  const last = rows
+    .map(positionOf)
+    .filter((p): p is StreamCursor => p !== null)
+    .at(-1);
   const usage = rateLimitUsage(response.headers);
   return { rows, apiCalls, nextPageToken, ...(last ? { checkpoint: last } : {}), ...(usage ? { usage } : {}) };
 }

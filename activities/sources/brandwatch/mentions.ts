@@ -22,10 +22,15 @@ const DAY_MS = 86_400_000;
 
 export function firstMentionsPage(config: BrandwatchSourceConfig, cursor: StreamCursor | null, now: Date): MentionsPageToken {
   const endDate = now.toISOString();
-  if (!cursor) return { startDate: new Date(now.getTime() - config.backfillDays * DAY_MS).toISOString(), endDate, cursor: null, after: null };
+  if (!cursor)
+    return { startDate: new Date(now.getTime() - config.backfillDays * DAY_MS).toISOString(), endDate, cursor: null, after: null };
   const at = Date.parse(cursor.value);
   if (Number.isNaN(at)) {
-    throw new ConnectorError('config', 'the stored cursor of Brandwatch stream mentions is not a timestamp', "reset the stream's cursor to re-read it from the backfill window");
+    throw new ConnectorError(
+      'config',
+      'the stored cursor of Brandwatch stream mentions is not a timestamp',
+      "reset the stream's cursor to re-read it from the backfill window",
+    );
   }
   const start = Math.min(at - config.lateArrivalDays * DAY_MS, now.getTime());
   return { startDate: new Date(start).toISOString(), endDate, cursor: null, after: cursor };
@@ -33,7 +38,8 @@ export function firstMentionsPage(config: BrandwatchSourceConfig, cursor: Stream
 
 export function parseMentionsPageToken(token: string): MentionsPageToken {
   const parsed = mentionsPageTokenSchema.safeParse(JSON.parse(token));
-  if (!parsed.success) throw new ConnectorError('system', `a Brandwatch page token is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new ConnectorError('system', `a Brandwatch page token is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
 

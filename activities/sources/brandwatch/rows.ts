@@ -14,7 +14,10 @@ const isLabel = (value: string): value is SentimentLabel => SENTIMENT_LABELS.som
  * The label and its score. Brandwatch sends a label; a number (custom classifiers, uploaded mentions)
  * is taken as the score itself, labelled by its sign, and judged by the suite's bounds.
  */
-export function sentimentOf(raw: unknown, scores: BrandwatchSourceConfig['sentimentScores']): { sentiment: string | null; sentiment_score: number | null } {
+export function sentimentOf(
+  raw: unknown,
+  scores: BrandwatchSourceConfig['sentimentScores'],
+): { sentiment: string | null; sentiment_score: number | null } {
   if (typeof raw === 'string') return { sentiment: raw, sentiment_score: isLabel(raw) ? scores[raw] : null };
   if (typeof raw === 'number' && Number.isFinite(raw)) {
     return { sentiment: raw > 0 ? 'positive' : raw < 0 ? 'negative' : 'neutral', sentiment_score: raw };

@@ -20,7 +20,9 @@ const tokens = new Map<string, { token: string; expiresAt: number }>();
 
 /** A digest, so that the password never sits in the clear as a map key. */
 const accountKey = (config: BrandwatchSourceConfig): string =>
-  createHash('sha256').update(JSON.stringify([config.apiUrl, config.username, config.password])).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify([config.apiUrl, config.username, config.password]))
+    .digest('hex');
 
 export function cachedToken(config: BrandwatchSourceConfig, now = Date.now()): string | null {
   const entry = tokens.get(accountKey(config));
@@ -34,15 +36,27 @@ export function forgetToken(config: BrandwatchSourceConfig): void {
 /** Asks Brandwatch for a token (one API request) and keeps it. */
 export async function requestToken(config: BrandwatchSourceConfig, signal: AbortSignal): Promise<string> {
   const url = new URL('/oauth/token', config.apiUrl);
-  url.search = new URLSearchParams({ username: config.username, grant_type: 'api-password', client_id: 'brandwatch-api-client' }).toString();
+  url.search = new URLSearchParams({
+    username: config.username,
+    grant_type: 'api-password',
+    client_id: 'brandwatch-api-client',
+  }).toString();
   const response = await request(
     url,
-    { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password: config.password }) },
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ password: config.password }),
+    },
     TOKEN_REQUEST,
     signal,
   );
   if (response.status === 400 || response.status === 401) {
-    throw new ConnectorError('auth', `Brandwatch refused the login (HTTP ${response.status})`, "check the connector's username and password");
+    throw new ConnectorError(
+      'auth',
+      `Brandwatch refused the login (HTTP ${response.status})`,
+      "check the connector's username and password",
+    );
   }
   if (response.status !== 200) throw brandwatchFailure(response, TOKEN_REQUEST);
   const token = parseBody(tokenResponseSchema, response.body, TOKEN_REQUEST);

@@ -41,7 +41,11 @@ export const CONTENT_VIEWS: HttpCall = { service: 'the CMS', action: 'the conten
 
 const REFUSED_TOKEN: Refusal = { category: 'auth', hint: "check the connector's accessToken: the CMS refused it" };
 const HTTP_RULES: StatusRules = {
-  refusals: { 401: REFUSED_TOKEN, 403: REFUSED_TOKEN, 404: { category: 'config', hint: "check the connector's endpoint: no GraphQL API answers there" } },
+  refusals: {
+    401: REFUSED_TOKEN,
+    403: REFUSED_TOKEN,
+    404: { category: 'config', hint: "check the connector's endpoint: no GraphQL API answers there" },
+  },
   busyWithRetryAfterIsThrottle: true,
   otherwise: { category: 'config', hint: "check the connector's endpoint" },
 };

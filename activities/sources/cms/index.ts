@@ -8,7 +8,14 @@ import { cmsStreams, type CmsSourceConfig, type CmsStream } from './definition';
 import { ConnectorError } from '../../errors';
 import { parseBody } from '../http-kit';
 import { streamNamed, type PageRequest, type SourcePage, type SourcePlugin } from '../types';
-import { contentViewsDataSchema, contentViewsQuery, isAfterCursor, mapContentView, type ContentViewsData, type ContentViewsVariables } from './content-views';
+import {
+  contentViewsDataSchema,
+  contentViewsQuery,
+  isAfterCursor,
+  mapContentView,
+  type ContentViewsData,
+  type ContentViewsVariables,
+} from './content-views';
 import { CONTENT_VIEWS, requestGraphql } from './graphql-request';
 import { CMS_REQUEST_TARGET_MS, cmsRequestTimings } from './request-timings';
 import { cacheKey, ResponseCache } from './response-cache';
@@ -19,7 +26,11 @@ const cache = new ResponseCache<ContentViewsData>();
 
 function checkedCursor(cursor: StreamCursor | null): StreamCursor | null {
   if (cursor !== null && Number.isNaN(Date.parse(cursor.value))) {
-    throw new ConnectorError('config', 'the stored cursor of the content_views stream is not a timestamp', "reset the stream's cursor to read it from the start");
+    throw new ConnectorError(
+      'config',
+      'the stored cursor of the content_views stream is not a timestamp',
+      "reset the stream's cursor to read it from the start",
+    );
   }
   return cursor;
 }
@@ -58,7 +69,12 @@ async function fetchContentViews(
   return { data: parsed, apiCalls: 1, durationMs };
 }
 
-async function readContentViewsPage(config: CmsSourceConfig, streamName: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
+async function readContentViewsPage(
+  config: CmsSourceConfig,
+  streamName: string,
+  request: PageRequest,
+  signal: AbortSignal,
+): Promise<SourcePage> {
   const stream = streamNamed(cmsStreams, streamName, 'CMS');
   const cursor = checkedCursor(request.cursor);
   signal.throwIfAborted();
@@ -69,7 +85,8 @@ async function readContentViewsPage(config: CmsSourceConfig, streamName: string,
   if (pageInfo.hasNextPage && !pageInfo.endCursor) {
     throw new ConnectorError('system', 'the CMS said more content views follow but gave no endCursor');
   }
-  const slow = durationMs !== null && durationMs > CMS_REQUEST_TARGET_MS ? { slowRequest: { durationMs, targetMs: CMS_REQUEST_TARGET_MS } } : {};
+  const slow =
+    durationMs !== null && durationMs > CMS_REQUEST_TARGET_MS ? { slowRequest: { durationMs, targetMs: CMS_REQUEST_TARGET_MS } } : {};
   return { rows, apiCalls, nextPageToken: pageInfo.hasNextPage ? pageInfo.endCursor : null, ...slow };
 }
 

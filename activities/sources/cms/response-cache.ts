@@ -23,7 +23,9 @@ export interface ResponseCacheOptions {
 /** The credential enters the key only as a hash: two tokens never share results, and none is kept. */
 export function cacheKey(endpoint: string, credential: string, query: string, variables: unknown): string {
   const secret = createHash('sha256').update(credential).digest('hex');
-  return createHash('sha256').update(JSON.stringify([endpoint, secret, query, variables])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([endpoint, secret, query, variables]))
+    .digest('hex');
 }
 
 export class ResponseCache<T> {

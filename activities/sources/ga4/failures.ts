@@ -9,7 +9,9 @@ import { statusFailure, type HeaderReader, type StatusRules } from '../http-kit'
 import type { SourcePage } from '../types';
 
 /** gaxios' Headers may come from another copy of fetch than the global one: judged by shape. */
-const headerReader = z.custom<HeaderReader>((value) => typeof value === 'object' && value !== null && 'get' in value && typeof value.get === 'function');
+const headerReader = z.custom<HeaderReader>(
+  (value) => typeof value === 'object' && value !== null && 'get' in value && typeof value.get === 'function',
+);
 
 const failureSchema = z.object({
   status: z.number().optional(),

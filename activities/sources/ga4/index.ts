@@ -87,7 +87,9 @@ async function readRealtime(config: Ga4SourceConfig, stream: Ga4Stream, signal: 
   if ((response.rowCount ?? returned) > returned) {
     logger.warn({ property: config.propertyId, returned, rowCount: response.rowCount }, 'GA4 realtime snapshot truncated at pageSize');
   }
-  rows.sort((a, b) => (String(a.minute) === String(b.minute) ? String(a.id).localeCompare(String(b.id)) : String(a.minute) < String(b.minute) ? -1 : 1));
+  rows.sort((a, b) =>
+    String(a.minute) === String(b.minute) ? String(a.id).localeCompare(String(b.id)) : String(a.minute) < String(b.minute) ? -1 : 1,
+  );
   return withUsage({ rows, apiCalls: 1, nextPageToken: null }, config, response);
 }
 

@@ -25,7 +25,11 @@ export function firstDailyPage(config: Ga4SourceConfig, cursor: StreamCursor | n
   if (!cursor) return { startDate: dateOf(now.getTime() - (config.backfillDays - 1) * DAY_MS), endDate, offset: 0 };
   const at = isoDate.safeParse(cursor.value).success ? Date.parse(`${cursor.value}T00:00:00Z`) : Number.NaN;
   if (Number.isNaN(at)) {
-    throw new ConnectorError('config', 'the stored cursor of GA4 stream daily_metrics is not a date', "reset the stream's cursor to re-read it from the backfill window");
+    throw new ConnectorError(
+      'config',
+      'the stored cursor of GA4 stream daily_metrics is not a date',
+      "reset the stream's cursor to re-read it from the backfill window",
+    );
   }
   const start = Math.min(at - config.lookbackDays * DAY_MS, now.getTime());
   return { startDate: dateOf(start), endDate, offset: 0 };

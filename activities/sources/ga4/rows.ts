@@ -25,7 +25,8 @@ export const reportResponseSchema = z.object({
 });
 export type ReportResponse = z.infer<typeof reportResponseSchema>;
 
-export const rowKey = (values: readonly unknown[]): string => createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
+export const rowKey = (values: readonly unknown[]): string =>
+  createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 32);
 
 function convert(column: StreamColumn, raw: string | null | undefined): unknown {
   if (raw === null || raw === undefined) return null;

@@ -18,7 +18,12 @@ export function reportedUsage(config: Ga4SourceConfig, response: ReportResponse)
   const candidates: ReportedUsage[] = [];
   const hourly = quota?.tokensPerHour?.remaining;
   const daily = quota?.tokensPerDay?.remaining;
-  if (typeof hourly === 'number') candidates.push({ used: Math.max(0, limits.perHour - hourly), limit: limits.perHour, scope: 'GA4 property tokens per hour' });
-  if (typeof daily === 'number') candidates.push({ used: Math.max(0, limits.perDay - daily), limit: limits.perDay, scope: 'GA4 property tokens per day' });
-  return candidates.reduce<ReportedUsage | undefined>((most, next) => (!most || next.used / next.limit > most.used / most.limit ? next : most), undefined);
+  if (typeof hourly === 'number')
+    candidates.push({ used: Math.max(0, limits.perHour - hourly), limit: limits.perHour, scope: 'GA4 property tokens per hour' });
+  if (typeof daily === 'number')
+    candidates.push({ used: Math.max(0, limits.perDay - daily), limit: limits.perDay, scope: 'GA4 property tokens per day' });
+  return candidates.reduce<ReportedUsage | undefined>(
+    (most, next) => (!most || next.used / next.limit > most.used / most.limit ? next : most),
+    undefined,
+  );
 }

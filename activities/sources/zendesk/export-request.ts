@@ -38,7 +38,8 @@ const basicAuth = (email: string, apiToken: string): string => `Basic ${Buffer.f
 function usageOf(headers: Headers): ReportedUsage | undefined {
   const limit = Number(headers.get('x-rate-limit'));
   const remaining = Number(headers.get('x-rate-limit-remaining'));
-  if (!Number.isFinite(limit) || limit <= 0 || !Number.isFinite(remaining) || headers.get('x-rate-limit-remaining') === null) return undefined;
+  if (!Number.isFinite(limit) || limit <= 0 || !Number.isFinite(remaining) || headers.get('x-rate-limit-remaining') === null)
+    return undefined;
   return { used: Math.max(0, limit - remaining), limit, scope: 'requests per minute' };
 }
 
@@ -50,7 +51,10 @@ function errorCodeOf(body: unknown): string {
 export const EXPORT: HttpCall = { service: 'Zendesk', action: 'the ticket export' };
 
 function rulesFor(request: ExportRequest): StatusRules {
-  const staleCursor: Refusal = { category: 'config', hint: "Zendesk no longer accepts the stored export cursor: reset the stream's cursor to export it again" };
+  const staleCursor: Refusal = {
+    category: 'config',
+    hint: "Zendesk no longer accepts the stored export cursor: reset the stream's cursor to export it again",
+  };
   return {
     refusals: {
       401: {

@@ -22,7 +22,11 @@ const MOST_DAYS_AHEAD = 1;
 export function assertTokenRotated(config: ZendeskSourceConfig, now: Date): void {
   const status = tokenRotationStatus(config.apiTokenIssuedAt, now);
   if (status.ageDays < -MOST_DAYS_AHEAD) {
-    throw new ConnectorError('config', `apiTokenIssuedAt ${config.apiTokenIssuedAt} is in the future`, 'set it to the day the API token was created');
+    throw new ConnectorError(
+      'config',
+      `apiTokenIssuedAt ${config.apiTokenIssuedAt} is in the future`,
+      'set it to the day the API token was created',
+    );
   }
   if (status.due) {
     throw new ConnectorError(

@@ -20,9 +20,7 @@ function toParameter(value: unknown, index: number): Parameter {
 
 /** The interface promises read-only SQL; a READ ONLY transaction has PostgreSQL enforce it. */
 export function readOnlyQuery(pool: Pool, sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> {
-  return inTransaction(
-    pool,
-    async (client) => (await client.query<Record<string, unknown>>(sql, params.map(toParameter))).rows,
-    { readOnly: true },
-  );
+  return inTransaction(pool, async (client) => (await client.query<Record<string, unknown>>(sql, params.map(toParameter))).rows, {
+    readOnly: true,
+  });
 }

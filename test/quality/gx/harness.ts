@@ -20,7 +20,9 @@ export function gxPython(): { python: string } | { missing: string } {
   const python = join(VENV, 'bin/python');
   if (!existsSync(python)) return { missing: `no Python environment at ${VENV}` };
   const stamp = join(VENV, '.insight-hub-requirements');
-  const wanted = createHash('sha256').update(readFileSync(join(__dirname, 'requirements.txt'))).digest('hex');
+  const wanted = createHash('sha256')
+    .update(readFileSync(join(__dirname, 'requirements.txt')))
+    .digest('hex');
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== wanted) {
     return { missing: `the Python environment at ${VENV} does not hold test/quality/gx/requirements.txt` };
   }
@@ -36,9 +38,14 @@ export async function runPython(python: string, job: unknown, files: Record<stri
   try {
     const paths = Object.fromEntries(Object.keys(files).map((name) => [name, join(dir, name)]));
     for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
-    const resolved = JSON.parse(JSON.stringify(job), (_key, value: unknown) => (typeof value === 'string' && value.startsWith('file:') ? (paths[value.slice(5)] ?? value) : value));
+    const resolved = JSON.parse(JSON.stringify(job), (_key, value: unknown) =>
+      typeof value === 'string' && value.startsWith('file:') ? (paths[value.slice(5)] ?? value) : value,
+    );
     await writeFile(join(dir, 'job.json'), JSON.stringify(resolved));
-    await promisify(execFile)(python, [SCRIPT, join(dir, 'job.json'), join(dir, 'answers.json')], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+    await promisify(execFile)(python, [SCRIPT, join(dir, 'job.json'), join(dir, 'answers.json')], {
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 300_000,
+    });
     return JSON.parse(await readFile(join(dir, 'answers.json'), 'utf8'));
   } finally {
     await rm(dir, { recursive: true, force: true });

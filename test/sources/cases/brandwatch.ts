@@ -11,7 +11,14 @@ import type { SourceConformanceCase } from '../conformance';
 export const ROOMY_LIMIT = { requests: 1_000, windowMs: 600_000 };
 
 export const brandwatchConfigFor = (sim: BrandwatchSimulator, overrides: Partial<BrandwatchSourceConfig> = {}): BrandwatchSourceConfig =>
-  brandwatchSourceSchema.parse({ kind: 'brandwatch', apiUrl: sim.url, ...sim.credentials, projectId: sim.projectId, queryIds: sim.queryIds, ...overrides });
+  brandwatchSourceSchema.parse({
+    kind: 'brandwatch',
+    apiUrl: sim.url,
+    ...sim.credentials,
+    projectId: sim.projectId,
+    queryIds: sim.queryIds,
+    ...overrides,
+  });
 
 export const brandwatchCase: SourceConformanceCase<BrandwatchSourceConfig> = {
   kind: 'brandwatch',
@@ -29,7 +36,11 @@ export const brandwatchCase: SourceConformanceCase<BrandwatchSourceConfig> = {
       throttleNext: async (times, retryAfterSeconds, afterRequests) => sim.throttleNext(times, retryAfterSeconds, afterRequests),
       // The paced requests: a worker's one token grant per account (the token lives a year) is not
       // a task of the source's queue, so it is left out of what the queue's rate must hold to.
-      requests: () => sim.requests().filter((request) => request.endpoint === 'mentions').map((request) => request.at),
+      requests: () =>
+        sim
+          .requests()
+          .filter((request) => request.endpoint === 'mentions')
+          .map((request) => request.at),
       stop: () => sim.stop(),
     };
   },

@@ -11,7 +11,11 @@ export const salesforceCase: SourceConformanceCase<SalesforceSourceConfig> = {
   async start({ records, pageSize }) {
     const sim = await startSalesforceSimulator({ counts: { Contact: records }, deletedRate: 0, pageSize });
     const config = (password: string): SalesforceSourceConfig =>
-      salesforceSourceSchema.parse({ kind: 'salesforce', loginUrl: sim.url, auth: { type: 'oauth-password', ...sim.credentials, password } });
+      salesforceSourceSchema.parse({
+        kind: 'salesforce',
+        loginUrl: sim.url,
+        auth: { type: 'oauth-password', ...sim.credentials, password },
+      });
     return {
       config: config(sim.credentials.password),
       refusedConfig: config('not-the-password'),
@@ -19,7 +23,11 @@ export const salesforceCase: SourceConformanceCase<SalesforceSourceConfig> = {
       throttleNext: async (times, retryAfterSeconds, afterRequests = 0) =>
         sim.throttle({ status: 429, times, after: afterRequests, ...(retryAfterSeconds === null ? {} : { retryAfterSeconds }) }),
       // REST calls count against the org's limits; OAuth logins do not.
-      requests: () => sim.requests().filter((request) => ['query', 'queryAll', 'queryMore'].includes(request.endpoint)).map((request) => request.at),
+      requests: () =>
+        sim
+          .requests()
+          .filter((request) => ['query', 'queryAll', 'queryMore'].includes(request.endpoint))
+          .map((request) => request.at),
       stop: () => sim.stop(),
     };
   },
