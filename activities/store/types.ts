@@ -10,17 +10,9 @@
 import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import type { Connector, CreateConnector, UpdateConnector } from '../../domain/connector';
 import type { CycleReport, StreamCursor } from '../../domain/cycle';
-import type {
-  ErasureReceipt,
-  ErasureRequestBody,
-  ErasureSubject,
-  RetentionDataType,
-  SweepScope,
-  SweepTargetResult,
-} from '../../domain/privacy';
+import type { ErasureSubject } from '../../domain/privacy';
 import type { StreamColumn } from '../../domain/streams/types';
 import type { QualityReportRedaction, SubjectRecord } from '../privacy/report-redaction';
-import type { SuppressionList } from '../privacy/suppression';
 import type { ConnectorAnalysis } from './analyze';
 import type { ApiKeyWithHash, NewApiKey, StoredApiKey } from './api-keys';
 import type { ApiUsageEntry, ApiUsageFigure } from './api-usage';
@@ -29,7 +21,7 @@ import type { StoredActivity } from './audit';
 import type { DailyMetrics } from './metrics';
 import type { InboxDelivery, InboxEvent, InboxReceipt } from './inbox';
 import type { StoredOutcome } from './outcomes';
-import type { ControlPlaneDataType, StoredErasureRequest } from './privacy';
+import type { PrivacyRepository } from './privacy';
 import type { QualityReportEntry, QualityReportFigures, QualityReportFilter, StoredQualityReport } from './quality-reports';
 import type { Store } from './store';
 
@@ -52,7 +44,7 @@ export interface LegacyOutcomeEntry {
 }
 
 /** The store with its former flat methods; each delegates to a repository of `Store`. */
-export interface ControlPlaneStore extends Store {
+export interface ControlPlaneStore extends Store, PrivacyRepository {
   createConnector(input: CreateConnector): Promise<Connector>;
   getConnector(id: string): Promise<Connector | null>;
   listConnectorsByUser(userId: string): Promise<Connector[]>;
@@ -103,16 +95,6 @@ export interface ControlPlaneStore extends Store {
   readInboxEvents(connectorId: string, afterSeq: string, limit: number): Promise<InboxEvent[]>;
   deleteInboxEventsBySubject(email: string): Promise<number>;
 
-  createErasureRequest(request: ErasureRequestBody): Promise<StoredErasureRequest>;
-  getErasureRequest(id: string): Promise<StoredErasureRequest | null>;
-  openErasureSubject(id: string): Promise<ErasureSubject | null>;
-  saveErasureReceipt(receipt: ErasureReceipt): Promise<void>;
-  suppressSubject(subject: ErasureSubject, requestId: string): Promise<void>;
-  loadSuppressionList(): Promise<SuppressionList>;
-  sweepControlPlane(dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number>;
-  countPastWindow(dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number>;
-  recordRetentionProof(result: SweepTargetResult): Promise<void>;
-  lastRetentionProofs(): Promise<Partial<Record<RetentionDataType, string>>>;
   redactQualityReports(requestId: string, subject: ErasureSubject, records: readonly SubjectRecord[]): Promise<QualityReportRedaction>;
 
   analyze(connectorId: string): Promise<ConnectorAnalysis>;
