@@ -13,6 +13,8 @@ export const issueApiKeyBodySchema = z.object({
   expiresAt: z.iso
     .datetime({ offset: true, error: 'must be an ISO-8601 timestamp' })
     .refine((at) => Date.parse(at) > Date.now(), 'must be in the future')
+    // Stored in UTC: an offset such as -23:46 is valid ISO-8601 but outside what PostgreSQL accepts.
+    .transform((at) => new Date(at).toISOString())
     .optional(),
 });
 export type IssueApiKeyBody = z.infer<typeof issueApiKeyBodySchema>;

@@ -57,6 +57,16 @@ describe('API keys', () => {
     expect(JSON.stringify(audit)).not.toContain(secret);
   });
 
+  test('an expiry with any valid ISO-8601 offset is stored as the same instant in UTC', async () => {
+    // -23:46 is valid ISO-8601 but outside PostgreSQL's offsets: it must be a 201, not a 500.
+    const issued = await api.call('POST', '/api/v1/api-keys', {
+      json: { subject: uniqueName('far-offset'), role: 'manager', expiresAt: '3546-02-26T20:25:31-23:46' },
+    });
+    expect(issued).toMatchObject({ status: 201, body: { apiKey: { expiresAt: expect.any(String) } } });
+    const { expiresAt } = z.object({ apiKey: z.object({ expiresAt: z.string() }) }).parse(issued.body).apiKey;
+    expect(Date.parse(expiresAt)).toBe(Date.parse('3546-02-27T20:11:31Z'));
+  });
+
   test('a revoked key is a 401 that says so', async () => {
     const key = await api.keyFor('manager');
     const [issued] = (await api.store.listApiKeys()).filter((k) => key.includes(k.keyId));
