@@ -1,0 +1,92 @@
+/**
+ * The query parameters the read APIs share: a time window, a connector, a page. Dates are UTC days;
+ * `to` is inclusive, so `from=2026-01-01&to=2026-01-31` is the whole of January.
+ */
+import { z } from 'zod';
+
+const DAY_MS = 86_400_000;
+
+/** A UTC day or an instant; a day given as `from` starts at its midnight, as `to` ends at the next. */
+const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'must be an ISO-8601 date (YYYY-MM-DD) or date-time',
+});
+
+export const windowQuerySchema = z.object({
+  from: instant.optional().describe('start of the window (inclusive): YYYY-MM-DD or an ISO-8601 date-time'),
+  to: instant.optional().describe('end of the window (inclusive): YYYY-MM-DD or an ISO-8601 date-time'),
+});
+
+/** A count from the query string: documented as the integer it is, read from its digits. */
+const pageLimit = z.preprocess(
+  (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
+  z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1000),
+);
+
+export const pageQuerySchema = z.object({
+  limit: pageLimit.default(100).describe('entries per page, 1 to 1000 (100)'),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be the nextCursor of a previous page')
+    .optional()
+    .describe("the previous page's nextCursor"),
+});
+
+export const connectorFilterSchema = z.object({
+  connectorId: z.uuid({ error: 'must be a UUID' }).optional().describe('only this connector'),
+});
+
+/** connector, window and page: the filter every history list takes. */
+export const historyQuerySchema = connectorFilterSchema.extend(windowQuerySchema.shape).extend(pageQuerySchema.shape);
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+export interface TimeWindow {
+  /** Inclusive. */
+  from: Date;
+  /** Exclusive. */
+  to: Date;
+}
+
+const isDay = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/** The window as instants; without `from`, `defaultDays` days back from `to`; without `to`, now. */
+export function resolveWindow(
+  query: { from?: string | undefined; to?: string | undefined },
+  defaultDays: number,
+  now = new Date(),
+): TimeWindow {
+  const to = query.to === undefined ? now : isDay(query.to) ? new Date(Date.parse(query.to) + DAY_MS) : new Date(query.to);
+  const from = query.from === undefined ? new Date(to.getTime() - defaultDays * DAY_MS) : new Date(query.from);
+  return { from, to };
+}
+
+/** The UTC days a window touches, oldest first, as YYYY-MM-DD. */
+export function daysOf({ from, to }: TimeWindow): string[] {
+  const days: string[] = [];
+  for (let day = Math.floor(from.getTime() / DAY_MS) * DAY_MS; day < to.getTime(); day += DAY_MS) {
+    days.push(new Date(day).toISOString().slice(0, 10));
+  }
+  return days;
+}
+
+/** A page cursor: the sort key of the page's last entry, opaque to clients. */
+export const encodeCursor = (key: readonly (string | number)[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+export function decodeCursor(cursor: string | undefined): (string | number)[] | undefined {
+  if (cursor === undefined) return undefined;
+  const parsed = z.array(z.union([z.string(), z.number()])).safeParse(safeJson(Buffer.from(cursor, 'base64url').toString()));
+  return parsed.success ? parsed.data : undefined;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('pass as cursor for the next page; null on the last page'),
+  });
