@@ -7,8 +7,7 @@ import { ephemeralKeyRing, type KeyRing } from '../secrets';
 import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
 import type { SqlClient } from './sql-client';
-import { SqlControlPlaneStore } from './sql-store';
-import type { ControlPlaneStore } from './types';
+import { sqlStore, type Store } from './store';
 
 export type { Repositories, Store } from './store';
 
@@ -40,13 +39,10 @@ function keyRingFor(options: StoreOptions): KeyRing {
   return ephemeralKeyRing();
 }
 
-/**
- * The repositories (`Store`); the flat ControlPlaneStore methods come along until test/api and
- * bench/faults call the repositories too.
- */
-export async function openStore(options: StoreOptions): Promise<ControlPlaneStore> {
+/** The repositories (`Store`), migrated. */
+export async function openStore(options: StoreOptions): Promise<Store> {
   const keys = keyRingFor(options);
-  const store = new SqlControlPlaneStore(await openSqlClient(options), keys);
+  const store = sqlStore(await openSqlClient(options), keys);
   try {
     await store.migrate();
   } catch (error) {

@@ -11,8 +11,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { parseKeyRing } from '../../activities/secrets';
 import { payloadDataConverter } from '../../activities/secrets/payload-codec';
-import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import { openStore, type Store } from '../../activities/store';
 import { connectWarehouse } from '../../activities/warehouses';
 import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
 import { startSalesforceSimulator, SIMULATOR_CREDENTIALS, type SalesforceSimulator } from '../../simulators/salesforce/server';
@@ -99,7 +98,7 @@ export async function runCampaign(warehouse: WarehouseKind, options: CampaignOpt
   const server = await DevServer.create(dataDir);
   let worker: WorkerProcess | null = null;
   let simulator: SalesforceSimulator | null = null;
-  let store: ControlPlaneStore | null = null;
+  let store: Store | null = null;
   let connection: Connection | null = null;
   const killChildren = () => {
     worker?.killNow();
@@ -122,7 +121,7 @@ export async function runCampaign(warehouse: WarehouseKind, options: CampaignOpt
       warehouse === 'duckdb'
         ? { kind: 'duckdb', schema: 'marketing' }
         : { kind: 'postgres', url: (await fresh()).url, schema: 'marketing' };
-    const connector = await store.createConnector(
+    const connector = await store.connectors.create(
       createConnectorSchema.parse({
         userId: 'fault-runner',
         name: `Salesforce to ${warehouse} under faults`,
@@ -233,7 +232,7 @@ export async function runCampaign(warehouse: WarehouseKind, options: CampaignOpt
 
 interface ObserveDeps {
   client: Client;
-  store: ControlPlaneStore;
+  store: Store;
   simulator: SalesforceSimulator;
   destination: DestinationConfig;
   dataDir: string;
@@ -280,20 +279,20 @@ async function observe({ client, store, simulator, destination, dataDir, connect
   for await (const execution of client.workflow.list({ query: `ConnectorId = "${connectorId}" AND ExecutionStatus = "Running"` }))
     running.push(execution.workflowId);
   const metrics: Record<string, number> = {};
-  for (const day of await store.getMetrics(connectorId)) {
+  for (const day of await store.metrics.list(connectorId)) {
     for (const [name, value] of Object.entries(day.metrics)) metrics[name] = (metrics[name] ?? 0) + value;
   }
-  const audit = await store.listActivity(connectorId, 1000);
+  const audit = await store.audit.list(connectorId, 1000);
   return {
     source,
     warehouse,
     quarantineKeys,
-    cursor: (await store.getCursors(connectorId)).contact,
+    cursor: (await store.cursors.get(connectorId)).contact,
     cycles: statuses,
     running,
-    cycleHolder: await store.cycleHolder(connectorId),
-    reports: await store.listRunReports(connectorId, 1000),
-    outcomes: (await store.listOutcomes(connectorId, 1000)).length,
+    cycleHolder: await store.cycleClaims.holder(connectorId),
+    reports: await store.runs.list(connectorId, 1000),
+    outcomes: (await store.outcomes.list(connectorId, 1000)).length,
     auditedCycles: audit
       .filter((entry) => entry.activityType.startsWith('cycle.') && entry.activityType !== 'cycle.requested')
       .map((entry) => String(entry.details.workflowId)),

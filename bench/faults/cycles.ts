@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { startManualCycle } from '../../api/cycles';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import type { Store } from '../../activities/store';
 import type { Connector } from '../../domain/connector';
 import { WORKFLOW_TASK_QUEUE } from '../../domain/constants';
 import type { CycleReport } from '../../domain/cycle';
@@ -21,7 +21,7 @@ export interface CycleRun {
 
 export interface CycleDriverDeps {
   client: Client;
-  store: ControlPlaneStore;
+  store: Store;
   connector: Connector;
   simulator: SalesforceSimulator;
   feed: ActivityFeed;
@@ -63,7 +63,7 @@ async function runCycle(deps: CycleDriverDeps, n: number): Promise<CycleRun> {
     await sleep(1_000);
     const { status } = await untilServing(() => handle.describe());
     if (status.name !== 'RUNNING') {
-      const report = await deps.store.getRunReport(workflowId);
+      const report = await deps.store.runs.get(workflowId);
       return { workflowId, status: status.name, report, seconds: (Date.now() - startedAt) / 1000 };
     }
     const idleMs = Date.now() - Math.max(deps.feed.lastCompletionAt, startedAt);

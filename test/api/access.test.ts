@@ -12,7 +12,7 @@ import { createApp } from '../../api/app';
 import { authenticationFromEnv } from '../../api/auth/settings';
 import { startApiServer } from '../../api/server';
 import { openSqlClient } from '../../activities/store';
-import { SqlControlPlaneStore } from '../../activities/store/sql-store';
+import { sqlStore } from '../../activities/store/store';
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
 import { uniqueName } from '../support/temporal';
 import { CONNECTORS, connectorBody, createConnector, request, startApiHarness, TEST_JWT_SECRET, type ApiHarness } from './harness';
@@ -47,7 +47,7 @@ describe('API keys', () => {
     const secret = key.slice('ihk_'.length + 17);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
 
-    const audit = await api.store.listActivity(PLATFORM_AUDIT_ID, 1000);
+    const audit = await api.store.audit.list(PLATFORM_AUDIT_ID, 1000);
     expect(audit).toContainEqual(
       expect.objectContaining({
         activityType: 'api-key.issued',
@@ -69,7 +69,7 @@ describe('API keys', () => {
 
   test('a revoked key is a 401 that says so', async () => {
     const key = await api.keyFor('manager');
-    const [issued] = (await api.store.listApiKeys()).filter((k) => key.includes(k.keyId));
+    const [issued] = (await api.store.apiKeys.list()).filter((k) => key.includes(k.keyId));
     expect(await api.call('DELETE', `/api/v1/api-keys/${issued?.id}`)).toMatchObject({
       status: 200,
       body: { revokedAt: expect.any(String) },
@@ -169,7 +169,7 @@ describe('a creative analyst', () => {
     const key = await api.keyFor('creative-analyst', analyst);
     const mine = await createConnector(api, connectorBody(analyst), key);
     const theirs = await createConnector(api, connectorBody(uniqueName('other')));
-    const theirOwner = (await api.store.getConnector(theirs))?.userId ?? '';
+    const theirOwner = (await api.store.connectors.get(theirs))?.userId ?? '';
 
     expect(await api.call('GET', `${CONNECTORS}/${mine}`, undefined, key)).toMatchObject({ status: 200 });
     expect(await api.call('GET', `${CONNECTORS}/user/${analyst}`, undefined, key)).toMatchObject({
@@ -188,8 +188,8 @@ describe('a creative analyst', () => {
     for (const refused of refusals) {
       expect(refused).toMatchObject({ status: 403, body: { message: expect.stringContaining('own connectors only') } });
     }
-    expect(await api.store.getConnector(theirs)).toMatchObject({ name: expect.not.stringContaining('mine now') });
-    const denied = (await api.store.listActivity(theirs)).filter((entry) => entry.activityType === 'access.denied');
+    expect(await api.store.connectors.get(theirs)).toMatchObject({ name: expect.not.stringContaining('mine now') });
+    const denied = (await api.store.audit.list(theirs)).filter((entry) => entry.activityType === 'access.denied');
     expect(denied).toHaveLength(5);
     expect(denied[0]?.details).toMatchObject({ actor: { subject: analyst, role: 'creative-analyst' } });
   });
@@ -200,7 +200,7 @@ describe('the audit trail', () => {
     const lead = await api.keyFor('campaign-lead', 'lena');
     const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
     expect(await api.call('POST', `${CONNECTORS}/${connectorId}/pause`)).toMatchObject({ status: 200 });
-    const changes = (await api.store.listActivity(connectorId)).filter((entry) => entry.activityType === 'api.change-requested');
+    const changes = (await api.store.audit.list(connectorId)).filter((entry) => entry.activityType === 'api.change-requested');
     expect(changes[0]).toMatchObject({
       userId: 'test-admin',
       details: {
@@ -214,7 +214,7 @@ describe('the audit trail', () => {
 
     const readAt = Date.now();
     expect(await api.call('GET', `/api/v1/approvals?connectorId=${randomUUID()}`, undefined, lead)).toMatchObject({ status: 200 });
-    const reads = (await api.store.listActivity(PLATFORM_AUDIT_ID, 1000)).filter(
+    const reads = (await api.store.audit.list(PLATFORM_AUDIT_ID, 1000)).filter(
       (entry) => entry.activityType === 'api.personal-data-read' && entry.userId === 'lena',
     );
     expect(reads).toEqual([
@@ -227,21 +227,19 @@ describe('the audit trail', () => {
 
   test('cannot be rewritten: the store refuses to update or delete an entry', async () => {
     const client = await openSqlClient({});
-    const store = new SqlControlPlaneStore(client);
+    const store = sqlStore(client);
     try {
       await store.migrate();
       const configId = randomUUID();
-      await store.appendActivity({
-        configId,
-        userId: 'lena',
-        activityType: 'api.personal-data-read',
-        details: { route: '/api/v1/approvals' },
-      });
+      await store.audit.record(
+        { connectorId: configId, userId: 'lena' },
+        { activityType: 'api.personal-data-read', details: { route: '/api/v1/approvals' } },
+      );
       await expect(client.query("UPDATE connector_activity SET user_id = 'someone-else' WHERE config_id = $1", [configId])).rejects.toThrow(
         /append-only/,
       );
       await expect(client.query('DELETE FROM connector_activity WHERE config_id = $1', [configId])).rejects.toThrow(/append-only/);
-      expect(await store.listActivity(configId)).toEqual([expect.objectContaining({ userId: 'lena' })]);
+      expect(await store.audit.list(configId)).toEqual([expect.objectContaining({ userId: 'lena' })]);
     } finally {
       await store.close();
     }

@@ -44,7 +44,7 @@ const decisionPath = (approvalId: string): string => `${approvalPath(approvalId)
 /** A gate recorded in the store, and a cycle holding it open. */
 async function openGate(seed: Partial<ApprovalSeed> = {}): Promise<PendingApproval> {
   const pending = pendingApproval({ connectorId: randomUUID(), ...seed });
-  await api.store.saveApprovalRequest(pending);
+  await api.store.approvals.saveRequest(pending);
   await api.client.workflow.start('approvalCycle', { taskQueue: api.taskQueue, workflowId: pending.workflowId, args: [pending] });
   return pending;
 }
@@ -60,8 +60,8 @@ describe('GET /api/v1/approvals', () => {
     const older = pendingApproval({ connectorId, openedAt: at(0) });
     const newer = pendingApproval({ connectorId, openedAt: at(5) });
     const decided = pendingApproval({ connectorId, openedAt: at(10) });
-    for (const pending of [older, newer, decided]) await api.store.saveApprovalRequest(pending);
-    await api.store.saveApprovalResolution(decision(decided, 'reject'));
+    for (const pending of [older, newer, decided]) await api.store.approvals.saveRequest(pending);
+    await api.store.approvals.saveResolution(decision(decided, 'reject'));
 
     const pendingOnes = await api.call('GET', `${APPROVALS}?connectorId=${connectorId}`);
     expect(pendingOnes.status).toBe(200);
@@ -101,7 +101,7 @@ describe('GET /api/v1/approvals/:id', () => {
 
   test('a pending approval whose cycle is gone says so instead of a live gate', async () => {
     const pending = pendingApproval({ connectorId: randomUUID() });
-    await api.store.saveApprovalRequest(pending);
+    await api.store.approvals.saveRequest(pending);
     const response = await api.call('GET', approvalPath(pending.approvalId));
     expect(response).toMatchObject({
       status: 200,
@@ -145,7 +145,7 @@ describe('POST /api/v1/approvals/:id/decision', () => {
     const retried = await api.call('POST', decisionPath(pending.approvalId), { json: approve }, dana);
     expect(retried).toEqual(expect.objectContaining({ status: 200, body: response.body }));
 
-    const audit = await api.store.listActivity(pending.connectorId);
+    const audit = await api.store.audit.list(pending.connectorId);
     expect(audit.filter((a) => a.activityType === 'approval.decision-requested').map((a) => a.details)).toEqual([
       expect.objectContaining({
         approvalId: pending.approvalId,
@@ -181,7 +181,7 @@ describe('POST /api/v1/approvals/:id/decision', () => {
       status: 'pending',
       live: { state: 'waiting' },
     });
-    const audit = await api.store.listActivity(pending.connectorId);
+    const audit = await api.store.audit.list(pending.connectorId);
     expect(audit.map((a) => a.details)).toEqual([expect.objectContaining({ result: 'refused', status: 403, role: 'data-scientist' })]);
 
     const byAdmin = await api.call('POST', decisionPath(pending.approvalId), { json: approve });
@@ -194,7 +194,7 @@ describe('POST /api/v1/approvals/:id/decision', () => {
     expect(impersonating).toMatchObject({ status: 403, body: { message: expect.stringContaining('decidedBy') } });
     const promoted = await api.call('POST', decisionPath(pending.approvalId), { json: { ...approve, role: 'admin' } }, dana);
     expect(promoted).toMatchObject({ status: 403, body: { message: expect.stringContaining('role admin is not') } });
-    expect((await api.store.getApproval(pending.approvalId))?.status).toBe('pending');
+    expect((await api.store.approvals.get(pending.approvalId))?.status).toBe('pending');
 
     const own = await api.call(
       'POST',
@@ -233,6 +233,6 @@ describe('POST /api/v1/approvals/:id/decision', () => {
       .parse(response.body)
       .issues.map((i) => i.path);
     expect(paths.sort()).toEqual(['decision', 'override.maxInvalidShare', 'reason']);
-    expect((await api.store.getApproval(pending.approvalId))?.status).toBe('pending');
+    expect((await api.store.approvals.get(pending.approvalId))?.status).toBe('pending');
   });
 });

@@ -35,7 +35,7 @@ describe('POST /api/v1/data-warehouse-connector/:id/pause and /resume', () => {
     expect(resumed).toMatchObject({ status: 200, body: { id: connectorId, status: 'active' } });
     expect(await schedulePaused(connectorId)).toBe(false);
 
-    const audit = (await api.store.listActivity(connectorId))
+    const audit = (await api.store.audit.list(connectorId))
       .filter((a) => a.activityType.startsWith('connector.'))
       .map((a) => [a.activityType, a.details.previousStatus]);
     expect(audit.slice(0, 2)).toEqual([
@@ -99,7 +99,7 @@ describe('POST /api/v1/data-warehouse-connector/:id/guardrails/preview', () => {
     const configuration = z.object({ configuration: z.record(z.string(), z.unknown()) }).parse(body).configuration;
     const connectorId = await createConnector(api, { ...body, configuration: { ...configuration, guardrails } });
     const gate = pendingApproval({ connectorId, figures: { invalidShare: 0.3, invalid: 300, evaluated: 1_000, rowsThisCycle: 900 } });
-    await api.store.saveApprovalRequest(gate);
+    await api.store.approvals.saveRequest(gate);
 
     const proposal = { maxInvalidShare: 0.35, maxRowsPerCycle: 800 };
     const result = await preview(connectorId, { guardrails: proposal, automationLevel: 'auto' });
@@ -127,7 +127,7 @@ describe('POST /api/v1/data-warehouse-connector/:id/guardrails/preview', () => {
       streamReport('contact', { extracted: 400, loaded: 300, quarantined: 100, apiCalls: 2 }),
       streamReport('lead', { extracted: 900, loaded: 880, quarantined: 20, apiCalls: 3 }),
     ]);
-    for (const run of [earlier, last]) await api.store.saveRunReport(run);
+    for (const run of [earlier, last]) await api.store.runs.save(run);
 
     const proposed: Guardrails = { maxInvalidShare: 0.3, maxRowsPerCycle: 1_000, schemaChangePolicy: 'approve' };
     const result = await preview(connectorId, { guardrails: proposed });

@@ -218,12 +218,12 @@ describe('a connector read, changed in one setting and written back', () => {
       expect(putSchema.safeParse(written.body).error).toBeUndefined();
 
       // What the next cycle reads: the real credentials, and the change.
-      const stored = await api.store.getConnector(id);
+      const stored = await api.store.connectors.get(id);
       expect(stored?.configuration).toEqual(
         connectorSettingsSchema.parse({ ...configuration, guardrails: { maxInvalidShare: 0.05, schemaChangePolicy: 'approve' } }),
       );
       expect(JSON.stringify(stored?.configuration)).not.toContain(REDACTED);
-      expectNone(await api.store.listActivity(id), secrets);
+      expectNone(await api.store.audit.list(id), secrets);
     },
   );
 });
@@ -252,7 +252,7 @@ describe('the redaction marker where there is no stored secret to keep', () => {
       { path: 'configuration.source.auth.clientSecret', rule: 'custom', message: expect.stringContaining('send the secret itself') },
       { path: 'configuration.destination.url', rule: 'custom', message: expect.stringContaining(REDACTED) },
     ]);
-    expect(await api.store.listConnectorsByUser(userId)).toEqual([]);
+    expect(await api.store.connectors.listByUser(userId)).toEqual([]);
   });
 
   test('on create, a marker in a field with a format of its own (a BigQuery private_key) is named as a marker', async () => {
@@ -298,7 +298,7 @@ describe('the redaction marker where there is no stored secret to keep', () => {
     const rejected = await api.call('PUT', `${CONNECTORS}/${id}`, { json: { configuration: { source } } });
     expect(rejected.status).toBe(400);
     expect(issuesSchema.parse(rejected.body).issues).toEqual([{ path, rule: 'custom', message: expect.stringContaining('none to keep') }]);
-    expect((await api.store.getConnector(id))?.configuration).toEqual(connectorSettingsSchema.parse(original));
+    expect((await api.store.connectors.get(id))?.configuration).toEqual(connectorSettingsSchema.parse(original));
   });
 });
 
@@ -321,6 +321,6 @@ test('a new secret sent on update replaces the stored one; the marker beside it 
   expect(written.status).toBe(200);
   expectNone(written.body, [oldSecret, password, newSecret]);
 
-  expect((await api.store.getConnector(id))?.configuration.source).toMatchObject({ auth: { clientSecret: newSecret, password } });
-  expectNone(await api.store.listActivity(id), [oldSecret, password, newSecret]);
+  expect((await api.store.connectors.get(id))?.configuration.source).toMatchObject({ auth: { clientSecret: newSecret, password } });
+  expectNone(await api.store.audit.list(id), [oldSecret, password, newSecret]);
 });

@@ -13,7 +13,7 @@ import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/deps';
 import { startApiServer } from '../../api/server';
 import { openPgClient } from '../../activities/store/pg-client';
-import { SqlControlPlaneStore } from '../../activities/store/sql-store';
+import { sqlStore } from '../../activities/store/store';
 import { scheduleId, scheduledCycleWorkflowId, searchAttributes } from '../../domain/constants';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
 import { uniqueName } from '../support/temporal';
@@ -111,7 +111,7 @@ describe('POST /api/v1/data-warehouse-connector', () => {
     );
     expect(schedule.typedSearchAttributes.get(searchAttributes.connectorId)).toBe(id);
 
-    const audit = await api.store.listActivity(id);
+    const audit = await api.store.audit.list(id);
     expect(audit.map((entry) => entry.activityType)).toContain('connector.created');
     expectNoSecrets(audit);
   });
@@ -180,7 +180,7 @@ describe('POST /api/v1/data-warehouse-connector', () => {
     const { issues } = issuesSchema.parse(response.body);
     expect(issues).toHaveLength(expected.length);
     expect(issues).toEqual(expect.arrayContaining(expected.map((issue) => expect.objectContaining(issue))));
-    expect(await api.store.listConnectorsByUser(userId)).toEqual([]);
+    expect(await api.store.connectors.listByUser(userId)).toEqual([]);
   });
 
   test('malformed JSON and a missing body are 400s, not 500s', async () => {
@@ -265,7 +265,7 @@ describe('PUT /api/v1/data-warehouse-connector/:id', () => {
     expect((await describeSchedule(id)).state.paused).toBe(false);
 
     expect(await api.call('GET', `${CONNECTORS}/${id}`)).toMatchObject({ body: { name: 'renamed', status: 'active' } });
-    const audit = await api.store.listActivity(id);
+    const audit = await api.store.audit.list(id);
     expect(audit.filter((entry) => entry.activityType === 'connector.updated')).toHaveLength(2);
     expectNoSecrets(audit);
   });
@@ -302,7 +302,7 @@ describe('DELETE /api/v1/data-warehouse-connector/:id', () => {
     await expect(describeSchedule(id)).rejects.toBeInstanceOf(ScheduleNotFoundError);
     expect(await api.call('GET', `${CONNECTORS}/${id}`)).toMatchObject({ status: 404 });
     expect(await api.call('DELETE', `${CONNECTORS}/${id}`)).toMatchObject({ status: 404 });
-    expect((await api.store.listActivity(id)).map((entry) => entry.activityType)).toContain('connector.deleted');
+    expect((await api.store.audit.list(id)).map((entry) => entry.activityType)).toContain('connector.deleted');
   });
 });
 
@@ -393,22 +393,22 @@ describe('GET /healthz, and what clients see when a dependency is down', () => {
       status: 503,
       body: { error: 'temporal_unavailable', message: expect.stringContaining('Temporal is unreachable') },
     });
-    expect(await api.store.listConnectorsByUser(userId)).toEqual([]);
+    expect(await api.store.connectors.listByUser(userId)).toEqual([]);
 
     const existing = await createConnector(api, connectorBody(userId));
-    const before = await api.store.getConnector(existing);
+    const before = await api.store.connectors.get(existing);
     for (const [method, body] of [
       ['PUT', { json: { name: 'never-saved', status: 'paused' } }],
       ['DELETE', undefined],
     ] as const) {
       expect(await callApi(deps, method, `${CONNECTORS}/${existing}`, body)).toMatchObject({ status: 503 });
-      expect(await api.store.getConnector(existing)).toMatchObject({ name: before?.name, status: 'active' });
+      expect(await api.store.connectors.get(existing)).toMatchObject({ name: before?.name, status: 'active' });
     }
     expect((await describeSchedule(existing)).state.paused).toBe(false);
   });
 
   test('an unreachable database makes healthz name the store, and other requests a logged 500 with a generic message', async () => {
-    const unreachableStore = new SqlControlPlaneStore(openPgClient(`postgresql://insight:hub@${await closedAddress()}/control_plane`));
+    const unreachableStore = sqlStore(openPgClient(`postgresql://insight:hub@${await closedAddress()}/control_plane`));
     const { logger, lines } = capturedLogger();
     const deps = { store: unreachableStore, temporal: api.client, logger };
 

@@ -11,8 +11,7 @@ import { issueApiKey } from '../../api/auth/issue-api-key';
 import type { CodecEndpoint } from '../../api/deps';
 import { deleteConnectorSchedule } from '../../api/schedules';
 import { startApiServer } from '../../api/server';
-import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import { openStore, type Store } from '../../activities/store';
 import type { Role } from '../../domain/access';
 import { testEnv, uniqueName } from '../support/temporal';
 
@@ -23,7 +22,7 @@ export interface ApiHarness {
   url: string;
   env: TestWorkflowEnvironment;
   client: Client;
-  store: ControlPlaneStore;
+  store: Store;
   taskQueue: string;
   /** An admin API key: what the tests that are not about access call with. */
   adminKey: string;
@@ -63,8 +62,8 @@ export async function startApiHarness(options: { codecEndpoint?: CodecEndpoint }
 }
 
 /** Tests may run against a long-lived cluster (TEMPORAL_ADDRESS): leave no schedule firing there. */
-async function deleteSchedulesOf(store: ControlPlaneStore, client: Client): Promise<void> {
-  for (const connector of await store.listConnectors()) await deleteConnectorSchedule(client, connector.id);
+async function deleteSchedulesOf(store: Store, client: Client): Promise<void> {
+  for (const connector of await store.connectors.list()) await deleteConnectorSchedule(client, connector.id);
 }
 
 export interface HttpResult {

@@ -52,7 +52,7 @@ afterAll(async () => {
 
 async function sendgridConnector(source: Record<string, unknown>): Promise<string> {
   const configuration = { source: { kind: 'sendgrid', ...source } };
-  const connector = await api.store.createConnector(
+  const connector = await api.store.connectors.create(
     createConnectorSchema.parse({ userId: 'marketing-ops', name: uniqueName('sendgrid'), configuration }),
   );
   return connector.id;
@@ -221,14 +221,14 @@ const ROUTES = (): Record<string, RouteInput> => ({
 /** What any request getting through would have changed. */
 async function storedState(): Promise<unknown> {
   return {
-    connectors: await api.store.listConnectors(),
-    apiKeys: await api.store.listApiKeys(),
-    approvals: [await api.store.listApprovals({ status: 'pending' }), await api.store.listApprovals({ status: 'decided' })],
-    inboxes: [await api.store.readInboxEvents(signed.id, '0', 10_000), await api.store.readInboxEvents(unsigned, '0', 10_000)],
+    connectors: await api.store.connectors.list(),
+    apiKeys: await api.store.apiKeys.list(),
+    approvals: [await api.store.approvals.list({ status: 'pending' }), await api.store.approvals.list({ status: 'decided' })],
+    inboxes: [await api.store.inbox.read(signed.id, '0', 10_000), await api.store.inbox.read(unsigned, '0', 10_000)],
     // Requests refused before access control leave no audit entry either. Audited before the input is
     // looked at, as they should be: a read of personal data (before its query), a codec call (the
     // codec checks roles before it reads its body).
-    audit: [await api.store.listActivity(target, 1_000), await api.store.listActivity(PLATFORM_AUDIT_ID, 1_000)].map((entries) =>
+    audit: [await api.store.audit.list(target, 1_000), await api.store.audit.list(PLATFORM_AUDIT_ID, 1_000)].map((entries) =>
       entries.filter(
         (entry) => entry.activityType !== 'api.personal-data-read' && !JSON.stringify(entry.details).includes(`"route":"${CODEC_PATH}/`),
       ),
@@ -393,7 +393,7 @@ describe.each(ROUTE_POLICIES.map((policy) => [routeName(policy), policy] as cons
 
 describe('POST /webhooks/sendgrid/:connectorId', () => {
   const inboxIds = async (connectorId: string): Promise<string[]> =>
-    (await api.store.readInboxEvents(connectorId, '0', 10_000)).map((event) => event.eventId);
+    (await api.store.inbox.read(connectorId, '0', 10_000)).map((event) => event.eventId);
 
   function post(body: Raw, options: { connectorId?: string; signature?: boolean } = {}): Promise<HttpResult> {
     const connectorId = options.connectorId ?? signed.id;
@@ -479,7 +479,7 @@ describe('POST /webhooks/sendgrid/:connectorId', () => {
   );
 
   test('refused events are in the connector’s audit log with where and why, not their content', async () => {
-    const activity = await api.store.listActivity(signed.id, 1_000);
+    const activity = await api.store.audit.list(signed.id, 1_000);
     const refusals = activity.filter((entry) => entry.activityType === 'webhook.events-refused');
     expect(refusals.length).toBeGreaterThan(0);
     expect(JSON.stringify(refusals)).not.toMatch(/example\.com|gold/);

@@ -39,7 +39,12 @@ async function connectorWithQuarantine(): Promise<{ connectorId: string; reportI
   const connectorId = await createConnector(api, connectorBody(`user-${randomUUID()}`));
   const quarantine = { uri: `file:///staging/${connectorId}/q.ndjson`, sha256: sha256Of(connectorId), rows: 4 };
   const report = reportWithQuarantine(50, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 4 }], quarantine);
-  const reportId = await api.store.saveQualityReport({ connectorId, stream: 'contact', batchSha256: sha256Of(`${connectorId}/1`), report });
+  const reportId = await api.store.qualityReports.save({
+    connectorId,
+    stream: 'contact',
+    batchSha256: sha256Of(`${connectorId}/1`),
+    report,
+  });
   return { connectorId, reportId };
 }
 
@@ -54,7 +59,7 @@ describe('GET /:id/quality-reports', () => {
   test('lists the connector’s reports newest first with their figures, filtered by stream', async () => {
     const { connectorId, reportId } = await connectorWithQuarantine();
     const leadReport = reportWithQuarantine(8, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 0 }], null);
-    const leadId = await api.store.saveQualityReport({
+    const leadId = await api.store.qualityReports.save({
       connectorId,
       stream: 'lead',
       batchSha256: sha256Of(`${connectorId}/2`),
@@ -109,7 +114,7 @@ describe('POST /:id/quarantine/revalidate', () => {
     const run = await api.client.workflow.getHandle(`revalidate/${connectorId}/${reportId}/${suiteSha}`).describe();
     expect(run).toMatchObject({ type: 'revalidateQuarantine', taskQueue: api.taskQueue, status: { name: 'COMPLETED' } });
 
-    const audit = await api.store.listActivity(connectorId);
+    const audit = await api.store.audit.list(connectorId);
     expect(audit).toContainEqual(
       expect.objectContaining({
         activityType: 'quarantine.revalidation-requested',
@@ -140,7 +145,7 @@ describe('POST /:id/quarantine/revalidate', () => {
       status: 403,
       body: { message: expect.stringMatching(/role data-scientist .* it takes manager or admin/) },
     });
-    const audit = await api.store.listActivity(connectorId);
+    const audit = await api.store.audit.list(connectorId);
     expect(audit).toContainEqual(expect.objectContaining({ details: expect.objectContaining({ result: 'refused', status: 403 }) }));
   });
 

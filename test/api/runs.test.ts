@@ -64,7 +64,7 @@ describe('POST /api/v1/data-warehouse-connector/:id/runs', () => {
     });
     expect(listed).toEqual([workflowId]);
 
-    const audit = await api.store.listActivity(connectorId);
+    const audit = await api.store.audit.list(connectorId);
     expect(audit).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ activityType: 'cycle.requested', details: expect.objectContaining({ workflowId }) }),
@@ -77,7 +77,7 @@ describe('POST /api/v1/data-warehouse-connector/:id/runs', () => {
     const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
     const first = await startRun(connectorId);
     // What the real cycle's planCycle does as it begins: claim the connector.
-    await api.store.claimCycle(connectorId, first.workflowId);
+    await api.store.cycleClaims.claim(connectorId, first.workflowId);
 
     const refused = await api.call('POST', `${CONNECTORS}/${connectorId}/runs`);
     expect(refused).toMatchObject({ status: 409, body: { error: 'conflict', message: expect.stringContaining(first.workflowId) } });
@@ -133,7 +133,7 @@ describe('GET /api/v1/runs/:workflowId', () => {
       },
     });
 
-    await api.store.saveRunReport(result);
+    await api.store.runs.save(result);
     const stored = await api.call('GET', runPath(workflowId));
     expect(stored).toMatchObject({ status: 200, body: { temporalStatus: 'COMPLETED', reportSource: 'store', report: result } });
   });
@@ -159,7 +159,7 @@ describe('GET /api/v1/runs/:workflowId', () => {
   test('a run only the store still knows is served from the store; an unknown one is a 404', async () => {
     const connectorId = await createConnector(api, connectorBody(uniqueName('user')));
     const report = cycleReport(connectorId, 'completed', new Date(Date.now() - 3_600_000), [streamReport('contact', { loaded: 5 })]);
-    await api.store.saveRunReport(report);
+    await api.store.runs.save(report);
 
     const fromStore = await api.call('GET', runPath(report.workflowId));
     expect(fromStore).toMatchObject({ status: 200, body: { temporalStatus: null, runId: null, reportSource: 'store', report } });
@@ -183,17 +183,17 @@ describe('GET /api/v1/data-warehouse-connector/:id/analyze', () => {
         streamReport('contact', { outcome: 'failed', apiCalls: 1 }),
       ]),
     ];
-    for (const run of runs) await api.store.saveRunReport(run);
+    for (const run of runs) await api.store.runs.save(run);
     const evaluated = 200;
     const nullEmails = randomInt(1, evaluated);
-    await api.store.saveQualityReport({
+    await api.store.qualityReports.save({
       connectorId,
       stream: 'contact',
       batchSha256: 'a'.repeat(64),
       report: notNullResult('email', evaluated, nullEmails),
     });
     const cursor = { value: hourAgo.toISOString(), lastKey: '003000000000001' };
-    await api.store.commitCursor(connectorId, 'contact', cursor, null);
+    await api.store.cursors.commit(connectorId, 'contact', cursor, null);
 
     const response = await api.call('GET', `${CONNECTORS}/${connectorId}/analyze`);
 

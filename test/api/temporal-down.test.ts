@@ -10,8 +10,7 @@ import { issueApiKey } from '../../api/auth/issue-api-key';
 import { ApiError } from '../../api/errors';
 import { startApiServer, type RunningServer } from '../../api/server';
 import { callTemporal } from '../../api/temporal-calls';
-import { openStore } from '../../activities/store';
-import type { ControlPlaneStore } from '../../activities/store/types';
+import { openStore, type Store } from '../../activities/store';
 import { testEnv } from '../support/temporal';
 import { CONNECTORS, connectorBody, request } from './harness';
 
@@ -29,7 +28,7 @@ const grpcError = (code: number, details: string): Error => Object.assign(new Er
 
 describe('Temporal down: a client pointed at a closed port', () => {
   let downClient: Client;
-  let store: ControlPlaneStore;
+  let store: Store;
   let server: RunningServer;
   let adminKey: string;
 
@@ -60,7 +59,7 @@ describe('Temporal down: a client pointed at a closed port', () => {
       status: 503,
       body: { error: 'temporal_unavailable', message: 'Temporal is unreachable or did not answer in time: the connector was not created' },
     });
-    expect(await store.listConnectors()).toEqual([]);
+    expect(await store.connectors.list()).toEqual([]);
   });
 
   test('GET /healthz is a 503 naming the failing check', async () => {
