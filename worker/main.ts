@@ -1,10 +1,11 @@
 /** `tsx worker/main.ts`: the worker alone, for deployments that run the API elsewhere. */
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { logger } from '../activities/logger';
 import { loadKeyRing } from '../activities/secrets';
 import { loadPayloadKeyRing } from '../activities/secrets/payload-codec';
 import { openStore } from '../activities/store';
-import { loadSettings } from './settings';
+import { setCurrentVersion } from './deployment';
+import { loadSettings, type Settings } from './settings';
 import { createWorkers, runWorkers } from './workers';
 
 async function main(): Promise<void> {
@@ -21,12 +22,33 @@ async function main(): Promise<void> {
       dataDir: settings.dataDir,
       dataKeys,
       rateLimits: settings.sourceRates,
+      deploymentVersion: settings.deploymentVersion,
     });
-    logger.info({ temporal: settings.temporalAddress, sourceRates: settings.sourceRates }, 'workers running; Ctrl-C to stop');
-    await runWorkers(workers);
+    logger.info(
+      { temporal: settings.temporalAddress, sourceRates: settings.sourceRates, deploymentVersion: settings.deploymentVersion },
+      'workers running; Ctrl-C to stop',
+    );
+    await Promise.all([runWorkers(workers), becomeCurrent(settings, connection, workers)]);
   } finally {
     await connection.close();
     await store.close();
+  }
+}
+
+/**
+ * A new build makes its version the one new workflows start on, once its workers poll. Workers that
+ * cannot become current would sit idle while looking healthy: they stop instead, saying why.
+ */
+async function becomeCurrent(settings: Settings, connection: NativeConnection, workers: Worker[]): Promise<void> {
+  const version = settings.deploymentVersion;
+  if (!version || !settings.setCurrentVersion) return;
+  try {
+    await setCurrentVersion({ connection, namespace: settings.namespace, version });
+    logger.info({ deploymentVersion: version }, 'new workflows start on this version');
+  } catch (error) {
+    logger.error({ error: String(error) }, 'stopping: this version could not be made current');
+    for (const worker of workers) worker.shutdown();
+    throw error;
   }
 }
 

@@ -6,6 +6,8 @@ import type { TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
 import { SOURCE_KINDS, type SourceKind } from '../domain/connector';
 import { isPushSource, queueRatePerSecond, type RateLimit } from '../domain/sources';
+import type { DeploymentVersion } from './deployment';
+import { withSecretFiles } from './secret-files';
 
 const keyRingSpec = z.string().min(1, 'must list at least one key as id:base64key, e.g. k1:$(openssl rand -base64 32)');
 const pemFile = z.string().min(1, 'must be the path of a PEM file');
@@ -79,6 +81,17 @@ const settingsSchema = z.object({
   TEMPORAL_TLS_CERT_FILE: pemFile.optional(),
   TEMPORAL_TLS_KEY_FILE: pemFile.optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Worker Versioning (worker/deployment.ts) when set: the build these workers are. */
+  INSIGHT_HUB_BUILD_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/, 'must be 1 to 128 letters, digits, dots, dashes or underscores, e.g. a commit id')
+    .optional(),
+  INSIGHT_HUB_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1 to 128 letters, digits, dashes or underscores')
+    .default('insight-hub'),
+  /** Whether this build makes its version the current one once its workers poll. */
+  INSIGHT_HUB_SET_CURRENT_VERSION: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
 });
 type Environment = z.infer<typeof settingsSchema>;
 
@@ -103,10 +116,13 @@ export interface Settings {
   codecAllowedOrigins: string[];
   /** Undefined: a plain connection to Temporal. */
   temporalTls: TLSConfig | undefined;
+  /** Undefined: unversioned workers (the demo, the tests). */
+  deploymentVersion: DeploymentVersion | undefined;
+  setCurrentVersion: boolean;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = settingsSchema.safeParse(env);
+  const parsed = settingsSchema.safeParse(withSecretFiles(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`invalid environment: ${problems.join('; ')}`);
@@ -126,7 +142,17 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apiTls: apiTls && checkedPair(apiTls, 'API_TLS_CERT_FILE', 'API_TLS_KEY_FILE'),
     codecAllowedOrigins: s.CODEC_CORS_ORIGINS.map((origin) => new URL(origin).origin),
     temporalTls: temporalTls(s),
+    ...deployment(s),
   };
+}
+
+function deployment(env: Environment): Pick<Settings, 'deploymentVersion' | 'setCurrentVersion'> {
+  const setCurrentVersion = env.INSIGHT_HUB_SET_CURRENT_VERSION === 'true';
+  if (env.INSIGHT_HUB_BUILD_ID === undefined) {
+    if (setCurrentVersion) throw new Error('invalid environment: INSIGHT_HUB_SET_CURRENT_VERSION: needs INSIGHT_HUB_BUILD_ID');
+    return { deploymentVersion: undefined, setCurrentVersion };
+  }
+  return { deploymentVersion: { deploymentName: env.INSIGHT_HUB_DEPLOYMENT_NAME, buildId: env.INSIGHT_HUB_BUILD_ID }, setCurrentVersion };
 }
 
 type FileVariable = 'API_TLS_CERT_FILE' | 'API_TLS_KEY_FILE' | 'TEMPORAL_TLS_CA_FILE' | 'TEMPORAL_TLS_CERT_FILE' | 'TEMPORAL_TLS_KEY_FILE';

@@ -26,6 +26,7 @@ import { Staging } from '../activities/staging/staging';
 import { inboxReader } from '../activities/store/inbox';
 import type { Store } from '../activities/store/store';
 import { connectWarehouse } from '../activities/warehouses';
+import { versioningOptions, type DeploymentVersion } from './deployment';
 import { workerInterceptors } from './interceptors';
 
 export interface WorkerOptions {
@@ -47,6 +48,8 @@ export interface WorkerOptions {
    * higher tier. Every worker polling a source's queue must be given the same value.
    */
   rateLimits?: Partial<Record<SourceKind, RateLimit>>;
+  /** Every worker of this process polls as this deployment version (worker/deployment.ts); unversioned when unset. */
+  deploymentVersion?: DeploymentVersion;
 }
 
 export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
@@ -69,6 +72,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     namespace,
     taskQueue,
     ...workflowCode,
+    ...versioningOptions(options.deploymentVersion),
     dataConverter,
     interceptors: workerInterceptors,
     activities: {
@@ -98,6 +102,7 @@ export async function createSourceWorker(options: WorkerOptions, source: SourceK
     namespace,
     taskQueue: sourceTaskQueue(source, taskQueue),
     ...queueRate(options.rateLimits?.[source] ?? sourceDefinitions[source].rateLimit),
+    ...versioningOptions(options.deploymentVersion),
     dataConverter: options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined,
     interceptors: workerInterceptors,
     activities: createExtractActivities({ store, staging, plugins, logger }),
