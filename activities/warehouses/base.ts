@@ -8,6 +8,7 @@
 import type { DestinationConfig } from '../../domain/connector';
 import type { LoadResult } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
+import type { DerivedTables } from './derived';
 import { heldValuesLookups } from './held-values';
 import { resolveDeletePredicate, type ResolvedPredicate } from './predicate';
 import { estimateFromPricing } from './pricing';
@@ -37,6 +38,8 @@ export interface WarehouseParts {
   /** The lookups are checked and cut to size (`heldValuesLookups`); `table` as for deleteRows. */
   findHeldValues(stream: StreamDefinition, lookups: readonly ResolvedPredicate[], table: string): Promise<HeldValue[]>;
   query(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** Derived tables, rebuilt in one transaction; left out by a plug-in that cannot. */
+  readonly derived?: DerivedTables;
   /** Lets go of the connection: called once, after every operation under way has settled. */
   release(): Promise<void>;
   /** The failure of an operation in the connector taxonomy, `doing` saying what was attempted; without it, failures pass as they are. */
@@ -71,11 +74,20 @@ export function lazily<T>(load: () => Promise<T>): () => Promise<T> {
 class BaseWarehouse implements Warehouse {
   private closed = false;
   private readonly pending = new Set<Promise<unknown>>();
+  readonly derived?: DerivedTables;
 
   constructor(
     private readonly parts: WarehouseParts,
     private readonly pricing: WarehousePricing,
-  ) {}
+  ) {
+    const { derived } = parts;
+    if (derived) {
+      this.derived = {
+        dialect: derived.dialect,
+        materialise: (tables) => this.track(`rebuild ${tables.map((t) => t.table).join(', ')}`, () => derived.materialise(tables)),
+      };
+    }
+  }
 
   ensureTable(stream: StreamDefinition): Promise<SchemaChange[]> {
     return this.track(`ensure table ${stream.table}`, () => this.parts.ensureTable(stream));

@@ -5,6 +5,7 @@
 import type { DestinationConfig, DestinationKind } from '../../domain/connector';
 import type { LoadResult } from '../../domain/cycle';
 import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
+import type { DerivedTables } from './derived';
 
 export interface WarehouseCapabilities {
   /** How a batch is merged by primary key. */
@@ -165,6 +166,8 @@ export interface Warehouse {
   estimateLoadCost(figures: LoadFigures): LoadCostEstimate;
   /** Read-only SQL for verification and analysis. */
   query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** Derived tables (the customer models) built here from the stream tables; absent where the plug-in cannot run them. */
+  readonly derived?: DerivedTables;
   close(): Promise<void>;
 }
 

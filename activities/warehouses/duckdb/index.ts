@@ -9,6 +9,7 @@ import { deleteMatching, findHeldValues } from '../matching-rows';
 import { qualifiedName } from '../sql';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
 import { acquire, release } from './connection';
+import { duckdbDialect, materialise } from './derived';
 import { loadBatch } from './load';
 import { matchingRows } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
@@ -46,6 +47,7 @@ export const duckdbWarehouse = definePlugin<DestinationConfigOf<'duckdb'>>({
       findHeldValues: (stream, lookups, table) =>
         database.withConnection((c) => findHeldValues(matchingRows(c, schema, stream, table), stream, lookups)),
       query: (sql, params) => database.withConnection((c) => readOnlyQuery(c, sql, params)),
+      derived: { dialect: duckdbDialect(schema), materialise: (tables) => database.exclusive((c) => materialise(c, schema, tables)) },
       // The last handle on a file closes DuckDB and frees the file.
       release: () => release(database),
     };

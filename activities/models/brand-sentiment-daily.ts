@@ -1,0 +1,35 @@
+/**
+ * brand_sentiment_daily: Brandwatch mentions per query and UTC day of publication, by sentiment. The
+ * mean score is a non-additive figure (averaged over that day's scored mentions, never summed);
+ * mentions and impressions add up.
+ */
+import { col, type ModelDefinition } from './types';
+
+const labelled = (label: string): string => `SUM(CASE WHEN LOWER(sentiment) = '${label}' THEN 1 ELSE 0 END)`;
+
+export const brandSentimentDailyModel: ModelDefinition = {
+  name: 'brand_sentiment_daily',
+  description: 'Brandwatch mentions per query and day, by sentiment, with the mean sentiment score.',
+  grain: 'one Brandwatch query on one UTC day',
+  primaryKey: ['query_id', 'day'],
+  reads: ['brandwatch_mentions'],
+  columns: [
+    col('query_id', 'integer', 'none', 'the Brandwatch query', ['brandwatch_mentions.query_id']),
+    col('day', 'date', 'none', 'the UTC day the mentions were published', ['brandwatch_mentions.date']),
+    col('query_name', 'string', 'none', "the query's name", ['brandwatch_mentions.query_name']),
+    col('mentions', 'integer', 'sum', 'mentions published that day', ['brandwatch_mentions.resource_id']),
+    col('positive', 'integer', 'sum', 'of which positive', ['brandwatch_mentions.sentiment']),
+    col('neutral', 'integer', 'sum', 'of which neutral', ['brandwatch_mentions.sentiment']),
+    col('negative', 'integer', 'sum', 'of which negative', ['brandwatch_mentions.sentiment']),
+    col('avg_sentiment_score', 'number', 'none', 'the mean sentiment score that day (never summed)', [
+      'brandwatch_mentions.sentiment_score',
+    ]),
+    col('impressions', 'integer', 'sum', 'impressions of those mentions', ['brandwatch_mentions.impressions']),
+  ],
+  select: (d) => `
+    SELECT query_id, ${d.utcDate('date')}, MAX(query_name), COUNT(*), ${labelled('positive')}, ${labelled('neutral')}, ${labelled('negative')},
+           AVG(sentiment_score), SUM(impressions)
+    FROM ${d.table('brandwatch_mentions')}
+    WHERE date IS NOT NULL
+    GROUP BY query_id, ${d.utcDate('date')}`,
+};

@@ -1,0 +1,93 @@
+/**
+ * customer_identity: which person each Salesforce contact and lead is — the identity stitching
+ * every other person-level model builds on, one row per CRM record of a customer, its source keys
+ * kept.
+ *
+ * The rules, in order:
+ * 1. A record is a contact or lead not deleted at the source. Its email is normalised (trimmed,
+ *    lower case; empty is none) and its customer id (the contact's and lead's customer-id field,
+ *    `Customer_Id__c`) trimmed.
+ * 2. Two records are the same person when they share a customer id or a normalised email, and so
+ *    on transitively: a contact with customer id C1 and email a@x, a lead with email a@x, and a
+ *    contact with customer id C1 and email b@x are one person.
+ * 3. The person's key (`customer_key`) is the smallest record key among its records (contacts,
+ *    `contact:<Id>`, sort before leads, `lead:<Id>`): stable while that record exists, and it names
+ *    no one.
+ * 4. A person of whom any record withholds consent (inactive, or opted out of email) is left out
+ *    entirely, with every record and address of theirs. (The load already keeps such records out of
+ *    the stream tables; the model holds the rule again, so it never depends on how a row arrived.)
+ */
+import { col, normalisedEmail, type ModelDefinition } from './types';
+
+const consenting = (active: string, optedOut: string | null): string =>
+  optedOut ? `(COALESCE(${active}, TRUE) AND NOT COALESCE(${optedOut}, FALSE))` : `COALESCE(${active}, TRUE)`;
+
+export const customerIdentityModel: ModelDefinition = {
+  name: 'customer_identity',
+  description:
+    'Which customer each Salesforce contact and lead is: the identity stitching, one row per CRM record of a consenting customer.',
+  grain: 'one Salesforce contact or lead',
+  primaryKey: ['record_key'],
+  reads: ['salesforce_contact', 'salesforce_lead'],
+  columns: [
+    col('record_key', 'string', 'none', '`contact:<Id>` or `lead:<Id>`', ['salesforce_contact.id', 'salesforce_lead.id']),
+    col('customer_key', 'string', 'count_distinct', 'the customer the record belongs to (the smallest record key among its records)', [
+      'salesforce_contact.id',
+      'salesforce_lead.id',
+      'salesforce_contact.customer_id',
+      'salesforce_lead.customer_id',
+      'salesforce_contact.email',
+      'salesforce_lead.email',
+    ]),
+    col('record_kind', 'string', 'none', '`contact` or `lead`'),
+    col('record_id', 'string', 'none', 'the Salesforce Id', ['salesforce_contact.id', 'salesforce_lead.id']),
+    col('customer_id', 'string', 'none', 'the customer-id field, trimmed', [
+      'salesforce_contact.customer_id',
+      'salesforce_lead.customer_id',
+    ]),
+    col('email', 'string', 'none', 'the email, normalised', ['salesforce_contact.email', 'salesforce_lead.email'], true),
+    col('account_id', 'string', 'none', "the contact's account (none for a lead)", ['salesforce_contact.account_id']),
+    col('modified_at', 'timestamp', 'none', 'when the record last changed', [
+      'salesforce_contact.last_modified_at',
+      'salesforce_lead.last_modified_at',
+      'salesforce_contact.system_modstamp',
+      'salesforce_lead.system_modstamp',
+    ]),
+    col('created_at', 'timestamp', 'none', 'when the record was created', ['salesforce_contact.created_at', 'salesforce_lead.created_at']),
+  ],
+  select: (d) => `
+    WITH RECURSIVE crm_record AS (
+      SELECT 'contact:' || id AS record_key, 'contact' AS record_kind, id AS record_id,
+             NULLIF(TRIM(customer_id), '') AS customer_id, ${normalisedEmail('email')} AS email, account_id,
+             COALESCE(last_modified_at, system_modstamp) AS modified_at, created_at,
+             ${consenting('is_active', 'has_opted_out_of_email')} AS consents
+      FROM ${d.table('salesforce_contact')} WHERE NOT COALESCE(is_deleted, FALSE)
+      UNION ALL
+      SELECT 'lead:' || id, 'lead', id, NULLIF(TRIM(customer_id), ''), ${normalisedEmail('email')}, NULL,
+             COALESCE(last_modified_at, system_modstamp), created_at, ${consenting('is_active', null)}
+      FROM ${d.table('salesforce_lead')} WHERE NOT COALESCE(is_deleted, FALSE)
+    ),
+    same_person AS (
+      SELECT a.record_key, b.record_key AS other_key FROM crm_record a JOIN crm_record b ON a.customer_id = b.customer_id
+      UNION
+      SELECT a.record_key, b.record_key FROM crm_record a JOIN crm_record b ON a.email = b.email
+    ),
+    reachable (record_key, other_key) AS (
+      SELECT record_key, other_key FROM same_person
+      UNION
+      SELECT r.record_key, s.other_key FROM reachable r JOIN same_person s ON s.record_key = r.other_key
+    ),
+    person AS (
+      SELECT c.record_key, COALESCE(MIN(r.other_key), c.record_key) AS customer_key
+      FROM crm_record c LEFT JOIN reachable r ON r.record_key = c.record_key
+      GROUP BY c.record_key
+    ),
+    consenting_person AS (
+      SELECT p.customer_key FROM person p JOIN crm_record c ON c.record_key = p.record_key
+      GROUP BY p.customer_key HAVING MIN(CASE WHEN c.consents THEN 1 ELSE 0 END) = 1
+    )
+    SELECT c.record_key, p.customer_key, c.record_kind, c.record_id, c.customer_id, c.email, c.account_id, c.modified_at, c.created_at
+    FROM crm_record c
+    JOIN person p ON p.record_key = c.record_key
+    JOIN consenting_person k ON k.customer_key = p.customer_key`,
+};
