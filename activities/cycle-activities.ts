@@ -13,6 +13,8 @@ import { auditTrail, BatchConnections, connectorOrFail, screenThenLoad, type Con
 import { loadEffectKey } from './effect-keys';
 import { claimConnector, isWorkflowRunning, type IsWorkflowRunning } from './cycle-claim';
 import { ConnectorError } from './errors';
+import { batchesBlocked } from './observability/metrics';
+import { countCycle, countLoad } from './observability/record';
 import type { Logger } from './logger';
 import { uniqueBeyondBatch } from './quality/beyond-batch';
 import { defaultSuiteFor } from './quality/suites';
@@ -149,7 +151,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       const connector = { connectorId: input.connectorId, userId: input.userId };
       // Erased subjects and rows without consent never reach the table: screened out, counted in the result.
       // (The quality gate screened erased subjects already; this screen catches any erased since.)
-      return screenThenLoad(
+      const startedAt = now();
+      const loaded = await screenThenLoad(
         { staging: deps.staging, store: deps.store, now },
         {
           connector,
@@ -179,6 +182,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           after: () => deps.store.streamSchemas.save(input.connectorId, stream.name, stream.columns),
         },
       );
+      if (!loaded.alreadyLoaded) countLoad(input, startedAt, now());
+      return loaded;
     },
 
     /** Moves a cursor forward from the position this cycle committed last; never over a position it did not write. */
@@ -223,6 +228,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           },
         },
       );
+      batchesBlocked.inc({ connector_id: plan.connectorId, stream });
     },
 
     /** The run report, the day's metrics, the outcome and the audit row of a finished cycle. */
@@ -265,6 +271,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           },
         },
       );
+      countCycle(report);
     },
   };
 }

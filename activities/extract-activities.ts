@@ -13,6 +13,7 @@ import { auditTrail, connectorOrFail, utcDate, type AuditTrail } from './chores'
 import { withinActivity } from './effect-keys';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
+import { extractPageDuration } from './observability/metrics';
 import type { Staging } from './staging/staging';
 import type { Store } from './store/store';
 import type { Row, SourcePage, SourcePlugin } from './sources/types';
@@ -42,6 +43,7 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
       const stream = plugin.streams[request.stream];
       if (!stream) throw new ConnectorError('config', `source ${source.kind} has no stream ${request.stream}`);
 
+      const stopTimer = extractPageDuration.startTimer({ connector_id: connector.id, stream: stream.name });
       let page: SourcePage;
       try {
         page = await plugin.readPage(source, stream.name, request, Context.current().cancellationSignal);
@@ -57,6 +59,7 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
         request.partition === null ? `${request.connectorId}/${stream.name}` : `${request.connectorId}/${stream.name}/partitions`;
       const cursorAfter = page.checkpoint ?? cursorOf(stream, page.rows.at(-1)) ?? request.cursor;
       const batch = page.rows.length > 0 || page.checkpoint ? await deps.staging.writeBatch(area, stream, page.rows, cursorAfter) : null;
+      stopTimer(); // read and staged: a failed read is not a duration
       return {
         batch,
         nextPageToken: page.nextPageToken,

@@ -11,9 +11,13 @@ import { WORKFLOW_TASK_QUEUE } from '../domain/constants';
 import { ensureCredentialCheckSchedule, ensureRetentionSchedules } from './schedules';
 import { CODEC_PATH } from './codec-server';
 import { startApiServer } from './server';
+import { registerStoreGauges } from '../activities/observability/store-gauges';
+import { loadObservabilitySettings } from '../worker/observability-settings';
+import { withMetricsEndpoint } from './metrics-endpoint';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
+  const { scrapeToken } = loadObservabilitySettings();
   const secrets = await loadKeyRing(settings, logger);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: `${settings.dataDir}/control-plane`, secrets });
   const payloadKeys = await loadPayloadKeyRing(settings, logger);
@@ -26,7 +30,8 @@ async function main(): Promise<void> {
     allowedOrigins: settings.codecAllowedOrigins,
     namespaces: [settings.namespace],
   };
-  const app = createApp({ store, temporal, logger, codecEndpoint });
+  const app = withMetricsEndpoint(createApp({ store, temporal, logger, codecEndpoint }), { scrapeToken, logger });
+  registerStoreGauges(store, logger);
   const server = await startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
   logger.info(
     { url: server.url, codec: `${server.url}${CODEC_PATH}`, temporal: settings.temporalAddress },

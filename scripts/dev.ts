@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
 import { logger } from '../activities/logger';
 import { loadKeyRing } from '../activities/secrets';
@@ -16,6 +16,11 @@ import { createApp } from '../api/app';
 import { reissueApiKey } from '../api/auth/issue-api-key';
 import { CODEC_PATH } from '../api/codec-server';
 import { startApiServer } from '../api/server';
+import { withMetricsEndpoint } from '../api/metrics-endpoint';
+import { registerStoreGauges } from '../activities/observability/store-gauges';
+import { startObservabilityServer } from '../worker/observability-server';
+import { loadObservabilitySettings } from '../worker/observability-settings';
+import { installTemporalRuntime } from '../worker/temporal-runtime';
 import type { CreateConnectorBody } from '../domain/connector';
 import { SIMULATOR_CREDENTIALS, startSalesforceSimulator } from '../simulators/salesforce/server';
 import { loadSettings } from '../worker/settings';
@@ -36,8 +41,9 @@ const DEMO_ADMIN = 'demo-admin';
 const DEMO_CONNECTOR_NAME = 'Demo Salesforce org';
 
 async function main(): Promise<void> {
-  // The SDK's INFO lines (bundle statistics, worker states) would bury the addresses printed below.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The SDK logs at WARN: its INFO lines (bundle statistics, worker states) would bury the addresses printed below.
+  const observability = loadObservabilitySettings();
+  const sdkMetrics = await installTemporalRuntime({ metricsPort: observability.temporalMetricsPort, logger });
   const settings = loadSettings();
   const demo = demoEnvSchema.parse(process.env);
 
@@ -59,6 +65,13 @@ async function main(): Promise<void> {
     rateLimits: settings.sourceRates,
   });
   const running = runWorkers(workers);
+  const workerHttp = await startObservabilityServer({
+    ...observability.workerHttp,
+    scrapeToken: observability.scrapeToken,
+    workers,
+    sdkMetrics,
+    logger,
+  });
   await ensureRetentionSchedules(temporal, retentionSettingsFrom(), WORKFLOW_TASK_QUEUE);
   await ensureCredentialCheckSchedule(temporal, WORKFLOW_TASK_QUEUE);
   const codecEndpoint = {
@@ -66,7 +79,12 @@ async function main(): Promise<void> {
     allowedOrigins: settings.codecAllowedOrigins,
     namespaces: [settings.namespace],
   };
-  const app = createApp({ store, temporal, logger, codecEndpoint });
+  // One process: the API's /metrics and the workers' show the same registry; the workers' adds the SDK's metrics.
+  const app = withMetricsEndpoint(createApp({ store, temporal, logger, codecEndpoint }), {
+    scrapeToken: observability.scrapeToken,
+    logger,
+  });
+  registerStoreGauges(store, logger);
   const api = await startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
 
   const { key: adminKey } = await reissueApiKey(store, { subject: DEMO_ADMIN, role: 'admin', label: 'demo' }, 'scripts/dev.ts');
@@ -91,6 +109,7 @@ async function main(): Promise<void> {
       `  first cycle        ${api.url}/api/v1/runs/${encodeURIComponent(workflowId)}`,
       `  analysis           ${api.url}/api/v1/data-warehouse-connector/${connectorId}/analyze`,
       `  OpenAPI            ${api.url}/api/v1/openapi.json`,
+      `  metrics            ${api.url}/metrics and ${workerHttp.url}/metrics  (Prometheus; this host only unless METRICS_SCRAPE_TOKEN is set)`,
       `  payload codec      ${api.url}${CODEC_PATH}  (the Web UI decrypts payloads through it)`,
       `  warehouse (DuckDB) ${path.join(settings.dataDir, 'warehouse.duckdb')}  (schema "marketing"; open it once the demo stops)`,
       `  Salesforce sim     ${simulator.url}/__sim/state`,
@@ -102,6 +121,7 @@ async function main(): Promise<void> {
 
   await running; // the SDK shuts the workers down on SIGINT/SIGTERM
   await api.close();
+  await workerHttp.close();
   await Promise.all([store.close(), simulator.stop(), sources.stop(), connection.close(), nativeConnection.close()]);
   logger.info('stopped cleanly');
 }

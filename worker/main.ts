@@ -4,16 +4,23 @@ import { logger } from '../activities/logger';
 import { loadKeyRing } from '../activities/secrets';
 import { loadPayloadKeyRing } from '../activities/secrets/payload-codec';
 import { openStore } from '../activities/store';
+import { startObservabilityServer } from './observability-server';
+import { loadObservabilitySettings } from './observability-settings';
 import { setCurrentVersion } from './deployment';
 import { loadSettings, type Settings } from './settings';
+import { installTemporalRuntime } from './temporal-runtime';
 import { createWorkers, runWorkers } from './workers';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
+  const observability = loadObservabilitySettings();
+  // Before the first connection: the runtime carries the SDK's metrics exporter.
+  const sdkMetrics = await installTemporalRuntime({ metricsPort: observability.temporalMetricsPort, logger });
   const secrets = await loadKeyRing(settings, logger);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: `${settings.dataDir}/control-plane`, secrets });
   const dataKeys = await loadPayloadKeyRing(settings, logger);
   const connection = await NativeConnection.connect({ address: settings.temporalAddress, tls: settings.temporalTls });
+  let stopServing = async (): Promise<void> => {};
   try {
     const workers = await createWorkers({
       connection,
@@ -24,12 +31,21 @@ async function main(): Promise<void> {
       rateLimits: settings.sourceRates,
       deploymentVersion: settings.deploymentVersion,
     });
+    const http = await startObservabilityServer({
+      ...observability.workerHttp,
+      scrapeToken: observability.scrapeToken,
+      workers,
+      sdkMetrics,
+      logger,
+    });
+    stopServing = () => http.close();
     logger.info(
       { temporal: settings.temporalAddress, sourceRates: settings.sourceRates, deploymentVersion: settings.deploymentVersion },
       'workers running; Ctrl-C to stop',
     );
     await Promise.all([runWorkers(workers), becomeCurrent(settings, connection, workers)]);
   } finally {
+    await stopServing();
     await connection.close();
     await store.close();
   }

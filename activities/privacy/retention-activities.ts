@@ -20,6 +20,7 @@ import {
 import { auditTrail, type ConnectWarehouse, type LogLine } from '../chores';
 import { withinActivity } from '../effect-keys';
 import type { Logger } from '../logger';
+import { countRetentionSweep } from '../observability/record';
 import type { Staging } from '../staging/staging';
 import type { Store } from '../store/store';
 import { listStagedFiles, type StagedScope } from './staged-files';
@@ -140,6 +141,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
           {},
         );
       }
+      countRetentionSweep(report);
     },
   };
 

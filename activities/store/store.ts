@@ -12,6 +12,7 @@ import { sqlConnectors, type ConnectorRepository } from './connectors';
 import { sqlCursors, type CursorRepository } from './cursors';
 import { sqlCycleClaims, type CycleClaimRepository } from './cycle-claims';
 import { sqlInbox, type InboxRepository } from './inbox';
+import { sqlLiveFigures, type LiveFiguresRepository } from './live-figures';
 import { sqlMetrics, type MetricsRepository } from './metrics';
 import { migrate } from './migrate';
 import { sqlOutcomes, type OutcomeRepository } from './outcomes';
@@ -45,6 +46,8 @@ export interface Repositories {
   cycleClaims: CycleClaimRepository;
   /** GET /:id/analyze's figures. */
   analysis: AnalysisRepository;
+  /** What the metrics gauges read at each scrape. */
+  liveFigures: LiveFiguresRepository;
 }
 
 export interface Store extends Repositories {
@@ -76,6 +79,7 @@ export function sqlRepositories(db: SqlClient, keys: KeyRing): Repositories {
     streamSchemas: sqlStreamSchemas(db),
     cycleClaims: sqlCycleClaims(db),
     analysis: sqlAnalysis(db),
+    liveFigures: sqlLiveFigures(db),
   };
 }
 

@@ -21,6 +21,8 @@ import { unsupportedMediaType } from '../json-body';
 import { errorAnswer } from '../response-schemas';
 import { parseRequest } from '../validation';
 import { callTemporal } from '../temporal-calls';
+import { webhookDeliveriesRefused } from '../../activities/observability/metrics';
+import { countWebhookEvents } from '../../activities/observability/record';
 
 export const WEBHOOKS_PATH = '/webhooks';
 
@@ -89,6 +91,7 @@ export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
       rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
       contentType: req.get('content-type'),
     });
+    if (verdict.outcome !== 'judged') webhookDeliveriesRefused.inc({ source: 'sendgrid', reason: verdict.outcome });
     switch (verdict.outcome) {
       case 'unauthorized':
         deps.logger.warn({ connectorId, reason: verdict.reason }, 'SendGrid delivery refused');
@@ -124,6 +127,7 @@ async function takeEvents(
   const receipt = await storeAndWake(deps, connector, delivery);
   const taken = { received: valid.events.length + refused, ...receipt, suppressed };
   deps.logger.info({ connectorId: connector.id, ...taken, refused }, 'SendGrid delivery taken');
+  countWebhookEvents('sendgrid', { accepted: receipt.stored, duplicate: receipt.duplicates, refused });
   if (refused === 0) return { status: 200, body: taken };
   await recordRefusal(deps, connector, issues, { refused, stored: receipt.stored });
   const others =

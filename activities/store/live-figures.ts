@@ -1,0 +1,149 @@
+/**
+ * The figures an operator watches, read from the control plane as they stand now: approvals waiting,
+ * the API usage of current windows, how fresh each stream is against its target, failed cycles in a
+ * row, when credentials fall due, and what retention sweeps left. The metrics gauges
+ * (activities/observability/store-gauges.ts) read them at every scrape, so they hold across
+ * processes and restarts. Ids, counts and times only.
+ */
+import { z } from 'zod';
+import { PLATFORM_AUDIT_ID } from '../../domain/access';
+import { rowsOf } from './query';
+import type { SqlExecutor } from './sql-client';
+
+export interface LiveFigures {
+  approvals: { connectorId: string; waiting: number; oldestWaitSeconds: number; soonestTimeoutSeconds: number }[];
+  /** The newest window of each connector and scope within the last day; which are current is the caller's to tell. */
+  apiUsage: { connectorId: string; source: string; scope: string; windowStart: Date; used: number; limit: number }[];
+  /** Every stream of every active connector: seconds since its last load (since the connector was created, before one). */
+  freshness: { connectorId: string; stream: string; ageSeconds: number; targetMinutes: number | null }[];
+  /** Finished cycles that failed since the connector's last cycle that did not, per connector. */
+  failuresInARow: { connectorId: string; failures: number }[];
+  /** Zendesk connectors' API token issue dates (the token is rotated on a clock). */
+  tokenIssuedAt: { connectorId: string; issuedAt: string }[];
+  /** Per data type: rows the newest proofs found past their window, and the newest sweep. */
+  retention: { dataType: string; remaining: number; lastSweptAt: Date }[];
+  /** When each connector (or the platform) last had each of ALERTED_EVENTS in its audit log. */
+  lastAlertedEvents: { connectorId: string; event: AlertedEvent; at: Date }[];
+}
+
+/** Audit events an alert rule watches by their time: a batch blocked, a compliance alert of a retention sweep. */
+export const ALERTED_EVENTS = ['batch.blocked', 'compliance.alert'] as const;
+export type AlertedEvent = (typeof ALERTED_EVENTS)[number];
+
+export interface LiveFiguresRepository {
+  read(): Promise<LiveFigures>;
+}
+
+const APPROVALS = `
+  SELECT connector_id::text AS connector_id, count(*)::int AS waiting,
+         extract(epoch FROM now() - min(opened_at))::float8 AS oldest_wait_seconds,
+         extract(epoch FROM min((request->>'deadline')::timestamptz) - now())::float8 AS soonest_timeout_seconds
+    FROM approval WHERE status = 'pending' GROUP BY connector_id`;
+
+const approvalRow = z
+  .object({ connector_id: z.string(), waiting: z.number(), oldest_wait_seconds: z.number(), soonest_timeout_seconds: z.number() })
+  .transform((r) => ({
+    connectorId: r.connector_id,
+    waiting: r.waiting,
+    oldestWaitSeconds: r.oldest_wait_seconds,
+    soonestTimeoutSeconds: r.soonest_timeout_seconds,
+  }));
+
+const API_USAGE = `
+  SELECT DISTINCT ON (connector_id, scope) connector_id, source, scope, window_start, used, usage_limit
+    FROM api_usage WHERE window_start > now() - interval '1 day'
+   ORDER BY connector_id, scope, window_start DESC`;
+
+const apiUsageRow = z
+  .object({
+    connector_id: z.string(),
+    source: z.string(),
+    scope: z.string(),
+    window_start: z.date(),
+    used: z.number(),
+    usage_limit: z.number(),
+  })
+  .transform((r) => ({
+    connectorId: r.connector_id,
+    source: r.source,
+    scope: r.scope,
+    windowStart: r.window_start,
+    used: r.used,
+    limit: r.usage_limit,
+  }));
+
+/** A stream is fresh as of the end of the last cycle that loaded it (or deferred after loading what it had). */
+const FRESHNESS = `
+  WITH loads AS (
+    SELECT r.connector_id, s->>'stream' AS stream, max(r.finished_at) AS loaded_at
+      FROM cycle_run r CROSS JOIN LATERAL jsonb_array_elements(r.streams) s
+     WHERE r.finished_at IS NOT NULL AND s->>'outcome' IN ('loaded', 'deferred')
+     GROUP BY r.connector_id, s->>'stream')
+  SELECT c.id::text AS connector_id, st.stream,
+         extract(epoch FROM now() - coalesce(l.loaded_at, c.created_at))::float8 AS age_seconds,
+         (c.configuration->'guardrails'->>'freshnessTargetMinutes')::float8 AS target_minutes
+    FROM connector_config c
+    CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(c.configuration->'source'->'streams', '[]'::jsonb)) st(stream)
+    LEFT JOIN loads l ON l.connector_id = c.id AND l.stream = st.stream
+   WHERE c.status = 'active'`;
+
+const freshnessRow = z
+  .object({ connector_id: z.string(), stream: z.string(), age_seconds: z.number(), target_minutes: z.number().nullable() })
+  .transform((r) => ({ connectorId: r.connector_id, stream: r.stream, ageSeconds: r.age_seconds, targetMinutes: r.target_minutes }));
+
+/** Cycles still running, waiting or skipped say nothing about failing; a cycle that ended otherwise ends the run of failures. */
+const FAILURES_IN_A_ROW = `
+  SELECT c.id::text AS connector_id, count(r.workflow_id) FILTER (WHERE r.ended_well = 0)::int AS failures
+    FROM connector_config c
+    LEFT JOIN (
+      SELECT connector_id, workflow_id,
+             count(*) FILTER (WHERE status <> 'failed') OVER (PARTITION BY connector_id ORDER BY started_at DESC
+                                                              ROWS UNBOUNDED PRECEDING) AS ended_well
+        FROM cycle_run WHERE status NOT IN ('running', 'awaiting-approval', 'skipped')) r ON r.connector_id = c.id
+   GROUP BY c.id`;
+
+const failuresRow = z
+  .object({ connector_id: z.string(), failures: z.number() })
+  .transform((r) => ({ connectorId: r.connector_id, failures: r.failures }));
+
+const TOKEN_ISSUED = `
+  SELECT id::text AS connector_id, configuration->'source'->>'apiTokenIssuedAt' AS issued_at
+    FROM connector_config
+   WHERE configuration->'source'->>'kind' = 'zendesk' AND configuration->'source'->>'apiTokenIssuedAt' IS NOT NULL`;
+
+const tokenRow = z
+  .object({ connector_id: z.string(), issued_at: z.string() })
+  .transform((r) => ({ connectorId: r.connector_id, issuedAt: r.issued_at }));
+
+const RETENTION = `
+  SELECT data_type, sum(remaining)::float8 AS remaining, max(swept_at) AS last_swept_at FROM retention_proof GROUP BY data_type`;
+
+const retentionRow = z
+  .object({ data_type: z.string(), remaining: z.number(), last_swept_at: z.date() })
+  .transform((r) => ({ dataType: r.data_type, remaining: r.remaining, lastSweptAt: r.last_swept_at }));
+
+/** Per connector and event type, so the audit log's (config_id, activity_type) index serves each look-up. */
+const LAST_ALERTED_EVENTS = `
+  SELECT c.id::text AS connector_id, e.event,
+         (SELECT max(a.created_at) FROM connector_activity a WHERE a.config_id = c.id AND a.activity_type = e.event) AS at
+    FROM (SELECT id FROM connector_config UNION SELECT $2::uuid) c CROSS JOIN unnest(string_to_array($1::text, ',')) e(event)`;
+
+const lastEventRow = z
+  .object({ connector_id: z.string(), event: z.enum(ALERTED_EVENTS), at: z.date().nullable() })
+  .transform((r) => (r.at === null ? [] : [{ connectorId: r.connector_id, event: r.event, at: r.at }]));
+
+export function sqlLiveFigures(db: SqlExecutor): LiveFiguresRepository {
+  return {
+    async read() {
+      return {
+        approvals: await rowsOf(db, approvalRow, APPROVALS),
+        apiUsage: await rowsOf(db, apiUsageRow, API_USAGE),
+        freshness: await rowsOf(db, freshnessRow, FRESHNESS),
+        failuresInARow: await rowsOf(db, failuresRow, FAILURES_IN_A_ROW),
+        tokenIssuedAt: await rowsOf(db, tokenRow, TOKEN_ISSUED),
+        retention: await rowsOf(db, retentionRow, RETENTION),
+        lastAlertedEvents: (await rowsOf(db, lastEventRow, LAST_ALERTED_EVENTS, [ALERTED_EVENTS.join(','), PLATFORM_AUDIT_ID])).flat(),
+      };
+    },
+  };
+}
