@@ -22,6 +22,16 @@ import { CONNECTORS_PATH, connectorRoutes } from './routes/connectors';
 import { docsRoutes } from './routes/docs';
 import { guardrailPreviewRoutes } from './routes/guardrails-preview';
 import { healthRoutes } from './routes/health';
+import {
+  AUDIT_LOG_PATH,
+  DECISIONS_PATH,
+  METRICS_PATH,
+  OUTCOMES_PATH,
+  auditLogRoutes,
+  decisionRoutes,
+  metricsRoutes,
+  outcomeRoutes,
+} from './routes/history';
 import { quarantineRoutes } from './routes/quarantine';
 import { PRIVACY_PATH, privacyRoutes } from './routes/privacy';
 import { RUNS_PATH, connectorRunRoutes, runRoutes } from './routes/runs';
@@ -68,6 +78,10 @@ export function createApp(deps: ApiDeps): Express {
   mount(RUNS_PATH, runRoutes(resolved));
   mount(APPROVALS_PATH, approvalRoutes(resolved));
   mount(PRIVACY_PATH, privacyRoutes(resolved));
+  mount(AUDIT_LOG_PATH, auditLogRoutes(resolved));
+  mount(DECISIONS_PATH, decisionRoutes(resolved));
+  mount(METRICS_PATH, metricsRoutes(resolved));
+  mount(OUTCOMES_PATH, outcomeRoutes(resolved));
   mount(API_KEYS_PATH, apiKeyRoutes(resolved));
   mount(WHOAMI_PATH, whoAmIRoutes());
   mount('/', healthRoutes(resolved));

@@ -3,6 +3,7 @@
  * `to` is inclusive, so `from=2026-01-01&to=2026-01-31` is the whole of January.
  */
 import { z } from 'zod';
+import { invalidRequest } from './validation';
 
 const DAY_MS = 86_400_000;
 
@@ -71,10 +72,17 @@ export function daysOf({ from, to }: TimeWindow): string[] {
 /** A page cursor: the sort key of the page's last entry, opaque to clients. */
 export const encodeCursor = (key: readonly (string | number)[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
+/** The key a cursor holds; a cursor no page gave is refused with 400 naming it. */
 export function decodeCursor(cursor: string | undefined): (string | number)[] | undefined {
   if (cursor === undefined) return undefined;
-  const parsed = z.array(z.union([z.string(), z.number()])).safeParse(safeJson(Buffer.from(cursor, 'base64url').toString()));
-  return parsed.success ? parsed.data : undefined;
+  const parsed = z
+    .array(z.union([z.string(), z.number()]))
+    .min(1)
+    .safeParse(safeJson(Buffer.from(cursor, 'base64url').toString()));
+  if (parsed.success) return parsed.data;
+  throw invalidRequest('query parameters', [
+    { path: 'cursor', message: 'must be the nextCursor of a previous page', rule: 'invalid_cursor' },
+  ]);
 }
 
 function safeJson(text: string): unknown {

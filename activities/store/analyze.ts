@@ -1,11 +1,12 @@
 /**
- * GET /:id/analyze: figures computed in SQL from what the store holds — run reports for rows, runs
- * and API calls, quality reports for the per-rule shares, cursors for the streams, decided approvals
- * for the guardrail recommendations. Nothing is estimated.
+ * GET /:id/analyze: figures summed in SQL over the daily roll-ups of the run reports (rows, runs, API
+ * calls) and quality reports (per-rule shares) — rollups.ts —, cursors for the streams, decided
+ * approvals for the guardrail recommendations. Nothing is estimated.
  */
 import { z } from 'zod';
 import type { StreamCursor } from '../../domain/cycle';
 import { expectationSchema, ruleLabel } from '../quality/suite';
+import { dailyFigures, type DailyFigures } from './daily-series';
 import { parseInput, uuidSchema } from './inputs';
 import { rowsOf } from './query';
 import { recommendationsFor, type GuardrailRecommendation } from './recommendations';
@@ -34,24 +35,34 @@ export interface ConnectorAnalysis {
 }
 
 export interface AnalysisRepository {
-  /** Refuses a malformed connector id (a data error). */
-  analyze(connectorId: string): Promise<ConnectorAnalysis>;
+  /** Sums the days of the window (all history without one). Refuses a malformed connector id (a data error). */
+  analyze(connectorId: string, window?: DayWindow): Promise<ConnectorAnalysis>;
+  /** The window's figures per UTC day that had a run, oldest first. */
+  daily(connectorId: string, window: DayWindow): Promise<DailyFigures[]>;
 }
 
 const share = (part: number, whole: number): number => (whole > 0 ? part / whole : 0);
 
+/** Which UTC days to sum: YYYY-MM-DD, both inclusive; `from` null means since the first. */
+export interface DayWindow {
+  from: string | null;
+  to: string;
+}
+
+/** The days of the window, as the roll-up statements' $2 and $3. */
+const IN_WINDOW = `connector_id = $1 AND ($2::date IS NULL OR day >= $2::date) AND day <= $3::date`;
+
 /** A run that completed, or deferred after loading what it had, leaves the data fresh as of its end. */
 const RUN_FIGURES = `
-  SELECT count(*)::int AS total,
-         count(*) FILTER (WHERE status = 'completed')::int AS completed,
-         count(*) FILTER (WHERE status = 'deferred')::int AS deferred,
-         count(*) FILTER (WHERE status = 'blocked')::int AS blocked,
-         count(*) FILTER (WHERE status = 'failed')::int AS failed,
-         max(started_at) AS last_run_at,
-         max(finished_at) FILTER (WHERE status IN ('completed', 'deferred')) AS last_success_at,
-         floor(extract(epoch FROM now() - max(finished_at) FILTER (WHERE status IN ('completed', 'deferred'))))::float8
-           AS freshness_seconds
-    FROM cycle_run WHERE connector_id = $1`;
+  SELECT coalesce(sum(runs), 0)::int AS total,
+         coalesce(sum(completed), 0)::int AS completed,
+         coalesce(sum(deferred), 0)::int AS deferred,
+         coalesce(sum(blocked), 0)::int AS blocked,
+         coalesce(sum(failed), 0)::int AS failed,
+         max(last_run_at) AS last_run_at,
+         max(last_success_at) AS last_success_at,
+         floor(extract(epoch FROM now() - max(last_success_at)))::float8 AS freshness_seconds
+    FROM run_day WHERE ${IN_WINDOW}`;
 
 const runFigures = z.object({
   total: z.number(),
@@ -65,13 +76,12 @@ const runFigures = z.object({
 });
 
 const ROW_FIGURES = `
-  SELECT coalesce(sum((s->>'loaded')::float8), 0) AS loaded,
-         coalesce(sum((s->>'quarantined')::float8), 0) AS quarantined,
-         coalesce(sum((s->>'deleted')::float8), 0) AS deleted,
-         coalesce(sum((s->>'extracted')::float8), 0) AS extracted,
-         coalesce(sum((s->>'apiCalls')::float8), 0) AS api_calls
-    FROM cycle_run r CROSS JOIN LATERAL jsonb_array_elements(r.streams) s
-   WHERE r.connector_id = $1`;
+  SELECT coalesce(sum(loaded), 0)::float8 AS loaded,
+         coalesce(sum(quarantined), 0)::float8 AS quarantined,
+         coalesce(sum(deleted), 0)::float8 AS deleted,
+         coalesce(sum(extracted), 0)::float8 AS extracted,
+         coalesce(sum(api_calls), 0)::float8 AS api_calls
+    FROM stream_day WHERE ${IN_WINDOW}`;
 
 const rowFigures = z.object({
   loaded: z.number(),
@@ -82,26 +92,14 @@ const rowFigures = z.object({
 });
 
 /**
- * Quality reports are in Great Expectations' shape: results[] of { expectation_config, result:
- * { element_count, unexpected_count } }. Unexpected rows are summed per expectation here and named
- * by the quality gate's own rule labels below; a batch's rows evaluated is the largest
- * element_count among its results.
+ * Rows failing each rule (Great Expectations' expectation_config, rolled up per day by rollups.ts),
+ * named below by the quality gate's own rule labels; rows evaluated are the rule_key '' rows.
  */
 const RULE_FIGURES = `
-  WITH results AS (
-    SELECT q.id AS report_id, r.value AS result
-      FROM quality_report q CROSS JOIN LATERAL jsonb_array_elements(
-             CASE WHEN jsonb_typeof(q.report->'results') = 'array' THEN q.report->'results' ELSE '[]'::jsonb END) r
-     WHERE q.connector_id = $1
-  ), evaluated AS (
-    SELECT coalesce(sum(rows_in_batch), 0)::float8 AS rows_evaluated
-      FROM (SELECT max((result->'result'->>'element_count')::float8) AS rows_in_batch
-              FROM results GROUP BY report_id) per_report
-  )
-  SELECT result->'expectation_config' AS expectation,
-         coalesce(sum((result->'result'->>'unexpected_count')::float8), 0) AS unexpected,
-         (SELECT rows_evaluated FROM evaluated) AS rows_evaluated
-    FROM results GROUP BY result->'expectation_config'`;
+  SELECT expectation, sum(rows)::float8 AS unexpected,
+         (SELECT coalesce(sum(rows), 0) FROM rule_day WHERE ${IN_WINDOW} AND rule_key = '')::float8 AS rows_evaluated
+    FROM rule_day WHERE ${IN_WINDOW} AND rule_key <> ''
+   GROUP BY rule_key, expectation`;
 
 const ruleFigures = z.object({ expectation: z.unknown(), unexpected: z.number(), rows_evaluated: z.number() });
 
@@ -139,10 +137,13 @@ const streamCursorRow = z.union([
   z.object({ stream: z.string(), cursor_value: z.null(), last_key: z.null(), committed_at: z.null() }),
 ]);
 
-export async function analyzeConnector(db: SqlExecutor, connectorId: string): Promise<ConnectorAnalysis> {
-  const [runs] = await rowsOf(db, runFigures, RUN_FIGURES, [connectorId]);
-  const [rows] = await rowsOf(db, rowFigures, ROW_FIGURES, [connectorId]);
-  const rules = await rowsOf(db, ruleFigures, RULE_FIGURES, [connectorId]);
+const ALL_HISTORY = (): DayWindow => ({ from: null, to: new Date().toISOString().slice(0, 10) });
+
+export async function analyzeConnector(db: SqlExecutor, connectorId: string, window = ALL_HISTORY()): Promise<ConnectorAnalysis> {
+  const inWindow = [connectorId, window.from, window.to];
+  const [runs] = await rowsOf(db, runFigures, RUN_FIGURES, inWindow);
+  const [rows] = await rowsOf(db, rowFigures, ROW_FIGURES, inWindow);
+  const rules = await rowsOf(db, ruleFigures, RULE_FIGURES, inWindow);
   const streams = await rowsOf(db, streamCursorRow, STREAM_CURSORS, [connectorId]);
   const recommendations = await recommendationsFor(db, connectorId);
   if (!runs || !rows) throw new Error('aggregate queries returned no row');
@@ -176,9 +177,13 @@ export async function analyzeConnector(db: SqlExecutor, connectorId: string): Pr
 
 export function sqlAnalysis(db: SqlExecutor): AnalysisRepository {
   return {
-    async analyze(connectorId) {
+    async analyze(connectorId, window) {
       parseInput(uuidSchema, connectorId, 'connector id');
-      return analyzeConnector(db, connectorId);
+      return analyzeConnector(db, connectorId, window);
+    },
+    async daily(connectorId, { from, to }) {
+      parseInput(uuidSchema, connectorId, 'connector id');
+      return dailyFigures(db, connectorId, from, to);
     },
   };
 }

@@ -9,6 +9,7 @@ import { redactReport, subjectQuotes, textsOf, type QualityReportRedaction, type
 import { labelOf } from './analyze';
 import { isUuid, limitSchema, parseInput, qualityReportEntrySchema, uuidSchema } from './inputs';
 import { rowsOf } from './query';
+import { rollUpQualityDay } from './rollups';
 import { idRow, qualityReportRow, timestamp } from './rows';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
@@ -194,7 +195,10 @@ async function saveQualityReport(db: SqlClient, entry: QualityReportEntry): Prom
        ON CONFLICT (connector_id, stream, batch_sha256) DO NOTHING RETURNING id`,
       [...params, JSON.stringify(report.report)],
     );
-    if (inserted) return inserted.id;
+    if (inserted) {
+      await rollUpQualityDay(tx, report.connectorId, report.stream);
+      return inserted.id;
+    }
     const [existing] = await rowsOf(
       tx,
       idRow,

@@ -2,6 +2,7 @@
 import type { CycleReport } from '../../domain/cycle';
 import { cycleReportInputSchema, isUuid, limitSchema, parseInput } from './inputs';
 import { rowsOf } from './query';
+import { rollUpRunDay } from './rollups';
 import { cycleRunRow } from './rows';
 import type { SqlExecutor } from './sql-client';
 
@@ -27,6 +28,7 @@ export function sqlRuns(db: SqlExecutor): RunRepository {
                streams = EXCLUDED.streams, detail = EXCLUDED.detail, updated_at = now()`,
         [run.workflowId, run.connectorId, run.status, run.startedAt, run.finishedAt, JSON.stringify(run.streams), run.detail ?? null],
       );
+      await rollUpRunDay(db, run.connectorId, run.startedAt);
     },
 
     async get(workflowId) {

@@ -11,6 +11,7 @@ import { sqlAuditLog, type AuditLog } from './audit';
 import { sqlConnectors, type ConnectorRepository } from './connectors';
 import { sqlCursors, type CursorRepository } from './cursors';
 import { sqlCycleClaims, type CycleClaimRepository } from './cycle-claims';
+import { sqlHistory, type HistoryRepository } from './history';
 import { sqlInbox, type InboxRepository } from './inbox';
 import { sqlLiveFigures, type LiveFiguresRepository } from './live-figures';
 import { sqlMetrics, type MetricsRepository } from './metrics';
@@ -19,6 +20,7 @@ import { sqlOutcomes, type OutcomeRepository } from './outcomes';
 import { sqlPrivacy, type PrivacyRepository } from './privacy';
 import { sqlQualityReports, type QualityReportRepository } from './quality-reports';
 import { recordOnce } from './recorded-effects';
+import { ROLLUPS_MIGRATION, rollUpHistory } from './rollups';
 import { sqlRuns, type RunRepository } from './runs';
 import { sealPlainCredentials } from './seal-plain-credentials';
 import type { SqlClient } from './sql-client';
@@ -46,6 +48,8 @@ export interface Repositories {
   cycleClaims: CycleClaimRepository;
   /** GET /:id/analyze's figures. */
   analysis: AnalysisRepository;
+  /** The audit log, decisions, daily metrics and outcomes as pages, across connectors. */
+  history: HistoryRepository;
   /** What the metrics gauges read at each scrape. */
   liveFigures: LiveFiguresRepository;
 }
@@ -79,6 +83,7 @@ export function sqlRepositories(db: SqlClient, keys: KeyRing): Repositories {
     streamSchemas: sqlStreamSchemas(db),
     cycleClaims: sqlCycleClaims(db),
     analysis: sqlAnalysis(db),
+    history: sqlHistory(db),
     liveFigures: sqlLiveFigures(db),
   };
 }
@@ -89,7 +94,9 @@ export function sqlStore(db: SqlClient, keys: KeyRing = ephemeralKeyRing()): Sto
     ...sqlRepositories(db, keys),
     recordOnce: (key, write) => recordOnce(db, key, (tx) => write(sqlRepositories(tx, keys))),
     async migrate() {
-      await migrate(db);
+      const applied = await migrate(db);
+      // The roll-ups start from the reports a store already holds; from then on each save keeps them.
+      if (applied.includes(ROLLUPS_MIGRATION)) await rollUpHistory(db);
       await sealPlainCredentials(db, keys);
     },
     close: () => db.close(),

@@ -17,6 +17,7 @@ import {
 } from '../../domain/access';
 import { CODEC_PATH } from '../codec-server';
 import { APPROVALS_PATH } from '../routes/approvals';
+import { AUDIT_LOG_PATH, DECISIONS_PATH, METRICS_PATH, OUTCOMES_PATH } from '../routes/history';
 import { CONNECTORS_PATH } from '../routes/connectors';
 import { PRIVACY_PATH } from '../routes/privacy';
 import { RUNS_PATH } from '../routes/runs';
@@ -101,6 +102,12 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
     access: { roles: PAYLOAD_READERS, personalData: 'decrypted Temporal payloads: the records a workflow handled' },
   },
   { method: 'POST', path: `${CODEC_PATH}/encode`, access: { roles: PAYLOAD_READERS } },
+
+  // Reads across connectors: a creative analyst's cover their own connectors only (api/visible-connectors.ts).
+  { method: 'GET', path: AUDIT_LOG_PATH, access: { roles: EVERY_ROLE, personalData: 'names the people who acted' } },
+  { method: 'GET', path: DECISIONS_PATH, access: { roles: EVERY_ROLE, personalData: 'names the people who decided' } },
+  { method: 'GET', path: METRICS_PATH, access: { roles: EVERY_ROLE } },
+  { method: 'GET', path: OUTCOMES_PATH, access: { roles: EVERY_ROLE } },
 
   { method: 'POST', path: `${PRIVACY_PATH}/erasure-requests`, access: { roles: PRIVACY_OFFICERS } },
   { method: 'GET', path: `${PRIVACY_PATH}/erasure-requests/:id`, access: { roles: PRIVACY_OFFICERS } },

@@ -5,9 +5,14 @@
  */
 import { z } from 'zod';
 import { approvalResolutionSchema, pendingApprovalSchema } from '../../activities/store/approval-schemas';
-import { defineRoute } from '../contract';
+import type { HistoryFilter, HistoryPage } from '../../activities/store/history';
+import { principalOf } from '../auth/principal';
+import { defineRoute, describedRouter, type DescribedRouter, type RouteContract } from '../contract';
+import type { ResolvedApiDeps } from '../deps';
 import { errorAnswer } from '../response-schemas';
-import { historyQuerySchema, pageSchema } from '../window';
+import { parseRequest } from '../validation';
+import { visibleConnectorIds } from '../visible-connectors';
+import { decodeCursor, encodeCursor, historyQuerySchema, pageSchema, resolveWindow } from '../window';
 
 export const AUDIT_LOG_PATH = '/api/v1/audit-log';
 export const DECISIONS_PATH = '/api/v1/decisions';
@@ -78,3 +83,34 @@ export const listDecisionsRoute = historyRoute(
 );
 export const listMetricsRoute = historyRoute('listMetrics', 'Daily counters per connector and UTC day, newest first', dailyMetricsSchema);
 export const listOutcomesRoute = historyRoute('listOutcomes', "Each cycle's predicted against actual figures, newest first", outcomeSchema);
+
+/** Without `from`, the whole history: ten years back is older than any retention window. */
+const ALL_HISTORY_DAYS = 3650;
+
+function historyRoutes<T>(
+  { store }: ResolvedApiDeps,
+  contract: RouteContract,
+  list: (history: ResolvedApiDeps['store']['history'], filter: HistoryFilter) => Promise<HistoryPage<T>>,
+): DescribedRouter {
+  const routes = describedRouter();
+  routes.serve(contract, async (req, res) => {
+    const query = parseRequest(historyQuerySchema, req.query, 'query parameters');
+    const principal = principalOf(req);
+    const connectorIds = await visibleConnectorIds(store, principal, query.connectorId);
+    const { items, nextKey } = await list(store.history, {
+      connectorIds,
+      includePlatform: principal.role === 'admin' && connectorIds === null,
+      ...resolveWindow(query, ALL_HISTORY_DAYS),
+      limit: query.limit,
+      after: decodeCursor(query.cursor),
+    });
+    // The body is the contract's page of T: each repository's item type is the one its schema describes.
+    res.status(200).json({ items, nextCursor: nextKey === null ? null : encodeCursor(nextKey) });
+  });
+  return routes;
+}
+
+export const auditLogRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listAuditLogRoute, (h, f) => h.auditLog(f));
+export const decisionRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listDecisionsRoute, (h, f) => h.decisions(f));
+export const metricsRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listMetricsRoute, (h, f) => h.metrics(f));
+export const outcomeRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listOutcomesRoute, (h, f) => h.outcomes(f));
