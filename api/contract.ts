@@ -24,6 +24,7 @@ export const API_TAGS = {
   codec: "The Temporal Web UI's remote codec",
   health: 'Liveness',
   documentation: 'This document and its page',
+  dashboard: "The team's web dashboard and its files",
 } as const;
 export type ApiTag = keyof typeof API_TAGS;
 

@@ -58,6 +58,8 @@ const samples = (): Record<string, Sample> => {
     'GET /api/v1/openapi.json': { path: '/api/v1/openapi.json' },
     'GET /api/v1/docs': { path: '/api/v1/docs' },
     'GET /api/v1/docs/:asset': { path: '/api/v1/docs/init.js' },
+    'GET /dashboard': { path: '/dashboard' },
+    'GET /dashboard/*asset': { path: '/dashboard/app.js' },
     'GET /api/v1/me': { path: '/api/v1/me' },
     [`POST ${CONNECTORS}`]: { path: CONNECTORS, body: { json: { userId: ANALYST } } },
     [`GET ${CONNECTORS}/user/:userId`]: { path: `${CONNECTORS}/user/${ANALYST}` },

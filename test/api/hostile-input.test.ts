@@ -160,6 +160,8 @@ const ROUTES = (): Record<string, RouteInput> => ({
   'GET /api/v1/openapi.json': { path: () => '/api/v1/openapi.json' },
   'GET /api/v1/docs': { path: () => '/api/v1/docs' },
   'GET /api/v1/docs/:asset': { path: (seg) => `/api/v1/docs/${seg ?? 'init.js'}`, param: 'asset' },
+  'GET /dashboard': { path: () => '/dashboard' },
+  'GET /dashboard/*asset': { path: (seg) => `/dashboard/${seg ?? 'app.js'}`, param: 'asset' },
   'GET /api/v1/me': { path: () => '/api/v1/me' },
   [`POST ${CONNECTORS}`]: { path: () => CONNECTORS, body: { valid: connectorBody('test-admin'), field: 'name' } },
   [`GET ${CONNECTORS}/user/:userId`]: { path: (seg) => `${CONNECTORS}/user/${seg ?? 'test-admin'}`, param: 'userId' },

@@ -1,0 +1,71 @@
+/**
+ * Approvals: every waiting gate with its figures and the guardrail it breached, a decision on it
+ * (approve, reject, skip, or approve with an override, always with a reason) through the approvals
+ * API's Workflow Update, and the decided history. #/approvals/<approvalId> opens one gate.
+ */
+import { get, query } from '../api.js';
+import { link } from '../router.js';
+import { html, Loaded, number, percent, Table, useApi, when } from '../ui.js';
+import { ApprovalDetail, Breaches } from './approval-detail.js';
+
+const shortId = (id) => id.slice(0, 8);
+
+const gateLink = (a) => html`<a href=${link(['approvals', a.approvalId])}>${a.request.stream} · ${shortId(a.connectorId)}</a>`;
+
+/** The two lists of the page: what waits, and what was decided. */
+const LISTS = {
+  pending: {
+    title: 'Waiting for a decision',
+    label: 'waiting approvals',
+    empty: 'No gate is waiting.',
+    limit: 200,
+    columns: [
+      ['Gate', gateLink],
+      ['Rows', (a) => number(a.request.batch.rows)],
+      ['Invalid', (a) => percent(a.request.figures.invalidShare)],
+      ['Breached', (a) => html`<${Breaches} breaches=${a.request.breaches} />`],
+      ['Opened', (a) => when(a.request.openedAt)],
+      ['Decided by policy at', (a) => `${when(a.request.deadline)} (${a.request.onTimeout})`],
+    ],
+  },
+  decided: {
+    title: 'Decided',
+    label: 'decided approvals',
+    empty: 'No decision yet.',
+    limit: 50,
+    columns: [
+      ['Gate', gateLink],
+      ['Decision', (a) => html`<span class=${`decision ${a.resolution?.decision}`}>${a.resolution?.decision}</span>`],
+      ['By', (a) => (a.resolution?.byPolicy ? 'the timeout policy' : `${a.resolution?.decidedBy} (${a.resolution?.role})`)],
+      ['Reason', (a) => a.resolution?.reason],
+      ['Override', (a) => (a.resolution?.override ? JSON.stringify(a.resolution.override) : '—')],
+      ['At', (a) => when(a.resolution?.decidedAt)],
+    ],
+  },
+};
+
+function ApprovalList({ status }) {
+  const list = LISTS[status];
+  const state = useApi(() => get(`/api/v1/approvals${query({ status, limit: list.limit })}`));
+  return html`<section>
+    <h2>${list.title}</h2>
+    <${Loaded} state=${state}>
+      ${({ approvals }) =>
+        html`<${Table}
+          label=${list.label}
+          rows=${approvals}
+          rowKey=${(approval) => approval.approvalId}
+          empty=${list.empty}
+          columns=${list.columns}
+        />`}
+    <//>
+  </section>`;
+}
+
+export function ApprovalsPage({ me, permissions, rest }) {
+  const [approvalId] = rest;
+  if (approvalId) return html`<${ApprovalDetail} approvalId=${approvalId} me=${me} permissions=${permissions} />`;
+  return html`<h1>Approvals</h1>
+    <${ApprovalList} status="pending" />
+    <${ApprovalList} status="decided" />`;
+}
