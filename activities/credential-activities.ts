@@ -3,13 +3,13 @@
  * days) are judged daily, so a manager hears about a token from day 25 — before the connector stops
  * on it. Alerts go to the connector's audit log and the log, never the token itself.
  */
-import { auditTrail } from './chores';
+import { auditTrail, type Notifying } from './chores';
 import { withinActivity } from './effect-keys';
 import type { Logger } from './logger';
 import { tokenRotationStatus } from './sources/zendesk/token-rotation';
 import type { Store } from './store/store';
 
-export interface CredentialActivityDeps {
+export interface CredentialActivityDeps extends Notifying {
   store: Pick<Store, 'connectors' | 'audit' | 'recordOnce'>;
   logger: Logger;
   now?: () => Date;
@@ -25,7 +25,7 @@ export interface CredentialCheckResult {
 
 export function createCredentialActivities(deps: CredentialActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const audit = auditTrail({ store: deps.store, logger: deps.logger, now });
+  const audit = auditTrail({ store: deps.store, logger: deps.logger, now, notifier: deps.notifier });
   return {
     async checkCredentialRotation(): Promise<CredentialCheckResult> {
       const result: CredentialCheckResult = { checked: 0, dueSoon: [], overdue: [] };

@@ -9,7 +9,7 @@ import type { GuardrailBreach } from '../domain/guardrails';
 import type { IngestionCycleInput } from '../domain/messages';
 import { streamDefinition } from '../domain/sources';
 import { Context } from '@temporalio/activity';
-import { auditTrail, BatchConnections, connectorOrFail, screenThenLoad, type ConnectWarehouse } from './chores';
+import { auditTrail, BatchConnections, connectorOrFail, screenThenLoad, type ConnectWarehouse, type Notifying } from './chores';
 import { loadEffectKey } from './effect-keys';
 import { claimConnector, isWorkflowRunning, type IsWorkflowRunning } from './cycle-claim';
 import { ConnectorError } from './errors';
@@ -31,7 +31,7 @@ export type CycleStore = Pick<
   'connectors' | 'cursors' | 'cycleClaims' | 'privacy' | 'qualityReports' | 'streamSchemas' | 'audit' | 'recordOnce'
 >;
 
-export interface CycleActivityDeps {
+export interface CycleActivityDeps extends Notifying {
   store: CycleStore;
   staging: Staging;
   connectWarehouse: ConnectWarehouse;
@@ -49,7 +49,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const isRunning = deps.isWorkflowRunning ?? isWorkflowRunning;
   const connections = deps.batchConnections ?? new BatchConnections(deps.connectWarehouse, 0);
-  const audit = auditTrail({ store: deps.store, logger: deps.logger, now });
+  const audit = auditTrail({ store: deps.store, logger: deps.logger, now, notifier: deps.notifier });
   const thisWorkflowId = (): string => {
     const execution = Context.current().info.workflowExecution;
     if (!execution) throw new Error('planCycle runs only as an activity of an ingestion cycle');

@@ -9,7 +9,7 @@ import type { Connector, SourceKind } from '../domain/connector';
 import type { ExtractedPage, PageExtractRequest, StreamCursor } from '../domain/cycle';
 import { sourceDefinitions } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
-import { auditTrail, connectorOrFail, utcDate, type AuditTrail } from './chores';
+import { auditTrail, connectorOrFail, utcDate, type AuditTrail, type Notifying } from './chores';
 import { withinActivity } from './effect-keys';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
@@ -21,7 +21,7 @@ import type { Row, SourcePage, SourcePlugin } from './sources/types';
 /** What page reads use of the store. */
 export type ExtractStore = Pick<Store, 'connectors' | 'apiUsage' | 'audit' | 'recordOnce'>;
 
-export interface ExtractActivityDeps {
+export interface ExtractActivityDeps extends Notifying {
   store: ExtractStore;
   staging: Staging;
   plugins: Record<SourceKind, SourcePlugin>;
@@ -32,7 +32,7 @@ export interface ExtractActivityDeps {
 
 export function createExtractActivities(deps: ExtractActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const audit = auditTrail({ store: deps.store, logger: deps.logger, now });
+  const audit = auditTrail({ store: deps.store, logger: deps.logger, now, notifier: deps.notifier });
   const usage = apiUsageRecorder(deps, audit, now);
 
   return {

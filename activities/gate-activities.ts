@@ -8,7 +8,7 @@ import { loadIdFor } from '../domain/constants';
 import type { BatchRef, CyclePlan, QualitySummary } from '../domain/cycle';
 import { schemaChangesBetween, type GateFigures, type GuardrailBreach, type SchemaChange } from '../domain/guardrails';
 import { streamDefinition } from '../domain/sources';
-import { auditTrail, BatchConnections, connectorOrFail, utcDate, type ConnectWarehouse } from './chores';
+import { auditTrail, BatchConnections, connectorOrFail, utcDate, type ConnectWarehouse, type Notifying } from './chores';
 import type { Logger } from './logger';
 import type { Store } from './store/store';
 import type { Warehouse, SchemaChange as WarehouseSchemaChange } from './warehouses/types';
@@ -16,7 +16,7 @@ import type { Warehouse, SchemaChange as WarehouseSchemaChange } from './warehou
 /** What the gate's activities use of the store. */
 export type GateStore = Pick<Store, 'connectors' | 'streamSchemas' | 'metrics' | 'approvals' | 'audit' | 'recordOnce'>;
 
-export interface GateActivityDeps {
+export interface GateActivityDeps extends Notifying {
   store: GateStore;
   connectWarehouse: ConnectWarehouse;
   /** The batch's connection, kept for its load (one per worker, shared with the cycle's activities); a connection per measure without. */
@@ -28,7 +28,7 @@ export interface GateActivityDeps {
 export function createGateActivities(deps: GateActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const connections = deps.batchConnections ?? new BatchConnections(deps.connectWarehouse, 0);
-  const audit = auditTrail({ store: deps.store, logger: deps.logger, now });
+  const audit = auditTrail({ store: deps.store, logger: deps.logger, now, notifier: deps.notifier });
 
   async function today(connectorId: string): Promise<Record<string, number>> {
     const date = utcDate(now());

@@ -19,6 +19,7 @@ import { analyzeRoutes } from './routes/analyze';
 import { APPROVALS_PATH, approvalRoutes } from './routes/approvals';
 import { connectorControlRoutes } from './routes/connector-control';
 import { CONNECTORS_PATH, connectorRoutes } from './routes/connectors';
+import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
 import { guardrailPreviewRoutes } from './routes/guardrails-preview';
 import { healthRoutes } from './routes/health';
@@ -34,6 +35,7 @@ import {
 } from './routes/history';
 import { quarantineRoutes } from './routes/quarantine';
 import { PRIVACY_PATH, privacyRoutes } from './routes/privacy';
+import { NOTIFICATIONS_PATH, notificationRoutes } from './routes/notifications';
 import { RUNS_PATH, connectorRunRoutes, runRoutes } from './routes/runs';
 import { WEBHOOKS_PATH, webhookRoutes } from './routes/webhooks';
 
@@ -66,6 +68,7 @@ export function createApp(deps: ApiDeps): Express {
   let document: OpenApiDocument | undefined;
   const documentOf = (): OpenApiDocument => (document ??= openApiDocument(served, ROUTE_POLICIES));
   mount('/', docsRoutes(documentOf));
+  mount('/', dashboardRoutes());
   mount(
     CONNECTORS_PATH,
     connectorRoutes(resolved),
@@ -82,6 +85,7 @@ export function createApp(deps: ApiDeps): Express {
   mount(DECISIONS_PATH, decisionRoutes(resolved));
   mount(METRICS_PATH, metricsRoutes(resolved));
   mount(OUTCOMES_PATH, outcomeRoutes(resolved));
+  mount(NOTIFICATIONS_PATH, notificationRoutes(resolved));
   mount(API_KEYS_PATH, apiKeyRoutes(resolved));
   mount(WHOAMI_PATH, whoAmIRoutes());
   mount('/', healthRoutes(resolved));

@@ -16,6 +16,7 @@ export const API_TAGS = {
   quality: 'Quality reports and the quarantine',
   approvals: 'Approval gates and the decisions on them',
   privacy: 'Erasure requests',
+  notifications: 'Notification channels and the delivery log',
   history: 'The audit log, decisions, daily metrics and outcomes, by connector and time',
   warehouse: 'Read-only SQL on the warehouse, while the product runs',
   insights: 'Connector health, ROI and the settings behind it',

@@ -33,6 +33,8 @@ export const PAYLOAD_READERS: readonly Role[] = ['data-scientist', 'admin'];
 export const APPROVAL_READERS: readonly Role[] = ['campaign-lead', 'data-scientist', 'manager', 'admin'];
 /** Ask for and follow erasure requests (right to be forgotten, CCPA delete): a governance decision. */
 export const PRIVACY_OFFICERS: readonly Role[] = ['manager', 'admin'];
+/** Say where alerts go (webhooks, Slack, email) and read what was sent: the people who decide on them. */
+export const NOTIFICATION_KEEPERS: readonly Role[] = ['manager', 'admin'];
 export const ADMINS: readonly Role[] = ['admin'];
 
 /** Roles that see and change only the connectors whose userId is theirs. */

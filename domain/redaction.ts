@@ -19,6 +19,9 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'secretAccessKey',
   'apiToken',
   'publicKey',
+  // Notification channels: an outbound webhook's HMAC key, a Slack incoming-webhook URL (it grants posting).
+  'signingSecret',
+  'webhookUrl',
 ]);
 export const REDACTED = '[redacted]';
 
@@ -56,6 +59,9 @@ function redactValue(key: string, value: unknown): unknown {
   if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(k, v)]));
   return value;
 }
+
+/** Any settings as shown outside the store (a notification channel's target): every credential replaced by a marker. */
+export const redactSecrets = (value: unknown): unknown => redactValue('', value);
 
 /** A connector as shown outside the store: its configuration with every credential replaced by a marker. */
 export type RedactedConnector = Omit<Connector, 'configuration'> & { configuration: unknown };

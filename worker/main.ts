@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       dataDir: settings.dataDir,
       dataKeys,
       rateLimits: settings.sourceRates,
+      publicUrl: settings.publicUrl,
       deploymentVersion: settings.deploymentVersion,
     });
     const http = await startObservabilityServer({

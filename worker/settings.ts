@@ -62,6 +62,8 @@ const settingsSchema = z.object({
    * an account with a higher tier or a simulator; every worker of a namespace must be given the same.
    */
   INSIGHT_HUB_SOURCE_RATES: sourceRatesSpec.optional(),
+  /** Where people reach the API and its dashboard: the links in notifications. The API's own address when unset. */
+  INSIGHT_HUB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://insight-hub.example.com' }).optional(),
   /** HTTPS (TLS 1.3 minimum) when both are set. */
   API_TLS_CERT_FILE: pemFile.optional(),
   API_TLS_KEY_FILE: pemFile.optional(),
@@ -114,6 +116,8 @@ export interface Settings {
   /** Undefined: the API serves plain HTTP. */
   apiTls: ApiTls | undefined;
   codecAllowedOrigins: string[];
+  /** The base of the links notifications carry (INSIGHT_HUB_PUBLIC_URL). */
+  publicUrl: string;
   /** Undefined: a plain connection to Temporal. */
   temporalTls: TLSConfig | undefined;
   /** Undefined: unversioned workers (the demo, the tests). */
@@ -141,6 +145,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sourceRates: s.INSIGHT_HUB_SOURCE_RATES ?? {},
     apiTls: apiTls && checkedPair(apiTls, 'API_TLS_CERT_FILE', 'API_TLS_KEY_FILE'),
     codecAllowedOrigins: s.CODEC_CORS_ORIGINS.map((origin) => new URL(origin).origin),
+    publicUrl: (s.INSIGHT_HUB_PUBLIC_URL ?? `${apiTls ? 'https' : 'http'}://${s.API_HOST}:${s.API_PORT}`).replace(/\/+$/, ''),
     temporalTls: temporalTls(s),
     ...deployment(s),
   };

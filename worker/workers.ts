@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { SOURCE_KINDS, type DestinationConfig, type SourceKind } from '../domain/connector';
 import { WORKFLOW_TASK_QUEUE, sourceTaskQueue } from '../domain/constants';
+import { DEFAULT_PUBLIC_URL } from '../domain/notifications';
 import { queueRatePerSecond, sourceDefinitions, type RateLimit } from '../domain/sources';
 import { createBatchActivities } from '../activities/batch-activities';
 import { BatchConnections } from '../activities/chores';
@@ -16,6 +17,8 @@ import { createGateActivities } from '../activities/gate-activities';
 import { createRevalidateActivities } from '../activities/revalidate-activities';
 import { createErasureActivities } from '../activities/privacy/erasure-activities';
 import { createRetentionActivities } from '../activities/privacy/retention-activities';
+import { createNotificationActivities } from '../activities/notifications/delivery-activities';
+import { createNotifier, type Notifier } from '../activities/notifications/notifier';
 import { logger } from '../activities/logger';
 import type { KeyRing } from '../activities/secrets';
 import { payloadDataConverter } from '../activities/secrets/payload-codec';
@@ -48,6 +51,8 @@ export interface WorkerOptions {
    * higher tier. Every worker polling a source's queue must be given the same value.
    */
   rateLimits?: Partial<Record<SourceKind, RateLimit>>;
+  /** Where people reach the API and its dashboard: the links notifications carry (Settings.publicUrl). */
+  publicUrl?: string;
   /** Every worker of this process polls as this deployment version (worker/deployment.ts); unversioned when unset. */
   deploymentVersion?: DeploymentVersion;
 }
@@ -67,6 +72,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     : { workflowsPath: require.resolve('../workflows') };
 
   const plugins = pluginsOver(store);
+  const notifier = notifierFor(options);
   const control = await Worker.create({
     connection,
     namespace,
@@ -76,13 +82,14 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     dataConverter,
     interceptors: workerInterceptors,
     activities: {
-      ...createCycleActivities({ store, staging, logger, plugins, connectWarehouse: openDestination, batchConnections }),
+      ...createCycleActivities({ store, staging, logger, plugins, connectWarehouse: openDestination, batchConnections, notifier }),
       ...createBatchActivities({ staging }),
-      ...createCredentialActivities({ store, logger }),
-      ...createGateActivities({ store, logger, connectWarehouse: openDestination, batchConnections }),
+      ...createCredentialActivities({ store, logger, notifier }),
+      ...createGateActivities({ store, logger, connectWarehouse: openDestination, batchConnections, notifier }),
       ...createRevalidateActivities({ store, staging, logger, connectWarehouse: openDestination }),
-      ...createRetentionActivities({ store, staging, logger, connectWarehouse: openDestination }),
-      ...createErasureActivities({ store, staging, logger, connectWarehouse: openDestination }),
+      ...createRetentionActivities({ store, staging, logger, connectWarehouse: openDestination, notifier }),
+      ...createErasureActivities({ store, staging, logger, connectWarehouse: openDestination, notifier }),
+      ...createNotificationActivities({ store, notifier, logger }),
     },
   });
 
@@ -105,10 +112,17 @@ export async function createSourceWorker(options: WorkerOptions, source: SourceK
     ...versioningOptions(options.deploymentVersion),
     dataConverter: options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined,
     interceptors: workerInterceptors,
-    activities: createExtractActivities({ store, staging, plugins, logger }),
+    activities: createExtractActivities({ store, staging, plugins, logger, notifier: notifierFor(options) }),
   });
   return builtWith(worker, plugins);
 }
+
+/** Audited events that need a person become notifications, sent by workflows on the workflow queue. */
+const notifierFor = (options: WorkerOptions): Notifier =>
+  createNotifier({
+    store: options.store,
+    settings: { publicUrl: options.publicUrl ?? DEFAULT_PUBLIC_URL, taskQueue: options.taskQueue ?? WORKFLOW_TASK_QUEUE },
+  });
 
 /** The sources' plug-ins; the SendGrid one pages through the store's webhook inbox. */
 const pluginsOver = (store: Store) => sourcePlugins({ inbox: inboxReader(store.inbox) });

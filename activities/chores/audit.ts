@@ -5,6 +5,7 @@
  */
 import { activityEffectKey } from '../effect-keys';
 import type { Logger } from '../logger';
+import type { Notifier } from '../notifications/notifier';
 import type { AuditEvent, ConnectorRef, Counters } from '../store/audit';
 import type { Repositories, Store } from '../store/store';
 import { utcDate } from './day';
@@ -25,11 +26,16 @@ export interface AuditOptions {
   key?: string;
 }
 
+/** An activity factory whose audited events may need a person takes the notifier (worker/workers.ts); without one, none is raised. */
+export interface Notifying {
+  notifier?: Notifier;
+}
+
 export interface AuditTrail {
   record(connector: ConnectorRef, event: AuditEvent, options?: AuditOptions): Promise<void>;
 }
 
-export function auditTrail(deps: { store: Pick<Store, 'audit' | 'recordOnce'>; logger: Logger; now: () => Date }): AuditTrail {
+export function auditTrail(deps: { store: Pick<Store, 'audit' | 'recordOnce'>; logger: Logger; now: () => Date } & Notifying): AuditTrail {
   return {
     async record(connector, event, options = {}) {
       const key = options.key ?? activityEffectKey();
@@ -45,6 +51,8 @@ export function auditTrail(deps: { store: Pick<Store, 'audit' | 'recordOnce'>; l
       }
       const { log } = options;
       if (log) deps.logger[log.level](log.fields, log.message);
+      // After the write, under its key: a retry raises the same event, which is sent once.
+      await deps.notifier?.raise(connector, event, key);
     },
   };
 }

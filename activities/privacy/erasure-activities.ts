@@ -4,7 +4,7 @@
  */
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
 import { ERASURE_STEPS, type ErasureReceipt, type ErasureStep, type ErasureSubject } from '../../domain/privacy';
-import { auditTrail, type ConnectWarehouse } from '../chores';
+import { auditTrail, type ConnectWarehouse, type Notifying } from '../chores';
 import { ConnectorError } from '../errors';
 import type { Logger } from '../logger';
 import type { Staging } from '../staging/staging';
@@ -12,7 +12,7 @@ import type { Store } from '../store/store';
 import { eraseFromStagedFiles, quarantinedKeysOf, quarantinedRecordsOf } from './subject-files';
 import { eraseFromWarehouse } from './warehouse-erasure';
 
-export interface ErasureActivityDeps {
+export interface ErasureActivityDeps extends Notifying {
   store: Pick<Store, 'connectors' | 'privacy' | 'inbox' | 'qualityReports' | 'audit' | 'recordOnce'>;
   staging: Staging;
   connectWarehouse: ConnectWarehouse;
@@ -21,7 +21,7 @@ export interface ErasureActivityDeps {
 
 export function createErasureActivities(deps: ErasureActivityDeps) {
   const { store, staging } = deps;
-  const audit = auditTrail({ store, logger: deps.logger, now: () => new Date() });
+  const audit = auditTrail({ store, logger: deps.logger, now: () => new Date(), notifier: deps.notifier });
 
   async function subjectOf(requestId: string): Promise<ErasureSubject> {
     const subject = await store.privacy.openErasureSubject(requestId);

@@ -17,7 +17,7 @@ import {
   type SweepTarget,
   type SweepTargetResult,
 } from '../../domain/privacy';
-import { auditTrail, type ConnectWarehouse, type LogLine } from '../chores';
+import { auditTrail, type ConnectWarehouse, type LogLine, type Notifying } from '../chores';
 import { withinActivity } from '../effect-keys';
 import type { Logger } from '../logger';
 import { countRetentionSweep } from '../observability/record';
@@ -26,7 +26,7 @@ import type { Store } from '../store/store';
 import { listStagedFiles, type StagedScope } from './staged-files';
 import { sweepWarehouse } from './warehouse-sweep';
 
-export interface RetentionActivityDeps {
+export interface RetentionActivityDeps extends Notifying {
   store: Pick<Store, 'connectors' | 'privacy' | 'audit' | 'recordOnce'>;
   staging: Staging;
   connectWarehouse: ConnectWarehouse;
@@ -38,7 +38,7 @@ type Deletion = Pick<SweepTargetResult, 'deleted' | 'remaining' | 'proof'>;
 
 export function createRetentionActivities(deps: RetentionActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const trail = auditTrail({ store: deps.store, logger: deps.logger, now });
+  const trail = auditTrail({ store: deps.store, logger: deps.logger, now, notifier: deps.notifier });
 
   async function sweepFiles(target: SweepTarget, kind: 'staging' | 'quarantine', cutoff: Date): Promise<Deletion> {
     const scope: StagedScope =

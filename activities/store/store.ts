@@ -15,6 +15,8 @@ import { sqlHistory, type HistoryRepository } from './history';
 import { sqlInbox, type InboxRepository } from './inbox';
 import { sqlLiveFigures, type LiveFiguresRepository } from './live-figures';
 import { sqlMetrics, type MetricsRepository } from './metrics';
+import { sqlNotificationChannels, type NotificationChannelRepository } from './notification-channels';
+import { sqlNotificationLog, type NotificationLog } from './notification-log';
 import { migrate } from './migrate';
 import { sqlOutcomes, type OutcomeRepository } from './outcomes';
 import { sqlPrivacy, type PrivacyRepository } from './privacy';
@@ -48,6 +50,10 @@ export interface Repositories {
   cycleClaims: CycleClaimRepository;
   /** GET /:id/analyze's figures. */
   analysis: AnalysisRepository;
+  /** Where people want to hear about events (secrets sealed). */
+  notificationChannels: NotificationChannelRepository;
+  /** Events raised for a person and their deliveries. */
+  notificationLog: NotificationLog;
   /** The audit log, decisions, daily metrics and outcomes as pages, across connectors. */
   history: HistoryRepository;
   /** What the metrics gauges read at each scrape. */
@@ -83,6 +89,8 @@ export function sqlRepositories(db: SqlClient, keys: KeyRing): Repositories {
     streamSchemas: sqlStreamSchemas(db),
     cycleClaims: sqlCycleClaims(db),
     analysis: sqlAnalysis(db),
+    notificationChannels: sqlNotificationChannels(db, keys),
+    notificationLog: sqlNotificationLog(db),
     history: sqlHistory(db),
     liveFigures: sqlLiveFigures(db),
   };

@@ -11,6 +11,7 @@ import {
   CONNECTOR_QUERIERS,
   DECIDERS,
   EVERY_ROLE,
+  NOTIFICATION_KEEPERS,
   PAYLOAD_READERS,
   PRIVACY_OFFICERS,
   type Role,
@@ -18,7 +19,9 @@ import {
 import { CODEC_PATH } from '../codec-server';
 import { APPROVALS_PATH } from '../routes/approvals';
 import { AUDIT_LOG_PATH, DECISIONS_PATH, METRICS_PATH, OUTCOMES_PATH } from '../routes/history';
+import { DASHBOARD_PATH } from '../routes/dashboard';
 import { CONNECTORS_PATH } from '../routes/connectors';
+import { NOTIFICATIONS_PATH } from '../routes/notifications';
 import { PRIVACY_PATH } from '../routes/privacy';
 import { RUNS_PATH } from '../routes/runs';
 import { WEBHOOKS_PATH } from '../routes/webhooks';
@@ -67,6 +70,16 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: OPENAPI_PATH, access: { public: 'the API description, so that a client can learn how to authenticate' } },
   { method: 'GET', path: DOCS_PATH, access: { public: 'the documentation page: the same API description, for people' } },
   { method: 'GET', path: `${DOCS_PATH}/:asset`, access: { public: "the documentation page's own scripts and style sheet" } },
+  {
+    method: 'GET',
+    path: DASHBOARD_PATH,
+    access: { public: 'the dashboard page holds no data: it signs in, then calls the API with the credential like any client' },
+  },
+  {
+    method: 'GET',
+    path: `${DASHBOARD_PATH}/*asset`,
+    access: { public: "the dashboard's own scripts and style sheet, and its libraries'" },
+  },
   { method: 'GET', path: WHOAMI_PATH, access: { roles: EVERY_ROLE } },
 
   { method: 'POST', path: CONNECTORS_PATH, access: { roles: CONNECTOR_EDITORS, ownership: 'user-id-in-body' } },
@@ -115,4 +128,20 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'POST', path: API_KEYS_PATH, access: { roles: ADMINS } },
   { method: 'GET', path: API_KEYS_PATH, access: { roles: ADMINS, personalData: 'names the people the keys belong to' } },
   { method: 'DELETE', path: `${API_KEYS_PATH}/:id`, access: { roles: ADMINS } },
+
+  { method: 'POST', path: `${NOTIFICATIONS_PATH}/channels`, access: { roles: NOTIFICATION_KEEPERS } },
+  {
+    method: 'GET',
+    path: `${NOTIFICATIONS_PATH}/channels`,
+    access: { roles: NOTIFICATION_KEEPERS, personalData: 'names the email addresses notifications go to' },
+  },
+  {
+    method: 'GET',
+    path: `${NOTIFICATIONS_PATH}/channels/:id`,
+    access: { roles: NOTIFICATION_KEEPERS, personalData: 'names the email addresses notifications go to' },
+  },
+  { method: 'PUT', path: `${NOTIFICATIONS_PATH}/channels/:id`, access: { roles: NOTIFICATION_KEEPERS } },
+  { method: 'DELETE', path: `${NOTIFICATIONS_PATH}/channels/:id`, access: { roles: NOTIFICATION_KEEPERS } },
+  { method: 'GET', path: `${NOTIFICATIONS_PATH}/deliveries`, access: { roles: NOTIFICATION_KEEPERS } },
+  { method: 'GET', path: `${NOTIFICATIONS_PATH}/events/:eventId`, access: { roles: NOTIFICATION_KEEPERS } },
 ];

@@ -75,6 +75,8 @@ export interface Scenario {
   invalidRowsOf?: (b: BatchRef) => number;
   /** Figures the gate sees, over the quiet defaults. */
   figuresOf?: (b: BatchRef) => Partial<GateFigures>;
+  /** Real activities in place of the mocks of the same name, or beside them (e.g. the notification workflows'). */
+  activities?: Partial<ControlActivities> & object;
 }
 
 export interface Calls {
@@ -153,7 +155,7 @@ export class CycleHarness {
         namespace,
         taskQueue: this.taskQueue,
         workflowBundle: bundle,
-        activities: this.controlActivities(),
+        activities: { ...this.controlActivities(), ...this.scenario.activities },
         interceptors: workerInterceptors,
       }),
       Worker.create({
