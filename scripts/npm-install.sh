@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the locked npm packages. `npm ci` refuses a lock file that lacks other platforms' optional
-# native binaries (the registry here did not serve those versions when the lock was made, so npm could
-# not record them); `npm install` then installs the same locked versions and leaves the lock unchanged.
+# Installs exactly the locked npm packages with `npm ci`, which never writes package-lock.json: a
+# fresh clone stays clean. There is no `npm install` fallback on purpose: it would rewrite the lock
+# file; a refused lock is a bug of the repository to report, not something to paper over here.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if ! npm ci --no-audit --no-fund; then
-  echo "npm-install.sh: npm ci refused the lock file; installing the same locked versions with npm install" >&2
-  npm install --no-audit --no-fund
+  {
+    echo "npm-install.sh: npm $(npm --version) (node $(node --version)) refused package-lock.json, which is left as it is."
+    echo "npm-install.sh: the lock is written by npm 11: with it (npm install -g npm@11), run bash scripts/npm-install.sh again"
+  } >&2
+  exit 1
 fi

