@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     [
       '',
       'Insight Hub is running. Ctrl-C stops everything.',
+      `  dashboard          ${api.url}/dashboard/  (sign in with the admin API key below)`,
       `  Temporal Web UI    ${demo.TEMPORAL_UI_URL}/namespaces/${settings.namespace}/workflows?query=${uiQuery}`,
       `  API                ${api.url}/api/v1/data-warehouse-connector/user/${DEMO_USER}`,
       `  admin API key      ${adminKey}  (header "Authorization: Bearer <key>"; a new one on every start)`,

@@ -86,6 +86,9 @@ else
 fi
 
 say "starting the Salesforce simulator, the worker and the API (scripts/dev.ts); Ctrl-C stops everything"
+dashboard_scheme=http
+if [[ -n "${API_TLS_CERT_FILE:-}" ]]; then dashboard_scheme=https; fi
+say "the dashboard will be at $dashboard_scheme://${API_HOST:-127.0.0.1}:${API_PORT:-3000}/dashboard/ (sign in with the admin API key printed when ready)"
 node_modules/.bin/tsx scripts/dev.ts &
 app_pid=$!
 status=0
