@@ -34,6 +34,7 @@ import {
   outcomeRoutes,
 } from './routes/history';
 import { quarantineRoutes } from './routes/quarantine';
+import { MODELS_PATH, modelRoutes } from './routes/models';
 import { PRIVACY_PATH, privacyRoutes } from './routes/privacy';
 import { NOTIFICATIONS_PATH, notificationRoutes } from './routes/notifications';
 import { RUNS_PATH, connectorRunRoutes, runRoutes } from './routes/runs';
@@ -81,6 +82,7 @@ export function createApp(deps: ApiDeps): Express {
   mount(RUNS_PATH, runRoutes(resolved));
   mount(APPROVALS_PATH, approvalRoutes(resolved));
   mount(PRIVACY_PATH, privacyRoutes(resolved));
+  mount(MODELS_PATH, modelRoutes());
   mount(AUDIT_LOG_PATH, auditLogRoutes(resolved));
   mount(DECISIONS_PATH, decisionRoutes(resolved));
   mount(METRICS_PATH, metricsRoutes(resolved));

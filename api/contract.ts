@@ -19,6 +19,7 @@ export const API_TAGS = {
   notifications: 'Notification channels and the delivery log',
   history: 'The audit log, decisions, daily metrics and outcomes, by connector and time',
   warehouse: 'Read-only SQL on the warehouse, while the product runs',
+  models: 'The customer models: definitions, lineage, and their hand-off to Looker and Tableau',
   insights: 'Connector health, ROI and the settings behind it',
   access: 'API keys and who the caller is',
   webhooks: 'Events pushed to Insight Hub',

@@ -9,6 +9,10 @@
 #                                       # the same for the API fuzzer (test/api/schemathesis/run.sh):
 #                                       # test/api/schemathesis/requirements.txt in .data/schemathesis-venv
 #                                       # (SCHEMATHESIS_VENV), apart because its pins are not GX's
+#   bash scripts/python-env.sh moto     # the S3-compatible server of the staging tests (moto_server):
+#                                       # test/staging/moto/requirements.txt in .data/moto-venv (MOTO_VENV)
+#   bash scripts/python-env.sh lkml     # the LookML parser the Looker hand-off tests use:
+#                                       # test/models/lkml/requirements.txt in .data/lkml-venv (LKML_VENV)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,8 +27,16 @@ case "$ENVIRONMENT" in
     readonly VENV="${SCHEMATHESIS_VENV:-$ROOT/.data/schemathesis-venv}"
     readonly REQUIREMENTS="$ROOT/test/api/schemathesis/requirements.txt"
     ;;
+  moto)
+    readonly VENV="${MOTO_VENV:-$ROOT/.data/moto-venv}"
+    readonly REQUIREMENTS="$ROOT/test/staging/moto/requirements.txt"
+    ;;
+  lkml)
+    readonly VENV="${LKML_VENV:-$ROOT/.data/lkml-venv}"
+    readonly REQUIREMENTS="$ROOT/test/models/lkml/requirements.txt"
+    ;;
   *)
-    printf 'usage: scripts/python-env.sh [gx | schemathesis]\n' >&2
+    printf 'usage: scripts/python-env.sh [gx | schemathesis | lkml | moto]\n' >&2
     exit 2
     ;;
 esac

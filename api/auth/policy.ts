@@ -20,6 +20,7 @@ import { CODEC_PATH } from '../codec-server';
 import { APPROVALS_PATH } from '../routes/approvals';
 import { AUDIT_LOG_PATH, DECISIONS_PATH, METRICS_PATH, OUTCOMES_PATH } from '../routes/history';
 import { DASHBOARD_PATH } from '../routes/dashboard';
+import { MODELS_PATH } from '../routes/models';
 import { CONNECTORS_PATH } from '../routes/connectors';
 import { NOTIFICATIONS_PATH } from '../routes/notifications';
 import { PRIVACY_PATH } from '../routes/privacy';
@@ -81,6 +82,10 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
     access: { public: "the dashboard's own scripts and style sheet, and its libraries'" },
   },
   { method: 'GET', path: WHOAMI_PATH, access: { roles: EVERY_ROLE } },
+  // The models' definitions and generated BI files describe tables; they hold no row.
+  { method: 'GET', path: MODELS_PATH, access: { roles: EVERY_ROLE } },
+  { method: 'GET', path: `${MODELS_PATH}/lookml`, access: { roles: EVERY_ROLE } },
+  { method: 'GET', path: `${MODELS_PATH}/tableau`, access: { roles: EVERY_ROLE } },
 
   { method: 'POST', path: CONNECTORS_PATH, access: { roles: CONNECTOR_EDITORS, ownership: 'user-id-in-body' } },
   { method: 'GET', path: `${CONNECTORS_PATH}/user/:userId`, access: { roles: EVERY_ROLE, ownership: 'user-id-in-path' } },

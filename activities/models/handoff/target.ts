@@ -1,0 +1,35 @@
+/**
+ * Where a BI tool finds the models: the destination's kind and schema, and the name of the
+ * connection the tool already holds for it (Insight Hub never hands out credentials). What differs
+ * between destinations in the SQL a BI tool writes — quoting a table, naming the text type — is
+ * here, once.
+ */
+import type { DestinationKind } from '../../../domain/connector';
+
+export interface HandoffTarget {
+  readonly destination: DestinationKind;
+  readonly schema: string;
+  /** The connection's name in Looker, or its caption in Tableau. */
+  readonly connection: string;
+}
+
+interface TargetSql {
+  /** The model's table as the destination's SQL names it. */
+  table(schema: string, table: string): string;
+  /** The text type CAST takes. */
+  readonly text: string;
+}
+
+const standard: TargetSql = { table: (schema, table) => `"${schema}"."${table}"`, text: 'VARCHAR' };
+
+export const TARGET_SQL: Readonly<Record<DestinationKind, TargetSql>> = {
+  duckdb: standard,
+  postgres: standard,
+  redshift: standard,
+  // Snowflake folds unquoted names to upper case; the models' tables were created with quoted lower-case names.
+  snowflake: standard,
+  bigquery: { table: (schema, table) => `\`${schema}.${table}\``, text: 'STRING' },
+};
+
+/** The default connection name for a destination. */
+export const defaultConnection = (destination: DestinationKind): string => `insight_hub_${destination}`;

@@ -1,0 +1,108 @@
+/**
+ * The customer models as definitions: GET /api/v1/models lists them with their columns and lineage;
+ * /lookml and /tableau generate a LookML project (zip) and a Tableau data source (.tds) for a
+ * destination. None of them reads a row: they describe where the rows are.
+ */
+import { z } from 'zod';
+import { DESTINATION_KINDS } from '../../domain/connector';
+import { sqlIdentifier } from '../../domain/destinations';
+import { COLUMN_TYPES_LIST, describeModels } from '../../activities/models/catalog';
+import { lookmlProject } from '../../activities/models/handoff/lookml';
+import { tableauDataSource } from '../../activities/models/handoff/tableau';
+import { defaultConnection } from '../../activities/models/handoff/target';
+import { zipArchive } from '../../activities/models/handoff/zip';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
+import { parseRequest } from '../validation';
+
+export const MODELS_PATH = '/api/v1/models';
+
+const lineageSchema = z.object({ table: z.string(), column: z.string() }).describe('a column of a stream table or of an earlier model');
+
+const modelColumnSchema = z.object({
+  name: z.string(),
+  type: z.enum(COLUMN_TYPES_LIST),
+  description: z.string(),
+  aggregation: z
+    .enum(['sum', 'count_distinct', 'none'])
+    .describe('sum: additive; count_distinct: identifies someone (reach); none: never summed'),
+  personal: z.boolean(),
+  lineage: z.array(lineageSchema),
+});
+
+const modelSchema = z.object({
+  name: z.string().describe("the table in the destination's schema"),
+  description: z.string(),
+  grain: z.string().describe('what one row is'),
+  primaryKey: z.array(z.string()),
+  reads: z.array(z.string()).describe('the tables it is computed from'),
+  columns: z.array(modelColumnSchema),
+});
+
+export const modelListSchema = z.object({ models: z.array(modelSchema), refreshed: z.string() });
+
+const handoffQuerySchema = z.object({
+  destination: z.enum(DESTINATION_KINDS, { error: `must be one of ${DESTINATION_KINDS.join(', ')}` }).default('duckdb'),
+  schema: sqlIdentifier.default('marketing').describe("the destination's schema the models are in"),
+  connection: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, - or _')
+    .optional()
+    .describe('the connection name in Looker (the caption in Tableau); insight_hub_<destination> by default'),
+});
+
+export const listModelsRoute = defineRoute({
+  method: 'GET',
+  path: '/',
+  operationId: 'listModels',
+  summary: 'The customer models: tables, grain, columns, how each may be aggregated, and the source columns each comes from',
+  tag: 'models',
+  responses: { 200: { description: 'the models, in the order they are built', schema: modelListSchema } },
+});
+
+export const lookmlRoute = defineRoute({
+  method: 'GET',
+  path: '/lookml',
+  operationId: 'downloadLookml',
+  summary: 'A LookML project for the models in a destination (zip: the model file with the customer explore, a view per model)',
+  tag: 'models',
+  request: { query: handoffQuerySchema },
+  responses: { 200: { description: 'the project', schema: z.string().describe('a zip archive'), contentType: 'application/zip' } },
+});
+
+export const tableauRoute = defineRoute({
+  method: 'GET',
+  path: '/tableau',
+  operationId: 'downloadTableauDataSource',
+  summary: 'A Tableau data source (.tds) for the models in a destination: every model a table, every column with its aggregation',
+  tag: 'models',
+  request: { query: handoffQuerySchema },
+  responses: { 200: { description: 'the data source', schema: z.string().describe('.tds XML'), contentType: 'application/xml' } },
+});
+
+export function modelRoutes(): DescribedRouter {
+  const routes = describedRouter();
+  const target = (query: z.infer<typeof handoffQuerySchema>) => ({
+    ...query,
+    connection: query.connection ?? defaultConnection(query.destination),
+  });
+
+  routes.serve(listModelsRoute, (_req, res) => {
+    reply(res, listModelsRoute, 200, {
+      models: describeModels(),
+      refreshed: 'after every load: a step of each ingestion cycle and of the webhook drain; only models whose sources changed are rebuilt',
+    });
+  });
+  routes.serve(lookmlRoute, (req, res) => {
+    const handoff = target(parseRequest(handoffQuerySchema, req.query, 'query parameters'));
+    res
+      .status(200)
+      .type('application/zip')
+      .attachment(`insight_hub_${handoff.destination}_lookml.zip`)
+      .send(zipArchive(lookmlProject(handoff)));
+  });
+  routes.serve(tableauRoute, (req, res) => {
+    const handoff = target(parseRequest(handoffQuerySchema, req.query, 'query parameters'));
+    res.status(200).type('application/xml').attachment(`insight_hub_${handoff.destination}.tds`).send(tableauDataSource(handoff));
+  });
+  return routes;
+}
