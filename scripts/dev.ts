@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     dataDir: settings.dataDir,
     dataKeys,
     rateLimits: settings.sourceRates,
+    staging: settings.staging,
     publicUrl: settings.publicUrl,
   });
   const running = runWorkers(workers);

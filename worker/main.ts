@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       dataDir: settings.dataDir,
       dataKeys,
       rateLimits: settings.sourceRates,
+      staging: settings.staging,
       publicUrl: settings.publicUrl,
       deploymentVersion: settings.deploymentVersion,
     });

@@ -6,6 +6,8 @@ import type { TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
 import { SOURCE_KINDS, type SourceKind } from '../domain/connector';
 import { isPushSource, queueRatePerSecond, type RateLimit } from '../domain/sources';
+import type { StagingLocation } from '../activities/staging/location';
+import { stagingLocation, stagingVariables } from './staging-settings';
 import type { DeploymentVersion } from './deployment';
 import { withSecretFiles } from './secret-files';
 
@@ -62,6 +64,7 @@ const settingsSchema = z.object({
    * an account with a higher tier or a simulator; every worker of a namespace must be given the same.
    */
   INSIGHT_HUB_SOURCE_RATES: sourceRatesSpec.optional(),
+  ...stagingVariables,
   /** Where people reach the API and its dashboard: the links in notifications. The API's own address when unset. */
   INSIGHT_HUB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://insight-hub.example.com' }).optional(),
   /** HTTPS (TLS 1.3 minimum) when both are set. */
@@ -113,6 +116,8 @@ export interface Settings {
   payloadKeys: string | undefined;
   /** Sources whose queue rate is set here rather than by their documented limit. */
   sourceRates: SourceRates;
+  /** Where batches are staged: a folder, or a bucket several worker hosts share. */
+  staging: StagingLocation;
   /** Undefined: the API serves plain HTTP. */
   apiTls: ApiTls | undefined;
   codecAllowedOrigins: string[];
@@ -143,6 +148,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     secretKeys: s.INSIGHT_HUB_SECRET_KEYS,
     payloadKeys: s.INSIGHT_HUB_PAYLOAD_KEYS,
     sourceRates: s.INSIGHT_HUB_SOURCE_RATES ?? {},
+    staging: stagingLocation(s, path.resolve(s.DATA_DIR)),
     apiTls: apiTls && checkedPair(apiTls, 'API_TLS_CERT_FILE', 'API_TLS_KEY_FILE'),
     codecAllowedOrigins: s.CODEC_CORS_ORIGINS.map((origin) => new URL(origin).origin),
     publicUrl: (s.INSIGHT_HUB_PUBLIC_URL ?? `${apiTls ? 'https' : 'http'}://${s.API_HOST}:${s.API_PORT}`).replace(/\/+$/, ''),

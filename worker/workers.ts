@@ -25,7 +25,8 @@ import { payloadDataConverter } from '../activities/secrets/payload-codec';
 import { loadingPlainFiles } from '../activities/staging/plain-file-loads';
 import { closeSourcePlugins, sourcePlugins } from '../activities/sources';
 import type { SourcePlugin } from '../activities/sources/types';
-import { Staging } from '../activities/staging/staging';
+import { openStaging, type StagingLocation } from '../activities/staging/location';
+import type { Staging } from '../activities/staging/staging';
 import { inboxReader } from '../activities/store/inbox';
 import type { Store } from '../activities/store/store';
 import { connectWarehouse } from '../activities/warehouses';
@@ -55,11 +56,13 @@ export interface WorkerOptions {
   publicUrl?: string;
   /** Every worker of this process polls as this deployment version (worker/deployment.ts); unversioned when unset. */
   deploymentVersion?: DeploymentVersion;
+  /** Where batches are staged (STAGING_URL): `<dataDir>/staging` by default; a bucket for workers on several hosts. */
+  staging?: StagingLocation;
 }
 
 export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   const { connection, namespace, store, dataDir, taskQueue = WORKFLOW_TASK_QUEUE } = options;
-  const staging = new Staging(path.join(dataDir, 'staging'), options.dataKeys);
+  const staging = await openWorkerStaging(options);
   // What loads of a worker killed mid-load left (plain-copies.ts): none of this process runs yet.
   await staging.discardStalePlainCopies();
   const openDestination = async (destination: DestinationConfig) =>
@@ -94,15 +97,15 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   });
 
   connectionsOf.set(control, batchConnections);
+  stagingOf.set(control, staging);
 
-  const extractors = await Promise.all(SOURCE_KINDS.map((source) => createSourceWorker(options, source)));
+  const extractors = await Promise.all(SOURCE_KINDS.map((source) => createSourceWorker(options, source, staging)));
   return [builtWith(control, plugins), ...extractors];
 }
 
 /** The worker of one source's task queue: it reads pages, at the source's rate across all workers. */
-export async function createSourceWorker(options: WorkerOptions, source: SourceKind): Promise<Worker> {
-  const { connection, namespace, store, dataDir, taskQueue = WORKFLOW_TASK_QUEUE } = options;
-  const staging = new Staging(path.join(dataDir, 'staging'), options.dataKeys);
+export async function createSourceWorker(options: WorkerOptions, source: SourceKind, staging: Staging): Promise<Worker> {
+  const { connection, namespace, store, taskQueue = WORKFLOW_TASK_QUEUE } = options;
   const plugins = pluginsOver(store);
   const worker = await Worker.create({
     connection,
@@ -124,6 +127,12 @@ const notifierFor = (options: WorkerOptions): Notifier =>
     settings: { publicUrl: options.publicUrl ?? DEFAULT_PUBLIC_URL, taskQueue: options.taskQueue ?? WORKFLOW_TASK_QUEUE },
   });
 
+/** The staging of the options' location, its files sealed with the payload keys. */
+export function openWorkerStaging(options: WorkerOptions): Promise<Staging> {
+  const localDir = path.join(options.dataDir, 'staging');
+  return openStaging(options.staging ?? { kind: 'folder', path: localDir }, { keys: options.dataKeys, localDir });
+}
+
 /** The sources' plug-ins; the SendGrid one pages through the store's webhook inbox. */
 const pluginsOver = (store: Store) => sourcePlugins({ inbox: inboxReader(store.inbox) });
 
@@ -132,6 +141,9 @@ const pluginsOf = new WeakMap<Worker, readonly SourcePlugin[]>();
 
 /** The batch connections the control worker's activities keep, for runWorkers to close once it has stopped. */
 const connectionsOf = new WeakMap<Worker, BatchConnections>();
+
+/** The staging the control worker's activities use, for runWorkers to close (an S3 client's sockets). */
+const stagingOf = new WeakMap<Worker, Staging>();
 
 function builtWith(worker: Worker, plugins: ReturnType<typeof pluginsOver>): Worker {
   pluginsOf.set(worker, Object.values(plugins));
@@ -154,5 +166,6 @@ function queueRate(limit: RateLimit | null): { maxTaskQueueActivitiesPerSecond?:
 export async function runWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.run()));
   await Promise.all(workers.flatMap((worker) => connectionsOf.get(worker) ?? []).map((connections) => connections.close()));
+  await Promise.all(workers.flatMap((worker) => stagingOf.get(worker) ?? []).map((staging) => staging.close()));
   await closeSourcePlugins(workers.flatMap((worker) => pluginsOf.get(worker) ?? []));
 }

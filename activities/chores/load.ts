@@ -9,7 +9,7 @@ import type { StreamDefinition } from '../../domain/streams/types';
 import { loadEffectKey } from '../effect-keys';
 import { screenBatches, type ScreenedLoadResult } from '../privacy/load-screen';
 import { recordScreening } from '../privacy/screening-audit';
-import { localPath, type Staging } from '../staging/staging';
+import type { Staging } from '../staging/staging';
 import type { ConnectorRef, Counters } from '../store/audit';
 import type { Store } from '../store/store';
 import type { Warehouse } from '../warehouses/types';
@@ -59,8 +59,9 @@ export async function screenThenLoad(
       source: request.source,
       stream,
       loadId,
-      cleanFile: screened.clean ? localPath(screened.clean) : null,
-      quarantineFile: screened.quarantine ? localPath(screened.quarantine) : null,
+      // URIs: the worker's warehouses load through loadingPlainFiles, which makes them local plain files.
+      cleanFile: screened.clean?.uri ?? null,
+      quarantineFile: screened.quarantine?.uri ?? null,
     });
     await steps.after?.(warehouse, loaded);
     // Once per load: not again when a retry or a later cycle finds it in the ledger, yet still when

@@ -4,7 +4,6 @@
  * left, and record proofs and compliance alerts in the audit log (counts only, no personal data).
  */
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
-import { rm } from 'node:fs/promises';
 import {
   connectorRetentionWindow,
   RETENTION_DATA_TYPES,
@@ -23,7 +22,7 @@ import type { Logger } from '../logger';
 import { countRetentionSweep } from '../observability/record';
 import type { Staging } from '../staging/staging';
 import type { Store } from '../store/store';
-import { listStagedFiles, type StagedScope } from './staged-files';
+import { sweepStagedFiles, type StagedScope } from './staged-files';
 import { sweepWarehouse } from './warehouse-sweep';
 
 export interface RetentionActivityDeps extends Notifying {
@@ -43,10 +42,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
   async function sweepFiles(target: SweepTarget, kind: 'staging' | 'quarantine', cutoff: Date): Promise<Deletion> {
     const scope: StagedScope =
       target.scope.kind === 'connector' ? { connectorId: target.scope.connectorId } : { except: target.scope.except };
-    const expired = async () => (await listStagedFiles(deps.staging.root, scope)).filter((f) => f.kind === kind && f.modifiedAt < cutoff);
-    const doomed = await expired();
-    await Promise.all(doomed.map((f) => rm(f.file, { force: true })));
-    return { deleted: doomed.length, remaining: (await expired()).length, proof: `${kind} files modified before the cutoff` };
+    return { ...(await sweepStagedFiles(deps.staging, scope, kind, cutoff)), proof: `${kind} files modified before the cutoff` };
   }
 
   async function sweepTable(target: SweepTarget, cutoff: string): Promise<Deletion> {

@@ -1,16 +1,14 @@
 /**
- * The staged batch files a sweep or an erasure visits, found by walking the staging folder:
- * `<root>/<connectorId>/<stream>/…`, quarantine under a `quarantine` folder. Folders starting with a
- * dot (decrypted copies in use by a load, erasure scratch space) are not batches.
+ * The staged batch files a sweep or an erasure visits: keys `<connectorId>/<stream>/…`, quarantine
+ * under a `quarantine` folder, in a staging folder or bucket alike.
  */
-import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+import type { Staging } from '../staging/staging';
 
 export type StagedKind = 'staging' | 'quarantine';
 
 export interface StagedFile {
-  file: string;
+  /** Its key in staging (Staging.objects). */
+  key: string;
   connectorId: string;
   stream: string;
   kind: StagedKind;
@@ -20,38 +18,25 @@ export interface StagedFile {
 /** Where to look: one connector's folder, or every connector's but the excepted ones. */
 export type StagedScope = { connectorId: string } | { except: readonly string[] };
 
-async function entriesOf(dir: string): Promise<Dirent[]> {
-  try {
-    return await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  for (const entry of await entriesOf(dir)) {
-    if (entry.name.startsWith('.')) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
-    else if (entry.isFile() && !entry.name.endsWith('.tmp')) yield full;
-  }
-}
-
-export async function listStagedFiles(root: string, scope: StagedScope): Promise<StagedFile[]> {
-  const connectors =
-    'connectorId' in scope
-      ? [scope.connectorId]
-      : (await entriesOf(root))
-          .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !scope.except.includes(e.name))
-          .map((e) => e.name);
+export async function listStagedFiles(staging: Staging, scope: StagedScope): Promise<StagedFile[]> {
   const files: StagedFile[] = [];
-  for (const connectorId of connectors) {
-    for await (const file of walk(path.join(root, connectorId))) {
-      const [stream = '', ...rest] = path.relative(path.join(root, connectorId), file).split(path.sep);
-      const { mtime } = await stat(file);
-      files.push({ file, connectorId, stream, kind: rest.includes('quarantine') ? 'quarantine' : 'staging', modifiedAt: mtime });
-    }
+  for await (const { key, modifiedAt } of staging.list('connectorId' in scope ? `${scope.connectorId}/` : '')) {
+    const [connectorId = '', stream = '', ...rest] = key.split('/');
+    if (rest.length === 0 || ('except' in scope && scope.except.includes(connectorId))) continue;
+    files.push({ key, connectorId, stream, kind: rest.includes('quarantine') ? 'quarantine' : 'staging', modifiedAt });
   }
   return files;
+}
+
+/** Deletes the scope's files of a kind last written before the cutoff; what is left of them, after, proves it. */
+export async function sweepStagedFiles(
+  staging: Staging,
+  scope: StagedScope,
+  kind: StagedKind,
+  cutoff: Date,
+): Promise<{ deleted: number; remaining: number }> {
+  const expired = async () => (await listStagedFiles(staging, scope)).filter((f) => f.kind === kind && f.modifiedAt < cutoff);
+  const doomed = await expired();
+  await Promise.all(doomed.map((f) => staging.delete(f.key)));
+  return { deleted: doomed.length, remaining: (await expired()).length };
 }

@@ -1,16 +1,12 @@
 /**
  * Erasure in staged files: each batch holding the subject is rewritten without the subject's rows,
- * through Staging (so an encrypted staging stays encrypted), and put back under its own name, so a
- * reference a waiting cycle holds still finds its batch — minus the erased rows.
+ * through Staging (so an encrypted staging stays encrypted) under its own key, so a reference a
+ * waiting cycle holds still finds its batch — minus the erased rows.
  */
-import { randomUUID } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { SOURCE_KINDS, streamsOf } from '../../domain/sources';
 import type { StreamDefinition } from '../../domain/streams/types';
 import type { Row } from '../sources/types';
-import { localPath, type Staging } from '../staging/staging';
+import type { Staging } from '../staging/staging';
 import { subjectValues, type ErasureSubject } from '../../domain/privacy';
 import { isRow } from './load-screen';
 import type { SubjectRecord } from './report-redaction';
@@ -27,7 +23,7 @@ export function rowOfSubject(subject: ErasureSubject, line: Row): boolean {
   );
 }
 
-/** Any stream of that name: the definition only names the rewritten batch, which keeps its old file name. */
+/** Any stream of that name: only its primary key is read. */
 function streamNamed(name: string): StreamDefinition {
   const found = SOURCE_KINDS.flatMap(streamsOf).find((s) => s.name === name);
   return found ?? { name, table: name, primaryKey: 'id', cursorColumn: 'id', columns: [] };
@@ -36,19 +32,11 @@ function streamNamed(name: string): StreamDefinition {
 async function rewriteWithout(staging: Staging, subject: ErasureSubject, staged: StagedFile): Promise<number> {
   const kept: Row[] = [];
   let erased = 0;
-  for await (const line of staging.readBatch({ uri: pathToFileURL(staged.file).href })) {
+  for await (const line of staging.readBatch({ uri: staging.objects.uriOf(staged.key) })) {
     if (rowOfSubject(subject, line)) erased += 1;
     else kept.push(line);
   }
-  if (erased === 0) return 0;
-  // Scratch space of its own, so the rewrite never lands on (and then moves) another batch with the same content.
-  const scratch = `${staged.connectorId}/.erasure-${randomUUID()}`;
-  try {
-    const rewritten = await staging.writeBatch(scratch, streamNamed(staged.stream), kept, null);
-    await rename(localPath(rewritten), staged.file);
-  } finally {
-    await rm(path.join(staging.root, scratch), { recursive: true, force: true });
-  }
+  if (erased > 0) await staging.replaceRows(staged.key, kept);
   return erased;
 }
 
@@ -58,7 +46,7 @@ export interface FileErasure {
 }
 
 export async function eraseFromStagedFiles(staging: Staging, subject: ErasureSubject, kind: StagedKind): Promise<FileErasure> {
-  const files = (await listStagedFiles(staging.root, { except: [] })).filter((f) => f.kind === kind);
+  const files = (await listStagedFiles(staging, { except: [] })).filter((f) => f.kind === kind);
   const result: FileErasure = { filesRewritten: 0, rowsErased: 0 };
   for (const staged of files) {
     const erased = await rewriteWithout(staging, subject, staged);
@@ -75,9 +63,9 @@ async function* quarantinedRecords(
   subject: ErasureSubject,
   scope: StagedScope,
 ): AsyncGenerator<{ staged: StagedFile; record: Row }> {
-  const files = (await listStagedFiles(staging.root, scope)).filter((f) => f.kind === 'quarantine');
+  const files = (await listStagedFiles(staging, scope)).filter((f) => f.kind === 'quarantine');
   for (const staged of files) {
-    for await (const line of staging.readBatch({ uri: pathToFileURL(staged.file).href })) {
+    for await (const line of staging.readBatch({ uri: staging.objects.uriOf(staged.key) })) {
       if (rowOfSubject(subject, line)) yield { staged, record: isRow(line['record']) ? line['record'] : line };
     }
   }

@@ -12,11 +12,11 @@
  * by its age.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rm, symlink, unlink, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import type { Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isProcessAlive } from '../processes';
 
@@ -94,8 +94,8 @@ function anonymousFilesWork(dir: string): Promise<boolean> {
 
 /** One load's copies: each decrypted once, read by path while the load runs, all gone on `close`. */
 export interface PlainCopyFolder {
-  /** Decrypts `file` through `opener`; returns the path the loader reads the plaintext by. */
-  add(file: string, opener: Transform): Promise<string>;
+  /** Writes `plain` (a batch's decrypted bytes) as `name`; returns the path the loader reads it by. */
+  add(name: string, plain: Readable): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -111,10 +111,10 @@ export async function openPlainCopyFolder(openedDir: string): Promise<PlainCopyF
   }
   const anonymous = await anonymousFilesWork(dir);
   return {
-    async add(file, opener) {
-      const copy = path.join(dir, path.basename(file));
+    async add(name, plain) {
+      const copy = path.join(dir, name);
       if (!anonymous) {
-        await pipeline(createReadStream(file), opener, createWriteStream(copy, { mode: 0o600, flags: 'wx' }));
+        await pipeline(plain, createWriteStream(copy, { mode: 0o600, flags: 'wx' }));
         return copy;
       }
       // Unlinked before a byte is written: from here on only the descriptor reaches the plaintext.
@@ -122,9 +122,9 @@ export async function openPlainCopyFolder(openedDir: string): Promise<PlainCopyF
       const handle = await open(hidden, 'wx+', 0o600);
       handles.push(handle);
       await unlink(hidden);
-      await pipeline(createReadStream(file), opener, async (plain: AsyncIterable<Buffer>) => {
+      await pipeline(plain, async (chunks: AsyncIterable<Buffer>) => {
         // Each chunk whole, at the file's position: writeFile on a handle loops over short writes.
-        for await (const chunk of plain) await handle.writeFile(chunk);
+        for await (const chunk of chunks) await handle.writeFile(chunk);
       });
       await symlink(path.join(PROC_FD, String(handle.fd)), copy);
       return copy;

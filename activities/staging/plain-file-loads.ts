@@ -1,7 +1,8 @@
 /**
  * Warehouse loaders read a batch's NDJSON by path (DuckDB's read_json, PostgreSQL's COPY…). This
- * wrapper hands them decrypted copies of sealed staged files for the length of one load, so every
- * warehouse plug-in works unchanged on encrypted staging.
+ * wrapper is given staged files (their URIs) and hands the loader local plain files for the length of
+ * one load (decrypted copies of sealed files, downloads from object storage), so every warehouse
+ * plug-in works unchanged on encrypted staging and on staging in a bucket.
  */
 import type { Warehouse } from '../warehouses/types';
 import type { Staging } from './staging';

@@ -79,12 +79,24 @@ export function sealStream(ring: KeyRing): Transform {
   });
 }
 
-/** Decrypts a sealed file's bytes with whichever key of the ring its header names. */
-export function openStream(ring: KeyRing, file: string): Transform {
-  const reader = new SealedFileReader(ring, file);
+/**
+ * Decrypts what flows through when it starts with the sealed header, with whichever key of the ring
+ * the header names; passes a plain file (staged before encryption was turned on) through as it is.
+ */
+export function openIfSealed(ring: KeyRing | undefined, file: string): Transform {
+  let head: Buffer | null = Buffer.alloc(0);
+  let reader: SealedFileReader | null = null;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       try {
+        if (head !== null) {
+          head = Buffer.concat([head, chunk]);
+          if (head.length < MAGIC.length) return callback();
+          chunk = head;
+          head = null;
+          reader = startReading(ring, file, chunk);
+        }
+        if (reader === null) return callback(null, chunk);
         for (const plain of reader.push(chunk)) this.push(plain);
         callback();
       } catch (error) {
@@ -92,9 +104,18 @@ export function openStream(ring: KeyRing, file: string): Transform {
       }
     },
     flush(callback: TransformCallback) {
-      callback(reader.finished() ? null : reader.refuse('it is truncated'));
+      // Shorter than the header: a plain file of a few bytes (or none).
+      if (head !== null) return callback(null, head);
+      callback(reader === null || reader.finished() ? null : reader.refuse('it is truncated'));
     },
   });
+}
+
+/** A reader for a file whose first bytes are `start`; null for a plain one. */
+function startReading(ring: KeyRing | undefined, file: string, start: Buffer): SealedFileReader | null {
+  if (!start.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  if (!ring) throw new ConnectorError('config', `staged file ${file} is encrypted, but this process was given no payload keys to read it`);
+  return new SealedFileReader(ring, file);
 }
 
 interface SealedHeader {

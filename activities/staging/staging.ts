@@ -1,24 +1,23 @@
 /**
  * Staging for the claim check: batches are content-addressed NDJSON files, so writing the same rows
- * twice yields the same file and the same BatchRef. A local folder here; object storage in production.
- * Given a key ring, files are encrypted at rest (sealed-file.ts); the address stays the hash of the
- * plaintext, so the same rows still make the same BatchRef. Files staged before encryption still read.
+ * twice yields the same file and the same BatchRef. Kept in a local folder or in S3-compatible object
+ * storage (objects.ts), the same way on both. Given a key ring, files are encrypted at rest
+ * (sealed-file.ts); the address stays the hash of the plaintext, so the same rows still make the same
+ * BatchRef. Files staged before encryption still read.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BatchRef, StreamCursor } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
-import { ConnectorError } from '../errors';
 import type { KeyRing } from '../secrets/key-ring';
 import type { Row } from '../sources/types';
+import { FolderObjects } from './folder-objects';
+import type { StagedObject, StagedObjects } from './objects';
 import { discardAbandonedCopies, LONGEST_LOAD_MS, OPENED_DIR, openPlainCopyFolder, type PlainCopyFolder } from './plain-copies';
-import { isSealedFile, openStream, sealStream } from './sealed-file';
+import { isSealedFile, openIfSealed, sealStream } from './sealed-file';
 
 /** A short fingerprint of the stream's columns and types. */
 export function schemaFingerprint(stream: StreamDefinition): string {
@@ -26,30 +25,43 @@ export function schemaFingerprint(stream: StreamDefinition): string {
   return createHash('sha256').update(shape).digest('hex').slice(0, 16);
 }
 
-export class Staging {
-  /** Without keys, files are plain NDJSON (tests and benches that hand files to warehouses directly). */
-  constructor(
-    readonly root: string,
-    private readonly keys?: KeyRing,
-  ) {}
+/** Where the objects are, and the local folder loads decrypt batches into. */
+export interface StagingPlace {
+  objects: StagedObjects;
+  copiesDir: string;
+}
 
-  /** Writes rows as one content-addressed NDJSON file under `<root>/<area>/` and returns its ref. */
-  async writeBatch(area: string, stream: StreamDefinition, rows: readonly Row[], cursorAfter: StreamCursor | null): Promise<BatchRef> {
-    const body = rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    const dir = path.join(this.root, area);
-    const file = path.join(dir, `${sha256}.ndjson`);
-    await mkdir(dir, { recursive: true });
-    // Write then rename: a reader never sees half a batch, and a rewrite of the same content is harmless.
-    const temp = `${file}.${randomUUID()}.tmp`;
-    if (this.keys) {
-      await pipeline(Readable.from([Buffer.from(body)]), sealStream(this.keys), createWriteStream(temp, { mode: 0o600 }));
+const ndjson = (rows: readonly Row[]): string => rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
+
+export class Staging {
+  readonly objects: StagedObjects;
+  private readonly copiesDir: string;
+
+  /**
+   * A folder (its path), or objects elsewhere. Without keys, files are plain NDJSON (tests and
+   * benches that hand files to warehouses directly).
+   */
+  constructor(
+    place: string | StagingPlace,
+    private readonly keys?: KeyRing,
+  ) {
+    if (typeof place === 'string') {
+      this.objects = new FolderObjects(place);
+      this.copiesDir = path.join(place, OPENED_DIR);
     } else {
-      await writeFile(temp, body);
+      this.objects = place.objects;
+      this.copiesDir = place.copiesDir;
     }
-    await rename(temp, file);
+  }
+
+  /** Writes rows as one content-addressed NDJSON file under `<area>/` and returns its ref. */
+  async writeBatch(area: string, stream: StreamDefinition, rows: readonly Row[], cursorAfter: StreamCursor | null): Promise<BatchRef> {
+    const body = ndjson(rows);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const key = `${area}/${sha256}.ndjson`;
+    await this.objects.put(key, this.sealed(body));
     return {
-      uri: pathToFileURL(file).href,
+      uri: this.objects.uriOf(key),
       stream: stream.name,
       rows: rows.length,
       bytes: Buffer.byteLength(body),
@@ -59,21 +71,39 @@ export class Staging {
     };
   }
 
+  /**
+   * Replaces a staged file's rows under its own key (an erasure), so a reference a waiting cycle
+   * holds still finds its batch. Its name no longer is the hash of what it holds.
+   */
+  async replaceRows(key: string, rows: readonly Row[]): Promise<void> {
+    await this.objects.put(key, this.sealed(ndjson(rows)));
+  }
+
   /** Streams a batch's rows back, one object per line. */
   async *readBatch(ref: Pick<BatchRef, 'uri'>): AsyncGenerator<Row> {
-    const lines = createInterface({ input: await this.plainStream(localPath(ref)), crlfDelay: Infinity });
+    const lines = createInterface({ input: await this.plainStream(this.objects.keyOf(ref.uri)), crlfDelay: Infinity });
     for await (const line of lines) {
       if (line) yield JSON.parse(line) as Row;
     }
   }
 
+  /** Every staged file whose key starts with `prefix`. */
+  list(prefix: string): AsyncIterable<StagedObject> {
+    return this.objects.list(prefix);
+  }
+
+  delete(key: string): Promise<void> {
+    return this.objects.delete(key);
+  }
+
   /**
-   * Runs `use` with plain NDJSON paths for staged files, for readers that take a path (warehouse
-   * loaders): sealed files are decrypted for this load alone (plain-copies.ts: on Linux the plaintext
-   * has no name on disk) and let go of when `use` settles.
+   * Runs `use` with plain NDJSON paths for staged files (their URIs, or paths in a staging folder),
+   * for readers that take a path (warehouse loaders): a sealed file, or one in object storage, is
+   * copied in plain for this load alone (plain-copies.ts: on Linux the plaintext has no name on disk)
+   * and let go of when `use` settles.
    */
   async withPlainFiles<T>(files: readonly (string | null)[], use: (plain: (string | null)[]) => Promise<T>): Promise<T> {
-    const folder = await openPlainCopyFolder(path.join(this.root, OPENED_DIR));
+    const folder = await openPlainCopyFolder(this.copiesDir);
     try {
       const plain = await Promise.all(files.map(async (file) => (file === null ? null : this.plainCopy(file, folder))));
       return await use(plain);
@@ -83,43 +113,44 @@ export class Staging {
   }
 
   /**
-   * Removes what loads that never reached their `finally` (a worker killed mid-load) left under the
-   * staging root: every folder no running load uses. One another host made (several workers sharing
-   * the data folder), or an older version, only once older than `foreignAfterMs`.
+   * Removes what loads that never reached their `finally` (a worker killed mid-load) left in this
+   * host's copies folder: every folder no running load uses. One another host made (several workers
+   * sharing a data folder), or an older version, only once older than `foreignAfterMs`.
    */
   discardStalePlainCopies(foreignAfterMs: number = LONGEST_LOAD_MS, now: Date = new Date()): Promise<number> {
-    return discardAbandonedCopies(path.join(this.root, OPENED_DIR), foreignAfterMs, now);
+    return discardAbandonedCopies(this.copiesDir, foreignAfterMs, now);
+  }
+
+  async exists(ref: Pick<BatchRef, 'uri'>): Promise<boolean> {
+    return this.objects.exists(this.objects.keyOf(ref.uri));
+  }
+
+  async close(): Promise<void> {
+    await this.objects.close();
   }
 
   private async plainCopy(file: string, folder: PlainCopyFolder): Promise<string> {
-    if (!(await isSealedFile(file))) return file;
-    return folder.add(file, this.opener(file));
+    const key = this.objects.keyOf(/^[a-z][a-z0-9+.-]*:/i.test(file) ? file : pathToFileURL(file).href);
+    const local = this.objects.localPath(key);
+    if (local !== null && !(await isSealedFile(local))) return local;
+    return folder.add(path.posix.basename(key), await this.plainStream(key));
   }
 
-  private async plainStream(file: string): Promise<Readable> {
-    if (!(await isSealedFile(file))) return createReadStream(file);
-    const opener = this.opener(file);
-    const input = createReadStream(file);
+  private async plainStream(key: string): Promise<Readable> {
+    const input = await this.objects.get(key);
+    const opener = openIfSealed(this.keys, this.objects.uriOf(key));
     // A read error reaches the consumer through the opener, which is what it iterates.
     input.once('error', (error) => opener.destroy(error));
     return input.pipe(opener);
   }
 
-  private opener(file: string): Transform {
-    if (!this.keys) {
-      throw new ConnectorError('config', `staged file ${file} is encrypted, but this process was given no payload keys to read it`);
-    }
-    return openStream(this.keys, file);
-  }
-
-  async exists(ref: Pick<BatchRef, 'uri'>): Promise<boolean> {
-    return stat(localPath(ref)).then(
-      () => true,
-      () => false,
-    );
+  private sealed(body: string): Readable {
+    const plain = Readable.from([Buffer.from(body)]);
+    return this.keys ? plain.pipe(sealStream(this.keys)) : plain;
   }
 }
 
+/** The path of a batch staged in a folder. */
 export function localPath(ref: Pick<BatchRef, 'uri'>): string {
   return fileURLToPath(ref.uri);
 }

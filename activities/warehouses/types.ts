@@ -119,7 +119,10 @@ export interface LoadBatch {
   source: string;
   stream: StreamDefinition;
   loadId: string;
-  /** Local NDJSON files (staging); null when the batch had no such rows. */
+  /**
+   * Local NDJSON files; null when the batch had no such rows. A load through loadingPlainFiles (the
+   * worker's) is given staged files' URIs, which it turns into local plain files for the load.
+   */
   cleanFile: string | null;
   quarantineFile: string | null;
 }

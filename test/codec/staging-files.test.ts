@@ -1,20 +1,18 @@
 /**
  * Staged batches encrypted at rest: nothing readable on disk, the same BatchRef for the same rows,
- * every reader (row stream, warehouse load) working as before, and altered files refused.
+ * every reader working as before (a warehouse load from them: test/staging/conformance.test.ts), and altered files refused.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseKeyRing, type KeyRing } from '../../activities/secrets';
 import { PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
-import { loadingPlainFiles } from '../../activities/staging/plain-file-loads';
 import { localPath, Staging } from '../../activities/staging/staging';
 import type { Row } from '../../activities/sources/types';
-import { connectWarehouse } from '../../activities/warehouses';
 import type { BatchRef } from '../../domain/cycle';
 import { keyEntry } from '../secrets/fixtures';
 import { useTempDir } from '../support/temp-dir';
-import { CONNECTOR_ID, people, person } from '../warehouses/fixtures';
+import { people, person } from '../warehouses/fixtures';
 
 const ring = (...entries: string[]): KeyRing => parseKeyRing(entries.join(','), PAYLOAD_KEYS_VARIABLE);
 const rowsOf = (count: number): Row[] => Array.from({ length: count }, (_, i) => person(`p${i}`));
@@ -101,38 +99,5 @@ describe('encrypted staging', () => {
     const rows = rowsOf(4);
     const ref = await new Staging(folder.path).writeBatch('a', people, rows, null);
     expect(await readAll(new Staging(folder.path, ring(k1)), ref)).toEqual(rows);
-  });
-
-  test('a warehouse loads encrypted batches, and no decrypted copy is left behind', async () => {
-    const staging = new Staging(path.join(folder.path, 'staging'), ring(k1));
-    const rows = rowsOf(50);
-    const clean = await staging.writeBatch('clean', people, rows, null);
-    const quarantine = await staging.writeBatch(
-      'quarantine',
-      people,
-      [{ record: person('q1', { email: null }), reasons: ['not_null(email)'] }],
-      null,
-    );
-    const warehouse = loadingPlainFiles(await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, folder.path), staging);
-    try {
-      await warehouse.ensureTable(people);
-      const result = await warehouse.load({
-        connectorId: CONNECTOR_ID,
-        source: 'salesforce',
-        stream: people,
-        loadId: 'sealed-load-1',
-        cleanFile: localPath(clean),
-        quarantineFile: localPath(quarantine),
-      });
-      expect(result.merged).toBe(rows.length);
-      const loaded = await warehouse.query(`select id, email from marketing.${people.table} order by id`);
-      expect(loaded).toEqual(
-        rows.map((row) => ({ id: row.id, email: row.email })).sort((a, b) => String(a.id).localeCompare(String(b.id))),
-      );
-      expect(await warehouse.query('select record_key from marketing._ih_quarantine')).toEqual([{ record_key: 'q1' }]);
-    } finally {
-      await warehouse.close();
-    }
-    expect(await readdir(path.join(folder.path, 'staging', '.opened'))).toEqual([]);
   });
 });

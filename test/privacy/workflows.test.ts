@@ -15,6 +15,7 @@ import { createErasureActivities } from '../../activities/privacy/erasure-activi
 import { createRetentionActivities } from '../../activities/privacy/retention-activities';
 import { sourcePlugins } from '../../activities/sources';
 import type { Row } from '../../activities/sources/types';
+import { loadingPlainFiles } from '../../activities/staging/plain-file-loads';
 import { localPath, Staging } from '../../activities/staging/staging';
 import { inboxReader } from '../../activities/store/inbox';
 import { connectWarehouse } from '../../activities/warehouses';
@@ -57,7 +58,8 @@ const control = useStore();
 let staging: Staging;
 let connector: Connector;
 let taskQueue: string;
-const open = (config: DestinationConfig) => connectWarehouse(config, folder.path);
+// As the worker opens them: loads are given staged files, made local plain files for the load.
+const open = async (config: DestinationConfig) => loadingPlainFiles(await connectWarehouse(config, folder.path), staging);
 let cycle: ReturnType<typeof createCycleActivities>;
 
 beforeAll(async () => {

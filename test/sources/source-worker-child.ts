@@ -9,7 +9,7 @@ import { parseKeyRing } from '../../activities/secrets';
 import { openStore } from '../../activities/store';
 import { SOURCE_KINDS } from '../../domain/connector';
 import { rateLimitSchema } from '../../domain/sources';
-import { createSourceWorker } from '../../worker/workers';
+import { createSourceWorker, openWorkerStaging } from '../../worker/workers';
 
 const settingsSchema = z.object({
   address: z.string(),
@@ -27,17 +27,15 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: settings.address });
   const store = await openStore({ databaseUrl: settings.databaseUrl, secrets: parseKeyRing(settings.secretKeys, 'the test') });
-  const worker = await createSourceWorker(
-    {
-      connection,
-      namespace: 'default',
-      store,
-      dataDir: settings.dataDir,
-      taskQueue: settings.taskQueue,
-      rateLimits: { [settings.source]: settings.rateLimit },
-    },
-    settings.source,
-  );
+  const options = {
+    connection,
+    namespace: 'default',
+    store,
+    dataDir: settings.dataDir,
+    taskQueue: settings.taskQueue,
+    rateLimits: { [settings.source]: settings.rateLimit },
+  };
+  const worker = await createSourceWorker(options, settings.source, await openWorkerStaging(options));
   process.once('SIGTERM', () => worker.shutdown());
   const running = worker.run();
   process.stdout.write('ready\n');
