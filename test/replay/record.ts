@@ -30,7 +30,8 @@ async function runScenarios(world: World): Promise<scenarios.Recording[]> {
     const revalidated = await scenarios.revalidation(world, plain.connectorId);
     const erased = await scenarios.erasure(world);
     const checked = await scenarios.credentialCheck(world);
-    return [...gated, ...plain.recordings, ...revalidated, ...erased, ...checked];
+    const notified = await scenarios.approvalNotifications(world);
+    return [...gated, ...plain.recordings, ...revalidated, ...erased, ...checked, ...notified];
   };
   const [drained, others] = await Promise.all([scenarios.webhookDrain(world), inTurn()]);
   // Last, so that it sweeps the warehouse of every connector the others created.

@@ -5,12 +5,16 @@
  * its workflows took the intended path, so a recording never silently holds a different one.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import contactSuite from '../../activities/sources/salesforce/suites/contact.json';
 import { CREDENTIAL_CHECK_SCHEDULE_ID, CREDENTIAL_CHECK_WORKFLOW, scheduledCycleWorkflowId } from '../../domain/constants';
 import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
 import { cycleReportSchema, type CycleReport } from '../../domain/cycle';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
+import { approvalReminderWorkflowId, notificationWorkflowId } from '../../domain/notifications';
 import {
   RETENTION_SWEEP_WORKFLOW,
   retentionSettingsSchema,
@@ -54,24 +58,22 @@ async function runNow(world: World, connectorId: string): Promise<string> {
   return startedSchema.parse(started.body).workflowId;
 }
 
-/**
- * A manual cycle crosses the row limit and waits for a manager; the schedule fires meanwhile and its
- * cycle starts nothing (planCycle names the other cycle); the manager approves through the API (the
- * Workflow Update) and the waiting cycle loads.
- */
-export async function gatedCycles(world: World): Promise<Recording[]> {
-  const connectorId = await world.createConnector({
+/** A Salesforce connector whose first cycle crosses the row limit and waits for a manager. */
+function createGatedConnector(world: World, name: string, schema: string): Promise<string> {
+  return world.createConnector({
     userId: 'marketing-ops',
-    name: 'Salesforce contacts, gated',
+    name,
     configuration: {
       source: salesforceSource(world, ['contact']),
-      destination: { kind: 'duckdb', schema: 'gated' },
+      destination: { kind: 'duckdb', schema },
       guardrails: { maxRowsPerCycle: 10, maxInvalidShare: 0.9, schemaChangePolicy: 'allow' },
       automationLevel: 'approve-on-breach',
     },
   } satisfies CreateConnectorBody);
+}
 
-  const gated = await runNow(world, connectorId);
+/** The approval the connector's cycle waits for, once it waits. */
+async function pendingApproval(world: World, connectorId: string): Promise<{ approvalId: string; workflowId: string }> {
   const [waiting] = await eventually(
     'the cycle waiting for a manager',
     async () => {
@@ -82,7 +84,32 @@ export async function gatedCycles(world: World): Promise<Recording[]> {
     },
     { timeoutMs: 60_000 },
   );
-  assert.equal(waiting?.workflowId, gated);
+  assert.ok(waiting);
+  return waiting;
+}
+
+/** A manager approves through the API (the Workflow Update); the cycle loads. */
+async function approveAndLoad(world: World, approval: { approvalId: string; workflowId: string }, reason: string): Promise<void> {
+  const decided = await world.call('POST', `/api/v1/approvals/${encodeURIComponent(approval.approvalId)}/decision`, {
+    decision: 'approve',
+    reason,
+  });
+  assert.equal(decided.status, 200, `decision: ${JSON.stringify(decided.body)}`);
+  const approved = await cycleResult(world, approval.workflowId);
+  assert.equal(approved.status, 'completed');
+  assert.ok((approved.streams[0]?.loaded ?? 0) > 0, 'the approved cycle loaded rows');
+}
+
+/**
+ * A manual cycle crosses the row limit and waits for a manager; the schedule fires meanwhile and its
+ * cycle starts nothing (planCycle names the other cycle); the manager approves through the API (the
+ * Workflow Update) and the waiting cycle loads.
+ */
+export async function gatedCycles(world: World): Promise<Recording[]> {
+  const connectorId = await createGatedConnector(world, 'Salesforce contacts, gated', 'gated');
+  const gated = await runNow(world, connectorId);
+  const waiting = await pendingApproval(world, connectorId);
+  assert.equal(waiting.workflowId, gated);
 
   const scheduled = `${scheduledCycleWorkflowId(connectorId)}-${new Date().toISOString()}`;
   await world.env.client.workflow.start(INGESTION_CYCLE_WORKFLOW, {
@@ -94,19 +121,33 @@ export async function gatedCycles(world: World): Promise<Recording[]> {
   assert.equal(skipped.status, 'skipped');
   assert.ok(skipped.detail?.includes(gated), `the skipped cycle names the running one: ${skipped.detail}`);
 
-  const decided = await world.call('POST', `/api/v1/approvals/${encodeURIComponent(waiting.approvalId)}/decision`, {
-    decision: 'approve',
-    reason: 'the first load reads the whole org',
-  });
-  assert.equal(decided.status, 200, `decision: ${JSON.stringify(decided.body)}`);
-  const approved = await cycleResult(world, gated);
-  assert.equal(approved.status, 'completed');
-  assert.ok((approved.streams[0]?.loaded ?? 0) > 0, 'the approved cycle loaded rows');
-
+  await approveAndLoad(world, waiting, 'the first load reads the whole org');
   return [
     { name: 'ingestionCycle-gate-approved', workflowId: gated },
     { name: 'ingestionCycle-skipped-other-cycle', workflowId: scheduled },
   ];
+}
+
+/**
+ * A cycle waits for a manager while the workers are replaced, as a deploy replaces them; the
+ * manager's approval is then taken by a new worker, which first rebuilds the cycle from its history
+ * (no cached state: its task goes to the normal queue, not the old worker's sticky one), and loads.
+ */
+export async function gateAcrossUpgrade(world: World): Promise<Recording[]> {
+  const connectorId = await createGatedConnector(world, 'Salesforce contacts, gated across a deploy', 'gated_deploy');
+  const workflowId = await runNow(world, connectorId);
+  const waiting = await pendingApproval(world, connectorId);
+  assert.equal(waiting.workflowId, workflowId);
+
+  await world.replaceWorkers();
+  await approveAndLoad(world, waiting, 'approved after the deploy');
+
+  const history = await world.env.client.workflow.getHandle(workflowId).fetchHistory();
+  const queueKinds = (history.events ?? []).flatMap((event) => event.workflowTaskScheduledEventAttributes?.taskQueue?.kind ?? []);
+  const sticky = queueKinds.findIndex((kind) => kind === temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
+  const fresh = queueKinds.findLastIndex((kind) => kind === temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL);
+  assert.ok(sticky >= 0 && fresh > sticky, `a new worker took the waiting cycle from the normal queue: ${JSON.stringify(queueKinds)}`);
+  return [{ name: 'ingestionCycle-gate-waited-across-upgrade', workflowId }];
 }
 
 /** Where the plain cycle loads, which the erasure then finds the subject in. */
@@ -253,5 +294,66 @@ export async function retentionSweep(world: World): Promise<Recording[]> {
   return [{ name: 'retentionSweep-warehouse', workflowId }];
 }
 
+/**
+ * A gate nobody decides on, with a webhook channel for its connector: the request is sent at once,
+ * the reminder before the timeout (its own workflow), then the policy rejects.
+ */
+export async function approvalNotifications(world: World): Promise<Recording[]> {
+  const hooks: string[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      hooks.push(body);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const connectorId = await world.createConnector({
+      userId: 'marketing-ops',
+      name: 'Salesforce contacts, nobody decides',
+      configuration: {
+        source: salesforceSource(world, ['contact']),
+        destination: { kind: 'duckdb', schema: 'undecided' },
+        guardrails: { maxRowsPerCycle: 10, maxInvalidShare: 0.9, schemaChangePolicy: 'allow' },
+        automationLevel: 'approve-on-breach',
+        approvalPolicy: { timeout: '8s', onTimeout: 'reject', approverRole: 'manager' },
+      },
+    } satisfies CreateConnectorBody);
+    const { port } = receiver.address() as AddressInfo;
+    const channel = await world.call('POST', '/api/v1/notifications/channels', {
+      name: 'approvals of this connector',
+      connectorId,
+      events: ['approval.requested', 'approval.reminder'],
+      target: { kind: 'webhook', url: `http://127.0.0.1:${port}/hook`, signingSecret: REPLAY_SIGNING_SECRET },
+    });
+    assert.equal(channel.status, 201, `channel: ${JSON.stringify(channel.body)}`);
+
+    const cycle = await runNow(world, connectorId);
+    const report = await cycleResult(world, cycle);
+    assert.equal(report.streams[0]?.outcome, 'rejected', 'the policy rejected the batch at the timeout');
+    const sent = await eventually('the request and the reminder', async () => (hooks.length >= 2 ? hooks : undefined), {
+      timeoutMs: 30_000,
+    });
+    const [requested, reminded] = sent.map((body) =>
+      z.object({ eventId: z.string(), kind: z.string(), facts: z.object({ approvalId: z.string() }) }).parse(JSON.parse(body)),
+    );
+    assert.equal(requested?.kind, 'approval.requested');
+    assert.equal(reminded?.kind, 'approval.reminder');
+    const delivery = notificationWorkflowId(requested.eventId);
+    const reminder = approvalReminderWorkflowId(requested.facts.approvalId);
+    for (const workflowId of [delivery, reminder]) await world.env.client.workflow.getHandle(workflowId).result();
+    return [
+      { name: 'notificationDelivery-sent', workflowId: delivery },
+      { name: 'approvalReminder-reminded', workflowId: reminder },
+    ];
+  } finally {
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  }
+}
+
+const REPLAY_SIGNING_SECRET = 'replay-signing-secret-0123456789abcdef';
+
 /** Needles no history may hold: the simulators' and the world's secrets. */
-export const SECRETS_OF_SCENARIOS = [...Object.values(SIMULATOR_CREDENTIALS), 'replay-zendesk-token-value'];
+export const SECRETS_OF_SCENARIOS = [...Object.values(SIMULATOR_CREDENTIALS), 'replay-zendesk-token-value', REPLAY_SIGNING_SECRET];
