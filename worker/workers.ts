@@ -17,6 +17,7 @@ import { createGateActivities } from '../activities/gate-activities';
 import { createRevalidateActivities } from '../activities/revalidate-activities';
 import { createErasureActivities } from '../activities/privacy/erasure-activities';
 import { createRetentionActivities } from '../activities/privacy/retention-activities';
+import { createModelActivities } from '../activities/models/model-activities';
 import { createNotificationActivities } from '../activities/notifications/delivery-activities';
 import { createNotifier, type Notifier } from '../activities/notifications/notifier';
 import { logger } from '../activities/logger';
@@ -93,6 +94,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
       ...createRetentionActivities({ store, staging, logger, connectWarehouse: openDestination, notifier }),
       ...createErasureActivities({ store, staging, logger, connectWarehouse: openDestination, notifier }),
       ...createNotificationActivities({ store, notifier, logger }),
+      ...createModelActivities({ store, logger, connectWarehouse: openDestination }),
     },
   });
 

@@ -8,11 +8,13 @@ import type { createExtractActivities } from '../activities/extract-activities';
 import type { createBatchActivities } from '../activities/batch-activities';
 import type { createCredentialActivities } from '../activities/credential-activities';
 import type { createGateActivities } from '../activities/gate-activities';
+import type { createModelActivities } from '../activities/models/model-activities';
 
 type CycleActivities = ReturnType<typeof createCycleActivities> &
   ReturnType<typeof createGateActivities> &
   ReturnType<typeof createBatchActivities> &
-  ReturnType<typeof createCredentialActivities>;
+  ReturnType<typeof createCredentialActivities> &
+  ReturnType<typeof createModelActivities>;
 type ExtractActivities = ReturnType<typeof createExtractActivities>;
 
 export const control = proxyActivities<CycleActivities>({

@@ -11,6 +11,7 @@ import { control } from './activities';
 import { ApprovalGates } from './approval-gates';
 import type { CycleContext } from './batch-gate';
 import { emptyStreamReport, overallStatus } from './cycle-report';
+import { refreshModelsAfterLoad } from './model-refresh';
 import { runStream } from './stream-pipeline';
 
 export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInput): Promise<CycleReport> {
@@ -43,6 +44,7 @@ export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInp
     const ctx: CycleContext = { plan, gates, overrides: {}, rowsThisCycle: 0, apiCallsThisCycle: 0 };
     report.streams = plan.streams.map(emptyStreamReport);
     await Promise.all(report.streams.map((streamReport) => runStream(ctx, streamReport.stream, streamReport)));
+    await refreshModelsAfterLoad(connectorId, report);
     report.status = overallStatus(report.streams);
   }
 

@@ -12,6 +12,7 @@ import { control } from './activities';
 import { ApprovalGates } from './approval-gates';
 import type { CycleContext } from './batch-gate';
 import { emptyStreamReport, overallStatus } from './cycle-report';
+import { refreshModelsAfterLoad } from './model-refresh';
 import { runStream } from './stream-pipeline';
 
 /** How long a drain waits for the next delivery before it ends. */
@@ -64,6 +65,7 @@ async function drainRound(connectorId: string, gates: ApprovalGates, round: numb
   };
   const ctx: CycleContext = { plan, gates, overrides: {}, rowsThisCycle: 0, apiCallsThisCycle: 0 };
   await Promise.all(report.streams.map((streamReport) => runStream(ctx, streamReport.stream, streamReport)));
+  await refreshModelsAfterLoad(connectorId, report);
   report.status = overallStatus(report.streams);
   report.finishedAt = new Date().toISOString();
   // A wake-up that found nothing new (a redelivery) is not a run worth a report.

@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { Staging } from '../staging/staging';
 import type { Store } from '../store/store';
 import { eraseFromStagedFiles, quarantinedKeysOf, quarantinedRecordsOf } from './subject-files';
-import { eraseFromWarehouse } from './warehouse-erasure';
+import { eraseFromWarehouse, refreshModelsOf } from './warehouse-erasure';
 
 export interface ErasureActivityDeps extends Notifying {
   store: Pick<Store, 'connectors' | 'privacy' | 'inbox' | 'qualityReports' | 'audit' | 'recordOnce'>;
@@ -32,11 +32,14 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
 
   async function eraseWarehouses(requestId: string, subject: ErasureSubject): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
-    for (const connector of await store.connectors.list()) {
+    const connectors = await store.connectors.list();
+    for (const connector of connectors) {
       const keys = await quarantinedKeysOf(staging, subject, connector.id);
       const counts = await eraseFromWarehouse(deps.connectWarehouse, connector, subject, keys);
       for (const [place, n] of Object.entries(counts)) deleted[place] = (deleted[place] ?? 0) + n;
     }
+    // The models were computed from the rows just erased: rebuilt now, not at the next load.
+    for (const [place, n] of Object.entries(await refreshModelsOf(deps.connectWarehouse, connectors))) deleted[place] = n;
     deps.logger.info({ requestId, tables: Object.keys(deleted).length }, 'erasure: warehouses done');
     return deleted;
   }

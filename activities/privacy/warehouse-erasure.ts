@@ -1,6 +1,6 @@
 /**
  * Erasure in a connector's warehouse: the subject's rows in every stream table, and its quarantined
- * records. Tombstones (DELETIONS_TABLE) are left: they hold a source key and a cursor value, nothing
+ * records; then the customer models computed from them (refreshModelsOf). Tombstones (DELETIONS_TABLE) are left: they hold a source key and a cursor value, nothing
  * that names or describes the subject, no column erasure could find it by, and they are what keeps a
  * record deleted at the source from coming back. Retention sweeps them.
  */
@@ -10,6 +10,7 @@ import { withWarehouse, type ConnectWarehouse } from '../chores';
 import type { DeletePredicate } from '../warehouses/types';
 import { QUARANTINE_TABLE_STREAM } from '../warehouses/quarantine-stream';
 import { streamTablesOf } from './warehouse-tables';
+import { refreshModels } from '../models/refresh';
 
 /** One predicate per column that names the subject; an email matches in any letter case. */
 function subjectPredicates(subject: ErasureSubject): DeletePredicate[] {
@@ -44,4 +45,19 @@ export async function eraseFromWarehouse(
     }
     return deleted;
   });
+}
+
+/**
+ * Rebuilds the customer models of each destination the connectors load into (once per destination),
+ * so that nothing erased from the stream tables stays in a model. Per destination, the models rebuilt.
+ */
+export async function refreshModelsOf(connect: ConnectWarehouse, connectors: readonly Connector[]): Promise<Record<string, number>> {
+  const destinations = new Map(connectors.map((c) => [JSON.stringify(c.configuration.destination), c.configuration.destination]));
+  const rebuilt: Record<string, number> = {};
+  for (const destination of destinations.values()) {
+    const { rebuilt: models } = await withWarehouse(connect, destination, (warehouse) => refreshModels(warehouse));
+    const place = `${destination.kind}:customer models rebuilt`;
+    rebuilt[place] = (rebuilt[place] ?? 0) + models.length;
+  }
+  return rebuilt;
 }

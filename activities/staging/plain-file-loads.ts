@@ -19,6 +19,8 @@ export function loadingPlainFiles(warehouse: Warehouse, staging: Staging): Wareh
     findHeldValues: (stream, column, values) => warehouse.findHeldValues(stream, column, values),
     estimateLoadCost: (figures) => warehouse.estimateLoadCost(figures),
     query: (sql, params) => warehouse.query(sql, params),
+    // The models read the stream tables, never a staged file.
+    ...(warehouse.derived ? { derived: warehouse.derived } : {}),
     close: () => warehouse.close(),
   };
 }

@@ -127,6 +127,15 @@ async function tableIds(): Promise<string[]> {
   }
 }
 
+async function customerEmails(): Promise<string[]> {
+  const warehouse = await open(connector.configuration.destination);
+  try {
+    return (await warehouse.query('SELECT email FROM marketing.customer')).map((r) => String(r['email']));
+  } finally {
+    await warehouse.close();
+  }
+}
+
 const settings = (windows: Record<string, string>, every = '1d') => retentionSettingsSchema.parse({ windows, every, grace: '1s' });
 
 function sweep(input: RetentionSweepInput) {
@@ -207,6 +216,10 @@ it('an erasure leaves the subject in no store, keeps it out of history, and supp
   expect(receipt.status).toBe('completed');
   expect(receipt.steps.find((s) => s.step === 'warehouse')?.deleted['duckdb:salesforce_contact']).toBe(1);
   expect(receipt.steps.find((s) => s.step === 'warehouse')?.deleted['duckdb:_ih_quarantine']).toBe(1);
+  // The erasure reaches the customer models too: rebuilt from what is left, the subject gone.
+  expect(receipt.steps.find((s) => s.step === 'warehouse')?.deleted['duckdb:customer models rebuilt']).toBeGreaterThan(0);
+  expect(await customerEmails()).toContain('keep@example.com');
+  expect(await customerEmails()).not.toContain(email);
   expect(receipt.steps.find((s) => s.step === 'staging')?.deleted['staging rows']).toBeGreaterThanOrEqual(2);
 
   expect(await tableIds()).not.toContain('er-1');

@@ -9,6 +9,7 @@ import type { createCycleActivities } from '../../activities/cycle-activities';
 import type { createExtractActivities } from '../../activities/extract-activities';
 import type { createBatchActivities } from '../../activities/batch-activities';
 import type { createGateActivities } from '../../activities/gate-activities';
+import type { createModelActivities } from '../../activities/models/model-activities';
 import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import { sourceTaskQueue } from '../../domain/constants';
 import type { BatchRef, CyclePlan, CycleReport, ExtractedPage, QualitySummary } from '../../domain/cycle';
@@ -19,7 +20,8 @@ import type { TemporalHandle } from '../support/temporal';
 
 type ControlActivities = ReturnType<typeof createCycleActivities> &
   ReturnType<typeof createGateActivities> &
-  ReturnType<typeof createBatchActivities>;
+  ReturnType<typeof createBatchActivities> &
+  ReturnType<typeof createModelActivities>;
 
 /** A stream's whole read as a scenario tells it: the harness serves it one page (one batch) at a time. */
 export interface Extraction {
@@ -221,6 +223,8 @@ export class CycleHarness {
         calls.resolved.push(resolution);
       },
       recordCycle: async ({ report }) => void calls.recorded.push(report),
+      // The models' refresh is I/O on the warehouse (test/models); here it is a step that succeeds.
+      refreshModels: async () => ({ rebuilt: [], unchanged: [] }),
       combinePages: async () => {
         throw new Error('with a batch size of 1 no batch spans pages');
       },

@@ -1,0 +1,26 @@
+/**
+ * The models' step of a cycle and of a webhook drain round: after rows were loaded or deleted, the
+ * destination's models whose sources changed are rebuilt (an activity taking the connector's id).
+ */
+import { ActivityFailure, log, patched } from '@temporalio/workflow';
+import type { CycleReport } from '../domain/cycle';
+import { control } from './activities';
+
+/** Marks the histories in which a cycle refreshes the models; histories recorded before it replay without the step. */
+export const REFRESH_MODELS_PATCH = 'refresh-customer-models';
+
+/**
+ * Refreshes the models when the round changed a stream table. A refresh that still fails once its
+ * retries are spent is logged and left to the next load's refresh: the rows are loaded either way,
+ * and every refresh rebuilds whatever changed since the last one that succeeded.
+ */
+export async function refreshModelsAfterLoad(connectorId: string, report: CycleReport): Promise<void> {
+  const changed = report.streams.some((stream) => stream.loaded > 0 || stream.deleted > 0);
+  if (!changed || !patched(REFRESH_MODELS_PATCH)) return;
+  try {
+    await control.refreshModels(connectorId);
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    log.warn('customer models not refreshed', { connectorId, reason: error.cause?.message ?? error.message });
+  }
+}
