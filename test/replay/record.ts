@@ -26,12 +26,13 @@ const log = logger.child({ script: 'test/replay/record.ts' });
 async function runScenarios(world: World): Promise<scenarios.Recording[]> {
   const inTurn = async (): Promise<scenarios.Recording[]> => {
     const gated = await scenarios.gatedCycles(world);
+    const upgraded = await scenarios.gateAcrossUpgrade(world);
     const plain = await scenarios.plainCycle(world);
     const revalidated = await scenarios.revalidation(world, plain.connectorId);
     const erased = await scenarios.erasure(world);
     const checked = await scenarios.credentialCheck(world);
     const notified = await scenarios.approvalNotifications(world);
-    return [...gated, ...plain.recordings, ...revalidated, ...erased, ...checked, ...notified];
+    return [...gated, ...upgraded, ...plain.recordings, ...revalidated, ...erased, ...checked, ...notified];
   };
   const [drained, others] = await Promise.all([scenarios.webhookDrain(world), inTurn()]);
   // Last, so that it sweeps the warehouse of every connector the others created.

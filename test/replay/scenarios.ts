@@ -144,9 +144,10 @@ export async function gateAcrossUpgrade(world: World): Promise<Recording[]> {
 
   const history = await world.env.client.workflow.getHandle(workflowId).fetchHistory();
   const queueKinds = (history.events ?? []).flatMap((event) => event.workflowTaskScheduledEventAttributes?.taskQueue?.kind ?? []);
-  const sticky = queueKinds.findIndex((kind) => kind === temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_STICKY);
-  const fresh = queueKinds.findLastIndex((kind) => kind === temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL);
-  assert.ok(sticky >= 0 && fresh > sticky, `a new worker took the waiting cycle from the normal queue: ${JSON.stringify(queueKinds)}`);
+  const { TASK_QUEUE_KIND_STICKY, TASK_QUEUE_KIND_NORMAL } = temporal.api.enums.v1.TaskQueueKind;
+  const sticky = queueKinds.indexOf(TASK_QUEUE_KIND_STICKY);
+  const fresh = queueKinds.some((kind, at) => sticky >= 0 && at > sticky && kind === TASK_QUEUE_KIND_NORMAL);
+  assert.ok(fresh, `a new worker took the waiting cycle from the normal queue: ${JSON.stringify(queueKinds)}`);
   return [{ name: 'ingestionCycle-gate-waited-across-upgrade', workflowId }];
 }
 

@@ -38,6 +38,8 @@ export interface World {
   /** Stored as the API would store it, without the schedule the API would create. */
   createConnector(body: CreateConnectorBody): Promise<string>;
   warehouseRows(destination: DestinationConfig, sql: string): Promise<Record<string, unknown>[]>;
+  /** Stops every worker and starts new ones, as a deploy does: what runs goes on from its history. */
+  replaceWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,15 +52,22 @@ export async function openWorld(): Promise<World> {
   const store = await openStore({});
   const salesforce = await startSalesforceSimulator(SALESFORCE_ORG);
   const taskQueue = uniqueName('replay-recorder');
-  const workers: Worker[] = await createWorkers({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    store,
-    dataDir,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-  });
-  const running = runWorkers(workers);
+  const startWorkers = async (): Promise<{ workers: Worker[]; running: Promise<void> }> => {
+    const workers = await createWorkers({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      store,
+      dataDir,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+    });
+    return { workers, running: runWorkers(workers) };
+  };
+  const stopWorkers = async ({ workers, running }: { workers: Worker[]; running: Promise<void> }): Promise<void> => {
+    for (const worker of workers) worker.shutdown();
+    await running;
+  };
+  let current = await startWorkers();
   const api: RunningServer = await startApiServer({
     app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }),
     port: 0,
@@ -91,9 +100,12 @@ export async function openWorld(): Promise<World> {
         await warehouse.close();
       }
     },
+    async replaceWorkers() {
+      await stopWorkers(current);
+      current = await startWorkers();
+    },
     async close() {
-      for (const worker of workers) worker.shutdown();
-      await running;
+      await stopWorkers(current);
       await api.close();
       await Promise.all([store.close(), salesforce.stop(), env.teardown()]);
       await rm(dataDir, { recursive: true, force: true });
