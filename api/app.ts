@@ -23,6 +23,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
 import { guardrailPreviewRoutes } from './routes/guardrails-preview';
 import { healthRoutes } from './routes/health';
+import { WAREHOUSE_QUERY_PATH, warehouseQueryRoutes } from './routes/warehouse-query';
 import {
   AUDIT_LOG_PATH,
   DECISIONS_PATH,
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps): Express {
     logger: deps.logger ?? defaultLogger,
     workflowTaskQueue: deps.workflowTaskQueue ?? WORKFLOW_TASK_QUEUE,
     authentication: deps.authentication ?? authenticationFromEnv(),
+    dataDir: deps.dataDir ?? '.data',
   };
   const access = accessControl({ ...resolved, policies: ROUTE_POLICIES });
 
@@ -87,6 +89,7 @@ export function createApp(deps: ApiDeps): Express {
   mount(DECISIONS_PATH, decisionRoutes(resolved));
   mount(METRICS_PATH, metricsRoutes(resolved));
   mount(OUTCOMES_PATH, outcomeRoutes(resolved));
+  mount(WAREHOUSE_QUERY_PATH, warehouseQueryRoutes(resolved));
   mount(NOTIFICATIONS_PATH, notificationRoutes(resolved));
   mount(API_KEYS_PATH, apiKeyRoutes(resolved));
   mount(WHOAMI_PATH, whoAmIRoutes());

@@ -25,6 +25,12 @@ export interface ApiDeps {
    * INSIGHT_HUB_JWT_* variables when omitted.
    */
   authentication?: AuthenticationSettings;
+  /**
+   * Where embedded warehouses live (DATA_DIR): the query endpoint opens a connector's DuckDB file
+   * there, through the instance the process already holds when the worker runs beside the API.
+   * `.data` when omitted.
+   */
+  dataDir?: string;
   /** Without one, the API serves no codec endpoint. */
   codecEndpoint?: CodecEndpoint;
 }

@@ -30,7 +30,10 @@ async function main(): Promise<void> {
     allowedOrigins: settings.codecAllowedOrigins,
     namespaces: [settings.namespace],
   };
-  const app = withMetricsEndpoint(createApp({ store, temporal, logger, codecEndpoint }), { scrapeToken, logger });
+  const app = withMetricsEndpoint(createApp({ store, temporal, logger, codecEndpoint, dataDir: settings.dataDir }), {
+    scrapeToken,
+    logger,
+  });
   registerStoreGauges(store, logger);
   const server = await startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
   logger.info(

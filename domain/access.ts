@@ -37,6 +37,12 @@ export const PRIVACY_OFFICERS: readonly Role[] = ['manager', 'admin'];
 export const NOTIFICATION_KEEPERS: readonly Role[] = ['manager', 'admin'];
 export const ADMINS: readonly Role[] = ['admin'];
 
+/**
+ * Read every warehouse table through the query endpoint. The others read the customer models, and
+ * a creative analyst also their own connectors' stream tables (api/warehouse-access.ts).
+ */
+export const ALL_TABLE_READERS: readonly Role[] = ['data-scientist', 'admin'];
+
 /** Roles that see and change only the connectors whose userId is theirs. */
 export const OWN_CONNECTORS_ONLY: readonly Role[] = ['creative-analyst'];
 

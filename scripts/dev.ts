@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     namespaces: [settings.namespace],
   };
   // One process: the API's /metrics and the workers' show the same registry; the workers' adds the SDK's metrics.
-  const app = withMetricsEndpoint(createApp({ store, temporal, logger, codecEndpoint }), {
+  const app = withMetricsEndpoint(createApp({ store, temporal, logger, codecEndpoint, dataDir: settings.dataDir }), {
     scrapeToken: observability.scrapeToken,
     logger,
   });

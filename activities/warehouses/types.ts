@@ -5,6 +5,7 @@
 import type { DestinationConfig, DestinationKind } from '../../domain/connector';
 import type { LoadResult } from '../../domain/cycle';
 import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
+import type { LiveQueryLimits, LiveQueryResult } from './live-query';
 import type { DerivedTables } from './derived';
 
 export interface WarehouseCapabilities {
@@ -169,6 +170,13 @@ export interface Warehouse {
   estimateLoadCost(figures: LoadFigures): LoadCostEstimate;
   /** Read-only SQL for verification and analysis. */
   query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /**
+   * An analyst's statement (checked by the caller: one SELECT, the tables the caller may read), read
+   * only, at most `maxRows` rows, cancelled after `timeoutMs` (LiveQueryTimeout). Unqualified names
+   * are the destination schema's where the engine lets a session say so (DuckDB, PostgreSQL).
+   * Absent on wrappers that do not pass it on: `runLiveQuery` then races `query` against the clock.
+   */
+  liveQuery?(sql: string, limits: LiveQueryLimits): Promise<LiveQueryResult>;
   /** Derived tables (the customer models) built here from the stream tables; absent where the plug-in cannot run them. */
   readonly derived?: DerivedTables;
   close(): Promise<void>;

@@ -19,6 +19,7 @@ import {
 import { CODEC_PATH } from '../codec-server';
 import { APPROVALS_PATH } from '../routes/approvals';
 import { AUDIT_LOG_PATH, DECISIONS_PATH, METRICS_PATH, OUTCOMES_PATH } from '../routes/history';
+import { WAREHOUSE_QUERY_PATH } from '../routes/warehouse-query';
 import { DASHBOARD_PATH } from '../routes/dashboard';
 import { MODELS_PATH } from '../routes/models';
 import { CONNECTORS_PATH } from '../routes/connectors';
@@ -126,6 +127,12 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: 'GET', path: DECISIONS_PATH, access: { roles: EVERY_ROLE, personalData: 'names the people who decided' } },
   { method: 'GET', path: METRICS_PATH, access: { roles: EVERY_ROLE } },
   { method: 'GET', path: OUTCOMES_PATH, access: { roles: EVERY_ROLE } },
+  // Which tables each role reads is decided from the statement (api/warehouse-access.ts).
+  {
+    method: 'POST',
+    path: WAREHOUSE_QUERY_PATH,
+    access: { roles: EVERY_ROLE, personalData: "warehouse rows: customers' records" },
+  },
 
   { method: 'POST', path: `${PRIVACY_PATH}/erasure-requests`, access: { roles: PRIVACY_OFFICERS } },
   { method: 'GET', path: `${PRIVACY_PATH}/erasure-requests/:id`, access: { roles: PRIVACY_OFFICERS } },

@@ -4,9 +4,23 @@
  * other destinations on their own connection. Each query is audited (who, a hash of the SQL, rows,
  * time), never its result.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { defineRoute } from '../contract';
+import { ConnectorError } from '../../activities/errors';
+import { connectWarehouse } from '../../activities/warehouses';
+import { maskQuoted } from '../../activities/warehouses/driver-errors';
+import { firstLine } from '../../activities/warehouses/duckdb/connection';
+import { LiveQueryTimeout, runLiveQuery, type LiveQueryResult } from '../../activities/warehouses/live-query';
+import { statementReads, type TableRead } from '../../activities/warehouses/statement-reads';
+import type { Connector } from '../../domain/connector';
+import { recordApiActivity } from '../audit';
+import { principalOf, type Principal } from '../auth/principal';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
+import type { ResolvedApiDeps } from '../deps';
+import { ApiError } from '../errors';
 import { errorAnswer } from '../response-schemas';
+import { parseRequest } from '../validation';
+import { checkReads, queriedConnector, readableTables } from '../warehouse-access';
 
 export const WAREHOUSE_QUERY_PATH = '/api/v1/warehouse/query';
 
@@ -58,3 +72,92 @@ export const warehouseQueryRoute = defineRoute({
     ),
   },
 });
+
+/** What the audit log keeps of a query: who, which statement (its hash: the text may quote personal data), what it read, how it went. */
+interface QueryFacts {
+  sqlSha256: string;
+  tables: string[];
+  outcome: 'ok' | 'refused' | 'timeout' | 'failed';
+  rows?: number;
+  durationMs?: number;
+  rule?: string;
+}
+
+/** The engine refused the statement itself (unknown column, bad cast…): the caller's SQL, a 400. */
+function refusedByEngine(error: unknown): ApiError | null {
+  // By shape, not instanceof: the native driver's errors may come from another realm.
+  const message = firstLine(error);
+  const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  const duckdb =
+    /^(Binder|Catalog|Parser|Conversion|Invalid Input|Out of Range|Not implemented|Permission|Invalid|Invalid type|Constraint|Dependency|Transaction|TransactionContext) Error/;
+  if (!duckdb.test(message) && !/^(42|22|25|0A)/.test(code)) return null;
+  // Values quoted by the engine may be personal data: only the message's shape goes back.
+  const masked = maskQuoted(message);
+  return new ApiError(400, 'validation_failed', `the warehouse refused the statement: ${masked}`, [
+    { path: 'sql', rule: 'warehouse_refused', message: masked },
+  ]);
+}
+
+function failureOf(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof LiveQueryTimeout) return new ApiError(408, 'statement_timeout', error.message);
+  const refused = refusedByEngine(error);
+  if (refused) return refused;
+  if (error instanceof ConnectorError) return new ApiError(503, 'warehouse_unavailable', error.message);
+  throw error;
+}
+
+const tableNames = (reads: readonly TableRead[], schema: string): string[] =>
+  reads.map((read) => `${read.schema || schema}.${read.table}`).sort();
+
+async function run(dataDir: string, connector: Connector, body: WarehouseQueryBody): Promise<LiveQueryResult> {
+  const warehouse = await connectWarehouse(connector.configuration.destination, dataDir);
+  try {
+    return await runLiveQuery(warehouse, body.sql, { maxRows: body.maxRows, timeoutMs: body.timeoutMs });
+  } finally {
+    await warehouse.close();
+  }
+}
+
+export function warehouseQueryRoutes({ store, dataDir }: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+  const audit = (connector: Connector, facts: QueryFacts, principal: Principal) =>
+    recordApiActivity(store, connector, 'warehouse.query', { ...facts }, principal);
+
+  routes.serve(warehouseQueryRoute, async (req, res) => {
+    const body = parseRequest(warehouseQueryBodySchema, req.body, 'body');
+    const principal = principalOf(req);
+    const connector = await queriedConnector(store, principal, body.connectorId);
+    const { schema } = connector.configuration.destination;
+    const sqlSha256 = createHash('sha256').update(body.sql).digest('hex');
+    const reads = await statementReads(body.sql);
+    if (!reads.ok) {
+      await audit(connector, { sqlSha256, tables: [], outcome: 'refused', rule: reads.rule }, principal);
+      throw new ApiError(400, 'validation_failed', reads.message, [{ path: 'sql', rule: reads.rule, message: reads.message }]);
+    }
+    const tables = tableNames(reads.tables, schema);
+    try {
+      checkReads(reads.tables, await readableTables(store, principal, connector), schema, principal);
+    } catch (error) {
+      await audit(connector, { sqlSha256, tables, outcome: 'refused', rule: 'table_not_readable' }, principal);
+      throw error;
+    }
+    const started = performance.now();
+    const result = await run(dataDir, connector, body).catch(async (error: unknown) => {
+      const failure = failureOf(error);
+      const outcome = failure.status === 408 ? 'timeout' : 'failed';
+      await audit(connector, { sqlSha256, tables, outcome, durationMs: Math.round(performance.now() - started) }, principal);
+      throw failure;
+    });
+    const durationMs = Math.round(performance.now() - started);
+    await audit(connector, { sqlSha256, tables, outcome: 'ok', rows: result.rows.length, durationMs }, principal);
+    reply(res, warehouseQueryRoute, 200, {
+      ...result,
+      rowCount: result.rows.length,
+      durationMs,
+      tables,
+      destination: { kind: connector.configuration.destination.kind, connectorId: connector.id },
+    });
+  });
+  return routes;
+}

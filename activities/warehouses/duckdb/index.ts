@@ -10,6 +10,7 @@ import { qualifiedName } from '../sql';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
 import { acquire, release } from './connection';
 import { duckdbDialect, materialise } from './derived';
+import { liveQuery } from './live-query';
 import { loadBatch } from './load';
 import { matchingRows } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
@@ -47,6 +48,7 @@ export const duckdbWarehouse = definePlugin<DestinationConfigOf<'duckdb'>>({
       findHeldValues: (stream, lookups, table) =>
         database.withConnection((c) => findHeldValues(matchingRows(c, schema, stream, table), stream, lookups)),
       query: (sql, params) => database.withConnection((c) => readOnlyQuery(c, sql, params)),
+      liveQuery: (sql, limits) => database.withConnection((c) => liveQuery(c, schema, sql, limits)),
       derived: { dialect: duckdbDialect(schema), materialise: (tables) => database.exclusive((c) => materialise(c, schema, tables)) },
       // The last handle on a file closes DuckDB and frees the file.
       release: () => release(database),

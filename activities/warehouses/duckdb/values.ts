@@ -1,5 +1,5 @@
 /** Values across the DuckDB boundary: query parameters in, plain JSON-safe rows out. */
-import type { DuckDBConnection, DuckDBValue, DuckDBValueConverter, JS } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue, DuckDBValueConverter, JS } from '@duckdb/node-api';
 import { plainInteger } from '../sql';
 import { type Driver, loadDriver } from './connection';
 
@@ -50,22 +50,29 @@ function plainConverter(d: Driver): DuckDBValueConverter<unknown> {
   return convert;
 }
 
+/** A result's rows as plain JSON-safe objects, by the result's (deduplicated) column names. */
+export async function plainRows(result: DuckDBMaterializedResult): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+  const d = await loadDriver();
+  // Column types come from the result, not its chunks: only the result's types keep the JSON alias.
+  const names = result.deduplicatedColumnNames();
+  const columns = result.columnTypes().map((type, i) => ({ type, name: names[i] ?? result.columnName(i) }));
+  const convert = plainConverter(d);
+  const rows = await result.getRows();
+  return {
+    columns: columns.map(({ name }) => name),
+    rows: rows.map((row) => Object.fromEntries(columns.map(({ name, type }, i) => [name, convert(row[i] ?? null, type, convert)]))),
+  };
+}
+
 export async function readOnlyQuery(
   connection: DuckDBConnection,
   sql: string,
   params: readonly unknown[],
 ): Promise<Record<string, unknown>[]> {
-  const d = await loadDriver();
   // The interface promises read-only SQL; DuckDB enforces it rather than trusting the caller.
   await connection.run('BEGIN TRANSACTION READ ONLY');
   try {
-    const result = await connection.run(sql, params.map(toDuckDBValue));
-    // Column types come from the result, not its chunks: only the result's types keep the JSON alias.
-    const names = result.deduplicatedColumnNames();
-    const columns = result.columnTypes().map((type, i) => ({ type, name: names[i] ?? result.columnName(i) }));
-    const convert = plainConverter(d);
-    const rows = await result.getRows();
-    return rows.map((row) => Object.fromEntries(columns.map(({ name, type }, i) => [name, convert(row[i] ?? null, type, convert)])));
+    return (await plainRows(await connection.run(sql, params.map(toDuckDBValue)))).rows;
   } finally {
     await connection.run('ROLLBACK');
   }

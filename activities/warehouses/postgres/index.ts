@@ -9,6 +9,7 @@ import { qualifiedName } from '../sql';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
 import { inTransaction, openPool } from './connection';
 import { materialise, postgresDialect } from './derived';
+import { liveQuery } from './live-query';
 import { loadBatch } from './load';
 import { matchingRows } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
@@ -43,6 +44,7 @@ export const postgresWarehouse = definePlugin<DestinationConfigOf<'postgres'>>({
       deleteRows: (stream, predicate, table) => writing((c) => deleteMatching(matchingRows(c, schema, stream, table), predicate)),
       findHeldValues: (stream, lookups, table) => reading((c) => findHeldValues(matchingRows(c, schema, stream, table), stream, lookups)),
       query: (sql, params) => readOnlyQuery(pool, sql, params),
+      liveQuery: (sql, limits) => liveQuery(pool, schema, sql, limits),
       derived: { dialect: postgresDialect(schema), materialise: (tables) => writing((client) => materialise(client, schema, tables)) },
       // pool.end() waits for checked-out connections too.
       release: () => pool.end(),

@@ -1,0 +1,36 @@
+/**
+ * An analyst's statement on a PostgreSQL warehouse, on its own pooled connection: a READ ONLY
+ * transaction, statement_timeout and search_path set for it alone (SET LOCAL), so PostgreSQL itself
+ * refuses writes and cancels a statement that runs too long.
+ */
+import type { Pool } from 'pg';
+import { limitedResult, limitedStatement, LiveQueryTimeout, type LiveQueryLimits, type LiveQueryResult } from '../live-query';
+import { quoteIdentifier } from '../sql';
+import { inTransaction } from './connection';
+
+/** SQLSTATE query_canceled: what statement_timeout raises. */
+const QUERY_CANCELED = '57014';
+
+const isCancelled = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && 'code' in error && error.code === QUERY_CANCELED;
+
+export function liveQuery(pool: Pool, schema: string, sql: string, { maxRows, timeoutMs }: LiveQueryLimits): Promise<LiveQueryResult> {
+  return inTransaction(
+    pool,
+    async (client) => {
+      await client.query(`SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`);
+      await client.query(`SET LOCAL search_path TO ${quoteIdentifier(schema)}`);
+      try {
+        const result = await client.query<Record<string, unknown>>(limitedStatement(sql, maxRows));
+        return limitedResult(
+          result.rows,
+          maxRows,
+          result.fields.map((field) => field.name),
+        );
+      } catch (error) {
+        throw isCancelled(error) ? new LiveQueryTimeout(timeoutMs) : error;
+      }
+    },
+    { readOnly: true },
+  );
+}
