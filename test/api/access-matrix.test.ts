@@ -85,6 +85,13 @@ const samples = (): Record<string, Sample> => {
     'POST /api/v1/api-keys': { path: '/api/v1/api-keys', body: { json: {} } },
     'GET /api/v1/api-keys': { path: '/api/v1/api-keys' },
     'DELETE /api/v1/api-keys/:id': { path: `/api/v1/api-keys/${nothing}` },
+    'POST /api/v1/notifications/channels': { path: '/api/v1/notifications/channels', body: { json: {} } },
+    'GET /api/v1/notifications/channels': { path: '/api/v1/notifications/channels' },
+    'GET /api/v1/notifications/channels/:id': { path: `/api/v1/notifications/channels/${nothing}` },
+    'PUT /api/v1/notifications/channels/:id': { path: `/api/v1/notifications/channels/${nothing}`, body: { json: {} } },
+    'DELETE /api/v1/notifications/channels/:id': { path: `/api/v1/notifications/channels/${nothing}` },
+    'GET /api/v1/notifications/deliveries': { path: '/api/v1/notifications/deliveries' },
+    'GET /api/v1/notifications/events/:eventId': { path: `/api/v1/notifications/events/${'0'.repeat(32)}` },
   };
 };
 
