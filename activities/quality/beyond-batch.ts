@@ -16,7 +16,7 @@ import { withholdsConsent } from '../privacy/load-screen';
 import type { Row } from '../sources/types';
 import { comparableValue } from '../warehouses/held-values';
 import type { PredicateValue, Warehouse } from '../warehouses/types';
-import type { TakenOutside } from './checks';
+import type { TakenOutside } from './column-check';
 import type { ExpectationSuite } from './suite';
 
 export type HeldValueLookup = Pick<Warehouse, 'findHeldValues'>;

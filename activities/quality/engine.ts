@@ -5,11 +5,12 @@
  */
 import type { ColumnType } from '../../domain/streams/types';
 import type { Row } from '../sources/types';
-import { compileCheck, type BatchView, type Check, type CheckOutcome, type TakenOutside } from './checks';
+import { compileCheck } from './checks';
+import type { BatchView, Check, TakenOutside } from './column-check';
 import { conditionHolds, type RowCondition } from './conditions';
-import { partialUnexpectedCounts, type MissingForm } from './counts';
+import type { MissingForm } from './counts';
 import { suiteParameterValues } from './parameters';
-import type { ExpectationResult, ExpectationResultDetail, GeResult } from './report';
+import { mapResult, raised, suiteResult, tableResult, type ExpectationResult, type GeResult } from './report';
 import { ruleLabels, type Expectation, type ExpectationSuite } from './suite';
 import { PythonTypeError, typedValue, untypedValue } from './values';
 
@@ -107,8 +108,6 @@ function columnKind(view: BatchView, column: string): 'time' | 'num' | 'str' | '
   return type === 'string' ? 'str' : 'object';
 }
 
-const NO_EXCEPTION = { raised_exception: false, exception_message: null, exception_traceback: null } as const;
-
 /** Feed rows with `add`, then `finish` once: for batches read line by line. */
 export class SuiteRun {
   private readonly rules: CompiledRule[];
@@ -186,7 +185,8 @@ export class SuiteRun {
       if (error !== null) return raised(rule.expectation, error);
       if (outcome) return mapResult(rule.expectation, outcome);
       return tableResult(
-        rule,
+        rule.expectation,
+        rule.rows,
         (column) => (known ? this.columns.has(column) : true),
         (column) => (known ? order.indexOf(column) : null),
       );
@@ -215,93 +215,4 @@ export function failsTheBatch(result: ExpectationResult): boolean {
   if (!('column' in kwargs) && !('column_list' in kwargs)) return true;
   if (result.expectation_config.type === 'expect_column_to_exist') return true;
   return 'mostly' in kwargs && kwargs.mostly !== undefined && kwargs.mostly < 1;
-}
-
-function raised(expectation: Expectation, message: string): ExpectationResult {
-  return {
-    expectation_config: expectation,
-    success: false,
-    result: {},
-    meta: {},
-    exception_info: { raised_exception: true, exception_message: message, exception_traceback: null },
-  };
-}
-
-const percent = (part: number, whole: number): number | null => (whole > 0 ? (part / whole) * 100 : null);
-
-/** GX's figures (expectation.py, _format_map_output): `mostly` is the share of non-missing values that must be expected. */
-function mapResult(expectation: Expectation, outcome: CheckOutcome): ExpectationResult {
-  const elements = outcome.elementCount;
-  const unexpected = outcome.unexpectedRows.length;
-  const missing = outcome.missingCount;
-  const judged = missing === null ? elements : elements - missing;
-  const mostly = 'mostly' in expectation.kwargs ? (expectation.kwargs.mostly ?? 1) : 1;
-  const detail: ExpectationResultDetail = {
-    element_count: elements,
-    unexpected_count: unexpected,
-    unexpected_percent: percent(unexpected, elements === 0 ? 0 : judged),
-    partial_unexpected_list: outcome.quotes.map((quote) => quote.counted.shown),
-  };
-  if (missing !== null) {
-    detail.missing_count = missing;
-    detail.missing_percent = percent(missing, elements);
-    detail.unexpected_percent_total = percent(unexpected, elements);
-    detail.unexpected_percent_nonmissing = detail.unexpected_percent;
-  }
-  const counts = partialUnexpectedCounts(outcome.quotes.map((quote) => quote.counted));
-  if (counts) detail.partial_unexpected_counts = counts;
-  detail.partial_unexpected_index_list = outcome.quotes.map((quote) => quote.index);
-  return {
-    expectation_config: expectation,
-    success: elements === 0 || judged === 0 || (judged - unexpected) / judged >= mostly,
-    result: detail,
-    meta: {},
-    exception_info: NO_EXCEPTION,
-  };
-}
-
-function tableResult(rule: CompiledRule, has: (column: string) => boolean, position: (column: string) => number | null): ExpectationResult {
-  const { expectation } = rule;
-  const done = (success: boolean, result: ExpectationResultDetail): ExpectationResult => ({
-    expectation_config: expectation,
-    success,
-    result,
-    meta: {},
-    exception_info: NO_EXCEPTION,
-  });
-  switch (expectation.type) {
-    case 'expect_column_to_exist': {
-      const { column, column_index: index } = expectation.kwargs;
-      const at = position(column);
-      return done(has(column) && (index === null || index === undefined || at === null || at === index), {});
-    }
-    case 'expect_table_row_count_to_be_between': {
-      const { min_value: min, max_value: max, strict_min: strictMin, strict_max: strictMax } = expectation.kwargs;
-      const rows = rule.rows;
-      const above = min === null || min === undefined || (strictMin ? rows > min : rows >= min);
-      const below = max === null || max === undefined || (strictMax ? rows < max : rows <= max);
-      return done(above && below, { observed_value: rows });
-    }
-    case 'expect_table_row_count_to_equal':
-      return done(rule.rows === expectation.kwargs.value, { observed_value: rule.rows });
-    default:
-      return raised(expectation, 'no check for this expectation');
-  }
-}
-
-function suiteResult(suiteName: string, results: ExpectationResult[], parameters: Record<string, string>, runTime: Date): GeResult {
-  const successful = results.filter((result) => result.success).length;
-  return {
-    success: successful === results.length,
-    suite_name: suiteName,
-    suite_parameters: parameters,
-    statistics: {
-      evaluated_expectations: results.length,
-      successful_expectations: successful,
-      unsuccessful_expectations: results.length - successful,
-      success_percent: results.length === 0 ? 100 : (successful / results.length) * 100,
-    },
-    results,
-    meta: { run_time: runTime.toISOString() },
-  };
 }
