@@ -44,7 +44,8 @@ export async function installTemporalRuntime(options: TemporalRuntimeOptions): P
   };
 }
 
-function freeLoopbackPort(): Promise<number> {
+/** A port nobody listens on now, on 127.0.0.1. */
+export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
