@@ -9,6 +9,9 @@
 #   control_plane_db_password   the control plane's PostgreSQL role (insight_hub)
 #   database_url                DATABASE_URL              the control plane, with that password
 #   temporal_db_password        Temporal's PostgreSQL role (temporal), also the server's superuser
+#   s3_credentials              the staging bucket's access key, as an AWS credentials file
+#                               (AWS_SHARED_CREDENTIALS_FILE)
+#   s3_identities               the same key as SeaweedFS's S3 identities (-s3.config)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +41,12 @@ write_once temporal_db_password "$(random_hex)"
 write_once control_plane_db_password "$(random_hex)"
 # Made from the password file, so the two always agree.
 write_once database_url "postgresql://insight_hub:$(tr -d '\n' <"$DIR/control_plane_db_password")@postgresql:5432/insight_hub"
+key_id="$(random_hex)"
+write_once s3_credentials "$(printf '[default]\naws_access_key_id = ih%s\naws_secret_access_key = %s' "${key_id:0:18}" "$(random_hex)")"
+# Made from the credentials file, so the server and the app always hold the same key.
+access_key="$(sed -n 's/^aws_access_key_id = //p' "$DIR/s3_credentials")"
+secret_key="$(sed -n 's/^aws_secret_access_key = //p' "$DIR/s3_credentials")"
+write_once s3_identities "$(printf '{"identities":[{"name":"insight-hub","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","List","Tagging","Write"]}]}' "$access_key" "$secret_key")"
 
 if ((${#made[@]} == 0)); then
   echo "make-secrets.sh: every secret already exists in $DIR (kept)"

@@ -1,9 +1,10 @@
 /**
  * The compose deployment starts: the worker and the API run as processes with exactly the environment
  * docker-compose.yml gives their containers (the image's ENV, the service's `environment`, its secrets
- * made by deploy/make-secrets.sh), against this machine's Temporal and PostgreSQL, and compose's own
- * healthchecks pass and keep passing. No Docker engine is needed; what a container would change is
- * changed, and only that: the other services' host names (postgresql:5432, temporal:7233) become
+ * made by deploy/make-secrets.sh), against this machine's Temporal and PostgreSQL and a real
+ * S3-compatible server for staging (moto's; compose runs SeaweedFS), and compose's own healthchecks
+ * pass and keep passing. No Docker engine is needed; what a container would change is changed, and
+ * only that: the other services' host names (postgresql:5432, temporal:7233, seaweedfs:8333) become
  * local addresses, /run/secrets and the volumes become folders, each listening port a free one (a
  * container has its own network), and the control plane gets a database of its own on the shared
  * server (the deployment's init script makes `insight_hub`).
@@ -15,10 +16,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client } from 'pg';
 import { currentBuildId } from '../../worker/deployment';
 import { eventually } from '../support/eventually';
 import { useFixture, type Defer } from '../support/fixture';
+import { motoServer, startS3Server } from '../support/s3-server';
 import { tempDir } from '../support/temp-dir';
 import { testServerAddress, useTemporal } from '../support/temporal';
 import { COMPOSE_FILE, REPOSITORY, containerEnvironment, readCompose, type ComposeFile, type ComposeService } from './compose';
@@ -111,19 +114,23 @@ async function stop(running: RunningService): Promise<void> {
   await once(running.child, 'exit');
 }
 
-const describeWithPostgres = adminUrl ? describe : describe.skip;
-if (!adminUrl) console.warn('compose-environment: skipped, TEST_DATABASE_URL is not set (npm test sets it)');
+/** Compose stages in a bucket: the test needs a real S3-compatible server, moto's, as the staging tests do. */
+const moto = motoServer();
+const missing = !adminUrl ? 'TEST_DATABASE_URL is not set (npm test sets it)' : 'missing' in moto ? moto.missing : undefined;
+if (missing) console.warn(`compose-environment: skipped, ${missing}`);
 
-describeWithPostgres('the compose deployment', () => {
+(missing ? describe.skip : describe)('the compose deployment', () => {
   const deployment = useFixture('the compose services', async (defer) => {
     const secretsDir = await tempDir('compose-secrets-', defer);
     await run('bash', [path.join(REPOSITORY, 'deploy/make-secrets.sh'), secretsDir]);
     const database = await controlPlaneDatabase(secretsDir, defer);
+    const s3 = await startS3Server(defer);
+    const objectStore = new URL(s3.endpoint);
     const compose = readCompose(operatorVariables);
     const local: Local = {
       compose,
       secretsDir,
-      hosts: { 'postgresql:5432': database.address, 'temporal:7233': testServerAddress() },
+      hosts: { 'postgresql:5432': database.address, 'temporal:7233': testServerAddress(), 'seaweedfs:8333': objectStore.host },
       volumes: { 'worker-data': await tempDir('compose-worker-data-', defer), 'api-data': await tempDir('compose-api-data-', defer) },
     };
     // The database URL is a secret: its copy here names the local server and the test's database.
@@ -138,7 +145,7 @@ describeWithPostgres('the compose deployment', () => {
       if (!service) throw new Error(`docker-compose.yml has no ${name} service`);
       services.push(startService(name, service, await localEnvironment(service, local)));
     }
-    return { compose, services };
+    return { compose, services, s3 };
   });
 
   test('the worker and the API start, pass their healthchecks and stay up', async () => {
@@ -172,7 +179,7 @@ describeWithPostgres('the compose deployment', () => {
     }
   }, 150_000);
 
-  test('the API answers on its port with what compose configured, and the worker made its build the current version', async () => {
+  test('the API answers on its port, the worker made its build the current version and opened the staging bucket', async () => {
     const api = deployment().services.find((running) => running.name === 'api');
     const response = await fetch(`http://127.0.0.1:${api?.environment.API_PORT}/api/v1/openapi.json`);
     expect(response.status).toBe(200);
@@ -180,6 +187,20 @@ describeWithPostgres('the compose deployment', () => {
       (await currentBuildId(temporal.nativeConnection, temporal.namespace, 'insight-hub')) === buildId ? buildId : undefined,
     );
     expect(current).toBe(buildId);
+    // The worker stages in the bucket compose names, which it created on the object store at start.
+    const bucket = new URL(api?.environment.STAGING_URL ?? '').hostname;
+    const { s3 } = deployment();
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: s3.credentials.AWS_REGION,
+      credentials: {
+        accessKeyId: s3.credentials.AWS_ACCESS_KEY_ID,
+        secretAccessKey: s3.credentials.AWS_SECRET_ACCESS_KEY,
+      },
+    });
+    const { Buckets = [] } = await client.send(new ListBucketsCommand({}));
+    expect(Buckets.map((each) => each.Name)).toContain(bucket);
   });
 
   test('no variable is missing: docker compose config accepts the file (when a docker compose CLI is installed)', async () => {
