@@ -1,3 +1,5 @@
 import { describeEndToEnd } from './end-to-end';
 
-describeEndToEnd('DuckDB (embedded)', async () => ({ config: { kind: 'duckdb', schema: 'marketing' }, stop: async () => undefined }));
+describeEndToEnd('DuckDB (embedded)', async () => ({ config: { kind: 'duckdb', schema: 'marketing' }, stop: async () => undefined }), {
+  buildsModels: true,
+});
