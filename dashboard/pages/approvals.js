@@ -4,13 +4,13 @@
  * API's Workflow Update, and the decided history. #/approvals/<approvalId> opens one gate.
  */
 import { get, query } from '../api.js';
+import { useConnectorList } from '../connector-list.js';
 import { link } from '../router.js';
 import { html, Loaded, number, percent, Table, useApi, when } from '../ui.js';
 import { ApprovalDetail, Breaches } from './approval-detail.js';
 
-const shortId = (id) => id.slice(0, 8);
-
-const gateLink = (a) => html`<a href=${link(['approvals', a.approvalId])}>${a.request.stream} · ${shortId(a.connectorId)}</a>`;
+/** A gate by its connector's name (its id's start when the name is not known) and stream. */
+const gateLink = (nameOf) => (a) => html`<a href=${link(['approvals', a.approvalId])}>${nameOf(a.connectorId)} · ${a.request.stream}</a>`;
 
 /** The two lists of the page: what waits, and what was decided. */
 const LISTS = {
@@ -19,8 +19,8 @@ const LISTS = {
     label: 'waiting approvals',
     empty: 'No gate is waiting.',
     limit: 200,
-    columns: [
-      ['Gate', gateLink],
+    columns: (nameOf) => [
+      ['Gate', gateLink(nameOf)],
       ['Rows', (a) => number(a.request.batch.rows)],
       ['Invalid', (a) => percent(a.request.figures.invalidShare)],
       ['Breached', (a) => html`<${Breaches} breaches=${a.request.breaches} />`],
@@ -33,8 +33,8 @@ const LISTS = {
     label: 'decided approvals',
     empty: 'No decision yet.',
     limit: 50,
-    columns: [
-      ['Gate', gateLink],
+    columns: (nameOf) => [
+      ['Gate', gateLink(nameOf)],
       ['Decision', (a) => html`<span class=${`decision ${a.resolution?.decision}`}>${a.resolution?.decision}</span>`],
       ['By', (a) => (a.resolution?.byPolicy ? 'the timeout policy' : `${a.resolution?.decidedBy} (${a.resolution?.role})`)],
       ['Reason', (a) => a.resolution?.reason],
@@ -44,7 +44,7 @@ const LISTS = {
   },
 };
 
-function ApprovalList({ status }) {
+function ApprovalList({ status, nameOf }) {
   const list = LISTS[status];
   const state = useApi(() => get(`/api/v1/approvals${query({ status, limit: list.limit })}`));
   return html`<section>
@@ -56,16 +56,18 @@ function ApprovalList({ status }) {
           rows=${approvals}
           rowKey=${(approval) => approval.approvalId}
           empty=${list.empty}
-          columns=${list.columns}
+          columns=${list.columns(nameOf)}
         />`}
     <//>
   </section>`;
 }
 
 export function ApprovalsPage({ me, permissions, rest }) {
+  const connectors = useConnectorList(permissions);
   const [approvalId] = rest;
   if (approvalId) return html`<${ApprovalDetail} approvalId=${approvalId} me=${me} permissions=${permissions} />`;
+  const nameOf = (id) => connectors.find((connector) => connector.id === id)?.name ?? id.slice(0, 8);
   return html`<h1>Approvals</h1>
-    <${ApprovalList} status="pending" />
-    <${ApprovalList} status="decided" />`;
+    <${ApprovalList} status="pending" nameOf=${nameOf} />
+    <${ApprovalList} status="decided" nameOf=${nameOf} />`;
 }

@@ -90,7 +90,7 @@ const auditColumns = [
   ['At', (e) => when(e.createdAt)],
   ['Event', (e) => e.activityType],
   ['Connector', (e) => e.connectorId.slice(0, 8)],
-  ['Who', (e) => e.details.actor ?? e.userId],
+  ['Who', (e) => (e.details.actor ? `${e.details.actor.subject} (${e.details.actor.role})` : e.userId)],
   ['Details', (e) => html`<code title=${JSON.stringify(e.details)}>${detailText(e.details)}</code>`],
 ];
 
