@@ -64,7 +64,8 @@ function ApprovalList({ status, nameOf }) {
 
 export function ApprovalsPage({ me, permissions, rest }) {
   const connectors = useConnectorList(permissions);
-  const [approvalId] = rest;
+  // An approval id holds slashes: sent encoded as one part, or as they are.
+  const approvalId = rest.join('/');
   if (approvalId) return html`<${ApprovalDetail} approvalId=${approvalId} me=${me} permissions=${permissions} />`;
   const nameOf = (id) => connectors.find((connector) => connector.id === id)?.name ?? id.slice(0, 8);
   return html`<h1>Approvals</h1>

@@ -91,15 +91,22 @@ function ConnectorCard({ connector }) {
   </section>`;
 }
 
-export function ConnectorsPage() {
+/** #/connectors/<connectorId> (the link notifications carry) shows that connector alone. */
+export function ConnectorsPage({ rest }) {
+  const [only] = rest;
   const [days, setDays] = useState(7);
   const state = useApi(() => get(`/api/v1/connector-health${query(windowOf(days))}`), [days]);
   return html`<h1>Connectors</h1>
     <div class="filters"><${WindowPicker} days=${days} onChange=${setDays} /></div>
     <${Loaded} state=${state}>
-      ${({ connectors, generatedAt }) =>
-        html`<p class="muted">${connectors.length} connectors · figures as of ${when(generatedAt)}</p>
-          ${connectors.length === 0 ? html`<p class="empty">No connector yet: create one through the API.</p>` : null}
-          ${connectors.map((connector) => html`<${ConnectorCard} key=${connector.connectorId} connector=${connector} />`)}`}
+      ${({ connectors, generatedAt }) => {
+        const shown = only ? connectors.filter((connector) => connector.connectorId === only) : connectors;
+        return html`<p class="muted">
+            ${only ? html`<a href=${link(['connectors'])}>← all connectors</a> · ` : null}${shown.length} connectors · figures as of
+            ${when(generatedAt)}
+          </p>
+          ${shown.length === 0 ? html`<p class="empty">${only ? `No connector ${only} that you may see.` : 'No connector yet: create one through the API.'}</p>` : null}
+          ${shown.map((connector) => html`<${ConnectorCard} key=${connector.connectorId} connector=${connector} />`)}`;
+      }}
     <//>`;
 }

@@ -95,7 +95,7 @@ const auditColumns = [
 ];
 
 export function RunsPage({ permissions, rest }) {
-  const [workflowId] = rest;
+  const workflowId = rest.join('/');
   const connectors = useConnectorList(permissions);
   const [connectorId, setConnectorId] = useState('');
   if (workflowId) return html`<${RunReport} workflowId=${workflowId} />`;
