@@ -12,6 +12,8 @@
 #   s3_credentials              the staging bucket's access key, as an AWS credentials file
 #                               (AWS_SHARED_CREDENTIALS_FILE)
 #   s3_identities               the same key as SeaweedFS's S3 identities (-s3.config)
+#   metrics_scrape_token        METRICS_SCRAPE_TOKEN      what Prometheus sends to scrape /metrics
+#   grafana_admin_password      Grafana's admin user
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,6 +49,8 @@ write_once s3_credentials "$(printf '[default]\naws_access_key_id = ih%s\naws_se
 access_key="$(sed -n 's/^aws_access_key_id = //p' "$DIR/s3_credentials")"
 secret_key="$(sed -n 's/^aws_secret_access_key = //p' "$DIR/s3_credentials")"
 write_once s3_identities "$(printf '{"identities":[{"name":"insight-hub","credentials":[{"accessKey":"%s","secretKey":"%s"}],"actions":["Admin","Read","List","Tagging","Write"]}]}' "$access_key" "$secret_key")"
+write_once metrics_scrape_token "$(random_hex)"
+write_once grafana_admin_password "$(random_hex)"
 
 if ((${#made[@]} == 0)); then
   echo "make-secrets.sh: every secret already exists in $DIR (kept)"

@@ -1,8 +1,12 @@
 /** The metrics endpoints' settings, from the environment, validated at start-up with errors that name the variable. */
 import { z } from 'zod';
+import { withSecretFiles } from './secret-files';
 
 const observabilitySchema = z.object({
-  /** Required of every scrape of /metrics (API and workers) when set; unset, only loopback clients may scrape. */
+  /**
+   * Required of every scrape of /metrics (API and workers) when set (or METRICS_SCRAPE_TOKEN_FILE);
+   * unset, only loopback clients may scrape.
+   */
   METRICS_SCRAPE_TOKEN: z.string().min(16, 'must be at least 16 characters, e.g. $(openssl rand -hex 24)').optional(),
   /** The worker's /metrics and /healthz (worker/observability-server.ts). */
   WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
@@ -20,7 +24,7 @@ export interface ObservabilitySettings {
 }
 
 export function loadObservabilitySettings(env: NodeJS.ProcessEnv = process.env): ObservabilitySettings {
-  const parsed = observabilitySchema.safeParse(env);
+  const parsed = observabilitySchema.safeParse(withSecretFiles(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`invalid environment: ${problems.join('; ')}`);

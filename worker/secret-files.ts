@@ -6,7 +6,12 @@
 import { readFileSync } from 'node:fs';
 
 /** The variables that may be given as a file, each holding a credential or a key ring. */
-export const FILE_BACKED_VARIABLES = ['DATABASE_URL', 'INSIGHT_HUB_SECRET_KEYS', 'INSIGHT_HUB_PAYLOAD_KEYS'] as const;
+export const FILE_BACKED_VARIABLES = [
+  'DATABASE_URL',
+  'INSIGHT_HUB_SECRET_KEYS',
+  'INSIGHT_HUB_PAYLOAD_KEYS',
+  'METRICS_SCRAPE_TOKEN',
+] as const;
 
 /** The environment with each `<NAME>_FILE` replaced by `<NAME>` holding the file's content. */
 export function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -5,7 +5,8 @@
  * same scrapes serve every metric the rules and the Grafana dashboards ask for.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -51,6 +52,24 @@ describeWithPrometheus('alert rules and dashboards against a real Prometheus', (
     if (!found?.amtool) return void console.warn('amtool not found: the Alertmanager configuration is not checked');
     const { stdout } = await run(found.amtool, ['check-config', path.join(ROOT, 'deploy', 'alertmanager', 'alertmanager.yml')]);
     expect(stdout).toContain('SUCCESS');
+  });
+
+  test("promtool: the compose deployment's Prometheus configuration is valid (its token file made local)", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-prometheus-config-'));
+    try {
+      await writeFile(path.join(dir, 'metrics_scrape_token'), 'a-token-of-some-length\n');
+      const config = (await readFile(path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')).replaceAll(
+        '/run/secrets/metrics_scrape_token',
+        path.join(dir, 'metrics_scrape_token'),
+      );
+      expect(config).toContain(dir);
+      await writeFile(path.join(dir, 'prometheus.yml'), config);
+      await copyFile(ALERTS, path.join(dir, 'alerts.yml'));
+      const { stdout } = await run(found?.promtool ?? 'promtool', ['check', 'config', path.join(dir, 'prometheus.yml')]);
+      expect(stdout).toMatch(/SUCCESS: 1 rule files found/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   // The SDK's metrics exporter is part of the runtime: installed before the stack's first connection.
