@@ -8,8 +8,6 @@
  * failing rows appended with their reasons, one ledger row), and only then deletes the entries it
  * replaced. Each step is idempotent, so a retry after either one finishes the job.
  */
-import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { SourceKind } from '../domain/connector';
 import { loadIdFor } from '../domain/constants';
 import type { BatchRef } from '../domain/cycle';
@@ -20,16 +18,24 @@ import type { StreamDefinition } from '../domain/streams/types';
 import { auditTrail, connectorOrFail, screenThenLoad, withWarehouse, type ConnectWarehouse } from './chores';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
+import {
+  keyOf,
+  parsed,
+  quarantineLine,
+  quarantineLineage,
+  revalidatedPrefix,
+  revalidationLoadId,
+  storedReportMeta,
+  suiteHashOf,
+} from './quarantine-lineage';
 import { uniqueBeyondBatch } from './quality/beyond-batch';
-import { parseSuite, type ExpectationSuite } from './quality/suite';
+import { parseSuite } from './quality/suite';
 import { validateBatch } from './quality/validate';
 import type { Row } from './sources/types';
 import type { Staging } from './staging/staging';
 import type { Store } from './store/store';
 import type { StreamSchemaRepository } from './store/stream-schemas';
 import { QUARANTINE_TABLE_STREAM } from './warehouses/quarantine-stream';
-import { LEDGER_TABLE, QUARANTINE_TABLE, quoteLiteral } from './warehouses/sql';
-import type { Warehouse } from './warehouses/types';
 
 /** What re-validation uses of the store. */
 export type RevalidateStore = Pick<Store, 'connectors' | 'qualityReports' | 'streamSchemas' | 'privacy' | 'audit' | 'recordOnce'>;
@@ -73,43 +79,6 @@ export interface RevalidationPlan {
   result: Omit<QuarantineRevalidation, 'merged'>;
   load: RevalidationLoad | null;
 }
-
-/** What validateBatch stores beside the GX result: the run time, and where the failing rows are staged. */
-const storedReportMeta = z.object({
-  meta: z.object({
-    run_time: z.iso.datetime({ offset: true }),
-    quarantine: z.object({ uri: z.string(), sha256: z.string(), rows: z.number() }).nullable().optional(),
-  }),
-});
-const quarantineLine = z.object({ record: z.record(z.string(), z.unknown()), reasons: z.array(z.string()) });
-const lineageRows = z.array(z.object({ load_id: z.string(), record_key: z.string().nullable() }));
-
-/** Stored or staged by us, so a mismatch will not mend itself: a data error, not a retry. */
-function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new ConnectorError('data', `${what} is not as expected: ${z.prettifyError(result.error)}`);
-  return result.data;
-}
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-/** The rules a suite checks, not its name or notes: two suites with the same rules judge alike. */
-const suiteHashOf = (suite: ExpectationSuite): string =>
-  sha256(JSON.stringify(suite.expectations.map(({ type, kwargs }) => ({ type, kwargs })))).slice(0, 16);
-
-const revalidatedPrefix = (originalLoadId: string): string => `${originalLoadId}/revalidated/`;
-
-/**
- * Named after the suite and the entries it replaces: a request that finds the lineage as another
- * request left it is a new load, while a retry of the same one finds its own ledger row.
- */
-const revalidationLoadId = (originalLoadId: string, suiteHash: string, superseded: string[]): string =>
-  `${revalidatedPrefix(originalLoadId)}${suiteHash}/${sha256([...superseded].sort().join('\n')).slice(0, 16)}`;
-
-const keyOf = (record: Row, primaryKey: string): string | null => {
-  const key = record[primaryKey];
-  return key === null || key === undefined ? null : String(key);
-};
 
 export function createRevalidateActivities(deps: RevalidateActivityDeps) {
   const now = deps.now ?? (() => new Date());
@@ -317,27 +286,4 @@ async function refuseSchemaChange(schemas: StreamSchemaRepository, connectorId: 
       'run a cycle first, so that the guardrails judge the schema change',
     );
   }
-}
-
-/**
- * The quarantine entries of one batch: under its own loadId, or under a re-validation's. A loadId is
- * built from a UUID, a stream name and hex digests, so it is safe as a literal; `_` is a LIKE
- * wildcard, hence the exact filter afterwards.
- */
-async function quarantineLineage(warehouse: Warehouse, schema: string, originalLoadId: string) {
-  const [ledger] = await warehouse.query(
-    `select count(*) as n from ${schema}.${LEDGER_TABLE} where load_id = ${quoteLiteral(originalLoadId)}`,
-  );
-  if (Number(ledger?.n ?? 0) === 0) {
-    throw new ConnectorError(
-      'config',
-      `batch ${originalLoadId} was never loaded (blocked, rejected or awaiting approval): its rows are not in the quarantine table`,
-    );
-  }
-  const rows = await warehouse.query(
-    `select load_id, record_key from ${schema}.${QUARANTINE_TABLE} where load_id like ${quoteLiteral(`${originalLoadId}%`)}`,
-  );
-  return parsed(lineageRows, rows, `${QUARANTINE_TABLE} rows`).filter(
-    ({ load_id: id }) => id === originalLoadId || id.startsWith(revalidatedPrefix(originalLoadId)),
-  );
 }
