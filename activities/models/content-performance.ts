@@ -14,8 +14,8 @@ import { col, type ModelDefinition } from './types';
 /** The path of a URL: what follows the host, or the URL itself when relative. */
 const pathOf = (url: string): string => `CASE
       WHEN ${url} LIKE 'http%://%' THEN
-        CASE WHEN POSITION('/' IN SUBSTRING(${url} FROM 9)) = 0 THEN '/'
-             ELSE SUBSTRING(${url} FROM POSITION('/' IN SUBSTRING(${url} FROM 9)) + 8) END
+        CASE WHEN POSITION('/' IN SUBSTR(${url}, 9)) = 0 THEN '/'
+             ELSE SUBSTR(${url}, POSITION('/' IN SUBSTR(${url}, 9)) + 8) END
       ELSE ${url} END`;
 
 export const contentPerformanceModel: ModelDefinition = {

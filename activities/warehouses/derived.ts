@@ -40,16 +40,18 @@ export interface DerivedTables {
 
 /**
  * The statements that rebuild a derived table from scratch: dropped, created with its columns typed
- * as the warehouse types a stream's, and filled from its SELECT. Run in one transaction, so readers
- * see the old rows until the new ones are committed.
+ * as the warehouse types a stream's (and names them as it names a stream's columns: `quote`), and
+ * filled from its SELECT. Run in one transaction where DDL is transactional, so readers see the old
+ * rows until the new ones are committed.
  */
 export function rebuildStatements(
   derived: DerivedTable,
   dialect: QueryDialect,
   columnTypes: Readonly<Record<ColumnType, string>>,
+  quote: (name: string) => string = quoteIdentifier,
 ): string[] {
   const name = dialect.table(derived.table);
-  const names = derived.columns.map((column) => quoteIdentifier(column.name));
+  const names = derived.columns.map((column) => quote(column.name));
   const typed = derived.columns.map((column, i) => `${names[i] ?? ''} ${columnTypes[column.type]}`);
   return [
     `DROP TABLE IF EXISTS ${name}`,

@@ -14,9 +14,15 @@ import { refreshModels } from '../../activities/models/refresh';
 import { eraseFromWarehouse } from '../../activities/privacy/warehouse-erasure';
 import type { Connector } from '../../domain/connector';
 import { createFreshDatabase, startPostgres, type FreshDatabase } from '../store/postgres';
+import { SIMULATOR_USER, startSnowflakeSimulator, type SnowflakeSimulator } from '../../simulators/snowflake/server';
 import { landRows, landScenario } from './fixtures';
 
 const server = startPostgres();
+let snowflake: SnowflakeSimulator | null = null;
+beforeAll(async () => {
+  snowflake = await startSnowflakeSimulator({ users: [SIMULATOR_USER] });
+});
+afterAll(() => snowflake?.stop());
 
 interface Target {
   kind: string;
@@ -26,6 +32,21 @@ interface Target {
 const targets: Target[] = [
   { kind: 'duckdb', destination: async () => ({ kind: 'duckdb', schema: 'marketing', path: path.join(dir(), 'w.duckdb') }) },
 ];
+let schemas = 0;
+targets.push({
+  kind: 'snowflake (its simulator)',
+  destination: async () => ({
+    kind: 'snowflake',
+    account: snowflake?.account ?? '',
+    accessUrl: snowflake?.url,
+    username: SIMULATOR_USER.name,
+    auth: { type: 'password', password: SIMULATOR_USER.password },
+    warehouse: 'LOAD_WH',
+    database: 'INSIGHT_HUB',
+    schema: `models_${++schemas}`,
+    stageThresholdRows: 10_000,
+  }),
+});
 let database: FreshDatabase | null = null;
 if (server.available) {
   beforeAll(async () => {
@@ -165,6 +186,72 @@ describe.each(targets)('the customer models on $kind', (target) => {
       { campaign_id: '701X', day: '2026-03-03', ...zero, ...none, tickets_of_reached: 2, avg_ticket_sentiment: 0.375 },
       { campaign_id: '701X', day: '2026-03-05', ...zero, ...none, opportunities_won: 1, amount_won: 5000 },
       { campaign_id: '701Y', day: '2026-03-01', ...zero, ...none, members_added: 1 },
+    ]);
+  });
+
+  test("content performance joins GA4's page metrics by path and day, never summing active users across traffic sources", async () => {
+    const view = (contentId: string, url: string, day: string) => ({
+      id: `${contentId}:${day}`,
+      content_id: contentId,
+      title: contentId,
+      url,
+      content_type: 'article',
+      day,
+      views: 40,
+      unique_visitors: 30,
+      avg_time_on_page_seconds: 61.5,
+      updated_at: `${day}T23:00:00.000Z`,
+    });
+    await landRows(warehouse, dir(), 'cms', 'content_views', [
+      view('pricing', 'https://www.shop.example/pricing', '2026-03-02'),
+      view('blog-a', '/blog/a', '2026-03-02'),
+    ]);
+    const ga4 = (path: string, source: string, sessions: number, users: number) => ({
+      id: `2026-03-02|${source}|organic|${path}`,
+      date: '2026-03-02',
+      session_source: source,
+      session_medium: 'organic',
+      page_path: path,
+      sessions,
+      active_users: users,
+      screen_page_views: sessions * 2,
+      key_events: 1,
+      read_at: '2026-03-03T06:00:00.000Z',
+    });
+    await landRows(warehouse, dir(), 'ga4', 'daily_metrics', [
+      ga4('/pricing', 'google', 10, 8),
+      ga4('/pricing', 'bing', 5, 4),
+      ga4('/blog/a', 'google', 7, 6),
+    ]);
+    await refreshModels(warehouse);
+    expect(
+      await rows(
+        `select content_id, page_path, views, unique_visitors, ga4_sessions, ga4_screen_page_views, ga4_key_events, ga4_active_users, ga4_traffic_sources
+         from {content_performance} order by content_id`,
+      ),
+    ).toEqual([
+      {
+        content_id: 'blog-a',
+        page_path: '/blog/a',
+        views: 40,
+        unique_visitors: 30,
+        ga4_sessions: 7,
+        ga4_screen_page_views: 14,
+        ga4_key_events: 1,
+        ga4_active_users: 6,
+        ga4_traffic_sources: 1,
+      },
+      {
+        content_id: 'pricing',
+        page_path: '/pricing',
+        views: 40,
+        unique_visitors: 30,
+        ga4_sessions: 15,
+        ga4_screen_page_views: 30,
+        ga4_key_events: 2,
+        ga4_active_users: null,
+        ga4_traffic_sources: 2,
+      },
     ]);
   });
 

@@ -7,6 +7,7 @@ import { definePlugin } from '../base';
 import { findHeldValues } from '../matching-rows';
 import type { WarehouseCapabilities, WarehousePricing } from '../types';
 import { type SnowflakeDestinationConfig, openSession } from './connection';
+import { materialise, snowflakeDialect } from './derived';
 import { asConnectorError } from './errors';
 import { loadBatch } from './load';
 import { matchingRows } from './matching-rows';
@@ -52,6 +53,7 @@ export const snowflakeWarehouse = definePlugin<SnowflakeDestinationConfig>({
       findHeldValues: (stream, lookups, table) =>
         session.exclusive((s) => findHeldValues(matchingRows(s, schema, stream, table), stream, lookups)),
       query: (sql, params) => session.exclusive((s) => readOnlyQuery(s, sql, params)),
+      derived: { dialect: snowflakeDialect(schema), materialise: (tables) => session.exclusive((s) => materialise(s, schema, tables)) },
       // The session ends on the server, its temporary tables and stages with it.
       release: () => session.close(),
       asConnectorError,
