@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
+import { CYCLE_STATUSES } from '../../domain/cycle';
 import {
   APPROVAL_REMINDER_WORKFLOW,
   approvalReminderAt,
@@ -47,6 +48,11 @@ export interface NotifierDeps {
   /** Starts the workflows; the running activity's client by default. */
   client?: () => Client;
 }
+
+/** The audit entries of a cycle that ran to an end (recordCycle's `cycle.<status>`); a skipped one did not run. */
+const CYCLE_ENDINGS: ReadonlySet<string> = new Set(
+  CYCLE_STATUSES.filter((status) => !['running', 'awaiting-approval', 'skipped'].includes(status)).map((status) => `cycle.${status}`),
+);
 
 /** Stable per occurrence: the same audit write always gives the same id. */
 export const notificationEventId = (kind: NotificationKind, key: string): string =>
@@ -95,9 +101,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   /** Cycles that ended failed since the last one that did not (skipped ones do not count either way). */
   async function failedInARow(connectorId: string): Promise<number> {
-    const ended = (await store.audit.list(connectorId, 200)).filter(
-      (entry) => entry.activityType.startsWith('cycle.') && entry.activityType !== 'cycle.skipped',
-    );
+    const ended = (await store.audit.list(connectorId, 200)).filter((entry) => CYCLE_ENDINGS.has(entry.activityType));
     const firstOther = ended.findIndex((entry) => entry.activityType !== 'cycle.failed');
     return firstOther === -1 ? ended.length : firstOther;
   }
