@@ -8,8 +8,8 @@
  *    lower case; empty is none) and its customer id (the contact's and lead's customer-id field,
  *    `Customer_Id__c`) trimmed.
  * 2. Two records are the same person when they share a customer id or a normalised email, and so
- *    on transitively: a contact with customer id C1 and email a@x, a lead with email a@x, and a
- *    contact with customer id C1 and email b@x are one person.
+ *    on transitively (up to ten links apart): a contact with customer id C1 and email a@x, a lead
+ *    with email a@x, and a contact with customer id C1 and email b@x are one person.
  * 3. The person's key (`customer_key`) is the smallest record key among its records (contacts,
  *    `contact:<Id>`, sort before leads, `lead:<Id>`): stable while that record exists, and it names
  *    no one.
@@ -18,6 +18,17 @@
  *    the stream tables; the model holds the rule again, so it never depends on how a row arrived.)
  */
 import { col, normalisedEmail, type ModelDefinition } from './types';
+
+/**
+ * How many links apart two records of one person may be: each step hands every record the smallest
+ * key among its linked records' labels, so after this many steps every record of a chain up to this
+ * long holds its person's smallest key. (A recursive query would need no bound, but Snowflake,
+ * BigQuery and Redshift recurse with UNION ALL only, which never ends on linked records.)
+ */
+const LINKS = 10;
+
+const smallerLabel = (step: number): string =>
+  `label_${step} AS (SELECT s.record_key, MIN(l.label) AS label FROM same_person s JOIN label_${step - 1} l ON l.record_key = s.other_key GROUP BY s.record_key)`;
 
 const consenting = (active: string, optedOut: string | null): string =>
   optedOut ? `(COALESCE(${active}, TRUE) AND NOT COALESCE(${optedOut}, FALSE))` : `COALESCE(${active}, TRUE)`;
@@ -56,7 +67,7 @@ export const customerIdentityModel: ModelDefinition = {
     col('created_at', 'timestamp', 'none', 'when the record was created', ['salesforce_contact.created_at', 'salesforce_lead.created_at']),
   ],
   select: (d) => `
-    WITH RECURSIVE crm_record AS (
+    WITH crm_record AS (
       SELECT 'contact:' || id AS record_key, 'contact' AS record_kind, id AS record_id,
              NULLIF(TRIM(customer_id), '') AS customer_id, ${normalisedEmail('email')} AS email, account_id,
              COALESCE(last_modified_at, system_modstamp) AS modified_at, created_at,
@@ -68,20 +79,15 @@ export const customerIdentityModel: ModelDefinition = {
       FROM ${d.table('salesforce_lead')} WHERE NOT COALESCE(is_deleted, FALSE)
     ),
     same_person AS (
-      SELECT a.record_key, b.record_key AS other_key FROM crm_record a JOIN crm_record b ON a.customer_id = b.customer_id
-      UNION
+      SELECT record_key, record_key AS other_key FROM crm_record
+      UNION ALL
+      SELECT a.record_key, b.record_key FROM crm_record a JOIN crm_record b ON a.customer_id = b.customer_id
+      UNION ALL
       SELECT a.record_key, b.record_key FROM crm_record a JOIN crm_record b ON a.email = b.email
     ),
-    reachable (record_key, other_key) AS (
-      SELECT record_key, other_key FROM same_person
-      UNION
-      SELECT r.record_key, s.other_key FROM reachable r JOIN same_person s ON s.record_key = r.other_key
-    ),
-    person AS (
-      SELECT c.record_key, COALESCE(MIN(r.other_key), c.record_key) AS customer_key
-      FROM crm_record c LEFT JOIN reachable r ON r.record_key = c.record_key
-      GROUP BY c.record_key
-    ),
+    label_0 AS (SELECT record_key, record_key AS label FROM crm_record),
+    ${Array.from({ length: LINKS }, (_, i) => smallerLabel(i + 1)).join(',\n    ')},
+    person AS (SELECT record_key, label AS customer_key FROM label_${LINKS}),
     consenting_person AS (
       SELECT p.customer_key FROM person p JOIN crm_record c ON c.record_key = p.record_key
       GROUP BY p.customer_key HAVING MIN(CASE WHEN c.consents THEN 1 ELSE 0 END) = 1

@@ -1,7 +1,7 @@
 /**
  * Demo-like rows for the model tests, as the sources' mappers land them: Jane is in Salesforce twice
  * (two contacts with one customer id, one lead with her address in another case), in SendGrid and in
- * Zendesk; Bob is a plain contact; Olive opted out of email in one record of hers; a stranger is an
+ * Zendesk; Bob is a contact, a second contact with his customer id and a lead with that one's address; Olive opted out of email in one record of hers; a stranger is an
  * address SendGrid mailed that the CRM does not know. People are made up; addresses use example.com.
  */
 import { createHash } from 'node:crypto';
@@ -76,6 +76,8 @@ export const CONTACTS: Row[] = [
   // Jane's duplicate: the same customer id, an older change, another first name.
   contact('003B', { customer_id: 'CUST-1', first_name: 'Janet', last_name: 'Doe', email: 'jane.doe@example.com', account_id: 'ACC-1' }),
   contact('003C', { customer_id: 'CUST-2', first_name: 'Bob', last_name: 'Stone', email: 'bob@example.com', mailing_country: 'DE' }),
+  // Bob's second contact shares his customer id; his lead shares only that contact's address: two links from him.
+  contact('003E', { customer_id: 'CUST-2', first_name: 'Robert', last_name: 'Stone', email: 'bob.work@example.com' }),
   contact('003D', {
     customer_id: 'CUST-3',
     first_name: 'Olive',
@@ -88,6 +90,7 @@ export const CONTACTS: Row[] = [
 export const LEADS: Row[] = [
   // Jane again, found by her address alone.
   lead('00QA', { first_name: 'Jane', last_name: 'Doe', email: 'JANE.DOE@example.com', company: 'Acme' }),
+  lead('00QC', { first_name: 'Rob', last_name: 'Stone', email: 'Bob.Work@example.com', company: 'Stone & Co' }),
   // Olive's other record consents, but she is one person: she stays out.
   lead('00QB', { customer_id: 'CUST-3', first_name: 'Olive', last_name: 'Out', email: 'olive.work@example.com' }),
 ];
