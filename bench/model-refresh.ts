@@ -1,0 +1,137 @@
+/**
+ * Times a refresh of the customer models in DuckDB on made-up CRM-sized data: `contacts` contacts
+ * (2 % sharing a customer id with another), half as many leads (a third of them with a contact's
+ * address), five SendGrid events per contact, a ticket per ten contacts, a campaign membership each.
+ * Then a second refresh with nothing new (rebuilds nothing), and one after a Brandwatch load alone.
+ *
+ *   npx tsx bench/model-refresh.ts [contacts=100000] [path/to/warehouse.duckdb=a temporary file]
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Row } from '../activities/sources/types';
+import { connectWarehouse } from '../activities/warehouses';
+import { refreshModels } from '../activities/models/refresh';
+import { landRows } from '../test/models/fixtures';
+
+const contacts = Number(process.argv[2] ?? 100_000);
+const at = (day: number): string => new Date(Date.parse('2026-03-01T00:00:00.000Z') + day * 3_600_000).toISOString();
+const email = (i: number): string => `person${i}@example.com`;
+
+function rows(count: number, make: (i: number) => Row): Row[] {
+  return Array.from({ length: count }, (_, i) => make(i));
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'ih-bench-models-'));
+  const warehouse = await connectWarehouse(
+    { kind: 'duckdb', schema: 'marketing', path: process.argv[3] ?? path.join(dir, 'w.duckdb') },
+    dir,
+  );
+  try {
+    const sf = { created_at: at(0), system_modstamp: at(1), is_deleted: false, is_active: true, last_modified_at: at(1) };
+    await landRows(
+      warehouse,
+      dir,
+      'salesforce',
+      'contact',
+      rows(contacts, (i) => ({
+        ...sf,
+        id: `003${i}`,
+        customer_id: `CUST-${i % Math.round(contacts * 0.98)}`,
+        email: email(i),
+        first_name: 'F',
+        last_name: 'L',
+        has_opted_out_of_email: false,
+        account_id: `ACC-${i % 5_000}`,
+      })),
+    );
+    await landRows(
+      warehouse,
+      dir,
+      'salesforce',
+      'lead',
+      rows(contacts / 2, (i) => ({
+        ...sf,
+        id: `00Q${i}`,
+        email: i % 3 === 0 ? email(i) : `lead${i}@example.com`,
+        first_name: 'F',
+        last_name: 'L',
+      })),
+    );
+    await landRows(
+      warehouse,
+      dir,
+      'salesforce',
+      'campaign_member',
+      rows(contacts, (i) => ({
+        ...sf,
+        id: `00v${i}`,
+        campaign_id: `701${i % 50}`,
+        contact_id: `003${i}`,
+        status: 'Sent',
+      })),
+    );
+    await landRows(
+      warehouse,
+      dir,
+      'sendgrid',
+      'events',
+      rows(contacts * 5, (i) => ({
+        sg_event_id: `e${i}`,
+        event: ['delivered', 'open', 'click', 'delivered', 'open'][i % 5],
+        email: email(i % contacts),
+        event_time: at(i % 240),
+        received_at: at(i % 240),
+        custom_args: { campaign_id: `701${i % 50}` },
+      })),
+    );
+    await landRows(
+      warehouse,
+      dir,
+      'zendesk',
+      'tickets',
+      rows(contacts / 10, (i) => ({
+        id: i,
+        created_at: at(i % 240),
+        updated_at: at(i % 240),
+        status: 'open',
+        sentiment_score: -0.25,
+        is_deleted: false,
+        requester_email: email(i * 7),
+      })),
+    );
+    const timed = async (what: string): Promise<void> => {
+      const started = process.hrtime.bigint();
+      const { rebuilt } = await refreshModels(warehouse);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const [counts] = await warehouse.query(
+        'select (select count(*) from marketing.customer) as customers, (select count(*) from marketing.customer_touchpoint) as touchpoints',
+      );
+      console.log(`${what}: ${seconds.toFixed(2)} s, rebuilt [${rebuilt.join(', ')}], ${JSON.stringify(counts)}`);
+    };
+    await timed('first refresh');
+    await timed('nothing new');
+    await landRows(
+      warehouse,
+      dir,
+      'brandwatch',
+      'mentions',
+      rows(1_000, (i) => ({
+        resource_id: `m${i}`,
+        added: at(i % 240),
+        date: at(i % 240),
+        query_id: i % 3,
+        sentiment: 'positive',
+        sentiment_score: 0.5,
+        impressions: 10,
+      })),
+    );
+    await timed('after a Brandwatch load');
+  } finally {
+    await warehouse.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
