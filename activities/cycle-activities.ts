@@ -21,6 +21,7 @@ import { defaultSuiteFor } from './quality/suites';
 import { validateBatch as runQualityGate } from './quality/validate';
 import type { Staging } from './staging/staging';
 import type { ScreenedLoadResult } from './privacy/load-screen';
+import { accountTaskQueue } from './sources/accounts';
 import type { SourcePlugin } from './sources/types';
 import type { Store } from './store/store';
 import type { Warehouse } from './warehouses/types';
@@ -74,6 +75,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       const { source, destination, guardrails, automationLevel, approvalPolicy } = connector.configuration;
       const paused = connector.status === 'paused' || automationLevel === 'paused';
       const otherCycle = paused ? null : await claimConnector(deps.store.cycleClaims, isRunning, connectorId, thisWorkflowId());
+      // Control activities run on the workflow's queue, which account queues are named after.
+      const extractQueue = accountTaskQueue(source, Context.current().info.taskQueue);
       return {
         connectorId,
         userId: connector.userId,
@@ -90,6 +93,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         batchSize: source.batchSize,
         paused,
         ...(otherCycle !== null && { otherCycle }),
+        ...(extractQueue !== null && { extractQueue }),
       };
     },
 

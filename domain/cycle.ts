@@ -135,6 +135,11 @@ export interface CyclePlan {
    * must not run, or the older cycle's rows and cursors could overwrite the newer one's.
    */
   otherCycle?: string;
+  /**
+   * The task queue of the source account's own rate budget (activities/sources/accounts.ts), where
+   * pages are read; absent for a push source, and in plans recorded before accounts had queues.
+   */
+  extractQueue?: string;
 }
 
 export const STREAM_OUTCOMES = ['loaded', 'blocked', 'rejected', 'dry-run', 'deferred', 'failed'] as const;

@@ -32,6 +32,7 @@ import { inboxReader } from '../activities/store/inbox';
 import type { Store } from '../activities/store/store';
 import { connectWarehouse } from '../activities/warehouses';
 import { versioningOptions, type DeploymentVersion } from './deployment';
+import { AccountWorkers } from './account-workers';
 import { workerInterceptors } from './interceptors';
 
 export interface WorkerOptions {
@@ -102,17 +103,27 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   stagingOf.set(control, staging);
 
   const extractors = await Promise.all(SOURCE_KINDS.map((source) => createSourceWorker(options, source, staging)));
+  accountsOf.set(control, accountWorkers(options, staging));
   return [builtWith(control, plugins), ...extractors];
 }
 
-/** The worker of one source's task queue: it reads pages, at the source's rate across all workers. */
-export async function createSourceWorker(options: WorkerOptions, source: SourceKind, staging: Staging): Promise<Worker> {
-  const { connection, namespace, store, taskQueue = WORKFLOW_TASK_QUEUE } = options;
+/**
+ * The worker of one source's task queue, or of one of its accounts' (`queue`): it reads pages, at the
+ * source's rate across all workers. The source's own queue serves cycles recorded before accounts
+ * had queues.
+ */
+export async function createSourceWorker(
+  options: WorkerOptions,
+  source: SourceKind,
+  staging: Staging,
+  queue: string = sourceTaskQueue(source, options.taskQueue),
+): Promise<Worker> {
+  const { connection, namespace, store } = options;
   const plugins = pluginsOver(store);
   const worker = await Worker.create({
     connection,
     namespace,
-    taskQueue: sourceTaskQueue(source, taskQueue),
+    taskQueue: queue,
     ...queueRate(options.rateLimits?.[source] ?? sourceDefinitions[source].rateLimit),
     ...versioningOptions(options.deploymentVersion),
     dataConverter: options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined,
@@ -135,6 +146,17 @@ export function openWorkerStaging(options: WorkerOptions): Promise<Staging> {
   return openStaging(options.staging ?? { kind: 'folder', path: localDir }, { keys: options.dataKeys, localDir });
 }
 
+/** The workers of the source accounts' queues, started by runWorkers; `sources` limits them to some sources. */
+export function accountWorkers(options: WorkerOptions, staging: Staging, sources?: readonly SourceKind[]): AccountWorkers {
+  return new AccountWorkers({
+    store: options.store,
+    workflowTaskQueue: options.taskQueue ?? WORKFLOW_TASK_QUEUE,
+    create: (source, queue) => createSourceWorker(options, source, staging, queue),
+    logger,
+    ...(sources && { sources }),
+  });
+}
+
 /** The sources' plug-ins; the SendGrid one pages through the store's webhook inbox. */
 const pluginsOver = (store: Store) => sourcePlugins({ inbox: inboxReader(store.inbox) });
 
@@ -146,6 +168,9 @@ const connectionsOf = new WeakMap<Worker, BatchConnections>();
 
 /** The staging the control worker's activities use, for runWorkers to close (an S3 client's sockets). */
 const stagingOf = new WeakMap<Worker, Staging>();
+
+/** The account workers the control worker's process runs beside it (account-workers.ts). */
+const accountsOf = new WeakMap<Worker, AccountWorkers>();
 
 function builtWith(worker: Worker, plugins: ReturnType<typeof pluginsOver>): Worker {
   pluginsOf.set(worker, Object.values(plugins));
@@ -161,13 +186,25 @@ function queueRate(limit: RateLimit | null): { maxTaskQueueActivitiesPerSecond?:
 }
 
 /**
- * Runs the workers until SIGINT/SIGTERM (the SDK shuts them down gracefully), then closes the batch
- * connections they kept and the plug-ins they were built with (GA4, for one, keeps its API clients
- * open per property).
+ * Runs the workers, and the account workers beside them, until SIGINT/SIGTERM (the SDK shuts them
+ * down gracefully), then closes the batch connections they kept and the plug-ins they were built with
+ * (GA4, for one, keeps its API clients open per property).
  */
 export async function runWorkers(workers: Worker[]): Promise<void> {
-  await Promise.all(workers.map((worker) => worker.run()));
-  await Promise.all(workers.flatMap((worker) => connectionsOf.get(worker) ?? []).map((connections) => connections.close()));
-  await Promise.all(workers.flatMap((worker) => stagingOf.get(worker) ?? []).map((staging) => staging.close()));
-  await closeSourcePlugins(workers.flatMap((worker) => pluginsOf.get(worker) ?? []));
+  await Promise.all(workers.map((worker) => runBeside(worker, accountsOf.get(worker))));
+  const all = [...workers, ...workers.flatMap((worker) => accountsOf.get(worker)?.workers() ?? [])];
+  await Promise.all(all.flatMap((worker) => connectionsOf.get(worker) ?? []).map((connections) => connections.close()));
+  await Promise.all(all.flatMap((worker) => stagingOf.get(worker) ?? []).map((staging) => staging.close()));
+  await closeSourcePlugins(all.flatMap((worker) => pluginsOf.get(worker) ?? []));
+}
+
+/** A worker and the account workers its process runs beside it, which stop when it stops. */
+async function runBeside(worker: Worker, accounts: AccountWorkers | undefined): Promise<void> {
+  const started = accounts?.start();
+  try {
+    await worker.run();
+  } finally {
+    await started;
+    await accounts?.stop();
+  }
 }

@@ -1,7 +1,7 @@
 /** Activity proxies with the timeouts and retry policies each kind of work needs. */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { SourceKind } from '../domain/connector';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { ACTIVITY_HEARTBEAT_TIMEOUT, sourceTaskQueue } from '../domain/constants';
+import type { CyclePlan } from '../domain/cycle';
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/errors';
 import type { createCycleActivities } from '../activities/cycle-activities';
 import type { createExtractActivities } from '../activities/extract-activities';
@@ -26,14 +26,26 @@ export const control = proxyActivities<CycleActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
 });
 
+/** Marks histories whose pages are read on the account's queue rather than the source's. */
+export const ACCOUNT_QUEUES_PATCH = 'account-task-queues';
+
 /**
- * Pages are read on the source's own task queue, whose rate limit holds across workers. A throttled
- * page fails with the server's wait (or a jittered backoff) as its next retry delay, so the cycle
- * sleeps durably instead of hammering the API; retries are unbounded in count but not in time.
+ * The queue a plan's pages are read on: its source account's (activities/sources/accounts.ts). A
+ * cycle recorded before accounts had queues read on the source's queue, and replays so.
  */
-export const extractorFor = (source: SourceKind): ExtractActivities =>
+function extractQueue(plan: Pick<CyclePlan, 'source' | 'extractQueue'>): string {
+  if (plan.extractQueue !== undefined && patched(ACCOUNT_QUEUES_PATCH)) return plan.extractQueue;
+  return sourceTaskQueue(plan.source, workflowInfo().taskQueue);
+}
+
+/**
+ * Pages are read on the source account's own task queue, whose rate limit holds across workers. A
+ * throttled page fails with the server's wait (or a jittered backoff) as its next retry delay, so the
+ * cycle sleeps durably instead of hammering the API; retries are unbounded in count but not in time.
+ */
+export const extractorFor = (plan: Pick<CyclePlan, 'source' | 'extractQueue'>): ExtractActivities =>
   proxyActivities<ExtractActivities>({
-    taskQueue: sourceTaskQueue(source, workflowInfo().taskQueue),
+    taskQueue: extractQueue(plan),
     startToCloseTimeout: '5 minutes',
     heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
     // Persistent throttling keeps the cycle waiting durably this long before the stream gives up.

@@ -36,7 +36,7 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
   let rows = 0;
   const unloaded: UnloadedRows = { held: null };
   for (;;) {
-    const page = await extractorFor(plan.source).extractPage({ connectorId: plan.connectorId, stream, partition, cursor, pageToken });
+    const page = await extractorFor(plan).extractPage({ connectorId: plan.connectorId, stream, partition, cursor, pageToken });
     report.apiCalls += page.apiCalls;
     ctx.apiCallsThisCycle += page.apiCalls;
     if (page.batch) {

@@ -1,5 +1,5 @@
 /**
- * A second worker process for one source's task queue, so that a test can run two workers against
+ * A second worker process for one source's task queues (its own and its accounts'), so that a test can run two workers against
  * one server (the SDK allows one worker per task queue per process). Settings come as one JSON
  * argument; it prints `ready` once polling and stops on SIGTERM.
  */
@@ -9,7 +9,7 @@ import { parseKeyRing } from '../../activities/secrets';
 import { openStore } from '../../activities/store';
 import { SOURCE_KINDS } from '../../domain/connector';
 import { rateLimitSchema } from '../../domain/sources';
-import { createSourceWorker, openWorkerStaging } from '../../worker/workers';
+import { accountWorkers, createSourceWorker, openWorkerStaging } from '../../worker/workers';
 
 const settingsSchema = z.object({
   address: z.string(),
@@ -35,11 +35,16 @@ async function main(): Promise<void> {
     taskQueue: settings.taskQueue,
     rateLimits: { [settings.source]: settings.rateLimit },
   };
-  const worker = await createSourceWorker(options, settings.source, await openWorkerStaging(options));
+  const staging = await openWorkerStaging(options);
+  const worker = await createSourceWorker(options, settings.source, staging);
+  // Its accounts' queues too, where cycles read their pages: looked for in the store as the test creates connectors.
+  const accounts = accountWorkers(options, staging, [settings.source]);
   process.once('SIGTERM', () => worker.shutdown());
+  await accounts.start();
   const running = worker.run();
   process.stdout.write('ready\n');
   await running;
+  await accounts.stop();
   await Promise.all([store.close(), connection.close()]);
 }
 
