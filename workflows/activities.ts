@@ -27,7 +27,7 @@ export const control = proxyActivities<CycleActivities>({
 });
 
 /** Marks histories whose pages are read on the account's queue rather than the source's. */
-export const ACCOUNT_QUEUES_PATCH = 'account-task-queues';
+const ACCOUNT_QUEUES_PATCH = 'account-task-queues';
 
 /**
  * The queue a plan's pages are read on: its source account's (activities/sources/accounts.ts). A
