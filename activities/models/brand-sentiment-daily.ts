@@ -3,9 +3,9 @@
  * mean score is a non-additive figure (averaged over that day's scored mentions, never summed);
  * mentions and impressions add up.
  */
-import { col, type ModelDefinition } from './types';
+import { col, countWhere, type ModelDefinition } from './types';
 
-const labelled = (label: string): string => `SUM(CASE WHEN LOWER(sentiment) = '${label}' THEN 1 ELSE 0 END)`;
+const labelled = (label: string): string => countWhere(`LOWER(sentiment) = '${label}'`);
 
 export const brandSentimentDailyModel: ModelDefinition = {
   name: 'brand_sentiment_daily',

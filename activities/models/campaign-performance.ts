@@ -10,7 +10,7 @@
  * campaign had reached by then, with their mean sentiment.
  */
 import { customerEmails, emailCampaign } from './customer-touchpoint';
-import { col, normalisedEmail, type ModelDefinition } from './types';
+import { col, countWhere, normalisedEmail, type ModelDefinition } from './types';
 
 const WON = "'Closed Won'";
 
@@ -97,8 +97,8 @@ export const campaignPerformanceModel: ModelDefinition = {
       GROUP BY campaign_id, ${d.utcDate('created_at')}
       UNION ALL
       SELECT campaign_id, day, 0,
-             SUM(CASE WHEN event = 'delivered' THEN 1 ELSE 0 END), SUM(CASE WHEN event = 'open' THEN 1 ELSE 0 END),
-             SUM(CASE WHEN event = 'click' THEN 1 ELSE 0 END), COUNT(DISTINCT CASE WHEN event = 'delivered' THEN person_key END),
+             ${countWhere("event = 'delivered'")}, ${countWhere("event = 'open'")}, ${countWhere("event = 'click'")},
+             COUNT(DISTINCT CASE WHEN event = 'delivered' THEN person_key END),
              0, 0.0, ${zeros(3)}, 0.0
       FROM email_event WHERE campaign_id IS NOT NULL GROUP BY campaign_id, day
       UNION ALL

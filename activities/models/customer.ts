@@ -5,7 +5,7 @@
  * id and email too, or else the smallest of the person's. Every source key is kept: the contact and
  * lead Ids, customer ids and addresses merged into the customer.
  */
-import { col, type ModelDefinition } from './types';
+import { col, countWhere, type ModelDefinition } from './types';
 
 export const customerModel: ModelDefinition = {
   name: 'customer',
@@ -88,11 +88,11 @@ export const customerModel: ModelDefinition = {
     ),
     activity AS (
       SELECT customer_key,
-             SUM(CASE WHEN kind = 'email' THEN 1 ELSE 0 END) AS email_events,
-             SUM(CASE WHEN kind = 'email' AND action = 'delivered' THEN 1 ELSE 0 END) AS delivered,
-             SUM(CASE WHEN kind = 'email' AND action = 'open' THEN 1 ELSE 0 END) AS opened,
-             SUM(CASE WHEN kind = 'email' AND action = 'click' THEN 1 ELSE 0 END) AS clicked,
-             SUM(CASE WHEN kind = 'ticket' THEN 1 ELSE 0 END) AS tickets,
+             ${countWhere("kind = 'email'")} AS email_events,
+             ${countWhere("kind = 'email' AND action = 'delivered'")} AS delivered,
+             ${countWhere("kind = 'email' AND action = 'open'")} AS opened,
+             ${countWhere("kind = 'email' AND action = 'click'")} AS clicked,
+             ${countWhere("kind = 'ticket'")} AS tickets,
              AVG(CASE WHEN kind = 'ticket' THEN sentiment_score END) AS sentiment,
              COUNT(DISTINCT CASE WHEN kind = 'campaign_membership' THEN campaign_id END) AS campaigns,
              MIN(occurred_at) AS first_touch, MAX(occurred_at) AS last_touch

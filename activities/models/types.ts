@@ -57,3 +57,6 @@ export function col(
 
 /** The expression of a normalised email: trimmed, lower case, NULL when empty. */
 export const normalisedEmail = (column: string): string => `NULLIF(LOWER(TRIM(${column})), '')`;
+
+/** How many rows of the group meet the condition (0, not NULL, when none do). */
+export const countWhere = (condition: string): string => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END)`;
