@@ -12,19 +12,30 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import Ajv from 'ajv';
 import { Client } from 'pg';
+import { z } from 'zod';
 import { currentBuildId } from '../../worker/deployment';
 import { eventually } from '../support/eventually';
 import { useFixture, type Defer } from '../support/fixture';
 import { motoServer, startS3Server } from '../support/s3-server';
 import { tempDir } from '../support/temp-dir';
 import { testServerAddress, useTemporal } from '../support/temporal';
-import { COMPOSE_FILE, REPOSITORY, containerEnvironment, readCompose, type ComposeFile, type ComposeService } from './compose';
+import {
+  COMPOSE_FILE,
+  REPOSITORY,
+  containerEnvironment,
+  readCompose,
+  readComposeDocument,
+  type ComposeFile,
+  type ComposeService,
+} from './compose';
 
 const run = promisify(execFile);
 const adminUrl = process.env.TEST_DATABASE_URL;
@@ -202,6 +213,15 @@ if (missing) console.warn(`compose-environment: skipped, ${missing}`);
     const { Buckets = [] } = await client.send(new ListBucketsCommand({}));
     expect(Buckets.map((each) => each.Name)).toContain(bucket);
   });
+});
+
+describe('docker-compose.yml', () => {
+  test('the file is valid Compose: the Compose Specification schema accepts it as compose interpolates it', () => {
+    const validate = new Ajv({ strict: false, allErrors: true }).compile(composeSpecification());
+    const valid = validate(readComposeDocument(operatorVariables));
+    expect((validate.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''}`)).toEqual([]);
+    expect(valid).toBe(true);
+  });
 
   test('no variable is missing: docker compose config accepts the file (when a docker compose CLI is installed)', async () => {
     const cli = await composeCli();
@@ -250,4 +270,15 @@ async function composeCli(): Promise<string[] | undefined> {
     }
   }
   return undefined;
+}
+
+/**
+ * The Compose Specification's JSON schema (compose-spec/compose-spec, schema/compose-spec.json at
+ * 170098ba07d9, Apache-2.0), the one `docker compose` validates with. Its draft-07 `$schema` is
+ * dropped: Ajv knows that draft without the meta-schema's address.
+ */
+function composeSpecification(): Record<string, unknown> {
+  const schema = z.record(z.string(), z.unknown()).parse(JSON.parse(readFileSync(path.join(__dirname, 'compose-spec.json'), 'utf8')));
+  const { $schema: _draft, ...rest } = schema;
+  return rest;
 }

@@ -60,9 +60,15 @@ function interpolateAll(node: unknown, variables: Record<string, string | undefi
   return node;
 }
 
-export function readCompose(variables: Record<string, string | undefined>): ComposeFile {
+/** The whole file as compose sees it once merged and interpolated. */
+export function readComposeDocument(variables: Record<string, string | undefined>): unknown {
   const document: unknown = parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true });
-  return composeSchema.parse(interpolateAll(document, variables));
+  return interpolateAll(document, variables);
+}
+
+/** What the tests read of it: services and secrets. */
+export function readCompose(variables: Record<string, string | undefined>): ComposeFile {
+  return composeSchema.parse(readComposeDocument(variables));
 }
 
 /** The `ENV` of a Dockerfile: what every container of its image starts with. */
