@@ -178,8 +178,10 @@ export function notificationRoutes({ store }: ResolvedApiDeps): DescribedRouter 
 
   routes.serve(replaceChannelRoute, async (req, res) => {
     const { id } = parseRequest(channelIdParamsSchema, req.params, 'path parameters');
+    // Unstorable input is refused before the channel is looked up, as on every route.
+    const sent = parseRequest(bodyWithTarget, req.body, 'body');
     const current = await requireChannel(id);
-    const updated = await store.notificationChannels.replace(id, await checkedBody(withStoredSecrets(req.body, current)));
+    const updated = await store.notificationChannels.replace(id, await checkedBody(withStoredSecrets(sent, current)));
     if (!updated) throw notFound(`no notification channel with id ${id}`);
     await audit(updated, 'notification-channel.updated', principalOf(req));
     reply(res, replaceChannelRoute, 200, redacted(updated));
@@ -220,8 +222,6 @@ const redacted = (channel: NotificationChannel) => ({ ...channel, target: redact
 const bodyWithTarget = z.looseObject({ target: z.unknown() });
 
 /** A target sent back as GET showed it: each secret still "[redacted]" keeps the stored one. */
-function withStoredSecrets(body: unknown, current: NotificationChannel): unknown {
-  const sent = bodyWithTarget.safeParse(body);
-  if (!sent.success || sent.data.target === undefined) return body;
-  return { ...sent.data, target: keepRedactedSecrets(sent.data.target, current.target) };
+function withStoredSecrets(sent: z.output<typeof bodyWithTarget>, current: NotificationChannel): unknown {
+  return sent.target === undefined ? sent : { ...sent, target: keepRedactedSecrets(sent.target, current.target) };
 }

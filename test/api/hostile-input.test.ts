@@ -155,6 +155,12 @@ const byId =
   (seg?: string) =>
     `${base}/${seg ?? target}${suffix}`;
 
+/** A notification channel as a manager would add one. */
+const channelBody = () => ({
+  name: 'on-call',
+  target: { kind: 'slack', webhookUrl: 'https://hooks.slack.com/services/T/B/hostile-input' },
+});
+
 const ROUTES = (): Record<string, RouteInput> => ({
   'GET /healthz': { path: () => '/healthz' },
   'GET /api/v1/openapi.json': { path: () => '/api/v1/openapi.json' },
@@ -221,6 +227,17 @@ const ROUTES = (): Record<string, RouteInput> => ({
   },
   'GET /api/v1/api-keys': { path: () => '/api/v1/api-keys' },
   'DELETE /api/v1/api-keys/:id': { path: (seg) => `/api/v1/api-keys/${seg ?? randomUUID()}`, param: 'id' },
+  'POST /api/v1/notifications/channels': { path: () => '/api/v1/notifications/channels', body: { valid: channelBody(), field: 'name' } },
+  'GET /api/v1/notifications/channels': { path: () => '/api/v1/notifications/channels' },
+  'GET /api/v1/notifications/channels/:id': { path: (seg) => `/api/v1/notifications/channels/${seg ?? randomUUID()}`, param: 'id' },
+  'PUT /api/v1/notifications/channels/:id': {
+    path: (seg) => `/api/v1/notifications/channels/${seg ?? randomUUID()}`,
+    param: 'id',
+    body: { valid: channelBody(), field: 'name' },
+  },
+  'DELETE /api/v1/notifications/channels/:id': { path: (seg) => `/api/v1/notifications/channels/${seg ?? randomUUID()}`, param: 'id' },
+  'GET /api/v1/notifications/deliveries': { path: () => '/api/v1/notifications/deliveries', query: 'channelId' },
+  'GET /api/v1/notifications/events/:eventId': { path: (seg) => `/api/v1/notifications/events/${seg ?? '0'.repeat(32)}`, param: 'eventId' },
 });
 
 /** What any request getting through would have changed. */
@@ -228,6 +245,7 @@ async function storedState(): Promise<unknown> {
   return {
     connectors: await api.store.connectors.list(),
     apiKeys: await api.store.apiKeys.list(),
+    notificationChannels: await api.store.notificationChannels.list(),
     approvals: [await api.store.approvals.list({ status: 'pending' }), await api.store.approvals.list({ status: 'decided' })],
     inboxes: [await api.store.inbox.read(signed.id, '0', 10_000), await api.store.inbox.read(unsigned, '0', 10_000)],
     // Requests refused before access control leave no audit entry either. Audited before the input is
