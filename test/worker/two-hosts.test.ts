@@ -1,0 +1,203 @@
+/**
+ * Workers on two hosts: two worker processes with data folders of their own, sharing only Temporal,
+ * PostgreSQL (control plane and warehouse) and S3-compatible staging. One is SIGKILLed with an
+ * activity of a cycle in flight; the other takes the activity over once the heartbeats stop, and
+ * finishes the cycle with every row once. The time from the kill to the retry is the heartbeat
+ * detection figure (bench/README.md).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from '@temporalio/client';
+import { probeMessageSchema, type ProbeMessage } from '../../bench/faults/probe-messages';
+import { parseKeyRing } from '../../activities/secrets';
+import { PAYLOAD_KEYS_VARIABLE, payloadDataConverter } from '../../activities/secrets/payload-codec';
+import { openStaging, parseStagingUrl } from '../../activities/staging/location';
+import { openStore } from '../../activities/store';
+import { connectWarehouse } from '../../activities/warehouses';
+import { connectorSettingsSchema, type DestinationConfig } from '../../domain/connector';
+import { startSalesforceSimulator } from '../../simulators/salesforce/server';
+import { ingestionCycle } from '../../workflows';
+import { createFreshDatabase, startPostgres } from '../store/postgres';
+import { useFixture, useTestCleanups, type Defer } from '../support/fixture';
+import { motoServer, useS3Server } from '../support/s3-server';
+import { useTempDir } from '../support/temp-dir';
+import { testServerAddress, uniqueName, useTemporal } from '../support/temporal';
+
+const CONTACTS = 2_000;
+const secretKeys = `test:${randomBytes(32).toString('base64')}`;
+const payloadKeys = `p1:${randomBytes(32).toString('base64')}`;
+
+interface Host {
+  child: ChildProcess;
+  /** The first probe message (activity lifecycle) from now on that `match` accepts, and when it came. */
+  next(match: (message: ProbeMessage) => boolean, timeoutMs: number): Promise<{ message: ProbeMessage; at: number }>;
+  hold(activityTypes: string[]): void;
+}
+
+function startHost(name: string, taskQueue: string, env: NodeJS.ProcessEnv, dataDir: string, defer: Defer): Promise<Host> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'host-child.ts'), taskQueue], {
+    env: { ...process.env, ...env, DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  defer(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  });
+  const waiters: ((message: ProbeMessage, at: number) => boolean)[] = [];
+  child.on('message', (raw: unknown) => {
+    const parsed = probeMessageSchema.safeParse(raw);
+    if (!parsed.success) return;
+    const at = Date.now();
+    for (const waiter of [...waiters]) if (waiter(parsed.data, at)) waiters.splice(waiters.indexOf(waiter), 1);
+  });
+  const host: Host = {
+    child,
+    next: (match, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`host ${name}: no such activity event within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push((message, at) => {
+          if (!match(message)) return false;
+          clearTimeout(timer);
+          resolve({ message, at });
+          return true;
+        });
+      }),
+    hold: (activityTypes) => child.send({ type: 'hold', activityTypes, at: 'started' }),
+  };
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`host ${name} exited (${code}) before it was ready`)));
+    createInterface({ input: child.stdout ?? process.stdin }).on('line', (line) => {
+      if (line === 'ready') resolve(host);
+    });
+  });
+}
+
+const postgres = startPostgres();
+const moto = motoServer();
+const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` : 'missing' in moto ? moto.missing : null;
+
+(missing ? describe.skip : describe)(`two worker hosts${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  const temporal = useTemporal();
+  const s3 = missing ? () => ({ endpoint: '', credentials: {} }) : useS3Server();
+  const folder = useTempDir('two-hosts-');
+  const defer = useTestCleanups();
+  const shared = useFixture('the shared databases', async (release) => {
+    if (!postgres.available) throw new Error('PostgreSQL is not available');
+    const control = await createFreshDatabase(postgres.adminUrl);
+    release(() => control.drop());
+    const warehouse = await createFreshDatabase(postgres.adminUrl);
+    release(() => warehouse.drop());
+    const store = await openStore({ databaseUrl: control.url, secrets: parseKeyRing(secretKeys, 'the test') });
+    release(() => store.close());
+    return { control, warehouse, store };
+  });
+
+  it('a host killed in the middle of a cycle: the other finishes it with every row once', async () => {
+    const { control, warehouse, store } = shared();
+    const taskQueue = uniqueName('two-hosts');
+    const stagingUrl = `s3://${uniqueName('hosts')}/staging`;
+    const env = {
+      TEMPORAL_ADDRESS: testServerAddress(),
+      DATABASE_URL: control.url,
+      INSIGHT_HUB_SECRET_KEYS: secretKeys,
+      INSIGHT_HUB_PAYLOAD_KEYS: payloadKeys,
+      INSIGHT_HUB_SOURCE_RATES: 'salesforce=20/1s',
+      STAGING_URL: stagingUrl,
+      STAGING_S3_ENDPOINT: s3().endpoint,
+      ...s3().credentials,
+    };
+    const [a, b] = await Promise.all(
+      ['a', 'b'].map((name) => startHost(name, taskQueue, env, path.join(folder.path, `host-${name}`), defer)),
+    );
+    if (!a || !b) throw new Error('two hosts were started');
+
+    const sim = await startSalesforceSimulator({ counts: { Contact: CONTACTS }, deletedRate: 0, pageSize: 50 });
+    defer(() => sim.stop());
+    const destination: DestinationConfig = { kind: 'postgres', url: warehouse.url, schema: 'marketing' };
+    const connector = await store.connectors.create({
+      userId: 'marketing-ops',
+      name: 'two hosts',
+      status: 'active',
+      configuration: connectorSettingsSchema.parse({
+        source: {
+          kind: 'salesforce',
+          loginUrl: sim.url,
+          auth: { type: 'oauth-password', ...sim.credentials },
+          streams: ['contact'],
+          batchSize: 200,
+        },
+        destination,
+        guardrails: { maxInvalidShare: 1, schemaChangePolicy: 'allow' },
+        automationLevel: 'auto',
+      }),
+    });
+    const client = new Client({
+      connection: temporal.env.connection,
+      namespace: temporal.namespace,
+      dataConverter: payloadDataConverter(parseKeyRing(payloadKeys, PAYLOAD_KEYS_VARIABLE)),
+    });
+    const cycle = await client.workflow.start(ingestionCycle, {
+      taskQueue,
+      workflowId: uniqueName(`cycle/${connector.id}`),
+      args: [{ connectorId: connector.id, trigger: 'manual' }],
+    });
+
+    // In the middle: once a batch has loaded, host a freezes at its next start of a cycle step and is killed there.
+    const loaded = (message: ProbeMessage) =>
+      message.type === 'activity' && message.event === 'completed' && message.activityType === 'loadBatch';
+    await Promise.race([a.next(loaded, 120_000), b.next(loaded, 120_000)]);
+    a.hold(['extractPage', 'combinePages', 'validateBatch', 'loadBatch', 'commitCursor']);
+    const { message: held } = await a.next((message) => message.type === 'holding', 60_000);
+    a.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    if (held.type !== 'holding') throw new Error('a hold was expected');
+
+    const { at: retriedAt } = await b.next(
+      (message) =>
+        message.type === 'activity' &&
+        message.event === 'started' &&
+        message.workflowId === held.workflowId &&
+        message.activityId === held.activityId &&
+        message.attempt > held.attempt,
+      120_000,
+    );
+    process.stdout.write(
+      `heartbeat detection: ${held.activityType} retried on the other host ${retriedAt - killedAt} ms after the SIGKILL\n`,
+    );
+
+    const report = await cycle.result();
+    expect(report.status).toBe('completed');
+    const stream = report.streams[0];
+    const rows = await withWarehouse(destination, folder.path, (query) => query('SELECT id FROM marketing.salesforce_contact'));
+    expect(new Set(rows.map((row) => String(row['id']))).size).toBe(rows.length);
+    expect(rows.length + (stream?.quarantined ?? 0) + (stream?.withoutConsent ?? 0) + (stream?.suppressed ?? 0)).toBe(CONTACTS);
+    expect(stream?.loaded).toBe(rows.length);
+
+    // The batches were staged in the bucket both hosts share, not in either host's folder.
+    const staging = await openStaging(parseStagingUrl(stagingUrl, { endpoint: s3().endpoint }), { localDir: folder.path });
+    defer(() => staging.close());
+    const staged: string[] = [];
+    for await (const { key } of staging.list(`${connector.id}/`)) staged.push(key);
+    expect(staged.length).toBeGreaterThan(0);
+    for (const host of ['a', 'b'])
+      expect(await readdir(path.join(folder.path, `host-${host}`, 'staging')).catch(() => [])).not.toContain(connector.id);
+  }, 300_000);
+});
+
+async function withWarehouse<T>(
+  destination: DestinationConfig,
+  dataDir: string,
+  use: (query: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>,
+): Promise<T> {
+  const warehouse = await connectWarehouse(destination, dataDir);
+  try {
+    return await use((sql) => warehouse.query(sql));
+  } finally {
+    await warehouse.close();
+  }
+}
