@@ -24,6 +24,8 @@ import { docsRoutes } from './routes/docs';
 import { guardrailPreviewRoutes } from './routes/guardrails-preview';
 import { healthRoutes } from './routes/health';
 import { WAREHOUSE_QUERY_PATH, warehouseQueryRoutes } from './routes/warehouse-query';
+import { CONNECTOR_HEALTH_PATH, connectorHealthRoutes } from './routes/connector-health';
+import { ROI_PATH, ROI_SETTINGS_PATH, roiRoutes, roiSettingsRoutes } from './routes/roi';
 import {
   AUDIT_LOG_PATH,
   DECISIONS_PATH,
@@ -90,6 +92,9 @@ export function createApp(deps: ApiDeps): Express {
   mount(METRICS_PATH, metricsRoutes(resolved));
   mount(OUTCOMES_PATH, outcomeRoutes(resolved));
   mount(WAREHOUSE_QUERY_PATH, warehouseQueryRoutes(resolved));
+  mount(CONNECTOR_HEALTH_PATH, connectorHealthRoutes(resolved));
+  mount(ROI_SETTINGS_PATH, roiSettingsRoutes(resolved));
+  mount(ROI_PATH, roiRoutes(resolved));
   mount(NOTIFICATIONS_PATH, notificationRoutes(resolved));
   mount(API_KEYS_PATH, apiKeyRoutes(resolved));
   mount(WHOAMI_PATH, whoAmIRoutes());

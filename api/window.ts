@@ -60,13 +60,9 @@ export function resolveWindow(
   return { from, to };
 }
 
-/** The UTC days a window touches, oldest first, as YYYY-MM-DD. */
-export function daysOf({ from, to }: TimeWindow): string[] {
-  const days: string[] = [];
-  for (let day = Math.floor(from.getTime() / DAY_MS) * DAY_MS; day < to.getTime(); day += DAY_MS) {
-    days.push(new Date(day).toISOString().slice(0, 10));
-  }
-  return days;
+/** The UTC days a window touches, first and last, as YYYY-MM-DD. */
+export function dayRangeOf({ from, to }: TimeWindow): { from: string; to: string } {
+  return { from: from.toISOString().slice(0, 10), to: new Date(Math.max(from.getTime(), to.getTime() - 1)).toISOString().slice(0, 10) };
 }
 
 /** A page cursor: the sort key of the page's last entry, opaque to clients. */

@@ -43,6 +43,9 @@ export const ADMINS: readonly Role[] = ['admin'];
  */
 export const ALL_TABLE_READERS: readonly Role[] = ['data-scientist', 'admin'];
 
+/** Set the benefit figures ROI is computed with: a manager's judgement of what the work is worth. */
+export const ROI_SETTERS: readonly Role[] = ['manager', 'admin'];
+
 /** Roles that see and change only the connectors whose userId is theirs. */
 export const OWN_CONNECTORS_ONLY: readonly Role[] = ['creative-analyst'];
 

@@ -66,35 +66,64 @@ export interface RoiValue {
 
 const cents = (usdAmount: number): number => Math.round(usdAmount * 100) / 100;
 
+/** Net value, ratio and the target, from costs and benefits. */
+function valueOf(costs: RoiValue['costs'], benefits: RoiValue['benefits']): RoiValue {
+  const ratio = costs.totalUsd > 0 ? benefits.totalUsd / costs.totalUsd : null;
+  return {
+    costs,
+    benefits,
+    netValueUsd: cents(benefits.totalUsd - costs.totalUsd),
+    ratio: ratio === null ? null : Math.round(ratio * 100) / 100,
+    meetsTarget: ratio === null ? benefits.totalUsd > 0 : ratio >= ROI_TARGET_RATIO,
+  };
+}
+
+const tenths = (value: number): number => Math.round(value * 10) / 10;
+
 export function roiOf(figures: RoiFigures, settings: RoiSettings): RoiValue {
   const apiCallsUsd = figures.apiCalls * settings.apiCallCostUsd;
   const runTimeUsd = (figures.runSeconds / 3600) * settings.computeCostPerHourUsd;
-  const totalCost = apiCallsUsd + figures.warehouseCostUsd + runTimeUsd;
   const manualHoursSaved = (settings.manualExportHoursPerWeek * figures.days) / 7;
   const manualExportUsd = manualHoursSaved * settings.hourlyRateUsd;
   const errorsCaughtUsd = figures.rowsQuarantined * settings.valuePerCaughtErrorUsd;
   const freshHours = figures.meanFreshnessSeconds === null ? 0 : figures.meanFreshnessSeconds / 3600;
   const freshnessHoursGained = Math.max(0, settings.manualStalenessHours - freshHours);
   const freshnessUsd = freshnessHoursGained * settings.freshnessValuePerHourUsd * figures.days;
-  const totalBenefit = manualExportUsd + errorsCaughtUsd + freshnessUsd;
-  const ratio = totalCost > 0 ? totalBenefit / totalCost : null;
-  return {
-    costs: {
+  return valueOf(
+    {
       apiCallsUsd: cents(apiCallsUsd),
       warehouseUsd: cents(figures.warehouseCostUsd),
       runTimeUsd: cents(runTimeUsd),
-      totalUsd: cents(totalCost),
+      totalUsd: cents(apiCallsUsd + figures.warehouseCostUsd + runTimeUsd),
     },
-    benefits: {
-      manualHoursSaved: Math.round(manualHoursSaved * 10) / 10,
+    {
+      manualHoursSaved: tenths(manualHoursSaved),
       manualExportUsd: cents(manualExportUsd),
       errorsCaughtUsd: cents(errorsCaughtUsd),
-      freshnessHoursGained: Math.round(freshnessHoursGained * 10) / 10,
+      freshnessHoursGained: tenths(freshnessHoursGained),
       freshnessUsd: cents(freshnessUsd),
-      totalUsd: cents(totalBenefit),
+      totalUsd: cents(manualExportUsd + errorsCaughtUsd + freshnessUsd),
     },
-    netValueUsd: cents(totalBenefit - totalCost),
-    ratio: ratio === null ? null : Math.round(ratio * 100) / 100,
-    meetsTarget: ratio === null ? totalBenefit > 0 : ratio >= ROI_TARGET_RATIO,
-  };
+  );
+}
+
+/** Several connectors' values as one: costs and benefits summed, the ratio of the sums. */
+export function sumOfValues(values: readonly RoiValue[]): RoiValue {
+  const sum = (pick: (value: RoiValue) => number): number => values.reduce((total, value) => total + pick(value), 0);
+  return valueOf(
+    {
+      apiCallsUsd: cents(sum((v) => v.costs.apiCallsUsd)),
+      warehouseUsd: cents(sum((v) => v.costs.warehouseUsd)),
+      runTimeUsd: cents(sum((v) => v.costs.runTimeUsd)),
+      totalUsd: cents(sum((v) => v.costs.totalUsd)),
+    },
+    {
+      manualHoursSaved: tenths(sum((v) => v.benefits.manualHoursSaved)),
+      manualExportUsd: cents(sum((v) => v.benefits.manualExportUsd)),
+      errorsCaughtUsd: cents(sum((v) => v.benefits.errorsCaughtUsd)),
+      freshnessHoursGained: tenths(sum((v) => v.benefits.freshnessHoursGained)),
+      freshnessUsd: cents(sum((v) => v.benefits.freshnessUsd)),
+      totalUsd: cents(sum((v) => v.benefits.totalUsd)),
+    },
+  );
 }

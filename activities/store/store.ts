@@ -13,6 +13,7 @@ import { sqlCursors, type CursorRepository } from './cursors';
 import { sqlCycleClaims, type CycleClaimRepository } from './cycle-claims';
 import { sqlHistory, type HistoryRepository } from './history';
 import { sqlInbox, type InboxRepository } from './inbox';
+import { sqlInsights, type InsightsRepository } from './insights';
 import { sqlLiveFigures, type LiveFiguresRepository } from './live-figures';
 import { sqlMetrics, type MetricsRepository } from './metrics';
 import { sqlNotificationChannels, type NotificationChannelRepository } from './notification-channels';
@@ -20,6 +21,7 @@ import { sqlNotificationLog, type NotificationLog } from './notification-log';
 import { migrate } from './migrate';
 import { sqlOutcomes, type OutcomeRepository } from './outcomes';
 import { sqlPrivacy, type PrivacyRepository } from './privacy';
+import { sqlRoiSettings, type RoiSettingsRepository } from './roi-settings';
 import { sqlQualityReports, type QualityReportRepository } from './quality-reports';
 import { recordOnce } from './recorded-effects';
 import { ROLLUPS_MIGRATION, rollUpHistory } from './rollups';
@@ -50,12 +52,16 @@ export interface Repositories {
   cycleClaims: CycleClaimRepository;
   /** GET /:id/analyze's figures. */
   analysis: AnalysisRepository;
+  /** The audit log, decisions, daily metrics and outcomes as pages, across connectors. */
+  history: HistoryRepository;
+  /** Connector health and ROI counts for many connectors at once, from the daily roll-ups. */
+  insights: InsightsRepository;
+  /** The benefit and cost settings ROI is computed with. */
+  roiSettings: RoiSettingsRepository;
   /** Where people want to hear about events (secrets sealed). */
   notificationChannels: NotificationChannelRepository;
   /** Events raised for a person and their deliveries. */
   notificationLog: NotificationLog;
-  /** The audit log, decisions, daily metrics and outcomes as pages, across connectors. */
-  history: HistoryRepository;
   /** What the metrics gauges read at each scrape. */
   liveFigures: LiveFiguresRepository;
 }
@@ -89,9 +95,11 @@ export function sqlRepositories(db: SqlClient, keys: KeyRing): Repositories {
     streamSchemas: sqlStreamSchemas(db),
     cycleClaims: sqlCycleClaims(db),
     analysis: sqlAnalysis(db),
+    history: sqlHistory(db),
+    insights: sqlInsights(db),
+    roiSettings: sqlRoiSettings(db),
     notificationChannels: sqlNotificationChannels(db, keys),
     notificationLog: sqlNotificationLog(db),
-    history: sqlHistory(db),
     liveFigures: sqlLiveFigures(db),
   };
 }

@@ -14,12 +14,15 @@ import {
   NOTIFICATION_KEEPERS,
   PAYLOAD_READERS,
   PRIVACY_OFFICERS,
+  ROI_SETTERS,
   type Role,
 } from '../../domain/access';
 import { CODEC_PATH } from '../codec-server';
 import { APPROVALS_PATH } from '../routes/approvals';
 import { AUDIT_LOG_PATH, DECISIONS_PATH, METRICS_PATH, OUTCOMES_PATH } from '../routes/history';
 import { WAREHOUSE_QUERY_PATH } from '../routes/warehouse-query';
+import { CONNECTOR_HEALTH_PATH } from '../routes/connector-health';
+import { ROI_PATH, ROI_SETTINGS_PATH } from '../routes/roi';
 import { DASHBOARD_PATH } from '../routes/dashboard';
 import { MODELS_PATH } from '../routes/models';
 import { CONNECTORS_PATH } from '../routes/connectors';
@@ -133,6 +136,10 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
     path: WAREHOUSE_QUERY_PATH,
     access: { roles: EVERY_ROLE, personalData: "warehouse rows: customers' records" },
   },
+  { method: 'GET', path: CONNECTOR_HEALTH_PATH, access: { roles: EVERY_ROLE } },
+  { method: 'GET', path: ROI_PATH, access: { roles: EVERY_ROLE } },
+  { method: 'GET', path: ROI_SETTINGS_PATH, access: { roles: EVERY_ROLE } },
+  { method: 'PUT', path: ROI_SETTINGS_PATH, access: { roles: ROI_SETTERS } },
 
   { method: 'POST', path: `${PRIVACY_PATH}/erasure-requests`, access: { roles: PRIVACY_OFFICERS } },
   { method: 'GET', path: `${PRIVACY_PATH}/erasure-requests/:id`, access: { roles: PRIVACY_OFFICERS } },

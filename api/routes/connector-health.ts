@@ -5,9 +5,17 @@
  * roll-ups, so it answers while Temporal is down.
  */
 import { z } from 'zod';
+import type { ConnectorFigures } from '../../activities/store/insights';
+import { OWN_CONNECTORS_ONLY } from '../../domain/access';
+import type { Connector } from '../../domain/connector';
 import { CYCLE_STATUSES } from '../../domain/cycle';
-import { defineRoute } from '../contract';
-import { windowQuerySchema } from '../window';
+import { durationToMs } from '../../domain/durations';
+import { scheduleEvery } from '../../domain/sources';
+import { principalOf } from '../auth/principal';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
+import type { ResolvedApiDeps } from '../deps';
+import { parseRequest } from '../validation';
+import { dayRangeOf, resolveWindow, windowQuerySchema } from '../window';
 
 export const CONNECTOR_HEALTH_PATH = '/api/v1/connector-health';
 
@@ -68,3 +76,72 @@ export const connectorHealthRoute = defineRoute({
     },
   },
 });
+
+/** The Connectors page's window unless from/to say otherwise. */
+const HEALTH_WINDOW_DAYS = 7;
+const LAST_RUNS = 5;
+
+/** The configured target, else twice the schedule's interval: one missed run is not yet stale. */
+function freshnessTargetSeconds(connector: Connector): number | null {
+  const minutes = connector.configuration.guardrails.freshnessTargetMinutes;
+  if (minutes !== undefined) return minutes * 60;
+  const every = scheduleEvery(connector.configuration);
+  return every === null ? null : (2 * durationToMs(every)) / 1000;
+}
+
+type ConnectorHealth = z.infer<typeof connectorHealthSchema>;
+
+function healthOf(connector: Connector, figures: ConnectorFigures, now: number): ConnectorHealth {
+  const seconds = figures.lastSuccessAt === null ? null : Math.max(0, Math.floor((now - Date.parse(figures.lastSuccessAt)) / 1000));
+  const targetSeconds = freshnessTargetSeconds(connector);
+  const met = seconds === null || targetSeconds === null ? null : seconds <= targetSeconds;
+  const [last] = figures.lastRuns;
+  const health: ConnectorHealth['health'] =
+    connector.status === 'paused'
+      ? 'paused'
+      : !last
+        ? 'no-runs'
+        : last.status === 'failed'
+          ? 'failing'
+          : met === false
+            ? 'stale'
+            : 'healthy';
+  const { lastSuccessAt: _, ...shown } = figures;
+  return {
+    connectorId: connector.id,
+    name: connector.name,
+    userId: connector.userId,
+    source: connector.configuration.source.kind,
+    destination: connector.configuration.destination.kind,
+    status: connector.status,
+    health,
+    freshness: { seconds, targetSeconds, met },
+    ...shown,
+  };
+}
+
+export function connectorHealthRoutes({ store }: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+  routes.serve(connectorHealthRoute, async (req, res) => {
+    const window = resolveWindow(parseRequest(windowQuerySchema, req.query, 'query parameters'), HEALTH_WINDOW_DAYS);
+    const principal = principalOf(req);
+    const connectors = OWN_CONNECTORS_ONLY.includes(principal.role)
+      ? await store.connectors.listByUser(principal.subject)
+      : await store.connectors.list();
+    const figures = await store.insights.connectorFigures(
+      connectors.map((c) => c.id),
+      dayRangeOf(window),
+      LAST_RUNS,
+    );
+    const now = Date.now();
+    reply(res, connectorHealthRoute, 200, {
+      generatedAt: new Date(now).toISOString(),
+      window: { from: window.from.toISOString(), to: window.to.toISOString() },
+      connectors: connectors.flatMap((connector) => {
+        const found = figures.get(connector.id);
+        return found ? [healthOf(connector, found, now)] : [];
+      }),
+    });
+  });
+  return routes;
+}

@@ -4,10 +4,20 @@
  * freshness gained — per connector and overall, over a window; as JSON, CSV or Parquet.
  */
 import { z } from 'zod';
-import { ROI_MINIMUM_DAYS, ROI_TARGET_RATIO, roiSettingsSchema } from '../../domain/roi';
-import { defineRoute } from '../contract';
+import type { RoiCounts } from '../../activities/store/insights';
+import { PLATFORM_AUDIT_ID } from '../../domain/access';
+import type { Connector } from '../../domain/connector';
+import { ROI_MINIMUM_DAYS, ROI_TARGET_RATIO, roiOf, roiSettingsSchema, sumOfValues, type RoiSettings } from '../../domain/roi';
+import { recordApiActivity } from '../audit';
+import { principalOf } from '../auth/principal';
+import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
+import type { ResolvedApiDeps } from '../deps';
+import { requireConnector } from '../load-connector';
 import { errorAnswer } from '../response-schemas';
-import { connectorFilterSchema, windowQuerySchema } from '../window';
+import { roiCsv, roiParquet, type RoiRow } from '../roi-export';
+import { parseRequest } from '../validation';
+import { visibleConnectorIds } from '../visible-connectors';
+import { connectorFilterSchema, dayRangeOf, resolveWindow, windowQuerySchema } from '../window';
 
 export const ROI_PATH = '/api/v1/roi';
 export const ROI_SETTINGS_PATH = '/api/v1/roi/settings';
@@ -121,3 +131,121 @@ export const putRoiSettingsRoute = defineRoute({
     404: errorAnswer('no connector with that id'),
   },
 });
+
+/** Without from/to: the last 30 days. */
+const ROI_WINDOW_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+type ConnectorRoi = z.infer<typeof connectorRoiSchema>;
+
+/**
+ * Mean age of the data under periodic loads: half the mean gap between successful loads, over the
+ * days that had runs. An approximation the settings' manualStalenessHours is compared with.
+ */
+const meanFreshnessSeconds = ({ daysWithRuns, successes }: RoiCounts): number | null =>
+  successes > 0 ? (daysWithRuns * 86_400) / successes / 2 : null;
+
+function connectorRoi(connector: Connector, counts: RoiCounts, settings: RoiSettings, days: number): ConnectorRoi {
+  const { id: connectorId, name } = connector;
+  if (counts.daysWithRuns < ROI_MINIMUM_DAYS) {
+    const missing = ROI_MINIMUM_DAYS - counts.daysWithRuns;
+    return {
+      status: 'insufficient-history',
+      connectorId,
+      name,
+      daysWithRuns: counts.daysWithRuns,
+      minimumDays: ROI_MINIMUM_DAYS,
+      message: `runs on ${counts.daysWithRuns} of the window's days; ROI needs at least ${ROI_MINIMUM_DAYS} days with runs: ${missing} more day${missing === 1 ? '' : 's'} of runs, or a wider window`,
+    };
+  }
+  const figures = {
+    apiCalls: counts.apiCalls,
+    runSeconds: counts.runSeconds,
+    rowsQuarantined: counts.rowsQuarantined,
+    meanFreshnessSeconds: meanFreshnessSeconds(counts),
+    daysWithRuns: counts.daysWithRuns,
+  };
+  return {
+    status: 'ok',
+    connectorId,
+    name,
+    figures,
+    settings,
+    ...roiOf({ ...figures, warehouseCostUsd: counts.warehouseCostUsd, days }, settings),
+  };
+}
+
+function rowsOfReport(connectors: readonly ConnectorRoi[], overall: ConnectorRoiValue | null): RoiRow[] {
+  const rows: RoiRow[] = connectors.map((c) =>
+    c.status === 'ok'
+      ? { connectorId: c.connectorId, name: c.name, status: c.status, daysWithRuns: c.figures.daysWithRuns, value: c }
+      : { connectorId: c.connectorId, name: c.name, status: c.status, daysWithRuns: c.daysWithRuns, value: null },
+  );
+  return [
+    ...rows,
+    { connectorId: 'all', name: 'all connectors', status: overall ? 'ok' : 'insufficient-history', daysWithRuns: null, value: overall },
+  ];
+}
+
+type ConnectorRoiValue = ReturnType<typeof sumOfValues>;
+
+export function roiRoutes({ store }: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+  routes.serve(getRoiRoute, async (req, res) => {
+    const query = parseRequest(roiQuerySchema, req.query, 'query parameters');
+    const ids = await visibleConnectorIds(store, principalOf(req), query.connectorId);
+    const connectors = ids === null ? await store.connectors.list() : (await store.connectors.list()).filter((c) => ids.includes(c.id));
+    const window = resolveWindow(query, ROI_WINDOW_DAYS);
+    const range = dayRangeOf(window);
+    const days = Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS) + 1;
+    const connectorIds = connectors.map((c) => c.id);
+    const [counts, settings] = await Promise.all([store.insights.roiCounts(connectorIds, range), store.roiSettings.inForce(connectorIds)]);
+    const report = connectors.flatMap((connector) => {
+      const found = counts.get(connector.id);
+      const inForce = settings.get(connector.id);
+      return found && inForce ? [connectorRoi(connector, found, inForce, days)] : [];
+    });
+    const enough = report.flatMap((c) => (c.status === 'ok' ? [c] : []));
+    const overall = enough.length > 0 ? sumOfValues(enough) : null;
+    if (query.format === 'csv') {
+      res
+        .status(200)
+        .type('text/csv')
+        .attachment(`roi-${range.from}-${range.to}.csv`)
+        .send(roiCsv(rowsOfReport(report, overall)));
+      return;
+    }
+    if (query.format === 'parquet') {
+      const file = await roiParquet(rowsOfReport(report, overall));
+      res.status(200).attachment(`roi-${range.from}-${range.to}.parquet`).type('application/vnd.apache.parquet').send(file);
+      return;
+    }
+    reply(res, getRoiRoute, 200, { window: range, targetRatio: ROI_TARGET_RATIO, connectors: report, overall });
+  });
+  return routes;
+}
+
+export function roiSettingsRoutes({ store }: ResolvedApiDeps): DescribedRouter {
+  const routes = describedRouter();
+  routes.serve(getRoiSettingsRoute, async (req, res) => {
+    const { connectorId } = parseRequest(roiSettingsQuerySchema, req.query, 'query parameters');
+    await visibleConnectorIds(store, principalOf(req), connectorId);
+    reply(res, getRoiSettingsRoute, 200, await store.roiSettings.get(connectorId ?? null));
+  });
+  routes.serve(putRoiSettingsRoute, async (req, res) => {
+    const { connectorId, settings } = parseRequest(putRoiSettingsBodySchema, req.body, 'body');
+    const principal = principalOf(req);
+    const connector = connectorId === undefined ? null : await requireConnector(store, connectorId);
+    const stored = await store.roiSettings.update(connectorId ?? null, settings, principal.subject);
+    const subject = connector ?? { id: PLATFORM_AUDIT_ID, userId: principal.subject };
+    await recordApiActivity(
+      store,
+      subject,
+      'roi.settings-changed',
+      { fields: Object.keys(settings), scope: connectorId ?? 'defaults' },
+      principal,
+    );
+    reply(res, putRoiSettingsRoute, 200, stored);
+  });
+  return routes;
+}

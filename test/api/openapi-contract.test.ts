@@ -85,7 +85,6 @@ const CALLS_TEMPORAL = [
   'createConnector',
   'updateConnector',
   'deleteConnector',
-  'analyzeConnector',
   'startRun',
   'pauseConnector',
   'resumeConnector',
