@@ -37,7 +37,7 @@ export const approvalIdParamsSchema = z.object({
 });
 
 /** A count from the query string: documented as the integer it is, read from its digits. */
-const queryLimit = z.preprocess(
+export const queryLimit = z.preprocess(
   (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
   z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1000),
 );

@@ -17,6 +17,7 @@ import { defineRoute, describedRouter, reply, type DescribedRouter } from '../co
 import type { ResolvedApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { errorAnswer } from '../response-schemas';
+import { queryLimit } from '../schemas';
 import { invalidRequest, parseRequest } from '../validation';
 
 export const NOTIFICATIONS_PATH = '/api/v1/notifications';
@@ -30,10 +31,7 @@ const eventIdParamsSchema = z.object({ eventId: z.string().regex(/^[0-9a-f]{32}$
 const deliveriesQuerySchema = z.object({
   channelId: z.uuid({ error: 'must be a UUID' }).optional(),
   status: deliveryStatusSchema.optional(),
-  limit: z.preprocess(
-    (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
-    z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1000).optional(),
-  ),
+  limit: queryLimit.optional(),
 });
 
 /** A PUT may send the target back as GET showed it: each secret the marker keeps the stored one. */
