@@ -101,10 +101,8 @@ export function ConnectorsPage({ rest }) {
     <${Loaded} state=${state}>
       ${({ connectors, generatedAt }) => {
         const shown = only ? connectors.filter((connector) => connector.connectorId === only) : connectors;
-        return html`<p class="muted">
-            ${only ? html`<a href=${link(['connectors'])}>← all connectors</a> · ` : null}${shown.length} connectors · figures as of
-            ${when(generatedAt)}
-          </p>
+        const summary = `${shown.length} connectors · figures as of ${when(generatedAt)}`;
+        return html`<p class="muted">${only ? html`<a href=${link(['connectors'])}>← all connectors</a> · ` : null}${summary}</p>
           ${shown.length === 0 ? html`<p class="empty">${only ? `No connector ${only} that you may see.` : 'No connector yet: create one through the API.'}</p>` : null}
           ${shown.map((connector) => html`<${ConnectorCard} key=${connector.connectorId} connector=${connector} />`)}`;
       }}

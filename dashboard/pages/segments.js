@@ -92,10 +92,11 @@ function SegmentResult({ place, filter }) {
     [where],
   );
   return html`<${Loaded} state=${state}>
-    ${([[count], people]) =>
-      html`<p>
-          <strong>${number(Number(count?.people ?? 0))}</strong> people in the
-          segment${Number(count?.people ?? 0) > SEGMENT_SIZE ? ` (the ${SEGMENT_SIZE} most recently active shown)` : ''}.
+    ${([[count], people]) => {
+      const size = Number(count?.people ?? 0);
+      return html`<p class="segment-size" data-size=${size}>
+          <strong>${number(size)}</strong> ${size === 1 ? 'person' : 'people'} in the
+          segment${size > SEGMENT_SIZE ? ` (the ${SEGMENT_SIZE} most recently active shown)` : ''}.
         </p>
         <${Table}
           label="customers in the segment"
@@ -117,7 +118,8 @@ function SegmentResult({ place, filter }) {
             ['Sentiment', (p) => (p.avg_ticket_sentiment === null ? '—' : number(Number(p.avg_ticket_sentiment)))],
             ['Last activity', (p) => when(p.last_activity_at)],
           ]}
-        />`}
+        />`;
+    }}
   <//>`;
 }
 

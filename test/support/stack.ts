@@ -124,7 +124,10 @@ async function startStack<S extends Store>(options: StackOptions, open: OpenStor
   );
   let api: RunningStack<S>['api'];
   if (options.api ?? true) {
-    const server = await startApiServer({ app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue }), port: 0 });
+    const server = await startApiServer({
+      app: createApp({ store, temporal: env.client, workflowTaskQueue: taskQueue, dataDir }),
+      port: 0,
+    });
     defer(() => server.close());
     api = { url: server.url, adminKey: (await issueApiKey(store, { subject: `${name}-admin`, role: 'admin' }, `${name} test`)).key };
   }
