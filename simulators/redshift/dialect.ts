@@ -12,7 +12,7 @@
  *   a string and Redshift converts it implicitly).
  */
 import { parseCopy, type CopyCommand } from './copy';
-import { IDENTIFIER, QUALIFIED_NAME, identifierName, maskSql, qualifiedTableName, type MaskedSql } from './masking';
+import { IDENTIFIER, MASK_TOKEN, QUALIFIED_NAME, identifierName, maskSql, qualifiedTableName, type MaskedSql } from './masking';
 
 export interface TableDesign {
   /** schema.table, as Redshift folds it (unquoted names lower-cased). */
@@ -64,6 +64,16 @@ export const REWRITES: readonly Rewrite[] = [
     replace: () => 'JSONB',
   },
   {
+    redshift: "LISTAGG(DISTINCT x, ', ') WITHIN GROUP (ORDER BY x)",
+    postgres: "string_agg(DISTINCT x, ', ' ORDER BY x)",
+    pattern: new RegExp(
+      `\\bLISTAGG\\s*\\(\\s*DISTINCT\\s+([^,()]+?)\\s*,\\s*(${MASK_TOKEN})\\s*\\)\\s*WITHIN\\s+GROUP\\s*\\(\\s*ORDER\\s+BY\\s+([^()]+?)\\s*\\)`,
+      'gi',
+    ),
+    replace: (_design, _masked, [value = '', separator = '', order = '']) =>
+      `string_agg(DISTINCT ${value}, ${separator} ORDER BY ${order})`,
+  },
+  {
     // Redshift's GETDATE() is the statement's start, in UTC, without a zone (the database runs in UTC).
     redshift: 'GETDATE()',
     postgres: 'CAST(statement_timestamp() AS TIMESTAMP)',
@@ -103,6 +113,8 @@ export const REFUSED: readonly Refusal[] = [
 export const SHIMS: readonly string[] = [
   `CREATE FUNCTION json_parse(text) RETURNS jsonb LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1::jsonb'`,
   `CREATE FUNCTION json_serialize(jsonb) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1::text'`,
+  // Redshift's takes the JSON as text; PostgreSQL's own takes json.
+  `CREATE FUNCTION json_extract_path_text(text, text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS 'SELECT ($1::json) ->> $2'`,
   // SVV_COLUMNS: information_schema.columns as Redshift reports it, SUPER columns included.
   `CREATE VIEW svv_columns AS
      SELECT table_catalog::varchar, table_schema::varchar, table_name::varchar, column_name::varchar,

@@ -14,6 +14,8 @@ import { refreshModels } from '../../activities/models/refresh';
 import { eraseFromWarehouse } from '../../activities/privacy/warehouse-erasure';
 import type { Connector } from '../../domain/connector';
 import { createFreshDatabase, startPostgres, type FreshDatabase } from '../store/postgres';
+import { startRedshiftSimulator, type RedshiftSimulator } from '../../simulators/redshift/server';
+import { startS3Simulator, type S3Simulator } from '../../simulators/s3/server';
 import { SIMULATOR_USER, startSnowflakeSimulator, type SnowflakeSimulator } from '../../simulators/snowflake/server';
 import { landRows, landScenario } from './fixtures';
 
@@ -48,11 +50,39 @@ targets.push({
   }),
 });
 let database: FreshDatabase | null = null;
+const REDSHIFT_ACCESS_KEY = 'AKIDREDSHIFTSIM';
+let redshift: Promise<RedshiftSimulator> | null = null;
+let s3: S3Simulator | null = null;
+const redshiftSimulator = (): Promise<RedshiftSimulator> =>
+  (redshift ??= (async () => {
+    s3 = await startS3Simulator({ buckets: ['ih-staging'], accessKeyIds: [REDSHIFT_ACCESS_KEY] });
+    return startRedshiftSimulator({
+      postgresUrl: server.available ? server.adminUrl : '',
+      s3: s3.store,
+      accessKeyIds: [REDSHIFT_ACCESS_KEY],
+    });
+  })());
+afterAll(async () => {
+  await (await redshift)?.stop();
+  await s3?.stop();
+});
 if (server.available) {
   beforeAll(async () => {
     database = await createFreshDatabase(server.adminUrl);
   });
   afterAll(() => database?.drop());
+  targets.push({
+    kind: 'redshift (its simulator, on PostgreSQL)',
+    destination: async () => ({
+      kind: 'redshift',
+      region: 'us-east-1',
+      database: (await redshiftSimulator()).database,
+      schema: `models_${randomUUID().replaceAll('-', '').slice(0, 12)}`,
+      workgroupName: 'insight-hub',
+      endpoint: (await redshiftSimulator()).url,
+      credentials: { accessKeyId: REDSHIFT_ACCESS_KEY, secretAccessKey: 'simulated-secret' },
+    }),
+  });
   targets.push({
     kind: 'postgres',
     destination: async () => ({ kind: 'postgres', url: database?.url, schema: `models_${randomUUID().replaceAll('-', '').slice(0, 12)}` }),

@@ -6,6 +6,7 @@ import type { WarehouseParts } from '../base';
 import { deleteMatching, findHeldValues } from '../matching-rows';
 import { qualifiedName } from '../sql';
 import { openConnection, type RedshiftDestination, type RedshiftOptions } from './connection';
+import { materialise, redshiftDialect } from './derived';
 import { loadBatch } from './load';
 import { matchingRows } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
@@ -25,6 +26,7 @@ export function openRedshift(config: RedshiftDestination, options: RedshiftOptio
       const statement = readOnlyStatement(sql, params);
       return plainRows(await api.select(statement.sql, statement.parameters));
     },
+    derived: { dialect: redshiftDialect(schema), materialise: (tables) => materialise(api, schema, tables) },
     release: async () => connection.close(),
   };
 }
