@@ -55,7 +55,8 @@ async function main(): Promise<void> {
 
 /**
  * A new build makes its version the one new workflows start on, once its workers poll. Workers that
- * cannot become current would sit idle while looking healthy: they stop instead, saying why.
+ * cannot become current would sit idle while looking healthy: they shut down instead, saying why, and
+ * the process exits non-zero once they have stopped (so that it closes what it opened first).
  */
 async function becomeCurrent(settings: Settings, connection: NativeConnection, workers: Worker[]): Promise<void> {
   const version = settings.deploymentVersion;
@@ -65,8 +66,8 @@ async function becomeCurrent(settings: Settings, connection: NativeConnection, w
     logger.info({ deploymentVersion: version }, 'new workflows start on this version');
   } catch (error) {
     logger.error({ error: String(error) }, 'stopping: this version could not be made current');
+    process.exitCode = 1;
     for (const worker of workers) worker.shutdown();
-    throw error;
   }
 }
 
