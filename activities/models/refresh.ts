@@ -82,9 +82,11 @@ export async function refreshModels(warehouse: Warehouse, now: Date = new Date()
   const { derived } = warehouse;
   if (!derived) return { rebuilt: [], unchanged: [], unsupported: 'this warehouse does not build the customer models' };
   const streams = streamsReadByModels();
-  for (const stream of streams) await warehouse.ensureTable(stream);
-
-  const fingerprints = await streamFingerprints(warehouse, derived.dialect, streams);
+  // Only a destination missing a table the models read pays for checking every table.
+  const fingerprints = await streamFingerprints(warehouse, derived.dialect, streams).catch(async () => {
+    for (const stream of streams) await warehouse.ensureTable(stream);
+    return streamFingerprints(warehouse, derived.dialect, streams);
+  });
   for (const model of MODELS) {
     const inputs = model.reads.map((table) => `${table}=${fingerprints.get(table) ?? '-'}`);
     const fingerprint = createHash('sha256').update(model.select(derived.dialect)).update(inputs.join(';')).digest('hex');
