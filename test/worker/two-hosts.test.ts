@@ -13,14 +13,17 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from '@temporalio/client';
 import { probeMessageSchema, type ProbeMessage } from '../../bench/faults/probe-messages';
+import { rowOfSubject } from '../../activities/privacy/subject-files';
 import { parseKeyRing } from '../../activities/secrets';
 import { PAYLOAD_KEYS_VARIABLE, payloadDataConverter } from '../../activities/secrets/payload-codec';
 import { openStaging, parseStagingUrl } from '../../activities/staging/location';
 import { openStore } from '../../activities/store';
 import { connectWarehouse } from '../../activities/warehouses';
 import { connectorSettingsSchema, type DestinationConfig } from '../../domain/connector';
+import { cycleReportQuery } from '../../domain/messages';
+import { erasureWorkflowId, retentionSettingsSchema } from '../../domain/privacy';
 import { startSalesforceSimulator } from '../../simulators/salesforce/server';
-import { ingestionCycle } from '../../workflows';
+import { erasureRequest, ingestionCycle, retentionSweep } from '../../workflows';
 import { createFreshDatabase, startPostgres } from '../store/postgres';
 import { useFixture, useTestCleanups, type Defer } from '../support/fixture';
 import { motoServer, useS3Server } from '../support/s3-server';
@@ -97,7 +100,7 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
     return { control, warehouse, store };
   });
 
-  it('a host killed in the middle of a cycle: the other finishes it with every row once', async () => {
+  it('a host killed in the middle of a cycle: the other finishes it with every row once; both then erase and sweep', async () => {
     const { control, warehouse, store } = shared();
     const taskQueue = uniqueName('two-hosts');
     const stagingUrl = `s3://${uniqueName('hosts')}/staging`;
@@ -151,6 +154,10 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
     const loaded = (message: ProbeMessage) =>
       message.type === 'activity' && message.event === 'completed' && message.activityType === 'loadBatch';
     await Promise.race([a.next(loaded, 120_000), b.next(loaded, 120_000)]);
+    // The run's live report shows the progress so far.
+    const progress = await cycle.query(cycleReportQuery);
+    expect(progress.status).toBe('running');
+    expect(progress.streams[0]?.loaded).toBeGreaterThan(0);
     a.hold(['extractPage', 'combinePages', 'validateBatch', 'loadBatch', 'commitCursor']);
     const { message: held } = await a.next((message) => message.type === 'holding', 60_000);
     a.child.kill('SIGKILL');
@@ -170,6 +177,10 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
       `heartbeat detection: ${held.activityType} retried on the other host ${retriedAt - killedAt} ms after the SIGKILL\n`,
     );
 
+    // The live report is still answered, by the host that is left, and has lost nothing.
+    const afterKill = await cycle.query(cycleReportQuery);
+    expect(afterKill.streams[0]?.loaded).toBeGreaterThanOrEqual(progress.streams[0]?.loaded ?? 0);
+
     const report = await cycle.result();
     expect(report.status).toBe('completed');
     const stream = report.streams[0];
@@ -186,6 +197,41 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
     expect(staged.length).toBeGreaterThan(0);
     for (const host of ['a', 'b'])
       expect(await readdir(path.join(folder.path, `host-${host}`, 'staging')).catch(() => [])).not.toContain(connector.id);
+
+    // A supervisor starts host a again; the privacy work then runs over both hosts on the shared staging.
+    await startHost('a', taskQueue, env, path.join(folder.path, 'host-a'), defer);
+    const [someone] = await withWarehouse(destination, folder.path, (query) =>
+      query("SELECT email FROM marketing.salesforce_contact WHERE email LIKE '%@%' LIMIT 1"),
+    );
+    const subject = { email: String(someone?.['email']) };
+    const request = await store.privacy.createErasureRequest({ subject, reason: 'gdpr', requestedBy: 'dpo' });
+    const receipt = await client.workflow.execute(erasureRequest, {
+      taskQueue,
+      workflowId: erasureWorkflowId(request.id),
+      args: [{ requestId: request.id }],
+    });
+    expect(receipt.status).toBe('completed');
+    const left = await withWarehouse(destination, folder.path, (query) =>
+      query(`SELECT id FROM marketing.salesforce_contact WHERE lower(email) = '${subject.email.toLowerCase().replace(/'/g, "''")}'`),
+    );
+    expect(left).toEqual([]);
+    const sealed = await openStaging(parseStagingUrl(stagingUrl, { endpoint: s3().endpoint }), {
+      keys: parseKeyRing(payloadKeys, PAYLOAD_KEYS_VARIABLE),
+      localDir: folder.path,
+    });
+    defer(() => sealed.close());
+    let stagedOfSubject = 0;
+    for (const key of staged) {
+      for await (const line of sealed.readBatch({ uri: sealed.objects.uriOf(key) })) if (rowOfSubject(subject, line)) stagedOfSubject += 1;
+    }
+    expect(stagedOfSubject).toBe(0);
+    const sweep = await client.workflow.execute(retentionSweep, {
+      taskQueue,
+      workflowId: uniqueName('sweep'),
+      args: [{ dataType: 'staging', settings: retentionSettingsSchema.parse({}) }],
+    });
+    expect(sweep.outcomes.length).toBeGreaterThan(0);
+    expect(sweep.outcomes.map((outcome) => outcome.status)).toEqual(sweep.outcomes.map(() => 'swept'));
   }, 300_000);
 });
 
