@@ -173,7 +173,14 @@ export async function plainCycle(world: World): Promise<{ recordings: Recording[
     ['loaded', 'loaded'],
   );
   assert.ok((report.streams[0]?.quarantined ?? 0) > 0, 'the contact stream quarantined its flawed rows');
-  return { recordings: [{ name: 'ingestionCycle-completed', workflowId }], connectorId };
+  return {
+    recordings: [
+      { name: 'ingestionCycle-completed', workflowId },
+      // Kept apart: the first history was recorded before pages were read on their account's queue.
+      { name: 'ingestionCycle-account-queue', workflowId },
+    ],
+    connectorId,
+  };
 }
 
 /** A manager drops the email-format rule and asks again: the rows it alone held back are released. */
