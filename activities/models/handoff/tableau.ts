@@ -9,7 +9,7 @@ import type { DestinationKind } from '../../../domain/connector';
 import type { ColumnType } from '../../../domain/streams/types';
 import type { ModelColumn, ModelDefinition } from '../types';
 import { MODELS } from '../index';
-import type { HandoffTarget } from './target';
+import { TARGET_SQL, type HandoffTarget } from './target';
 
 /** Tableau's connector class per destination; DuckDB through Tableau's generic JDBC connector. */
 const CONNECTION_CLASS: Readonly<Record<DestinationKind, string>> = {
@@ -57,12 +57,12 @@ function columnElement(model: ModelDefinition, column: ModelColumn): string {
   return `  <column ${attributes(values)}>\n    <desc><formatted-text><run>${escapeXml(column.description)}</run></formatted-text></desc>\n  </column>`;
 }
 
-function metadataRecord(model: ModelDefinition, column: ModelColumn): string {
+function metadataRecord(model: ModelDefinition, column: ModelColumn, stored: (name: string) => string): string {
   const fields = {
-    'remote-name': column.name,
+    'remote-name': stored(column.name),
     'local-name': tableauField(model, column),
     'parent-name': `[${model.name}]`,
-    'remote-alias': column.name,
+    'remote-alias': stored(column.name),
     'local-type': DATA_TYPES[column.type],
     'contains-null': 'true',
   };
@@ -73,6 +73,7 @@ function metadataRecord(model: ModelDefinition, column: ModelColumn): string {
 }
 
 export function tableauDataSource(target: HandoffTarget): string {
+  const stored = TARGET_SQL[target.destination].storedName;
   const connection = {
     class: CONNECTION_CLASS[target.destination],
     schema: target.schema,
@@ -80,7 +81,7 @@ export function tableauDataSource(target: HandoffTarget): string {
   };
   const tables = MODELS.map(
     (model) =>
-      `        <relation ${attributes({ connection: 'insight_hub', name: model.name, table: `[${target.schema}].[${model.name}]`, type: 'table' })} />`,
+      `        <relation ${attributes({ connection: 'insight_hub', name: model.name, table: `[${stored(target.schema)}].[${stored(model.name)}]`, type: 'table' })} />`,
   );
   return [
     "<?xml version='1.0' encoding='utf-8' ?>",
@@ -95,7 +96,7 @@ export function tableauDataSource(target: HandoffTarget): string {
     ...tables,
     '    </relation>',
     '    <metadata-records>',
-    ...MODELS.flatMap((model) => model.columns.map((column) => metadataRecord(model, column))),
+    ...MODELS.flatMap((model) => model.columns.map((column) => metadataRecord(model, column, stored))),
     '    </metadata-records>',
     '  </connection>',
     ...MODELS.flatMap((model) => model.columns.map((column) => columnElement(model, column))),

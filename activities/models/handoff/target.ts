@@ -18,17 +18,20 @@ interface TargetSql {
   table(schema: string, table: string): string;
   /** The text type CAST takes. */
   readonly text: string;
+  /** How the destination stores the models' names: Snowflake's are upper case (its plug-in creates them so). */
+  readonly storedName: (name: string) => string;
 }
 
-const standard: TargetSql = { table: (schema, table) => `"${schema}"."${table}"`, text: 'VARCHAR' };
+const asIs = (name: string): string => name;
+const standard: TargetSql = { table: (schema, table) => `"${schema}"."${table}"`, text: 'VARCHAR', storedName: asIs };
 
 export const TARGET_SQL: Readonly<Record<DestinationKind, TargetSql>> = {
   duckdb: standard,
   postgres: standard,
   redshift: standard,
-  // Snowflake folds unquoted names to upper case; the models' tables were created with quoted lower-case names.
-  snowflake: standard,
-  bigquery: { table: (schema, table) => `\`${schema}.${table}\``, text: 'STRING' },
+  // Unquoted, Snowflake folds the names to the upper case they were created in.
+  snowflake: { table: (schema, table) => `${schema}.${table}`, text: 'VARCHAR', storedName: (name) => name.toUpperCase() },
+  bigquery: { table: (schema, table) => `\`${schema}.${table}\``, text: 'STRING', storedName: asIs },
 };
 
 /** The default connection name for a destination. */
