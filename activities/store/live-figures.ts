@@ -72,35 +72,45 @@ const apiUsageRow = z
     limit: r.usage_limit,
   }));
 
-/** A stream is fresh as of the end of the last cycle that loaded it (or deferred after loading what it had). */
+/**
+ * A stream is fresh as of the end of the last cycle that loaded it (or deferred after loading what
+ * it had). Each stream's newest such run is found newest-first on the (connector_id, started_at)
+ * index, so a scrape reads a few rows per stream however long the run history is.
+ */
 const FRESHNESS = `
-  WITH loads AS (
-    SELECT r.connector_id, s->>'stream' AS stream, max(r.finished_at) AS loaded_at
-      FROM cycle_run r CROSS JOIN LATERAL jsonb_array_elements(r.streams) s
-     WHERE r.finished_at IS NOT NULL AND s->>'outcome' IN ('loaded', 'deferred')
-     GROUP BY r.connector_id, s->>'stream')
   SELECT c.id::text AS connector_id, st.stream,
          extract(epoch FROM now() - coalesce(l.loaded_at, c.created_at))::float8 AS age_seconds,
          (c.configuration->'guardrails'->>'freshnessTargetMinutes')::float8 AS target_minutes
     FROM connector_config c
     CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(c.configuration->'source'->'streams', '[]'::jsonb)) st(stream)
-    LEFT JOIN loads l ON l.connector_id = c.id AND l.stream = st.stream
+    LEFT JOIN LATERAL (
+      SELECT r.finished_at AS loaded_at FROM cycle_run r
+       WHERE r.connector_id = c.id AND r.finished_at IS NOT NULL
+         AND EXISTS (SELECT 1 FROM jsonb_array_elements(r.streams) s
+                      WHERE s->>'stream' = st.stream AND s->>'outcome' IN ('loaded', 'deferred'))
+       ORDER BY r.started_at DESC LIMIT 1) l ON TRUE
    WHERE c.status = 'active'`;
 
 const freshnessRow = z
   .object({ connector_id: z.string(), stream: z.string(), age_seconds: z.number(), target_minutes: z.number().nullable() })
   .transform((r) => ({ connectorId: r.connector_id, stream: r.stream, ageSeconds: r.age_seconds, targetMinutes: r.target_minutes }));
 
-/** Cycles still running, waiting or skipped say nothing about failing; a cycle that ended otherwise ends the run of failures. */
+/** Counted up to this many: the alert fires at 3. */
+export const FAILURES_COUNTED = 100;
+
+/**
+ * Cycles still running, waiting or skipped say nothing about failing; a cycle that ended otherwise
+ * ends the run of failures. The newest finished cycles are read newest-first on the index.
+ */
 const FAILURES_IN_A_ROW = `
-  SELECT c.id::text AS connector_id, count(r.workflow_id) FILTER (WHERE r.ended_well = 0)::int AS failures
-    FROM connector_config c
-    LEFT JOIN (
-      SELECT connector_id, workflow_id,
-             count(*) FILTER (WHERE status <> 'failed') OVER (PARTITION BY connector_id ORDER BY started_at DESC
-                                                              ROWS UNBOUNDED PRECEDING) AS ended_well
-        FROM cycle_run WHERE status NOT IN ('running', 'awaiting-approval', 'skipped')) r ON r.connector_id = c.id
-   GROUP BY c.id`;
+  SELECT c.id::text AS connector_id,
+         (SELECT count(*) FROM (
+            SELECT count(*) FILTER (WHERE status <> 'failed') OVER (ORDER BY started_at DESC ROWS UNBOUNDED PRECEDING) AS ended_well
+              FROM (SELECT status, started_at FROM cycle_run
+                     WHERE connector_id = c.id AND status NOT IN ('running', 'awaiting-approval', 'skipped')
+                     ORDER BY started_at DESC LIMIT ${FAILURES_COUNTED}) newest) runs
+           WHERE ended_well = 0)::int AS failures
+    FROM connector_config c`;
 
 const failuresRow = z
   .object({ connector_id: z.string(), failures: z.number() })
