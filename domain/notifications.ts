@@ -25,6 +25,8 @@ const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '
 
 /** Where a channel posts: https, or plain http to this machine only (a receiver on the same host, a test). */
 const receiverUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine((text) => {
+  // Runs after a failed URL check too (zod reports every issue): a text that is no URL is that issue alone.
+  if (!URL.canParse(text)) return true;
   const url = new URL(text);
   return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
 }, 'must be https (plain http only to a loopback address): messages and their signatures must not travel in the clear');

@@ -74,6 +74,8 @@ test('a marker where no secret is stored, or for another SMTP host, is refused n
 
 test.each([
   ['plain http to another host', { target: { ...webhook, url: 'http://receiver.example.com/hook' } }, 'target.url'],
+  ['a Slack URL that is no URL (found by schemathesis: a 500)', { target: { kind: 'slack', webhookUrl: 'AAA' } }, 'target.webhookUrl'],
+  ['an empty webhook URL', { target: { ...webhook, url: '' } }, 'target.url'],
   ['a short signing secret', { target: { ...webhook, signingSecret: 'short' } }, 'target.signingSecret'],
   ['an unknown event', { target: webhook, events: ['approval.requested', 'lunch.served'] }, 'events.1'],
   ['a connector that does not exist', { target: webhook, connectorId: '00000000-0000-4000-8000-000000000001' }, 'connectorId'],
