@@ -49,7 +49,7 @@ export interface TimeWindow {
 
 const isDay = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
-/** The window as instants; without `from`, `defaultDays` days back from `to`; without `to`, now. */
+/** The window as instants; without `from`, `defaultDays` days back from `to`; without `to`, now. A `from` after `to` is a 400. */
 export function resolveWindow(
   query: { from?: string | undefined; to?: string | undefined },
   defaultDays: number,
@@ -57,8 +57,12 @@ export function resolveWindow(
 ): TimeWindow {
   const to = query.to === undefined ? now : isDay(query.to) ? new Date(Date.parse(query.to) + DAY_MS) : new Date(query.to);
   const from = query.from === undefined ? new Date(to.getTime() - defaultDays * DAY_MS) : new Date(query.from);
+  if (from.getTime() > to.getTime()) throw windowOutOfOrder();
   return { from, to };
 }
+
+export const windowOutOfOrder = () =>
+  invalidRequest('query parameters', [{ path: 'from', rule: 'window_order', message: 'must not be after to' }]);
 
 /** The UTC days a window touches, first and last, as YYYY-MM-DD. */
 export function dayRangeOf({ from, to }: TimeWindow): { from: string; to: string } {

@@ -12,7 +12,7 @@ import { describeConnectorSchedule, type ConnectorScheduleState } from '../sched
 import { connectorIdParamsSchema } from '../schemas';
 import { isTemporalUnreachable } from '../temporal-calls';
 import { parseRequest } from '../validation';
-import { windowQuerySchema } from '../window';
+import { windowOutOfOrder, windowQuerySchema } from '../window';
 
 const timestamp = z.string().describe('ISO-8601');
 
@@ -109,7 +109,9 @@ async function scheduleFacts(temporal: Client, connectorId: string): Promise<Sch
 /** The request's window as UTC days; without `from`, all history; without `to`, today. */
 function dayWindow({ from, to }: { from?: string | undefined; to?: string | undefined }): DayWindow {
   const day = (value: string): string => new Date(value).toISOString().slice(0, 10);
-  return { from: from === undefined ? null : day(from), to: to === undefined ? day(new Date().toISOString()) : day(to) };
+  const window = { from: from === undefined ? null : day(from), to: to === undefined ? day(new Date().toISOString()) : day(to) };
+  if (window.from !== null && window.from > window.to) throw windowOutOfOrder();
+  return window;
 }
 
 export function analyzeRoutes({ store, temporal }: ResolvedApiDeps): DescribedRouter {

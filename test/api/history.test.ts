@@ -50,10 +50,12 @@ describe('the audit log, metrics and outcomes as pages', () => {
   test('a time window keeps the entries inside it; a bad cursor is a 400 naming it', async () => {
     const connectorId = await connectorOf(`user-${randomUUID()}`);
     const tomorrow = dayOf(new Date(Date.now() + DAY_MS));
-    const future = await api.call('GET', `/api/v1/audit-log?connectorId=${connectorId}&from=${tomorrow}`);
+    const future = await api.call('GET', `/api/v1/audit-log?connectorId=${connectorId}&from=${tomorrow}&to=${tomorrow}`);
     expect(auditPage.parse(future.body).items).toEqual([]);
     const today = await api.call('GET', `/api/v1/audit-log?connectorId=${connectorId}&from=${dayOf(new Date())}&to=${dayOf(new Date())}`);
     expect(auditPage.parse(today.body).items.map((item) => item.activityType)).toEqual(['connector.created']);
+    const backwards = await api.call('GET', `/api/v1/audit-log?from=${dayOf(new Date())}&to=2020-01-01`);
+    expect(backwards).toMatchObject({ status: 400, body: { issues: [{ path: 'from', rule: 'window_order' }] } });
     const bad = await api.call('GET', `/api/v1/audit-log?cursor=bm90LWEta2V5`);
     expect(bad).toMatchObject({ status: 400, body: { issues: [{ path: 'cursor', rule: 'invalid_cursor' }] } });
   });
