@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KeyRing } from '../secrets/key-ring';
 import { OPENED_DIR } from './plain-copies';
-import { S3Objects, type S3Location } from './s3-objects';
+import type { S3Location } from './s3-objects';
 import { Staging } from './staging';
 
 export type StagingLocation = { kind: 'folder'; path: string } | ({ kind: 's3' } & S3Location);
@@ -48,6 +48,8 @@ export function parseStagingUrl(url: string, s3: S3Settings = {}): StagingLocati
  */
 export async function openStaging(location: StagingLocation, options: { keys?: KeyRing | undefined; localDir: string }): Promise<Staging> {
   if (location.kind === 'folder') return new Staging(location.path, options.keys);
+  // The AWS SDK is loaded only by a worker that stages in a bucket.
+  const { S3Objects } = await import('./s3-objects');
   const objects = await S3Objects.open(location);
   return new Staging({ objects, copiesDir: path.join(options.localDir, OPENED_DIR) }, options.keys);
 }
