@@ -18,7 +18,7 @@ export async function modelsOf(connectorId) {
   const connector = await get(`/api/v1/data-warehouse-connector/${connectorId}`);
   const schema = connector.configuration.destination.schema ?? 'marketing';
   if (!IDENTIFIER.test(schema)) throw new Error(`the destination schema ${schema} is not a plain SQL identifier`);
-  return { connectorId, table: (name) => `${schema}.${name}` };
+  return { connectorId, kind: connector.configuration.destination.kind, schema, table: (name) => `${schema}.${name}` };
 }
 
 /** The rows of one query on the models. */

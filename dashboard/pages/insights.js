@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { ConnectorPicker, useConnectorList } from '../connector-list.js';
 import { modelsOf, rowsOf } from '../models.js';
 import { Chart, html, Loaded, Notice, number, Table, useApi, usd } from '../ui.js';
+import { Handoff } from './handoff.js';
 import { CustomerTimeline, Segments } from './segments.js';
 
 /** A trend needs two days at least: with fewer, say so instead of drawing a point. */
@@ -129,7 +130,7 @@ function Sentiment({ place }) {
   </section>`;
 }
 
-function Panes({ connectorId, rest }) {
+function Panes({ connectorId, rest, permissions }) {
   const state = useApi(() => modelsOf(connectorId), [connectorId]);
   const [view, customerKey] = rest;
   return html`<${Loaded} state=${state}>
@@ -139,7 +140,8 @@ function Panes({ connectorId, rest }) {
         : html`<${Segments} place=${place} />
             <${Campaigns} place=${place} />
             <${Content} place=${place} />
-            <${Sentiment} place=${place} />`}
+            <${Sentiment} place=${place} />
+            <${Handoff} place=${place} permissions=${permissions} />`}
   <//>`;
 }
 
@@ -152,5 +154,5 @@ export function InsightsPage({ permissions, rest }) {
       <${ConnectorPicker} connectors=${connectors} value=${connectorId ?? ''} onChange=${setChosen} />
       <span class="muted">the customer models in this connector's destination</span>
     </div>
-    ${connectorId ? html`<${Panes} key=${connectorId} connectorId=${connectorId} rest=${rest} />` : html`<p class="empty">No connector yet.</p>`}`;
+    ${connectorId ? html`<${Panes} key=${connectorId} connectorId=${connectorId} rest=${rest} permissions=${permissions} />` : html`<p class="empty">No connector yet.</p>`}`;
 }

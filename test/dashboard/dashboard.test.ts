@@ -208,6 +208,19 @@ if (!chromiumPath) {
     await shoot('insights-customer');
   });
 
+  test("hands the destination's models to Tableau and Looker as files", async () => {
+    await page.getByRole('link', { name: '← segments' }).click();
+    const saved = async (button: string): Promise<Buffer> => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+      return readFileSync(await download.path());
+    };
+    const tds = (await saved('Download the Tableau data source (.tds)')).toString('utf8');
+    expect(tds).toMatch(/^<\?xml/);
+    for (const column of ['customer_key', 'unique_reach', 'avg_sentiment_score']) expect(tds).toContain(column);
+    const lookml = await saved('Download the LookML project (zip)');
+    expect(lookml.subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
   test('a campaign lead signs in with a JWT and is offered only what the API lets the role do', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key or JWT').fill(hs256(claimsFor('campaign-lead', { sub: 'casey' }), JWT_SECRET));
