@@ -9,7 +9,7 @@ import { Figures, html, Loaded, number, Table, useApi, when } from '../ui.js';
 
 const SOURCES = ['salesforce', 'sendgrid', 'zendesk'];
 const NO_FILTER = { campaign: '', minOpened: '', minClicked: '', sentiment: '', source: '', activeDays: '' };
-const SEGMENT_SIZE = 200;
+const SEGMENT_SIZE = 50;
 
 /** The WHERE clause of a segment: every condition from the form, values as literals or numbers. */
 function conditions(filter, place) {
