@@ -8,7 +8,12 @@ import { html } from '../ui.js';
 
 const FILES = [
   { operationId: 'downloadLookml', path: 'lookml', label: 'Download the LookML project (zip)', fallback: 'insight_hub_lookml.zip' },
-  { operationId: 'downloadTableauDataSource', path: 'tableau', label: 'Download the Tableau data source (.tds)', fallback: 'insight_hub.tds' },
+  {
+    operationId: 'downloadTableauDataSource',
+    path: 'tableau',
+    label: 'Download the Tableau data source (.tds)',
+    fallback: 'insight_hub.tds',
+  },
 ];
 
 export function Handoff({ place, permissions }) {
