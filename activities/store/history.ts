@@ -93,14 +93,14 @@ const keyAtRow = z.object({ key_at: z.string() });
 
 const auditListing: Listing<{ entry: AuditEntry; seq: number }, AuditEntry> = {
   sql: (where) => `
-    SELECT id, config_id, user_id, activity_type, details, metrics, created_at, seq::float8 AS seq
+    SELECT id, config_id, user_id, activity_type, details, metrics, created_at, seq::float8 AS seq_key
       FROM connector_activity
      WHERE ${connectorIn('config_id')} ${where} AND created_at >= $2::timestamptz AND created_at < $3::timestamptz
-       AND ($4::float8 IS NULL OR seq < $4::float8) AND $5::text IS NULL
-     ORDER BY seq DESC LIMIT $6`,
+       AND ($4::bigint IS NULL OR seq < $4::bigint) AND $5::text IS NULL
+     ORDER BY connector_activity.seq DESC LIMIT $6`,
   row: z.unknown().transform((row) => {
     const entry = activityRow.parse(row);
-    return { entry: { ...entry, metrics: entry.metrics ?? null }, seq: z.object({ seq: z.number() }).parse(row).seq };
+    return { entry: { ...entry, metrics: entry.metrics ?? null }, seq: z.object({ seq_key: z.number() }).parse(row).seq_key };
   }),
   item: ({ entry }) => entry,
   key: ({ seq }) => [seq],

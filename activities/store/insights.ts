@@ -71,10 +71,13 @@ const RULES = `
   SELECT connector_id::text AS id, rule_key, min(expectation::text) AS expectation, sum(rows)::float8 AS rows
     FROM rule_day WHERE ${IN('connector_id')} AND ${DAYS('day')} GROUP BY connector_id, rule_key`;
 
-/** Each scope's latest window. */
+/** Each scope's latest window, per connector: a backward walk of the primary key, no sort of every window. */
 const API_USAGE = `
-  SELECT DISTINCT ON (connector_id, scope) connector_id AS id, scope, used, usage_limit, window_start
-    FROM api_usage WHERE ${IN('connector_id')} ORDER BY connector_id, scope, window_start DESC`;
+  SELECT c.id, u.scope, u.used, u.usage_limit, u.window_start
+    FROM (SELECT jsonb_array_elements_text($1::jsonb) AS id) c
+    CROSS JOIN LATERAL (SELECT DISTINCT ON (scope) scope, used, usage_limit, window_start FROM api_usage
+                         WHERE connector_id = c.id ORDER BY scope DESC, window_start DESC) u
+   ORDER BY c.id, u.scope`;
 
 const COSTS = `
   SELECT config_id::text AS id, to_char(date, 'YYYY-MM-DD') AS date, coalesce((metrics->>'costUsd')::float8, 0) AS usd
