@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
+import { sourceDefinitions } from '../../domain/sources';
 import { rowsOf } from './query';
 import type { SqlExecutor } from './sql-client';
 
@@ -30,6 +31,8 @@ export interface LiveFigures {
 export const ALERTED_EVENTS = ['batch.blocked', 'compliance.alert'] as const;
 export type AlertedEvent = (typeof ALERTED_EVENTS)[number];
 
+const LONGEST_RATE_WINDOW_SECONDS = Math.max(...Object.values(sourceDefinitions).map((source) => source.rateLimit?.perSeconds ?? 0));
+
 export interface LiveFiguresRepository {
   read(): Promise<LiveFigures>;
 }
@@ -49,9 +52,11 @@ const approvalRow = z
     soonestTimeoutSeconds: r.soonest_timeout_seconds,
   }));
 
+/** Only windows that can still be current: our own rate windows are at most the longest source window; a service figure covers a day. */
 const API_USAGE = `
   SELECT DISTINCT ON (connector_id, scope) connector_id, source, scope, window_start, used, usage_limit
-    FROM api_usage WHERE window_start > now() - interval '1 day'
+    FROM api_usage
+   WHERE window_start > now() - interval '1 day' AND (scope <> 'rate' OR window_start > now() - make_interval(secs => $1))
    ORDER BY connector_id, scope, window_start DESC`;
 
 const apiUsageRow = z
@@ -147,7 +152,7 @@ export function sqlLiveFigures(db: SqlExecutor): LiveFiguresRepository {
     async read() {
       return {
         approvals: await rowsOf(db, approvalRow, APPROVALS),
-        apiUsage: await rowsOf(db, apiUsageRow, API_USAGE),
+        apiUsage: await rowsOf(db, apiUsageRow, API_USAGE, [LONGEST_RATE_WINDOW_SECONDS]),
         freshness: await rowsOf(db, freshnessRow, FRESHNESS),
         failuresInARow: await rowsOf(db, failuresRow, FAILURES_IN_A_ROW),
         tokenIssuedAt: await rowsOf(db, tokenRow, TOKEN_ISSUED),
