@@ -93,7 +93,8 @@ test('a waiting gate is announced, reminded before its timeout and its timeout d
       connectorId: connector.id,
       streams: ['contact'],
       guardrails: { maxInvalidShare: 0.1, schemaChangePolicy: 'approve' },
-      approvalPolicy: { timeout: '12s', onTimeout: 'reject', approverRole: 'manager' },
+      // The reminder is due a quarter of the wait before the deadline: 5 s, room enough on a loaded machine.
+      approvalPolicy: { timeout: '20s', onTimeout: 'reject', approverRole: 'manager' },
     },
     extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2)], apiCalls: 2, deferred: null }),
     figuresOf: (b) => (b.sha256.endsWith('2') ? { invalidShare: 0.3, invalid: 30 } : {}),
