@@ -1,104 +1,19 @@
 /**
- * The customer models materialised in a real DuckDB and a real PostgreSQL from demo-like rows landed
- * as a cycle lands them: exactly the expected unified rows, consent and erasure holding, and a
- * refresh that rebuilds only what changed.
+ * The customer models materialised in DuckDB, PostgreSQL and the Snowflake and Redshift simulators
+ * from demo-like rows landed as a cycle lands them: exactly the expected unified rows, consent and
+ * erasure holding, and a refresh that rebuilds only what changed. (Content and the LookML's SQL:
+ * content-and-lookml.test.ts.)
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { DestinationConfig } from '../../domain/connector';
 import { connectWarehouse } from '../../activities/warehouses';
 import type { Warehouse } from '../../activities/warehouses/types';
 import { refreshModels } from '../../activities/models/refresh';
 import { eraseFromWarehouse } from '../../activities/privacy/warehouse-erasure';
 import type { Connector } from '../../domain/connector';
-import { createFreshDatabase, startPostgres, type FreshDatabase } from '../store/postgres';
-import { startRedshiftSimulator, type RedshiftSimulator } from '../../simulators/redshift/server';
-import { startS3Simulator, type S3Simulator } from '../../simulators/s3/server';
-import { SIMULATOR_USER, startSnowflakeSimulator, type SnowflakeSimulator } from '../../simulators/snowflake/server';
-import { MODELS } from '../../activities/models';
-import { lookmlView } from '../../activities/models/handoff/lookml';
 import { landRows, landScenario } from './fixtures';
+import { useModelTargets } from './targets';
 
-const server = startPostgres();
-let snowflake: SnowflakeSimulator | null = null;
-beforeAll(async () => {
-  snowflake = await startSnowflakeSimulator({ users: [SIMULATOR_USER] });
-});
-afterAll(() => snowflake?.stop());
-
-interface Target {
-  kind: string;
-  destination(): Promise<DestinationConfig>;
-}
-
-const targets: Target[] = [
-  { kind: 'duckdb', destination: async () => ({ kind: 'duckdb', schema: 'marketing', path: path.join(dir(), 'w.duckdb') }) },
-];
-let schemas = 0;
-targets.push({
-  kind: 'snowflake (its simulator)',
-  destination: async () => ({
-    kind: 'snowflake',
-    account: snowflake?.account ?? '',
-    accessUrl: snowflake?.url,
-    username: SIMULATOR_USER.name,
-    auth: { type: 'password', password: SIMULATOR_USER.password },
-    warehouse: 'LOAD_WH',
-    database: 'INSIGHT_HUB',
-    schema: `models_${++schemas}`,
-    stageThresholdRows: 10_000,
-  }),
-});
-let database: FreshDatabase | null = null;
-const REDSHIFT_ACCESS_KEY = 'AKIDREDSHIFTSIM';
-let redshift: Promise<RedshiftSimulator> | null = null;
-let s3: S3Simulator | null = null;
-const redshiftSimulator = (): Promise<RedshiftSimulator> =>
-  (redshift ??= (async () => {
-    s3 = await startS3Simulator({ buckets: ['ih-staging'], accessKeyIds: [REDSHIFT_ACCESS_KEY] });
-    return startRedshiftSimulator({
-      postgresUrl: server.available ? server.adminUrl : '',
-      s3: s3.store,
-      accessKeyIds: [REDSHIFT_ACCESS_KEY],
-    });
-  })());
-afterAll(async () => {
-  await (await redshift)?.stop();
-  await s3?.stop();
-});
-if (server.available) {
-  beforeAll(async () => {
-    database = await createFreshDatabase(server.adminUrl);
-  });
-  afterAll(() => database?.drop());
-  targets.push({
-    kind: 'redshift (its simulator, on PostgreSQL)',
-    destination: async () => ({
-      kind: 'redshift',
-      region: 'us-east-1',
-      database: (await redshiftSimulator()).database,
-      schema: `models_${randomUUID().replaceAll('-', '').slice(0, 12)}`,
-      workgroupName: 'insight-hub',
-      endpoint: (await redshiftSimulator()).url,
-      credentials: { accessKeyId: REDSHIFT_ACCESS_KEY, secretAccessKey: 'simulated-secret' },
-    }),
-  });
-  targets.push({
-    kind: 'postgres',
-    destination: async () => ({ kind: 'postgres', url: database?.url, schema: `models_${randomUUID().replaceAll('-', '').slice(0, 12)}` }),
-  });
-} else {
-  test.skip(`PostgreSQL: ${server.reason}`, () => undefined);
-}
-
-let tempDir = '';
-const dir = (): string => tempDir;
-beforeEach(async () => {
-  tempDir = await mkdtemp(path.join(tmpdir(), 'ih-models-'));
-});
-afterEach(() => rm(tempDir, { recursive: true, force: true }));
+const { targets, dir } = useModelTargets();
 
 describe.each(targets)('the customer models on $kind', (target) => {
   let warehouse: Warehouse;
@@ -219,86 +134,6 @@ describe.each(targets)('the customer models on $kind', (target) => {
       { campaign_id: '701X', day: '2026-03-05', ...zero, ...none, opportunities_won: 1, amount_won: 5000 },
       { campaign_id: '701Y', day: '2026-03-01', ...zero, ...none, members_added: 1 },
     ]);
-  });
-
-  test("content performance joins GA4's page metrics by path and day, never summing active users across traffic sources", async () => {
-    const view = (contentId: string, url: string, day: string) => ({
-      id: `${contentId}:${day}`,
-      content_id: contentId,
-      title: contentId,
-      url,
-      content_type: 'article',
-      day,
-      views: 40,
-      unique_visitors: 30,
-      avg_time_on_page_seconds: 61.5,
-      updated_at: `${day}T23:00:00.000Z`,
-    });
-    await landRows(warehouse, dir(), 'cms', 'content_views', [
-      view('pricing', 'https://www.shop.example/pricing', '2026-03-02'),
-      view('blog-a', '/blog/a', '2026-03-02'),
-    ]);
-    const ga4 = (path: string, source: string, sessions: number, users: number) => ({
-      id: `2026-03-02|${source}|organic|${path}`,
-      date: '2026-03-02',
-      session_source: source,
-      session_medium: 'organic',
-      page_path: path,
-      sessions,
-      active_users: users,
-      screen_page_views: sessions * 2,
-      key_events: 1,
-      read_at: '2026-03-03T06:00:00.000Z',
-    });
-    await landRows(warehouse, dir(), 'ga4', 'daily_metrics', [
-      ga4('/pricing', 'google', 10, 8),
-      ga4('/pricing', 'bing', 5, 4),
-      ga4('/blog/a', 'google', 7, 6),
-    ]);
-    await refreshModels(warehouse);
-    expect(
-      await rows(
-        `select content_id, page_path, views, unique_visitors, ga4_sessions, ga4_screen_page_views, ga4_key_events, ga4_active_users, ga4_traffic_sources
-         from {content_performance} order by content_id`,
-      ),
-    ).toEqual([
-      {
-        content_id: 'blog-a',
-        page_path: '/blog/a',
-        views: 40,
-        unique_visitors: 30,
-        ga4_sessions: 7,
-        ga4_screen_page_views: 14,
-        ga4_key_events: 1,
-        ga4_active_users: 6,
-        ga4_traffic_sources: 1,
-      },
-      {
-        content_id: 'pricing',
-        page_path: '/pricing',
-        views: 40,
-        unique_visitors: 30,
-        ga4_sessions: 15,
-        ga4_screen_page_views: 30,
-        ga4_key_events: 2,
-        ga4_active_users: null,
-        ga4_traffic_sources: 2,
-      },
-    ]);
-  });
-
-  test("the LookML views' tables and dimensions resolve in this warehouse", async () => {
-    await landScenario(warehouse, dir());
-    await refreshModels(warehouse);
-    const target = { destination: destination.kind, schema: destination.schema, connection: 'test' };
-    for (const model of MODELS) {
-      const view = lookmlView(model, target);
-      const table = /sql_table_name: (.*) ;;/.exec(view)?.[1] ?? '';
-      const dimensions = [...view.matchAll(/sql: (.*\$\{TABLE\}.*) ;;/g)].map((m) => (m[1] ?? '').replaceAll('${TABLE}', 'v'));
-      expect(dimensions.length).toBeGreaterThanOrEqual(model.columns.length);
-      // Runs, or fails naming what it could not find (the brand and content models are empty here).
-      await expect(warehouse.query(`select ${dimensions.join(', ')} from ${table} v`)).resolves.toBeInstanceOf(Array);
-    }
   });
 
   test('a person without consent appears in no model, not even through their other record, address or tickets', async () => {
