@@ -6,8 +6,8 @@
  * syntax error. A pattern is parsed as Python's parser (`re/_parser.py`) parses it, with its errors,
  * and written out as a JavaScript RegExp (flag `v`, no `i`, `m` or `s`) that matches the same strings;
  * what JavaScript cannot say exactly (conditionals, `\N{name}`, a case-insensitive backreference) is
- * refused with a PythonRegexError naming it. test/quality/python-regex.test.ts holds each rule against
- * Python itself.
+ * refused with a PythonRegexError naming it. test/quality/python-regex.test.ts pins each rule, and
+ * python-regex-vs-python.test.ts holds them against Python itself.
  */
 import { Parser } from './parser';
 import { PythonRegexError } from './tree';
