@@ -11,8 +11,6 @@
 #                                       # (SCHEMATHESIS_VENV), apart because its pins are not GX's
 #   bash scripts/python-env.sh moto     # the S3-compatible server of the staging tests (moto_server):
 #                                       # test/staging/moto/requirements.txt in .data/moto-venv (MOTO_VENV)
-#   bash scripts/python-env.sh moto     # the S3-compatible server of the staging tests (moto_server):
-#                                       # test/staging/moto/requirements.txt in .data/moto-venv (MOTO_VENV)
 #   bash scripts/python-env.sh lkml     # the LookML parser the Looker hand-off tests use:
 #                                       # test/models/lkml/requirements.txt in .data/lkml-venv (LKML_VENV)
 set -euo pipefail
@@ -28,10 +26,6 @@ case "$ENVIRONMENT" in
   schemathesis)
     readonly VENV="${SCHEMATHESIS_VENV:-$ROOT/.data/schemathesis-venv}"
     readonly REQUIREMENTS="$ROOT/test/api/schemathesis/requirements.txt"
-    ;;
-  moto)
-    readonly VENV="${MOTO_VENV:-$ROOT/.data/moto-venv}"
-    readonly REQUIREMENTS="$ROOT/test/staging/moto/requirements.txt"
     ;;
   moto)
     readonly VENV="${MOTO_VENV:-$ROOT/.data/moto-venv}"
