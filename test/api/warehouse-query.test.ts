@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { Client as PgClient } from 'pg';
 import { acquire, release, type SharedDatabase } from '../../activities/warehouses/duckdb/connection';
 import { useTempDir } from '../support/temp-dir';
 import { connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   database = await acquire(file);
   await database.exclusive(async (c) => {
     await c.run(`CREATE SCHEMA marketing;
-      CREATE TABLE marketing.customer AS SELECT range AS customer_id, 'c' || range AS email FROM range(5);
+      CREATE TABLE marketing.customer AS SELECT range AS customer_id, 'person-' || range || '@example.com' AS email FROM range(5);
       CREATE TABLE marketing.salesforce_contact AS SELECT 'sf-' || range AS id FROM range(3);
       CREATE TABLE marketing.zendesk_tickets AS SELECT range AS id FROM range(2);
       CREATE TABLE marketing._ih_quarantine AS SELECT 'bad' AS reason;
@@ -143,7 +144,56 @@ describe('limits and audit', () => {
       tables: ['marketing.customer'],
       actor: { subject: 'test-admin', role: 'admin' },
     });
-    expect(JSON.stringify(entry)).not.toContain('c0');
+    expect(JSON.stringify(entry)).not.toContain('@example.com');
     expect(JSON.stringify(entry)).not.toContain('SELECT');
+  });
+});
+
+const databaseUrl = process.env.TEST_DATABASE_URL;
+const onPostgres = databaseUrl ? describe : describe.skip;
+
+onPostgres('on a PostgreSQL warehouse (TEST_DATABASE_URL)', () => {
+  const schema = `ihq_${randomUUID().slice(0, 8)}`;
+  let connectorId: string;
+  let admin: PgClient;
+
+  beforeAll(async () => {
+    admin = new PgClient({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema};
+      CREATE TABLE ${schema}.customer AS SELECT n AS customer_id FROM generate_series(1, 50) n;
+      CREATE TABLE ${schema}.salesforce_contact AS SELECT 'sf-' || n AS id FROM generate_series(1, 3) n;
+      CREATE SEQUENCE ${schema}.ticket_numbers;`);
+    const body = connectorBody(`owner-${randomUUID()}`);
+    const configuration = {
+      ...(body.configuration as Record<string, unknown>),
+      destination: { kind: 'postgres', url: databaseUrl, schema },
+    };
+    connectorId = await createConnector(api, { ...body, configuration });
+  });
+  afterAll(async () => {
+    await admin?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin?.end();
+  });
+
+  const onPg = (sql: string, credential?: string, extra: Record<string, unknown> = {}) =>
+    api.call('POST', QUERY, { json: { sql, connectorId, ...extra } }, credential);
+
+  test('the same roles: a campaign lead reads the models, not a stream table', async () => {
+    const lead = await api.keyFor('campaign-lead');
+    expect(await onPg('SELECT count(*)::int AS n FROM customer', lead)).toMatchObject({ status: 200, body: { rows: [{ n: 50 }] } });
+    expect(await onPg('SELECT * FROM salesforce_contact', lead)).toMatchObject({ status: 403 });
+  });
+
+  test('PostgreSQL refuses a write in a SELECT, cancels a long statement, and the row limit holds', async () => {
+    expect(await onPg(`SELECT nextval('${schema}.ticket_numbers')`)).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: 'sql', rule: 'warehouse_refused' }] },
+    });
+    expect(await onPg('SELECT pg_sleep(5)', undefined, { timeoutMs: 300 })).toMatchObject({ status: 408 });
+    expect(await onPg('SELECT customer_id FROM customer ORDER BY customer_id', undefined, { maxRows: 7 })).toMatchObject({
+      status: 200,
+      body: { rowCount: 7, truncated: true, rows: [{ customer_id: 1 }, { customer_id: 2 }, {}, {}, {}, {}, { customer_id: 7 }] },
+    });
   });
 });
