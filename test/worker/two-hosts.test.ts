@@ -23,14 +23,18 @@ import { connectorSettingsSchema, type DestinationConfig } from '../../domain/co
 import { cycleReportQuery } from '../../domain/messages';
 import { erasureWorkflowId, retentionSettingsSchema } from '../../domain/privacy';
 import { startSalesforceSimulator } from '../../simulators/salesforce/server';
+import { generateSendgridEvents } from '../../simulators/sendgrid/events';
+import { wakeDrain } from '../../api/cycles';
 import { erasureRequest, ingestionCycle, retentionSweep } from '../../workflows';
 import { createFreshDatabase, startPostgres } from '../store/postgres';
 import { useFixture, useTestCleanups, type Defer } from '../support/fixture';
 import { motoServer, useS3Server } from '../support/s3-server';
+import { eventually } from '../support/eventually';
 import { useTempDir } from '../support/temp-dir';
 import { testServerAddress, uniqueName, useTemporal } from '../support/temporal';
 
 const CONTACTS = 2_000;
+const EVENTS = 40;
 const secretKeys = `test:${randomBytes(32).toString('base64')}`;
 const payloadKeys = `p1:${randomBytes(32).toString('base64')}`;
 
@@ -100,7 +104,7 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
     return { control, warehouse, store };
   });
 
-  it('a host killed in the middle of a cycle: the other finishes it with every row once; both then erase and sweep', async () => {
+  it('a host killed in the middle of a cycle: the other finishes it with every row once; both then drain webhooks, erase and sweep', async () => {
     const { control, warehouse, store } = shared();
     const taskQueue = uniqueName('two-hosts');
     const stagingUrl = `s3://${uniqueName('hosts')}/staging`;
@@ -200,6 +204,35 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
 
     // A supervisor starts host a again; the privacy work then runs over both hosts on the shared staging.
     await startHost('a', taskQueue, env, path.join(folder.path, 'host-a'), defer);
+    // A webhook drain: SendGrid events stored in the inbox, the drain woken as the webhook route wakes it.
+    const sendgrid = await store.connectors.create({
+      userId: 'marketing-ops',
+      name: 'SendGrid on two hosts',
+      status: 'active',
+      configuration: connectorSettingsSchema.parse({
+        source: { kind: 'sendgrid', allowUnsigned: true },
+        destination,
+        guardrails: { maxInvalidShare: 1, schemaChangePolicy: 'allow' },
+        automationLevel: 'auto',
+      }),
+    });
+    const events = generateSendgridEvents(EVENTS);
+    const inbox = events.map((event) => ({ eventId: event.sg_event_id, email: event.email, payload: event, quarantineReason: null }));
+    await store.inbox.save({ connectorId: sendgrid.id, receivedAt: new Date(), events: inbox });
+    await wakeDrain(client, sendgrid, taskQueue);
+    const drained = await eventually(
+      'the drained events in the warehouse',
+      async () => {
+        const count = (sql: string) => withWarehouse(destination, folder.path, (query) => query(sql)).catch(() => []);
+        const [row] = await count(
+          'SELECT count(*)::integer AS n, count(DISTINCT sg_event_id)::integer AS distinct FROM marketing.sendgrid_events',
+        );
+        return row?.['n'] === EVENTS ? row : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 1_000 },
+    );
+    expect(drained['distinct']).toBe(EVENTS);
+
     const [someone] = await withWarehouse(destination, folder.path, (query) =>
       query("SELECT email FROM marketing.salesforce_contact WHERE email LIKE '%@%' LIMIT 1"),
     );
