@@ -4,37 +4,24 @@
  * with the real query and Update, on this file's task queue.
  */
 import { randomUUID } from 'node:crypto';
-import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import type { PendingApproval } from '../../domain/approvals';
 import { decision, pendingApproval, type ApprovalSeed } from '../store/fixtures';
-import { workflowBundle } from '../support/temporal';
 import { createApprovalStandInActivities } from './fixtures/approval-activities';
-import { startApiHarness, type ApiHarness } from './harness';
+import { useApiWithStandIn, type ApiHarness } from './harness';
 
 let api: ApiHarness;
-let worker: Worker;
-let workerRunning: Promise<void>;
 /** Managers: the decider is whoever the credential names. */
 let dana: string;
 let sam: string;
 
+useApiWithStandIn(
+  { workflows: require.resolve('./fixtures/approval-cycle'), activities: (started) => createApprovalStandInActivities(started.store) },
+  (started) => (api = started),
+);
 beforeAll(async () => {
-  api = await startApiHarness();
   dana = await api.keyFor('manager', 'dana');
   sam = await api.keyFor('manager', 'sam');
-  worker = await Worker.create({
-    connection: api.env.nativeConnection,
-    taskQueue: api.taskQueue,
-    workflowBundle: await workflowBundle(require.resolve('./fixtures/approval-cycle')),
-    activities: createApprovalStandInActivities(api.store),
-  });
-  workerRunning = worker.run();
-});
-afterAll(async () => {
-  worker.shutdown();
-  await workerRunning;
-  await api.close();
 });
 
 const APPROVALS = '/api/v1/approvals';

@@ -5,6 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { createApp } from '../../api/app';
 import { issueApiKey } from '../../api/auth/issue-api-key';
@@ -13,7 +14,7 @@ import { deleteConnectorSchedule } from '../../api/schedules';
 import { startApiServer } from '../../api/server';
 import { openStore, type Store } from '../../activities/store';
 import type { Role } from '../../domain/access';
-import { testEnv, uniqueName } from '../support/temporal';
+import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
 
 /** The secret the harness's API checks HS256 tokens with (test/api/tokens.ts signs them). */
 export const TEST_JWT_SECRET = 'insight-hub-test-jwt-secret-of-at-least-32-characters';
@@ -59,6 +60,36 @@ export async function startApiHarness(options: { codecEndpoint?: CodecEndpoint }
       await env.teardown();
     },
   };
+}
+
+/**
+ * The file's API harness with a stand-in worker on its task queue (the file's fixture workflows, and
+ * activities when given), set up before the file's tests and closed after them; `started` receives
+ * the harness as soon as it is up.
+ */
+export function useApiWithStandIn(
+  standIn: { workflows: string; activities?: (api: ApiHarness) => object },
+  started: (api: ApiHarness) => void,
+): void {
+  let api: ApiHarness | undefined;
+  let worker: Worker | undefined;
+  let workerRunning: Promise<void> | undefined;
+  beforeAll(async () => {
+    api = await startApiHarness();
+    started(api);
+    worker = await Worker.create({
+      connection: api.env.nativeConnection,
+      taskQueue: api.taskQueue,
+      workflowBundle: await workflowBundle(standIn.workflows),
+      activities: standIn.activities?.(api),
+    });
+    workerRunning = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await workerRunning;
+    await api?.close();
+  });
 }
 
 /** Tests may run against a long-lived cluster (TEMPORAL_ADDRESS): leave no schedule firing there. */

@@ -5,31 +5,13 @@
  * test/integration/revalidate-quarantine.test.ts.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { reportWithQuarantine, sha256Of } from '../store/fixtures';
-import { workflowBundle } from '../support/temporal';
 import { BAD_SUITE_MESSAGE, STAND_IN_EVALUATED } from './fixtures/revalidate-stand-in';
-import { CONNECTORS, connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, connectorBody, createConnector, useApiWithStandIn, type ApiHarness } from './harness';
 
 let api: ApiHarness;
-let worker: Worker;
-let workerRunning: Promise<void>;
-
-beforeAll(async () => {
-  api = await startApiHarness();
-  worker = await Worker.create({
-    connection: api.env.nativeConnection,
-    taskQueue: api.taskQueue,
-    workflowBundle: await workflowBundle(require.resolve('./fixtures/revalidate-stand-in')),
-  });
-  workerRunning = worker.run();
-});
-afterAll(async () => {
-  worker.shutdown();
-  await workerRunning;
-  await api.close();
-});
+useApiWithStandIn({ workflows: require.resolve('./fixtures/revalidate-stand-in') }, (started) => (api = started));
 
 const reportsPath = (connectorId: string): string => `${CONNECTORS}/${connectorId}/quality-reports`;
 const revalidatePath = (connectorId: string): string => `${CONNECTORS}/${connectorId}/quarantine/revalidate`;

@@ -3,35 +3,19 @@
  * analysis of a connector. A stand-in 'ingestionCycle' (fixtures/) runs on this file's task queue.
  */
 import { randomInt } from 'node:crypto';
-import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { durationToMs } from '../../domain/durations';
 import { searchAttributes } from '../../domain/constants';
 import type { CycleReport, StreamReport } from '../../domain/cycle';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
+import { streamReport } from '../store/fixtures';
 import { eventually } from '../support/eventually';
-import { uniqueName, workflowBundle } from '../support/temporal';
+import { uniqueName } from '../support/temporal';
 import { finishCycleSignal } from './fixtures/messages';
-import { CONNECTORS, connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, connectorBody, createConnector, useApiWithStandIn, type ApiHarness } from './harness';
 
 let api: ApiHarness;
-let worker: Worker;
-let workerRunning: Promise<void>;
-
-beforeAll(async () => {
-  api = await startApiHarness();
-  worker = await Worker.create({
-    connection: api.env.nativeConnection,
-    taskQueue: api.taskQueue,
-    workflowBundle: await workflowBundle(require.resolve('./fixtures/ingestion-cycle')),
-  });
-  workerRunning = worker.run();
-});
-afterAll(async () => {
-  worker.shutdown();
-  await workerRunning;
-  await api.close();
-});
+useApiWithStandIn({ workflows: require.resolve('./fixtures/ingestion-cycle') }, (started) => (api = started));
 
 const startedSchema = z.object({ workflowId: z.string(), runId: z.string() });
 const runPath = (workflowId: string): string => `/api/v1/runs/${encodeURIComponent(workflowId)}`;
@@ -220,25 +204,6 @@ describe('GET /api/v1/data-warehouse-connector/:id/analyze', () => {
     expect(await api.call('GET', `${CONNECTORS}/${crypto.randomUUID()}/analyze`)).toMatchObject({ status: 404 });
   });
 });
-
-function streamReport(stream: string, figures: Partial<StreamReport>): StreamReport {
-  return {
-    stream,
-    outcome: 'loaded',
-    batches: 1,
-    extracted: 0,
-    loaded: 0,
-    deleted: 0,
-    quarantined: 0,
-    wouldLoad: 0,
-    suppressed: 0,
-    withoutConsent: 0,
-    apiCalls: 0,
-    breaches: [],
-    failuresByRule: {},
-    ...figures,
-  };
-}
 
 function cycleReport(connectorId: string, status: CycleReport['status'], startedAt: Date, streams: StreamReport[]): CycleReport {
   return {

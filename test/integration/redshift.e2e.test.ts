@@ -1,5 +1,6 @@
 import { startRedshiftSimulator } from '../../simulators/redshift/server';
 import { startPostgres } from '../store/postgres';
+import { redshiftAt } from '../warehouses/simulated';
 import { describeEndToEnd } from './end-to-end';
 
 const ACCESS_KEY = 'AKIDREDSHIFTE2E';
@@ -9,15 +10,7 @@ if (postgres.available) {
   describeEndToEnd('Redshift (local Data API simulator on PostgreSQL, real @aws-sdk/client-redshift-data)', async () => {
     const simulator = await startRedshiftSimulator({ postgresUrl: postgres.adminUrl, accessKeyIds: [ACCESS_KEY] });
     return {
-      config: {
-        kind: 'redshift',
-        region: 'us-east-1',
-        database: simulator.database,
-        schema: 'marketing',
-        workgroupName: 'insight-hub',
-        endpoint: simulator.url,
-        credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: 'simulated-secret' },
-      },
+      config: redshiftAt(simulator, ACCESS_KEY),
       stop: () => simulator.stop(),
     };
   });

@@ -16,6 +16,7 @@ import { ingestionCycle, revalidateQuarantine } from '../../workflows';
 import { createFreshDatabase, startPostgres } from '../store/postgres';
 import { useStack, type SuiteDestination } from '../support/stack';
 import { uniqueName } from '../support/temporal';
+import { redshiftAt, snowflakeAt } from '../warehouses/simulated';
 
 // No probe of the GCE metadata server: nothing leaves loopback.
 process.env.METADATA_SERVER_DETECTION = 'none';
@@ -29,19 +30,8 @@ const destinations: [string, () => Promise<SuiteDestination>][] = [
     'Snowflake (simulator)',
     async () => {
       const simulator = await startSnowflakeSimulator({ users: [SIMULATOR_USER] });
-      const auth = { type: 'password' as const, password: SIMULATOR_USER.password };
       return {
-        config: {
-          kind: 'snowflake',
-          account: simulator.account,
-          accessUrl: simulator.url,
-          username: SIMULATOR_USER.name,
-          auth,
-          warehouse: 'LOAD_WH',
-          database: 'INSIGHT_HUB',
-          schema: 'marketing',
-          stageThresholdRows: 10_000,
-        },
+        config: snowflakeAt(simulator, { stageThresholdRows: 10_000 }),
         stop: () => simulator.stop(),
       };
     },
@@ -72,17 +62,8 @@ if (postgres.available) {
       async () => {
         const accessKeyId = 'AKIDREVALIDATE';
         const simulator = await startRedshiftSimulator({ postgresUrl: adminUrl, accessKeyIds: [accessKeyId] });
-        const credentials = { accessKeyId, secretAccessKey: 'simulated-secret' };
         return {
-          config: {
-            kind: 'redshift',
-            region: 'us-east-1',
-            database: simulator.database,
-            schema: 'marketing',
-            workgroupName: 'insight-hub',
-            endpoint: simulator.url,
-            credentials,
-          },
+          config: redshiftAt(simulator, accessKeyId),
           stop: () => simulator.stop(),
         };
       },

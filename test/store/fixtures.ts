@@ -5,6 +5,7 @@ import { approvalIdFor, type ApprovalResolution, type PendingApproval } from '..
 import { createConnectorSchema, type CreateConnector } from '../../domain/connector';
 import type { CycleReport, CycleStatus, StreamReport } from '../../domain/cycle';
 import type { GateFigures, GuardrailBreach } from '../../domain/guardrails';
+import { emptyStreamReport } from '../../workflows/cycle-report';
 
 export function connectorInput(userId: string, name = 'CRM to warehouse'): CreateConnector {
   return createConnectorSchema.parse({
@@ -33,23 +34,9 @@ export const newUserId = (): string => `user-${randomUUID()}`;
 
 export const sha256Of = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** A stream's report of one loaded batch, with the figures given. */
 export function streamReport(stream: string, figures: Partial<StreamReport> = {}): StreamReport {
-  return {
-    stream,
-    outcome: 'loaded',
-    batches: 1,
-    extracted: 0,
-    loaded: 0,
-    deleted: 0,
-    quarantined: 0,
-    wouldLoad: 0,
-    suppressed: 0,
-    withoutConsent: 0,
-    apiCalls: 0,
-    breaches: [],
-    failuresByRule: {},
-    ...figures,
-  };
+  return { ...emptyStreamReport(stream), batches: 1, ...figures };
 }
 
 export function runReport(

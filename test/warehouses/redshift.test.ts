@@ -16,6 +16,7 @@ import { startS3Simulator, type S3Simulator } from '../../simulators/s3/server';
 import { startPostgres } from '../store/postgres';
 import { describeWarehouseConformance } from './conformance';
 import { BatchFactory, people, person } from './fixtures';
+import { redshiftAt } from './simulated';
 
 type RedshiftConfig = DestinationConfigOf<'redshift'>;
 
@@ -55,16 +56,10 @@ afterAll(async () => {
 const freshSchema = (): string => `conformance_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 
 function configFor(sim: RedshiftSimulator, schema: string, staging: 'insert' | 'copy'): RedshiftConfig {
-  return {
-    kind: 'redshift',
-    region: 'us-east-1',
-    database: sim.database,
+  return redshiftAt(sim, ACCESS_KEY, {
     schema,
-    workgroupName: 'insight-hub',
-    endpoint: sim.url,
-    credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: 'simulated-secret' },
     s3Staging: staging === 'copy' ? { bucket: BUCKET, prefix: 'insight-hub/', iamRoleArn: COPY_ROLE, endpoint: s3?.url } : undefined,
-  };
+  });
 }
 
 const suite = unreachable ? describe.skip : describe;

@@ -14,6 +14,7 @@ import type { DestinationConfigOf } from '../../activities/warehouses/types';
 import { SIMULATOR_USER, type SnowflakeSimulator, startSnowflakeSimulator } from '../../simulators/snowflake/server';
 import { describeWarehouseConformance } from './conformance';
 import { BatchFactory, people, person } from './fixtures';
+import { snowflakeAt } from './simulated';
 
 type SnowflakeConfig = DestinationConfigOf<'snowflake'>;
 
@@ -40,18 +41,7 @@ afterAll(async () => {
 });
 
 function configFor(schema: string, changes: Partial<SnowflakeConfig> = {}): SnowflakeConfig {
-  return {
-    kind: 'snowflake',
-    account: simulator.account,
-    accessUrl: simulator.url,
-    username: SIMULATOR_USER.name,
-    auth: { type: 'password', password: SIMULATOR_USER.password },
-    warehouse: 'LOAD_WH',
-    database: 'INSIGHT_HUB',
-    schema,
-    stageThresholdRows: 5,
-    ...changes,
-  };
+  return snowflakeAt(simulator, { schema, stageThresholdRows: 5, ...changes });
 }
 
 const freshSchema = (): string => `conformance_${++schemas}`;
