@@ -4,9 +4,12 @@
  * from the roll-ups.
  */
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
+import { createApp } from '../../api/app';
+import { startApiServer } from '../../api/server';
 import { runReport, streamReport } from '../store/fixtures';
-import { CONNECTORS, connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, connectorBody, createConnector, request, startApiHarness, type ApiHarness } from './harness';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -124,5 +127,35 @@ describe('/analyze over a window', () => {
     ]);
     const bad = await api.call('GET', `${CONNECTORS}/${connectorId}/analyze?from=last-week`);
     expect(bad).toMatchObject({ status: 400, body: { issues: [{ path: 'from' }] } });
+  });
+});
+
+describe('/analyze while Temporal is down', () => {
+  test('answers from the store, the schedule facts marked unavailable', async () => {
+    const connectorId = await connectorOf(`user-${randomUUID()}`);
+    const report = runReport(connectorId, 'completed', new Date(Date.now() - 3_600_000), [
+      streamReport('contact', { extracted: 7, loaded: 7 }),
+    ]);
+    await api.store.runs.save(report);
+    // Nothing listens on port 1: every call to this Temporal fails to connect.
+    const down = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const server = await startApiServer({ app: createApp({ store: api.store, temporal: down, authentication: { jwt: {} } }), port: 0 });
+    try {
+      const started = Date.now();
+      const response = await request(server.url, 'GET', `${CONNECTORS}/${connectorId}/analyze`, undefined, api.adminKey);
+      expect(response).toMatchObject({
+        status: 200,
+        body: {
+          rowsLoaded: 7,
+          runs: { total: 1 },
+          schedule: null,
+          scheduleUnavailable: expect.stringContaining('Temporal is unreachable'),
+        },
+      });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await server.close();
+      await down.connection.close().catch(() => undefined);
+    }
   });
 });
