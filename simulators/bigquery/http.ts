@@ -1,5 +1,6 @@
 /** Bodies in and out: JSON, and the multipart/related upload of a load job. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody as readBytes } from '../read-body';
 import { BigQueryRequestError } from './errors';
 
 /** Large enough for any staged batch a test or the demo uploads. */
@@ -15,16 +16,8 @@ export function sendEmpty(res: ServerResponse): void {
   res.writeHead(204).end();
 }
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new BigQueryRequestError('invalid', `Request body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return readBytes(req, MAX_BODY_BYTES, () => new BigQueryRequestError('invalid', `Request body larger than ${MAX_BODY_BYTES} bytes`));
 }
 
 export function parseJson(body: Buffer): unknown {

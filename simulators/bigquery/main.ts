@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { logger } from '../../activities/logger';
+import { stopOnSignals } from '../listen';
 import { startBigQuerySimulator } from './server';
 
 const envSchema = z.object({
@@ -24,14 +25,7 @@ async function main(): Promise<void> {
     location: parsed.data.BIGQUERY_SIM_LOCATION,
   });
   logger.info({ url: simulator.url }, 'BigQuery simulator listening');
-  const stop = (): void => {
-    simulator.stop().then(
-      () => logger.info('BigQuery simulator stopped'),
-      (error: unknown) => logger.error({ err: error }, 'BigQuery simulator did not stop cleanly'),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals('BigQuery', simulator);
 }
 
 void main();

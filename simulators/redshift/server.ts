@@ -13,6 +13,7 @@ import { RedshiftDataService } from './operations';
 import { ApiError, sendAwsError, sendAwsJson } from './protocol';
 import type { RecordedStatement } from './statements';
 import { listen } from '../listen';
+import { readBody } from '../read-body';
 
 export interface RedshiftSimulatorOptions {
   /** A PostgreSQL server URL whose user may create databases (TEST_DATABASE_URL, scripts/postgres.sh). */
@@ -59,15 +60,12 @@ export interface RedshiftSimulator {
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new ApiError(413, 'ValidationException', `request larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const body = await readBody(
+    req,
+    MAX_BODY_BYTES,
+    () => new ApiError(413, 'ValidationException', `request larger than ${MAX_BODY_BYTES} bytes`),
+  );
+  const text = body.toString('utf8');
   try {
     return text.trim() ? JSON.parse(text) : {};
   } catch {

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { ObjectStore, type StoredObject } from './store';
 import { decodeAwsChunked, sendS3Error } from './wire';
 import { listen } from '../listen';
+import { readBody } from '../read-body';
 
 export interface S3SimulatorOptions {
   buckets?: readonly string[];
@@ -37,17 +38,8 @@ export interface S3Simulator {
 
 const MAX_OBJECT_BYTES = 512 * 1024 * 1024;
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_OBJECT_BYTES) throw new Error(`object larger than ${MAX_OBJECT_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
+const readObject = (req: IncomingMessage): Promise<Buffer> =>
+  readBody(req, MAX_OBJECT_BYTES, () => new Error(`object larger than ${MAX_OBJECT_BYTES} bytes`));
 
 /** The SDK streams file bodies as aws-chunked with a trailing checksum; buffers arrive plain. */
 function isAwsChunked(req: IncomingMessage): boolean {
@@ -96,7 +88,7 @@ export async function startS3Simulator(options: S3SimulatorOptions = {}): Promis
 
     switch (entry.operation) {
       case 'PutObject': {
-        const raw = await readBody(req);
+        const raw = await readObject(req);
         const body = isAwsChunked(req) ? decodeAwsChunked(raw) : raw;
         const stored = store.put(entry.bucket, entry.key, body, req.headers['content-type'] ?? 'application/octet-stream');
         res.writeHead(200, { ETag: stored.etag, 'x-amz-request-id': requestId }).end();

@@ -1,5 +1,6 @@
 /** Small helpers over node:http shared by the REST and admin routes. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody as readBytes } from '../read-body';
 
 const MAX_BODY_BYTES = 1_000_000;
 
@@ -15,15 +16,7 @@ export function sendEmpty(res: ServerResponse, status: number): void {
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new Error(`request body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readBytes(req, MAX_BODY_BYTES)).toString('utf8');
 }
 
 /** Parses a JSON body; an empty body is an empty object. */

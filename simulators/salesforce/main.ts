@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { logger } from '../../activities/logger';
+import { stopOnSignals } from '../listen';
 import { startSalesforceSimulator } from './server';
 
 const envSchema = z.object({
@@ -27,14 +28,7 @@ async function main(): Promise<void> {
   });
   const admin = `${simulator.url}/__sim/state`;
   logger.info({ url: simulator.url, records: simulator.counts(), admin }, 'Salesforce simulator listening');
-  const stop = (): void => {
-    simulator.stop().then(
-      () => logger.info('Salesforce simulator stopped'),
-      (error: unknown) => logger.error({ err: error }, 'Salesforce simulator did not stop cleanly'),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals('Salesforce', simulator);
 }
 
 void main();

@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { readBody } from '../read-body';
 import { authenticate, type SimulatorUser } from './auth';
 import { STATEMENT_TYPE_IDS } from './dialect';
 import type { EngineSession, SnowflakeEngine } from './engine';
@@ -30,15 +31,7 @@ interface Session {
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new Error(`request body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  const body = Buffer.concat(chunks);
+  const body = await readBody(req, MAX_BODY_BYTES);
   // The driver may gzip a body without saying so (http/base.js races zlib against the send).
   const text = (body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body).toString('utf8');
   return text.trim() ? JSON.parse(text) : {};
