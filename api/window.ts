@@ -72,16 +72,16 @@ export function dayRangeOf({ from, to }: TimeWindow): { from: string; to: string
 /** A page cursor: the sort key of the page's last entry, opaque to clients. */
 export const encodeCursor = (key: readonly (string | number)[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-/** The key a cursor holds; a cursor no page gave is refused with 400 naming it. */
-export function decodeCursor(cursor: string | undefined): (string | number)[] | undefined {
+/** A page's sort key, as each list keeps it. */
+export type CursorKey = z.ZodType<(string | number)[]>;
+
+/** The key a cursor holds, checked against the list's key; a cursor no page of that list gave is refused with 400 naming it. */
+export function decodeCursor(cursor: string | undefined, key: CursorKey): (string | number)[] | undefined {
   if (cursor === undefined) return undefined;
-  const parsed = z
-    .array(z.union([z.string(), z.number()]))
-    .min(1)
-    .safeParse(safeJson(Buffer.from(cursor, 'base64url').toString()));
+  const parsed = key.safeParse(safeJson(Buffer.from(cursor, 'base64url').toString()));
   if (parsed.success) return parsed.data;
   throw invalidRequest('query parameters', [
-    { path: 'cursor', message: 'must be the nextCursor of a previous page', rule: 'invalid_cursor' },
+    { path: 'cursor', message: 'must be the nextCursor of a previous page of this list', rule: 'invalid_cursor' },
   ]);
 }
 

@@ -12,7 +12,7 @@ import type { ResolvedApiDeps } from '../deps';
 import { errorAnswer } from '../response-schemas';
 import { parseRequest } from '../validation';
 import { visibleConnectorIds } from '../visible-connectors';
-import { decodeCursor, encodeCursor, historyQuerySchema, pageSchema, resolveWindow } from '../window';
+import { decodeCursor, encodeCursor, historyQuerySchema, pageSchema, resolveWindow, type CursorKey } from '../window';
 
 export const AUDIT_LOG_PATH = '/api/v1/audit-log';
 export const DECISIONS_PATH = '/api/v1/decisions';
@@ -87,9 +87,19 @@ export const listOutcomesRoute = historyRoute('listOutcomes', "Each cycle's pred
 /** Without `from`, the whole history: ten years back is older than any retention window. */
 const ALL_HISTORY_DAYS = 3650;
 
+/** Each list's page key (activities/store/history.ts): what a cursor of that list holds. */
+const instantAndId = z.tuple([z.iso.datetime(), z.string().min(1)]);
+const PAGE_KEYS = {
+  auditLog: z.tuple([z.number().int().positive()]),
+  decisions: instantAndId,
+  metrics: z.tuple([z.iso.date(), z.uuid()]),
+  outcomes: z.tuple([z.iso.datetime(), z.uuid()]),
+} satisfies Record<string, CursorKey>;
+
 function historyRoutes<T>(
   { store }: ResolvedApiDeps,
   contract: RouteContract,
+  pageKey: CursorKey,
   list: (history: ResolvedApiDeps['store']['history'], filter: HistoryFilter) => Promise<HistoryPage<T>>,
 ): DescribedRouter {
   const routes = describedRouter();
@@ -102,7 +112,7 @@ function historyRoutes<T>(
       includePlatform: principal.role === 'admin' && connectorIds === null,
       ...resolveWindow(query, ALL_HISTORY_DAYS),
       limit: query.limit,
-      after: decodeCursor(query.cursor),
+      after: decodeCursor(query.cursor, pageKey),
     });
     // The body is the contract's page of T: each repository's item type is the one its schema describes.
     res.status(200).json({ items, nextCursor: nextKey === null ? null : encodeCursor(nextKey) });
@@ -110,7 +120,9 @@ function historyRoutes<T>(
   return routes;
 }
 
-export const auditLogRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listAuditLogRoute, (h, f) => h.auditLog(f));
-export const decisionRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listDecisionsRoute, (h, f) => h.decisions(f));
-export const metricsRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listMetricsRoute, (h, f) => h.metrics(f));
-export const outcomeRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listOutcomesRoute, (h, f) => h.outcomes(f));
+export const auditLogRoutes = (deps: ResolvedApiDeps) =>
+  historyRoutes(deps, listAuditLogRoute, PAGE_KEYS.auditLog, (h, f) => h.auditLog(f));
+export const decisionRoutes = (deps: ResolvedApiDeps) =>
+  historyRoutes(deps, listDecisionsRoute, PAGE_KEYS.decisions, (h, f) => h.decisions(f));
+export const metricsRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listMetricsRoute, PAGE_KEYS.metrics, (h, f) => h.metrics(f));
+export const outcomeRoutes = (deps: ResolvedApiDeps) => historyRoutes(deps, listOutcomesRoute, PAGE_KEYS.outcomes, (h, f) => h.outcomes(f));

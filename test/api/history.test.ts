@@ -59,6 +59,9 @@ describe('the audit log, metrics and outcomes as pages', () => {
     expect(auditPage.parse(today.body).items.map((item) => item.activityType)).toEqual(['connector.created']);
     const backwards = await api.call('GET', `/api/v1/audit-log?from=${dayOf(new Date())}&to=2020-01-01`);
     expect(backwards).toMatchObject({ status: 400, body: { issues: [{ path: 'from', rule: 'window_order' }] } });
+    // A cursor of another list's shape: an audit page's key is a number.
+    const foreign = await api.call('GET', `/api/v1/audit-log?cursor=${Buffer.from('["x"]').toString('base64url')}`);
+    expect(foreign).toMatchObject({ status: 400, body: { issues: [{ path: 'cursor', rule: 'invalid_cursor' }] } });
     const bad = await api.call('GET', `/api/v1/audit-log?cursor=bm90LWEta2V5`);
     expect(bad).toMatchObject({ status: 400, body: { issues: [{ path: 'cursor', rule: 'invalid_cursor' }] } });
   });
