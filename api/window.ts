@@ -27,7 +27,7 @@ export const pageQuerySchema = z.object({
   limit: pageLimit.default(100).describe('entries per page, 1 to 1000 (100)'),
   cursor: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'must be the nextCursor of a previous page')
+    .regex(/^[A-Za-z0-9_-]{1,1000}$/, 'must be the nextCursor of a previous page')
     .optional()
     .describe("the previous page's nextCursor"),
 });

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { createApp } from '../../api/app';
 import { startApiServer } from '../../api/server';
-import { runReport, streamReport } from '../store/fixtures';
+import { decision, pendingApproval, runReport, streamReport } from '../store/fixtures';
 import { CONNECTORS, connectorBody, createConnector, request, startApiHarness, type ApiHarness } from './harness';
 
 let api: ApiHarness;
@@ -99,6 +99,35 @@ describe('the audit log, metrics and outcomes as pages', () => {
     expect(response).toMatchObject({
       status: 200,
       body: { items: [{ connectorId, predicted: { rowsExtracted: 10 }, actual: { rowsLoaded: 9 }, accuracy: 0.9 }], nextCursor: null },
+    });
+  });
+});
+
+describe('decisions', () => {
+  test('decided gates with their figures, breached guardrails and who decided, newest first; pending ones are not decisions', async () => {
+    const connectorId = await connectorOf(`user-${randomUUID()}`);
+    const gates = [3, 2, 1].map((hours) => pendingApproval({ connectorId, openedAt: new Date(Date.now() - hours * 3_600_000) }));
+    for (const gate of gates) await api.store.approvals.saveRequest(gate);
+    const [oldest, middle] = gates;
+    if (!oldest || !middle) throw new Error('two gates expected');
+    await api.store.approvals.saveResolution(decision(oldest, 'approve', 'ann'));
+    await api.store.approvals.saveResolution(decision(middle, 'reject', 'bob'));
+
+    const first = await api.call('GET', `/api/v1/decisions?connectorId=${connectorId}&limit=1`);
+    expect(first).toMatchObject({
+      status: 200,
+      body: { items: [{ approvalId: middle.approvalId, resolution: { decision: 'reject', decidedBy: 'bob' } }] },
+    });
+    const cursor = z.object({ nextCursor: z.string() }).parse(first.body).nextCursor;
+    const second = await api.call('GET', `/api/v1/decisions?connectorId=${connectorId}&limit=1&cursor=${cursor}`);
+    expect(second).toMatchObject({
+      status: 200,
+      body: {
+        items: [
+          { approvalId: oldest.approvalId, request: { breaches: [{ guardrail: 'maxInvalidShare' }] }, resolution: { decidedBy: 'ann' } },
+        ],
+        nextCursor: null,
+      },
     });
   });
 });
