@@ -201,6 +201,18 @@ const ROUTES = (): Record<string, RouteInput> => ({
     param: 'workflowId',
   },
   'GET /api/v1/approvals': { path: () => '/api/v1/approvals', query: 'connectorId' },
+  'GET /api/v1/audit-log': { path: () => '/api/v1/audit-log', query: 'connectorId' },
+  'GET /api/v1/decisions': { path: () => '/api/v1/decisions', query: 'cursor' },
+  'GET /api/v1/metrics': { path: () => '/api/v1/metrics', query: 'from' },
+  'GET /api/v1/outcomes': { path: () => '/api/v1/outcomes', query: 'to' },
+  'POST /api/v1/warehouse/query': { path: () => '/api/v1/warehouse/query', body: { valid: { sql: 'SELECT 1' }, field: 'sql' } },
+  'GET /api/v1/connector-health': { path: () => '/api/v1/connector-health', query: 'from' },
+  'GET /api/v1/roi': { path: () => '/api/v1/roi', query: 'connectorId' },
+  'GET /api/v1/roi/settings': { path: () => '/api/v1/roi/settings', query: 'connectorId' },
+  'PUT /api/v1/roi/settings': {
+    path: () => '/api/v1/roi/settings',
+    body: { valid: { settings: { hourlyRateUsd: 10 } }, field: 'connectorId' },
+  },
   'POST /api/v1/approvals/*approvalId/decision': {
     path: (seg) => `/api/v1/approvals/${seg ?? APPROVAL_ID()}/decision`,
     param: 'approvalId',
