@@ -16,7 +16,8 @@ import { openStore } from '../activities/store';
 import { createConnectorSchema } from '../domain/connector';
 import { connectWarehouse } from '../activities/warehouses';
 import { ingestionCycle } from '../workflows';
-import { startSalesforceSimulator, SIMULATOR_CREDENTIALS } from '../simulators/salesforce/server';
+import { startSalesforceSimulator } from '../simulators/salesforce/server';
+import { simulatedSalesforceSource } from '../simulators/salesforce/source';
 import { startTestServer, stopTestServer, TEST_ADDRESS_VARIABLE } from '../test/support/test-server';
 import { createWorkers } from '../worker/workers';
 
@@ -52,15 +53,7 @@ async function main(): Promise<void> {
       name: 'bench',
       status: 'active',
       configuration: {
-        source: {
-          kind: 'salesforce',
-          loginUrl: simulator.url,
-          auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
-          apiVersion: '59.0',
-          streams: ['contact'],
-          apiQuotaShare: 1,
-          batchSize: 10_000,
-        },
+        source: simulatedSalesforceSource(simulator.url, { apiQuotaShare: 1 }),
         destination: { kind: 'duckdb', schema: 'marketing' },
         guardrails: { maxInvalidShare: 0.5 },
         schedule: { every: '1h' },

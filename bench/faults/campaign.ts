@@ -13,7 +13,8 @@ import { parseKeyRing } from '../../activities/secrets';
 import { payloadDataConverter } from '../../activities/secrets/payload-codec';
 import { openStore, type Store } from '../../activities/store';
 import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
-import { startSalesforceSimulator, SIMULATOR_CREDENTIALS, type SalesforceSimulator } from '../../simulators/salesforce/server';
+import { startSalesforceSimulator, type SalesforceSimulator } from '../../simulators/salesforce/server';
+import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { createFreshDatabase, startPostgres, type FreshDatabase } from '../../test/store/postgres';
 import { ActivityFeed, type Phase } from './activity-feed';
 import { driveCycles, StuckCycle, type CycleRun } from './cycles';
@@ -127,15 +128,7 @@ export async function runCampaign(warehouse: WarehouseKind, options: CampaignOpt
         name: `Salesforce to ${warehouse} under faults`,
         status: 'active',
         configuration: {
-          source: {
-            kind: 'salesforce',
-            loginUrl: simulator.url,
-            auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
-            apiVersion: '59.0',
-            streams: ['contact'],
-            apiQuotaShare: 1,
-            batchSize: options.batchSize,
-          },
+          source: simulatedSalesforceSource(simulator.url, { apiQuotaShare: 1, batchSize: options.batchSize }),
           destination,
           guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'allow' },
           // No limit is crossed, and one that were would not wait for a manager.

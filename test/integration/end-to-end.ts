@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { CreateConnectorBody } from '../../domain/connector';
-import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { useStack, type SuiteDestination } from '../support/stack';
 
 const CONTACTS = 3_000; // below the batch size, so the batch-wide uniqueness check sees every duplicate pair
@@ -33,15 +33,7 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>, optio
       name: 'Salesforce to DuckDB',
       status: 'active',
       configuration: {
-        source: {
-          kind: 'salesforce',
-          loginUrl: stack.salesforce.url,
-          auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
-          apiVersion: '59.0',
-          streams: ['contact', 'lead', 'opportunity', 'campaign_member'],
-          apiQuotaShare: 0.9,
-          batchSize: 10_000,
-        },
+        source: simulatedSalesforceSource(stack.salesforce.url, { streams: ['contact', 'lead', 'opportunity', 'campaign_member'] }),
         destination: stack.destination,
         guardrails: { maxInvalidShare: 0.25, schemaChangePolicy: 'approve' },
         schedule: { every: '1h' },

@@ -9,7 +9,7 @@ import type { AutomationLevel } from '../../domain/guardrails';
 import type { CycleReport, StreamReport } from '../../domain/cycle';
 import { FLAWS } from '../../simulators/salesforce/flaws';
 import type { SimRecord } from '../../simulators/salesforce/schema';
-import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
 
@@ -39,15 +39,7 @@ async function createConnector(name: string, schema: string, automationLevel: Au
     status: 'active',
     configuration: {
       automationLevel,
-      source: {
-        kind: 'salesforce',
-        loginUrl: stack.salesforce.url,
-        auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
-        apiVersion: '59.0',
-        streams: ['contact'],
-        apiQuotaShare: 0.9,
-        batchSize: 100,
-      },
+      source: simulatedSalesforceSource(stack.salesforce.url, { batchSize: 100 }),
       destination: { ...destination, schema },
       guardrails: { maxInvalidShare: 1, schemaChangePolicy: 'allow' },
       schedule: { every: '1h' },

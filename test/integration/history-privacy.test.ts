@@ -13,6 +13,7 @@ import { connectWarehouse } from '../../activities/warehouses';
 import type { CreateConnectorBody } from '../../domain/connector';
 import { salesforceStreams } from '../../activities/sources/salesforce/definition';
 import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { isSimObject } from '../../simulators/salesforce/schema';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
@@ -92,15 +93,7 @@ describe('workflow histories on the server hold no personal data or secret', () 
       name: 'Salesforce to DuckDB, encrypted',
       status: 'active',
       configuration: {
-        source: {
-          kind: 'salesforce',
-          loginUrl: stack.salesforce.url,
-          auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
-          apiVersion: '59.0',
-          streams: [...STREAMS],
-          apiQuotaShare: 0.9,
-          batchSize: 10_000,
-        },
+        source: simulatedSalesforceSource(stack.salesforce.url, { streams: [...STREAMS] }),
         destination: { kind: 'duckdb', schema: 'marketing' },
         guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'approve' },
         schedule: { every: '1h' },

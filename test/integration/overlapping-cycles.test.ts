@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { IngestionCycleWorkflow } from '../../api/cycle-workflow';
 import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
-import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
 
@@ -32,15 +32,7 @@ test('a second cycle while one waits for approval is skipped, "run now" is refus
     name: 'Salesforce contacts, gated',
     status: 'active',
     configuration: {
-      source: {
-        kind: 'salesforce',
-        loginUrl: stack.salesforce.url,
-        auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
-        apiVersion: '59.0',
-        streams: ['contact'],
-        apiQuotaShare: 0.9,
-        batchSize: 10_000,
-      },
+      source: simulatedSalesforceSource(stack.salesforce.url),
       destination,
       // The first cycle reads every contact and so waits for a manager; later ones read a few rows and load.
       guardrails: { maxRowsPerCycle: 50, maxInvalidShare: 0.9, schemaChangePolicy: 'allow' },

@@ -10,7 +10,7 @@ import { createConnectorSchema } from '../../domain/connector';
 import type { QuarantineRevalidation } from '../../domain/messages';
 import { startBigQuerySimulator } from '../../simulators/bigquery/server';
 import { startRedshiftSimulator } from '../../simulators/redshift/server';
-import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { SIMULATOR_USER, startSnowflakeSimulator } from '../../simulators/snowflake/server';
 import { ingestionCycle, revalidateQuarantine } from '../../workflows';
 import { createFreshDatabase, startPostgres } from '../store/postgres';
@@ -139,12 +139,7 @@ describe.each(destinations)('re-validating a quarantined batch in %s', (_name, s
         userId: 'marketing-ops',
         name: 'Salesforce contacts',
         configuration: {
-          source: {
-            kind: 'salesforce',
-            loginUrl: simulator.url,
-            auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
-            streams: ['contact'],
-          },
+          source: simulatedSalesforceSource(simulator.url),
           destination: stack.destination,
           guardrails: { maxInvalidShare: 0.5 },
         },
