@@ -15,6 +15,7 @@ import type { ApiDeps, ResolvedApiDeps } from './deps';
 import { errorHandler, unknownRoute } from './error-handler';
 import { jsonBody } from './json-body';
 import { openApiDocument, type OpenApiDocument } from './openapi';
+import { requestLog } from './request-log';
 import { analyzeRoutes } from './routes/analyze';
 import { APPROVALS_PATH, approvalRoutes } from './routes/approvals';
 import { connectorControlRoutes } from './routes/connector-control';
@@ -59,6 +60,8 @@ export function createApp(deps: ApiDeps): Express {
   const served: ServedRoute[] = [];
   const mount = (path: string, ...routers: DescribedRouter[]): void => mountDescribed(app, served, path, ...routers);
 
+  // First, so every answer (a 401 too) carries its X-Request-Id and leaves an access-log line.
+  app.use(requestLog(resolved.logger));
   // Who is calling is known before a body is read; what they may do can depend on the body.
   app.use(access.identify);
   // Webhooks prove themselves by signature (a public route: identify lets it through untouched) and

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../activities/logger';
 import { ApiError, type ErrorResponse } from './errors';
+import { REQUEST_ID_HEADER } from './request-log';
 
 /** What express.json() (body-parser's http-errors) throws for a bad request body. */
 const bodyParserErrorSchema = z.object({
@@ -49,8 +50,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(400).json(PATH_NOT_DECODABLE);
       return;
     }
-    logger.error({ err: error, method: req.method, path: req.path }, 'request failed unexpectedly');
-    const body: ErrorResponse = { error: 'internal_error', message: 'an unexpected error occurred; it has been logged' };
+    const requestId = String(res.getHeader(REQUEST_ID_HEADER) ?? '');
+    logger.error({ err: error, requestId, method: req.method, path: req.path }, 'request failed unexpectedly');
+    const body: ErrorResponse = {
+      error: 'internal_error',
+      message: `an unexpected error occurred; it has been logged under request id ${requestId} — quote it when reporting`,
+      ...(requestId ? { requestId } : {}),
+    };
     res.status(500).json(body);
   };
 }

@@ -17,6 +17,8 @@ export const errorResponseSchema = z.object({
   error: z.string(),
   message: z.string(),
   issues: z.array(validationIssueSchema).optional(),
+  /** On a 500: the X-Request-Id its log line is filed under, for the caller to quote. */
+  requestId: z.string().optional(),
 });
 export type ErrorResponse = z.infer<typeof errorResponseSchema>;
 

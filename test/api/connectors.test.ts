@@ -419,7 +419,11 @@ describe('GET /healthz, and what clients see when a dependency is down', () => {
     expect(created).toEqual(
       expect.objectContaining({
         status: 500,
-        body: { error: 'internal_error', message: 'an unexpected error occurred; it has been logged' },
+        body: {
+          error: 'internal_error',
+          message: expect.stringContaining('it has been logged under request id'),
+          requestId: expect.any(String),
+        },
       }),
     );
     const logged = lines
