@@ -21,6 +21,11 @@ export type SdkMetrics = () => Promise<string>;
 
 /** Installs the runtime (before any connection is made) and says how to read its metrics. */
 export async function installTemporalRuntime(options: TemporalRuntimeOptions): Promise<SdkMetrics> {
+  if (Runtime._instance !== undefined) {
+    // A harness (the crash-fault runner's probe) installed one to watch the SDK's log: the runtime is a singleton.
+    options.logger.warn('the Temporal runtime was installed before the worker: its metrics are not exported');
+    return async () => '';
+  }
   const port = options.metricsPort || (await freeLoopbackPort());
   Runtime.install({
     logger: new DefaultLogger(options.logLevel ?? 'WARN'),

@@ -22,12 +22,19 @@ import { testDataKeys } from '../support/temporal';
 const STREAMS = ['contact', 'lead'] as const;
 /** Shorter values could turn up in random ciphertext by chance; 8 bytes cannot. */
 const MIN_NEEDLE_BYTES = 8;
+/** The key of a patch marker's details, as Temporal's core (sdk-core PATCHED_MARKER_DETAILS_KEY) writes it. */
+const PATCH_MARKER_DETAILS = 'patch-data';
 
 /** Everything in a history: payloads, every byte string (payload data and metadata), every text field. */
 interface HistoryBytes {
   payloads: Payload[];
   /** Payloads the server indexes itself (search attributes): plain by design, searched like the rest. */
   indexed: Payload[];
+  /**
+   * The details of patched()'s markers: Temporal's core writes them (the patch id) after the codec, so
+   * they are plain by design; they must hold a patch id and nothing else.
+   */
+  patchMarkers: Payload[];
   blobs: Buffer[];
   texts: string[];
 }
@@ -42,8 +49,10 @@ function collect(value: unknown, into: HistoryBytes, key = ''): void {
     value.forEach((item) => collect(item, into, key));
   } else if (typeof value === 'object' && value !== null) {
     const payload = payloadShape.safeParse(value);
-    if (payload.success) (key === 'indexedFields' ? into.indexed : into.payloads).push(payload.data);
-    for (const [child, nested] of Object.entries(value)) collect(nested, into, key === 'indexedFields' ? key : child);
+    if (payload.success)
+      (key === 'indexedFields' ? into.indexed : key === PATCH_MARKER_DETAILS ? into.patchMarkers : into.payloads).push(payload.data);
+    const sticky = key === 'indexedFields' || key === PATCH_MARKER_DETAILS;
+    for (const [child, nested] of Object.entries(value)) collect(nested, into, sticky ? key : child);
   }
 }
 const payloadShape = z.object({ metadata: z.record(z.string(), z.instanceof(Uint8Array)), data: z.instanceof(Uint8Array).nullish() });
@@ -60,7 +69,7 @@ describe('workflow histories on the server hold no personal data or secret', () 
 
   /** The history exactly as the server stores it: no codec between the server and these bytes. */
   async function storedHistory(workflowId: string, runId: string): Promise<HistoryBytes> {
-    const bytes: HistoryBytes = { payloads: [], indexed: [], blobs: [], texts: [] };
+    const bytes: HistoryBytes = { payloads: [], indexed: [], patchMarkers: [], blobs: [], texts: [] };
     let nextPageToken: Uint8Array | undefined;
     do {
       const page = await stack.env.connection.workflowService.getWorkflowExecutionHistory({
@@ -120,6 +129,10 @@ describe('workflow histories on the server hold no personal data or secret', () 
 
     expect(payloads.length).toBeGreaterThan(executions.length);
     expect(payloads.filter((payload) => !isEncrypted(payload))).toEqual([]);
+    const patchMarker = z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), deprecated: z.boolean() });
+    for (const marker of histories.flatMap((history) => history.patchMarkers)) {
+      expect(patchMarker.safeParse(JSON.parse(Buffer.from(marker.data ?? []).toString('utf8'))).success).toBe(true);
+    }
 
     const needles = [...personalValues(), SIMULATOR_CREDENTIALS.password, SIMULATOR_CREDENTIALS.clientSecret, stack.adminKey];
     expect(needles.filter((value) => value.includes('@')).length).toBeGreaterThan(100);
