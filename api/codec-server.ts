@@ -20,7 +20,8 @@ const BODY_LIMIT = '16mb';
 
 const base64 = z.base64({ error: 'must be base64' });
 const payloadsBodySchema = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() })),
+  // `temporal workflow show` decodes a query with no arguments as `{}`: nothing to convert, not a bad request.
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() })).default([]),
 });
 type JsonPayload = z.infer<typeof payloadsBodySchema>['payloads'][number];
 
@@ -76,7 +77,8 @@ export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): De
   ): RequestHandler => {
     return (req, res, next) => {
       const namespace = req.get(NAMESPACE_HEADER);
-      if (namespace !== undefined && !served.has(namespace)) {
+      // The CLI sends an empty X-Namespace unless --namespace is given: it means the default namespace.
+      if (namespace !== undefined && namespace !== '' && !served.has(namespace)) {
         res
           .status(403)
           .json({ error: 'forbidden', message: `X-Namespace: this codec serves ${[...served].join(', ')}, not "${namespace}"` });

@@ -97,6 +97,17 @@ describe('the codec endpoint', () => {
     expect(await refused.text()).not.toContain('grace');
   });
 
+  test('what `temporal workflow show` sends without --namespace is answered: an empty X-Namespace, and `{}` for a query without arguments', async () => {
+    const stored = await codec.encode([defaultPayloadConverter.toPayload(record)]);
+    const unnamed = await post('/decode', { payloads: stored.map(toJson) }, { 'x-namespace': '' });
+    expect(unnamed.status).toBe(200);
+    expect((await payloadsOf(unnamed)).map((p) => defaultPayloadConverter.fromPayload(fromJson(p)))).toEqual([record]);
+
+    const empty = await post('/decode', {}, { 'x-namespace': '' });
+    expect(empty.status).toBe(200);
+    expect(await payloadsOf(empty)).toEqual([]);
+  });
+
   test('another namespace, a malformed body and an undecodable payload get clear 4xx answers', async () => {
     const stored = await codec.encode([defaultPayloadConverter.toPayload(record)]);
     const elsewhere = await post('/decode', { payloads: stored.map(toJson) }, { 'x-namespace': 'billing' });
