@@ -9,7 +9,7 @@ import { accessControl } from './auth/access-control';
 import { API_KEYS_PATH, ROUTE_POLICIES, WHOAMI_PATH } from './auth/policy';
 import { apiKeyRoutes, whoAmIRoutes } from './auth/routes';
 import { authenticationFromEnv } from './auth/settings';
-import { CODEC_PATH, codecRoutes } from './codec-server';
+import { CODEC_PATH, codecCors, codecRoutes } from './codec-server';
 import { mountDescribed, type DescribedRouter, type ServedRoute } from './contract';
 import type { ApiDeps, ResolvedApiDeps } from './deps';
 import { errorHandler, unknownRoute } from './error-handler';
@@ -62,6 +62,8 @@ export function createApp(deps: ApiDeps): Express {
 
   // First, so every answer (a 401 too) carries its X-Request-Id and leaves an access-log line.
   app.use(requestLog(resolved.logger));
+  // The Web UI reads the codec's answers across origins: a 401 without CORS headers would reach it as "could not connect".
+  if (resolved.codecEndpoint) app.use(CODEC_PATH, codecCors(resolved.codecEndpoint.allowedOrigins));
   // Who is calling is known before a body is read; what they may do can depend on the body.
   app.use(access.identify);
   // Webhooks prove themselves by signature (a public route: identify lets it through untouched) and

@@ -65,7 +65,7 @@ export interface CodecRouteOptions {
 
 export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): DescribedRouter {
   const routes = describedRouter();
-  routes.use(corsFor(new Set(options.allowedOrigins)));
+  routes.use(codecCors(options.allowedOrigins));
   routes.options(['/decode', '/encode'], (_req, res) => {
     res.sendStatus(204);
   });
@@ -120,7 +120,13 @@ export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): De
   return routes;
 }
 
-function corsFor(allowedOrigins: ReadonlySet<string>) {
+/**
+ * CORS for the configured Web UI origins only, credentials allowed (the operator's API key travels in
+ * Authorization). The app mounts it ahead of authentication as well, so that a 401 reaches the UI
+ * readable and the UI can say why instead of "could not connect".
+ */
+export function codecCors(origins: readonly string[]) {
+  const allowedOrigins = new Set(origins);
   return (req: Request, res: Response, next: NextFunction): void => {
     res.vary('Origin');
     const origin = req.get('origin');

@@ -2,10 +2,14 @@
  * The codec endpoint as the Temporal Web UI calls it over HTTP: JSON payloads in and out, CORS for
  * the UI's origin only, the namespace header checked, and an authorization seam ahead of decoding.
  */
+import { Client, Connection } from '@temporalio/client';
 import express, { type RequestHandler } from 'express';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { parseKeyRing } from '../../activities/secrets';
 import { AesGcmPayloadCodec, PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
+import { openStore, type Store } from '../../activities/store';
+import { createApp } from '../../api/app';
+import { issueApiKey } from '../../api/auth/issue-api-key';
 import { CODEC_PATH, codecRoutes } from '../../api/codec-server';
 import { startApiServer, type RunningServer } from '../../api/server';
 import { keyEntry } from '../secrets/fixtures';
@@ -130,5 +134,80 @@ describe('the codec endpoint', () => {
   test('routes beside it answer as before', async () => {
     const response = await fetch(`${server.url}/api/v1/ping`);
     expect(await response.json()).toEqual({ ok: true });
+  });
+});
+
+describe('the codec endpoint in the API, as the Web UI meets it', () => {
+  let store: Store;
+  let temporal: Client;
+  let server: RunningServer;
+  let operatorKey: string;
+
+  beforeAll(async () => {
+    store = await openStore({});
+    operatorKey = (await issueApiKey(store, { subject: 'test-operator', role: 'admin' }, 'test')).key;
+    // The codec never calls Temporal: a lazy connection that is never used.
+    temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const codecEndpoint = { codec, allowedOrigins: [UI_ORIGIN], namespaces: ['default'] };
+    server = await startApiServer({ app: createApp({ store, temporal, codecEndpoint, authentication: { jwt: {} } }), port: 0 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+    await temporal?.connection.close().catch(() => undefined);
+  });
+
+  const decode = async (origin: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${CODEC_PATH}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin, ...headers },
+      body: JSON.stringify({ payloads: (await codec.encode([defaultPayloadConverter.toPayload(record)])).map(toJson) }),
+    });
+
+  test('the preflight for a call with the API key is allowed for the Web UI, with credentials', async () => {
+    const preflight = await fetch(`${server.url}${CODEC_PATH}/decode`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: UI_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-namespace',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    const allowedHeaders = preflight.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/);
+    expect(allowedHeaders).toEqual(expect.arrayContaining(['authorization', 'x-namespace', 'content-type']));
+
+    const elsewhere = await fetch(`${server.url}${CODEC_PATH}/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test('without a key the Web UI gets a 401 it can read (CORS headers on it) and nothing decrypted', async () => {
+    const refused = await decode(UI_ORIGIN);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect(refused.headers.get('access-control-allow-credentials')).toBe('true');
+    const text = await refused.text();
+    expect(text).not.toContain('grace');
+
+    const wrongKey = await decode(UI_ORIGIN, { authorization: 'Bearer not-a-key' });
+    expect(wrongKey.status).toBe(401);
+    expect(wrongKey.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+
+    const otherOrigin = await decode('https://evil.example');
+    expect(otherOrigin.status).toBe(401);
+    expect(otherOrigin.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test("with the operator's API key the Web UI gets the payloads decrypted", async () => {
+    const decoded = await decode(UI_ORIGIN, { authorization: `Bearer ${operatorKey}` });
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    const { payloads } = (await decoded.json()) as { payloads: JsonPayload[] };
+    expect(payloads.map((p) => defaultPayloadConverter.fromPayload(fromJson(p)))).toEqual([record]);
   });
 });
