@@ -31,6 +31,7 @@ import { useFixture, useTestCleanups, type Defer } from '../support/fixture';
 import { motoServer, useS3Server } from '../support/s3-server';
 import { eventually } from '../support/eventually';
 import { useTempDir } from '../support/temp-dir';
+import { revalidateOnHosts } from './revalidate-on-hosts';
 import { testServerAddress, uniqueName, useTemporal } from '../support/temporal';
 
 const CONTACTS = 2_000;
@@ -104,7 +105,7 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
     return { control, warehouse, store };
   });
 
-  it('a host killed in the middle of a cycle: the other finishes it with every row once; both then drain webhooks, erase and sweep', async () => {
+  it('a host killed in the middle of a cycle: the other finishes it with every row once; both then re-validate quarantined rows, drain webhooks, erase and sweep', async () => {
     const { control, warehouse, store } = shared();
     const taskQueue = uniqueName('two-hosts');
     const stagingUrl = `s3://${uniqueName('hosts')}/staging`;
@@ -204,6 +205,39 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
 
     // A supervisor starts host a again; the privacy work then runs over both hosts on the shared staging.
     await startHost('a', taskQueue, env, path.join(folder.path, 'host-a'), defer);
+    // Re-validation with a relaxed suite while both hosts run: the quarantined rows come from the bucket.
+    const revalidated = await revalidateOnHosts({
+      client,
+      taskQueue,
+      store,
+      connectorId: connector.id,
+      withQuery: (use) => withWarehouse(destination, folder.path, use),
+    });
+    const optedOut = new Set(
+      sim
+        .records('Contact')
+        .filter((record) => record['HasOptedOutOfEmail'] === true)
+        .map((record) => String(record['Id'])),
+    );
+    const merged = revalidated.released.filter((id) => !optedOut.has(id));
+    const ofBatch = [...revalidated.quarantinedBefore].filter(([, row]) => row.loadId === revalidated.batchLoadId);
+    expect(revalidated.result).toMatchObject({
+      outcome: 'applied',
+      evaluated: ofBatch.length,
+      released: revalidated.released.length,
+      stillQuarantined: ofBatch.length - revalidated.released.length,
+      merged: merged.length,
+    });
+    expect(revalidated.quarantineUri.startsWith(stagingUrl)).toBe(true);
+    expect(revalidated.loadedAfter).toEqual([...revalidated.loadedBefore, ...merged].sort());
+    expect(new Set(revalidated.loadedAfter).size).toBe(revalidated.loadedAfter.length);
+    expect([...revalidated.quarantinedAfter.keys()].sort()).toEqual(
+      [...revalidated.quarantinedBefore.keys()].filter((key) => !revalidated.released.includes(key)).sort(),
+    );
+    for (const [key] of ofBatch.filter(([key]) => !revalidated.released.includes(key)))
+      expect(revalidated.quarantinedAfter.get(key)?.loadId).toBe(revalidated.result.loadId);
+    for (const host of ['a', 'b'])
+      expect(await readdir(path.join(folder.path, `host-${host}`, 'staging')).catch(() => [])).not.toContain(connector.id);
     // A webhook drain: SendGrid events stored in the inbox, the drain woken as the webhook route wakes it.
     const sendgrid = await store.connectors.create({
       userId: 'marketing-ops',
