@@ -2,21 +2,25 @@
  * The codec endpoint as the Temporal Web UI calls it over HTTP: JSON payloads in and out, CORS for
  * the UI's origin only, the namespace header checked, and an authorization seam ahead of decoding.
  */
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import express, { type RequestHandler } from 'express';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { parseKeyRing } from '../../activities/secrets';
-import { AesGcmPayloadCodec, PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
+import { AesGcmPayloadCodec, PAYLOAD_KEYS_VARIABLE, payloadDataConverter } from '../../activities/secrets/payload-codec';
 import { openStore, type Store } from '../../activities/store';
 import { createApp } from '../../api/app';
 import { issueApiKey } from '../../api/auth/issue-api-key';
 import { CODEC_PATH, codecRoutes } from '../../api/codec-server';
 import { startApiServer, type RunningServer } from '../../api/server';
 import { keyEntry } from '../secrets/fixtures';
+import { testServerAddress, uniqueName } from '../support/temporal';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const record = { email: 'grace.hopper@example.com', last_name: 'Hopper' };
-const codec = new AesGcmPayloadCodec(parseKeyRing(keyEntry('k1'), PAYLOAD_KEYS_VARIABLE));
+const keyRing = parseKeyRing(keyEntry('k1'), PAYLOAD_KEYS_VARIABLE);
+const codec = new AesGcmPayloadCodec(keyRing);
 
 interface JsonPayload {
   metadata: Record<string, string>;
@@ -146,8 +150,11 @@ describe('the codec endpoint in the API, as the Web UI meets it', () => {
   beforeAll(async () => {
     store = await openStore({});
     operatorKey = (await issueApiKey(store, { subject: 'test-operator', role: 'admin' }, 'test')).key;
-    // The codec never calls Temporal: a lazy connection that is never used.
-    temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+    // A client that encrypts as the workers do: the history the CLI reads holds only ciphertext.
+    temporal = new Client({
+      connection: await Connection.connect({ address: testServerAddress() }),
+      dataConverter: payloadDataConverter(keyRing),
+    });
     const codecEndpoint = { codec, allowedOrigins: [UI_ORIGIN], namespaces: ['default'] };
     server = await startApiServer({ app: createApp({ store, temporal, codecEndpoint, authentication: { jwt: {} } }), port: 0 });
   });
@@ -209,5 +216,36 @@ describe('the codec endpoint in the API, as the Web UI meets it', () => {
     expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     const { payloads } = (await decoded.json()) as { payloads: JsonPayload[] };
     expect(payloads.map((p) => defaultPayloadConverter.fromPayload(fromJson(p)))).toEqual([record]);
+  });
+
+  test("`temporal workflow show` with the operator's API key (--codec-auth) shows the input decrypted, without it not", async () => {
+    const workflowId = uniqueName('codec-cli');
+    // Nobody runs this workflow: its start event (input encrypted by the client) is all the CLI reads.
+    const handle = await temporal.workflow.start('codecProbe', { taskQueue: uniqueName('codec-cli'), workflowId, args: [record] });
+    const cli = execFileSync('bash', ['scripts/temporal.sh', 'path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const show = async (...extra: string[]) =>
+      (
+        await promisify(execFile)(cli, [
+          'workflow',
+          'show',
+          '--address',
+          testServerAddress(),
+          '--workflow-id',
+          workflowId,
+          '--codec-endpoint',
+          `${server.url}${CODEC_PATH}`,
+          '--output',
+          'json',
+          ...extra,
+        ]).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }))
+      ).stdout;
+    // The JSON output keeps payload data in base64: decrypted, it is the record's JSON.
+    const plainRecord = Buffer.from(JSON.stringify(record)).toString('base64');
+    try {
+      expect(await show('--codec-auth', `Bearer ${operatorKey}`)).toContain(plainRecord);
+      expect(await show()).not.toContain(plainRecord);
+    } finally {
+      await handle.terminate('test done');
+    }
   });
 });
