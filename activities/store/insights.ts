@@ -71,13 +71,23 @@ const RULES = `
   SELECT connector_id::text AS id, rule_key, min(expectation::text) AS expectation, sum(rows)::float8 AS rows
     FROM rule_day WHERE ${IN('connector_id')} AND ${DAYS('day')} GROUP BY connector_id, rule_key`;
 
-/** Each scope's latest window, per connector: a backward walk of the primary key, no sort of every window. */
+/**
+ * Each scope's latest window, per connector, walked down the primary key (connector_id, scope,
+ * window_start): the scopes one index probe each (a loose index scan), then one probe for each
+ * scope's newest window — a day of per-minute windows is never read nor sorted.
+ */
 const API_USAGE = `
-  SELECT c.id, u.scope, u.used, u.usage_limit, u.window_start
-    FROM (SELECT jsonb_array_elements_text($1::jsonb) AS id) c
-    CROSS JOIN LATERAL (SELECT DISTINCT ON (scope) scope, used, usage_limit, window_start FROM api_usage
-                         WHERE connector_id = c.id ORDER BY scope DESC, window_start DESC) u
-   ORDER BY c.id, u.scope`;
+  WITH RECURSIVE scopes AS (
+    SELECT c.id, (SELECT max(scope) FROM api_usage WHERE connector_id = c.id) AS scope
+      FROM (SELECT jsonb_array_elements_text($1::jsonb) AS id) c
+    UNION ALL
+    SELECT s.id, (SELECT max(scope) FROM api_usage WHERE connector_id = s.id AND scope < s.scope)
+      FROM scopes s WHERE s.scope IS NOT NULL)
+  SELECT s.id, s.scope, u.used, u.usage_limit, u.window_start
+    FROM scopes s
+    CROSS JOIN LATERAL (SELECT used, usage_limit, window_start FROM api_usage
+                         WHERE connector_id = s.id AND scope = s.scope ORDER BY window_start DESC LIMIT 1) u
+   ORDER BY s.id, s.scope`;
 
 const COSTS = `
   SELECT config_id::text AS id, to_char(date, 'YYYY-MM-DD') AS date, coalesce((metrics->>'costUsd')::float8, 0) AS usd

@@ -17,7 +17,11 @@ function executor(target: Pool | PoolClient): SqlExecutor {
 }
 
 export function openPgClient(databaseUrl: string): SqlClient {
-  const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+  // JIT off: the store's statements are small, but their row estimates for a JSON array of ids
+  // (`jsonb_array_elements_text`, guessed at 100 rows) push the plans past jit_above_cost, and
+  // compiling them took 15–45 ms of CPU per statement, per request — 10–40 times the statement
+  // itself, and what made 50 concurrent dashboard users wait seconds (bench/README.md).
+  const pool = new Pool({ connectionString: databaseUrl, max: 10, options: '-c jit=off' });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on('error', (error) => logger.warn({ err: error.message }, 'control-plane database connection lost'));
   return {
