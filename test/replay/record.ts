@@ -17,26 +17,28 @@ import { salesforceStreams } from '../../activities/sources/salesforce/definitio
 import { isSimObject } from '../../simulators/salesforce/schema';
 import { startTestServer, stopTestServer } from '../support/test-server';
 import { exposuresIn, HISTORIES_DIR, recordingFileJson, workflowTypeOf } from './histories';
+import type { Recording } from './scenario-steps';
 import * as scenarios from './scenarios';
+import * as serviceScenarios from './service-scenarios';
 import { openWorld, type World } from './world';
 
 const log = logger.child({ script: 'test/replay/record.ts' });
 
 /** Every scenario; the drain idles a minute before it ends, so it runs beside the others. */
-async function runScenarios(world: World): Promise<scenarios.Recording[]> {
-  const inTurn = async (): Promise<scenarios.Recording[]> => {
+async function runScenarios(world: World): Promise<Recording[]> {
+  const inTurn = async (): Promise<Recording[]> => {
     const gated = await scenarios.gatedCycles(world);
     const upgraded = await scenarios.gateAcrossUpgrade(world);
     const plain = await scenarios.plainCycle(world);
     const revalidated = await scenarios.revalidation(world, plain.connectorId);
-    const erased = await scenarios.erasure(world);
-    const checked = await scenarios.credentialCheck(world);
-    const notified = await scenarios.approvalNotifications(world);
+    const erased = await serviceScenarios.erasure(world);
+    const checked = await serviceScenarios.credentialCheck(world);
+    const notified = await serviceScenarios.approvalNotifications(world);
     return [...gated, ...upgraded, ...plain.recordings, ...revalidated, ...erased, ...checked, ...notified];
   };
-  const [drained, others] = await Promise.all([scenarios.webhookDrain(world), inTurn()]);
+  const [drained, others] = await Promise.all([serviceScenarios.webhookDrain(world), inTurn()]);
   // Last, so that it sweeps the warehouse of every connector the others created.
-  return [...others, ...drained, ...(await scenarios.retentionSweep(world))];
+  return [...others, ...drained, ...(await serviceScenarios.retentionSweep(world))];
 }
 
 /** Values no history may hold: secrets of the world, the machine's name, personal fields of the simulated org. */
@@ -46,7 +48,7 @@ function protectedValues(world: World): string[] {
     const fields = stream.columns.filter((column) => column.personal).map((column) => column.sourceField ?? column.name);
     return world.salesforce.records(stream.sobject).flatMap((record) => fields.map((field) => record[field]));
   });
-  const values = [...scenarios.SECRETS_OF_SCENARIOS, world.adminKey, os.hostname(), ...personal];
+  const values = [...serviceScenarios.SECRETS_OF_SCENARIOS, world.adminKey, os.hostname(), ...personal];
   // Shorter values (a first name, a country code, a host called vm) turn up in ids and base64 by chance.
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length >= 8))];
 }
@@ -74,7 +76,7 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-async function save(world: World, { name, workflowId }: scenarios.Recording, replace: boolean): Promise<void> {
+async function save(world: World, { name, workflowId }: Recording, replace: boolean): Promise<void> {
   const file = path.join(HISTORIES_DIR, `${name}.json`);
   if (!replace && (await exists(file))) {
     log.info({ file: path.relative(process.cwd(), file) }, 'kept the recorded history (--replace overwrites it)');
