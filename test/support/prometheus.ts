@@ -3,14 +3,13 @@
  * configuration of its own in a temporary folder, a free port, scraping the given targets every
  * second with the scrape token and evaluating the given rule files every second. Stopped at teardown.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { freeLoopbackPort } from '../../worker/temporal-runtime';
-import { eventually } from './eventually';
 import type { Defer } from './fixture';
+import { startServerProcess } from './server-process';
 import { tempDir } from './temp-dir';
 
 /** Where the binaries are, or why they are not (the test says so and is skipped outside CI). */
@@ -78,27 +77,10 @@ export async function startPrometheus(
   await writeFile(config, configuration(options.targets, options.token, options.ruleFiles));
   const port = await freeLoopbackPort();
   const args = [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`];
-  const child = spawn(options.binary, [...args, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString()).slice(-4_000);
-  });
-  defer(async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  });
   const url = `http://127.0.0.1:${port}`;
-  await eventually(
-    `Prometheus ready on ${url}`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}): ${errors}`);
-      return fetch(`${url}/-/ready`).then(
-        (response) => response.ok || undefined,
-        () => undefined,
-      );
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
+  await startServerProcess(
+    { name: 'prometheus', command: options.binary, args: [...args, '--log.level=warn'], readyUrl: `${url}/-/ready` },
+    defer,
   );
   const getJson = async (route: string): Promise<unknown> => (await fetch(`${url}${route}`)).json();
   return {

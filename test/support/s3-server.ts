@@ -3,14 +3,12 @@
  * environment `bash scripts/python-env.sh moto` makes, on a free port, stopped at teardown. Without
  * that environment the suites that need it are skipped, saying how to create it.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { eventually } from './eventually';
+import { freeLoopbackPort } from '../../worker/temporal-runtime';
 import { useFixture, type Defer } from './fixture';
+import { startServerProcess } from './server-process';
 
 const ROOT = path.resolve(__dirname, '../..');
 const VENV = process.env.MOTO_VENV ?? path.join(ROOT, '.data/moto-venv');
@@ -35,41 +33,14 @@ export function motoServer(): { command: string } | { missing: string } {
   return { command };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-}
-
 export async function startS3Server(defer: Defer): Promise<S3Server> {
   const found = motoServer();
   if ('missing' in found) throw new Error(found.missing);
-  const port = await freePort();
-  const child = spawn(found.command, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString()).slice(-4_000);
-  });
-  defer(async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  });
+  const port = await freeLoopbackPort();
   const endpoint = `http://127.0.0.1:${port}`;
-  await eventually(
-    `moto_server on ${endpoint}`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`moto_server exited (${child.exitCode}): ${errors}`);
-      return fetch(`${endpoint}/moto-api/`).then(
-        (response) => response.ok || undefined,
-        () => undefined,
-      );
-    },
-    { timeoutMs: 60_000, intervalMs: 200 },
+  await startServerProcess(
+    { name: 'moto_server', command: found.command, args: ['-H', '127.0.0.1', '-p', String(port)], readyUrl: `${endpoint}/moto-api/` },
+    defer,
   );
   return {
     endpoint,
