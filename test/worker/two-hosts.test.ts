@@ -5,14 +5,11 @@
  * finishes the cycle with every row once. The time from the kill to the retry is the heartbeat
  * detection figure (bench/README.md).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Client } from '@temporalio/client';
-import { probeMessageSchema, type ProbeMessage } from '../../bench/faults/probe-messages';
+import type { ProbeMessage } from '../../bench/faults/probe-messages';
 import { rowOfSubject } from '../../activities/privacy/subject-files';
 import { parseKeyRing } from '../../activities/secrets';
 import { PAYLOAD_KEYS_VARIABLE, payloadDataConverter } from '../../activities/secrets/payload-codec';
@@ -27,10 +24,11 @@ import { generateSendgridEvents } from '../../simulators/sendgrid/events';
 import { wakeDrain } from '../../api/cycles';
 import { erasureRequest, ingestionCycle, retentionSweep } from '../../workflows';
 import { createFreshDatabase, startPostgres } from '../store/postgres';
-import { useFixture, useTestCleanups, type Defer } from '../support/fixture';
+import { useFixture, useTestCleanups } from '../support/fixture';
 import { motoServer, useS3Server } from '../support/s3-server';
 import { eventually } from '../support/eventually';
 import { useTempDir } from '../support/temp-dir';
+import { startHost } from './host-process';
 import { revalidateOnHosts } from './revalidate-on-hosts';
 import { testServerAddress, uniqueName, useTemporal } from '../support/temporal';
 
@@ -38,52 +36,6 @@ const CONTACTS = 2_000;
 const EVENTS = 40;
 const secretKeys = `test:${randomBytes(32).toString('base64')}`;
 const payloadKeys = `p1:${randomBytes(32).toString('base64')}`;
-
-interface Host {
-  child: ChildProcess;
-  /** The first probe message (activity lifecycle) from now on that `match` accepts, and when it came. */
-  next(match: (message: ProbeMessage) => boolean, timeoutMs: number): Promise<{ message: ProbeMessage; at: number }>;
-  hold(activityTypes: string[]): void;
-}
-
-function startHost(name: string, taskQueue: string, env: NodeJS.ProcessEnv, dataDir: string, defer: Defer): Promise<Host> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'host-child.ts'), taskQueue], {
-    env: { ...process.env, ...env, DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  defer(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-  });
-  const waiters: ((message: ProbeMessage, at: number) => boolean)[] = [];
-  child.on('message', (raw: unknown) => {
-    const parsed = probeMessageSchema.safeParse(raw);
-    if (!parsed.success) return;
-    const at = Date.now();
-    for (const waiter of [...waiters]) if (waiter(parsed.data, at)) waiters.splice(waiters.indexOf(waiter), 1);
-  });
-  const host: Host = {
-    child,
-    next: (match, timeoutMs) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`host ${name}: no such activity event within ${timeoutMs} ms`)), timeoutMs);
-        waiters.push((message, at) => {
-          if (!match(message)) return false;
-          clearTimeout(timer);
-          resolve({ message, at });
-          return true;
-        });
-      }),
-    hold: (activityTypes) => child.send({ type: 'hold', activityTypes, at: 'started' }),
-  };
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`host ${name} exited (${code}) before it was ready`)));
-    createInterface({ input: child.stdout ?? process.stdin }).on('line', (line) => {
-      if (line === 'ready') resolve(host);
-    });
-  });
-}
 
 const postgres = startPostgres();
 const moto = motoServer();
