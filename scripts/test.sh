@@ -29,7 +29,7 @@ mkdir -p "$(dirname "$RESULTS")"
 rm -f "$RESULTS"
 status=0
 # A hung run must still end within CI's limit, saying so (INSIGHT_HUB_TEST_TIMEOUT, e.g. 60m, to allow more).
-limit="${INSIGHT_HUB_TEST_TIMEOUT:-40m}"
+limit="${INSIGHT_HUB_TEST_TIMEOUT:-60m}"
 NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" timeout --kill-after=30s "$limit" \
   npx jest --json --outputFile="$RESULTS" "$@" || status=$?
 if [[ "$status" -eq 124 || "$status" -eq 137 ]]; then
