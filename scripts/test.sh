@@ -28,7 +28,7 @@ say "running jest $*"
 mkdir -p "$(dirname "$RESULTS")"
 rm -f "$RESULTS"
 status=0
-# A hung run must still end within CI's limit, saying so (INSIGHT_HUB_TEST_TIMEOUT, e.g. 60m, to allow more).
+# A hung run must still end within CI's limit, saying so (INSIGHT_HUB_TEST_TIMEOUT, e.g. 80m, to allow more).
 limit="${INSIGHT_HUB_TEST_TIMEOUT:-60m}"
 NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" timeout --kill-after=30s "$limit" \
   npx jest --json --outputFile="$RESULTS" "$@" || status=$?
