@@ -3,30 +3,16 @@
  * GA4's page metrics joined by path and day without summing what does not add up, and the LookML's
  * tables and dimensions resolving against the models it describes.
  */
-import type { DestinationConfig } from '../../domain/connector';
 import { MODELS } from '../../activities/models';
 import { lookmlView } from '../../activities/models/handoff/lookml';
 import { refreshModels } from '../../activities/models/refresh';
-import { connectWarehouse } from '../../activities/warehouses';
-import type { Warehouse } from '../../activities/warehouses/types';
 import { landRows, landScenario } from './fixtures';
-import { useModelTargets } from './targets';
+import { useModelTargets, useOpenedWarehouse } from './targets';
 
 const { targets, dir } = useModelTargets();
 
 describe.each(targets)('content performance and LookML on $kind', (target) => {
-  let warehouse: Warehouse;
-  let destination: DestinationConfig;
-  const rows = async (sql: string): Promise<Record<string, unknown>[]> => {
-    const table = (name: string): string => warehouse.derived?.dialect.table(name) ?? name;
-    return warehouse.query(sql.replace(/\{(\w+)\}/g, (_m, name: string) => table(name)));
-  };
-
-  beforeEach(async () => {
-    destination = await target.destination();
-    warehouse = await connectWarehouse(destination, dir());
-  });
-  afterEach(() => warehouse.close());
+  const at = useOpenedWarehouse(target, dir);
 
   test("content performance joins GA4's page metrics by path and day, never summing active users across traffic sources", async () => {
     const view = (contentId: string, url: string, day: string) => ({
@@ -41,7 +27,7 @@ describe.each(targets)('content performance and LookML on $kind', (target) => {
       avg_time_on_page_seconds: 61.5,
       updated_at: `${day}T23:00:00.000Z`,
     });
-    await landRows(warehouse, dir(), 'cms', 'content_views', [
+    await landRows(at.warehouse, dir(), 'cms', 'content_views', [
       view('pricing', 'https://www.shop.example/pricing', '2026-03-02'),
       view('blog-a', '/blog/a', '2026-03-02'),
     ]);
@@ -57,14 +43,14 @@ describe.each(targets)('content performance and LookML on $kind', (target) => {
       key_events: 1,
       read_at: '2026-03-03T06:00:00.000Z',
     });
-    await landRows(warehouse, dir(), 'ga4', 'daily_metrics', [
+    await landRows(at.warehouse, dir(), 'ga4', 'daily_metrics', [
       ga4('/pricing', 'google', 10, 8),
       ga4('/pricing', 'bing', 5, 4),
       ga4('/blog/a', 'google', 7, 6),
     ]);
-    await refreshModels(warehouse);
+    await refreshModels(at.warehouse);
     expect(
-      await rows(
+      await at.rows(
         `select content_id, page_path, views, unique_visitors, ga4_sessions, ga4_screen_page_views, ga4_key_events, ga4_active_users, ga4_traffic_sources
          from {content_performance} order by content_id`,
       ),
@@ -95,16 +81,16 @@ describe.each(targets)('content performance and LookML on $kind', (target) => {
   });
 
   test("the LookML views' tables and dimensions resolve in this warehouse", async () => {
-    await landScenario(warehouse, dir());
-    await refreshModels(warehouse);
-    const target = { destination: destination.kind, schema: destination.schema, connection: 'test' };
+    await landScenario(at.warehouse, dir());
+    await refreshModels(at.warehouse);
+    const target = { destination: at.destination.kind, schema: at.destination.schema, connection: 'test' };
     for (const model of MODELS) {
       const view = lookmlView(model, target);
       const table = /sql_table_name: (.*) ;;/.exec(view)?.[1] ?? '';
       const dimensions = [...view.matchAll(/sql: (.*\$\{TABLE\}.*) ;;/g)].map((m) => (m[1] ?? '').replaceAll('${TABLE}', 'v'));
       expect(dimensions.length).toBeGreaterThanOrEqual(model.columns.length);
       // Runs, or fails naming what it could not find (the brand and content models are empty here).
-      await expect(warehouse.query(`select ${dimensions.join(', ')} from ${table} v`)).resolves.toBeInstanceOf(Array);
+      await expect(at.warehouse.query(`select ${dimensions.join(', ')} from ${table} v`)).resolves.toBeInstanceOf(Array);
     }
   });
 });

@@ -4,37 +4,24 @@
  * erasure holding, and a refresh that rebuilds only what changed. (Content and the LookML's SQL:
  * content-and-lookml.test.ts.)
  */
-import type { DestinationConfig } from '../../domain/connector';
 import { connectWarehouse } from '../../activities/warehouses';
-import type { Warehouse } from '../../activities/warehouses/types';
 import { refreshModels } from '../../activities/models/refresh';
 import { eraseFromWarehouse } from '../../activities/privacy/warehouse-erasure';
 import type { Connector } from '../../domain/connector';
 import { landRows, landScenario } from './fixtures';
-import { useModelTargets } from './targets';
+import { useModelTargets, useOpenedWarehouse } from './targets';
 
 const { targets, dir } = useModelTargets();
 
 describe.each(targets)('the customer models on $kind', (target) => {
-  let warehouse: Warehouse;
-  let destination: DestinationConfig;
-  const rows = async (sql: string): Promise<Record<string, unknown>[]> => {
-    const table = (name: string): string => warehouse.derived?.dialect.table(name) ?? name;
-    return warehouse.query(sql.replace(/\{(\w+)\}/g, (_m, name: string) => table(name)));
-  };
-
-  beforeEach(async () => {
-    destination = await target.destination();
-    warehouse = await connectWarehouse(destination, dir());
-  });
-  afterEach(() => warehouse.close());
+  const at = useOpenedWarehouse(target, dir);
 
   test('a person in Salesforce twice and in SendGrid and Zendesk is one customer with all touchpoints', async () => {
-    await landScenario(warehouse, dir());
-    const refresh = await refreshModels(warehouse);
+    await landScenario(at.warehouse, dir());
+    const refresh = await refreshModels(at.warehouse);
     expect(refresh.rebuilt).toHaveLength(6);
 
-    const customers = await rows(
+    const customers = await at.rows(
       `select customer_key, customer_id, email, first_name, last_name, title, company, country, sources, salesforce_contact_ids,
               salesforce_lead_ids, customer_ids, emails, crm_records, email_events, emails_delivered, emails_opened, emails_clicked,
               tickets, avg_ticket_sentiment, campaigns from {customer} order by customer_key`,
@@ -88,7 +75,7 @@ describe.each(targets)('the customer models on $kind', (target) => {
       },
     ]);
 
-    const timeline = await rows(
+    const timeline = await at.rows(
       `select customer_key, kind, action, campaign_id, source_key from {customer_touchpoint} order by customer_key, kind, source_key`,
     );
     expect(timeline.map((t) => `${String(t.customer_key)} ${String(t.kind)} ${String(t.source_key)} ${String(t.campaign_id)}`)).toEqual([
@@ -107,9 +94,9 @@ describe.each(targets)('the customer models on $kind', (target) => {
   });
 
   test('campaign performance per day: unique reach deduplicated, tickets of reached customers, amount won', async () => {
-    await landScenario(warehouse, dir());
-    await refreshModels(warehouse);
-    const days = await rows(
+    await landScenario(at.warehouse, dir());
+    await refreshModels(at.warehouse);
+    const days = await at.rows(
       `select campaign_id, cast(day as varchar) as day, members_added, emails_delivered, emails_opened, emails_clicked, unique_reach,
               tickets_of_reached, avg_ticket_sentiment, opportunities_created, opportunities_won, amount_won
        from {campaign_performance} where campaign_id in ('701X', '701Y') order by campaign_id, day`,
@@ -137,31 +124,34 @@ describe.each(targets)('the customer models on $kind', (target) => {
   });
 
   test('a person without consent appears in no model, not even through their other record, address or tickets', async () => {
-    await landScenario(warehouse, dir());
-    await refreshModels(warehouse);
+    await landScenario(at.warehouse, dir());
+    await refreshModels(at.warehouse);
     const olive = `'%olive%'`;
-    expect(await rows(`select * from {customer} where emails like ${olive} or customer_ids like '%CUST-3%'`)).toEqual([]);
-    expect(await rows(`select * from {customer_identity} where email like ${olive} or customer_id = 'CUST-3'`)).toEqual([]);
-    expect(await rows(`select * from {customer_touchpoint} where source_key in ('e7', '503')`)).toEqual([]);
+    expect(await at.rows(`select * from {customer} where emails like ${olive} or customer_ids like '%CUST-3%'`)).toEqual([]);
+    expect(await at.rows(`select * from {customer_identity} where email like ${olive} or customer_id = 'CUST-3'`)).toEqual([]);
+    expect(await at.rows(`select * from {customer_touchpoint} where source_key in ('e7', '503')`)).toEqual([]);
   });
 
   test('an erasure reaches the models, and a refresh rebuilds only what changed', async () => {
-    await landScenario(warehouse, dir());
-    await refreshModels(warehouse);
-    expect(await refreshModels(warehouse)).toEqual({ rebuilt: [], unchanged: expect.arrayContaining(['customer']) as unknown });
+    await landScenario(at.warehouse, dir());
+    await refreshModels(at.warehouse);
+    expect(await refreshModels(at.warehouse)).toEqual({ rebuilt: [], unchanged: expect.arrayContaining(['customer']) as unknown });
 
     for (const kind of ['salesforce', 'sendgrid', 'zendesk'] as const) {
-      const connector = { id: `${kind}-connector`, configuration: { destination, source: { kind } } } as unknown as Connector;
-      await eraseFromWarehouse(() => connectWarehouse(destination, dir()), connector, { email: 'JANE.DOE@example.com' }, []);
+      const connector = {
+        id: `${kind}-connector`,
+        configuration: { destination: at.destination, source: { kind } },
+      } as unknown as Connector;
+      await eraseFromWarehouse(() => connectWarehouse(at.destination, dir()), connector, { email: 'JANE.DOE@example.com' }, []);
     }
-    const refresh = await refreshModels(warehouse);
+    const refresh = await refreshModels(at.warehouse);
     expect(refresh.rebuilt).toEqual(['customer_identity', 'customer_touchpoint', 'customer', 'campaign_performance']);
-    expect(await rows(`select customer_key from {customer}`)).toEqual([{ customer_key: 'contact:003C' }]);
-    expect(await rows(`select distinct customer_key from {customer_touchpoint}`)).toEqual([{ customer_key: 'contact:003C' }]);
-    const [reach] = await rows(`select unique_reach from {campaign_performance} where campaign_id = '701X' and day = date '2026-03-02'`);
+    expect(await at.rows(`select customer_key from {customer}`)).toEqual([{ customer_key: 'contact:003C' }]);
+    expect(await at.rows(`select distinct customer_key from {customer_touchpoint}`)).toEqual([{ customer_key: 'contact:003C' }]);
+    const [reach] = await at.rows(`select unique_reach from {campaign_performance} where campaign_id = '701X' and day = date '2026-03-02'`);
     expect(reach).toEqual({ unique_reach: 2 });
 
-    await landRows(warehouse, dir(), 'brandwatch', 'mentions', [
+    await landRows(at.warehouse, dir(), 'brandwatch', 'mentions', [
       {
         resource_id: 'm1',
         added: '2026-03-04T10:00:00.000Z',
@@ -173,9 +163,9 @@ describe.each(targets)('the customer models on $kind', (target) => {
         impressions: 120,
       },
     ]);
-    expect((await refreshModels(warehouse)).rebuilt).toEqual(['brand_sentiment_daily']);
+    expect((await refreshModels(at.warehouse)).rebuilt).toEqual(['brand_sentiment_daily']);
     expect(
-      await rows(
+      await at.rows(
         `select query_id, cast(day as varchar) as day, mentions, positive, avg_sentiment_score, impressions from {brand_sentiment_daily}`,
       ),
     ).toEqual([{ query_id: 7, day: '2026-03-04', mentions: 1, positive: 1, avg_sentiment_score: 0.8, impressions: 120 }]);

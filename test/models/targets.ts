@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { connectWarehouse } from '../../activities/warehouses';
+import type { Warehouse } from '../../activities/warehouses/types';
 import type { DestinationConfig } from '../../domain/connector';
 import { startRedshiftSimulator, type RedshiftSimulator } from '../../simulators/redshift/server';
 import { startS3Simulator, type S3Simulator } from '../../simulators/s3/server';
@@ -91,4 +93,36 @@ export function useModelTargets(): { targets: ModelTarget[]; dir: () => string }
     { kind: 'postgres', destination: async () => ({ kind: 'postgres', url: database?.url, schema: freshSchema() }) },
   );
   return { targets, dir: () => tempDir };
+}
+
+/** The target's warehouse, opened before each test and closed after it; `rows` reads with `{model}` names resolved in its dialect. */
+export interface OpenedWarehouse {
+  readonly warehouse: Warehouse;
+  readonly destination: DestinationConfig;
+  rows(sql: string): Promise<Record<string, unknown>[]>;
+}
+
+export function useOpenedWarehouse(target: ModelTarget, dir: () => string): OpenedWarehouse {
+  let warehouse: Warehouse | undefined;
+  let destination: DestinationConfig | undefined;
+  const opened: OpenedWarehouse = {
+    get warehouse() {
+      if (!warehouse) throw new Error('the warehouse opens before each test');
+      return warehouse;
+    },
+    get destination() {
+      if (!destination) throw new Error('the destination is made before each test');
+      return destination;
+    },
+    rows: (sql) => {
+      const table = (name: string): string => opened.warehouse.derived?.dialect.table(name) ?? name;
+      return opened.warehouse.query(sql.replace(/\{(\w+)\}/g, (_m, name: string) => table(name)));
+    },
+  };
+  beforeEach(async () => {
+    destination = await target.destination();
+    warehouse = await connectWarehouse(destination, dir());
+  });
+  afterEach(() => warehouse?.close());
+  return opened;
 }
