@@ -4,7 +4,7 @@ import { cycleReportInputSchema, isUuid, limitSchema, parseInput } from './input
 import { rowsOf } from './query';
 import { rollUpRunDay } from './rollups';
 import { cycleRunRow } from './rows';
-import type { SqlExecutor } from './sql-client';
+import type { SqlClient } from './sql-client';
 
 export interface RunRepository {
   /** Upserts by workflowId. */
@@ -16,19 +16,22 @@ export interface RunRepository {
 
 const COLUMNS = 'workflow_id, connector_id, status, started_at, finished_at, streams, detail';
 
-export function sqlRuns(db: SqlExecutor): RunRepository {
+export function sqlRuns(db: SqlClient): RunRepository {
   return {
     async save(report) {
       const run = parseInput(cycleReportInputSchema, report, 'run report');
-      await db.query(
-        `INSERT INTO cycle_run (workflow_id, connector_id, status, started_at, finished_at, streams, detail)
+      // The report and its day's roll-up commit together: /analyze, health and ROI read only the roll-ups.
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO cycle_run (workflow_id, connector_id, status, started_at, finished_at, streams, detail)
          VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)
          ON CONFLICT (workflow_id) DO UPDATE
            SET status = EXCLUDED.status, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
                streams = EXCLUDED.streams, detail = EXCLUDED.detail, updated_at = now()`,
-        [run.workflowId, run.connectorId, run.status, run.startedAt, run.finishedAt, JSON.stringify(run.streams), run.detail ?? null],
-      );
-      await rollUpRunDay(db, run.connectorId, run.startedAt);
+          [run.workflowId, run.connectorId, run.status, run.startedAt, run.finishedAt, JSON.stringify(run.streams), run.detail ?? null],
+        );
+        await rollUpRunDay(tx, run.connectorId, run.startedAt);
+      });
     },
 
     async get(workflowId) {
