@@ -4,6 +4,7 @@
  * entry's sort key), so a page costs the same however deep it is.
  */
 import { z } from 'zod';
+import { PLATFORM_AUDIT_ID } from '../../domain/access';
 import { approvalResolutionSchema, pendingApprovalSchema } from './approval-schemas';
 import type { StoredActivity } from './audit';
 import type { StoredOutcome } from './outcomes';
@@ -85,7 +86,6 @@ async function page<Row, T>(db: SqlExecutor, listing: Listing<Row, T>, filter: H
   return { items: items.map(listing.item), nextKey: rows.length > filter.limit && last ? listing.key(last) : null };
 }
 
-const PLATFORM_AUDIT_ID = '00000000-0000-0000-0000-000000000000';
 
 /** Timestamps keep microseconds in a page key: a key cut to milliseconds would skip or repeat entries. */
 const KEY_AT = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key_at`;
