@@ -12,13 +12,10 @@ import { streamDefinition } from '../domain/sources';
 import type { Principal } from './auth/principal';
 import { forbidden, notFound } from './errors';
 import { requireConnector } from './load-connector';
+import { visibleConnectors } from './visible-connectors';
 import { invalidRequest } from './validation';
 
 const destinationKey = (connector: Connector): string => JSON.stringify(connector.configuration.destination);
-
-async function visibleConnectors(store: Pick<Store, 'connectors'>, principal: Principal): Promise<Connector[]> {
-  return OWN_CONNECTORS_ONLY.includes(principal.role) ? store.connectors.listByUser(principal.subject) : store.connectors.list();
-}
 
 /**
  * The connector whose destination the query runs on: the one named, or, when every connector the
@@ -61,7 +58,7 @@ export async function readableTables(
   if (ALL_TABLE_READERS.includes(principal.role)) return null;
   const tables = new Set(MODEL_TABLES);
   if (OWN_CONNECTORS_ONLY.includes(principal.role)) {
-    const own = (await store.connectors.listByUser(principal.subject)).filter((c) => destinationKey(c) === destinationKey(destination));
+    const own = (await visibleConnectors(store, principal)).filter((c) => destinationKey(c) === destinationKey(destination));
     for (const { configuration } of own) {
       for (const stream of configuration.source.streams) tables.add(streamDefinition(configuration.source.kind, stream).table);
     }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { ConnectorFigures } from '../../activities/store/insights';
-import { OWN_CONNECTORS_ONLY } from '../../domain/access';
+import { visibleConnectors } from '../visible-connectors';
 import type { Connector } from '../../domain/connector';
 import { CYCLE_STATUSES } from '../../domain/cycle';
 import { durationToMs } from '../../domain/durations';
@@ -125,9 +125,7 @@ export function connectorHealthRoutes({ store }: ResolvedApiDeps): DescribedRout
   routes.serve(connectorHealthRoute, async (req, res) => {
     const window = resolveWindow(parseRequest(windowQuerySchema, req.query, 'query parameters'), HEALTH_WINDOW_DAYS);
     const principal = principalOf(req);
-    const connectors = OWN_CONNECTORS_ONLY.includes(principal.role)
-      ? await store.connectors.listByUser(principal.subject)
-      : await store.connectors.list();
+    const connectors = await visibleConnectors(store, principal);
     const figures = await store.insights.connectorFigures(
       connectors.map((c) => c.id),
       dayRangeOf(window),

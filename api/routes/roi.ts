@@ -16,7 +16,7 @@ import { requireConnector } from '../load-connector';
 import { errorAnswer } from '../response-schemas';
 import { roiCsv, roiParquet, type RoiRow } from '../roi-export';
 import { parseRequest } from '../validation';
-import { visibleConnectorIds } from '../visible-connectors';
+import { visibleConnectors } from '../visible-connectors';
 import { connectorFilterSchema, dayRangeOf, resolveWindow, windowQuerySchema } from '../window';
 
 export const ROI_PATH = '/api/v1/roi';
@@ -193,8 +193,7 @@ export function roiRoutes({ store }: ResolvedApiDeps): DescribedRouter {
   const routes = describedRouter();
   routes.serve(getRoiRoute, async (req, res) => {
     const query = parseRequest(roiQuerySchema, req.query, 'query parameters');
-    const ids = await visibleConnectorIds(store, principalOf(req), query.connectorId);
-    const connectors = ids === null ? await store.connectors.list() : (await store.connectors.list()).filter((c) => ids.includes(c.id));
+    const connectors = await visibleConnectors(store, principalOf(req), query.connectorId);
     const window = resolveWindow(query, ROI_WINDOW_DAYS);
     const range = dayRangeOf(window);
     const days = Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS) + 1;
@@ -229,7 +228,7 @@ export function roiSettingsRoutes({ store }: ResolvedApiDeps): DescribedRouter {
   const routes = describedRouter();
   routes.serve(getRoiSettingsRoute, async (req, res) => {
     const { connectorId } = parseRequest(roiSettingsQuerySchema, req.query, 'query parameters');
-    await visibleConnectorIds(store, principalOf(req), connectorId);
+    await visibleConnectors(store, principalOf(req), connectorId);
     reply(res, getRoiSettingsRoute, 200, await store.roiSettings.get(connectorId ?? null));
   });
   routes.serve(putRoiSettingsRoute, async (req, res) => {

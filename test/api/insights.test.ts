@@ -192,3 +192,21 @@ describe('ROI', () => {
     }
   });
 });
+
+describe('who sees which connectors', () => {
+  test("a creative analyst's connector health and ROI hold their own connectors only; another's is a 403", async () => {
+    const analyst = `analyst-${randomUUID()}`;
+    const analystKey = await api.keyFor('creative-analyst', analyst);
+    const own = await createConnector(api, connectorBody(analyst), analystKey);
+    const other = await connectorWithHistory(2);
+
+    const health = healthSchema.parse((await api.call('GET', '/api/v1/connector-health', undefined, analystKey)).body);
+    expect(health.connectors.map((c) => c.connectorId)).toEqual([own]);
+    const roi = z
+      .object({ connectors: z.array(z.object({ connectorId: z.string() })) })
+      .parse((await api.call('GET', '/api/v1/roi', undefined, analystKey)).body);
+    expect(roi.connectors.map((c) => c.connectorId)).toEqual([own]);
+    const refused = await api.call('GET', `/api/v1/roi?connectorId=${other}`, undefined, analystKey);
+    expect(refused).toMatchObject({ status: 403, body: { message: expect.stringContaining(other) } });
+  });
+});
