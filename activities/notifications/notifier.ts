@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
-import { CYCLE_STATUSES } from '../../domain/cycle';
 import {
   APPROVAL_REMINDER_WORKFLOW,
   approvalReminderAt,
@@ -39,7 +38,7 @@ export interface Notifier {
   remindOfApproval(approvalId: string): Promise<void>;
 }
 
-export type NotifierStore = Pick<Store, 'connectors' | 'audit' | 'approvals' | 'notificationChannels' | 'notificationLog'>;
+export type NotifierStore = Pick<Store, 'connectors' | 'liveFigures' | 'approvals' | 'notificationChannels' | 'notificationLog'>;
 
 export interface NotifierDeps {
   store: NotifierStore;
@@ -48,11 +47,6 @@ export interface NotifierDeps {
   /** Starts the workflows; the running activity's client by default. */
   client?: () => Client;
 }
-
-/** The audit entries of a cycle that ran to an end (recordCycle's `cycle.<status>`); a skipped one did not run. */
-const CYCLE_ENDINGS: ReadonlySet<string> = new Set(
-  CYCLE_STATUSES.filter((status) => !['running', 'awaiting-approval', 'skipped'].includes(status)).map((status) => `cycle.${status}`),
-);
 
 /** Stable per occurrence: the same audit write always gives the same id. */
 export const notificationEventId = (kind: NotificationKind, key: string): string =>
@@ -99,13 +93,6 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     await start(NOTIFICATION_DELIVERY_WORKFLOW, notificationWorkflowId(eventId), eventId);
   }
 
-  /** Cycles that ended failed since the last one that did not (skipped ones do not count either way). */
-  async function failedInARow(connectorId: string): Promise<number> {
-    const ended = (await store.audit.list(connectorId, 200)).filter((entry) => CYCLE_ENDINGS.has(entry.activityType));
-    const firstOther = ended.findIndex((entry) => entry.activityType !== 'cycle.failed');
-    return firstOther === -1 ? ended.length : firstOther;
-  }
-
   /** An approval's messages say what its stored request says (its timeout policy, its breaches). */
   async function withApprovalRequest(event: AuditEvent): Promise<AuditEvent> {
     const approvalId = event.details.approvalId;
@@ -119,7 +106,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (!kind) return;
       const connectorId = connector.connectorId === PLATFORM_AUDIT_ID ? null : connector.connectorId;
       if (kind === 'cycle.failing') {
-        const streak = connectorId ? await failedInARow(connectorId) : 0;
+        // Counted from the stored runs (recordCycle saved this one with the audit row), as the alert's gauge counts them.
+        const streak = connectorId ? await store.liveFigures.failuresInARowOf(connectorId) : 0;
         // Once per streak: at the count, not at every failure after it.
         if (streak === FAILING_CYCLES_IN_A_ROW) await publish(kind, connectorId, event, key, streak);
         return;

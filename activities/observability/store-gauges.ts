@@ -8,9 +8,11 @@ import { sourceDefinitions } from '../../domain/sources';
 import { SOURCE_KINDS, type SourceKind } from '../../domain/connector';
 import type { Logger } from '../logger';
 import { tokenRotationStatus } from '../sources/zendesk/token-rotation';
-import type { LiveFigures } from '../store/live-figures';
-import type { Store } from '../store/store';
+import type { LiveFigures, LiveFiguresRepository } from '../store/live-figures';
 import { metricsRegistry, storeReadFailures } from './metrics';
+
+/** The gauges only read the figures. */
+type GaugeStore = { liveFigures: Pick<LiveFiguresRepository, 'read'> };
 
 const DAY_SECONDS = 86_400;
 /** Gauges asked within this time share one read of the store (a scrape asks every gauge at once). */
@@ -119,7 +121,7 @@ const GAUGES: GaugeSpec[] = [
 ];
 
 /** One read per scrape; a failed read is logged and counted, and the gauges are left out of that scrape. */
-function sharedReads(store: Pick<Store, 'liveFigures'>, logger: Logger): Figures {
+function sharedReads(store: GaugeStore, logger: Logger): Figures {
   let last: { at: number; figures: Promise<LiveFigures | null> } | undefined;
   return (now) => {
     if (last && now.getTime() - last.at < READ_REUSE_MS) return last.figures;
@@ -138,7 +140,7 @@ function sharedReads(store: Pick<Store, 'liveFigures'>, logger: Logger): Figures
  * that opened the store, or a process closing it).
  */
 export function registerStoreGauges(
-  store: Pick<Store, 'liveFigures'>,
+  store: GaugeStore,
   logger: Logger,
   registry: Registry = metricsRegistry,
   now: () => Date = () => new Date(),

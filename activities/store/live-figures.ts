@@ -35,6 +35,8 @@ const LONGEST_RATE_WINDOW_SECONDS = Math.max(...Object.values(sourceDefinitions)
 
 export interface LiveFiguresRepository {
   read(): Promise<LiveFigures>;
+  /** One connector's failed cycles in a row, as the gauge counts them (the notifier's streak). */
+  failuresInARowOf(connectorId: string): Promise<number>;
 }
 
 const APPROVALS = `
@@ -107,7 +109,8 @@ export const FAILURES_COUNTED = 100;
  * Cycles still running, waiting or skipped say nothing about failing; a cycle that ended otherwise
  * ends the run of failures. The newest finished cycles are read newest-first on the index.
  */
-const FAILURES_IN_A_ROW = `
+/** Each connector's failed cycles since its last one that ended otherwise; `where` narrows the connectors. */
+const failuresInARow = (where = ''): string => `
   SELECT c.id::text AS connector_id,
          (SELECT count(*) FROM (
             SELECT count(*) FILTER (WHERE status <> 'failed') OVER (ORDER BY started_at DESC ROWS UNBOUNDED PRECEDING) AS ended_well
@@ -115,7 +118,7 @@ const FAILURES_IN_A_ROW = `
                      WHERE connector_id = c.id AND status NOT IN ('running', 'awaiting-approval', 'skipped')
                      ORDER BY started_at DESC LIMIT ${FAILURES_COUNTED}) newest) runs
            WHERE ended_well = 0)::int AS failures
-    FROM connector_config c`;
+    FROM connector_config c${where}`;
 
 const failuresRow = z
   .object({ connector_id: z.string(), failures: z.number() })
@@ -154,11 +157,15 @@ export function sqlLiveFigures(db: SqlExecutor): LiveFiguresRepository {
         approvals: await rowsOf(db, approvalRow, APPROVALS),
         apiUsage: await rowsOf(db, apiUsageRow, API_USAGE, [LONGEST_RATE_WINDOW_SECONDS]),
         freshness: await rowsOf(db, freshnessRow, FRESHNESS),
-        failuresInARow: await rowsOf(db, failuresRow, FAILURES_IN_A_ROW),
+        failuresInARow: await rowsOf(db, failuresRow, failuresInARow()),
         tokenIssuedAt: await rowsOf(db, tokenRow, TOKEN_ISSUED),
         retention: await rowsOf(db, retentionRow, RETENTION),
         lastAlertedEvents: (await rowsOf(db, lastEventRow, LAST_ALERTED_EVENTS, [ALERTED_EVENTS.join(','), PLATFORM_AUDIT_ID])).flat(),
       };
+    },
+    async failuresInARowOf(connectorId) {
+      const [found] = await rowsOf(db, failuresRow, failuresInARow(' WHERE c.id = $1'), [connectorId]);
+      return found?.failures ?? 0;
     },
   };
 }
