@@ -25,7 +25,7 @@ import type { Store } from '../store/store';
 import { messageFor, notificationKindOf } from './messages';
 
 export interface NotifierSettings {
-  /** Where the people told reach the API and its dashboard (INSIGHT_HUB_PUBLIC_URL). */
+  /** Where the people told reach the API and its dashboard (INSIGHT_HUB_PUBLIC_URL, without a trailing slash: the settings strip it). */
   publicUrl: string;
   /** The workflow task queue: notification workflows run there. */
   taskQueue: string;
@@ -56,7 +56,6 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const now = deps.now ?? (() => new Date());
   const client = deps.client ?? (() => Context.current().client);
   const { store, settings } = deps;
-  const publicUrl = settings.publicUrl.replace(/\/+$/, '');
 
   async function start(workflowType: string, workflowId: string, arg: unknown): Promise<void> {
     try {
@@ -85,7 +84,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       eventId,
       kind,
       connector: connectorId ? { id: connectorId, name: connector?.name ?? null } : null,
-      publicUrl,
+      publicUrl: settings.publicUrl,
       occurredAt: now().toISOString(),
       ...(failedInARow === undefined ? {} : { failedInARow }),
     });

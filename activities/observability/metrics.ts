@@ -1,6 +1,6 @@
 /**
  * Every Prometheus metric Insight Hub exposes, registered in one place: the process's registry,
- * served at `/metrics` by the API (api/routes/metrics.ts) and by each worker
+ * served at `/metrics` by the API (api/metrics-endpoint.ts) and by each worker
  * (worker/observability-server.ts). Names follow Prometheus conventions (`insight_hub_` prefix,
  * units in the name, `_total` counters, `_seconds` histograms). Labels are bounded: connector ids
  * (a connector is configured by a person, so there are few), stream and source names, rule labels of
@@ -15,7 +15,7 @@
  *
  * Notifications: after each delivery attempt is recorded in the delivery log, count it with
  *   notificationDeliveries.inc({ channel: 'webhook' | 'slack' | 'email', outcome: 'delivered' | 'failed' })
- * `channel` is the channel's kind, never its address; `outcome` is one of NOTIFICATION_OUTCOMES.
+ * `channel` is the channel's kind, never its address.
  */
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -24,11 +24,6 @@ export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
 
 const registers = [metricsRegistry];
-
-export const NOTIFICATION_OUTCOMES = ['delivered', 'failed'] as const;
-export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'refused'] as const;
-export const RETENTION_OUTCOMES = ['swept', 'failed'] as const;
-export const COMPLIANCE_BREACH_KINDS = ['data-past-window', 'sweep-failed', 'sweep-late'] as const;
 
 /** Durations from a fast page read to a long warehouse load. */
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];

@@ -37,7 +37,6 @@ export interface NotificationLog {
   /** Keeps the event (idempotent by its id: a retried raise changes nothing). */
   saveEvent(message: NotificationMessage): Promise<void>;
   getEvent(eventId: string): Promise<LoggedNotification | null>;
-  delivery(eventId: string, channelId: string): Promise<NotificationDelivery | null>;
   /** An attempt begins: counted, unless the delivery was sent already (then false: send nothing). */
   beginAttempt(eventId: string, channelId: string, channelKind: string): Promise<boolean>;
   markSent(eventId: string, channelId: string, sentAt: string): Promise<void>;
@@ -101,12 +100,6 @@ export function sqlNotificationLog(db: SqlExecutor): NotificationLog {
       const [found] = await rowsOf(db, messageRow, 'SELECT message FROM notification_event WHERE event_id = $1', [eventId]);
       if (!found) return null;
       return { message: found.message, deliveries: await deliveries('WHERE event_id = $1 ORDER BY channel_id', [eventId]) };
-    },
-
-    async delivery(eventId, channelId) {
-      if (!isUuid(channelId)) return null;
-      const [found] = await deliveries('WHERE event_id = $1 AND channel_id = $2', [eventId, channelId]);
-      return found ?? null;
     },
 
     async beginAttempt(eventId, channelId, channelKind) {
