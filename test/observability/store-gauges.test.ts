@@ -6,6 +6,7 @@
 import { Registry } from 'prom-client';
 import { logger } from '../../activities/logger';
 import { registerStoreGauges } from '../../activities/observability/store-gauges';
+import { storeReadFailures } from '../../activities/observability/metrics';
 import { createConnectorSchema } from '../../domain/connector';
 import { ephemeralKeyRing } from '../../activities/secrets';
 import { openStore } from '../../activities/store';
@@ -106,11 +107,17 @@ if (postgres.available) {
 
 test('a store that cannot be read leaves the gauges out and counts the failure, instead of failing the scrape', async () => {
   const registry = new Registry();
-  const remove = registerStoreGauges({ liveFigures: { read: () => Promise.reject(new Error('connection refused')) } }, logger, registry);
+  let reads = 0;
+  const failing = { read: () => ((reads += 1), Promise.reject(new Error('connection refused'))) };
+  const remove = registerStoreGauges({ liveFigures: failing }, logger, registry);
+  const failuresBefore = (await storeReadFailures.get()).values[0]?.value ?? 0;
   try {
     const text = await registry.metrics();
     expect(text).toContain('# TYPE insight_hub_approvals_waiting gauge');
     expect(text).not.toMatch(/^insight_hub_approvals_waiting\{/m);
+    // One read per scrape, shared by every gauge, and its failure counted once.
+    expect(reads).toBe(1);
+    expect((await storeReadFailures.get()).values[0]?.value).toBe(failuresBefore + 1);
   } finally {
     remove();
   }
