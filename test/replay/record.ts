@@ -76,10 +76,17 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/**
+ * Histories of the shape before a patch(): today's code can only record the shape after it, so
+ * --replace never overwrites them (the scenario records that run under its new name beside them).
+ */
+const FROZEN_BEFORE_PATCH: ReadonlySet<string> = new Set(['ingestionCycle-completed', 'webhookDrain-two-deliveries']);
+
 async function save(world: World, { name, workflowId }: Recording, replace: boolean): Promise<void> {
   const file = path.join(HISTORIES_DIR, `${name}.json`);
-  if (!replace && (await exists(file))) {
-    log.info({ file: path.relative(process.cwd(), file) }, 'kept the recorded history (--replace overwrites it)');
+  if ((!replace || FROZEN_BEFORE_PATCH.has(name)) && (await exists(file))) {
+    const why = FROZEN_BEFORE_PATCH.has(name) ? 'recorded before a patch: never overwritten' : '--replace overwrites it';
+    log.info({ file: path.relative(process.cwd(), file) }, `kept the recorded history (${why})`);
     return;
   }
   const history = await world.env.client.workflow.getHandle(workflowId).fetchHistory();
