@@ -86,7 +86,6 @@ async function page<Row, T>(db: SqlExecutor, listing: Listing<Row, T>, filter: H
   return { items: items.map(listing.item), nextKey: rows.length > filter.limit && last ? listing.key(last) : null };
 }
 
-
 /** Timestamps keep microseconds in a page key: a key cut to milliseconds would skip or repeat entries. */
 const KEY_AT = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key_at`;
 const keyAtRow = z.object({ key_at: z.string() });
