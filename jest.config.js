@@ -7,6 +7,8 @@ module.exports = {
     // jose ships ES modules only; the app runs them natively (tsx, Node's require of ESM) but jest's
     // CommonJS runtime cannot, so its files alone are compiled to CommonJS.
     '/node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // The dashboard's SQL (dashboard/segment-sql.js) is a browser ES module the tests run as the page does.
+    '/dashboard/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -5,12 +5,16 @@
  */
 import type { SourceKind } from '../domain/connector';
 import type { BatchRef } from '../domain/cycle';
-import { streamDefinition } from '../domain/sources';
+import { connectorOrFail } from './chores';
+import { connectorStream } from './sources/connector-streams';
 import type { Row } from './sources/types';
 import type { Staging } from './staging/staging';
+import type { Store } from './store/store';
 
 export interface BatchActivityDeps {
   staging: Staging;
+  /** The connector's config says what its streams are (GA4: the reports it chooses), or its stored catalog (Salesforce). */
+  store: Pick<Store, 'connectors' | 'sourceCatalogs'>;
 }
 
 export function createBatchActivities(deps: BatchActivityDeps) {
@@ -18,7 +22,8 @@ export function createBatchActivities(deps: BatchActivityDeps) {
     async combinePages(input: { connectorId: string; source: SourceKind; pages: BatchRef[] }): Promise<BatchRef> {
       const last = input.pages.at(-1);
       if (!last) throw new Error('combinePages needs at least one page');
-      const stream = streamDefinition(input.source, last.stream);
+      const connector = await connectorOrFail(deps.store.connectors, input.connectorId);
+      const { stream } = await connectorStream(deps.store.sourceCatalogs, input.connectorId, connector.configuration.source, last.stream);
       const byKey = new Map<string, Row>();
       const keyless: Row[] = [];
       for (const page of input.pages) {

@@ -2,26 +2,26 @@
  * The activities of a cycle that touch only our own stores: plan, validate, load, commit, record.
  * Built from injected dependencies so tests can swap any of them.
  */
-import type { SourceKind } from '../domain/connector';
+import type { SourceConfig, SourceKind } from '../domain/connector';
 import { loadIdFor } from '../domain/constants';
-import type { BatchRef, CyclePlan, CycleReport, QualitySummary, StreamCursor } from '../domain/cycle';
-import type { GuardrailBreach } from '../domain/guardrails';
-import type { IngestionCycleInput } from '../domain/messages';
-import { streamDefinition } from '../domain/sources';
+import { personalActionsFor } from '../domain/personal-columns';
+import type { BatchRef, CyclePlan, QualitySummary, StreamCursor } from '../domain/cycle';
+import { isPushSource } from '../domain/sources';
 import { Context } from '@temporalio/activity';
 import { auditTrail, BatchConnections, connectorOrFail, screenThenLoad, type ConnectWarehouse, type Notifying } from './chores';
 import { loadEffectKey } from './effect-keys';
 import { claimConnector, isWorkflowRunning, type IsWorkflowRunning } from './cycle-claim';
 import { ConnectorError } from './errors';
-import { batchesBlocked } from './observability/metrics';
-import { countCycle, countLoad } from './observability/record';
+import { countLoad } from './observability/record';
+import { cycleRecords } from './cycle-records';
 import type { Logger } from './logger';
 import { uniqueBeyondBatch } from './quality/beyond-batch';
-import { defaultSuiteFor } from './quality/suites';
+import { suiteForDiscoveredStream, suiteForPersonalColumns, suiteForStream } from './quality/suites';
 import { validateBatch as runQualityGate } from './quality/validate';
 import type { Staging } from './staging/staging';
 import type { ScreenedLoadResult } from './privacy/load-screen';
 import { accountTaskQueue } from './sources/accounts';
+import { connectorStream, refreshCatalog } from './sources/connector-streams';
 import type { SourcePlugin } from './sources/types';
 import type { Store } from './store/store';
 import type { Warehouse } from './warehouses/types';
@@ -29,7 +29,16 @@ import type { Warehouse } from './warehouses/types';
 /** What the cycle's activities use of the store. */
 export type CycleStore = Pick<
   Store,
-  'connectors' | 'cursors' | 'cycleClaims' | 'privacy' | 'qualityReports' | 'streamSchemas' | 'audit' | 'recordOnce'
+  | 'connectors'
+  | 'cursors'
+  | 'cycleClaims'
+  | 'privacy'
+  | 'qualityReports'
+  | 'streamSchemas'
+  | 'sourceCatalogs'
+  | 'audit'
+  | 'recordOnce'
+  | 'inbox'
 >;
 
 export interface CycleActivityDeps extends Notifying {
@@ -38,7 +47,7 @@ export interface CycleActivityDeps extends Notifying {
   connectWarehouse: ConnectWarehouse;
   /** A batch's connection, shared with the gate's activities (one per worker); each activity opens its own without. */
   batchConnections?: BatchConnections;
-  /** For the partitions each stream is read in. */
+  /** For the partitions each stream is read in, and the catalog of a source whose fields are the account's. */
   plugins: Record<SourceKind, SourcePlugin>;
   logger: Logger;
   now?: () => Date;
@@ -68,13 +77,55 @@ export function createCycleActivities(deps: CycleActivityDeps) {
     return connections.use(loadId, connector.configuration.destination, use, { last });
   }
 
+  /**
+   * For a pushed source the batch's cursor is an inbox position: when the event at it was received.
+   * Only a figure for the metric, so a failed read leaves it out rather than failing the load.
+   */
+  async function receivedAtOf(source: SourceKind, connectorId: string, clean: BatchRef | null): Promise<Date | null> {
+    const position = clean?.cursorAfter?.value;
+    if (!isPushSource(source) || position === undefined || !/^\d+$/.test(position)) return null;
+    const [event] = await deps.store.inbox.read(connectorId, (BigInt(position) - 1n).toString(), 1).catch(() => []);
+    return event !== undefined && BigInt(event.seq) === BigInt(position) ? new Date(event.receivedAt) : null;
+  }
+
+  /**
+   * An account that refuses, throttles or has spent its quota on a describe leaves the catalog stored
+   * last (or none: the fixed streams) for this cycle: each stream's read then meets the account's
+   * answer where the cycle already handles it (retried after the server's wait, deferred on the daily
+   * quota, a failed stream on refused credentials), rather than the plan failing the whole cycle.
+   */
+  async function refreshConnectorCatalog(connectorId: string, plugin: SourcePlugin, source: SourceConfig): Promise<void> {
+    try {
+      await refreshCatalog(deps.store.sourceCatalogs, connectorId, plugin, source, { signal: Context.current().cancellationSignal });
+    } catch (error) {
+      if (!(error instanceof ConnectorError)) throw error;
+      deps.logger.warn(
+        { connectorId, source: source.kind, category: error.category, error: error.message },
+        "the account's catalog was not refreshed: this cycle reads by the one stored last",
+      );
+    }
+  }
+
   return {
-    /** The cycle's plan; it claims the connector, unless paused, so no other cycle of it runs meanwhile. */
-    async planCycle(connectorId: string): Promise<CyclePlan> {
+    /**
+     * The cycle's plan; it claims the connector, unless paused, so no other cycle of it runs meanwhile.
+     * A webhook drain of a polling source (`reader: 'webhook-drain'`, Zendesk) reads only the source's
+     * webhook partition, under a cursor of its own, and loads where the latest version wins: it runs
+     * beside the scheduled cycles and claims nothing. A cycle that holds the connector first asks a
+     * source whose fields are the account's (Salesforce) for its catalog and stores it: every activity
+     * of the cycle reads its streams by that catalog (sources/connector-streams.ts).
+     */
+    async planCycle(connectorId: string, reader: 'cycle' | 'webhook-drain' = 'cycle'): Promise<CyclePlan> {
       const connector = await connectorOrFail(deps.store.connectors, connectorId);
       const { source, destination, guardrails, automationLevel, approvalPolicy } = connector.configuration;
       const paused = connector.status === 'paused' || automationLevel === 'paused';
-      const otherCycle = paused ? null : await claimConnector(deps.store.cycleClaims, isRunning, connectorId, thisWorkflowId());
+      const plugin = deps.plugins[source.kind];
+      const webhookPartition = reader === 'webhook-drain' ? plugin.webhookPartition : undefined;
+      const otherCycle =
+        paused || webhookPartition !== undefined
+          ? null
+          : await claimConnector(deps.store.cycleClaims, isRunning, connectorId, thisWorkflowId());
+      if (!paused && otherCycle === null && reader === 'cycle') await refreshConnectorCatalog(connectorId, plugin, source);
       // Control activities run on the workflow's queue, which account queues are named after.
       const extractQueue = accountTaskQueue(source, Context.current().info.taskQueue);
       return {
@@ -88,7 +139,10 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         approvalPolicy,
         cursors: await deps.store.cursors.get(connectorId),
         partitions: Object.fromEntries(
-          source.streams.map((stream) => [stream, [...(deps.plugins[source.kind].partitions?.(source, stream) ?? [])]]),
+          source.streams.map((stream) => [
+            stream,
+            webhookPartition !== undefined ? [webhookPartition] : [...(plugin.partitions?.(source, stream) ?? [])],
+          ]),
         ),
         batchSize: source.batchSize,
         paused,
@@ -109,8 +163,16 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       earlier?: BatchRef | null;
       keepHeld?: boolean;
     }): Promise<QualitySummary> {
-      const stream = streamDefinition(input.source, input.batch.stream);
-      const suite = defaultSuiteFor(input.source, stream.name);
+      const connector = await connectorOrFail(deps.store.connectors, input.connectorId);
+      const { stream, catalogStream } = await connectorStream(
+        deps.store.sourceCatalogs,
+        input.connectorId,
+        connector.configuration.source,
+        input.batch.stream,
+      );
+      const personal = personalActionsFor(connector.configuration.personalColumns, stream.name);
+      const ownSuite = catalogStream ? suiteForDiscoveredStream(input.source, stream) : suiteForStream(input.source, stream);
+      const suite = suiteForPersonalColumns(ownSuite, personal);
       const suppression = await deps.store.privacy.loadSuppressionList();
       const gate = (warehouse: Warehouse | null) =>
         runQualityGate(
@@ -123,6 +185,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
             runTime: now(),
             earlier: input.earlier ?? null,
             keepHeld: input.keepHeld ?? false,
+            // Written as the load takes them, so the load need not read the batch again for consent.
+            screenConsent: true,
           },
         );
       // Only a unique column beyond the key is looked up in the warehouse: no other suite opens it.
@@ -150,8 +214,11 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       quarantine: BatchRef | null;
       /** Rows of erased subjects validateBatch screened out of this batch already (QualitySummary.suppressed). */
       suppressed?: number;
+      /** Clean rows validateBatch withheld for want of consent already (QualitySummary.withoutConsent). */
+      withoutConsent?: number;
     }): Promise<ScreenedLoadResult> {
-      const stream = streamDefinition(input.source, input.stream);
+      const { source } = (await connectorOrFail(deps.store.connectors, input.connectorId)).configuration;
+      const { stream } = await connectorStream(deps.store.sourceCatalogs, input.connectorId, source, input.stream);
       const connector = { connectorId: input.connectorId, userId: input.userId };
       // Erased subjects and rows without consent never reach the table: screened out, counted in the result.
       // (The quality gate screened erased subjects already; this screen catches any erased since.)
@@ -166,6 +233,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           clean: input.clean,
           quarantine: input.quarantine,
           suppressedBefore: input.suppressed ?? 0,
+          ...(input.withoutConsent !== undefined && { withoutConsentBefore: input.withoutConsent }),
         },
         {
           open: (load) => withBatchWarehouse(input.connectorId, input.loadId, load, true),
@@ -186,7 +254,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           after: () => deps.store.streamSchemas.save(input.connectorId, stream.name, stream.columns),
         },
       );
-      if (!loaded.alreadyLoaded) countLoad(input, startedAt, now());
+      if (!loaded.alreadyLoaded) countLoad(input, startedAt, now(), await receivedAtOf(input.source, input.connectorId, input.clean));
       return loaded;
     },
 
@@ -200,95 +268,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       );
     },
 
-    /** A blocked batch is never loaded: it stays in staging, and the block is audited and alerted. */
-    async recordBlockedBatch(input: {
-      plan: CyclePlan;
-      stream: string;
-      batch: BatchRef;
-      quality: QualitySummary;
-      breaches: GuardrailBreach[];
-    }): Promise<void> {
-      const { plan, stream, batch, quality, breaches } = input;
-      await audit.record(
-        plan,
-        {
-          activityType: 'batch.blocked',
-          details: {
-            stream,
-            batch: batch.uri,
-            sha256: batch.sha256,
-            qualityReportId: quality.reportId,
-            breaches,
-            failuresByRule: quality.failuresByRule,
-          },
-          metrics: { rows: batch.rows, invalid: quality.invalid, invalidShare: quality.invalidShare },
-        },
-        {
-          counters: { batchesBlocked: 1 },
-          log: {
-            level: 'warn',
-            fields: { connectorId: plan.connectorId, stream, breaches },
-            message: 'batch blocked by guardrails: not loaded',
-          },
-        },
-      );
-      batchesBlocked.inc({ connector_id: plan.connectorId, stream });
-    },
-
-    /** The run report, the day's metrics, the outcome and the audit row of a finished cycle. */
-    async recordCycle(input: { report: CycleReport; userId: string; trigger: IngestionCycleInput['trigger'] }): Promise<void> {
-      const { report, userId, trigger } = input;
-      const totals = totalsOf(report);
-      // Released first: the rest only counts, and a failure in it must not keep the connector's next cycle out.
-      await deps.store.cycleClaims.release(report.connectorId, report.workflowId);
-      const connector = { connectorId: report.connectorId, userId };
-      await audit.record(
-        connector,
-        {
-          activityType: `cycle.${report.status}`,
-          details: {
-            workflowId: report.workflowId,
-            trigger,
-            ...(report.detail && { detail: report.detail }),
-            streams: report.streams.map(({ stream, outcome, detail }) => ({ stream, outcome, detail })),
-          },
-          metrics: totals,
-        },
-        {
-          counters: {
-            runs: 1,
-            [`runs_${report.status}`]: 1,
-            rowsExtracted: totals.extracted,
-            rowsLoaded: totals.loaded,
-            rowsDeleted: totals.deleted,
-            rowsQuarantined: totals.quarantined,
-            apiCalls: totals.apiCalls,
-          },
-          with: async (tx) => {
-            await tx.runs.save(report);
-            await tx.outcomes.record({
-              ...connector,
-              predicted: { rowsExtracted: totals.extracted },
-              actual: { rowsLoaded: totals.loaded, rowsDeleted: totals.deleted, rowsQuarantined: totals.quarantined },
-              accuracy: totals.extracted > 0 ? (totals.loaded + totals.deleted) / totals.extracted : null,
-            });
-          },
-        },
-      );
-      countCycle(report);
-    },
+    ...cycleRecords({ store: deps.store, audit }),
   };
 }
 
 const quarantineRef = (batch: BatchRef | null) => (batch ? { uri: batch.uri, sha256: batch.sha256, rows: batch.rows } : null);
-
-function totalsOf(report: CycleReport) {
-  const sum = (pick: (s: CycleReport['streams'][number]) => number) => report.streams.reduce((n, s) => n + pick(s), 0);
-  return {
-    extracted: sum((s) => s.extracted),
-    loaded: sum((s) => s.loaded),
-    deleted: sum((s) => s.deleted),
-    quarantined: sum((s) => s.quarantined),
-    apiCalls: sum((s) => s.apiCalls),
-  };
-}

@@ -11,21 +11,24 @@ import { sourceDefinitions } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
 import { auditTrail, connectorOrFail, utcDate, type AuditTrail, type Notifying } from './chores';
 import { withinActivity } from './effect-keys';
-import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import { extractPageDuration } from './observability/metrics';
+import { applyPersonalColumns, type ColumnHasher } from './privacy/personal-columns';
+import { connectorStream } from './sources/connector-streams';
 import type { Staging } from './staging/staging';
 import type { Store } from './store/store';
 import type { Row, SourcePage, SourcePlugin } from './sources/types';
 
 /** What page reads use of the store. */
-export type ExtractStore = Pick<Store, 'connectors' | 'apiUsage' | 'audit' | 'recordOnce'>;
+export type ExtractStore = Pick<Store, 'connectors' | 'sourceCatalogs' | 'apiUsage' | 'audit' | 'recordOnce'>;
 
 export interface ExtractActivityDeps extends Notifying {
   store: ExtractStore;
   staging: Staging;
   plugins: Record<SourceKind, SourcePlugin>;
   logger: Logger;
+  /** Keys the personal columns a connector hashes. */
+  columnHasher: ColumnHasher;
   /** The clock, for usage windows. */
   now?: () => Date;
 }
@@ -40,13 +43,14 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
       const connector = await connectorOrFail(deps.store.connectors, request.connectorId);
       const source = connector.configuration.source;
       const plugin = deps.plugins[source.kind];
-      const stream = plugin.streams[request.stream];
-      if (!stream) throw new ConnectorError('config', `source ${source.kind} has no stream ${request.stream}`);
+      // A source whose fields are the account's reads by the catalog its cycle's plan stored.
+      const { stream, catalogStream } = await connectorStream(deps.store.sourceCatalogs, connector.id, source, request.stream);
 
       const stopTimer = extractPageDuration.startTimer({ connector_id: connector.id, stream: stream.name });
       let page: SourcePage;
       try {
-        page = await plugin.readPage(source, stream.name, request, Context.current().cancellationSignal);
+        const pageRequest = catalogStream ? { ...request, catalogStream } : request;
+        page = await plugin.readPage(source, stream.name, pageRequest, Context.current().cancellationSignal);
       } catch (error) {
         // A refused or throttled request still counts against the limit.
         await usage.record(connector, 1, undefined);
@@ -58,7 +62,9 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
       const area =
         request.partition === null ? `${request.connectorId}/${stream.name}` : `${request.connectorId}/${stream.name}/partitions`;
       const cursorAfter = page.checkpoint ?? cursorOf(stream, page.rows.at(-1)) ?? request.cursor;
-      const batch = page.rows.length > 0 || page.checkpoint ? await deps.staging.writeBatch(area, stream, page.rows, cursorAfter) : null;
+      // Hashed and dropped before staging: a dropped value is never written anywhere.
+      const rows = applyPersonalColumns(page.rows, connector.configuration.personalColumns, stream.name, deps.columnHasher);
+      const batch = rows.length > 0 || page.checkpoint ? await deps.staging.writeBatch(area, stream, rows, cursorAfter) : null;
       stopTimer(); // read and staged: a failed read is not a duration
       return {
         batch,

@@ -7,14 +7,14 @@ import type { SourceKind } from '../domain/connector';
 import { loadIdFor } from '../domain/constants';
 import type { BatchRef, CyclePlan, QualitySummary } from '../domain/cycle';
 import { schemaChangesBetween, type GateFigures, type GuardrailBreach, type SchemaChange } from '../domain/guardrails';
-import { streamDefinition } from '../domain/sources';
 import { auditTrail, BatchConnections, connectorOrFail, utcDate, type ConnectWarehouse, type Notifying } from './chores';
 import type { Logger } from './logger';
+import { connectorStream } from './sources/connector-streams';
 import type { Store } from './store/store';
 import type { Warehouse, SchemaChange as WarehouseSchemaChange } from './warehouses/types';
 
 /** What the gate's activities use of the store. */
-export type GateStore = Pick<Store, 'connectors' | 'streamSchemas' | 'metrics' | 'approvals' | 'audit' | 'recordOnce'>;
+export type GateStore = Pick<Store, 'connectors' | 'streamSchemas' | 'sourceCatalogs' | 'metrics' | 'approvals' | 'audit' | 'recordOnce'>;
 
 export interface GateActivityDeps extends Notifying {
   store: GateStore;
@@ -46,7 +46,7 @@ export function createGateActivities(deps: GateActivityDeps) {
       apiCallsThisCycle: number;
     }): Promise<GateFigures> {
       const connector = await connectorOrFail(deps.store.connectors, input.connectorId);
-      const stream = streamDefinition(input.source, input.stream);
+      const { stream } = await connectorStream(deps.store.sourceCatalogs, input.connectorId, connector.configuration.source, input.stream);
       const loadedColumns = await deps.store.streamSchemas.get(input.connectorId, stream.name);
       const destination = connector.configuration.destination;
 

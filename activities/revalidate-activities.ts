@@ -13,7 +13,6 @@ import { loadIdFor } from '../domain/constants';
 import type { BatchRef } from '../domain/cycle';
 import { schemaChangesBetween } from '../domain/guardrails';
 import type { QuarantineRevalidation, RevalidateQuarantineInput } from '../domain/messages';
-import { streamDefinition } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
 import { auditTrail, connectorOrFail, screenThenLoad, withWarehouse, type ConnectWarehouse } from './chores';
 import { ConnectorError } from './errors';
@@ -31,6 +30,7 @@ import {
 import { uniqueBeyondBatch } from './quality/beyond-batch';
 import { parseSuite } from './quality/suite';
 import { validateBatch } from './quality/validate';
+import { connectorStream } from './sources/connector-streams';
 import type { Row } from './sources/types';
 import type { Staging } from './staging/staging';
 import type { Store } from './store/store';
@@ -38,7 +38,10 @@ import type { StreamSchemaRepository } from './store/stream-schemas';
 import { QUARANTINE_TABLE_STREAM } from './warehouses/quarantine-stream';
 
 /** What re-validation uses of the store. */
-export type RevalidateStore = Pick<Store, 'connectors' | 'qualityReports' | 'streamSchemas' | 'privacy' | 'audit' | 'recordOnce'>;
+export type RevalidateStore = Pick<
+  Store,
+  'connectors' | 'qualityReports' | 'streamSchemas' | 'sourceCatalogs' | 'privacy' | 'audit' | 'recordOnce'
+>;
 
 export interface RevalidateActivityDeps {
   store: RevalidateStore;
@@ -135,7 +138,7 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
     const connector = await connectorOrFail(deps.store.connectors, input.connectorId);
     const { source, destination } = connector.configuration;
     const original = await quarantinedBatchOf(input.connectorId, input.qualityReportId);
-    const stream = streamDefinition(source.kind, original.stream);
+    const { stream } = await connectorStream(deps.store.sourceCatalogs, input.connectorId, source, original.stream);
     await refuseSchemaChange(deps.store.streamSchemas, input.connectorId, stream);
     const originalLoadId = loadIdFor(input.connectorId, stream.name, original.batchSha256);
     const planned = (figures: PlannedFigures, load: RevalidationLoad | null): RevalidationPlan => ({
@@ -197,7 +200,7 @@ export function createRevalidateActivities(deps: RevalidateActivityDeps) {
   async function apply(input: ApplyInput): Promise<{ merged: number }> {
     const { connectorId, load } = input;
     const connector = await connectorOrFail(deps.store.connectors, connectorId);
-    const stream = streamDefinition(input.source, input.stream);
+    const { stream } = await connectorStream(deps.store.sourceCatalogs, connectorId, connector.configuration.source, input.stream);
     // Released rows pass the same privacy screen as a cycle's: erased subjects and rows without consent stay out.
     const loaded = await screenThenLoad(
       { staging: deps.staging, store: deps.store, now },

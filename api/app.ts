@@ -4,21 +4,26 @@
  */
 import express, { type Express } from 'express';
 import { logger as defaultLogger } from '../activities/logger';
+import { sourcePlugins } from '../activities/sources';
+import { inboxReader } from '../activities/store/inbox';
 import { WORKFLOW_TASK_QUEUE } from '../domain/constants';
 import { accessControl } from './auth/access-control';
 import { API_KEYS_PATH, ROUTE_POLICIES, WHOAMI_PATH } from './auth/policy';
 import { apiKeyRoutes, whoAmIRoutes } from './auth/routes';
 import { authenticationFromEnv } from './auth/settings';
 import { CODEC_PATH, codecCors, codecRoutes } from './codec-server';
+import { codecSessionRoutes } from './codec-session';
 import { mountDescribed, type DescribedRouter, type ServedRoute } from './contract';
 import type { ApiDeps, ResolvedApiDeps } from './deps';
 import { errorHandler, unknownRoute } from './error-handler';
 import { jsonBody } from './json-body';
 import { openApiDocument, type OpenApiDocument } from './openapi';
 import { requestLog } from './request-log';
-import { analyzeRoutes } from './routes/analyze';
+import { sharedReads } from './shared-reads';
+import { analyzeConnectorRoute, analyzeRoutes } from './routes/analyze';
 import { APPROVALS_PATH, approvalRoutes } from './routes/approvals';
 import { connectorControlRoutes } from './routes/connector-control';
+import { CATALOG_PATH, catalogRoutes } from './routes/catalog';
 import { CONNECTORS_PATH, connectorRoutes } from './routes/connectors';
 import { dashboardRoutes } from './routes/dashboard';
 import { docsRoutes } from './routes/docs';
@@ -51,7 +56,9 @@ export function createApp(deps: ApiDeps): Express {
     workflowTaskQueue: deps.workflowTaskQueue ?? WORKFLOW_TASK_QUEUE,
     authentication: deps.authentication ?? authenticationFromEnv(),
     dataDir: deps.dataDir ?? '.data',
+    sources: deps.sources ?? sourcePlugins({ inbox: inboxReader(deps.store.inbox) }),
   };
+  const catalog = catalogRoutes(resolved.sources);
   const access = accessControl({ ...resolved, policies: ROUTE_POLICIES });
 
   const app = express();
@@ -71,10 +78,25 @@ export function createApp(deps: ApiDeps): Express {
   mount(WEBHOOKS_PATH, webhookRoutes(resolved));
   if (resolved.codecEndpoint) {
     const { codec, ...options } = resolved.codecEndpoint;
-    mount(CODEC_PATH, codecRoutes(codec, { ...options, authorize: access.authorize }));
+    mount(CODEC_PATH, codecRoutes(codec, { ...options, authorize: access.authorize }), codecSessionRoutes(access.authorize));
   }
   app.use(jsonBody());
   app.use(access.authorize);
+  // The dashboard's reads: authorized and audited one by one above, computed once while the store is unchanged.
+  app.use(
+    sharedReads(
+      [
+        `${CONNECTORS_PATH}${analyzeConnectorRoute.path}`,
+        CONNECTOR_HEALTH_PATH,
+        ROI_PATH,
+        AUDIT_LOG_PATH,
+        DECISIONS_PATH,
+        METRICS_PATH,
+        OUTCOMES_PATH,
+      ],
+      () => resolved.store.snapshotVersion(),
+    ),
+  );
   let document: OpenApiDocument | undefined;
   const documentOf = (): OpenApiDocument => (document ??= openApiDocument(served, ROUTE_POLICIES));
   mount('/', docsRoutes(documentOf));
@@ -82,12 +104,14 @@ export function createApp(deps: ApiDeps): Express {
   mount(
     CONNECTORS_PATH,
     connectorRoutes(resolved),
+    catalog.connector(resolved),
     analyzeRoutes(resolved),
     connectorRunRoutes(resolved),
     connectorControlRoutes(resolved),
     guardrailPreviewRoutes(resolved),
     quarantineRoutes(resolved),
   );
+  mount(CATALOG_PATH, catalog.draft());
   mount(RUNS_PATH, runRoutes(resolved));
   mount(APPROVALS_PATH, approvalRoutes(resolved));
   mount(PRIVACY_PATH, privacyRoutes(resolved));

@@ -11,7 +11,8 @@ import {
   type Client,
   type WorkflowUpdateHandle,
 } from '@temporalio/client';
-import type { StoredApproval } from '../activities/store/approvals';
+import { abandonIfClosed } from '../activities/approval-closure';
+import type { ApprovalRepository, StoredApproval } from '../activities/store/approvals';
 import type { ApprovalDecision, ApprovalDecisionBody, ApprovalOutcome, PendingApproval } from '../domain/approvals';
 import { decideApprovalUpdate, pendingApprovalsQuery } from '../domain/messages';
 import { ApiError, conflict, forbidden, temporalUnavailable } from './errors';
@@ -33,9 +34,20 @@ export interface ApprovalView extends StoredApproval {
 
 export type DecisionResult = { status: 'decided'; outcome: ApprovalOutcome } | { status: 'accepted'; approvalId: string; detail: string };
 
-export async function viewApproval(client: Client, stored: StoredApproval): Promise<ApprovalView> {
-  if (stored.status === 'decided') return { ...stored, live: null };
+/** A pending approval whose cycle turns out closed is recorded abandoned on the way, and shown so. */
+export async function viewApproval(
+  client: Client,
+  approvals: Pick<ApprovalRepository, 'abandon' | 'get'>,
+  stored: StoredApproval,
+): Promise<ApprovalView> {
+  if (stored.status !== 'pending') return { ...stored, live: null };
   try {
+    const closed = await abandonIfClosed(client, approvals, stored);
+    if (closed !== null) {
+      // As recorded now (abandoned, unless a decision landed first), with what was just found out.
+      const recorded = (await approvals.get(stored.approvalId)) ?? stored;
+      return { ...recorded, live: { state: 'not-waiting', detail: closed } };
+    }
     return { ...stored, live: await liveGate(client, stored) };
   } catch (error) {
     if (!isTemporalUnreachable(error)) throw error;
@@ -43,18 +55,9 @@ export async function viewApproval(client: Client, stored: StoredApproval): Prom
   }
 }
 
+/** The gate as the running cycle shows it. */
 async function liveGate(client: Client, { approvalId, workflowId }: StoredApproval): Promise<LiveGate> {
   const handle = client.workflow.getHandle(workflowId);
-  const description = await client
-    .withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => handle.describe())
-    .catch((error: unknown) => {
-      if (error instanceof WorkflowNotFoundError) return null;
-      throw error;
-    });
-  if (!description) return { state: 'not-waiting', detail: `Temporal no longer knows cycle ${workflowId}` };
-  if (description.status.name !== 'RUNNING') {
-    return { state: 'not-waiting', detail: `cycle ${workflowId} is ${description.status.name}: it waits for no decision` };
-  }
   const waiting = await queryLive(client, () => handle.query(pendingApprovalsQuery));
   if (waiting === null) {
     return { state: 'no-answer', detail: `no worker answered the pending-approvals query within ${LIVE_QUERY_TIMEOUT_MS / 1_000} s` };
@@ -109,6 +112,11 @@ function refusalBeforeDelivery(stored: StoredApproval, body: ApprovalDecisionBod
   const { approverRole } = stored.request;
   if (body.role !== approverRole && body.role !== 'admin') {
     return forbidden(`role ${body.role} may not decide approval ${stored.approvalId}: it takes ${approverRole} or admin`);
+  }
+  if (stored.abandoned) {
+    return conflict(
+      `approval ${stored.approvalId} was abandoned at ${stored.abandoned.at} (${stored.abandoned.reason}): no decision reaches it`,
+    );
   }
   const first = stored.resolution;
   const sameDecisionAgain = first && !first.byPolicy && first.decidedBy === body.decidedBy && first.decision === body.decision;

@@ -13,7 +13,7 @@ import { defineRoute, describedRouter, reply, type DescribedRouter, type RouteCo
 import { jsonBody } from './json-body';
 import { errorAnswer } from './response-schemas';
 
-export const CODEC_PATH = '/codec';
+export { CODEC_PATH } from './auth/codec-session';
 const NAMESPACE_HEADER = 'x-namespace';
 /** The largest payload Temporal accepts is 2 MiB; the UI decodes a whole history's worth at once. */
 const BODY_LIMIT = '16mb';

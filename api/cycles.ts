@@ -11,9 +11,11 @@ import type { Store } from '../activities/store/store';
 import type { Connector } from '../domain/connector';
 import { manualCycleWorkflowId } from '../domain/constants';
 import type { CycleReport } from '../domain/cycle';
+import { reportOfFailedCycle } from '../domain/cycle-failure';
 import { cycleReportQuery, INGESTION_CYCLE_WORKFLOW } from '../domain/messages';
-import { cycleSearchAttributes, type IngestionCycleWorkflow } from './cycle-workflow';
-import { LIVE_QUERY_TIMEOUT_MS, queryLive } from './temporal-calls';
+import { cycleMetadata, cycleSearchAttributes, type IngestionCycleWorkflow } from './cycle-workflow';
+import { LIVE_QUERY_TIMEOUT_MS, queryLive, TEMPORAL_CALL_TIMEOUT_MS } from './temporal-calls';
+import { groupWhileBusy } from '../activities/group-while-busy';
 
 export interface StartedCycle {
   workflowId: string;
@@ -40,6 +42,7 @@ export async function startManualCycle(client: Client, connector: Connector, tas
     workflowId: manualCycleWorkflowId(connector.id, requestedAt),
     args: [{ connectorId: connector.id, trigger: 'manual' }],
     typedSearchAttributes: cycleSearchAttributes(connector),
+    ...cycleMetadata(connector),
   });
   return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
 }
@@ -80,8 +83,10 @@ export async function readCycleRun(client: Client, store: Pick<Store, 'runs'>, w
   }
   const stored = await store.runs.get(workflowId);
   if (stored) return { ...known, report: stored, reportSource: 'store' };
-  if (description.status.name === 'COMPLETED') {
-    return { ...known, report: await handle.result(), reportSource: 'workflow-result' };
+  if (description.status.name === 'COMPLETED' || description.status.name === 'FAILED') {
+    // A failed cycle's failure carries its report; a run that failed before it had one carries none.
+    const report = await handle.result().catch(reportOfFailedCycle);
+    if (report) return { ...known, report, reportSource: 'workflow-result' };
   }
   const detail = `the workflow ended ${description.status.name} before a report was stored`;
   return { ...known, report: null, reportSource: 'none', detail };
@@ -106,6 +111,32 @@ export async function wakeDrain(client: Client, connector: Connector, taskQueue:
     signal: eventsArrivedSignal,
     signalArgs: [],
     typedSearchAttributes: cycleSearchAttributes(connector),
+    ...cycleMetadata(connector),
   });
   return { workflowId: handle.workflowId, runId: handle.signaledRunId };
+}
+
+/**
+ * wakeDrain without a Temporal call per delivery: at most one wake-up per connector is on its way;
+ * deliveries committed meanwhile (or in the same turn of the event loop) share the next one, sent as
+ * soon as it returns. Each caller still waits for a wake-up sent after its events were committed, so
+ * the drain's round reads them, and a failed wake-up reaches every delivery it stood for (their
+ * senders retry). The drain itself only notes a pending round, however many wake-ups arrive.
+ */
+export function sharedDrainWake(client: Client, taskQueue: string): (connector: Connector) => Promise<void> {
+  const byConnector = new Map<string, (connector: Connector) => Promise<void>>();
+  const wakeWithLatest = async (connectors: Connector[]): Promise<void[]> => {
+    const latest = connectors.at(-1);
+    // A deadline of its own: the caller whose request started the chain of wake-ups may be long gone.
+    if (latest) await client.withDeadline(Date.now() + TEMPORAL_CALL_TIMEOUT_MS, () => wakeDrain(client, latest, taskQueue));
+    return connectors.map(() => undefined);
+  };
+  return (connector) => {
+    let wake = byConnector.get(connector.id);
+    if (!wake) {
+      wake = groupWhileBusy(wakeWithLatest, { max: Number.POSITIVE_INFINITY });
+      byConnector.set(connector.id, wake);
+    }
+    return wake(connector);
+  };
 }

@@ -2,6 +2,8 @@
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from '../activities/logger';
+import type { SourcePlugin } from '../activities/sources/types';
+import type { SourceKind } from '../domain/connector';
 import type { Store } from '../activities/store/store';
 import type { AuthenticationSettings } from './auth/settings';
 import type { CodecRouteOptions } from './codec-server';
@@ -31,6 +33,8 @@ export interface ApiDeps {
    * `.data` when omitted.
    */
   dataDir?: string;
+  /** The source plug-ins discovery asks the accounts through; every source's own when omitted. */
+  sources?: Record<SourceKind, SourcePlugin>;
   /** Without one, the API serves no codec endpoint. */
   codecEndpoint?: CodecEndpoint;
 }

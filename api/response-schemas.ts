@@ -26,6 +26,8 @@ export const connectorResponseSchema = createConnectorSchema.extend({
   updatedAt: timestamp,
 });
 
+export const connectorAnswer = { description: 'the connector, credentials redacted', schema: connectorResponseSchema };
+
 /** A PUT may send a configuration back as GET showed it: each credential the marker keeps the stored one. */
 export const updateConnectorBodySchema = updateConnectorSchema.extend({
   configuration: z.optional(withSecretFields(connectorSettingsSchema, (secret) => z.union([secret, redactedSecretSchema]))),

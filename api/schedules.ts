@@ -11,7 +11,7 @@ import { durationToMs } from '../domain/durations';
 import { scheduleEvery } from '../domain/sources';
 import { CREDENTIAL_CHECK_SCHEDULE_ID, CREDENTIAL_CHECK_WORKFLOW, scheduleId, scheduledCycleWorkflowId } from '../domain/constants';
 import { INGESTION_CYCLE_WORKFLOW, type IngestionCycleInput } from '../domain/messages';
-import { cycleSearchAttributes } from './cycle-workflow';
+import { cycleMetadata, cycleSearchAttributes } from './cycle-workflow';
 import {
   RETENTION_DATA_TYPES,
   RETENTION_SWEEP_WORKFLOW,
@@ -88,6 +88,7 @@ function scheduleDefinition(connector: Connector, taskQueue: string): ScheduleUp
       workflowId: scheduledCycleWorkflowId(connector.id),
       args: [input],
       typedSearchAttributes: cycleSearchAttributes(connector),
+      ...cycleMetadata(connector),
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW },
     state: { paused, note: paused ? 'connector status is paused' : 'connector status is active' },

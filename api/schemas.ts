@@ -3,6 +3,7 @@
  * Bodies use the domain's schemas; route and query parameters are defined here.
  */
 import { z } from 'zod';
+import { APPROVAL_STATUSES } from '../activities/store/approvals';
 import { createConnectorSchema } from '../domain/connector';
 import { automationLevelSchema, guardrailsSchema } from '../domain/guardrails';
 
@@ -41,8 +42,6 @@ export const queryLimit = z.preprocess(
   (value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value),
   z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1000),
 );
-
-export const APPROVAL_STATUSES = ['pending', 'decided'] as const;
 
 export const approvalsQuerySchema = z.object({
   connectorId: z.uuid({ error: 'must be a UUID' }).optional(),

@@ -8,7 +8,7 @@ import type { Store } from '../activities/store/store';
 import type { TableRead } from '../activities/warehouses/statement-reads';
 import { ALL_TABLE_READERS, OWN_CONNECTORS_ONLY } from '../domain/access';
 import type { Connector } from '../domain/connector';
-import { streamDefinition } from '../domain/sources';
+import { connectorStream } from '../domain/sources';
 import type { Principal } from './auth/principal';
 import { forbidden, notFound } from './errors';
 import { requireConnector } from './load-connector';
@@ -60,7 +60,7 @@ export async function readableTables(
   if (OWN_CONNECTORS_ONLY.includes(principal.role)) {
     const own = (await visibleConnectors(store, principal)).filter((c) => destinationKey(c) === destinationKey(destination));
     for (const { configuration } of own) {
-      for (const stream of configuration.source.streams) tables.add(streamDefinition(configuration.source.kind, stream).table);
+      for (const stream of configuration.source.streams) tables.add(connectorStream(configuration.source, stream).table);
     }
   }
   return tables;

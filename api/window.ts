@@ -3,6 +3,7 @@
  * `to` is inclusive, so `from=2026-01-01&to=2026-01-31` is the whole of January.
  */
 import { z } from 'zod';
+import { jsonOrUndefined } from '../domain/json-input';
 import { invalidRequest } from './validation';
 
 const DAY_MS = 86_400_000;
@@ -78,19 +79,11 @@ export type CursorKey = z.ZodType<(string | number)[]>;
 /** The key a cursor holds, checked against the list's key; a cursor no page of that list gave is refused with 400 naming it. */
 export function decodeCursor(cursor: string | undefined, key: CursorKey): (string | number)[] | undefined {
   if (cursor === undefined) return undefined;
-  const parsed = key.safeParse(safeJson(Buffer.from(cursor, 'base64url').toString()));
+  const parsed = key.safeParse(jsonOrUndefined(Buffer.from(cursor, 'base64url').toString()));
   if (parsed.success) return parsed.data;
   throw invalidRequest('query parameters', [
     { path: 'cursor', message: 'must be the nextCursor of a previous page of this list', rule: 'invalid_cursor' },
   ]);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 export const pageSchema = <T extends z.ZodType>(item: T) =>

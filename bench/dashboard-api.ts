@@ -9,7 +9,7 @@
  *   npx tsx bench/dashboard-api.ts --store pglite
  *   DATABASE_URL=postgresql://postgres@127.0.0.1:54329/postgres npx tsx bench/dashboard-api.ts --store postgres
  *
- * On PostgreSQL it creates (and drops first) the database insight_hub_bench next to DATABASE_URL's.
+ * On PostgreSQL it creates (and drops first) the database `--database` (insight_hub_bench) next to DATABASE_URL's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { createApp } from '../api/app';
 import { issueApiKey } from '../api/auth/issue-api-key';
+import { WHOAMI_PATH } from '../api/auth/policy';
 import { startApiServer } from '../api/server';
 import { openSqlClient } from '../activities/store';
 import { rollUpHistory } from '../activities/store/rollups';
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     customers: { type: 'string', default: '1000000' },
     users: { type: 'string', default: '50' },
     requests: { type: 'string', default: '40' },
+    database: { type: 'string', default: 'insight_hub_bench' },
   },
 });
 const count = (name: keyof typeof args): number => Number(args[name]);
@@ -47,11 +49,13 @@ async function benchDatabaseUrl(): Promise<string> {
   if (!base) throw new Error('--store postgres needs DATABASE_URL (or TEST_DATABASE_URL)');
   const admin = new PgClient({ connectionString: base });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS insight_hub_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE insight_hub_bench');
+  const database = args.database ?? 'insight_hub_bench';
+  if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error('--database: lower-case letters, digits and _ only');
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
   const url = new URL(base);
-  url.pathname = '/insight_hub_bench';
+  url.pathname = `/${database}`;
   return url.toString();
 }
 
@@ -77,14 +81,17 @@ async function timed(url: string, key: string, call: Call): Promise<number> {
   return performance.now() - started;
 }
 
-async function measure(url: string, key: string, call: Call, users: number, requests: number): Promise<string> {
+/** `keys`: one API key per user; the sequential requests use the first. */
+async function measure(url: string, keys: readonly string[], call: Call, requests: number): Promise<string> {
+  const [key] = keys;
+  if (key === undefined) throw new Error('--users must be at least 1');
   await timed(url, key, call); // warm
   const sequential: number[] = [];
   for (let i = 0; i < requests; i += 1) sequential.push(await timed(url, key, call));
   const concurrent: number[] = [];
   await Promise.all(
-    Array.from({ length: users }, async () => {
-      for (let i = 0; i < Math.max(2, Math.floor(requests / 10)); i += 1) concurrent.push(await timed(url, key, call));
+    keys.map(async (own) => {
+      for (let i = 0; i < Math.max(2, Math.floor(requests / 10)); i += 1) concurrent.push(await timed(url, own, call));
     }),
   );
   const [s, c] = [sequential.sort((a, b) => a - b), concurrent.sort((a, b) => a - b)];
@@ -119,7 +126,11 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: process.env[TEST_ADDRESS_VARIABLE] ?? '' });
   const temporal = new Client({ connection });
   const server = await startApiServer({ app: createApp({ store, temporal, dataDir, authentication: { jwt: {} } }), port: 0 });
-  const key = (await issueApiKey(store, { subject: 'bench', role: 'admin' }, 'bench')).key;
+  // Each user signs in with a key of their own: admins, who see every connector.
+  const keys: string[] = [];
+  for (let user = 0; user < count('users'); user += 1) {
+    keys.push((await issueApiKey(store, { subject: `bench-admin-${user}`, role: 'admin' }, 'bench')).key);
+  }
 
   const from = new Date(Date.now() - count('days') * 86_400_000).toISOString().slice(0, 10);
   const calls: Call[] = [
@@ -159,8 +170,14 @@ async function main(): Promise<void> {
   console.log(
     `store: ${onPostgres ? 'PostgreSQL 15' : 'PGlite (in memory)'}; ${seeded.runs.toLocaleString('en')} run reports seeded in ${seededIn.toFixed(0)} s, rolled up in ${rolledIn.toFixed(1)} s`,
   );
+  // The users' first burst opens their HTTP connections and the store pool's (this process is
+  // client and server): timed apart, so the table measures serving, not the first connections.
+  const firstBurst = await Promise.all(keys.map((own) => timed(server.url, own, { name: 'who am I', method: 'GET', path: WHOAMI_PATH })));
+  console.log(
+    `${count('users')} users' first requests (${WHOAMI_PATH}, connections opening): max ${Math.max(...firstBurst).toFixed(0)} ms`,
+  );
   console.log(`| call | p50 ms | p95 ms | p50 ms, ${count('users')} users | p95 ms, ${count('users')} users |\n|---|---|---|---|---|`);
-  for (const call of calls) console.log(await measure(server.url, key, call, count('users'), count('requests')));
+  for (const call of calls) console.log(await measure(server.url, keys, call, count('requests')));
 
   await server.close();
   await connection.close();

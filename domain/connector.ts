@@ -12,9 +12,11 @@ import {
 } from './destinations';
 import { durationString } from './durations';
 import { approvalPolicySchema, automationLevelSchema, guardrailsSchema } from './guardrails';
+import { personalColumnRefusal, personalColumnsSchema, type PersonalColumns } from './personal-columns';
 import { connectorRetentionSchema } from './privacy';
 import { refuseRedactionMarkers } from './redaction';
 import { SOURCE_KINDS, sourceDefinitions, type SourceKind } from './sources';
+import type { StreamDefinition } from './streams/types';
 
 /** The kinds are the registry's (domain/sources.ts), named here beside the configuration they tell apart. */
 export { SOURCE_KINDS, type SourceKind };
@@ -44,18 +46,45 @@ export const destinationSchema = z.discriminatedUnion('kind', [
 ]);
 export type DestinationConfig = z.infer<typeof destinationSchema>;
 
-export const connectorSettingsSchema = z.object({
-  source: sourceSchema,
-  destination: destinationSchema.default({ kind: 'duckdb', schema: 'marketing' }),
-  guardrails: guardrailsSchema.default({ maxInvalidShare: 0.2, schemaChangePolicy: 'approve' }),
-  /** What the cycle does when a guardrail is crossed; see domain/guardrails.ts. */
-  automationLevel: automationLevelSchema.default('approve-on-breach'),
-  approvalPolicy: approvalPolicySchema.default({ timeout: '24h', onTimeout: 'reject', approverRole: 'manager' }),
-  /** How often a cycle runs; left out: the source's default (domain/sources.ts), none for webhook sources. */
-  schedule: z.object({ every: durationString.optional() }).default({}),
-  /** Retention windows of this connector's data, over the platform's (domain/privacy.ts). */
-  retention: connectorRetentionSchema.optional(),
-});
+/** Each personal column named must be a column of one of the source's streams, fit for its action. */
+function refuseUnfitPersonalColumns(
+  settings: { source: { kind: SourceKind }; personalColumns?: PersonalColumns | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const streams: Readonly<Record<string, StreamDefinition>> = sourceDefinitions[settings.source.kind].streams;
+  for (const [streamName, columns] of Object.entries(settings.personalColumns ?? {})) {
+    const stream = Object.hasOwn(streams, streamName) ? streams[streamName] : undefined;
+    if (!stream) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['personalColumns', streamName],
+        message: `is not a stream of ${settings.source.kind}; its streams: ${Object.keys(streams).join(', ')}`,
+      });
+      continue;
+    }
+    for (const [column, action] of Object.entries(columns)) {
+      const refusal = personalColumnRefusal(stream, column, action);
+      if (refusal) ctx.addIssue({ code: 'custom', path: ['personalColumns', streamName, column], message: refusal });
+    }
+  }
+}
+
+export const connectorSettingsSchema = z
+  .object({
+    source: sourceSchema,
+    destination: destinationSchema.default({ kind: 'duckdb', schema: 'marketing' }),
+    guardrails: guardrailsSchema.default({ maxInvalidShare: 0.2, schemaChangePolicy: 'approve' }),
+    /** What the cycle does when a guardrail is crossed; see domain/guardrails.ts. */
+    automationLevel: automationLevelSchema.default('approve-on-breach'),
+    approvalPolicy: approvalPolicySchema.default({ timeout: '24h', onTimeout: 'reject', approverRole: 'manager' }),
+    /** How often a cycle runs; left out: the source's default (domain/sources.ts), none for webhook sources. */
+    schedule: z.object({ every: durationString.optional() }).default({}),
+    /** Retention windows of this connector's data, over the platform's (domain/privacy.ts). */
+    retention: connectorRetentionSchema.optional(),
+    /** Personal columns kept, hashed or dropped before staging (domain/personal-columns.ts). */
+    personalColumns: personalColumnsSchema.optional(),
+  })
+  .superRefine(refuseUnfitPersonalColumns);
 export type ConnectorSettings = z.infer<typeof connectorSettingsSchema>;
 
 export const CONNECTOR_STATUSES = ['active', 'paused'] as const;

@@ -44,6 +44,8 @@ export const loadIdFor = (connectorId: string, stream: string, batchSha256: stri
 
 export const searchAttributes = {
   connectorId: defineSearchAttributeKey('ConnectorId', 'KEYWORD'),
+  /** The connector's name as its owner typed it, so the Web UI lists cycles by something a person reads. */
+  connectorName: defineSearchAttributeKey('ConnectorName', 'KEYWORD'),
   source: defineSearchAttributeKey('Source', 'KEYWORD'),
   destination: defineSearchAttributeKey('Destination', 'KEYWORD'),
   cycleStatus: defineSearchAttributeKey('CycleStatus', 'KEYWORD'),

@@ -86,6 +86,12 @@ export interface QualitySummary {
    */
   suppressed?: number;
   /**
+   * Clean rows withheld for want of consent, written to `clean` as deletions of their keys (or left
+   * out) already; the load screens them no more. Absent when the gate left the consent screen to
+   * the load (summaries of activities that ran before it moved into the gate, re-validation).
+   */
+  withoutConsent?: number;
+  /**
    * Asked for by a read that loads nothing (a dry run): what the clean rows it validated so far
    * hold in unique columns, staged for the next batch's check; null when they hold nothing.
    */

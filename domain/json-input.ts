@@ -70,6 +70,15 @@ export function pathSegmentText(key: string | number): string {
   return JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key);
 }
 
+/** The value of a JSON text, or undefined when it is not JSON: for a schema to refuse with its own words. */
+export function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export type DecodedJson = { ok: true; value: unknown } | { ok: false; rule: 'invalid_utf8' | 'invalid_json'; message: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });

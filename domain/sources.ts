@@ -11,6 +11,7 @@ import { ga4Definition } from '../activities/sources/ga4/definition';
 import { salesforceDefinition } from '../activities/sources/salesforce/definition';
 import { sendgridDefinition } from '../activities/sources/sendgrid/definition';
 import { zendeskDefinition } from '../activities/sources/zendesk/definition';
+import type { SourceConfig } from './connector';
 import type { StreamDefinition } from './streams/types';
 
 export { rateLimitSchema, type RateLimit };
@@ -35,6 +36,20 @@ export function streamDefinition(source: SourceKind, stream: string): StreamDefi
   const streams: Readonly<Record<string, StreamDefinition>> = sourceDefinitions[source].streams;
   const definition = Object.hasOwn(streams, stream) ? streams[stream] : undefined;
   if (!definition) throw new Error(`source ${source} has no stream named ${stream}`);
+  return definition;
+}
+
+/** A connector's streams by name: its config's own where the source derives them (GA4's reports), else the source's. */
+export function connectorStreams(source: SourceConfig): Readonly<Record<string, StreamDefinition>> {
+  const definition: SourceDefinition<string, string, SourceConfig> = sourceDefinitions[source.kind];
+  return definition.streamsOf ? definition.streamsOf(source) : definition.streams;
+}
+
+/** One of a connector's streams, by name. */
+export function connectorStream(source: SourceConfig, stream: string): StreamDefinition {
+  const streams = connectorStreams(source);
+  const definition = Object.hasOwn(streams, stream) ? streams[stream] : undefined;
+  if (!definition) throw new Error(`this ${source.kind} connector has no stream named ${stream}`);
   return definition;
 }
 

@@ -20,6 +20,10 @@ const portsSchema = z.object({
   BRANDWATCH_SIM_PORT: z.coerce.number().int().min(1).max(65_535).default(8791),
 });
 
+/** The Zendesk simulator's tickets, and the row limit its connector's first cycle crosses. */
+const ZENDESK_TICKETS = 2_000;
+const ZENDESK_MAX_ROWS_PER_CYCLE = 1_000;
+
 /** SendGrid batches about every 30 s; the demo sends a batch that often. */
 const SENDGRID_BATCH_EVERY_MS = 30_000;
 
@@ -38,7 +42,7 @@ export interface DemoSources {
 export async function startDemoSources(env: NodeJS.ProcessEnv = process.env): Promise<DemoSources> {
   const ports = portsSchema.parse(env);
   const [zendesk, cms, ga4, brandwatch] = await Promise.all([
-    startZendeskSimulator({ port: ports.ZENDESK_SIM_PORT, tickets: 2_000 }),
+    startZendeskSimulator({ port: ports.ZENDESK_SIM_PORT, tickets: ZENDESK_TICKETS }),
     startCmsSimulator({ port: ports.CMS_SIM_PORT }),
     startGa4Simulator({ port: ports.GA4_SIM_PORT }),
     startBrandwatchSimulator({ port: ports.BRANDWATCH_SIM_PORT }),
@@ -51,12 +55,14 @@ export async function startDemoSources(env: NodeJS.ProcessEnv = process.env): Pr
   const connectors: DemoConnector[] = [
     {
       name: 'Demo Zendesk tickets',
-      description: 'Support tickets from the local Zendesk simulator, status mapped to sentiment.',
+      description: `Support tickets from the local Zendesk simulator, status mapped to sentiment. Its first cycle reads all ${ZENDESK_TICKETS} tickets, over its ${ZENDESK_MAX_ROWS_PER_CYCLE}-row limit: it waits for a manager on the Approvals page.`,
       configuration: {
         // Issued at every start: a demo token never reaches its 30-day rotation.
         source: { kind: 'zendesk', baseUrl: zendesk.url, ...zendesk.credentials, apiTokenIssuedAt: new Date().toISOString().slice(0, 10) },
         destination,
-        guardrails,
+        // A first load larger than a cycle may load alone is what a manager is asked about: the demo shows a gate at once.
+        guardrails: { ...guardrails, maxRowsPerCycle: ZENDESK_MAX_ROWS_PER_CYCLE },
+        automationLevel: 'approve-on-breach',
       },
     },
     {

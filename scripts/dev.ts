@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { z } from 'zod';
+import { reconcileApprovalsPeriodically } from '../activities/approval-closure';
 import { logger } from '../activities/logger';
 import { loadKeyRing } from '../activities/secrets';
 import { AesGcmPayloadCodec, loadPayloadKeyRing, payloadDataConverter } from '../activities/secrets/payload-codec';
@@ -34,6 +35,8 @@ const demoEnvSchema = z.object({
   SALESFORCE_SIM_PORT: z.coerce.number().int().min(1).max(65_535).default(8787),
   SALESFORCE_SIM_CONTACTS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
+  /** The CLI scripts/start.sh found (scripts/temporal.sh path); unset when the demo uses a cluster of TEMPORAL_ADDRESS. */
+  TEMPORAL_CLI_PATH: z.string().optional(),
 });
 
 const DEMO_USER = 'demo-manager';
@@ -47,7 +50,9 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const demo = demoEnvSchema.parse(process.env);
 
+  // Every simulator answers before the workers start: a schedule's catch-up cycle runs as soon as they poll.
   const simulator = await startSalesforceSimulator({ port: demo.SALESFORCE_SIM_PORT, contacts: demo.SALESFORCE_SIM_CONTACTS });
+  const sources = await startDemoSources();
   const secrets = await loadKeyRing(settings, logger);
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: path.join(settings.dataDir, 'control-plane'), secrets });
   const dataKeys = await loadPayloadKeyRing(settings, logger);
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
     store,
     dataDir: settings.dataDir,
     dataKeys,
+    columnKeys: secrets,
     rateLimits: settings.sourceRates,
     staging: settings.staging,
     publicUrl: settings.publicUrl,
@@ -87,17 +93,16 @@ async function main(): Promise<void> {
     logger,
   });
   registerStoreGauges(store, logger);
+  const reconciler = reconcileApprovalsPeriodically(temporal, store.approvals, logger);
   const api = await startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
 
   const { key: adminKey } = await reissueApiKey(store, { subject: DEMO_ADMIN, role: 'admin', label: 'demo' }, 'scripts/dev.ts');
   const connectorId = await ensureDemoConnector(api.url, simulator.url, adminKey);
-  const run = await postJson(`${api.url}/api/v1/data-warehouse-connector/${connectorId}/runs`, {}, adminKey);
-  const workflowId = z.object({ workflowId: z.string() }).parse(run).workflowId;
-  const sources = await startDemoSources();
+  const workflowId = await runNow(api.url, connectorId, adminKey);
   for (const connector of sources.connectors) {
     const id = await upsertDemoConnector(api.url, connector, adminKey);
     if (connector.configuration.source.kind === 'sendgrid') sources.startSendgrid(`${api.url}/webhooks/sendgrid/${id}`);
-    else await postJson(`${api.url}/api/v1/data-warehouse-connector/${id}/runs`, {}, adminKey);
+    else await runNow(api.url, id, adminKey);
   }
 
   const uiQuery = encodeURIComponent(`ConnectorId="${connectorId}"`);
@@ -105,24 +110,30 @@ async function main(): Promise<void> {
     [
       '',
       'Insight Hub is running. Ctrl-C stops everything.',
-      `  dashboard          ${api.url}/dashboard/  (sign in with the admin API key below)`,
-      `  Temporal Web UI    ${demo.TEMPORAL_UI_URL}/namespaces/${settings.namespace}/workflows?query=${uiQuery}`,
       `  API                ${api.url}/api/v1/data-warehouse-connector/user/${DEMO_USER}`,
-      `  admin API key      ${adminKey}  (header "Authorization: Bearer <key>"; a new one on every start)`,
-      `  first cycle        ${api.url}/api/v1/runs/${encodeURIComponent(workflowId)}`,
+      workflowId
+        ? `  first cycle        ${api.url}/api/v1/runs/${encodeURIComponent(workflowId)}`
+        : '  first cycle        already running, started by its schedule catching up (see the analysis below)',
       `  analysis           ${api.url}/api/v1/data-warehouse-connector/${connectorId}/analyze`,
       `  OpenAPI            ${api.url}/api/v1/openapi.json`,
       `  metrics            ${api.url}/metrics and ${workerHttp.url}/metrics  (Prometheus; this host only unless METRICS_SCRAPE_TOKEN is set)`,
-      `  payload codec      ${api.url}${CODEC_PATH}  (the Web UI decrypts payloads through it)`,
+      `  payload codec      ${api.url}${CODEC_PATH}  (the Web UI decrypts payloads through it for an operator signed in at ${api.url}${CODEC_PATH}/session;`,
+      "                     once per browser, turn on the UI's Codec Server setting 'Include cross-origin credentials')",
       `  warehouse (DuckDB) ${path.join(settings.dataDir, 'warehouse.duckdb')}  (schema "marketing"; open it once the demo stops)`,
       `  Salesforce sim     ${simulator.url}/__sim/state`,
       ...Object.entries(sources.urls).map(([name, url]) => `  ${`${name} sim`.padEnd(18)} ${url}`),
       '  SendGrid           signed event batches posted to the webhook every 30 s',
+      `  approvals          ${api.url}/dashboard/#/approvals  (the demo Zendesk connector's first load waits for a manager there)`,
+      `  temporal CLI       ${demo.TEMPORAL_CLI_PATH ?? '`bash scripts/temporal.sh path` finds or installs it'}`,
+      `  Temporal Web UI    ${demo.TEMPORAL_UI_URL}/namespaces/${settings.namespace}/workflows?query=${uiQuery}`,
+      `  dashboard          ${api.url}/dashboard/  (sign in with the admin API key below)`,
+      `  admin API key      ${adminKey}  (header "Authorization: Bearer <key>"; a new one on every start)`,
       '',
     ].join('\n'),
   );
 
   await running; // the SDK shuts the workers down on SIGINT/SIGTERM
+  await reconciler.stop();
   await api.close();
   await workerHttp.close();
   await Promise.all([store.close(), simulator.stop(), sources.stop(), connection.close(), nativeConnection.close()]);
@@ -176,16 +187,31 @@ async function upsertDemoConnector(apiUrl: string, connector: DemoConnector, api
   return existing.id;
 }
 
+/**
+ * Runs a cycle of the connector now. Null when one already runs — after a restart its schedule
+ * catches up on the cycles it missed as soon as the workers poll — which then is the cycle to watch.
+ */
+async function runNow(apiUrl: string, connectorId: string, apiKey: string): Promise<string | null> {
+  const response = await post(`${apiUrl}/api/v1/data-warehouse-connector/${connectorId}/runs`, {}, apiKey);
+  if (response.status === 409) return null;
+  return z.object({ workflowId: z.string() }).parse(await jsonOf(response, 'POST')).workflowId;
+}
+
 async function getJson(url: string, apiKey: string): Promise<unknown> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${apiKey}` } });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
-  return response.json();
+  return jsonOf(await fetch(url, { headers: { authorization: `Bearer ${apiKey}` } }), 'GET');
+}
+
+function post(url: string, body: unknown, apiKey: string): Promise<Response> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
+  return fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
 }
 
 async function postJson(url: string, body: unknown, apiKey: string): Promise<unknown> {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` };
-  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`POST ${url} answered ${response.status}: ${await response.text()}`);
+  return jsonOf(await post(url, body, apiKey), 'POST');
+}
+
+async function jsonOf(response: Response, method: string): Promise<unknown> {
+  if (!response.ok) throw new Error(`${method} ${response.url} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
 

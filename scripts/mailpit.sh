@@ -14,36 +14,11 @@ readonly ROOT
 readonly LOCAL_BIN="$ROOT/.data/bin"
 
 say() { printf 'mailpit.sh: %s\n' "$*" >&2; }
+# shellcheck source=lib/find-binary.sh
+source "$ROOT/scripts/lib/find-binary.sh"
 
 is_mailpit() {
   [[ -n "$1" && -x "$1" ]] && "$1" version --no-release-check 2>/dev/null | grep -qi 'mailpit'
-}
-
-go_bin_dir() {
-  command -v go >/dev/null 2>&1 || return 1
-  local gopath
-  gopath="$(go env GOPATH)"
-  printf '%s/bin\n' "${gopath%%:*}"
-}
-
-find_binary() {
-  if [[ -n "${MAILPIT_PATH:-}" ]]; then
-    # An explicit choice that does not work is an error, never silently replaced by another binary.
-    if is_mailpit "$MAILPIT_PATH"; then
-      printf '%s\n' "$MAILPIT_PATH"
-      return 0
-    fi
-    say "MAILPIT_PATH=$MAILPIT_PATH is not an executable Mailpit"
-    exit 1
-  fi
-  local candidate
-  for candidate in "$(command -v mailpit || true)" "$(go_bin_dir || true)/mailpit" "$HOME/go/bin/mailpit" "$LOCAL_BIN/mailpit"; do
-    if is_mailpit "$candidate"; then
-      printf '%s\n' "$candidate"
-      return 0
-    fi
-  done
-  return 1
 }
 
 build_binary() {
@@ -61,7 +36,7 @@ build_binary() {
   printf '%s\n' "$LOCAL_BIN/mailpit"
 }
 
-binary_path() { find_binary || build_binary; }
+binary_path() { find_binary MAILPIT_PATH Mailpit mailpit is_mailpit is_mailpit || build_binary; }
 
 case "${1:-}" in
   path) binary_path ;;

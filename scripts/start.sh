@@ -80,12 +80,14 @@ else
   if [[ -n "${API_TLS_CERT_FILE:-}" ]]; then api_scheme=https; fi
   export TEMPORAL_UI_CODEC_ENDPOINT="${TEMPORAL_UI_CODEC_ENDPOINT:-$api_scheme://${API_HOST:-127.0.0.1}:${API_PORT:-3000}/codec}"
   export CODEC_CORS_ORIGINS="${CODEC_CORS_ORIGINS:-http://127.0.0.1:$UI_PORT,http://localhost:$UI_PORT}"
-  start_dev_server "$(bash scripts/temporal.sh path)"
-  export TEMPORAL_ADDRESS="127.0.0.1:$PORT" TEMPORAL_UI_URL="http://127.0.0.1:$UI_PORT"
+  TEMPORAL_CLI_PATH="$(bash scripts/temporal.sh path)"
+  start_dev_server "$TEMPORAL_CLI_PATH"
+  # The demo's banner says where the CLI is, for `temporal workflow list` and the like.
+  export TEMPORAL_ADDRESS="127.0.0.1:$PORT" TEMPORAL_UI_URL="http://127.0.0.1:$UI_PORT" TEMPORAL_CLI_PATH
   say "Temporal: $TEMPORAL_ADDRESS    Web UI: http://127.0.0.1:$UI_PORT    state: .data/temporal/temporal.db"
 fi
 
-say "starting the Salesforce simulator, the worker and the API (scripts/dev.ts); Ctrl-C stops everything"
+say "starting the source simulators, the worker and the API (scripts/dev.ts); Ctrl-C stops everything"
 dashboard_scheme=http
 if [[ -n "${API_TLS_CERT_FILE:-}" ]]; then dashboard_scheme=https; fi
 say "the dashboard will be at $dashboard_scheme://${API_HOST:-127.0.0.1}:${API_PORT:-3000}/dashboard/ (sign in with the admin API key printed when ready)"

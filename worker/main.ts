@@ -1,8 +1,10 @@
 /** `tsx worker/main.ts`: the worker alone, for deployments that run the API elsewhere. */
+import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { reconcileApprovalsPeriodically } from '../activities/approval-closure';
 import { logger } from '../activities/logger';
 import { loadKeyRing } from '../activities/secrets';
-import { loadPayloadKeyRing } from '../activities/secrets/payload-codec';
+import { loadPayloadKeyRing, payloadDataConverter } from '../activities/secrets/payload-codec';
 import { openStore } from '../activities/store';
 import { startObservabilityServer } from './observability-server';
 import { loadObservabilitySettings } from './observability-settings';
@@ -21,6 +23,9 @@ async function main(): Promise<void> {
   const dataKeys = await loadPayloadKeyRing(settings, logger);
   const connection = await NativeConnection.connect({ address: settings.temporalAddress, tls: settings.temporalTls });
   let stopServing = async (): Promise<void> => {};
+  // Pending approvals whose cycle closed are recorded abandoned, so their gauges and alert clear.
+  const temporal = new Client({ connection, namespace: settings.namespace, dataConverter: payloadDataConverter(dataKeys) });
+  const reconciler = reconcileApprovalsPeriodically(temporal, store.approvals, logger);
   try {
     const workers = await createWorkers({
       connection,
@@ -28,6 +33,7 @@ async function main(): Promise<void> {
       store,
       dataDir: settings.dataDir,
       dataKeys,
+      columnKeys: secrets,
       rateLimits: settings.sourceRates,
       staging: settings.staging,
       publicUrl: settings.publicUrl,
@@ -47,8 +53,11 @@ async function main(): Promise<void> {
     );
     await Promise.all([runWorkers(workers), becomeCurrent(settings, connection, workers)]);
   } finally {
+    await reconciler.stop();
     await stopServing();
-    await connection.close();
+    // Workers created but never run (the HTTP port taken, say) still hold the connection, and its close
+    // then throws: logged, so that the error that stopped the worker is the one reported.
+    await connection.close().catch((error: unknown) => logger.warn({ error: String(error) }, 'the Temporal connection did not close'));
     await store.close();
   }
 }

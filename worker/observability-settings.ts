@@ -1,6 +1,6 @@
 /** The metrics endpoints' settings, from the environment, validated at start-up with errors that name the variable. */
 import { z } from 'zod';
-import { withSecretFiles } from './secret-files';
+import { parseEnvironment } from './secret-files';
 
 const observabilitySchema = z.object({
   /**
@@ -24,12 +24,7 @@ export interface ObservabilitySettings {
 }
 
 export function loadObservabilitySettings(env: NodeJS.ProcessEnv = process.env): ObservabilitySettings {
-  const parsed = observabilitySchema.safeParse(withSecretFiles(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid environment: ${problems.join('; ')}`);
-  }
-  const s = parsed.data;
+  const s = parseEnvironment(observabilitySchema, env);
   return {
     scrapeToken: s.METRICS_SCRAPE_TOKEN,
     workerHttp: { port: s.WORKER_HTTP_PORT, host: s.WORKER_HTTP_HOST },

@@ -4,6 +4,7 @@
  * `docker inspect`, the process table and a shell's history.
  */
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 
 /** The variables that may be given as a file, each holding a credential or a key ring. */
 export const FILE_BACKED_VARIABLES = [
@@ -14,7 +15,7 @@ export const FILE_BACKED_VARIABLES = [
 ] as const;
 
 /** The environment with each `<NAME>_FILE` replaced by `<NAME>` holding the file's content. */
-export function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const resolved: NodeJS.ProcessEnv = { ...env };
   for (const name of FILE_BACKED_VARIABLES) {
     const fileVariable = `${name}_FILE`;
@@ -25,6 +26,14 @@ export function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     delete resolved[fileVariable];
   }
   return resolved;
+}
+
+/** The environment, its secret files read, through `schema`: every problem named by its variable in one error. */
+export function parseEnvironment<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv): z.output<Schema> {
+  const parsed = schema.safeParse(withSecretFiles(env));
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`invalid environment: ${problems.join('; ')}`);
 }
 
 function readSecret(variable: string, file: string): string {

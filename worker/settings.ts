@@ -9,7 +9,7 @@ import { isPushSource, queueRatePerSecond, type RateLimit } from '../domain/sour
 import type { StagingLocation } from '../activities/staging/location';
 import { stagingLocation, stagingVariables } from './staging-settings';
 import type { DeploymentVersion } from './deployment';
-import { withSecretFiles } from './secret-files';
+import { parseEnvironment } from './secret-files';
 
 const keyRingSpec = z.string().min(1, 'must list at least one key as id:base64key, e.g. k1:$(openssl rand -base64 32)');
 const pemFile = z.string().min(1, 'must be the path of a PEM file');
@@ -131,12 +131,7 @@ export interface Settings {
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = settingsSchema.safeParse(withSecretFiles(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid environment: ${problems.join('; ')}`);
-  }
-  const s = parsed.data;
+  const s = parseEnvironment(settingsSchema, env);
   const apiTls = pairOfFiles(s, 'API_TLS_CERT_FILE', 'API_TLS_KEY_FILE');
   return {
     dataDir: path.resolve(s.DATA_DIR),

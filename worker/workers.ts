@@ -21,7 +21,8 @@ import { createModelActivities } from '../activities/models/model-activities';
 import { createNotificationActivities } from '../activities/notifications/delivery-activities';
 import { createNotifier, type Notifier } from '../activities/notifications/notifier';
 import { logger } from '../activities/logger';
-import type { KeyRing } from '../activities/secrets';
+import { ColumnHasher } from '../activities/privacy/personal-columns';
+import { ephemeralKeyRing, type KeyRing } from '../activities/secrets';
 import { payloadDataConverter } from '../activities/secrets/payload-codec';
 import { loadingPlainFiles } from '../activities/staging/plain-file-loads';
 import { closeSourcePlugins, sourcePlugins } from '../activities/sources';
@@ -50,6 +51,11 @@ export interface WorkerOptions {
    */
   dataKeys?: KeyRing;
   /**
+   * The secrets ring (INSIGHT_HUB_SECRET_KEYS) whose active key keys the personal columns connectors
+   * hash: workers given the same ring hash a value alike. Unset: a key for the life of the process.
+   */
+  columnKeys?: KeyRing;
+  /**
    * Overrides of the sources' documented rate limits (domain/sources.ts), e.g. for an account with a
    * higher tier. Every worker polling a source's queue must be given the same value.
    */
@@ -69,8 +75,9 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   await staging.discardStalePlainCopies();
   const openDestination = async (destination: DestinationConfig) =>
     loadingPlainFiles(await connectWarehouse(destination, dataDir), staging);
-  // A batch's steps (uniqueness check, measure, load) share one connection on this worker.
-  const batchConnections = new BatchConnections(openDestination);
+  // A batch's steps (uniqueness check, measure, load) share one connection on this worker, and a load
+  // hands it to the destination's next batch: a cycle opens an embedded warehouse file once.
+  const batchConnections = new BatchConnections(openDestination, undefined, { acrossBatches: true });
   const dataConverter = options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined;
   const workflowCode = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
@@ -88,7 +95,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
     interceptors: workerInterceptors,
     activities: {
       ...createCycleActivities({ store, staging, logger, plugins, connectWarehouse: openDestination, batchConnections, notifier }),
-      ...createBatchActivities({ staging }),
+      ...createBatchActivities({ staging, store }),
       ...createCredentialActivities({ store, logger, notifier }),
       ...createGateActivities({ store, logger, connectWarehouse: openDestination, batchConnections, notifier }),
       ...createRevalidateActivities({ store, staging, logger, connectWarehouse: openDestination }),
@@ -128,10 +135,22 @@ export async function createSourceWorker(
     ...versioningOptions(options.deploymentVersion),
     dataConverter: options.dataKeys ? payloadDataConverter(options.dataKeys) : undefined,
     interceptors: workerInterceptors,
-    activities: createExtractActivities({ store, staging, plugins, logger, notifier: notifierFor(options) }),
+    activities: createExtractActivities({
+      store,
+      staging,
+      plugins,
+      logger,
+      notifier: notifierFor(options),
+      columnHasher: hasherFor(options),
+    }),
   });
   return builtWith(worker, plugins);
 }
+
+/** One hasher per process when no ring is given, so that every source worker of it hashes alike. */
+let processColumnHasher: ColumnHasher | undefined;
+const hasherFor = (options: WorkerOptions): ColumnHasher =>
+  options.columnKeys ? new ColumnHasher(options.columnKeys) : (processColumnHasher ??= new ColumnHasher(ephemeralKeyRing()));
 
 /** Audited events that need a person become notifications, sent by workflows on the workflow queue. */
 const notifierFor = (options: WorkerOptions): Notifier =>

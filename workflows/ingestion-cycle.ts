@@ -3,9 +3,10 @@
  * guardrail gate and loads on its own), then record the outcome. Only references and figures pass
  * through this workflow's history, never records.
  */
-import { allHandlersFinished, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { searchAttributes } from '../domain/constants';
 import type { CycleReport } from '../domain/cycle';
+import { cycleFailure } from '../domain/cycle-failure';
 import { cycleReportQuery, type IngestionCycleInput } from '../domain/messages';
 import { control } from './activities';
 import { ApprovalGates } from './approval-gates';
@@ -13,6 +14,9 @@ import type { CycleContext } from './batch-gate';
 import { emptyStreamReport, overallStatus } from './cycle-report';
 import { refreshModelsAfterLoad } from './model-refresh';
 import { runStream } from './stream-pipeline';
+
+/** Marks the histories in which a failed cycle ends Failed; those recorded before it completed with the report. */
+const FAILED_CYCLE_FAILS_PATCH = 'failed-cycle-fails';
 
 export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInput): Promise<CycleReport> {
   const report: CycleReport = {
@@ -53,5 +57,7 @@ export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInp
   await control.recordCycle({ report, userId: plan.userId, trigger });
   // A decision's update returns what it led to: let those handlers answer before the cycle closes.
   await condition(allHandlersFinished);
+  // Only once the report is stored and the decisions answered: the failure loses nothing, and carries the report.
+  if (report.status === 'failed' && patched(FAILED_CYCLE_FAILS_PATCH)) throw cycleFailure(report);
   return report;
 }

@@ -161,6 +161,8 @@ async function load(
     clean: quality.clean,
     quarantine: quality.quarantine,
     suppressed: quality.suppressed ?? 0,
+    // The gate wrote the clean rows screened for consent: the load reads them again only for erasures since.
+    ...(quality.withoutConsent !== undefined && { withoutConsent: quality.withoutConsent }),
   });
   report.loaded += loaded.merged;
   report.deleted += loaded.deleted;

@@ -43,7 +43,8 @@ export async function webhookDrain(input: WebhookDrainInput): Promise<void> {
 }
 
 async function drainRound(connectorId: string, gates: ApprovalGates, round: number): Promise<void> {
-  const plan = await control.planCycle(connectorId);
+  // A polling source that takes webhooks too (Zendesk) is drained from its webhook partition only.
+  const plan = await control.planCycle(connectorId, 'webhook-drain');
   if (plan.paused) {
     // The events stay in the inbox; the first delivery after the connector resumes drains them.
     log.info('webhook drain skipped: connector paused', { connectorId });

@@ -7,4 +7,4 @@ export { auditTrail, type AuditTrail, type LogLine, type Notifying } from './aud
 export { connectorOrFail } from './connector';
 export { utcDate } from './day';
 export { screenThenLoad, type LoadRequest, type LoadSteps } from './load';
-export { BatchConnections, withWarehouse, type ConnectWarehouse } from './warehouse';
+export { BatchConnections, withWarehouse, type BatchConnectionOptions, type ConnectWarehouse } from './warehouse';

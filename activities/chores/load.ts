@@ -24,6 +24,11 @@ export interface LoadRequest {
   quarantine: BatchRef | null;
   /** Rows of erased subjects screened out before (by the quality gate), reported with this screen's. */
   suppressedBefore?: number;
+  /**
+   * Clean rows the quality gate withheld for want of consent as it wrote `clean`, reported with this
+   * screen's; given, the consent screen is not run again (QualitySummary.withoutConsent).
+   */
+  withoutConsentBefore?: number;
 }
 
 export interface LoadSteps {
@@ -50,8 +55,13 @@ export async function screenThenLoad(
     stream,
     clean: request.clean,
     quarantine: request.quarantine,
+    consentScreened: request.withoutConsentBefore !== undefined,
   });
-  const screened = { ...screenedHere, suppressed: screenedHere.suppressed + (request.suppressedBefore ?? 0) };
+  const screened = {
+    ...screenedHere,
+    suppressed: screenedHere.suppressed + (request.suppressedBefore ?? 0),
+    withoutConsent: screenedHere.withoutConsent + (request.withoutConsentBefore ?? 0),
+  };
   return steps.open(async (warehouse) => {
     await steps.prepare(warehouse);
     const loaded = await warehouse.load({

@@ -33,6 +33,17 @@ interface Idle {
   timer: ReturnType<typeof setTimeout>;
 }
 
+export interface BatchConnectionOptions {
+  /**
+   * A load hands its connection on to the destination's next batch instead of closing it. An
+   * embedded DuckDB file is checkpointed (its table and key index written out) and closed when its
+   * last handle closes: kept across a cycle's batches, DuckDB checkpoints on its own policy (once its
+   * write-ahead log reaches `checkpoint_threshold`, 16 MiB) and at the close after the cycle, and
+   * every commit stays durable in the log meanwhile.
+   */
+  acrossBatches?: boolean;
+}
+
 export class BatchConnections {
   private readonly idle = new Map<string, Idle>();
 
@@ -40,12 +51,14 @@ export class BatchConnections {
   constructor(
     private readonly connect: ConnectWarehouse,
     private readonly idleMs: number = BATCH_IDLE_MS,
+    private readonly options: BatchConnectionOptions = {},
   ) {}
 
   /**
-   * Runs `use` on the connection the batch's last step left, or a new one. The connection is kept for
-   * the batch's next step unless this is its `last` (the load), `use` failed (a session in an unknown
-   * state is not handed on), or another step of the batch already left one.
+   * Runs `use` on the connection the batch's last step left (or, acrossBatches, a load left for the
+   * destination), or a new one. The connection is kept for the batch's next step unless this is its
+   * `last` (the load: closed, or kept for the next batch), `use` failed (a session in an unknown state
+   * is not handed on), or one is kept in that place already.
    */
   async use<T>(
     batch: string,
@@ -55,12 +68,15 @@ export class BatchConnections {
   ): Promise<T> {
     // The destination is part of the key: a connector reconfigured between two steps loads where it now points.
     const key = `${batch}\n${JSON.stringify(destination)}`;
-    const warehouse = this.take(key) ?? (await this.connect(destination));
+    // Where a load leaves its connection for whichever batch of the destination comes next (acrossBatches).
+    const nextBatchKey = `\n${JSON.stringify(destination)}`;
+    const warehouse = this.take(key) ?? this.take(nextBatchKey) ?? (await this.connect(destination));
     let kept = false;
     try {
       const result = await use(warehouse);
-      kept = !options.last && this.idleMs > 0 && !this.idle.has(key);
-      if (kept) this.keep(key, warehouse);
+      const keepAs = !options.last ? key : this.options.acrossBatches ? nextBatchKey : null;
+      kept = keepAs !== null && this.idleMs > 0 && !this.idle.has(keepAs);
+      if (kept && keepAs !== null) this.keep(keepAs, warehouse);
       return result;
     } finally {
       if (!kept) await warehouse.close();

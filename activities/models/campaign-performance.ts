@@ -9,7 +9,7 @@
  * distinct on customer_touchpoint instead). Tickets are those opened that day by customers the
  * campaign had reached by then, with their mean sentiment.
  */
-import { customerEmails, emailCampaign } from './customer-touchpoint';
+import { customerEmails, emailCampaign, emailEventColumns } from './customer-touchpoint';
 import { col, countWhere, normalisedEmail, type ModelDefinition } from './types';
 
 const WON = "'Closed Won'";
@@ -44,9 +44,7 @@ export const campaignPerformanceModel: ModelDefinition = {
       'salesforce_opportunity.close_date',
     ]),
     col('members_added', 'integer', 'sum', 'campaign members who joined that day', ['salesforce_campaign_member.id']),
-    col('emails_delivered', 'integer', 'sum', 'delivered events', ['sendgrid_events.event']),
-    col('emails_opened', 'integer', 'sum', 'open events', ['sendgrid_events.event']),
-    col('emails_clicked', 'integer', 'sum', 'click events', ['sendgrid_events.event']),
+    ...emailEventColumns,
     col('unique_reach', 'integer', 'none', 'distinct people delivered to that day (a distinct count: never summed over days)', [
       'sendgrid_events.email',
       'customer_identity.customer_key',
@@ -69,9 +67,9 @@ export const campaignPerformanceModel: ModelDefinition = {
     return `
     WITH customer_email AS (${customerEmails(d)}),
     withheld AS (
-      SELECT email FROM (
+      SELECT DISTINCT email FROM (
         SELECT ${normalisedEmail('email')} AS email FROM ${d.table('salesforce_contact')}
-        UNION SELECT ${normalisedEmail('email')} FROM ${d.table('salesforce_lead')}
+        UNION ALL SELECT ${normalisedEmail('email')} FROM ${d.table('salesforce_lead')}
       ) crm WHERE email IS NOT NULL AND email NOT IN (SELECT email FROM customer_email)
     ),
     email_event AS (
@@ -91,8 +89,9 @@ export const campaignPerformanceModel: ModelDefinition = {
       FROM ${d.table('zendesk_tickets')} t JOIN customer_email ce ON ce.email = ${normalisedEmail('t.requester_email')}
       WHERE NOT COALESCE(t.is_deleted, FALSE)
     ),
-    fact (campaign_id, day, members, delivered, opened, clicked, reach, tickets, sentiment_sum, scored, created, won, amount_won) AS (
-      SELECT campaign_id, ${d.utcDate('created_at')}, COUNT(*), ${zeros(5)}, 0.0, ${zeros(3)}, 0.0
+    fact AS (
+      SELECT campaign_id, ${d.utcDate('created_at')} AS day, COUNT(*) AS members, 0 AS delivered, 0 AS opened, 0 AS clicked,
+             0 AS reach, 0 AS tickets, 0.0 AS sentiment_sum, 0 AS scored, 0 AS created, 0 AS won, 0.0 AS amount_won
       FROM ${d.table('salesforce_campaign_member')} WHERE campaign_id IS NOT NULL AND NOT COALESCE(is_deleted, FALSE)
       GROUP BY campaign_id, ${d.utcDate('created_at')}
       UNION ALL

@@ -9,14 +9,17 @@
  * The content's path is its URL without scheme and host (`https://shop.example/blog/a` → `/blog/a`);
  * a relative URL is its own path.
  */
+import type { QueryDialect } from '../warehouses/derived';
 import { col, type ModelDefinition } from './types';
 
 /** The path of a URL: what follows the host, or the URL itself when relative. */
-const pathOf = (url: string): string => `CASE
+const pathOf = (d: QueryDialect, url: string): string => {
+  const slash = d.position("'/'", `SUBSTR(${url}, 9)`);
+  return `CASE
       WHEN ${url} LIKE 'http%://%' THEN
-        CASE WHEN POSITION('/' IN SUBSTR(${url}, 9)) = 0 THEN '/'
-             ELSE SUBSTR(${url}, POSITION('/' IN SUBSTR(${url}, 9)) + 8) END
+        CASE WHEN ${slash} = 0 THEN '/' ELSE SUBSTR(${url}, ${slash} + 8) END
       ELSE ${url} END`;
+};
 
 export const contentPerformanceModel: ModelDefinition = {
   name: 'content_performance',
@@ -54,7 +57,7 @@ export const contentPerformanceModel: ModelDefinition = {
       FROM ${d.table('ga4_daily_metrics')} GROUP BY page_path, date
     ),
     cms AS (
-      SELECT content_id, day, title, url, ${pathOf('url')} AS page_path, content_type, views, unique_visitors, avg_time_on_page_seconds,
+      SELECT content_id, day, title, url, ${pathOf(d, 'url')} AS page_path, content_type, views, unique_visitors, avg_time_on_page_seconds,
              ROW_NUMBER() OVER (PARTITION BY content_id, day ORDER BY updated_at DESC NULLS LAST, id) AS latest
       FROM ${d.table('cms_content_views')} WHERE content_id IS NOT NULL AND day IS NOT NULL
     )

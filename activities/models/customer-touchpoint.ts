@@ -19,6 +19,13 @@ export const customerEmails = (d: QueryDialect): string =>
 export const emailCampaign = (d: QueryDialect, event: string): string =>
   `COALESCE(${d.jsonText(`${event}.custom_args`, 'campaign_id')}, ${event}.marketing_campaign_id)`;
 
+/** SendGrid's delivered, open and click events, counted: a customer's (customer) or a campaign's (campaign_performance). */
+export const emailEventColumns = [
+  col('emails_delivered', 'integer', 'sum', 'delivered events', ['sendgrid_events.event']),
+  col('emails_opened', 'integer', 'sum', 'open events', ['sendgrid_events.event']),
+  col('emails_clicked', 'integer', 'sum', 'click events', ['sendgrid_events.event']),
+];
+
 export const customerTouchpointModel: ModelDefinition = {
   name: 'customer_touchpoint',
   description: "Each customer's timeline: email events, support tickets with their sentiment, campaign memberships and opportunities.",
@@ -78,11 +85,11 @@ export const customerTouchpointModel: ModelDefinition = {
     return `
     WITH customer_email AS (${customerEmails(d)})
     SELECT 'email:' || e.sg_event_id, ce.customer_key, ${touch('e.event_time')}, 'email', e.event, ${emailCampaign(d, 'e')},
-           CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), 'sendgrid_events', e.sg_event_id
+           ${d.cast('NULL', 'number')}, ${d.cast('NULL', 'number')}, 'sendgrid_events', e.sg_event_id
     FROM ${d.table('sendgrid_events')} e JOIN customer_email ce ON ce.email = ${normalisedEmail('e.email')}
     UNION ALL
-    SELECT 'ticket:' || CAST(t.id AS VARCHAR), ce.customer_key, ${touch('t.created_at')}, 'ticket', t.status, NULL,
-           t.sentiment_score, NULL, 'zendesk_tickets', CAST(t.id AS VARCHAR)
+    SELECT 'ticket:' || ${d.cast('t.id', 'string')}, ce.customer_key, ${touch('t.created_at')}, 'ticket', t.status, NULL,
+           t.sentiment_score, NULL, 'zendesk_tickets', ${d.cast('t.id', 'string')}
     FROM ${d.table('zendesk_tickets')} t JOIN customer_email ce ON ce.email = ${normalisedEmail('t.requester_email')}
     WHERE NOT COALESCE(t.is_deleted, FALSE)
     UNION ALL

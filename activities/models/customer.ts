@@ -5,6 +5,7 @@
  * id and email too, or else the smallest of the person's. Every source key is kept: the contact and
  * lead Ids, customer ids and addresses merged into the customer.
  */
+import { emailEventColumns } from './customer-touchpoint';
 import { col, countWhere, type ModelDefinition } from './types';
 
 export const customerModel: ModelDefinition = {
@@ -51,9 +52,7 @@ export const customerModel: ModelDefinition = {
     col('emails', 'string', 'none', 'every address of the person, normalised', ['salesforce_contact.email', 'salesforce_lead.email'], true),
     col('crm_records', 'integer', 'sum', 'how many Salesforce records were merged into the person', ['customer_identity.record_key']),
     col('email_events', 'integer', 'sum', 'SendGrid events of the person', ['sendgrid_events.sg_event_id']),
-    col('emails_delivered', 'integer', 'sum', 'delivered events', ['sendgrid_events.event']),
-    col('emails_opened', 'integer', 'sum', 'open events', ['sendgrid_events.event']),
-    col('emails_clicked', 'integer', 'sum', 'click events', ['sendgrid_events.event']),
+    ...emailEventColumns,
     col('tickets', 'integer', 'sum', 'Zendesk tickets the person requested', ['zendesk_tickets.id']),
     col('avg_ticket_sentiment', 'number', 'none', 'the mean sentiment of their tickets, -1 to 1', ['zendesk_tickets.sentiment_score']),
     col('campaigns', 'integer', 'none', 'campaigns the person is a member of', ['salesforce_campaign_member.campaign_id']),
@@ -66,7 +65,7 @@ export const customerModel: ModelDefinition = {
   ],
   select: (d) => `
     WITH crm AS (
-      SELECT 'contact:' || id AS record_key, first_name, last_name, title, CAST(NULL AS VARCHAR) AS company, mailing_country AS country, lead_source
+      SELECT 'contact:' || id AS record_key, first_name, last_name, title, ${d.cast('NULL', 'string')} AS company, mailing_country AS country, lead_source
       FROM ${d.table('salesforce_contact')}
       UNION ALL
       SELECT 'lead:' || id, first_name, last_name, NULL, company, NULL, lead_source FROM ${d.table('salesforce_lead')}

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { SOURCE_KINDS, streamsOf } from '../../domain/sources';
 import type { StreamDefinition } from '../../domain/streams/types';
+import { ConnectorError } from '../errors';
 import type { DerivedTable, QueryDialect } from '../warehouses/derived';
 import { METADATA_COLUMNS, quoteLiteral } from '../warehouses/sql';
 import type { Warehouse } from '../warehouses/types';
@@ -68,6 +69,12 @@ async function streamFingerprints(warehouse: Warehouse, dialect: QueryDialect, s
   return new Map(rows.map((row) => [String(row.source_table), `${String(row.row_count)}@${String(row.loaded_at ?? '-')}`]));
 }
 
+const tableExists = (warehouse: Warehouse, dialect: QueryDialect, table: string): Promise<boolean> =>
+  warehouse.query(`SELECT 1 FROM ${dialect.table(table)} WHERE 1 = 0`).then(
+    () => true,
+    () => false,
+  );
+
 /** What the last refresh recorded; nothing before the first (the table does not exist yet). */
 async function recordedState(warehouse: Warehouse, dialect: QueryDialect): Promise<Map<string, { fingerprint: string; at: string }>> {
   const rows = await warehouse
@@ -82,9 +89,11 @@ export async function refreshModels(warehouse: Warehouse, now: Date = new Date()
   const { derived } = warehouse;
   if (!derived) return { rebuilt: [], unchanged: [], unsupported: 'this warehouse does not build the customer models' };
   const streams = streamsReadByModels();
-  // Only a destination missing a table the models read pays for checking every table.
+  // Only a destination missing a table the models read pays for checking every table. Only the missing
+  // ones are made: a table loaded by the account's own schema (a stock Salesforce org, without
+  // Active__c) keeps its columns, or its next load would see the column added here as a schema change.
   const fingerprints = await streamFingerprints(warehouse, derived.dialect, streams).catch(async () => {
-    for (const stream of streams) await warehouse.ensureTable(stream);
+    for (const stream of streams) if (!(await tableExists(warehouse, derived.dialect, stream.table))) await warehouse.ensureTable(stream);
     return streamFingerprints(warehouse, derived.dialect, streams);
   });
   for (const model of MODELS) {
@@ -100,6 +109,27 @@ export async function refreshModels(warehouse: Warehouse, now: Date = new Date()
   const refreshedAt = new Map(
     MODELS.map((model) => [model.name, stale.includes(model) ? now.toISOString() : (recorded.get(model.name)?.at ?? '')]),
   );
-  await derived.materialise([...stale.map(asDerivedTable), stateTable(fingerprints, refreshedAt)]);
+  await derived.materialise([...stale.map(asDerivedTable), stateTable(fingerprints, refreshedAt)]).catch(async (error: unknown) => {
+    throw (await columnsTheModelsLack(warehouse, streams)) ?? error;
+  });
   return { rebuilt: stale.map((model) => model.name), unchanged };
+}
+
+/**
+ * Why a build failed, when it is a stream table without a column the models read: a Salesforce org
+ * read by its own describe may lack a field the models use (a stock org has no Active__c). That is
+ * the destination's configuration, not a failure a retry mends, so it is a config error naming them.
+ */
+async function columnsTheModelsLack(warehouse: Warehouse, streams: readonly StreamDefinition[]): Promise<ConnectorError | null> {
+  const lacking: string[] = [];
+  for (const stream of streams) {
+    const changes = await warehouse.describeSchemaChanges(stream).catch(() => []);
+    for (const change of changes) if (change.change === 'added') lacking.push(`${stream.table}.${change.column}`);
+  }
+  if (lacking.length === 0) return null;
+  return new ConnectorError(
+    'config',
+    `the customer models read columns this destination's tables do not have: ${lacking.join(', ')}`,
+    'the source account lacks those fields; the tables load without them, the models are not built',
+  );
 }

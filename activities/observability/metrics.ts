@@ -30,109 +30,95 @@ const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
 /** From an event received to queryable: seconds for a cycle woken at once, minutes for a scheduled one. */
 const LATENCY_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600];
 
-export const cycles = new Counter({
-  name: 'insight_hub_cycles_total',
-  help: 'Ingestion cycles finished, by connector and outcome (completed, failed, blocked, rejected, deferred, dry-run, skipped)',
-  labelNames: ['connector_id', 'outcome'] as const,
-  registers,
-});
+/** Connector and stream: the labels of most row and duration figures. */
+const BY_STREAM = ['connector_id', 'stream'] as const;
 
-export const rowsExtracted = new Counter({
-  name: 'insight_hub_rows_extracted_total',
-  help: 'Rows read from the source, by connector and stream',
-  labelNames: ['connector_id', 'stream'] as const,
-  registers,
-});
+const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+  new Counter<L>({ name, help, labelNames, registers });
 
-export const rowsLoaded = new Counter({
-  name: 'insight_hub_rows_loaded_total',
-  help: 'Rows merged into the warehouse, by connector and stream',
-  labelNames: ['connector_id', 'stream'] as const,
-  registers,
-});
+const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+  new Histogram<L>({ name, help, labelNames, buckets, registers });
 
-export const rowsQuarantined = new Counter({
-  name: 'insight_hub_rows_quarantined_total',
-  help: 'Rows failing each rule of the expectation suite (a row failing two rules counts for both), by connector, stream and rule',
-  labelNames: ['connector_id', 'stream', 'rule'] as const,
-  registers,
-});
+export const cycles = counter(
+  'insight_hub_cycles_total',
+  'Ingestion cycles finished, by connector and outcome (completed, failed, blocked, rejected, deferred, dry-run, skipped)',
+  ['connector_id', 'outcome'],
+);
 
-export const batchesBlocked = new Counter({
-  name: 'insight_hub_batches_blocked_total',
-  help: 'Batches the guardrails blocked (kept in staging, not loaded), by connector and stream',
-  labelNames: ['connector_id', 'stream'] as const,
-  registers,
-});
+export const rowsExtracted = counter('insight_hub_rows_extracted_total', 'Rows read from the source, by connector and stream', BY_STREAM);
 
-export const extractPageDuration = new Histogram({
-  name: 'insight_hub_extract_page_duration_seconds',
-  help: 'Time to read one page from the source and stage it, by connector and stream',
-  labelNames: ['connector_id', 'stream'] as const,
-  buckets: DURATION_BUCKETS,
-  registers,
-});
+export const rowsLoaded = counter('insight_hub_rows_loaded_total', 'Rows merged into the warehouse, by connector and stream', BY_STREAM);
 
-export const loadDuration = new Histogram({
-  name: 'insight_hub_load_duration_seconds',
-  help: 'Time to load one validated batch into the warehouse (one transaction), by connector and stream',
-  labelNames: ['connector_id', 'stream'] as const,
-  buckets: DURATION_BUCKETS,
-  registers,
-});
+export const rowsQuarantined = counter(
+  'insight_hub_rows_quarantined_total',
+  'Rows failing each rule of the expectation suite (a row failing two rules counts for both), by connector, stream and rule',
+  ['connector_id', 'stream', 'rule'],
+);
 
-export const webhookEvents = new Counter({
-  name: 'insight_hub_webhook_events_total',
-  help: 'Events pushed to a webhook, by source and outcome: accepted (stored), duplicate (held already), refused',
-  labelNames: ['source', 'outcome'] as const,
-  registers,
-});
+export const batchesBlocked = counter(
+  'insight_hub_batches_blocked_total',
+  'Batches the guardrails blocked (kept in staging, not loaded), by connector and stream',
+  BY_STREAM,
+);
 
-export const webhookDeliveriesRefused = new Counter({
-  name: 'insight_hub_webhook_deliveries_refused_total',
-  help: 'Webhook deliveries refused as a whole (nothing stored), by source and reason (unauthorized, unsupported-media-type, not-json, invalid)',
-  labelNames: ['source', 'reason'] as const,
-  registers,
-});
+export const extractPageDuration = histogram(
+  'insight_hub_extract_page_duration_seconds',
+  'Time to read one page from the source and stage it, by connector and stream',
+  BY_STREAM,
+  DURATION_BUCKETS,
+);
 
-export const webhookEventToQueryable = new Histogram({
-  name: 'insight_hub_webhook_event_to_queryable_seconds',
-  help: "From a pushed event's receipt to its row being queryable in the warehouse (the newest event of each batch loaded)",
-  labelNames: ['source'] as const,
-  buckets: LATENCY_BUCKETS,
-  registers,
-});
+export const loadDuration = histogram(
+  'insight_hub_load_duration_seconds',
+  'Time to load one validated batch into the warehouse (one transaction), by connector and stream',
+  BY_STREAM,
+  DURATION_BUCKETS,
+);
 
-export const retentionSweeps = new Counter({
-  name: 'insight_hub_retention_sweeps_total',
-  help: 'Retention sweeps of one data type in one scope, by data type and outcome (swept, failed)',
-  labelNames: ['data_type', 'outcome'] as const,
-  registers,
-});
+export const webhookEvents = counter(
+  'insight_hub_webhook_events_total',
+  'Events pushed to a webhook, by source and outcome: accepted (stored), duplicate (held already), refused',
+  ['source', 'outcome'],
+);
 
-export const retentionRowsDeleted = new Counter({
-  name: 'insight_hub_retention_rows_deleted_total',
-  help: 'Rows and files deleted by retention sweeps because they were past their window, by data type',
-  labelNames: ['data_type'] as const,
-  registers,
-});
+export const webhookDeliveriesRefused = counter(
+  'insight_hub_webhook_deliveries_refused_total',
+  'Webhook deliveries refused as a whole (nothing stored), by source and reason (unauthorized, unsupported-media-type, not-json, invalid)',
+  ['source', 'reason'],
+);
 
-export const complianceBreaches = new Counter({
-  name: 'insight_hub_compliance_breaches_total',
-  help: 'Compliance alerts raised by retention sweeps, by data type and kind (data-past-window, sweep-failed, sweep-late)',
-  labelNames: ['data_type', 'kind'] as const,
-  registers,
-});
+export const webhookEventToQueryable = histogram(
+  'insight_hub_webhook_event_to_queryable_seconds',
+  "From a pushed event's receipt to its row being queryable in the warehouse (the newest event of each batch loaded)",
+  ['source'],
+  LATENCY_BUCKETS,
+);
 
-export const notificationDeliveries = new Counter({
-  name: 'insight_hub_notification_deliveries_total',
-  help: 'Notification delivery attempts, by channel kind (webhook, slack, email) and outcome (delivered, failed)',
-  labelNames: ['channel', 'outcome'] as const,
-  registers,
-});
+export const retentionSweeps = counter(
+  'insight_hub_retention_sweeps_total',
+  'Retention sweeps of one data type in one scope, by data type and outcome (swept, failed)',
+  ['data_type', 'outcome'],
+);
 
-export const storeReadFailures = new Counter({
-  name: 'insight_hub_store_read_failures_total',
-  help: 'Scrapes whose gauges could not be read from the control-plane store (the gauges are then left out)',
-  registers,
-});
+export const retentionRowsDeleted = counter(
+  'insight_hub_retention_rows_deleted_total',
+  'Rows and files deleted by retention sweeps because they were past their window, by data type',
+  ['data_type'],
+);
+
+export const complianceBreaches = counter(
+  'insight_hub_compliance_breaches_total',
+  'Compliance alerts raised by retention sweeps, by data type and kind (data-past-window, sweep-failed, sweep-late)',
+  ['data_type', 'kind'],
+);
+
+export const notificationDeliveries = counter(
+  'insight_hub_notification_deliveries_total',
+  'Notification delivery attempts, by channel kind (webhook, slack, email) and outcome (delivered, failed)',
+  ['channel', 'outcome'],
+);
+
+export const storeReadFailures = counter(
+  'insight_hub_store_read_failures_total',
+  'Scrapes whose gauges could not be read from the control-plane store (the gauges are then left out)',
+);

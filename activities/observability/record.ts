@@ -1,6 +1,6 @@
 /** What activities and routes count, each in one call, so the code that does the work stays about the work. */
 import type { SourceKind } from '../../domain/connector';
-import type { BatchRef, CycleReport } from '../../domain/cycle';
+import type { CycleReport } from '../../domain/cycle';
 import type { RetentionSweepReport } from '../../domain/privacy';
 import { isPushSource } from '../../domain/sources';
 import {
@@ -30,18 +30,18 @@ export function countCycle(report: CycleReport): void {
 
 /**
  * A batch loaded (not one the ledger held already): how long the load took and, for a pushed
- * source, how long its newest event took from receipt to queryable (the batch's cursor is the
- * receipt time of its last event).
+ * source, how long its newest event took from receipt to queryable.
  */
 export function countLoad(
-  load: { connectorId: string; source: SourceKind; stream: string; clean: BatchRef | null },
+  load: { connectorId: string; source: SourceKind; stream: string },
   startedAt: Date,
   finishedAt: Date,
+  /** For a pushed source: when the newest event of the batch was received (its inbox row's time). */
+  receivedAt: Date | null = null,
 ): void {
   loadDuration.observe({ connector_id: load.connectorId, stream: load.stream }, (finishedAt.getTime() - startedAt.getTime()) / 1000);
-  const receivedAt = load.clean?.cursorAfter ? Date.parse(load.clean.cursorAfter.value) : NaN;
-  if (isPushSource(load.source) && !Number.isNaN(receivedAt)) {
-    webhookEventToQueryable.observe({ source: load.source }, Math.max(0, (finishedAt.getTime() - receivedAt) / 1000));
+  if (isPushSource(load.source) && receivedAt !== null) {
+    webhookEventToQueryable.observe({ source: load.source }, Math.max(0, (finishedAt.getTime() - receivedAt.getTime()) / 1000));
   }
 }
 

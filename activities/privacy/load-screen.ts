@@ -29,6 +29,8 @@ export interface ScreenInput {
   stream: StreamDefinition;
   clean: BatchRef | null;
   quarantine: BatchRef | null;
+  /** The clean rows were screened for consent already (validateBatch's `screenConsent`): only erasures are left to screen. */
+  consentScreened?: boolean;
 }
 
 /** The consent rules that apply to the stream: only its own columns. */
@@ -49,11 +51,22 @@ function deletionOf(stream: StreamDefinition, row: Row): Row | null {
   return { [stream.primaryKey]: row[stream.primaryKey], [stream.cursorColumn]: row[stream.cursorColumn], [stream.deletedColumn]: true };
 }
 
+/**
+ * Clean rows as they may be loaded: a row withholding consent becomes a deletion of its key (or is
+ * dropped where the stream marks none). Counts `withoutConsent` in `into`.
+ */
+export function screenConsent(stream: StreamDefinition, row: Row, into: { withoutConsent: number }): Row | null {
+  if (!withholdsConsent(stream, row)) return row;
+  into.withoutConsent += 1;
+  return deletionOf(stream, row);
+}
+
 export async function screenBatches(staging: Staging, suppression: SuppressionList, input: ScreenInput): Promise<ScreenedBatches> {
   const { stream, area } = input;
-  const consentApplies = consentRulesFor(stream).length > 0;
+  // The quality gate may have screened the clean rows for consent as it wrote them (QualitySummary.withoutConsent).
+  const consentApplies = !input.consentScreened && consentRulesFor(stream).length > 0;
   let suppressed = 0;
-  let withoutConsent = 0;
+  const counted = { withoutConsent: 0 };
 
   let clean = input.clean;
   if (clean && (suppression.size > 0 || consentApplies)) {
@@ -61,15 +74,13 @@ export async function screenBatches(staging: Staging, suppression: SuppressionLi
     for await (const row of staging.readBatch(clean)) {
       if (suppression.matches(row)) {
         suppressed += 1;
-      } else if (withholdsConsent(stream, row)) {
-        withoutConsent += 1;
-        const deletion = deletionOf(stream, row);
-        if (deletion) kept.push(deletion);
-      } else {
-        kept.push(row);
+        continue;
       }
+      const screened = consentApplies ? screenConsent(stream, row, counted) : row;
+      if (screened) kept.push(screened);
     }
-    if (suppressed + withoutConsent > 0) clean = kept.length ? await staging.writeBatch(area, stream, kept, clean.cursorAfter) : null;
+    if (suppressed + counted.withoutConsent > 0)
+      clean = kept.length ? await staging.writeBatch(area, stream, kept, clean.cursorAfter) : null;
   }
 
   let quarantine = input.quarantine;
@@ -86,7 +97,7 @@ export async function screenBatches(staging: Staging, suppression: SuppressionLi
       quarantine = kept.length ? await staging.writeBatch(`${area}/quarantine`, stream, kept, null) : null;
     }
   }
-  return { clean, quarantine, suppressed, withoutConsent };
+  return { clean, quarantine, suppressed, withoutConsent: counted.withoutConsent };
 }
 
 export function isRow(value: unknown): value is Row {

@@ -89,36 +89,33 @@ export const expectationSchema = z.discriminatedUnion('type', expectationOptions
 export type Expectation = z.infer<typeof expectationSchema>;
 export type ExpectationType = Expectation['type'];
 
-/** The label a failing row carries as its quarantine reason, e.g. `not_null(email)`. */
+/** Each rule's name in a label: the expectation's type, shortened. */
+const RULE_NAMES: Record<ExpectationType, string> = {
+  expect_column_values_to_be_unique: 'unique',
+  expect_column_values_to_not_be_null: 'not_null',
+  expect_column_values_to_be_between: 'between',
+  expect_column_values_to_be_in_set: 'in_set',
+  expect_column_values_to_not_be_in_set: 'not_in_set',
+  expect_column_values_to_match_regex: 'match_regex',
+  expect_column_values_to_not_match_regex: 'not_match_regex',
+  expect_column_value_lengths_to_be_between: 'lengths_between',
+  expect_column_value_lengths_to_equal: 'lengths_equal',
+  expect_compound_columns_to_be_unique: 'compound_unique',
+  expect_column_to_exist: 'column_exists',
+  expect_table_row_count_to_be_between: 'row_count_between',
+  expect_table_row_count_to_equal: 'row_count_equal',
+};
+
+/**
+ * The label a failing row carries as its quarantine reason: the rule and the column(s) it checks,
+ * e.g. `not_null(email)`, `compound_unique(a,b)`; a table rule is its name alone.
+ */
 export function ruleLabel(expectation: Expectation): string {
-  switch (expectation.type) {
-    case 'expect_column_values_to_be_unique':
-      return `unique(${expectation.kwargs.column})`;
-    case 'expect_column_values_to_not_be_null':
-      return `not_null(${expectation.kwargs.column})`;
-    case 'expect_column_values_to_be_between':
-      return `between(${expectation.kwargs.column})`;
-    case 'expect_column_values_to_be_in_set':
-      return `in_set(${expectation.kwargs.column})`;
-    case 'expect_column_values_to_not_be_in_set':
-      return `not_in_set(${expectation.kwargs.column})`;
-    case 'expect_column_values_to_match_regex':
-      return `match_regex(${expectation.kwargs.column})`;
-    case 'expect_column_values_to_not_match_regex':
-      return `not_match_regex(${expectation.kwargs.column})`;
-    case 'expect_column_value_lengths_to_be_between':
-      return `lengths_between(${expectation.kwargs.column})`;
-    case 'expect_column_value_lengths_to_equal':
-      return `lengths_equal(${expectation.kwargs.column})`;
-    case 'expect_compound_columns_to_be_unique':
-      return `compound_unique(${expectation.kwargs.column_list.join(',')})`;
-    case 'expect_column_to_exist':
-      return `column_exists(${expectation.kwargs.column})`;
-    case 'expect_table_row_count_to_be_between':
-      return 'row_count_between';
-    case 'expect_table_row_count_to_equal':
-      return 'row_count_equal';
-  }
+  const name = RULE_NAMES[expectation.type];
+  const { kwargs } = expectation;
+  if ('column_list' in kwargs) return `${name}(${kwargs.column_list.join(',')})`;
+  if ('column' in kwargs) return `${name}(${kwargs.column})`;
+  return name;
 }
 
 /**

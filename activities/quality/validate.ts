@@ -6,6 +6,7 @@
  */
 import type { BatchRef, QualitySummary } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
+import { screenConsent } from '../privacy/load-screen';
 import type { SuppressionList } from '../privacy/suppression';
 import { markUnconvertible, unconvertibleColumns, type Row } from '../sources/types';
 import type { Staging } from '../staging/staging';
@@ -35,6 +36,12 @@ export interface ValidateBatchInput {
   earlier?: BatchRef | null;
   /** Stage `held` for the next batch: the read loads nothing (a dry run). */
   keepHeld?: boolean;
+  /**
+   * Write the clean rows screened for consent (privacy/load-screen.ts), as the load would: a row
+   * withholding it becomes a deletion of its key. The load then reads the batch only to screen out
+   * subjects erased since, if any; the summary says how many rows were withheld.
+   */
+  screenConsent?: boolean;
 }
 
 export interface ValidateBatchOutput {
@@ -113,6 +120,13 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
 
   const evaluated = rows.length - deletes;
   const held = input.keepHeld ? outside.heldWith(clean) : [];
+  const consent = { withoutConsent: 0 };
+  const toLoad = input.screenConsent
+    ? clean.flatMap((row): Row[] => {
+        const screened = screenConsent(stream, row, consent);
+        return screened ? [screened] : [];
+      })
+    : clean;
   return {
     summary: {
       suppressed,
@@ -124,10 +138,11 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
       failuresByRule,
       success: report.success,
       batchFailures,
-      clean: clean.length ? await deps.staging.writeBatch(area, stream, clean, batch.cursorAfter) : null,
+      clean: toLoad.length ? await deps.staging.writeBatch(area, stream, toLoad, batch.cursorAfter) : null,
       // The quarantine never moves a cursor: the clean batch carries it.
       quarantine: quarantined.length ? await deps.staging.writeBatch(`${area}/quarantine`, stream, quarantined, null) : null,
       ...(input.keepHeld && { held: held.length ? await deps.staging.writeBatch(`${area}/held`, stream, held, null) : null }),
+      ...(input.screenConsent && { withoutConsent: consent.withoutConsent }),
     },
     report,
   };

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { jsonOrUndefined } from '../../domain/json-input';
 import { ConnectorError } from '../errors';
 import { KeyRing, newKeyMaterial, type KeyMaterial } from './key-ring';
 
@@ -31,7 +32,7 @@ export async function loadOrCreateKeyFile(dataDir: string): Promise<KeyFileRing>
 }
 
 async function readKeys(file: string): Promise<KeyMaterial[]> {
-  const parsed = keyFileSchema.safeParse(parseJson(await readFile(file, 'utf8')));
+  const parsed = keyFileSchema.safeParse(jsonOrUndefined(await readFile(file, 'utf8')));
   // The file's content is never quoted: it holds the keys.
   if (!parsed.success) throw new ConnectorError('config', `${file} is not a key file: ${z.prettifyError(parsed.error)}`);
   return parsed.data.keys;
@@ -59,14 +60,6 @@ async function exists(file: string): Promise<boolean> {
   } catch (error) {
     if (codeOf(error) === 'ENOENT') return false;
     throw error;
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

@@ -20,28 +20,51 @@ export interface KeyRingLog {
   warn(fields: object, message: string): void;
 }
 
-export async function loadKeyRing(settings: KeySettings, log: KeyRingLog): Promise<KeyRing> {
-  if (settings.secretKeys !== undefined) {
-    const ring = parseKeyRing(settings.secretKeys, SECRET_KEYS_VARIABLE);
-    log.info(
-      { activeKeyId: ring.activeKeyId, keyIds: ring.keyIds },
-      `connector credentials are encrypted with keys from ${SECRET_KEYS_VARIABLE}`,
-    );
+/** Which key ring: the variable that holds it, what its keys encrypt (as the log says it), the example key id in the hint. */
+export interface KeyRingKind {
+  variable: string;
+  protects: string;
+  exampleId: string;
+}
+
+/** Where it comes from: the variable's value when set, and the folder of its key file for the embedded store. */
+export interface KeyRingPlace {
+  value: string | undefined;
+  databaseUrl: string | undefined;
+  keyFolder: string;
+}
+
+/**
+ * The variable when set; otherwise, for the embedded store only, the key file generated once under
+ * `keyFolder`. With DATABASE_URL the variable is required: a file on one machine cannot promise that
+ * every process holds the same keys.
+ */
+export async function loadKeyRingFrom(kind: KeyRingKind, place: KeyRingPlace, log: KeyRingLog): Promise<KeyRing> {
+  const { variable, protects } = kind;
+  if (place.value !== undefined) {
+    const ring = parseKeyRing(place.value, variable);
+    log.info({ activeKeyId: ring.activeKeyId, keyIds: ring.keyIds }, `${protects} are encrypted with keys from ${variable}`);
     return ring;
   }
-  if (settings.databaseUrl !== undefined) {
+  if (place.databaseUrl !== undefined) {
     throw new ConnectorError(
       'config',
-      `${SECRET_KEYS_VARIABLE} is required with DATABASE_URL: every process sharing the control plane must hold the same keys`,
-      `set it to "<id>:<base64 of 32 random bytes>", e.g. from: node -e "console.log('k1:' + require('crypto').randomBytes(32).toString('base64'))"`,
+      `${variable} is required with DATABASE_URL: every process sharing the control plane must hold the same keys`,
+      `set it to "<id>:<base64 of 32 random bytes>", e.g. from: node -e "console.log('${kind.exampleId}:' + require('crypto').randomBytes(32).toString('base64'))"`,
     );
   }
-  const { ring, file, created, openToOthers } = await loadOrCreateKeyFile(settings.dataDir);
+  const { ring, file, created, openToOthers } = await loadOrCreateKeyFile(place.keyFolder);
   const fields = { keyFile: file, activeKeyId: ring.activeKeyId };
-  const message = created
-    ? `no ${SECRET_KEYS_VARIABLE} set: generated a key for connector credentials into the key file`
-    : 'connector credentials are encrypted with the key file';
-  log.info(fields, message);
-  if (openToOthers !== 0) log.warn(fields, 'the key file can be read by other users: chmod 600 it');
+  log.info(
+    fields,
+    created ? `no ${variable} set: generated a key for ${protects} into the key file` : `${protects} are encrypted with the key file`,
+  );
+  if (openToOthers !== 0) log.warn(fields, `the key file of ${protects} can be read by other users: chmod 600 it`);
   return ring;
+}
+
+const CREDENTIAL_KEYS: KeyRingKind = { variable: SECRET_KEYS_VARIABLE, protects: 'connector credentials', exampleId: 'k1' };
+
+export function loadKeyRing({ secretKeys, databaseUrl, dataDir }: KeySettings, log: KeyRingLog): Promise<KeyRing> {
+  return loadKeyRingFrom(CREDENTIAL_KEYS, { value: secretKeys, databaseUrl, keyFolder: dataDir }, log);
 }

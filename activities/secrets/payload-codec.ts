@@ -9,9 +9,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { ConnectorError } from '../errors';
-import { loadOrCreateKeyFile } from './key-file';
-import { parseKeyRing, type KeyRing } from './key-ring';
-import type { KeyRingLog } from './load-key-ring';
+import type { KeyRing } from './key-ring';
+import { loadKeyRingFrom, type KeyRingKind, type KeyRingLog } from './load-key-ring';
 
 export const PAYLOAD_KEYS_VARIABLE = 'INSIGHT_HUB_PAYLOAD_KEYS';
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -141,32 +140,10 @@ export interface PayloadKeySettings {
  * under <DATA_DIR>/keys. Workers and clients of one namespace must hold the same keys, which a file
  * on one machine cannot promise a multi-process deployment (DATABASE_URL), so there it is required.
  */
-export async function loadPayloadKeyRing(settings: PayloadKeySettings, log: KeyRingLog): Promise<KeyRing> {
-  if (settings.payloadKeys !== undefined) {
-    const ring = parseKeyRing(settings.payloadKeys, PAYLOAD_KEYS_VARIABLE);
-    log.info(
-      { activeKeyId: ring.activeKeyId, keyIds: ring.keyIds },
-      `Temporal payloads and staged files are encrypted with keys from ${PAYLOAD_KEYS_VARIABLE}`,
-    );
-    return ring;
-  }
-  if (settings.databaseUrl !== undefined) {
-    throw new ConnectorError(
-      'config',
-      `${PAYLOAD_KEYS_VARIABLE} is required with DATABASE_URL: every worker and API process must hold the same payload keys`,
-      `set it to "<id>:<base64 of 32 random bytes>", e.g. from: node -e "console.log('p1:' + require('crypto').randomBytes(32).toString('base64'))"`,
-    );
-  }
+const PAYLOAD_KEYS: KeyRingKind = { variable: PAYLOAD_KEYS_VARIABLE, protects: 'Temporal payloads and staged files', exampleId: 'p1' };
+
+export function loadPayloadKeyRing({ payloadKeys, databaseUrl, dataDir }: PayloadKeySettings, log: KeyRingLog): Promise<KeyRing> {
   // key-file.ts names its file keys/secrets.json under the folder it is given: a folder of its own
   // keeps the payload keys apart from the credential keys.
-  const { ring, file, created, openToOthers } = await loadOrCreateKeyFile(path.join(settings.dataDir, 'keys', 'payloads'));
-  const fields = { keyFile: file, activeKeyId: ring.activeKeyId };
-  log.info(
-    fields,
-    created
-      ? `no ${PAYLOAD_KEYS_VARIABLE} set: generated a payload key into the key file`
-      : 'Temporal payloads and staged files are encrypted with the key file',
-  );
-  if (openToOthers !== 0) log.warn(fields, 'the payload key file can be read by other users: chmod 600 it');
-  return ring;
+  return loadKeyRingFrom(PAYLOAD_KEYS, { value: payloadKeys, databaseUrl, keyFolder: path.join(dataDir, 'keys', 'payloads') }, log);
 }

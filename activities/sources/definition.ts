@@ -24,13 +24,22 @@ export const streamChoice = <const Names extends readonly [string, ...string[]]>
 /** Rows per staged batch file. */
 export const batchSizeSchema = z.number().int().min(100).max(200_000).default(10_000);
 
-export interface SourceDefinition<Kind extends string = string, Stream extends string = string> {
+export interface SourceDefinition<
+  Kind extends string = string,
+  Stream extends string = string,
+  Config extends { kind: Kind } = { kind: Kind },
+> {
   readonly kind: Kind;
   /** Short label for docs and the Web UI. */
   readonly title: string;
   /** A connector's `source` block: the type, the API's validation and its OpenAPI description. */
-  readonly config: z.ZodType<{ kind: Kind }>;
+  readonly config: z.ZodType<Config>;
   readonly streams: Readonly<Record<Stream, StreamDefinition>>;
+  /**
+   * A connector's own streams where its config defines them (GA4: the reports it chooses), keyed by
+   * stream name. Omitted: `streams`. Workflow-safe, like the rest of the definition.
+   */
+  streamsOf?(config: Config): Readonly<Record<string, StreamDefinition>>;
   /** Each stream's default expectation suite (GX JSON in the folder's suites/), validated when activities/quality/suites.ts loads. */
   readonly suites: Readonly<Record<Stream, unknown>>;
   /** The service's request limit; null for push sources, which make no calls. */
@@ -46,6 +55,13 @@ export const column = (name: string, type: StreamColumn['type'], sourceField?: s
   ...(sourceField ? { sourceField } : {}),
   ...(personal ? { personal } : {}),
 });
+
+/** A source's field name as a warehouse column: avgTimeOnPage → avg_time_on_page, page-type → page_type, customEvent:plan → custom_event_plan. */
+export const snakeCaseColumn = (field: string): string =>
+  field
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toLowerCase();
 
 /** The field a column is read from in the source's records. */
 export const sourceFieldOf = (column: StreamColumn): string => column.sourceField ?? column.name;

@@ -9,16 +9,16 @@ import { ga4Source } from './ga4';
 import { salesforceSource } from './salesforce';
 import { createSendgridSource, type InboxReader } from './sendgrid';
 import type { SourcePlugin } from './types';
-import { zendeskSource } from './zendesk';
+import { createZendeskSource } from './zendesk';
 
-/** What plug-ins reading our own stores need: the webhook inbox (the control-plane store). */
+/** What plug-ins reading our own stores need: the webhook inbox (the control-plane store) of SendGrid and Zendesk. */
 export interface SourcePluginDeps {
   inbox: InboxReader;
 }
 
 export const sourcePlugins = (deps: SourcePluginDeps): Record<SourceKind, SourcePlugin> => ({
   salesforce: salesforceSource,
-  zendesk: zendeskSource,
+  zendesk: createZendeskSource(deps.inbox),
   cms: cmsSource,
   sendgrid: createSendgridSource(deps.inbox),
   ga4: ga4Source,

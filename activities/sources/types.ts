@@ -5,6 +5,7 @@
  * one activity task on the source's task queue, whose rate is the API's limit, so the limit holds
  * across any number of workers. Staging, batching, cursors and retries are generic.
  */
+import type { CatalogStream, SourceCatalog } from '../../domain/catalog';
 import type { SourceConfig, SourceKind } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
@@ -49,6 +50,8 @@ export interface PageRequest {
   pageToken: string | null;
   /** The slice of the stream being read, when the plug-in partitions it; else null. */
   partition: string | null;
+  /** The stream as the account's catalog describes it, for a plug-in that discovers its streams; else absent. */
+  catalogStream?: CatalogStream;
 }
 
 /** Usage the service reported on a response, e.g. Salesforce's `api-usage=used/max`. */
@@ -85,6 +88,33 @@ export interface SourcePage {
   stop?: { reason: 'daily-api-quota'; detail: string };
 }
 
+/** A choice of a connector's `source` block the account does not offer. */
+export interface RefusedChoice {
+  /** Where in the `source` block, e.g. ['queryIds', 1]. */
+  path: (string | number)[];
+  /** What the account has instead, for the caller to fix the choice. */
+  message: string;
+}
+
+/**
+ * A discovery that finds the account lacks what the config chooses (a CMS query naming a field the
+ * schema does not have): the API answers it as a 400 naming each choice, as at create time.
+ */
+export class ChoicesRefusedError extends ConnectorError {
+  constructor(
+    service: string,
+    readonly choices: readonly RefusedChoice[],
+  ) {
+    super('config', `${service} does not have what the connector's source chooses: ${choices.map((c) => c.message).join('; ')}`);
+  }
+}
+
+/** What a discovery may use besides the config. */
+export interface DiscoverContext {
+  /** Aborts the account's requests (the API's request closed, or timed out). */
+  signal: AbortSignal;
+}
+
 export interface SourcePlugin<C extends SourceConfig = SourceConfig> {
   readonly kind: SourceKind;
   readonly streams: Readonly<Record<string, StreamDefinition>>;
@@ -94,10 +124,29 @@ export interface SourcePlugin<C extends SourceConfig = SourceConfig> {
    */
   partitions?(config: C, stream: string): readonly string[];
   /**
+   * A polling source that also takes webhooks (Zendesk): the partition its webhook drain reads, the
+   * connector's inbox, under a cursor of its own beside the polled one. Omitted: the drain, if the
+   * source has one, reads the stream as a cycle does (SendGrid, whose only path is the inbox).
+   */
+  readonly webhookPartition?: string;
+  /**
    * One page (normally one API request). Throws ConnectorError (RateLimitedError for throttling,
    * with the server's wait when it gave one). Must stop promptly when `signal` aborts.
    */
   readPage(config: C, stream: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage>;
+  /**
+   * The streams the account behind `config` offers, asked of the account (Salesforce: describe).
+   * Throws ConnectorError like readPage when the account refuses. Omitted: the plug-in's fixed
+   * `streams`, through discoverCatalog (./catalog.ts).
+   */
+  discover?(config: C, ctx: DiscoverContext): Promise<SourceCatalog>;
+  /**
+   * What the config chooses that the account does not have (GA4: a dimension or metric the
+   * property lacks; Brandwatch: a query id outside the project), asked of the account when a
+   * connector is created or changed. Empty: the account has all of it. Throws ConnectorError like
+   * readPage when the account cannot be asked. Omitted: the config's shape says it all.
+   */
+  refusedChoices?(config: C, ctx: DiscoverContext): Promise<RefusedChoice[]>;
   /**
    * Releases what the plug-in keeps open for the life of the process (API clients, sessions): the
    * worker calls it on every plug-in once its workers have stopped. Omitted: nothing to release.

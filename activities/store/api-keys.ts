@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { roleSchema } from '../../domain/access';
 import { isUuid, parseInput } from './inputs';
-import { rowsOf } from './query';
+import { firstRowOf, insertedRow, rowsOf } from './query';
 import { timestamp } from './rows';
 import type { SqlExecutor } from './sql-client';
 import type { Role } from '../../domain/access';
@@ -91,20 +91,17 @@ export const newApiKeySchema = z.object({
 
 export async function saveApiKey(db: SqlExecutor, input: NewApiKey): Promise<StoredApiKey> {
   const key = parseInput(newApiKeySchema, input, 'API key');
-  const [saved] = await rowsOf(
+  return insertedRow(
     db,
     apiKeyRow,
     `INSERT INTO api_key (key_id, secret_sha256, subject, role, label, created_by, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${API_KEY_COLUMNS}`,
     [key.keyId, key.secretSha256, key.subject, key.role, key.label ?? null, key.createdBy, key.expiresAt ?? null],
   );
-  if (!saved) throw new Error('INSERT … RETURNING returned no row');
-  return saved;
 }
 
 export async function findApiKey(db: SqlExecutor, keyId: string): Promise<ApiKeyWithHash | null> {
-  const [found] = await rowsOf(db, apiKeyWithHashRow, `SELECT ${API_KEY_COLUMNS}, secret_sha256 FROM api_key WHERE key_id = $1`, [keyId]);
-  return found ?? null;
+  return firstRowOf(db, apiKeyWithHashRow, `SELECT ${API_KEY_COLUMNS}, secret_sha256 FROM api_key WHERE key_id = $1`, [keyId]);
 }
 
 /** Newest first. */
@@ -115,13 +112,12 @@ export function listApiKeys(db: SqlExecutor): Promise<StoredApiKey[]> {
 /** Idempotent: a key revoked twice keeps the time of its first revocation. */
 export async function revokeApiKey(db: SqlExecutor, id: string): Promise<StoredApiKey | null> {
   if (!isUuid(id)) return null;
-  const [revoked] = await rowsOf(
+  return firstRowOf(
     db,
     apiKeyRow,
     `UPDATE api_key SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${API_KEY_COLUMNS}`,
     [id],
   );
-  return revoked ?? null;
 }
 
 export function sqlApiKeys(db: SqlExecutor): ApiKeyRepository {

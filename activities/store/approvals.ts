@@ -8,17 +8,27 @@ import type { ApprovalResolution, PendingApproval } from '../../domain/approvals
 import { ConnectorError } from '../errors';
 import { approvalIdSchema, approvalResolutionSchema, pendingApprovalSchema } from './approval-schemas';
 import { isUuid, limitSchema, parseInput } from './inputs';
-import { rowsOf } from './query';
+import { firstRowOf, rowsOf } from './query';
 import { idRow } from './rows';
 import type { SqlExecutor } from './sql-client';
+
+export const APPROVAL_STATUSES = ['pending', 'decided', 'abandoned'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** Why a pending approval will never be decided: its cycle closed while it waited. */
+export interface Abandonment {
+  at: string;
+  reason: string;
+}
 
 export interface StoredApproval {
   approvalId: string;
   connectorId: string;
   workflowId: string;
-  status: 'pending' | 'decided';
+  status: ApprovalStatus;
   request: PendingApproval;
   resolution: ApprovalResolution | null;
+  abandoned: Abandonment | null;
 }
 
 export interface ApprovalRepository {
@@ -26,21 +36,25 @@ export interface ApprovalRepository {
   saveRequest(pending: PendingApproval): Promise<void>;
   /** Records the decision once; a second, different resolution of the same approval is refused. */
   saveResolution(resolution: ApprovalResolution): Promise<void>;
+  /** A pending approval whose cycle closed: true when this call abandoned it, false when it was no longer pending. */
+  abandon(approvalId: string, abandonment: Abandonment): Promise<boolean>;
   get(approvalId: string): Promise<StoredApproval | null>;
   /** Newest first; `pending` ones have no resolution yet. */
   list(filter: ApprovalFilter): Promise<StoredApproval[]>;
 }
 
-const APPROVAL_COLUMNS = 'approval_id, connector_id, workflow_id, status, request, resolution';
+const APPROVAL_COLUMNS = 'approval_id, connector_id, workflow_id, status, request, resolution, abandoned_at, abandoned_reason';
 
 const approvalRow = z
   .object({
     approval_id: z.string(),
     connector_id: z.string(),
     workflow_id: z.string(),
-    status: z.enum(['pending', 'decided']),
+    status: z.enum(APPROVAL_STATUSES),
     request: pendingApprovalSchema,
     resolution: approvalResolutionSchema.nullable(),
+    abandoned_at: z.union([z.date(), z.string()]).nullable(),
+    abandoned_reason: z.string().nullable(),
   })
   .transform((row): StoredApproval => ({
     approvalId: row.approval_id,
@@ -49,19 +63,27 @@ const approvalRow = z
     status: row.status,
     request: row.request,
     resolution: row.resolution,
+    abandoned:
+      row.abandoned_at !== null && row.abandoned_reason !== null
+        ? { at: new Date(row.abandoned_at).toISOString(), reason: row.abandoned_reason }
+        : null,
   }));
 
-const existingDecisionRow = z.object({ resolution: approvalResolutionSchema.nullable(), same: z.boolean().nullable() });
+const existingDecisionRow = z.object({
+  status: z.enum(APPROVAL_STATUSES),
+  resolution: approvalResolutionSchema.nullable(),
+  same: z.boolean().nullable(),
+});
 
 export interface ApprovalFilter {
   connectorId?: string;
-  status?: 'pending' | 'decided';
+  status?: ApprovalStatus;
   limit?: number;
 }
 
 const filterSchema = z.object({
   connectorId: z.string().optional(),
-  status: z.enum(['pending', 'decided']).optional(),
+  status: z.enum(APPROVAL_STATUSES).optional(),
   limit: limitSchema.default(100),
 });
 
@@ -90,13 +112,16 @@ export async function saveApprovalResolution(db: SqlExecutor, input: ApprovalRes
   const [existing] = await rowsOf(
     db,
     existingDecisionRow,
-    'SELECT resolution, resolution = $2::jsonb AS same FROM approval WHERE approval_id = $1',
+    'SELECT status, resolution, resolution = $2::jsonb AS same FROM approval WHERE approval_id = $1',
     [resolution.approvalId, json],
   );
   if (!existing) {
     throw new ConnectorError('data', `approval ${resolution.approvalId} was never requested: a decision needs its open request`);
   }
   if (existing.same) return;
+  if (existing.status === 'abandoned') {
+    throw new ConnectorError('data', `approval ${resolution.approvalId} was abandoned: its cycle closed, no decision reaches it`);
+  }
   const first = existing.resolution;
   throw new ConnectorError(
     'data',
@@ -106,10 +131,24 @@ export async function saveApprovalResolution(db: SqlExecutor, input: ApprovalRes
   );
 }
 
+const abandonmentSchema = z.object({ at: z.iso.datetime({ offset: true }), reason: z.string().min(1).max(1_000) });
+
+/** Only from pending, so a decision already taken is never overwritten and a second call changes nothing. */
+export async function abandonApproval(db: SqlExecutor, approvalId: string, input: Abandonment): Promise<boolean> {
+  const { at, reason } = parseInput(abandonmentSchema, input, 'approval abandonment');
+  const abandoned = await rowsOf(
+    db,
+    idRow,
+    `UPDATE approval SET status = 'abandoned', abandoned_at = $2, abandoned_reason = $3
+      WHERE approval_id = $1 AND status = 'pending' RETURNING approval_id AS id`,
+    [approvalId, at, reason],
+  );
+  return abandoned.length > 0;
+}
+
 export async function getApproval(db: SqlExecutor, approvalId: string): Promise<StoredApproval | null> {
   if (!approvalIdSchema.safeParse(approvalId).success) return null;
-  const [found] = await rowsOf(db, approvalRow, `SELECT ${APPROVAL_COLUMNS} FROM approval WHERE approval_id = $1`, [approvalId]);
-  return found ?? null;
+  return firstRowOf(db, approvalRow, `SELECT ${APPROVAL_COLUMNS} FROM approval WHERE approval_id = $1`, [approvalId]);
 }
 
 /** Newest first; a malformed connector id names no connector, so it lists nothing. */
@@ -130,6 +169,7 @@ export function sqlApprovals(db: SqlExecutor): ApprovalRepository {
   return {
     saveRequest: (pending) => saveApprovalRequest(db, pending),
     saveResolution: (resolution) => saveApprovalResolution(db, resolution),
+    abandon: (approvalId, abandonment) => abandonApproval(db, approvalId, abandonment),
     get: (approvalId) => getApproval(db, approvalId),
     list: (filter) => listApprovals(db, filter),
   };

@@ -4,6 +4,7 @@
  * approval) is recorded with its day's counters in one transaction, and under a key at most once.
  */
 import { activityEntrySchema, isUuid, limitSchema, parseInput } from './inputs';
+import { groupCommit } from './group-commit';
 import { addMetrics } from './metrics';
 import { rowsOf } from './query';
 import { recordOnce } from './recorded-effects';
@@ -47,31 +48,56 @@ export interface AuditLog {
   list(connectorId: string, limit?: number): Promise<StoredActivity[]>;
 }
 
-async function appendActivity(db: SqlExecutor, entry: ActivityEntry): Promise<void> {
-  const activity = parseInput(activityEntrySchema, entry, 'activity entry');
+const ACTIVITY_COLUMNS = 5;
+
+/** Appends checked entries in the order given (their seq follows it), in one statement. */
+async function appendActivities(db: SqlExecutor, activities: readonly ActivityEntry[]): Promise<void> {
+  const rows = activities.map((_, row) => {
+    const at = row * ACTIVITY_COLUMNS;
+    return `($${at + 1}::uuid, $${at + 2}, $${at + 3}, $${at + 4}::jsonb, $${at + 5}::jsonb)`;
+  });
   await db.query(
-    `INSERT INTO connector_activity (config_id, user_id, activity_type, details, metrics)
-     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)`,
-    [
+    `INSERT INTO connector_activity (config_id, user_id, activity_type, details, metrics) VALUES ${rows.join(', ')}`,
+    activities.flatMap((activity) => [
       activity.connectorId,
       activity.userId,
       activity.activityType,
       JSON.stringify(activity.details),
       activity.metrics === undefined ? null : JSON.stringify(activity.metrics),
-    ],
+    ]),
   );
 }
 
-export function sqlAuditLog(db: SqlClient): AuditLog {
+/** Entries one group-committed statement appends at most (5 parameters each). */
+const GROUP_COMMIT_MAX = 500;
+
+/**
+ * `groupCommit`: entries recorded without a key or counters, at the same moment, are appended
+ * together (group-commit.ts) — for a store's own client only, never one inside a transaction, whose
+ * entries must commit with it. Each `record` still resolves only once its entry is committed.
+ */
+export function sqlAuditLog(db: SqlClient, { groupCommit: grouped = false } = {}): AuditLog {
+  const append = grouped
+    ? groupCommit(
+        async (entries: readonly ActivityEntry[]) => {
+          await appendActivities(db, entries);
+          return entries.map(() => undefined);
+        },
+        { max: GROUP_COMMIT_MAX },
+      )
+    : null;
   return {
     async record(connector, event, options = {}) {
       const ref = { connectorId: connector.connectorId, userId: connector.userId };
+      // Checked here, so that an entry at fault fails alone, before it joins a group or a transaction.
+      const entry = parseInput(activityEntrySchema, { ...ref, ...event }, 'activity entry');
       const write = async (tx: SqlExecutor) => {
-        await appendActivity(tx, { ...ref, ...event });
+        await appendActivities(tx, [entry]);
         if (options.counters) await addMetrics(tx, ref, options.day, options.counters);
       };
       if (options.key !== undefined) return recordOnce(db, options.key, write);
       if (options.counters) await db.transaction(write);
+      else if (append) await append(entry);
       else await write(db);
       return true;
     },

@@ -11,7 +11,7 @@ import {
 } from '../../domain/connector';
 import { sealConfiguration, type KeyRing } from '../secrets';
 import { isUuid, parseInput } from './inputs';
-import { rowsOf } from './query';
+import { firstRowOf, insertedRow, rowsOf } from './query';
 import { connectorRow, idRow } from './rows';
 import type { SqlExecutor } from './sql-client';
 
@@ -38,21 +38,18 @@ export function sqlConnectors(db: SqlExecutor, keys: KeyRing): ConnectorReposito
   return {
     async create(input) {
       const connector = parseInput(createConnectorSchema, input, 'connector');
-      const [created] = await rowsOf(
+      return insertedRow(
         db,
         connectorRows,
         `INSERT INTO connector_config (user_id, name, description, configuration, status)
          VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING ${COLUMNS}`,
         [connector.userId, connector.name, connector.description ?? null, sealed(connector.configuration), connector.status],
       );
-      if (!created) throw new Error('INSERT … RETURNING returned no row');
-      return created;
     },
 
     async get(id) {
       if (!isUuid(id)) return null;
-      const [found] = await rowsOf(db, connectorRows, `SELECT ${COLUMNS} FROM connector_config WHERE id = $1`, [id]);
-      return found ?? null;
+      return firstRowOf(db, connectorRows, `SELECT ${COLUMNS} FROM connector_config WHERE id = $1`, [id]);
     },
 
     list() {
@@ -67,7 +64,7 @@ export function sqlConnectors(db: SqlExecutor, keys: KeyRing): ConnectorReposito
     async update(id, patch) {
       if (!isUuid(id)) return null;
       const changes = parseInput(updateConnectorSchema, patch, 'connector update');
-      const [updated] = await rowsOf(
+      return firstRowOf(
         db,
         connectorRows,
         `UPDATE connector_config
@@ -86,7 +83,6 @@ export function sqlConnectors(db: SqlExecutor, keys: KeyRing): ConnectorReposito
           changes.description !== undefined,
         ],
       );
-      return updated ?? null;
     },
 
     async delete(id) {

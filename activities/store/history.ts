@@ -90,6 +90,8 @@ async function page<Row, T>(db: SqlExecutor, listing: Listing<Row, T>, filter: H
 const KEY_AT = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key_at`;
 const keyAtRow = z.object({ key_at: z.string() });
 
+const seqKeyRow = z.object({ seq_key: z.number() });
+
 const auditListing: Listing<{ entry: AuditEntry; seq: number }, AuditEntry> = {
   sql: (where) => `
     SELECT id, config_id, user_id, activity_type, details, metrics, created_at, seq::float8 AS seq_key
@@ -99,7 +101,7 @@ const auditListing: Listing<{ entry: AuditEntry; seq: number }, AuditEntry> = {
      ORDER BY connector_activity.seq DESC LIMIT $6`,
   row: z.unknown().transform((row) => {
     const entry = activityRow.parse(row);
-    return { entry: { ...entry, metrics: entry.metrics ?? null }, seq: z.object({ seq_key: z.number() }).parse(row).seq_key };
+    return { entry: { ...entry, metrics: entry.metrics ?? null }, seq: seqKeyRow.parse(row).seq_key };
   }),
   item: ({ entry }) => entry,
   key: ({ seq }) => [seq],

@@ -9,13 +9,14 @@ import { rowsOf } from './query';
 import type { SqlClient, SqlExecutor } from './sql-client';
 import { timestamp } from './rows';
 import { deleteInboxEventsBySubject } from './inbox-erasure';
-import type { InboxReader } from '../sources/sendgrid';
+import { groupCommit } from './group-commit';
+import type { InboxReader } from '../sources/inbox-pages';
 
 export interface InboxEventInput {
-  /** The sender's event id (SendGrid's sg_event_id): a redelivery carries the same one. */
+  /** The sender's event id (SendGrid's sg_event_id, Zendesk's event id): a redelivery carries the same one. */
   eventId: string;
-  /** The address the event is about, so erasure can find it. Personal data: never logged. */
-  email: string;
+  /** The address the event is about, so erasure can find it; null when it names none. Personal data: never logged. */
+  email: string | null;
   payload: Record<string, unknown>;
   /** Why the event goes to quarantine when drained; null when it is fine. */
   quarantineReason: string | null;
@@ -49,7 +50,8 @@ export interface InboxEvent {
 export interface InboxRepository {
   /**
    * Keeps a webhook delivery durably before the sender gets its 2xx: all of it or nothing, each event
-   * once per (connector, event id), so a redelivery stores nothing new.
+   * once per (connector, event id), so a redelivery stores nothing new. Concurrent deliveries are
+   * committed together (group commit), each one's events contiguous and in its order.
    */
   save(delivery: InboxDelivery): Promise<InboxReceipt>;
   /** A connector's inbox after `afterSeq` ("0": from the start), oldest first, at most `limit`. */
@@ -66,7 +68,7 @@ const deliverySchema = z.object({
   events: z.array(
     z.object({
       eventId: z.string().min(1).max(255),
-      email: z.string().min(1).max(320),
+      email: z.string().min(1).max(320).nullable(),
       payload: z.record(z.string(), z.unknown()),
       quarantineReason: z.string().min(1).nullable(),
     }),
@@ -79,7 +81,6 @@ const readSchema = z.object({
   limit: z.number().int().min(1).max(10_000),
 });
 
-const insertedRow = z.object({ quarantined: z.boolean() });
 const inboxRow = z
   .object({
     seq: z.string().regex(SEQ),
@@ -96,31 +97,59 @@ const inboxRow = z
     receivedAt: row.received_at,
   }));
 
+/** Events per group commit: one statement of a few megabytes at most; a larger delivery goes alone. */
+const MAX_EVENTS_PER_WRITE = 10_000;
+
+const insertedKey = z.object({ connector_id: z.string(), event_id: z.string() });
+
 /**
- * One statement for the whole delivery, in the delivery's order, under the connector's advisory lock
- * (see migration 004): committed or not at all.
+ * Deliveries (of any connectors) in one transaction and one INSERT, in the deliveries' order and each
+ * delivery's, under the advisory lock of every connector among them (see migration 004), taken in one
+ * order so two writers never wait on each other: committed or not at all.
  */
-export async function storeInboxEvents(db: SqlClient, delivery: InboxDelivery): Promise<InboxReceipt> {
-  const { connectorId, receivedAt, events } = parseInput(deliverySchema, delivery, 'webhook delivery');
+async function insertDeliveries(db: SqlClient, deliveries: readonly InboxDelivery[]): Promise<InboxReceipt[]> {
+  const connectorIds = [...new Set(deliveries.map((delivery) => delivery.connectorId))];
   const inserted = await db.transaction(async (tx: SqlExecutor) => {
-    await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('webhook_inbox:' || $1, 0))", [connectorId]);
+    // Volatile calls run after the sort: the locks are taken in key order.
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(k)
+         FROM (SELECT DISTINCT hashtextextended('webhook_inbox:' || c, 0) AS k FROM jsonb_array_elements_text($1::jsonb) AS c) AS locks
+        ORDER BY k`,
+      [JSON.stringify(connectorIds)],
+    );
     return rowsOf(
       tx,
-      insertedRow,
+      insertedKey,
       `INSERT INTO webhook_inbox (connector_id, event_id, email, payload, quarantine_reason, received_at)
-       SELECT $1, e.value->>'eventId', e.value->>'email', e.value->'payload', e.value->>'quarantineReason', $2::timestamptz
-         FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, position)
-        ORDER BY e.position
+       SELECT (d.value->>'connectorId')::uuid, e.value->>'eventId', e.value->>'email', e.value->'payload', e.value->>'quarantineReason',
+              (d.value->>'receivedAt')::timestamptz
+         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS d(value, position)
+        CROSS JOIN LATERAL jsonb_array_elements(d.value->'events') WITH ORDINALITY AS e(value, position)
+        ORDER BY d.position, e.position
        ON CONFLICT (connector_id, event_id) DO NOTHING
-       RETURNING quarantine_reason IS NOT NULL AS quarantined`,
-      [connectorId, receivedAt.toISOString(), JSON.stringify(events)],
+       RETURNING connector_id::text AS connector_id, event_id`,
+      [JSON.stringify(deliveries)],
     );
   });
-  return {
-    stored: inserted.length,
-    duplicates: events.length - inserted.length,
-    quarantined: inserted.filter((row) => row.quarantined).length,
-  };
+  return receiptsOf(deliveries, inserted);
+}
+
+/**
+ * Each delivery's share of what one INSERT stored: the first occurrence of an event, in the
+ * statement's order, is the one stored; a later one (in the same delivery or a later one) a duplicate.
+ */
+function receiptsOf(deliveries: readonly InboxDelivery[], inserted: readonly z.infer<typeof insertedKey>[]): InboxReceipt[] {
+  const fresh = new Set(inserted.map((row) => `${row.connector_id} ${row.event_id}`));
+  return deliveries.map(({ connectorId, events }) => {
+    let stored = 0;
+    let quarantined = 0;
+    for (const event of events) {
+      if (!fresh.delete(`${connectorId.toLowerCase()} ${event.eventId}`)) continue;
+      stored += 1;
+      if (event.quarantineReason !== null) quarantined += 1;
+    }
+    return { stored, duplicates: events.length - stored, quarantined };
+  });
 }
 
 /** Up to `limit` events of the connector after `afterSeq` ("0": from the start), oldest first. */
@@ -137,12 +166,18 @@ export async function readInboxEvents(db: SqlExecutor, connectorId: string, afte
 }
 
 export function sqlInbox(db: SqlClient): InboxRepository {
+  // Deliveries from concurrent requests share one transaction; a delivery the database refuses fails alone.
+  const save = groupCommit((deliveries: readonly InboxDelivery[]) => insertDeliveries(db, deliveries), {
+    max: MAX_EVENTS_PER_WRITE,
+    weight: (delivery) => delivery.events.length,
+  });
   return {
-    save: (delivery) => storeInboxEvents(db, delivery),
+    // Checked before it joins a group: a bad delivery is refused alone, naming its field.
+    save: async (delivery) => save(parseInput(deliverySchema, delivery, 'webhook delivery')),
     read: (connectorId, afterSeq, limit) => readInboxEvents(db, connectorId, afterSeq, limit),
     eraseSubject: (email) => deleteInboxEventsBySubject(db, email),
   };
 }
 
-/** The inbox as the SendGrid source pages through it. */
+/** The inbox as the push sources (SendGrid, Zendesk's webhooks) page through it. */
 export const inboxReader = (inbox: Pick<InboxRepository, 'read'>): InboxReader => ({ readInboxEvents: inbox.read });

@@ -14,7 +14,7 @@ import {
 } from '../../domain/notifications';
 import { openConfiguration, sealConfiguration, type KeyRing } from '../secrets';
 import { isUuid, parseInput } from './inputs';
-import { rowsOf } from './query';
+import { firstRowOf, insertedRow, rowsOf } from './query';
 import { idRow, timestamp } from './rows';
 import type { SqlExecutor } from './sql-client';
 
@@ -69,28 +69,25 @@ export function sqlNotificationChannels(db: SqlExecutor, keys: KeyRing): Notific
 
   return {
     async create(input) {
-      const [created] = await rowsOf(
+      return insertedRow(
         db,
         rows,
         `INSERT INTO notification_channel (name, connector_id, events, enabled, target)
          VALUES ($1, $2, $3::jsonb, $4, $5::jsonb) RETURNING ${COLUMNS}`,
         values(input),
       );
-      if (!created) throw new Error('INSERT … RETURNING returned no row');
-      return created;
     },
 
     async get(id) {
       if (!isUuid(id)) return null;
-      const [found] = await rowsOf(db, rows, `SELECT ${COLUMNS} FROM notification_channel WHERE id = $1`, [id]);
-      return found ?? null;
+      return firstRowOf(db, rows, `SELECT ${COLUMNS} FROM notification_channel WHERE id = $1`, [id]);
     },
 
     list: () => rowsOf(db, rows, `SELECT ${COLUMNS} FROM notification_channel ORDER BY created_at, id`),
 
     async replace(id, input) {
       if (!isUuid(id)) return null;
-      const [updated] = await rowsOf(
+      return firstRowOf(
         db,
         rows,
         `UPDATE notification_channel
@@ -98,7 +95,6 @@ export function sqlNotificationChannels(db: SqlExecutor, keys: KeyRing): Notific
           WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, ...values(input)],
       );
-      return updated ?? null;
     },
 
     async delete(id) {

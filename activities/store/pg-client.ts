@@ -1,6 +1,7 @@
 /** SqlClient over a PostgreSQL server, through a pg connection pool. */
 import { Pool, type PoolClient } from 'pg';
 import { logger } from '../logger';
+import { pgTransaction } from '../pg-transaction';
 import type { SqlClient, SqlExecutor, SqlParam } from './sql-client';
 
 function executor(target: Pool | PoolClient): SqlExecutor {
@@ -27,22 +28,7 @@ export function openPgClient(databaseUrl: string): SqlClient {
   return {
     ...executor(pool),
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(executor(client));
-        await client.query('COMMIT');
-        client.release();
-        return result;
-      } catch (error) {
-        // A connection whose rollback failed is in an unknown state: destroy it, not reuse it.
-        const rollbackError = await client.query('ROLLBACK').then(
-          () => undefined,
-          (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
-        );
-        client.release(rollbackError);
-        throw error;
-      }
+      return pgTransaction(await pool.connect(), (client) => fn(executor(client)));
     },
     close: () => pool.end(),
   };

@@ -23,7 +23,7 @@ import { SuppressionList } from '../privacy/suppression';
 import type { KeyRing } from '../secrets';
 import { decryptSecret, encryptSecret } from '../secrets/cipher';
 import { isUuid, parseInput } from './inputs';
-import { rowsOf } from './query';
+import { firstRowOf, insertedRow, rowsOf } from './query';
 import { timestamp } from './rows';
 import type { SqlExecutor, SqlParam } from './sql-client';
 
@@ -86,7 +86,7 @@ const REQUEST_COLUMNS = 'id, workflow_id, status, reason, subject_kind, requeste
 export async function createErasureRequest(db: SqlExecutor, keys: KeyRing, input: ErasureRequestBody): Promise<StoredErasureRequest> {
   const request = parseInput(erasureRequestBodySchema, input, 'erasure request');
   const id = randomUUID();
-  const [created] = await rowsOf(
+  return insertedRow(
     db,
     requestRow,
     `INSERT INTO erasure_request (id, sealed_subject, subject_kind, reason, requested_by, workflow_id)
@@ -100,14 +100,11 @@ export async function createErasureRequest(db: SqlExecutor, keys: KeyRing, input
       erasureWorkflowId(id),
     ],
   );
-  if (!created) throw new Error('INSERT … RETURNING returned no row');
-  return created;
 }
 
 export async function getErasureRequest(db: SqlExecutor, id: string): Promise<StoredErasureRequest | null> {
   if (!isUuid(id)) return null;
-  const [found] = await rowsOf(db, requestRow, `SELECT ${REQUEST_COLUMNS} FROM erasure_request WHERE id = $1`, [id]);
-  return found ?? null;
+  return firstRowOf(db, requestRow, `SELECT ${REQUEST_COLUMNS} FROM erasure_request WHERE id = $1`, [id]);
 }
 
 const sealedRow = z.object({ sealed_subject: z.string().nullable() });

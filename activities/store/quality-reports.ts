@@ -8,7 +8,7 @@ import { erasureSubjectSchema, type ErasureSubject } from '../../domain/privacy'
 import { redactReport, subjectQuotes, textsOf, type QualityReportRedaction, type SubjectRecord } from '../privacy/report-redaction';
 import { labelOf } from './analyze';
 import { isUuid, limitSchema, parseInput, qualityReportEntrySchema, uuidSchema } from './inputs';
-import { rowsOf } from './query';
+import { firstRowOf, rowsOf } from './query';
 import { rollUpQualityDay } from './rollups';
 import { idRow, qualityReportRow, timestamp } from './rows';
 import type { SqlClient, SqlExecutor } from './sql-client';
@@ -212,13 +212,12 @@ async function saveQualityReport(db: SqlClient, entry: QualityReportEntry): Prom
 
 async function getQualityReport(db: SqlExecutor, id: string): Promise<StoredQualityReport | null> {
   if (!isUuid(id)) return null;
-  const [found] = await rowsOf(
+  return firstRowOf(
     db,
     qualityReportRow,
     'SELECT id, connector_id, stream, batch_sha256, report, created_at FROM quality_report WHERE id = $1',
     [id],
   );
-  return found ?? null;
 }
 
 export function sqlQualityReports(db: SqlClient): QualityReportRepository {

@@ -1,7 +1,7 @@
 /** The cycle_run table: one report per ingestion cycle, kept up to date by its workflow id. */
 import type { CycleReport } from '../../domain/cycle';
 import { cycleReportInputSchema, isUuid, limitSchema, parseInput } from './inputs';
-import { rowsOf } from './query';
+import { firstRowOf, rowsOf } from './query';
 import { rollUpRunDay } from './rollups';
 import { cycleRunRow } from './rows';
 import type { SqlClient } from './sql-client';
@@ -35,8 +35,7 @@ export function sqlRuns(db: SqlClient): RunRepository {
     },
 
     async get(workflowId) {
-      const [found] = await rowsOf(db, cycleRunRow, `SELECT ${COLUMNS} FROM cycle_run WHERE workflow_id = $1`, [workflowId]);
-      return found ?? null;
+      return firstRowOf(db, cycleRunRow, `SELECT ${COLUMNS} FROM cycle_run WHERE workflow_id = $1`, [workflowId]);
     },
 
     async list(connectorId, limit = 50) {

@@ -28,7 +28,9 @@ import { ROLLUPS_MIGRATION, rollUpHistory } from './rollups';
 import { sqlRuns, type RunRepository } from './runs';
 import { sealPlainCredentials } from './seal-plain-credentials';
 import type { SqlClient } from './sql-client';
+import { sqlSourceCatalogs, type SourceCatalogRepository } from './source-catalogs';
 import { sqlStreamSchemas, type StreamSchemaRepository } from './stream-schemas';
+import { snapshotVersion } from './snapshot-version';
 
 export interface Repositories {
   connectors: ConnectorRepository;
@@ -48,6 +50,8 @@ export interface Repositories {
   qualityReports: QualityReportRepository;
   /** The columns of each stream's table at its last load. */
   streamSchemas: StreamSchemaRepository;
+  /** Each connector's catalog as its last cycle's plan discovered it (sources whose fields come from the account). */
+  sourceCatalogs: SourceCatalogRepository;
   /** One cycle per connector. */
   cycleClaims: CycleClaimRepository;
   /** GET /:id/analyze's figures. */
@@ -73,6 +77,8 @@ export interface Store extends Repositories {
    * activity is retried. True when `write` ran.
    */
   recordOnce(key: string, write: (tx: Repositories) => Promise<void>): Promise<boolean>;
+  /** Changes whenever a write is committed (snapshot-version.ts): what a kept answer is checked against. */
+  snapshotVersion(): Promise<string>;
   /** Applies pending migrations, then seals credentials stored before encryption; safe on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -93,6 +99,7 @@ export function sqlRepositories(db: SqlClient, keys: KeyRing): Repositories {
     apiKeys: sqlApiKeys(db),
     qualityReports: sqlQualityReports(db),
     streamSchemas: sqlStreamSchemas(db),
+    sourceCatalogs: sqlSourceCatalogs(db),
     cycleClaims: sqlCycleClaims(db),
     analysis: sqlAnalysis(db),
     history: sqlHistory(db),
@@ -108,7 +115,10 @@ export function sqlRepositories(db: SqlClient, keys: KeyRing): Repositories {
 export function sqlStore(db: SqlClient, keys: KeyRing = ephemeralKeyRing()): Store {
   return {
     ...sqlRepositories(db, keys),
+    // Outside a transaction, entries recorded at the same moment (each request's audit row) commit together.
+    audit: sqlAuditLog(db, { groupCommit: true }),
     recordOnce: (key, write) => recordOnce(db, key, (tx) => write(sqlRepositories(tx, keys))),
+    snapshotVersion: () => snapshotVersion(db),
     async migrate() {
       const applied = await migrate(db);
       // The roll-ups start from the reports a store already holds; from then on each save keeps them.

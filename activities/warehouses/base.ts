@@ -10,7 +10,7 @@ import type { LoadResult } from '../../domain/cycle';
 import type { StreamDefinition } from '../../domain/streams/types';
 import type { DerivedTables } from './derived';
 import { heldValuesLookups } from './held-values';
-import { racedLiveQuery, type LiveQueryLimits, type LiveQueryResult } from './live-query';
+import { racedLiveQuery, type LiveQueryLimits, type LiveQueryParams, type LiveQueryResult } from './live-query';
 import { resolveDeletePredicate, type ResolvedPredicate } from './predicate';
 import { estimateFromPricing } from './pricing';
 import type {
@@ -40,7 +40,7 @@ export interface WarehouseParts {
   findHeldValues(stream: StreamDefinition, lookups: readonly ResolvedPredicate[], table: string): Promise<HeldValue[]>;
   query(sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** An analyst's statement, cancelled in the engine; without it, `query` raced against the clock (racedLiveQuery). */
-  liveQuery?(sql: string, limits: LiveQueryLimits): Promise<LiveQueryResult>;
+  liveQuery?(sql: string, limits: LiveQueryLimits, params: LiveQueryParams): Promise<LiveQueryResult>;
   /** Derived tables, rebuilt in one transaction; left out by a plug-in that cannot. */
   readonly derived?: DerivedTables;
   /** Lets go of the connection: called once, after every operation under way has settled. */
@@ -127,10 +127,12 @@ class BaseWarehouse implements Warehouse {
     return this.track('query', () => this.parts.query(sql, params));
   }
 
-  liveQuery(sql: string, limits: LiveQueryLimits): Promise<LiveQueryResult> {
+  liveQuery(sql: string, limits: LiveQueryLimits, params: LiveQueryParams = []): Promise<LiveQueryResult> {
     const { parts } = this;
     return this.track('live query', () =>
-      parts.liveQuery ? parts.liveQuery(sql, limits) : racedLiveQuery((limited) => parts.query(limited, []), sql, limits),
+      parts.liveQuery
+        ? parts.liveQuery(sql, limits, params)
+        : racedLiveQuery((limited, bound) => parts.query(limited, bound), sql, limits, params),
     );
   }
 

@@ -17,7 +17,20 @@ export interface QueryDialect {
   jsonText(json: string, field: string): string;
   /** The distinct non-null values of a text expression in a group, sorted, joined by ', '. */
   listOf(text: string): string;
+  /** An expression converted to a column type, named as the warehouse names it (BigQuery has no VARCHAR). */
+  cast(expression: string, type: ColumnType): string;
+  /** The 1-based position of `needle` in `text`, 0 when absent (BigQuery has STRPOS, not POSITION … IN). */
+  position(needle: string, text: string): string;
 }
+
+/** `cast` for a warehouse whose CAST takes the types it creates its tables with. */
+export const castTo =
+  (columnTypes: Readonly<Record<ColumnType, string>>) =>
+  (expression: string, type: ColumnType): string =>
+    `CAST(${expression} AS ${columnTypes[type]})`;
+
+/** `position` in standard SQL. */
+export const standardPosition = (needle: string, text: string): string => `POSITION(${needle} IN ${text})`;
 
 export interface DerivedTable {
   /** The table in the destination's schema. */

@@ -11,6 +11,12 @@ export interface LiveQueryLimits {
   readonly timeoutMs: number;
 }
 
+/**
+ * Values bound to the statement's placeholders, in order (`?` or `$1…` as the warehouse's driver
+ * takes them): a value never becomes SQL text, whatever quotes it holds.
+ */
+export type LiveQueryParams = readonly (string | number)[];
+
 export interface LiveQueryResult {
   readonly columns: string[];
   readonly rows: Record<string, unknown>[];
@@ -43,16 +49,17 @@ export function limitedResult(rows: Record<string, unknown>[], maxRows: number, 
 
 /** For a plug-in that cannot cancel its statements: its ordinary read-only query, raced against the clock. */
 export async function racedLiveQuery(
-  query: (sql: string) => Promise<Record<string, unknown>[]>,
+  query: (sql: string, params: LiveQueryParams) => Promise<Record<string, unknown>[]>,
   sql: string,
   { maxRows, timeoutMs }: LiveQueryLimits,
+  params: LiveQueryParams = [],
 ): Promise<LiveQueryResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new LiveQueryTimeout(timeoutMs)), timeoutMs);
   });
   try {
-    return limitedResult(await Promise.race([query(limitedStatement(sql, maxRows)), timeout]), maxRows);
+    return limitedResult(await Promise.race([query(limitedStatement(sql, maxRows), params), timeout]), maxRows);
   } finally {
     clearTimeout(timer);
   }
@@ -61,11 +68,14 @@ export async function racedLiveQuery(
 /** The warehouse's own live query, or its read-only query raced against the clock. */
 export function runLiveQuery(
   warehouse: {
-    liveQuery?(sql: string, limits: LiveQueryLimits): Promise<LiveQueryResult>;
-    query(sql: string): Promise<Record<string, unknown>[]>;
+    liveQuery?(sql: string, limits: LiveQueryLimits, params: LiveQueryParams): Promise<LiveQueryResult>;
+    query(sql: string, params: LiveQueryParams): Promise<Record<string, unknown>[]>;
   },
   sql: string,
   limits: LiveQueryLimits,
+  params: LiveQueryParams = [],
 ): Promise<LiveQueryResult> {
-  return warehouse.liveQuery ? warehouse.liveQuery(sql, limits) : racedLiveQuery((limited) => warehouse.query(limited), sql, limits);
+  return warehouse.liveQuery
+    ? warehouse.liveQuery(sql, limits, params)
+    : racedLiveQuery((limited, bound) => warehouse.query(limited, bound), sql, limits, params);
 }

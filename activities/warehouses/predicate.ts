@@ -54,7 +54,7 @@ export function resolveDeletePredicate(stream: StreamDefinition, predicate: Dele
     predicate.op === 'in'
       ? predicate.values
       : predicate.op === 'in-any-case'
-        ? predicate.values.map((value) => value.toLowerCase())
+        ? predicate.values.map((value) => value.trim().toLowerCase())
         : [predicate.value];
   if (values.length === 0) throw invalid(`\`${op}\` needs at least one value`);
   const parsed = values.map((value, index) => {

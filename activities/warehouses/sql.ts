@@ -161,7 +161,7 @@ export function predicateCondition(
     predicate.op === 'in'
       ? `${column} IN (${list})`
       : predicate.op === 'in-any-case'
-        ? `lower(${column}) IN (${list})`
+        ? `lower(trim(${column})) IN (${list})`
         : `${column} ${COMPARISONS[predicate.op]} ${placeholder(0, predicate.type)}`;
   return predicate.and ? `${condition} AND ${quote(predicate.and.column)} = ${placeholder(own.length, predicate.and.type)}` : condition;
 }

@@ -5,7 +5,7 @@
 import type { DestinationConfig, DestinationKind } from '../../domain/connector';
 import type { LoadResult } from '../../domain/cycle';
 import type { ColumnType, StreamDefinition } from '../../domain/streams/types';
-import type { LiveQueryLimits, LiveQueryResult } from './live-query';
+import type { LiveQueryLimits, LiveQueryParams, LiveQueryResult } from './live-query';
 import type { DerivedTables } from './derived';
 
 export interface WarehouseCapabilities {
@@ -62,7 +62,10 @@ export type PredicateValue = string | number | boolean;
 export type DeletePredicate = (
   | { readonly column: string; readonly op: 'eq' | 'lt' | 'lte'; readonly value: PredicateValue }
   | { readonly column: string; readonly op: 'in'; readonly values: readonly PredicateValue[] }
-  /** Text equal to one of the values in any letter case (emails: `Jane@Acme.com` is `jane@acme.com`). */
+  /**
+   * Text equal to one of the values in any letter case, spaces around it ignored (emails: ` Jane@Acme.com`
+   * is `jane@acme.com`; sources do not trim what people type).
+   */
   | { readonly column: string; readonly op: 'in-any-case'; readonly values: readonly string[] }
 ) & { readonly and?: { readonly column: string; readonly value: PredicateValue } };
 
@@ -175,8 +178,9 @@ export interface Warehouse {
    * only, at most `maxRows` rows, cancelled after `timeoutMs` (LiveQueryTimeout). Unqualified names
    * are the destination schema's where the engine lets a session say so (DuckDB, PostgreSQL).
    * Absent on wrappers that do not pass it on: `runLiveQuery` then races `query` against the clock.
+   * `params` are bound to its placeholders as `query` binds them.
    */
-  liveQuery?(sql: string, limits: LiveQueryLimits): Promise<LiveQueryResult>;
+  liveQuery?(sql: string, limits: LiveQueryLimits, params?: LiveQueryParams): Promise<LiveQueryResult>;
   /** Derived tables (the customer models) built here from the stream tables; absent where the plug-in cannot run them. */
   readonly derived?: DerivedTables;
   close(): Promise<void>;

@@ -1,10 +1,12 @@
 /**
  * Proves who a request comes from: an API key (`Authorization: Bearer ihk_...` or `X-API-Key`) looked
- * up in the store, or a JWT bearer token. Answers with the principal, or why the credential is refused.
+ * up in the store, or a JWT bearer token; on the codec's routes also either of them from the Web UI's
+ * session cookie (./codec-session.ts). Answers with the principal, or why the credential is refused.
  */
 import type { Request } from 'express';
 import type { Store } from '../../activities/store/store';
 import { API_KEY_PREFIX, parseApiKeyToken, sameSecret } from './api-key-token';
+import { codecSessionCredential } from './codec-session';
 import { TokenRejected, verifyJwt } from './jwt';
 import type { Principal } from './principal';
 import type { AuthenticationSettings } from './settings';
@@ -29,19 +31,23 @@ export async function authenticate(req: Request, store: Pick<Store, 'apiKeys'>, 
   }
 }
 
-type SentCredential =
+export type SentCredential =
   | { outcome: 'sent'; token: string; header: 'authorization' | 'x-api-key' }
   | { outcome: 'missing' }
   | { outcome: 'refused'; reason: string };
 
-function credentialOf(req: Request): SentCredential {
+/** The credential a request carries, as sent: the codec session keeps it to send it again. */
+export function credentialOf(req: Request): SentCredential {
   const authorization = req.get('authorization');
   const apiKey = req.get('x-api-key');
   if (authorization !== undefined && apiKey !== undefined) {
     return { outcome: 'refused', reason: 'send one credential: Authorization or X-API-Key, not both' };
   }
   if (apiKey !== undefined) return { outcome: 'sent', token: apiKey.trim(), header: 'x-api-key' };
-  if (authorization === undefined) return { outcome: 'missing' };
+  if (authorization === undefined) {
+    const session = codecSessionCredential(req);
+    return session === undefined ? { outcome: 'missing' } : { outcome: 'sent', token: session, header: 'authorization' };
+  }
   const bearer = BEARER.exec(authorization)?.[1];
   if (bearer === undefined) return { outcome: 'refused', reason: 'the Authorization header must be "Bearer <API key or JWT>"' };
   return { outcome: 'sent', token: bearer, header: 'authorization' };

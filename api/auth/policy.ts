@@ -25,6 +25,7 @@ import { CONNECTOR_HEALTH_PATH } from '../routes/connector-health';
 import { ROI_PATH, ROI_SETTINGS_PATH } from '../routes/roi';
 import { DASHBOARD_PATH } from '../routes/dashboard';
 import { MODELS_PATH } from '../routes/models';
+import { CATALOG_PATH } from '../routes/catalog';
 import { CONNECTORS_PATH } from '../routes/connectors';
 import { NOTIFICATIONS_PATH } from '../routes/notifications';
 import { PRIVACY_PATH } from '../routes/privacy';
@@ -97,9 +98,13 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   connector('PUT', '/:id', CONNECTOR_EDITORS),
   connector('DELETE', '/:id', CONNECTOR_EDITORS),
   connector('GET', '/:id/analyze', EVERY_ROLE),
+  // Discovery asks the account live, spending its API quota: like creating a connector.
+  connector('GET', '/:id/catalog', CONNECTOR_EDITORS),
+  { method: 'POST', path: `${CATALOG_PATH}/discover`, access: { roles: CONNECTOR_EDITORS } },
   connector('POST', '/:id/runs', CONNECTOR_EDITORS),
   connector('POST', '/:id/pause', CONNECTOR_OPERATORS),
   connector('POST', '/:id/resume', CONNECTOR_OPERATORS),
+  connector('POST', '/:id/zendesk-token', CONNECTOR_EDITORS),
   connector('POST', '/:id/guardrails/preview', CONNECTOR_QUERIERS),
   connector('GET', '/:id/quality-reports', EVERY_ROLE),
   connector('POST', '/:id/quarantine/revalidate', DECIDERS),
@@ -120,10 +125,23 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   },
   {
     method: 'POST',
+    path: `${WEBHOOKS_PATH}/zendesk/:connectorId`,
+    access: { public: "Zendesk signs each event (HMAC-SHA256); the route checks the signature with the connector's signing secret" },
+  },
+  {
+    method: 'POST',
     path: `${CODEC_PATH}/decode`,
     access: { roles: PAYLOAD_READERS, personalData: 'decrypted Temporal payloads: the records a workflow handled' },
   },
   { method: 'POST', path: `${CODEC_PATH}/encode`, access: { roles: PAYLOAD_READERS } },
+  // The Web UI's sign-in: only a role that may read payloads gets the session cookie (api/codec-session.ts).
+  {
+    method: 'GET',
+    path: `${CODEC_PATH}/session`,
+    access: { public: 'the sign-in page holds no data; it posts the credential it is given' },
+  },
+  { method: 'POST', path: `${CODEC_PATH}/session`, access: { roles: PAYLOAD_READERS } },
+  { method: 'DELETE', path: `${CODEC_PATH}/session`, access: { public: 'signing out only clears the session cookie' } },
 
   // Reads across connectors: a creative analyst's cover their own connectors only (api/visible-connectors.ts).
   { method: 'GET', path: AUDIT_LOG_PATH, access: { roles: EVERY_ROLE, personalData: 'names the people who acted' } },

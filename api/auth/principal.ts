@@ -4,6 +4,7 @@
  */
 import type { Request } from 'express';
 import type { Role } from '../../domain/access';
+import { forbidden } from '../errors';
 import type { JwtAlgorithm } from './jwt';
 
 export type Credential = { kind: 'api-key'; keyId: string } | { kind: 'jwt'; algorithm: JwtAlgorithm };
@@ -40,3 +41,26 @@ export const auditActor = ({ subject, role, credential }: Principal): AuditActor
   role,
   credential: credential.kind === 'api-key' ? `api-key:${credential.keyId}` : `jwt:${credential.algorithm}`,
 });
+
+/**
+ * Who acts is the caller, as access control proved it. A body may still name the actor and role
+ * (older clients do), but only as the caller's own: anything else is refused, naming `field` and
+ * why (`recordedAs`), and `actor` (decider, requester) in the role's refusal.
+ */
+export function actingCaller(
+  principal: Principal,
+  sent: { subject: string | undefined; role: Role | undefined },
+  wording: { field: string; recordedAs: string; actor: string },
+): { subject: string; role: Role } {
+  if (sent.subject !== undefined && sent.subject !== principal.subject) {
+    throw forbidden(
+      `${wording.field} must be left out or be the caller: ${wording.recordedAs} is recorded under the identity that sent it`,
+    );
+  }
+  if (sent.role !== undefined && sent.role !== principal.role) {
+    throw forbidden(
+      `role ${sent.role} is not this credential's role (${principal.role}): leave it out, the ${wording.actor}'s role is the caller's`,
+    );
+  }
+  return { subject: principal.subject, role: principal.role };
+}

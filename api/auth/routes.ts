@@ -1,13 +1,14 @@
 /** API keys (admin only: issue, list, revoke) and GET /me, which tells any caller who the API thinks they are. */
 import { z } from 'zod';
 import { PLATFORM_AUDIT_ID, roleSchema } from '../../domain/access';
+import { recordApiActivity } from '../audit';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { errorAnswer } from '../response-schemas';
 import { parseRequest } from '../validation';
 import { issueApiKey, issueApiKeyBodySchema } from './issue-api-key';
-import { auditActor, principalOf } from './principal';
+import { principalOf, type Principal } from './principal';
 
 export const apiKeyIdParamsSchema = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
 
@@ -78,6 +79,9 @@ export const whoAmIRoute = defineRoute({
   },
 });
 
+/** Keys belong to no connector: their audit entries are the platform's, under the admin who acted. */
+const platformOf = (admin: Principal) => ({ id: PLATFORM_AUDIT_ID, userId: admin.subject });
+
 /** Mounted under API_KEYS_PATH. */
 export function apiKeyRoutes({ store }: ResolvedApiDeps): DescribedRouter {
   const routes = describedRouter();
@@ -87,10 +91,7 @@ export function apiKeyRoutes({ store }: ResolvedApiDeps): DescribedRouter {
     const admin = principalOf(req);
     const issued = await issueApiKey(store, body, admin.subject);
     const { keyId, subject, role, expiresAt } = issued.apiKey;
-    await store.audit.record(
-      { connectorId: PLATFORM_AUDIT_ID, userId: admin.subject },
-      { activityType: 'api-key.issued', details: { keyId, subject, role, expiresAt, actor: auditActor(admin), via: 'api' } },
-    );
+    await recordApiActivity(store, platformOf(admin), 'api-key.issued', { keyId, subject, role, expiresAt }, admin);
     reply(res, issueApiKeyRoute, 201, issued);
   });
 
@@ -103,13 +104,7 @@ export function apiKeyRoutes({ store }: ResolvedApiDeps): DescribedRouter {
     const revoked = await store.apiKeys.revoke(id);
     if (!revoked) throw notFound(`no API key with id ${id}`);
     const admin = principalOf(req);
-    await store.audit.record(
-      { connectorId: PLATFORM_AUDIT_ID, userId: admin.subject },
-      {
-        activityType: 'api-key.revoked',
-        details: { keyId: revoked.keyId, subject: revoked.subject, actor: auditActor(admin), via: 'api' },
-      },
-    );
+    await recordApiActivity(store, platformOf(admin), 'api-key.revoked', { keyId: revoked.keyId, subject: revoked.subject }, admin);
     reply(res, revokeApiKeyRoute, 200, revoked);
   });
 

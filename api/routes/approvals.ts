@@ -1,15 +1,16 @@
 /** Approval gates: what waits for a manager, and the manager's decision with its outcome. */
 import { z } from 'zod';
 import { approvalResolutionSchema, pendingApprovalSchema } from '../../activities/store/approval-schemas';
-import type { StoredApproval } from '../../activities/store/approvals';
+import { abandonIfClosed } from '../../activities/approval-closure';
+import { APPROVAL_STATUSES, type StoredApproval } from '../../activities/store/approvals';
 import type { Store } from '../../activities/store/store';
 import { approvalDecisionBodySchema, type ApprovalDecisionBody } from '../../domain/approvals';
 import { deliverDecision, viewApproval } from '../approvals';
 import { recordApiActivity } from '../audit';
-import { principalOf, type Principal } from '../auth/principal';
+import { actingCaller, principalOf, type Principal } from '../auth/principal';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
-import { ApiError, forbidden, notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { errorAnswer } from '../response-schemas';
 import { approvalIdParamsSchema, approvalsQuerySchema } from '../schemas';
 import { parseRequest } from '../validation';
@@ -32,9 +33,13 @@ const storedApprovalSchema = z.object({
   approvalId: z.string(),
   connectorId: z.string(),
   workflowId: z.string(),
-  status: z.enum(['pending', 'decided']),
+  status: z.enum(APPROVAL_STATUSES),
   request: pendingApprovalSchema,
   resolution: approvalResolutionSchema.nullable(),
+  abandoned: z
+    .object({ at: z.string(), reason: z.string() })
+    .nullable()
+    .describe('set when the cycle closed while the approval waited: when, and why no decision reaches it'),
 });
 
 const liveGateSchema = z.discriminatedUnion('state', [
@@ -48,7 +53,7 @@ export const listApprovalsRoute = defineRoute({
   method: 'GET',
   path: '/',
   operationId: 'listApprovals',
-  summary: 'Approvals, newest first: pending by default',
+  summary: 'Approvals, newest first: pending by default (abandoned: their cycle closed while they waited)',
   tag: TAG,
   request: { query: approvalsQuerySchema },
   responses: { 200: { description: 'the approvals', schema: z.object({ approvals: z.array(storedApprovalSchema) }) } },
@@ -89,7 +94,7 @@ export const decideApprovalRoute = defineRoute({
     },
     403: errorAnswer('this role may not decide this approval, or decidedBy or role is not the caller’s'),
     404: approvalNotFound,
-    409: errorAnswer('the gate is not open: already decided, timed out, or its cycle ended'),
+    409: errorAnswer('the gate is not open: already decided, timed out, abandoned, or its cycle ended'),
     503: errorAnswer('no worker accepted the decision in time (send it again: it is never applied twice), or Temporal is unreachable'),
   },
 });
@@ -112,6 +117,11 @@ export function approvalRoutes({ store, temporal }: ResolvedApiDeps): DescribedR
       if (error instanceof ApiError && error.status < 500) {
         await auditDecision(store, stored, body, { result: 'refused', status: error.status, refusal: error.message }, principal);
       }
+      if (error instanceof ApiError && error.status === 409 && stored.status === 'pending') {
+        // Refused because its cycle closed: recorded so now rather than at the worker's next pass,
+        // which still does it should Temporal not answer here (the refusal stands either way).
+        await abandonIfClosed(temporal, store.approvals, stored).catch(() => null);
+      }
       throw error;
     });
     await auditDecision(store, stored, body, { result: result.status }, principal);
@@ -121,22 +131,17 @@ export function approvalRoutes({ store, temporal }: ResolvedApiDeps): DescribedR
 
   routes.serve(getApprovalRoute, async (req, res) => {
     const { approvalId } = parseRequest(approvalIdParamsSchema, req.params, 'path parameters');
-    reply(res, getApprovalRoute, 200, await viewApproval(temporal, await requireApproval(store, approvalId)));
+    reply(res, getApprovalRoute, 200, await viewApproval(temporal, store.approvals, await requireApproval(store, approvalId)));
   });
 
   return routes;
 }
 
+const DECIDER = { field: 'decidedBy', recordedAs: 'a decision', actor: 'decider' };
+
 function decisionOf(principal: Principal, sent: ApprovalDecisionRequest): ApprovalDecisionBody {
-  if (sent.decidedBy !== undefined && sent.decidedBy !== principal.subject) {
-    throw forbidden('decidedBy must be left out or be the caller: a decision is recorded under the identity that sent it');
-  }
-  if (sent.role !== undefined && sent.role !== principal.role) {
-    throw forbidden(
-      `role ${sent.role} is not this credential's role (${principal.role}): leave it out, the decider's role is the caller's`,
-    );
-  }
-  return { ...sent, decidedBy: principal.subject, role: principal.role };
+  const { subject, role } = actingCaller(principal, { subject: sent.decidedBy, role: sent.role }, DECIDER);
+  return { ...sent, decidedBy: subject, role };
 }
 
 async function requireApproval(store: Pick<Store, 'approvals'>, approvalId: string): Promise<StoredApproval> {

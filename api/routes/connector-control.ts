@@ -1,19 +1,16 @@
-/** Manual control of a connector: pause and resume its cycles, its Temporal Schedule following. */
+/** Manual control of a connector: pause and resume its cycles, its Temporal Schedule following; rotate a Zendesk token. */
 import type { ConnectorStatus } from '../../domain/connector';
 import { redactConnector, type RedactedConnector } from '../../domain/redaction';
 import { recordApiActivity } from '../audit';
+import { updateConnectorAndSchedule } from '../connector-update';
 import { principalOf, type Principal } from '../auth/principal';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
-import { notFound } from '../errors';
 import { requireConnector } from '../load-connector';
-import { connectorNotFound, connectorResponseSchema } from '../response-schemas';
-import { updateConnectorSchedule } from '../schedules';
+import { connectorAnswer, connectorNotFound } from '../response-schemas';
 import { connectorIdParamsSchema } from '../schemas';
-import { callTemporal } from '../temporal-calls';
 import { parseRequest } from '../validation';
-
-const connectorAnswer = { description: 'the connector, credentials redacted', schema: connectorResponseSchema };
+import { serveZendeskTokenRotation } from './zendesk-token';
 
 export const pauseConnectorRoute = defineRoute({
   method: 'POST',
@@ -38,7 +35,7 @@ export const resumeConnectorRoute = defineRoute({
   temporal: 'the connector was not resumed',
 });
 
-/** Mounted under the connectors path: POST /:id/pause and /:id/resume. */
+/** Mounted under the connectors path: POST /:id/pause, /:id/resume and /:id/zendesk-token. */
 export function connectorControlRoutes(deps: ResolvedApiDeps): DescribedRouter {
   const routes = describedRouter();
   routes.serve(pauseConnectorRoute, async (req, res) => {
@@ -47,6 +44,7 @@ export function connectorControlRoutes(deps: ResolvedApiDeps): DescribedRouter {
   routes.serve(resumeConnectorRoute, async (req, res) => {
     reply(res, resumeConnectorRoute, 200, await setStatus(deps, req.params, 'active', principalOf(req)));
   });
+  serveZendeskTokenRotation(routes, deps);
   return routes;
 }
 
@@ -54,24 +52,13 @@ export function connectorControlRoutes(deps: ResolvedApiDeps): DescribedRouter {
  * Idempotent: pausing a paused connector changes nothing but is still audited. A cycle already
  * running goes on (a gate it holds open still waits for its decision); the next one does not start.
  */
-async function setStatus(
-  { store, temporal, workflowTaskQueue }: ResolvedApiDeps,
-  params: unknown,
-  status: ConnectorStatus,
-  actor: Principal,
-): Promise<RedactedConnector> {
+async function setStatus(deps: ResolvedApiDeps, params: unknown, status: ConnectorStatus, actor: Principal): Promise<RedactedConnector> {
   const { id } = parseRequest(connectorIdParamsSchema, params, 'path parameters');
-  const current = await requireConnector(store, id);
-  const updated = await store.connectors.update(id, { status });
-  if (!updated) throw notFound(`no data warehouse connector with id ${id}`);
+  const current = await requireConnector(deps.store, id);
   const verb = status === 'paused' ? 'paused' : 'resumed';
-  try {
-    await callTemporal(temporal, `the connector was not ${verb}`, () => updateConnectorSchedule(temporal, updated, workflowTaskQueue));
-  } catch (error) {
-    // The status and the schedule's paused state must agree: put the status back.
-    await store.connectors.update(id, { status: current.status });
-    throw error;
-  }
-  await recordApiActivity(store, updated, `connector.${verb}`, { previousStatus: current.status, status }, actor);
+  // The status and the schedule's paused state must agree: the status goes back when the schedule cannot follow.
+  const change = { patch: { status }, undo: { status: current.status }, refusal: `the connector was not ${verb}` };
+  const updated = await updateConnectorAndSchedule(deps, id, change);
+  await recordApiActivity(deps.store, updated, `connector.${verb}`, { previousStatus: current.status, status }, actor);
   return redactConnector(updated);
 }

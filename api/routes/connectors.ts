@@ -2,15 +2,16 @@
 import { z } from 'zod';
 import { createConnectorSchema, updateConnectorSchema, type Connector, type UpdateConnector } from '../../domain/connector';
 import { keepRedactedSecrets, redactConnector } from '../../domain/redaction';
+import { checkSourceChoices } from '../account-check';
+import { updateConnectorAndSchedule } from '../connector-update';
 import { recordApiActivity } from '../audit';
 import { principalOf } from '../auth/principal';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
-import { notFound } from '../errors';
 import { requireConnector } from '../load-connector';
-import { connectorNotFound, connectorResponseSchema, updateConnectorBodySchema } from '../response-schemas';
+import { connectorAnswer, connectorNotFound, connectorResponseSchema, updateConnectorBodySchema } from '../response-schemas';
 import { scheduleEvery } from '../../domain/sources';
-import { createConnectorSchedule, deleteConnectorSchedule, updateConnectorSchedule } from '../schedules';
+import { createConnectorSchedule, deleteConnectorSchedule } from '../schedules';
 import { connectorIdParamsSchema, userIdParamsSchema } from '../schemas';
 import { callTemporal } from '../temporal-calls';
 import { parseRequest } from '../validation';
@@ -18,7 +19,6 @@ import { parseRequest } from '../validation';
 export const CONNECTORS_PATH = '/api/v1/data-warehouse-connector';
 
 const TAG = 'connectors';
-const connectorAnswer = { description: 'the connector, credentials redacted', schema: connectorResponseSchema };
 
 export const createConnectorRoute = defineRoute({
   method: 'POST',
@@ -75,11 +75,13 @@ export const deleteConnectorRoute = defineRoute({
   temporal: 'the connector was not deleted',
 });
 
-export function connectorRoutes({ store, temporal, workflowTaskQueue }: ResolvedApiDeps): DescribedRouter {
+export function connectorRoutes(deps: ResolvedApiDeps): DescribedRouter {
+  const { store, temporal, workflowTaskQueue, sources, logger } = deps;
   const routes = describedRouter();
 
   routes.serve(createConnectorRoute, async (req, res) => {
     const input = parseRequest(createConnectorSchema, req.body, 'body');
+    await checkSourceChoices(sources, input.configuration.source, logger);
     const connector = await store.connectors.create(input);
     try {
       await callTemporal(temporal, 'the connector was not created', () => createConnectorSchedule(temporal, connector, workflowTaskQueue));
@@ -108,15 +110,9 @@ export function connectorRoutes({ store, temporal, workflowTaskQueue }: Resolved
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const current = await requireConnector(store, id);
     const patch = parseRequest(updateConnectorSchema, withStoredSecrets(req.body, current), 'body');
-    const updated = await store.connectors.update(id, patch);
-    if (!updated) throw notFound(`no data warehouse connector with id ${id}`);
-    try {
-      // From what the store now holds, so the schedule never disagrees with the config.
-      await callTemporal(temporal, 'the connector was not changed', () => updateConnectorSchedule(temporal, updated, workflowTaskQueue));
-    } catch (error) {
-      await store.connectors.update(id, restorePatch(current));
-      throw error;
-    }
+    if (patch.configuration) await checkSourceChoices(sources, patch.configuration.source, logger);
+    const change = { patch, undo: restorePatch(current), refusal: 'the connector was not changed' };
+    const updated = await updateConnectorAndSchedule(deps, id, change);
     await recordApiActivity(
       store,
       updated,

@@ -5,13 +5,13 @@
  * no secret, so they are public; every figure comes from the API's own routes, called with the
  * signed-in credential and refused by the same access control as any other client.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { defineRoute, describedRouter, type DescribedRouter } from '../contract';
 import { notFound } from '../errors';
+import { pageHeaders, pagePolicy, inlineSource } from '../page-security';
 import { errorAnswer } from '../response-schemas';
 import { parseRequest } from '../validation';
 
@@ -51,16 +51,7 @@ const IMPORT_MAP = JSON.stringify({
  * Only this server's scripts run: the import map is inline (browsers take no other kind), so it is
  * allowed by its hash, and nothing else inline is. Styles only from the style sheet; calls only to this API.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `script-src 'self' 'sha256-${createHash('sha256').update(IMPORT_MAP).digest('base64')}'`,
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CONTENT_SECURITY_POLICY = pagePolicy({ script: `'self' ${inlineSource(IMPORT_MAP)}`, style: "'self'", img: "'self' data: blob:" });
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -79,13 +70,7 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-function securityHeaders(res: Response): Response {
-  return res
-    .set('Content-Security-Policy', CONTENT_SECURITY_POLICY)
-    .set('X-Content-Type-Options', 'nosniff')
-    .set('Referrer-Policy', 'no-referrer')
-    .set('Cache-Control', 'no-cache');
-}
+const securityHeaders = (res: Response): Response => pageHeaders(res, CONTENT_SECURITY_POLICY);
 
 export const dashboardPageRoute = defineRoute({
   method: 'GET',

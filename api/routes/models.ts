@@ -40,15 +40,28 @@ const modelSchema = z.object({
 
 export const modelListSchema = z.object({ models: z.array(modelSchema), refreshed: z.string() });
 
-const handoffQuerySchema = z.object({
-  destination: z.enum(DESTINATION_KINDS, { error: `must be one of ${DESTINATION_KINDS.join(', ')}` }).default('duckdb'),
-  schema: sqlIdentifier.default('marketing').describe("the destination's schema the models are in"),
-  connection: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, - or _')
-    .optional()
-    .describe('the connection name in Looker (the caption in Tableau); insight_hub_<destination> by default'),
-});
+const handoffQuerySchema = z
+  .object({
+    destination: z.enum(DESTINATION_KINDS, { error: `must be one of ${DESTINATION_KINDS.join(', ')}` }).default('duckdb'),
+    schema: sqlIdentifier.default('marketing').describe("the destination's schema the models are in"),
+    connection: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, - or _')
+      .optional()
+      .describe('the connection name in Looker (the caption in Tableau); insight_hub_<destination> by default'),
+    project: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+        'must be a Google Cloud project id: 6 to 30 lower-case letters, digits or -, starting with a letter',
+      )
+      .optional()
+      .describe("BigQuery: the Google Cloud project the dataset is in (the destination's projectId); required for bigquery"),
+  })
+  .refine((query) => query.destination !== 'bigquery' || query.project !== undefined, {
+    path: ['project'],
+    message: "required for a bigquery destination: the Google Cloud project its dataset is in (the destination's projectId)",
+  });
 
 export const listModelsRoute = defineRoute({
   method: 'GET',

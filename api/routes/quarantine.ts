@@ -11,7 +11,7 @@ import type { Connector } from '../../domain/connector';
 import { roleSchema, type Role } from '../../domain/access';
 import { REVALIDATE_QUARANTINE_WORKFLOW, type QuarantineRevalidation, type RevalidateQuarantineInput } from '../../domain/messages';
 import { recordApiActivity } from '../audit';
-import { principalOf, type Principal } from '../auth/principal';
+import { actingCaller, principalOf, type Principal } from '../auth/principal';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, forbidden, notFound, temporalUnavailable } from '../errors';
@@ -144,16 +144,11 @@ export function quarantineRoutes({ store, temporal, workflowTaskQueue }: Resolve
   return routes;
 }
 
+const REQUESTER = { field: 'requestedBy', recordedAs: 'a re-validation', actor: 'requester' };
+
 function requesterOf(principal: Principal, body: RevalidateQuarantineBody): Requester {
-  if (body.requestedBy !== undefined && body.requestedBy !== principal.subject) {
-    throw forbidden('requestedBy must be left out or be the caller: a re-validation is recorded under the identity that sent it');
-  }
-  if (body.role !== undefined && body.role !== principal.role) {
-    throw forbidden(
-      `role ${body.role} is not this credential's role (${principal.role}): leave it out, the requester's role is the caller's`,
-    );
-  }
-  return { requestedBy: principal.subject, role: principal.role };
+  const { subject, role } = actingCaller(principal, { subject: body.requestedBy, role: body.role }, REQUESTER);
+  return { requestedBy: subject, role };
 }
 
 /** Releasing quarantined rows is a decision like an approval: the same role decides. */

@@ -19,6 +19,7 @@ import { defineRoute, describedRouter, reply, type DescribedRouter } from '../co
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError } from '../errors';
 import { errorAnswer } from '../response-schemas';
+import { InFlight } from '../shared-reads';
 import { parseRequest } from '../validation';
 import { checkReads, queriedConnector, readableTables } from '../warehouse-access';
 
@@ -36,6 +37,14 @@ export const warehouseQueryBodySchema = z.object({
     .uuid({ error: 'must be a UUID' })
     .optional()
     .describe("query this connector's destination; may be left out when every connector the caller sees writes to one destination"),
+  params: z
+    .array(z.union([z.string().max(1000, 'must be at most 1,000 characters'), z.number({ error: 'must be a string or a number' })]))
+    .max(100, 'must be at most 100 values')
+    .default([])
+    .describe(
+      "values bound to the statement's placeholders, in order: ? on DuckDB, Snowflake and BigQuery, $1, $2… on PostgreSQL and Redshift; " +
+        'never spliced into the text, so a quote in a value is just a character',
+    ),
   maxRows: wholeNumber.min(1).max(10_000).default(1000).describe('rows returned at most (1000); truncated says whether there were more'),
   timeoutMs: wholeNumber.min(100).max(60_000).default(10_000).describe('the statement is cancelled in the warehouse after this (10 s)'),
 });
@@ -90,7 +99,8 @@ function refusedByEngine(error: unknown): ApiError | null {
   const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : '';
   const duckdb =
     /^(Binder|Catalog|Parser|Conversion|Invalid Input|Out of Range|Not implemented|Permission|Invalid|Invalid type|Constraint|Dependency|Transaction|TransactionContext) Error/;
-  if (!duckdb.test(message) && !/^(42|22|25|0A)/.test(code)) return null;
+  // SQLSTATE classes: 42 syntax or access, 22 data, 25 transaction state, 0A unsupported, 07 params that do not match.
+  if (!duckdb.test(message) && !/^(42|22|25|0A|07)/.test(code)) return null;
   // Values quoted by the engine may be personal data: only the message's shape goes back.
   const masked = maskQuoted(message);
   return new ApiError(400, 'validation_failed', `the warehouse refused the statement: ${masked}`, [
@@ -113,7 +123,7 @@ const tableNames = (reads: readonly TableRead[], schema: string): string[] =>
 async function run(dataDir: string, connector: Connector, body: WarehouseQueryBody): Promise<LiveQueryResult> {
   const warehouse = await connectWarehouse(connector.configuration.destination, dataDir);
   try {
-    return await runLiveQuery(warehouse, body.sql, { maxRows: body.maxRows, timeoutMs: body.timeoutMs });
+    return await runLiveQuery(warehouse, body.sql, { maxRows: body.maxRows, timeoutMs: body.timeoutMs }, body.params);
   } finally {
     await warehouse.close();
   }
@@ -123,6 +133,13 @@ export function warehouseQueryRoutes({ store, dataDir }: ResolvedApiDeps): Descr
   const routes = describedRouter();
   const audit = (connector: Connector, facts: QueryFacts, principal: Principal) =>
     recordApiActivity(store, connector, 'warehouse.query', { ...facts }, principal);
+  // The same statement on the same destination while it runs (a page many people open): run once.
+  // Each caller is still checked and audited on its own; only the warehouse's work is shared.
+  const runs = new InFlight<LiveQueryResult>();
+  const runShared = (connector: Connector, body: WarehouseQueryBody): Promise<LiveQueryResult> =>
+    runs.share(JSON.stringify([connector.configuration.destination, body.sql, body.params, body.maxRows, body.timeoutMs]), () =>
+      run(dataDir, connector, body),
+    );
 
   routes.serve(warehouseQueryRoute, async (req, res) => {
     const body = parseRequest(warehouseQueryBodySchema, req.body, 'body');
@@ -143,7 +160,7 @@ export function warehouseQueryRoutes({ store, dataDir }: ResolvedApiDeps): Descr
       throw error;
     }
     const started = performance.now();
-    const result = await run(dataDir, connector, body).catch(async (error: unknown) => {
+    const result = await runShared(connector, body).catch(async (error: unknown) => {
       const failure = failureOf(error);
       const outcome = failure.status === 408 ? 'timeout' : 'failed';
       await audit(connector, { sqlSha256, tables, outcome, durationMs: Math.round(performance.now() - started) }, principal);

@@ -1,5 +1,7 @@
 /**
- * Webhooks pushed to us. SendGrid's Event Webhook: the raw body is kept for the signature, the
+ * Webhooks pushed to us, both through the connector's durable inbox and its drain workflow. Zendesk's
+ * ticket events: one signed event per request, stored (once per event id) or refused whole.
+ * SendGrid's Event Webhook: the raw body is kept for the signature, the
  * delivery is judged event by event, its valid events not of an erased subject stored durably in the
  * inbox, and only then answered; the connector's drain workflow is woken by signal-with-start. A
  * delivery refused as a whole stores nothing; one with bad events stores the others and answers 400
@@ -8,19 +10,28 @@
 import { raw } from 'express';
 import { z } from 'zod';
 import type { InboxDelivery, InboxReceipt } from '../../activities/store/inbox';
-import { judgeSendgridDelivery, type DeliveryVerdict, type EventIssue } from '../../activities/sources/sendgrid/delivery';
+import {
+  judgeSendgridDelivery,
+  type DeliveryRefusal,
+  type DeliveryVerdict,
+  type EventIssue,
+} from '../../activities/sources/sendgrid/delivery';
 import { sendgridEventArraySchema } from '../../activities/sources/sendgrid/events';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../activities/sources/sendgrid/signature';
 import { withoutSuppressed } from '../../activities/sources/sendgrid/suppressed-events';
+import { judgeZendeskEvent, zendeskTicketEventSchema } from '../../activities/sources/zendesk/webhook-events';
+import { ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../../activities/sources/zendesk/webhook-signature';
 import type { Connector } from '../../domain/connector';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
-import { wakeDrain } from '../cycles';
+import { sharedDrainWake } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, errorResponseSchema, notFound, validationFailed } from '../errors';
 import { unsupportedMediaType } from '../json-body';
 import { errorAnswer } from '../response-schemas';
 import { parseRequest } from '../validation';
 import { callTemporal } from '../temporal-calls';
+import { sharedRead } from '../../activities/group-while-busy';
+import type { SuppressionList } from '../../activities/privacy/suppression';
 import { webhookDeliveriesRefused } from '../../activities/observability/metrics';
 import { countWebhookEvents } from '../../activities/observability/record';
 
@@ -73,12 +84,67 @@ export const sendgridWebhookRoute = defineRoute({
   temporal: 'the events are stored but their drain was not woken; the sender will retry',
 });
 
+const zendeskParamsSchema = z.object({ connectorId: z.string().describe("the Zendesk connector's id") });
+const zendeskReceiptSchema = receiptSchema.pick({ received: true, stored: true, duplicates: true });
+
+export const zendeskWebhookRoute = defineRoute({
+  method: 'POST',
+  path: '/zendesk/:connectorId',
+  operationId: 'receiveZendeskTicketEvent',
+  summary: "A Zendesk ticket event webhook: the event stored in the connector's inbox and its drain woken, to load the ticket in seconds",
+  description:
+    'Signed by Zendesk (base64 HMAC-SHA256 under the webhook’s signing secret over the timestamp header and the raw body). ' +
+    'One `zen:event-type:ticket.*` event per request; a redelivery of an event stores nothing new. A bad event is refused whole.',
+  tag: 'webhooks',
+  request: {
+    params: zendeskParamsSchema,
+    headers: z.object({
+      [ZENDESK_SIGNATURE_HEADER]: z.string().optional().describe('base64 HMAC-SHA256 signature'),
+      [ZENDESK_TIMESTAMP_HEADER]: z.string().optional().describe('ISO-8601 time the signature covers'),
+    }),
+    body: { schema: zendeskTicketEventSchema, required: true, description: 'a Zendesk ticket event' },
+  },
+  responses: {
+    200: { description: 'the event taken (or already held)', schema: zendeskReceiptSchema },
+    400: errorAnswer('the body is not JSON or not a ticket event (each bad field named with its rule); nothing was stored'),
+    401: errorAnswer('the signature is missing, stale or does not verify, or the connector has no signing secret'),
+    404: errorAnswer('no Zendesk connector with that id'),
+  },
+  temporal: 'the event is stored but its drain was not woken; Zendesk will retry',
+});
+
+/** Zendesk's ticket events are small; this leaves room for a long description without inviting abuse. */
+const MAX_ZENDESK_BODY = '256kb';
+
 export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
   const routes = describedRouter();
+  const wake = sharedDrainWake(deps.temporal, deps.workflowTaskQueue);
+  // Concurrent deliveries share the reads every delivery makes (each answer read after it arrived).
+  const connectorById = sharedRead((connectorId: string) => deps.store.connectors.get(connectorId));
+  const suppressionList = sharedRead<void, SuppressionList>(() => deps.store.privacy.loadSuppressionList());
+  routes.serve(zendeskWebhookRoute, raw({ type: () => true, limit: MAX_ZENDESK_BODY }), async (req, res) => {
+    const receivedAt = new Date();
+    const { connectorId } = parseRequest(zendeskParamsSchema, req.params, 'path parameters');
+    const connector = await connectorById(connectorId);
+    const source = connector?.configuration.source;
+    if (!connector || source?.kind !== 'zendesk') throw notFound(`no Zendesk connector with id ${connectorId}`);
+    const verdict = judgeZendeskEvent(source.signingSecret, {
+      connectorId,
+      receivedAt,
+      signature: req.get(ZENDESK_SIGNATURE_HEADER),
+      timestamp: req.get(ZENDESK_TIMESTAMP_HEADER),
+      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      contentType: req.get('content-type'),
+    });
+    if (verdict.outcome !== 'accepted') throw refusal(deps, 'zendesk', connectorId, verdict);
+    const receipt = await storeAndWake(deps, wake, connector, verdict.delivery);
+    countWebhookEvents('zendesk', { accepted: receipt.stored, duplicate: receipt.duplicates, refused: 0 });
+    reply(res, zendeskWebhookRoute, 200, { received: 1, stored: receipt.stored, duplicates: receipt.duplicates });
+  });
   routes.serve(sendgridWebhookRoute, raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
     const receivedAt = new Date();
     const { connectorId } = parseRequest(sendgridParamsSchema, req.params, 'path parameters');
-    const connector = await deps.store.connectors.get(connectorId);
+    const connector = await connectorById(connectorId);
     const source = connector?.configuration.source;
     // One answer for an unknown connector and one of another kind: the URL reveals nothing.
     if (!connector || source?.kind !== 'sendgrid') throw notFound(`no SendGrid connector with id ${connectorId}`);
@@ -91,25 +157,28 @@ export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
       rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
       contentType: req.get('content-type'),
     });
-    if (verdict.outcome !== 'judged') webhookDeliveriesRefused.inc({ source: 'sendgrid', reason: verdict.outcome });
-    switch (verdict.outcome) {
-      case 'unauthorized':
-        deps.logger.warn({ connectorId, reason: verdict.reason }, 'SendGrid delivery refused');
-        throw unauthorized(verdict.reason);
-      case 'unsupported-media-type':
-        throw unsupportedMediaType(verdict.reason);
-      case 'not-json':
-        throw new ApiError(400, 'invalid_json', verdict.issue.message, [verdict.issue]);
-      case 'invalid':
-        throw refusedEvents(verdict.issues, 'nothing was stored');
-      case 'judged': {
-        const taken = await takeEvents(deps, connector, verdict);
-        if (taken.status === 200) reply(res, sendgridWebhookRoute, 200, taken.body);
-        else reply(res, sendgridWebhookRoute, 400, taken.body);
-      }
-    }
+    if (verdict.outcome !== 'judged') throw refusal(deps, 'sendgrid', connectorId, verdict);
+    const taken = await takeEvents(deps, { wake, suppressionList }, connector, verdict);
+    if (taken.status === 200) reply(res, sendgridWebhookRoute, 200, taken.body);
+    else reply(res, sendgridWebhookRoute, 400, taken.body);
   });
   return routes;
+}
+
+/** A delivery refused as a whole (nothing stored): counted, a bad signature logged, and answered with its 4xx. */
+function refusal(deps: ResolvedApiDeps, source: 'sendgrid' | 'zendesk', connectorId: string, verdict: DeliveryRefusal): ApiError {
+  webhookDeliveriesRefused.inc({ source, reason: verdict.outcome });
+  switch (verdict.outcome) {
+    case 'unauthorized':
+      deps.logger.warn({ connectorId, reason: verdict.reason }, `${source} webhook delivery refused`);
+      return unauthorized(verdict.reason);
+    case 'unsupported-media-type':
+      return unsupportedMediaType(verdict.reason);
+    case 'not-json':
+      return new ApiError(400, 'invalid_json', verdict.issue.message, [verdict.issue]);
+    case 'invalid':
+      return refusedEvents(verdict.issues, 'nothing was stored');
+  }
 }
 
 type Taken = { status: 200; body: z.input<typeof receiptSchema> } | { status: 400; body: z.input<typeof partlyRefusedSchema> };
@@ -120,11 +189,12 @@ type Taken = { status: 200; body: z.input<typeof receiptSchema> } | { status: 40
  */
 async function takeEvents(
   deps: ResolvedApiDeps,
+  { wake, suppressionList }: { wake: DrainWake; suppressionList: () => Promise<SuppressionList> },
   connector: Connector,
   { delivery: valid, refused, issues }: Extract<DeliveryVerdict, { outcome: 'judged' }>,
 ): Promise<Taken> {
-  const { delivery, suppressed } = withoutSuppressed(valid, await deps.store.privacy.loadSuppressionList());
-  const receipt = await storeAndWake(deps, connector, delivery);
+  const { delivery, suppressed } = withoutSuppressed(valid, await suppressionList());
+  const receipt = await storeAndWake(deps, wake, connector, delivery);
   const taken = { received: valid.events.length + refused, ...receipt, suppressed };
   deps.logger.info({ connectorId: connector.id, ...taken, refused }, 'SendGrid delivery taken');
   countWebhookEvents('sendgrid', { accepted: receipt.stored, duplicate: receipt.duplicates, refused });
@@ -139,13 +209,14 @@ async function takeEvents(
 
 const NOTHING_STORED: InboxReceipt = { stored: 0, duplicates: 0, quarantined: 0 };
 
-async function storeAndWake(deps: ResolvedApiDeps, connector: Connector, delivery: InboxDelivery): Promise<InboxReceipt> {
+/** Wakes a connector's drain; concurrent deliveries share one Temporal call (sharedDrainWake). */
+type DrainWake = (connector: Connector) => Promise<void>;
+
+async function storeAndWake(deps: ResolvedApiDeps, wake: DrainWake, connector: Connector, delivery: InboxDelivery): Promise<InboxReceipt> {
   if (delivery.events.length === 0) return NOTHING_STORED;
   const receipt = await deps.store.inbox.save(delivery);
   // Stored before the drain is woken: if waking fails, SendGrid's retry stores nothing new and wakes it again.
-  await callTemporal(deps.temporal, 'the events are stored but their drain was not woken; the sender will retry', () =>
-    wakeDrain(deps.temporal, connector, deps.workflowTaskQueue),
-  );
+  await callTemporal(deps.temporal, 'the events are stored but their drain was not woken; the sender will retry', () => wake(connector));
   return receipt;
 }
 

@@ -150,6 +150,8 @@ export async function runCampaign(warehouse: WarehouseKind, options: CampaignOpt
         INSIGHT_HUB_SECRET_KEYS: secretKeys,
         INSIGHT_HUB_PAYLOAD_KEYS: payloadKeys,
         INSIGHT_HUB_SOURCE_RATES: options.sourceRates,
+        // Its own free port for /metrics: a running demo (or another campaign) holds the default 9464.
+        WORKER_HTTP_PORT: '0',
       },
       path.join(dataDir, 'worker.log'),
     );

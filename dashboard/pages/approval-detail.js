@@ -152,6 +152,11 @@ export function ApprovalDetail({ approvalId, permissions }) {
               : null
           }
           ${
+            approval.status === 'abandoned' && approval.abandoned
+              ? html`<p class="notice info">Abandoned at ${when(approval.abandoned.at)}: ${approval.abandoned.reason}</p>`
+              : null
+          }
+          ${
             approval.status === 'pending' && !outcome
               ? html`<${LiveGate} live=${approval.live} />
                   <p class="muted">

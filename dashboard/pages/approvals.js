@@ -12,7 +12,7 @@ import { ApprovalDetail, Breaches } from './approval-detail.js';
 /** A gate by its connector's name (its id's start when the name is not known) and stream. */
 const gateLink = (nameOf) => (a) => html`<a href=${link(['approvals', a.approvalId])}>${nameOf(a.connectorId)} · ${a.request.stream}</a>`;
 
-/** The two lists of the page: what waits, and what was decided. */
+/** The lists of the page: what waits, what was decided, and what its closed cycle left undecided. */
 const LISTS = {
   pending: {
     title: 'Waiting for a decision',
@@ -40,6 +40,18 @@ const LISTS = {
       ['Reason', (a) => a.resolution?.reason],
       ['Override', (a) => (a.resolution?.override ? JSON.stringify(a.resolution.override) : '—')],
       ['At', (a) => when(a.resolution?.decidedAt)],
+    ],
+  },
+  abandoned: {
+    title: 'Abandoned: the cycle closed while waiting',
+    label: 'abandoned approvals',
+    empty: 'No gate was abandoned.',
+    limit: 50,
+    columns: (nameOf) => [
+      ['Gate', gateLink(nameOf)],
+      ['Opened', (a) => when(a.request.openedAt)],
+      ['Why', (a) => a.abandoned?.reason],
+      ['At', (a) => when(a.abandoned?.at)],
     ],
   },
 };
@@ -70,5 +82,6 @@ export function ApprovalsPage({ me, permissions, rest }) {
   const nameOf = (id) => connectors.find((connector) => connector.id === id)?.name ?? id.slice(0, 8);
   return html`<h1>Approvals</h1>
     <${ApprovalList} status="pending" nameOf=${nameOf} />
-    <${ApprovalList} status="decided" nameOf=${nameOf} />`;
+    <${ApprovalList} status="decided" nameOf=${nameOf} />
+    <${ApprovalList} status="abandoned" nameOf=${nameOf} />`;
 }

@@ -22,7 +22,10 @@ export function Handoff({ place, permissions }) {
   if (offered.length === 0) return null;
   const save = async (file) => {
     try {
-      const name = await download(`/api/v1/models/${file.path}${query({ destination: place.kind, schema: place.schema })}`, file.fallback);
+      const name = await download(
+        `/api/v1/models/${file.path}${query({ destination: place.kind, schema: place.schema, project: place.project })}`,
+        file.fallback,
+      );
       setStatus({ ok: true, text: `Saved ${name}.` });
     } catch (error) {
       setStatus({ ok: false, text: error.message });

@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { ConnectorPicker, useConnectorList } from '../connector-list.js';
+import { campaignsQuery, contentQuery, sentimentQuery } from '../insight-sql.js';
 import { modelsOf, rowsOf } from '../models.js';
 import { Chart, html, Loaded, Notice, number, Table, useApi, usd } from '../ui.js';
 import { Handoff } from './handoff.js';
@@ -15,77 +16,58 @@ const MINIMUM_DAYS = 2;
 
 const day = (value) => String(value).slice(0, 10);
 
-function Campaigns({ place }) {
-  const state = useApi(
-    () =>
-      rowsOf(
-        place,
-        `SELECT p.campaign_id, sum(p.members_added) AS members, sum(p.emails_delivered) AS delivered, sum(p.emails_opened) AS opened,
-                sum(p.emails_clicked) AS clicked, sum(p.tickets_of_reached) AS tickets, sum(p.opportunities_won) AS won, sum(p.amount_won) AS amount_won,
-                (SELECT count(DISTINCT t.customer_key) FROM ${place.table('customer_touchpoint')} t WHERE t.campaign_id = p.campaign_id) AS reach
-           FROM ${place.table('campaign_performance')} p GROUP BY p.campaign_id ORDER BY delivered DESC NULLS LAST LIMIT 50`,
-      ),
-    [place.connectorId],
-  );
+/** A pane over one query of the models: its heading, what to know when reading it, and its rows once loaded. */
+function ModelPane({ place, query, title, note, children }) {
+  const state = useApi(() => rowsOf(place, query(place)), [place.connectorId]);
   return html`<section>
-    <h2>Campaign performance</h2>
-    <p class="muted">Unique reach counts each person once across the campaign's days (never a sum of daily reach).</p>
-    <${Loaded} state=${state}>
-      ${(rows) =>
-        html`<${Table}
-          label="campaign performance"
-          rows=${rows}
-          rowKey=${(row) => row.campaign_id}
-          empty="No campaign in the models yet: load Salesforce campaign members or SendGrid events first."
-          columns=${[
-            ['Campaign', (r) => r.campaign_id],
-            ['Members', (r) => number(Number(r.members))],
-            ['Unique reach', (r) => number(Number(r.reach))],
-            [
-              'Delivered / opened / clicked',
-              (r) => `${number(Number(r.delivered))} / ${number(Number(r.opened))} / ${number(Number(r.clicked))}`,
-            ],
-            ['Tickets of reached', (r) => number(Number(r.tickets))],
-            ['Won', (r) => `${number(Number(r.won))} (${usd(Number(r.amount_won ?? 0))})`],
-          ]}
-        />`}
-    <//>
+    <h2>${title}</h2>
+    ${note && html`<p class="muted">${note}</p>`}
+    <${Loaded} state=${state}>${children}<//>
   </section>`;
 }
 
+function Campaigns({ place }) {
+  const note = "Unique reach counts each person once across the campaign's days (never a sum of daily reach).";
+  return html`<${ModelPane} place=${place} query=${campaignsQuery} title="Campaign performance" note=${note}>
+    ${(rows) =>
+      html`<${Table}
+        label="campaign performance"
+        rows=${rows}
+        rowKey=${(row) => row.campaign_id}
+        empty="No campaign in the models yet: load Salesforce campaign members or SendGrid events first."
+        columns=${[
+          ['Campaign', (r) => r.campaign_id],
+          ['Members', (r) => number(Number(r.members))],
+          ['Unique reach', (r) => number(Number(r.reach))],
+          [
+            'Delivered / opened / clicked',
+            (r) => `${number(Number(r.delivered))} / ${number(Number(r.opened))} / ${number(Number(r.clicked))}`,
+          ],
+          ['Tickets of reached', (r) => number(Number(r.tickets))],
+          ['Won', (r) => `${number(Number(r.won))} (${usd(Number(r.amount_won ?? 0))})`],
+        ]}
+      />`}
+  <//>`;
+}
+
 function Content({ place }) {
-  const state = useApi(
-    () =>
-      rowsOf(
-        place,
-        `SELECT content_id, max(title) AS title, max(content_type) AS content_type, sum(views) AS views, count(*) AS days,
-                max(day) AS last_day
-           FROM ${place.table('content_performance')} GROUP BY content_id ORDER BY views DESC NULLS LAST LIMIT 20`,
-      ),
-    [place.connectorId],
-  );
-  return html`<section>
-    <h2>Content performance</h2>
-    <p class="muted">
-      Views add up over days; unique visitors and time on page do not, so they are read per day in the model, never summed here.
-    </p>
-    <${Loaded} state=${state}>
-      ${(rows) =>
-        html`<${Table}
-          label="content performance"
-          rows=${rows}
-          rowKey=${(row) => row.content_id}
-          empty="No content views in the models yet: load the CMS and GA4 first."
-          columns=${[
-            ['Content', (r) => r.title ?? r.content_id],
-            ['Type', (r) => r.content_type],
-            ['Views', (r) => number(Number(r.views))],
-            ['Days', (r) => number(Number(r.days))],
-            ['Last day', (r) => day(r.last_day)],
-          ]}
-        />`}
-    <//>
-  </section>`;
+  const note = 'Views add up over days; unique visitors and time on page do not, so they are read per day in the model, never summed here.';
+  return html`<${ModelPane} place=${place} query=${contentQuery} title="Content performance" note=${note}>
+    ${(rows) =>
+      html`<${Table}
+        label="content performance"
+        rows=${rows}
+        rowKey=${(row) => row.content_id}
+        empty="No content views in the models yet: load the CMS and GA4 first."
+        columns=${[
+          ['Content', (r) => r.title ?? r.content_id],
+          ['Type', (r) => r.content_type],
+          ['Views', (r) => number(Number(r.views))],
+          ['Days', (r) => number(Number(r.days))],
+          ['Last day', (r) => day(r.last_day)],
+        ]}
+      />`}
+  <//>`;
 }
 
 const sentimentOption = (rows) => ({
@@ -106,28 +88,15 @@ const sentimentOption = (rows) => ({
 });
 
 function Sentiment({ place }) {
-  const state = useApi(
-    () =>
-      rowsOf(
-        place,
-        `SELECT day, sum(positive) AS positive, sum(neutral) AS neutral, sum(negative) AS negative,
-                sum(avg_sentiment_score * mentions) / nullif(sum(mentions), 0) AS score
-           FROM ${place.table('brand_sentiment_daily')} GROUP BY day ORDER BY day`,
-      ),
-    [place.connectorId],
-  );
-  return html`<section>
-    <h2>Brand sentiment over time</h2>
-    <${Loaded} state=${state}>
-      ${(rows) =>
-        rows.length < MINIMUM_DAYS
-          ? html`<${Notice} kind="warn">
-              A trend needs Brandwatch mentions on at least ${MINIMUM_DAYS} days; the models hold ${rows.length}. Let the Brandwatch
-              connector run on another day.
-            <//>`
-          : html`<${Chart} label="brand sentiment per day" option=${sentimentOption(rows)} />`}
-    <//>
-  </section>`;
+  return html`<${ModelPane} place=${place} query=${sentimentQuery} title="Brand sentiment over time">
+    ${(rows) =>
+      rows.length < MINIMUM_DAYS
+        ? html`<${Notice} kind="warn">
+            A trend needs Brandwatch mentions on at least ${MINIMUM_DAYS} days; the models hold ${rows.length}. Let the Brandwatch connector
+            run on another day.
+          <//>`
+        : html`<${Chart} label="brand sentiment per day" option=${sentimentOption(rows)} />`}
+  <//>`;
 }
 
 function Panes({ connectorId, rest, permissions }) {

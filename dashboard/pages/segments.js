@@ -4,30 +4,12 @@
  */
 import { useState } from 'preact/hooks';
 import { link } from '../router.js';
-import { literal, numeric, rowsOf } from '../models.js';
+import { rowsOf } from '../models.js';
+import { SEGMENT_SOURCES, segmentQueries, timelineQueries } from '../segment-sql.js';
 import { Figures, html, Loaded, number, Table, useApi, when } from '../ui.js';
 
-const SOURCES = ['salesforce', 'sendgrid', 'zendesk'];
 const NO_FILTER = { campaign: '', minOpened: '', minClicked: '', sentiment: '', source: '', activeDays: '' };
 const SEGMENT_SIZE = 50;
-
-/** The WHERE clause of a segment: every condition from the form, values as literals or numbers. */
-function conditions(filter, place) {
-  const where = [];
-  if (filter.campaign)
-    where.push(
-      `c.customer_key IN (SELECT t.customer_key FROM ${place.table('customer_touchpoint')} t WHERE t.campaign_id = ${literal(filter.campaign)})`,
-    );
-  if (filter.minOpened !== '') where.push(`c.emails_opened >= ${numeric(filter.minOpened, 0)}`);
-  if (filter.minClicked !== '') where.push(`c.emails_clicked >= ${numeric(filter.minClicked, 0)}`);
-  if (filter.sentiment === 'negative') where.push('c.avg_ticket_sentiment < 0');
-  if (filter.sentiment === 'positive') where.push('c.avg_ticket_sentiment > 0');
-  if (filter.sentiment === 'none') where.push('c.avg_ticket_sentiment IS NULL');
-  if (SOURCES.includes(filter.source)) where.push(`c.sources LIKE ${literal(`%${filter.source}%`)}`);
-  if (filter.activeDays !== '')
-    where.push(`c.last_activity_at >= current_timestamp - ${numeric(filter.activeDays, 30)} * INTERVAL '1 day'`);
-  return where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-}
 
 function SegmentForm({ place, onApply }) {
   const campaigns = useApi(
@@ -67,7 +49,7 @@ function SegmentForm({ place, onApply }) {
       Source
       <select ...${field('source')} onChange=${field('source').onInput}>
         <option value="">any</option>
-        ${SOURCES.map((source) => html`<option value=${source}>${source}</option>`)}
+        ${SEGMENT_SOURCES.map((source) => html`<option value=${source}>${source}</option>`)}
       </select>
     </label>
     <label>Active in the last … days <input type="number" min="1" ...${field('activeDays')} /></label>
@@ -76,20 +58,10 @@ function SegmentForm({ place, onApply }) {
 }
 
 function SegmentResult({ place, filter }) {
-  const where = conditions(filter, place);
+  const queries = segmentQueries(place, filter, SEGMENT_SIZE);
   const state = useApi(
-    () =>
-      Promise.all([
-        rowsOf(place, `SELECT count(*) AS people FROM ${place.table('customer')} c ${where}`),
-        rowsOf(
-          place,
-          `SELECT c.customer_key, c.first_name, c.last_name, c.company, c.sources, c.emails_opened, c.emails_clicked, c.tickets,
-                  c.avg_ticket_sentiment, c.last_activity_at
-             FROM ${place.table('customer')} c ${where} ORDER BY c.last_activity_at DESC NULLS LAST, c.customer_key LIMIT ${SEGMENT_SIZE}`,
-          SEGMENT_SIZE,
-        ),
-      ]),
-    [where],
+    () => Promise.all([queries.count, queries.people].map(({ sql, params }) => rowsOf(place, sql, SEGMENT_SIZE, params))),
+    [queries.people.sql, JSON.stringify(queries.people.params)],
   );
   return html`<${Loaded} state=${state}>
     ${([[count], people]) => {
@@ -133,17 +105,9 @@ export function Segments({ place }) {
 }
 
 export function CustomerTimeline({ place, customerKey }) {
-  const key = literal(customerKey);
+  const queries = timelineQueries(place, customerKey);
   const state = useApi(
-    () =>
-      Promise.all([
-        rowsOf(place, `SELECT * FROM ${place.table('customer')} WHERE customer_key = ${key}`),
-        rowsOf(
-          place,
-          `SELECT occurred_at, kind, action, campaign_id, sentiment_score, amount, source_table, source_key
-             FROM ${place.table('customer_touchpoint')} WHERE customer_key = ${key} ORDER BY occurred_at DESC LIMIT 1000`,
-        ),
-      ]),
+    () => Promise.all([queries.customer, queries.touchpoints].map(({ sql, params }) => rowsOf(place, sql, 1000, params))),
     [customerKey],
   );
   return html`<p><a href=${link(['insights'])}>← segments</a></p>

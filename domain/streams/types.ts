@@ -1,5 +1,6 @@
 /** A stream is data, not code: what a warehouse needs to create and merge its table. */
-export type ColumnType = 'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'json';
+export const COLUMN_TYPES = ['string', 'integer', 'number', 'boolean', 'timestamp', 'date', 'json'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 export interface StreamColumn {
   /** Warehouse column name (snake_case). */
@@ -9,6 +10,11 @@ export interface StreamColumn {
   readonly sourceField?: string;
   /** Personal data: never logged, erased on request, hashed in metrics. */
   readonly personal?: boolean;
+  /**
+   * A count of distinct things (GA4's users) or a ratio: the sum of its values over rows is not the
+   * value of their total, so nothing downstream may add them up.
+   */
+  readonly nonAdditive?: boolean;
 }
 
 export interface StreamDefinition {

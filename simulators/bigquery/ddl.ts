@@ -2,9 +2,10 @@
  * CREATE TABLE … PARTITION BY … CLUSTER BY … OPTIONS(…): DuckDB knows none of these clauses, so they
  * are read into a TableDeclaration (kept as table metadata by the script runner) and removed.
  */
+import { quoteIdentifier } from '../../activities/warehouses/sql';
 import { BigQueryRequestError } from './errors';
 import { isSymbol, isWord } from './lexer';
-import { asToken, nextSolid, sql, type Piece } from './pieces';
+import { asToken, matchingParenthesis, nextSolid, sql, type Piece } from './pieces';
 
 /** Time partitioning as a table's metadata reports it. */
 export interface TimePartitioning {
@@ -22,6 +23,14 @@ export interface TableDeclaration {
   ifNotExists: boolean;
   timePartitioning: TimePartitioning | null;
   clustering: { fields: string[] } | null;
+  /** CREATE TABLE t (a T, …) AS query: the list its query's columns are checked against (coercion.ts). */
+  columnList?: DeclaredColumn[];
+}
+
+/** A column of a CREATE TABLE column list: its name and its type's first word (INT64, STRING…). */
+export interface DeclaredColumn {
+  name: string;
+  type: string;
 }
 
 /** Index of the next top-level word in `stops` from `from` on (or the end). */
@@ -127,4 +136,68 @@ function partitioningOf(body: readonly Piece[]): TimePartitioning {
   const type = unit ? UNITS[unit.toUpperCase()] : undefined;
   if (truncating && open === '(' && field && separator === ',' && type) return { type, field };
   throw BigQueryRequestError.invalidQuery(`PARTITION BY ${words.join(' ')} is not supported by the simulator`);
+}
+
+/**
+ * CREATE TABLE t (a T, …) AS query: BigQuery gives the query's columns, in order, the list's names
+ * and types. DuckDB takes no column list with a query, so the query's columns are renamed by
+ * position and cast: `CREATE TABLE t AS SELECT CAST(a AS T) AS a, … FROM ((query) UNION ALL (SELECT
+ * NULL, … WHERE FALSE)) AS ih_typed(a, …)`: the empty UNION refuses, as BigQuery does, a query
+ * with more or fewer columns than the list.
+ */
+export function typeQueryByColumnList(pieces: Piece[]): DeclaredColumn[] | null {
+  if (!isWord(asToken(pieces[nextSolid(pieces, 0)]), 'CREATE')) return null;
+  const open = pieces.findIndex((piece) => isSymbol(asToken(piece), '('));
+  if (open === -1 || pieces.slice(0, open).some((piece) => isWord(asToken(piece), 'AS'))) return null;
+  const close = matchingParenthesis(pieces, open);
+  let as = close + 1;
+  // declareTable leaves a blank `sql` piece where it removed a clause.
+  const blank = (piece: Piece | undefined): boolean => piece?.kind === 'space' || (piece?.kind === 'sql' && piece.text.trim() === '');
+  while (as < pieces.length && blank(pieces[as])) as += 1;
+  if (!isWord(asToken(pieces[as]), 'AS')) return null;
+  const columns = splitTopLevel(pieces.slice(open + 1, close)).map(columnDefinition);
+  const names = columns.map((column) => quoteIdentifier(column.name));
+  const casts = columns.flatMap((column, i) => [
+    sql(`${i === 0 ? '' : ', '}CAST(${names[i] ?? ''} AS `),
+    ...column.type,
+    sql(`) AS ${names[i] ?? ''}`),
+  ]);
+  const query = pieces.slice(as + 1);
+  pieces.splice(
+    open,
+    pieces.length - open,
+    sql('AS SELECT '),
+    ...casts,
+    sql(' FROM (('),
+    ...query,
+    sql(`) UNION ALL (SELECT ${names.map(() => 'NULL').join(', ')} WHERE FALSE)) AS ih_typed(${names.join(', ')})`),
+  );
+  return columns.map((column) => {
+    const first = asToken(column.type[0]);
+    return { name: column.name, type: first?.kind === 'word' ? first.text.toUpperCase() : '' };
+  });
+}
+
+function splitTopLevel(pieces: readonly Piece[]): Piece[][] {
+  const parts: Piece[][] = [[]];
+  let depth = 0;
+  for (const piece of pieces) {
+    const token = asToken(piece);
+    if (isSymbol(token, '(') || isSymbol(token, '<')) depth += 1;
+    if (isSymbol(token, ')') || isSymbol(token, '>')) depth -= 1;
+    if (depth === 0 && isSymbol(token, ',')) parts.push([]);
+    else parts.at(-1)?.push(piece);
+  }
+  return parts;
+}
+
+/** `name TYPE [NOT NULL] [OPTIONS(…)]` → the name and the type's pieces. */
+function columnDefinition(pieces: readonly Piece[]): { name: string; type: Piece[] } {
+  const solid = pieces.filter((piece) => piece.kind !== 'space');
+  const first = asToken(solid[0]);
+  const name = first?.kind === 'word' ? first.text : first?.kind === 'identifier' ? first.parts.join('.') : '';
+  const typeEnd = solid.findIndex((piece, i) => i > 0 && isWord(asToken(piece), 'NOT', 'OPTIONS', 'DEFAULT', 'COLLATE'));
+  const type = solid.slice(1, typeEnd === -1 ? solid.length : typeEnd);
+  if (!name || type.length === 0) throw BigQueryRequestError.invalidQuery('Syntax error: a column definition needs a name and a type');
+  return { name, type: type.flatMap((piece) => [piece, sql(' ')]) };
 }

@@ -5,10 +5,17 @@
  */
 import { quoteIdentifier, quoteLiteral } from '../../activities/warehouses/sql';
 import { BigQueryRequestError } from './errors';
-import { declareTable, type TableDeclaration } from './ddl';
+import { declareTable, typeQueryByColumnList, type TableDeclaration } from './ddl';
 import { isSymbol, isWord, keywords, splitStatements, tokenize, type Token } from './lexer';
 import type { BoundParameter, ParameterSet } from './parameters';
 import { asToken, matchingParenthesis, nextSolid, previousSolid, sql, type Piece } from './pieces';
+import {
+  refuseBareSetOperations,
+  refuseCteColumnLists,
+  refuseForeignCastTypes,
+  refuseIntervalsWithoutPart,
+  refusePosition,
+} from './refusals';
 
 export type TransactionControl = 'begin' | 'commit' | 'rollback';
 
@@ -66,6 +73,14 @@ export const REWRITES: readonly Rewrite[] = [
     },
   },
   {
+    googleSql: 'CREATE TABLE t (a T, …) AS query',
+    duckdb: 'CREATE TABLE t AS SELECT CAST(a AS T) AS a, … FROM (query) AS ih_typed(a, …)',
+    apply(statement) {
+      const columnList = typeQueryByColumnList(statement.pieces);
+      if (columnList && statement.declaration) statement.declaration.columnList = columnList;
+    },
+  },
+  {
     googleSql: 'MERGE dataset.table …',
     duckdb: 'MERGE INTO dataset.table …',
     apply(statement) {
@@ -104,6 +119,14 @@ export const REWRITES: readonly Rewrite[] = [
         const before = asToken(previousSolid(statement.pieces, index - 1));
         return isWord(asToken(piece), 'EXCEPT') && isSymbol(before, '*') && isSymbol(after, '(') ? [sql('EXCLUDE')] : null;
       });
+    },
+  },
+  {
+    googleSql: "CAST(x AS VARCHAR), POSITION(x IN y), a bare UNION, WITH name (a, b) AS (…), INTERVAL '1 day'",
+    duckdb: '(refused as BigQuery refuses them: refusals.ts)',
+    apply({ pieces }) {
+      const refusals = [refuseForeignCastTypes, refusePosition, refuseBareSetOperations, refuseCteColumnLists, refuseIntervalsWithoutPart];
+      for (const refuse of refusals) refuse(pieces);
     },
   },
   {

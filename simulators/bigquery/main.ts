@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { logger } from '../../activities/logger';
-import { stopOnSignals } from '../listen';
+import { settingsFromEnv, stopOnSignals } from '../listen';
 import { startBigQuerySimulator } from './server';
 
 const envSchema = z.object({
@@ -14,16 +14,9 @@ const envSchema = z.object({
 });
 
 async function main(): Promise<void> {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) logger.error(`${issue.path.join('.')}: ${issue.message}`);
-    process.exitCode = 2;
-    return;
-  }
-  const simulator = await startBigQuerySimulator({
-    port: parsed.data.BIGQUERY_SIM_PORT,
-    location: parsed.data.BIGQUERY_SIM_LOCATION,
-  });
+  const env = settingsFromEnv(envSchema);
+  if (!env) return;
+  const simulator = await startBigQuerySimulator({ port: env.BIGQUERY_SIM_PORT, location: env.BIGQUERY_SIM_LOCATION });
   logger.info({ url: simulator.url }, 'BigQuery simulator listening');
   stopOnSignals('BigQuery', simulator);
 }

@@ -7,6 +7,7 @@
 import { StatementType, type DuckDBConnection } from '@duckdb/node-api';
 import type { Catalog } from './catalog';
 import { qualifiedTable, tableKey } from './engine';
+import { checkQueryColumnTypes } from './coercion';
 import type { TableDeclaration } from './ddl';
 import { translateScript, type TranslatedStatement } from './dialect';
 import { BigQueryRequestError, firstLine } from './errors';
@@ -88,6 +89,10 @@ class ScriptRun {
   async execute(statement: TranslatedStatement): Promise<void> {
     const { declaration } = statement;
     const existedBefore = declaration && !declaration.temporary ? await this.exists(declaration) : false;
+    // (DESCRIBE takes no parameters: a CTAS with parameters goes unchecked.)
+    if (declaration?.columnList && statement.bindings.length === 0) {
+      await checkQueryColumnTypes(this.connection, statement.duckdb, declaration.columnList);
+    }
     const result = await this.connection.run(
       statement.duckdb,
       statement.bindings.map((b) => b.value),

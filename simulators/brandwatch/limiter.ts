@@ -11,7 +11,7 @@ export interface RateLimit {
 export interface RequestRecord {
   /** Epoch ms when the request arrived. */
   at: number;
-  endpoint: 'token' | 'mentions' | 'unknown';
+  endpoint: 'token' | 'mentions' | 'queries' | 'unknown';
   status: number;
 }
 

@@ -56,6 +56,7 @@ interface Context {
   tokens: Set<string>;
   credentials: { username: string; password: string };
   projectId: number;
+  queries: readonly SimQuery[];
 }
 
 /** The password as the docs' curl sends it (form body), as the vendor OpenAPI has it (JSON body), or in the query. */
@@ -88,12 +89,23 @@ function bearerOf(req: IncomingMessage, url: URL): string | null {
   return header?.[1] ?? url.searchParams.get('access_token');
 }
 
-function handleMentions(req: IncomingMessage, res: ServerResponse, url: URL, ctx: Context, headers: Record<string, string>): void {
+/** The project the request names, when its bearer token is valid and the project is this one; else answered. */
+function authorizedProject(req: IncomingMessage, res: ServerResponse, url: URL, ctx: Context, headers: Record<string, string>): boolean {
   const token = bearerOf(req, url);
-  if (!token || !ctx.tokens.has(token)) return sendJson(res, 401, UNAUTHORIZED, headers);
+  if (!token || !ctx.tokens.has(token)) {
+    sendJson(res, 401, UNAUTHORIZED, headers);
+    return false;
+  }
   const projectId = Number(/^\/projects\/([^/]+)\//.exec(url.pathname)?.[1]);
-  if (projectId !== ctx.projectId)
-    return sendJson(res, 404, { errors: [{ code: 404, message: `Project ${projectId} not found` }] }, headers);
+  if (projectId !== ctx.projectId) {
+    sendJson(res, 404, { errors: [{ code: 404, message: `Project ${projectId} not found` }] }, headers);
+    return false;
+  }
+  return true;
+}
+
+function handleMentions(req: IncomingMessage, res: ServerResponse, url: URL, ctx: Context, headers: Record<string, string>): void {
+  if (!authorizedProject(req, res, url, ctx, headers)) return;
   try {
     sendJson(res, 200, queryMentions(ctx.project.all(), url.searchParams), headers);
   } catch (error) {
@@ -102,13 +114,26 @@ function handleMentions(req: IncomingMessage, res: ServerResponse, url: URL, ctx
   }
 }
 
+/** The project's queries, as Brandwatch's `queries/summary` lists them (one page holds them all here). */
+function handleQueries(req: IncomingMessage, res: ServerResponse, url: URL, ctx: Context, headers: Record<string, string>): void {
+  if (!authorizedProject(req, res, url, ctx, headers)) return;
+  const results = ctx.queries.map((q) => ({ id: q.id, name: q.name, type: 'search string' }));
+  sendJson(res, 200, { resultsTotal: results.length, resultsPage: 0, resultsPageSize: results.length, results }, headers);
+}
+
 const MENTIONS_PATH = /^\/projects\/[^/]+\/data\/mentions$/;
+const QUERIES_PATH = /^\/projects\/[^/]+\/queries\/summary$/;
+
+function endpointOf(pathname: string): RequestRecord['endpoint'] {
+  if (pathname === '/oauth/token') return 'token';
+  if (MENTIONS_PATH.test(pathname)) return 'mentions';
+  return QUERIES_PATH.test(pathname) ? 'queries' : 'unknown';
+}
 
 async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
   const now = Date.now();
   const url = new URL(req.url ?? '/', 'http://simulator.local');
-  const endpoint: RequestRecord['endpoint'] =
-    url.pathname === '/oauth/token' ? 'token' : MENTIONS_PATH.test(url.pathname) ? 'mentions' : 'unknown';
+  const endpoint = endpointOf(url.pathname);
   res.on('finish', () => ctx.limiter.record({ at: now, endpoint, status: res.statusCode }));
   const admission = ctx.limiter.admit(now);
   const headers = { 'x-rate-limit': ctx.limiter.describe(), 'x-rate-limit-used': String(admission.used) };
@@ -119,6 +144,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): P
   }
   if (endpoint === 'token' && (req.method === 'POST' || req.method === 'GET')) return handleToken(req, res, url, ctx);
   if (endpoint === 'mentions' && req.method === 'GET') return handleMentions(req, res, url, ctx, headers);
+  if (endpoint === 'queries' && req.method === 'GET') return handleQueries(req, res, url, ctx, headers);
   sendJson(res, 404, { errors: [{ code: 404, message: `No endpoint ${req.method ?? ''} ${url.pathname}` }] }, headers);
 }
 
@@ -131,6 +157,7 @@ export async function startBrandwatchSimulator(options: BrandwatchSimulatorOptio
     tokens: new Set(),
     credentials: options.credentials ?? BRANDWATCH_SIMULATOR_CREDENTIALS,
     projectId: BRANDWATCH_SIMULATOR_PROJECT_ID,
+    queries: BRANDWATCH_SIMULATOR_QUERIES,
   };
   const server = createServer((req, res) => {
     route(req, res, ctx).catch((error: unknown) => {

@@ -1,89 +1,89 @@
 /**
- * The CMS's GraphQL schema and its execution over the catalog:
+ * The CMS's GraphQL API: an SDL built with graphql-js and executed over the catalog, so a query is
+ * parsed, validated and answered (introspection included) exactly as a graphql-js server does. Two
+ * shapes of the same content views, as two common headless CMSs expose them:
  *
- *   type Query { contentViews(first: Int!, after: String, updatedSince: DateTime): ContentViewConnection! }
- *   type ContentViewConnection { edges: [ContentViewEdge!]!, pageInfo: PageInfo!, totalCount: Int! }
- *   type ContentViewEdge { cursor: String!, node: ContentView! }
- *   type ContentView { id: ID!, contentId: ID!, title: String, url: String!, contentType: String!,
- *                      day: Date!, views: Int!, uniqueVisitors: Int!, avgTimeOnPageSeconds: Float!,
- *                      updatedAt: DateTime! }
- *   type PageInfo { hasNextPage: Boolean!, hasPreviousPage: Boolean!, startCursor: String, endCursor: String }
- *
- * Results carry exactly the fields selected, under their aliases, as a GraphQL server answers.
+ * - `contentViews(first, after, updatedSince)`: a plain Relay connection (Insight Hub's own shape);
+ * - `contentViewsConnection(first, after, where: { updatedAt_gte }, orderBy)`: Hygraph's shape,
+ *   with `aggregate { count }` beside the edges.
  */
+import { buildSchema, GraphQLError, type GraphQLSchema } from 'graphql';
+import { z } from 'zod';
 import type { Catalog, ContentViewRecord, RowKey } from './catalog';
-import type { FieldNode, OperationNode, ValueNode } from './graphql-parser';
 
-export interface GraphqlError {
-  message: string;
-  path?: string[];
-  extensions: { code: string };
-}
+export const CONTENT_SDL = /* GraphQL */ `
+  "An ISO-8601 instant, e.g. 2026-03-01T12:00:00.000Z."
+  scalar DateTime
+  "An ISO-8601 day, e.g. 2026-03-01."
+  scalar Date
 
-export class GraphqlRequestError extends Error {
-  constructor(
-    readonly code: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_INPUT',
-    message: string,
-    readonly path?: string[],
-  ) {
-    super(message);
+  type Query {
+    "Daily view figures per piece of content, in ascending (updatedAt, id) order."
+    contentViews(first: Int!, after: String, updatedSince: DateTime): ContentViewConnection!
+    "The same figures as Hygraph serves a model: a connection filtered by where, ordered by orderBy."
+    contentViewsConnection(
+      first: Int
+      after: String
+      where: ContentViewWhereInput
+      orderBy: ContentViewOrderByInput
+    ): ContentViewConnection!
   }
-}
 
-/** Each type's fields: the object type a field resolves to, or null for a scalar. */
-const SCHEMA: Readonly<Record<string, Readonly<Record<string, string | null>>>> = {
-  Query: { contentViews: 'ContentViewConnection' },
-  ContentViewConnection: { edges: 'ContentViewEdge', pageInfo: 'PageInfo', totalCount: null },
-  ContentViewEdge: { cursor: null, node: 'ContentView' },
-  ContentView: {
-    id: null,
-    contentId: null,
-    title: null,
-    url: null,
-    contentType: null,
-    day: null,
-    views: null,
-    uniqueVisitors: null,
-    avgTimeOnPageSeconds: null,
-    updatedAt: null,
-  },
-  PageInfo: { hasNextPage: null, hasPreviousPage: null, startCursor: null, endCursor: null },
-};
+  input ContentViewWhereInput {
+    updatedAt_gte: DateTime
+  }
+
+  enum ContentViewOrderByInput {
+    updatedAt_ASC
+  }
+
+  type ContentViewConnection {
+    edges: [ContentViewEdge!]!
+    pageInfo: PageInfo!
+    totalCount: Int!
+    aggregate: Aggregate!
+  }
+
+  type Aggregate {
+    count: Int!
+  }
+
+  type ContentViewEdge {
+    cursor: String!
+    node: ContentView!
+  }
+
+  type ContentView {
+    "<contentId>:<day>"
+    id: ID!
+    contentId: ID!
+    title: String
+    url: String!
+    contentType: String!
+    day: Date!
+    views: Int!
+    uniqueVisitors: Int!
+    avgTimeOnPageSeconds: Float!
+    updatedAt: DateTime!
+  }
+
+  type PageInfo {
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    startCursor: String
+    endCursor: String
+  }
+`;
+
+export const contentSchema: GraphQLSchema = buildSchema(CONTENT_SDL);
 
 const MAX_FIRST = 1000;
+/** Hygraph's default page when `first` is left out. */
+const DEFAULT_FIRST = 100;
 
-function validate(fields: readonly FieldNode[], type: string, variables: ReadonlySet<string>): void {
-  const known = SCHEMA[type] ?? {};
-  for (const field of fields) {
-    if (field.name === '__typename') continue;
-    if (!Object.hasOwn(known, field.name))
-      throw new GraphqlRequestError('GRAPHQL_VALIDATION_FAILED', `Cannot query field "${field.name}" on type "${type}".`);
-    const target = known[field.name] ?? null;
-    if (target !== null && field.selections.length === 0) {
-      throw new GraphqlRequestError(
-        'GRAPHQL_VALIDATION_FAILED',
-        `Field "${field.name}" of type "${target}" must have a selection of subfields.`,
-      );
-    }
-    if (target === null && field.selections.length > 0) {
-      throw new GraphqlRequestError(
-        'GRAPHQL_VALIDATION_FAILED',
-        `Field "${field.name}" must not have a selection since its type has no subfields.`,
-      );
-    }
-    for (const [arg, value] of field.args) {
-      if (value.kind === 'variable' && !variables.has(value.name)) {
-        throw new GraphqlRequestError('GRAPHQL_VALIDATION_FAILED', `Variable "$${value.name}" is not defined.`);
-      }
-      if (!(type === 'Query' && ['first', 'after', 'updatedSince'].includes(arg))) {
-        throw new GraphqlRequestError('GRAPHQL_VALIDATION_FAILED', `Unknown argument "${arg}" on field "${type}.${field.name}".`);
-      }
-    }
-    if (target !== null) validate(field.selections, target, variables);
-  }
-}
+const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
-export const encodeRowCursor = (key: RowKey): string => Buffer.from(JSON.stringify([key.updatedAt, key.id])).toString('base64url');
+const encodeRowCursor = (key: RowKey): string => Buffer.from(JSON.stringify([key.updatedAt, key.id])).toString('base64url');
 
 function decodeRowCursor(cursor: string): RowKey | null {
   try {
@@ -97,53 +97,32 @@ function decodeRowCursor(cursor: string): RowKey | null {
   return null;
 }
 
-function argument(field: FieldNode, name: string, variables: Readonly<Record<string, unknown>>): unknown {
-  const node: ValueNode | undefined = field.args.get(name);
-  if (!node) return null;
-  return node.kind === 'variable' ? (variables[node.name] ?? null) : node.value;
+interface ConnectionArgs {
+  first: number;
+  after: string | null;
+  updatedSince: unknown;
 }
 
-function connectionArgs(
-  field: FieldNode,
-  variables: Readonly<Record<string, unknown>>,
-): { first: number; after: RowKey | null; updatedSince: number | null } {
-  const bad = (message: string): GraphqlRequestError => new GraphqlRequestError('BAD_USER_INPUT', message, [field.key]);
-  const first = argument(field, 'first', variables);
-  if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > MAX_FIRST)
-    throw bad(`"first" must be an integer from 1 to ${MAX_FIRST}.`);
-  const after = argument(field, 'after', variables);
-  if (after !== null && typeof after !== 'string') throw bad('"after" must be a cursor string.');
-  const afterKey = after === null ? null : decodeRowCursor(after);
-  if (after !== null && afterKey === null) throw bad('"after" is not a valid cursor.');
-  const since = argument(field, 'updatedSince', variables);
-  const sinceMs = typeof since === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(since) ? Date.parse(since) : Number.NaN;
-  if (since !== null && Number.isNaN(sinceMs)) throw bad('"updatedSince" must be an ISO-8601 DateTime.');
-  return { first, after: afterKey, updatedSince: since === null ? null : sinceMs };
+/** Custom scalars are passed through as sent: the resolver checks the instant itself. */
+function sinceMs(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const at = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(at)) throw badInput('"updatedSince" must be an ISO-8601 DateTime.');
+  return at;
 }
 
-function project(value: unknown, fields: readonly FieldNode[], type: string): unknown {
-  if (Array.isArray(value)) return value.map((item) => project(item, fields, type));
-  if (typeof value !== 'object' || value === null) return value;
-  const result: Record<string, unknown> = {};
-  for (const field of fields) {
-    if (field.name === '__typename') {
-      result[field.key] = type;
-      continue;
-    }
-    const fieldValue: unknown = Object.entries(value).find(([name]) => name === field.name)?.[1] ?? null;
-    const target = SCHEMA[type]?.[field.name] ?? null;
-    result[field.key] = target === null ? fieldValue : project(fieldValue, field.selections, target);
+function connection(catalog: Catalog, args: ConnectionArgs, now: number) {
+  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_FIRST) {
+    throw badInput(`"first" must be an integer from 1 to ${MAX_FIRST}.`);
   }
-  return result;
-}
-
-function contentViews(catalog: Catalog, field: FieldNode, variables: Readonly<Record<string, unknown>>, now: number): unknown {
-  const { first, after, updatedSince } = connectionArgs(field, variables);
-  const page = catalog.page(first, after, updatedSince, now);
+  const after = args.after === null ? null : decodeRowCursor(args.after);
+  if (args.after !== null && after === null) throw badInput('"after" is not a valid cursor.');
+  const page = catalog.page(args.first, after, sinceMs(args.updatedSince), now);
   const edges = page.rows.map((node: ContentViewRecord) => ({ cursor: encodeRowCursor(node), node }));
   return {
     edges,
     totalCount: page.total,
+    aggregate: { count: page.total },
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: after !== null,
@@ -153,20 +132,26 @@ function contentViews(catalog: Catalog, field: FieldNode, variables: Readonly<Re
   };
 }
 
-/** The `data` of a response; throws GraphqlRequestError for the `errors` array. */
-export function execute(
-  catalog: Catalog,
-  operation: OperationNode,
-  variables: Readonly<Record<string, unknown>>,
-  now: number,
-): Record<string, unknown> {
-  validate(operation.selections, 'Query', operation.variables);
-  const data: Record<string, unknown> = {};
-  for (const field of operation.selections) {
-    data[field.key] =
-      field.name === '__typename'
-        ? 'Query'
-        : project(contentViews(catalog, field, variables, now), field.selections, 'ContentViewConnection');
-  }
-  return data;
+const objectArgs = z.object({
+  first: z.number().nullish(),
+  after: z.string().nullish(),
+  updatedSince: z.unknown().optional(),
+  where: z.object({ updatedAt_gte: z.unknown().optional() }).nullish(),
+});
+
+/** The root resolvers; graphql-js has coerced the arguments to the SDL's types before they run. */
+export function contentResolvers(catalog: Catalog, now: () => number): Record<string, (args: unknown) => unknown> {
+  const read = (args: unknown, fallbackFirst: number | null) => {
+    const parsed = objectArgs.parse(args);
+    const first = parsed.first ?? fallbackFirst ?? Number.NaN;
+    return connection(
+      catalog,
+      { first, after: parsed.after ?? null, updatedSince: parsed.where?.updatedAt_gte ?? parsed.updatedSince },
+      now(),
+    );
+  };
+  return {
+    contentViews: (args) => read(args, null),
+    contentViewsConnection: (args) => read(args, DEFAULT_FIRST),
+  };
 }

@@ -6,12 +6,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { execute, GraphQLError, parse, validate, type DocumentNode } from 'graphql';
 import { z } from 'zod';
 import { readJson, sendJson } from '../salesforce/http';
 import { RequestGate, type LoggedRequest } from '../zendesk/request-gate';
 import { Catalog, DEFAULT_CATALOG_FLAWS, type CatalogFlawRates, type ContentViewRecord } from './catalog';
-import { execute, GraphqlRequestError, type GraphqlError } from './content-api';
-import { GraphqlSyntaxError, parseQuery } from './graphql-parser';
+import { contentResolvers, contentSchema } from './content-api';
 import { streamOversized, type OversizeReport } from './oversize';
 import { listen } from '../listen';
 
@@ -55,8 +55,15 @@ const requestSchema = z.object({
   operationName: z.string().nullish(),
 });
 
+interface GraphqlError {
+  message: string;
+  path?: readonly (string | number)[];
+  extensions: Record<string, unknown>;
+}
+
 interface Context {
   catalog: Catalog;
+  resolvers: ReturnType<typeof contentResolvers>;
   gate: RequestGate;
   accessToken: string;
   latencyMs: number;
@@ -72,6 +79,44 @@ function throttled(res: ServerResponse, status: number, retryAfterSeconds: numbe
   const hint = retryAfterSeconds === null ? {} : { retryAfterSeconds };
   const headers: Record<string, string> = retryAfterSeconds === null ? {} : { 'Retry-After': String(retryAfterSeconds) };
   sendJson(res, status, errorBody('Throttled: too many requests, slow down', 'THROTTLED', hint), headers);
+}
+
+/** An error as a GraphQL server sends it: the message, where in the data, and a code. */
+const formatted = (error: GraphQLError, code: string): GraphqlError => ({
+  message: error.message,
+  ...(error.path ? { path: error.path } : {}),
+  extensions: { code, ...error.extensions },
+});
+
+/**
+ * What a graphql-js server (Apollo's statuses) answers: a query that does not parse or validate is a
+ * 400; variables that cannot be coerced a 400 BAD_USER_INPUT; a resolver's refusal a 200 with
+ * `errors` beside the data.
+ */
+async function answer(
+  request: z.infer<typeof requestSchema>,
+  ctx: Context,
+): Promise<{ status: number; body: { data?: unknown; errors?: GraphqlError[] } }> {
+  let document: DocumentNode;
+  try {
+    document = parse(request.query);
+  } catch (error) {
+    if (error instanceof GraphQLError) return { status: 400, body: { errors: [formatted(error, 'GRAPHQL_PARSE_FAILED')] } };
+    throw error;
+  }
+  const invalid = validate(contentSchema, document);
+  if (invalid.length > 0) return { status: 400, body: { errors: invalid.map((error) => formatted(error, 'GRAPHQL_VALIDATION_FAILED')) } };
+  const result = await execute({
+    schema: contentSchema,
+    document,
+    rootValue: ctx.resolvers,
+    variableValues: request.variables ?? {},
+    operationName: request.operationName ?? null,
+  });
+  const errors = result.errors?.map((error) => formatted(error, 'INTERNAL_SERVER_ERROR'));
+  if (result.data === undefined)
+    return { status: 400, body: { errors: result.errors?.map((error) => formatted(error, 'BAD_USER_INPUT')) ?? [] } };
+  return { status: 200, body: { data: result.data, ...(errors ? { errors } : {}) } };
 }
 
 async function serveGraphql(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
@@ -90,19 +135,11 @@ async function serveGraphql(req: IncomingMessage, res: ServerResponse, ctx: Cont
     return;
   }
   if (ctx.latencyMs > 0) await sleep(ctx.latencyMs);
-  let data: Record<string, unknown>;
-  try {
-    data = execute(ctx.catalog, parseQuery(parsed.data.query), parsed.data.variables ?? {}, Date.now());
-  } catch (error) {
-    if (error instanceof GraphqlSyntaxError) return sendJson(res, 400, errorBody(error.message, 'GRAPHQL_PARSE_FAILED'));
-    if (!(error instanceof GraphqlRequestError)) throw error;
-    if (error.code === 'GRAPHQL_VALIDATION_FAILED') return sendJson(res, 400, errorBody(error.message, error.code));
-    return sendJson(res, 200, { data: null, errors: [{ message: error.message, path: error.path, extensions: { code: error.code } }] });
-  }
+  const { status, body } = await answer(parsed.data, ctx);
   const oversize = ctx.oversize;
-  if (!oversize) return sendJson(res, 200, { data });
+  if (status !== 200 || body.errors || !oversize) return sendJson(res, status, body);
   ctx.oversize = null;
-  ctx.lastOversize = await streamOversized(res, { data }, oversize.bytes, oversize.declareLength);
+  ctx.lastOversize = await streamOversized(res, { data: body.data }, oversize.bytes, oversize.declareLength);
 }
 
 function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> | void {
@@ -119,6 +156,7 @@ export async function startCmsSimulator(options: CmsSimulatorOptions = {}): Prom
   catalog.generate(options.contents ?? 30, options.days ?? 14, Date.now());
   const ctx: Context = {
     catalog,
+    resolvers: contentResolvers(catalog, Date.now),
     gate: new RequestGate(options.requestsPerSecond === undefined ? 10 : options.requestsPerSecond),
     accessToken: options.accessToken ?? CMS_SIMULATOR_TOKEN,
     latencyMs: 0,

@@ -17,6 +17,16 @@ export interface DailyFact {
   keyEvents: number;
 }
 
+/** A daily fact with the dimensions and metrics GA4 derives from the same sessions: campaign, channel, device, user counts. */
+export interface ReportedDailyFact extends DailyFact {
+  sessionCampaignName: string;
+  sessionDefaultChannelGroup: string;
+  deviceCategory: string;
+  totalUsers: number;
+  newUsers: number;
+  engagedSessions: number;
+}
+
 export interface RealtimeFact {
   /** Epoch ms of the minute's start. */
   minute: number;
@@ -63,6 +73,34 @@ function realtimeCombination(n: number): { eventName: string; platform: string; 
   const platform = PLATFORMS[rest % PLATFORMS.length] ?? 'web';
   const country = COUNTRIES[Math.floor(rest / PLATFORMS.length)] ?? '(not set)';
   return { eventName: event, platform, country };
+}
+
+/** The campaign and channel GA4 attributes a source/medium pair's sessions to. */
+const ATTRIBUTION: Readonly<Record<string, { campaign: string; channel: string }>> = {
+  'google/cpc': { campaign: 'spring_sale', channel: 'Paid Search' },
+  'google/organic': { campaign: '(organic)', channel: 'Organic Search' },
+  'bing/organic': { campaign: '(organic)', channel: 'Organic Search' },
+  '(direct)/(none)': { campaign: '(direct)', channel: 'Direct' },
+  'newsletter/email': { campaign: 'weekly_digest', channel: 'Email' },
+  'linkedin.com/social': { campaign: 'b2b_launch', channel: 'Organic Social' },
+  'facebook.com/referral': { campaign: '(referral)', channel: 'Referral' },
+};
+const DEVICES = ['desktop', 'mobile', 'tablet'] as const;
+
+/**
+ * What the base counts imply, derived rather than drawn so that the random sequence (and every
+ * existing fact) stays as it was, and so that settling a day moves them together.
+ */
+function derivedOf(fact: DailyFact): Omit<ReportedDailyFact, keyof DailyFact> {
+  const attribution = ATTRIBUTION[`${fact.sessionSource}/${fact.sessionMedium}`] ?? { campaign: '(not set)', channel: 'Unassigned' };
+  return {
+    sessionCampaignName: attribution.campaign,
+    sessionDefaultChannelGroup: attribution.channel,
+    deviceCategory: DEVICES[fact.pagePath.length % DEVICES.length] ?? 'desktop',
+    totalUsers: fact.activeUsers + Math.floor(fact.activeUsers / 10),
+    newUsers: Math.floor(fact.activeUsers / 3),
+    engagedSessions: Math.ceil(fact.sessions * 0.6),
+  };
 }
 
 export class SimulatedProperty {
@@ -131,8 +169,8 @@ export class SimulatedProperty {
     this.realtime.push({ minute, ...realtimeCombination(n), eventCount, activeUsers: this.random.int(1, eventCount) });
   }
 
-  dailyFacts(): DailyFact[] {
-    return this.daily.map((fact) => ({ ...fact }));
+  dailyFacts(): ReportedDailyFact[] {
+    return this.daily.map((fact) => ({ ...fact, ...derivedOf(fact) }));
   }
 
   realtimeFacts(): RealtimeFact[] {

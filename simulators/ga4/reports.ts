@@ -4,7 +4,7 @@
  * values are strings, and an empty report has no `rows` and no `rowCount`.
  */
 import { z } from 'zod';
-import { ga4Date, MINUTE_MS, type DailyFact, type RealtimeFact } from './property';
+import { ga4Date, MINUTE_MS, type RealtimeFact, type ReportedDailyFact } from './property';
 import { BadRequest } from './wire';
 
 const int64 = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
@@ -39,10 +39,22 @@ export const runRealtimeReportSchema = z.object({
 type Value = string | number;
 type Fact = Readonly<Record<string, Value>>;
 
-const DAILY_DIMENSIONS = ['date', 'sessionSource', 'sessionMedium', 'pagePath'];
-const DAILY_METRICS: Readonly<Record<string, 'TYPE_INTEGER' | 'TYPE_FLOAT'>> = {
+/** The property's dimensions for runReport, with the category GA4's metadata files them under. */
+export const DAILY_DIMENSIONS: Readonly<Record<string, string>> = {
+  date: 'Time',
+  sessionSource: 'Traffic source',
+  sessionMedium: 'Traffic source',
+  sessionCampaignName: 'Traffic source',
+  sessionDefaultChannelGroup: 'Traffic source',
+  pagePath: 'Page / screen',
+  deviceCategory: 'Platform / device',
+};
+export const DAILY_METRICS: Readonly<Record<string, 'TYPE_INTEGER' | 'TYPE_FLOAT'>> = {
   sessions: 'TYPE_INTEGER',
   activeUsers: 'TYPE_INTEGER',
+  totalUsers: 'TYPE_INTEGER',
+  newUsers: 'TYPE_INTEGER',
+  engagedSessions: 'TYPE_INTEGER',
   screenPageViews: 'TYPE_INTEGER',
   keyEvents: 'TYPE_FLOAT',
 };
@@ -135,8 +147,8 @@ function responseOf(table: Table, types: Readonly<Record<string, string>>, offse
   };
 }
 
-export function runReport(facts: readonly DailyFact[], request: z.infer<typeof runReportSchema>, now: number) {
-  const dimensions = checkNames(request.dimensions, DAILY_DIMENSIONS, 'dimension');
+export function runReport(facts: readonly ReportedDailyFact[], request: z.infer<typeof runReportSchema>, now: number) {
+  const dimensions = checkNames(request.dimensions, Object.keys(DAILY_DIMENSIONS), 'dimension');
   const metrics = checkNames(request.metrics, Object.keys(DAILY_METRICS), 'metric');
   const [range] = request.dateRanges;
   const start = resolveDate(range?.startDate ?? 'today', now);
@@ -170,4 +182,27 @@ export function runRealtimeReport(facts: readonly RealtimeFact[], request: z.inf
     dimensions.map((dimensionName) => ({ dimension: { dimensionName } })),
   );
   return responseOf(table, REALTIME_METRICS, 0, request.limit, 'analyticsData#runRealtimeReport');
+}
+
+/** The property's Metadata, as getMetadata answers it: every dimension and metric runReport accepts. */
+export function metadataOf(propertyId: string) {
+  const uiName = (apiName: string): string => apiName.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+  return {
+    name: `properties/${propertyId}/metadata`,
+    dimensions: Object.entries(DAILY_DIMENSIONS).map(([apiName, category]) => ({
+      apiName,
+      uiName: uiName(apiName),
+      description: `${uiName(apiName)} of the session.`,
+      category,
+      customDefinition: false,
+    })),
+    metrics: Object.entries(DAILY_METRICS).map(([apiName, type]) => ({
+      apiName,
+      uiName: uiName(apiName),
+      description: `${uiName(apiName)} in the date range.`,
+      type,
+      category: apiName.endsWith('Users') ? 'User' : 'Session',
+      customDefinition: false,
+    })),
+  };
 }

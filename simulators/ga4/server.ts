@@ -5,9 +5,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { readBody, sendJson } from '../salesforce/http';
-import { SimulatedProperty, type DailyFact, type RealtimeFact } from './property';
+import { SimulatedProperty, type RealtimeFact, type ReportedDailyFact } from './property';
 import { PropertyGate, type TokenBudgets } from './quota';
-import { runRealtimeReport, runRealtimeReportSchema, runReport, runReportSchema, REALTIME_WINDOW_MINUTES } from './reports';
+import { metadataOf, runRealtimeReport, runRealtimeReportSchema, runReport, runReportSchema, REALTIME_WINDOW_MINUTES } from './reports';
 import { BadRequest, sendGoogleError, type RequestRecord } from './wire';
 import { listen } from '../listen';
 
@@ -40,7 +40,7 @@ export interface Ga4Simulator {
   addRealtimeRows(count: number): void;
   /** Recent days' counts grow, as GA4 revises them. */
   settle(): void;
-  dailyFacts(): DailyFact[];
+  dailyFacts(): ReportedDailyFact[];
   realtimeFacts(): RealtimeFact[];
   throttleNext(times: number, retryAfterSeconds: number | null, after?: number): void;
   exhaustDailyTokens(): void;
@@ -50,6 +50,7 @@ export interface Ga4Simulator {
 }
 
 const REPORT_PATH = /^\/v1beta\/properties\/([^/:]+):(runReport|runRealtimeReport)$/;
+const METADATA_PATH = /^\/v1beta\/properties\/([^/:]+)\/metadata$/;
 
 /** The token cost of a report: GA4 charges by complexity; here one token plus one per thousand rows. */
 const tokenCost = (rows: number): number => 1 + Math.ceil(rows / 1000);
@@ -85,16 +86,32 @@ function evaluate(method: string | undefined, text: string, ctx: Context, now: n
   return { ...runRealtimeReport(ctx.property.realtimeFacts(), request, now), returnPropertyQuota: request.returnPropertyQuota };
 }
 
-async function handleReport(req: IncomingMessage, res: ServerResponse, ctx: Context, match: RegExpExecArray, now: number): Promise<void> {
-  if (req.method !== 'POST') return sendGoogleError(res, 404, 'Method not found.');
+/** Answers a request without the property's token, or for another property; true when it may go on. */
+function admitted(req: IncomingMessage, res: ServerResponse, ctx: Context, propertyId: string | undefined): boolean {
   if (req.headers.authorization !== `Bearer ${ctx.accessToken}`) {
-    return sendGoogleError(
+    sendGoogleError(
       res,
       401,
       'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
     );
+    return false;
   }
-  if (match[1] !== ctx.propertyId) return sendGoogleError(res, 403, 'User does not have sufficient permissions for this property.');
+  if (propertyId !== ctx.propertyId) {
+    sendGoogleError(res, 403, 'User does not have sufficient permissions for this property.');
+    return false;
+  }
+  return true;
+}
+
+/** getMetadata: free of tokens, as GA4 charges none for it. */
+function handleMetadata(req: IncomingMessage, res: ServerResponse, ctx: Context, propertyId: string | undefined): void {
+  if (req.method !== 'GET') return sendGoogleError(res, 404, 'Method not found.');
+  if (admitted(req, res, ctx, propertyId)) sendJson(res, 200, metadataOf(ctx.propertyId));
+}
+
+async function handleReport(req: IncomingMessage, res: ServerResponse, ctx: Context, match: RegExpExecArray, now: number): Promise<void> {
+  if (req.method !== 'POST') return sendGoogleError(res, 404, 'Method not found.');
+  if (!admitted(req, res, ctx, match[1])) return;
   const verdict = ctx.gate.admit(now);
   if (verdict.kind === 'throttled') {
     const headers: Record<string, string> = verdict.retryAfterSeconds === null ? {} : { 'Retry-After': String(verdict.retryAfterSeconds) };
@@ -114,9 +131,12 @@ async function handleReport(req: IncomingMessage, res: ServerResponse, ctx: Cont
 function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> | void {
   const now = Date.now();
   const path = new URL(req.url ?? '/', 'http://simulator.local').pathname;
+  const metadata = METADATA_PATH.exec(path);
   const match = REPORT_PATH.exec(path);
-  const method: RequestRecord['method'] = match?.[2] === 'runReport' || match?.[2] === 'runRealtimeReport' ? match[2] : 'unknown';
+  const reportMethod = match?.[2] === 'runReport' || match?.[2] === 'runRealtimeReport' ? match[2] : 'unknown';
+  const method: RequestRecord['method'] = metadata ? 'getMetadata' : reportMethod;
   res.on('finish', () => ctx.gate.record({ at: now, method, status: res.statusCode }));
+  if (metadata) return handleMetadata(req, res, ctx, metadata[1]);
   if (!match) return sendGoogleError(res, 404, `The requested URL ${path} was not found on this server.`);
   return handleReport(req, res, ctx, match, now);
 }

@@ -5,7 +5,7 @@ import { sendJson } from '../salesforce/http';
 export interface RequestRecord {
   /** Epoch ms when the request arrived. */
   at: number;
-  method: 'runReport' | 'runRealtimeReport' | 'unknown';
+  method: 'runReport' | 'runRealtimeReport' | 'getMetadata' | 'unknown';
   status: number;
 }
 

@@ -1,15 +1,19 @@
 /**
  * Admin routes under /__sim/ so that the demo (or a curious user with curl) can change data,
- * throttle, set the quota and read the ground truth of a running simulator.
+ * throttle, set the quota, fail the next Bulk API 2.0 query jobs and read the ground truth of a
+ * running simulator.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import type { BulkQueryJobs } from './bulk';
 import { quotaSchema, throttleSpecSchema, type ApiGate, type Endpoint } from './gate';
 import { readJson, sendEmpty, sendJson } from './http';
 import { RecordNotFoundError, type SimulatedOrg } from './org';
+import { addedFieldSchema } from './profiles';
 import { findObject, SIM_OBJECTS, type SimObjectName } from './schema';
 
 const insertSchema = z.object({ count: z.number().int().min(1).max(100_000) });
+const bulkFailuresSchema = z.object({ count: z.number().int().min(0).max(1_000) });
 const updateSchema = z.object({
   fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
 });
@@ -17,6 +21,7 @@ const updateSchema = z.object({
 interface AdminContext {
   org: SimulatedOrg;
   gate: ApiGate;
+  bulk: BulkQueryJobs;
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse, params: string[], ctx: AdminContext) => Promise<void> | void;
@@ -48,6 +53,15 @@ const routes: [method: string, path: RegExp, route: Route][] = [
   ],
   [
     'POST',
+    /^\/__sim\/fields\/(\w+)$/,
+    async (req, res, [object], ctx) => {
+      const name = objectName(object);
+      ctx.org.addField(name, addedFieldSchema.parse(await readJson(req)));
+      sendJson(res, 201, ctx.org.describe(name));
+    },
+  ],
+  [
+    'POST',
     /^\/__sim\/throttle$/,
     async (req, res, _params, ctx) => {
       ctx.gate.throttle(throttleSpecSchema.parse(await readJson(req)));
@@ -61,6 +75,15 @@ const routes: [method: string, path: RegExp, route: Route][] = [
     async (req, res, _params, ctx) => sendJson(res, 200, ctx.gate.setQuota(quotaSchema.parse(await readJson(req)))),
   ],
   ['POST', /^\/__sim\/sessions\/expire$/, (_req, res, _params, ctx) => (ctx.gate.expireSessions(), sendEmpty(res, 204))],
+  ['GET', /^\/__sim\/bulk-jobs$/, (_req, res, _params, ctx) => sendJson(res, 200, ctx.bulk.list())],
+  [
+    'POST',
+    /^\/__sim\/bulk-jobs\/failures$/,
+    async (req, res, _params, ctx) => {
+      ctx.bulk.failNext(bulkFailuresSchema.parse(await readJson(req)).count);
+      sendEmpty(res, 204);
+    },
+  ],
 ];
 
 class NotFound extends Error {}

@@ -5,6 +5,20 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
+export const ENDPOINTS = [
+  'token',
+  'query',
+  'queryAll',
+  'queryMore',
+  'limits',
+  'describe',
+  'bulkJob',
+  'bulkResults',
+  'admin',
+  'unknown',
+] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
+
 /** Statuses a real org (or its load balancer) answers when it wants a client to slow down. */
 export const THROTTLE_STATUSES = [403, 420, 429, 500, 502, 503, 504] as const;
 
@@ -16,6 +30,8 @@ export const throttleSpecSchema = z.object({
   retryAfterSeconds: z.number().int().min(0).optional(),
   /** Requests to let through before the throttle starts. */
   after: z.number().int().min(0).default(0),
+  /** Only requests to these endpoints are let through or throttled (e.g. a query job's); absent: every data request. */
+  endpoints: z.array(z.enum(ENDPOINTS)).min(1).optional(),
   errorCode: z.string().min(1).optional(),
   message: z.string().min(1).optional(),
 });
@@ -30,8 +46,6 @@ export interface Quota {
   used: number;
   max: number;
 }
-
-export type Endpoint = 'token' | 'query' | 'queryAll' | 'queryMore' | 'limits' | 'admin' | 'unknown';
 
 export interface LoggedRequest {
   /** Epoch ms when the request arrived. */
@@ -80,9 +94,9 @@ export class ApiGate {
   }
 
   /** The throttle this request must get, if any; consumes one use of it. */
-  takeThrottle(): ActiveThrottle | null {
+  takeThrottle(endpoint: Endpoint): ActiveThrottle | null {
     const state = this.throttleState;
-    if (!state) return null;
+    if (!state || (state.spec.endpoints && !state.spec.endpoints.includes(endpoint))) return null;
     if (state.skip > 0) {
       state.skip -= 1;
       return null;

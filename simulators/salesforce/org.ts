@@ -2,13 +2,16 @@
  * The simulated org's records, their ground truth and open query cursors, with the changes a test
  * or the demo makes: insert, update and delete bump SystemModstamp like Salesforce does.
  */
+import { describeObject } from './describe';
 import type { Flaw } from './flaws';
 import { generateOrg, type OrgShape, type TruthEntry } from './generator';
 import { compileQuery, runQuery } from './query';
 import { Random } from './random';
 import { iso, makeRecord, toSecond } from './records';
+import { addedFieldValue, orgProfiles, SOQL_TYPE_OF, type AddedField, type OrgProfile } from './profiles';
 import {
   findField,
+  findObject,
   objectSchemas,
   SIM_OBJECTS,
   type FieldValue,
@@ -30,7 +33,7 @@ export interface QueryPage {
 /** The record a change names does not exist in the org. */
 export class RecordNotFoundError extends Error {}
 
-interface QueryCursor {
+export interface QueryCursor {
   schema: ObjectSchema;
   fields: readonly string[];
   rows: SimRecord[];
@@ -56,27 +59,61 @@ export class SimulatedOrg {
   /** The latest SystemModstamp of each object, once known: a change must not scan the whole table. */
   private readonly latestModstamp = new Map<SimObjectName, number>();
   private readonly random: Random;
+  /** The fields each object has in this org: the profile's, and any added since. */
+  private readonly schemas = new Map<SimObjectName, ObjectSchema>();
+  private readonly added = new Map<SimObjectName, AddedField[]>();
 
   constructor(
     shape: OrgShape,
     private readonly pageSize: number,
+    private readonly profile: OrgProfile = orgProfiles.demo,
   ) {
     // Records inserted later draw from their own stream, so they never disturb the generated org.
     this.random = new Random(shape.seed ^ 0x5eed);
     const generated = generateOrg(shape);
     for (const object of SIM_OBJECTS) {
+      const fields = [...objectSchemas[object].fields].filter(([name]) => !profile.without.includes(name));
+      this.schemas.set(object, { ...objectSchemas[object], fields: new Map(fields) });
       this.records.set(object, new Map(generated[object].records.map((r) => [String(r.Id), r])));
       this.truth.set(object, new Map(generated[object].truth.map((t) => [t.id, t])));
+      for (const field of profile.added[object] ?? []) this.addField(object, field);
     }
+  }
+
+  /** The object's fields in this org, as describe lists them. */
+  describe(object: SimObjectName): ReturnType<typeof describeObject> {
+    return describeObject(this.schemaOf(object), this.profile.externalIds, this.added.get(object) ?? []);
+  }
+
+  /**
+   * Adds a custom field to an object, as an admin does in Setup: every record gets a value (derived
+   * from its Id), and SystemModstamp does not move, as in Salesforce.
+   */
+  addField(object: SimObjectName, field: AddedField): void {
+    const schema = this.schemaOf(object);
+    if (findField(schema, field.name)) throw new Error(`${object} has a field ${field.name} already`);
+    this.schemas.set(object, { ...schema, fields: new Map([...schema.fields, [field.name, SOQL_TYPE_OF[field.type]]]) });
+    this.added.set(object, [...(this.added.get(object) ?? []), field]);
+    const table = this.table(object);
+    for (const [id, record] of table) table.set(id, { ...record, [field.name]: addedFieldValue(field, record) });
   }
 
   /** Runs SOQL (throws SoqlError) and returns its first page; later pages come from queryMore. */
   query(soql: string, includeDeleted: boolean): QueryPage {
-    const compiled = compileQuery(soql);
-    const rows = runQuery(compiled, [...this.table(compiled.schema.name).values()], includeDeleted);
+    const result = this.queryRows(soql, includeDeleted);
     this.cursorSequence += 1;
     const cursorId = `01gSIM${String(this.cursorSequence).padStart(10, '0')}`;
-    return this.page({ schema: compiled.schema, fields: compiled.fields, rows }, cursorId, 0);
+    return this.page(result, cursorId, 0);
+  }
+
+  /** Runs SOQL (throws SoqlError) over this org's fields: every matching record, in the query's order. */
+  queryRows(soql: string, includeDeleted: boolean): QueryCursor {
+    const compiled = compileQuery(soql, (name) => {
+      const object = findObject(name)?.name;
+      return object && this.schemaOf(object);
+    });
+    const rows = runQuery(compiled, [...this.table(compiled.schema.name).values()], includeDeleted);
+    return { schema: compiled.schema, fields: compiled.fields, rows };
   }
 
   /** The page at a locator, or null when the locator is unknown or expired. */
@@ -125,7 +162,8 @@ export class SimulatedOrg {
     const counts = this.counts();
     const ids: string[] = [];
     for (let i = 0; i < count; i += 1) {
-      const record = makeRecord(object, table.size + 1, stamp, { random: this.random, now: stamp, counts });
+      const made = makeRecord(object, table.size + 1, stamp, { random: this.random, now: stamp, counts });
+      const record = this.withAddedFields(object, made);
       const id = String(record.Id);
       table.set(id, record);
       this.truthOf(object).set(id, { id, flaws: [], deleted: false });
@@ -136,7 +174,7 @@ export class SimulatedOrg {
 
   /** Changes fields of a record and bumps its SystemModstamp; an empty change only touches it. */
   updateRecord(object: SimObjectName, id: string, changes: Readonly<Record<string, FieldValue>>): SimRecord {
-    const schema = objectSchemas[object];
+    const schema = this.schemaOf(object);
     const canonical: Record<string, FieldValue> = {};
     for (const [name, value] of Object.entries(changes)) {
       const field = findField(schema, name);
@@ -175,6 +213,17 @@ export class SimulatedOrg {
       Opportunity: this.table('Opportunity').size,
       CampaignMember: this.table('CampaignMember').size,
     };
+  }
+
+  private withAddedFields(object: SimObjectName, record: SimRecord): SimRecord {
+    const added = this.added.get(object) ?? [];
+    return added.length === 0 ? record : { ...record, ...Object.fromEntries(added.map((f) => [f.name, addedFieldValue(f, record)])) };
+  }
+
+  schemaOf(object: SimObjectName): ObjectSchema {
+    const schema = this.schemas.get(object);
+    if (!schema) throw new Error(`unknown object ${object}`);
+    return schema;
   }
 
   private replace(object: SimObjectName, id: string, changes: Record<string, FieldValue>): SimRecord {

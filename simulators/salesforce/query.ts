@@ -92,9 +92,10 @@ function compileComparison(schema: ObjectSchema, condition: Extract<Condition, {
   return (record) => holds(op, record[field] ?? null, expected);
 }
 
-export function compileQuery(soql: string): CompiledQuery {
+/** `objects`: the org's objects as it has them (its profile's fields); every simulated field when omitted. */
+export function compileQuery(soql: string, objects: (name: string) => ObjectSchema | undefined = findObject): CompiledQuery {
   const parsed = parseSoql(soql);
-  const schema = findObject(parsed.object);
+  const schema = objects(parsed.object);
   if (!schema) {
     throw new SoqlError('INVALID_TYPE', `sObject type '${parsed.object}' is not supported.`);
   }

@@ -1,12 +1,14 @@
 /**
  * The REST endpoints jsforce 3 calls: the OAuth password grant, query, queryAll, queryMore by
- * locator and limits. Every data response carries Sforce-Limit-Info, as Salesforce's does.
+ * locator, limits, and Bulk API 2.0 query jobs (bulk.ts). Every data response carries Sforce-Limit-Info, as Salesforce's does.
  */
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bulkEndpoint, type BulkQueryJobs } from './bulk';
 import type { ActiveThrottle, ApiGate, Endpoint } from './gate';
 import { readBody, sendJson } from './http';
 import type { QueryPage, SimulatedOrg } from './org';
+import { findObject } from './schema';
 import { SoqlError } from './soql';
 import { errorBody, wireRecord } from './wire';
 
@@ -20,6 +22,7 @@ export interface OAuthCredentials {
 export interface RestContext {
   org: SimulatedOrg;
   gate: ApiGate;
+  bulk: BulkQueryJobs;
   credentials: OAuthCredentials;
   orgId: string;
   userId: string;
@@ -28,9 +31,13 @@ export interface RestContext {
 }
 
 const DATA_PATH = /^\/services\/data\/v(\d+\.\d)\/(query|queryAll|limits)(?:\/([^/]+))?\/?$/;
+const DESCRIBE_PATH = /^\/services\/data\/v\d+\.\d\/sobjects\/(\w+)\/describe\/?$/;
 
 /** Which endpoint a data path names, for the request log. */
 export function classifyDataPath(path: string): Endpoint {
+  if (DESCRIBE_PATH.test(path)) return 'describe';
+  const bulk = bulkEndpoint(path);
+  if (bulk) return bulk;
   const match = DATA_PATH.exec(path);
   if (!match) return 'unknown';
   if (match[2] === 'limits') return match[3] ? 'unknown' : 'limits';
@@ -80,7 +87,7 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ctx
 }
 
 /** Auth, then throttle, then quota, then the endpoint itself. */
-export function handleData(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RestContext): void {
+export async function handleData(req: IncomingMessage, res: ServerResponse, url: URL, ctx: RestContext): Promise<void> {
   const limitInfo = (): Record<string, string> => {
     const { used, max } = ctx.gate.quota();
     return { 'Sforce-Limit-Info': `api-usage=${used}/${max}` };
@@ -89,7 +96,7 @@ export function handleData(req: IncomingMessage, res: ServerResponse, url: URL, 
   if (!bearer || !ctx.gate.isValidToken(bearer)) {
     return sendJson(res, 401, errorBody('INVALID_SESSION_ID', 'Session expired or invalid'));
   }
-  const throttle = ctx.gate.takeThrottle();
+  const throttle = ctx.gate.takeThrottle(classifyDataPath(url.pathname));
   if (throttle) {
     const defaults = THROTTLE_DEFAULTS[throttle.status];
     const retryAfter: Record<string, string> =
@@ -100,11 +107,19 @@ export function handleData(req: IncomingMessage, res: ServerResponse, url: URL, 
   if (!ctx.gate.spendApiCall()) {
     return sendJson(res, 403, errorBody('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), limitInfo());
   }
+  if (bulkEndpoint(url.pathname)) return ctx.bulk.handle(req, res, url, limitInfo());
   const [status, body] = dataResponse(url, ctx);
   sendJson(res, status, body, limitInfo());
 }
 
 function dataResponse(url: URL, ctx: RestContext): [number, unknown] {
+  const described = DESCRIBE_PATH.exec(url.pathname)?.[1];
+  if (described !== undefined) {
+    const object = findObject(described)?.name;
+    if (!object)
+      return [404, errorBody('NOT_FOUND', `The requested resource does not exist: sObject type '${described}' is not supported.`)];
+    return [200, ctx.org.describe(object)];
+  }
   const match = DATA_PATH.exec(url.pathname);
   if (!match?.[1] || !match[2]) return [404, errorBody('NOT_FOUND', 'The requested resource does not exist')];
   const version = match[1];

@@ -4,10 +4,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { handleAdmin } from './admin';
+import { BulkQueryJobs } from './bulk';
 import { DEFAULT_DELETED_RATE, DEFAULT_FLAW_RATES, type Flaw } from './flaws';
 import { ApiGate, type Endpoint, type LoggedRequest } from './gate';
 import { sendJson } from './http';
 import { SimulatedOrg } from './org';
+import { orgProfiles, type OrgProfileName } from './profiles';
 import { classifyDataPath, handleData, handleToken, type OAuthCredentials, type RestContext } from './rest';
 import type { SimObjectName } from './schema';
 import { errorBody } from './wire';
@@ -37,11 +39,13 @@ export interface SalesforceSimulatorOptions {
   deletedRate?: number;
   /** The instant generated data is relative to; defaults to the start time. */
   now?: Date;
-  /** Records per query page (Salesforce: 2000). */
+  /** Records per query page (Salesforce: 2000); when given, also the most a Bulk API 2.0 results chunk holds. */
   pageSize?: number;
   quota?: { used?: number; max?: number };
   credentials?: OAuthCredentials;
   accessToken?: string;
+  /** Which fields the org has beyond the standard ones (profiles.ts); `demo` when omitted. */
+  profile?: OrgProfileName;
 }
 
 export interface SalesforceSimulator {
@@ -56,6 +60,8 @@ export interface SalesforceSimulator {
   insertRecords: SimulatedOrg['insertRecords'];
   updateRecord: SimulatedOrg['updateRecord'];
   deleteRecord: SimulatedOrg['deleteRecord'];
+  addField: SimulatedOrg['addField'];
+  describe: SimulatedOrg['describe'];
   throttle: ApiGate['throttle'];
   clearThrottle: ApiGate['clearThrottle'];
   setQuota: ApiGate['setQuota'];
@@ -63,6 +69,8 @@ export interface SalesforceSimulator {
   requests: ApiGate['requests'];
   clearRequests: ApiGate['clearRequests'];
   expireSessions: ApiGate['expireSessions'];
+  /** Bulk API 2.0 query jobs opened so far (POST /__sim/bulk-jobs/failures fails the next ones). */
+  bulkJobs: BulkQueryJobs['list'];
 }
 
 const DEFAULT_CONTACTS = 1_000;
@@ -102,12 +110,14 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
       deletedRate: options.deletedRate ?? DEFAULT_DELETED_RATE,
     },
     options.pageSize ?? 2000,
+    orgProfiles[options.profile ?? 'demo'],
   );
   const accessToken = options.accessToken ?? SIMULATOR_ACCESS_TOKEN;
   const gate = new ApiGate({ used: options.quota?.used ?? 0, max: options.quota?.max ?? 15_000 }, accessToken);
   const credentials = options.credentials ?? SIMULATOR_CREDENTIALS;
+  const bulk = new BulkQueryJobs(org, options.pageSize ?? Number.POSITIVE_INFINITY, SIMULATOR_USER_ID);
   let url = '';
-  const ctx: RestContext = { org, gate, credentials, orgId: SIMULATOR_ORG_ID, userId: SIMULATOR_USER_ID, baseUrl: () => url };
+  const ctx: RestContext = { org, gate, bulk, credentials, orgId: SIMULATOR_ORG_ID, userId: SIMULATOR_USER_ID, baseUrl: () => url };
   const server = createServer((req, res) => {
     Promise.resolve(route(req, res, ctx)).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
@@ -132,6 +142,8 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     insertRecords: (object, count) => org.insertRecords(object, count),
     updateRecord: (object, id, changes) => org.updateRecord(object, id, changes),
     deleteRecord: (object, id) => org.deleteRecord(object, id),
+    addField: (object, field) => org.addField(object, field),
+    describe: (object) => org.describe(object),
     throttle: (spec) => gate.throttle(spec),
     clearThrottle: () => gate.clearThrottle(),
     setQuota: (quota) => gate.setQuota(quota),
@@ -139,5 +151,6 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     requests: (endpoint) => gate.requests(endpoint),
     clearRequests: () => gate.clearRequests(),
     expireSessions: () => gate.expireSessions(),
+    bulkJobs: () => bulk.list(),
   };
 }

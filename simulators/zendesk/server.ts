@@ -1,6 +1,6 @@
 /**
  * A local Zendesk account over HTTP: the cursor-based incremental ticket export with Basic API-token
- * authentication, the account's per-second limit (429 with Retry-After and a text/plain body, as
+ * authentication, signed ticket event webhooks to an endpoint it is given (webhooks.ts), the account's per-second limit (429 with Retry-After and a text/plain body, as
  * Zendesk answers), throttles on demand and X-Rate-Limit headers. Tests steer it through the
  * returned controls.
  */
@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { sendJson } from '../salesforce/http';
 import { DEFAULT_FLAW_RATES, HelpDesk, type ExportPosition, type FlawRates, type SimTicket, type TicketChanges } from './help-desk';
 import { RequestGate, type LoggedRequest } from './request-gate';
+import { eventTypeOf, WebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks';
 import { listen } from '../listen';
 
 export interface ZendeskCredentials {
@@ -44,11 +45,21 @@ export interface ZendeskSimulator {
   /** After `afterRequests` more requests, the next `times` are throttled; Retry-After omitted when null. */
   throttleNext(times: number, retryAfterSeconds: number | null, afterRequests?: number): void;
   requests(): LoggedRequest[];
+  /** A new API token for the agent, as Admin Center creates one; `revoke` deletes one. */
+  issueToken(token: string): void;
+  revokeToken(token: string): void;
+  /** Posts a signed ticket event to `target` for every ticket added or changed from now on; null stops them. */
+  sendWebhooksTo(target: WebhookTarget | null): void;
+  /** Every ticket event posted, with the endpoint's answer. */
+  webhookDeliveries(): WebhookDelivery[];
+  /** Resolves once every ticket event posted so far is answered. */
+  webhooksSettled(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const EXPORT_PATH = /^\/api\/v2\/incremental\/tickets\/cursor(\.json)?$/;
 const MAX_PER_PAGE = 1000;
+const CURRENT_USER_PATH = '/api/v2/users/me.json';
 
 const encodeCursor = (position: ExportPosition): string => Buffer.from(`${position.at / 1000}.0||${position.id}|`).toString('base64');
 
@@ -61,14 +72,17 @@ interface Context {
   desk: HelpDesk;
   gate: RequestGate;
   credentials: ZendeskCredentials;
+  /** The agent's active API tokens: the one it started with and those issued since. */
+  tokens: Set<string>;
   limitPerMinute: number | null;
   baseUrl: () => string;
 }
 
-function isAuthorized(req: IncomingMessage, credentials: ZendeskCredentials): boolean {
+function isAuthorized(req: IncomingMessage, ctx: Context): boolean {
   const match = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
   if (!match?.[1]) return false;
-  return Buffer.from(match[1], 'base64').toString('utf8') === `${credentials.email}/token:${credentials.apiToken}`;
+  const [email, token] = Buffer.from(match[1], 'base64').toString('utf8').split('/token:');
+  return email === ctx.credentials.email && token !== undefined && ctx.tokens.has(token);
 }
 
 const invalid = (res: ServerResponse, error: string, description: string): void => sendJson(res, 400, { error, description });
@@ -135,7 +149,7 @@ function rateHeaders(ctx: Context, now: number): Record<string, string> {
 
 function route(req: IncomingMessage, res: ServerResponse, ctx: Context): void {
   const url = new URL(req.url ?? '/', 'http://zendesk.local');
-  if (req.method !== 'GET' || !EXPORT_PATH.test(url.pathname)) {
+  if (req.method !== 'GET' || !(EXPORT_PATH.test(url.pathname) || url.pathname === CURRENT_USER_PATH)) {
     sendJson(res, 404, { error: 'InvalidEndpoint', description: 'Not found' });
     return;
   }
@@ -148,11 +162,12 @@ function route(req: IncomingMessage, res: ServerResponse, ctx: Context): void {
     res.end('Number of allowed API requests per minute exceeded');
     return;
   }
-  if (!isAuthorized(req, ctx.credentials)) {
+  if (!isAuthorized(req, ctx)) {
     sendJson(res, 401, { error: "Couldn't authenticate you" });
     return;
   }
-  serveExport(req, res, url, ctx);
+  if (url.pathname === CURRENT_USER_PATH) sendJson(res, 200, { user: { id: 360_000_001, email: ctx.credentials.email, role: 'admin' } });
+  else serveExport(req, res, url, ctx);
 }
 
 export async function startZendeskSimulator(options: ZendeskSimulatorOptions = {}): Promise<ZendeskSimulator> {
@@ -165,8 +180,16 @@ export async function startZendeskSimulator(options: ZendeskSimulatorOptions = {
   );
   const perSecond = options.requestsPerSecond === undefined ? 100 : options.requestsPerSecond;
   const gate = new RequestGate(perSecond);
+  const webhooks = new WebhookSender();
   const credentials = options.credentials ?? ZENDESK_SIMULATOR_CREDENTIALS;
-  const ctx: Context = { desk, gate, credentials, limitPerMinute: perSecond === null ? null : perSecond * 60, baseUrl: () => url };
+  const ctx: Context = {
+    desk,
+    gate,
+    credentials,
+    tokens: new Set([credentials.apiToken]),
+    limitPerMinute: perSecond === null ? null : perSecond * 60,
+    baseUrl: () => url,
+  };
   const server = createServer((req, res) => {
     try {
       route(req, res, ctx);
@@ -182,10 +205,23 @@ export async function startZendeskSimulator(options: ZendeskSimulatorOptions = {
     url,
     credentials,
     tickets: () => desk.snapshot(),
-    addTickets: (count) => desk.add(count, Date.now()),
-    updateTicket: (id, changes) => desk.update(id, changes, Date.now()),
+    addTickets: (count) => {
+      const added = desk.add(count, Date.now());
+      for (const ticket of added) webhooks.notify(ticket, eventTypeOf('created'));
+      return added;
+    },
+    updateTicket: (id, changes) => {
+      const changed = desk.update(id, changes, Date.now());
+      webhooks.notify(changed, eventTypeOf(changes));
+      return changed;
+    },
     throttleNext: (times, retryAfterSeconds, afterRequests) => gate.throttleNext(times, retryAfterSeconds, afterRequests),
     requests: () => gate.requests(),
+    issueToken: (token) => void ctx.tokens.add(token),
+    revokeToken: (token) => void ctx.tokens.delete(token),
+    sendWebhooksTo: (target) => webhooks.sendTo(target),
+    webhookDeliveries: () => webhooks.deliveries(),
+    webhooksSettled: () => webhooks.settled(),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

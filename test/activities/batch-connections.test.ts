@@ -1,5 +1,5 @@
-/** One warehouse connection per batch on a worker: kept between a batch's steps, let go by its load, never handed on broken. */
-import { BatchConnections } from '../../activities/chores';
+/** One warehouse connection per batch on a worker: kept between a batch's steps, let go (or, across batches, handed on) by its load, never handed on broken. */
+import { BatchConnections, type BatchConnectionOptions } from '../../activities/chores';
 import type { Warehouse } from '../../activities/warehouses/types';
 import type { DestinationConfig } from '../../domain/connector';
 
@@ -26,13 +26,17 @@ function fakeWarehouse(id: number, closes: number[]): Warehouse {
 const duckdb: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 const elsewhere: DestinationConfig = { kind: 'duckdb', schema: 'other' };
 
-function pool(idleMs?: number) {
+function pool(idleMs?: number, options?: BatchConnectionOptions) {
   const opened: number[] = [];
   const closes: number[] = [];
-  const connections = new BatchConnections(async () => {
-    opened.push(opened.length + 1);
-    return fakeWarehouse(opened.length, closes);
-  }, idleMs);
+  const connections = new BatchConnections(
+    async () => {
+      opened.push(opened.length + 1);
+      return fakeWarehouse(opened.length, closes);
+    },
+    idleMs,
+    options,
+  );
   const idOf = async (warehouse: Warehouse) => (await warehouse.query('select 1'))[0]?.['id'];
   return { connections, opened, closes, idOf };
 }
@@ -78,4 +82,17 @@ it('keeps nothing with no idle time: every step opens and closes its own', async
   await connections.use('load/a', duckdb, idOf);
   expect(opened).toEqual([1, 2]);
   expect(closes).toEqual([1, 2]);
+});
+
+it('across batches, a load hands its connection to the destination’s next batch, never to another destination', async () => {
+  const { connections, opened, closes, idOf } = pool(undefined, { acrossBatches: true });
+  expect(await connections.use('load/a', duckdb, idOf, { last: true })).toBe(1);
+  expect(closes).toEqual([]);
+  expect(await connections.use('load/b', duckdb, idOf)).toBe(1);
+  expect(await connections.use('load/b', duckdb, idOf, { last: true })).toBe(1);
+  expect(await connections.use('load/c', elsewhere, idOf, { last: true })).toBe(2);
+  expect(opened).toEqual([1, 2]);
+  expect(closes).toEqual([]);
+  await connections.close();
+  expect(closes.sort()).toEqual([1, 2]);
 });

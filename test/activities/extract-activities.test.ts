@@ -12,6 +12,8 @@ import type { ExtractedPage, PageExtractRequest } from '../../domain/cycle';
 import { throttleBackoffMs } from '../../activities/errors';
 import { createExtractActivities } from '../../activities/extract-activities';
 import { logger } from '../../activities/logger';
+import { ColumnHasher } from '../../activities/privacy/personal-columns';
+import { ephemeralKeyRing } from '../../activities/secrets';
 import { sourcePlugins } from '../../activities/sources';
 import { Staging } from '../../activities/staging/staging';
 import { openStore } from '../../activities/store';
@@ -66,6 +68,7 @@ function activities(now: () => Date): { extractPage: (request: PageExtractReques
     staging: new Staging(path.join(dataDir, 'staging')),
     plugins: sourcePlugins({ inbox: inboxReader(store.inbox) }),
     logger,
+    columnHasher: new ColumnHasher(ephemeralKeyRing()),
     now,
   });
   const env = new MockActivityEnvironment();

@@ -12,7 +12,7 @@ import { AesGcmPayloadCodec, PAYLOAD_KEYS_VARIABLE } from '../../activities/secr
 import { parseKeyRing } from '../../activities/secrets';
 import { ROLES, type Role } from '../../domain/access';
 import { keyEntry } from '../secrets/fixtures';
-import { CONNECTORS, connectorBody, createConnector, startApiHarness, type ApiHarness, type RequestBody } from './harness';
+import { CONNECTORS, connectorBody, createConnector, type RequestBody, useApiHarness } from './harness';
 import { routesOf } from './routes-of';
 
 const ANALYST = `analyst-${randomUUID()}`;
@@ -22,7 +22,7 @@ const codecEndpoint: CodecEndpoint = {
   namespaces: ['default'],
 };
 
-let api: ApiHarness;
+const api = useApiHarness({ codecEndpoint });
 const keys = new Map<Role, string>();
 const keyOf = (role: Role): string => {
   const key = keys.get(role);
@@ -33,12 +33,8 @@ const keyOf = (role: Role): string => {
 let own: string;
 
 beforeAll(async () => {
-  api = await startApiHarness({ codecEndpoint });
   for (const role of ROLES) keys.set(role, await api.keyFor(role, role === 'creative-analyst' ? ANALYST : undefined));
   own = await createConnector(api, connectorBody(ANALYST));
-});
-afterAll(async () => {
-  await api.close();
 });
 
 interface Sample {
@@ -70,8 +66,11 @@ const samples = (): Record<string, Sample> => {
     [`PUT ${CONNECTORS}/:id`]: { path: `${CONNECTORS}/${own}`, body: { json: { status: 'sleeping' } } },
     [`DELETE ${CONNECTORS}/:id`]: { path: `${CONNECTORS}/${nothing}` },
     [`GET ${CONNECTORS}/:id/analyze`]: { path: `${CONNECTORS}/${own}/analyze` },
+    [`GET ${CONNECTORS}/:id/catalog`]: { path: `${CONNECTORS}/${nothing}/catalog` },
+    'POST /api/v1/catalog/discover': { path: '/api/v1/catalog/discover', body: { json: {} } },
     [`POST ${CONNECTORS}/:id/runs`]: { path: `${CONNECTORS}/${nothing}/runs` },
     [`POST ${CONNECTORS}/:id/pause`]: { path: `${CONNECTORS}/${nothing}/pause` },
+    [`POST ${CONNECTORS}/:id/zendesk-token`]: { path: `${CONNECTORS}/${nothing}/zendesk-token`, body: { json: {} } },
     [`POST ${CONNECTORS}/:id/resume`]: { path: `${CONNECTORS}/${nothing}/resume` },
     [`POST ${CONNECTORS}/:id/guardrails/preview`]: { path: `${CONNECTORS}/${own}/guardrails/preview`, body: { json: {} } },
     [`GET ${CONNECTORS}/:id/quality-reports`]: { path: `${CONNECTORS}/${own}/quality-reports` },
@@ -90,8 +89,12 @@ const samples = (): Record<string, Sample> => {
     'POST /api/v1/approvals/*approvalId/decision': { path: `/api/v1/approvals/${approvalId}/decision`, body: { json: {} } },
     'GET /api/v1/approvals/*approvalId': { path: `/api/v1/approvals/${approvalId}` },
     'POST /webhooks/sendgrid/:connectorId': { path: `/webhooks/sendgrid/${nothing}`, body: { json: [] } },
+    'POST /webhooks/zendesk/:connectorId': { path: `/webhooks/zendesk/${nothing}`, body: { json: {} } },
     'POST /codec/decode': { path: '/codec/decode', body: { json: { payloads: [] } } },
     'POST /codec/encode': { path: '/codec/encode', body: { json: { payloads: [] } } },
+    'GET /codec/session': { path: '/codec/session' },
+    'POST /codec/session': { path: '/codec/session' },
+    'DELETE /codec/session': { path: '/codec/session' },
     'POST /api/v1/privacy/erasure-requests': { path: '/api/v1/privacy/erasure-requests', body: { json: {} } },
     'GET /api/v1/privacy/erasure-requests/:id': { path: `/api/v1/privacy/erasure-requests/${nothing}` },
     'POST /api/v1/api-keys': { path: '/api/v1/api-keys', body: { json: {} } },

@@ -15,16 +15,10 @@ import { openSqlClient } from '../../activities/store';
 import { sqlStore } from '../../activities/store/store';
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
 import { uniqueName } from '../support/temporal';
-import { CONNECTORS, connectorBody, createConnector, request, startApiHarness, TEST_JWT_SECRET, type ApiHarness } from './harness';
+import { CONNECTORS, connectorBody, createConnector, request, TEST_JWT_SECRET, useApiHarness } from './harness';
 import { claimsFor, hs256, rs256, unsigned } from './tokens';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness();
 
 const ME = '/api/v1/me';
 const principalSchema = z.object({ subject: z.string(), role: z.string(), credential: z.object({ kind: z.string() }) });

@@ -8,7 +8,12 @@ import { z } from 'zod';
 import type { PendingApproval } from '../../domain/approvals';
 import { decision, pendingApproval, type ApprovalSeed } from '../store/fixtures';
 import { createApprovalStandInActivities } from './fixtures/approval-activities';
-import { useApiWithStandIn, type ApiHarness } from './harness';
+import { issuePaths, useApiWithStandIn, type ApiHarness } from './harness';
+import { Registry } from 'prom-client';
+import { abandonClosedApprovals, reconcileApprovalsPeriodically } from '../../activities/approval-closure';
+import { logger } from '../../activities/logger';
+import { registerStoreGauges } from '../../activities/observability/store-gauges';
+import { eventually } from '../support/eventually';
 
 let api: ApiHarness;
 /** Managers: the decider is whoever the credential names. */
@@ -86,13 +91,18 @@ describe('GET /api/v1/approvals/:id', () => {
     expect(unencoded).toMatchObject({ status: 200, body: { approvalId: pending.approvalId } });
   });
 
-  test('a pending approval whose cycle is gone says so instead of a live gate', async () => {
+  test('a pending approval whose cycle is gone says so, and is recorded abandoned from then on', async () => {
     const pending = pendingApproval({ connectorId: randomUUID() });
     await api.store.approvals.saveRequest(pending);
     const response = await api.call('GET', approvalPath(pending.approvalId));
+    const why = expect.stringContaining(pending.workflowId);
     expect(response).toMatchObject({
       status: 200,
-      body: { status: 'pending', live: { state: 'not-waiting', detail: expect.stringContaining(pending.workflowId) } },
+      body: { status: 'abandoned', abandoned: { reason: why }, live: { state: 'not-waiting', detail: why } },
+    });
+    expect(await api.call('GET', approvalPath(pending.approvalId))).toMatchObject({
+      status: 200,
+      body: { status: 'abandoned', abandoned: { reason: why }, live: null },
     });
   });
 
@@ -198,6 +208,17 @@ describe('POST /api/v1/approvals/:id/decision', () => {
     expect(response).toMatchObject({ status: 409, body: { message: expect.stringContaining(`timed out at ${pending.deadline}`) } });
   });
 
+  test('a decision on a pending approval whose cycle is gone is a 409, and records it abandoned', async () => {
+    const pending = pendingApproval({ connectorId: randomUUID() });
+    await api.store.approvals.saveRequest(pending);
+    const refused = await api.call('POST', decisionPath(pending.approvalId), { json: approve }, dana);
+    expect(refused).toMatchObject({ status: 409, body: { message: expect.stringContaining('no longer running') } });
+    expect(await api.store.approvals.get(pending.approvalId)).toMatchObject({
+      status: 'abandoned',
+      abandoned: { reason: `Temporal no longer knows cycle ${pending.workflowId}` },
+    });
+  });
+
   test('an unknown approval is a 404', async () => {
     const unknown = pendingApproval({ connectorId: randomUUID() });
     const response = await api.call('POST', decisionPath(unknown.approvalId), { json: approve });
@@ -215,11 +236,58 @@ describe('POST /api/v1/approvals/:id/decision', () => {
       dana,
     );
     expect(response.status).toBe(400);
-    const paths = z
-      .object({ issues: z.array(z.object({ path: z.string() })) })
-      .parse(response.body)
-      .issues.map((i) => i.path);
-    expect(paths.sort()).toEqual(['decision', 'override.maxInvalidShare', 'reason']);
+    expect(issuePaths(response.body)).toEqual(['decision', 'override.maxInvalidShare', 'reason']);
     expect((await api.store.approvals.get(pending.approvalId))?.status).toBe('pending');
+  });
+});
+
+describe('an approval whose cycle was terminated', () => {
+  /** The approvals-waiting gauge of one connector as a scrape shows it; undefined when it has no series. */
+  async function waitingGauge(connectorId: string): Promise<number | undefined> {
+    const registry = new Registry();
+    const remove = registerStoreGauges(api.store, logger, registry);
+    try {
+      const line = (await registry.metrics())
+        .split('\n')
+        .find((l) => l.startsWith('insight_hub_approvals_waiting{') && l.includes(`connector_id="${connectorId}"`));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    } finally {
+      remove();
+    }
+  }
+
+  test('is abandoned by the reconciliation pass: it leaves the pending list and the gauge, and a decision on it is a 409', async () => {
+    const pending = await openGate();
+    const running = await openGate({ connectorId: randomUUID() });
+    expect(await waitingGauge(pending.connectorId)).toBe(1);
+
+    await api.client.workflow.getHandle(pending.workflowId).terminate('operator stopped the cycle');
+    await abandonClosedApprovals(api.client, api.store.approvals, logger);
+
+    expect(await api.store.approvals.get(pending.approvalId)).toMatchObject({
+      status: 'abandoned',
+      resolution: null,
+      abandoned: { reason: `cycle ${pending.workflowId} is TERMINATED: it waits for no decision` },
+    });
+    expect(await waitingGauge(pending.connectorId)).toBeUndefined();
+    const listed = async (status: string) =>
+      listSchema.parse((await api.call('GET', `${APPROVALS}?connectorId=${pending.connectorId}&status=${status}`)).body).approvals;
+    expect(await listed('pending')).toEqual([]);
+    expect(await listed('abandoned')).toEqual([expect.objectContaining({ approvalId: pending.approvalId, status: 'abandoned' })]);
+
+    const refused = await api.call('POST', decisionPath(pending.approvalId), { json: approve }, dana);
+    expect(refused).toMatchObject({ status: 409, body: { error: 'conflict', message: expect.stringContaining('abandoned') } });
+    // The cycle that still runs keeps its gate open.
+    expect((await api.store.approvals.get(running.approvalId))?.status).toBe('pending');
+    expect(await waitingGauge(running.connectorId)).toBe(1);
+  });
+
+  test('the periodic reconciliation finds it unattended, without anybody opening it', async () => {
+    const pending = await openGate();
+    await api.client.workflow.getHandle(pending.workflowId).terminate('operator stopped the cycle');
+    const reconciler = reconcileApprovalsPeriodically(api.client, api.store.approvals, logger, 100);
+    const abandoned = async () => ((await api.store.approvals.get(pending.approvalId))?.status === 'abandoned' ? true : undefined);
+    await eventually('the approval abandoned', abandoned).finally(() => reconciler.stop());
+    expect(await waitingGauge(pending.connectorId)).toBeUndefined();
   });
 });

@@ -7,15 +7,9 @@ import { scheduleId } from '../../domain/constants';
 import { evaluateGuardrails, gateVerdict, type Guardrails } from '../../domain/guardrails';
 import { pendingApproval, runReport, streamReport } from '../store/fixtures';
 import { uniqueName } from '../support/temporal';
-import { CONNECTORS, connectorBody, createConnector, SECRETS, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, connectorBody, createConnector, issuePaths, SECRETS, useApiHarness } from './harness';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness();
 
 const schedulePaused = async (connectorId: string): Promise<boolean> =>
   (await api.client.schedule.getHandle(scheduleId(connectorId)).describe()).state.paused;
@@ -151,11 +145,7 @@ describe('POST /api/v1/data-warehouse-connector/:id/guardrails/preview', () => {
       json: { guardrails: { maxInvalidShare: 2, maxRows: 10 }, automationLevel: 'sometimes' },
     });
     expect(response.status).toBe(400);
-    const paths = z
-      .object({ issues: z.array(z.object({ path: z.string() })) })
-      .parse(response.body)
-      .issues.map((i) => i.path);
-    expect(paths.sort()).toEqual(['automationLevel', 'guardrails', 'guardrails.maxInvalidShare']);
+    expect(issuePaths(response.body)).toEqual(['automationLevel', 'guardrails', 'guardrails.maxInvalidShare']);
   });
 });
 

@@ -7,16 +7,10 @@ import { z } from 'zod';
 import { connectorSettingsSchema } from '../../domain/connector';
 import { REDACTED } from '../../domain/redaction';
 import { uniqueName } from '../support/temporal';
-import { CONNECTORS, createConnector, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, createConnector, useApiHarness } from './harness';
 import { cmsWith, secret, secretCases } from './secret-cases';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness();
 
 const expectNone = (value: unknown, secrets: string[]): void => {
   const text = JSON.stringify(value);

@@ -9,15 +9,9 @@ import { z } from 'zod';
 import { scheduleId, scheduledCycleWorkflowId, searchAttributes } from '../../domain/constants';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
 import { uniqueName } from '../support/temporal';
-import { CONNECTORS, SECRETS, connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, SECRETS, connectorBody, createConnector, useApiHarness } from './harness';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness();
 
 const describeSchedule = (connectorId: string) => api.client.schedule.getHandle(scheduleId(connectorId)).describe();
 const minutes = (n: number): number => n * 60_000;

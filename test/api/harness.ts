@@ -14,6 +14,7 @@ import { deleteConnectorSchedule } from '../../api/schedules';
 import { startApiServer } from '../../api/server';
 import { openStore, type Store } from '../../activities/store';
 import type { Role } from '../../domain/access';
+import { useFixture } from '../support/fixture';
 import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
 
 /** The secret the harness's API checks HS256 tokens with (test/api/tokens.ts signs them). */
@@ -59,6 +60,39 @@ export async function startApiHarness(options: { codecEndpoint?: CodecEndpoint }
       await store.close();
       await env.teardown();
     },
+  };
+}
+
+/** The API harness of the file (or describe block), started before its tests and closed after them. */
+export function useApiHarness(options: { codecEndpoint?: CodecEndpoint } = {}): ApiHarness {
+  const harness = useFixture('the API harness', async (defer) => {
+    const api = await startApiHarness(options);
+    defer(() => api.close());
+    return api;
+  });
+  return {
+    get url() {
+      return harness().url;
+    },
+    get env() {
+      return harness().env;
+    },
+    get client() {
+      return harness().client;
+    },
+    get store() {
+      return harness().store;
+    },
+    get taskQueue() {
+      return harness().taskQueue;
+    },
+    get adminKey() {
+      return harness().adminKey;
+    },
+    call: (...args) => harness().call(...args),
+    keyFor: (...args) => harness().keyFor(...args),
+    // Teardown closes it: here for the helpers that take any harness, not for the tests to call.
+    close: () => harness().close(),
   };
 }
 
@@ -143,6 +177,16 @@ export function connectorBody(userId: string, overrides: Record<string, unknown>
     },
     ...overrides,
   };
+}
+
+const issuesSchema = z.object({ issues: z.array(z.object({ path: z.string() })) });
+
+/** The fields a refused body's issues name, sorted. */
+export function issuePaths(body: unknown): string[] {
+  return issuesSchema
+    .parse(body)
+    .issues.map((issue) => issue.path)
+    .sort();
 }
 
 const createdConnectorSchema = z.object({ id: z.uuid(), userId: z.string(), status: z.enum(['active', 'paused']) });

@@ -15,15 +15,9 @@ import { openPgClient } from '../../activities/store/pg-client';
 import { sqlStore } from '../../activities/store/store';
 import { scheduleId } from '../../domain/constants';
 import { uniqueName } from '../support/temporal';
-import { CONNECTORS, SECRETS, connectorBody, createConnector, request, startApiHarness, type ApiHarness, type HttpResult } from './harness';
+import { CONNECTORS, SECRETS, connectorBody, createConnector, request, type HttpResult, useApiHarness } from './harness';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness();
 
 const describeSchedule = (connectorId: string) => api.client.schedule.getHandle(scheduleId(connectorId)).describe();
 

@@ -9,15 +9,9 @@ import { z } from 'zod';
 import { createApp } from '../../api/app';
 import { startApiServer } from '../../api/server';
 import { decision, pendingApproval, runReport, streamReport } from '../store/fixtures';
-import { CONNECTORS, connectorBody, createConnector, request, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, connectorBody, createConnector, request, useApiHarness } from './harness';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useApiHarness();
 
 const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 const auditPage = pageOf(z.object({ connectorId: z.string(), activityType: z.string(), createdAt: z.string() }));

@@ -16,7 +16,7 @@ import { AesGcmPayloadCodec, PAYLOAD_KEYS_VARIABLE } from '../../activities/secr
 import { PLATFORM_AUDIT_ID } from '../../domain/access';
 import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
 import { keyEntry } from '../secrets/fixtures';
-import { connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
+import { connectorBody, createConnector, useApiHarness } from './harness';
 import { hostileRequests } from './hostile/classes';
 import { expectRefusal, send } from './hostile/requests';
 import { hostileCorpus } from './hostile/routes';
@@ -29,7 +29,7 @@ const codecEndpoint: CodecEndpoint = {
   namespaces: ['default'],
 };
 
-let api: ApiHarness;
+const api = useApiHarness({ codecEndpoint });
 /** The connector hostile requests aim at: any of them getting through would change it. */
 let target: string;
 /** SendGrid connectors (one signed, one unsigned) whose inboxes must stay as they are. */
@@ -37,14 +37,10 @@ let signed: { id: string };
 let unsigned: string;
 
 beforeAll(async () => {
-  api = await startApiHarness({ codecEndpoint });
   target = await createConnector(api, connectorBody('test-admin'));
   const key = createSendgridSigningKey();
   signed = { id: await sendgridConnector(api, { publicKey: key.publicKey }) };
   unsigned = await sendgridConnector(api, { allowUnsigned: true });
-});
-afterAll(async () => {
-  await api?.close();
 });
 
 const ROUTES = () => hostileCorpus({ target, unsigned });

@@ -7,23 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { generateSendgridEvents } from '../../simulators/sendgrid/events';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../simulators/sendgrid/sender';
 import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
-import { startApiHarness, type ApiHarness, type HttpResult } from './harness';
+import { type HttpResult, useApiHarness } from './harness';
 import { expectRefusal, json, nested, send, withField, type Raw } from './hostile/requests';
 import { sendgridConnector } from './hostile/sendgrid';
 
-let api: ApiHarness;
+const api = useApiHarness();
 /** A SendGrid connector with a signing key, and one that takes unsigned requests (for raw bytes). */
 let signed: { id: string; sign: (timestamp: string, body: string) => string };
 let unsigned: string;
 
 beforeAll(async () => {
-  api = await startApiHarness();
   const key = createSendgridSigningKey();
   signed = { id: await sendgridConnector(api, { publicKey: key.publicKey }), sign: key.sign };
   unsigned = await sendgridConnector(api, { allowUnsigned: true });
-});
-afterAll(async () => {
-  await api?.close();
 });
 
 describe('POST /webhooks/sendgrid/:connectorId', () => {

@@ -10,15 +10,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadDriver } from '../../activities/warehouses/duckdb/connection';
 import { qualityReport, runReport, sha256Of, streamReport } from '../store/fixtures';
-import { connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
+import { connectorBody, createConnector, useApiHarness } from './harness';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-afterAll(async () => {
-  await api?.close();
-});
+const api = useApiHarness();
 
 const DAY_MS = 86_400_000;
 const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY_MS);

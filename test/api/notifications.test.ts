@@ -5,15 +5,9 @@
  */
 import { z } from 'zod';
 import { REDACTED } from '../../domain/redaction';
-import { startApiHarness, type ApiHarness } from './harness';
+import { useApiHarness } from './harness';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness();
 
 const CHANNELS = '/api/v1/notifications/channels';
 const SIGNING_SECRET = 'whsec-api-test-0123456789abcdef0123456789';

@@ -14,7 +14,7 @@ import { parseKeyRing } from '../../activities/secrets';
 import { AesGcmPayloadCodec, PAYLOAD_KEYS_VARIABLE } from '../../activities/secrets/payload-codec';
 import { ROLES } from '../../domain/access';
 import { keyEntry } from '../secrets/fixtures';
-import { startApiHarness, type ApiHarness } from './harness';
+import { useApiHarness } from './harness';
 import { routesOf, type ServedRoute } from './routes-of';
 
 const codecEndpoint: CodecEndpoint = {
@@ -46,19 +46,15 @@ const documentSchema = z.object({
   components: z.object({ schemas: z.record(z.string(), z.unknown()), securitySchemes: z.record(z.string(), z.unknown()) }).loose(),
 });
 
-let api: ApiHarness;
+const api = useApiHarness({ codecEndpoint });
 let document: z.infer<typeof documentSchema>;
 let served: ServedRoute[];
 
 beforeAll(async () => {
-  api = await startApiHarness({ codecEndpoint });
   const response = await api.call('GET', '/api/v1/openapi.json', undefined, null);
   expect(response.status).toBe(200);
   document = documentSchema.parse(response.body);
   served = routesOf(createApp({ store: api.store, temporal: api.client, codecEndpoint, authentication: { jwt: {} } }));
-});
-afterAll(async () => {
-  await api?.close();
 });
 
 const routeName = ({ method, path }: { method: string; path: string }): string => `${method} ${path}`;

@@ -1,14 +1,8 @@
 /** The OpenAPI document the API serves: its endpoints, with the schemas that validate them. */
 import { z } from 'zod';
-import { CONNECTORS, startApiHarness, type ApiHarness } from './harness';
+import { CONNECTORS, useApiHarness } from './harness';
 
-let api: ApiHarness;
-beforeAll(async () => {
-  api = await startApiHarness();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useApiHarness();
 
 describe('GET /api/v1/openapi.json', () => {
   test('describes the endpoints with the schemas that validate them', async () => {

@@ -1,5 +1,6 @@
 /** The connector-secrets corpus: a configuration for each source and destination with secrets, and the secrets in it. */
 import { randomUUID } from 'node:crypto';
+import { redshiftDestinationWith } from '../secrets/fixtures';
 
 export const secret = (what: string): string => `${what}-${randomUUID()}`;
 const pem = (what: string): string => `-----BEGIN PRIVATE KEY-----\n${secret(what)}\n-----END PRIVATE KEY-----\n`;
@@ -91,7 +92,15 @@ export function secretCases(): SecretCase[] {
     {
       name: 'Brandwatch password',
       configuration: {
-        source: { kind: 'brandwatch', username: 'analyst@example.com', password: bwPassword, projectId: 7, queryIds: [1, 2] },
+        // A port nothing listens on: the account check at create time cannot reach it and leaves it to the first cycle.
+        source: {
+          kind: 'brandwatch',
+          apiUrl: 'http://127.0.0.1:1',
+          username: 'analyst@example.com',
+          password: bwPassword,
+          projectId: 7,
+          queryIds: [1, 2],
+        },
       },
       secrets: [bwPassword],
     },
@@ -135,13 +144,7 @@ export function secretCases(): SecretCase[] {
       name: 'Redshift access key',
       configuration: {
         source: cmsWith(destinationSourceToken),
-        destination: {
-          kind: 'redshift',
-          region: 'eu-west-1',
-          database: 'dev',
-          workgroupName: 'marketing',
-          credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: awsSecret },
-        },
+        destination: redshiftDestinationWith(awsSecret),
       },
       secrets: [destinationSourceToken, awsSecret],
     },

@@ -5,40 +5,24 @@
  * the audit row.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { Client as PgClient } from 'pg';
-import { acquire, release, type SharedDatabase } from '../../activities/warehouses/duckdb/connection';
-import { useTempDir } from '../support/temp-dir';
-import { connectorBody, createConnector, startApiHarness, type ApiHarness } from './harness';
+import { connectorBody, createConnector, useApiHarness } from './harness';
+import { useHeldWarehouse } from './held-warehouse';
 
 const QUERY = '/api/v1/warehouse/query';
-const dir = useTempDir('insight-hub-query-');
+const api = useApiHarness();
+const warehouse = useHeldWarehouse(
+  'insight-hub-query-',
+  `CREATE SCHEMA marketing;
+  CREATE TABLE marketing.customer AS SELECT range AS customer_id, 'person-' || range || '@example.com' AS email FROM range(5);
+  CREATE TABLE marketing.salesforce_contact AS SELECT 'sf-' || range AS id FROM range(3);
+  CREATE TABLE marketing.zendesk_tickets AS SELECT range AS id FROM range(2);
+  CREATE TABLE marketing._ih_quarantine AS SELECT 'bad' AS reason;
+  CREATE TABLE marketing.big AS SELECT range AS n FROM range(100000);
+  CREATE SEQUENCE marketing.ticket_numbers;`,
+);
 
-let api: ApiHarness;
-let database: SharedDatabase;
-let file: string;
-
-beforeAll(async () => {
-  api = await startApiHarness();
-  file = path.join(dir.path, 'warehouse.duckdb');
-  // Held for the whole file, as the worker holds the demo's warehouse: the API must read through it.
-  database = await acquire(file);
-  await database.exclusive(async (c) => {
-    await c.run(`CREATE SCHEMA marketing;
-      CREATE TABLE marketing.customer AS SELECT range AS customer_id, 'person-' || range || '@example.com' AS email FROM range(5);
-      CREATE TABLE marketing.salesforce_contact AS SELECT 'sf-' || range AS id FROM range(3);
-      CREATE TABLE marketing.zendesk_tickets AS SELECT range AS id FROM range(2);
-      CREATE TABLE marketing._ih_quarantine AS SELECT 'bad' AS reason;
-      CREATE TABLE marketing.big AS SELECT range AS n FROM range(100000);
-      CREATE SEQUENCE marketing.ticket_numbers;`);
-  });
-});
-afterAll(async () => {
-  await api?.close();
-  if (database) await release(database);
-});
-
-const destination = () => ({ kind: 'duckdb', path: file, schema: 'marketing' });
+const destination = () => ({ kind: 'duckdb', path: warehouse.file, schema: 'marketing' });
 
 async function connectorFor(userId: string, credential?: string): Promise<string> {
   const body = connectorBody(userId);
@@ -121,6 +105,17 @@ describe('limits and audit', () => {
     expect((response.body as { rows: { n: number }[] }).rows.map((row) => row.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  test('params are bound to ? placeholders, never spliced; a statement they do not match is a 400', async () => {
+    expect(await ask('SELECT ? AS v, count(*) AS n FROM big WHERE n < ?', undefined, { params: ["o'neil\\", 3] })).toMatchObject({
+      status: 200,
+      body: { rows: [{ v: "o'neil\\", n: 3 }] },
+    });
+    expect(await ask('SELECT ? AS v FROM customer', undefined, { params: [] })).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: 'sql', rule: 'warehouse_refused' }] },
+    });
+  });
+
   test('a statement running past timeoutMs is cancelled in the engine: 408', async () => {
     const started = Date.now();
     const response = await ask('SELECT sum(a.n * b.n) FROM big a, big b', undefined, { timeoutMs: 300 });
@@ -191,6 +186,17 @@ onPostgres('on a PostgreSQL warehouse (TEST_DATABASE_URL)', () => {
       body: { issues: [{ path: 'sql', rule: 'warehouse_refused' }] },
     });
     expect(await onPg('SELECT pg_sleep(5)', undefined, { timeoutMs: 300 })).toMatchObject({ status: 408 });
+    // Values are bound ($1…), never spliced: a quote is a character; more values than placeholders is the caller's 400.
+    expect(
+      await onPg('SELECT $1::text AS v, count(*)::int AS n FROM customer WHERE customer_id <= $2', undefined, { params: ["o'neil\\", 3] }),
+    ).toMatchObject({
+      status: 200,
+      body: { rows: [{ v: "o'neil\\", n: 3 }] },
+    });
+    expect(await onPg('SELECT 1 AS one', undefined, { params: ['extra'] })).toMatchObject({
+      status: 400,
+      body: { issues: [{ path: 'sql', rule: 'warehouse_refused' }] },
+    });
     expect(await onPg('SELECT customer_id FROM customer ORDER BY customer_id', undefined, { maxRows: 7 })).toMatchObject({
       status: 200,
       body: { rowCount: 7, truncated: true, rows: [{ customer_id: 1 }, { customer_id: 2 }, {}, {}, {}, {}, { customer_id: 7 }] },

@@ -1,5 +1,3 @@
 import { describeEndToEnd } from './end-to-end';
 
-describeEndToEnd('DuckDB (embedded)', async () => ({ config: { kind: 'duckdb', schema: 'marketing' }, stop: async () => undefined }), {
-  buildsModels: true,
-});
+describeEndToEnd('DuckDB (embedded)', async () => ({ config: { kind: 'duckdb', schema: 'marketing' }, stop: async () => undefined }));

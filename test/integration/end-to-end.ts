@@ -13,16 +13,11 @@ const CONTACTS = 3_000; // below the batch size, so the batch-wide uniqueness ch
 /** A destination for one run of the suite: its config (schema `marketing`) and how to tear it down. */
 export type EndToEndDestination = SuiteDestination;
 
-/** What the destination does beyond loading: `buildsModels`, it materialises the customer models (activities/models). */
-export interface EndToEndOptions {
-  buildsModels?: boolean;
+export function describeEndToEnd(name: string, startDestination: () => Promise<EndToEndDestination>): void {
+  describe(`Salesforce to ${name}, end to end`, () => defineSuite(startDestination));
 }
 
-export function describeEndToEnd(name: string, startDestination: () => Promise<EndToEndDestination>, options: EndToEndOptions = {}): void {
-  describe(`Salesforce to ${name}, end to end`, () => defineSuite(startDestination, options));
-}
-
-function defineSuite(startDestination: () => Promise<EndToEndDestination>, options: EndToEndOptions): void {
+function defineSuite(startDestination: () => Promise<EndToEndDestination>): void {
   const stack = useStack({ name: 'e2e', destination: startDestination, salesforce: { contacts: CONTACTS, deletedRate: 0, seed: 7 } });
   const { call, warehouseRows } = stack;
   let connectorId: string;
@@ -107,22 +102,18 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>, optio
     }
   }, 120_000);
 
-  (options.buildsModels ? test : test.skip)(
-    'the cycle rebuilt the customer models from the rows it loaded',
-    async () => {
-      const count = async (sql: string): Promise<number> => Number((await warehouseRows(sql))[0]?.n);
-      const records = await count(
-        'select (select count(*) from marketing.salesforce_contact) + (select count(*) from marketing.salesforce_lead) as n',
-      );
-      // Every contact and lead the load let in consents, so each is some customer's record.
-      expect(await count('select count(*) as n from marketing.customer_identity')).toBe(records);
-      const people = await count('select count(distinct customer_key) as n from marketing.customer_identity');
-      expect(people).toBeGreaterThan(0);
-      expect(await count('select count(*) as n from marketing.customer')).toBe(people);
-      expect(await count("select count(*) as n from marketing._ih_model_state where refreshed_at <> ''")).toBe(6);
-    },
-    120_000,
-  );
+  test('the cycle rebuilt the customer models from the rows it loaded', async () => {
+    const count = async (sql: string): Promise<number> => Number((await warehouseRows(sql))[0]?.n);
+    const records = await count(
+      'select (select count(*) from marketing.salesforce_contact) + (select count(*) from marketing.salesforce_lead) as n',
+    );
+    // Every contact and lead the load let in consents, so each is some customer's record.
+    expect(await count('select count(*) as n from marketing.customer_identity')).toBe(records);
+    const people = await count('select count(distinct customer_key) as n from marketing.customer_identity');
+    expect(people).toBeGreaterThan(0);
+    expect(await count('select count(*) as n from marketing.customer')).toBe(people);
+    expect(await count("select count(*) as n from marketing._ih_model_state where refreshed_at <> ''")).toBe(6);
+  }, 120_000);
 
   test('a second cycle adds nothing', async () => {
     const before = await warehouseRows('select count(*) as n from marketing.salesforce_contact');

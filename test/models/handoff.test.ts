@@ -48,9 +48,11 @@ const handoffSchema = z.object({
   tds: z.object({
     root: z.string(),
     tables: z.array(z.string()),
+    remote_tables: z.array(z.string()),
     records: z.array(z.object({ model: z.string(), column: z.string() })),
     columns: z.record(z.string(), z.object({ role: z.string(), aggregation: z.string() })),
     class: z.string(),
+    project: z.string().nullable(),
   }),
 });
 
@@ -101,6 +103,17 @@ test('GET /api/v1/models lists every model, each column with lineage to columns 
   });
 });
 
+test('a BigQuery destination without its project is a 400 naming the parameter', async () => {
+  const response = await api.call(
+    'GET',
+    '/api/v1/models/tableau?destination=bigquery&schema=analytics',
+    undefined,
+    await api.keyFor('admin'),
+  );
+  expect(response.status).toBe(400);
+  expect(JSON.stringify(response.body)).toContain('project');
+});
+
 test('a destination the API does not know is a 400 naming the parameter', async () => {
   const response = await api.call('GET', '/api/v1/models/lookml?destination=oracle');
   expect(response.status).toBe(400);
@@ -108,6 +121,7 @@ test('a destination the API does not know is a 400 naming the parameter', async 
 });
 
 const python = lkmlPython();
+const PROJECT = 'insight-hub-demo';
 const describeWithParser = python ? describe : describe.skip;
 if (!python) test.skip(`LookML parser: no environment at ${VENV} (create it with \`bash scripts/python-env.sh lkml\`)`, () => undefined);
 
@@ -115,10 +129,12 @@ describeWithParser.each(DESTINATION_KINDS.map((destination) => ({ destination })
   'Looker and Tableau files for $destination',
   ({ destination }) => {
     test('the LookML project parses, every column is a field and measures aggregate as the model says; the .tds names every column', async () => {
-      const lookml = await download(`/api/v1/models/lookml?destination=${destination}&schema=analytics`);
+      // BigQuery's tables are named under their Google Cloud project, as Tableau's BigQuery connector needs.
+      const where = `destination=${destination}&schema=analytics${destination === 'bigquery' ? `&project=${PROJECT}` : ''}`;
+      const lookml = await download(`/api/v1/models/lookml?${where}`);
       expect(lookml.status).toBe(200);
       expect(lookml.type).toMatch(/^application\/zip/);
-      const tds = await download(`/api/v1/models/tableau?destination=${destination}&schema=analytics`);
+      const tds = await download(`/api/v1/models/tableau?${where}`);
       expect(tds.status).toBe(200);
       await writeFile(path.join(dir, `${destination}.zip`), lookml.bytes);
       await writeFile(path.join(dir, `${destination}.tds`), tds.bytes);
@@ -148,6 +164,13 @@ describeWithParser.each(DESTINATION_KINDS.map((destination) => ({ destination })
 
       expect(read.tds.root).toBe('datasource');
       expect(read.tds.tables).toEqual(MODELS.map((m) => m.name));
+      if (destination === 'bigquery') {
+        expect(read.tds.project).toBe(PROJECT);
+        expect(read.tds.remote_tables).toEqual(MODELS.map((m) => `[${PROJECT}.analytics].[${m.name}]`));
+        expect(read.lookml.views.customer?.sql_table_name).toBe(`\`${PROJECT}.analytics.customer\``);
+      } else {
+        expect(read.tds.project).toBeNull();
+      }
       const expectedColumns = MODELS.flatMap((m) => m.columns.map((c) => ({ model: m.name, column: c.name })));
       // Snowflake keeps the names in upper case, as its plug-in created them.
       expect(read.tds.records.map((r) => ({ model: r.model.toLowerCase(), column: r.column.toLowerCase() }))).toEqual(expectedColumns);

@@ -1,5 +1,5 @@
 /**
- * The customer models materialised in DuckDB, PostgreSQL and the Snowflake and Redshift simulators
+ * The customer models materialised in DuckDB, PostgreSQL and the Snowflake, BigQuery and Redshift simulators
  * from demo-like rows landed as a cycle lands them: exactly the expected unified rows, consent and
  * erasure holding, and a refresh that rebuilds only what changed. (Content and the LookML's SQL:
  * content-and-lookml.test.ts.)
@@ -97,7 +97,7 @@ describe.each(targets)('the customer models on $kind', (target) => {
     await landScenario(at.warehouse, dir());
     await refreshModels(at.warehouse);
     const days = await at.rows(
-      `select campaign_id, cast(day as varchar) as day, members_added, emails_delivered, emails_opened, emails_clicked, unique_reach,
+      `select campaign_id, {text:day} as day, members_added, emails_delivered, emails_opened, emails_clicked, unique_reach,
               tickets_of_reached, avg_ticket_sentiment, opportunities_created, opportunities_won, amount_won
        from {campaign_performance} where campaign_id in ('701X', '701Y') order by campaign_id, day`,
     );
@@ -166,7 +166,7 @@ describe.each(targets)('the customer models on $kind', (target) => {
     expect((await refreshModels(at.warehouse)).rebuilt).toEqual(['brand_sentiment_daily']);
     expect(
       await at.rows(
-        `select query_id, cast(day as varchar) as day, mentions, positive, avg_sentiment_score, impressions from {brand_sentiment_daily}`,
+        `select query_id, {text:day} as day, mentions, positive, avg_sentiment_score, impressions from {brand_sentiment_daily}`,
       ),
     ).toEqual([{ query_id: 7, day: '2026-03-04', mentions: 1, positive: 1, avg_sentiment_score: 0.8, impressions: 120 }]);
   });

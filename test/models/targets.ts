@@ -1,7 +1,8 @@
 /**
  * The destinations the model tests run on, for a test file to go through with `describe.each`:
  * DuckDB, PostgreSQL (TEST_DATABASE_URL or scripts/postgres.sh, a fresh database per file) and the
- * Snowflake and Redshift simulators (SQL run in DuckDB and PostgreSQL). Registers the hooks that
+ * Snowflake, BigQuery and Redshift simulators (SQL run in DuckDB and PostgreSQL; the BigQuery one
+ * refuses the SQL real BigQuery refuses, so its models are written in GoogleSQL). Registers the hooks that
  * start and stop them, and a temporary folder per test (`dir()`). Each destination gets a schema
  * of its own.
  */
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { connectWarehouse } from '../../activities/warehouses';
 import type { Warehouse } from '../../activities/warehouses/types';
 import type { DestinationConfig } from '../../domain/connector';
+import { startBigQuerySimulator, type BigQuerySimulator } from '../../simulators/bigquery/server';
 import { startRedshiftSimulator, type RedshiftSimulator } from '../../simulators/redshift/server';
 import { startS3Simulator, type S3Simulator } from '../../simulators/s3/server';
 import { SIMULATOR_USER, startSnowflakeSimulator, type SnowflakeSimulator } from '../../simulators/snowflake/server';
@@ -37,6 +39,13 @@ export function useModelTargets(): { targets: ModelTarget[]; dir: () => string }
     snowflake = await startSnowflakeSimulator({ users: [SIMULATOR_USER] });
   });
   afterAll(() => snowflake?.stop());
+  // The SDK reaches the simulator alone: no probe of the GCE metadata server.
+  process.env.METADATA_SERVER_DETECTION = 'none';
+  let bigquery: BigQuerySimulator | null = null;
+  beforeAll(async () => {
+    bigquery = await startBigQuerySimulator();
+  });
+  afterAll(() => bigquery?.stop());
 
   const targets: ModelTarget[] = [
     { kind: 'duckdb', destination: async () => ({ kind: 'duckdb', schema: 'marketing', path: path.join(tempDir, 'w.duckdb') }) },
@@ -52,6 +61,16 @@ export function useModelTargets(): { targets: ModelTarget[]; dir: () => string }
         database: 'INSIGHT_HUB',
         schema: freshSchema(),
         stageThresholdRows: 10_000,
+      }),
+    },
+    {
+      kind: 'bigquery (its simulator)',
+      destination: async () => ({
+        kind: 'bigquery',
+        projectId: 'insight-hub-models',
+        schema: freshSchema(),
+        location: 'US',
+        apiEndpoint: bigquery?.url,
       }),
     },
   ];
@@ -95,7 +114,10 @@ export function useModelTargets(): { targets: ModelTarget[]; dir: () => string }
   return { targets, dir: () => tempDir };
 }
 
-/** The target's warehouse, opened before each test and closed after it; `rows` reads with `{model}` names resolved in its dialect. */
+/**
+ * The target's warehouse, opened before each test and closed after it; `rows` reads with `{model}`
+ * names resolved in its dialect, and `{text:column}` as the column cast to the dialect's text type.
+ */
 export interface OpenedWarehouse {
   readonly warehouse: Warehouse;
   readonly destination: DestinationConfig;
@@ -115,8 +137,10 @@ export function useOpenedWarehouse(target: ModelTarget, dir: () => string): Open
       return destination;
     },
     rows: (sql) => {
-      const table = (name: string): string => opened.warehouse.derived?.dialect.table(name) ?? name;
-      return opened.warehouse.query(sql.replace(/\{(\w+)\}/g, (_m, name: string) => table(name)));
+      const dialect = opened.warehouse.derived?.dialect;
+      const resolve = (_m: string, text: string | undefined, name: string): string =>
+        text ? (dialect?.cast(name, 'string') ?? name) : (dialect?.table(name) ?? name);
+      return opened.warehouse.query(sql.replace(/\{(text:)?(\w+)\}/g, resolve));
     },
   };
   beforeEach(async () => {

@@ -8,7 +8,6 @@ import {
   webhookEventToQueryable,
 } from '../../activities/observability/metrics';
 import { countCycle, countLoad, countRetentionSweep } from '../../activities/observability/record';
-import type { BatchRef } from '../../domain/cycle';
 import { runReport, streamReport } from '../store/fixtures';
 
 /** The value of one series (a counter, or a histogram's count or sum) with exactly these labels. */
@@ -36,29 +35,16 @@ test('a finished cycle counts its outcome and each rule its quarantined rows fai
   expect((await rowsQuarantined.get()).values.some((v) => v.labels.rule === 'unique(id)')).toBe(false);
 });
 
-test("a pushed event's receipt to queryable is observed from the batch's cursor; a pulled source's load only takes its duration", async () => {
+test("a pushed event's receipt to queryable is observed from its receipt time; a pulled source's load only takes its duration", async () => {
   const receivedAt = new Date(Date.now() - 30_000);
-  const clean: BatchRef = {
-    uri: 'file:///staging/x.ndjson',
-    stream: 'event',
-    rows: 3,
-    bytes: 100,
-    sha256: 'a'.repeat(64),
-    schema: 's',
-    cursorAfter: { value: receivedAt.toISOString(), lastKey: 'e3' },
-  };
   const countBefore = await valueOf(
     webhookEventToQueryable,
     { source: 'sendgrid' },
     'insight_hub_webhook_event_to_queryable_seconds_count',
   );
   const started = new Date(Date.now() - 2_000);
-  countLoad({ connectorId: 'c-record-2', source: 'sendgrid', stream: 'event', clean }, started, new Date());
-  countLoad(
-    { connectorId: 'c-record-3', source: 'salesforce', stream: 'contact', clean: { ...clean, stream: 'contact' } },
-    started,
-    new Date(),
-  );
+  countLoad({ connectorId: 'c-record-2', source: 'sendgrid', stream: 'event' }, started, new Date(), receivedAt);
+  countLoad({ connectorId: 'c-record-3', source: 'salesforce', stream: 'contact' }, started, new Date(), receivedAt);
   const count = await valueOf(webhookEventToQueryable, { source: 'sendgrid' }, 'insight_hub_webhook_event_to_queryable_seconds_count');
   const sum = await valueOf(webhookEventToQueryable, { source: 'sendgrid' }, 'insight_hub_webhook_event_to_queryable_seconds_sum');
   expect(count).toBe(countBefore + 1);

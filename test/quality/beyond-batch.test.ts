@@ -3,33 +3,23 @@
  * values a dry run's earlier batches hold, and erased subjects screened out before anything is judged.
  * The warehouse is a stand-in typed as the real lookup; the conformance suite covers the real ones.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { HeldValueLookup } from '../../activities/quality/beyond-batch';
 import { uniqueBeyondBatch } from '../../activities/quality/beyond-batch';
 import { ruleLabel } from '../../activities/quality/suite';
 import { defaultSuiteFor } from '../../activities/quality/suites';
 import { validateBatch, type ValidateBatchOutput } from '../../activities/quality/validate';
 import type { Row } from '../../activities/sources/types';
-import { Staging } from '../../activities/staging/staging';
 import type { HeldValue } from '../../activities/warehouses/types';
 import type { BatchRef } from '../../domain/cycle';
 import { salesforceStreams } from '../../activities/sources/salesforce/definition';
+import { useStaging } from '../support/staging';
 import { RUN_TIME, contactRow } from './rows';
 
 const stream = salesforceStreams.contact;
 const area = 'connector-1/contact';
 const suite = defaultSuiteFor('salesforce', 'contact');
 const UNIQUE_CUSTOMER = 'unique(customer_id)';
-let root: string;
-let staging: Staging;
-
-beforeEach(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'quality-beyond-'));
-  staging = new Staging(root);
-});
-afterEach(() => rm(root, { recursive: true, force: true }));
+const staged = useStaging('quality-beyond-', { each: true });
 
 /** The warehouse table as (id, customer_id) pairs; records each lookup. */
 function warehouseHolding(rows: readonly Row[]): HeldValueLookup & { lookups: { column: string; values: unknown[] }[] } {
@@ -48,10 +38,11 @@ function warehouseHolding(rows: readonly Row[]): HeldValueLookup & { lookups: { 
 
 const readAll = async (ref: BatchRef | null | undefined): Promise<Row[]> => {
   const rows: Row[] = [];
-  if (ref) for await (const row of staging.readBatch(ref)) rows.push(row);
+  if (ref) for await (const row of staged.staging.readBatch(ref)) rows.push(row);
   return rows;
 };
-const stage = (rows: Row[]) => staging.writeBatch(area, stream, rows, { value: '2026-03-01T11:59:00.000Z', lastKey: '003000000000000099' });
+const stage = (rows: Row[]) =>
+  staged.staging.writeBatch(area, stream, rows, { value: '2026-03-01T11:59:00.000Z', lastKey: '003000000000000099' });
 const customerResult = (report: ValidateBatchOutput['report']) =>
   report.results.find((r) => ruleLabel(r.expectation_config) === UNIQUE_CUSTOMER)?.result;
 
@@ -65,7 +56,7 @@ describe('uniqueness beyond the batch', () => {
     const warehouse = warehouseHolding([contactRow(1)]);
     const rows = [contactRow(2, { customer_id: 'CUST-100001' }), contactRow(3)];
     const { summary, report } = await validateBatch(
-      { staging, warehouse },
+      { staging: staged.staging, warehouse },
       { area, stream, batch: await stage(rows), suite, runTime: RUN_TIME },
     );
 
@@ -91,14 +82,14 @@ describe('uniqueness beyond the batch', () => {
   it('lets an update through: the same key holding the value is its earlier version', async () => {
     const warehouse = warehouseHolding([contactRow(1), contactRow(2)]);
     const batch = await stage([contactRow(1, { phone: '+1 415-555-0199' }), contactRow(2)]);
-    const { summary } = await validateBatch({ staging, warehouse }, { area, stream, batch, suite, runTime: RUN_TIME });
+    const { summary } = await validateBatch({ staging: staged.staging, warehouse }, { area, stream, batch, suite, runTime: RUN_TIME });
     expect(summary).toMatchObject({ valid: 2, invalid: 0, quarantine: null });
   });
 
   it('lets a value go that the batch deletes from its holder, and never looks up a deletion', async () => {
     const warehouse = warehouseHolding([contactRow(1)]);
     const batch = await stage([contactRow(1, { is_deleted: true }), contactRow(2, { customer_id: 'CUST-100001' })]);
-    const { summary } = await validateBatch({ staging, warehouse }, { area, stream, batch, suite, runTime: RUN_TIME });
+    const { summary } = await validateBatch({ staging: staged.staging, warehouse }, { area, stream, batch, suite, runTime: RUN_TIME });
     expect(summary).toMatchObject({ valid: 1, deletes: 1, invalid: 0 });
     expect(warehouse.lookups).toEqual([{ column: 'customer_id', values: ['CUST-100001'] }]);
   });
@@ -110,7 +101,10 @@ describe('uniqueness beyond the batch', () => {
       contactRow(3, { customer_id: 'CUST-100001' }),
       contactRow(4),
     ]);
-    const { summary, report } = await validateBatch({ staging, warehouse }, { area, stream, batch, suite, runTime: RUN_TIME });
+    const { summary, report } = await validateBatch(
+      { staging: staged.staging, warehouse },
+      { area, stream, batch, suite, runTime: RUN_TIME },
+    );
     expect(summary.failuresByRule).toEqual({ [UNIQUE_CUSTOMER]: 2 });
     expect(customerResult(report)).toMatchObject({ unexpected_count: 2, partial_unexpected_list: ['CUST-100001', 'CUST-100001'] });
   });
@@ -120,7 +114,7 @@ describe('uniqueness beyond the batch', () => {
     const gate = async (rows: Row[], earlier: BatchRef | null) =>
       (
         await validateBatch(
-          { staging, warehouse },
+          { staging: staged.staging, warehouse },
           { area, stream, batch: await stage(rows), suite, runTime: RUN_TIME, earlier, keepHeld: true },
         )
       ).summary;
@@ -158,7 +152,10 @@ describe('uniqueness beyond the batch', () => {
   });
 
   it('stages nothing to carry when not asked to', async () => {
-    const { summary } = await validateBatch({ staging }, { area, stream, batch: await stage([contactRow(1)]), suite, runTime: RUN_TIME });
+    const { summary } = await validateBatch(
+      { staging: staged.staging },
+      { area, stream, batch: await stage([contactRow(1)]), suite, runTime: RUN_TIME },
+    );
     expect(summary.held).toBeUndefined();
   });
 });
@@ -175,7 +172,7 @@ describe('screening erased subjects before the gate', () => {
       contactRow(3, { customer_id: 'CUST-SHARED' }),
     ];
     const { summary, report } = await validateBatch(
-      { staging, suppression },
+      { staging: staged.staging, suppression },
       { area, stream, batch: await stage(rows), suite, runTime: RUN_TIME },
     );
 

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConnectorError } from '../../activities/errors';
 import { parseSuite, ruleLabel } from '../../activities/quality/suite';
@@ -7,26 +6,20 @@ import { defaultSuiteFor } from '../../activities/quality/suites';
 import { validateBatch } from '../../activities/quality/validate';
 import { mapSalesforceRecord } from '../../activities/sources/salesforce';
 import { UNCONVERTIBLE, type Row } from '../../activities/sources/types';
-import { localPath, Staging } from '../../activities/staging/staging';
+import { localPath } from '../../activities/staging/staging';
 import type { BatchRef } from '../../domain/cycle';
 import { salesforceStreams } from '../../activities/sources/salesforce/definition';
+import { useStaging } from '../support/staging';
 import { RUN_TIME, contactRow } from './rows';
 
 const stream = salesforceStreams.contact;
 const area = 'connector-1/contact';
 const suite = defaultSuiteFor('salesforce', 'contact');
-let root: string;
-let staging: Staging;
-
-beforeEach(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'quality-'));
-  staging = new Staging(root);
-});
-afterEach(() => rm(root, { recursive: true, force: true }));
+const staged = useStaging('quality-', { each: true });
 
 const readAll = async (ref: BatchRef | null): Promise<Row[]> => {
   const rows: Row[] = [];
-  if (ref) for await (const row of staging.readBatch(ref)) rows.push(row);
+  if (ref) for await (const row of staged.staging.readBatch(ref)) rows.push(row);
   return rows;
 };
 
@@ -34,8 +27,9 @@ const readAll = async (ref: BatchRef | null): Promise<Row[]> => {
 const sourceRecordOf = (row: Row): Record<string, unknown> =>
   Object.fromEntries(stream.columns.map((c) => [c.sourceField ?? c.name, row[c.name]]));
 
-const stage = (rows: Row[]) => staging.writeBatch(area, stream, rows, { value: '2026-03-01T11:59:00.000Z', lastKey: '003000000000000099' });
-const gate = (batch: BatchRef) => validateBatch({ staging }, { area, stream, batch, suite, runTime: RUN_TIME });
+const stage = (rows: Row[]) =>
+  staged.staging.writeBatch(area, stream, rows, { value: '2026-03-01T11:59:00.000Z', lastKey: '003000000000000099' });
+const gate = (batch: BatchRef) => validateBatch({ staging: staged.staging }, { area, stream, batch, suite, runTime: RUN_TIME });
 
 /** A batch with one of each kind of row: clean, flawed once, flawed twice, duplicated, deleted. */
 const mixedRows = (): Row[] => [
@@ -113,7 +107,10 @@ describe('validateBatch', () => {
       ],
     });
     const rows = [contactRow(1), contactRow(2, { email: 'ada@example.org' }), contactRow(3)];
-    const { summary } = await validateBatch({ staging }, { area, stream, batch: await stage(rows), suite: strict, runTime: RUN_TIME });
+    const { summary } = await validateBatch(
+      { staging: staged.staging },
+      { area, stream, batch: await stage(rows), suite: strict, runTime: RUN_TIME },
+    );
     expect(summary).toMatchObject({
       invalid: 1,
       failuresByRule: { 'match_regex(email)#2': 1 },
@@ -128,7 +125,7 @@ describe('validateBatch', () => {
     expect(summary.clean?.cursorAfter).toEqual(batch.cursorAfter);
     expect(summary.clean?.rows).toBe(4);
     expect(summary.quarantine?.rows).toBe(4);
-    expect(path.dirname(localPath(summary.quarantine ?? batch))).toBe(path.join(root, area, 'quarantine'));
+    expect(path.dirname(localPath(summary.quarantine ?? batch))).toBe(path.join(staged.root, area, 'quarantine'));
     const payload = JSON.stringify(summary);
     for (const row of rows) {
       for (const column of stream.columns.filter((c) => c.personal)) {
@@ -142,10 +139,10 @@ describe('validateBatch', () => {
   it('is deterministic: a re-run writes the same files and returns the same answer', async () => {
     const batch = await stage(mixedRows());
     const first = await gate(batch);
-    const filesAfterFirst = await readdir(path.join(root, area), { recursive: true });
+    const filesAfterFirst = await readdir(path.join(staged.root, area), { recursive: true });
     const second = await gate(batch);
     expect(second).toEqual(first);
-    expect(await readdir(path.join(root, area), { recursive: true })).toEqual(filesAfterFirst);
+    expect(await readdir(path.join(staged.root, area), { recursive: true })).toEqual(filesAfterFirst);
   });
 
   it('leaves a clean batch as it is and writes no quarantine', async () => {
@@ -176,7 +173,7 @@ describe('validateBatch', () => {
       name: 'hand-made',
       expectations: [{ type: 'expect_column_values_to_be_between' as const, kwargs: { column: 'created_at', min_value: 'yesterday' } }],
     };
-    const run = validateBatch({ staging }, { area, stream, batch, suite: broken, runTime: RUN_TIME });
+    const run = validateBatch({ staging: staged.staging }, { area, stream, batch, suite: broken, runTime: RUN_TIME });
     await expect(run).rejects.toThrow(ConnectorError);
     await expect(run).rejects.toThrow(/expectations\[0\]\.kwargs\.min_value/);
   });

@@ -31,10 +31,11 @@ async function runScenarios(world: World): Promise<Recording[]> {
     const upgraded = await scenarios.gateAcrossUpgrade(world);
     const plain = await scenarios.plainCycle(world);
     const revalidated = await scenarios.revalidation(world, plain.connectorId);
+    const failed = await scenarios.failedCycle(world);
     const erased = await serviceScenarios.erasure(world);
     const checked = await serviceScenarios.credentialCheck(world);
     const notified = await serviceScenarios.approvalNotifications(world);
-    return [...gated, ...upgraded, ...plain.recordings, ...revalidated, ...erased, ...checked, ...notified];
+    return [...gated, ...upgraded, ...plain.recordings, ...revalidated, ...failed, ...erased, ...checked, ...notified];
   };
   const [drained, others] = await Promise.all([serviceScenarios.webhookDrain(world), inTurn()]);
   // Last, so that it sweeps the warehouse of every connector the others created.
@@ -48,7 +49,7 @@ function protectedValues(world: World): string[] {
     const fields = stream.columns.filter((column) => column.personal).map((column) => column.sourceField ?? column.name);
     return world.salesforce.records(stream.sobject).flatMap((record) => fields.map((field) => record[field]));
   });
-  const values = [...serviceScenarios.SECRETS_OF_SCENARIOS, world.adminKey, os.hostname(), ...personal];
+  const values = [...serviceScenarios.SECRETS_OF_SCENARIOS, scenarios.STALE_PASSWORD, world.adminKey, os.hostname(), ...personal];
   // Shorter values (a first name, a country code, a host called vm) turn up in ids and base64 by chance.
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length >= 8))];
 }
@@ -92,7 +93,9 @@ async function save(world: World, { name, workflowId }: Recording, replace: bool
   const history = await world.env.client.workflow.getHandle(workflowId).fetchHistory();
   const type = workflowTypeOf(history);
   assert.ok(name.startsWith(`${type}-`), `${name} records a ${type}: name it ${type}-<case>`);
-  assert.ok(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes, `${workflowId} has not completed: record whole runs`);
+  const last = history.events?.at(-1);
+  const ended = last?.workflowExecutionCompletedEventAttributes ?? last?.workflowExecutionFailedEventAttributes;
+  assert.ok(ended, `${workflowId} has not ended: record whole runs`);
   const json = withoutMachineNames(recordingFileJson(workflowId, history));
   const exposures = exposuresIn(json, protectedValues(world));
   assert.deepEqual(exposures, [], `${name} holds what no history may hold`);

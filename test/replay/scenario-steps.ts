@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
-import { cycleReportSchema, type CycleReport } from '../../domain/cycle';
+import type { CycleReport } from '../../domain/cycle';
+import { cycleReportOf } from '../../domain/cycle-failure';
 import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
 import { eventually } from '../support/eventually';
 import type { World } from './world';
@@ -27,7 +28,7 @@ export const salesforceSource = (world: World, streams: ('contact' | 'lead')[]) 
   }) as const;
 
 export async function cycleResult(world: World, workflowId: string): Promise<CycleReport> {
-  return cycleReportSchema.parse(await world.env.client.workflow.getHandle(workflowId).result());
+  return cycleReportOf(world.env.client.workflow.getHandle(workflowId).result());
 }
 
 export async function runNow(world: World, connectorId: string): Promise<string> {

@@ -11,6 +11,7 @@ import contactSuite from '../../activities/sources/salesforce/suites/contact.jso
 import { scheduledCycleWorkflowId } from '../../domain/constants';
 import type { CreateConnectorBody } from '../../domain/connector';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
+import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
 import { eventually } from '../support/eventually';
 import type { World } from './world';
 
@@ -104,6 +105,34 @@ export async function plainCycle(world: World): Promise<{ recordings: Recording[
     ],
     connectorId,
   };
+}
+
+/** A password no Salesforce org accepts: the failed cycle's history must not hold it. */
+export const STALE_PASSWORD = 'stale-password-of-the-failed-cycle';
+
+/** A cycle whose every stream fails (the org refuses the connector's password): the workflow ends Failed, its report stored. */
+export async function failedCycle(world: World): Promise<Recording[]> {
+  const connectorId = await world.createConnector({
+    userId: 'marketing-ops',
+    name: 'Salesforce with a changed password',
+    configuration: {
+      source: {
+        ...salesforceSource(world, ['contact', 'lead']),
+        auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS, password: STALE_PASSWORD },
+      },
+      destination: plainDestination,
+    },
+  } satisfies CreateConnectorBody);
+  const workflowId = await runNow(world, connectorId);
+  const report = await cycleResult(world, workflowId);
+  assert.equal(report.status, 'failed');
+  assert.deepEqual(
+    report.streams.map((s) => s.outcome),
+    ['failed', 'failed'],
+  );
+  assert.equal((await world.env.client.workflow.getHandle(workflowId).describe()).status.name, 'FAILED');
+  assert.ok(await world.store.runs.get(workflowId), 'the failed cycle stored its report');
+  return [{ name: 'ingestionCycle-failed', workflowId }];
 }
 
 /** A manager drops the email-format rule and asks again: the rows it alone held back are released. */

@@ -15,6 +15,15 @@ export function messageOf(fn: () => unknown): string {
   throw new Error('expected an error');
 }
 
+/** A Redshift Serverless destination whose AWS secret key is `secretAccessKey`. */
+export const redshiftDestinationWith = (secretAccessKey: string) => ({
+  kind: 'redshift',
+  region: 'eu-west-1',
+  database: 'dev',
+  workgroupName: 'marketing',
+  credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey },
+});
+
 export interface CredentialedConfiguration {
   destination: string;
   configuration: ConnectorSettings;
@@ -69,13 +78,7 @@ export function credentialedConfigurations(): CredentialedConfiguration[] {
       plainValues: ['acme-analytics', 'loader@acme.iam.gserviceaccount.com'],
     },
     {
-      destination: {
-        kind: 'redshift',
-        region: 'eu-west-1',
-        database: 'dev',
-        workgroupName: 'marketing',
-        credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: awsSecret },
-      },
+      destination: redshiftDestinationWith(awsSecret),
       credentials: [awsSecret],
       plainValues: ['eu-west-1', 'AKIAEXAMPLE'],
     },

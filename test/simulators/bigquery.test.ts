@@ -9,6 +9,7 @@ import path from 'node:path';
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { startBigQuerySimulator, type BigQuerySimulator } from '../../simulators/bigquery/server';
+import { simulatorClient } from './bigquery-client';
 
 process.env.METADATA_SERVER_DETECTION = 'none';
 
@@ -25,13 +26,7 @@ let datasets = 0;
 
 beforeAll(async () => {
   simulator = await startBigQuerySimulator({ pageSize: 2, runningPolls: 1 });
-  bq = new BigQuery({
-    projectId: PROJECT,
-    apiEndpoint: simulator.url,
-    authClient: new PassThroughClient(),
-    location: 'US',
-    retryOptions: { autoRetry: false },
-  });
+  bq = simulatorClient(simulator, PROJECT);
   files = await mkdtemp(path.join(tmpdir(), 'ih-bigquery-sim-test-'));
 });
 afterAll(async () => {

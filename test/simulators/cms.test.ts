@@ -79,7 +79,10 @@ it('reports parse and validation errors with 400 and their codes, and bad argume
   const unknown = await graphql(sim, '{ contentViews(first: 1) { edges { node { id pageviews } } } }');
   expect(unknown.status).toBe(400);
   expect(await errorsOf(unknown)).toEqual([
-    { message: 'Cannot query field "pageviews" on type "ContentView".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    {
+      message: 'Cannot query field "pageviews" on type "ContentView". Did you mean "views"?',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    },
   ]);
   const tooMany = await graphql(sim, PAGE_QUERY, { first: 5000 });
   expect(tooMany.status).toBe(200);
@@ -127,4 +130,48 @@ it('streams an oversized response as valid JSON, and stops writing when the clie
     await new Promise((resolve) => setTimeout(resolve, 20));
   expect(sim.lastOversize()).toMatchObject({ plannedBytes: 50 * 1024 * 1024, abandoned: true });
   expect(sim.lastOversize()?.writtenBytes).toBeLessThan(10 * 1024 * 1024);
+});
+
+it('serves introspection of its SDL, and the Hygraph-shaped connection filtered by where', async () => {
+  const sim = await simulator();
+  const introspection = await graphql(sim, '{ __type(name: "ContentView") { fields { name type { kind name ofType { name } } } } }');
+  expect(introspection.status).toBe(200);
+  const fields = z
+    .object({
+      data: z.object({ __type: z.object({ fields: z.array(z.object({ name: z.string(), type: z.looseObject({ kind: z.string() }) })) }) }),
+    })
+    .parse(await introspection.json()).data.__type.fields;
+  expect(fields.map((field) => field.name)).toContain('avgTimeOnPageSeconds');
+  expect(fields.find((field) => field.name === 'title')?.type).toEqual({ kind: 'SCALAR', name: 'String', ofType: null });
+
+  const rows = sim.rows().sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || (a.id < b.id ? -1 : 1));
+  const since = rows[10]?.updatedAt ?? '';
+  // Inclusive: rows stamped at the same instant as the tenth come too.
+  const matching = rows.filter((row) => Date.parse(row.updatedAt) >= Date.parse(since));
+  const hygraph = await graphql(
+    sim,
+    `
+      query Since($since: DateTime) {
+        contentViewsConnection(first: 100, where: { updatedAt_gte: $since }, orderBy: updatedAt_ASC) {
+          aggregate {
+            count
+          }
+          edges {
+            node {
+              id
+            }
+          }
+        }
+      }
+    `,
+    { since },
+  );
+  expect(await hygraph.json()).toEqual({
+    data: {
+      contentViewsConnection: {
+        aggregate: { count: matching.length },
+        edges: matching.map((row) => ({ node: { id: row.id } })),
+      },
+    },
+  });
 });

@@ -12,14 +12,17 @@ import { ResponseCache } from '../../activities/sources/cms/response-cache';
 import type { PageRequest } from '../../activities/sources/types';
 import { cmsSourceSchema } from '../../activities/sources/cms/definition';
 import { startCmsSimulator, type CmsSimulatorOptions } from '../../simulators/cms/server';
-import { cmsCase, cmsConfigFor as configFor } from './cases/cms';
+import { cmsCase, cmsCaseWith, cmsConfigFor as configFor, OWN_QUERY } from './cases/cms';
 import { describeSourceConformance, readToEnd } from './conformance';
 import { useSimulators } from '../support/fixture';
+import { connectorStream } from '../../domain/sources';
 
 /** No rows change while a test reads, so every count is exact. */
 const STEADY = { updateDuringRead: 0 };
 
 describeSourceConformance(cmsCase);
+describeSourceConformance(cmsCaseWith({ query: 'hygraph' }, 'content_views, Hygraph preset'));
+describeSourceConformance(cmsCaseWith(OWN_QUERY, 'content_views, a query of its own'));
 
 const simulator = useSimulators((options: CmsSimulatorOptions = {}) => startCmsSimulator({ contents: 10, days: 3, ...options }));
 
@@ -73,6 +76,56 @@ describe('content views as rows', () => {
       if (expected.length === 0) expect(verdict?.kind).toBe('valid');
       else expect(verdict?.kind === 'invalid' ? [...verdict.failures].sort() : []).toEqual(expected.sort());
     });
+  });
+});
+
+describe('the query a connector reads', () => {
+  it('reads a query of its own: its fields under their aliases, typed as configured', async () => {
+    const sim = await simulator({ flawRates: STEADY });
+    const config = configFor(sim, { pageSize: 4, ...OWN_QUERY });
+    expect(connectorStream(config, 'content_views').columns.map((c) => [c.name, c.type])).toEqual([
+      ['id', 'string'],
+      ['title', 'string'],
+      ['hits', 'integer'],
+      ['updated_at', 'timestamp'],
+    ]);
+    const { rows, pages } = await readToEnd(cmsSource, config, 'content_views', null);
+    expect(pages.length).toBeGreaterThan(1);
+    const byId = [...rows].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
+    // The simulator's rows come in id order.
+    expect(byId).toEqual(
+      sim.rows().map((record) => ({ id: record.id, title: record.title, hits: record.views, updated_at: record.updatedAt })),
+    );
+    expect(sim.requests().length).toBe(pages.length);
+  });
+
+  it('reads the Hygraph preset into the same rows as the default one', async () => {
+    const sim = await simulator({ flawRates: STEADY });
+    const byDefault = await readToEnd(cmsSource, configFor(sim, { pageSize: 7 }), 'content_views', null);
+    const hygraph = await readToEnd(cmsSource, configFor(sim, { pageSize: 7, query: 'hygraph' }), 'content_views', null);
+    expect(hygraph.rows).toEqual(byDefault.rows);
+  });
+
+  it.each([
+    [{ query: 'query { contentViews { totalCount } }' }, 'recordsPath', /required with a query of your own/],
+    [{ ...OWN_QUERY, recordsPath: 'page.edges' }, 'cursorField', /"updatedAt" is not a scalar field selected at page.edges/],
+    [{ ...OWN_QUERY, query: OWN_QUERY.query.replace('$first: Int!, ', '') }, 'query', /must take \$first/],
+    [{ ...OWN_QUERY, query: '{ nope ' }, 'query', /neither a preset \(content-views, hygraph\) nor a GraphQL query/],
+    [{ ...OWN_QUERY, fieldTypes: { views: 'integer' } }, 'fieldTypes.views', /not a field selected/],
+    [{ query: 'hygraph', cursorField: 'updatedAt' }, 'cursorField', /the hygraph preset sets its own/],
+  ])('refuses a query config that cannot be read (%#), naming the field', (query, field, message) => {
+    const parsed = cmsSourceSchema.safeParse({ kind: 'cms', endpoint: 'https://cms.example/graphql', accessToken: 't', ...query });
+    const issues = parsed.success ? [] : parsed.error.issues;
+    expect(issues.map((issue) => issue.path.join('.'))).toContain(field);
+    expect(issues.find((issue) => issue.path.join('.') === field)?.message).toMatch(message);
+  });
+
+  it('checks the query against the CMS schema: each field it lacks, in graphql-js words', async () => {
+    const sim = await simulator();
+    const bad = configFor(sim, { ...OWN_QUERY, query: OWN_QUERY.query.replace('title', 'headline') });
+    const refused = await cmsSource.refusedChoices?.(bad, { signal: new AbortController().signal });
+    expect(refused).toEqual([{ path: ['query'], message: 'Cannot query field "headline" on type "ContentView".' }]);
+    expect(await cmsSource.refusedChoices?.(configFor(sim, OWN_QUERY), { signal: new AbortController().signal })).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import type { SourceConfig, SourceKind } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
 import { ConnectorError, RateLimitedError } from '../../activities/errors';
 import type { Row, SourcePage, SourcePlugin } from '../../activities/sources/types';
+import type { CatalogStream } from '../../domain/catalog';
 import { useSimulators } from '../support/fixture';
 
 /** A running simulator of one source, seeded for one stream. */
@@ -25,6 +26,8 @@ export interface SimulatedSource<C extends SourceConfig = SourceConfig> {
   throttleNext(times: number, retryAfterSeconds: number | null, afterRequests?: number): Promise<void>;
   /** When each API request reached the simulator (epoch ms), throttled ones included. */
   requests(): number[];
+  /** The stream as the account's catalog describes it, for a plug-in that discovers its streams (as a cycle reads it). */
+  catalogStream?: CatalogStream;
   stop(): Promise<void>;
 }
 
@@ -41,6 +44,8 @@ export interface SourceConformanceCase<C extends SourceConfig = SourceConfig> {
   rereads?: boolean;
   /** Rows per record when a record yields several rows (a report row per dimension); default 1. */
   rowsPerRecord?: number;
+  /** What the suite's title names: the stream, unless the case runs over one of several accounts (org profiles). */
+  label?: string;
 }
 
 /** A stream read to its end as the workflow reads it: page after page, each from the last one's token. */
@@ -50,6 +55,7 @@ export async function readToEnd<C extends SourceConfig>(
   stream: string,
   cursor: StreamCursor | null,
   partition: string | null = null,
+  catalogStream?: CatalogStream,
 ): Promise<{ pages: SourcePage[]; rows: Row[]; position: StreamCursor | null }> {
   const definition = plugin.streams[stream];
   if (!definition) throw new Error(`${plugin.kind} has no stream ${stream}`);
@@ -60,7 +66,7 @@ export async function readToEnd<C extends SourceConfig>(
     const page = await plugin.readPage(
       config,
       stream,
-      { connectorId: `${plugin.kind}-conformance`, cursor: position, pageToken, partition },
+      { connectorId: `${plugin.kind}-conformance`, cursor: position, pageToken, partition, ...(catalogStream ? { catalogStream } : {}) },
       new AbortController().signal,
     );
     pages.push(page);
@@ -75,9 +81,10 @@ export async function readToEnd<C extends SourceConfig>(
 export function describeSourceConformance<C extends SourceConfig>(source: SourceConformanceCase<C>): void {
   const keyOf = (row: Row): string => String(row[source.plugin.streams[source.stream]?.primaryKey ?? 'id']);
   const perRecord = source.rowsPerRecord ?? 1;
-  const read = (sim: SimulatedSource<C>, cursor: StreamCursor | null = null) => readToEnd(source.plugin, sim.config, source.stream, cursor);
+  const read = (sim: SimulatedSource<C>, cursor: StreamCursor | null = null) =>
+    readToEnd(source.plugin, sim.config, source.stream, cursor, null, sim.catalogStream);
 
-  describe(`${source.kind} source conformance (${source.stream})`, () => {
+  describe(`${source.kind} source conformance (${source.label ?? source.stream})`, () => {
     const start = useSimulators((records: number, pageSize: number): Promise<SimulatedSource<C>> => source.start({ records, pageSize }));
 
     it('reads a small stream in one page', async () => {

@@ -8,7 +8,8 @@ import { salesforceSourceSchema, salesforceStreams } from '../../activities/sour
 import { UNCONVERTIBLE, unconvertibleColumns } from '../../activities/sources/types';
 import { buildSoql, mapSalesforceRecord } from '../../activities/sources/salesforce';
 import { describeSourceConformance } from './conformance';
-import { salesforceCase } from './cases/salesforce';
+import { ORG_PROFILES } from '../../simulators/salesforce/profiles';
+import { salesforceCaseFor } from './cases/salesforce';
 import { startSalesforceSimulator, type SalesforceSimulatorOptions } from '../../simulators/salesforce/server';
 import { useSimulators } from '../support/fixture';
 import { cursorAt, inCursorOrder, passwordConfig, readAll, rowsOf } from './salesforce-reading';
@@ -165,4 +166,4 @@ describe('reading a stream from the simulator', () => {
   });
 });
 
-describeSourceConformance(salesforceCase);
+for (const profile of ORG_PROFILES) describeSourceConformance(salesforceCaseFor(profile));

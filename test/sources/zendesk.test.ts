@@ -6,7 +6,7 @@
 import { ConnectorError, RateLimitedError } from '../../activities/errors';
 import { evaluate } from '../../activities/quality/engine';
 import { defaultSuiteFor } from '../../activities/quality/suites';
-import { zendeskSource } from '../../activities/sources/zendesk';
+import { zendeskExportSource } from '../../activities/sources/zendesk';
 import type { Row } from '../../activities/sources/types';
 import { zendeskSourceSchema } from '../../activities/sources/zendesk/definition';
 import { tokenRotationStatus } from '../../activities/sources/zendesk/token-rotation';
@@ -37,7 +37,7 @@ describe('API token rotation (every 30 days)', () => {
 
   it('stops a connector whose token is past due before it spends a request, saying how to rotate it', async () => {
     const sim = await simulator();
-    const error: unknown = await readToEnd(zendeskSource, configFor(sim, { apiTokenIssuedAt: daysAgo(31) }), 'tickets', null).catch(
+    const error: unknown = await readToEnd(zendeskExportSource, configFor(sim, { apiTokenIssuedAt: daysAgo(31) }), 'tickets', null).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConnectorError);
@@ -51,7 +51,7 @@ describe('API token rotation (every 30 days)', () => {
 
   it('still reads with a token on day 29', async () => {
     const sim = await simulator({ tickets: 5 });
-    const { rows } = await readToEnd(zendeskSource, configFor(sim, { apiTokenIssuedAt: daysAgo(29.5) }), 'tickets', null);
+    const { rows } = await readToEnd(zendeskExportSource, configFor(sim, { apiTokenIssuedAt: daysAgo(29.5) }), 'tickets', null);
     expect(rows).toHaveLength(5);
   });
 });
@@ -83,7 +83,7 @@ describe('tickets as rows', () => {
   it('maps status to sentiment through the configured table; undocumented statuses get none and are quarantined', async () => {
     const sim = await simulator({ tickets: 300, flawRates: { oddStatus: 0.1, ...STEADY } });
     const table = { new: 0.1, open: -0.3, pending: 0.2, hold: -0.9, solved: 0.7, closed: 0.6, deleted: null };
-    const { rows } = await readToEnd(zendeskSource, configFor(sim, { sentimentByStatus: table }), 'tickets', null);
+    const { rows } = await readToEnd(zendeskExportSource, configFor(sim, { sentimentByStatus: table }), 'tickets', null);
     const byStatus = new Map<unknown, Set<unknown>>();
     for (const row of rows) byStatus.set(row.status, (byStatus.get(row.status) ?? new Set()).add(row.sentiment_score));
     for (const [status, score] of Object.entries(table)) expect(byStatus.get(status)).toEqual(new Set([score]));
@@ -97,7 +97,7 @@ describe('tickets as rows', () => {
 
   it("carries each requester's email and name from the sideloaded users, null when they have none", async () => {
     const sim = await simulator({ tickets: 60, flawRates: { noEmail: 0.3, ...STEADY } });
-    const { rows } = await readToEnd(zendeskSource, configFor(sim), 'tickets', null);
+    const { rows } = await readToEnd(zendeskExportSource, configFor(sim), 'tickets', null);
     const truth = new Map(sim.tickets().map((ticket) => [ticket.id, ticket]));
     expect(rows.every((row) => truth.get(Number(row.id))?.requester_id === row.requester_id)).toBe(true);
     expect(rows.some((row) => row.requester_email === null)).toBe(true);
@@ -109,7 +109,7 @@ describe('tickets as rows', () => {
 
   it('passes clean tickets through the default suite and marks deleted tickets as deletions', async () => {
     const sim = await simulator({ tickets: 200, flawRates: { oddStatus: 0, deleted: 0.1, ...STEADY } });
-    const { rows } = await readToEnd(zendeskSource, configFor(sim), 'tickets', null);
+    const { rows } = await readToEnd(zendeskExportSource, configFor(sim), 'tickets', null);
     const { verdicts } = evaluate(defaultSuiteFor('zendesk', 'tickets'), rows, { runTime: new Date(), deletedColumn: 'is_deleted' });
     expect(verdicts.filter((verdict) => verdict.kind === 'invalid')).toEqual([]);
     const deleted = rows.filter((row) => row.status === 'deleted');
@@ -119,7 +119,7 @@ describe('tickets as rows', () => {
 
   it('reads a ticket updated during the export again, and the latest version of every ticket ends the read', async () => {
     const sim = await simulator({ tickets: 120, flawRates: { updateDuringExport: 1 } });
-    const { rows } = await readToEnd(zendeskSource, configFor(sim, { pageSize: 10 }), 'tickets', null);
+    const { rows } = await readToEnd(zendeskExportSource, configFor(sim, { pageSize: 10 }), 'tickets', null);
     expect(rows.length).toBeGreaterThan(120);
     const latest = new Map<unknown, Row>();
     for (const row of rows) latest.set(row.id, row);
@@ -135,7 +135,7 @@ describe('positions and limits', () => {
   it("checkpoints Zendesk's after_cursor on every page and resumes from it", async () => {
     const sim = await simulator({ tickets: 30, flawRates: STEADY });
     const config = configFor(sim, { pageSize: 10 });
-    const first = await zendeskSource.readPage(
+    const first = await zendeskExportSource.readPage(
       config,
       'tickets',
       { cursor: null, pageToken: null, partition: null, connectorId: 'connector-under-test' },
@@ -143,7 +143,7 @@ describe('positions and limits', () => {
     );
     expect(first.checkpoint?.value).toBe(first.nextPageToken);
     expect(first.checkpoint?.lastKey).toBe(String(first.rows.at(-1)?.id));
-    const rest = await readToEnd(zendeskSource, config, 'tickets', first.checkpoint ?? null);
+    const rest = await readToEnd(zendeskExportSource, config, 'tickets', first.checkpoint ?? null);
     expect([...first.rows, ...rest.rows].map((row) => row.id)).toEqual(
       sim
         .tickets()
@@ -154,7 +154,7 @@ describe('positions and limits', () => {
 
   it("reports the account's usage from X-Rate-Limit headers", async () => {
     const sim = await simulator({ tickets: 5 });
-    const { pages } = await readToEnd(zendeskSource, configFor(sim), 'tickets', null);
+    const { pages } = await readToEnd(zendeskExportSource, configFor(sim), 'tickets', null);
     expect(pages[0]?.usage).toEqual({ used: 1, limit: 6000, scope: 'requests per minute' });
   });
 
@@ -163,7 +163,7 @@ describe('positions and limits', () => {
     const config = configFor(sim);
     const outcomes = await Promise.allSettled(
       Array.from({ length: 6 }, () =>
-        zendeskSource.readPage(
+        zendeskExportSource.readPage(
           config,
           'tickets',
           { cursor: null, pageToken: null, partition: null, connectorId: 'connector-under-test' },
@@ -181,7 +181,7 @@ describe('positions and limits', () => {
 
   it('refuses a stored cursor Zendesk no longer accepts, saying to reset it', async () => {
     const sim = await simulator({ tickets: 5 });
-    const error: unknown = await readToEnd(zendeskSource, configFor(sim), 'tickets', { value: 'not-a-cursor', lastKey: '1' }).catch(
+    const error: unknown = await readToEnd(zendeskExportSource, configFor(sim), 'tickets', { value: 'not-a-cursor', lastKey: '1' }).catch(
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ category: 'config' });

@@ -21,6 +21,7 @@ export function approvalContract(harness: () => Harness): void {
       status: 'pending',
       request: pending,
       resolution: null,
+      abandoned: null,
     });
 
     const approved = { ...decision(pending, 'approve'), override: { maxInvalidShare: 0.15 } };
@@ -33,6 +34,27 @@ export function approvalContract(harness: () => Harness): void {
       /already decided \(approve by manager-7 at .*\); a second decision \(reject by someone-else\) is refused/,
     );
     expect((await store.approvals.get(pending.approvalId))?.resolution).toEqual(approved);
+  });
+
+  test('a pending approval whose cycle closed is abandoned once; a decision on it is refused, a decided one stays decided', async () => {
+    const { store } = harness();
+    const pending = pendingApproval({ connectorId: randomUUID() });
+    await store.approvals.saveRequest(pending);
+    const abandonment = { at: '2024-07-01T09:30:00.000Z', reason: `cycle ${pending.workflowId} is TERMINATED` };
+    expect(await store.approvals.abandon(pending.approvalId, abandonment)).toBe(true);
+    expect(await store.approvals.abandon(pending.approvalId, { ...abandonment, reason: 'later' })).toBe(false);
+    expect(await store.approvals.get(pending.approvalId)).toMatchObject({ status: 'abandoned', resolution: null, abandoned: abandonment });
+    await expect(store.approvals.saveResolution(decision(pending, 'approve'))).rejects.toThrow(/was abandoned/);
+    expect(await store.approvals.list({ connectorId: pending.connectorId, status: 'abandoned' })).toEqual([
+      expect.objectContaining({ approvalId: pending.approvalId }),
+    ]);
+    expect(await store.approvals.list({ connectorId: pending.connectorId, status: 'pending' })).toEqual([]);
+
+    const decided = pendingApproval({ connectorId: randomUUID() });
+    await store.approvals.saveRequest(decided);
+    await store.approvals.saveResolution(decision(decided, 'reject'));
+    expect(await store.approvals.abandon(decided.approvalId, abandonment)).toBe(false);
+    expect(await store.approvals.get(decided.approvalId)).toMatchObject({ status: 'decided', abandoned: null });
   });
 
   test('refuses a decision without a request, and malformed approvals naming the field', async () => {

@@ -14,6 +14,7 @@ import { parseKeyRing } from '../../activities/secrets';
 import { keyEntry } from '../secrets/fixtures';
 import { analysisContract } from './contract-analysis';
 import { approvalContract } from './contract-approvals';
+import { auditContract } from './contract-audit';
 import { qualityReportContract } from './contract-quality-reports';
 import { secretsContract } from './contract-secrets';
 import { cycleContract } from './contract-cycles';
@@ -261,6 +262,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
 
     analysisContract(() => harness);
     approvalContract(() => harness);
+    auditContract(() => harness);
     qualityReportContract(() => harness);
     secretsContract(() => harness);
     cycleContract(() => harness);

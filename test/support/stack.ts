@@ -15,6 +15,7 @@ import type { IngestionCycleWorkflow } from '../../api/cycle-workflow';
 import { startApiServer } from '../../api/server';
 import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
 import { cycleReportSchema, type CycleReport } from '../../domain/cycle';
+import { cycleReportOf } from '../../domain/cycle-failure';
 import { startSalesforceSimulator, type SalesforceSimulator, type SalesforceSimulatorOptions } from '../../simulators/salesforce/server';
 import { createWorkers, runWorkers, type WorkerOptions } from '../../worker/workers';
 import { eventually } from './eventually';
@@ -214,7 +215,7 @@ export function useStack(options: StackOptions, open: OpenStore<Store> = () => o
       );
     },
     async finished(workflowId) {
-      return cycleReportSchema.parse(await running().env.client.workflow.getHandle<IngestionCycleWorkflow>(workflowId).result());
+      return cycleReportOf(running().env.client.workflow.getHandle<IngestionCycleWorkflow>(workflowId).result());
     },
     async warehouseRows(sql) {
       const { destination, dataDir } = running();

@@ -1,5 +1,6 @@
 /** What a test file needs to talk to the suite's Temporal server (started once by global-setup). */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -20,7 +21,7 @@ export function testServerAddress(): string {
  * Workers log every state change at INFO, which buries test output. Jest gives each test file its
  * own copy of the SDK, so this runs once per file, before the first connection creates the runtime.
  */
-function quietSdkLogs(): void {
+export function quietSdkLogs(): void {
   if (Runtime._instance === undefined) Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
@@ -49,15 +50,27 @@ export async function encryptedTestEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+const PROJECT_WORKFLOWS = require.resolve('../../workflows');
+
+/** Where global-setup leaves the project's workflows bundled once for the whole run (webpack takes seconds). */
+export const WORKFLOW_BUNDLE_VARIABLE = 'INSIGHT_HUB_TEST_WORKFLOW_BUNDLE';
+
+export function bundleProjectWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: PROJECT_WORKFLOWS, logger: new DefaultLogger('WARN') });
+}
 
 /**
- * Workflow code bundled once per test file (webpack takes seconds); pass it to Worker.create as
- * `workflowBundle`. Defaults to the project's workflows.
+ * Workflow code to pass to Worker.create as `workflowBundle`: the project's workflows as global-setup
+ * bundled them for the run, any other workflows (a test's fixtures) bundled once per test file.
  */
-export function workflowBundle(workflowsPath: string = require.resolve('../../workflows')): Promise<WorkflowBundleWithSourceMap> {
+export function workflowBundle(workflowsPath: string = PROJECT_WORKFLOWS): Promise<WorkflowBundleWithSourceMap> {
   let bundle = bundles.get(workflowsPath);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+    const bundled = process.env[WORKFLOW_BUNDLE_VARIABLE];
+    bundle =
+      workflowsPath === PROJECT_WORKFLOWS && bundled
+        ? readFile(bundled, 'utf8').then((code) => ({ code, sourceMap: '' }))
+        : bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
     bundles.set(workflowsPath, bundle);
   }
   return bundle;

@@ -26,7 +26,7 @@ export const TEST_ADDRESS_VARIABLE = 'TEMPORAL_TEST_ADDRESS';
 const NAMESPACE = 'default';
 
 /** The same binary as the demo's, found or built by scripts/temporal.sh (its progress goes to stderr). */
-function temporalCliPath(): string {
+export function temporalCliPath(): string {
   const script = path.resolve(__dirname, '../../scripts/temporal.sh');
   return execFileSync('bash', [script, 'path'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' }).trim();
 }

@@ -44,6 +44,14 @@ export function describeDeleteAndCostCases<C extends DestinationConfig>(state: C
     expect(await state.ids()).toEqual(['p2']);
   });
 
+  test('erasure by email finds an address stored with spaces around it', async () => {
+    await state.load(await state.batches().batch([person('p5', { email: '  Padded@Example.com ' }), person('p6', {})]));
+
+    const padded = { column: 'email', op: 'in-any-case', values: ['padded@example.com'] } as const;
+    expect(await state.warehouse.deleteWhere(people, padded)).toBe(1);
+    expect(await state.ids()).toEqual(['p6']);
+  });
+
   test("retention scoped to one connector leaves another connector's rows in a shared table", async () => {
     await loadFourPeople();
 

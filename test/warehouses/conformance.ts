@@ -4,9 +4,7 @@
  * so the same SQL reads every warehouse. Cases branch on the plug-in's capabilities and pricing
  * (data), never on its kind.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { DestinationConfig } from '../../domain/connector';
 import { ConnectorError } from '../../activities/errors';
 import { LEDGER_TABLE, QUARANTINE_TABLE } from '../../activities/warehouses/sql';
@@ -17,24 +15,15 @@ import { describeInterruptedLoadCase } from './conformance-interrupted';
 import { describeReplayCases } from './conformance-replays';
 import { ConformanceState, type WarehouseUnderTest } from './conformance-state';
 import { describeVersionCases } from './conformance-versions';
-import { BatchFactory, CONNECTOR_ID, people, person } from './fixtures';
+import { CONNECTOR_ID, people, person, useBatchFactory } from './fixtures';
 
 export type { WarehouseUnderTest } from './conformance-state';
 
 export function describeWarehouseConformance<C extends DestinationConfig>(target: WarehouseUnderTest<C>): void {
   describe(`warehouse conformance: ${target.plugin.kind}`, () => {
-    let stagingRoot = '';
-    let batches: BatchFactory | null = null;
-    const state = new ConformanceState(target, () => {
-      if (!batches) throw new Error('the staging folder is made in beforeAll');
-      return batches;
-    });
+    const batches = useBatchFactory('ih-warehouse-staging-');
+    const state = new ConformanceState(target, batches);
 
-    beforeAll(async () => {
-      stagingRoot = await mkdtemp(path.join(tmpdir(), 'ih-warehouse-staging-'));
-      batches = new BatchFactory(stagingRoot);
-    });
-    afterAll(() => rm(stagingRoot, { recursive: true, force: true }));
     beforeEach(() => state.open());
     afterEach(() => state.close());
 
@@ -202,6 +191,6 @@ export function describeWarehouseConformance<C extends DestinationConfig>(target
     describeHeldValuesCases(state);
     describeVersionCases(state);
     describeReplayCases(state);
-    describeInterruptedLoadCase(state, () => stagingRoot);
+    describeInterruptedLoadCase(state, () => batches().root);
   });
 }

@@ -7,6 +7,8 @@ import type { StreamDefinition } from '../../domain/streams/types';
 import type { Row } from '../../activities/sources/types';
 import { Staging, localPath } from '../../activities/staging/staging';
 import type { LoadBatch } from '../../activities/warehouses/types';
+import { useFixture } from '../support/fixture';
+import { tempDir } from '../support/temp-dir';
 
 export const CONNECTOR_ID = 'conformance-connector';
 
@@ -61,7 +63,7 @@ export interface QuarantinedRow {
 export class BatchFactory {
   readonly staging: Staging;
 
-  constructor(root: string) {
+  constructor(readonly root: string) {
     this.staging = new Staging(root);
   }
 
@@ -84,6 +86,11 @@ export class BatchFactory {
       quarantineFile: quarantineRef ? localPath(quarantineRef) : null,
     };
   }
+}
+
+/** Batches staged in a temporary folder for the describe block, removed at teardown. */
+export function useBatchFactory(prefix: string): () => BatchFactory {
+  return useFixture(`the staging folder ${prefix}`, async (defer) => new BatchFactory(await tempDir(prefix, defer)));
 }
 
 /** The stream after two safe widenings: whole scores became decimals, birthdays became instants. */

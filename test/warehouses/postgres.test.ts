@@ -5,14 +5,12 @@
  * concurrent loads of one batch.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { connectWarehouse } from '../../activities/warehouses';
 import { postgresWarehouse } from '../../activities/warehouses/postgres';
 import { createFreshDatabase, startPostgres, type FreshDatabase } from '../store/postgres';
 import { describeWarehouseConformance } from './conformance';
-import { BatchFactory, people, peopleWithNickname, person } from './fixtures';
+import { people, peopleWithNickname, person, useBatchFactory } from './fixtures';
 
 const server = startPostgres();
 
@@ -38,15 +36,9 @@ if (server.available) {
   });
 
   describe('postgres warehouse', () => {
-    let stagingRoot: string;
-    let batches: BatchFactory;
-    beforeAll(async () => {
-      stagingRoot = await mkdtemp(path.join(tmpdir(), 'ih-postgres-'));
-      batches = new BatchFactory(stagingRoot);
-    });
-    afterAll(() => rm(stagingRoot, { recursive: true, force: true }));
+    const batches = useBatchFactory('ih-postgres-');
 
-    const connect = (schema = freshSchema()) => connectWarehouse({ kind: 'postgres', url: databaseUrl(), schema }, stagingRoot);
+    const connect = (schema = freshSchema()) => connectWarehouse({ kind: 'postgres', url: databaseUrl(), schema }, batches().root);
 
     test('tables carry the stream types and the primary key', async () => {
       const schema = freshSchema();
@@ -110,7 +102,7 @@ if (server.available) {
         PGDATABASE: url.pathname.slice(1),
       });
       try {
-        const warehouse = await connectWarehouse({ kind: 'postgres', schema: freshSchema() }, stagingRoot);
+        const warehouse = await connectWarehouse({ kind: 'postgres', schema: freshSchema() }, batches().root);
         try {
           expect(await warehouse.query('select current_database() as name')).toEqual([{ name: url.pathname.slice(1) }]);
         } finally {
@@ -126,7 +118,7 @@ if (server.available) {
       const [first, second] = [await connect(schema), await connect(schema)];
       try {
         await first.ensureTable(people);
-        const batch = await batches.batch([person('p1'), person('p2')], [{ record: person('q1'), reasons: ['rule'] }]);
+        const batch = await batches().batch([person('p1'), person('p2')], [{ record: person('q1'), reasons: ['rule'] }]);
         const results = await Promise.all([first.load(batch), second.load(batch)]);
 
         expect(results.map((r) => r.alreadyLoaded).sort()).toEqual([false, true]);
@@ -140,7 +132,7 @@ if (server.available) {
     test('an unreachable server is a transient error that names no credentials', async () => {
       const warehouse = await connectWarehouse(
         { kind: 'postgres', url: 'postgres://someone:s3cret-password@127.0.0.1:1/nowhere', schema: 'marketing' },
-        stagingRoot,
+        batches().root,
       );
       try {
         const failure = warehouse.ensureTable(people);

@@ -5,9 +5,7 @@
  * the Data API limit, the COPY path, polling and the errors the service answers.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { ConnectorError, RateLimitedError } from '../../activities/errors';
 import { createRedshiftWarehouse } from '../../activities/warehouses/redshift';
 import type { DestinationConfigOf, Warehouse } from '../../activities/warehouses/types';
@@ -15,7 +13,7 @@ import { startRedshiftSimulator, type RedshiftSimulator, type RedshiftSimulatorO
 import { startS3Simulator, type S3Simulator } from '../../simulators/s3/server';
 import { startPostgres } from '../store/postgres';
 import { describeWarehouseConformance } from './conformance';
-import { BatchFactory, people, person } from './fixtures';
+import { people, person, useBatchFactory } from './fixtures';
 import { redshiftAt } from './simulated';
 
 type RedshiftConfig = DestinationConfigOf<'redshift'>;
@@ -78,19 +76,13 @@ for (const staging of ['insert', 'copy'] as const) {
 }
 
 suite(`redshift warehouse${skipped}`, () => {
-  let stagingRoot = '';
-  let batches: BatchFactory;
+  const batches = useBatchFactory('ih-redshift-');
   const open: Warehouse[] = [];
-  beforeAll(async () => {
-    stagingRoot = await mkdtemp(path.join(tmpdir(), 'ih-redshift-'));
-    batches = new BatchFactory(stagingRoot);
-  });
-  afterAll(() => rm(stagingRoot, { recursive: true, force: true }));
   afterEach(async () => {
     await Promise.all(open.splice(0).map((warehouse) => warehouse.close()));
   });
   const connect = async (config: RedshiftConfig, through = plugin): Promise<Warehouse> => {
-    const warehouse = await through.connect(config, { dataDir: stagingRoot });
+    const warehouse = await through.connect(config, { dataDir: batches().root });
     open.push(warehouse);
     return warehouse;
   };
@@ -132,7 +124,7 @@ suite(`redshift warehouse${skipped}`, () => {
     const rows = Array.from({ length: 600 }, (_, i) => person(`p${i}`, { attributes: { notes, i } }));
     await warehouse.ensureTable(people);
 
-    expect(await warehouse.load(await batches.batch(rows))).toMatchObject({ merged: 600, alreadyLoaded: false });
+    expect(await warehouse.load(await batches().batch(rows))).toMatchObject({ merged: 600, alreadyLoaded: false });
     const inserts = stagingInserts(sim, schema);
     expect(inserts.length).toBeGreaterThan(2);
     for (const insert of inserts) {
@@ -154,7 +146,7 @@ suite(`redshift warehouse${skipped}`, () => {
     const schema = freshSchema();
     const warehouse = await connect(configFor(sim, schema, 'insert'));
     await warehouse.ensureTable(people);
-    const batch = await batches.batch([person('p1'), person('p2', { attributes: { notes: 'y'.repeat(120_000) } })]);
+    const batch = await batches().batch([person('p1'), person('p2', { attributes: { notes: 'y'.repeat(120_000) } })]);
 
     await expect(warehouse.load(batch)).rejects.toMatchObject({
       category: 'data',
@@ -169,7 +161,7 @@ suite(`redshift warehouse${skipped}`, () => {
     const warehouse = await connect(configFor(sim, schema, 'copy'));
     await warehouse.ensureTable(people);
     const before = s3?.requests().length ?? 0;
-    const batch = await batches.batch([person('p1'), person('p2')], [{ record: person('q1'), reasons: ['rule'] }]);
+    const batch = await batches().batch([person('p1'), person('p2')], [{ record: person('q1'), reasons: ['rule'] }]);
 
     expect(await warehouse.load(batch)).toMatchObject({ merged: 2, quarantined: 1 });
     const requests = (s3?.requests() ?? []).slice(before);
@@ -194,7 +186,7 @@ suite(`redshift warehouse${skipped}`, () => {
     const schema = freshSchema();
     const warehouse = await connect(configFor(sim, schema, 'insert'));
     await warehouse.ensureTable(people);
-    const batch = await batches.batch([person('p1')]);
+    const batch = await batches().batch([person('p1')]);
     await warehouse.load(batch);
 
     const lock = sim.statements().find((s) => s.sql === `LOCK "${schema}"."_ih_load_ledger"`);

@@ -4,25 +4,10 @@
  */
 import { verifySendgridSignature } from '../../activities/sources/sendgrid/signature';
 import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
+import { SINGLE } from './sendgrid-vectors';
 
-/** From sendgrid-nodejs packages/eventwebhook/src/eventwebhook.spec.js: a request SendGrid really signed. */
-const VECTOR = {
-  publicKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==',
-  signature: 'MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM=',
-  timestamp: '1600112502',
-  body:
-    JSON.stringify([
-      {
-        email: 'hello@world.com',
-        event: 'dropped',
-        reason: 'Bounced Address',
-        sg_event_id: 'ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA',
-        sg_message_id: 'LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0',
-        'smtp-id': '<LRzXl_NHStOGhQ4kofSm_A@ismtpd0039p1iad1.sendgrid.net>',
-        timestamp: 1600112492,
-      },
-    ]) + '\r\n',
-};
+/** A request SendGrid really signed. */
+const VECTOR = SINGLE;
 const vectorTime = new Date(Number(VECTOR.timestamp) * 1000 + 30_000);
 
 function signedNow(body: string, at = new Date()) {

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const taskQueue = process.argv[2];
   if (!taskQueue) throw new Error('usage: host-child.ts <workflow task queue>');
   const settings = loadSettings();
-  const store = await openStore({ databaseUrl: settings.databaseUrl, secrets: await loadKeyRing(settings, logger) });
+  const secrets = await loadKeyRing(settings, logger);
+  const store = await openStore({ databaseUrl: settings.databaseUrl, secrets });
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   const workers = await createWorkers({
     connection,
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     store,
     dataDir: settings.dataDir,
     dataKeys: await loadPayloadKeyRing(settings, logger),
+    columnKeys: secrets,
     rateLimits: settings.sourceRates,
     staging: settings.staging,
     taskQueue,

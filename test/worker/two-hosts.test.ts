@@ -111,8 +111,11 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
     const loaded = (message: ProbeMessage) =>
       message.type === 'activity' && message.event === 'completed' && message.activityType === 'loadBatch';
     await Promise.race([a.next(loaded, 120_000), b.next(loaded, 120_000)]);
-    // The run's live report shows the progress so far.
-    const progress = await cycle.query(cycleReportQuery);
+    // The run's live report shows the progress so far, once the workflow has taken the load's completion in.
+    const progress = await eventually('the load in the live report', async () => {
+      const report = await cycle.query(cycleReportQuery);
+      return (report.streams[0]?.loaded ?? 0) > 0 ? report : undefined;
+    });
     expect(progress.status).toBe('running');
     expect(progress.streams[0]?.loaded).toBeGreaterThan(0);
     a.hold(['extractPage', 'combinePages', 'validateBatch', 'loadBatch', 'commitCursor']);

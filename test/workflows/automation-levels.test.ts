@@ -3,6 +3,7 @@
  * override lifting a limit; a gate kept open across a worker restart and shown to operators; a load
  * failing after its approval.
  */
+import { cycleReportOf } from '../../domain/cycle-failure';
 import { decideApprovalUpdate, pendingApprovalsQuery } from '../../domain/messages';
 import { eventually } from '../support/eventually';
 import { useTemporal } from '../support/temporal';
@@ -114,8 +115,9 @@ test('a load that fails after its approval ends the stream, and the decision sti
       args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }],
     });
     expect(outcome).toMatchObject({ decision: 'approve', loaded: 0, keptBatch: batch('contact', 2).uri });
-    const report = await handle.result();
+    const report = await cycleReportOf(handle.result());
     expect(report.status).toBe('failed');
+    expect((await handle.describe()).status.name).toBe('FAILED');
     expect(report.streams[0]?.detail).toBe('batch 2 does not fit the table');
     expect(harness.calls.commits).toEqual(['contact@2026-01-01T00:00:00.000Z']);
   } finally {

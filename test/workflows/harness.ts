@@ -13,6 +13,7 @@ import type { createModelActivities } from '../../activities/models/model-activi
 import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import { sourceTaskQueue } from '../../domain/constants';
 import type { BatchRef, CyclePlan, CycleReport, ExtractedPage, QualitySummary } from '../../domain/cycle';
+import { cycleReportOf } from '../../domain/cycle-failure';
 import type { GateFigures, GuardrailBreach } from '../../domain/guardrails';
 import { ingestionCycle } from '../../workflows';
 import { workerInterceptors } from '../../worker/interceptors';
@@ -179,7 +180,7 @@ export class CycleHarness {
   async run(): Promise<CycleReport> {
     const stop = await this.startWorkers();
     try {
-      return await (await this.start()).result();
+      return await cycleReportOf((await this.start()).result());
     } finally {
       await stop();
     }

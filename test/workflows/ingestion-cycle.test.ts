@@ -4,6 +4,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../../activities/errors';
+import { CYCLE_FAILED, reportOfFailedCycle } from '../../domain/cycle-failure';
 import { cycleReportQuery } from '../../domain/messages';
 import { eventually } from '../support/eventually';
 import { useTemporal } from '../support/temporal';
@@ -78,6 +79,38 @@ test('one stream failing leaves the others loaded and committed', async () => {
   expect(report.streams.find((s) => s.stream === 'lead')).toMatchObject({ outcome: 'failed', detail: 'INVALID_SESSION_ID' });
   expect(report.streams.find((s) => s.stream === 'contact')).toMatchObject({ outcome: 'loaded', loaded: 100 });
   expect(calls.commits).toEqual(['contact@2026-01-01T00:00:00.000Z']);
+});
+
+test('a cycle whose streams all fail ends Failed in Temporal, after its report is recorded, and the failure carries the report', async () => {
+  const harness = new CycleHarness(temporal, {
+    extract: (stream) => {
+      throw ApplicationFailure.create({ type: 'auth-error', message: `INVALID_SESSION_ID on ${stream}`, nonRetryable: true });
+    },
+  });
+  const stop = await harness.startWorkers();
+  try {
+    const handle = await harness.start();
+    const failure = await handle.result().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({
+      cause: {
+        type: CYCLE_FAILED,
+        message: `every stream failed (contact, lead); the run report ${harness.workflowId} is stored`,
+      },
+    });
+    const report = reportOfFailedCycle(failure);
+    expect(report).toMatchObject({ workflowId: harness.workflowId, status: 'failed' });
+    expect(report?.streams.map((s) => [s.stream, s.outcome, s.detail])).toEqual([
+      ['contact', 'failed', 'INVALID_SESSION_ID on contact'],
+      ['lead', 'failed', 'INVALID_SESSION_ID on lead'],
+    ]);
+    expect(harness.calls.recorded).toEqual([report]);
+    expect((await handle.describe()).status.name).toBe('FAILED');
+  } finally {
+    await stop();
+  }
 });
 
 test('a throttled extract waits exactly the server-given delay durably, then completes', async () => {

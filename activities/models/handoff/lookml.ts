@@ -7,7 +7,7 @@
  */
 import type { ModelColumn, ModelDefinition } from '../types';
 import { MODELS } from '../index';
-import { TARGET_SQL, type HandoffTarget } from './target';
+import { schemaPath, TARGET_SQL, type HandoffTarget } from './target';
 
 /** A LookML string: double-quoted, no quote or line break inside. */
 const text = (value: string): string => `"${value.replaceAll('"', "'").replaceAll(/\s+/g, ' ')}"`;
@@ -59,7 +59,7 @@ export function lookmlView(model: ModelDefinition, target: HandoffTarget): strin
   const single = model.primaryKey.length === 1 ? model.primaryKey[0] : undefined;
   return [
     `view: ${model.name} {`,
-    `  sql_table_name: ${TARGET_SQL[target.destination].table(target.schema, model.name)} ;;`,
+    `  sql_table_name: ${TARGET_SQL[target.destination].table(schemaPath(target), model.name)} ;;`,
     `  description: ${text(`${model.description} One row: ${model.grain}.`)}`,
     ...compoundKey(model, target),
     ...model.columns.flatMap((column) => dimension(column, column.name === single)),

@@ -9,7 +9,7 @@ import type { DestinationKind } from '../../../domain/connector';
 import type { ColumnType } from '../../../domain/streams/types';
 import type { ModelColumn, ModelDefinition } from '../types';
 import { MODELS } from '../index';
-import { TARGET_SQL, type HandoffTarget } from './target';
+import { schemaPath, TARGET_SQL, type HandoffTarget } from './target';
 
 /** Tableau's connector class per destination; DuckDB through Tableau's generic JDBC connector. */
 const CONNECTION_CLASS: Readonly<Record<DestinationKind, string>> = {
@@ -78,10 +78,14 @@ export function tableauDataSource(target: HandoffTarget): string {
     class: CONNECTION_CLASS[target.destination],
     schema: target.schema,
     ...(target.destination === 'duckdb' ? { 'jdbc-url': 'jdbc:duckdb:<path to the warehouse file>' } : {}),
+    // Tableau's BigQuery connector: the project holding the dataset (CATALOG) and the one billed for queries (EXECCATALOG).
+    ...(target.destination === 'bigquery' && target.project
+      ? { CATALOG: target.project, EXECCATALOG: target.project, project: target.project }
+      : {}),
   };
   const tables = MODELS.map(
     (model) =>
-      `        <relation ${attributes({ connection: 'insight_hub', name: model.name, table: `[${stored(target.schema)}].[${stored(model.name)}]`, type: 'table' })} />`,
+      `        <relation ${attributes({ connection: 'insight_hub', name: model.name, table: `[${stored(schemaPath(target))}].[${stored(model.name)}]`, type: 'table' })} />`,
   );
   return [
     "<?xml version='1.0' encoding='utf-8' ?>",

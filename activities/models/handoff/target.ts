@@ -11,6 +11,8 @@ export interface HandoffTarget {
   readonly schema: string;
   /** The connection's name in Looker, or its caption in Tableau. */
   readonly connection: string;
+  /** BigQuery: the Google Cloud project the dataset (`schema`) is in. */
+  readonly project?: string;
 }
 
 interface TargetSql {
@@ -33,6 +35,13 @@ export const TARGET_SQL: Readonly<Record<DestinationKind, TargetSql>> = {
   snowflake: { table: (schema, table) => `${schema}.${table}`, text: 'VARCHAR', storedName: (name) => name.toUpperCase() },
   bigquery: { table: (schema, table) => `\`${schema}.${table}\``, text: 'STRING', storedName: asIs },
 };
+
+/**
+ * The schema as a BI tool names it: a BigQuery dataset under its project, which Tableau's BigQuery
+ * connector needs in every table name (and Looker when the connection's project is another one).
+ */
+export const schemaPath = (target: HandoffTarget): string =>
+  target.destination === 'bigquery' && target.project ? `${target.project}.${target.schema}` : target.schema;
 
 /** The default connection name for a destination. */
 export const defaultConnection = (destination: DestinationKind): string => `insight_hub_${destination}`;

@@ -9,6 +9,7 @@ import { streamNamed, type PageRequest, type Row, type SourcePage, type SourcePl
 import { parseBody, type HttpCall } from '../http-kit';
 import { brandwatchFailure, rateLimitUsage, request, type BrandwatchResponse } from './http';
 import { firstMentionsPage, mentionsResponseSchema, mentionsUrl, parseMentionsPageToken, type MentionsPageToken } from './mentions';
+import { projectQueries, queriesCall, queriesUrl, queryCatalog, unknownQueryIds, type ProjectQuery } from './queries';
 import { mapMention } from './rows';
 import { cachedToken, forgetToken, requestToken } from './token';
 
@@ -35,6 +36,12 @@ async function getWithToken(
     response = await attempt(await login());
   }
   return { response, apiCalls };
+}
+
+async function listQueries(config: BrandwatchSourceConfig, signal: AbortSignal): Promise<ProjectQuery[]> {
+  const call = queriesCall(config);
+  const { response } = await getWithToken(config, queriesUrl(config), call, signal);
+  return projectQueries(response, call);
 }
 
 /** (added, resource id) order, the stream's cursor order; rows missing either sort first. */
@@ -87,5 +94,11 @@ export const brandwatchSource: SourcePlugin<BrandwatchSourceConfig> = {
     signal.throwIfAborted();
     streamNamed(brandwatchStreams, stream, 'Brandwatch');
     return readMentions(config, pageRequest, signal);
+  },
+  async refusedChoices(config, { signal }) {
+    return unknownQueryIds(config, await listQueries(config, signal));
+  },
+  async discover(config, { signal }) {
+    return queryCatalog(config, await listQueries(config, signal), new Date());
   },
 };

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { streamCursorSchema, type StreamCursor } from '../../../domain/cycle';
 import type { BrandwatchSourceConfig } from './definition';
-import { ConnectorError } from '../../errors';
+import { DAY_MS, parsePageToken, restartAt } from '../read-window';
 
 export const mentionsPageTokenSchema = z.object({
   startDate: z.iso.datetime(),
@@ -18,29 +18,17 @@ export const mentionsPageTokenSchema = z.object({
 });
 export type MentionsPageToken = z.infer<typeof mentionsPageTokenSchema>;
 
-const DAY_MS = 86_400_000;
-
 export function firstMentionsPage(config: BrandwatchSourceConfig, cursor: StreamCursor | null, now: Date): MentionsPageToken {
   const endDate = now.toISOString();
   if (!cursor)
     return { startDate: new Date(now.getTime() - config.backfillDays * DAY_MS).toISOString(), endDate, cursor: null, after: null };
-  const at = Date.parse(cursor.value);
-  if (Number.isNaN(at)) {
-    throw new ConnectorError(
-      'config',
-      'the stored cursor of Brandwatch stream mentions is not a timestamp',
-      "reset the stream's cursor to re-read it from the backfill window",
-    );
-  }
-  const start = Math.min(at - config.lateArrivalDays * DAY_MS, now.getTime());
+  const unreadable = 'the stored cursor of Brandwatch stream mentions is not a timestamp';
+  const start = restartAt(Date.parse(cursor.value), config.lateArrivalDays, now, unreadable);
   return { startDate: new Date(start).toISOString(), endDate, cursor: null, after: cursor };
 }
 
 export function parseMentionsPageToken(token: string): MentionsPageToken {
-  const parsed = mentionsPageTokenSchema.safeParse(JSON.parse(token));
-  if (!parsed.success)
-    throw new ConnectorError('system', `a Brandwatch page token is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data;
+  return parsePageToken(mentionsPageTokenSchema, token, 'Brandwatch');
 }
 
 /** Brandwatch writes offsets without a colon: 2024-05-01T12:00:00.000+0000. */

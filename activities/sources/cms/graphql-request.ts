@@ -15,6 +15,8 @@ export interface GraphqlRequest {
   variables: Readonly<Record<string, unknown>>;
   payloadLimit: PayloadLimit;
   timings: RequestTimings;
+  /** What is asked, for errors. */
+  call: HttpCall;
   /** Names the request in timing logs: stream and operation, never data. */
   label: Readonly<Record<string, string>>;
 }
@@ -37,7 +39,7 @@ const graphqlBodySchema = z.object({
   errors: z.array(graphqlErrorSchema).optional(),
 });
 
-export const CONTENT_VIEWS: HttpCall = { service: 'the CMS', action: 'the content-views query' };
+export const CMS_QUERY_CALL: HttpCall = { service: 'the CMS', action: "the connector's query" };
 
 const REFUSED_TOKEN: Refusal = { category: 'auth', hint: "check the connector's accessToken: the CMS refused it" };
 const HTTP_RULES: StatusRules = {
@@ -50,27 +52,32 @@ const HTTP_RULES: StatusRules = {
   otherwise: { category: 'config', hint: "check the connector's endpoint" },
 };
 
+/** The CMS refused the query itself (parse, validation, arguments): the config's to change. */
+export class GraphqlQueryRefused extends ConnectorError {
+  constructor(what: string) {
+    super(
+      'config',
+      what,
+      "the CMS's schema no longer takes the connector's query (check it with the catalog's discover), or the stored cursor is no longer valid: reset the stream's cursor",
+    );
+  }
+}
+
 const THROTTLE_CODES = new Set(['THROTTLED', 'RATE_LIMITED', 'TOO_MANY_REQUESTS']);
 const AUTH_CODES = new Set(['UNAUTHENTICATED', 'UNAUTHORIZED', 'FORBIDDEN']);
 const QUERY_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
 const MESSAGE_CHARS = 200;
 
-function graphqlFailure(error: GraphqlError, headers: Headers): ConnectorError {
+function graphqlFailure(error: GraphqlError, headers: Headers, call: HttpCall): ConnectorError {
   const code = error.extensions?.code ?? 'no code';
-  const what = `${CONTENT_VIEWS.service} answered ${CONTENT_VIEWS.action} with a GraphQL error (${code}): ${error.message.slice(0, MESSAGE_CHARS)}`;
+  const what = `${call.service} answered ${call.action} with a GraphQL error (${code}): ${error.message.slice(0, MESSAGE_CHARS)}`;
   if (THROTTLE_CODES.has(code)) {
     const hinted = error.extensions?.retryAfterSeconds;
     const retryAfterMs = parseRetryAfter(headers.get('retry-after')) ?? parseRetryAfter(hinted === undefined ? null : String(hinted));
     return new RateLimitedError(what, retryAfterMs);
   }
   if (AUTH_CODES.has(code)) return new ConnectorError(REFUSED_TOKEN.category, what, REFUSED_TOKEN.hint);
-  if (QUERY_CODES.has(code)) {
-    return new ConnectorError(
-      'config',
-      what,
-      "the CMS's schema differs from what the stream reads (contentViews with first, after and updatedSince), or the stored cursor is no longer valid: reset the stream's cursor",
-    );
-  }
+  if (QUERY_CODES.has(code)) return new GraphqlQueryRefused(what);
   return new ConnectorError('transient', what);
 }
 
@@ -80,7 +87,7 @@ function post(request: GraphqlRequest, signal: AbortSignal): Promise<Response> {
     headers: { Authorization: `Bearer ${request.accessToken}`, 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ query: request.query, variables: request.variables }),
   };
-  return send(request.endpoint, init, CONTENT_VIEWS, signal);
+  return send(request.endpoint, init, request.call, signal);
 }
 
 export async function requestGraphql(request: GraphqlRequest, signal: AbortSignal): Promise<GraphqlResponse> {
@@ -91,13 +98,13 @@ export async function requestGraphql(request: GraphqlRequest, signal: AbortSigna
     durationMs = Math.round(performance.now() - started);
     request.timings.record(durationMs, { ...request.label, status: response.status });
   });
-  const parsed = graphqlBodySchema.safeParse(parseJson(text, response, CONTENT_VIEWS));
+  const parsed = graphqlBodySchema.safeParse(parseJson(text, response, request.call));
   const body = parsed.success ? parsed.data : null;
   const firstError = body?.errors?.[0];
-  if (firstError) throw graphqlFailure(firstError, response.headers);
-  if (!response.ok) throw statusFailure(response, answered(CONTENT_VIEWS, response.status), HTTP_RULES);
+  if (firstError) throw graphqlFailure(firstError, response.headers, request.call);
+  if (!response.ok) throw statusFailure(response, answered(request.call, response.status), HTTP_RULES);
   if (body === null || body.data === undefined || body.data === null) {
-    throw new ConnectorError('system', `${CONTENT_VIEWS.service} answered ${CONTENT_VIEWS.action} without data or errors`);
+    throw new ConnectorError('system', `${request.call.service} answered ${request.call.action} without data or errors`);
   }
   return { data: body.data, bytes, durationMs };
 }

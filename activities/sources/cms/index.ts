@@ -1,55 +1,58 @@
 /**
- * The CMS content-views source (FR-4): Relay-style pages of the `contentViews` GraphQL connection,
- * one POST per page, read incrementally by (updatedAt, id). Pages are cached for 5 minutes, every
- * request is timed against the 500 ms target, and a response past the payload limit is refused.
+ * The CMS source (FR-4): Relay-style pages of the connector's GraphQL query (a preset or its own),
+ * one POST per page, read incrementally by the records' last-changed field. Pages are cached for 5
+ * minutes, every request is timed against the 500 ms target, and a response past the payload limit
+ * is refused. The query is checked against the CMS's schema (introspection) before a connector keeps
+ * it, and discovery types the stream's fields by that schema.
  */
 import type { StreamCursor } from '../../../domain/cycle';
-import { cmsStreams, type CmsSourceConfig, type CmsStream } from './definition';
+import { cmsStreams, cmsStreamsOf, type CmsSourceConfig, type CmsStream } from './definition';
 import { ConnectorError } from '../../errors';
-import { parseBody } from '../http-kit';
-import { streamNamed, type PageRequest, type SourcePage, type SourcePlugin } from '../types';
-import {
-  contentViewsDataSchema,
-  contentViewsQuery,
-  isAfterCursor,
-  mapContentView,
-  type ContentViewsData,
-  type ContentViewsVariables,
-} from './content-views';
-import { CONTENT_VIEWS, requestGraphql } from './graphql-request';
+import { catalogStreamOf } from '../../../domain/catalog';
+import { ChoicesRefusedError, streamNamed, type PageRequest, type SourcePage, type SourcePlugin } from '../types';
+import { CMS_QUERY_CALL, requestGraphql } from './graphql-request';
+import { introspect, refusedBySchema, typedCatalogStream } from './introspection';
+import { cmsQueryOf, isPreset, type CmsQuery } from './query';
+import { isAfterCursor, pageInfoOf, rowsOf, type PageInfo } from './records';
 import { CMS_REQUEST_TARGET_MS, cmsRequestTimings } from './request-timings';
 import { cacheKey, ResponseCache } from './response-cache';
 
 export type { CmsSourceConfig };
 
-const cache = new ResponseCache<ContentViewsData>();
+const cache = new ResponseCache<unknown>();
 
-function checkedCursor(cursor: StreamCursor | null): StreamCursor | null {
+interface QueryVariables {
+  first: number;
+  after: string | null;
+  updatedSince: string | null;
+}
+
+function checkedCursor(cursor: StreamCursor | null, stream: CmsStream): StreamCursor | null {
   if (cursor !== null && Number.isNaN(Date.parse(cursor.value))) {
     throw new ConnectorError(
       'config',
-      'the stored cursor of the content_views stream is not a timestamp',
+      `the stored cursor of the ${stream.name} stream is not a timestamp`,
       "reset the stream's cursor to read it from the start",
     );
   }
   return cursor;
 }
 
-async function fetchContentViews(
+async function fetchPage(
   config: CmsSourceConfig,
   stream: CmsStream,
-  variables: ContentViewsVariables,
+  query: CmsQuery,
+  variables: QueryVariables,
   signal: AbortSignal,
-): Promise<{ data: ContentViewsData; apiCalls: number; durationMs: number | null }> {
-  const query = contentViewsQuery(stream);
-  const key = cacheKey(config.endpoint, config.accessToken, query, variables);
+): Promise<{ data: unknown; pageInfo: PageInfo; apiCalls: number; durationMs: number | null }> {
+  const key = cacheKey(config.endpoint, config.accessToken, query.document, variables);
   const cached = cache.get(key);
-  if (cached) return { data: cached, apiCalls: 0, durationMs: null };
+  if (cached !== undefined) return { data: cached, pageInfo: pageInfoOf(cached, query), apiCalls: 0, durationMs: null };
   const { data, bytes, durationMs } = await requestGraphql(
     {
       endpoint: config.endpoint,
       accessToken: config.accessToken,
-      query,
+      query: query.document,
       variables: { ...variables },
       payloadLimit: {
         maxBytes: config.maxPayloadBytes,
@@ -57,33 +60,29 @@ async function fetchContentViews(
         hint: `lower the connector's pageSize (now ${config.pageSize}) so that one page stays under the limit`,
       },
       timings: cmsRequestTimings,
-      label: { source: 'cms', stream: stream.name, operation: 'ContentViews' },
+      call: CMS_QUERY_CALL,
+      label: { source: 'cms', stream: stream.name, operation: isPreset(config.query) ? config.query : 'own-query' },
     },
     signal,
   );
-  const parsed = parseBody(contentViewsDataSchema, data, CONTENT_VIEWS);
+  const pageInfo = pageInfoOf(data, query);
   // The last page is where new and updated rows arrive (an update moves a row to the end of the
   // order), so it is always asked afresh; a cached earlier page can only hold versions that a
   // fresh last page supersedes.
-  if (parsed.contentViews.pageInfo.hasNextPage) cache.set(key, parsed, bytes);
-  return { data: parsed, apiCalls: 1, durationMs };
+  if (pageInfo.hasNextPage) cache.set(key, data, bytes);
+  return { data, pageInfo, apiCalls: 1, durationMs };
 }
 
-async function readContentViewsPage(
-  config: CmsSourceConfig,
-  streamName: string,
-  request: PageRequest,
-  signal: AbortSignal,
-): Promise<SourcePage> {
-  const stream = streamNamed(cmsStreams, streamName, 'CMS');
-  const cursor = checkedCursor(request.cursor);
+async function readQueryPage(config: CmsSourceConfig, streamName: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
+  const stream = streamNamed(cmsStreamsOf(config), streamName, 'CMS');
+  const query = cmsQueryOf(config);
+  const cursor = checkedCursor(request.cursor, stream);
   signal.throwIfAborted();
-  const variables: ContentViewsVariables = { first: config.pageSize, after: request.pageToken, updatedSince: cursor?.value ?? null };
-  const { data, apiCalls, durationMs } = await fetchContentViews(config, stream, variables, signal);
-  const { edges, pageInfo } = data.contentViews;
-  const rows = edges.map((edge) => mapContentView(edge.node)).filter((row) => isAfterCursor(row, cursor));
+  const variables: QueryVariables = { first: config.pageSize, after: request.pageToken, updatedSince: cursor?.value ?? null };
+  const { data, pageInfo, apiCalls, durationMs } = await fetchPage(config, stream, query, variables, signal);
+  const rows = rowsOf(data, query, stream).filter((row) => isAfterCursor(row, cursor, stream));
   if (pageInfo.hasNextPage && !pageInfo.endCursor) {
-    throw new ConnectorError('system', 'the CMS said more content views follow but gave no endCursor');
+    throw new ConnectorError('system', `the CMS said more ${stream.name} follow but gave no endCursor`);
   }
   const slow =
     durationMs !== null && durationMs > CMS_REQUEST_TARGET_MS ? { slowRequest: { durationMs, targetMs: CMS_REQUEST_TARGET_MS } } : {};
@@ -93,5 +92,20 @@ async function readContentViewsPage(
 export const cmsSource: SourcePlugin<CmsSourceConfig> = {
   kind: 'cms',
   streams: cmsStreams,
-  readPage: readContentViewsPage,
+  readPage: readQueryPage,
+  /** The query's verdict by the CMS's schema: each field it lacks, in graphql-js's words. */
+  async refusedChoices(config, { signal }) {
+    const schema = await introspect(config, signal);
+    return schema ? refusedBySchema(schema, cmsQueryOf(config)) : [];
+  },
+  /** The stream the query reads, its fields typed by the CMS's schema (as configured when it refuses introspection). */
+  async discover(config, { signal }) {
+    const query = cmsQueryOf(config);
+    const stream = cmsStreamsOf(config).content_views;
+    const schema = await introspect(config, signal);
+    const refused = schema ? refusedBySchema(schema, query) : [];
+    if (refused.length > 0) throw new ChoicesRefusedError('the CMS', refused);
+    const catalogStream = schema ? typedCatalogStream(schema, query, stream) : catalogStreamOf(stream, query.recordsPath.join('.'));
+    return { source: 'cms', discoveredAt: new Date().toISOString(), streams: [catalogStream] };
+  },
 };

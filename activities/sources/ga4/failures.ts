@@ -4,6 +4,7 @@
  * both are read, the gRPC status as the HTTP status REST gives it, and judged by the HTTP kit.
  */
 import { z } from 'zod';
+import { jsonOrUndefined } from '../../../domain/json-input';
 import { ConnectorError, parseRetryAfter, RateLimitedError } from '../../errors';
 import { statusFailure, type HeaderReader, type StatusRules } from '../http-kit';
 import type { SourcePage } from '../types';
@@ -36,19 +37,11 @@ function rulesFor(propertyId: string): StatusRules {
 
 export type Ga4Failure = ConnectorError | { stop: NonNullable<SourcePage['stop']> };
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 const googleErrorBody = z.object({ error: z.object({ message: z.string() }) });
 
 /** Google's own words from the error body, for an operator: never a credential or a row. */
 function googleMessage(message: string): string {
-  const parsed = googleErrorBody.safeParse(parseJson(message));
+  const parsed = googleErrorBody.safeParse(jsonOrUndefined(message));
   return parsed.success ? parsed.data.error.message : message;
 }
 

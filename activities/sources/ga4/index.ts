@@ -1,12 +1,13 @@
 /**
- * The GA4 source over the official Data API SDK (@google-analytics/data). `daily_metrics` pages a
- * runReport by offset over a date range that starts a few days before the cursor, since GA4 keeps
+ * The GA4 source over the official Data API SDK (@google-analytics/data). Each chosen report
+ * (`daily_metrics` by default) pages a runReport by offset over a date range that starts a few days before the cursor, since GA4 keeps
  * revising recent days; `realtime_events` takes one runRealtimeReport snapshot of the last 30
  * minutes per poll. Both merge by a key over their dimensions, so re-reading is harmless.
  */
 import type { CallOptions } from 'google-gax';
+import { catalogStreamOf } from '../../../domain/catalog';
 import type { StreamCursor } from '../../../domain/cycle';
-import { ga4Streams, type Ga4SourceConfig, type Ga4Stream } from './definition';
+import { DEFAULT_REPORTS, ga4Streams, ga4StreamsOf, type Ga4SourceConfig, type Ga4Stream } from './definition';
 import { ConnectorError } from '../../errors';
 import { untilAborted } from '../abort';
 import { logger } from '../../logger';
@@ -14,6 +15,7 @@ import { parseBody, type HttpCall } from '../http-kit';
 import { streamNamed, type PageRequest, type Row, type SourcePage, type SourcePlugin } from '../types';
 import { closeGa4Clients, ga4Client } from './client';
 import { ga4Failure } from './failures';
+import { propertyFields, unknownReportFields } from './metadata';
 import { dailyReportRequest, firstDailyPage, parseDailyPageToken, realtimeReportRequest } from './reports';
 import { mapColumns, namedValues, reportResponseSchema, rowKey, type ReportResponse } from './rows';
 import { reportedUsage } from './usage';
@@ -98,8 +100,22 @@ export const ga4Source: SourcePlugin<Ga4SourceConfig> = {
   streams: ga4Streams,
   readPage(config, streamName, request, signal) {
     signal.throwIfAborted();
-    const stream = streamNamed(ga4Streams, streamName, 'GA4');
-    return stream.name === 'daily_metrics' ? readDaily(config, stream, request, signal) : readRealtime(config, stream, signal);
+    const stream = streamNamed(ga4StreamsOf(config), streamName, 'GA4');
+    return stream.report === 'daily' ? readDaily(config, stream, request, signal) : readRealtime(config, stream, signal);
+  },
+  /** The connector's reports and the realtime stream, once the property's metadata says it has their fields. */
+  async discover(config, { signal }) {
+    const refused = unknownReportFields(config, await propertyFields(config, signal));
+    if (refused.length > 0) {
+      throw new ConnectorError('config', refused.map((choice) => choice.message).join('; '), "change the connector's reports");
+    }
+    const streams = Object.values(ga4StreamsOf(config)).map((stream) => catalogStreamOf(stream));
+    return { source: 'ga4', discoveredAt: new Date().toISOString(), streams };
+  },
+  async refusedChoices(config, { signal }) {
+    // The default report asks only for fields every property has: nothing to ask the property.
+    if (JSON.stringify(config.reports) === JSON.stringify(DEFAULT_REPORTS)) return [];
+    return unknownReportFields(config, await propertyFields(config, signal));
   },
   close: closeGa4Clients,
 };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { StreamCursor } from '../../../domain/cycle';
 import type { Ga4SourceConfig, Ga4Stream } from './definition';
-import { ConnectorError } from '../../errors';
+import { DAY_MS, parsePageToken, restartAt } from '../read-window';
 import { sourceFieldOf } from '../definition';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -13,7 +13,6 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const dailyPageTokenSchema = z.object({ startDate: isoDate, endDate: isoDate, offset: z.number().int().min(0) });
 export type DailyPageToken = z.infer<typeof dailyPageTokenSchema>;
 
-const DAY_MS = 86_400_000;
 const dateOf = (at: number): string => new Date(at).toISOString().slice(0, 10);
 
 /**
@@ -24,21 +23,12 @@ export function firstDailyPage(config: Ga4SourceConfig, cursor: StreamCursor | n
   const endDate = dateOf(now.getTime());
   if (!cursor) return { startDate: dateOf(now.getTime() - (config.backfillDays - 1) * DAY_MS), endDate, offset: 0 };
   const at = isoDate.safeParse(cursor.value).success ? Date.parse(`${cursor.value}T00:00:00Z`) : Number.NaN;
-  if (Number.isNaN(at)) {
-    throw new ConnectorError(
-      'config',
-      'the stored cursor of GA4 stream daily_metrics is not a date',
-      "reset the stream's cursor to re-read it from the backfill window",
-    );
-  }
-  const start = Math.min(at - config.lookbackDays * DAY_MS, now.getTime());
+  const start = restartAt(at, config.lookbackDays, now, 'the stored cursor of a GA4 report stream is not a date');
   return { startDate: dateOf(start), endDate, offset: 0 };
 }
 
 export function parseDailyPageToken(token: string): DailyPageToken {
-  const parsed = dailyPageTokenSchema.safeParse(JSON.parse(token));
-  if (!parsed.success) throw new ConnectorError('system', `a GA4 page token is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return parsed.data;
+  return parsePageToken(dailyPageTokenSchema, token, 'GA4');
 }
 
 const names = (columns: Ga4Stream['dimensions']): { name: string }[] => columns.map((c) => ({ name: sourceFieldOf(c) }));

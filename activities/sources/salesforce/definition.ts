@@ -97,6 +97,25 @@ export const salesforceAuthSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('access-token'), accessToken: z.string().min(1) }),
 ]);
 
+const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'must be a Salesforce field API name, e.g. Email or Tier__c');
+
+/** What a connector reads of one object; everything left out is discovered from the org's describe. */
+export const salesforceObjectSettingsSchema = z.object({
+  /** The fields read (key, cursor and deletion fields always are); left out: every field the org has. */
+  fields: z.array(fieldName).min(1).max(800).optional(),
+  /** The field that identifies a customer; left out: the object's External ID field, else Id (contacts and leads). */
+  customerIdField: fieldName.optional(),
+  /**
+   * Only records whose `field` equals `equals` are marketed to; others are quarantined. Null: no
+   * such rule. Left out, contacts and leads keep the rule Active__c = true where the org has Active__c.
+   */
+  activeRule: z
+    .object({ field: fieldName, equals: z.union([z.boolean(), z.string().max(255)]) })
+    .nullable()
+    .optional(),
+});
+export type SalesforceObjectSettings = z.infer<typeof salesforceObjectSettingsSchema>;
+
 export const salesforceSourceSchema = z.object({
   kind: z.literal('salesforce'),
   /** Login URL (OAuth) or instance URL (access token), e.g. https://login.salesforce.com */
@@ -107,8 +126,24 @@ export const salesforceSourceSchema = z.object({
     .regex(/^\d{2}\.0$/, 'must look like 59.0')
     .default('59.0'),
   streams: streamChoice(SALESFORCE_STREAM_NAMES),
+  /** Per stream: its fields, customer-id field and active rule (see salesforceObjectSettingsSchema). */
+  objects: z
+    .object({
+      contact: salesforceObjectSettingsSchema.optional(),
+      lead: salesforceObjectSettingsSchema.optional(),
+      opportunity: salesforceObjectSettingsSchema.optional(),
+      campaign_member: salesforceObjectSettingsSchema.optional(),
+    } satisfies Record<SalesforceStreamName, z.ZodType>)
+    .strict()
+    .default({}),
   /** The share of the org's daily API quota this connector may use before it defers to the next run. */
   apiQuotaShare: z.number().gt(0).max(1).default(0.9),
+  /**
+   * Records above which a read (a backfill, a large extract) goes through Bulk API 2.0 query jobs
+   * instead of REST pages of 2,000: a read whose first REST page reports a larger totalSize
+   * continues in a bulk job. Deletions arrive in both (queryAll).
+   */
+  bulkThreshold: z.number().int().min(0).default(50_000),
   batchSize: batchSizeSchema,
   /**
    * Customer IDs cutting contacts and leads into ranges read in parallel (FR-1: partitioned by

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { ConnectorError, parseRetryAfter, RateLimitedError } from '../../errors';
 import { untilAborted } from '../abort';
 import { parseBody } from '../http-kit';
-import type { SourcePage } from '../types';
+import type { Row, SourcePage } from '../types';
 import type { SalesforceSourceConfig } from './definition';
 
 /** The default transport, remembering the last HTTP response so that errors can be classified. */
@@ -44,6 +44,11 @@ const queryResponseSchema = z.object({
 type QueryResponse = z.infer<typeof queryResponseSchema>;
 
 export type PageResult = { kind: 'page'; page: QueryResponse } | { kind: 'quota-exhausted'; detail: string } | { kind: 'locator-expired' };
+
+/** What a page's requests read (REST or bulk): its rows and the next page's token, or a daily-quota stop. */
+export type PageRead =
+  | { kind: 'rows'; rows: Row[]; requests: number; nextPageToken: string | null }
+  | { kind: 'quota-exhausted'; detail: string; requests: number };
 
 const THROTTLE_STATUSES = new Set([420, 429, 503]);
 const QUERY_REJECTIONS = new Set(['INVALID_FIELD', 'INVALID_TYPE', 'MALFORMED_QUERY', 'INVALID_QUERY_FILTER_OPERATOR']);
@@ -90,19 +95,56 @@ function pageFailure(
   return new ConnectorError('system', what);
 }
 
-export async function fetchPage(conn: Connection, url: string, config: SalesforceSourceConfig, signal: AbortSignal): Promise<PageResult> {
+/** An answer of the API: a body with its headers, a daily-quota stop, or one of the error codes the caller expects. */
+export type SalesforceAnswer =
+  | { kind: 'response'; body: unknown; headers: Readonly<Record<string, string>> }
+  | { kind: 'quota-exhausted'; detail: string }
+  | { kind: 'refused'; errorCode: string };
+
+/**
+ * One request of the REST API (a url relative to the version's root, or a full path), its
+ * failures classified; the error codes in `expected` are answers for the caller, not failures.
+ */
+export async function sendRequest(
+  conn: Connection,
+  request: HttpRequest,
+  config: SalesforceSourceConfig,
+  signal: AbortSignal,
+  expected: ReadonlySet<string> = new Set(),
+): Promise<SalesforceAnswer> {
   const transport = new RecordingTransport();
-  let body: unknown;
   try {
-    body = await untilAborted(conn.request<unknown>({ method: 'GET', url }, { ...NO_RETRY, transport }), signal);
+    const body = await untilAborted(conn.request<unknown>(request, { ...NO_RETRY, transport }), signal);
+    return { kind: 'response', body, headers: transport.last?.headers ?? {} };
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    if (errorCodeOf(error) === 'INVALID_QUERY_LOCATOR') return { kind: 'locator-expired' };
+    const errorCode = errorCodeOf(error);
+    if (expected.has(errorCode)) return { kind: 'refused', errorCode };
     const failure = pageFailure(error, transport.last, config);
     if (failure instanceof ConnectorError) throw failure;
     return failure;
   }
-  return { kind: 'page', page: parseBody(queryResponseSchema, body, { service: 'Salesforce', action: 'a query' }) };
+}
+
+const LOCATOR_EXPIRY = new Set(['INVALID_QUERY_LOCATOR']);
+
+/** One GET of the REST API, its failures classified. */
+export async function requestJson(
+  conn: Connection,
+  url: string,
+  config: SalesforceSourceConfig,
+  signal: AbortSignal,
+): Promise<{ kind: 'body'; body: unknown } | Exclude<PageResult, { kind: 'page' }>> {
+  const answer = await sendRequest(conn, { method: 'GET', url }, config, signal, LOCATOR_EXPIRY);
+  if (answer.kind === 'refused') return { kind: 'locator-expired' };
+  if (answer.kind === 'response') return { kind: 'body', body: answer.body };
+  return answer;
+}
+
+export async function fetchPage(conn: Connection, url: string, config: SalesforceSourceConfig, signal: AbortSignal): Promise<PageResult> {
+  const result = await requestJson(conn, url, config, signal);
+  if (result.kind !== 'body') return result;
+  return { kind: 'page', page: parseBody(queryResponseSchema, result.body, { service: 'Salesforce', action: 'a query' }) };
 }
 
 /** Stops once this connector's share of the org's rolling daily quota is spent. */

@@ -50,7 +50,8 @@ function partitionCondition(stream: SalesforceStream, partition: string | null):
  * told apart by Id, so none is skipped or read twice.
  */
 export function buildSoql(stream: SalesforceStream, cursor: StreamCursor | null, partition: string | null = null): string {
-  const fields = stream.columns.map(sourceFieldOf).join(', ');
+  // A field read into two columns (Id as the customer id too) is selected once: SOQL refuses duplicates.
+  const fields = [...new Set(stream.columns.map(sourceFieldOf))].join(', ');
   const cursorField = sourceFieldOf(columnOf(stream, stream.cursorColumn));
   const keyField = sourceFieldOf(columnOf(stream, stream.primaryKey));
   const order = ` ORDER BY ${cursorField}, ${keyField}`;

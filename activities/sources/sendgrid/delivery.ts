@@ -22,12 +22,16 @@ export interface EventIssue {
   rule: string;
 }
 
-export type DeliveryVerdict =
+/** A webhook delivery refused as a whole, before any event in it is stored (SendGrid's and Zendesk's alike). */
+export type DeliveryRefusal =
   | { outcome: 'unauthorized'; reason: string }
   | { outcome: 'unsupported-media-type'; reason: string }
   | { outcome: 'not-json'; issue: EventIssue }
-  /** The body is no event array (not one, empty, too long): nothing in it is judged. */
-  | { outcome: 'invalid'; issues: EventIssue[] }
+  /** The body is no event (array): not one, empty, too long; nothing in it is judged. */
+  | { outcome: 'invalid'; issues: EventIssue[] };
+
+export type DeliveryVerdict =
+  | DeliveryRefusal
   /** The valid events, maybe none, and what is wrong with the others (`refused`: how many; `issues`: where and why). */
   | { outcome: 'judged'; delivery: InboxDelivery; refused: number; issues: EventIssue[] };
 

@@ -1,40 +1,14 @@
 /**
  * The SendGrid source reads no API: the webhook route has already verified and stored the events in
- * the inbox, and this plug-in pages through it in arrival order. Its position is the inbox sequence
- * number, zero-padded so that cursors compare as text too; the event id goes along as the last key.
+ * the inbox, and this plug-in pages through it in arrival order (activities/sources/inbox-pages.ts).
  */
-import type { StreamCursor } from '../../../domain/cycle';
 import { ConnectorError } from '../../errors';
 import type { InboxEvent } from '../../store/inbox';
-import { streamNamed, type PageRequest, type Row, type SourcePage, type SourcePlugin } from '../types';
+import { readInboxPage, type InboxReader } from '../inbox-pages';
+import { streamNamed, type Row, type SourcePage, type SourcePlugin } from '../types';
 import { sendgridStreams, type SendgridSourceConfig } from './definition';
 import { KNOWN_EVENT_FIELDS, sendgridEventSchema, type SendgridEvent } from './events';
 import { ageAtReceiptSeconds } from './freshness';
-
-/** What the plug-in needs of the control-plane store. */
-export interface InboxReader {
-  readInboxEvents(connectorId: string, afterSeq: string, limit: number): Promise<InboxEvent[]>;
-}
-
-/** Events per page: one inbox query, a few hundred KB. */
-export const INBOX_PAGE_SIZE = 1_000;
-
-const SEQ_DIGITS = 19;
-const padSeq = (seq: string): string => seq.padStart(SEQ_DIGITS, '0');
-const POSITION = /^\d{19}$/;
-
-function startAfter(request: PageRequest): string {
-  const position = request.pageToken ?? request.cursor?.value ?? null;
-  if (position === null) return '0';
-  if (!POSITION.test(position)) {
-    throw new ConnectorError(
-      'config',
-      'the stored cursor of the SendGrid events stream is not an inbox position',
-      "reset the stream's cursor to drain the inbox from the start",
-    );
-  }
-  return position.replace(/^0+(?=\d)/, '');
-}
 
 const text = (value: string | number | undefined): string | null => (value === undefined ? null : String(value));
 
@@ -83,9 +57,7 @@ export function mapInboxEvent(stored: InboxEvent): Row {
   };
 }
 
-function positionAfter(last: InboxEvent): StreamCursor {
-  return { value: padSeq(last.seq), lastKey: last.eventId };
-}
+export type { InboxReader };
 
 export function createSendgridSource(inbox: InboxReader): SourcePlugin<SendgridSourceConfig> {
   return {
@@ -94,17 +66,7 @@ export function createSendgridSource(inbox: InboxReader): SourcePlugin<SendgridS
     async readPage(_config, stream, request, signal): Promise<SourcePage> {
       streamNamed(sendgridStreams, stream, 'SendGrid');
       signal.throwIfAborted();
-      const events = await inbox.readInboxEvents(request.connectorId, startAfter(request), INBOX_PAGE_SIZE);
-      const last = events.at(-1);
-      if (!last) return { rows: [], apiCalls: 0, nextPageToken: null };
-      const checkpoint = positionAfter(last);
-      return {
-        rows: events.map(mapInboxEvent),
-        apiCalls: 0,
-        checkpoint,
-        // A full page may have more behind it; a short one has caught up with the inbox.
-        nextPageToken: events.length === INBOX_PAGE_SIZE ? checkpoint.value : null,
-      };
+      return readInboxPage(inbox, request, 'SendGrid events', mapInboxEvent);
     },
   };
 }

@@ -7,6 +7,6 @@ import type { SuppressionList } from '../../privacy/suppression';
 import type { InboxDelivery } from '../../store/inbox';
 
 export function withoutSuppressed(delivery: InboxDelivery, suppression: SuppressionList): { delivery: InboxDelivery; suppressed: number } {
-  const events = delivery.events.filter((event) => !suppression.matches({ email: event.email }));
+  const events = delivery.events.filter((event) => event.email === null || !suppression.matches({ email: event.email }));
   return { delivery: { ...delivery, events }, suppressed: delivery.events.length - events.length };
 }

@@ -32,7 +32,8 @@ export function exportUrl(request: ExportRequest): string {
   return url.toString();
 }
 
-const basicAuth = (email: string, apiToken: string): string => `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}`;
+export const basicAuth = (email: string, apiToken: string): string =>
+  `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}`;
 
 /** Zendesk's X-Rate-Limit headers: the account's requests per minute and what is left of them. */
 function usageOf(headers: Headers): ReportedUsage | undefined {

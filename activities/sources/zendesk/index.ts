@@ -1,7 +1,9 @@
 /**
  * The Zendesk tickets source (FR-3): the cursor-based incremental ticket export, one request per
  * page. The export's after_cursor is the stream's position, checkpointed with every page; a
- * connector whose API token is past its 30-day rotation stops before spending a request.
+ * connector whose API token is past its 30-day rotation stops before spending a request. Ticket
+ * events pushed by Zendesk's signed webhooks are read from the inbox in the webhook partition, under
+ * a cursor of their own; both paths load the same table, where the latest version of a ticket wins.
  */
 import { zendeskBaseUrl, zendeskStreams, type ZendeskSourceConfig } from './definition';
 import { tokenRotationStatus } from './token-rotation';
@@ -10,6 +12,8 @@ import { parseBody } from '../http-kit';
 import { streamNamed, type PageRequest, type SourcePage, type SourcePlugin } from '../types';
 import { EXPORT, requestExportPage } from './export-request';
 import { exportPageSchema, mapExportPage } from './tickets';
+import { readInboxPage, type InboxReader } from '../inbox-pages';
+import { mapTicketEvent } from './webhook-events';
 
 export type { ZendeskSourceConfig };
 
@@ -38,7 +42,6 @@ export function assertTokenRotated(config: ZendeskSourceConfig, now: Date): void
 }
 
 async function readTicketPage(config: ZendeskSourceConfig, stream: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
-  streamNamed(zendeskStreams, stream, 'Zendesk');
   assertTokenRotated(config, new Date());
   signal.throwIfAborted();
   const { body, usage } = await requestExportPage(
@@ -66,8 +69,30 @@ async function readTicketPage(config: ZendeskSourceConfig, stream: string, reque
   };
 }
 
-export const zendeskSource: SourcePlugin<ZendeskSourceConfig> = {
+/** The export alone, without a connector's inbox: what reads an account directly (tests, checks). */
+export const zendeskExportSource: SourcePlugin<ZendeskSourceConfig> = {
   kind: 'zendesk',
   streams: zendeskStreams,
-  readPage: readTicketPage,
+  async readPage(config, stream, request, signal): Promise<SourcePage> {
+    streamNamed(zendeskStreams, stream, 'Zendesk');
+    return readTicketPage(config, stream, request, signal);
+  },
 };
+
+/** The partition of the tickets stream the webhook drain reads: the ticket events the webhook route stored. */
+export const WEBHOOK_PARTITION = 'webhooks';
+
+/** Tickets from the export (a scheduled cycle) or, in the webhook partition, from the inbox (the drain). */
+export function createZendeskSource(inbox: InboxReader): SourcePlugin<ZendeskSourceConfig> {
+  return {
+    kind: 'zendesk',
+    streams: zendeskStreams,
+    webhookPartition: WEBHOOK_PARTITION,
+    async readPage(config, stream, request, signal): Promise<SourcePage> {
+      if (request.partition !== WEBHOOK_PARTITION) return zendeskExportSource.readPage(config, stream, request, signal);
+      streamNamed(zendeskStreams, stream, 'Zendesk');
+      signal.throwIfAborted();
+      return readInboxPage(inbox, request, 'Zendesk ticket events', (event) => mapTicketEvent(event, config.sentimentByStatus));
+    },
+  };
+}

@@ -7,6 +7,7 @@ import { definePlugin } from '../base';
 import { deleteMatching, findHeldValues } from '../matching-rows';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePlugin, WarehousePricing } from '../types';
 import { openSession, runSql, type RetryOptions, type Session } from './connection';
+import { bigqueryDialect, materialise } from './derived';
 import { loadBatch } from './load';
 import { matchingRows } from './matching-rows';
 import { tablePath } from './statements';
@@ -69,6 +70,7 @@ export function createBigQueryPlugin(options: BigQueryPluginOptions = {}): Wareh
         deleteRows: (stream, predicate, table) => deleteMatching(matchingRows(session, stream, table), predicate),
         findHeldValues: (stream, lookups, table) => findHeldValues(matchingRows(session, stream, table), stream, lookups),
         query: (sql, params) => query(session, sql, params),
+        derived: { dialect: bigqueryDialect(session.projectId, session.datasetId), materialise: (tables) => materialise(session, tables) },
         // The client holds no connection to release.
         release: async () => undefined,
       };

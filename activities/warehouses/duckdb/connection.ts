@@ -73,12 +73,26 @@ export async function release(database: SharedDatabase): Promise<void> {
   openDatabases.delete(database.file);
   const closed = database.instance
     .then(
-      (instance) => instance.closeSync(),
+      async (instance) => {
+        // closeSync checkpoints on the calling thread, blocking the event loop (every activity of the
+        // worker) while it writes the table and its indexes out: DuckDB's own threads do it first.
+        await checkpoint(instance).catch(() => undefined);
+        instance.closeSync();
+      },
       () => undefined,
     )
     .finally(() => closingDatabases.delete(database.file));
   closingDatabases.set(database.file, closed);
   await closed;
+}
+
+async function checkpoint(instance: DuckDBInstance): Promise<void> {
+  const connection = await instance.connect();
+  try {
+    await connection.run('CHECKPOINT');
+  } finally {
+    connection.closeSync();
+  }
 }
 
 /** Checks the shape, not `instanceof Error`: errors from the native driver may come from another realm. */

@@ -1,6 +1,6 @@
 /** The customer models in DuckDB: its dialect of the shared SELECTs, and their rebuild in one transaction. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { rebuildStatements, type DerivedTable, type QueryDialect } from '../derived';
+import { castTo, rebuildStatements, standardPosition, type DerivedTable, type QueryDialect } from '../derived';
 import { qualifiedName } from '../sql';
 import { COLUMN_TYPES } from './tables';
 
@@ -10,6 +10,8 @@ export const duckdbDialect = (schema: string): QueryDialect => ({
   utcDate: (instant) => `CAST(timezone('UTC', ${instant}) AS DATE)`,
   jsonText: (json, field) => `json_extract_string(${json}, '$.${field}')`,
   listOf: (text) => `string_agg(DISTINCT ${text}, ', ' ORDER BY ${text})`,
+  cast: castTo(COLUMN_TYPES),
+  position: standardPosition,
 });
 
 export async function materialise(connection: DuckDBConnection, schema: string, tables: readonly DerivedTable[]): Promise<void> {

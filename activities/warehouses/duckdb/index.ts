@@ -12,7 +12,7 @@ import { acquire, release } from './connection';
 import { duckdbDialect, materialise } from './derived';
 import { liveQuery } from './live-query';
 import { loadBatch } from './load';
-import { matchingRows } from './matching-rows';
+import { asOneLookup, matchingRows } from './matching-rows';
 import { describeSchemaChanges, ensureTables } from './tables';
 import { readOnlyQuery } from './values';
 
@@ -46,9 +46,9 @@ export const duckdbWarehouse = definePlugin<DestinationConfigOf<'duckdb'>>({
       deleteRows: (stream, predicate, table) =>
         database.exclusive((c) => deleteMatching(matchingRows(c, schema, stream, table), predicate)),
       findHeldValues: (stream, lookups, table) =>
-        database.withConnection((c) => findHeldValues(matchingRows(c, schema, stream, table), stream, lookups)),
+        database.withConnection((c) => findHeldValues(matchingRows(c, schema, stream, table), stream, asOneLookup(lookups))),
       query: (sql, params) => database.withConnection((c) => readOnlyQuery(c, sql, params)),
-      liveQuery: (sql, limits) => database.withConnection((c) => liveQuery(c, schema, sql, limits)),
+      liveQuery: (sql, limits, params) => database.withConnection((c) => liveQuery(c, schema, sql, limits, params)),
       derived: { dialect: duckdbDialect(schema), materialise: (tables) => database.exclusive((c) => materialise(c, schema, tables)) },
       // The last handle on a file closes DuckDB and frees the file.
       release: () => release(database),

@@ -6,14 +6,16 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { limitedResult, limitedStatement, LiveQueryTimeout, type LiveQueryLimits, type LiveQueryResult } from '../live-query';
+import type { LiveQueryParams } from '../live-query';
 import { quoteLiteral } from '../sql';
-import { plainRows } from './values';
+import { plainRows, toDuckDBValue } from './values';
 
 export async function liveQuery(
   connection: DuckDBConnection,
   schema: string,
   sql: string,
   { maxRows, timeoutMs }: LiveQueryLimits,
+  params: LiveQueryParams = [],
 ): Promise<LiveQueryResult> {
   // SESSION: this connection only; a plain SET of search_path would change it for the whole instance.
   await connection.run(`SET SESSION search_path = ${quoteLiteral(schema)}`);
@@ -24,7 +26,7 @@ export async function liveQuery(
     connection.interrupt();
   }, timeoutMs);
   try {
-    const { columns, rows } = await plainRows(await connection.run(limitedStatement(sql, maxRows)));
+    const { columns, rows } = await plainRows(await connection.run(limitedStatement(sql, maxRows), params.map(toDuckDBValue)));
     return limitedResult(rows, maxRows, columns);
   } catch (error) {
     throw timedOut ? new LiveQueryTimeout(timeoutMs) : error;

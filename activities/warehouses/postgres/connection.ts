@@ -6,6 +6,7 @@ import type * as Pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { ConnectorError } from '../../errors';
 import { logger } from '../../logger';
+import { pgTransaction } from '../../pg-transaction';
 import { DATA_HINT, NETWORK_CODES, maskQuoted } from '../driver-errors';
 import { lazily } from '../base';
 import { plainInteger } from '../sql';
@@ -54,10 +55,7 @@ export async function openPool(url: string | undefined): Promise<Pool> {
   return pool;
 }
 
-/**
- * `work` inside BEGIN … COMMIT on a pooled connection. Any failure rolls back; a connection whose
- * rollback failed too (it died mid-way) is destroyed, never handed out again.
- */
+/** `work` in a transaction on a pooled connection (pgTransaction), its failures in the connector taxonomy. */
 export async function inTransaction<T>(
   pool: Pool,
   work: (client: PoolClient) => Promise<T>,
@@ -67,17 +65,8 @@ export async function inTransaction<T>(
     throw asConnectorError(error);
   });
   try {
-    await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    client.release();
-    return result;
+    return await pgTransaction(client, work, options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
   } catch (error) {
-    const broken = await client.query('ROLLBACK').then(
-      () => undefined,
-      (failure: unknown) => (failure instanceof Error ? failure : new Error(String(failure))),
-    );
-    client.release(broken);
     throw asConnectorError(error, options.subject);
   }
 }

@@ -1,6 +1,6 @@
 /** The customer models in PostgreSQL: its dialect of the shared SELECTs, and their rebuild in one transaction. */
 import type { PoolClient } from 'pg';
-import { rebuildStatements, type DerivedTable, type QueryDialect } from '../derived';
+import { castTo, rebuildStatements, standardPosition, type DerivedTable, type QueryDialect } from '../derived';
 import { qualifiedName } from '../sql';
 import { COLUMN_TYPES } from './tables';
 
@@ -9,6 +9,8 @@ export const postgresDialect = (schema: string): QueryDialect => ({
   utcDate: (instant) => `CAST((${instant}) AT TIME ZONE 'UTC' AS DATE)`,
   jsonText: (json, field) => `(${json} ->> '${field}')`,
   listOf: (text) => `string_agg(DISTINCT ${text}, ', ' ORDER BY ${text})`,
+  cast: castTo(COLUMN_TYPES),
+  position: standardPosition,
 });
 
 /** Runs inside the caller's transaction. */

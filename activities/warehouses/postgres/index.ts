@@ -44,7 +44,7 @@ export const postgresWarehouse = definePlugin<DestinationConfigOf<'postgres'>>({
       deleteRows: (stream, predicate, table) => writing((c) => deleteMatching(matchingRows(c, schema, stream, table), predicate)),
       findHeldValues: (stream, lookups, table) => reading((c) => findHeldValues(matchingRows(c, schema, stream, table), stream, lookups)),
       query: (sql, params) => readOnlyQuery(pool, sql, params),
-      liveQuery: (sql, limits) => liveQuery(pool, schema, sql, limits),
+      liveQuery: (sql, limits, params) => liveQuery(pool, schema, sql, limits, params),
       derived: { dialect: postgresDialect(schema), materialise: (tables) => writing((client) => materialise(client, schema, tables)) },
       // pool.end() waits for checked-out connections too.
       release: () => pool.end(),

@@ -1,5 +1,5 @@
 /** The customer models in Redshift: its dialect of the shared SELECTs, and their rebuild in one BatchExecuteStatement (one transaction). */
-import { rebuildStatements, type DerivedTable, type QueryDialect } from '../derived';
+import { castTo, rebuildStatements, standardPosition, type DerivedTable, type QueryDialect } from '../derived';
 import { qualifiedName } from '../sql';
 import type { DataApi } from './connection';
 import { COLUMN_TYPES } from './tables';
@@ -10,6 +10,8 @@ export const redshiftDialect = (schema: string): QueryDialect => ({
   // JSON columns are SUPER: serialised, then read as JSON text.
   jsonText: (json, field) => `JSON_EXTRACT_PATH_TEXT(JSON_SERIALIZE(${json}), '${field}')`,
   listOf: (text) => `NULLIF(LISTAGG(DISTINCT ${text}, ', ') WITHIN GROUP (ORDER BY ${text}), '')`,
+  cast: castTo(COLUMN_TYPES),
+  position: standardPosition,
 });
 
 export async function materialise(api: DataApi, schema: string, tables: readonly DerivedTable[]): Promise<void> {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { ColumnType } from '../../../domain/streams/types';
+import { jsonOrUndefined } from '../../../domain/json-input';
 import { ConnectorError } from '../../errors';
 import { quoteLiteral } from '../sql';
 import { COLUMN_TYPES, identifier } from './names';
@@ -48,7 +49,7 @@ async function readHead(file: string, limit: number): Promise<Line[]> {
   try {
     for await (const line of lines) {
       if (!line.trim()) continue;
-      const parsed = lineSchema.safeParse(parseJson(line));
+      const parsed = lineSchema.safeParse(jsonOrUndefined(line));
       if (!parsed.success) {
         throw new ConnectorError('data', `line ${rows.length + 1} of ${path.basename(file)} is not a JSON object`);
       }
@@ -60,14 +61,6 @@ async function readHead(file: string, limit: number): Promise<Line[]> {
     input.destroy();
   }
   return rows;
-}
-
-function parseJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Values travel as text (or null); Snowflake converts them to the column's type, or rejects them. */

@@ -4,7 +4,7 @@
  * dropped, created and filled in turn, and the recorded fingerprints are written last — a refresh
  * cut short leaves them stale, and the next refresh rebuilds those models again.
  */
-import { rebuildStatements, type DerivedTable, type QueryDialect } from '../derived';
+import { castTo, rebuildStatements, standardPosition, type DerivedTable, type QueryDialect } from '../derived';
 import type { SnowflakeSession } from './connection';
 import { COLUMN_TYPES, identifier, tableName } from './names';
 
@@ -15,6 +15,8 @@ export const snowflakeDialect = (schema: string): QueryDialect => ({
   jsonText: (json, field) => `JSON_EXTRACT_PATH_TEXT(CAST(${json} AS VARCHAR), '${field}')`,
   // LISTAGG takes no DISTINCT with WITHIN GROUP in every engine; an array says the same. NULLIF: no values, no list.
   listOf: (text) => `NULLIF(ARRAY_TO_STRING(ARRAY_SORT(ARRAY_AGG(DISTINCT ${text})), ', '), '')`,
+  cast: castTo(COLUMN_TYPES),
+  position: standardPosition,
 });
 
 export async function materialise(session: SnowflakeSession, schema: string, tables: readonly DerivedTable[]): Promise<void> {

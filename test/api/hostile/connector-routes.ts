@@ -1,5 +1,6 @@
 /** The hostile-input corpus for a connector's own routes: its CRUD, runs, control, guardrails and quality. */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { CONNECTORS, connectorBody } from '../harness';
 import { byId, type CorpusTargets, type RouteInput } from './route-input';
 
@@ -14,8 +15,24 @@ export const connectorRoutes = ({ target }: CorpusTargets): Record<string, Route
   },
   [`DELETE ${CONNECTORS}/:id`]: { path: byId(CONNECTORS, target), param: 'id' },
   [`GET ${CONNECTORS}/:id/analyze`]: { path: byId(CONNECTORS, target, '/analyze'), param: 'id' },
+  [`GET ${CONNECTORS}/:id/catalog`]: { path: byId(CONNECTORS, target, '/catalog'), param: 'id' },
+  // Its login URL refuses connections at once, were a hostile body ever to get through to discovery.
+  'POST /api/v1/catalog/discover': {
+    path: () => '/api/v1/catalog/discover',
+    body: {
+      valid: {
+        source: z.object({ configuration: z.object({ source: z.unknown() }) }).parse(connectorBody('test-admin')).configuration.source,
+      },
+      field: 'source.loginUrl',
+    },
+  },
   [`POST ${CONNECTORS}/:id/runs`]: { path: byId(CONNECTORS, target, '/runs'), param: 'id' },
   [`POST ${CONNECTORS}/:id/pause`]: { path: byId(CONNECTORS, target, '/pause'), param: 'id' },
+  [`POST ${CONNECTORS}/:id/zendesk-token`]: {
+    path: byId(CONNECTORS, target, '/zendesk-token'),
+    param: 'id',
+    body: { valid: { apiToken: 'zd-hostile-input' }, field: 'apiToken' },
+  },
   [`POST ${CONNECTORS}/:id/resume`]: { path: byId(CONNECTORS, target, '/resume'), param: 'id' },
   [`POST ${CONNECTORS}/:id/guardrails/preview`]: {
     path: byId(CONNECTORS, target, '/guardrails/preview'),

@@ -20,6 +20,7 @@ export const platformRoutes = ({ unsigned }: CorpusTargets): Record<string, Rout
   'GET /api/v1/models/lookml': { path: () => '/api/v1/models/lookml', query: 'schema' },
   'GET /api/v1/models/tableau': { path: () => '/api/v1/models/tableau', query: 'connection' },
   'POST /webhooks/sendgrid/:connectorId': { path: (seg) => `/webhooks/sendgrid/${seg ?? unsigned}`, param: 'connectorId' },
+  'POST /webhooks/zendesk/:connectorId': { path: (seg) => `/webhooks/zendesk/${seg ?? unsigned}`, param: 'connectorId' },
   'POST /codec/decode': {
     path: () => '/codec/decode',
     body: { valid: { payloads: [{ metadata: {}, data: '' }] }, field: 'payloads.0.data' },
@@ -28,6 +29,9 @@ export const platformRoutes = ({ unsigned }: CorpusTargets): Record<string, Rout
     path: () => '/codec/encode',
     body: { valid: { payloads: [{ metadata: {}, data: '' }] }, field: 'payloads.0.data' },
   },
+  'GET /codec/session': { path: () => '/codec/session' },
+  'POST /codec/session': { path: () => '/codec/session' },
+  'DELETE /codec/session': { path: () => '/codec/session' },
   'POST /api/v1/privacy/erasure-requests': {
     path: () => '/api/v1/privacy/erasure-requests',
     body: { valid: { subject: { email: 'someone@example.com' }, reason: 'gdpr' }, field: 'subject.email' },

@@ -41,9 +41,17 @@ def read_tds(path):
         for r in root.iter("metadata-record")
     ]
     columns = {c.get("name"): {"role": c.get("role"), "aggregation": c.get("aggregation")} for c in root.findall("column")}
-    tables = [r.get("name") for r in root.iter("relation") if r.get("type") == "table"]
+    relations = [r for r in root.iter("relation") if r.get("type") == "table"]
     connection = root.find("./connection/named-connections/named-connection/connection")
-    return {"root": root.tag, "tables": tables, "records": records, "columns": columns, "class": connection.get("class")}
+    return {
+        "root": root.tag,
+        "tables": [r.get("name") for r in relations],
+        "remote_tables": [r.get("table") for r in relations],
+        "records": records,
+        "columns": columns,
+        "class": connection.get("class"),
+        "project": connection.get("project"),
+    }
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import { closeGa4Clients } from '../../../activities/sources/ga4/client';
 import { salesforceSource } from '../../../activities/sources/salesforce';
 import { createSendgridSource, mapInboxEvent } from '../../../activities/sources/sendgrid';
 import type { Row, SourcePlugin } from '../../../activities/sources/types';
-import { zendeskSource } from '../../../activities/sources/zendesk';
+import { zendeskExportSource } from '../../../activities/sources/zendesk';
 import { salesforceSourceSchema } from '../../../activities/sources/salesforce/definition';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
 import { startBrandwatchSimulator } from '../../../simulators/brandwatch/server';
@@ -32,7 +32,7 @@ export const SOURCES = join(__dirname, '../../../activities/sources');
 
 const PLUGINS: Readonly<Record<string, Pick<SourcePlugin, 'streams'>>> = {
   salesforce: salesforceSource,
-  zendesk: zendeskSource,
+  zendesk: zendeskExportSource,
   cms: cmsSource,
   sendgrid: createSendgridSource({ readInboxEvents: () => Promise.resolve([]) }),
   ga4: ga4Source,
@@ -79,7 +79,7 @@ export async function simulatedRows(runTime: Date): Promise<Map<string, Row[]>> 
   }
   const zendesk = await startZendeskSimulator({ tickets: ROWS, requestsPerSecond: null });
   try {
-    rows.set('zendesk/tickets', (await readToEnd(zendeskSource, zendeskConfigFor(zendesk), 'tickets', null)).rows);
+    rows.set('zendesk/tickets', (await readToEnd(zendeskExportSource, zendeskConfigFor(zendesk), 'tickets', null)).rows);
   } finally {
     await zendesk.stop();
   }

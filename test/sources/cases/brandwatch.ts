@@ -10,15 +10,18 @@ import type { SourceConformanceCase } from '../conformance';
 
 export const ROOMY_LIMIT = { requests: 1_000, windowMs: 600_000 };
 
+/** The simulator's source configuration as a client sends it (no defaults filled in). */
+export const brandwatchSourceFor = (sim: BrandwatchSimulator, overrides: Record<string, unknown> = {}) => ({
+  kind: 'brandwatch' as const,
+  apiUrl: sim.url,
+  ...sim.credentials,
+  projectId: sim.projectId,
+  queryIds: sim.queryIds,
+  ...overrides,
+});
+
 export const brandwatchConfigFor = (sim: BrandwatchSimulator, overrides: Partial<BrandwatchSourceConfig> = {}): BrandwatchSourceConfig =>
-  brandwatchSourceSchema.parse({
-    kind: 'brandwatch',
-    apiUrl: sim.url,
-    ...sim.credentials,
-    projectId: sim.projectId,
-    queryIds: sim.queryIds,
-    ...overrides,
-  });
+  brandwatchSourceSchema.parse(brandwatchSourceFor(sim, overrides));
 
 export const brandwatchCase: SourceConformanceCase<BrandwatchSourceConfig> = {
   kind: 'brandwatch',

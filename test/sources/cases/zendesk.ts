@@ -2,7 +2,7 @@
  * The Zendesk plug-in as a conformance case: the tickets stream of the Zendesk simulator, with no
  * ticket changing while it is read and none deleted, so that every count is exact.
  */
-import { zendeskSource, type ZendeskSourceConfig } from '../../../activities/sources/zendesk';
+import { zendeskExportSource, type ZendeskSourceConfig } from '../../../activities/sources/zendesk';
 import { zendeskSourceSchema } from '../../../activities/sources/zendesk/definition';
 import { startZendeskSimulator, type ZendeskSimulator } from '../../../simulators/zendesk/server';
 import type { SourceConformanceCase } from '../conformance';
@@ -23,7 +23,7 @@ export function zendeskConfigFor(sim: ZendeskSimulator, overrides: Record<string
 
 export const zendeskCase: SourceConformanceCase<ZendeskSourceConfig> = {
   kind: 'zendesk',
-  plugin: zendeskSource,
+  plugin: zendeskExportSource,
   stream: 'tickets',
   async start({ records, pageSize }) {
     const sim = await startZendeskSimulator({ tickets: records, flawRates: { updateDuringExport: 0, deleted: 0 } });

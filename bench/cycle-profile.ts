@@ -1,0 +1,43 @@
+/**
+ * Where a cycle's time went, from its workflow history: per activity type, how many ran, the seconds
+ * they ran (started → closed) and the seconds they waited for a worker (scheduled → started). Pure
+ * over the history, which Temporal records for every cycle anyway.
+ */
+import type { temporal } from '@temporalio/proto';
+
+type History = temporal.api.history.v1.IHistory;
+
+export interface ActivityTime {
+  count: number;
+  runSeconds: number;
+  waitSeconds: number;
+}
+
+const seconds = (time: { seconds?: unknown; nanos?: number | null } | null | undefined): number =>
+  Number(time?.seconds ?? 0) + (time?.nanos ?? 0) / 1e9;
+
+export function activityTimes(history: History): Record<string, ActivityTime> {
+  const scheduled = new Map<string, { type: string; at: number }>();
+  const started = new Map<string, number>();
+  const times: Record<string, ActivityTime> = {};
+  for (const event of history.events ?? []) {
+    const at = seconds(event.eventTime);
+    const id = String(event.eventId);
+    const schedule = event.activityTaskScheduledEventAttributes;
+    if (schedule) scheduled.set(id, { type: schedule.activityType?.name ?? 'unknown', at });
+    const start = event.activityTaskStartedEventAttributes;
+    if (start) started.set(String(start.scheduledEventId), at);
+    const closed =
+      event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
+    if (!closed) continue;
+    const scheduledId = String(closed.scheduledEventId);
+    const task = scheduled.get(scheduledId);
+    const startedAt = started.get(scheduledId);
+    if (!task || startedAt === undefined) continue;
+    const time = (times[task.type] ??= { count: 0, runSeconds: 0, waitSeconds: 0 });
+    time.count += 1;
+    time.runSeconds += at - startedAt;
+    time.waitSeconds += startedAt - task.at;
+  }
+  return times;
+}

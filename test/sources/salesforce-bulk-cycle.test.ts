@@ -1,0 +1,4 @@
+import { salesforceBulkCase } from './cases/salesforce';
+import { describeSourceCycle } from './cycle';
+
+describeSourceCycle(salesforceBulkCase);

@@ -1,0 +1,117 @@
+/**
+ * Salesforce read from the org's describe: the real jsforce against the simulator's org profiles —
+ * the demo org (today's custom fields), a stock org with none, an org with custom fields and its own
+ * External ID, and a field added while the org runs.
+ */
+import { salesforceSource } from '../../activities/sources/salesforce';
+import { salesforceSourceSchema } from '../../activities/sources/salesforce/definition';
+import { salesforceStreamFrom } from '../../activities/sources/salesforce/streams';
+import type { CatalogStream, SourceCatalog } from '../../domain/catalog';
+import { startSalesforceSimulator } from '../../simulators/salesforce/server';
+import { useSimulators } from '../support/fixture';
+import { passwordConfig, rowsOf } from './salesforce-reading';
+
+const simulator = useSimulators((options: Parameters<typeof startSalesforceSimulator>[0] = {}) =>
+  startSalesforceSimulator({ contacts: 40, ...options }),
+);
+const signal = new AbortController().signal;
+
+const discover = (config: ReturnType<typeof passwordConfig>): Promise<SourceCatalog> => {
+  if (!salesforceSource.discover) throw new Error('Salesforce discovers its streams');
+  return salesforceSource.discover(config, { signal });
+};
+const streamOf = (catalog: SourceCatalog, name: string): CatalogStream => {
+  const found = catalog.streams.find((stream) => stream.name === name);
+  if (!found) throw new Error(`no stream ${name} in the catalog`);
+  return found;
+};
+const columnsOf = (stream: CatalogStream): Record<string, string> =>
+  Object.fromEntries(stream.fields.map((field) => [field.column, `${field.sourceField}:${field.type}`]));
+
+async function readFirstPage(config: ReturnType<typeof passwordConfig>, entry: CatalogStream) {
+  const request = { connectorId: 'discovery-test', cursor: null, pageToken: null, partition: null, catalogStream: entry };
+  return rowsOf([await salesforceSource.readPage(config, entry.name, request, signal)]);
+}
+
+describe('discovery from describe', () => {
+  test("the demo org: today's columns, Customer_Id__c (its External ID) as customer_id, the compound address left out", async () => {
+    const sim = await simulator({ profile: 'demo' });
+    const catalog = await discover(passwordConfig(sim));
+
+    expect(catalog.streams.map((s) => [s.name, s.sourceName, s.defaultSelected])).toEqual([
+      ['contact', 'Contact', true],
+      ['lead', 'Lead', true],
+      ['opportunity', 'Opportunity', true],
+      ['campaign_member', 'CampaignMember', true],
+    ]);
+    const contact = streamOf(catalog, 'contact');
+    expect(contact.primaryKey).toEqual(['id']);
+    expect(contact.cursorCandidates).toEqual(['system_modstamp', 'last_modified_at', 'created_at']);
+    expect(columnsOf(contact)).toMatchObject({
+      customer_id: 'Customer_Id__c:string',
+      is_active: 'Active__c:boolean',
+      email: 'Email:string',
+      mailing_country: 'MailingCountry:string',
+    });
+    expect(contact.fields.find((f) => f.sourceField === 'MailingAddress')).toBeUndefined();
+    expect(contact.fields.find((f) => f.column === 'email')).toMatchObject({ sourceType: 'email', personal: true, nullable: true });
+    expect(columnsOf(streamOf(catalog, 'opportunity'))).toMatchObject({ amount: 'Amount:number', close_date: 'CloseDate:date' });
+    // The same columns the fixed definition had: the demo loads as before.
+    const fixed = salesforceSource.streams.contact?.columns.map((c) => c.name).sort();
+    expect(contact.fields.map((f) => f.column).sort()).toEqual(fixed);
+  });
+
+  test('a stock org: no custom field is selected, Id is the customer id, and the first page reads', async () => {
+    const sim = await simulator({ profile: 'stock' });
+    const config = passwordConfig(sim);
+    const contact = streamOf(await discover(config), 'contact');
+
+    expect(columnsOf(contact)).not.toHaveProperty('is_active');
+    expect(columnsOf(contact)).toMatchObject({ id: 'Id:string', customer_id: 'Id:string' });
+    const rows = await readFirstPage(config, contact);
+    expect(rows).toHaveLength(sim.records('Contact').length); // queryAll: the deleted ones too
+    expect(rows.every((row) => row.customer_id === row.id)).toBe(true);
+    expect(sim.requests('queryAll').at(-1)?.soql).not.toContain('__c');
+  });
+
+  test('an org with custom fields: their types, and its External ID as the customer id unless the config names one', async () => {
+    const sim = await simulator({ profile: 'custom' });
+    const contact = streamOf(await discover(passwordConfig(sim)), 'contact');
+
+    expect(columnsOf(contact)).toMatchObject({
+      customer_id: 'Member_Number__c:string',
+      loyalty_tier__c: 'Loyalty_Tier__c:string',
+      lifetime_value__c: 'Lifetime_Value__c:number',
+      last_event__c: 'Last_Event__c:date',
+    });
+    expect(contact.fields.find((f) => f.column === 'loyalty_tier__c')?.sourceType).toBe('picklist');
+
+    const configured = salesforceSourceSchema.parse({
+      ...passwordConfig(sim),
+      objects: { contact: { customerIdField: 'Customer_Id__c', fields: ['Email', 'Loyalty_Tier__c'] } },
+    });
+    const chosen = streamOf(await discover(configured), 'contact');
+    expect(columnsOf(chosen)).toMatchObject({ customer_id: 'Customer_Id__c:string', member_number__c: 'Member_Number__c:string' });
+    const stream = salesforceStreamFrom(configured, chosen);
+    expect(stream.columns.map((c) => c.name).sort()).toEqual(
+      ['created_at', 'customer_id', 'email', 'id', 'is_active', 'is_deleted', 'loyalty_tier__c', 'system_modstamp'].sort(),
+    );
+    const [row] = await readFirstPage(configured, chosen);
+    expect(row).toEqual(expect.objectContaining({ loyalty_tier__c: expect.stringMatching(/^(Gold|Silver|Bronze)$/) }));
+  });
+
+  test('a field added while the org runs is in the next describe', async () => {
+    const sim = await simulator({ profile: 'stock' });
+    const config = passwordConfig(sim);
+    expect(columnsOf(streamOf(await discover(config), 'lead'))).not.toHaveProperty('region__c');
+
+    sim.addField('Lead', { name: 'Region__c', type: 'picklist', externalId: false, picklistValues: ['EMEA', 'AMER'] });
+
+    expect(columnsOf(streamOf(await discover(config), 'lead'))).toMatchObject({ region__c: 'Region__c:string' });
+  });
+
+  test('refused credentials are an auth error naming what to check', async () => {
+    const sim = await simulator({ profile: 'stock' });
+    await expect(discover(passwordConfig(sim, { password: 'wrong' }))).rejects.toMatchObject({ category: 'auth' });
+  });
+});
