@@ -76,6 +76,26 @@ describe('POST /api/v1/catalog/discover', () => {
     expect(answer.body).toMatchObject({ error: 'source_unavailable' });
   });
 
+  test('a GA4 property asked without credentials, on a machine without application default ones, is a 502 saying what to give', async () => {
+    const unhandled: unknown[] = [];
+    const collect = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', collect);
+    try {
+      const answer = await api.call('POST', DISCOVER, { json: { source: { kind: 'ga4', propertyId: '123456789' } } });
+
+      expect(answer.status).toBe(502);
+      expect(answer.body).toMatchObject({
+        error: 'source_refused_auth',
+        message: expect.stringContaining("give the connector a service account's credentials or an accessToken"),
+      });
+      // The SDK, left to look for them itself, failed the call and left a rejection nobody handled: that ended the API.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', collect);
+    }
+  });
+
   test('a campaign lead may not discover (connector editors only)', async () => {
     const sim = await simulator({ profile: 'stock' });
     const answer = await api.call('POST', DISCOVER, { json: { source: sourceOf(sim) } }, await api.keyFor('campaign-lead'));

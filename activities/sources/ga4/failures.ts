@@ -46,6 +46,8 @@ function googleMessage(message: string): string {
 }
 
 export function ga4Failure(error: unknown, propertyId: string): Ga4Failure {
+  // Already judged (credentials the client could not find before any request).
+  if (error instanceof ConnectorError) return error;
   const parsed = failureSchema.safeParse(error);
   if (!parsed.success) return new ConnectorError('system', `GA4 request failed: ${String(error)}`);
   const { code, message: raw, response } = parsed.data;

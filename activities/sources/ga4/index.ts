@@ -53,8 +53,11 @@ const checkpointAt = (row: Row | undefined, cursorColumn: string): StreamCursor 
 
 async function readDaily(config: Ga4SourceConfig, stream: Ga4Stream, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
   const page = request.pageToken ? parseDailyPageToken(request.pageToken) : firstDailyPage(config, request.cursor, new Date());
-  const client = ga4Client(config);
-  const outcome = await runReport(config, () => client.runReport(dailyReportRequest(config, stream, page), CALL_OPTIONS), signal);
+  const outcome = await runReport(
+    config,
+    async () => (await ga4Client(config)).runReport(dailyReportRequest(config, stream, page), CALL_OPTIONS),
+    signal,
+  );
   if ('stop' in outcome) return stopped(outcome.stop);
   const { response } = outcome;
   const readAt = new Date().toISOString();
@@ -72,9 +75,12 @@ async function readDaily(config: Ga4SourceConfig, stream: Ga4Stream, request: Pa
 
 /** One snapshot: `minutesAgo` becomes the minute it names, counted back from when the poll was sent. */
 async function readRealtime(config: Ga4SourceConfig, stream: Ga4Stream, signal: AbortSignal): Promise<SourcePage> {
-  const client = ga4Client(config);
   const polledMinute = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
-  const outcome = await runReport(config, () => client.runRealtimeReport(realtimeReportRequest(config, stream), CALL_OPTIONS), signal);
+  const outcome = await runReport(
+    config,
+    async () => (await ga4Client(config)).runRealtimeReport(realtimeReportRequest(config, stream), CALL_OPTIONS),
+    signal,
+  );
   if ('stop' in outcome) return stopped(outcome.stop);
   const { response } = outcome;
   const readAt = new Date().toISOString();

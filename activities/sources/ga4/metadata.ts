@@ -25,7 +25,8 @@ const METADATA: HttpCall = { service: 'GA4', action: 'the property metadata' };
 export async function propertyFields(config: Ga4SourceConfig, signal: AbortSignal): Promise<PropertyFields> {
   let answer: readonly unknown[];
   try {
-    answer = await untilAborted(ga4Client(config).getMetadata({ name: `properties/${config.propertyId}/metadata` }), signal);
+    const client = await untilAborted(ga4Client(config), signal);
+    answer = await untilAborted(client.getMetadata({ name: `properties/${config.propertyId}/metadata` }), signal);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     const failure = ga4Failure(error, config.propertyId);
