@@ -144,4 +144,10 @@ if ((status != 0)); then
   say "findings above; the cases, the API's log and Temporal's are in ${REPORT_DIR#"$ROOT"/}. The API's errors and warnings:"
   grep -E '"level":(40|50|60)' "$WORK/api.log" | tail -n 20 >&2 || true
 fi
+# A process that died prints its reason as plain text (an uncaught error's stack), not as a JSON log line.
+if ! kill -0 "$api_pid" 2>/dev/null; then
+  say "the API exited during the run; the last lines it printed:"
+  grep -vE '^\{"level":(10|20|30|40)' "$WORK/api.log" | tail -n 40 >&2 || true
+  status=1
+fi
 exit "$status"
