@@ -5,7 +5,7 @@
  * itself has no access control and is never bound to another address.
  */
 import { createServer } from 'node:net';
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import type { Logger } from '../activities/logger';
 
 export interface TemporalRuntimeOptions {
@@ -14,6 +14,25 @@ export interface TemporalRuntimeOptions {
   /** Loopback port of the SDK's exporter (TEMPORAL_METRICS_PORT); 0 picks a free one. */
   metricsPort?: number;
   logger: Logger;
+}
+
+/**
+ * The SDK's notices that say what the design intends: a source's rate-limited queue is served by an
+ * activity-only worker, whose start the SDK reports once per queue at WARN.
+ */
+const EXPECTED_NOTICES: ReadonlySet<string> = new Set(['No workflows registered, not polling for workflow tasks']);
+
+const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<
+  LogLevel,
+  string
+>;
+
+/** The SDK's log lines as the product's JSON log lines (one format to read and ship), minus the expected notices. */
+export function sdkLogFunction(logger: Pick<Logger, (typeof PINO_LEVEL)[LogLevel]>): (entry: LogEntry) => void {
+  return (entry) => {
+    if (EXPECTED_NOTICES.has(entry.message)) return;
+    logger[PINO_LEVEL[entry.level]]({ component: 'temporal-sdk', ...entry.meta }, entry.message);
+  };
 }
 
 /** Reads the SDK's metrics as exposition text; empty when the exporter does not answer (logged). */
@@ -28,7 +47,7 @@ export async function installTemporalRuntime(options: TemporalRuntimeOptions): P
   }
   const port = options.metricsPort || (await freeLoopbackPort());
   Runtime.install({
-    logger: new DefaultLogger(options.logLevel ?? 'WARN'),
+    logger: new DefaultLogger(options.logLevel ?? 'WARN', sdkLogFunction(options.logger)),
     telemetryOptions: {
       metrics: {
         // Prometheus's conventions: `_total` counters, seconds with the unit in the name.
