@@ -11,25 +11,19 @@ import { z } from 'zod';
 import { reconcileApprovalsPeriodically } from '../activities/approval-closure';
 import { logger } from '../activities/logger';
 import { loadKeyRing } from '../activities/secrets';
-import { AesGcmPayloadCodec, loadPayloadKeyRing, payloadDataConverter } from '../activities/secrets/payload-codec';
+import { loadPayloadKeyRing, payloadDataConverter } from '../activities/secrets/payload-codec';
 import { openStore } from '../activities/store';
-import { createApp } from '../api/app';
 import { reissueApiKey } from '../api/auth/issue-api-key';
 import { CODEC_PATH } from '../api/codec-server';
-import { startApiServer } from '../api/server';
-import { withMetricsEndpoint } from '../api/metrics-endpoint';
-import { registerStoreGauges } from '../activities/observability/store-gauges';
+import { startApiProcess } from '../api/process';
 import { startObservabilityServer } from '../worker/observability-server';
 import { loadObservabilitySettings } from '../worker/observability-settings';
 import { installTemporalRuntime } from '../worker/temporal-runtime';
 import type { CreateConnectorBody } from '../domain/connector';
 import { SIMULATOR_CREDENTIALS, startSalesforceSimulator } from '../simulators/salesforce/server';
 import { loadSettings } from '../worker/settings';
-import { createWorkers, runWorkers } from '../worker/workers';
+import { createWorkers, runWorkers, workerOptionsFrom } from '../worker/workers';
 import { startDemoSources, type DemoConnector } from './demo-sources';
-import { retentionSettingsFrom } from '../activities/privacy/retention-settings';
-import { ensureCredentialCheckSchedule, ensureRetentionSchedules } from '../api/schedules';
-import { WORKFLOW_TASK_QUEUE } from '../domain/constants';
 
 const demoEnvSchema = z.object({
   SALESFORCE_SIM_PORT: z.coerce.number().int().min(1).max(65_535).default(8787),
@@ -61,17 +55,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(temporalOptions);
   const temporal = new Client({ connection, namespace: settings.namespace, dataConverter: payloadDataConverter(dataKeys) });
 
-  const workers = await createWorkers({
-    connection: nativeConnection,
-    namespace: settings.namespace,
-    store,
-    dataDir: settings.dataDir,
-    dataKeys,
-    columnKeys: secrets,
-    rateLimits: settings.sourceRates,
-    staging: settings.staging,
-    publicUrl: settings.publicUrl,
-  });
+  const workers = await createWorkers(workerOptionsFrom(settings, { connection: nativeConnection, store, dataKeys, columnKeys: secrets }));
   const running = runWorkers(workers);
   const workerHttp = await startObservabilityServer({
     ...observability.workerHttp,
@@ -80,21 +64,9 @@ async function main(): Promise<void> {
     sdkMetrics,
     logger,
   });
-  await ensureRetentionSchedules(temporal, retentionSettingsFrom(), WORKFLOW_TASK_QUEUE);
-  await ensureCredentialCheckSchedule(temporal, WORKFLOW_TASK_QUEUE);
-  const codecEndpoint = {
-    codec: new AesGcmPayloadCodec(dataKeys),
-    allowedOrigins: settings.codecAllowedOrigins,
-    namespaces: [settings.namespace],
-  };
   // One process: the API's /metrics and the workers' show the same registry; the workers' adds the SDK's metrics.
-  const app = withMetricsEndpoint(createApp({ store, temporal, logger, codecEndpoint, dataDir: settings.dataDir }), {
-    scrapeToken: observability.scrapeToken,
-    logger,
-  });
-  registerStoreGauges(store, logger);
+  const api = await startApiProcess(settings, { store, temporal, payloadKeys: dataKeys, scrapeToken: observability.scrapeToken, logger });
   const reconciler = reconcileApprovalsPeriodically(temporal, store.approvals, logger);
-  const api = await startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
 
   const { key: adminKey } = await reissueApiKey(store, { subject: DEMO_ADMIN, role: 'admin', label: 'demo' }, 'scripts/dev.ts');
   const connectorId = await ensureDemoConnector(api.url, simulator.url, adminKey);
@@ -119,7 +91,7 @@ async function main(): Promise<void> {
       `  metrics            ${api.url}/metrics and ${workerHttp.url}/metrics  (Prometheus; this host only unless METRICS_SCRAPE_TOKEN is set)`,
       `  payload codec      ${api.url}${CODEC_PATH}  (the Web UI decrypts payloads through it for an operator signed in at ${api.url}${CODEC_PATH}/session;`,
       "                     once per browser, turn on the UI's Codec Server setting 'Include cross-origin credentials')",
-      `  warehouse (DuckDB) ${path.join(settings.dataDir, 'warehouse.duckdb')}  (schema "marketing"; open it once the demo stops)`,
+      `  warehouse (DuckDB) ${path.join(settings.dataDir, 'warehouse.duckdb')}  (schema "marketing"; query it while the demo runs: POST ${api.url}/api/v1/warehouse/query {"sql": "..."})`,
       `  Salesforce sim     ${simulator.url}/__sim/state`,
       ...Object.entries(sources.urls).map(([name, url]) => `  ${`${name} sim`.padEnd(18)} ${url}`),
       '  SendGrid           signed event batches posted to the webhook every 30 s',

@@ -11,7 +11,7 @@ import { loadObservabilitySettings } from './observability-settings';
 import { setCurrentVersion } from './deployment';
 import { loadSettings, type Settings } from './settings';
 import { installTemporalRuntime } from './temporal-runtime';
-import { createWorkers, runWorkers } from './workers';
+import { createWorkers, runWorkers, workerOptionsFrom } from './workers';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -28,15 +28,7 @@ async function main(): Promise<void> {
   const reconciler = reconcileApprovalsPeriodically(temporal, store.approvals, logger);
   try {
     const workers = await createWorkers({
-      connection,
-      namespace: settings.namespace,
-      store,
-      dataDir: settings.dataDir,
-      dataKeys,
-      columnKeys: secrets,
-      rateLimits: settings.sourceRates,
-      staging: settings.staging,
-      publicUrl: settings.publicUrl,
+      ...workerOptionsFrom(settings, { connection, store, dataKeys, columnKeys: secrets }),
       deploymentVersion: settings.deploymentVersion,
     });
     const http = await startObservabilityServer({

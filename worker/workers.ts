@@ -35,6 +35,7 @@ import { connectWarehouse } from '../activities/warehouses';
 import { versioningOptions, type DeploymentVersion } from './deployment';
 import { AccountWorkers } from './account-workers';
 import { workerInterceptors } from './interceptors';
+import type { Settings } from './settings';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -66,6 +67,24 @@ export interface WorkerOptions {
   deploymentVersion?: DeploymentVersion;
   /** Where batches are staged (STAGING_URL): `<dataDir>/staging` by default; a bucket for workers on several hosts. */
   staging?: StagingLocation;
+}
+
+/**
+ * The options a process's workers take from its settings (worker/main.ts, scripts/dev.ts), beside
+ * what the process opened: the connection, the store and the key rings.
+ */
+export function workerOptionsFrom(
+  settings: Settings,
+  opened: Pick<WorkerOptions, 'connection' | 'store' | 'dataKeys' | 'columnKeys'>,
+): WorkerOptions {
+  return {
+    ...opened,
+    namespace: settings.namespace,
+    dataDir: settings.dataDir,
+    rateLimits: settings.sourceRates,
+    staging: settings.staging,
+    publicUrl: settings.publicUrl,
+  };
 }
 
 export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
