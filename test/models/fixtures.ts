@@ -12,43 +12,28 @@ import type { SourceKind } from '../../domain/connector';
 import type { Row } from '../../activities/sources/types';
 import type { Warehouse } from '../../activities/warehouses/types';
 
-const contact = (id: string, changes: Row): Row => ({
+/** A Salesforce row as its mapper lands it: the system columns set, the changes given, every other column null. */
+const salesforceRow = (streamName: string, id: string, createdAt: string, modifiedAt: string, changes: Row): Row => ({
+  ...Object.fromEntries(streamDefinition('salesforce', streamName).columns.map((column) => [column.name, null])),
   id,
-  created_at: '2026-01-10T08:00:00.000Z',
-  system_modstamp: '2026-02-01T08:00:00.000Z',
+  created_at: createdAt,
+  system_modstamp: modifiedAt,
   is_deleted: false,
-  customer_id: null,
-  first_name: null,
-  last_name: null,
-  email: null,
-  phone: null,
-  title: null,
-  account_id: null,
-  mailing_country: null,
-  lead_source: null,
   is_active: true,
-  has_opted_out_of_email: false,
-  last_modified_at: '2026-02-01T08:00:00.000Z',
+  last_modified_at: modifiedAt,
   ...changes,
 });
 
-const lead = (id: string, changes: Row): Row => ({
-  id,
-  created_at: '2026-01-05T08:00:00.000Z',
-  system_modstamp: '2026-01-20T08:00:00.000Z',
-  is_deleted: false,
-  customer_id: null,
-  first_name: null,
-  last_name: null,
-  email: null,
-  company: null,
-  status: 'Open',
-  lead_source: 'Web',
-  is_active: true,
-  is_converted: false,
-  last_modified_at: '2026-01-20T08:00:00.000Z',
-  ...changes,
-});
+const contact = (id: string, changes: Row): Row =>
+  salesforceRow('contact', id, '2026-01-10T08:00:00.000Z', '2026-02-01T08:00:00.000Z', { has_opted_out_of_email: false, ...changes });
+
+const lead = (id: string, changes: Row): Row =>
+  salesforceRow('lead', id, '2026-01-05T08:00:00.000Z', '2026-01-20T08:00:00.000Z', {
+    status: 'Open',
+    lead_source: 'Web',
+    is_converted: false,
+    ...changes,
+  });
 
 const event = (id: string, email: string, kind: string, at: string, campaignId: string | null): Row => ({
   sg_event_id: id,
