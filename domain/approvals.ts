@@ -60,6 +60,20 @@ export interface ApprovalOutcome extends ApprovalResolution {
   keptBatch: string | null;
 }
 
+/** A person's decision as the gate records it: the timeout policy's own resolutions are `byPolicy`. */
+export function resolutionOf(decision: ApprovalDecision, decidedAt: string): ApprovalResolution {
+  return {
+    approvalId: decision.approvalId,
+    decision: decision.decision,
+    decidedBy: decision.decidedBy,
+    role: decision.role,
+    reason: decision.reason,
+    decidedAt,
+    byPolicy: false,
+    ...(decision.override ? { override: decision.override } : {}),
+  };
+}
+
 /** Unique per cycle, stream and batch; stable across replays. */
 export const approvalIdFor = (workflowId: string, stream: string, batchSha256: string): string => `${workflowId}~${stream}~${batchSha256}`;
 

@@ -4,7 +4,13 @@
  * registered before the cycle does anything, so no decision can arrive unheard.
  */
 import { condition, log, setHandler } from '@temporalio/workflow';
-import type { ApprovalDecision, ApprovalOutcome, ApprovalResolution, PendingApproval } from '../domain/approvals';
+import {
+  resolutionOf,
+  type ApprovalDecision,
+  type ApprovalOutcome,
+  type ApprovalResolution,
+  type PendingApproval,
+} from '../domain/approvals';
 import { durationToMs } from '../domain/durations';
 import type { ApprovalPolicy } from '../domain/guardrails';
 import { decideApprovalSignal, decideApprovalUpdate, pendingApprovalsQuery } from '../domain/messages';
@@ -81,16 +87,7 @@ export class ApprovalGates {
   private resolve(decision: ApprovalDecision): Gate {
     const gate = this.gates.get(decision.approvalId);
     if (!gate) throw new Error(`approval ${decision.approvalId} is not open`);
-    gate.resolution = {
-      approvalId: decision.approvalId,
-      decision: decision.decision,
-      decidedBy: decision.decidedBy,
-      role: decision.role,
-      reason: decision.reason,
-      decidedAt: new Date().toISOString(),
-      byPolicy: false,
-      ...(decision.override ? { override: decision.override } : {}),
-    };
+    gate.resolution = resolutionOf(decision, new Date().toISOString());
     return gate;
   }
 
