@@ -1,5 +1,17 @@
 /** A cycle's report as its streams fill it in: shared by scheduled cycles and webhook drains. */
-import type { CycleStatus, StreamOutcome, StreamReport } from '../domain/cycle';
+import type { CycleReport, CycleStatus, StreamOutcome, StreamReport } from '../domain/cycle';
+
+/** The report of a cycle that has just started: running, its streams not yet read. */
+export function startedReport(workflowId: string, connectorId: string, streams: readonly string[] = []): CycleReport {
+  return {
+    workflowId,
+    connectorId,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    streams: streams.map(emptyStreamReport),
+  };
+}
 
 export function emptyStreamReport(stream: string): StreamReport {
   return {

@@ -11,7 +11,7 @@ import { cycleReportQuery, type IngestionCycleInput } from '../domain/messages';
 import { control } from './activities';
 import { ApprovalGates } from './approval-gates';
 import type { CycleContext } from './batch-gate';
-import { emptyStreamReport, overallStatus } from './cycle-report';
+import { emptyStreamReport, overallStatus, startedReport } from './cycle-report';
 import { refreshModelsAfterLoad } from './model-refresh';
 import { runStream } from './stream-pipeline';
 
@@ -19,14 +19,7 @@ import { runStream } from './stream-pipeline';
 const FAILED_CYCLE_FAILS_PATCH = 'failed-cycle-fails';
 
 export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInput): Promise<CycleReport> {
-  const report: CycleReport = {
-    workflowId: workflowInfo().workflowId,
-    connectorId,
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    streams: [],
-  };
+  const report = startedReport(workflowInfo().workflowId, connectorId);
   setHandler(cycleReportQuery, () => ({ ...report, status: gates.waiting().length > 0 ? 'awaiting-approval' : report.status }));
   const gates = new ApprovalGates();
 

@@ -6,12 +6,11 @@
  */
 import { allHandlersFinished, condition, continueAsNew, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { searchAttributes } from '../domain/constants';
-import type { CycleReport } from '../domain/cycle';
 import { eventsArrivedSignal, type WebhookDrainInput } from '../domain/webhook-drain';
 import { control } from './activities';
 import { ApprovalGates } from './approval-gates';
 import type { CycleContext } from './batch-gate';
-import { emptyStreamReport, overallStatus } from './cycle-report';
+import { overallStatus, startedReport } from './cycle-report';
 import { refreshModelsAfterLoad } from './model-refresh';
 import { runStream } from './stream-pipeline';
 
@@ -56,14 +55,7 @@ async function drainRound(connectorId: string, gates: ApprovalGates, round: numb
     { key: searchAttributes.destination, value: plan.destination },
   ]);
   const { workflowId, runId } = workflowInfo();
-  const report: CycleReport = {
-    workflowId: `${workflowId}/${runId}/${round}`,
-    connectorId,
-    status: 'running',
-    startedAt: new Date().toISOString(),
-    finishedAt: null,
-    streams: plan.streams.map(emptyStreamReport),
-  };
+  const report = startedReport(`${workflowId}/${runId}/${round}`, connectorId, plan.streams);
   const ctx: CycleContext = { plan, gates, overrides: {}, rowsThisCycle: 0, apiCallsThisCycle: 0 };
   await Promise.all(report.streams.map((streamReport) => runStream(ctx, streamReport.stream, streamReport)));
   await refreshModelsAfterLoad(connectorId, report);
