@@ -12,6 +12,7 @@ import type { ActivityEntry } from '../../activities/store/audit';
 import type { OutcomeEntry } from '../../activities/store/outcomes';
 import { parseKeyRing } from '../../activities/secrets';
 import { keyEntry } from '../secrets/fixtures';
+import { useFixture } from '../support/fixture';
 import { analysisContract } from './contract-analysis';
 import { approvalContract } from './contract-approvals';
 import { auditContract } from './contract-audit';
@@ -41,18 +42,21 @@ export async function countOf(client: SqlClient, sql: string, params: string[] =
   return row?.count ?? Number.NaN;
 }
 
+/** The harness of the describe block it is called in: opened before its tests, its store closed after them. */
+export function useHarness(open: () => Promise<Harness>): () => Harness {
+  return useFixture('the store harness', async (defer) => {
+    const harness = await open();
+    defer(() => harness.store.close());
+    return harness;
+  });
+}
+
 export function storeSuite(engine: string, open: () => Promise<Harness>): void {
   describe(`control-plane store on ${engine}`, () => {
-    let harness: Harness;
-    beforeAll(async () => {
-      harness = await open();
-    }, 120_000);
-    afterAll(async () => {
-      await harness?.store.close();
-    });
+    const harness = useHarness(open);
 
     test('creates, reads, updates and deletes a connector', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const input = connectorInput(newUserId());
       const created = await store.connectors.create(input);
       expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -77,7 +81,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('applies schema defaults and refuses an invalid configuration naming the field', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const input = connectorInput(newUserId());
       const { destination, guardrails, schedule, ...minimal } = input.configuration;
       expect([destination, guardrails, schedule]).toHaveLength(3);
@@ -93,7 +97,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('unknown and malformed ids read as absent', async () => {
-      const { store } = harness;
+      const { store } = harness();
       expect(await store.connectors.get(randomUUID())).toBeNull();
       expect(await store.connectors.get('not-a-uuid')).toBeNull();
       expect(await store.connectors.delete('not-a-uuid')).toBe(false);
@@ -102,7 +106,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test("lists a user's connectors, newest first, and only theirs", async () => {
-      const { store } = harness;
+      const { store } = harness();
       const alice = newUserId();
       const bob = newUserId();
       const first = await store.connectors.create(connectorInput(alice, 'first'));
@@ -119,7 +123,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('commits cursors per stream; deleting the connector drops them and keeps its audit trail', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const connector = await store.connectors.create(connectorInput(newUserId()));
       expect(await store.cursors.get(connector.id)).toEqual({});
 
@@ -144,7 +148,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('the audit log is append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
-      const { store, client } = harness;
+      const { store, client } = harness();
       const connectorId = randomUUID();
       const userId = newUserId();
       const entries: ActivityEntry[] = [
@@ -175,13 +179,13 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('refuses an activity entry without a valid connector id, naming the field', async () => {
-      await expect(harness.store.audit.record({ connectorId: 'abc', userId: 'u' }, { activityType: 'x', details: {} })).rejects.toThrow(
+      await expect(harness().store.audit.record({ connectorId: 'abc', userId: 'u' }, { activityType: 'x', details: {} })).rejects.toThrow(
         /connectorId/,
       );
     });
 
     test('metrics accumulate per day, concurrent additions included', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const connector = { connectorId: randomUUID(), userId: newUserId() };
       const additions: { date: string; counters: Record<string, number> }[] = [
         { date: '2024-05-01', counters: { runs: 1, rowsLoaded: 120, apiCalls: 4 } },
@@ -207,7 +211,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('records outcomes with predicted and actual figures', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const connectorId = randomUUID();
       const userId = newUserId();
       const outcomes: OutcomeEntry[] = [
@@ -223,7 +227,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('a quality report is stored once per batch', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const connectorId = randomUUID();
       const batchSha256 = sha256Of(`batch-${connectorId}`);
       const first = qualityReport(100, [{ type: 'expect_column_values_to_not_be_null', column: 'Email', unexpected: 3 }]);
@@ -240,7 +244,7 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('run reports are upserted by workflow id and listed newest first', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const connectorId = randomUUID();
       const earlier = runReport(connectorId, 'completed', new Date('2024-06-01T10:00:00.000Z'), [streamReport('lead', { loaded: 3 })]);
       const running = runReport(connectorId, 'running', new Date('2024-06-02T10:00:00.000Z'), [], null);
@@ -260,18 +264,18 @@ export function storeSuite(engine: string, open: () => Promise<Harness>): void {
       expect(await store.runs.list(connectorId, 1)).toEqual([finished]);
     });
 
-    analysisContract(() => harness);
-    approvalContract(() => harness);
-    auditContract(() => harness);
-    qualityReportContract(() => harness);
-    secretsContract(() => harness);
-    cycleContract(() => harness);
+    analysisContract(harness);
+    approvalContract(harness);
+    auditContract(harness);
+    qualityReportContract(harness);
+    secretsContract(harness);
+    cycleContract(harness);
 
     test('migrating again applies nothing and keeps one row per migration', async () => {
-      const { client } = harness;
+      const { client } = harness();
       const files = await readMigrations();
       expect(await migrate(client)).toEqual([]);
-      await harness.store.migrate();
+      await harness().store.migrate();
       expect(await countOf(client, 'SELECT count(*)::int AS count FROM schema_migrations')).toBe(files.length);
     });
   });

@@ -12,65 +12,40 @@ import { loadKeyRing, parseKeyRing } from '../../activities/secrets';
 import { keyEntry } from '../secrets/fixtures';
 import { countOf, openHarness, storeSuite } from './contract';
 import { connectorInput, newUserId } from './fixtures';
-import { createFreshDatabase, startPostgres, type FreshDatabase } from './postgres';
+import { describeOnPostgres } from './on-postgres';
 
 storeSuite('PGlite (in memory)', () => openHarness({}));
 
 const quietLog = { info: () => undefined, warn: () => undefined };
 
-const postgres = startPostgres();
-if (postgres.available) {
-  describe('PostgreSQL', () => {
-    const databases: FreshDatabase[] = [];
-    const freshDatabase = async () => {
-      const database = await createFreshDatabase(postgres.adminUrl);
-      databases.push(database);
-      return database.url;
-    };
-    afterAll(async () => {
-      for (const database of databases) await database.drop();
-    });
+describeOnPostgres('PostgreSQL', (freshDatabase) => {
+  storeSuite('PostgreSQL', async () => openHarness({ databaseUrl: await freshDatabase() }));
 
-    storeSuite('PostgreSQL', async () => openHarness({ databaseUrl: await freshDatabase() }));
+  test('two processes migrating one database at once apply each migration once', async () => {
+    const url = await freshDatabase();
+    const clients = await Promise.all([openSqlClient({ databaseUrl: url }), openSqlClient({ databaseUrl: url })]);
+    try {
+      const applied = await Promise.all(clients.map((client) => migrate(client)));
+      const files = (await readMigrations()).map((m) => m.version);
+      expect(applied.flat().sort()).toEqual(files);
+      expect(await countOf(clients[0]!, 'SELECT count(*)::int AS count FROM schema_migrations')).toBe(files.length);
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+    }
+  });
 
-    test('two processes migrating one database at once apply each migration once', async () => {
-      const url = await freshDatabase();
-      const clients = await Promise.all([openSqlClient({ databaseUrl: url }), openSqlClient({ databaseUrl: url })]);
-      try {
-        const applied = await Promise.all(clients.map((client) => migrate(client)));
-        const files = (await readMigrations()).map((m) => m.version);
-        expect(applied.flat().sort()).toEqual(files);
-        expect(await countOf(clients[0]!, 'SELECT count(*)::int AS count FROM schema_migrations')).toBe(files.length);
-      } finally {
-        await Promise.all(clients.map((client) => client.close()));
-      }
-    });
-
-    test('openStore with a database URL returns a migrated store, and wants the key ring for credentials', async () => {
-      const databaseUrl = await freshDatabase();
-      await expect(openStore({ databaseUrl })).rejects.toThrow(/needs a key ring for connector credentials/);
-      const store = await openStore({ databaseUrl, secrets: parseKeyRing(keyEntry('k1'), 'INSIGHT_HUB_SECRET_KEYS') });
-      try {
-        const created = await store.connectors.create(connectorInput(newUserId()));
-        expect(await store.connectors.get(created.id)).toEqual(created);
-      } finally {
-        await store.close();
-      }
-    });
+  test('openStore with a database URL returns a migrated store, and wants the key ring for credentials', async () => {
+    const databaseUrl = await freshDatabase();
+    await expect(openStore({ databaseUrl })).rejects.toThrow(/needs a key ring for connector credentials/);
+    const store = await openStore({ databaseUrl, secrets: parseKeyRing(keyEntry('k1'), 'INSIGHT_HUB_SECRET_KEYS') });
+    try {
+      const created = await store.connectors.create(connectorInput(newUserId()));
+      expect(await store.connectors.get(created.id)).toEqual(created);
+    } finally {
+      await store.close();
+    }
   });
-} else if (process.env.CI === 'true') {
-  test('PostgreSQL is reachable in CI', () => {
-    throw new Error(`scripts/postgres.sh could not start PostgreSQL, which CI requires: ${postgres.reason}`);
-  });
-} else {
-  console.warn(
-    `Skipping the PostgreSQL half of the store suite: scripts/postgres.sh could not start PostgreSQL (${postgres.reason}). ` +
-      '.ci/run starts it; locally run `bash scripts/postgres.sh` to see why.',
-  );
-  describe.skip('PostgreSQL', () => {
-    test('skipped: PostgreSQL could not be started', () => undefined);
-  });
-}
+});
 
 describe('PGlite on disk', () => {
   let dataDir: string;

@@ -8,22 +8,19 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { connectWarehouse } from '../../activities/warehouses';
 import { postgresWarehouse } from '../../activities/warehouses/postgres';
-import { createFreshDatabase, startPostgres, type FreshDatabase } from '../store/postgres';
+import { describeOnPostgres } from '../store/on-postgres';
 import { describeWarehouseConformance } from './conformance';
 import { people, peopleWithNickname, person, useBatchFactory } from './fixtures';
 
-const server = startPostgres();
-
-if (server.available) {
-  let database: FreshDatabase | null = null;
+describeOnPostgres('PostgreSQL', (freshDatabaseUrl) => {
+  let fileDatabaseUrl: string | undefined;
   const databaseUrl = (): string => {
-    if (!database) throw new Error('the database is created in beforeAll');
-    return database.url;
+    if (!fileDatabaseUrl) throw new Error('the database is created in beforeAll');
+    return fileDatabaseUrl;
   };
   beforeAll(async () => {
-    database = await createFreshDatabase(server.adminUrl);
+    fileDatabaseUrl = await freshDatabaseUrl();
   });
-  afterAll(() => database?.drop());
 
   const freshSchema = (): string => `conformance_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 
@@ -143,12 +140,4 @@ if (server.available) {
       }
     });
   });
-} else if (process.env.CI === 'true') {
-  test('PostgreSQL is reachable in CI', () => {
-    throw new Error(`scripts/postgres.sh could not start PostgreSQL, which CI requires: ${server.reason}`);
-  });
-} else {
-  describe.skip(`postgres warehouse (skipped: PostgreSQL could not be started: ${server.reason})`, () => {
-    test('conformance', () => undefined);
-  });
-}
+});

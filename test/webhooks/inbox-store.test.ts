@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { InboxDelivery, InboxEventInput } from '../../activities/store/inbox';
-import { openHarness, type Harness } from '../store/contract';
-import { createFreshDatabase, startPostgres, type FreshDatabase } from '../store/postgres';
+import { openHarness, useHarness, type Harness } from '../store/contract';
+import { describeOnPostgres } from '../store/on-postgres';
 
 const event = (id: string, email = `reader-${id}@example.com`, quarantineReason: string | null = null): InboxEventInput => ({
   eventId: id,
@@ -19,16 +19,10 @@ const delivery = (connectorId: string, events: InboxEventInput[]): InboxDelivery
 
 function inboxSuite(engine: string, open: () => Promise<Harness>): void {
   describe(`webhook inbox on ${engine}`, () => {
-    let harness: Harness;
-    beforeAll(async () => {
-      harness = await open();
-    }, 120_000);
-    afterAll(async () => {
-      await harness?.store.close();
-    });
+    const harness = useHarness(open);
 
     test('a delivery is stored in order, and a redelivery of it stores nothing', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const connectorId = randomUUID();
       const events = ['a', 'b', 'c'].map((id) => event(`${id}-${connectorId}`));
       expect(await store.inbox.save(delivery(connectorId, events))).toEqual({ stored: 3, duplicates: 0, quarantined: 0 });
@@ -42,7 +36,7 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('an event repeated inside one delivery is stored once; a quarantined one keeps its reason', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const connectorId = randomUUID();
       const stale = event(`stale-${connectorId}`, 'old@example.com', 'timestamp outside the last 24 hours');
       const receipt = await store.inbox.save(delivery(connectorId, [event(`x-${connectorId}`), event(`x-${connectorId}`), stale]));
@@ -55,7 +49,7 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('reads page after a position and see only their own connector', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const [mine, theirs] = [randomUUID(), randomUUID()];
       await store.inbox.save(
         delivery(
@@ -72,7 +66,7 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('bad input is refused naming the field, and nothing of that delivery is stored', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const connectorId = randomUUID();
       await expect(store.inbox.save(delivery('not-a-uuid', [event('e1')]))).rejects.toThrow(/connectorId/);
       await expect(store.inbox.save(delivery(connectorId, [event('ok'), { ...event('bad'), eventId: '' }]))).rejects.toThrow(
@@ -83,7 +77,7 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('erasure deletes every connector’s events about an address, in any case, and no other', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const [one, two] = [randomUUID(), randomUUID()];
       const address = `Erase.Me.${randomUUID()}@Example.com`;
       await store.inbox.save(delivery(one, [event(`e1-${one}`, address), event(`keep-${one}`)]));
@@ -94,7 +88,7 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
     });
 
     test('concurrent deliveries to one connector all land, each once, in a single order', async () => {
-      const { store } = harness;
+      const { store } = harness();
       const connectorId = randomUUID();
       const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 25 }, (_, i) => event(`c${b}-${i}-${connectorId}`)));
       const receipts = await Promise.all(
@@ -114,17 +108,6 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
 
 inboxSuite('PGlite (in memory)', () => openHarness({}));
 
-const postgres = startPostgres();
-if (postgres.available) {
-  const databases: FreshDatabase[] = [];
-  afterAll(async () => {
-    for (const database of databases) await database.drop();
-  });
-  inboxSuite('PostgreSQL', async () => {
-    const database = await createFreshDatabase(postgres.adminUrl);
-    databases.push(database);
-    return openHarness({ databaseUrl: database.url });
-  });
-} else {
-  test.skip(`webhook inbox on PostgreSQL: ${postgres.reason}`, () => undefined);
-}
+describeOnPostgres('PostgreSQL', (freshDatabase) => {
+  inboxSuite('PostgreSQL', async () => openHarness({ databaseUrl: await freshDatabase() }));
+});
