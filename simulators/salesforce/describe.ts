@@ -21,6 +21,15 @@ const STANDARD_TYPES: Readonly<Record<string, DescribeType>> = {
   Title: 'string',
   Amount: 'currency',
   Probability: 'percent',
+  ParentId: 'reference',
+  Type: 'picklist',
+  Industry: 'picklist',
+  Website: 'url',
+  BudgetedCost: 'currency',
+  ActualCost: 'currency',
+  ExpectedRevenue: 'currency',
+  AnnualRevenue: 'currency',
+  NumberOfEmployees: 'int',
 };
 
 const BY_SOQL_TYPE: Record<SoqlType, DescribeType> = {
@@ -34,8 +43,12 @@ const BY_SOQL_TYPE: Record<SoqlType, DescribeType> = {
 /** Never null in Salesforce: system fields, checkboxes, and the names an object requires. */
 const REQUIRED = new Set(['Id', 'IsDeleted', 'CreatedDate', 'SystemModstamp', 'LastModifiedDate', 'LastName', 'Name', 'StageName']);
 
-/** Compound fields: the address whose components (MailingCountry…) are fields of their own. */
-const COMPOUNDS: Readonly<Record<string, string>> = { MailingCountry: 'MailingAddress' };
+/** Compound fields: the address whose components (MailingCountry, BillingCity…) are fields of their own. */
+const COMPOUNDS: Readonly<Record<string, string>> = {
+  MailingCountry: 'MailingAddress',
+  BillingCity: 'BillingAddress',
+  BillingCountry: 'BillingAddress',
+};
 
 export interface DescribedField {
   name: string;

@@ -40,6 +40,8 @@ export const FLAWS_BY_OBJECT: Record<SimObjectName, readonly Flaw[]> = {
   Lead: PERSON_FLAWS,
   Opportunity: ['probability-out-of-range', ...TIMESTAMP_FLAWS],
   CampaignMember: TIMESTAMP_FLAWS,
+  Campaign: TIMESTAMP_FLAWS,
+  Account: TIMESTAMP_FLAWS,
 };
 
 /** Share of an object's records given each flaw (for duplicates: the share that are copies). */

@@ -79,5 +79,7 @@ export function generateOrg(shape: OrgShape): Record<SimObjectName, GeneratedObj
     Lead: generateObject('Lead', shape),
     Opportunity: generateObject('Opportunity', shape),
     CampaignMember: generateObject('CampaignMember', shape),
+    Campaign: generateObject('Campaign', shape),
+    Account: generateObject('Account', shape),
   };
 }

@@ -212,6 +212,8 @@ export class SimulatedOrg {
       Lead: this.table('Lead').size,
       Opportunity: this.table('Opportunity').size,
       CampaignMember: this.table('CampaignMember').size,
+      Campaign: this.table('Campaign').size,
+      Account: this.table('Account').size,
     };
   }
 

@@ -18,6 +18,7 @@ export const DESCRIBE_TYPES = [
   'string',
   'email',
   'phone',
+  'url',
   'picklist',
   'boolean',
   'int',

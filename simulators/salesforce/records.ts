@@ -1,6 +1,6 @@
 /** Clean, realistic records of each object; flaws.ts then damages a known share of them. */
 import type { Random } from './random';
-import { ACCOUNT_PREFIX, CAMPAIGN_PREFIX, objectSchemas, sfId, type FieldValue, type SimObjectName, type SimRecord } from './schema';
+import { objectSchemas, sfId, type FieldValue, type SimObjectName, type SimRecord } from './schema';
 import * as words from './vocabulary';
 
 const DAY_MS = 86_400_000;
@@ -16,10 +16,9 @@ export interface RecordContext {
   readonly counts: Readonly<Record<SimObjectName, number>>;
 }
 
-const CAMPAIGNS = 25;
-
-function accountId(ctx: RecordContext): string {
-  return sfId(ACCOUNT_PREFIX, ctx.random.int(1, Math.max(1, Math.round(ctx.counts.Contact / 20))));
+/** A record of `object` that exists in the org: references resolve. */
+function someId(ctx: RecordContext, object: 'Account' | 'Campaign'): string {
+  return sfId(objectSchemas[object].idPrefix, ctx.random.int(1, Math.max(1, ctx.counts[object])));
 }
 
 /** Names as they appear in email addresses (Müller → muller); cached, as normalize is slow. */
@@ -61,7 +60,7 @@ const objectFields: Record<SimObjectName, FieldMaker> = {
     Customer_Id__c: `CUST-${100_000 + sequence}`,
     Phone: phoneNumber(ctx.random),
     Title: ctx.random.pick(words.TITLES),
-    AccountId: accountId(ctx),
+    AccountId: someId(ctx, 'Account'),
     MailingCountry: ctx.random.pick(words.COUNTRIES),
     HasOptedOutOfEmail: ctx.random.chance(0.1),
   }),
@@ -78,13 +77,13 @@ const objectFields: Record<SimObjectName, FieldMaker> = {
   Opportunity: (ctx) => {
     const [stage, probability] = ctx.random.pick(words.STAGES);
     return {
-      AccountId: accountId(ctx),
+      AccountId: someId(ctx, 'Account'),
       Name: `${ctx.random.pick(words.COMPANIES)} — ${ctx.random.pick(words.PRODUCTS)}`,
       StageName: stage,
       Amount: ctx.random.int(1_000_00, 250_000_00) / 100,
       Probability: probability,
       CloseDate: iso(ctx.now + ctx.random.int(-180, 180) * DAY_MS).slice(0, 10),
-      CampaignId: ctx.random.chance(0.7) ? sfId(CAMPAIGN_PREFIX, ctx.random.int(1, CAMPAIGNS)) : null,
+      CampaignId: ctx.random.chance(0.7) ? someId(ctx, 'Campaign') : null,
     };
   },
   CampaignMember: (ctx) => {
@@ -93,12 +92,44 @@ const objectFields: Record<SimObjectName, FieldMaker> = {
     const isContact = counts.Lead === 0 || (counts.Contact > 0 && random.chance(0.7));
     const target = random.int(1, Math.max(1, isContact ? counts.Contact : counts.Lead));
     return {
-      CampaignId: sfId(CAMPAIGN_PREFIX, random.int(1, CAMPAIGNS)),
+      CampaignId: someId(ctx, 'Campaign'),
       ContactId: isContact ? sfId(objectSchemas.Contact.idPrefix, target) : null,
       LeadId: isContact ? null : sfId(objectSchemas.Lead.idPrefix, target),
       Status: status,
       HasResponded: status === 'Responded',
       FirstRespondedDate: status === 'Responded' ? iso(ctx.now - random.int(1, 90) * DAY_MS).slice(0, 10) : null,
+    };
+  },
+  Campaign: (ctx, sequence) => {
+    const { random } = ctx;
+    const start = ctx.now + random.int(-300, 30) * DAY_MS;
+    const budget = random.int(5, 200) * 1000;
+    return {
+      Name: `${random.pick(words.CAMPAIGN_THEMES)} ${new Date(start).getUTCFullYear()} #${sequence}`,
+      Type: random.pick(words.CAMPAIGN_TYPES),
+      Status: start > ctx.now ? 'Planned' : random.pick(words.STARTED_CAMPAIGN_STATUSES),
+      IsActive: start <= ctx.now,
+      StartDate: iso(start).slice(0, 10),
+      EndDate: iso(start + random.int(7, 90) * DAY_MS).slice(0, 10),
+      BudgetedCost: budget,
+      ActualCost: start > ctx.now ? 0 : Math.round(budget * random.int(50, 120)) / 100,
+      ExpectedRevenue: budget * random.int(2, 8),
+      ParentId: null,
+    };
+  },
+  Account: (ctx) => {
+    const { random } = ctx;
+    const name = random.pick(words.COMPANIES);
+    return {
+      Name: name,
+      Type: random.pick(words.ACCOUNT_TYPES),
+      Industry: random.pick(words.INDUSTRIES),
+      Phone: phoneNumber(random),
+      Website: `https://www.${asciiLetters(name)}.example`,
+      BillingCity: random.pick(words.CITIES),
+      BillingCountry: random.pick(words.COUNTRIES),
+      AnnualRevenue: random.int(1, 500) * 100_000,
+      NumberOfEmployees: random.int(5, 20_000),
     };
   },
 };

@@ -5,7 +5,7 @@
 import { salesforceStreams } from '../../activities/sources/salesforce/definition';
 import type { ColumnType } from '../../domain/streams/types';
 
-export const SIM_OBJECTS = ['Contact', 'Lead', 'Opportunity', 'CampaignMember'] as const;
+export const SIM_OBJECTS = ['Contact', 'Lead', 'Opportunity', 'CampaignMember', 'Campaign', 'Account'] as const;
 export type SimObjectName = (typeof SIM_OBJECTS)[number];
 
 /** The SOQL literal kind a field compares with. */
@@ -37,6 +37,8 @@ const ID_PREFIXES: Record<SimObjectName, string> = {
   Lead: '00Q',
   Opportunity: '006',
   CampaignMember: '00v',
+  Campaign: '701',
+  Account: '001',
 };
 
 function schemaOf(name: SimObjectName): ObjectSchema {
@@ -51,6 +53,8 @@ export const objectSchemas: Record<SimObjectName, ObjectSchema> = {
   Lead: schemaOf('Lead'),
   Opportunity: schemaOf('Opportunity'),
   CampaignMember: schemaOf('CampaignMember'),
+  Campaign: schemaOf('Campaign'),
+  Account: schemaOf('Account'),
 };
 
 export function isSimObject(name: string): name is SimObjectName {
@@ -70,7 +74,3 @@ export function findField(schema: ObjectSchema, name: string): string | undefine
 
 /** An 18-character id: key prefix, then a zero-padded sequence, so ids sort in creation order. */
 export const sfId = (prefix: string, sequence: number): string => `${prefix}000${String(sequence).padStart(9, '0')}AAA`;
-
-/** Key prefixes of the objects that simulated records point at. */
-export const ACCOUNT_PREFIX = '001';
-export const CAMPAIGN_PREFIX = '701';

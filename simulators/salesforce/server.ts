@@ -74,16 +74,20 @@ export interface SalesforceSimulator {
 }
 
 const DEFAULT_CONTACTS = 1_000;
+const DEFAULT_CAMPAIGNS = 25;
 
 function countsFor(options: SalesforceSimulatorOptions): Record<SimObjectName, number> {
   const contacts = options.contacts ?? DEFAULT_CONTACTS;
-  return {
+  const counts = {
     Contact: contacts,
     Lead: Math.round(contacts / 2),
     Opportunity: Math.round(contacts / 5),
     CampaignMember: contacts,
+    Campaign: DEFAULT_CAMPAIGNS,
     ...options.counts,
   };
+  // About twenty contacts to a company.
+  return { Account: Math.max(1, Math.round(counts.Contact / 20)), ...counts };
 }
 
 function route(req: IncomingMessage, res: ServerResponse, ctx: RestContext): Promise<void> | void {

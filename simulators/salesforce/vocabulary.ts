@@ -105,3 +105,17 @@ export const STAGES: readonly [readonly [string, number], ...(readonly [string, 
   ['Closed Lost', 0],
 ];
 export const MEMBER_STATUSES: List = ['Sent', 'Responded'];
+export const CAMPAIGN_THEMES: List = [
+  'Spring Launch',
+  'Summer Sale',
+  'Product Webinar',
+  'Partner Summit',
+  'Winter Nurture',
+  'Loyalty Drive',
+];
+export const CAMPAIGN_TYPES: List = ['Email', 'Webinar', 'Conference', 'Advertisement', 'Direct Mail', 'Social Media'];
+/** A campaign already started is in progress or completed; one still to start is planned. */
+export const STARTED_CAMPAIGN_STATUSES: List = ['In Progress', 'Completed'];
+export const ACCOUNT_TYPES: List = ['Customer - Direct', 'Customer - Channel', 'Prospect', 'Partner'];
+export const INDUSTRIES: List = ['Retail', 'Media', 'Healthcare', 'Technology', 'Manufacturing', 'Food & Beverage', 'Logistics'];
+export const CITIES: List = ['Austin', 'Toronto', 'London', 'Berlin', 'Lyon', 'Osaka', 'São Paulo', 'Pune', 'Sydney', 'Madrid'];

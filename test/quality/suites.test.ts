@@ -112,7 +112,7 @@ describe('defaultSuiteFor', () => {
   });
 
   it('refuses a stream it has no suite for, naming it', () => {
-    expect(() => defaultSuiteFor('salesforce', 'account')).toThrow(ConnectorError);
+    expect(() => defaultSuiteFor('salesforce', 'asset')).toThrow(ConnectorError);
     expect(() => defaultSuiteFor('zendesk', 'ticket')).toThrow(/ticket of source zendesk/);
   });
 });

@@ -164,7 +164,7 @@ describe('SOQL', () => {
     const cases: [string, string][] = [
       ['SELECT Id FROM Contact WHERE', 'MALFORMED_QUERY'],
       ['SELECT Nope FROM Contact', 'INVALID_FIELD'],
-      ['SELECT Id FROM Account', 'INVALID_TYPE'],
+      ['SELECT Id FROM Asset', 'INVALID_TYPE'],
       ["SELECT Id FROM Contact WHERE SystemModstamp > '2024-01-01T00:00:00Z'", 'INVALID_FIELD'],
       ['SELECT Id FROM Contact WHERE Customer_Id__c = CUST-1', 'MALFORMED_QUERY'],
     ];

@@ -7,6 +7,7 @@ import { salesforceSource } from '../../activities/sources/salesforce';
 import { salesforceSourceSchema } from '../../activities/sources/salesforce/definition';
 import { salesforceStreamFrom } from '../../activities/sources/salesforce/streams';
 import type { CatalogStream, SourceCatalog } from '../../domain/catalog';
+import { ORG_PROFILES } from '../../simulators/salesforce/profiles';
 import { startSalesforceSimulator } from '../../simulators/salesforce/server';
 import { useSimulators } from '../support/fixture';
 import { passwordConfig, rowsOf } from './salesforce-reading';
@@ -43,6 +44,8 @@ describe('discovery from describe', () => {
       ['lead', 'Lead', true],
       ['opportunity', 'Opportunity', true],
       ['campaign_member', 'CampaignMember', true],
+      ['campaign', 'Campaign', true],
+      ['account', 'Account', true],
     ]);
     const contact = streamOf(catalog, 'contact');
     expect(contact.primaryKey).toEqual(['id']);
@@ -99,6 +102,41 @@ describe('discovery from describe', () => {
     const [row] = await readFirstPage(configured, chosen);
     expect(row).toEqual(expect.objectContaining({ loyalty_tier__c: expect.stringMatching(/^(Gold|Silver|Bronze)$/) }));
   });
+
+  test.each(ORG_PROFILES)(
+    'campaigns and accounts in the %s org: keyed by Id, read by SystemModstamp, an account phone personal',
+    async (profile) => {
+      const sim = await simulator({ profile });
+      const config = passwordConfig(sim);
+      const catalog = await discover(config);
+      for (const [name, object] of [
+        ['campaign', 'Campaign'],
+        ['account', 'Account'],
+      ] as const) {
+        const entry = streamOf(catalog, name);
+        expect(entry).toMatchObject({ sourceName: object, primaryKey: ['id'] });
+        expect(entry.cursorCandidates).toEqual(['system_modstamp', 'last_modified_at', 'created_at']);
+        // Neither carries a customer id: they are not people.
+        expect(columnsOf(entry)).not.toHaveProperty('customer_id');
+        const rows = await readFirstPage(config, entry);
+        expect(rows.map((row) => row.id).sort()).toEqual(sim.records(object).map((record) => record.Id)); // queryAll: deleted ones too
+      }
+      const campaign = streamOf(catalog, 'campaign');
+      expect(columnsOf(campaign)).toMatchObject({
+        name: 'Name:string',
+        budgeted_cost: 'BudgetedCost:number',
+        start_date: 'StartDate:date',
+      });
+      expect(campaign.fields.filter((f) => f.personal)).toEqual([]);
+      const account = streamOf(catalog, 'account');
+      expect(columnsOf(account)).toMatchObject({
+        billing_country: 'BillingCountry:string',
+        number_of_employees: 'NumberOfEmployees:integer',
+      });
+      expect(account.fields.filter((f) => f.personal).map((f) => f.column)).toEqual(['phone']);
+      expect(account.fields.find((f) => f.sourceField === 'BillingAddress')).toBeUndefined();
+    },
+  );
 
   test('a field added while the org runs is in the next describe', async () => {
     const sim = await simulator({ profile: 'stock' });

@@ -166,4 +166,6 @@ describe('reading a stream from the simulator', () => {
   });
 });
 
-for (const profile of ORG_PROFILES) describeSourceConformance(salesforceCaseFor(profile));
+for (const profile of ORG_PROFILES) {
+  for (const stream of ['contact', 'campaign', 'account'] as const) describeSourceConformance(salesforceCaseFor(profile, { stream }));
+}

@@ -10,8 +10,10 @@ import contactSuite from './suites/contact.json';
 import leadSuite from './suites/lead.json';
 import opportunitySuite from './suites/opportunity.json';
 import campaignMemberSuite from './suites/campaign_member.json';
+import campaignSuite from './suites/campaign.json';
+import accountSuite from './suites/account.json';
 
-export const SALESFORCE_STREAM_NAMES = ['contact', 'lead', 'opportunity', 'campaign_member'] as const;
+export const SALESFORCE_STREAM_NAMES = ['contact', 'lead', 'opportunity', 'campaign_member', 'campaign', 'account'] as const;
 export type SalesforceStreamName = (typeof SALESFORCE_STREAM_NAMES)[number];
 
 export interface SalesforceStream extends StreamDefinition {
@@ -89,6 +91,38 @@ export const salesforceStreams: Record<SalesforceStreamName, SalesforceStream> =
 export const salesforceAuthSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('oauth-password'),
+  // No personal data: a campaign is the marketing team's own record.
+  campaign: stream('campaign', 'Campaign', [
+    column('name', 'string', 'Name'),
+    column('type', 'string', 'Type'),
+    column('status', 'string', 'Status'),
+    // Not `is_active`: that name is a person's consent flag (contacts, leads), which withholds the row when false.
+    column('campaign_active', 'boolean', 'IsActive'),
+    column('start_date', 'date', 'StartDate'),
+    column('end_date', 'date', 'EndDate'),
+    column('budgeted_cost', 'number', 'BudgetedCost'),
+    column('actual_cost', 'number', 'ActualCost'),
+    column('expected_revenue', 'number', 'ExpectedRevenue'),
+    column('parent_id', 'string', 'ParentId'),
+    column('last_modified_at', 'timestamp', 'LastModifiedDate'),
+  ]),
+  /**
+   * A company, but a sole trader's (or a Person Account's) phone is a person's: Phone is personal, as
+   * every field describe types `phone` is (describe.ts). The billing address is read as city and
+   * country only, which place a company without locating a person; street and postcode are not read.
+   */
+  account: stream('account', 'Account', [
+    column('name', 'string', 'Name'),
+    column('type', 'string', 'Type'),
+    column('industry', 'string', 'Industry'),
+    column('phone', 'string', 'Phone', true),
+    column('website', 'string', 'Website'),
+    column('billing_city', 'string', 'BillingCity'),
+    column('billing_country', 'string', 'BillingCountry'),
+    column('annual_revenue', 'number', 'AnnualRevenue'),
+    column('number_of_employees', 'integer', 'NumberOfEmployees'),
+    column('last_modified_at', 'timestamp', 'LastModifiedDate'),
+  ]),
     clientId: z.string().min(1),
     clientSecret: z.string().min(1),
     username: z.string().min(1),
@@ -138,6 +172,8 @@ export const salesforceSourceSchema = z.object({
     .default({}),
   /** The share of the org's daily API quota this connector may use before it defers to the next run. */
   apiQuotaShare: z.number().gt(0).max(1).default(0.9),
+      campaign: salesforceObjectSettingsSchema.optional(),
+      account: salesforceObjectSettingsSchema.optional(),
   /**
    * Records above which a read (a backfill, a large extract) goes through Bulk API 2.0 query jobs
    * instead of REST pages of 2,000: a read whose first REST page reports a larger totalSize
@@ -163,7 +199,14 @@ export const salesforceDefinition = {
   title: 'Salesforce',
   config: salesforceSourceSchema,
   streams: salesforceStreams,
-  suites: { contact: contactSuite, lead: leadSuite, opportunity: opportunitySuite, campaign_member: campaignMemberSuite },
+  suites: {
+    contact: contactSuite,
+    lead: leadSuite,
+    opportunity: opportunitySuite,
+    campaign_member: campaignMemberSuite,
+    campaign: campaignSuite,
+    account: accountSuite,
+  },
   rateLimit: { requests: 150, perSeconds: 60 },
   defaultSchedule: '15m',
 } satisfies SourceDefinition<'salesforce', SalesforceStreamName>;

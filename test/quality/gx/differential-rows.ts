@@ -50,6 +50,8 @@ export const DEFAULT_SUITES = [
   ['salesforce', 'lead'],
   ['salesforce', 'opportunity'],
   ['salesforce', 'campaign_member'],
+  ['salesforce', 'campaign'],
+  ['salesforce', 'account'],
   ['zendesk', 'tickets'],
   ['cms', 'content_views'],
   ['sendgrid', 'events'],
@@ -63,7 +65,7 @@ export const DEFAULT_SUITES = [
 export async function simulatedRows(runTime: Date): Promise<Map<string, Row[]>> {
   const rows = new Map<string, Row[]>();
   const salesforce = await startSalesforceSimulator({
-    counts: { Contact: ROWS, Lead: ROWS, Opportunity: ROWS, CampaignMember: ROWS },
+    counts: { Contact: ROWS, Lead: ROWS, Opportunity: ROWS, CampaignMember: ROWS, Campaign: ROWS, Account: ROWS },
     now: runTime,
   });
   try {
@@ -72,7 +74,7 @@ export async function simulatedRows(runTime: Date): Promise<Map<string, Row[]>> 
       loginUrl: salesforce.url,
       auth: { type: 'oauth-password', ...salesforce.credentials },
     });
-    for (const stream of ['contact', 'lead', 'opportunity', 'campaign_member'])
+    for (const stream of ['contact', 'lead', 'opportunity', 'campaign_member', 'campaign', 'account'])
       rows.set(`salesforce/${stream}`, (await readToEnd(salesforceSource, config, stream, null)).rows);
   } finally {
     await salesforce.stop();

@@ -1,26 +1,37 @@
 /**
- * The Salesforce plug-in as a conformance case: the contact stream of the jsforce-speaking simulator,
- * over each org profile (the demo org, a stock org, an org with custom fields), read from its
- * describe as a cycle reads it.
+ * The Salesforce plug-in as a conformance case: a stream (contacts unless named) of the
+ * jsforce-speaking simulator, over each org profile (the demo org, a stock org, an org with custom
+ * fields), read from its describe as a cycle reads it.
  */
 import { salesforceSourceSchema } from '../../../activities/sources/salesforce/definition';
 import { salesforceSource, type SalesforceSourceConfig } from '../../../activities/sources/salesforce';
 import type { Endpoint } from '../../../simulators/salesforce/gate';
 import type { OrgProfileName } from '../../../simulators/salesforce/profiles';
+import type { SimObjectName } from '../../../simulators/salesforce/schema';
 import { startSalesforceSimulator } from '../../../simulators/salesforce/server';
 import type { SourceConformanceCase } from '../conformance';
 
 /** Data requests: REST calls and Bulk API 2.0 job requests count against the org's limits; OAuth logins do not. */
 const DATA_ENDPOINTS: readonly Endpoint[] = ['query', 'queryAll', 'queryMore', 'bulkJob', 'bulkResults'];
 
-/** `bulkThreshold`: the config's (0: every read of more than one page goes on in a Bulk API 2.0 job). */
-export const salesforceCaseFor = (profile: OrgProfileName, bulkThreshold?: number): SourceConformanceCase<SalesforceSourceConfig> => ({
+/** The streams a case can read, by their object in the simulated org. */
+const OBJECTS = { contact: 'Contact', campaign: 'Campaign', account: 'Account' } as const satisfies Record<string, SimObjectName>;
+
+/**
+ * `stream`: the one read (contacts by default); `bulkThreshold`: the config's (0: every read of more
+ * than one page goes on in a Bulk API 2.0 job).
+ */
+export const salesforceCaseFor = (
+  profile: OrgProfileName,
+  { stream = 'contact', bulkThreshold }: { stream?: keyof typeof OBJECTS; bulkThreshold?: number } = {},
+): SourceConformanceCase<SalesforceSourceConfig> => ({
   kind: 'salesforce',
   plugin: salesforceSource,
-  stream: 'contact',
-  label: `contact, ${profile} org${bulkThreshold === undefined ? '' : `, Bulk API 2.0 above ${bulkThreshold} records`}`,
+  stream,
+  label: `${stream}, ${profile} org${bulkThreshold === undefined ? '' : `, Bulk API 2.0 above ${bulkThreshold} records`}`,
   async start({ records, pageSize }) {
-    const sim = await startSalesforceSimulator({ counts: { Contact: records }, deletedRate: 0, pageSize, profile });
+    const object = OBJECTS[stream];
+    const sim = await startSalesforceSimulator({ counts: { [object]: records }, deletedRate: 0, pageSize, profile });
     const config = (password: string): SalesforceSourceConfig =>
       salesforceSourceSchema.parse({
         kind: 'salesforce',
@@ -32,8 +43,8 @@ export const salesforceCaseFor = (profile: OrgProfileName, bulkThreshold?: numbe
     return {
       config: config(sim.credentials.password),
       refusedConfig: config('not-the-password'),
-      catalogStream: catalog?.streams.find((stream) => stream.name === 'contact'),
-      addRecords: async (_stream, count) => void sim.insertRecords('Contact', count),
+      catalogStream: catalog?.streams.find((entry) => entry.name === stream),
+      addRecords: async (_stream, count) => void sim.insertRecords(object, count),
       throttleNext: async (times, retryAfterSeconds, afterRequests = 0) =>
         sim.throttle({
           status: 429,
@@ -59,4 +70,4 @@ export const salesforceCase = salesforceCaseFor('demo');
  * The demo org read through Bulk API 2.0 jobs past the first page. Throttles count data requests
  * only, so the cycle suite's throttle after two lands in the job: after the REST page and the open.
  */
-export const salesforceBulkCase = salesforceCaseFor('demo', 0);
+export const salesforceBulkCase = salesforceCaseFor('demo', { bulkThreshold: 0 });
