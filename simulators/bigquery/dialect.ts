@@ -46,6 +46,14 @@ function eachPiece(statement: Statement, replace: (piece: Piece, index: number) 
   statement.pieces = statement.pieces.flatMap((piece, index) => replace(piece, index) ?? [piece]);
 }
 
+/** A statement that begins with `verb` gets the `keyword` GoogleSQL lets it leave out and DuckDB requires after it. */
+function addOptionalKeyword(statement: Statement, verb: string, keyword: string): void {
+  const first = nextSolid(statement.pieces, 0);
+  if (!isWord(asToken(statement.pieces[first]), verb)) return;
+  const second = nextSolid(statement.pieces, first + 1);
+  if (!isWord(asToken(statement.pieces[second]), keyword)) statement.pieces.splice(first + 1, 0, sql(` ${keyword}`));
+}
+
 /** Type names of GoogleSQL DDL and CAST → DuckDB. INT64 and its aliases are 64-bit (DuckDB INTEGER is 32). */
 const TYPE_NAMES: Readonly<Record<string, string>> = {
   STRING: 'VARCHAR',
@@ -83,12 +91,7 @@ export const REWRITES: readonly Rewrite[] = [
   {
     googleSql: 'MERGE dataset.table …',
     duckdb: 'MERGE INTO dataset.table …',
-    apply(statement) {
-      const first = nextSolid(statement.pieces, 0);
-      if (!isWord(asToken(statement.pieces[first]), 'MERGE')) return;
-      const second = nextSolid(statement.pieces, first + 1);
-      if (!isWord(asToken(statement.pieces[second]), 'INTO')) statement.pieces.splice(first + 1, 0, sql(' INTO'));
-    },
+    apply: (statement) => addOptionalKeyword(statement, 'MERGE', 'INTO'),
   },
   {
     googleSql: 'WHEN NOT MATCHED THEN INSERT ROW',
@@ -103,12 +106,7 @@ export const REWRITES: readonly Rewrite[] = [
   {
     googleSql: 'DELETE dataset.table WHERE …',
     duckdb: 'DELETE FROM dataset.table WHERE …',
-    apply(statement) {
-      const first = nextSolid(statement.pieces, 0);
-      if (!isWord(asToken(statement.pieces[first]), 'DELETE')) return;
-      const second = nextSolid(statement.pieces, first + 1);
-      if (!isWord(asToken(statement.pieces[second]), 'FROM')) statement.pieces.splice(first + 1, 0, sql(' FROM'));
-    },
+    apply: (statement) => addOptionalKeyword(statement, 'DELETE', 'FROM'),
   },
   {
     googleSql: 'SELECT * EXCEPT (a, b)',
