@@ -57,6 +57,17 @@ export const MINUTE_MS = 60_000;
 export const ga4Date = (at: number): string => new Date(at).toISOString().slice(0, 10).replaceAll('-', '');
 const minuteOf = (at: number): number => Math.floor(at / MINUTE_MS) * MINUTE_MS;
 
+/** `count` instants going back from `now` one period at a time, round again after `periods` periods. */
+const spreadBack = (count: number, now: number, periods: number, periodMs: number): number[] =>
+  Array.from({ length: count }, (_, i) => now - (i % periods) * periodMs);
+
+/** How many times `key` was used before this use (0 the first time), counted in `used`. */
+function nextUse<K>(used: Map<K, number>, key: K): number {
+  const n = used.get(key) ?? 0;
+  used.set(key, n + 1);
+  return n;
+}
+
 /** The n-th (source, medium, page) combination; pages beyond the fixed list are blog posts. */
 function combination(n: number): { sessionSource: string; sessionMedium: string; pagePath: string } {
   const [sessionSource, sessionMedium] = SOURCES[n % SOURCES.length] ?? ['(direct)', '(none)'];
@@ -115,29 +126,19 @@ export class SimulatedProperty {
     this.random = new Random(seed);
   }
 
-  /** `count` facts spread over the `days` days up to `now`, today included. */
-  generateDaily(count: number, days: number, now: number): void {
-    for (let i = 0; i < count; i += 1) this.addDailyFact(now - (i % days) * DAY_MS);
-  }
-
-  /** New facts dated today: combinations the day did not have yet. */
-  addDaily(count: number, now: number): void {
-    for (let i = 0; i < count; i += 1) this.addDailyFact(now);
-  }
-
-  private addDailyFact(at: number): void {
-    const date = ga4Date(at);
-    const n = this.usedPerDate.get(date) ?? 0;
-    this.usedPerDate.set(date, n + 1);
-    const sessions = this.random.int(1, 400);
-    this.daily.push({
-      date,
-      ...combination(n),
-      sessions,
-      activeUsers: this.random.int(1, sessions),
-      screenPageViews: sessions + this.random.int(0, sessions * 3),
-      keyEvents: this.random.int(0, Math.ceil(sessions / 10)),
-    });
+  /** `count` new facts spread over the `days` days up to `now` (today alone by default), each a combination its day did not have yet. */
+  addDaily(count: number, now: number, days = 1): void {
+    for (const date of spreadBack(count, now, days, DAY_MS).map(ga4Date)) {
+      const sessions = this.random.int(1, 400);
+      this.daily.push({
+        date,
+        ...combination(nextUse(this.usedPerDate, date)),
+        sessions,
+        activeUsers: this.random.int(1, sessions),
+        screenPageViews: sessions + this.random.int(0, sessions * 3),
+        keyEvents: this.random.int(0, Math.ceil(sessions / 10)),
+      });
+    }
   }
 
   /** GA4 revises the last two days for a while: their counts grow. */
@@ -152,21 +153,13 @@ export class SimulatedProperty {
     }
   }
 
-  /** `count` facts over the `minutes` minutes up to `now`. */
-  generateRealtime(count: number, minutes: number, now: number): void {
-    for (let i = 0; i < count; i += 1) this.addRealtimeFact(now - (i % minutes) * MINUTE_MS);
-  }
-
-  addRealtime(count: number, now: number): void {
-    for (let i = 0; i < count; i += 1) this.addRealtimeFact(now);
-  }
-
-  private addRealtimeFact(at: number): void {
-    const minute = minuteOf(at);
-    const n = this.usedPerMinute.get(minute) ?? 0;
-    this.usedPerMinute.set(minute, n + 1);
-    const eventCount = this.random.int(1, 50);
-    this.realtime.push({ minute, ...realtimeCombination(n), eventCount, activeUsers: this.random.int(1, eventCount) });
+  /** `count` new facts spread over the `minutes` minutes up to `now` (this minute alone by default). */
+  addRealtime(count: number, now: number, minutes = 1): void {
+    for (const minute of spreadBack(count, now, minutes, MINUTE_MS).map(minuteOf)) {
+      const eventCount = this.random.int(1, 50);
+      const combination = realtimeCombination(nextUse(this.usedPerMinute, minute));
+      this.realtime.push({ minute, ...combination, eventCount, activeUsers: this.random.int(1, eventCount) });
+    }
   }
 
   dailyFacts(): ReportedDailyFact[] {

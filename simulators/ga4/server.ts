@@ -144,8 +144,8 @@ function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise
 export async function startGa4Simulator(options: Ga4SimulatorOptions = {}): Promise<Ga4Simulator> {
   const property = new SimulatedProperty(options.seed ?? 4);
   const startedAt = Date.now();
-  property.generateDaily(options.dailyRows ?? 200, options.days ?? 7, startedAt);
-  property.generateRealtime(options.realtimeRows ?? 40, Math.min(20, REALTIME_WINDOW_MINUTES), startedAt);
+  property.addDaily(options.dailyRows ?? 200, startedAt, options.days ?? 7);
+  property.addRealtime(options.realtimeRows ?? 40, startedAt, Math.min(20, REALTIME_WINDOW_MINUTES));
   const gate = new PropertyGate({ perDay: 200_000, perHour: 40_000, ...options.tokens });
   const ctx: Context = {
     property,
