@@ -86,11 +86,6 @@ export const salesforceStreams: Record<SalesforceStreamName, SalesforceStream> =
     column('first_responded_date', 'date', 'FirstRespondedDate'),
     column('last_modified_at', 'timestamp', 'LastModifiedDate'),
   ]),
-};
-
-export const salesforceAuthSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('oauth-password'),
   // No personal data: a campaign is the marketing team's own record.
   campaign: stream('campaign', 'Campaign', [
     column('name', 'string', 'Name'),
@@ -123,6 +118,11 @@ export const salesforceAuthSchema = z.discriminatedUnion('type', [
     column('number_of_employees', 'integer', 'NumberOfEmployees'),
     column('last_modified_at', 'timestamp', 'LastModifiedDate'),
   ]),
+};
+
+export const salesforceAuthSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('oauth-password'),
     clientId: z.string().min(1),
     clientSecret: z.string().min(1),
     username: z.string().min(1),
@@ -167,13 +167,13 @@ export const salesforceSourceSchema = z.object({
       lead: salesforceObjectSettingsSchema.optional(),
       opportunity: salesforceObjectSettingsSchema.optional(),
       campaign_member: salesforceObjectSettingsSchema.optional(),
+      campaign: salesforceObjectSettingsSchema.optional(),
+      account: salesforceObjectSettingsSchema.optional(),
     } satisfies Record<SalesforceStreamName, z.ZodType>)
     .strict()
     .default({}),
   /** The share of the org's daily API quota this connector may use before it defers to the next run. */
   apiQuotaShare: z.number().gt(0).max(1).default(0.9),
-      campaign: salesforceObjectSettingsSchema.optional(),
-      account: salesforceObjectSettingsSchema.optional(),
   /**
    * Records above which a read (a backfill, a large extract) goes through Bulk API 2.0 query jobs
    * instead of REST pages of 2,000: a read whose first REST page reports a larger totalSize
