@@ -5,10 +5,9 @@
  * server kept one token bucket per version the two would together start twice the rate. Prints the
  * combined rate. A dev server of scripts/temporal.sh, one partition per queue as the project runs it.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { devServerConfig } from '../../test/support/test-server';
 import { setCurrentVersion } from '../../worker/deployment';
 import { ACTIVITY_QUEUE, go } from './workflows';
 
@@ -49,20 +48,7 @@ async function startBuild(env: TestWorkflowEnvironment, bundle: WorkflowBundleWi
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const cli = execFileSync('bash', [path.resolve(__dirname, '../../scripts/temporal.sh'), 'path'], { encoding: 'utf8' }).trim();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cli },
-      ip: '127.0.0.1',
-      log: { format: 'pretty', level: 'error' },
-      extraArgs: [
-        '--dynamic-config-value',
-        'matching.numTaskqueueReadPartitions=1',
-        '--dynamic-config-value',
-        'matching.numTaskqueueWritePartitions=1',
-      ],
-    },
-  });
+  const env = await TestWorkflowEnvironment.createLocal({ server: devServerConfig() });
   const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') });
   const workers = await startBuild(env, bundle, 'build-1');
   const before = await env.client.workflow.start('fanOut', {

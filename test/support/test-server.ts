@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment, type DevServerConfig } from '@temporalio/testing';
 import type { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType, type SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
@@ -60,23 +60,26 @@ async function useExistingCluster(address: string): Promise<string> {
   return address;
 }
 
+/** A dev server of scripts/temporal.sh's binary, run as that script runs it (the tests', the benchmarks'). */
+export function devServerConfig(): Omit<DevServerConfig, 'type'> {
+  return {
+    executable: { type: 'existing-path', path: temporalCliPath() },
+    ip: '127.0.0.1',
+    // The dev server's warnings are start-up and shutdown chatter; errors still show.
+    log: { format: 'pretty', level: 'error' },
+    // As scripts/temporal.sh: one partition per task queue, so a source queue's rate is one bucket.
+    extraArgs: [
+      '--dynamic-config-value',
+      'matching.numTaskqueueReadPartitions=1',
+      '--dynamic-config-value',
+      'matching.numTaskqueueWritePartitions=1',
+    ],
+  };
+}
+
 async function startDevServer(): Promise<string> {
   const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
-      namespace: NAMESPACE,
-      ip: '127.0.0.1',
-      searchAttributes: Object.values(searchAttributes),
-      // The dev server's warnings are start-up and shutdown chatter; errors still show.
-      log: { format: 'pretty', level: 'error' },
-      // As scripts/temporal.sh: one partition per task queue, so a source queue's rate is one bucket.
-      extraArgs: [
-        '--dynamic-config-value',
-        'matching.numTaskqueueReadPartitions=1',
-        '--dynamic-config-value',
-        'matching.numTaskqueueWritePartitions=1',
-      ],
-    },
+    server: { ...devServerConfig(), namespace: NAMESPACE, searchAttributes: Object.values(searchAttributes) },
   });
   globalThis.insightHubTestServer = { env, forgetExitHook: killServerIfJestDies(env.address) };
   return env.address;
