@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { scheduleId } from '../../domain/constants';
+import { previewGuardrailsRoute } from '../../api/routes/guardrails-preview';
 import { evaluateGuardrails, gateVerdict, type Guardrails } from '../../domain/guardrails';
 import { pendingApproval, runReport, streamReport } from '../store/fixtures';
 import { uniqueName } from '../support/temporal';
@@ -44,33 +45,8 @@ describe('POST /api/v1/data-warehouse-connector/:id/pause and /resume', () => {
   });
 });
 
-const judgementSchema = z.object({
-  breaches: z.array(
-    z.object({
-      guardrail: z.string(),
-      limit: z.union([z.number(), z.string()]),
-      actual: z.union([z.number(), z.string()]),
-      severity: z.string(),
-    }),
-  ),
-  verdict: z.string(),
-});
-const previewSchema = z.object({
-  current: z.object({ guardrails: z.record(z.string(), z.unknown()), automationLevel: z.string() }),
-  proposed: z.object({ guardrails: z.record(z.string(), z.unknown()), automationLevel: z.string() }),
-  figures: z
-    .array(
-      z.object({
-        stream: z.string(),
-        basis: z.object({ kind: z.string() }).loose(),
-        figures: z.record(z.string(), z.unknown()),
-        current: judgementSchema,
-        proposed: judgementSchema,
-      }),
-    )
-    .nullable(),
-  message: z.string().optional(),
-});
+/** The answer as the route's contract describes it (api/routes/guardrails-preview.ts). */
+const previewSchema = previewGuardrailsRoute.responses[200].schema;
 
 async function preview(connectorId: string, body: unknown) {
   const response = await api.call('POST', `${CONNECTORS}/${connectorId}/guardrails/preview`, { json: body });
@@ -131,8 +107,7 @@ describe('POST /api/v1/data-warehouse-connector/:id/guardrails/preview', () => {
       ['lead', 'run-report', 1_180, 20 / 900],
     ]);
     for (const judged of result.figures ?? []) {
-      const figures = gateFiguresOf(judged.figures);
-      const expected = evaluateGuardrails(proposed, figures);
+      const expected = evaluateGuardrails(proposed, judged.figures);
       expect(judged.proposed).toEqual({ breaches: expected, verdict: gateVerdict('approve-on-breach', expected) });
     }
     expect(result.figures?.[0]?.current.breaches.map((b) => b.guardrail)).toEqual(['maxInvalidShare']);
@@ -148,18 +123,3 @@ describe('POST /api/v1/data-warehouse-connector/:id/guardrails/preview', () => {
     expect(issuePaths(response.body)).toEqual(['automationLevel', 'guardrails', 'guardrails.maxInvalidShare']);
   });
 });
-
-const gateFiguresSchema = z.object({
-  rowsThisCycle: z.number(),
-  evaluated: z.number(),
-  invalid: z.number(),
-  invalidShare: z.number(),
-  deletes: z.number(),
-  tableRows: z.number(),
-  schemaChanges: z.array(z.object({ column: z.string(), change: z.enum(['added', 'dropped', 'retyped']) })),
-  apiCallsThisCycle: z.number(),
-  apiCallsToday: z.number(),
-  estimatedCostUsd: z.number(),
-  costTodayUsd: z.number(),
-});
-const gateFiguresOf = (figures: unknown) => gateFiguresSchema.parse(figures);
