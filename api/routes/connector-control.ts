@@ -4,7 +4,7 @@ import { redactConnector, type RedactedConnector } from '../../domain/redaction'
 import { recordApiActivity } from '../audit';
 import { updateConnectorAndSchedule } from '../connector-update';
 import { principalOf, type Principal } from '../auth/principal';
-import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
+import { defineRoute, describedRouter, reply, type DescribedRouter, type RouteContract } from '../contract';
 import type { ResolvedApiDeps } from '../deps';
 import { requireConnector } from '../load-connector';
 import { connectorAnswer, connectorNotFound } from '../response-schemas';
@@ -12,38 +12,39 @@ import { connectorIdParamsSchema } from '../schemas';
 import { parseRequest } from '../validation';
 import { serveZendeskTokenRotation } from './zendesk-token';
 
-export const pauseConnectorRoute = defineRoute({
-  method: 'POST',
-  path: '/:id/pause',
-  operationId: 'pauseConnector',
+/** Pause and resume are one operation: the connector's status set, its schedule following. */
+const statusRoute = (action: 'pause' | 'resume', text: Pick<RouteContract, 'summary' | 'description'>) =>
+  defineRoute({
+    method: 'POST',
+    path: `/:id/${action}`,
+    operationId: `${action}Connector`,
+    ...text,
+    tag: 'connectors',
+    request: { params: connectorIdParamsSchema },
+    responses: { 200: connectorAnswer, 404: connectorNotFound },
+    temporal: `the connector was not ${action}d`,
+  });
+
+export const pauseConnectorRoute = statusRoute('pause', {
   summary: 'Pause a connector: no new cycle starts and its schedule is paused (audited)',
   description: 'Idempotent. A cycle already running goes on; the next one does not start.',
-  tag: 'connectors',
-  request: { params: connectorIdParamsSchema },
-  responses: { 200: connectorAnswer, 404: connectorNotFound },
-  temporal: 'the connector was not paused',
 });
 
-export const resumeConnectorRoute = defineRoute({
-  method: 'POST',
-  path: '/:id/resume',
-  operationId: 'resumeConnector',
-  summary: 'Resume a paused connector and unpause its schedule (audited)',
-  tag: 'connectors',
-  request: { params: connectorIdParamsSchema },
-  responses: { 200: connectorAnswer, 404: connectorNotFound },
-  temporal: 'the connector was not resumed',
-});
+export const resumeConnectorRoute = statusRoute('resume', { summary: 'Resume a paused connector and unpause its schedule (audited)' });
+
+const STATUS_OF = [
+  [pauseConnectorRoute, 'paused'],
+  [resumeConnectorRoute, 'active'],
+] as const;
 
 /** Mounted under the connectors path: POST /:id/pause, /:id/resume and /:id/zendesk-token. */
 export function connectorControlRoutes(deps: ResolvedApiDeps): DescribedRouter {
   const routes = describedRouter();
-  routes.serve(pauseConnectorRoute, async (req, res) => {
-    reply(res, pauseConnectorRoute, 200, await setStatus(deps, req.params, 'paused', principalOf(req)));
-  });
-  routes.serve(resumeConnectorRoute, async (req, res) => {
-    reply(res, resumeConnectorRoute, 200, await setStatus(deps, req.params, 'active', principalOf(req)));
-  });
+  for (const [route, status] of STATUS_OF) {
+    routes.serve(route, async (req, res) => {
+      reply(res, route, 200, await setStatus(deps, req.params, status, principalOf(req)));
+    });
+  }
   serveZendeskTokenRotation(routes, deps);
   return routes;
 }
