@@ -9,9 +9,9 @@ import { sqlIdentifier } from '../../domain/destinations';
 import { COLUMN_TYPES_LIST, describeModels } from '../../activities/models/catalog';
 import { lookmlProject } from '../../activities/models/handoff/lookml';
 import { tableauDataSource } from '../../activities/models/handoff/tableau';
-import { defaultConnection } from '../../activities/models/handoff/target';
+import { defaultConnection, type HandoffTarget } from '../../activities/models/handoff/target';
 import { zipArchive } from '../../activities/models/handoff/zip';
-import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
+import { defineRoute, describedRouter, reply, type DescribedRouter, type ResponseSpec, type RouteContract } from '../contract';
 import { parseRequest } from '../validation';
 
 export const MODELS_PATH = '/api/v1/models';
@@ -72,25 +72,27 @@ export const listModelsRoute = defineRoute({
   responses: { 200: { description: 'the models, in the order they are built', schema: modelListSchema } },
 });
 
-export const lookmlRoute = defineRoute({
-  method: 'GET',
-  path: '/lookml',
-  operationId: 'downloadLookml',
-  summary: 'A LookML project for the models in a destination (zip: the model file with the customer explore, a view per model)',
-  tag: 'models',
-  request: { query: handoffQuerySchema },
-  responses: { 200: { description: 'the project', schema: z.string().describe('a zip archive'), contentType: 'application/zip' } },
-});
+/** A file a BI tool reads the models through, made for the destination the query names. */
+const handoffRoute = (contract: Pick<RouteContract, 'path' | 'operationId' | 'summary'>, answer: ResponseSpec & { contentType: string }) =>
+  defineRoute({ method: 'GET', ...contract, tag: 'models', request: { query: handoffQuerySchema }, responses: { 200: answer } });
 
-export const tableauRoute = defineRoute({
-  method: 'GET',
-  path: '/tableau',
-  operationId: 'downloadTableauDataSource',
-  summary: 'A Tableau data source (.tds) for the models in a destination: every model a table, every column with its aggregation',
-  tag: 'models',
-  request: { query: handoffQuerySchema },
-  responses: { 200: { description: 'the data source', schema: z.string().describe('.tds XML'), contentType: 'application/xml' } },
-});
+export const lookmlRoute = handoffRoute(
+  {
+    path: '/lookml',
+    operationId: 'downloadLookml',
+    summary: 'A LookML project for the models in a destination (zip: the model file with the customer explore, a view per model)',
+  },
+  { description: 'the project', schema: z.string().describe('a zip archive'), contentType: 'application/zip' },
+);
+
+export const tableauRoute = handoffRoute(
+  {
+    path: '/tableau',
+    operationId: 'downloadTableauDataSource',
+    summary: 'A Tableau data source (.tds) for the models in a destination: every model a table, every column with its aggregation',
+  },
+  { description: 'the data source', schema: z.string().describe('.tds XML'), contentType: 'application/xml' },
+);
 
 export function modelRoutes(): DescribedRouter {
   const routes = describedRouter();
@@ -105,17 +107,19 @@ export function modelRoutes(): DescribedRouter {
       refreshed: 'after every load: a step of each ingestion cycle and of the webhook drain; only models whose sources changed are rebuilt',
     });
   });
-  routes.serve(lookmlRoute, (req, res) => {
-    const handoff = target(parseRequest(handoffQuerySchema, req.query, 'query parameters'));
-    res
-      .status(200)
-      .type('application/zip')
-      .attachment(`insight_hub_${handoff.destination}_lookml.zip`)
-      .send(zipArchive(lookmlProject(handoff)));
-  });
-  routes.serve(tableauRoute, (req, res) => {
-    const handoff = target(parseRequest(handoffQuerySchema, req.query, 'query parameters'));
-    res.status(200).type('application/xml').attachment(`insight_hub_${handoff.destination}.tds`).send(tableauDataSource(handoff));
-  });
+  const handoffs = [
+    {
+      route: lookmlRoute,
+      file: (destination: string) => `insight_hub_${destination}_lookml.zip`,
+      render: (handoff: HandoffTarget) => zipArchive(lookmlProject(handoff)),
+    },
+    { route: tableauRoute, file: (destination: string) => `insight_hub_${destination}.tds`, render: tableauDataSource },
+  ];
+  for (const { route, file, render } of handoffs) {
+    routes.serve(route, (req, res) => {
+      const handoff = target(parseRequest(handoffQuerySchema, req.query, 'query parameters'));
+      res.status(200).type(route.responses[200].contentType).attachment(file(handoff.destination)).send(render(handoff));
+    });
+  }
   return routes;
 }
