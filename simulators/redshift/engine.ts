@@ -3,8 +3,8 @@
  * Redshift is, with the dialect shims installed. Values come back as PostgreSQL's text, which is
  * also how the Data API spells dates, timestamps and numerics.
  */
-import { randomUUID } from 'node:crypto';
-import { Client, Pool, type PoolClient } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+import { createDatabase, withPgClient, type FreshDatabase } from '../fresh-database';
 import { SHIMS } from './dialect';
 import { toResultSet, type ResultSet } from './results';
 
@@ -16,46 +16,31 @@ export interface StatementOutcome {
 
 const rawText = { getTypeParser: () => (text: string) => text };
 
-async function withAdmin<T>(url: string, work: (admin: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
 export class PostgresEngine {
   private readonly backends = new WeakMap<PoolClient, number>();
 
   private constructor(
-    private readonly adminUrl: string,
-    private readonly databaseName: string,
-    /** The simulator's own database, for tests that look at it directly. */
-    readonly databaseUrl: string,
+    private readonly database: FreshDatabase,
     private readonly pool: Pool,
     private readonly typeNames: ReadonlyMap<number, string>,
   ) {}
 
+  /** The simulator's own database, for tests that look at it directly. */
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
   static async create(adminUrl: string): Promise<PostgresEngine> {
-    const databaseName = `redshift_sim_${randomUUID().replaceAll('-', '')}`;
-    await withAdmin(adminUrl, async (admin) => {
-      await admin.query(`CREATE DATABASE ${databaseName}`);
-      await admin.query(`ALTER DATABASE ${databaseName} SET timezone TO 'UTC'`);
-    });
-    const url = new URL(adminUrl);
-    url.pathname = `/${databaseName}`;
-    const databaseUrl = url.toString();
-    const typeNames = await withAdmin(databaseUrl, async (client) => {
+    const database = await createDatabase(adminUrl, 'redshift_sim', { timezone: 'UTC' });
+    const typeNames = await withPgClient(database.url, async (client) => {
       for (const shim of SHIMS) await client.query(shim);
       const types = await client.query<{ oid: number; typname: string }>('SELECT oid::int AS oid, typname FROM pg_type');
       return new Map(types.rows.map((row) => [row.oid, row.typname]));
     });
-    const pool = new Pool({ connectionString: databaseUrl, max: 4, types: rawText });
+    const pool = new Pool({ connectionString: database.url, max: 4, types: rawText });
     // An idle session the server ended is dropped from the pool; without a listener it would crash the process.
     pool.on('error', () => undefined);
-    return new PostgresEngine(adminUrl, databaseName, databaseUrl, pool, typeNames);
+    return new PostgresEngine(database, pool, typeNames);
   }
 
   /** A pooled session; `backendPid` lets CancelStatement interrupt it. */
@@ -91,11 +76,11 @@ export class PostgresEngine {
 
   /** On a connection of its own: the pool may be busy with the very statements being cancelled. */
   async cancel(backendPid: number): Promise<void> {
-    await withAdmin(this.databaseUrl, (client) => client.query('SELECT pg_cancel_backend($1)', [backendPid]));
+    await withPgClient(this.database.url, (client) => client.query('SELECT pg_cancel_backend($1)', [backendPid]));
   }
 
   async drop(): Promise<void> {
     await this.pool.end();
-    await withAdmin(this.adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${this.databaseName} WITH (FORCE)`));
+    await this.database.drop();
   }
 }

@@ -3,9 +3,8 @@
  * fresh database of its own so that parallel files never see each other's rows.
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Client } from 'pg';
+import { createDatabase, type FreshDatabase } from '../../simulators/fresh-database';
 
 export type PostgresServer = { available: true; adminUrl: string } | { available: false; reason: string };
 
@@ -31,28 +30,7 @@ export function startPostgres(): PostgresServer {
   }
 }
 
-async function withAdmin<T>(adminUrl: string, fn: (admin: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
+export type { FreshDatabase };
 
-export interface FreshDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-export async function createFreshDatabase(adminUrl: string): Promise<FreshDatabase> {
-  const name = `store_test_${randomUUID().replace(/-/g, '')}`;
-  await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
-  };
-}
+/** A database of the test file's own on the server. */
+export const createFreshDatabase = (adminUrl: string): Promise<FreshDatabase> => createDatabase(adminUrl, 'store_test');
