@@ -84,9 +84,6 @@ export const listDecisionsRoute = historyRoute(
 export const listMetricsRoute = historyRoute('listMetrics', 'Daily counters per connector and UTC day, newest first', dailyMetricsSchema);
 export const listOutcomesRoute = historyRoute('listOutcomes', "Each cycle's predicted against actual figures, newest first", outcomeSchema);
 
-/** Without `from`, the whole history: ten years back is older than any retention window. */
-const ALL_HISTORY_DAYS = 3650;
-
 /** Each list's page key (activities/store/history.ts): what a cursor of that list holds. */
 const instantAndId = z.tuple([z.iso.datetime(), z.string().min(1)]);
 const PAGE_KEYS = {
@@ -95,6 +92,15 @@ const PAGE_KEYS = {
   metrics: z.tuple([z.iso.date(), z.uuid()]),
   outcomes: z.tuple([z.iso.datetime(), z.uuid()]),
 } satisfies Record<string, CursorKey>;
+
+/**
+ * The bounds the caller gave (their order checked): without `from` the page reads from the first
+ * entry, without `to` up to the newest committed one — no bound stands in for them.
+ */
+function askedWindow(query: { from?: string | undefined; to?: string | undefined }): Pick<HistoryFilter, 'from' | 'to'> {
+  const { from, to } = resolveWindow(query, 0);
+  return { from: query.from === undefined ? null : from, to: query.to === undefined ? null : to };
+}
 
 function historyRoutes<T>(
   { store }: ResolvedApiDeps,
@@ -110,7 +116,7 @@ function historyRoutes<T>(
     const { items, nextKey } = await list(store.history, {
       connectorIds,
       includePlatform: principal.role === 'admin' && connectorIds === null,
-      ...resolveWindow(query, ALL_HISTORY_DAYS),
+      ...askedWindow(query),
       limit: query.limit,
       after: decodeCursor(query.cursor, pageKey),
     });
