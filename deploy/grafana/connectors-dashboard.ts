@@ -1,18 +1,16 @@
 /** The connectors dashboard: cycles, rows, approvals, API usage, freshness, webhooks, compliance, per connector. */
-import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { CONNECTORS, p95, panel, variables } from './panels';
+import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { CONNECTORS, dashboard, p95, panel } from './panels';
 
 export function connectorsDashboard(): Dashboard {
-  const builder = variables(
-    new DashboardBuilder('Insight Hub — connectors')
-      .uid('insight-hub-connectors')
-      .description('Cycles, rows, approvals, API usage, freshness, webhooks and compliance, per connector')
-      .tags(['insight-hub'])
-      .refresh('1m')
-      .time({ from: 'now-24h', to: 'now' }),
-    true,
-  );
-  return builder
+  return dashboard({
+    uid: 'insight-hub-connectors',
+    title: 'Insight Hub — connectors',
+    description: 'Cycles, rows, approvals, API usage, freshness, webhooks and compliance, per connector',
+    tags: ['insight-hub'],
+    from: 'now-24h',
+    withConnectors: true,
+  })
     .withRow(new RowBuilder('Cycles and rows'))
     .withPanel(
       panel({

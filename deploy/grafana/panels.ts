@@ -1,6 +1,6 @@
-/** What the dashboards are built from (deploy/grafana/dashboards.ts): a Prometheus panel, a 95th percentile, the variables. */
+/** What the dashboards are built from (deploy/grafana/dashboards.ts): the frame with its variables, a Prometheus panel, a 95th percentile. */
 import {
-  type DashboardBuilder,
+  DashboardBuilder,
   DatasourceVariableBuilder,
   QueryVariableBuilder,
   ThresholdsConfigBuilder,
@@ -58,7 +58,29 @@ export function panel(spec: PanelSpec): PanelBuilder {
 export const p95 = (histogram: string, by: string, filter = CONNECTORS): string =>
   `histogram_quantile(0.95, sum by (le, ${by}) (rate(${histogram}_bucket{${filter}}[$__rate_interval])))`;
 
-export function variables(builder: DashboardBuilder, withConnectors: boolean): DashboardBuilder {
+export interface DashboardSpec {
+  uid: string;
+  title: string;
+  description: string;
+  tags: string[];
+  /** The start of the time range shown, which ends now: `now-24h`. */
+  from: string;
+  /** A connector picker narrows every query (CONNECTORS). */
+  withConnectors: boolean;
+}
+
+/** An Insight Hub dashboard, refreshed every minute, before its rows and panels. */
+export function dashboard(spec: DashboardSpec): DashboardBuilder {
+  const builder = new DashboardBuilder(spec.title)
+    .uid(spec.uid)
+    .description(spec.description)
+    .tags(spec.tags)
+    .refresh('1m')
+    .time({ from: spec.from, to: 'now' });
+  return variables(builder, spec.withConnectors);
+}
+
+function variables(builder: DashboardBuilder, withConnectors: boolean): DashboardBuilder {
   builder.withVariable(new DatasourceVariableBuilder('datasource').label('Prometheus').type('prometheus'));
   if (!withConnectors) return builder;
   return builder.withVariable(

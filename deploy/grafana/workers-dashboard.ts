@@ -1,18 +1,16 @@
 /** The workers dashboard: the Temporal SDK's own metrics, as the workers relay them. */
-import { DashboardBuilder, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { p95, panel, variables } from './panels';
+import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboard, p95, panel } from './panels';
 
 export function workersDashboard(): Dashboard {
-  const builder = variables(
-    new DashboardBuilder('Insight Hub — workers')
-      .uid('insight-hub-workers')
-      .description("The workers' Temporal SDK metrics: task-queue latency, activity and workflow task failures, free slots")
-      .tags(['insight-hub', 'temporal'])
-      .refresh('1m')
-      .time({ from: 'now-6h', to: 'now' }),
-    false,
-  );
-  return builder
+  return dashboard({
+    uid: 'insight-hub-workers',
+    title: 'Insight Hub — workers',
+    description: "The workers' Temporal SDK metrics: task-queue latency, activity and workflow task failures, free slots",
+    tags: ['insight-hub', 'temporal'],
+    from: 'now-6h',
+    withConnectors: false,
+  })
     .withRow(new RowBuilder('Task queues'))
     .withPanel(
       panel({
