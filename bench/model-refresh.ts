@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Row } from '../activities/sources/types';
+import type { SourceKind } from '../domain/connector';
 import { connectWarehouse } from '../activities/warehouses';
 import { refreshModels } from '../activities/models/refresh';
 import { landRows } from '../test/models/fixtures';
@@ -28,79 +29,52 @@ async function main(): Promise<void> {
     { kind: 'duckdb', schema: 'marketing', path: process.argv[3] ?? path.join(dir, 'w.duckdb') },
     dir,
   );
+  /** Lands `count` made-up rows of a stream in the warehouse, as a load would. */
+  const land = (source: SourceKind, stream: string, count: number, make: (i: number) => Row) =>
+    landRows(warehouse, dir, source, stream, rows(count, make));
   try {
     const sf = { created_at: at(0), system_modstamp: at(1), is_deleted: false, is_active: true, last_modified_at: at(1) };
-    await landRows(
-      warehouse,
-      dir,
-      'salesforce',
-      'contact',
-      rows(contacts, (i) => ({
-        ...sf,
-        id: `003${i}`,
-        customer_id: `CUST-${i % Math.round(contacts * 0.98)}`,
-        email: email(i),
-        first_name: 'F',
-        last_name: 'L',
-        has_opted_out_of_email: false,
-        account_id: `ACC-${i % 5_000}`,
-      })),
-    );
-    await landRows(
-      warehouse,
-      dir,
-      'salesforce',
-      'lead',
-      rows(contacts / 2, (i) => ({
-        ...sf,
-        id: `00Q${i}`,
-        email: i % 3 === 0 ? email(i) : `lead${i}@example.com`,
-        first_name: 'F',
-        last_name: 'L',
-      })),
-    );
-    await landRows(
-      warehouse,
-      dir,
-      'salesforce',
-      'campaign_member',
-      rows(contacts, (i) => ({
-        ...sf,
-        id: `00v${i}`,
-        campaign_id: `701${i % 50}`,
-        contact_id: `003${i}`,
-        status: 'Sent',
-      })),
-    );
-    await landRows(
-      warehouse,
-      dir,
-      'sendgrid',
-      'events',
-      rows(contacts * 5, (i) => ({
-        sg_event_id: `e${i}`,
-        event: ['delivered', 'open', 'click', 'delivered', 'open'][i % 5],
-        email: email(i % contacts),
-        event_time: at(i % 240),
-        received_at: at(i % 240),
-        custom_args: { campaign_id: `701${i % 50}` },
-      })),
-    );
-    await landRows(
-      warehouse,
-      dir,
-      'zendesk',
-      'tickets',
-      rows(contacts / 10, (i) => ({
-        id: i,
-        created_at: at(i % 240),
-        updated_at: at(i % 240),
-        status: 'open',
-        sentiment_score: -0.25,
-        is_deleted: false,
-        requester_email: email(i * 7),
-      })),
-    );
+    await land('salesforce', 'contact', contacts, (i) => ({
+      ...sf,
+      id: `003${i}`,
+      customer_id: `CUST-${i % Math.round(contacts * 0.98)}`,
+      email: email(i),
+      first_name: 'F',
+      last_name: 'L',
+      has_opted_out_of_email: false,
+      account_id: `ACC-${i % 5_000}`,
+    }));
+    await land('salesforce', 'lead', contacts / 2, (i) => ({
+      ...sf,
+      id: `00Q${i}`,
+      email: i % 3 === 0 ? email(i) : `lead${i}@example.com`,
+      first_name: 'F',
+      last_name: 'L',
+    }));
+    await land('salesforce', 'campaign_member', contacts, (i) => ({
+      ...sf,
+      id: `00v${i}`,
+      campaign_id: `701${i % 50}`,
+      contact_id: `003${i}`,
+      status: 'Sent',
+    }));
+    await land('sendgrid', 'events', contacts * 5, (i) => ({
+      sg_event_id: `e${i}`,
+      event: ['delivered', 'open', 'click', 'delivered', 'open'][i % 5],
+      email: email(i % contacts),
+      event_time: at(i % 240),
+      received_at: at(i % 240),
+      custom_args: { campaign_id: `701${i % 50}` },
+    }));
+    await land('zendesk', 'tickets', contacts / 10, (i) => ({
+      id: i,
+      created_at: at(i % 240),
+      updated_at: at(i % 240),
+      status: 'open',
+      sentiment_score: -0.25,
+      is_deleted: false,
+      requester_email: email(i * 7),
+    }));
     const timed = async (what: string): Promise<void> => {
       const started = process.hrtime.bigint();
       const { rebuilt } = await refreshModels(warehouse);
@@ -112,21 +86,15 @@ async function main(): Promise<void> {
     };
     await timed('first refresh');
     await timed('nothing new');
-    await landRows(
-      warehouse,
-      dir,
-      'brandwatch',
-      'mentions',
-      rows(1_000, (i) => ({
-        resource_id: `m${i}`,
-        added: at(i % 240),
-        date: at(i % 240),
-        query_id: i % 3,
-        sentiment: 'positive',
-        sentiment_score: 0.5,
-        impressions: 10,
-      })),
-    );
+    await land('brandwatch', 'mentions', 1_000, (i) => ({
+      resource_id: `m${i}`,
+      added: at(i % 240),
+      date: at(i % 240),
+      query_id: i % 3,
+      sentiment: 'positive',
+      sentiment_score: 0.5,
+      impressions: 10,
+    }));
     await timed('after a Brandwatch load');
   } finally {
     await warehouse.close();
