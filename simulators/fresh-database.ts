@@ -18,7 +18,6 @@ export async function withPgClient<T>(url: string, work: (client: Client) => Pro
 }
 
 export interface FreshDatabase {
-  readonly name: string;
   readonly url: string;
   drop(): Promise<void>;
 }
@@ -33,7 +32,6 @@ export async function createDatabase(adminUrl: string, prefix: string, options: 
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
-    name,
     url: url.toString(),
     async drop() {
       await withPgClient(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
