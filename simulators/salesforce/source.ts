@@ -9,3 +9,12 @@ export type SalesforceSourceInput = z.input<typeof salesforceSourceSchema>;
 export function simulatedSalesforceSource(loginUrl: string, changes: Partial<SalesforceSourceInput> = {}): SalesforceSourceInput {
   return { kind: 'salesforce', loginUrl, auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS }, streams: ['contact'], ...changes };
 }
+
+/** The same connector after the org's password changed: the simulator refuses `password`, so each of its streams fails. */
+export function refusedSalesforceSource(
+  loginUrl: string,
+  password: string,
+  changes: Partial<SalesforceSourceInput> = {},
+): SalesforceSourceInput {
+  return simulatedSalesforceSource(loginUrl, { auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS, password }, ...changes });
+}

@@ -21,6 +21,7 @@ import { inboxReader } from '../../activities/store/inbox';
 import type { Store } from '../../activities/store/store';
 import { startCmsSimulator } from '../../simulators/cms/server';
 import { startSalesforceSimulator, type SalesforceSimulator } from '../../simulators/salesforce/server';
+import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 
 let store: Store;
 let dataDir: string;
@@ -48,14 +49,7 @@ async function connectorAt(simulator: SalesforceSimulator): Promise<string> {
     createConnectorSchema.parse({
       userId: 'marketing-ops',
       name: 'Salesforce contacts',
-      configuration: {
-        source: {
-          kind: 'salesforce',
-          loginUrl: simulator.url,
-          auth: { type: 'oauth-password', ...simulator.credentials },
-          streams: ['contact'],
-        },
-      },
+      configuration: { source: simulatedSalesforceSource(simulator.url) },
     }),
   );
   return connector.id;

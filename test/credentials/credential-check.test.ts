@@ -8,26 +8,18 @@ import { createConnectorSchema } from '../../domain/connector';
 import { CREDENTIAL_CHECK_SCHEDULE_ID } from '../../domain/constants';
 import { credentialCheck } from '../../workflows';
 import { useStack } from '../support/stack';
+import { zendeskSourceWithTokenAge } from './zendesk-source';
 import { uniqueName } from '../support/temporal';
 
 const DAY_MS = 86_400_000;
 const stack = useStack({ name: 'credentials', api: false });
 
 async function zendeskConnector(tokenAgeDays: number): Promise<string> {
-  const issuedAt = new Date(Date.now() - tokenAgeDays * DAY_MS).toISOString().slice(0, 10);
   const connector = await stack.store.connectors.create(
     createConnectorSchema.parse({
       userId: 'support-ops',
       name: `Zendesk, token ${tokenAgeDays} days old`,
-      configuration: {
-        source: {
-          kind: 'zendesk',
-          subdomain: 'acme',
-          email: 'agent@example.com',
-          apiToken: 'zendesk-token-secret-value',
-          apiTokenIssuedAt: issuedAt,
-        },
-      },
+      configuration: { source: zendeskSourceWithTokenAge('zendesk-token-secret-value', tokenAgeDays) },
     }),
   );
   return connector.id;

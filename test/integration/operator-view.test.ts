@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { ENCRYPTED_ENCODING } from '../../activities/secrets/payload-codec';
 import { CYCLE_FAILED } from '../../domain/cycle-failure';
 import { startDemoSources } from '../../scripts/demo-sources';
-import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { refusedSalesforceSource } from '../../simulators/salesforce/source';
 import { freeLoopbackPort } from '../../worker/temporal-runtime';
 import { exposuresIn, recordingFileJson } from '../replay/histories';
 import { eventually } from '../support/eventually';
@@ -48,14 +48,7 @@ test('a cycle whose streams all fail ends Failed in Temporal, with its run repor
   const connectorId = await stack.createConnector({
     userId: 'marketing-ops',
     name: 'Salesforce with a changed password',
-    configuration: {
-      source: {
-        kind: 'salesforce',
-        loginUrl: stack.salesforce.url,
-        auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS, password: STALE_PASSWORD },
-        streams: ['contact', 'lead'],
-      },
-    },
+    configuration: { source: refusedSalesforceSource(stack.salesforce.url, STALE_PASSWORD, { streams: ['contact', 'lead'] }) },
   });
   const workflowId = await stack.startCycle(connectorId);
   const report = await stack.finished(workflowId);

@@ -7,7 +7,8 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { CREDENTIAL_CHECK_WORKFLOW } from '../../domain/constants';
 import { notificationMessageSchema, type NotificationKind } from '../../domain/notifications';
-import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { refusedSalesforceSource } from '../../simulators/salesforce/source';
+import { zendeskSourceWithTokenAge } from '../credentials/zendesk-source';
 import { eventually } from '../support/eventually';
 import { useFixture } from '../support/fixture';
 import { useStack } from '../support/stack';
@@ -47,20 +48,20 @@ function messagesOn(path: string) {
     });
 }
 
+/** The first message a channel's receiver gets, waited for. */
+async function firstMessageOn(path: string, what: string) {
+  const [message] = await eventually(what, async () => {
+    const got = messagesOn(path);
+    return got.length > 0 ? got : undefined;
+  });
+  return message;
+}
+
 test('the daily credential check tells a Zendesk token due for rotation', async () => {
-  const issuedAt = new Date(Date.now() - 26 * 86_400_000).toISOString().slice(0, 10);
   const connectorId = await stack.createConnector({
     userId: 'support-ops',
     name: 'Zendesk tickets',
-    configuration: {
-      source: {
-        kind: 'zendesk',
-        subdomain: 'acme',
-        email: 'agent@example.com',
-        apiToken: 'zendesk-token-of-the-test',
-        apiTokenIssuedAt: issuedAt,
-      },
-    },
+    configuration: { source: zendeskSourceWithTokenAge('zendesk-token-of-the-test', 26) },
   });
   const path = await channelFor(connectorId, ['credential.expiring']);
   await stack.client.workflow.execute(CREDENTIAL_CHECK_WORKFLOW, {
@@ -68,10 +69,7 @@ test('the daily credential check tells a Zendesk token due for rotation', async 
     workflowId: uniqueName('credential-check'),
   });
 
-  const [message] = await eventually('the credential notification', async () => {
-    const got = messagesOn(path);
-    return got.length > 0 ? got : undefined;
-  });
+  const message = await firstMessageOn(path, 'the credential notification');
   expect(message).toMatchObject({
     kind: 'credential.expiring',
     connectorId,
@@ -85,24 +83,14 @@ test('three failed cycles in a row are told once, at the third', async () => {
   const connectorId = await stack.createConnector({
     userId: 'marketing-ops',
     name: 'Salesforce with a stale password',
-    configuration: {
-      source: {
-        kind: 'salesforce',
-        loginUrl: stack.salesforce.url,
-        auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS, password: 'no-longer-the-password' },
-        streams: ['contact'],
-      },
-    },
+    configuration: { source: refusedSalesforceSource(stack.salesforce.url, 'no-longer-the-password') },
   });
   const path = await channelFor(connectorId, ['cycle.failing']);
   const statuses: string[] = [];
   for (let i = 0; i < 4; i += 1) statuses.push((await stack.runCycle(connectorId)).status);
   expect(statuses).toEqual(['failed', 'failed', 'failed', 'failed']);
 
-  const [message] = await eventually('the failing-cycles notification', async () => {
-    const got = messagesOn(path);
-    return got.length > 0 ? got : undefined;
-  });
+  const message = await firstMessageOn(path, 'the failing-cycles notification');
   expect(message).toMatchObject({
     kind: 'cycle.failing',
     connectorId,

@@ -22,6 +22,7 @@ import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
 import { generateSendgridEvents } from '../../simulators/sendgrid/events';
 import { createSendgridSender } from '../../simulators/sendgrid/sender';
 import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
+import { zendeskSourceWithTokenAge } from '../credentials/zendesk-source';
 import { eventually } from '../support/eventually';
 import type { World } from './world';
 
@@ -86,19 +87,10 @@ export async function webhookDrain(world: World): Promise<Recording[]> {
 
 /** The daily check as its schedule starts it: a Zendesk token on day 26 is due soon. */
 export async function credentialCheck(world: World): Promise<Recording[]> {
-  const issuedAt = new Date(Date.now() - 26 * 86_400_000).toISOString().slice(0, 10);
   const connectorId = await world.createConnector({
     userId: 'support-ops',
     name: 'Zendesk tickets',
-    configuration: {
-      source: {
-        kind: 'zendesk',
-        subdomain: 'acme',
-        email: 'agent@example.com',
-        apiToken: 'replay-zendesk-token-value',
-        apiTokenIssuedAt: issuedAt,
-      },
-    },
+    configuration: { source: zendeskSourceWithTokenAge('replay-zendesk-token-value', 26) },
   } satisfies CreateConnectorBody);
   const workflowId = `${CREDENTIAL_CHECK_SCHEDULE_ID}-${new Date().toISOString()}`;
   const result = z
