@@ -1,4 +1,8 @@
 /** The corpus held against Python's re: patterns that exercise every rule, texts that tell the dialects apart. */
+
+/** Braces that make no repeat, which Python reads as literal text: each is a pattern, and a text for the others to find. */
+const LITERAL_BRACES = ['a{}', 'a{', 'a{x}', 'a{1,x}', '{', '}'];
+
 export const PATTERNS = [
   '',
   'a',
@@ -66,12 +70,7 @@ export const PATTERNS = [
   'a{,2}',
   'a{1,2}',
   '^a{,}$',
-  'a{}',
-  'a{',
-  'a{x}',
-  'a{1,x}',
-  '{',
-  '}',
+  ...LITERAL_BRACES,
   'a{2,1}',
   'x*',
   'x+?',
@@ -231,12 +230,7 @@ export const TEXTS = [
   'http://x',
   'https://x',
   'ftp://x',
-  'a{}',
-  'a{',
-  'a{x}',
-  'a{1,x}',
-  '{',
-  '}',
+  ...LITERAL_BRACES,
   'ABC',
   'a-b',
   ']',
