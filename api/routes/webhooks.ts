@@ -7,7 +7,7 @@
  * delivery refused as a whole stores nothing; one with bad events stores the others and answers 400
  * naming the bad ones (SendGrid's retries of it find the others stored), which the audit log keeps.
  */
-import { raw } from 'express';
+import { raw, type Request } from 'express';
 import { z } from 'zod';
 import type { InboxDelivery, InboxReceipt } from '../../activities/store/inbox';
 import {
@@ -15,13 +15,14 @@ import {
   type DeliveryRefusal,
   type DeliveryVerdict,
   type EventIssue,
+  type IncomingDelivery,
 } from '../../activities/sources/sendgrid/delivery';
 import { sendgridEventArraySchema } from '../../activities/sources/sendgrid/events';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../activities/sources/sendgrid/signature';
 import { withoutSuppressed } from '../../activities/sources/sendgrid/suppressed-events';
-import { judgeZendeskEvent, zendeskTicketEventSchema } from '../../activities/sources/zendesk/webhook-events';
+import { judgeZendeskEvent, zendeskTicketEventSchema, type IncomingZendeskEvent } from '../../activities/sources/zendesk/webhook-events';
 import { ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../../activities/sources/zendesk/webhook-signature';
-import type { Connector } from '../../domain/connector';
+import type { Connector, SourceConfig } from '../../domain/connector';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
 import { sharedDrainWake } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
@@ -123,46 +124,61 @@ export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
   const connectorById = sharedRead((connectorId: string) => deps.store.connectors.get(connectorId));
   const suppressionList = sharedRead<void, SuppressionList>(() => deps.store.privacy.loadSuppressionList());
   routes.serve(zendeskWebhookRoute, raw({ type: () => true, limit: MAX_ZENDESK_BODY }), async (req, res) => {
-    const receivedAt = new Date();
-    const { connectorId } = parseRequest(zendeskParamsSchema, req.params, 'path parameters');
-    const connector = await connectorById(connectorId);
-    const source = connector?.configuration.source;
-    if (!connector || source?.kind !== 'zendesk') throw notFound(`no Zendesk connector with id ${connectorId}`);
-    const verdict = judgeZendeskEvent(source.signingSecret, {
-      connectorId,
-      receivedAt,
-      signature: req.get(ZENDESK_SIGNATURE_HEADER),
-      timestamp: req.get(ZENDESK_TIMESTAMP_HEADER),
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-      contentType: req.get('content-type'),
-    });
-    if (verdict.outcome !== 'accepted') throw refusal(deps, 'zendesk', connectorId, verdict);
+    const { connector, source, incoming } = await incomingDelivery(req, 'zendesk', zendeskParamsSchema, connectorById);
+    const verdict = judgeZendeskEvent(source.signingSecret, incoming);
+    if (verdict.outcome !== 'accepted') throw refusal(deps, 'zendesk', connector.id, verdict);
     const receipt = await storeAndWake(deps, wake, connector, verdict.delivery);
     countWebhookEvents('zendesk', { accepted: receipt.stored, duplicate: receipt.duplicates, refused: 0 });
     reply(res, zendeskWebhookRoute, 200, { received: 1, stored: receipt.stored, duplicates: receipt.duplicates });
   });
   routes.serve(sendgridWebhookRoute, raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
-    const receivedAt = new Date();
-    const { connectorId } = parseRequest(sendgridParamsSchema, req.params, 'path parameters');
-    const connector = await connectorById(connectorId);
-    const source = connector?.configuration.source;
-    // One answer for an unknown connector and one of another kind: the URL reveals nothing.
-    if (!connector || source?.kind !== 'sendgrid') throw notFound(`no SendGrid connector with id ${connectorId}`);
-
-    const verdict = judgeSendgridDelivery(source, {
-      connectorId,
-      receivedAt,
-      signature: req.get(SIGNATURE_HEADER),
-      timestamp: req.get(TIMESTAMP_HEADER),
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-      contentType: req.get('content-type'),
-    });
-    if (verdict.outcome !== 'judged') throw refusal(deps, 'sendgrid', connectorId, verdict);
+    const { connector, source, incoming } = await incomingDelivery(req, 'sendgrid', sendgridParamsSchema, connectorById);
+    const verdict = judgeSendgridDelivery(source, incoming);
+    if (verdict.outcome !== 'judged') throw refusal(deps, 'sendgrid', connector.id, verdict);
     const taken = await takeEvents(deps, { wake, suppressionList }, connector, verdict);
     if (taken.status === 200) reply(res, sendgridWebhookRoute, 200, taken.body);
     else reply(res, sendgridWebhookRoute, 400, taken.body);
   });
   return routes;
+}
+
+/** How each webhook's requests are signed, and the name its 404 gives. */
+const SIGNED_BY = {
+  sendgrid: { name: 'SendGrid', signature: SIGNATURE_HEADER, timestamp: TIMESTAMP_HEADER },
+  zendesk: { name: 'Zendesk', signature: ZENDESK_SIGNATURE_HEADER, timestamp: ZENDESK_TIMESTAMP_HEADER },
+} as const;
+
+type WebhookSource = keyof typeof SIGNED_BY;
+type SourceOf<K extends WebhookSource> = Extract<SourceConfig, { kind: K }>;
+
+const isSourceOf = <K extends WebhookSource>(source: SourceConfig | undefined, kind: K): source is SourceOf<K> => source?.kind === kind;
+
+/**
+ * A delivery to a connector's webhook: the connector, which must be of the webhook's source (one
+ * answer for an unknown connector and one of another kind: the URL reveals nothing), and the
+ * request as its signature covers it.
+ */
+async function incomingDelivery<K extends WebhookSource>(
+  req: Request,
+  kind: K,
+  paramsSchema: typeof sendgridParamsSchema,
+  connectorById: (connectorId: string) => Promise<Connector | null>,
+): Promise<{ connector: Connector; source: SourceOf<K>; incoming: IncomingDelivery & IncomingZendeskEvent }> {
+  const receivedAt = new Date();
+  const { connectorId } = parseRequest(paramsSchema, req.params, 'path parameters');
+  const connector = await connectorById(connectorId);
+  const source = connector?.configuration.source;
+  const signed = SIGNED_BY[kind];
+  if (!connector || !isSourceOf(source, kind)) throw notFound(`no ${signed.name} connector with id ${connectorId}`);
+  const incoming = {
+    connectorId,
+    receivedAt,
+    signature: req.get(signed.signature),
+    timestamp: req.get(signed.timestamp),
+    rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    contentType: req.get('content-type'),
+  };
+  return { connector, source, incoming };
 }
 
 /** A delivery refused as a whole (nothing stored): counted, a bad signature logged, and answered with its 4xx. */
