@@ -86,7 +86,10 @@ describe('discovery from describe', () => {
       loyalty_tier__c: 'Loyalty_Tier__c:string',
       lifetime_value__c: 'Lifetime_Value__c:number',
       last_event__c: 'Last_Event__c:date',
+      // Not the customer id here: a field like any, not a second customer_id column.
+      customer_id__c: 'Customer_Id__c:string',
     });
+    expect(contact.fields.filter((f) => f.column === 'customer_id')).toHaveLength(1);
     expect(contact.fields.find((f) => f.column === 'loyalty_tier__c')?.sourceType).toBe('picklist');
 
     const configured = salesforceSourceSchema.parse({

@@ -98,7 +98,9 @@ export function catalogStreamOf(name: SalesforceStreamName, description: ObjectD
     const type = COLUMN_TYPES[field.type] ?? 'string';
     if (type === 'skip') continue;
     const knownColumn = known.get(field.name);
-    const column = field.name === customerId && field.name !== 'Id' ? CUSTOMER_ID_COLUMN : (knownColumn?.name ?? snakeCase(field.name));
+    // Customer_Id__c is `customer_id` only as the customer-id field: beside another one (an org's own External ID) it is a field like any.
+    const knownName = knownColumn?.name === CUSTOMER_ID_COLUMN ? undefined : knownColumn?.name;
+    const column = field.name === customerId && field.name !== 'Id' ? CUSTOMER_ID_COLUMN : (knownName ?? snakeCase(field.name));
     const personal = (knownColumn?.personal ?? false) || PERSONAL_TYPES.has(field.type);
     fields.push({ column, sourceField: field.name, type, sourceType: field.type, nullable: field.nillable, personal });
   }
