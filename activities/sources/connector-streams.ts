@@ -1,8 +1,9 @@
 /**
  * A stream as one connector reads it. A source whose fields come from the account (Salesforce's
- * describe) is read, validated, measured and loaded by the catalog its cycle's plan discovered and
- * stored, so every activity of a cycle sees the same columns and a field the account gained since the
- * last load reaches the schema-change guardrail. Any other source, and one whose catalog was never
+ * describe, the CMS schema's types of a query of one's own) is read, validated, measured and loaded
+ * by the catalog its cycle's plan discovered and stored, so every activity of a cycle sees the same
+ * columns and a field the account gained (or retyped) since the last load reaches the schema-change
+ * guardrail. Any other source, and one whose catalog was never
  * stored, by its fixed (or config-derived) stream.
  */
 import type { CatalogStream } from '../../domain/catalog';
@@ -11,6 +12,8 @@ import { connectorStreams } from '../../domain/sources';
 import type { StreamDefinition } from '../../domain/streams/types';
 import { ConnectorError } from '../errors';
 import type { SourceCatalogRepository } from '../store/source-catalogs';
+import { cmsStreamFrom, type CmsSourceConfig } from './cms/definition';
+import { isPreset } from './cms/query';
 import type { SalesforceSourceConfig } from './salesforce/definition';
 import { salesforceStreamFrom } from './salesforce/streams';
 import type { DiscoverContext, SourcePlugin } from './types';
@@ -21,10 +24,13 @@ export interface ConnectorStream {
   catalogStream?: CatalogStream;
 }
 
-/** The sources each cycle reads by the catalog its plan discovers: their fields are the account's. */
-export function readsByCatalog(source: SourceConfig): source is SalesforceSourceConfig {
-  return source.kind === 'salesforce';
+/** The sources each cycle reads by the catalog its plan discovers: their fields are the account's (a CMS query's, its schema's). */
+export function readsByCatalog(source: SourceConfig): source is SalesforceSourceConfig | CmsSourceConfig {
+  return source.kind === 'salesforce' || (source.kind === 'cms' && !isPreset(source.query));
 }
+
+const streamFromCatalog = (source: SalesforceSourceConfig | CmsSourceConfig, entry: CatalogStream): StreamDefinition =>
+  source.kind === 'salesforce' ? salesforceStreamFrom(source, entry) : cmsStreamFrom(source, entry.fields);
 
 /** One of the connector's streams, by name: from its stored catalog where the source reads by one. */
 export async function connectorStream(
@@ -35,7 +41,7 @@ export async function connectorStream(
 ): Promise<ConnectorStream> {
   if (readsByCatalog(source)) {
     const entry = (await catalogs.get(connectorId))?.streams.find((stream) => stream.name === name);
-    if (entry) return { stream: salesforceStreamFrom(source, entry), catalogStream: entry };
+    if (entry) return { stream: streamFromCatalog(source, entry), catalogStream: entry };
   }
   const streams = connectorStreams(source);
   const stream = Object.hasOwn(streams, name) ? streams[name] : undefined;

@@ -115,16 +115,31 @@ export class Catalog {
     updatedSince: number | null,
     now: number,
   ): { rows: ContentViewRecord[]; hasNextPage: boolean; total: number } {
-    const matching = [...this.rows.values()]
+    const matching = this.matching(after, updatedSince);
+    const rows = matching.slice(0, first).map((row) => ({ ...row }));
+    const hasNextPage = matching.length > first;
+    this.maybeUpdateDuringRead(hasNextPage, rows.at(-1), now);
+    return { rows, hasNextPage, total: matching.length };
+  }
+
+  /** `limit` rows from the `skip`th of those updated since `updatedSince` (inclusive), in key order: offset paging. */
+  slice(skip: number, limit: number, updatedSince: number | null, now: number): { rows: ContentViewRecord[]; total: number } {
+    const matching = this.matching(null, updatedSince);
+    const rows = matching.slice(skip, skip + limit).map((row) => ({ ...row }));
+    this.maybeUpdateDuringRead(skip + limit < matching.length, rows.at(-1), now);
+    return { rows, total: matching.length };
+  }
+
+  private matching(after: RowKey | null, updatedSince: number | null): ContentViewRecord[] {
+    return [...this.rows.values()]
       .filter(
         (row) => (after === null || compareKeys(row, after) > 0) && (updatedSince === null || Date.parse(row.updatedAt) >= updatedSince),
       )
       .sort(compareKeys);
-    const rows = matching.slice(0, first).map((row) => ({ ...row }));
-    const hasNextPage = matching.length > first;
-    const last = rows.at(-1);
-    if (hasNextPage && last && this.random.chance(this.flaws.updateDuringRead)) this.updatePassedRow(last, now);
-    return { rows, hasNextPage, total: matching.length };
+  }
+
+  private maybeUpdateDuringRead(morePages: boolean, last: RowKey | undefined, now: number): void {
+    if (morePages && last && this.random.chance(this.flaws.updateDuringRead)) this.updatePassedRow(last, now);
   }
 
   private updatePassedRow(position: RowKey, now: number): void {

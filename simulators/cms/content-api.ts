@@ -65,6 +65,17 @@ export const CONTENT_SDL = /* GraphQL */ `
     uniqueVisitors: Int!
     avgTimeOnPageSeconds: Float!
     updatedAt: DateTime!
+    "The piece of content the figures are for."
+    content: Content!
+    "Labels the content is filed under."
+    tags: [String!]!
+  }
+
+  type Content {
+    id: ID!
+    title: String
+    url: String!
+    type: String!
   }
 
   type PageInfo {
@@ -81,7 +92,7 @@ const MAX_FIRST = 1000;
 /** Hygraph's default page when `first` is left out. */
 const DEFAULT_FIRST = 100;
 
-const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+export const badInput = (message: string): GraphQLError => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
 const encodeRowCursor = (key: RowKey): string => Buffer.from(JSON.stringify([key.updatedAt, key.id])).toString('base64url');
 
@@ -104,12 +115,19 @@ interface ConnectionArgs {
 }
 
 /** Custom scalars are passed through as sent: the resolver checks the instant itself. */
-function sinceMs(value: unknown): number | null {
+export function sinceMs(value: unknown, argument = 'updatedSince'): number | null {
   if (value === null || value === undefined) return null;
   const at = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(at)) throw badInput('"updatedSince" must be an ISO-8601 DateTime.');
+  if (Number.isNaN(at)) throw badInput(`"${argument}" must be an ISO-8601 DateTime.`);
   return at;
 }
+
+/** A row with the content it counts as an object of its own, and its tags (its type and its topic, from the URL). */
+const withContent = (row: ContentViewRecord) => ({
+  ...row,
+  content: { id: row.contentId, title: row.title, url: row.url, type: row.contentType },
+  tags: [row.contentType, row.url.split('/').pop()?.replace(/-\d+$/, '') ?? ''],
+});
 
 function connection(catalog: Catalog, args: ConnectionArgs, now: number) {
   if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_FIRST) {
@@ -118,7 +136,7 @@ function connection(catalog: Catalog, args: ConnectionArgs, now: number) {
   const after = args.after === null ? null : decodeRowCursor(args.after);
   if (args.after !== null && after === null) throw badInput('"after" is not a valid cursor.');
   const page = catalog.page(args.first, after, sinceMs(args.updatedSince), now);
-  const edges = page.rows.map((node: ContentViewRecord) => ({ cursor: encodeRowCursor(node), node }));
+  const edges = page.rows.map((row: ContentViewRecord) => ({ cursor: encodeRowCursor(row), node: withContent(row) }));
   return {
     edges,
     totalCount: page.total,

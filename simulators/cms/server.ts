@@ -6,12 +6,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execute, GraphQLError, parse, validate, type DocumentNode } from 'graphql';
+import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { z } from 'zod';
 import { readJson, sendJson } from '../salesforce/http';
 import { RequestGate, type LoggedRequest } from '../zendesk/request-gate';
 import { Catalog, DEFAULT_CATALOG_FLAWS, type CatalogFlawRates, type ContentViewRecord } from './catalog';
 import { contentResolvers, contentSchema } from './content-api';
+import { contentfulResolvers, contentfulSchema } from './contentful-api';
+import { strapiResolvers, strapiSchema } from './strapi-api';
 import { streamOversized, type OversizeReport } from './oversize';
 import { listen } from '../listen';
 
@@ -30,9 +32,20 @@ export interface CmsSimulatorOptions {
   accessToken?: string;
 }
 
+/** The CMSs whose shapes of the content views the simulator serves besides its own (and Hygraph's, at `endpoint`). */
+export type CmsFlavour = 'contentful' | 'strapi';
+
+/** One GraphQL API: its schema (parsed from its SDL) and root resolvers over the one catalog. */
+interface GraphqlApi {
+  schema: GraphQLSchema;
+  resolvers: Record<string, (args: unknown) => unknown>;
+}
+
 export interface CmsSimulator {
-  /** The GraphQL endpoint. */
+  /** The GraphQL endpoint of Insight Hub's own CMS shape and Hygraph's. */
   endpoint: string;
+  /** The same content views as Contentful's and Strapi's GraphQL APIs serve them, each at its own path. */
+  endpoints: Readonly<Record<CmsFlavour, string>>;
   accessToken: string;
   rows(): ContentViewRecord[];
   addRows(count: number): ContentViewRecord[];
@@ -63,7 +76,8 @@ interface GraphqlError {
 
 interface Context {
   catalog: Catalog;
-  resolvers: ReturnType<typeof contentResolvers>;
+  /** By request path. */
+  apis: ReadonlyMap<string, GraphqlApi>;
   gate: RequestGate;
   accessToken: string;
   latencyMs: number;
@@ -95,7 +109,7 @@ const formatted = (error: GraphQLError, code: string): GraphqlError => ({
  */
 async function answer(
   request: z.infer<typeof requestSchema>,
-  ctx: Context,
+  api: GraphqlApi,
 ): Promise<{ status: number; body: { data?: unknown; errors?: GraphqlError[] } }> {
   let document: DocumentNode;
   try {
@@ -104,12 +118,12 @@ async function answer(
     if (error instanceof GraphQLError) return { status: 400, body: { errors: [formatted(error, 'GRAPHQL_PARSE_FAILED')] } };
     throw error;
   }
-  const invalid = validate(contentSchema, document);
+  const invalid = validate(api.schema, document);
   if (invalid.length > 0) return { status: 400, body: { errors: invalid.map((error) => formatted(error, 'GRAPHQL_VALIDATION_FAILED')) } };
   const result = await execute({
-    schema: contentSchema,
+    schema: api.schema,
     document,
-    rootValue: ctx.resolvers,
+    rootValue: api.resolvers,
     variableValues: request.variables ?? {},
     operationName: request.operationName ?? null,
   });
@@ -119,7 +133,7 @@ async function answer(
   return { status: 200, body: { data: result.data, ...(errors ? { errors } : {}) } };
 }
 
-async function serveGraphql(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
+async function serveGraphql(req: IncomingMessage, res: ServerResponse, ctx: Context, api: GraphqlApi): Promise<void> {
   const verdict = ctx.gate.admit();
   if (verdict.kind === 'throttled') {
     throttled(res, verdict.cause === 'rate-limit' ? 429 : 200, verdict.retryAfterSeconds);
@@ -135,7 +149,7 @@ async function serveGraphql(req: IncomingMessage, res: ServerResponse, ctx: Cont
     return;
   }
   if (ctx.latencyMs > 0) await sleep(ctx.latencyMs);
-  const { status, body } = await answer(parsed.data, ctx);
+  const { status, body } = await answer(parsed.data, api);
   const oversize = ctx.oversize;
   if (status !== 200 || body.errors || !oversize) return sendJson(res, status, body);
   ctx.oversize = null;
@@ -143,12 +157,12 @@ async function serveGraphql(req: IncomingMessage, res: ServerResponse, ctx: Cont
 }
 
 function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> | void {
-  const path = new URL(req.url ?? '/', 'http://cms.local').pathname;
-  if (path !== '/graphql') return sendJson(res, 404, errorBody('Not found', 'NOT_FOUND'));
+  const api = ctx.apis.get(new URL(req.url ?? '/', 'http://cms.local').pathname);
+  if (!api) return sendJson(res, 404, errorBody('Not found', 'NOT_FOUND'));
   if (req.method !== 'POST') return sendJson(res, 405, errorBody('Use POST', 'METHOD_NOT_ALLOWED'), { Allow: 'POST' });
   const at = Date.now();
   res.on('close', () => ctx.gate.record({ at, status: res.statusCode }));
-  return serveGraphql(req, res, ctx);
+  return serveGraphql(req, res, ctx, api);
 }
 
 export async function startCmsSimulator(options: CmsSimulatorOptions = {}): Promise<CmsSimulator> {
@@ -156,7 +170,11 @@ export async function startCmsSimulator(options: CmsSimulatorOptions = {}): Prom
   catalog.generate(options.contents ?? 30, options.days ?? 14, Date.now());
   const ctx: Context = {
     catalog,
-    resolvers: contentResolvers(catalog, Date.now),
+    apis: new Map([
+      ['/graphql', { schema: contentSchema, resolvers: contentResolvers(catalog, Date.now) }],
+      ['/contentful/graphql', { schema: contentfulSchema, resolvers: contentfulResolvers(catalog, Date.now) }],
+      ['/strapi/graphql', { schema: strapiSchema, resolvers: strapiResolvers(catalog, Date.now) }],
+    ]),
     gate: new RequestGate(options.requestsPerSecond === undefined ? 10 : options.requestsPerSecond),
     accessToken: options.accessToken ?? CMS_SIMULATOR_TOKEN,
     latencyMs: 0,
@@ -173,6 +191,7 @@ export async function startCmsSimulator(options: CmsSimulatorOptions = {}): Prom
   const { host, port } = await listen(server, options);
   return {
     endpoint: `http://${host}:${port}/graphql`,
+    endpoints: { contentful: `http://${host}:${port}/contentful/graphql`, strapi: `http://${host}:${port}/strapi/graphql` },
     accessToken: ctx.accessToken,
     rows: () => catalog.snapshot(),
     addRows: (count) => catalog.add(count, Date.now()),

@@ -12,7 +12,7 @@ import { ResponseCache } from '../../activities/sources/cms/response-cache';
 import type { PageRequest } from '../../activities/sources/types';
 import { cmsSourceSchema } from '../../activities/sources/cms/definition';
 import { startCmsSimulator, type CmsSimulatorOptions } from '../../simulators/cms/server';
-import { cmsCase, cmsCaseWith, cmsConfigFor as configFor, OWN_QUERY } from './cases/cms';
+import { cmsCase, cmsCaseWith, cmsConfigFor as configFor, CONTENTFUL_ARTICLES, OWN_QUERY } from './cases/cms';
 import { describeSourceConformance, readToEnd } from './conformance';
 import { useSimulators } from '../support/fixture';
 import { connectorStream } from '../../domain/sources';
@@ -110,9 +110,15 @@ describe('the query a connector reads', () => {
     [{ query: 'query { contentViews { totalCount } }' }, 'recordsPath', /required with a query of your own/],
     [{ ...OWN_QUERY, recordsPath: 'page.edges' }, 'cursorField', /"updatedAt" is not a scalar field selected at page.edges/],
     [{ ...OWN_QUERY, query: OWN_QUERY.query.replace('$first: Int!, ', '') }, 'query', /must take \$first/],
-    [{ ...OWN_QUERY, query: '{ nope ' }, 'query', /neither a preset \(content-views, hygraph\) nor a GraphQL query/],
+    [{ ...OWN_QUERY, query: '{ nope ' }, 'query', /neither a preset \(content-views, hygraph, contentful, strapi\) nor a GraphQL query/],
     [{ ...OWN_QUERY, fieldTypes: { views: 'integer' } }, 'fieldTypes.views', /not a field selected/],
     [{ query: 'hygraph', cursorField: 'updatedAt' }, 'cursorField', /the hygraph preset sets its own/],
+    [{ ...CONTENTFUL_ARTICLES, pageInfoPath: 'articles.pageInfo' }, 'pageInfoPath', /not read by a query paged by offset/],
+    [{ ...CONTENTFUL_ARTICLES, totalPath: 'articles.items' }, 'totalPath', /must name a number, not an object/],
+    [{ ...CONTENTFUL_ARTICLES, primaryKey: 'sys' }, 'primaryKey', /"sys" is not a scalar field selected at articles.items/],
+    [{ ...CONTENTFUL_ARTICLES, streams: ['content_views'] }, 'streams', /this query reads one stream, articles/],
+    [{ ...CONTENTFUL_ARTICLES, streamName: 'Articles' }, 'streamName', /must be snake_case/],
+    [{ query: 'strapi', totalPath: 'x.total' }, 'totalPath', /the strapi preset sets its own/],
   ])('refuses a query config that cannot be read (%#), naming the field', (query, field, message) => {
     const parsed = cmsSourceSchema.safeParse({ kind: 'cms', endpoint: 'https://cms.example/graphql', accessToken: 't', ...query });
     const issues = parsed.success ? [] : parsed.error.issues;

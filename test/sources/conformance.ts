@@ -4,6 +4,7 @@
  * run with prior state, incremental run, empty source, throttled with and without a wait, refused
  * credentials failing fast. A source provides a SourceConformanceCase in test/sources/<kind>.test.ts.
  */
+import { connectorStreams } from '../../domain/sources';
 import type { SourceConfig, SourceKind } from '../../domain/connector';
 import type { StreamCursor } from '../../domain/cycle';
 import { ConnectorError, RateLimitedError } from '../../activities/errors';
@@ -57,8 +58,8 @@ export async function readToEnd<C extends SourceConfig>(
   partition: string | null = null,
   catalogStream?: CatalogStream,
 ): Promise<{ pages: SourcePage[]; rows: Row[]; position: StreamCursor | null }> {
-  const definition = plugin.streams[stream];
-  if (!definition) throw new Error(`${plugin.kind} has no stream ${stream}`);
+  const definition = connectorStreams(config)[stream];
+  if (!definition) throw new Error(`this ${plugin.kind} connector has no stream ${stream}`);
   const pages: SourcePage[] = [];
   let position = cursor;
   let pageToken: string | null = null;

@@ -12,7 +12,7 @@ import { openStore } from '../../activities/store';
 import { connectWarehouse } from '../../activities/warehouses';
 import { connectorSettingsSchema, type SourceConfig } from '../../domain/connector';
 import type { CycleReport } from '../../domain/cycle';
-import type { RateLimit } from '../../domain/sources';
+import { connectorStream, type RateLimit } from '../../domain/sources';
 import { ingestionCycle } from '../../workflows';
 import { createFreshDatabase, startPostgres } from '../store/postgres';
 import { useFixture, useTestCleanups } from '../support/fixture';
@@ -115,7 +115,7 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
         workflowId: uniqueName(`cycle/${connector.id}`),
         args: [{ connectorId: connector.id, trigger: 'manual' }],
       });
-      const table = source.plugin.streams[source.stream]?.table ?? source.stream;
+      const { table } = connectorStream(sim.config, source.stream);
       const warehouse = await connectWarehouse(connector.configuration.destination, folder.path);
       try {
         return { report, rows: await warehouse.query(`SELECT * FROM ${schema}.${table}`) };
@@ -136,7 +136,7 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
       const stream = report.streams[0];
       expect(report.status).toBe('completed');
       expect(Date.now() - started).toBeGreaterThanOrEqual(2_000); // it waited the two Retry-Afters
-      const key = source.plugin.streams[source.stream]?.primaryKey ?? 'id';
+      const key = connectorStream(sim.config, source.stream).primaryKey;
       expect(new Set(rows.map((row) => String(row[key]))).size).toBe(rows.length);
       // Each record ends in exactly one place: loaded, quarantined, or kept out for consent.
       expect(rows.length + (stream?.quarantined ?? 0) + (stream?.withoutConsent ?? 0) + (stream?.suppressed ?? 0)).toBe(

@@ -1,14 +1,18 @@
 /**
- * Content from the CMS's GraphQL API (FR-4), read incrementally by a last-changed field through a
- * Relay-style connection. By default (the `content-views` preset) content view metrics: one row per
- * piece of content per day, updated through the day as views accumulate. A preset for another CMS,
- * or a query of the user's own (./query.ts), chooses what is read; the stream's columns are the
- * fields its query selects. Workflow-safe.
+ * Content from the CMS's GraphQL API (FR-4), read incrementally by a last-changed field. A preset
+ * (./presets.ts) reads content view metrics — one row per piece of content per day, updated through
+ * the day as views accumulate — into cms_content_views, whichever CMS serves them. A query of the
+ * user's own (./query.ts) reads any records (articles, products) into a stream of its own, named by
+ * the config or for the records' root field, whose columns are the fields the query selects, typed
+ * by the CMS's schema once the cycle has asked it (cmsStreamFrom). Workflow-safe.
  */
 import { z } from 'zod';
-import { COLUMN_TYPES, type StreamColumn, type StreamDefinition } from '../../../domain/streams/types';
-import { batchSizeSchema, column, snakeCaseColumn, streamChoice, type SourceDefinition } from '../definition';
-import { CMS_PRESET_NAMES, cmsQueryOf, isPreset, recordFieldsOf, type CmsQueryChoice } from './query';
+import { COLUMN_TYPES, type StreamDefinition } from '../../../domain/streams/types';
+import { batchSizeSchema, column, type SourceDefinition } from '../definition';
+import { refuseUnfitQuery } from './config-rules';
+import { CMS_PRESETS, cmsQueryOf } from './presets';
+import { isPreset, recordFieldsOf } from './query';
+import { columnNameOf, recordColumns, STREAM_NAME, STREAM_NAME_RULE, streamNameOf, type RecordColumn } from './record-columns';
 import contentViewsSuite from './suites/content_views.json';
 
 export const CMS_STREAM_NAMES = ['content_views'] as const;
@@ -19,39 +23,6 @@ export const CMS_MAX_PAYLOAD_BYTES = 500_000_000;
 
 const dottedPath = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*)*$/, 'must be response keys joined by dots');
 
-const OWN_QUERY_FIELDS = ['recordsPath', 'pageInfoPath', 'cursorField', 'primaryKey', 'fieldTypes'] as const;
-const REQUIRED_WITH_OWN_QUERY = ['recordsPath', 'pageInfoPath', 'cursorField'] as const;
-
-/** A preset says where its records are; a query of one's own must, and must select what it names. */
-function refuseUnfitQuery(config: CmsQueryChoice & { fieldTypes?: Record<string, unknown> | undefined }, ctx: z.RefinementCtx): void {
-  if (isPreset(config.query)) {
-    for (const field of OWN_QUERY_FIELDS.filter((name) => config[name] !== undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [field],
-        message: `the ${config.query} preset sets its own; leave ${field} out or write the query`,
-      });
-    }
-    return;
-  }
-  const missing = REQUIRED_WITH_OWN_QUERY.filter((name) => config[name] === undefined);
-  for (const field of missing)
-    ctx.addIssue({
-      code: 'custom',
-      path: [field],
-      message: `is required with a query of your own (not a preset: ${CMS_PRESET_NAMES.join(', ')})`,
-    });
-  if (missing.length > 0) return;
-  const shape = recordFieldsOf(cmsQueryOf(config));
-  if ('problem' in shape) {
-    ctx.addIssue({ code: 'custom', path: [shape.problem.field], message: shape.problem.message });
-    return;
-  }
-  for (const field of Object.keys(config.fieldTypes ?? {}).filter((key) => !shape.fields.some((f) => f.key === key))) {
-    ctx.addIssue({ code: 'custom', path: ['fieldTypes', field], message: `is not a field selected at ${config.recordsPath ?? ''}` });
-  }
-}
-
 export const cmsSourceSchema = z
   .object({
     kind: z.literal('cms'),
@@ -59,36 +30,41 @@ export const cmsSourceSchema = z
     endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
     /** Sent as `Authorization: Bearer …`. */
     accessToken: z.string().min(1),
-    /** Rows per GraphQL page (`first`). */
+    /** Records per GraphQL page ($first, or $limit with offset paging). */
     pageSize: z.number().int().min(1).max(1000).default(500),
     /** A response larger than this is refused; at most the 500 MB of FR-4. */
     maxPayloadBytes: z.number().int().min(1024).max(CMS_MAX_PAYLOAD_BYTES).default(CMS_MAX_PAYLOAD_BYTES),
     /**
-     * What is read: a preset (content-views: Insight Hub's CMS; hygraph: a Hygraph-shaped model), or a
-     * GraphQL query of your own that takes $first and $after (and $updatedSince, the cursor, to read
-     * only what changed), with recordsPath, pageInfoPath and cursorField. Checked against the CMS's
-     * schema (introspection) when the connector is created or changed.
+     * What is read: a preset (content-views: Insight Hub's CMS; hygraph, contentful, strapi: those
+     * CMSs' shapes of a content views model), or a GraphQL query of your own that pages by cursor
+     * ($first, $after) or by offset ($skip, $limit), and may take $updatedSince (the cursor) to read
+     * only what changed, with recordsPath and cursorField. Checked against the CMS's schema
+     * (introspection) when the connector is created or changed.
      */
     query: z.string().trim().min(1).max(20_000).default('content-views'),
     /** With your own query: response keys from `data` to the records, dotted, e.g. `articles.edges.node`. */
     recordsPath: dottedPath.optional(),
-    /** With your own query: response keys from `data` to the object with hasNextPage and endCursor. */
+    /** With your own query paged by cursor: response keys from `data` to the object with hasNextPage and endCursor. */
     pageInfoPath: dottedPath.optional(),
-    /** With your own query: the record field holding when it last changed (the stream's cursor). */
-    cursorField: z.string().min(1).optional(),
-    /** With your own query: the record field that identifies it; default `id`. */
-    primaryKey: z.string().min(1).optional(),
-    /** With your own query: column types by record field; left out, a field lands as text (an object as JSON). */
+    /** With your own query paged by offset: response keys from `data` to the count of all records, e.g. `articleCollection.total`. */
+    totalPath: dottedPath.optional(),
+    /** With your own query: response keys from a record to when it last changed (the stream's cursor), e.g. `sys.publishedAt`. */
+    cursorField: dottedPath.optional(),
+    /** With your own query: response keys from a record to what identifies it, e.g. `sys.id`; default `id`. */
+    primaryKey: dottedPath.optional(),
+    /** With your own query: the stream's name (its table is cms_<name>); default: the records' root field, e.g. articleCollection → article. */
+    streamName: z.string().regex(STREAM_NAME, STREAM_NAME_RULE).optional(),
+    /** With your own query: column types by record field (response keys, dotted), over the schema's. */
     fieldTypes: z.record(z.string(), z.enum(COLUMN_TYPES)).optional(),
-    streams: streamChoice(CMS_STREAM_NAMES),
+    /** The streams read: the connector's one stream, its name by default. */
+    streams: z.array(z.string()).min(1).default([]),
     batchSize: batchSizeSchema,
   })
-  .superRefine(refuseUnfitQuery);
+  .superRefine(refuseUnfitQuery)
+  .overwrite((config) => (config.streams.length > 0 ? config : { ...config, streams: [cmsStreamNameOf(config)] }));
 export type CmsSourceConfig = z.infer<typeof cmsSourceSchema>;
 
-export interface CmsStream extends StreamDefinition {
-  readonly name: CmsStreamName;
-}
+export type CmsStream = StreamDefinition;
 
 export const cmsStreams: Record<CmsStreamName, CmsStream> = {
   content_views: {
@@ -112,27 +88,48 @@ export const cmsStreams: Record<CmsStreamName, CmsStream> = {
   },
 };
 
-/** A field of one's own query as a column: `avgTimeOnPage` lands as `avg_time_on_page`. */
-function ownColumn(config: CmsSourceConfig, key: string, object: boolean): StreamColumn {
-  const type = config.fieldTypes?.[key] ?? (key === config.cursorField ? 'timestamp' : object ? 'json' : 'string');
-  return column(snakeCaseColumn(key), type, key);
+/** What a config reads with: a preset or a query of its own with its paths. */
+type QueryConfig = Parameters<typeof cmsQueryOf>[0] & { streamName?: string | undefined; fieldTypes?: Record<string, unknown> | undefined };
+
+/** The connector's one stream's name: content_views for a preset, else the configured or derived one. */
+export function cmsStreamNameOf(config: QueryConfig): string {
+  if (isPreset(config.query)) return 'content_views';
+  return config.streamName ?? streamNameOf(cmsQueryOf(config).recordsPath);
 }
 
-/** The connector's stream: the preset's fixed one, or the fields its own query selects. */
-export function cmsStreamsOf(config: CmsSourceConfig): Readonly<Record<CmsStreamName, CmsStream>> {
-  if (isPreset(config.query)) return cmsStreams;
+/**
+ * The stream of a query of one's own, its columns as `columns` type them: the query's alone, or as
+ * the CMS's schema types them (the catalog the cycle's plan discovered); fieldTypes over either.
+ */
+export function cmsStreamFrom(config: CmsSourceConfig, columns: readonly RecordColumn[]): CmsStream {
   const query = cmsQueryOf(config);
-  const shape = recordFieldsOf(query);
-  if ('problem' in shape) throw new Error(`the CMS query was validated, yet: ${shape.problem.message}`);
+  const name = cmsStreamNameOf(config);
+  const cursor = query.cursorField.join('.');
+  const typeOf = (c: RecordColumn) => config.fieldTypes?.[c.sourceField] ?? (c.sourceField === cursor ? 'timestamp' : c.type);
   return {
-    content_views: {
-      name: 'content_views',
-      table: 'cms_content_views',
-      primaryKey: snakeCaseColumn(query.primaryKey),
-      cursorColumn: snakeCaseColumn(query.cursorField),
-      columns: shape.fields.map((field) => ownColumn(config, field.key, field.object)),
-    },
+    name,
+    table: `cms_${name}`,
+    primaryKey: columnNameOf(query.primaryKey),
+    cursorColumn: columnNameOf(query.cursorField),
+    columns: columns.map((c) => column(c.column, typeOf(c), c.sourceField)),
   };
+}
+
+/** A preset's content views, each field read from where its CMS keeps it. */
+function presetStream(config: { query: keyof typeof CMS_PRESETS }): CmsStream {
+  const moved = CMS_PRESETS[config.query].movedFields;
+  const { content_views: stream } = cmsStreams;
+  const columns = stream.columns.map((c) => column(c.name, c.type, moved[c.sourceField ?? c.name] ?? c.sourceField));
+  return { ...stream, columns };
+}
+
+/** The connector's stream: a preset's content views, or the fields its own query selects (text where the schema is not known). */
+export function cmsStreamsOf(config: CmsSourceConfig): Readonly<Record<string, CmsStream>> {
+  if (isPreset(config.query)) return { content_views: presetStream({ query: config.query }) };
+  const shape = recordFieldsOf(cmsQueryOf(config));
+  if ('problem' in shape) throw new Error(`the CMS query was validated, yet: ${shape.problem.message}`);
+  const stream = cmsStreamFrom(config, recordColumns(shape.fields, null));
+  return { [stream.name]: stream };
 }
 
 /**

@@ -6,26 +6,21 @@
  * it, and discovery types the stream's fields by that schema.
  */
 import type { StreamCursor } from '../../../domain/cycle';
-import { cmsStreams, cmsStreamsOf, type CmsSourceConfig, type CmsStream } from './definition';
+import { cmsStreamFrom, cmsStreamsOf, cmsStreams, type CmsSourceConfig, type CmsStream } from './definition';
 import { ConnectorError } from '../../errors';
-import { catalogStreamOf } from '../../../domain/catalog';
 import { ChoicesRefusedError, streamNamed, type PageRequest, type SourcePage, type SourcePlugin } from '../types';
 import { CMS_QUERY_CALL, requestGraphql } from './graphql-request';
-import { introspect, refusedBySchema, typedCatalogStream } from './introspection';
-import { cmsQueryOf, isPreset, type CmsQuery } from './query';
-import { isAfterCursor, pageInfoOf, rowsOf, type PageInfo } from './records';
+import { introspect, refusedBySchema, typedCatalogStream, typedColumns } from './introspection';
+import { nextPageToken, pageVariables, unreadRecords } from './paging';
+import { cmsQueryOf } from './presets';
+import { isPreset, takesUpdatedSince, type CmsQuery } from './query';
+import { isAfterCursor, recordsOf, rowsOf } from './records';
 import { CMS_REQUEST_TARGET_MS, cmsRequestTimings } from './request-timings';
 import { cacheKey, ResponseCache } from './response-cache';
 
 export type { CmsSourceConfig };
 
 const cache = new ResponseCache<unknown>();
-
-interface QueryVariables {
-  first: number;
-  after: string | null;
-  updatedSince: string | null;
-}
 
 function checkedCursor(cursor: StreamCursor | null, stream: CmsStream): StreamCursor | null {
   if (cursor !== null && Number.isNaN(Date.parse(cursor.value))) {
@@ -42,18 +37,18 @@ async function fetchPage(
   config: CmsSourceConfig,
   stream: CmsStream,
   query: CmsQuery,
-  variables: QueryVariables,
+  variables: Record<string, unknown>,
   signal: AbortSignal,
-): Promise<{ data: unknown; pageInfo: PageInfo; apiCalls: number; durationMs: number | null }> {
+): Promise<{ data: unknown; next: string | null; apiCalls: number; durationMs: number | null }> {
   const key = cacheKey(config.endpoint, config.accessToken, query.document, variables);
   const cached = cache.get(key);
-  if (cached !== undefined) return { data: cached, pageInfo: pageInfoOf(cached, query), apiCalls: 0, durationMs: null };
+  if (cached !== undefined) return { data: cached, next: nextPageToken(query, cached, variables), apiCalls: 0, durationMs: null };
   const { data, bytes, durationMs } = await requestGraphql(
     {
       endpoint: config.endpoint,
       accessToken: config.accessToken,
       query: query.document,
-      variables: { ...variables },
+      variables,
       payloadLimit: {
         maxBytes: config.maxPayloadBytes,
         what: `one page of the CMS's ${stream.name}`,
@@ -65,28 +60,32 @@ async function fetchPage(
     },
     signal,
   );
-  const pageInfo = pageInfoOf(data, query);
+  const next = nextPageToken(query, data, variables);
   // The last page is where new and updated rows arrive (an update moves a row to the end of the
   // order), so it is always asked afresh; a cached earlier page can only hold versions that a
   // fresh last page supersedes.
-  if (pageInfo.hasNextPage) cache.set(key, data, bytes);
-  return { data, pageInfo, apiCalls: 1, durationMs };
+  if (next !== null) cache.set(key, data, bytes);
+  return { data, next, apiCalls: 1, durationMs };
+}
+
+/** The stream read: typed by the CMS's schema where the cycle discovered it, else as the config says. */
+function streamOf(config: CmsSourceConfig, streamName: string, request: PageRequest): CmsStream {
+  if (request.catalogStream && !isPreset(config.query)) return cmsStreamFrom(config, request.catalogStream.fields);
+  return streamNamed(cmsStreamsOf(config), streamName, 'CMS');
 }
 
 async function readQueryPage(config: CmsSourceConfig, streamName: string, request: PageRequest, signal: AbortSignal): Promise<SourcePage> {
-  const stream = streamNamed(cmsStreamsOf(config), streamName, 'CMS');
+  const stream = streamOf(config, streamName, request);
   const query = cmsQueryOf(config);
   const cursor = checkedCursor(request.cursor, stream);
   signal.throwIfAborted();
-  const variables: QueryVariables = { first: config.pageSize, after: request.pageToken, updatedSince: cursor?.value ?? null };
-  const { data, pageInfo, apiCalls, durationMs } = await fetchPage(config, stream, query, variables, signal);
-  const rows = rowsOf(data, query, stream).filter((row) => isAfterCursor(row, cursor, stream));
-  if (pageInfo.hasNextPage && !pageInfo.endCursor) {
-    throw new ConnectorError('system', `the CMS said more ${stream.name} follow but gave no endCursor`);
-  }
+  const variables = pageVariables(query, takesUpdatedSince(query.document), config.pageSize, request.pageToken, cursor);
+  const { data, next, apiCalls, durationMs } = await fetchPage(config, stream, query, variables, signal);
+  const records = unreadRecords(query, recordsOf(data, query.recordsPath), request.pageToken);
+  const rows = rowsOf(records, stream).filter((row) => isAfterCursor(row, cursor, stream));
   const slow =
     durationMs !== null && durationMs > CMS_REQUEST_TARGET_MS ? { slowRequest: { durationMs, targetMs: CMS_REQUEST_TARGET_MS } } : {};
-  return { rows, apiCalls, nextPageToken: pageInfo.hasNextPage ? pageInfo.endCursor : null, ...slow };
+  return { rows, apiCalls, nextPageToken: next, ...slow };
 }
 
 export const cmsSource: SourcePlugin<CmsSourceConfig> = {
@@ -101,11 +100,16 @@ export const cmsSource: SourcePlugin<CmsSourceConfig> = {
   /** The stream the query reads, its fields typed by the CMS's schema (as configured when it refuses introspection). */
   async discover(config, { signal }) {
     const query = cmsQueryOf(config);
-    const stream = cmsStreamsOf(config).content_views;
+    const [stream] = Object.values(cmsStreamsOf(config));
+    if (!stream) throw new Error('a CMS connector reads one stream');
     const schema = await introspect(config, signal);
     const refused = schema ? refusedBySchema(schema, query) : [];
     if (refused.length > 0) throw new ChoicesRefusedError('the CMS', refused);
-    const catalogStream = schema ? typedCatalogStream(schema, query, stream) : catalogStreamOf(stream, query.recordsPath.join('.'));
+    const sourceName = query.recordsPath.join('.');
+    // A preset lands its fixed columns; a query of one's own, what the schema says it selects.
+    const columns = schema ? typedColumns(schema, query) : [];
+    const typed = schema && !isPreset(config.query) ? cmsStreamFrom(config, columns) : stream;
+    const catalogStream = typedCatalogStream(typed, columns, sourceName);
     return { source: 'cms', discoveredAt: new Date().toISOString(), streams: [catalogStream] };
   },
 };

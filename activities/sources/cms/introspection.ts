@@ -21,7 +21,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import type { CatalogField, CatalogStream } from '../../../domain/catalog';
+import { catalogStreamOf, type CatalogField, type CatalogStream } from '../../../domain/catalog';
 import type { ColumnType } from '../../../domain/streams/types';
 import { ConnectorError } from '../../errors';
 import { logger } from '../../logger';
@@ -30,6 +30,7 @@ import type { RefusedChoice } from '../types';
 import type { CmsSourceConfig, CmsStream } from './definition';
 import { GraphqlQueryRefused, requestGraphql } from './graphql-request';
 import { recordFieldsOf, type CmsQuery } from './query';
+import { recordColumns, type FieldType, type RecordColumn } from './record-columns';
 import { cmsRequestTimings } from './request-timings';
 import { cacheKey, ResponseCache } from './response-cache';
 
@@ -84,49 +85,48 @@ const SCALAR_COLUMNS: Readonly<Record<string, ColumnType>> = {
   ID: 'string',
   DateTime: 'timestamp',
   Date: 'date',
+  JSON: 'json',
 };
 
-function columnTypeOf(field: GraphQLField<unknown, unknown>): ColumnType {
+function fieldType(field: GraphQLField<unknown, unknown>): FieldType {
   const named = getNamedType(field.type);
   const wrapped = isNonNullType(field.type) ? field.type.ofType : field.type;
-  if (isListType(wrapped) || !(isScalarType(named) || isEnumType(named))) return 'json';
-  return isScalarType(named) ? (SCALAR_COLUMNS[named.name] ?? 'string') : 'string';
+  const type = isScalarType(named) ? (SCALAR_COLUMNS[named.name] ?? 'string') : isEnumType(named) ? 'string' : 'json';
+  return { type, list: isListType(wrapped), nullable: !isNonNullType(field.type), sourceType: String(field.type) };
 }
 
-/** The object type of the records: the schema's types along the records path. */
-function recordType(schema: GraphQLSchema, names: readonly string[]): GraphQLObjectType | null {
-  let type: GraphQLObjectType | null | undefined = schema.getQueryType();
+/** The field `names` leads to from `type`, by the schema's field names. */
+function fieldAt(type: GraphQLObjectType | null, names: readonly string[]): GraphQLField<unknown, unknown> | null {
+  let level = type;
+  let field: GraphQLField<unknown, unknown> | null = null;
   for (const name of names) {
-    const next = type?.getFields()[name];
-    const named = next ? getNamedType(next.type) : undefined;
-    type = named && isObjectType(named) ? named : null;
+    field = level?.getFields()[name] ?? null;
+    const named = field ? getNamedType(field.type) : undefined;
+    level = named && isObjectType(named) ? named : null;
   }
-  return type ?? null;
+  return field;
 }
 
-/** The stream with each selected field typed as the schema types it. */
-export function typedCatalogStream(schema: GraphQLSchema, query: CmsQuery, stream: CmsStream): CatalogStream {
+/** The columns the query's records land in, typed as the CMS's schema types each field. */
+export function typedColumns(schema: GraphQLSchema, query: CmsQuery): RecordColumn[] {
   const shape = recordFieldsOf(query);
-  const type = 'problem' in shape ? null : recordType(schema, shape.recordsPathNames);
-  const selected = 'problem' in shape ? [] : shape.fields;
-  const fields = stream.columns.map((column): CatalogField => {
-    const name = selected.find((field) => field.key === column.sourceField)?.name;
-    const field = name === undefined ? undefined : type?.getFields()[name];
-    return {
-      column: column.name,
-      sourceField: column.sourceField ?? column.name,
-      type: field ? columnTypeOf(field) : column.type,
-      ...(field ? { sourceType: String(field.type) } : {}),
-      nullable: field ? !isNonNullType(field.type) : column.name !== stream.primaryKey,
-      personal: column.personal ?? false,
-    };
+  if ('problem' in shape) return [];
+  const recordsField = fieldAt(schema.getQueryType() ?? null, shape.recordsPathNames);
+  const named = recordsField ? getNamedType(recordsField.type) : undefined;
+  const recordType = named && isObjectType(named) ? named : null;
+  return recordColumns(shape.fields, (names) => {
+    const field = fieldAt(recordType, names);
+    return field ? fieldType(field) : null;
   });
-  return {
-    name: stream.name,
-    sourceName: query.recordsPath.join('.'),
-    defaultSelected: true,
-    primaryKey: [stream.primaryKey],
-    cursorCandidates: [stream.cursorColumn],
-    fields,
-  };
+}
+
+/** The stream as a catalog entry, each field with the schema's type name and nullability where it has them. */
+export function typedCatalogStream(stream: CmsStream, columns: readonly RecordColumn[], sourceName: string): CatalogStream {
+  const entry = catalogStreamOf(stream, sourceName);
+  const fields = entry.fields.map((field): CatalogField => {
+    const typed = columns.find((c) => c.sourceField === field.sourceField);
+    if (!typed?.sourceType) return field;
+    return { ...field, sourceType: typed.sourceType, nullable: typed.nullable };
+  });
+  return { ...entry, fields };
 }

@@ -1,22 +1,18 @@
 /**
- * A page of the connector's query: its records and its page info, found by the query's paths, and
- * each record as a row by the stream's columns. Pure.
+ * A page of the connector's query: its records, found by the query's records path, and each record
+ * as a row by the stream's columns, each column read at its response keys (sys.publishedAt). Pure.
  */
-import { z } from 'zod';
 import type { StreamCursor } from '../../../domain/cycle';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { rowFromRecord } from '../column-values';
 import { ConnectorError } from '../../errors';
-import { parseBody } from '../http-kit';
 import type { Row } from '../types';
-import { CMS_QUERY_CALL } from './graphql-request';
-import type { CmsQuery } from './query';
 
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
+export const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** What is at `path` in the answer's data; a list on the way is read item by item. */
-function valuesAt(data: unknown, path: readonly string[]): unknown[] {
+export function valuesAt(data: unknown, path: readonly string[]): unknown[] {
   let level: unknown[] = [data];
   path.forEach((key, depth) => {
     level = level.flatMap((value) => {
@@ -30,19 +26,27 @@ function valuesAt(data: unknown, path: readonly string[]): unknown[] {
   return level;
 }
 
-const pageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
-export type PageInfo = z.infer<typeof pageInfoSchema>;
-
-export function pageInfoOf(data: unknown, query: CmsQuery): PageInfo {
-  const [pageInfo] = valuesAt(data, query.pageInfoPath);
-  return parseBody(pageInfoSchema, pageInfo, CMS_QUERY_CALL);
+/** The value at `keys` inside one record; undefined where an object on the way is null or absent. */
+export function valueIn(record: Readonly<Record<string, unknown>>, keys: readonly string[]): unknown {
+  let value: unknown = record;
+  for (const key of keys) {
+    if (!isRecord(value)) return undefined;
+    value = value[key];
+  }
+  return value;
 }
 
-/** The records as rows; a null item of a list (a node the CMS could not resolve) is no record. */
-export function rowsOf(data: unknown, query: CmsQuery, stream: StreamDefinition): Row[] {
-  return valuesAt(data, query.recordsPath)
-    .filter(isRecord)
-    .map((record) => rowFromRecord(record, stream.columns));
+/** The records of a page; a null item of a list (a node the CMS could not resolve) is no record. */
+export const recordsOf = (data: unknown, recordsPath: readonly string[]): Readonly<Record<string, unknown>>[] =>
+  valuesAt(data, recordsPath).filter(isRecord);
+
+/** The records as rows, each column read at its response keys. */
+export function rowsOf(records: readonly Readonly<Record<string, unknown>>[], stream: StreamDefinition): Row[] {
+  const fields = stream.columns.flatMap((c) => (c.sourceField ? [c.sourceField] : []));
+  return records.map((record) => {
+    const flat = Object.fromEntries(fields.map((field) => [field, valueIn(record, field.split('.'))]));
+    return rowFromRecord(flat, stream.columns);
+  });
 }
 
 /**
