@@ -203,10 +203,10 @@ export const retentionSweepWorkflowId = (dataType: RetentionDataType): string =>
 
 /**
  * A row is withheld from marketing tables when one of these columns (where its stream has it) holds
- * the value that withdraws consent: an inactive contact, or one who opted out of email.
+ * the value that withdraws consent: one who opted out of email, whatever the connector's rules. A
+ * row that does not meet its stream's active rule (StreamDefinition.activeRule) is withheld too.
  */
 export const CONSENT_RULES: readonly { readonly column: string; readonly withheldWhen: boolean }[] = [
-  { column: 'is_active', withheldWhen: false },
   { column: 'has_opted_out_of_email', withheldWhen: true },
 ];
 

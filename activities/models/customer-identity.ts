@@ -5,18 +5,22 @@
  *
  * The rules, in order:
  * 1. A record is a contact or lead not deleted at the source. Its email is normalised (trimmed,
- *    lower case; empty is none) and its customer id (the contact's and lead's customer-id field,
- *    `Customer_Id__c`) trimmed.
+ *    lower case; empty is none) and its customer id (the customer-id field the connector is
+ *    configured with: by default the object's External ID field, else its Id) trimmed.
  * 2. Two records are the same person when they share a customer id or a normalised email, and so
  *    on transitively (up to ten links apart): a contact with customer id C1 and email a@x, a lead
  *    with email a@x, and a contact with customer id C1 and email b@x are one person.
  * 3. The person's key (`customer_key`) is the smallest record key among its records (contacts,
  *    `contact:<Id>`, sort before leads, `lead:<Id>`): stable while that record exists, and it names
  *    no one.
- * 4. A person of whom any record withholds consent (inactive, or opted out of email) is left out
- *    entirely, with every record and address of theirs. (The load already keeps such records out of
- *    the stream tables; the model holds the rule again, so it never depends on how a row arrived.)
+ * 4. A person of whom any record withholds consent (it does not meet the active rule its connector
+ *    is configured with — by default Active__c = true where the org has the field — or opted out of
+ *    email) is left out entirely, with every record and address of theirs. (The load already keeps
+ *    such records out of the stream tables; the model holds the rule again, so it never depends on
+ *    how a row arrived, and a changed rule holds at the next refresh.)
  */
+import type { ActiveRule } from '../../domain/streams/types';
+import { quoteLiteral } from '../warehouses/sql';
 import { col, normalisedEmail, type ModelDefinition } from './types';
 
 /**
@@ -30,8 +34,15 @@ const LINKS = 10;
 const smallerLabel = (step: number): string =>
   `label_${step} AS (SELECT s.record_key, MIN(l.label) AS label FROM same_person s JOIN label_${step - 1} l ON l.record_key = s.other_key GROUP BY s.record_key)`;
 
-const consenting = (active: string, optedOut: string | null): string =>
-  optedOut ? `(COALESCE(${active}, TRUE) AND NOT COALESCE(${optedOut}, FALSE))` : `COALESCE(${active}, TRUE)`;
+/** A record's consent: it meets each of its table's active rules (a record without the value does not), and did not opt out. */
+function consenting(rules: readonly ActiveRule[] | undefined, optedOut: string | null): string {
+  const value = (equals: boolean | string): string => (typeof equals === 'boolean' ? String(equals).toUpperCase() : quoteLiteral(equals));
+  const conditions = [
+    ...(rules ?? []).map((rule) => `COALESCE(${rule.column} = ${value(rule.equals)}, FALSE)`),
+    ...(optedOut ? [`NOT COALESCE(${optedOut}, FALSE)`] : []),
+  ];
+  return conditions.length > 0 ? `(${conditions.join(' AND ')})` : 'TRUE';
+}
 
 export const customerIdentityModel: ModelDefinition = {
   name: 'customer_identity',
@@ -66,16 +77,16 @@ export const customerIdentityModel: ModelDefinition = {
     ]),
     col('created_at', 'timestamp', 'none', 'when the record was created', ['salesforce_contact.created_at', 'salesforce_lead.created_at']),
   ],
-  select: (d) => `
+  select: (d, { activeRules }) => `
     WITH crm_record AS (
       SELECT 'contact:' || id AS record_key, 'contact' AS record_kind, id AS record_id,
              NULLIF(TRIM(customer_id), '') AS customer_id, ${normalisedEmail('email')} AS email, account_id,
              COALESCE(last_modified_at, system_modstamp) AS modified_at, created_at,
-             ${consenting('is_active', 'has_opted_out_of_email')} AS consents
+             ${consenting(activeRules['salesforce_contact'], 'has_opted_out_of_email')} AS consents
       FROM ${d.table('salesforce_contact')} WHERE NOT COALESCE(is_deleted, FALSE)
       UNION ALL
       SELECT 'lead:' || id, 'lead', id, NULLIF(TRIM(customer_id), ''), ${normalisedEmail('email')}, NULL,
-             COALESCE(last_modified_at, system_modstamp), created_at, ${consenting('is_active', null)}
+             COALESCE(last_modified_at, system_modstamp), created_at, ${consenting(activeRules['salesforce_lead'], null)}
       FROM ${d.table('salesforce_lead')} WHERE NOT COALESCE(is_deleted, FALSE)
     ),
     same_person AS (

@@ -16,7 +16,7 @@ import type { DerivedTable, QueryDialect } from '../warehouses/derived';
 import { METADATA_COLUMNS, quoteLiteral } from '../warehouses/sql';
 import type { Warehouse } from '../warehouses/types';
 import { MODELS } from './index';
-import type { ModelDefinition } from './types';
+import type { ModelDefinition, ModelSettings } from './types';
 
 /** The fingerprints the models were last built from, in the destination's schema. */
 export const MODEL_STATE_TABLE = '_ih_model_state';
@@ -38,10 +38,17 @@ export function streamsReadByModels(): StreamDefinition[] {
   return SOURCE_KINDS.flatMap(streamsOf).filter((stream) => read.has(stream.table));
 }
 
-export const asDerivedTable = (model: ModelDefinition): DerivedTable => ({
+/** The settings of a destination no connector configures otherwise: each stream's own active rule (Active__c). */
+export function defaultModelSettings(): ModelSettings {
+  return {
+    activeRules: Object.fromEntries(streamsReadByModels().map((stream) => [stream.table, stream.activeRule ? [stream.activeRule] : []])),
+  };
+}
+
+const asDerivedTable = (model: ModelDefinition, settings: ModelSettings): DerivedTable => ({
   table: model.name,
   columns: model.columns.map(({ name, type }) => ({ name, type })),
-  select: (dialect) => model.select(dialect),
+  select: (dialect) => model.select(dialect, settings),
 });
 
 const stateTable = (fingerprints: ReadonlyMap<string, string>, refreshedAt: ReadonlyMap<string, string>): DerivedTable => ({
@@ -84,21 +91,29 @@ async function recordedState(warehouse: Warehouse, dialect: QueryDialect): Promi
   return new Map(rows.map((row) => [String(row.model), { fingerprint: String(row.fingerprint), at: String(row.refreshed_at) }]));
 }
 
-/** Rebuilds the destination's models whose sources changed; creates the stream tables they read when missing (empty). */
-export async function refreshModels(warehouse: Warehouse, now: Date = new Date()): Promise<ModelRefresh> {
+/**
+ * Rebuilds the destination's models whose sources changed, or whose settings did (a connector's
+ * active rule changed: the fingerprint holds the query); creates the stream tables they read when
+ * missing (empty).
+ */
+export async function refreshModels(
+  warehouse: Warehouse,
+  settings: ModelSettings = defaultModelSettings(),
+  now: Date = new Date(),
+): Promise<ModelRefresh> {
   const { derived } = warehouse;
   if (!derived) return { rebuilt: [], unchanged: [], unsupported: 'this warehouse does not build the customer models' };
   const streams = streamsReadByModels();
   // Only a destination missing a table the models read pays for checking every table. Only the missing
   // ones are made: a table loaded by the account's own schema (a stock Salesforce org, without
-  // Active__c) keeps its columns, or its next load would see the column added here as a schema change.
+  // Customer_Id__c) keeps its columns, or its next load would see the column added here as a schema change.
   const fingerprints = await streamFingerprints(warehouse, derived.dialect, streams).catch(async () => {
     for (const stream of streams) if (!(await tableExists(warehouse, derived.dialect, stream.table))) await warehouse.ensureTable(stream);
     return streamFingerprints(warehouse, derived.dialect, streams);
   });
   for (const model of MODELS) {
     const inputs = model.reads.map((table) => `${table}=${fingerprints.get(table) ?? '-'}`);
-    const fingerprint = createHash('sha256').update(model.select(derived.dialect)).update(inputs.join(';')).digest('hex');
+    const fingerprint = createHash('sha256').update(model.select(derived.dialect, settings)).update(inputs.join(';')).digest('hex');
     fingerprints.set(model.name, fingerprint);
   }
   const recorded = await recordedState(warehouse, derived.dialect);
@@ -109,15 +124,17 @@ export async function refreshModels(warehouse: Warehouse, now: Date = new Date()
   const refreshedAt = new Map(
     MODELS.map((model) => [model.name, stale.includes(model) ? now.toISOString() : (recorded.get(model.name)?.at ?? '')]),
   );
-  await derived.materialise([...stale.map(asDerivedTable), stateTable(fingerprints, refreshedAt)]).catch(async (error: unknown) => {
-    throw (await columnsTheModelsLack(warehouse, streams)) ?? error;
-  });
+  await derived
+    .materialise([...stale.map((model) => asDerivedTable(model, settings)), stateTable(fingerprints, refreshedAt)])
+    .catch(async (error: unknown) => {
+      throw (await columnsTheModelsLack(warehouse, streams)) ?? error;
+    });
   return { rebuilt: stale.map((model) => model.name), unchanged };
 }
 
 /**
  * Why a build failed, when it is a stream table without a column the models read: a Salesforce org
- * read by its own describe may lack a field the models use (a stock org has no Active__c). That is
+ * read by its own describe may lack a field the models use (one read with a few chosen fields). That is
  * the destination's configuration, not a failure a retry mends, so it is a config error naming them.
  */
 async function columnsTheModelsLack(warehouse: Warehouse, streams: readonly StreamDefinition[]): Promise<ConnectorError | null> {

@@ -4,7 +4,7 @@
  * aggregated, and the query that computes its rows. The query is written once, in the SQL every
  * destination shares, and asks the warehouse's dialect (QueryDialect) only for what differs.
  */
-import type { ColumnType } from '../../domain/streams/types';
+import type { ActiveRule, ColumnType } from '../../domain/streams/types';
 import type { QueryDialect } from '../warehouses/derived';
 
 /** A column of a stream table or of an earlier model, `<table>.<column>` (e.g. `salesforce_contact.email`). */
@@ -40,7 +40,16 @@ export interface ModelDefinition {
   /** The tables the query reads (stream tables and earlier models): a refresh runs when one of them changed. */
   readonly reads: readonly string[];
   /** The rows, as one SELECT whose result columns are `columns`, in that order. */
-  select(dialect: QueryDialect): string;
+  select(dialect: QueryDialect, settings: ModelSettings): string;
+}
+
+/** What the destination's connectors are configured with that the models follow. */
+export interface ModelSettings {
+  /**
+   * Per stream table, the active rules its rows must meet for their person to be in the models (the
+   * Salesforce connectors' rules, contacts and leads); a table without any: everyone is active.
+   */
+  readonly activeRules: Readonly<Record<string, readonly ActiveRule[]>>;
 }
 
 /** A column, briefly: `col('email', 'string', 'sum', 'what it is', ['salesforce_contact.email'])`. */

@@ -13,7 +13,7 @@ import { eraseFromStagedFiles, quarantinedKeysOf, quarantinedRecordsOf } from '.
 import { eraseFromWarehouse, refreshModelsOf } from './warehouse-erasure';
 
 export interface ErasureActivityDeps extends Notifying {
-  store: Pick<Store, 'connectors' | 'privacy' | 'inbox' | 'qualityReports' | 'audit' | 'recordOnce'>;
+  store: Pick<Store, 'connectors' | 'sourceCatalogs' | 'privacy' | 'inbox' | 'qualityReports' | 'audit' | 'recordOnce'>;
   staging: Staging;
   connectWarehouse: ConnectWarehouse;
   logger: Logger;
@@ -39,7 +39,8 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       for (const [place, n] of Object.entries(counts)) deleted[place] = (deleted[place] ?? 0) + n;
     }
     // The models were computed from the rows just erased: rebuilt now, not at the next load.
-    for (const [place, n] of Object.entries(await refreshModelsOf(deps.connectWarehouse, connectors))) deleted[place] = n;
+    for (const [place, n] of Object.entries(await refreshModelsOf(deps.connectWarehouse, store.sourceCatalogs, connectors)))
+      deleted[place] = n;
     deps.logger.info({ requestId, tables: Object.keys(deleted).length }, 'erasure: warehouses done');
     return deleted;
   }

@@ -34,14 +34,21 @@ export interface ScreenInput {
 }
 
 /** The consent rules that apply to the stream: only its own columns. */
-export function consentRulesFor(stream: StreamDefinition): typeof CONSENT_RULES {
+function consentRulesFor(stream: StreamDefinition): typeof CONSENT_RULES {
   const columns = new Set(stream.columns.map((column) => column.name));
   return CONSENT_RULES.filter((rule) => columns.has(rule.column));
 }
 
-/** True when a row withholds consent; deletions are always let through. */
+/** Whether any row of the stream can withhold consent: it has an active rule or a consent column. */
+const screensConsent = (stream: StreamDefinition): boolean => stream.activeRule !== undefined || consentRulesFor(stream).length > 0;
+
+/**
+ * True when a row withholds consent: it does not meet its stream's active rule (a row without the
+ * rule's value does not meet it), or a consent column withdraws it. Deletions are always let through.
+ */
 export function withholdsConsent(stream: StreamDefinition, row: Row): boolean {
   if (stream.deletedColumn && row[stream.deletedColumn] === true) return false;
+  if (stream.activeRule && row[stream.activeRule.column] !== stream.activeRule.equals) return true;
   return consentRulesFor(stream).some((rule) => row[rule.column] === rule.withheldWhen);
 }
 
@@ -64,7 +71,7 @@ export function screenConsent(stream: StreamDefinition, row: Row, into: { withou
 export async function screenBatches(staging: Staging, suppression: SuppressionList, input: ScreenInput): Promise<ScreenedBatches> {
   const { stream, area } = input;
   // The quality gate may have screened the clean rows for consent as it wrote them (QualitySummary.withoutConsent).
-  const consentApplies = !input.consentScreened && consentRulesFor(stream).length > 0;
+  const consentApplies = !input.consentScreened && screensConsent(stream);
   let suppressed = 0;
   const counted = { withoutConsent: 0 };
 

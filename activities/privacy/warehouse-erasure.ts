@@ -10,7 +10,9 @@ import { withWarehouse, type ConnectWarehouse } from '../chores';
 import type { DeletePredicate } from '../warehouses/types';
 import { QUARANTINE_TABLE_STREAM } from '../warehouses/quarantine-stream';
 import { streamTablesOf } from './warehouse-tables';
+import { modelSettingsOf } from '../models/model-settings';
 import { refreshModels } from '../models/refresh';
+import type { SourceCatalogRepository } from '../store/source-catalogs';
 
 /** One predicate per column that names the subject; an email matches in any letter case. */
 function subjectPredicates(subject: ErasureSubject): DeletePredicate[] {
@@ -51,11 +53,16 @@ export async function eraseFromWarehouse(
  * Rebuilds the customer models of each destination the connectors load into (once per destination),
  * so that nothing erased from the stream tables stays in a model. Per destination, the models rebuilt.
  */
-export async function refreshModelsOf(connect: ConnectWarehouse, connectors: readonly Connector[]): Promise<Record<string, number>> {
+export async function refreshModelsOf(
+  connect: ConnectWarehouse,
+  catalogs: Pick<SourceCatalogRepository, 'get'>,
+  connectors: readonly Connector[],
+): Promise<Record<string, number>> {
   const destinations = new Map(connectors.map((c) => [JSON.stringify(c.configuration.destination), c.configuration.destination]));
   const rebuilt: Record<string, number> = {};
   for (const destination of destinations.values()) {
-    const { rebuilt: models } = await withWarehouse(connect, destination, (warehouse) => refreshModels(warehouse));
+    const settings = await modelSettingsOf(catalogs, connectors, destination);
+    const { rebuilt: models } = await withWarehouse(connect, destination, (warehouse) => refreshModels(warehouse, settings));
     const place = `${destination.kind}:customer models rebuilt`;
     rebuilt[place] = (rebuilt[place] ?? 0) + models.length;
   }

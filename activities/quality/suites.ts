@@ -4,9 +4,9 @@
  * later.
  */
 import { sourceDefinitions, type SourceKind } from '../../domain/sources';
-import type { StreamDefinition } from '../../domain/streams/types';
+import type { ActiveRule, StreamDefinition } from '../../domain/streams/types';
 import { ConnectorError } from '../errors';
-import { parseSuite, type Expectation, type ExpectationSuite, type ExpectationType } from './suite';
+import { expectationSchema, parseSuite, type Expectation, type ExpectationSuite, type ExpectationType } from './suite';
 
 const suiteKey = (source: string, stream: string): string => `${source}/${stream}`;
 
@@ -39,14 +39,34 @@ export function suiteForStream(source: SourceKind, stream: StreamDefinition): Ex
 
 /**
  * The suite of a stream read by the account's catalog (a Salesforce org's describe): the source's own
- * suite for it less the rules on columns this account's stream has not (a stock org has no
- * Active__c, so no active-contact rule), since a rule on an absent column would fail every row.
+ * suite for it, its rules on the default active flag made rules on the connector's own active rule
+ * (none when it has none), less the rules on columns this account's stream has not (a stock org
+ * has no Active__c), since a rule on an absent column would fail every row.
  */
 export function suiteForDiscoveredStream(source: SourceKind, stream: StreamDefinition): ExpectationSuite {
   const own = suites.get(suiteKey(source, stream.name));
   if (!own) return suiteForStream(source, stream);
+  const streams: Readonly<Record<string, StreamDefinition>> = sourceDefinitions[source].streams;
+  const byDefault = Object.hasOwn(streams, stream.name) ? streams[stream.name]?.activeRule : undefined;
   const columns = new Set(stream.columns.map((column) => column.name));
-  return { ...own, expectations: own.expectations.filter((expectation) => columnsOf(expectation).every((name) => columns.has(name))) };
+  return {
+    ...own,
+    expectations: own.expectations
+      .flatMap((expectation) => followingActiveRule(expectation, byDefault, stream.activeRule))
+      .filter((expectation) => columnsOf(expectation).every((name) => columns.has(name))),
+  };
+}
+
+/** A rule of the source's suite on its default active flag, as a rule on the connector's active rule instead. */
+function followingActiveRule(expectation: Expectation, byDefault: ActiveRule | undefined, rule: ActiveRule | undefined): Expectation[] {
+  if (!byDefault || !columnsOf(expectation).includes(byDefault.column)) return [expectation];
+  if (!rule) return [];
+  if (rule.column === byDefault.column && rule.equals === byDefault.equals) return [expectation];
+  const notes = `The connector's active rule: only rows whose ${rule.column} is ${JSON.stringify(rule.equals)} are marketed to; any other value, or none, is held back.`;
+  const valueSet = expectation.type === 'expect_column_values_to_be_in_set' ? { value_set: [rule.equals] } : {};
+  return [
+    expectationSchema.parse({ ...expectation, kwargs: { ...expectation.kwargs, column: rule.column, ...valueSet }, meta: { notes } }),
+  ];
 }
 
 function baselineExpectations(stream: StreamDefinition): unknown[] {

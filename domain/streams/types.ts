@@ -17,6 +17,16 @@ export interface StreamColumn {
   readonly nonAdditive?: boolean;
 }
 
+/**
+ * Who may be marketed to: a row whose column holds this value (a CRM's active-contact or consent
+ * field, as the connector is configured). A row without the value is held back by the quality suite,
+ * withheld from the table at load, and left out of the customer models.
+ */
+export interface ActiveRule {
+  readonly column: string;
+  readonly equals: boolean | string;
+}
+
 export interface StreamDefinition {
   /** Stable name used in ids, cursors and file paths, e.g. `contact`. */
   readonly name: string;
@@ -27,5 +37,7 @@ export interface StreamDefinition {
   readonly cursorColumn: string;
   /** Column marking a row as deleted at the source; such rows become deletes in the warehouse. */
   readonly deletedColumn?: string;
+  /** The stream's active / consent rule; absent: every row may be marketed to. */
+  readonly activeRule?: ActiveRule;
   readonly columns: readonly StreamColumn[];
 }

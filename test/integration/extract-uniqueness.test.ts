@@ -10,8 +10,8 @@ import type { CycleReport, StreamReport } from '../../domain/cycle';
 import { FLAWS } from '../../simulators/salesforce/flaws';
 import type { SimRecord } from '../../simulators/salesforce/schema';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
-import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
+import { eraseThroughApi } from './customers';
 
 const CONTACTS = 300;
 const UNIQUE_CUSTOMER = 'unique(customer_id)';
@@ -156,17 +156,7 @@ test('an update of a loaded contact keeping its customer id still loads', async 
 test('an erased subject sent again is screened out before the quality gate: counted as suppressed, quoted in no stored report', async () => {
   const [erased, sharer] = [contacts[60], contacts[80]];
   const customerId = customerOf(erased);
-  const requested = await call('POST', '/api/v1/privacy/erasure-requests', { subject: { customerId }, reason: 'gdpr' });
-  expect(requested.status).toBe(202);
-  const { id } = z.object({ id: z.string() }).parse(requested.body);
-  await eventually(
-    'the erasure',
-    async () => {
-      const { status } = z.object({ status: z.string() }).parse((await call('GET', `/api/v1/privacy/erasure-requests/${id}`)).body);
-      return status === 'completed' ? status : undefined;
-    },
-    { timeoutMs: 120_000, intervalMs: 200 },
-  );
+  await eraseThroughApi(call, { customerId });
 
   // Sent again, and with a second contact sharing the id: unscreened, both would be quoted as duplicates.
   await change(erased, { Title: 'Returned' });

@@ -2,6 +2,8 @@
  * Issue 12, as a user sees it: API → Temporal → the Salesforce simulator (real jsforce) → DuckDB.
  * - A stock org (no Customer_Id__c, no Active__c) loads with no code change: each cycle's plan
  *   discovers the org's describe and stores it, and every activity reads the stream by it.
+ * - Its contacts and leads are customers: Id as the customer id, everyone active (no rule on a
+ *   field the org lacks), those who opted out of email and those erased left out.
  * - A field added in the org between two cycles is a schema change at the guardrail gate: `allow`
  *   evolves the table, `block` stops the stream, `approve` waits for a manager and, approved, the
  *   table gains the column and the rows load.
@@ -13,6 +15,7 @@ import { FLAWS } from '../../simulators/salesforce/flaws';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
+import { eraseThroughApi, listedIn } from './customers';
 
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 const noFlaws = Object.fromEntries(FLAWS.map((flaw) => [flaw, 0]));
@@ -80,6 +83,40 @@ test('a stock org loads end to end through the API, with Id as the customer id a
   expect(contact?.fields).toContainEqual({ column: 'customer_id', sourceField: 'Id' });
   expect(contact?.fields.map((field) => field.sourceField)).not.toContain('Active__c');
 });
+
+const addressOf = (record: Record<string, unknown>): string => String(record['Email']).trim().toLowerCase();
+test("a stock org's contacts and leads are the customers, Id their customer id; opted-out and erased people are not", async () => {
+  const connectorId = await createConnector('A stock org’s customers', 'stock_customers', 'allow');
+  expect((await runCycle(connectorId)).status).toBe('completed');
+
+  const optedIn = stack.salesforce.records('Contact').filter((record) => record['HasOptedOutOfEmail'] !== true);
+  const leads = stack.salesforce.records('Lead');
+  const people = async () =>
+    warehouseRows('select customer_id, email, salesforce_contact_ids, salesforce_lead_ids from stock_customers.customer');
+  const customers = await people();
+  // Stitched by address alone (no customer id is shared: each is a record's Id): one customer per address.
+  const addresses = new Set([...optedIn, ...leads].map(addressOf));
+  expect(customers).toHaveLength(addresses.size);
+  expect(new Set(customers.map((row) => row['email']))).toEqual(addresses);
+  expect(listedIn(customers, 'salesforce_contact_ids')).toEqual(optedIn.map((record) => String(record['Id'])).sort());
+  expect(listedIn(customers, 'salesforce_lead_ids')).toEqual(leads.map((record) => String(record['Id'])).sort());
+  for (const row of customers)
+    expect([...listedIn([row], 'salesforce_contact_ids'), ...listedIn([row], 'salesforce_lead_ids')]).toContain(row['customer_id']);
+
+  // The last of them: the next test changes the first.
+  const erased = optedIn.at(-1);
+  const email = addressOf(erased ?? {});
+  await eraseThroughApi(call, { email });
+  expect((await people()).map((row) => row['email'])).not.toContain(email);
+
+  // Changed at the source and read again, the erased contact is screened out: still no customer.
+  await new Promise((resolve) => setTimeout(resolve, 1_010 - (Date.now() % 1_000)));
+  stack.salesforce.updateRecord('Contact', String(erased?.['Id']), { Title: 'Returned' });
+  expect((await runCycle(connectorId)).streams.find((s) => s.stream === 'contact')).toMatchObject({ suppressed: 1, loaded: 0 });
+  const after = await people();
+  expect(after).toHaveLength(addresses.size - 1);
+  expect(after.map((row) => row['email'])).not.toContain(email);
+}, 180_000);
 
 /** A pending approval as the Approvals page lists it: its id, its cycle and the request's breaches. */
 const pendingSchema = z.object({

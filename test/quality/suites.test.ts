@@ -1,9 +1,10 @@
 import { ConnectorError } from '../../activities/errors';
 import { evaluate, type RowVerdict } from '../../activities/quality/engine';
-import { defaultSuiteFor } from '../../activities/quality/suites';
+import { defaultSuiteFor, suiteForDiscoveredStream } from '../../activities/quality/suites';
 import type { Expectation } from '../../activities/quality/suite';
 import type { Row } from '../../activities/sources/types';
 import { SALESFORCE_STREAM_NAMES, salesforceStreams, type SalesforceStreamName } from '../../activities/sources/salesforce/definition';
+import type { StreamDefinition } from '../../domain/streams/types';
 import { RUN_TIME, campaignMemberRow, contactRow, daysAgo, leadRow, opportunityRow } from './rows';
 
 const MINUTE_MS = 60_000;
@@ -114,5 +115,44 @@ describe('defaultSuiteFor', () => {
   it('refuses a stream it has no suite for, naming it', () => {
     expect(() => defaultSuiteFor('salesforce', 'asset')).toThrow(ConnectorError);
     expect(() => defaultSuiteFor('zendesk', 'ticket')).toThrow(/ticket of source zendesk/);
+  });
+});
+
+describe("a discovered stream's suite follows the connector's active rule", () => {
+  const contact = salesforceStreams.contact;
+  const onActiveRule = (stream: StreamDefinition) =>
+    suiteForDiscoveredStream('salesforce', stream).expectations.filter(
+      (e) => 'column' in e.kwargs && e.kwargs.column === stream.activeRule?.column,
+    );
+
+  test('the default rule (Active__c = true) keeps the source’s suite as it is', () => {
+    expect(suiteForDiscoveredStream('salesforce', contact)).toEqual(defaultSuiteFor('salesforce', 'contact'));
+  });
+
+  test('a rule on another field: the flag’s rules name that field and hold back any other value, and an inactive Gold contact passes', () => {
+    const stream: StreamDefinition = {
+      ...contact,
+      columns: [...contact.columns, { name: 'loyalty_tier__c', type: 'string' }],
+      activeRule: { column: 'loyalty_tier__c', equals: 'Gold' },
+    };
+    expect(onActiveRule(stream).map((e) => [e.type, 'value_set' in e.kwargs ? e.kwargs.value_set : null])).toEqual([
+      ['expect_column_values_to_not_be_null', null],
+      ['expect_column_values_to_be_in_set', ['Gold']],
+    ]);
+    const suite = suiteForDiscoveredStream('salesforce', stream);
+    expect(JSON.stringify(suite)).not.toContain('is_active');
+    const rows = [
+      contactRow(1, { loyalty_tier__c: 'Gold', is_active: false }),
+      contactRow(2, { loyalty_tier__c: 'Silver' }),
+      contactRow(3),
+    ];
+    const { verdicts } = evaluate(suite, rows, { runTime: RUN_TIME, deletedColumn: 'is_deleted' });
+    expect(verdicts.map(reasons)).toEqual([[], ['in_set(loyalty_tier__c)'], ['not_null(loyalty_tier__c)']]);
+  });
+
+  test('no rule (a stock org, or activeRule: null): no rule on the flag at all', () => {
+    const suite = suiteForDiscoveredStream('salesforce', { ...contact, activeRule: undefined });
+    expect(JSON.stringify(suite)).not.toContain('is_active');
+    expect(evaluate(suite, [contactRow(1, { is_active: false })], { runTime: RUN_TIME }).verdicts[0]?.kind).toBe('valid');
   });
 });

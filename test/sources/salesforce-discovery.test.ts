@@ -106,6 +106,26 @@ describe('discovery from describe', () => {
     expect(row).toEqual(expect.objectContaining({ loyalty_tier__c: expect.stringMatching(/^(Gold|Silver|Bronze)$/) }));
   });
 
+  test('the active rule: the default on Active__c, a configured one on its field, none where the org lacks Active__c', async () => {
+    const custom = await simulator({ profile: 'custom' });
+    const ruled = (activeRule: unknown) =>
+      salesforceSourceSchema.parse({ ...passwordConfig(custom), objects: { contact: { activeRule } } });
+    const contact = streamOf(await discover(passwordConfig(custom)), 'contact');
+    expect(salesforceStreamFrom(passwordConfig(custom), contact).activeRule).toEqual({ column: 'is_active', equals: true });
+    expect(salesforceStreamFrom(ruled({ field: 'Loyalty_Tier__c', equals: 'Gold' }), contact).activeRule).toEqual({
+      column: 'loyalty_tier__c',
+      equals: 'Gold',
+    });
+    expect(salesforceStreamFrom(ruled(null), contact).activeRule).toBeUndefined();
+    expect(() => salesforceStreamFrom(ruled({ field: 'Consent__c', equals: 'granted' }), contact)).toThrow(
+      expect.objectContaining({ category: 'config', message: expect.stringContaining('objects.contact.activeRule.field') }),
+    );
+
+    const stock = await simulator({ profile: 'stock' });
+    const stockContact = streamOf(await discover(passwordConfig(stock)), 'contact');
+    expect(salesforceStreamFrom(passwordConfig(stock), stockContact).activeRule).toBeUndefined();
+  });
+
   test.each(ORG_PROFILES)(
     'campaigns and accounts in the %s org: keyed by Id, read by SystemModstamp, an account phone personal',
     async (profile) => {

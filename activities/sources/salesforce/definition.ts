@@ -4,7 +4,7 @@
  * with IsDeleted = true. Workflow-safe.
  */
 import { z } from 'zod';
-import type { StreamColumn, StreamDefinition } from '../../../domain/streams/types';
+import type { ActiveRule, StreamColumn, StreamDefinition } from '../../../domain/streams/types';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
 import contactSuite from './suites/contact.json';
 import leadSuite from './suites/lead.json';
@@ -30,6 +30,9 @@ const systemColumns: StreamColumn[] = [
   column('is_deleted', 'boolean', 'IsDeleted'),
 ];
 
+/** The active rule of contacts and leads unless a connector configures its own: the org's Active__c checkbox is set. */
+const ACTIVE_FLAG: ActiveRule = { column: 'is_active', equals: true };
+
 const stream = (name: SalesforceStreamName, sobject: string, columns: StreamColumn[]): SalesforceStream => ({
   name,
   sobject,
@@ -38,6 +41,8 @@ const stream = (name: SalesforceStreamName, sobject: string, columns: StreamColu
   cursorColumn: 'system_modstamp',
   deletedColumn: 'is_deleted',
   columns: [...systemColumns, ...columns],
+  // Contacts and leads are the people marketed to; no other object has an active rule.
+  ...((name === 'contact' || name === 'lead') && { activeRule: ACTIVE_FLAG }),
 });
 
 export const salesforceStreams: Record<SalesforceStreamName, SalesforceStream> = {

@@ -3,7 +3,8 @@
  * narrowed to the fields the config chooses. Pure and workflow-safe.
  */
 import type { CatalogStream } from '../../../domain/catalog';
-import type { StreamColumn } from '../../../domain/streams/types';
+import type { ActiveRule, StreamColumn } from '../../../domain/streams/types';
+import { ConnectorError } from '../../errors';
 import { column } from '../definition';
 import { SALESFORCE_STREAM_NAMES, salesforceStreams, type SalesforceSourceConfig, type SalesforceStream } from './definition';
 
@@ -25,15 +26,38 @@ export function salesforceStreamFrom(config: SalesforceSourceConfig, entry: Cata
   const columns: StreamColumn[] = entry.fields
     .filter((field) => reads(field.sourceField, field.column))
     .map((field) => column(field.column, field.type, field.sourceField === field.column ? undefined : field.sourceField, field.personal));
-  return { ...salesforceStreams[entry.name], sobject: entry.sourceName, columns };
+  return { ...salesforceStreams[entry.name], sobject: entry.sourceName, columns, activeRule: activeRuleIn(config, entry) };
 }
 
 /**
  * The active / consent rule of a stream: the field and value a record must have to be marketed to,
- * or null. Left out of the config, contacts and leads keep Active__c = true (where the org has it).
+ * or null. Left out of the config, contacts and leads keep the default (Active__c = true, where the
+ * org has it).
  */
 export function activeRuleOf(config: SalesforceSourceConfig, stream: string): { field: string; equals: boolean | string } | null {
-  const configured = isStreamName(stream) ? config.objects[stream]?.activeRule : undefined;
+  if (!isStreamName(stream)) return null;
+  const configured = config.objects[stream]?.activeRule;
   if (configured !== undefined) return configured;
-  return stream === 'contact' || stream === 'lead' ? { field: 'Active__c', equals: true } : null;
+  const byDefault = salesforceStreams[stream].activeRule;
+  const field = salesforceStreams[stream].columns.find((c) => c.name === byDefault?.column)?.sourceField;
+  return byDefault && field ? { field, equals: byDefault.equals } : null;
+}
+
+/**
+ * The rule as the stream's column holds it. The default rule on a field the org lacks is no rule (a
+ * stock org has no Active__c: everyone is active); a configured rule on a field the org lacks is a
+ * config error, since reading on would market to people the rule was meant to hold back.
+ */
+function activeRuleIn(config: SalesforceSourceConfig, entry: CatalogStream): ActiveRule | undefined {
+  const rule = activeRuleOf(config, entry.name);
+  if (!rule) return undefined;
+  const field = entry.fields.find((candidate) => candidate.sourceField === rule.field);
+  if (field) return { column: field.column, equals: rule.equals };
+  if (isStreamName(entry.name) && config.objects[entry.name]?.activeRule)
+    throw new ConnectorError(
+      'config',
+      `objects.${entry.name}.activeRule.field: the org's ${entry.sourceName} has no field ${rule.field}`,
+      "name a field of the object's describe (GET …/catalog lists them), or set activeRule to null for no rule",
+    );
+  return undefined;
 }
