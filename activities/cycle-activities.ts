@@ -21,7 +21,7 @@ import { validateBatch as runQualityGate } from './quality/validate';
 import type { Staging } from './staging/staging';
 import type { ScreenedLoadResult } from './privacy/load-screen';
 import { accountTaskQueue } from './sources/accounts';
-import { connectorStream, refreshCatalog } from './sources/connector-streams';
+import { connectorStream, readsByCatalog, refreshCatalog } from './sources/connector-streams';
 import type { SourcePlugin } from './sources/types';
 import type { Store } from './store/store';
 import type { Warehouse } from './warehouses/types';
@@ -113,9 +113,16 @@ export function createCycleActivities(deps: CycleActivityDeps) {
      * webhook partition, under a cursor of its own, and loads where the latest version wins: it runs
      * beside the scheduled cycles and claims nothing. A cycle that holds the connector first asks a
      * source whose fields are the account's (Salesforce) for its catalog and stores it: every activity
-     * of the cycle reads its streams by that catalog (sources/connector-streams.ts).
+     * of the cycle reads its streams by that catalog (sources/connector-streams.ts). Asked
+     * `describeOnAccountQueue` by the workflow, a plug-in that can ask stream by stream leaves the
+     * asking to the cycle (`describeStreams`): each stream's on the account's rate-limited queue,
+     * counted in its apiCalls, rather than here, outside the queue and uncounted.
      */
-    async planCycle(connectorId: string, reader: 'cycle' | 'webhook-drain' = 'cycle'): Promise<CyclePlan> {
+    async planCycle(
+      connectorId: string,
+      reader: 'cycle' | 'webhook-drain' = 'cycle',
+      options: { describeOnAccountQueue?: boolean } = {},
+    ): Promise<CyclePlan> {
       const connector = await connectorOrFail(deps.store.connectors, connectorId);
       const { source, destination, guardrails, automationLevel, approvalPolicy } = connector.configuration;
       const paused = connector.status === 'paused' || automationLevel === 'paused';
@@ -125,7 +132,9 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         paused || webhookPartition !== undefined
           ? null
           : await claimConnector(deps.store.cycleClaims, isRunning, connectorId, thisWorkflowId());
-      if (!paused && otherCycle === null && reader === 'cycle') await refreshConnectorCatalog(connectorId, plugin, source);
+      const refreshes = !paused && otherCycle === null && reader === 'cycle' && readsByCatalog(source);
+      const describesOnQueue = refreshes && options.describeOnAccountQueue === true && plugin.discoverStream !== undefined;
+      if (refreshes && !describesOnQueue) await refreshConnectorCatalog(connectorId, plugin, source);
       // Control activities run on the workflow's queue, which account queues are named after.
       const extractQueue = accountTaskQueue(source, Context.current().info.taskQueue);
       return {
@@ -148,6 +157,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         paused,
         ...(otherCycle !== null && { otherCycle }),
         ...(extractQueue !== null && { extractQueue }),
+        ...(describesOnQueue && { describeStreams: [...source.streams] }),
       };
     },
 

@@ -6,11 +6,12 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Connector, SourceKind } from '../domain/connector';
-import type { ExtractedPage, PageExtractRequest, StreamCursor } from '../domain/cycle';
+import type { ExtractedPage, PageExtractRequest, StreamCursor, StreamDescribed } from '../domain/cycle';
 import { sourceDefinitions } from '../domain/sources';
 import type { StreamDefinition } from '../domain/streams/types';
 import { auditTrail, connectorOrFail, utcDate, type AuditTrail, type Notifying } from './chores';
 import { withinActivity } from './effect-keys';
+import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import { extractPageDuration } from './observability/metrics';
 import { applyPersonalColumns, type ColumnHasher } from './privacy/personal-columns';
@@ -72,6 +73,32 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
         apiCalls: page.apiCalls,
         deferred: page.stop ? { reason: page.stop.reason, detail: page.stop.detail } : null,
       };
+    },
+
+    /**
+     * Asks the account for one stream's catalog entry (Salesforce: its object's describe) and stores
+     * it, before the cycle reads the stream: on this queue, so the request is within the account's
+     * rate, and counted like a page's.
+     */
+    async describeStream(request: { connectorId: string; stream: string }): Promise<StreamDescribed> {
+      const connector = await connectorOrFail(deps.store.connectors, request.connectorId);
+      const source = connector.configuration.source;
+      const plugin = deps.plugins[source.kind];
+      if (!plugin.discoverStream) throw new ConnectorError('system', `a ${source.kind} stream has no catalog entry of its own to ask for`);
+      let found;
+      try {
+        found = await plugin.discoverStream(source, request.stream, { signal: Context.current().cancellationSignal });
+      } catch (error) {
+        await usage.record(connector, 1, undefined);
+        throw error;
+      }
+      if (found.kind === 'quota-exhausted') {
+        await usage.record(connector, found.apiCalls, undefined);
+        return { apiCalls: found.apiCalls, deferred: { reason: 'daily-api-quota', detail: found.detail } };
+      }
+      await usage.record(connector, found.apiCalls, found.usage);
+      await deps.store.sourceCatalogs.saveStream(connector.id, source.kind, found.stream, now().toISOString());
+      return { apiCalls: found.apiCalls, deferred: null };
     },
   };
 }

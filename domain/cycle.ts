@@ -53,6 +53,14 @@ export interface ExtractedPage {
   deferred: { reason: DeferralReason; detail: string } | null;
 }
 
+/** A stream's catalog entry, asked of the account on its queue before the stream is read and stored: figures only. */
+export interface StreamDescribed {
+  /** Requests the describe cost, a login included. */
+  apiCalls: number;
+  /** Set when the daily quota was spent before the account could be asked: the stream waits for the next run. */
+  deferred: { reason: DeferralReason; detail: string } | null;
+}
+
 /** The key a stream, or one partition of it, commits its cursor under. */
 export const cursorKey = (stream: string, partition: string | null): string => (partition === null ? stream : `${stream}#${partition}`);
 
@@ -146,6 +154,12 @@ export interface CyclePlan {
    * pages are read; absent for a push source, and in plans recorded before accounts had queues.
    */
   extractQueue?: string;
+  /**
+   * Streams whose catalog entry each is asked of the account (Salesforce: its object's describe) on
+   * the account's queue before it is read, every request counted in the stream's apiCalls; absent
+   * where the plan asked for the catalog itself (plans recorded before), or the source has none.
+   */
+  describeStreams?: string[];
 }
 
 export const STREAM_OUTCOMES = ['loaded', 'blocked', 'rejected', 'dry-run', 'deferred', 'failed'] as const;

@@ -17,13 +17,20 @@ import { runStream } from './stream-pipeline';
 
 /** Marks the histories in which a failed cycle ends Failed; those recorded before it completed with the report. */
 const FAILED_CYCLE_FAILS_PATCH = 'failed-cycle-fails';
+/**
+ * Marks the histories whose streams ask the account for their catalog entries on its queue
+ * (stream-pipeline.ts); in those recorded before, the plan asked for the catalog itself.
+ */
+const DESCRIBES_ON_ACCOUNT_QUEUE_PATCH = 'describes-on-account-queue';
 
 export async function ingestionCycle({ connectorId, trigger }: IngestionCycleInput): Promise<CycleReport> {
   const report = startedReport(workflowInfo().workflowId, connectorId);
   setHandler(cycleReportQuery, () => ({ ...report, status: gates.waiting().length > 0 ? 'awaiting-approval' : report.status }));
   const gates = new ApprovalGates();
 
-  const plan = await control.planCycle(connectorId);
+  const plan = patched(DESCRIBES_ON_ACCOUNT_QUEUE_PATCH)
+    ? await control.planCycle(connectorId, 'cycle', { describeOnAccountQueue: true })
+    : await control.planCycle(connectorId);
   gates.usePolicy(plan.approvalPolicy);
   upsertSearchAttributes([
     { key: searchAttributes.connectorId, value: connectorId },

@@ -14,6 +14,7 @@ import { passGate, type CycleContext } from './batch-gate';
 export async function runStream(ctx: CycleContext, stream: string, report: StreamReport): Promise<void> {
   const partitions = ctx.plan.partitions[stream] ?? [];
   try {
+    if (ctx.plan.describeStreams?.includes(stream) && !(await describe(ctx, stream, report))) return;
     await Promise.all((partitions.length > 0 ? partitions : [null]).map((partition) => runRead(ctx, stream, partition, report)));
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
@@ -22,6 +23,20 @@ export async function runStream(ctx: CycleContext, stream: string, report: Strea
     report.detail = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
     log.warn('stream failed', { connectorId: ctx.plan.connectorId, stream, detail: report.detail });
   }
+}
+
+/**
+ * Asks the account for the stream's catalog entry on its queue, before any partition reads by it; its
+ * requests count as the stream's. False when the daily quota is spent: the stream is deferred.
+ */
+async function describe(ctx: CycleContext, stream: string, report: StreamReport): Promise<boolean> {
+  const described = await extractorFor(ctx.plan).describeStream({ connectorId: ctx.plan.connectorId, stream });
+  report.apiCalls += described.apiCalls;
+  ctx.apiCallsThisCycle += described.apiCalls;
+  if (!described.deferred) return true;
+  report.outcome = 'deferred';
+  report.detail = described.deferred.detail;
+  return false;
 }
 
 /** One read of a stream, or of one partition of it, from its committed cursor until caught up. */

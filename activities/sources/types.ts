@@ -88,6 +88,14 @@ export interface SourcePage {
   stop?: { reason: 'daily-api-quota'; detail: string };
 }
 
+/**
+ * One stream's catalog entry, asked of the account by one request (Salesforce: the object's
+ * describe) on the account's task queue, or the daily quota's stop before it could be asked.
+ */
+export type StreamDiscovery =
+  | { kind: 'found'; stream: CatalogStream; apiCalls: number; usage?: ReportedUsage }
+  | { kind: 'quota-exhausted'; detail: string; apiCalls: number };
+
 /** A choice of a connector's `source` block the account does not offer. */
 export interface RefusedChoice {
   /** Where in the `source` block, e.g. ['queryIds', 1]. */
@@ -140,6 +148,12 @@ export interface SourcePlugin<C extends SourceConfig = SourceConfig> {
    * `streams`, through discoverCatalog (./catalog.ts).
    */
   discover?(config: C, ctx: DiscoverContext): Promise<SourceCatalog>;
+  /**
+   * One stream's entry of `discover`, for a cycle to ask on the account's rate-limited task queue
+   * before it reads the stream, each request counted like a page's. Throws ConnectorError like
+   * readPage. Omitted: a cycle's plan asks `discover` for the whole catalog.
+   */
+  discoverStream?(config: C, stream: string, ctx: DiscoverContext): Promise<StreamDiscovery>;
   /**
    * What the config chooses that the account does not have (GA4: a dimension or metric the
    * property lacks; Brandwatch: a query id outside the project), asked of the account when a

@@ -119,9 +119,9 @@ describe('failing fast', () => {
 
   it('refuses an unknown stream as a config error', async () => {
     const sim = await simulator();
-    await expect(readAll(passwordConfig(sim), 'account', null)).rejects.toMatchObject({
+    await expect(readAll(passwordConfig(sim), 'asset', null)).rejects.toMatchObject({
       category: 'config',
-      message: expect.stringContaining('unknown Salesforce stream "account"'),
+      message: expect.stringContaining('unknown Salesforce stream "asset"'),
     });
     expect(sim.requests()).toHaveLength(0);
   });

@@ -235,6 +235,10 @@ export class CycleHarness {
   private extractActivities(): ExtractActivities {
     const reads = new Map<string, Extraction>();
     return {
+      // Plans here name no stream to describe: the cycle's shape is tested with fixed streams.
+      describeStream: async () => {
+        throw new Error('no stream of a harness plan is described');
+      },
       extractPage: async ({ stream, pageToken }) => {
         if (pageToken === null) {
           const attempt = (this.attempts.get(stream) ?? 0) + 1;

@@ -62,16 +62,32 @@ const PERSONAL_TYPES = new Set(['email', 'phone']);
 
 const CURSOR_CANDIDATES = ['system_modstamp', 'last_modified_at', 'created_at'];
 
+/** One request: the object's describe, or the daily quota's stop. */
 export async function describeObject(
   conn: Connection,
   sobject: string,
   config: SalesforceSourceConfig,
   signal: AbortSignal,
-): Promise<ObjectDescription> {
+): Promise<{ kind: 'described'; description: ObjectDescription } | { kind: 'quota-exhausted'; detail: string }> {
   const result = await requestJson(conn, `/sobjects/${encodeURIComponent(sobject)}/describe`, config, signal);
-  if (result.kind === 'quota-exhausted') throw new RateLimitedError(`Salesforce's daily API quota is spent: ${result.detail}`, null);
+  if (result.kind === 'quota-exhausted') return result;
   if (result.kind === 'locator-expired') throw new ConnectorError('system', 'Salesforce answered a describe as an expired query locator');
-  return parseBody(describeSchema, result.body, { service: 'Salesforce', action: `a describe of ${sobject}` });
+  return {
+    kind: 'described',
+    description: parseBody(describeSchema, result.body, { service: 'Salesforce', action: `a describe of ${sobject}` }),
+  };
+}
+
+/** The describe, or a RateLimitedError when the daily quota is spent (for a caller with no deferral: the API's catalog). */
+export async function describeOrThrow(
+  conn: Connection,
+  sobject: string,
+  config: SalesforceSourceConfig,
+  signal: AbortSignal,
+): Promise<ObjectDescription> {
+  const described = await describeObject(conn, sobject, config, signal);
+  if (described.kind === 'quota-exhausted') throw new RateLimitedError(`Salesforce's daily API quota is spent: ${described.detail}`, null);
+  return described.description;
 }
 
 /** FirstName → first_name, Loyalty_Tier__c → loyalty_tier__c. */

@@ -7,12 +7,12 @@
  */
 import { ConnectorError } from '../../errors';
 import type { SourceCatalog } from '../../../domain/catalog';
-import { streamNamed, type DiscoverContext, type PageRequest, type SourcePage, type SourcePlugin } from '../types';
+import { streamNamed, type DiscoverContext, type PageRequest, type SourcePage, type SourcePlugin, type StreamDiscovery } from '../types';
 import type { Connection } from 'jsforce/lib/connection';
 import { bulkStepOf, bulkToken, readBulkStep } from './bulk-pages';
 import { connectionFor, forgetConnection } from './connection';
 import { SALESFORCE_STREAM_NAMES, salesforceStreams, type SalesforceSourceConfig, type SalesforceStream } from './definition';
-import { catalogStreamOf, describeObject } from './describe';
+import { catalogStreamOf, describeObject, describeOrThrow } from './describe';
 import { mapSalesforceRecord } from './mapping';
 import { salesforcePartitions } from './partitions';
 import { fetchPage, quotaStop, type PageRead } from './query-pages';
@@ -65,51 +65,67 @@ async function readSalesforcePage(
     : streamNamed(salesforceStreams, streamName, 'Salesforce');
   signal.throwIfAborted();
   const { conn, loginCalls } = await connectionFor(config, signal);
-  let read: PageRead;
-  try {
-    const step = request.pageToken === null ? null : bulkStepOf(request.pageToken);
-    read =
-      step && step.step !== 'rest'
-        ? await readBulkStep({ conn, stream, request, config, signal }, step)
-        : await readRestPage(conn, stream, request, config, signal);
-  } catch (error) {
-    if (error instanceof ConnectorError && error.category === 'auth') forgetConnection(config);
-    throw error;
-  }
+  const step = request.pageToken === null ? null : bulkStepOf(request.pageToken);
+  const read = await forgettingRefusedSession(config, () =>
+    step && step.step !== 'rest'
+      ? readBulkStep({ conn, stream, request, config, signal }, step)
+      : readRestPage(conn, stream, request, config, signal),
+  );
   const apiCalls = read.requests + loginCalls;
   if (read.kind === 'quota-exhausted') {
     return { rows: [], apiCalls, nextPageToken: null, stop: { reason: 'daily-api-quota', detail: read.detail } };
   }
-  const usage = conn.limitInfo.apiUsage;
   const stop = quotaStop(conn, config.apiQuotaShare);
-  return {
-    rows: read.rows,
-    apiCalls,
-    nextPageToken: stop ? null : read.nextPageToken,
-    ...(usage && usage.limit > 0 ? { usage: { used: usage.used, limit: usage.limit, scope: 'daily API requests' } } : {}),
-    ...(stop ? { stop } : {}),
-  };
+  return { rows: read.rows, apiCalls, nextPageToken: stop ? null : read.nextPageToken, ...reportedUsage(conn), ...(stop ? { stop } : {}) };
+}
+
+/** The org's daily usage as its last response reported it (Sforce-Limit-Info). */
+function reportedUsage(conn: Connection): Pick<SourcePage, 'usage'> {
+  const usage = conn.limitInfo.apiUsage;
+  return usage && usage.limit > 0 ? { usage: { used: usage.used, limit: usage.limit, scope: 'daily API requests' } } : {};
+}
+
+/** Salesforce's session errors forget the connection, so the retry logs in again. */
+async function forgettingRefusedSession<T>(config: SalesforceSourceConfig, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ConnectorError && error.category === 'auth') forgetConnection(config);
+    throw error;
+  }
+}
+
+/** One stream's describe, for a cycle to ask on the org's queue: one request, and a login when the worker has no session. */
+async function discoverSalesforceStream(
+  config: SalesforceSourceConfig,
+  name: string,
+  { signal }: DiscoverContext,
+): Promise<StreamDiscovery> {
+  const stream = streamNamed(salesforceStreams, name, 'Salesforce');
+  const { conn, loginCalls } = await connectionFor(config, signal);
+  const described = await forgettingRefusedSession(config, () => describeObject(conn, stream.sobject, config, signal));
+  const apiCalls = loginCalls + 1;
+  if (described.kind === 'quota-exhausted') return { ...described, apiCalls };
+  return { kind: 'found', stream: catalogStreamOf(stream.name, described.description, config), apiCalls, ...reportedUsage(conn) };
 }
 
 /** The org's describe of every stream's object, as the config reads them. */
 async function discoverSalesforce(config: SalesforceSourceConfig, { signal }: DiscoverContext): Promise<SourceCatalog> {
   const { conn } = await connectionFor(config, signal);
-  try {
+  return forgettingRefusedSession(config, async () => {
     const streams = [];
     for (const name of SALESFORCE_STREAM_NAMES) {
-      streams.push(catalogStreamOf(name, await describeObject(conn, salesforceStreams[name].sobject, config, signal), config));
+      streams.push(catalogStreamOf(name, await describeOrThrow(conn, salesforceStreams[name].sobject, config, signal), config));
     }
     return { source: 'salesforce', discoveredAt: new Date().toISOString(), streams };
-  } catch (error) {
-    if (error instanceof ConnectorError && error.category === 'auth') forgetConnection(config);
-    throw error;
-  }
+  });
 }
 
 export const salesforceSource: SourcePlugin<SalesforceSourceConfig> = {
   kind: 'salesforce',
   streams: salesforceStreams,
   discover: discoverSalesforce,
+  discoverStream: discoverSalesforceStream,
   partitions: (config, stream) => salesforcePartitions(config.customerIdBoundaries, stream),
   readPage: readSalesforcePage,
 };

@@ -11,8 +11,8 @@ import type { SimObjectName } from '../../../simulators/salesforce/schema';
 import { startSalesforceSimulator } from '../../../simulators/salesforce/server';
 import type { SourceConformanceCase } from '../conformance';
 
-/** Data requests: REST calls and Bulk API 2.0 job requests count against the org's limits; OAuth logins do not. */
-const DATA_ENDPOINTS: readonly Endpoint[] = ['query', 'queryAll', 'queryMore', 'bulkJob', 'bulkResults'];
+/** Data requests: describes, REST calls and Bulk API 2.0 job requests count against the org's limits; OAuth logins do not. */
+const DATA_ENDPOINTS: readonly Endpoint[] = ['describe', 'query', 'queryAll', 'queryMore', 'bulkJob', 'bulkResults'];
 
 /** The streams a case can read, by their object in the simulated org. */
 const OBJECTS = { contact: 'Contact', campaign: 'Campaign', account: 'Account' } as const satisfies Record<string, SimObjectName>;
@@ -40,6 +40,8 @@ export const salesforceCaseFor = (
         ...(bulkThreshold === undefined ? {} : { bulkThreshold }),
       });
     const catalog = await salesforceSource.discover?.(config(sim.credentials.password), { signal: new AbortController().signal });
+    // The catalog a plug-in read is given was asked before the case began: its requests are not the case's.
+    sim.clearRequests();
     return {
       config: config(sim.credentials.password),
       refusedConfig: config('not-the-password'),
