@@ -5,16 +5,10 @@
  */
 import { ga4Source } from '../../activities/sources/ga4';
 import { ga4SourceSchema, ga4StreamsOf } from '../../activities/sources/ga4/definition';
-import { connectWarehouse } from '../../activities/warehouses';
-import { connectorSettingsSchema } from '../../domain/connector';
 import { startGa4Simulator } from '../../simulators/ga4/server';
-import { ingestionCycle } from '../../workflows';
-import { useFixture, useSimulators, useTestCleanups } from '../support/fixture';
-import { startTestWorkers } from '../support/stack';
-import { testStore } from '../support/store';
-import { useTempDir } from '../support/temp-dir';
-import { uniqueName, useTemporal } from '../support/temporal';
+import { useSimulators } from '../support/fixture';
 import { ga4ConfigFor } from './cases/ga4';
+import { useCycleStack } from './cycle-stack';
 
 const CAMPAIGNS = {
   name: 'campaigns',
@@ -104,43 +98,15 @@ test('discovery answers the connector’s reports as the property has them, user
 });
 
 describe('a chosen GA4 report through the real cycle', () => {
-  const temporal = useTemporal();
-  const folder = useTempDir('insight-hub-ga4-reports-');
-  const store = useFixture('the control plane', (defer) => testStore(defer));
-  const defer = useTestCleanups();
+  const stack = useCycleStack('ga4-reports');
 
   test('loads the campaign report into its own table, one row per day, campaign and channel, with GA4’s figures', async () => {
-    const taskQueue = uniqueName('ga4-reports');
-    await startTestWorkers(
-      {
-        connection: temporal.nativeConnection,
-        namespace: temporal.namespace,
-        store: store(),
-        dataDir: folder.path,
-        taskQueue,
-        workflowBundle: temporal.bundle,
-      },
-      defer,
-    );
     const sim = await simulator({ dailyRows: 60, days: 3 });
-    const schema = `c_${uniqueName('')
-      .replace(/[^a-z0-9]/g, '')
-      .slice(0, 12)}`;
-    const connector = await store().connectors.create({
-      userId: 'marketing-ops',
-      name: 'GA4 campaigns',
-      status: 'active',
-      configuration: connectorSettingsSchema.parse({
-        source: { ...ga4ConfigFor(sim, { reports: [CAMPAIGNS] }), streams: ['campaigns'] },
-        destination: { kind: 'duckdb', schema },
-        automationLevel: 'auto',
-      }),
+    const connector = await stack.create('GA4 campaigns', {
+      source: { ...ga4ConfigFor(sim, { reports: [CAMPAIGNS] }), streams: ['campaigns'] },
+      automationLevel: 'auto',
     });
-    const report = await temporal.client.workflow.execute(ingestionCycle, {
-      taskQueue,
-      workflowId: uniqueName(`cycle/${connector.id}`),
-      args: [{ connectorId: connector.id, trigger: 'manual' }],
-    });
+    const report = await stack.runCycle(connector);
     expect(report.status).toBe('completed');
 
     // What GA4 reports: the facts grouped by day, campaign and channel, their counts summed.
@@ -151,22 +117,18 @@ describe('a chosen GA4 report through the real cycle', () => {
       const sum = expected.get(key) ?? { sessions: 0, totalUsers: 0 };
       expected.set(key, { sessions: sum.sessions + fact.sessions, totalUsers: sum.totalUsers + fact.totalUsers });
     }
-    const warehouse = await connectWarehouse(connector.configuration.destination, folder.path);
-    try {
-      const rows = await warehouse.query(
-        `SELECT CAST(date AS VARCHAR) AS day, session_campaign_name, session_default_channel_group, sessions, total_users FROM ${schema}.ga4_campaigns`,
-      );
-      const loaded = new Map(
-        rows.map((row) => [
-          `${String(row.day)}|${String(row.session_campaign_name)}|${String(row.session_default_channel_group)}`,
-          { sessions: Number(row.sessions), totalUsers: Number(row.total_users) },
-        ]),
-      );
-      expect(loaded).toEqual(expected);
-      expect([...loaded.keys()].some((key) => key.includes('|spring_sale|Paid Search'))).toBe(true);
-    } finally {
-      await warehouse.close();
-    }
+    const rows = await stack.query(
+      connector,
+      `SELECT CAST(date AS VARCHAR) AS day, session_campaign_name, session_default_channel_group, sessions, total_users FROM ${connector.schema}.ga4_campaigns`,
+    );
+    const loaded = new Map(
+      rows.map((row) => [
+        `${String(row.day)}|${String(row.session_campaign_name)}|${String(row.session_default_channel_group)}`,
+        { sessions: Number(row.sessions), totalUsers: Number(row.total_users) },
+      ]),
+    );
+    expect(loaded).toEqual(expected);
+    expect([...loaded.keys()].some((key) => key.includes('|spring_sale|Paid Search'))).toBe(true);
     expect(report.streams.map((s) => [s.stream, s.loaded])).toEqual([['campaigns', expected.size]]);
   });
 });
