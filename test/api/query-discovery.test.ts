@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { sourceCatalogSchema } from '../../domain/catalog';
 import { startBrandwatchSimulator } from '../../simulators/brandwatch/server';
 import { startCmsSimulator, type CmsSimulator } from '../../simulators/cms/server';
-import { OWN_QUERY } from '../sources/cases/cms';
+import { CONTENTFUL_ARTICLES, OWN_QUERY } from '../sources/cases/cms';
 import { useSimulators } from '../support/fixture';
 import { uniqueName } from '../support/temporal';
 import { CONNECTORS, useApiHarness } from './harness';
@@ -34,9 +34,14 @@ const createWith = (source: Record<string, unknown>, userId = uniqueName('user')
 const UNKNOWN_FIELD = { ...OWN_QUERY, query: OWN_QUERY.query.replace('title', 'headline') };
 
 describe('the CMS query, checked against the CMS schema', () => {
-  test.each([['content-views'], ['hygraph']])('the %s preset is accepted', async (preset) => {
+  test.each([
+    ['content-views', null],
+    ['hygraph', null],
+    ['contentful', 'contentful'],
+    ['strapi', 'strapi'],
+  ] as const)('the %s preset is accepted', async (preset, flavour) => {
     const sim = await cms();
-    const created = await createWith(cmsSource(sim, { query: preset }));
+    const created = await createWith(cmsSource(sim, { query: preset, ...(flavour ? { endpoint: sim.endpoints[flavour] } : {}) }));
     expect(created.status).toBe(201);
     expect(sim.requests().length).toBeGreaterThanOrEqual(1);
   });
@@ -92,6 +97,35 @@ describe('the CMS query, checked against the CMS schema', () => {
       { column: 'title', sourceField: 'title', type: 'string', sourceType: 'String', nullable: true },
       { column: 'hits', sourceField: 'hits', type: 'integer', sourceType: 'Int!', nullable: false },
       { column: 'updated_at', sourceField: 'updatedAt', type: 'timestamp', sourceType: 'DateTime!', nullable: false },
+    ]);
+  });
+
+  test('discovery of a query of its own over other records: its stream, flattened fields, key and cursor', async () => {
+    const sim = await cms();
+    const source = cmsSource(sim, { ...CONTENTFUL_ARTICLES, endpoint: sim.endpoints.contentful });
+    const answer = await api.call('POST', DISCOVER, { json: { source } });
+    expect(answer.status).toBe(200);
+    const [stream, ...others] = sourceCatalogSchema.parse(answer.body).streams;
+    expect(others).toEqual([]);
+    expect(stream).toMatchObject({
+      name: 'articles',
+      sourceName: 'articles.items',
+      primaryKey: ['sys_id'],
+      cursorCandidates: ['sys_published_at'],
+    });
+    expect(stream?.fields.map(({ column, sourceField, type }) => [column, sourceField, type])).toEqual([
+      ['sys_id', 'sys.id', 'string'],
+      ['sys_published_at', 'sys.publishedAt', 'timestamp'],
+      ['title', 'title', 'string'],
+      ['url', 'url', 'string'],
+      ['views', 'views', 'integer'],
+    ]);
+    const refused = await api.call('POST', DISCOVER, {
+      json: { source: { ...source, query: CONTENTFUL_ARTICLES.query.replace('views', 'hits') } },
+    });
+    expect(refused.status).toBe(400);
+    expect(issuesSchema.parse(refused.body).issues).toEqual([
+      { path: 'source.query', rule: 'not_in_account', message: 'Cannot query field "hits" on type "ContentView".' },
     ]);
   });
 
