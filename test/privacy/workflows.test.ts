@@ -118,23 +118,18 @@ async function load(rows: Row[], quarantined: Row[] = []) {
   });
 }
 
-async function tableIds(): Promise<string[]> {
+/** The one column a query selects from the connector's warehouse, as text. */
+async function columnOf(sql: string, column: string): Promise<string[]> {
   const warehouse = await open(connector.configuration.destination);
   try {
-    return (await warehouse.query('SELECT id FROM marketing.salesforce_contact ORDER BY id')).map((r) => String(r['id']));
+    return (await warehouse.query(sql)).map((r) => String(r[column]));
   } finally {
     await warehouse.close();
   }
 }
 
-async function customerEmails(): Promise<string[]> {
-  const warehouse = await open(connector.configuration.destination);
-  try {
-    return (await warehouse.query('SELECT email FROM marketing.customer')).map((r) => String(r['email']));
-  } finally {
-    await warehouse.close();
-  }
-}
+const tableIds = () => columnOf('SELECT id FROM marketing.salesforce_contact ORDER BY id', 'id');
+const customerEmails = () => columnOf('SELECT email FROM marketing.customer', 'email');
 
 const settings = (windows: Record<string, string>, every = '1d') => retentionSettingsSchema.parse({ windows, every, grace: '1s' });
 
