@@ -54,8 +54,23 @@ free_port() {
   node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
 
+# wait_until_up WHAT PID LOG SECONDS COMMAND...: waits until COMMAND succeeds; when the process PID
+# ends first or SECONDS pass, says WHAT did not come up, shows the end of its LOG and exits.
+wait_until_up() {
+  local what="$1" pid="$2" log="$3" deadline=$((SECONDS + $4))
+  shift 4
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null || ((SECONDS > deadline)); then
+      say "$what did not come up:"
+      tail -n 20 "$log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+}
+
 start_temporal() {
-  local cli port ui_port deadline
+  local cli port ui_port
   cli="$(bash scripts/temporal.sh path)"
   port="$(free_port)"
   ui_port="$(free_port)"
@@ -63,35 +78,19 @@ start_temporal() {
   TEMPORAL_PORT="$port" TEMPORAL_UI_PORT="$ui_port" TEMPORAL_DB_FILE="$WORK/temporal.db" \
     setsid bash scripts/temporal.sh start >"$WORK/temporal.log" 2>&1 &
   temporal_pid=$!
-  deadline=$((SECONDS + 90))
-  until "$cli" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; do
-    if ! kill -0 "$temporal_pid" 2>/dev/null || ((SECONDS > deadline)); then
-      say "the Temporal dev server did not come up:"
-      tail -n 20 "$WORK/temporal.log" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
+  wait_until_up "the Temporal dev server" "$temporal_pid" "$WORK/temporal.log" 90 \
+    "$cli" operator cluster health --address "127.0.0.1:$port"
   TEMPORAL_ADDRESS="127.0.0.1:$port"
   export TEMPORAL_ADDRESS
 }
 
 start_api() {
-  local deadline
   API_PORT="$(free_port)"
   export API_PORT API_HOST=127.0.0.1
   say "starting the API on 127.0.0.1:$API_PORT"
   setsid node_modules/.bin/tsx api/main.ts >"$WORK/api.log" 2>&1 &
   api_pid=$!
-  deadline=$((SECONDS + 120))
-  until curl -fsS "http://127.0.0.1:$API_PORT/healthz" >/dev/null 2>&1; do
-    if ! kill -0 "$api_pid" 2>/dev/null || ((SECONDS > deadline)); then
-      say "the API did not come up:"
-      tail -n 20 "$WORK/api.log" >&2
-      exit 1
-    fi
-    sleep 0.5
-  done
+  wait_until_up "the API" "$api_pid" "$WORK/api.log" 120 curl -fsS "http://127.0.0.1:$API_PORT/healthz"
 }
 
 # Made or brought up to date from requirements.txt by the project's one Python-environment script.
