@@ -81,7 +81,11 @@ async function exists(file: string): Promise<boolean> {
  * Histories of the shape before a patch(): today's code can only record the shape after it, so
  * --replace never overwrites them (the scenario records that run under its new name beside them).
  */
-const FROZEN_BEFORE_PATCH: ReadonlySet<string> = new Set(['ingestionCycle-completed', 'webhookDrain-two-deliveries']);
+const FROZEN_BEFORE_PATCH: ReadonlySet<string> = new Set([
+  'ingestionCycle-completed',
+  'ingestionCycle-account-queue',
+  'webhookDrain-two-deliveries',
+]);
 
 async function save(world: World, { name, workflowId }: Recording, replace: boolean): Promise<void> {
   const file = path.join(HISTORIES_DIR, `${name}.json`);

@@ -100,8 +100,10 @@ export async function plainCycle(world: World): Promise<{ recordings: Recording[
   return {
     recordings: [
       { name: 'ingestionCycle-completed', workflowId },
-      // Kept apart: the first history was recorded before pages were read on their account's queue.
+      // Kept apart: the first history was recorded before pages were read on their account's queue,
+      // the second before each stream's describe was asked on that queue too.
       { name: 'ingestionCycle-account-queue', workflowId },
+      { name: 'ingestionCycle-describes-on-queue', workflowId },
     ],
     connectorId,
   };
