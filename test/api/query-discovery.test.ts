@@ -31,6 +31,15 @@ const cmsSource = (sim: CmsSimulator, query: Record<string, unknown> = {}) => ({
 const createWith = (source: Record<string, unknown>, userId = uniqueName('user')) =>
   api.call('POST', CONNECTORS, { json: { userId, name: uniqueName('cms'), configuration: { source } } });
 
+/** The one stream discovery answers for `source`. */
+async function discoveredStream(source: Record<string, unknown>) {
+  const answer = await api.call('POST', DISCOVER, { json: { source } });
+  expect(answer.status).toBe(200);
+  const [stream, ...others] = sourceCatalogSchema.parse(answer.body).streams;
+  expect(others).toEqual([]);
+  return stream;
+}
+
 const UNKNOWN_FIELD = { ...OWN_QUERY, query: OWN_QUERY.query.replace('title', 'headline') };
 
 describe('the CMS query, checked against the CMS schema', () => {
@@ -80,10 +89,7 @@ describe('the CMS query, checked against the CMS schema', () => {
 
   test('discovery of a query of its own: the selected fields, typed by the schema', async () => {
     const sim = await cms();
-    const answer = await api.call('POST', DISCOVER, { json: { source: cmsSource(sim, OWN_QUERY) } });
-    expect(answer.status).toBe(200);
-    const [stream, ...others] = sourceCatalogSchema.parse(answer.body).streams;
-    expect(others).toEqual([]);
+    const stream = await discoveredStream(cmsSource(sim, OWN_QUERY));
     expect(stream).toMatchObject({
       name: 'content_views',
       sourceName: 'page.edges.node',
@@ -103,10 +109,7 @@ describe('the CMS query, checked against the CMS schema', () => {
   test('discovery of a query of its own over other records: its stream, flattened fields, key and cursor', async () => {
     const sim = await cms();
     const source = cmsSource(sim, { ...CONTENTFUL_ARTICLES, endpoint: sim.endpoints.contentful });
-    const answer = await api.call('POST', DISCOVER, { json: { source } });
-    expect(answer.status).toBe(200);
-    const [stream, ...others] = sourceCatalogSchema.parse(answer.body).streams;
-    expect(others).toEqual([]);
+    const stream = await discoveredStream(source);
     expect(stream).toMatchObject({
       name: 'articles',
       sourceName: 'articles.items',
