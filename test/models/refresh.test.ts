@@ -8,7 +8,7 @@ import { connectWarehouse } from '../../activities/warehouses';
 import { refreshModels } from '../../activities/models/refresh';
 import { eraseFromWarehouse } from '../../activities/privacy/warehouse-erasure';
 import type { Connector } from '../../domain/connector';
-import { landRows, landScenario } from './fixtures';
+import { CONTACTS, landRows, landScenario } from './fixtures';
 import { useModelTargets, useOpenedWarehouse } from './targets';
 
 const { targets, dir } = useModelTargets();
@@ -130,6 +130,24 @@ describe.each(targets)('the customer models on $kind', (target) => {
     expect(await at.rows(`select * from {customer} where emails like ${olive} or customer_ids like '%CUST-3%'`)).toEqual([]);
     expect(await at.rows(`select * from {customer_identity} where email like ${olive} or customer_id = 'CUST-3'`)).toEqual([]);
     expect(await at.rows(`select * from {customer_touchpoint} where source_key in ('e7', '503')`)).toEqual([]);
+  });
+
+  test("the person models hold the connectors' active rules: none lets an inactive contact in, a rule on another column decides", async () => {
+    await landScenario(at.warehouse, dir());
+    const ina = { ...CONTACTS[2], id: '003F', customer_id: 'CUST-9', first_name: 'Ina', email: 'ina@example.com', lead_source: 'Partner' };
+    await landRows(at.warehouse, dir(), 'salesforce', 'contact', [{ ...ina, is_active: false }]);
+    const people = async () => (await at.rows(`select customer_id from {customer} order by customer_id`)).map((row) => row['customer_id']);
+
+    await refreshModels(at.warehouse);
+    expect(await people()).toEqual(['CUST-1', 'CUST-2']);
+    // No rule (a stock org): everyone is active, Ina too. The settings are part of what a refresh compares.
+    const noRule = { activeRules: { salesforce_contact: [], salesforce_lead: [] } };
+    expect((await refreshModels(at.warehouse, noRule)).rebuilt).toEqual(expect.arrayContaining(['customer_identity', 'customer']));
+    expect(await people()).toEqual(['CUST-1', 'CUST-2', 'CUST-9']);
+    // A rule on lead_source = Partner: only Ina's records meet it; Jane and Bob have a contact that does not.
+    const partners = { activeRules: { salesforce_contact: [{ column: 'lead_source', equals: 'Partner' }], salesforce_lead: [] } };
+    await refreshModels(at.warehouse, partners);
+    expect(await people()).toEqual(['CUST-9']);
   });
 
   test('an erasure reaches the models, and a refresh rebuilds only what changed', async () => {
