@@ -51,15 +51,20 @@ describe('bigquery warehouse', () => {
   });
   afterEach(() => warehouse.close());
 
-  const jobsSince = (count: number) => simulator.jobs().slice(count);
+  /** What one of the simulator's logs gained while `act` ran. */
+  const loggedDuring = async <T>(log: () => readonly T[], act: () => Promise<unknown>): Promise<T[]> => {
+    const before = log().length;
+    await act();
+    return log().slice(before);
+  };
 
   test('a batch goes up by a load job carrying the staged file, then merges in one transactional script', async () => {
     await warehouse.ensureTable(people);
     const batch = await batches.batch([person('p1'), person('p2')], [{ record: person('q1'), reasons: ['rule'] }]);
-    const before = simulator.jobs().length;
-    await warehouse.load(batch);
-
-    const jobs = jobsSince(before);
+    const jobs = await loggedDuring(
+      () => simulator.jobs(),
+      () => warehouse.load(batch),
+    );
     const loads = jobs.filter((job) => job.kind === 'load');
     expect(loads.map((job) => job.upload)).toEqual([await readFile(batch.cleanFile ?? ''), await readFile(batch.quarantineFile ?? '')]);
     for (const job of loads) {
@@ -97,13 +102,11 @@ describe('bigquery warehouse', () => {
 
   test('a new column is added by patching the table metadata', async () => {
     await warehouse.ensureTable(people);
-    const before = simulator.requests().length;
-    await warehouse.ensureTable(peopleWithNickname);
-
-    const patches = simulator
-      .requests()
-      .slice(before)
-      .filter((r) => r.method === 'PATCH');
+    const requests = await loggedDuring(
+      () => simulator.requests(),
+      () => warehouse.ensureTable(peopleWithNickname),
+    );
+    const patches = requests.filter((r) => r.method === 'PATCH');
     expect(patches.map((r) => r.path)).toEqual([`/bigquery/v2/projects/${PROJECT}/datasets/${schema}/tables/${people.table}`]);
     const { schema: tableSchema } = await simulator.table(PROJECT, schema, people.table);
     expect(tableSchema.fields.find((f) => f.name === 'nickname')).toEqual({ name: 'nickname', type: 'STRING', mode: 'NULLABLE' });
@@ -113,13 +116,11 @@ describe('bigquery warehouse', () => {
 
   test('widening keeps the layout: INT64 → FLOAT64 in place, DATE → TIMESTAMP by rewriting the table as it was', async () => {
     await warehouse.ensureTable(people);
-    const before = simulator.statements().length;
-    await warehouse.ensureTable(peopleWidened);
-
-    const ddl = simulator
-      .statements()
-      .slice(before)
-      .map((s) => s.googleSql);
+    const statements = await loggedDuring(
+      () => simulator.statements(),
+      () => warehouse.ensureTable(peopleWidened),
+    );
+    const ddl = statements.map((s) => s.googleSql);
     expect(ddl).toEqual([
       expect.stringMatching(/^ALTER TABLE `.+` ALTER COLUMN `score` SET DATA TYPE FLOAT64$/),
       expect.stringMatching(
