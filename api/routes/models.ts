@@ -118,7 +118,8 @@ export function modelRoutes(): DescribedRouter {
   for (const { route, file, render } of handoffs) {
     routes.serve(route, (req, res) => {
       const handoff = target(parseRequest(handoffQuerySchema, req.query, 'query parameters'));
-      res.status(200).type(route.responses[200].contentType).attachment(file(handoff.destination)).send(render(handoff));
+      // attachment() types the answer by the file's extension (.tds is unknown to it: octet-stream), so the contract's type comes after.
+      res.status(200).attachment(file(handoff.destination)).type(route.responses[200].contentType).send(render(handoff));
     });
   }
   return routes;

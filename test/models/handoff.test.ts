@@ -136,6 +136,7 @@ describeWithParser.each(DESTINATION_KINDS.map((destination) => ({ destination })
       expect(lookml.type).toMatch(/^application\/zip/);
       const tds = await download(`/api/v1/models/tableau?${where}`);
       expect(tds.status).toBe(200);
+      expect(tds.type).toMatch(/^application\/xml/);
       await writeFile(path.join(dir, `${destination}.zip`), lookml.bytes);
       await writeFile(path.join(dir, `${destination}.tds`), tds.bytes);
       const { stdout } = await promisify(execFile)(python ?? '', [
