@@ -90,6 +90,16 @@ describe('a query of its own over other records', () => {
     expect([...rows].sort((a, b) => (String(a.sys_id) < String(b.sys_id) ? -1 : 1))).toEqual(expected);
   });
 
+  it('is described stream by stream for the cycle, each introspection counted, a cached one free', async () => {
+    const sim = await simulator({ flawRates: STEADY });
+    const config = cmsConfigFor(sim, { endpoint: sim.endpoints.contentful, streamName: 'articles_described', ...CONTENTFUL_ARTICLES });
+    const ctx = { signal: new AbortController().signal };
+    const first = await cmsSource.discoverStream?.(config, 'articles_described', ctx);
+    expect(first).toMatchObject({ kind: 'found', apiCalls: 1, stream: { name: 'articles_described', primaryKey: ['sys_id'] } });
+    expect(await cmsSource.discoverStream?.(config, 'articles_described', ctx)).toMatchObject({ kind: 'found', apiCalls: 0 });
+    expect(sim.requests()).toHaveLength(1);
+  });
+
   it('flattens a nested object into columns and lands a list as JSON, by the schema', async () => {
     const sim = await simulator({ flawRates: STEADY });
     const config = cmsConfigFor(sim, {

@@ -5,6 +5,7 @@
  * is refused. The query is checked against the CMS's schema (introspection) before a connector keeps
  * it, and discovery types the stream's fields by that schema.
  */
+import type { CatalogStream } from '../../../domain/catalog';
 import type { StreamCursor } from '../../../domain/cycle';
 import { cmsStreamFrom, cmsStreamsOf, cmsStreams, type CmsSourceConfig, type CmsStream } from './definition';
 import { ConnectorError } from '../../errors';
@@ -88,28 +89,37 @@ async function readQueryPage(config: CmsSourceConfig, streamName: string, reques
   return { rows, apiCalls, nextPageToken: next, ...slow };
 }
 
+/** The stream the query reads, its fields typed by the CMS's schema (as configured when it refuses introspection). */
+async function discoveredStream(config: CmsSourceConfig, signal: AbortSignal): Promise<{ stream: CatalogStream; apiCalls: number }> {
+  const query = cmsQueryOf(config);
+  const [configured] = Object.values(cmsStreamsOf(config));
+  if (!configured) throw new Error('a CMS connector reads one stream');
+  const { schema, apiCalls } = await introspect(config, signal);
+  const refused = schema ? refusedBySchema(schema, query) : [];
+  if (refused.length > 0) throw new ChoicesRefusedError('the CMS', refused);
+  // A preset lands its fixed columns; a query of one's own, what the schema says it selects.
+  const columns = schema ? typedColumns(schema, query) : [];
+  const typed = schema && !isPreset(config.query) ? cmsStreamFrom(config, columns) : configured;
+  return { stream: typedCatalogStream(typed, columns, query.recordsPath.join('.')), apiCalls };
+}
+
 export const cmsSource: SourcePlugin<CmsSourceConfig> = {
   kind: 'cms',
   streams: cmsStreams,
   readPage: readQueryPage,
   /** The query's verdict by the CMS's schema: each field it lacks, in graphql-js's words. */
   async refusedChoices(config, { signal }) {
-    const schema = await introspect(config, signal);
+    const { schema } = await introspect(config, signal);
     return schema ? refusedBySchema(schema, cmsQueryOf(config)) : [];
   },
-  /** The stream the query reads, its fields typed by the CMS's schema (as configured when it refuses introspection). */
   async discover(config, { signal }) {
-    const query = cmsQueryOf(config);
-    const [stream] = Object.values(cmsStreamsOf(config));
-    if (!stream) throw new Error('a CMS connector reads one stream');
-    const schema = await introspect(config, signal);
-    const refused = schema ? refusedBySchema(schema, query) : [];
-    if (refused.length > 0) throw new ChoicesRefusedError('the CMS', refused);
-    const sourceName = query.recordsPath.join('.');
-    // A preset lands its fixed columns; a query of one's own, what the schema says it selects.
-    const columns = schema ? typedColumns(schema, query) : [];
-    const typed = schema && !isPreset(config.query) ? cmsStreamFrom(config, columns) : stream;
-    const catalogStream = typedCatalogStream(typed, columns, sourceName);
-    return { source: 'cms', discoveredAt: new Date().toISOString(), streams: [catalogStream] };
+    const { stream } = await discoveredStream(config, signal);
+    return { source: 'cms', discoveredAt: new Date().toISOString(), streams: [stream] };
+  },
+  /** The cycle asks the schema on the CMS's rate-limited queue, counted (once in 5 minutes: it is cached). */
+  async discoverStream(config, streamName, { signal }) {
+    const { stream, apiCalls } = await discoveredStream(config, signal);
+    if (stream.name !== streamName) throw new ConnectorError('config', `this CMS connector reads ${stream.name}, not ${streamName}`);
+    return { kind: 'found', stream, apiCalls };
   },
 };

@@ -41,11 +41,14 @@ const schemas = new ResponseCache<GraphQLSchema>();
 
 const isIntrospection = (data: unknown): data is IntrospectionQuery => typeof data === 'object' && data !== null && '__schema' in data;
 
-/** The CMS's schema; null when the CMS refuses introspection. */
-export async function introspect(config: CmsSourceConfig, signal: AbortSignal): Promise<GraphQLSchema | null> {
+/** The CMS's schema (null when the CMS refuses introspection), and the requests it cost: none when cached. */
+export async function introspect(
+  config: CmsSourceConfig,
+  signal: AbortSignal,
+): Promise<{ schema: GraphQLSchema | null; apiCalls: number }> {
   const key = cacheKey(config.endpoint, config.accessToken, INTROSPECTION_QUERY, {});
   const cached = schemas.get(key);
-  if (cached) return cached;
+  if (cached) return { schema: cached, apiCalls: 0 };
   let answer;
   try {
     answer = await requestGraphql(
@@ -64,12 +67,12 @@ export async function introspect(config: CmsSourceConfig, signal: AbortSignal): 
   } catch (error) {
     if (!(error instanceof GraphqlQueryRefused)) throw error;
     logger.warn({ source: 'cms', error: error.message }, 'the CMS refused introspection: the query is not checked before its first cycle');
-    return null;
+    return { schema: null, apiCalls: 1 };
   }
   if (!isIntrospection(answer.data)) throw new ConnectorError('system', 'the CMS answered introspection without __schema');
   const schema = buildClientSchema(answer.data);
   schemas.set(key, schema, answer.bytes);
-  return schema;
+  return { schema, apiCalls: 1 };
 }
 
 /** graphql-js's own verdicts on the query, each under the config's `query` field. */
