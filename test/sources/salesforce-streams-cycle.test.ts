@@ -77,4 +77,28 @@ describe('Salesforce campaigns, accounts and describes through the real cycle', 
     const counted = (await stack.store().apiUsage.list(connector.id)).filter((figure) => figure.scope === 'rate');
     expect(counted.reduce((sum, figure) => sum + figure.used, 0)).toBe(total);
   }, 90_000);
+
+  test('a spent daily quota defers each stream at its describe: no page is read, and the refused describes count', async () => {
+    const sim = await simulator({ profile: 'stock', contacts: 20 });
+    sim.setQuota({ used: 15_000, max: 15_000 });
+    const connector = await stack.create('Salesforce past its quota', {
+      source: {
+        ...salesforceSourceSchema.parse({ kind: 'salesforce', loginUrl: sim.url, auth: { type: 'oauth-password', ...sim.credentials } }),
+        streams: ['campaign', 'account'],
+      },
+      automationLevel: 'auto',
+    });
+    const report = await stack.runCycle(connector);
+
+    expect(report.status).toBe('deferred');
+    expect(report.streams.map((stream) => [stream.stream, stream.outcome, stream.extracted])).toEqual([
+      ['campaign', 'deferred', 0],
+      ['account', 'deferred', 0],
+    ]);
+    expect(report.streams.every((stream) => stream.detail?.includes('REQUEST_LIMIT_EXCEEDED'))).toBe(true);
+    const answered = sim.requests().filter((request) => request.endpoint !== 'admin');
+    expect(answered.filter((request) => request.endpoint === 'describe').map((request) => request.status)).toEqual([403, 403]);
+    expect(answered.filter((request) => request.endpoint === 'queryAll')).toEqual([]);
+    expect(report.streams.reduce((sum, stream) => sum + stream.apiCalls, 0)).toBe(answered.length);
+  }, 90_000);
 });
