@@ -6,4 +6,8 @@
 import { cmsCaseWith, CONTENTFUL_ARTICLES } from './cases/cms';
 import { describeSourceCycle } from './cycle';
 
-describeSourceCycle(cmsCaseWith(CONTENTFUL_ARTICLES, 'articles, a query of its own', 'contentful', 'articles'));
+describeSourceCycle({
+  ...cmsCaseWith(CONTENTFUL_ARTICLES, 'articles, a query of its own', 'contentful', 'articles'),
+  // As the schema types them: String, DateTime, Int.
+  landedColumnTypes: { sys_id: 'VARCHAR', sys_published_at: 'TIMESTAMP WITH TIME ZONE', title: 'VARCHAR', url: 'VARCHAR', views: 'BIGINT' },
+});

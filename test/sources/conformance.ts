@@ -47,6 +47,8 @@ export interface SourceConformanceCase<C extends SourceConfig = SourceConfig> {
   rowsPerRecord?: number;
   /** What the suite's title names: the stream, unless the case runs over one of several accounts (org profiles). */
   label?: string;
+  /** The warehouse (DuckDB) type of each column a cycle lands, where the case holds them to the source's own types. */
+  landedColumnTypes?: Readonly<Record<string, string>>;
 }
 
 /** A stream read to its end as the workflow reads it: page after page, each from the last one's token. */

@@ -95,7 +95,10 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
       return sim;
     }
 
-    async function runCycle(sim: SimulatedSource<C>, taskQueue: string): Promise<{ report: CycleReport; rows: Record<string, unknown>[] }> {
+    async function runCycle(
+      sim: SimulatedSource<C>,
+      taskQueue: string,
+    ): Promise<{ report: CycleReport; rows: Record<string, unknown>[]; columnTypes: Record<string, unknown> }> {
       const schema = `c_${uniqueName('')
         .replace(/[^a-z0-9]/g, '')
         .slice(0, 12)}`;
@@ -118,7 +121,11 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
       const { table } = connectorStream(sim.config, source.stream);
       const warehouse = await connectWarehouse(connector.configuration.destination, folder.path);
       try {
-        return { report, rows: await warehouse.query(`SELECT * FROM ${schema}.${table}`) };
+        const rows = await warehouse.query(`SELECT * FROM ${schema}.${table}`);
+        const columns = await warehouse.query(
+          `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = '${table}'`,
+        );
+        return { report, rows, columnTypes: Object.fromEntries(columns.map((column) => [column.column_name, column.data_type])) };
       } finally {
         await warehouse.close();
       }
@@ -132,8 +139,9 @@ export function describeSourceCycle<C extends SourceConfig>(source: SourceConfor
       const sim = await simulator(records, 5);
       await sim.throttleNext(2, 1, 2);
       const started = Date.now();
-      const { report, rows } = await runCycle(sim, taskQueue);
+      const { report, rows, columnTypes } = await runCycle(sim, taskQueue);
       const stream = report.streams[0];
+      if (source.landedColumnTypes) expect(columnTypes).toMatchObject(source.landedColumnTypes);
       expect(report.status).toBe('completed');
       expect(Date.now() - started).toBeGreaterThanOrEqual(2_000); // it waited the two Retry-Afters
       const key = connectorStream(sim.config, source.stream).primaryKey;
