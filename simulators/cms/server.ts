@@ -13,7 +13,7 @@ import { RequestGate, type LoggedRequest } from '../zendesk/request-gate';
 import { Catalog, DEFAULT_CATALOG_FLAWS, type CatalogFlawRates, type ContentViewRecord } from './catalog';
 import { contentResolvers, contentSchema } from './content-api';
 import { contentfulResolvers, contentfulSchema } from './contentful-api';
-import { strapiResolvers, strapiSchema } from './strapi-api';
+import { strapiResolvers, strapiSchema, strapiV4Resolvers, strapiV4Schema } from './strapi-api';
 import { streamOversized, type OversizeReport } from './oversize';
 import { listen } from '../listen';
 
@@ -33,7 +33,7 @@ export interface CmsSimulatorOptions {
 }
 
 /** The CMSs whose shapes of the content views the simulator serves besides its own (and Hygraph's, at `endpoint`). */
-export type CmsFlavour = 'contentful' | 'strapi';
+export type CmsFlavour = 'contentful' | 'strapi' | 'strapi-v4';
 
 /** One GraphQL API: its schema (parsed from its SDL) and root resolvers over the one catalog. */
 interface GraphqlApi {
@@ -174,6 +174,7 @@ export async function startCmsSimulator(options: CmsSimulatorOptions = {}): Prom
       ['/graphql', { schema: contentSchema, resolvers: contentResolvers(catalog, Date.now) }],
       ['/contentful/graphql', { schema: contentfulSchema, resolvers: contentfulResolvers(catalog, Date.now) }],
       ['/strapi/graphql', { schema: strapiSchema, resolvers: strapiResolvers(catalog, Date.now) }],
+      ['/strapi-v4/graphql', { schema: strapiV4Schema, resolvers: strapiV4Resolvers(catalog, Date.now) }],
     ]),
     gate: new RequestGate(options.requestsPerSecond === undefined ? 10 : options.requestsPerSecond),
     accessToken: options.accessToken ?? CMS_SIMULATOR_TOKEN,
@@ -189,9 +190,10 @@ export async function startCmsSimulator(options: CmsSimulatorOptions = {}): Prom
     });
   });
   const { host, port } = await listen(server, options);
+  const at = (flavour: CmsFlavour): string => `http://${host}:${port}/${flavour}/graphql`;
   return {
     endpoint: `http://${host}:${port}/graphql`,
-    endpoints: { contentful: `http://${host}:${port}/contentful/graphql`, strapi: `http://${host}:${port}/strapi/graphql` },
+    endpoints: { contentful: at('contentful'), strapi: at('strapi'), 'strapi-v4': at('strapi-v4') },
     accessToken: ctx.accessToken,
     rows: () => catalog.snapshot(),
     addRows: (count) => catalog.add(count, Date.now()),

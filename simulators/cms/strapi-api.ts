@@ -1,23 +1,20 @@
 /**
- * The content views as Strapi 5's GraphQL plug-in serves a collection type: `<plural>` (a flat
- * list) and `<plural>_connection` (`nodes` and `pageInfo` with total, page, pageSize and
- * pageCount), both taking `filters`, `pagination` — by page (page, pageSize) or by offset (start,
- * limit), never both — and `sort`; records keyed by `documentId`. The simulator orders by
- * (updatedAt, documentId) whatever `sort` says.
+ * The content views as Strapi's GraphQL plug-in serves a collection type. Strapi 5: `<plural>` (a
+ * flat list) and `<plural>_connection` (`nodes` and `pageInfo` with total, page, pageSize and
+ * pageCount), records keyed by `documentId`. Strapi 4: `<plural>` answering `data` (entities: `id`
+ * and `attributes`) and `meta.pagination`. Both take `filters`, `pagination` — by page (page,
+ * pageSize) or by offset (start, limit), never both — and `sort`. The simulator orders by
+ * (updatedAt, id) whatever `sort` says, and its Strapi 4 content type keeps Strapi 5's documentId.
  */
 import { buildSchema, type GraphQLSchema } from 'graphql';
 import { z } from 'zod';
 import type { Catalog, ContentViewRecord } from './catalog';
 import { badInput, sinceMs } from './content-api';
 
-export const STRAPI_SDL = /* GraphQL */ `
+/** What both versions' schemas share: scalars, the filter and pagination inputs, Pagination, the content type. */
+const COMMON_SDL = /* GraphQL */ `
   scalar DateTime
   scalar Date
-
-  enum PublicationStatus {
-    DRAFT
-    PUBLISHED
-  }
 
   input PaginationArg {
     page: Int
@@ -58,11 +55,6 @@ export const STRAPI_SDL = /* GraphQL */ `
     pageCount: Int!
   }
 
-  type ContentViewEntityResponseCollection {
-    nodes: [ContentView!]!
-    pageInfo: Pagination!
-  }
-
   type ContentView {
     documentId: ID!
     contentId: String
@@ -77,24 +69,68 @@ export const STRAPI_SDL = /* GraphQL */ `
     updatedAt: DateTime
     publishedAt: DateTime
   }
+`;
+
+/** The arguments of every find, in both versions. */
+const FIND_ARGS = 'filters: ContentViewFiltersInput, pagination: PaginationArg = {}, sort: [String] = []';
+
+/** Strapi 5: flat documents keyed by documentId, `<plural>_connection` with nodes and pageInfo. */
+export const STRAPI_SDL = /* GraphQL */ `
+  ${COMMON_SDL}
+  enum PublicationStatus {
+    DRAFT
+    PUBLISHED
+  }
+
+  type ContentViewEntityResponseCollection {
+    nodes: [ContentView!]!
+    pageInfo: Pagination!
+  }
 
   type Query {
     contentViews(
-      filters: ContentViewFiltersInput
-      pagination: PaginationArg = {}
-      sort: [String] = []
+      ${FIND_ARGS}
       status: PublicationStatus = PUBLISHED
     ): [ContentView]!
     contentViews_connection(
-      filters: ContentViewFiltersInput
-      pagination: PaginationArg = {}
-      sort: [String] = []
+      ${FIND_ARGS}
       status: PublicationStatus = PUBLISHED
     ): ContentViewEntityResponseCollection
   }
 `;
 
+/** Strapi 4: each record an entity (`id`, `attributes`), a collection's `data` beside `meta.pagination`. */
+export const STRAPI_V4_SDL = /* GraphQL */ `
+  ${COMMON_SDL}
+  enum PublicationState {
+    LIVE
+    PREVIEW
+  }
+
+  type ContentViewEntity {
+    id: ID
+    attributes: ContentView
+  }
+
+  type ResponseCollectionMeta {
+    pagination: Pagination!
+  }
+
+  type ContentViewEntityResponseCollection {
+    data: [ContentViewEntity!]!
+    meta: ResponseCollectionMeta!
+  }
+
+  type Query {
+    contentViews(
+      ${FIND_ARGS}
+      publicationState: PublicationState = LIVE
+    ): ContentViewEntityResponseCollection
+  }
+`;
+
 export const strapiSchema: GraphQLSchema = buildSchema(STRAPI_SDL);
+export const strapiV4Schema: GraphQLSchema = buildSchema(STRAPI_V4_SDL);
 
 /** The GraphQL plug-in's defaultLimit (100) when a query asks for none; its maxLimit is unset (-1) by default. */
 const DEFAULT_LIMIT = 100;
@@ -138,5 +174,18 @@ export function strapiResolvers(catalog: Catalog, now: () => number): Record<str
   return {
     contentViews: (args) => find(args).nodes,
     contentViews_connection: (args) => find(args),
+  };
+}
+
+/** Strapi 4's answer: the same page, each document an entity with its fields under `attributes`. */
+export function strapiV4Resolvers(catalog: Catalog, now: () => number): Record<string, (args: unknown) => unknown> {
+  const { contentViews_connection: find } = strapiResolvers(catalog, now);
+  const page = (args: unknown) =>
+    z.object({ nodes: z.array(z.looseObject({ id: z.string() })), pageInfo: z.unknown() }).parse(find?.(args));
+  return {
+    contentViews: (args) => {
+      const { nodes, pageInfo } = page(args);
+      return { data: nodes.map((node) => ({ id: node.id, attributes: node })), meta: { pagination: pageInfo } };
+    },
   };
 }

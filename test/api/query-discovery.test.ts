@@ -48,6 +48,7 @@ describe('the CMS query, checked against the CMS schema', () => {
     ['hygraph', null],
     ['contentful', 'contentful'],
     ['strapi', 'strapi'],
+    ['strapi-v4', 'strapi-v4'],
   ] as const)('the %s preset is accepted', async (preset, flavour) => {
     const sim = await cms();
     const created = await createWith(cmsSource(sim, { query: preset, ...(flavour ? { endpoint: sim.endpoints[flavour] } : {}) }));

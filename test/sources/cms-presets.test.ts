@@ -14,6 +14,7 @@ import { describeSourceConformance, readToEnd } from './conformance';
 
 describeSourceConformance(cmsCaseWith({ query: 'contentful' }, 'content_views, Contentful preset', 'contentful'));
 describeSourceConformance(cmsCaseWith({ query: 'strapi' }, 'content_views, Strapi preset', 'strapi'));
+describeSourceConformance(cmsCaseWith({ query: 'strapi-v4' }, 'content_views, Strapi 4 preset', 'strapi-v4'));
 
 const simulator = useSimulators((options: CmsSimulatorOptions = {}) =>
   startCmsSimulator({ contents: 10, days: 3, requestsPerSecond: null, ...options }),
@@ -26,6 +27,7 @@ describe('presets for common headless CMSs', () => {
     ['hygraph', 'own'],
     ['contentful', 'contentful'],
     ['strapi', 'strapi'],
+    ['strapi-v4', 'strapi-v4'],
   ] as const)('the %s preset reads the same content views as the default one', async (preset, api) => {
     const sim = await simulator({ flawRates: STEADY });
     const byDefault = await readToEnd(cmsSource, cmsConfigFor(sim, { pageSize: 7 }), 'content_views', null);
@@ -35,7 +37,7 @@ describe('presets for common headless CMSs', () => {
     expect(byId(read.rows)).toEqual(byId(byDefault.rows));
   });
 
-  it.each(['contentful', 'strapi'] as const)(
+  it.each(['contentful', 'strapi', 'strapi-v4'] as const)(
     'the %s preset pages by offset and loses no record that moves to the end while it is read',
     async (preset) => {
       // Every page but the last moves a record already read to the end: with plain offsets, the record
@@ -138,6 +140,7 @@ describe('a query of its own over other records', () => {
     for (const [query, endpoint] of [
       ['contentful', sim.endpoints.contentful],
       ['strapi', sim.endpoints.strapi],
+      ['strapi-v4', sim.endpoints['strapi-v4']],
     ] as const) {
       expect(await cmsSource.refusedChoices?.(cmsConfigFor(sim, { query, endpoint }), { signal: new AbortController().signal })).toEqual(
         [],

@@ -110,7 +110,11 @@ describe('the query a connector reads', () => {
     [{ query: 'query { contentViews { totalCount } }' }, 'recordsPath', /required with a query of your own/],
     [{ ...OWN_QUERY, recordsPath: 'page.edges' }, 'cursorField', /"updatedAt" is not a scalar field selected at page.edges/],
     [{ ...OWN_QUERY, query: OWN_QUERY.query.replace('$first: Int!, ', '') }, 'query', /must take \$first/],
-    [{ ...OWN_QUERY, query: '{ nope ' }, 'query', /neither a preset \(content-views, hygraph, contentful, strapi\) nor a GraphQL query/],
+    [
+      { ...OWN_QUERY, query: '{ nope ' },
+      'query',
+      /neither a preset \(content-views, hygraph, contentful, strapi, strapi-v4\) nor a GraphQL query/,
+    ],
     [{ ...OWN_QUERY, fieldTypes: { views: 'integer' } }, 'fieldTypes.views', /not a field selected/],
     [{ query: 'hygraph', cursorField: 'updatedAt' }, 'cursorField', /the hygraph preset sets its own/],
     [{ ...CONTENTFUL_ARTICLES, pageInfoPath: 'articles.pageInfo' }, 'pageInfoPath', /not read by a query paged by offset/],

@@ -10,6 +10,8 @@
  *   and ordered by `sys.publishedAt`: a change is visible there once it is published.
  * - strapi: Strapi 5's `<plural>_connection` (nodes, pageInfo.total) with `pagination: { start,
  *   limit }`, filtered and sorted by `updatedAt`, keyed by `documentId`.
+ * - strapi-v4: Strapi 4's `<plural>` (data: entities with `id` and `attributes`; meta.pagination.total),
+ *   paged and filtered as Strapi 5's.
  */
 import { isPreset, ownQueryOf, type CmsQuery, type CmsQueryPreset, type OwnQueryChoice } from './query';
 
@@ -19,7 +21,8 @@ export interface CmsPreset {
   movedFields: Readonly<Record<string, string>>;
 }
 
-const CONTENT_VIEW_FIELDS = 'contentId title url contentType day views uniqueVisitors avgTimeOnPageSeconds';
+const CONTENT_VIEW_NAMES = ['contentId', 'title', 'url', 'contentType', 'day', 'views', 'uniqueVisitors', 'avgTimeOnPageSeconds'];
+const CONTENT_VIEW_FIELDS = CONTENT_VIEW_NAMES.join(' ');
 
 /** A Relay connection's content views, read by `updatedAt`: `args` say how the CMS filters and orders them. */
 function relayPreset(connection: string, args: string): CmsPreset {
@@ -83,11 +86,34 @@ const strapi: CmsPreset = {
   movedFields: { id: 'documentId' },
 };
 
+const strapiV4: CmsPreset = {
+  query: {
+    document: [
+      'query ContentViews($skip: Int!, $limit: Int!, $updatedSince: DateTime) {',
+      '  contentViews(',
+      '    filters: { updatedAt: { gte: $updatedSince } }',
+      '    pagination: { start: $skip, limit: $limit }',
+      '    sort: ["updatedAt:asc", "id:asc"]',
+      '  ) {',
+      `    data { id attributes { ${CONTENT_VIEW_FIELDS} updatedAt } }`,
+      '    meta { pagination { total } }',
+      '  }',
+      '}',
+    ].join('\n'),
+    recordsPath: ['contentViews', 'data'],
+    paging: { kind: 'offset', totalPath: ['contentViews', 'meta', 'pagination', 'total'] },
+    cursorField: ['attributes', 'updatedAt'],
+    primaryKey: ['id'],
+  },
+  movedFields: Object.fromEntries([...CONTENT_VIEW_NAMES, 'updatedAt'].map((name) => [name, `attributes.${name}`])),
+};
+
 export const CMS_PRESETS: Readonly<Record<CmsQueryPreset, CmsPreset>> = {
   'content-views': relayPreset('contentViews', 'updatedSince: $updatedSince'),
   hygraph: relayPreset('contentViewsConnection', 'where: { updatedAt_gte: $updatedSince }, orderBy: updatedAt_ASC'),
   contentful,
   strapi,
+  'strapi-v4': strapiV4,
 };
 
 /** The query a config reads: its preset's, or its own with its paths. */

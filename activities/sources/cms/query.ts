@@ -28,7 +28,7 @@ export interface CmsQuery {
 }
 
 /** Presets for common headless CMSs (./presets.ts); any other `query` is a GraphQL query of one's own. */
-export const CMS_PRESET_NAMES = ['content-views', 'hygraph', 'contentful', 'strapi'] as const;
+export const CMS_PRESET_NAMES = ['content-views', 'hygraph', 'contentful', 'strapi', 'strapi-v4'] as const;
 export type CmsQueryPreset = (typeof CMS_PRESET_NAMES)[number];
 export const isPreset = (query: string): query is CmsQueryPreset => CMS_PRESET_NAMES.some((name) => name === query);
 
