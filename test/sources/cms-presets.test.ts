@@ -5,11 +5,11 @@
  * its records with columns flattened from its selection and typed by the CMS's schema.
  */
 import { cmsSource } from '../../activities/sources/cms';
-import type { CmsSourceConfig } from '../../activities/sources/cms/definition';
+import { cmsSourceSchema, type CmsSourceConfig } from '../../activities/sources/cms/definition';
 import { connectorStream } from '../../domain/sources';
 import { startCmsSimulator, type CmsSimulatorOptions } from '../../simulators/cms/server';
 import { useSimulators } from '../support/fixture';
-import { cmsCaseWith, cmsConfigFor, CONTENTFUL_ARTICLES } from './cases/cms';
+import { cmsCaseWith, cmsConfigFor, CONTENTFUL_ARTICLES, OWN_QUERY } from './cases/cms';
 import { describeSourceConformance, readToEnd } from './conformance';
 
 describeSourceConformance(cmsCaseWith({ query: 'contentful' }, 'content_views, Contentful preset', 'contentful'));
@@ -90,6 +90,21 @@ describe('a query of its own over other records', () => {
       .rows()
       .map((row) => ({ sys_id: row.id, sys_published_at: row.updatedAt, title: row.title, url: row.url, views: row.views }));
     expect([...rows].sort((a, b) => (String(a.sys_id) < String(b.sys_id) ? -1 : 1))).toEqual(expected);
+  });
+
+  it('keeps the stream a connector made before streamName named in streams; else names it for the records', () => {
+    const { streamName: _named, ...unnamed } = OWN_QUERY;
+    const made = cmsSourceSchema.parse({
+      kind: 'cms',
+      endpoint: 'https://cms.example/graphql',
+      accessToken: 't',
+      ...unnamed,
+      streams: ['content_views'],
+    });
+    expect(connectorStream(made, 'content_views').table).toBe('cms_content_views');
+    const fresh = cmsSourceSchema.parse({ kind: 'cms', endpoint: 'https://cms.example/graphql', accessToken: 't', ...unnamed });
+    expect(fresh.streams).toEqual(['page']);
+    expect(connectorStream(fresh, 'page').table).toBe('cms_page');
   });
 
   it('is described stream by stream for the cycle, each introspection counted, a cached one free', async () => {

@@ -120,7 +120,8 @@ describe('the query a connector reads', () => {
     [{ ...CONTENTFUL_ARTICLES, pageInfoPath: 'articles.pageInfo' }, 'pageInfoPath', /not read by a query paged by offset/],
     [{ ...CONTENTFUL_ARTICLES, totalPath: 'articles.items' }, 'totalPath', /must name a number, not an object/],
     [{ ...CONTENTFUL_ARTICLES, primaryKey: 'sys' }, 'primaryKey', /"sys" is not a scalar field selected at articles.items/],
-    [{ ...CONTENTFUL_ARTICLES, streams: ['content_views'] }, 'streams', /this query reads one stream, articles/],
+    [{ ...CONTENTFUL_ARTICLES, streams: ['articles', 'more'] }, 'streams', /this query reads one stream, articles/],
+    [{ ...CONTENTFUL_ARTICLES, streamName: 'articles', streams: ['content_views'] }, 'streams', /this query reads one stream, articles/],
     [{ ...CONTENTFUL_ARTICLES, streamName: 'Articles' }, 'streamName', /must be snake_case/],
     [{ query: 'strapi', totalPath: 'x.total' }, 'totalPath', /the strapi preset sets its own/],
   ])('refuses a query config that cannot be read (%#), naming the field', (query, field, message) => {

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import { cmsQueryOf } from './presets';
 import { CMS_PRESET_NAMES, isPreset, pagesByOffset, recordFieldsOf, type OwnQueryChoice, type SelectedField } from './query';
-import { columnClash, recordColumns, STREAM_NAME, streamNameOf } from './record-columns';
+import { columnClash, ownStreamName, recordColumns, STREAM_NAME } from './record-columns';
 
 const OWN_QUERY_FIELDS = ['recordsPath', 'pageInfoPath', 'totalPath', 'cursorField', 'primaryKey', 'fieldTypes', 'streamName'] as const;
 
@@ -71,9 +71,10 @@ export function refuseUnfitQuery(config: QueryConfig, ctx: z.RefinementCtx): voi
   for (const field of Object.keys(config.fieldTypes ?? {}).filter((key) => !selected.includes(key))) {
     ctx.addIssue({ code: 'custom', path: ['fieldTypes', field], message: `is not a field selected at ${config.recordsPath ?? ''}` });
   }
-  const name = config.streamName ?? streamNameOf(query.recordsPath);
+  const name = ownStreamName(config, query.recordsPath);
   if (!STREAM_NAME.test(name)) {
-    ctx.addIssue({ code: 'custom', path: ['streamName'], message: `is required: "${name}", from the records path, is no stream name` });
+    const field = config.streamName === undefined && config.streams.length === 0 ? 'streamName' : 'streams';
+    ctx.addIssue({ code: 'custom', path: [field], message: `"${name}" is no stream name: give streamName, snake_case` });
   }
   if (config.streams.some((stream) => stream !== name)) {
     ctx.addIssue({ code: 'custom', path: ['streams'], message: `this query reads one stream, ${name}` });

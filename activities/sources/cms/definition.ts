@@ -12,7 +12,7 @@ import { batchSizeSchema, column, type SourceDefinition } from '../definition';
 import { refuseUnfitQuery } from './config-rules';
 import { CMS_PRESETS, cmsQueryOf } from './presets';
 import { isPreset, recordFieldsOf } from './query';
-import { columnNameOf, recordColumns, STREAM_NAME, STREAM_NAME_RULE, streamNameOf, type RecordColumn } from './record-columns';
+import { columnNameOf, ownStreamName, recordColumns, STREAM_NAME, STREAM_NAME_RULE, type RecordColumn } from './record-columns';
 import contentViewsSuite from './suites/content_views.json';
 
 export const CMS_STREAM_NAMES = ['content_views'] as const;
@@ -52,7 +52,7 @@ export const cmsSourceSchema = z
     cursorField: dottedPath.optional(),
     /** With your own query: response keys from a record to what identifies it, e.g. `sys.id`; default `id`. */
     primaryKey: dottedPath.optional(),
-    /** With your own query: the stream's name (its table is cms_<name>); default: the records' root field, e.g. articleCollection → article. */
+    /** With your own query: the stream's name (its table is cms_<name>); default: the one in `streams`, else the records' root field (articleCollection → article). */
     streamName: z.string().regex(STREAM_NAME, STREAM_NAME_RULE).optional(),
     /** With your own query: column types by record field (response keys, dotted), over the schema's. */
     fieldTypes: z.record(z.string(), z.enum(COLUMN_TYPES)).optional(),
@@ -89,12 +89,12 @@ export const cmsStreams: Record<CmsStreamName, CmsStream> = {
 };
 
 /** What a config reads with: a preset or a query of its own with its paths. */
-type QueryConfig = Parameters<typeof cmsQueryOf>[0] & { streamName?: string | undefined; fieldTypes?: Record<string, unknown> | undefined };
+type QueryConfig = Parameters<typeof cmsQueryOf>[0] & { streamName?: string | undefined; streams?: readonly string[] };
 
 /** The connector's one stream's name: content_views for a preset, else the configured or derived one. */
 export function cmsStreamNameOf(config: QueryConfig): string {
   if (isPreset(config.query)) return 'content_views';
-  return config.streamName ?? streamNameOf(cmsQueryOf(config).recordsPath);
+  return ownStreamName(config, cmsQueryOf(config).recordsPath);
 }
 
 /**

@@ -76,7 +76,19 @@ export const STREAM_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 export const STREAM_NAME_RULE = 'must be snake_case: a lowercase letter, then lowercase letters, digits or _ (40 at most)';
 
 /** A stream named for the records' root field, less its paging suffix: articleCollection → article, articles_connection → articles. */
-export function streamNameOf(recordsPath: readonly string[]): string {
+function streamNameOf(recordsPath: readonly string[]): string {
   const root = (recordsPath[0] ?? '').replace(/(_connection|Connection|Collection)$/, '');
   return columnNameOf([root]).replace(/^_+|_+$/g, '');
+}
+
+/**
+ * The stream of a query of one's own: `streamName`; else the one stream `streams` names (a connector
+ * made before there was a streamName names content_views there); else one for the records' root field.
+ */
+export function ownStreamName(
+  choice: { streamName?: string | undefined; streams?: readonly string[] | undefined },
+  recordsPath: readonly string[],
+): string {
+  const [named, ...more] = choice.streams ?? [];
+  return choice.streamName ?? (named !== undefined && more.length === 0 ? named : streamNameOf(recordsPath));
 }
