@@ -3,7 +3,15 @@ import type { Server } from 'node:http';
 import type { z } from 'zod';
 import { logger } from '../activities/logger';
 
-export async function listen(server: Server, options: { port?: number; host?: string }): Promise<{ host: string; port: number }> {
+/** Where a simulator listens; every simulator's options extend it. */
+export interface ListenOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** 127.0.0.1 by default. */
+  host?: string;
+}
+
+export async function listen(server: Server, options: ListenOptions): Promise<{ host: string; port: number }> {
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,11 +13,9 @@ import { BigQueryRequestError, firstLine, type ErrorReason } from './errors';
 import { sendJson } from './http';
 import { JobStore, type JobSummary } from './jobs';
 import { route } from './routes';
+import { listen, type ListenOptions } from '../listen';
 
-export interface BigQuerySimulatorOptions {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  host?: string;
+export interface BigQuerySimulatorOptions extends ListenOptions {
   /** Where datasets live unless created elsewhere; also the default job location. */
   location?: string;
   /** Rows per getQueryResults page unless the client asks for fewer. */
@@ -84,12 +82,10 @@ export async function startBigQuerySimulator(options: BigQuerySimulatorOptions =
   };
 
   const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { host, port } = await listen(server, options);
 
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `http://${host}:${port}`,
     port,
     async stop() {
       server.closeAllConnections();

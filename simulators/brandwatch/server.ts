@@ -9,7 +9,7 @@ import { readBody, sendJson } from '../salesforce/http';
 import { RequestLimiter, type RateLimit, type RequestRecord } from './limiter';
 import { SimulatedProject, type Mention, type MentionFlaw, type SimQuery } from './mentions';
 import { InvalidParameter, queryMentions } from './query';
-import { listen } from '../listen';
+import { listen, type ListenOptions } from '../listen';
 
 export const BRANDWATCH_SIMULATOR_CREDENTIALS = { username: 'analyst@insight-hub.example', password: 'demo-password' } as const;
 export const BRANDWATCH_SIMULATOR_PROJECT_ID = 1998160000;
@@ -18,10 +18,7 @@ export const BRANDWATCH_SIMULATOR_QUERIES: readonly [SimQuery, ...SimQuery[]] = 
   { id: 2000100002, name: 'Competitor comparison' },
 ];
 
-export interface BrandwatchSimulatorOptions {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  host?: string;
+export interface BrandwatchSimulatorOptions extends ListenOptions {
   seed?: number;
   /** Mentions added over the `days` days before the start. */
   mentions?: number;

@@ -15,13 +15,11 @@ import { contentResolvers, contentSchema } from './content-api';
 import { contentfulResolvers, contentfulSchema } from './contentful-api';
 import { strapiResolvers, strapiSchema, strapiV4Resolvers, strapiV4Schema } from './strapi-api';
 import { streamOversized, type OversizeReport } from './oversize';
-import { listen } from '../listen';
+import { listen, type ListenOptions } from '../listen';
 
 export const CMS_SIMULATOR_TOKEN = 'cms-demo-bearer-token';
 
-export interface CmsSimulatorOptions {
-  port?: number;
-  host?: string;
+export interface CmsSimulatorOptions extends ListenOptions {
   seed?: number;
   /** Pieces of content; each has one row per day. */
   contents?: number;

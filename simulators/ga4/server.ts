@@ -9,15 +9,12 @@ import { SimulatedProperty, type RealtimeFact, type ReportedDailyFact } from './
 import { PropertyGate, type TokenBudgets } from './quota';
 import { metadataOf, runRealtimeReport, runRealtimeReportSchema, runReport, runReportSchema, REALTIME_WINDOW_MINUTES } from './reports';
 import { BadRequest, sendGoogleError, type RequestRecord } from './wire';
-import { listen } from '../listen';
+import { listen, type ListenOptions } from '../listen';
 
 export const GA4_SIMULATOR_PROPERTY_ID = '250000001';
 export const GA4_SIMULATOR_ACCESS_TOKEN = 'ya29.simulator-access-token';
 
-export interface Ga4SimulatorOptions {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  host?: string;
+export interface Ga4SimulatorOptions extends ListenOptions {
   seed?: number;
   propertyId?: string;
   accessToken?: string;

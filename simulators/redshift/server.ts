@@ -12,10 +12,10 @@ import { PostgresEngine } from './engine';
 import { RedshiftDataService } from './operations';
 import { ApiError, sendAwsError, sendAwsJson } from './protocol';
 import type { RecordedStatement } from './statements';
-import { listen } from '../listen';
+import { listen, type ListenOptions } from '../listen';
 import { readBody } from '../read-body';
 
-export interface RedshiftSimulatorOptions {
+export interface RedshiftSimulatorOptions extends ListenOptions {
   /** A PostgreSQL server URL whose user may create databases (TEST_DATABASE_URL, scripts/postgres.sh). */
   postgresUrl: string;
   /** The database name clients must send; default `dev`, as a new Redshift has. */
@@ -28,8 +28,6 @@ export interface RedshiftSimulatorOptions {
   pageSize?: number;
   /** Every statement waits this long in STARTED before it runs: for polling and timeout tests. */
   statementDelayMs?: number;
-  port?: number;
-  host?: string;
 }
 
 export type DataApiOperation =

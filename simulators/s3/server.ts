@@ -7,15 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ObjectStore, type StoredObject } from './store';
 import { decodeAwsChunked, sendS3Error } from './wire';
-import { listen } from '../listen';
+import { listen, type ListenOptions } from '../listen';
 import { readBody } from '../read-body';
 
-export interface S3SimulatorOptions {
+export interface S3SimulatorOptions extends ListenOptions {
   buckets?: readonly string[];
   /** Access key ids accepted; any key when omitted. */
   accessKeyIds?: readonly string[];
-  port?: number;
-  host?: string;
 }
 
 export type S3Operation = 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObject';

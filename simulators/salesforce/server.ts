@@ -13,7 +13,7 @@ import { orgProfiles, type OrgProfileName } from './profiles';
 import { classifyDataPath, handleData, handleToken, type OAuthCredentials, type RestContext } from './rest';
 import type { SimObjectName } from './schema';
 import { errorBody } from './wire';
-import { listen } from '../listen';
+import { listen, type ListenOptions } from '../listen';
 
 /** The demo org's login; also what tests use unless they pass their own. */
 export const SIMULATOR_CREDENTIALS: Readonly<OAuthCredentials> = {
@@ -26,10 +26,7 @@ export const SIMULATOR_ACCESS_TOKEN = '00DSIM!static-demo-access-token';
 export const SIMULATOR_ORG_ID = '00D000000000SIMAAA';
 export const SIMULATOR_USER_ID = '005000000000SIMAAA';
 
-export interface SalesforceSimulatorOptions {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  host?: string;
+export interface SalesforceSimulatorOptions extends ListenOptions {
   seed?: number;
   /** Contacts to generate; leads, opportunities and campaign members scale with it. */
   contacts?: number;

@@ -11,7 +11,7 @@ import type { SimulatorUser } from './auth';
 import { type ClusteringRequest, SnowflakeEngine } from './engine';
 import { SnowflakeService } from './service';
 import { failure, sendEnvelope } from './wire';
-import { listen } from '../listen';
+import { listen, type ListenOptions } from '../listen';
 
 /** The demo account's user; tests use it unless they pass their own. */
 export const SIMULATOR_USER: Readonly<Required<Pick<SimulatorUser, 'name' | 'password'>>> = {
@@ -20,10 +20,7 @@ export const SIMULATOR_USER: Readonly<Required<Pick<SimulatorUser, 'name' | 'pas
 };
 export const SIMULATOR_ACCOUNT = 'SIMULATOR';
 
-export interface SnowflakeSimulatorOptions {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  host?: string;
+export interface SnowflakeSimulatorOptions extends ListenOptions {
   account?: string;
   users?: readonly SimulatorUser[];
   /** Where temporary stages keep PUT files; a fresh temp folder by default. */

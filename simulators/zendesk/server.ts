@@ -9,7 +9,7 @@ import { sendJson } from '../salesforce/http';
 import { DEFAULT_FLAW_RATES, HelpDesk, type ExportPosition, type FlawRates, type SimTicket, type TicketChanges } from './help-desk';
 import { RequestGate, type LoggedRequest } from './request-gate';
 import { eventTypeOf, WebhookSender, type WebhookDelivery, type WebhookTarget } from './webhooks';
-import { listen } from '../listen';
+import { listen, type ListenOptions } from '../listen';
 
 export interface ZendeskCredentials {
   email: string;
@@ -21,9 +21,7 @@ export const ZENDESK_SIMULATOR_CREDENTIALS: Readonly<ZendeskCredentials> = {
   apiToken: 'zd-demo-api-token-0123456789',
 };
 
-export interface ZendeskSimulatorOptions {
-  port?: number;
-  host?: string;
+export interface ZendeskSimulatorOptions extends ListenOptions {
   seed?: number;
   tickets?: number;
   flawRates?: Partial<FlawRates>;
