@@ -21,7 +21,11 @@
  */
 import type { ActiveRule } from '../../domain/streams/types';
 import { quoteLiteral } from '../warehouses/sql';
-import { col, normalisedEmail, type ModelDefinition } from './types';
+import { col, normalisedEmail, type ModelDefinition, type SourceColumn } from './types';
+
+/** The lineage of a field both CRM records carry: the contact's and the lead's column of each name, in that order. */
+export const ofContactAndLead = (...columns: readonly string[]): SourceColumn[] =>
+  columns.flatMap((column): SourceColumn[] => [`salesforce_contact.${column}`, `salesforce_lead.${column}`]);
 
 /**
  * How many links apart two records of one person may be: each step hands every record the smallest
@@ -52,30 +56,21 @@ export const customerIdentityModel: ModelDefinition = {
   primaryKey: ['record_key'],
   reads: ['salesforce_contact', 'salesforce_lead'],
   columns: [
-    col('record_key', 'string', 'none', '`contact:<Id>` or `lead:<Id>`', ['salesforce_contact.id', 'salesforce_lead.id']),
-    col('customer_key', 'string', 'count_distinct', 'the customer the record belongs to (the smallest record key among its records)', [
-      'salesforce_contact.id',
-      'salesforce_lead.id',
-      'salesforce_contact.customer_id',
-      'salesforce_lead.customer_id',
-      'salesforce_contact.email',
-      'salesforce_lead.email',
-    ]),
+    col('record_key', 'string', 'none', '`contact:<Id>` or `lead:<Id>`', ofContactAndLead('id')),
+    col(
+      'customer_key',
+      'string',
+      'count_distinct',
+      'the customer the record belongs to (the smallest record key among its records)',
+      ofContactAndLead('id', 'customer_id', 'email'),
+    ),
     col('record_kind', 'string', 'none', '`contact` or `lead`'),
-    col('record_id', 'string', 'none', 'the Salesforce Id', ['salesforce_contact.id', 'salesforce_lead.id']),
-    col('customer_id', 'string', 'none', 'the customer-id field, trimmed', [
-      'salesforce_contact.customer_id',
-      'salesforce_lead.customer_id',
-    ]),
-    col('email', 'string', 'none', 'the email, normalised', ['salesforce_contact.email', 'salesforce_lead.email'], true),
+    col('record_id', 'string', 'none', 'the Salesforce Id', ofContactAndLead('id')),
+    col('customer_id', 'string', 'none', 'the customer-id field, trimmed', ofContactAndLead('customer_id')),
+    col('email', 'string', 'none', 'the email, normalised', ofContactAndLead('email'), true),
     col('account_id', 'string', 'none', "the contact's account (none for a lead)", ['salesforce_contact.account_id']),
-    col('modified_at', 'timestamp', 'none', 'when the record last changed', [
-      'salesforce_contact.last_modified_at',
-      'salesforce_lead.last_modified_at',
-      'salesforce_contact.system_modstamp',
-      'salesforce_lead.system_modstamp',
-    ]),
-    col('created_at', 'timestamp', 'none', 'when the record was created', ['salesforce_contact.created_at', 'salesforce_lead.created_at']),
+    col('modified_at', 'timestamp', 'none', 'when the record last changed', ofContactAndLead('last_modified_at', 'system_modstamp')),
+    col('created_at', 'timestamp', 'none', 'when the record was created', ofContactAndLead('created_at')),
   ],
   select: (d, { activeRules }) => `
     WITH crm_record AS (

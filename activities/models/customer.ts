@@ -5,6 +5,7 @@
  * id and email too, or else the smallest of the person's. Every source key is kept: the contact and
  * lead Ids, customer ids and addresses merged into the customer.
  */
+import { ofContactAndLead } from './customer-identity';
 import { emailEventColumns } from './customer-touchpoint';
 import { col, countWhere, type ModelDefinition } from './types';
 
@@ -16,27 +17,27 @@ export const customerModel: ModelDefinition = {
   reads: ['customer_identity', 'customer_touchpoint', 'salesforce_contact', 'salesforce_lead'],
   columns: [
     col('customer_key', 'string', 'count_distinct', 'the person (see customer_identity)', ['customer_identity.customer_key']),
-    col('customer_id', 'string', 'none', "the golden record's customer id, else the smallest of the person's", [
-      'salesforce_contact.customer_id',
-      'salesforce_lead.customer_id',
-    ]),
+    col(
+      'customer_id',
+      'string',
+      'none',
+      "the golden record's customer id, else the smallest of the person's",
+      ofContactAndLead('customer_id'),
+    ),
     col(
       'email',
       'string',
       'none',
       "the golden record's email, else the smallest of the person's (normalised)",
-      ['salesforce_contact.email', 'salesforce_lead.email'],
+      ofContactAndLead('email'),
       true,
     ),
-    col('first_name', 'string', 'none', "the golden record's", ['salesforce_contact.first_name', 'salesforce_lead.first_name'], true),
-    col('last_name', 'string', 'none', "the golden record's", ['salesforce_contact.last_name', 'salesforce_lead.last_name'], true),
+    col('first_name', 'string', 'none', "the golden record's", ofContactAndLead('first_name'), true),
+    col('last_name', 'string', 'none', "the golden record's", ofContactAndLead('last_name'), true),
     col('title', 'string', 'none', "the golden contact's title", ['salesforce_contact.title']),
     col('company', 'string', 'none', "the golden lead's company", ['salesforce_lead.company']),
     col('country', 'string', 'none', "the golden contact's mailing country", ['salesforce_contact.mailing_country']),
-    col('lead_source', 'string', 'none', "the golden record's lead source", [
-      'salesforce_contact.lead_source',
-      'salesforce_lead.lead_source',
-    ]),
+    col('lead_source', 'string', 'none', "the golden record's lead source", ofContactAndLead('lead_source')),
     col(
       'sources',
       'string',
@@ -45,11 +46,8 @@ export const customerModel: ModelDefinition = {
     ),
     col('salesforce_contact_ids', 'string', 'none', 'every contact Id merged into the person', ['salesforce_contact.id']),
     col('salesforce_lead_ids', 'string', 'none', 'every lead Id merged into the person', ['salesforce_lead.id']),
-    col('customer_ids', 'string', 'none', 'every customer id of the person', [
-      'salesforce_contact.customer_id',
-      'salesforce_lead.customer_id',
-    ]),
-    col('emails', 'string', 'none', 'every address of the person, normalised', ['salesforce_contact.email', 'salesforce_lead.email'], true),
+    col('customer_ids', 'string', 'none', 'every customer id of the person', ofContactAndLead('customer_id')),
+    col('emails', 'string', 'none', 'every address of the person, normalised', ofContactAndLead('email'), true),
     col('crm_records', 'integer', 'sum', 'how many Salesforce records were merged into the person', ['customer_identity.record_key']),
     col('email_events', 'integer', 'sum', 'SendGrid events of the person', ['sendgrid_events.sg_event_id']),
     ...emailEventColumns,
@@ -57,8 +55,7 @@ export const customerModel: ModelDefinition = {
     col('avg_ticket_sentiment', 'number', 'none', 'the mean sentiment of their tickets, -1 to 1', ['zendesk_tickets.sentiment_score']),
     col('campaigns', 'integer', 'none', 'campaigns the person is a member of', ['salesforce_campaign_member.campaign_id']),
     col('first_seen_at', 'timestamp', 'none', 'the earliest CRM record or touchpoint', [
-      'salesforce_contact.created_at',
-      'salesforce_lead.created_at',
+      ...ofContactAndLead('created_at'),
       'customer_touchpoint.occurred_at',
     ]),
     col('last_activity_at', 'timestamp', 'none', 'the latest touchpoint', ['customer_touchpoint.occurred_at']),
