@@ -1,6 +1,6 @@
 /** The connectors dashboard: cycles, rows, approvals, API usage, freshness, webhooks, compliance, per connector. */
 import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { CONNECTORS, dashboard, p95, panel } from './panels';
+import { CONNECTORS, dashboard, increaseOver, p95, panel, perSecond } from './panels';
 
 export function connectorsDashboard(): Dashboard {
   return dashboard({
@@ -17,7 +17,7 @@ export function connectorsDashboard(): Dashboard {
         title: 'Cycles by outcome',
         description: 'Cycles finished per hour; failed, blocked and rejected ones need a look',
         unit: 'short',
-        queries: [{ expr: `sum by (outcome) (increase(insight_hub_cycles_total{${CONNECTORS}}[1h]))`, legend: '{{outcome}}' }],
+        queries: [{ expr: increaseOver('1h', 'insight_hub_cycles_total', 'outcome'), legend: '{{outcome}}' }],
       }),
     )
     .withPanel(
@@ -35,11 +35,8 @@ export function connectorsDashboard(): Dashboard {
         description: 'Rows per second, by stream',
         unit: 'rowsps',
         queries: [
-          {
-            expr: `sum by (stream) (rate(insight_hub_rows_extracted_total{${CONNECTORS}}[$__rate_interval]))`,
-            legend: 'extracted {{stream}}',
-          },
-          { expr: `sum by (stream) (rate(insight_hub_rows_loaded_total{${CONNECTORS}}[$__rate_interval]))`, legend: 'loaded {{stream}}' },
+          { expr: perSecond('insight_hub_rows_extracted_total', 'stream'), legend: 'extracted {{stream}}' },
+          { expr: perSecond('insight_hub_rows_loaded_total', 'stream'), legend: 'loaded {{stream}}' },
         ],
       }),
     )
@@ -48,12 +45,7 @@ export function connectorsDashboard(): Dashboard {
         title: 'Rows quarantined, by rule',
         description: 'Rows failing each expectation per hour (a row failing two rules counts for both)',
         unit: 'short',
-        queries: [
-          {
-            expr: `sum by (stream, rule) (increase(insight_hub_rows_quarantined_total{${CONNECTORS}}[1h]))`,
-            legend: '{{stream}} {{rule}}',
-          },
-        ],
+        queries: [{ expr: increaseOver('1h', 'insight_hub_rows_quarantined_total', 'stream, rule'), legend: '{{stream}} {{rule}}' }],
       }),
     )
     .withRow(new RowBuilder('Approvals and guardrails'))
@@ -85,10 +77,7 @@ export function connectorsDashboard(): Dashboard {
         description: 'Batches the guardrails kept out of the warehouse, per hour',
         unit: 'short',
         queries: [
-          {
-            expr: `sum by (connector_id, stream) (increase(insight_hub_batches_blocked_total{${CONNECTORS}}[1h]))`,
-            legend: '{{connector_id}} {{stream}}',
-          },
+          { expr: increaseOver('1h', 'insight_hub_batches_blocked_total', 'connector_id, stream'), legend: '{{connector_id}} {{stream}}' },
         ],
       }),
     )
@@ -139,11 +128,8 @@ export function connectorsDashboard(): Dashboard {
         description: 'Events pushed per second by outcome; the 95th percentile from receipt to queryable',
         unit: 'short',
         queries: [
-          { expr: 'sum by (source, outcome) (rate(insight_hub_webhook_events_total[$__rate_interval]))', legend: '{{source}} {{outcome}}' },
-          {
-            expr: 'sum by (source, reason) (rate(insight_hub_webhook_deliveries_refused_total[$__rate_interval]))',
-            legend: 'refused {{reason}}',
-          },
+          { expr: perSecond('insight_hub_webhook_events_total', 'source, outcome', ''), legend: '{{source}} {{outcome}}' },
+          { expr: perSecond('insight_hub_webhook_deliveries_refused_total', 'source, reason', ''), legend: 'refused {{reason}}' },
           { expr: p95('insight_hub_webhook_event_to_queryable_seconds', 'source', ''), legend: 'p95 seconds {{source}}' },
         ],
       }),
@@ -155,14 +141,14 @@ export function connectorsDashboard(): Dashboard {
         description: 'Rows deleted past their window per day; rows left past it (a breach); compliance alerts',
         unit: 'short',
         queries: [
-          { expr: 'sum by (data_type) (increase(insight_hub_retention_rows_deleted_total[1d]))', legend: 'deleted {{data_type}}' },
+          { expr: increaseOver('1d', 'insight_hub_retention_rows_deleted_total', 'data_type', ''), legend: 'deleted {{data_type}}' },
           { expr: 'max by (data_type) (insight_hub_retention_rows_past_window)', legend: 'past window {{data_type}}' },
           {
-            expr: 'sum by (data_type, kind) (increase(insight_hub_compliance_breaches_total[1d]))',
+            expr: increaseOver('1d', 'insight_hub_compliance_breaches_total', 'data_type, kind', ''),
             legend: 'breach {{kind}} {{data_type}}',
           },
           {
-            expr: 'sum by (data_type, outcome) (increase(insight_hub_retention_sweeps_total[1d]))',
+            expr: increaseOver('1d', 'insight_hub_retention_sweeps_total', 'data_type, outcome', ''),
             legend: 'sweeps {{outcome}} {{data_type}}',
           },
         ],
@@ -189,7 +175,7 @@ export function connectorsDashboard(): Dashboard {
         unit: 'short',
         queries: [
           {
-            expr: 'sum by (channel, outcome) (increase(insight_hub_notification_deliveries_total[1h]))',
+            expr: increaseOver('1h', 'insight_hub_notification_deliveries_total', 'channel, outcome', ''),
             legend: '{{channel}} {{outcome}}',
           },
         ],

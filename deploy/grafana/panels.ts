@@ -58,6 +58,17 @@ export function panel(spec: PanelSpec): PanelBuilder {
 export const p95 = (histogram: string, by: string, filter = CONNECTORS): string =>
   `histogram_quantile(0.95, sum by (le, ${by}) (rate(${histogram}_bucket{${filter}}[$__rate_interval])))`;
 
+/** A counter's increase over each `window` (`1h`, `1d`), summed by the labels `by`. */
+export const increaseOver = (window: string, counter: string, by: string, filter = CONNECTORS): string =>
+  `sum by (${by}) (increase(${selected(counter, filter)}[${window}]))`;
+
+/** A counter's rate per second, summed by the labels `by`. */
+export const perSecond = (counter: string, by: string, filter = CONNECTORS): string =>
+  `sum by (${by}) (rate(${selected(counter, filter)}[$__rate_interval]))`;
+
+/** The metric narrowed by the filter; no filter (''): the bare name, every series of it. */
+const selected = (metric: string, filter: string): string => (filter === '' ? metric : `${metric}{${filter}}`);
+
 export interface DashboardSpec {
   uid: string;
   title: string;

@@ -1,6 +1,6 @@
 /** The workers dashboard: the Temporal SDK's own metrics, as the workers relay them. */
 import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { dashboard, p95, panel } from './panels';
+import { dashboard, increaseOver, p95, panel } from './panels';
 
 export function workersDashboard(): Dashboard {
   return dashboard({
@@ -42,7 +42,9 @@ export function workersDashboard(): Dashboard {
         title: 'Activity failures',
         description: 'Activity attempts that failed per minute (Temporal retries them), by activity',
         unit: 'short',
-        queries: [{ expr: 'sum by (activity_type) (increase(temporal_activity_execution_failed_total[1m]))', legend: '{{activity_type}}' }],
+        queries: [
+          { expr: increaseOver('1m', 'temporal_activity_execution_failed_total', 'activity_type', ''), legend: '{{activity_type}}' },
+        ],
       }),
     )
     .withPanel(
