@@ -14,7 +14,7 @@ import { deleteConnectorSchedule } from '../../api/schedules';
 import { startApiServer } from '../../api/server';
 import { openStore, type Store } from '../../activities/store';
 import type { Role } from '../../domain/access';
-import { useFixture } from '../support/fixture';
+import { readThrough, useFixture } from '../support/fixture';
 import { testEnv, uniqueName, workflowBundle } from '../support/temporal';
 
 /** The secret the harness's API checks HS256 tokens with (test/api/tokens.ts signs them). */
@@ -70,30 +70,12 @@ export function useApiHarness(options: { codecEndpoint?: CodecEndpoint } = {}): 
     defer(() => api.close());
     return api;
   });
-  return {
-    get url() {
-      return harness().url;
-    },
-    get env() {
-      return harness().env;
-    },
-    get client() {
-      return harness().client;
-    },
-    get store() {
-      return harness().store;
-    },
-    get taskQueue() {
-      return harness().taskQueue;
-    },
-    get adminKey() {
-      return harness().adminKey;
-    },
+  return readThrough(harness, ['url', 'env', 'client', 'store', 'taskQueue', 'adminKey'], {
     call: (...args) => harness().call(...args),
     keyFor: (...args) => harness().keyFor(...args),
     // Teardown closes it: here for the helpers that take any harness, not for the tests to call.
     close: () => harness().close(),
-  };
+  });
 }
 
 /**

@@ -92,6 +92,16 @@ export function useFixture<T>(
 }
 
 /**
+ * `onto` with a getter for each named property of the fixture's value: the object may be held (and
+ * its methods taken apart) at the top of a file, and each property is read when used, throwing until
+ * set-up has run.
+ */
+export function readThrough<V, K extends keyof V>(fixture: () => NoInfer<Pick<V, K>>, keys: readonly K[], onto: Omit<V, K>): V {
+  for (const key of keys) Object.defineProperty(onto, key, { get: () => fixture()[key], enumerable: true });
+  return onto as V;
+}
+
+/**
  * Closes `cleanup` with the fixture set up last, before what that fixture opened: for what a test
  * file's own hook opens on its fixtures (a workflow it leaves running, workers on useTemporal's
  * connection). A file's own afterAll would run too late: after the fixtures' teardown.

@@ -19,7 +19,7 @@ import { cycleReportOf } from '../../domain/cycle-failure';
 import { startSalesforceSimulator, type SalesforceSimulator, type SalesforceSimulatorOptions } from '../../simulators/salesforce/server';
 import { createWorkers, runWorkers, type WorkerOptions } from '../../worker/workers';
 import { eventually } from './eventually';
-import { useFixture, type Defer } from './fixture';
+import { readThrough, useFixture, type Defer } from './fixture';
 import { testStore, type OpenStore } from './store';
 import { tempDir } from './temp-dir';
 import { testDataKeys, testTemporal, uniqueName, workflowBundle } from './temporal';
@@ -168,24 +168,9 @@ export function useStack(options: StackOptions, open: OpenStore<Store> = () => o
     return startedSchema.parse(started.body).workflowId;
   }
 
-  return {
-    get env() {
-      return running().env;
-    },
+  return readThrough(running, ['env', 'store', 'dataDir', 'taskQueue', 'destination'], {
     get client() {
       return running().env.client;
-    },
-    get store() {
-      return running().store;
-    },
-    get dataDir() {
-      return running().dataDir;
-    },
-    get taskQueue() {
-      return running().taskQueue;
-    },
-    get destination() {
-      return running().destination;
     },
     get salesforce() {
       return asked(running().salesforce, 'Salesforce simulator (salesforce: options)');
@@ -226,5 +211,5 @@ export function useStack(options: StackOptions, open: OpenStore<Store> = () => o
         await warehouse.close();
       }
     },
-  };
+  });
 }

@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ephemeralKeyRing } from '../../activities/secrets';
 import { payloadDataConverter } from '../../activities/secrets/payload-codec';
-import { useFixture, type Defer } from './fixture';
+import { readThrough, useFixture, type Defer } from './fixture';
 import { TEST_ADDRESS_VARIABLE } from './test-server';
 
 export function testServerAddress(): string {
@@ -105,22 +105,10 @@ export interface TemporalHandle {
 
 /** The suite's Temporal server for the describe block (or file): a client, a worker connection, the workflow bundle. */
 export function useTemporal(options: TemporalOptions = {}): TemporalHandle {
-  const temporal = useFixture('Temporal', async (defer) => ({ env: await testTemporal(defer, options), bundle: await workflowBundle() }));
-  return {
-    get env() {
-      return temporal().env;
-    },
-    get client() {
-      return temporal().env.client;
-    },
-    get nativeConnection() {
-      return temporal().env.nativeConnection;
-    },
-    get namespace() {
-      return temporal().env.namespace ?? 'default';
-    },
-    get bundle() {
-      return temporal().bundle;
-    },
-  };
+  const temporal = useFixture('Temporal', async (defer) => {
+    const env = await testTemporal(defer, options);
+    const { client, nativeConnection, namespace = 'default' } = env;
+    return { env, client, nativeConnection, namespace, bundle: await workflowBundle() };
+  });
+  return readThrough(temporal, ['env', 'client', 'nativeConnection', 'namespace', 'bundle'], {});
 }
