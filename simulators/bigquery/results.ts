@@ -33,43 +33,34 @@ export interface FormatOptions {
 type Cell = { v: CellValue };
 type CellValue = string | null | Cell[] | { f: Cell[] };
 
+/** BigQuery's name for each DuckDB scalar type; one not listed is written as STRING. */
+const BIGQUERY_SCALAR_TYPES: Readonly<Partial<Record<DuckDBTypeId, string>>> = {
+  [DuckDBTypeId.VARCHAR]: 'STRING',
+  [DuckDBTypeId.TINYINT]: 'INTEGER',
+  [DuckDBTypeId.SMALLINT]: 'INTEGER',
+  [DuckDBTypeId.INTEGER]: 'INTEGER',
+  [DuckDBTypeId.BIGINT]: 'INTEGER',
+  [DuckDBTypeId.HUGEINT]: 'INTEGER',
+  [DuckDBTypeId.UTINYINT]: 'INTEGER',
+  [DuckDBTypeId.USMALLINT]: 'INTEGER',
+  [DuckDBTypeId.UINTEGER]: 'INTEGER',
+  [DuckDBTypeId.UBIGINT]: 'INTEGER',
+  [DuckDBTypeId.FLOAT]: 'FLOAT',
+  [DuckDBTypeId.DOUBLE]: 'FLOAT',
+  [DuckDBTypeId.DECIMAL]: 'NUMERIC',
+  [DuckDBTypeId.BOOLEAN]: 'BOOLEAN',
+  [DuckDBTypeId.TIMESTAMP_TZ]: 'TIMESTAMP',
+  [DuckDBTypeId.TIMESTAMP]: 'DATETIME',
+  [DuckDBTypeId.DATE]: 'DATE',
+  [DuckDBTypeId.TIME]: 'TIME',
+  [DuckDBTypeId.BLOB]: 'BYTES',
+  // An untyped NULL, as in `SELECT NULL`: BigQuery types it INT64.
+  [DuckDBTypeId.SQLNULL]: 'INTEGER',
+};
+
 function scalarTypeName(type: DuckDBType): string {
-  switch (type.typeId) {
-    case DuckDBTypeId.VARCHAR:
-      return type.alias === 'JSON' ? 'JSON' : 'STRING';
-    case DuckDBTypeId.TINYINT:
-    case DuckDBTypeId.SMALLINT:
-    case DuckDBTypeId.INTEGER:
-    case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.HUGEINT:
-    case DuckDBTypeId.UTINYINT:
-    case DuckDBTypeId.USMALLINT:
-    case DuckDBTypeId.UINTEGER:
-    case DuckDBTypeId.UBIGINT:
-      return 'INTEGER';
-    case DuckDBTypeId.FLOAT:
-    case DuckDBTypeId.DOUBLE:
-      return 'FLOAT';
-    case DuckDBTypeId.DECIMAL:
-      return 'NUMERIC';
-    case DuckDBTypeId.BOOLEAN:
-      return 'BOOLEAN';
-    case DuckDBTypeId.TIMESTAMP_TZ:
-      return 'TIMESTAMP';
-    case DuckDBTypeId.TIMESTAMP:
-      return 'DATETIME';
-    case DuckDBTypeId.DATE:
-      return 'DATE';
-    case DuckDBTypeId.TIME:
-      return 'TIME';
-    case DuckDBTypeId.BLOB:
-      return 'BYTES';
-    // An untyped NULL, as in `SELECT NULL`: BigQuery types it INT64.
-    case DuckDBTypeId.SQLNULL:
-      return 'INTEGER';
-    default:
-      return 'STRING';
-  }
+  if (type.typeId === DuckDBTypeId.VARCHAR && type.alias === 'JSON') return 'JSON';
+  return BIGQUERY_SCALAR_TYPES[type.typeId] ?? 'STRING';
 }
 
 export function resultField(name: string, type: DuckDBType): ResultField {
