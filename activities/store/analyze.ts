@@ -52,44 +52,38 @@ export interface DayWindow {
 /** The days of the window, as the roll-up statements' $2 and $3. */
 const IN_WINDOW = `connector_id = $1 AND ($2::date IS NULL OR day >= $2::date) AND day <= $3::date`;
 
+/**
+ * The window's total of each counter column of a roll-up table (0 for a window without a day): the
+ * SELECT list, and the row it reads as. The column names are written once, for both.
+ */
+function windowTotals<C extends string>(columns: readonly C[], cast: 'int' | 'float8') {
+  return {
+    select: columns.map((column) => `coalesce(sum(${column}), 0)::${cast} AS ${column}`).join(',\n         '),
+    row: z.object(Object.fromEntries(columns.map((column) => [column, z.number()])) as Record<C, z.ZodNumber>),
+  };
+}
+
+const runTotals = windowTotals(['runs', 'completed', 'deferred', 'blocked', 'failed'], 'int');
+
 /** A run that completed, or deferred after loading what it had, leaves the data fresh as of its end. */
 const RUN_FIGURES = `
-  SELECT coalesce(sum(runs), 0)::int AS total,
-         coalesce(sum(completed), 0)::int AS completed,
-         coalesce(sum(deferred), 0)::int AS deferred,
-         coalesce(sum(blocked), 0)::int AS blocked,
-         coalesce(sum(failed), 0)::int AS failed,
+  SELECT ${runTotals.select},
          max(last_run_at) AS last_run_at,
          max(last_success_at) AS last_success_at,
          floor(extract(epoch FROM now() - max(last_success_at)))::float8 AS freshness_seconds
     FROM run_day WHERE ${IN_WINDOW}`;
 
-const runFigures = z.object({
-  total: z.number(),
-  completed: z.number(),
-  deferred: z.number(),
-  blocked: z.number(),
-  failed: z.number(),
+const runFigures = runTotals.row.extend({
   last_run_at: timestamp.nullable(),
   last_success_at: timestamp.nullable(),
   freshness_seconds: z.number().nullable(),
 });
 
-const ROW_FIGURES = `
-  SELECT coalesce(sum(loaded), 0)::float8 AS loaded,
-         coalesce(sum(quarantined), 0)::float8 AS quarantined,
-         coalesce(sum(deleted), 0)::float8 AS deleted,
-         coalesce(sum(extracted), 0)::float8 AS extracted,
-         coalesce(sum(api_calls), 0)::float8 AS api_calls
-    FROM stream_day WHERE ${IN_WINDOW}`;
+const rowTotals = windowTotals(['loaded', 'quarantined', 'deleted', 'extracted', 'api_calls'], 'float8');
 
-const rowFigures = z.object({
-  loaded: z.number(),
-  quarantined: z.number(),
-  deleted: z.number(),
-  extracted: z.number(),
-  api_calls: z.number(),
-});
+const ROW_FIGURES = `
+  SELECT ${rowTotals.select}
+    FROM stream_day WHERE ${IN_WINDOW}`;
 
 /**
  * Rows failing each rule (Great Expectations' expectation_config, rolled up per day by rollups.ts),
@@ -142,7 +136,7 @@ const ALL_HISTORY = (): DayWindow => ({ from: null, to: new Date().toISOString()
 export async function analyzeConnector(db: SqlExecutor, connectorId: string, window = ALL_HISTORY()): Promise<ConnectorAnalysis> {
   const inWindow = [connectorId, window.from, window.to];
   const [runs] = await rowsOf(db, runFigures, RUN_FIGURES, inWindow);
-  const [rows] = await rowsOf(db, rowFigures, ROW_FIGURES, inWindow);
+  const [rows] = await rowsOf(db, rowTotals.row, ROW_FIGURES, inWindow);
   const rules = await rowsOf(db, ruleFigures, RULE_FIGURES, inWindow);
   const streams = await rowsOf(db, streamCursorRow, STREAM_CURSORS, [connectorId]);
   const recommendations = await recommendationsFor(db, connectorId);
@@ -156,7 +150,7 @@ export async function analyzeConnector(db: SqlExecutor, connectorId: string, win
     quarantinedShare: share(rows.quarantined, rows.extracted - rows.deleted),
     quarantinedShareByRule: sharesByRule(rules),
     runs: {
-      total: runs.total,
+      total: runs.runs,
       completed: runs.completed,
       deferred: runs.deferred,
       blocked: runs.blocked,
