@@ -5,6 +5,9 @@
  */
 import { col, countWhere, type ModelDefinition } from './types';
 
+/** Brandwatch's sentiment labels: a column each, counting the day's mentions with that label. */
+const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
+
 const labelled = (label: string): string => countWhere(`LOWER(sentiment) = '${label}'`);
 
 export const brandSentimentDailyModel: ModelDefinition = {
@@ -18,16 +21,14 @@ export const brandSentimentDailyModel: ModelDefinition = {
     col('day', 'date', 'none', 'the UTC day the mentions were published', ['brandwatch_mentions.date']),
     col('query_name', 'string', 'none', "the query's name", ['brandwatch_mentions.query_name']),
     col('mentions', 'integer', 'sum', 'mentions published that day', ['brandwatch_mentions.resource_id']),
-    col('positive', 'integer', 'sum', 'of which positive', ['brandwatch_mentions.sentiment']),
-    col('neutral', 'integer', 'sum', 'of which neutral', ['brandwatch_mentions.sentiment']),
-    col('negative', 'integer', 'sum', 'of which negative', ['brandwatch_mentions.sentiment']),
+    ...SENTIMENTS.map((label) => col(label, 'integer', 'sum', `of which ${label}`, ['brandwatch_mentions.sentiment'])),
     col('avg_sentiment_score', 'number', 'none', 'the mean sentiment score that day (never summed)', [
       'brandwatch_mentions.sentiment_score',
     ]),
     col('impressions', 'integer', 'sum', 'impressions of those mentions', ['brandwatch_mentions.impressions']),
   ],
   select: (d) => `
-    SELECT query_id, ${d.utcDate('date')}, MAX(query_name), COUNT(*), ${labelled('positive')}, ${labelled('neutral')}, ${labelled('negative')},
+    SELECT query_id, ${d.utcDate('date')}, MAX(query_name), COUNT(*), ${SENTIMENTS.map(labelled).join(', ')},
            AVG(sentiment_score), SUM(impressions)
     FROM ${d.table('brandwatch_mentions')}
     WHERE date IS NOT NULL
