@@ -9,7 +9,7 @@
  * distinct on customer_touchpoint instead). Tickets are those opened that day by customers the
  * campaign had reached by then, with their mean sentiment.
  */
-import { customerEmails, emailCampaign, emailEventColumns } from './customer-touchpoint';
+import { customerEmails, emailCampaign, emailCampaignLineage, emailEventColumns } from './customer-touchpoint';
 import { col, countWhere, normalisedEmail, type ModelDefinition } from './types';
 
 const WON = "'Closed Won'";
@@ -33,8 +33,7 @@ export const campaignPerformanceModel: ModelDefinition = {
     col('campaign_id', 'string', 'none', 'the Salesforce campaign (or the SendGrid campaign of mail sent for none)', [
       'salesforce_campaign_member.campaign_id',
       'salesforce_opportunity.campaign_id',
-      'sendgrid_events.custom_args',
-      'sendgrid_events.marketing_campaign_id',
+      ...emailCampaignLineage,
     ]),
     col('day', 'date', 'none', 'the UTC day', [
       'salesforce_campaign_member.created_at',

@@ -9,7 +9,7 @@
  * Salesforce campaign it was sent for), else SendGrid's own marketing campaign id.
  */
 import type { QueryDialect } from '../warehouses/derived';
-import { col, normalisedEmail, type ModelDefinition } from './types';
+import { col, normalisedEmail, type ModelDefinition, type SourceColumn } from './types';
 
 /** The customer of each address: an address belongs to one customer (records sharing it are one person). */
 export const customerEmails = (d: QueryDialect): string =>
@@ -18,6 +18,17 @@ export const customerEmails = (d: QueryDialect): string =>
 /** The campaign an email event was sent for. */
 export const emailCampaign = (d: QueryDialect, event: string): string =>
   `COALESCE(${d.jsonText(`${event}.custom_args`, 'campaign_id')}, ${event}.marketing_campaign_id)`;
+
+/** The columns emailCampaign reads. */
+export const emailCampaignLineage: readonly SourceColumn[] = ['sendgrid_events.custom_args', 'sendgrid_events.marketing_campaign_id'];
+
+/** The source key of each kind of touchpoint: a touchpoint's id is made of it, and it is kept as source_key. */
+const SOURCE_KEYS: readonly SourceColumn[] = [
+  'sendgrid_events.sg_event_id',
+  'zendesk_tickets.id',
+  'salesforce_campaign_member.id',
+  'salesforce_opportunity.id',
+];
 
 /** SendGrid's delivered, open and click events, counted: a customer's (customer) or a campaign's (campaign_performance). */
 export const emailEventColumns = [
@@ -33,12 +44,7 @@ export const customerTouchpointModel: ModelDefinition = {
   primaryKey: ['touchpoint_id'],
   reads: ['customer_identity', 'sendgrid_events', 'zendesk_tickets', 'salesforce_campaign_member', 'salesforce_opportunity'],
   columns: [
-    col('touchpoint_id', 'string', 'none', '`<kind>:<source key>` (an opportunity also names the customer)', [
-      'sendgrid_events.sg_event_id',
-      'zendesk_tickets.id',
-      'salesforce_campaign_member.id',
-      'salesforce_opportunity.id',
-    ]),
+    col('touchpoint_id', 'string', 'none', '`<kind>:<source key>` (an opportunity also names the customer)', SOURCE_KEYS),
     col('customer_key', 'string', 'count_distinct', 'the customer (customer_identity.customer_key): count it distinct for reach', [
       'customer_identity.customer_key',
       'sendgrid_events.email',
@@ -63,8 +69,7 @@ export const customerTouchpointModel: ModelDefinition = {
       ['sendgrid_events.event', 'zendesk_tickets.status', 'salesforce_campaign_member.status', 'salesforce_opportunity.stage_name'],
     ),
     col('campaign_id', 'string', 'none', 'the campaign, where there is one', [
-      'sendgrid_events.custom_args',
-      'sendgrid_events.marketing_campaign_id',
+      ...emailCampaignLineage,
       'salesforce_campaign_member.campaign_id',
       'salesforce_opportunity.campaign_id',
     ]),
@@ -73,12 +78,7 @@ export const customerTouchpointModel: ModelDefinition = {
       'salesforce_opportunity.amount',
     ]),
     col('source_table', 'string', 'none', 'the stream table the touchpoint comes from'),
-    col('source_key', 'string', 'none', 'its primary key there', [
-      'sendgrid_events.sg_event_id',
-      'zendesk_tickets.id',
-      'salesforce_campaign_member.id',
-      'salesforce_opportunity.id',
-    ]),
+    col('source_key', 'string', 'none', 'its primary key there', SOURCE_KEYS),
   ],
   select: (d) => {
     const touch = (occurredAt: string): string => `${occurredAt}, ${d.utcDate(occurredAt)}`;
