@@ -12,15 +12,14 @@ import { ApprovalDetail, Breaches } from './approval-detail.js';
 /** A gate by its connector's name (its id's start when the name is not known) and stream. */
 const gateLink = (nameOf) => (a) => html`<a href=${link(['approvals', a.approvalId])}>${nameOf(a.connectorId)} · ${a.request.stream}</a>`;
 
-/** The lists of the page: what waits, what was decided, and what its closed cycle left undecided. */
+/** The lists of the page: what waits, what was decided, and what its closed cycle left undecided; each leads with its gate. */
 const LISTS = {
   pending: {
     title: 'Waiting for a decision',
     label: 'waiting approvals',
     empty: 'No gate is waiting.',
     limit: 200,
-    columns: (nameOf) => [
-      ['Gate', gateLink(nameOf)],
+    columns: [
       ['Rows', (a) => number(a.request.batch.rows)],
       ['Invalid', (a) => percent(a.request.figures.invalidShare)],
       ['Breached', (a) => html`<${Breaches} breaches=${a.request.breaches} />`],
@@ -33,8 +32,7 @@ const LISTS = {
     label: 'decided approvals',
     empty: 'No decision yet.',
     limit: 50,
-    columns: (nameOf) => [
-      ['Gate', gateLink(nameOf)],
+    columns: [
       ['Decision', (a) => html`<span class=${`decision ${a.resolution?.decision}`}>${a.resolution?.decision}</span>`],
       ['By', (a) => (a.resolution?.byPolicy ? 'the timeout policy' : `${a.resolution?.decidedBy} (${a.resolution?.role})`)],
       ['Reason', (a) => a.resolution?.reason],
@@ -47,8 +45,7 @@ const LISTS = {
     label: 'abandoned approvals',
     empty: 'No gate was abandoned.',
     limit: 50,
-    columns: (nameOf) => [
-      ['Gate', gateLink(nameOf)],
+    columns: [
       ['Opened', (a) => when(a.request.openedAt)],
       ['Why', (a) => a.abandoned?.reason],
       ['At', (a) => when(a.abandoned?.at)],
@@ -68,7 +65,7 @@ function ApprovalList({ status, nameOf }) {
           rows=${approvals}
           rowKey=${(approval) => approval.approvalId}
           empty=${list.empty}
-          columns=${list.columns(nameOf)}
+          columns=${[['Gate', gateLink(nameOf)], ...list.columns]}
         />`}
     <//>
   </section>`;
