@@ -12,6 +12,7 @@ import { principalOf } from './auth/principal';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from './contract';
 import { jsonBody } from './json-body';
 import { inlineSource, pageHeaders, pagePolicy } from './page-security';
+import { htmlPageAnswer } from './response-schemas';
 
 const SESSION_PATH = '/session';
 
@@ -27,7 +28,7 @@ export const codecSignInPageRoute = defineRoute({
   operationId: 'codecSignInPage',
   summary: 'The page where an operator signs in for the Temporal Web UI, so that it shows payloads decrypted',
   tag: 'codec',
-  responses: { 200: { description: 'the page', schema: z.string(), contentType: 'text/html' } },
+  responses: { 200: htmlPageAnswer },
 });
 
 export const codecSignInRoute = defineRoute({

@@ -15,6 +15,15 @@ export const errorAnswer = (description: string): ResponseSpec => ({ description
 
 export const connectorNotFound = errorAnswer('no connector with that id');
 
+/** An HTML page the API serves: the dashboard, the docs page, the codec's sign-in page. */
+export const htmlPageAnswer = { description: 'the page', schema: z.string(), contentType: 'text/html' } satisfies ResponseSpec;
+
+/** A page's script or style sheet asked for by name: the file, in one of `contentTypes`, or 404 saying `missing`. */
+export const pageFileAnswers = (contentTypes: readonly string[], missing: string) => ({
+  200: { description: 'the file', schema: z.string(), contentType: contentTypes },
+  404: errorAnswer(missing),
+});
+
 const timestamp = z.string().describe('ISO-8601');
 
 /** A connector as the API shows it: the stored config, each credential the redaction marker. */

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { defineRoute, describedRouter, type DescribedRouter } from '../contract';
 import { notFound } from '../errors';
 import { pageHeaders, pagePolicy, inlineSource } from '../page-security';
-import { errorAnswer } from '../response-schemas';
+import { htmlPageAnswer, pageFileAnswers } from '../response-schemas';
 import { parseRequest } from '../validation';
 
 export const DASHBOARD_PATH = '/dashboard';
@@ -79,7 +79,7 @@ export const dashboardPageRoute = defineRoute({
   summary: "The team's dashboard (connectors, approvals, runs and audit, insights, ROI); it signs in with an API key or a JWT",
   description: 'Pages are addressed after the #: /dashboard/#/approvals/<approvalId> opens an approval.',
   tag: TAG,
-  responses: { 200: { description: 'the page', schema: z.string(), contentType: 'text/html' } },
+  responses: { 200: htmlPageAnswer },
 });
 
 const assetParamsSchema = z.object({
@@ -96,10 +96,7 @@ export const dashboardAssetRoute = defineRoute({
   summary: "A script or style sheet of the dashboard (its own modules, and Preact's, htm's and ECharts' ES module builds)",
   tag: TAG,
   request: { params: assetParamsSchema },
-  responses: {
-    200: { description: 'the file', schema: z.string(), contentType: ['text/javascript', 'text/css'] },
-    404: errorAnswer('the dashboard has no such file'),
-  },
+  responses: pageFileAnswers(['text/javascript', 'text/css'], 'the dashboard has no such file'),
 });
 
 /** Mounted at the root. */

@@ -9,7 +9,7 @@ import { DOCS_PATH, OPENAPI_PATH } from '../auth/policy';
 import { defineRoute, describedRouter, type DescribedRouter } from '../contract';
 import { notFound } from '../errors';
 import { API_TITLE, type OpenApiDocument } from '../openapi';
-import { errorAnswer } from '../response-schemas';
+import { htmlPageAnswer, pageFileAnswers } from '../response-schemas';
 import { parseRequest } from '../validation';
 
 const TAG = 'documentation';
@@ -64,7 +64,7 @@ export const docsPageRoute = defineRoute({
   operationId: 'docsPage',
   summary: 'The API documentation page (Swagger UI over this document); its scripts are served here, no other site is contacted',
   tag: TAG,
-  responses: { 200: { description: 'the page', schema: z.string(), contentType: 'text/html' } },
+  responses: { 200: htmlPageAnswer },
 });
 
 const assetParamsSchema = z.object({ asset: z.string().describe(`one of ${Object.keys(ASSETS).join(', ')}`) });
@@ -76,10 +76,7 @@ export const docsAssetRoute = defineRoute({
   summary: 'A script or style sheet of the documentation page',
   tag: TAG,
   request: { params: assetParamsSchema },
-  responses: {
-    200: { description: 'the file', schema: z.string(), contentType: ['text/css', 'application/javascript'] },
-    404: errorAnswer('the page has no such file'),
-  },
+  responses: pageFileAnswers(['text/css', 'application/javascript'], 'the page has no such file'),
 });
 
 /** Mounted at the root; `document` is read per request, as it is made once every route is mounted. */
