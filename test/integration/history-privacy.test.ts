@@ -10,7 +10,6 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import { AesGcmPayloadCodec, isEncrypted } from '../../activities/secrets/payload-codec';
 import { connectWarehouse } from '../../activities/warehouses';
-import type { CreateConnectorBody } from '../../domain/connector';
 import { salesforceStreams } from '../../activities/sources/salesforce/definition';
 import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
@@ -18,6 +17,7 @@ import { isSimObject } from '../../simulators/salesforce/schema';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
 import { testDataKeys } from '../support/temporal';
+import { hourlyConnector } from './hourly-connector';
 
 const STREAMS = ['contact', 'lead'] as const;
 /** Shorter values could turn up in random ciphertext by chance; 8 bytes cannot. */
@@ -59,7 +59,6 @@ const payloadShape = z.object({ metadata: z.record(z.string(), z.instanceof(Uint
 
 describe('workflow histories on the server hold no personal data or secret', () => {
   const stack = useStack({ name: 'history-privacy', encrypted: true, salesforce: { contacts: 200, deletedRate: 0, seed: 11 } });
-  const { call } = stack;
 
   async function runCycle(connectorId: string): Promise<string> {
     const workflowId = await stack.startCycle(connectorId);
@@ -97,20 +96,13 @@ describe('workflow histories on the server hold no personal data or secret', () 
   }
 
   test('a real cycle leaves only encrypted payloads, and no email, personal value or credential, in any history', async () => {
-    const body: CreateConnectorBody = {
-      userId: 'marketing-ops',
-      name: 'Salesforce to DuckDB, encrypted',
-      status: 'active',
-      configuration: {
+    const connectorId = await stack.createConnector(
+      hourlyConnector('Salesforce to DuckDB, encrypted', {
         source: simulatedSalesforceSource(stack.salesforce.url, { streams: [...STREAMS] }),
         destination: { kind: 'duckdb', schema: 'marketing' },
         guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'approve' },
-        schedule: { every: '1h' },
-      },
-    };
-    const created = await call('POST', '/api/v1/data-warehouse-connector', body);
-    expect(created.status).toBe(201);
-    const connectorId = z.object({ id: z.string() }).parse(created.body).id;
+      }),
+    );
     const cycleId = await runCycle(connectorId);
 
     // The cycle did real work with the data it must not leak: rows reached the warehouse.

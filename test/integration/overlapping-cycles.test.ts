@@ -7,11 +7,12 @@
  */
 import { z } from 'zod';
 import type { IngestionCycleWorkflow } from '../../api/cycle-workflow';
-import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
+import type { DestinationConfig } from '../../domain/connector';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
+import { hourlyConnector } from './hourly-connector';
 
 const CONTACTS = 150;
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
@@ -24,29 +25,18 @@ const pendingApprovals = async (connectorId: string) =>
     .object({ approvals: z.array(z.object({ approvalId: z.string(), workflowId: z.string() })) })
     .parse((await call('GET', `/api/v1/approvals?connectorId=${connectorId}&status=pending`)).body).approvals;
 
-const startedSchema = z.object({ workflowId: z.string() });
-
 test('a second cycle while one waits for approval is skipped, "run now" is refused, and the warehouse ends with the newest rows', async () => {
-  const body: CreateConnectorBody = {
-    userId: 'marketing-ops',
-    name: 'Salesforce contacts, gated',
-    status: 'active',
-    configuration: {
+  const connectorId = await stack.createConnector(
+    hourlyConnector('Salesforce contacts, gated', {
       source: simulatedSalesforceSource(stack.salesforce.url),
       destination,
       // The first cycle reads every contact and so waits for a manager; later ones read a few rows and load.
       guardrails: { maxRowsPerCycle: 50, maxInvalidShare: 0.9, schemaChangePolicy: 'allow' },
       automationLevel: 'approve-on-breach',
-      schedule: { every: '1h' },
-    },
-  };
-  const created = await call('POST', '/api/v1/data-warehouse-connector', body);
-  expect(created.status).toBe(201);
-  const connectorId = z.object({ id: z.string() }).parse(created.body).id;
+    }),
+  );
 
-  const manual = await call('POST', `/api/v1/data-warehouse-connector/${connectorId}/runs`, {});
-  expect(manual.status).toBe(202);
-  const first = startedSchema.parse(manual.body).workflowId;
+  const first = await stack.startCycle(connectorId);
   const [waiting] = await eventually('the first cycle waiting for a manager', async () => {
     const pending = await pendingApprovals(connectorId);
     return pending.length > 0 ? pending : undefined;
@@ -83,9 +73,7 @@ test('a second cycle while one waits for approval is skipped, "run now" is refus
   expect((await finished(first)).status).toBe('completed');
 
   // The next cycle reads what changed after the first one's read and loads it without waiting.
-  const next = await call('POST', `/api/v1/data-warehouse-connector/${connectorId}/runs`, {});
-  expect(next.status).toBe(202);
-  const report = await finished(startedSchema.parse(next.body).workflowId);
+  const report = await finished(await stack.startCycle(connectorId));
   expect(report.status).toBe('completed');
   expect(report.streams[0]).toMatchObject({ stream: 'contact', loaded: 1, deleted: 1 });
 

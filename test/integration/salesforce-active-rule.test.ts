@@ -6,11 +6,12 @@
  * default rule (Active__c = true). API → Temporal → the Salesforce simulator (real jsforce) → DuckDB.
  */
 import { z } from 'zod';
-import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
+import type { DestinationConfig } from '../../domain/connector';
 import { FLAWS } from '../../simulators/salesforce/flaws';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { useStack } from '../support/stack';
 import { listedIn } from './customers';
+import { hourlyConnector } from './hourly-connector';
 
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 // Only the inactive flaw: a share of contacts and leads with Active__c = false, nothing else failing.
@@ -25,21 +26,16 @@ const { call, warehouseRows, runCycle } = stack;
 const reportsSchema = z.object({ reports: z.array(z.object({ stream: z.string(), rules: z.array(z.object({ rule: z.string() })) })) });
 const idsOf = (records: Record<string, unknown>[]): string[] => records.map((record) => String(record['Id'])).sort();
 test('a rule on Loyalty_Tier__c: the suite holds back the rest by that field, the screen and the customer model follow it', async () => {
-  const body: CreateConnectorBody = {
-    userId: 'marketing-ops',
-    name: 'Gold contacts only',
-    status: 'active',
-    configuration: {
+  const connectorId = await stack.createConnector(
+    hourlyConnector('Gold contacts only', {
       source: simulatedSalesforceSource(stack.salesforce.url, {
         streams: ['contact', 'lead'],
         objects: { contact: { activeRule: { field: 'Loyalty_Tier__c', equals: 'Gold' } } },
       }),
       destination: { ...destination, schema: 'gold' },
       guardrails: { maxInvalidShare: 1 },
-      schedule: { every: '1h' },
-    },
-  };
-  const connectorId = await stack.createConnector(body);
+    }),
+  );
   const report = await runCycle(connectorId);
   expect(report.status).toBe('completed');
 

@@ -4,10 +4,11 @@
  * one of them into DuckDB; its next, small increment reads REST pages and opens no job.
  * API → Temporal → the Salesforce simulator (real jsforce) → DuckDB.
  */
-import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
+import type { DestinationConfig } from '../../domain/connector';
 import { FLAWS } from '../../simulators/salesforce/flaws';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { useStack } from '../support/stack';
+import { hourlyConnector } from './hourly-connector';
 
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'bulk' };
 const noFlaws = Object.fromEntries(FLAWS.map((flaw) => [flaw, 0]));
@@ -31,18 +32,13 @@ const loadedIds = async (): Promise<string[]> =>
   (await warehouseRows('select id from bulk.salesforce_contact')).map((row) => String(row['id'])).sort();
 
 test('a backfill above bulkThreshold goes through a Bulk API 2.0 job and loads every row; a small increment stays on REST', async () => {
-  const body: CreateConnectorBody = {
-    userId: 'marketing-ops',
-    name: 'Contacts in bulk',
-    status: 'active',
-    configuration: {
+  const connectorId = await stack.createConnector(
+    hourlyConnector('Contacts in bulk', {
       source: simulatedSalesforceSource(stack.salesforce.url, { streams: ['contact'], bulkThreshold: 50 }),
       destination,
       guardrails: { maxInvalidShare: 1 },
-      schedule: { every: '1h' },
-    },
-  };
-  const connectorId = await stack.createConnector(body);
+    }),
+  );
   const created = await call('GET', `/api/v1/data-warehouse-connector/${connectorId}`);
   expect(JSON.stringify(created.body)).toContain('"bulkThreshold":50');
 
