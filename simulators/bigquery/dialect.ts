@@ -8,7 +8,7 @@ import { BigQueryRequestError } from './errors';
 import { declareTable, typeQueryByColumnList, type TableDeclaration } from './ddl';
 import { isSymbol, isWord, keywords, splitStatements, tokenize, type Token } from './lexer';
 import type { BoundParameter, ParameterSet } from './parameters';
-import { asToken, matchingParenthesis, nextSolid, previousSolid, sql, type Piece } from './pieces';
+import { asToken, eachCall, matchingParenthesis, neighboursOf, nextSolid, sql, type Neighbours, type Piece } from './pieces';
 import {
   refuseBareSetOperations,
   refuseCteColumnLists,
@@ -54,6 +54,14 @@ function addOptionalKeyword(statement: Statement, verb: string, keyword: string)
   if (!isWord(asToken(statement.pieces[second]), keyword)) statement.pieces.splice(first + 1, 0, sql(` ${keyword}`));
 }
 
+/** Replaces the word `word` by `replacement` wherever its neighbours fit (everywhere by default). */
+function replaceWord(word: string, replacement: string, fits: (around: Neighbours) => boolean = () => true): Rewrite['apply'] {
+  return (statement) =>
+    eachPiece(statement, (piece, index) =>
+      isWord(asToken(piece), word) && fits(neighboursOf(statement.pieces, index)) ? [sql(replacement)] : null,
+    );
+}
+
 /** Type names of GoogleSQL DDL and CAST → DuckDB. INT64 and its aliases are 64-bit (DuckDB INTEGER is 32). */
 const TYPE_NAMES: Readonly<Record<string, string>> = {
   STRING: 'VARCHAR',
@@ -96,12 +104,7 @@ export const REWRITES: readonly Rewrite[] = [
   {
     googleSql: 'WHEN NOT MATCHED THEN INSERT ROW',
     duckdb: 'WHEN NOT MATCHED THEN INSERT *',
-    apply(statement) {
-      eachPiece(statement, (piece, index) => {
-        if (!isWord(asToken(piece), 'ROW')) return null;
-        return isWord(asToken(previousSolid(statement.pieces, index - 1)), 'INSERT') ? [sql('*')] : null;
-      });
-    },
+    apply: replaceWord('ROW', '*', ({ before }) => isWord(before, 'INSERT')),
   },
   {
     googleSql: 'DELETE dataset.table WHERE …',
@@ -111,13 +114,7 @@ export const REWRITES: readonly Rewrite[] = [
   {
     googleSql: 'SELECT * EXCEPT (a, b)',
     duckdb: 'SELECT * EXCLUDE (a, b)',
-    apply(statement) {
-      eachPiece(statement, (piece, index) => {
-        const after = asToken(statement.pieces[nextSolid(statement.pieces, index + 1)]);
-        const before = asToken(previousSolid(statement.pieces, index - 1));
-        return isWord(asToken(piece), 'EXCEPT') && isSymbol(before, '*') && isSymbol(after, '(') ? [sql('EXCLUDE')] : null;
-      });
-    },
+    apply: replaceWord('EXCEPT', 'EXCLUDE', ({ before, after }) => isSymbol(before, '*') && isSymbol(after, '(')),
   },
   {
     googleSql: "CAST(x AS VARCHAR), POSITION(x IN y), a bare UNION, WITH name (a, b) AS (…), INTERVAL '1 day'",
@@ -130,39 +127,27 @@ export const REWRITES: readonly Rewrite[] = [
   {
     googleSql: 'CURRENT_TIMESTAMP()',
     duckdb: 'current_timestamp',
-    apply(statement) {
-      const { pieces } = statement;
-      for (let i = 0; i < pieces.length; i += 1) {
-        if (!isWord(asToken(pieces[i]), 'CURRENT_TIMESTAMP')) continue;
-        const open = nextSolid(pieces, i + 1);
+    apply({ pieces }) {
+      eachCall(pieces, 'CURRENT_TIMESTAMP', (at, open) => {
         const close = nextSolid(pieces, open + 1);
-        if (isSymbol(asToken(pieces[open]), '(') && isSymbol(asToken(pieces[close]), ')')) {
-          pieces.splice(i, close - i + 1, sql('current_timestamp'));
-        }
-      }
+        if (isSymbol(asToken(pieces[close]), ')')) pieces.splice(at, close - at + 1, sql('current_timestamp'));
+      });
     },
   },
   {
     googleSql: "JSON_VALUE(json, '$.path') (the scalar as unquoted text)",
     duckdb: "(json_value(json, '$.path') ->> '$') (DuckDB's json_value keeps a string's quotes)",
-    apply(statement) {
-      const { pieces } = statement;
-      for (let i = 0; i < pieces.length; i += 1) {
-        if (!isWord(asToken(pieces[i]), 'JSON_VALUE')) continue;
-        const open = nextSolid(pieces, i + 1);
-        if (!isSymbol(asToken(pieces[open]), '(')) continue;
-        const close = matchingParenthesis(pieces, open);
-        pieces.splice(close + 1, 0, sql(" ->> '$')"));
-        pieces.splice(i, 1, sql('(json_value'));
-      }
+    apply({ pieces }) {
+      eachCall(pieces, 'JSON_VALUE', (at, open) => {
+        pieces.splice(matchingParenthesis(pieces, open) + 1, 0, sql(" ->> '$')"));
+        pieces.splice(at, 1, sql('(json_value'));
+      });
     },
   },
   {
     googleSql: 'SAFE_CAST(x AS T)',
     duckdb: 'TRY_CAST(x AS T)',
-    apply(statement) {
-      eachPiece(statement, (piece) => (isWord(asToken(piece), 'SAFE_CAST') ? [sql('TRY_CAST')] : null));
-    },
+    apply: replaceWord('SAFE_CAST', 'TRY_CAST'),
   },
   {
     googleSql: 'ARRAY<T>',
@@ -177,8 +162,7 @@ export const REWRITES: readonly Rewrite[] = [
         const token = asToken(piece);
         if (token?.kind !== 'word') return null;
         const duckdbType = TYPE_NAMES[token.text.toUpperCase()];
-        const after = asToken(statement.pieces[nextSolid(statement.pieces, index + 1)]);
-        const before = asToken(previousSolid(statement.pieces, index - 1));
+        const { before, after } = neighboursOf(statement.pieces, index);
         // TIMESTAMP(…) and NUMERIC(…) are functions or parameterised types; a.b names are not types.
         const isTypeName = !isSymbol(after, '(') && !isSymbol(after, '.') && !isSymbol(before, '.');
         return duckdbType && isTypeName ? [sql(duckdbType)] : null;

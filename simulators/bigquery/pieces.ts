@@ -2,7 +2,7 @@
  * A statement while dialect.ts rewrites it: lexer tokens, some already replaced by DuckDB text
  * (`sql` pieces), and the small helpers rewrites use to look around a piece.
  */
-import { isSymbol, type Token } from './lexer';
+import { isSymbol, isWord, type Token } from './lexer';
 import { BigQueryRequestError } from './errors';
 
 export type Piece = Token | { kind: 'sql'; text: string };
@@ -23,6 +23,28 @@ export function previousSolid(pieces: readonly Piece[], index: number): Piece | 
 }
 
 export const asToken = (piece: Piece | undefined): Token | undefined => (piece?.kind === 'sql' ? undefined : piece);
+
+export interface Neighbours {
+  before: Token | undefined;
+  after: Token | undefined;
+}
+
+/** The tokens either side of pieces[index], past any space: what tells a keyword or a type name from a name. */
+export function neighboursOf(pieces: readonly Piece[], index: number): Neighbours {
+  return { before: asToken(previousSolid(pieces, index - 1)), after: asToken(pieces[nextSolid(pieces, index + 1)]) };
+}
+
+/**
+ * Runs `visit` on each call of the function `name`: where its name and its opening parenthesis are.
+ * The pieces may change under it: it reads their length afresh at every step.
+ */
+export function eachCall(pieces: readonly Piece[], name: string, visit: (at: number, open: number) => void): void {
+  for (let at = 0; at < pieces.length; at += 1) {
+    if (!isWord(asToken(pieces[at]), name)) continue;
+    const open = nextSolid(pieces, at + 1);
+    if (isSymbol(asToken(pieces[open]), '(')) visit(at, open);
+  }
+}
 
 export function matchingParenthesis(pieces: readonly Piece[], open: number): number {
   let depth = 0;

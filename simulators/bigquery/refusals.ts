@@ -6,7 +6,7 @@
  */
 import { BigQueryRequestError } from './errors';
 import { isSymbol, isWord } from './lexer';
-import { asToken, matchingParenthesis, nextSolid, type Piece } from './pieces';
+import { asToken, eachCall, matchingParenthesis, nextSolid, type Piece } from './pieces';
 
 /** Type names of other dialects that GoogleSQL does not know (it knows INT, BIGINT, DECIMAL… as aliases). */
 const FOREIGN_TYPES = new Set(['VARCHAR', 'CHAR', 'TEXT', 'DOUBLE', 'REAL', 'FLOAT', 'FLOAT4', 'FLOAT8', 'INT4', 'INT8', 'SERIAL']);
@@ -38,10 +38,8 @@ export function refuseForeignCastTypes(pieces: readonly Piece[]): void {
 
 /** POSITION(x IN y): GoogleSQL has no such function. */
 export function refusePosition(pieces: readonly Piece[]): void {
-  pieces.forEach((piece, index) => {
-    if (wordOf(piece) === 'POSITION' && isSymbol(asToken(pieces[nextSolid(pieces, index + 1)]), '(')) {
-      throw BigQueryRequestError.invalidQuery('Function not found: POSITION');
-    }
+  eachCall(pieces, 'POSITION', () => {
+    throw BigQueryRequestError.invalidQuery('Function not found: POSITION');
   });
 }
 
