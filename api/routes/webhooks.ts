@@ -23,7 +23,7 @@ import { withoutSuppressed } from '../../activities/sources/sendgrid/suppressed-
 import { judgeZendeskEvent, zendeskTicketEventSchema, type IncomingZendeskEvent } from '../../activities/sources/zendesk/webhook-events';
 import { ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../../activities/sources/zendesk/webhook-signature';
 import type { Connector, SourceConfig } from '../../domain/connector';
-import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
+import { defineRoute, describedRouter, reply, type DescribedRouter, type RequestSpec } from '../contract';
 import { sharedDrainWake } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, errorResponseSchema, notFound, validationFailed } from '../errors';
@@ -54,7 +54,42 @@ const receiptSchema = z.object({
 /** Some events refused: they are named, and the answer says what became of the others. */
 const partlyRefusedSchema = errorResponseSchema.extend({ ...receiptSchema.partial().shape, refused: z.number().optional() });
 
-const sendgridParamsSchema = z.object({ connectorId: z.string().describe("the SendGrid connector's id") });
+/** How each webhook's requests are signed (the headers, and what they hold), and the name its 404 gives. */
+const SIGNED_BY = {
+  sendgrid: {
+    name: 'SendGrid',
+    signature: { header: SIGNATURE_HEADER, holds: 'base64 ECDSA signature; required when the connector has a public key' },
+    timestamp: { header: TIMESTAMP_HEADER, holds: 'Unix seconds the signature covers' },
+  },
+  zendesk: {
+    name: 'Zendesk',
+    signature: { header: ZENDESK_SIGNATURE_HEADER, holds: 'base64 HMAC-SHA256 signature' },
+    timestamp: { header: ZENDESK_TIMESTAMP_HEADER, holds: 'ISO-8601 time the signature covers' },
+  },
+} as const;
+
+type WebhookSource = keyof typeof SIGNED_BY;
+
+/** The connector a delivery is for, by its id in the path. */
+const webhookParamsSchema = (kind: WebhookSource) =>
+  z.object({ connectorId: z.string().describe(`the ${SIGNED_BY[kind].name} connector's id`) });
+
+const PARAMS_OF: Record<WebhookSource, ReturnType<typeof webhookParamsSchema>> = {
+  sendgrid: webhookParamsSchema('sendgrid'),
+  zendesk: webhookParamsSchema('zendesk'),
+};
+
+/** A webhook's request: its connector, the headers its source signs it with (SIGNED_BY), and its body. */
+function signedRequest(kind: WebhookSource, body: RequestSpec['body']): RequestSpec {
+  const { signature, timestamp } = SIGNED_BY[kind];
+  const headers = z.object({
+    [signature.header]: z.string().optional().describe(signature.holds),
+    [timestamp.header]: z.string().optional().describe(timestamp.holds),
+  });
+  return { params: PARAMS_OF[kind], headers, body };
+}
+
+const noConnectorOf = (kind: WebhookSource) => errorAnswer(`no ${SIGNED_BY[kind].name} connector with that id`);
 
 export const sendgridWebhookRoute = defineRoute({
   method: 'POST',
@@ -65,14 +100,7 @@ export const sendgridWebhookRoute = defineRoute({
     'Signed by SendGrid (ECDSA over the timestamp and the raw body) when the connector has a public key. A delivery with bad events ' +
     'stores the others and answers 400 naming the bad ones; SendGrid’s retry of it finds the others stored.',
   tag: 'webhooks',
-  request: {
-    params: sendgridParamsSchema,
-    headers: z.object({
-      [SIGNATURE_HEADER]: z.string().optional().describe('base64 ECDSA signature; required when the connector has a public key'),
-      [TIMESTAMP_HEADER]: z.string().optional().describe('Unix seconds the signature covers'),
-    }),
-    body: { schema: sendgridEventArraySchema, required: true, description: 'a JSON array of SendGrid events' },
-  },
+  request: signedRequest('sendgrid', { schema: sendgridEventArraySchema, required: true, description: 'a JSON array of SendGrid events' }),
   responses: {
     200: { description: 'every event taken', schema: receiptSchema },
     400: {
@@ -80,12 +108,11 @@ export const sendgridWebhookRoute = defineRoute({
       schema: partlyRefusedSchema,
     },
     401: errorAnswer('the signature is missing, stale or does not verify'),
-    404: errorAnswer('no SendGrid connector with that id'),
+    404: noConnectorOf('sendgrid'),
   },
   temporal: 'the events are stored but their drain was not woken; the sender will retry',
 });
 
-const zendeskParamsSchema = z.object({ connectorId: z.string().describe("the Zendesk connector's id") });
 const zendeskReceiptSchema = receiptSchema.pick({ received: true, stored: true, duplicates: true });
 
 export const zendeskWebhookRoute = defineRoute({
@@ -97,19 +124,12 @@ export const zendeskWebhookRoute = defineRoute({
     'Signed by Zendesk (base64 HMAC-SHA256 under the webhook’s signing secret over the timestamp header and the raw body). ' +
     'One `zen:event-type:ticket.*` event per request; a redelivery of an event stores nothing new. A bad event is refused whole.',
   tag: 'webhooks',
-  request: {
-    params: zendeskParamsSchema,
-    headers: z.object({
-      [ZENDESK_SIGNATURE_HEADER]: z.string().optional().describe('base64 HMAC-SHA256 signature'),
-      [ZENDESK_TIMESTAMP_HEADER]: z.string().optional().describe('ISO-8601 time the signature covers'),
-    }),
-    body: { schema: zendeskTicketEventSchema, required: true, description: 'a Zendesk ticket event' },
-  },
+  request: signedRequest('zendesk', { schema: zendeskTicketEventSchema, required: true, description: 'a Zendesk ticket event' }),
   responses: {
     200: { description: 'the event taken (or already held)', schema: zendeskReceiptSchema },
     400: errorAnswer('the body is not JSON or not a ticket event (each bad field named with its rule); nothing was stored'),
     401: errorAnswer('the signature is missing, stale or does not verify, or the connector has no signing secret'),
-    404: errorAnswer('no Zendesk connector with that id'),
+    404: noConnectorOf('zendesk'),
   },
   temporal: 'the event is stored but its drain was not woken; Zendesk will retry',
 });
@@ -124,7 +144,7 @@ export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
   const connectorById = sharedRead((connectorId: string) => deps.store.connectors.get(connectorId));
   const suppressionList = sharedRead<void, SuppressionList>(() => deps.store.privacy.loadSuppressionList());
   routes.serve(zendeskWebhookRoute, raw({ type: () => true, limit: MAX_ZENDESK_BODY }), async (req, res) => {
-    const { connector, source, incoming } = await incomingDelivery(req, 'zendesk', zendeskParamsSchema, connectorById);
+    const { connector, source, incoming } = await incomingDelivery(req, 'zendesk', connectorById);
     const verdict = judgeZendeskEvent(source.signingSecret, incoming);
     if (verdict.outcome !== 'accepted') throw refusal(deps, 'zendesk', connector.id, verdict);
     const receipt = await storeAndWake(deps, wake, connector, verdict.delivery);
@@ -132,7 +152,7 @@ export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
     reply(res, zendeskWebhookRoute, 200, { received: 1, stored: receipt.stored, duplicates: receipt.duplicates });
   });
   routes.serve(sendgridWebhookRoute, raw({ type: () => true, limit: MAX_BODY }), async (req, res) => {
-    const { connector, source, incoming } = await incomingDelivery(req, 'sendgrid', sendgridParamsSchema, connectorById);
+    const { connector, source, incoming } = await incomingDelivery(req, 'sendgrid', connectorById);
     const verdict = judgeSendgridDelivery(source, incoming);
     if (verdict.outcome !== 'judged') throw refusal(deps, 'sendgrid', connector.id, verdict);
     const taken = await takeEvents(deps, { wake, suppressionList }, connector, verdict);
@@ -142,13 +162,6 @@ export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
   return routes;
 }
 
-/** How each webhook's requests are signed, and the name its 404 gives. */
-const SIGNED_BY = {
-  sendgrid: { name: 'SendGrid', signature: SIGNATURE_HEADER, timestamp: TIMESTAMP_HEADER },
-  zendesk: { name: 'Zendesk', signature: ZENDESK_SIGNATURE_HEADER, timestamp: ZENDESK_TIMESTAMP_HEADER },
-} as const;
-
-type WebhookSource = keyof typeof SIGNED_BY;
 type SourceOf<K extends WebhookSource> = Extract<SourceConfig, { kind: K }>;
 
 const isSourceOf = <K extends WebhookSource>(source: SourceConfig | undefined, kind: K): source is SourceOf<K> => source?.kind === kind;
@@ -161,11 +174,10 @@ const isSourceOf = <K extends WebhookSource>(source: SourceConfig | undefined, k
 async function incomingDelivery<K extends WebhookSource>(
   req: Request,
   kind: K,
-  paramsSchema: typeof sendgridParamsSchema,
   connectorById: (connectorId: string) => Promise<Connector | null>,
 ): Promise<{ connector: Connector; source: SourceOf<K>; incoming: IncomingDelivery & IncomingZendeskEvent }> {
   const receivedAt = new Date();
-  const { connectorId } = parseRequest(paramsSchema, req.params, 'path parameters');
+  const { connectorId } = parseRequest(PARAMS_OF[kind], req.params, 'path parameters');
   const connector = await connectorById(connectorId);
   const source = connector?.configuration.source;
   const signed = SIGNED_BY[kind];
@@ -173,8 +185,8 @@ async function incomingDelivery<K extends WebhookSource>(
   const incoming = {
     connectorId,
     receivedAt,
-    signature: req.get(signed.signature),
-    timestamp: req.get(signed.timestamp),
+    signature: req.get(signed.signature.header),
+    timestamp: req.get(signed.timestamp.header),
     rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     contentType: req.get('content-type'),
   };
