@@ -10,6 +10,7 @@ import { z } from 'zod';
 import contactSuite from '../../activities/sources/salesforce/suites/contact.json';
 import { scheduledCycleWorkflowId } from '../../domain/constants';
 import type { CreateConnectorBody } from '../../domain/connector';
+import type { CycleReport } from '../../domain/cycle';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
 import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
 import { eventually } from '../support/eventually';
@@ -78,19 +79,24 @@ export async function gateAcrossUpgrade(world: World): Promise<Recording[]> {
   return [{ name: 'ingestionCycle-gate-waited-across-upgrade', workflowId }];
 }
 
+/** A connector of the marketing team, created and run once by hand to its end: its id, the cycle's id and report. */
+async function manualCycle(
+  world: World,
+  name: string,
+  configuration: CreateConnectorBody['configuration'],
+): Promise<{ connectorId: string; workflowId: string; report: CycleReport }> {
+  const connectorId = await world.createConnector({ userId: 'marketing-ops', name, configuration });
+  const workflowId = await runNow(world, connectorId);
+  return { connectorId, workflowId, report: await cycleResult(world, workflowId) };
+}
+
 /** A first cycle of two streams, each loaded in parallel, flawed contacts quarantined. */
 export async function plainCycle(world: World): Promise<{ recordings: Recording[]; connectorId: string }> {
-  const connectorId = await world.createConnector({
-    userId: 'marketing-ops',
-    name: 'Salesforce contacts and leads',
-    configuration: {
-      source: salesforceSource(world, ['contact', 'lead']),
-      destination: plainDestination,
-      guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'allow' },
-    },
-  } satisfies CreateConnectorBody);
-  const workflowId = await runNow(world, connectorId);
-  const report = await cycleResult(world, workflowId);
+  const { connectorId, workflowId, report } = await manualCycle(world, 'Salesforce contacts and leads', {
+    source: salesforceSource(world, ['contact', 'lead']),
+    destination: plainDestination,
+    guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'allow' },
+  });
   assert.equal(report.status, 'completed');
   assert.deepEqual(
     report.streams.map((s) => s.outcome),
@@ -114,19 +120,13 @@ export const STALE_PASSWORD = 'stale-password-of-the-failed-cycle';
 
 /** A cycle whose every stream fails (the org refuses the connector's password): the workflow ends Failed, its report stored. */
 export async function failedCycle(world: World): Promise<Recording[]> {
-  const connectorId = await world.createConnector({
-    userId: 'marketing-ops',
-    name: 'Salesforce with a changed password',
-    configuration: {
-      source: {
-        ...salesforceSource(world, ['contact', 'lead']),
-        auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS, password: STALE_PASSWORD },
-      },
-      destination: plainDestination,
+  const { workflowId, report } = await manualCycle(world, 'Salesforce with a changed password', {
+    source: {
+      ...salesforceSource(world, ['contact', 'lead']),
+      auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS, password: STALE_PASSWORD },
     },
-  } satisfies CreateConnectorBody);
-  const workflowId = await runNow(world, connectorId);
-  const report = await cycleResult(world, workflowId);
+    destination: plainDestination,
+  });
   assert.equal(report.status, 'failed');
   assert.deepEqual(
     report.streams.map((s) => s.outcome),
