@@ -78,6 +78,32 @@ export function useApiHarness(options: { codecEndpoint?: CodecEndpoint } = {}): 
   });
 }
 
+/** The API on a store of its own and a Temporal client of the file's, with an admin key. */
+export interface ApiOnClient {
+  url: string;
+  store: Store;
+  client: Client;
+  adminKey: string;
+}
+
+/**
+ * The API over a client the file makes (one pointed at a closed port, one that encrypts) instead of
+ * the harness's, for the describe block (or file); closed after its tests, the client's connection too.
+ */
+export function useApiOnClient(connect: () => Promise<Client>, options: { codecEndpoint?: CodecEndpoint } = {}): ApiOnClient {
+  const api = useFixture('the API on its own client', async (defer) => {
+    const client = await connect();
+    defer(() => client.connection.close().catch(() => undefined));
+    const store = await openStore({});
+    defer(() => store.close());
+    const adminKey = (await issueApiKey(store, { subject: 'test-admin', role: 'admin' }, 'test')).key;
+    const server = await startApiServer({ app: createApp({ store, temporal: client, authentication: { jwt: {} }, ...options }), port: 0 });
+    defer(() => server.close());
+    return { url: server.url, store, client, adminKey };
+  });
+  return readThrough(api, ['url', 'store', 'client', 'adminKey'], {});
+}
+
 /**
  * The file's API harness with a stand-in worker on its task queue (the file's fixture workflows, and
  * activities when given), set up before the file's tests and closed after them; `started` receives

@@ -5,14 +5,10 @@
  */
 import { createServer } from 'node:net';
 import { Client, Connection, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { createApp } from '../../api/app';
-import { issueApiKey } from '../../api/auth/issue-api-key';
 import { ApiError } from '../../api/errors';
-import { startApiServer, type RunningServer } from '../../api/server';
 import { callTemporal } from '../../api/temporal-calls';
-import { openStore, type Store } from '../../activities/store';
 import { testEnv } from '../support/temporal';
-import { CONNECTORS, connectorBody, request } from './harness';
+import { CONNECTORS, connectorBody, request, useApiOnClient } from './harness';
 
 /** A port nothing listens on: taken, then given back. */
 async function closedPort(): Promise<number> {
@@ -27,43 +23,27 @@ async function closedPort(): Promise<number> {
 const grpcError = (code: number, details: string): Error => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
 
 describe('Temporal down: a client pointed at a closed port', () => {
-  let downClient: Client;
-  let store: Store;
-  let server: RunningServer;
-  let adminKey: string;
-
-  beforeAll(async () => {
-    const connection = Connection.lazy({ address: `127.0.0.1:${await closedPort()}` });
-    downClient = new Client({ connection });
-    store = await openStore({});
-    adminKey = (await issueApiKey(store, { subject: 'test-admin', role: 'admin' }, 'test')).key;
-    server = await startApiServer({ app: createApp({ store, temporal: downClient, authentication: { jwt: {} } }), port: 0 });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await store?.close();
-    await downClient?.connection.close().catch(() => undefined);
-  });
+  const api = useApiOnClient(async () => new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await closedPort()}` }) }));
 
   test('callTemporal answers 503 temporal_unavailable, saying what was not done', async () => {
-    const error: unknown = await callTemporal(downClient, 'nothing was started', () =>
-      downClient.workflow.start('anything', { taskQueue: 'q', workflowId: 'w' }),
+    const error: unknown = await callTemporal(api.client, 'nothing was started', () =>
+      api.client.workflow.start('anything', { taskQueue: 'q', workflowId: 'w' }),
     ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 503, code: 'temporal_unavailable', message: expect.stringContaining('nothing was started') });
   });
 
   test('creating a connector is a 503 naming Temporal, and no connector is left behind', async () => {
-    const response = await request(server.url, 'POST', CONNECTORS, { json: connectorBody('test-admin') }, adminKey);
+    const response = await request(api.url, 'POST', CONNECTORS, { json: connectorBody('test-admin') }, api.adminKey);
     expect(response).toMatchObject({
       status: 503,
       body: { error: 'temporal_unavailable', message: 'Temporal is unreachable or did not answer in time: the connector was not created' },
     });
-    expect(await store.connectors.list()).toEqual([]);
+    expect(await api.store.connectors.list()).toEqual([]);
   });
 
   test('GET /healthz is a 503 naming the failing check', async () => {
-    const response = await request(server.url, 'GET', '/healthz');
+    const response = await request(api.url, 'GET', '/healthz');
     expect(response).toMatchObject({ status: 503, body: { checks: { store: 'ok', temporal: 'failing' } } });
   });
 });

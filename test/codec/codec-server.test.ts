@@ -9,11 +9,9 @@ import express, { type RequestHandler } from 'express';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { parseKeyRing } from '../../activities/secrets';
 import { AesGcmPayloadCodec, PAYLOAD_KEYS_VARIABLE, payloadDataConverter } from '../../activities/secrets/payload-codec';
-import { openStore, type Store } from '../../activities/store';
-import { createApp } from '../../api/app';
-import { issueApiKey } from '../../api/auth/issue-api-key';
 import { CODEC_PATH, codecRoutes } from '../../api/codec-server';
 import { startApiServer, type RunningServer } from '../../api/server';
+import { useApiOnClient } from '../api/harness';
 import { keyEntry } from '../secrets/fixtures';
 import { testServerAddress, uniqueName } from '../support/temporal';
 
@@ -142,37 +140,25 @@ describe('the codec endpoint', () => {
 });
 
 describe('the codec endpoint in the API, as the Web UI meets it', () => {
-  let store: Store;
-  let temporal: Client;
-  let server: RunningServer;
-  let operatorKey: string;
-
-  beforeAll(async () => {
-    store = await openStore({});
-    operatorKey = (await issueApiKey(store, { subject: 'test-operator', role: 'admin' }, 'test')).key;
-    // A client that encrypts as the workers do: the history the CLI reads holds only ciphertext.
-    temporal = new Client({
-      connection: await Connection.connect({ address: testServerAddress() }),
-      dataConverter: payloadDataConverter(keyRing),
-    });
-    const codecEndpoint = { codec, allowedOrigins: [UI_ORIGIN], namespaces: ['default'] };
-    server = await startApiServer({ app: createApp({ store, temporal, codecEndpoint, authentication: { jwt: {} } }), port: 0 });
-  });
-  afterAll(async () => {
-    await server?.close();
-    await store?.close();
-    await temporal?.connection.close().catch(() => undefined);
-  });
+  // A client that encrypts as the workers do: the history the CLI reads holds only ciphertext.
+  const api = useApiOnClient(
+    async () =>
+      new Client({
+        connection: await Connection.connect({ address: testServerAddress() }),
+        dataConverter: payloadDataConverter(keyRing),
+      }),
+    { codecEndpoint: { codec, allowedOrigins: [UI_ORIGIN], namespaces: ['default'] } },
+  );
 
   const decode = async (origin: string, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${CODEC_PATH}/decode`, {
+    fetch(`${api.url}${CODEC_PATH}/decode`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin, ...headers },
       body: JSON.stringify({ payloads: (await codec.encode([defaultPayloadConverter.toPayload(record)])).map(toJson) }),
     });
 
   test('the preflight for a call with the API key is allowed for the Web UI, with credentials', async () => {
-    const preflight = await fetch(`${server.url}${CODEC_PATH}/decode`, {
+    const preflight = await fetch(`${api.url}${CODEC_PATH}/decode`, {
       method: 'OPTIONS',
       headers: {
         origin: UI_ORIGIN,
@@ -186,7 +172,7 @@ describe('the codec endpoint in the API, as the Web UI meets it', () => {
     const allowedHeaders = preflight.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/);
     expect(allowedHeaders).toEqual(expect.arrayContaining(['authorization', 'x-namespace', 'content-type']));
 
-    const elsewhere = await fetch(`${server.url}${CODEC_PATH}/decode`, {
+    const elsewhere = await fetch(`${api.url}${CODEC_PATH}/decode`, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
@@ -211,7 +197,7 @@ describe('the codec endpoint in the API, as the Web UI meets it', () => {
   });
 
   test("with the operator's API key the Web UI gets the payloads decrypted", async () => {
-    const decoded = await decode(UI_ORIGIN, { authorization: `Bearer ${operatorKey}` });
+    const decoded = await decode(UI_ORIGIN, { authorization: `Bearer ${api.adminKey}` });
     expect(decoded.status).toBe(200);
     expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     const { payloads } = (await decoded.json()) as { payloads: JsonPayload[] };
@@ -221,7 +207,7 @@ describe('the codec endpoint in the API, as the Web UI meets it', () => {
   test("`temporal workflow show` with the operator's API key (--codec-auth) shows the input decrypted, without it not", async () => {
     const workflowId = uniqueName('codec-cli');
     // Nobody runs this workflow: its start event (input encrypted by the client) is all the CLI reads.
-    const handle = await temporal.workflow.start('codecProbe', { taskQueue: uniqueName('codec-cli'), workflowId, args: [record] });
+    const handle = await api.client.workflow.start('codecProbe', { taskQueue: uniqueName('codec-cli'), workflowId, args: [record] });
     const cli = execFileSync('bash', ['scripts/temporal.sh', 'path'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
     const show = async (...extra: string[]) =>
       (
@@ -233,7 +219,7 @@ describe('the codec endpoint in the API, as the Web UI meets it', () => {
           '--workflow-id',
           workflowId,
           '--codec-endpoint',
-          `${server.url}${CODEC_PATH}`,
+          `${api.url}${CODEC_PATH}`,
           '--output',
           'json',
           ...extra,
@@ -242,7 +228,7 @@ describe('the codec endpoint in the API, as the Web UI meets it', () => {
     // The JSON output keeps payload data in base64: decrypted, it is the record's JSON.
     const plainRecord = Buffer.from(JSON.stringify(record)).toString('base64');
     try {
-      expect(await show('--codec-auth', `Bearer ${operatorKey}`)).toContain(plainRecord);
+      expect(await show('--codec-auth', `Bearer ${api.adminKey}`)).toContain(plainRecord);
       expect(await show()).not.toContain(plainRecord);
     } finally {
       await handle.terminate('test done');
