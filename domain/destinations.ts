@@ -3,14 +3,12 @@
  * omitted, come from the environment the worker runs in. Workflow-safe.
  */
 import { z } from 'zod';
+import { httpUrlSchema } from './http-url';
 
 /** A SQL identifier every warehouse accepts unquoted. */
 export const sqlIdentifier = z
   .string()
   .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be lower-case letters, digits and underscores, starting with a letter or underscore');
-
-/** An endpoint override: private links, emulators and the local simulators. */
-const endpointUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const duckdbDestinationSchema = z.object({
   kind: z.literal('duckdb'),
@@ -33,7 +31,7 @@ export const snowflakeDestinationSchema = z.object({
   kind: z.literal('snowflake'),
   account: z.string().min(1),
   /** Overrides the account URL (private link, or the local simulator). */
-  accessUrl: endpointUrl.optional(),
+  accessUrl: httpUrlSchema.optional(),
   username: z.string().min(1),
   /** Omitted: SNOWFLAKE_PASSWORD, or SNOWFLAKE_PRIVATE_KEY (and SNOWFLAKE_PRIVATE_KEY_PASSPHRASE), from the worker's environment. */
   auth: z
@@ -60,7 +58,7 @@ export const bigqueryDestinationSchema = z.object({
   /** The dataset plays the role of the schema. */
   schema: sqlIdentifier.default('marketing'),
   location: z.string().min(1).default('US'),
-  apiEndpoint: endpointUrl.optional(),
+  apiEndpoint: httpUrlSchema.optional(),
   /** A service account key; application default credentials when omitted. */
   credentials: z.object({ client_email: z.email(), private_key: z.string().includes('PRIVATE KEY') }).optional(),
 });
@@ -76,7 +74,7 @@ export const redshiftDestinationSchema = z
     clusterIdentifier: z.string().min(1).optional(),
     dbUser: z.string().min(1).optional(),
     secretArn: z.string().startsWith('arn:', { error: 'must be an ARN' }).optional(),
-    endpoint: endpointUrl.optional(),
+    endpoint: httpUrlSchema.optional(),
     /** Static credentials; the AWS default provider chain when omitted. */
     credentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }).optional(),
     /** With an S3 bucket, batches are loaded with COPY; with none, by multi-row INSERT. */
@@ -85,7 +83,7 @@ export const redshiftDestinationSchema = z
         bucket: z.string().min(3),
         prefix: z.string().default('insight-hub/'),
         iamRoleArn: z.string().startsWith('arn:'),
-        endpoint: endpointUrl.optional(),
+        endpoint: httpUrlSchema.optional(),
       })
       .optional(),
   })

@@ -4,6 +4,7 @@
  * description. Workflow-safe.
  */
 import { z } from 'zod';
+import { httpUrlSchema } from './http-url';
 import { refuseRedactionMarkers } from './redaction';
 
 /** What a person is told about, each raised once per occurrence (activities/notifications/messages.ts). */
@@ -24,7 +25,7 @@ export type NotificationKind = z.infer<typeof notificationKindSchema>;
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Where a channel posts: https, or plain http to this machine only (a receiver on the same host, a test). */
-const receiverUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).refine((text) => {
+const receiverUrlSchema = httpUrlSchema.refine((text) => {
   // Runs after a failed URL check too (zod reports every issue): a text that is no URL is that issue alone.
   if (!URL.canParse(text)) return true;
   const url = new URL(text);

@@ -4,6 +4,7 @@
  * was published) is the event time. Workflow-safe.
  */
 import { z } from 'zod';
+import { httpUrlSchema } from '../../../domain/http-url';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
 import mentionsSuite from './suites/mentions.json';
@@ -50,7 +51,7 @@ const score = z.number().min(-1, 'must be between -1 and 1').max(1, 'must be bet
 
 export const brandwatchSourceSchema = z.object({
   kind: z.literal('brandwatch'),
-  apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://api.brandwatch.com'),
+  apiUrl: httpUrlSchema.default('https://api.brandwatch.com'),
   username: z.string().min(1),
   password: z.string().min(1),
   projectId: z.number().int().positive(),

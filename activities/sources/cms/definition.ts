@@ -7,6 +7,7 @@
  * by the CMS's schema once the cycle has asked it (cmsStreamFrom). Workflow-safe.
  */
 import { z } from 'zod';
+import { httpUrlSchema } from '../../../domain/http-url';
 import { COLUMN_TYPES, type StreamDefinition } from '../../../domain/streams/types';
 import { batchSizeSchema, column, type SourceDefinition } from '../definition';
 import { refuseUnfitQuery } from './config-rules';
@@ -27,7 +28,7 @@ export const cmsSourceSchema = z
   .object({
     kind: z.literal('cms'),
     /** The GraphQL endpoint, e.g. https://cms.example.com/graphql */
-    endpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    endpoint: httpUrlSchema,
     /** Sent as `Authorization: Bearer …`. */
     accessToken: z.string().min(1),
     /** Records per GraphQL page ($first, or $limit with offset paging). */

@@ -5,6 +5,7 @@
  * a hash of its dimension values: re-reading a day, or a minute, merges in place. Workflow-safe.
  */
 import { z } from 'zod';
+import { httpUrlSchema } from '../../../domain/http-url';
 import type { StreamColumn, StreamDefinition } from '../../../domain/streams/types';
 import { batchSizeSchema, column, snakeCaseColumn, type SourceDefinition } from '../definition';
 import dailyMetricsSuite from './suites/daily_metrics.json';
@@ -192,7 +193,7 @@ export const ga4SourceSchema = z
     /** An OAuth access token minted elsewhere (a token broker, a test); it is not refreshed. */
     accessToken: z.string().min(1).optional(),
     /** Another Data API endpoint (a simulator); spoken to over REST. */
-    apiEndpoint: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    apiEndpoint: httpUrlSchema.optional(),
     /** Analytics 360 properties have ten times the token quota of standard ones. */
     propertyTier: z.enum(['standard', '360']).default('standard'),
     /** Days re-read before the cursor's date, because GA4 keeps revising recent days for up to 48 hours. */

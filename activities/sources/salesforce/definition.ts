@@ -4,6 +4,7 @@
  * with IsDeleted = true. Workflow-safe.
  */
 import { z } from 'zod';
+import { httpUrlSchema } from '../../../domain/http-url';
 import type { ActiveRule, StreamColumn, StreamDefinition } from '../../../domain/streams/types';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
 import contactSuite from './suites/contact.json';
@@ -158,7 +159,7 @@ export type SalesforceObjectSettings = z.infer<typeof salesforceObjectSettingsSc
 export const salesforceSourceSchema = z.object({
   kind: z.literal('salesforce'),
   /** Login URL (OAuth) or instance URL (access token), e.g. https://login.salesforce.com */
-  loginUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  loginUrl: httpUrlSchema,
   auth: salesforceAuthSchema,
   apiVersion: z
     .string()

@@ -5,6 +5,7 @@
  * later page, and the load keeps its latest version. Workflow-safe.
  */
 import { z } from 'zod';
+import { httpUrlSchema } from '../../../domain/http-url';
 import type { StreamDefinition } from '../../../domain/streams/types';
 import { batchSizeSchema, column, streamChoice, type SourceDefinition } from '../definition';
 import ticketsSuite from './suites/tickets.json';
@@ -54,7 +55,7 @@ export const zendeskSourceSchema = z
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be the subdomain only, e.g. acme for acme.zendesk.com')
       .optional(),
     /** The account's URL, when it is not https://<subdomain>.zendesk.com (a proxy, the simulator). */
-    baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    baseUrl: httpUrlSchema.optional(),
     /** The agent the API token belongs to; Zendesk authenticates `{email}/token:{apiToken}`. */
     email: z.email({ error: 'must be the email address of the Zendesk agent that owns the API token' }),
     apiToken: z.string().min(1),
