@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { roleSchema } from '../../domain/access';
 import { isUuid, parseInput } from './inputs';
-import { firstRowOf, insertedRow, rowsOf } from './query';
+import { columnsOf, firstRowOf, insertedRow, rowsOf } from './query';
 import { timestamp } from './rows';
 import type { SqlExecutor } from './sql-client';
 import type { Role } from '../../domain/access';
@@ -48,8 +48,6 @@ export interface ApiKeyRepository {
   revoke(id: string): Promise<StoredApiKey | null>;
 }
 
-const API_KEY_COLUMNS = 'id, key_id, subject, role, label, created_by, created_at, expires_at, revoked_at';
-
 const apiKeyRow = z
   .object({
     id: z.string(),
@@ -73,6 +71,8 @@ const apiKeyRow = z
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
   }));
+
+const API_KEY_COLUMNS = columnsOf(apiKeyRow);
 
 const apiKeyWithHashRow = z
   .object({ secret_sha256: z.string() })

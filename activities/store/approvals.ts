@@ -8,7 +8,7 @@ import type { ApprovalResolution, PendingApproval } from '../../domain/approvals
 import { ConnectorError } from '../errors';
 import { approvalIdSchema, approvalResolutionSchema, pendingApprovalSchema } from './approval-schemas';
 import { isUuid, limitSchema, parseInput } from './inputs';
-import { firstRowOf, rowsOf } from './query';
+import { columnsOf, firstRowOf, rowsOf } from './query';
 import { idRow } from './rows';
 import type { SqlExecutor } from './sql-client';
 
@@ -43,8 +43,6 @@ export interface ApprovalRepository {
   list(filter: ApprovalFilter): Promise<StoredApproval[]>;
 }
 
-const APPROVAL_COLUMNS = 'approval_id, connector_id, workflow_id, status, request, resolution, abandoned_at, abandoned_reason';
-
 const approvalRow = z
   .object({
     approval_id: z.string(),
@@ -68,6 +66,8 @@ const approvalRow = z
         ? { at: new Date(row.abandoned_at).toISOString(), reason: row.abandoned_reason }
         : null,
   }));
+
+const APPROVAL_COLUMNS = columnsOf(approvalRow);
 
 const existingDecisionRow = z.object({
   status: z.enum(APPROVAL_STATUSES),

@@ -11,7 +11,7 @@ import {
 } from '../../domain/connector';
 import { sealConfiguration, type KeyRing } from '../secrets';
 import { isUuid, parseInput } from './inputs';
-import { firstRowOf, insertedRow, rowsOf } from './query';
+import { columnsOf, firstRowOf, insertedRow, rowsOf } from './query';
 import { connectorRow, idRow } from './rows';
 import type { SqlExecutor } from './sql-client';
 
@@ -29,10 +29,9 @@ export interface ConnectorRepository {
   delete(id: string): Promise<boolean>;
 }
 
-const COLUMNS = 'id, user_id, name, description, configuration, status, created_at, updated_at';
-
 export function sqlConnectors(db: SqlExecutor, keys: KeyRing): ConnectorRepository {
   const connectorRows = connectorRow(keys);
+  const columns = columnsOf(connectorRows);
   const sealed = (configuration: unknown): string => JSON.stringify(sealConfiguration(keys, configuration));
 
   return {
@@ -42,22 +41,22 @@ export function sqlConnectors(db: SqlExecutor, keys: KeyRing): ConnectorReposito
         db,
         connectorRows,
         `INSERT INTO connector_config (user_id, name, description, configuration, status)
-         VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING ${COLUMNS}`,
+         VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING ${columns}`,
         [connector.userId, connector.name, connector.description ?? null, sealed(connector.configuration), connector.status],
       );
     },
 
     async get(id) {
       if (!isUuid(id)) return null;
-      return firstRowOf(db, connectorRows, `SELECT ${COLUMNS} FROM connector_config WHERE id = $1`, [id]);
+      return firstRowOf(db, connectorRows, `SELECT ${columns} FROM connector_config WHERE id = $1`, [id]);
     },
 
     list() {
-      return rowsOf(db, connectorRows, `SELECT ${COLUMNS} FROM connector_config ORDER BY created_at DESC, id`);
+      return rowsOf(db, connectorRows, `SELECT ${columns} FROM connector_config ORDER BY created_at DESC, id`);
     },
 
     listByUser(userId) {
-      return rowsOf(db, connectorRows, `SELECT ${COLUMNS} FROM connector_config WHERE user_id = $1 ORDER BY created_at DESC, id`, [userId]);
+      return rowsOf(db, connectorRows, `SELECT ${columns} FROM connector_config WHERE user_id = $1 ORDER BY created_at DESC, id`, [userId]);
     },
 
     // Fields the patch leaves out (undefined → NULL → coalesce) keep their stored value.
@@ -73,7 +72,7 @@ export function sqlConnectors(db: SqlExecutor, keys: KeyRing): ConnectorReposito
                 configuration = coalesce($4::jsonb, configuration),
                 status = coalesce($5, status),
                 updated_at = now()
-          WHERE id = $1 RETURNING ${COLUMNS}`,
+          WHERE id = $1 RETURNING ${columns}`,
         [
           id,
           changes.name ?? null,

@@ -14,7 +14,7 @@ import {
 } from '../../domain/notifications';
 import { openConfiguration, sealConfiguration, type KeyRing } from '../secrets';
 import { isUuid, parseInput } from './inputs';
-import { firstRowOf, insertedRow, rowsOf } from './query';
+import { columnsOf, firstRowOf, insertedRow, rowsOf } from './query';
 import { idRow, timestamp } from './rows';
 import type { SqlExecutor } from './sql-client';
 
@@ -30,8 +30,6 @@ export interface NotificationChannelRepository {
   /** The enabled channels that want `kind` about this connector (null: a platform event): its own and the global ones. */
   subscribedTo(kind: NotificationKind, connectorId: string | null): Promise<NotificationChannel[]>;
 }
-
-const COLUMNS = 'id, name, connector_id, events, enabled, target, created_at, updated_at';
 
 const channelRow = (keys: KeyRing) =>
   z
@@ -62,6 +60,7 @@ const channelRow = (keys: KeyRing) =>
 
 export function sqlNotificationChannels(db: SqlExecutor, keys: KeyRing): NotificationChannelRepository {
   const rows = channelRow(keys);
+  const columns = columnsOf(rows);
   const values = (input: NotificationChannelBody) => {
     const body = parseInput(notificationChannelBodySchema, input, 'notification channel');
     return [body.name, body.connectorId, JSON.stringify(body.events), body.enabled, JSON.stringify(sealConfiguration(keys, body.target))];
@@ -73,17 +72,17 @@ export function sqlNotificationChannels(db: SqlExecutor, keys: KeyRing): Notific
         db,
         rows,
         `INSERT INTO notification_channel (name, connector_id, events, enabled, target)
-         VALUES ($1, $2, $3::jsonb, $4, $5::jsonb) RETURNING ${COLUMNS}`,
+         VALUES ($1, $2, $3::jsonb, $4, $5::jsonb) RETURNING ${columns}`,
         values(input),
       );
     },
 
     async get(id) {
       if (!isUuid(id)) return null;
-      return firstRowOf(db, rows, `SELECT ${COLUMNS} FROM notification_channel WHERE id = $1`, [id]);
+      return firstRowOf(db, rows, `SELECT ${columns} FROM notification_channel WHERE id = $1`, [id]);
     },
 
-    list: () => rowsOf(db, rows, `SELECT ${COLUMNS} FROM notification_channel ORDER BY created_at, id`),
+    list: () => rowsOf(db, rows, `SELECT ${columns} FROM notification_channel ORDER BY created_at, id`),
 
     async replace(id, input) {
       if (!isUuid(id)) return null;
@@ -92,7 +91,7 @@ export function sqlNotificationChannels(db: SqlExecutor, keys: KeyRing): Notific
         rows,
         `UPDATE notification_channel
             SET name = $2, connector_id = $3, events = $4::jsonb, enabled = $5, target = $6::jsonb, updated_at = now()
-          WHERE id = $1 RETURNING ${COLUMNS}`,
+          WHERE id = $1 RETURNING ${columns}`,
         [id, ...values(input)],
       );
     },
@@ -106,7 +105,7 @@ export function sqlNotificationChannels(db: SqlExecutor, keys: KeyRing): Notific
       return rowsOf(
         db,
         rows,
-        `SELECT ${COLUMNS} FROM notification_channel
+        `SELECT ${columns} FROM notification_channel
           WHERE enabled AND events ? $1 AND (connector_id IS NULL OR connector_id = $2::uuid)
           ORDER BY created_at, id`,
         [kind, connectorId],

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { deliveryStatusSchema, notificationMessageSchema, type DeliveryStatus, type NotificationMessage } from '../../domain/notifications';
 import { isUuid, limitSchema, parseInput } from './inputs';
-import { rowsOf } from './query';
+import { columnsOf, rowsOf } from './query';
 import { timestamp } from './rows';
 import type { SqlExecutor } from './sql-client';
 
@@ -46,8 +46,6 @@ export interface NotificationLog {
   listDeliveries(filter: DeliveryFilter): Promise<NotificationDelivery[]>;
 }
 
-const DELIVERY_COLUMNS = 'event_id, channel_id, channel_kind, status, attempts, last_error, sent_at, updated_at';
-
 const deliveryRow = z
   .object({
     event_id: z.string(),
@@ -69,6 +67,8 @@ const deliveryRow = z
     sentAt: row.sent_at,
     updatedAt: row.updated_at,
   }));
+
+const DELIVERY_COLUMNS = columnsOf(deliveryRow);
 
 const messageRow = z.object({ message: notificationMessageSchema });
 const claimedRow = z.object({ status: deliveryStatusSchema });

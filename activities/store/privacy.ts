@@ -23,7 +23,7 @@ import { SuppressionList } from '../privacy/suppression';
 import type { KeyRing } from '../secrets';
 import { decryptSecret, encryptSecret } from '../secrets/cipher';
 import { isUuid, parseInput } from './inputs';
-import { firstRowOf, insertedRow, rowsOf } from './query';
+import { columnsOf, firstRowOf, insertedRow, rowsOf } from './query';
 import { timestamp } from './rows';
 import type { SqlExecutor, SqlParam } from './sql-client';
 
@@ -81,7 +81,7 @@ const requestRow = z
     receipt: row.receipt,
   }));
 
-const REQUEST_COLUMNS = 'id, workflow_id, status, reason, subject_kind, requested_at, receipt';
+const REQUEST_COLUMNS = columnsOf(requestRow);
 
 export async function createErasureRequest(db: SqlExecutor, keys: KeyRing, input: ErasureRequestBody): Promise<StoredErasureRequest> {
   const request = parseInput(erasureRequestBodySchema, input, 'erasure request');

@@ -1,5 +1,5 @@
 /** Runs a statement and checks every row it returns against a zod schema. */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { SqlExecutor, SqlParam } from './sql-client';
 
 export async function rowsOf<S extends z.ZodType>(
@@ -33,4 +33,13 @@ export async function insertedRow<S extends z.ZodType>(
   const inserted = await firstRowOf(db, schema, sql, params);
   if (inserted === null) throw new Error('INSERT … RETURNING returned no row');
   return inserted;
+}
+
+/**
+ * The SELECT (or RETURNING) list of a row schema: its keys, which are the table's column names, so
+ * that a column read is named once, in the schema that checks it.
+ */
+export function columnsOf(row: z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>): string {
+  const object = row instanceof z.ZodPipe ? row.in : row;
+  return Object.keys(object.shape).join(', ');
 }

@@ -1,7 +1,7 @@
 /** The cycle_run table: one report per ingestion cycle, kept up to date by its workflow id. */
 import type { CycleReport } from '../../domain/cycle';
 import { cycleReportInputSchema, isUuid, limitSchema, parseInput } from './inputs';
-import { firstRowOf, rowsOf } from './query';
+import { columnsOf, firstRowOf, rowsOf } from './query';
 import { rollUpRunDay } from './rollups';
 import { cycleRunRow } from './rows';
 import type { SqlClient } from './sql-client';
@@ -14,7 +14,7 @@ export interface RunRepository {
   list(connectorId: string, limit?: number): Promise<CycleReport[]>;
 }
 
-const COLUMNS = 'workflow_id, connector_id, status, started_at, finished_at, streams, detail';
+const COLUMNS = columnsOf(cycleRunRow);
 
 export function sqlRuns(db: SqlClient): RunRepository {
   return {
