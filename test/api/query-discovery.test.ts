@@ -11,7 +11,7 @@ import { startCmsSimulator, type CmsSimulator } from '../../simulators/cms/serve
 import { CONTENTFUL_ARTICLES, OWN_QUERY } from '../sources/cases/cms';
 import { useSimulators } from '../support/fixture';
 import { uniqueName } from '../support/temporal';
-import { CONNECTORS, useApiHarness } from './harness';
+import { CONNECTORS, useApiHarness, type HttpResult } from './harness';
 
 const api = useApiHarness();
 const DISCOVER = '/api/v1/catalog/discover';
@@ -31,9 +31,17 @@ const cmsSource = (sim: CmsSimulator, query: Record<string, unknown> = {}) => ({
 const createWith = (source: Record<string, unknown>, userId = uniqueName('user')) =>
   api.call('POST', CONNECTORS, { json: { userId, name: uniqueName('cms'), configuration: { source } } });
 
+const discover = (source: Record<string, unknown>) => api.call('POST', DISCOVER, { json: { source } });
+
+/** The issues of an answer that must be a 400. */
+function refusedIssues(refused: HttpResult) {
+  expect(refused.status).toBe(400);
+  return issuesSchema.parse(refused.body).issues;
+}
+
 /** The one stream discovery answers for `source`. */
 async function discoveredStream(source: Record<string, unknown>) {
-  const answer = await api.call('POST', DISCOVER, { json: { source } });
+  const answer = await discover(source);
   expect(answer.status).toBe(200);
   const [stream, ...others] = sourceCatalogSchema.parse(answer.body).streams;
   expect(others).toEqual([]);
@@ -59,9 +67,7 @@ describe('the CMS query, checked against the CMS schema', () => {
   test('a query naming a field the schema lacks is a 400 naming it; nothing is created', async () => {
     const sim = await cms();
     const userId = uniqueName('user');
-    const refused = await createWith(cmsSource(sim, UNKNOWN_FIELD), userId);
-    expect(refused.status).toBe(400);
-    expect(issuesSchema.parse(refused.body).issues).toEqual([
+    expect(refusedIssues(await createWith(cmsSource(sim, UNKNOWN_FIELD), userId))).toEqual([
       { path: 'configuration.source.query', rule: 'not_in_account', message: 'Cannot query field "headline" on type "ContentView".' },
     ]);
     expect((await api.call('GET', `${CONNECTORS}/user/${userId}`)).body).toEqual({ connectors: [] });
@@ -70,8 +76,7 @@ describe('the CMS query, checked against the CMS schema', () => {
   test('a query of its own without its paths is a 400 before the CMS is asked', async () => {
     const sim = await cms();
     const refused = await createWith(cmsSource(sim, { query: OWN_QUERY.query }));
-    expect(refused.status).toBe(400);
-    expect(issuesSchema.parse(refused.body).issues.map((issue) => issue.path)).toEqual([
+    expect(refusedIssues(refused).map((issue) => issue.path)).toEqual([
       'configuration.source.recordsPath',
       'configuration.source.pageInfoPath',
       'configuration.source.cursorField',
@@ -81,9 +86,7 @@ describe('the CMS query, checked against the CMS schema', () => {
 
   test('discovery refuses the same query with the same 400, under the body’s source', async () => {
     const sim = await cms();
-    const refused = await api.call('POST', DISCOVER, { json: { source: cmsSource(sim, UNKNOWN_FIELD) } });
-    expect(refused.status).toBe(400);
-    expect(issuesSchema.parse(refused.body).issues).toEqual([
+    expect(refusedIssues(await discover(cmsSource(sim, UNKNOWN_FIELD)))).toEqual([
       { path: 'source.query', rule: 'not_in_account', message: 'Cannot query field "headline" on type "ContentView".' },
     ]);
   });
@@ -124,11 +127,8 @@ describe('the CMS query, checked against the CMS schema', () => {
       ['url', 'url', 'string'],
       ['views', 'views', 'integer'],
     ]);
-    const refused = await api.call('POST', DISCOVER, {
-      json: { source: { ...source, query: CONTENTFUL_ARTICLES.query.replace('views', 'hits') } },
-    });
-    expect(refused.status).toBe(400);
-    expect(issuesSchema.parse(refused.body).issues).toEqual([
+    const refused = await discover({ ...source, query: CONTENTFUL_ARTICLES.query.replace('views', 'hits') });
+    expect(refusedIssues(refused)).toEqual([
       { path: 'source.query', rule: 'not_in_account', message: 'Cannot query field "hits" on type "ContentView".' },
     ]);
   });
@@ -156,7 +156,7 @@ describe('Brandwatch discovery', () => {
     const sim = await brandwatch();
     const [chosen, other] = sim.queryIds;
     const source = { kind: 'brandwatch', apiUrl: sim.url, ...sim.credentials, projectId: sim.projectId, queryIds: [chosen] };
-    const answer = await api.call('POST', DISCOVER, { json: { source } });
+    const answer = await discover(source);
     expect(answer.status).toBe(200);
     const { streams } = sourceCatalogSchema.parse(answer.body);
     expect(streams.map(({ name, sourceName, defaultSelected }) => ({ name, sourceName, defaultSelected }))).toEqual([
