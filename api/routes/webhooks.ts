@@ -23,7 +23,7 @@ import { withoutSuppressed } from '../../activities/sources/sendgrid/suppressed-
 import { judgeZendeskEvent, zendeskTicketEventSchema, type IncomingZendeskEvent } from '../../activities/sources/zendesk/webhook-events';
 import { ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../../activities/sources/zendesk/webhook-signature';
 import type { Connector, SourceConfig } from '../../domain/connector';
-import { defineRoute, describedRouter, reply, type DescribedRouter, type RequestSpec } from '../contract';
+import { defineRoute, describedRouter, reply, type DescribedRouter, type ResponseSpecs, type RouteContract } from '../contract';
 import { sharedDrainWake } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, errorResponseSchema, notFound, validationFailed } from '../errors';
@@ -54,53 +54,60 @@ const receiptSchema = z.object({
 /** Some events refused: they are named, and the answer says what became of the others. */
 const partlyRefusedSchema = errorResponseSchema.extend({ ...receiptSchema.partial().shape, refused: z.number().optional() });
 
-/** How each webhook's requests are signed (the headers, and what they hold), and the name its 404 gives. */
-const SIGNED_BY = {
+/** What each webhook receives: its source's name (for its 404 and path parameter), the headers it is signed with and what they hold, its body. */
+const WEBHOOKS = {
   sendgrid: {
     name: 'SendGrid',
     signature: { header: SIGNATURE_HEADER, holds: 'base64 ECDSA signature; required when the connector has a public key' },
     timestamp: { header: TIMESTAMP_HEADER, holds: 'Unix seconds the signature covers' },
+    body: { schema: sendgridEventArraySchema, description: 'a JSON array of SendGrid events' },
   },
   zendesk: {
     name: 'Zendesk',
     signature: { header: ZENDESK_SIGNATURE_HEADER, holds: 'base64 HMAC-SHA256 signature' },
     timestamp: { header: ZENDESK_TIMESTAMP_HEADER, holds: 'ISO-8601 time the signature covers' },
+    body: { schema: zendeskTicketEventSchema, description: 'a Zendesk ticket event' },
   },
 } as const;
 
-type WebhookSource = keyof typeof SIGNED_BY;
+type WebhookSource = keyof typeof WEBHOOKS;
 
 /** The connector a delivery is for, by its id in the path. */
-const webhookParamsSchema = (kind: WebhookSource) =>
-  z.object({ connectorId: z.string().describe(`the ${SIGNED_BY[kind].name} connector's id`) });
+const connectorIdOf = (name: string) => z.object({ connectorId: z.string().describe(`the ${name} connector's id`) });
+const PARAMS_OF = { sendgrid: connectorIdOf(WEBHOOKS.sendgrid.name), zendesk: connectorIdOf(WEBHOOKS.zendesk.name) };
 
-const PARAMS_OF: Record<WebhookSource, ReturnType<typeof webhookParamsSchema>> = {
-  sendgrid: webhookParamsSchema('sendgrid'),
-  zendesk: webhookParamsSchema('zendesk'),
-};
+/** What a webhook's route says of itself; webhookRoute adds what follows from its source. */
+type WebhookContract<R extends ResponseSpecs> = Pick<
+  RouteContract<R>,
+  'operationId' | 'summary' | 'description' | 'responses' | 'temporal'
+>;
 
-/** A webhook's request: its connector, the headers its source signs it with (SIGNED_BY), and its body. */
-function signedRequest(kind: WebhookSource, body: RequestSpec['body']): RequestSpec {
-  const { signature, timestamp } = SIGNED_BY[kind];
+/**
+ * A webhook's route: a POST to /<source>/:connectorId, signed with the headers WEBHOOKS names, its
+ * body, and a 404 for an id that names no connector of that source.
+ */
+function webhookRoute<const R extends ResponseSpecs>(kind: WebhookSource, contract: WebhookContract<R>) {
+  const { name, signature, timestamp, body } = WEBHOOKS[kind];
   const headers = z.object({
     [signature.header]: z.string().optional().describe(signature.holds),
     [timestamp.header]: z.string().optional().describe(timestamp.holds),
   });
-  return { params: PARAMS_OF[kind], headers, body };
+  return defineRoute({
+    ...contract,
+    method: 'POST',
+    path: `/${kind}/:connectorId`,
+    tag: 'webhooks',
+    request: { params: PARAMS_OF[kind], headers, body: { ...body, required: true } },
+    responses: { ...contract.responses, 404: errorAnswer(`no ${name} connector with that id`) },
+  });
 }
 
-const noConnectorOf = (kind: WebhookSource) => errorAnswer(`no ${SIGNED_BY[kind].name} connector with that id`);
-
-export const sendgridWebhookRoute = defineRoute({
-  method: 'POST',
-  path: '/sendgrid/:connectorId',
+export const sendgridWebhookRoute = webhookRoute('sendgrid', {
   operationId: 'receiveSendgridEvents',
   summary: "SendGrid's Event Webhook: each event judged on its own, the valid ones stored in the connector's inbox and its drain woken",
   description:
     'Signed by SendGrid (ECDSA over the timestamp and the raw body) when the connector has a public key. A delivery with bad events ' +
     'stores the others and answers 400 naming the bad ones; SendGrid’s retry of it finds the others stored.',
-  tag: 'webhooks',
-  request: signedRequest('sendgrid', { schema: sendgridEventArraySchema, required: true, description: 'a JSON array of SendGrid events' }),
   responses: {
     200: { description: 'every event taken', schema: receiptSchema },
     400: {
@@ -108,28 +115,22 @@ export const sendgridWebhookRoute = defineRoute({
       schema: partlyRefusedSchema,
     },
     401: errorAnswer('the signature is missing, stale or does not verify'),
-    404: noConnectorOf('sendgrid'),
   },
   temporal: 'the events are stored but their drain was not woken; the sender will retry',
 });
 
 const zendeskReceiptSchema = receiptSchema.pick({ received: true, stored: true, duplicates: true });
 
-export const zendeskWebhookRoute = defineRoute({
-  method: 'POST',
-  path: '/zendesk/:connectorId',
+export const zendeskWebhookRoute = webhookRoute('zendesk', {
   operationId: 'receiveZendeskTicketEvent',
   summary: "A Zendesk ticket event webhook: the event stored in the connector's inbox and its drain woken, to load the ticket in seconds",
   description:
     'Signed by Zendesk (base64 HMAC-SHA256 under the webhook’s signing secret over the timestamp header and the raw body). ' +
     'One `zen:event-type:ticket.*` event per request; a redelivery of an event stores nothing new. A bad event is refused whole.',
-  tag: 'webhooks',
-  request: signedRequest('zendesk', { schema: zendeskTicketEventSchema, required: true, description: 'a Zendesk ticket event' }),
   responses: {
     200: { description: 'the event taken (or already held)', schema: zendeskReceiptSchema },
     400: errorAnswer('the body is not JSON or not a ticket event (each bad field named with its rule); nothing was stored'),
     401: errorAnswer('the signature is missing, stale or does not verify, or the connector has no signing secret'),
-    404: noConnectorOf('zendesk'),
   },
   temporal: 'the event is stored but its drain was not woken; Zendesk will retry',
 });
@@ -180,7 +181,7 @@ async function incomingDelivery<K extends WebhookSource>(
   const { connectorId } = parseRequest(PARAMS_OF[kind], req.params, 'path parameters');
   const connector = await connectorById(connectorId);
   const source = connector?.configuration.source;
-  const signed = SIGNED_BY[kind];
+  const signed = WEBHOOKS[kind];
   if (!connector || !isSourceOf(source, kind)) throw notFound(`no ${signed.name} connector with id ${connectorId}`);
   const incoming = {
     connectorId,
