@@ -23,7 +23,7 @@ import { withoutSuppressed } from '../../activities/sources/sendgrid/suppressed-
 import { judgeZendeskEvent, zendeskTicketEventSchema, type IncomingZendeskEvent } from '../../activities/sources/zendesk/webhook-events';
 import { ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../../activities/sources/zendesk/webhook-signature';
 import type { Connector, SourceConfig } from '../../domain/connector';
-import { defineRoute, describedRouter, reply, type DescribedRouter, type ResponseSpecs, type RouteContract } from '../contract';
+import { describedRouter, reply, type DescribedRouter, type ResponseSpec, type ResponseSpecs, type RouteContract } from '../contract';
 import { sharedDrainWake } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, errorResponseSchema, notFound, validationFailed } from '../errors';
@@ -54,7 +54,10 @@ const receiptSchema = z.object({
 /** Some events refused: they are named, and the answer says what became of the others. */
 const partlyRefusedSchema = errorResponseSchema.extend({ ...receiptSchema.partial().shape, refused: z.number().optional() });
 
-/** What each webhook receives: its source's name (for its 404 and path parameter), the headers it is signed with and what they hold, its body. */
+/**
+ * Each webhook: its source's name (for its 404 and path parameter), the headers it is signed with and
+ * what they hold, and the body it receives.
+ */
 const WEBHOOKS = {
   sendgrid: {
     name: 'SendGrid',
@@ -77,29 +80,32 @@ const connectorIdOf = (name: string) => z.object({ connectorId: z.string().descr
 const PARAMS_OF = { sendgrid: connectorIdOf(WEBHOOKS.sendgrid.name), zendesk: connectorIdOf(WEBHOOKS.zendesk.name) };
 
 /** What a webhook's route says of itself; webhookRoute adds what follows from its source. */
-type WebhookContract<R extends ResponseSpecs> = Pick<
-  RouteContract<R>,
-  'operationId' | 'summary' | 'description' | 'responses' | 'temporal'
->;
+type WebhookContract<R extends ResponseSpecs> = Pick<RouteContract<R>, 'operationId' | 'summary' | 'description' | 'responses'> & {
+  /** What is not done when the drain cannot be woken: the 503 says so, documented and sent alike. */
+  temporal: string;
+};
 
 /**
  * A webhook's route: a POST to /<source>/:connectorId, signed with the headers WEBHOOKS names, its
  * body, and a 404 for an id that names no connector of that source.
  */
-function webhookRoute<const R extends ResponseSpecs>(kind: WebhookSource, contract: WebhookContract<R>) {
+function webhookRoute<const R extends ResponseSpecs>(
+  kind: WebhookSource,
+  contract: WebhookContract<R>,
+): RouteContract<R & { 404: ResponseSpec }> & { temporal: string } {
   const { name, signature, timestamp, body } = WEBHOOKS[kind];
   const headers = z.object({
     [signature.header]: z.string().optional().describe(signature.holds),
     [timestamp.header]: z.string().optional().describe(timestamp.holds),
   });
-  return defineRoute({
+  return {
     ...contract,
     method: 'POST',
     path: `/${kind}/:connectorId`,
     tag: 'webhooks',
     request: { params: PARAMS_OF[kind], headers, body: { ...body, required: true } },
     responses: { ...contract.responses, 404: errorAnswer(`no ${name} connector with that id`) },
-  });
+  };
 }
 
 export const sendgridWebhookRoute = webhookRoute('sendgrid', {
@@ -148,7 +154,7 @@ export function webhookRoutes(deps: ResolvedApiDeps): DescribedRouter {
     const { connector, source, incoming } = await incomingDelivery(req, 'zendesk', connectorById);
     const verdict = judgeZendeskEvent(source.signingSecret, incoming);
     if (verdict.outcome !== 'accepted') throw refusal(deps, 'zendesk', connector.id, verdict);
-    const receipt = await storeAndWake(deps, wake, connector, verdict.delivery);
+    const receipt = await storeAndWake(deps, wake, connector, verdict.delivery, zendeskWebhookRoute.temporal);
     countWebhookEvents('zendesk', { accepted: receipt.stored, duplicate: receipt.duplicates, refused: 0 });
     reply(res, zendeskWebhookRoute, 200, { received: 1, stored: receipt.stored, duplicates: receipt.duplicates });
   });
@@ -223,7 +229,7 @@ async function takeEvents(
   { delivery: valid, refused, issues }: Extract<DeliveryVerdict, { outcome: 'judged' }>,
 ): Promise<Taken> {
   const { delivery, suppressed } = withoutSuppressed(valid, await suppressionList());
-  const receipt = await storeAndWake(deps, wake, connector, delivery);
+  const receipt = await storeAndWake(deps, wake, connector, delivery, sendgridWebhookRoute.temporal);
   const taken = { received: valid.events.length + refused, ...receipt, suppressed };
   deps.logger.info({ connectorId: connector.id, ...taken, refused }, 'SendGrid delivery taken');
   countWebhookEvents('sendgrid', { accepted: receipt.stored, duplicate: receipt.duplicates, refused });
@@ -241,11 +247,17 @@ const NOTHING_STORED: InboxReceipt = { stored: 0, duplicates: 0, quarantined: 0 
 /** Wakes a connector's drain; concurrent deliveries share one Temporal call (sharedDrainWake). */
 type DrainWake = (connector: Connector) => Promise<void>;
 
-async function storeAndWake(deps: ResolvedApiDeps, wake: DrainWake, connector: Connector, delivery: InboxDelivery): Promise<InboxReceipt> {
+async function storeAndWake(
+  deps: ResolvedApiDeps,
+  wake: DrainWake,
+  connector: Connector,
+  delivery: InboxDelivery,
+  notWoken: string,
+): Promise<InboxReceipt> {
   if (delivery.events.length === 0) return NOTHING_STORED;
   const receipt = await deps.store.inbox.save(delivery);
-  // Stored before the drain is woken: if waking fails, SendGrid's retry stores nothing new and wakes it again.
-  await callTemporal(deps.temporal, 'the events are stored but their drain was not woken; the sender will retry', () => wake(connector));
+  // Stored before the drain is woken: if waking fails, the sender's retry stores nothing new and wakes it again.
+  await callTemporal(deps.temporal, notWoken, () => wake(connector));
   return receipt;
 }
 
