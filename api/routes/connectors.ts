@@ -1,7 +1,7 @@
 /** The spec's configuration endpoints; each change to a config is mirrored on its Temporal Schedule. */
 import { z } from 'zod';
 import { createConnectorSchema, updateConnectorSchema, type Connector, type UpdateConnector } from '../../domain/connector';
-import { keepRedactedSecrets, redactConnector } from '../../domain/redaction';
+import { redactConnector } from '../../domain/redaction';
 import { checkSourceChoices } from '../account-check';
 import { updateConnectorAndSchedule } from '../connector-update';
 import { recordApiActivity } from '../audit';
@@ -14,6 +14,7 @@ import { scheduleEvery } from '../../domain/sources';
 import { createConnectorSchedule, deleteConnectorSchedule } from '../schedules';
 import { connectorIdParamsSchema, userIdParamsSchema } from '../schemas';
 import { callTemporal } from '../temporal-calls';
+import { withStoredSecrets } from '../stored-secrets';
 import { parseRequest } from '../validation';
 
 export const CONNECTORS_PATH = '/api/v1/data-warehouse-connector';
@@ -109,7 +110,7 @@ export function connectorRoutes(deps: ResolvedApiDeps): DescribedRouter {
   routes.serve(updateConnectorRoute, async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const current = await requireConnector(store, id);
-    const patch = parseRequest(updateConnectorSchema, withStoredSecrets(req.body, current), 'body');
+    const patch = parseRequest(updateConnectorSchema, withStoredSecrets(req.body, 'configuration', current.configuration), 'body');
     if (patch.configuration) await checkSourceChoices(sources, patch.configuration.source, logger);
     const change = { patch, undo: restorePatch(current), refusal: 'the connector was not changed' };
     const updated = await updateConnectorAndSchedule(deps, id, change);
@@ -133,18 +134,6 @@ export function connectorRoutes(deps: ResolvedApiDeps): DescribedRouter {
   });
 
   return routes;
-}
-
-const bodyWithConfiguration = z.looseObject({ configuration: z.unknown() });
-
-/**
- * A configuration sent back as GET showed it: each secret still "[redacted]" keeps the one stored
- * for this connector; validation refuses the markers left with nothing to keep.
- */
-function withStoredSecrets(body: unknown, current: Connector): unknown {
-  const sent = bodyWithConfiguration.safeParse(body);
-  if (!sent.success || sent.data.configuration === undefined) return body;
-  return { ...sent.data, configuration: keepRedactedSecrets(sent.data.configuration, current.configuration) };
 }
 
 /** The fields of a connector before an update, to put back when its schedule could not follow. */

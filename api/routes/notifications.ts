@@ -10,7 +10,7 @@ import {
   notificationMessageSchema,
   type NotificationChannel,
 } from '../../domain/notifications';
-import { keepRedactedSecrets, redactedSecretSchema, redactSecrets, withSecretFields } from '../../domain/redaction';
+import { redactedSecretSchema, redactSecrets, withSecretFields } from '../../domain/redaction';
 import { recordApiActivity } from '../audit';
 import { principalOf } from '../auth/principal';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
@@ -18,6 +18,7 @@ import type { ResolvedApiDeps } from '../deps';
 import { notFound } from '../errors';
 import { errorAnswer } from '../response-schemas';
 import { queryLimit } from '../schemas';
+import { withStoredSecrets } from '../stored-secrets';
 import { invalidRequest, parseRequest } from '../validation';
 
 export const NOTIFICATIONS_PATH = '/api/v1/notifications';
@@ -179,7 +180,7 @@ export function notificationRoutes({ store }: ResolvedApiDeps): DescribedRouter 
     // Unstorable input is refused before the channel is looked up, as on every route.
     const sent = parseRequest(bodyWithTarget, req.body, 'body');
     const current = await requireChannel(id);
-    const updated = await store.notificationChannels.replace(id, await checkedBody(withStoredSecrets(sent, current)));
+    const updated = await store.notificationChannels.replace(id, await checkedBody(withStoredSecrets(sent, 'target', current.target)));
     if (!updated) throw notFound(`no notification channel with id ${id}`);
     await audit(updated, 'notification-channel.updated', principalOf(req));
     reply(res, replaceChannelRoute, 200, redacted(updated));
@@ -218,8 +219,3 @@ export function notificationRoutes({ store }: ResolvedApiDeps): DescribedRouter 
 const redacted = (channel: NotificationChannel) => ({ ...channel, target: redactSecrets(channel.target) });
 
 const bodyWithTarget = z.looseObject({ target: z.unknown() });
-
-/** A target sent back as GET showed it: each secret still "[redacted]" keeps the stored one. */
-function withStoredSecrets(sent: z.output<typeof bodyWithTarget>, current: NotificationChannel): unknown {
-  return sent.target === undefined ? sent : { ...sent, target: keepRedactedSecrets(sent.target, current.target) };
-}
