@@ -67,8 +67,17 @@ export interface RouteContract<R extends ResponseSpecs = ResponseSpecs> {
   temporal?: string;
 }
 
-/** Keeps the statuses and schemas as literal types, so `reply` can check a handler's answer. */
-export const defineRoute = <const R extends ResponseSpecs>(contract: RouteContract<R>): RouteContract<R> => contract;
+/**
+ * Keeps the statuses and schemas as literal types, so `reply` can check a handler's answer; a route
+ * that calls Temporal keeps its `temporal` text, for its calls to say what its 503 documents.
+ */
+export function defineRoute<const R extends ResponseSpecs>(
+  contract: RouteContract<R> & { temporal: string },
+): RouteContract<R> & { temporal: string };
+export function defineRoute<const R extends ResponseSpecs>(contract: RouteContract<R>): RouteContract<R>;
+export function defineRoute(contract: RouteContract): RouteContract {
+  return contract;
+}
 
 type BodyOf<S> = S extends { schema: infer Schema extends z.ZodType } ? z.input<Schema> : never;
 

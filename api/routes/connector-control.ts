@@ -42,7 +42,7 @@ export function connectorControlRoutes(deps: ResolvedApiDeps): DescribedRouter {
   const routes = describedRouter();
   for (const [route, status] of STATUS_OF) {
     routes.serve(route, async (req, res) => {
-      reply(res, route, 200, await setStatus(deps, req.params, status, principalOf(req)));
+      reply(res, route, 200, await setStatus(deps, req.params, { status, refusal: route.temporal }, principalOf(req)));
     });
   }
   serveZendeskTokenRotation(routes, deps);
@@ -53,12 +53,17 @@ export function connectorControlRoutes(deps: ResolvedApiDeps): DescribedRouter {
  * Idempotent: pausing a paused connector changes nothing but is still audited. A cycle already
  * running goes on (a gate it holds open still waits for its decision); the next one does not start.
  */
-async function setStatus(deps: ResolvedApiDeps, params: unknown, status: ConnectorStatus, actor: Principal): Promise<RedactedConnector> {
+async function setStatus(
+  deps: ResolvedApiDeps,
+  params: unknown,
+  { status, refusal }: { status: ConnectorStatus; refusal: string },
+  actor: Principal,
+): Promise<RedactedConnector> {
   const { id } = parseRequest(connectorIdParamsSchema, params, 'path parameters');
   const current = await requireConnector(deps.store, id);
   const verb = status === 'paused' ? 'paused' : 'resumed';
   // The status and the schedule's paused state must agree: the status goes back when the schedule cannot follow.
-  const change = { patch: { status }, undo: { status: current.status }, refusal: `the connector was not ${verb}` };
+  const change = { patch: { status }, undo: { status: current.status }, refusal };
   const updated = await updateConnectorAndSchedule(deps, id, change);
   await recordApiActivity(deps.store, updated, `connector.${verb}`, { previousStatus: current.status, status }, actor);
   return redactConnector(updated);

@@ -85,7 +85,7 @@ export function connectorRoutes(deps: ResolvedApiDeps): DescribedRouter {
     await checkSourceChoices(sources, input.configuration.source, logger);
     const connector = await store.connectors.create(input);
     try {
-      await callTemporal(temporal, 'the connector was not created', () => createConnectorSchedule(temporal, connector, workflowTaskQueue));
+      await callTemporal(temporal, createConnectorRoute.temporal, () => createConnectorSchedule(temporal, connector, workflowTaskQueue));
     } catch (error) {
       // A config without its schedule would never run: take it back out.
       await store.connectors.delete(connector.id);
@@ -112,7 +112,7 @@ export function connectorRoutes(deps: ResolvedApiDeps): DescribedRouter {
     const current = await requireConnector(store, id);
     const patch = parseRequest(updateConnectorSchema, withStoredSecrets(req.body, 'configuration', current.configuration), 'body');
     if (patch.configuration) await checkSourceChoices(sources, patch.configuration.source, logger);
-    const change = { patch, undo: restorePatch(current), refusal: 'the connector was not changed' };
+    const change = { patch, undo: restorePatch(current), refusal: updateConnectorRoute.temporal };
     const updated = await updateConnectorAndSchedule(deps, id, change);
     await recordApiActivity(
       store,
@@ -127,7 +127,7 @@ export function connectorRoutes(deps: ResolvedApiDeps): DescribedRouter {
   routes.serve(deleteConnectorRoute, async (req, res) => {
     const { id } = parseRequest(connectorIdParamsSchema, req.params, 'path parameters');
     const connector = await requireConnector(store, id);
-    await callTemporal(temporal, 'the connector was not deleted', () => deleteConnectorSchedule(temporal, id));
+    await callTemporal(temporal, deleteConnectorRoute.temporal, () => deleteConnectorSchedule(temporal, id));
     await store.connectors.delete(id);
     await recordApiActivity(store, connector, 'connector.deleted', { name: connector.name }, principalOf(req));
     res.status(204).end();

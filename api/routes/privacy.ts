@@ -79,7 +79,7 @@ export function privacyRoutes({ store, temporal, workflowTaskQueue }: ResolvedAp
     const body = { ...parseRequest(erasureRequestBodySchema, req.body, 'body'), requestedBy: principalOf(req).subject };
     const request = await store.privacy.createErasureRequest(body);
     const input: ErasureRequestInput = { requestId: request.id };
-    await callTemporal(temporal, 'the erasure was recorded but not started', async () => {
+    await callTemporal(temporal, requestErasureRoute.temporal, async () => {
       try {
         await temporal.workflow.start(ERASURE_REQUEST_WORKFLOW, {
           taskQueue: workflowTaskQueue,

@@ -67,7 +67,7 @@ export function connectorRunRoutes({ store, temporal, workflowTaskQueue }: Resol
     const push = isPushSource(connector.configuration.source.kind);
     if (!push) {
       // One cycle per connector at a time: the workflow would skip a second one anyway; say so now.
-      const running = await callTemporal(temporal, 'no cycle was started', () => runningCycleOf(temporal, store, id));
+      const running = await callTemporal(temporal, startRunRoute.temporal, () => runningCycleOf(temporal, store, id));
       if (running)
         throw conflict(
           `cycle ${running} of connector ${id} is still running; wait for it to finish (GET ${RUNS_PATH}/${encodeURIComponent(running)}) or cancel it`,
@@ -77,7 +77,7 @@ export function connectorRunRoutes({ store, temporal, workflowTaskQueue }: Resol
     const start = push
       ? () => wakeDrain(temporal, connector, workflowTaskQueue)
       : () => startManualCycle(temporal, connector, workflowTaskQueue, new Date());
-    const started = await callTemporal(temporal, 'no cycle was started', start).catch((error: unknown) => {
+    const started = await callTemporal(temporal, startRunRoute.temporal, start).catch((error: unknown) => {
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw conflict(`a cycle of connector ${id} was just started; retry`);
       throw error;
     });
@@ -93,7 +93,7 @@ export function runRoutes({ store, temporal }: ResolvedApiDeps): DescribedRouter
   const routes = describedRouter();
   routes.serve(getRunRoute, async (req, res) => {
     const { workflowId } = parseRequest(workflowIdParamsSchema, req.params, 'path parameters');
-    const run = await callTemporal(temporal, 'the run could not be read', () => readCycleRun(temporal, store, workflowId));
+    const run = await callTemporal(temporal, getRunRoute.temporal, () => readCycleRun(temporal, store, workflowId));
     if (!run) throw notFound(`no ingestion cycle run with workflow id ${workflowId}`);
     reply(res, getRunRoute, 200, run);
   });

@@ -23,7 +23,7 @@ import { withoutSuppressed } from '../../activities/sources/sendgrid/suppressed-
 import { judgeZendeskEvent, zendeskTicketEventSchema, type IncomingZendeskEvent } from '../../activities/sources/zendesk/webhook-events';
 import { ZENDESK_SIGNATURE_HEADER, ZENDESK_TIMESTAMP_HEADER } from '../../activities/sources/zendesk/webhook-signature';
 import type { Connector, SourceConfig } from '../../domain/connector';
-import { describedRouter, reply, type DescribedRouter, type ResponseSpec, type ResponseSpecs, type RouteContract } from '../contract';
+import { defineRoute, describedRouter, reply, type DescribedRouter, type ResponseSpecs, type RouteContract } from '../contract';
 import { sharedDrainWake } from '../cycles';
 import type { ResolvedApiDeps } from '../deps';
 import { ApiError, errorResponseSchema, notFound, validationFailed } from '../errors';
@@ -89,23 +89,20 @@ type WebhookContract<R extends ResponseSpecs> = Pick<RouteContract<R>, 'operatio
  * A webhook's route: a POST to /<source>/:connectorId, signed with the headers WEBHOOKS names, its
  * body, and a 404 for an id that names no connector of that source.
  */
-function webhookRoute<const R extends ResponseSpecs>(
-  kind: WebhookSource,
-  contract: WebhookContract<R>,
-): RouteContract<R & { 404: ResponseSpec }> & { temporal: string } {
+function webhookRoute<const R extends ResponseSpecs>(kind: WebhookSource, contract: WebhookContract<R>) {
   const { name, signature, timestamp, body } = WEBHOOKS[kind];
   const headers = z.object({
     [signature.header]: z.string().optional().describe(signature.holds),
     [timestamp.header]: z.string().optional().describe(timestamp.holds),
   });
-  return {
+  return defineRoute({
     ...contract,
     method: 'POST',
     path: `/${kind}/:connectorId`,
     tag: 'webhooks',
     request: { params: PARAMS_OF[kind], headers, body: { ...body, required: true } },
     responses: { ...contract.responses, 404: errorAnswer(`no ${name} connector with that id`) },
-  };
+  });
 }
 
 export const sendgridWebhookRoute = webhookRoute('sendgrid', {
