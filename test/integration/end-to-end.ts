@@ -4,9 +4,9 @@
  * destination by the *.e2e.test.ts files beside it.
  */
 import { z } from 'zod';
-import type { CreateConnectorBody } from '../../domain/connector';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { useStack, type SuiteDestination } from '../support/stack';
+import { hourlyConnector } from './hourly-connector';
 
 const CONTACTS = 3_000; // below the batch size, so the batch-wide uniqueness check sees every duplicate pair
 
@@ -23,18 +23,13 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
   let connectorId: string;
 
   beforeAll(async () => {
-    const body: CreateConnectorBody = {
-      userId: 'marketing-ops',
-      name: 'Salesforce to DuckDB',
-      status: 'active',
-      configuration: {
+    connectorId = await stack.createConnector(
+      hourlyConnector('Salesforce to DuckDB', {
         source: simulatedSalesforceSource(stack.salesforce.url, { streams: ['contact', 'lead', 'opportunity', 'campaign_member'] }),
         destination: stack.destination,
         guardrails: { maxInvalidShare: 0.25, schemaChangePolicy: 'approve' },
-        schedule: { every: '1h' },
-      },
-    };
-    connectorId = await stack.createConnector(body);
+      }),
+    );
   });
 
   /** Starts a cycle through the API and polls its run until it is no longer running. */

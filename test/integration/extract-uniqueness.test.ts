@@ -4,7 +4,7 @@
  * → DuckDB. Pages of 100 rows and batches of 100 split one cycle's read into several batches.
  */
 import { z } from 'zod';
-import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
+import type { DestinationConfig } from '../../domain/connector';
 import type { AutomationLevel } from '../../domain/guardrails';
 import type { CycleReport, StreamReport } from '../../domain/cycle';
 import { FLAWS } from '../../simulators/salesforce/flaws';
@@ -12,6 +12,7 @@ import type { SimRecord } from '../../simulators/salesforce/schema';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { useStack } from '../support/stack';
 import { eraseThroughApi } from './customers';
+import { hourlyConnector } from './hourly-connector';
 
 const CONTACTS = 300;
 const UNIQUE_CUSTOMER = 'unique(customer_id)';
@@ -33,19 +34,14 @@ const idOf = (record: SimRecord | undefined): string => String(record?.['Id']);
 const customerOf = (record: SimRecord | undefined): string => String(record?.['Customer_Id__c']);
 
 async function createConnector(name: string, schema: string, automationLevel: AutomationLevel): Promise<string> {
-  const body: CreateConnectorBody = {
-    userId: 'marketing-ops',
-    name,
-    status: 'active',
-    configuration: {
+  return stack.createConnector(
+    hourlyConnector(name, {
       automationLevel,
       source: simulatedSalesforceSource(stack.salesforce.url, { batchSize: 100 }),
       destination: { ...destination, schema },
       guardrails: { maxInvalidShare: 1, schemaChangePolicy: 'allow' },
-      schedule: { every: '1h' },
-    },
-  };
-  return stack.createConnector(body);
+    }),
+  );
 }
 
 /**

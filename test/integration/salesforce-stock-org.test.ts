@@ -9,13 +9,14 @@
  *   table gains the column and the rows load.
  */
 import { z } from 'zod';
-import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
+import type { DestinationConfig } from '../../domain/connector';
 import type { Guardrails } from '../../domain/guardrails';
 import { FLAWS } from '../../simulators/salesforce/flaws';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
 import { eraseThroughApi, listedIn } from './customers';
+import { hourlyConnector } from './hourly-connector';
 
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 const noFlaws = Object.fromEntries(FLAWS.map((flaw) => [flaw, 0]));
@@ -27,18 +28,13 @@ const stack = useStack({
 const { call, warehouseRows, runCycle } = stack;
 
 async function createConnector(name: string, schema: string, schemaChangePolicy: Guardrails['schemaChangePolicy']): Promise<string> {
-  const body: CreateConnectorBody = {
-    userId: 'marketing-ops',
-    name,
-    status: 'active',
-    configuration: {
+  return stack.createConnector(
+    hourlyConnector(name, {
       source: simulatedSalesforceSource(stack.salesforce.url, { streams: ['contact', 'lead'] }),
       destination: { ...destination, schema },
       guardrails: { maxInvalidShare: 1, schemaChangePolicy },
-      schedule: { every: '1h' },
-    },
-  };
-  return stack.createConnector(body);
+    }),
+  );
 }
 
 const columnsOf = async (schema: string, table: string): Promise<string[]> =>
