@@ -1,6 +1,6 @@
 /** A staging area for tests: batches written under a temporary folder that teardown removes. */
 import { Staging } from '../../activities/staging/staging';
-import { useFixture, type FixtureOptions } from './fixture';
+import { readThrough, useFixture, type FixtureOptions } from './fixture';
 import { tempDir } from './temp-dir';
 
 export interface StagingHandle {
@@ -19,12 +19,5 @@ export function useStaging(prefix: string, options?: FixtureOptions): StagingHan
     },
     options,
   );
-  return {
-    get root() {
-      return staged().root;
-    },
-    get staging() {
-      return staged().staging;
-    },
-  };
+  return readThrough(staged, ['root', 'staging'], {});
 }
