@@ -35,12 +35,14 @@ export function neighboursOf(pieces: readonly Piece[], index: number): Neighbour
 }
 
 /**
- * Runs `visit` on each call of the function `name`: where its name and its opening parenthesis are.
- * The pieces may change under it: it reads their length afresh at every step.
+ * Runs `visit` on each call of the function `name` (or of any of the names), in the order they are
+ * written: where its name and its opening parenthesis are. The pieces may change under it: it reads
+ * their length afresh at every step.
  */
-export function eachCall(pieces: readonly Piece[], name: string, visit: (at: number, open: number) => void): void {
+export function eachCall(pieces: readonly Piece[], name: string | readonly string[], visit: (at: number, open: number) => void): void {
+  const names = typeof name === 'string' ? [name] : name;
   for (let at = 0; at < pieces.length; at += 1) {
-    if (!isWord(asToken(pieces[at]), name)) continue;
+    if (!isWord(asToken(pieces[at]), ...names)) continue;
     const open = nextSolid(pieces, at + 1);
     if (isSymbol(asToken(pieces[open]), '(')) visit(at, open);
   }

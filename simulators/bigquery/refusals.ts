@@ -18,10 +18,7 @@ const wordOf = (piece: Piece | undefined): string => {
 
 /** CAST(x AS VARCHAR), SAFE_CAST(x AS DOUBLE PRECISION): "Type not found". */
 export function refuseForeignCastTypes(pieces: readonly Piece[]): void {
-  pieces.forEach((piece, index) => {
-    if (!['CAST', 'SAFE_CAST'].includes(wordOf(piece))) return;
-    const open = nextSolid(pieces, index + 1);
-    if (!isSymbol(asToken(pieces[open]), '(')) return;
+  eachCall(pieces, ['CAST', 'SAFE_CAST'], (_at, open) => {
     const close = matchingParenthesis(pieces, open);
     let depth = 0;
     let typeAt = -1;
