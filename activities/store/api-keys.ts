@@ -10,20 +10,24 @@ import { timestamp } from './rows';
 import type { SqlExecutor } from './sql-client';
 import type { Role } from '../../domain/access';
 
-/** An API key as listed: never its secret, nor the secret's hash. */
-export interface StoredApiKey {
-  id: string;
-  /** The public part of the key (`ihk_<keyId>_<secret>`), to tell keys apart in lists and audit entries. */
-  keyId: string;
-  /** Who the key speaks for: a user id, or a service's name. */
-  subject: string;
-  role: Role;
-  label: string | null;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+/**
+ * An API key as listed (and as the API answers it): never its secret, nor the secret's hash. Its
+ * `keyId` tells keys apart in lists and audit entries; its `subject` is who it speaks for (a user
+ * id, or a service's name).
+ */
+export const storedApiKeySchema = z.object({
+  id: z.uuid(),
+  keyId: z.string().describe('the public part of the key (ihk_<keyId>_<secret>)'),
+  subject: z.string(),
+  role: roleSchema,
+  label: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+
+export type StoredApiKey = z.infer<typeof storedApiKeySchema>;
 
 /** What issuing a key stores: the SHA-256 of its secret, never the secret. */
 export interface NewApiKey {

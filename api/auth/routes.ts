@@ -1,5 +1,6 @@
 /** API keys (admin only: issue, list, revoke) and GET /me, which tells any caller who the API thinks they are. */
 import { z } from 'zod';
+import { storedApiKeySchema } from '../../activities/store/api-keys';
 import { PLATFORM_AUDIT_ID, roleSchema } from '../../domain/access';
 import { recordApiActivity } from '../audit';
 import { defineRoute, describedRouter, reply, type DescribedRouter } from '../contract';
@@ -14,19 +15,6 @@ export const apiKeyIdParamsSchema = z.object({ id: z.uuid({ error: 'must be a UU
 
 const TAG = 'access';
 
-/** An API key as listed: never the key or its hash. */
-const apiKeySchema = z.object({
-  id: z.uuid(),
-  keyId: z.string().describe('the public part of the key (ihk_<keyId>_<secret>)'),
-  subject: z.string(),
-  role: roleSchema,
-  label: z.string().nullable(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  expiresAt: z.string().nullable(),
-  revokedAt: z.string().nullable(),
-});
-
 export const issueApiKeyRoute = defineRoute({
   method: 'POST',
   path: '/',
@@ -35,7 +23,7 @@ export const issueApiKeyRoute = defineRoute({
   tag: TAG,
   request: { body: { schema: issueApiKeyBodySchema, required: true } },
   responses: {
-    201: { description: 'the key: it appears only in this answer', schema: z.object({ apiKey: apiKeySchema, key: z.string() }) },
+    201: { description: 'the key: it appears only in this answer', schema: z.object({ apiKey: storedApiKeySchema, key: z.string() }) },
   },
 });
 
@@ -45,7 +33,7 @@ export const listApiKeysRoute = defineRoute({
   operationId: 'listApiKeys',
   summary: 'Every API key, revoked ones included; never a key or its hash',
   tag: TAG,
-  responses: { 200: { description: 'the keys', schema: z.object({ apiKeys: z.array(apiKeySchema) }) } },
+  responses: { 200: { description: 'the keys', schema: z.object({ apiKeys: z.array(storedApiKeySchema) }) } },
 });
 
 export const revokeApiKeyRoute = defineRoute({
@@ -55,7 +43,7 @@ export const revokeApiKeyRoute = defineRoute({
   summary: 'Revoke an API key (kept for the audit trail; idempotent)',
   tag: TAG,
   request: { params: apiKeyIdParamsSchema },
-  responses: { 200: { description: 'the revoked key', schema: apiKeySchema }, 404: errorAnswer('no API key with that id') },
+  responses: { 200: { description: 'the revoked key', schema: storedApiKeySchema }, 404: errorAnswer('no API key with that id') },
 });
 
 export const whoAmIRoute = defineRoute({
