@@ -1,7 +1,7 @@
 /** The control-plane store a test file works on: the embedded one unless the file opens another. */
 import { openStore } from '../../activities/store';
 import type { Store } from '../../activities/store/store';
-import { readThrough, useFixture, type Defer } from './fixture';
+import { useFixture, type Defer } from './fixture';
 
 /** How a test opens its store; what it opens for the store (a database) it hands to `defer`. */
 export type OpenStore<S extends Store> = (defer: Defer) => Promise<S>;
@@ -23,6 +23,10 @@ export interface StoreHandle<S extends Store> {
 export function useStore(): StoreHandle<Store>;
 export function useStore<S extends Store>(open: OpenStore<S>): StoreHandle<S>;
 export function useStore(open: OpenStore<Store> = () => openStore({})): StoreHandle<Store> {
-  const opened = useFixture('the store', async (defer) => ({ store: await testStore(defer, open) }));
-  return readThrough(opened, ['store'], {});
+  const store = useFixture('the store', (defer) => testStore(defer, open));
+  return {
+    get store() {
+      return store();
+    },
+  };
 }

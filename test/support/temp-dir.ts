@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { readThrough, useFixture, type Defer, type FixtureOptions } from './fixture';
+import { useFixture, type Defer, type FixtureOptions } from './fixture';
 
 /** A fresh folder named `<prefix><random>`, removed at teardown. */
 export async function tempDir(prefix: string, defer: Defer): Promise<string> {
@@ -17,6 +17,10 @@ export interface TempDirHandle {
 
 /** A folder for the describe block (or, with `each`, a fresh one for each test). */
 export function useTempDir(prefix: string, options?: FixtureOptions): TempDirHandle {
-  const dir = useFixture(`the temporary folder ${prefix}`, async (defer) => ({ path: await tempDir(prefix, defer) }), options);
-  return readThrough(dir, ['path'], {});
+  const dir = useFixture(`the temporary folder ${prefix}`, (defer) => tempDir(prefix, defer), options);
+  return {
+    get path() {
+      return dir();
+    },
+  };
 }
