@@ -4,10 +4,18 @@
  * commit the cursor. Batches are in cursor order, so a read stops at the first batch it may not load
  * and the next cycle starts from there.
  */
-import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
 import { loadIdFor } from '../domain/constants';
 import type { ApprovalOutcome, ApprovalResolution } from '../domain/approvals';
-import { cursorKey, type BatchRef, type LoadResult, type QualitySummary, type StreamCursor, type StreamReport } from '../domain/cycle';
+import {
+  cursorKey,
+  type BatchRef,
+  type ExtractedPage,
+  type LoadResult,
+  type QualitySummary,
+  type StreamCursor,
+  type StreamReport,
+} from '../domain/cycle';
 import { control, extractorFor } from './activities';
 import { passGate, type CycleContext } from './batch-gate';
 
@@ -39,43 +47,75 @@ async function describe(ctx: CycleContext, stream: string, report: StreamReport)
   return false;
 }
 
-/** One read of a stream, or of one partition of it, from its committed cursor until caught up. */
+/**
+ * Marks the histories whose reads ask for the next page before the batch in hand is validated and
+ * loaded; in those recorded before it, each page was read only once the batch before it was committed.
+ */
+const READS_AHEAD_PATCH = 'reads-ahead';
+
+/** A page read under way, settled either way: one abandoned by a stopped read never rejects unobserved. */
+type PageRead = Promise<{ page: ExtractedPage } | { error: unknown }>;
+
+/**
+ * One read of a stream, or of one partition of it, from its committed cursor until caught up. The
+ * next page is read while the batch in hand is checked and loaded, so the source and the warehouse
+ * work at the same time; cursors still commit batch by batch, in order.
+ */
 async function runRead(ctx: CycleContext, stream: string, partition: string | null, report: StreamReport): Promise<void> {
   const { plan } = ctx;
   const key = cursorKey(stream, partition);
   let cursor = plan.cursors[key] ?? null;
   // What the store holds: a commit names it, so a cursor moved by anything else is never overwritten.
   const committed = { cursor };
-  let pageToken: string | null = null;
   let pages: BatchRef[] = [];
   let rows = 0;
   const unloaded: UnloadedRows = { held: null };
-  for (;;) {
-    const page = await extractorFor(plan).extractPage({ connectorId: plan.connectorId, stream, partition, cursor, pageToken });
+  const readsAhead = patched(READS_AHEAD_PATCH);
+  const read = (pageToken: string | null): PageRead =>
+    extractorFor(plan)
+      .extractPage({ connectorId: plan.connectorId, stream, partition, cursor, pageToken })
+      .then(
+        (page) => ({ page }),
+        (error: unknown) => ({ error }),
+      );
+  const count = (page: ExtractedPage) => {
     report.apiCalls += page.apiCalls;
     ctx.apiCallsThisCycle += page.apiCalls;
+  };
+  let reading: PageRead | null = read(null);
+  while (reading) {
+    const result = await reading;
+    if ('error' in result) throw result.error;
+    const { page } = result;
+    reading = null;
+    count(page);
     if (page.batch) {
       pages.push(page.batch);
       rows += page.batch.rows;
       cursor = page.batch.cursorAfter ?? cursor;
     }
-    const caughtUp = page.nextPageToken === null;
-    if (pages.length > 0 && (rows >= plan.batchSize || caughtUp)) {
+    const next = page.deferred ? null : page.nextPageToken;
+    if (readsAhead && next !== null) reading = read(next);
+    if (pages.length > 0 && (rows >= plan.batchSize || page.nextPageToken === null)) {
       const batch =
         pages.length === 1 && pages[0]
           ? pages[0]
           : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages });
       pages = [];
       rows = 0;
-      if (!(await runBatch(ctx, stream, { key, committed }, batch, report, unloaded))) return;
+      if (!(await runBatch(ctx, stream, { key, committed }, batch, report, unloaded))) {
+        // The page read ahead is not loaded (the next cycle reads it again), but its requests were made.
+        const ahead = reading ? await reading : null;
+        if (ahead && 'page' in ahead) count(ahead.page);
+        return;
+      }
     }
     if (page.deferred) {
       report.outcome = 'deferred';
       report.detail = page.deferred.detail;
       return;
     }
-    if (caughtUp) return;
-    pageToken = page.nextPageToken;
+    if (!readsAhead && next !== null) reading = read(next);
   }
 }
 

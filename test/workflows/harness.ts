@@ -27,7 +27,9 @@ type ControlActivities = ReturnType<typeof createCycleActivities> &
 /** A stream's whole read as a scenario tells it: the harness serves it one page (one batch) at a time. */
 export interface Extraction {
   batches: BatchRef[];
+  /** Requests of the first page; `laterPageCalls` (default 0) those of each page after it. */
   apiCalls: number;
+  laterPageCalls?: number;
   deferred: ExtractedPage['deferred'];
 }
 type ExtractActivities = ReturnType<typeof createExtractActivities>;
@@ -92,6 +94,8 @@ export interface Calls {
   requested: PendingApproval[];
   resolved: ApprovalResolution[];
   extractAttempts: number[];
+  /** Every page asked for, as `contact/2`, in the order the reads were asked for. */
+  pageReads: string[];
   recorded: CycleReport[];
 }
 
@@ -105,6 +109,7 @@ export class CycleHarness {
     requested: [],
     resolved: [],
     extractAttempts: [],
+    pageReads: [],
     recorded: [],
   };
   readonly plan: CyclePlan;
@@ -249,11 +254,12 @@ export class CycleHarness {
         const read = reads.get(stream);
         if (!read) throw new Error(`no read of ${stream} was started`);
         const index = pageToken === null ? 0 : Number(pageToken);
+        this.calls.pageReads.push(`${stream}/${index + 1}`);
         const last = index >= read.batches.length - 1;
         return {
           batch: read.batches[index] ?? null,
           nextPageToken: last ? null : String(index + 1),
-          apiCalls: index === 0 ? read.apiCalls : 0,
+          apiCalls: index === 0 ? read.apiCalls : (read.laterPageCalls ?? 0),
           deferred: last ? read.deferred : null,
         };
       },
