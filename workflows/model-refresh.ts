@@ -14,7 +14,7 @@ export const REFRESH_MODELS_PATCH = 'refresh-customer-models';
  * retries are spent is logged and left to the next load's refresh: the rows are loaded either way,
  * and every refresh rebuilds whatever changed since the last one that succeeded.
  */
-export async function refreshModelsAfterLoad(connectorId: string, report: CycleReport): Promise<void> {
+export async function refreshModelsAfterLoad(connectorId: string, report: Pick<CycleReport, 'streams'>): Promise<void> {
   const changed = report.streams.some((stream) => stream.loaded > 0 || stream.deleted > 0);
   if (!changed || !patched(REFRESH_MODELS_PATCH)) return;
   try {
