@@ -41,3 +41,30 @@ export function activityTimes(history: History): Record<string, ActivityTime> {
   }
   return times;
 }
+
+export interface ActivitySpan {
+  type: string;
+  /** Seconds from the cycle's start until the activity started running, and until it closed. */
+  startedAt: number;
+  closedAt: number;
+}
+
+/** Every activity's run on the cycle's clock, in the order they started: what ran while what else ran. */
+export function activityTimeline(history: History): ActivitySpan[] {
+  const first = seconds(history.events?.[0]?.eventTime);
+  const scheduled = new Map<string, string>();
+  const started = new Map<string, number>();
+  const spans: ActivitySpan[] = [];
+  for (const event of history.events ?? []) {
+    const at = seconds(event.eventTime) - first;
+    const schedule = event.activityTaskScheduledEventAttributes;
+    if (schedule) scheduled.set(String(event.eventId), schedule.activityType?.name ?? 'unknown');
+    const start = event.activityTaskStartedEventAttributes;
+    if (start) started.set(String(start.scheduledEventId), at);
+    const closed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes;
+    const startedAt = closed ? started.get(String(closed.scheduledEventId)) : undefined;
+    if (closed && startedAt !== undefined)
+      spans.push({ type: scheduled.get(String(closed.scheduledEventId)) ?? 'unknown', startedAt, closedAt: at });
+  }
+  return spans.sort((a, b) => a.startedAt - b.startedAt);
+}

@@ -7,7 +7,8 @@
  * Pages are read at Salesforce's own limit (150 requests a minute: 2,000 records a page makes
  * ≈ 4,900 rows/s at most). `--rate 1000/1` sets another, to time the engine rather than the API.
  * `--simulator <url>` reads a simulator already running (bench/vs-dlt/ starts one in its own
- * process) instead of starting one here; `--json` prints the figures as one JSON line.
+ * process) instead of starting one here; `--json` prints the figures as one JSON line; `--timeline`
+ * lists every activity's run on the cycle's clock.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,7 +19,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { openStore } from '../activities/store';
 import { createConnectorSchema } from '../domain/connector';
 import { connectWarehouse } from '../activities/warehouses';
-import { activityTimes } from './cycle-profile';
+import { activityTimeline, activityTimes } from './cycle-profile';
 import { ingestionCycle } from '../workflows';
 import { startSalesforceSimulator } from '../simulators/salesforce/server';
 import { simulatedSalesforceSource } from '../simulators/salesforce/source';
@@ -31,6 +32,7 @@ const rateLimit =
   process.argv.includes('--rate') && rateArgument ? { requests: Number(rateArgument[1]), perSeconds: Number(rateArgument[2]) } : null;
 const simulatorUrl = process.argv.includes('--simulator') ? process.argv[process.argv.indexOf('--simulator') + 1] : undefined;
 const asJson = process.argv.includes('--json');
+const showTimeline = process.argv.includes('--timeline');
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -90,7 +92,8 @@ async function main(): Promise<void> {
   for (const worker of workers) worker.shutdown();
   await running;
 
-  const activities = activityTimes(await handle.fetchHistory());
+  const history = await handle.fetchHistory();
+  const activities = activityTimes(history);
   const warehouse = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, dataDir);
   const [loaded] = await warehouse.query('select count(*) as n from marketing.salesforce_contact');
   await warehouse.close();
@@ -124,6 +127,14 @@ async function main(): Promise<void> {
             ([type, t]) =>
               `  ${type.padEnd(22)} ${String(t.count).padStart(4)}  ${t.runSeconds.toFixed(2)} s  ${t.waitSeconds.toFixed(2)} s`,
           ),
+        ...(showTimeline
+          ? [
+              'timeline (s from the cycle start: started → closed):',
+              ...activityTimeline(history).map(
+                (span) => `  ${span.startedAt.toFixed(2).padStart(6)} → ${span.closedAt.toFixed(2).padStart(6)}  ${span.type}`,
+              ),
+            ]
+          : []),
       ].join('\n'),
     );
   }
