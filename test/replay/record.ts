@@ -85,6 +85,8 @@ const FROZEN_BEFORE_PATCH: ReadonlySet<string> = new Set([
   'ingestionCycle-completed',
   'ingestionCycle-account-queue',
   'webhookDrain-two-deliveries',
+  'ingestionCycle-describes-on-queue',
+  'webhookDrain-models-refreshed',
 ]);
 
 async function save(world: World, { name, workflowId }: Recording, replace: boolean): Promise<void> {

@@ -80,8 +80,10 @@ export async function webhookDrain(world: World): Promise<Recording[]> {
   await world.env.client.workflow.getHandle(workflowId).result();
   return [
     { name: 'webhookDrain-two-deliveries', workflowId },
-    // Kept apart: the first history was recorded before the drain refreshed the customer models.
+    // Kept apart: the first history was recorded before the drain refreshed the customer models, the
+    // second while it refreshed them after every round that loaded.
     { name: 'webhookDrain-models-refreshed', workflowId },
+    { name: 'webhookDrain-models-when-caught-up', workflowId },
   ];
 }
 
