@@ -5,6 +5,7 @@
  */
 import { webhookEventToQueryable } from '../../activities/observability/metrics';
 import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
+import { webhookDrainWorkflowId } from '../../domain/webhook-drain';
 import { generateSendgridEvents } from '../../simulators/sendgrid/events';
 import { createSendgridSender, type SendgridSender } from '../../simulators/sendgrid/sender';
 import { createSendgridSigningKey } from '../../simulators/sendgrid/signing';
@@ -110,4 +111,51 @@ test('a redelivery and a second delivery: the new events load, nothing twice', a
   const ids = await loadedIds();
   expect(new Set(ids).size).toBe(ids.length);
   expect(ids).toEqual([...before, ...first.map((e) => e.sg_event_id)].sort());
+}, 60_000);
+
+/**
+ * The drain's loads and model refreshes that completed since `from` (an index into its history), in
+ * the order they completed; `settled` when no activity of it is running.
+ */
+async function drainActivities(from: number): Promise<{ activities: string[]; length: number; settled: boolean }> {
+  const events = (await stack.client.workflow.getHandle(webhookDrainWorkflowId(connectorId)).fetchHistory()).events ?? [];
+  const types = new Map(events.map((event) => [String(event.eventId), event.activityTaskScheduledEventAttributes?.activityType?.name]));
+  const completed = events.flatMap((event) => event.activityTaskCompletedEventAttributes?.scheduledEventId ?? []).map(String);
+  const activities = events
+    .slice(from)
+    .flatMap((event) => types.get(String(event.activityTaskCompletedEventAttributes?.scheduledEventId)) ?? [])
+    .filter((name) => name === 'loadBatch' || name === 'refreshModels');
+  const running = [...types].filter(([id, type]) => type !== undefined && !completed.includes(id));
+  return { activities, length: events.length, settled: running.length === 0 };
+}
+
+test('deliveries that keep arriving load round by round; the customer models are rebuilt once the drain has caught up', async () => {
+  // Counted from a drain at rest: the refresh after the previous test's loads is not this test's.
+  const { length: from } = await eventually('the drain at rest', async () => {
+    const seen = await drainActivities(0);
+    return seen.settled ? seen : undefined;
+  });
+  const before = (await loadedIds()).length;
+  // One after another, as a busy sender posts: a round finds the next delivery already waiting when it ends.
+  const deliveries = 30;
+  for (let n = 0; n < deliveries; n += 1) {
+    expect((await sender.deliver(generateSendgridEvents(10, { seed: 100 + n }))).status).toBe(200);
+  }
+  await eventually('every delivery loaded', async () => ((await loadedIds()).length === before + deliveries * 10 ? true : undefined), {
+    timeoutMs: 30_000,
+    intervalMs: 50,
+  });
+  // Caught up: the last thing the drain did was rebuild the models from everything it loaded.
+  const { activities } = await eventually('the models refreshed after the last load', async () => {
+    const seen = await drainActivities(from);
+    return seen.activities.at(-1) === 'refreshModels' ? seen : undefined;
+  });
+  const loads = activities.filter((name) => name === 'loadBatch').length;
+  const refreshes = activities.filter((name) => name === 'refreshModels').length;
+  expect(loads).toBeGreaterThan(1);
+  expect(refreshes).toBeGreaterThanOrEqual(1);
+  expect(refreshes).toBeLessThan(loads);
+  const [state] = await warehouseRows(`SELECT refreshed_at FROM marketing._ih_model_state WHERE model = 'customer_touchpoint'`);
+  const [latest] = await warehouseRows('SELECT max(_ih_loaded_at) AS at FROM marketing.sendgrid_events');
+  expect(new Date(String(state?.refreshed_at)).getTime()).toBeGreaterThanOrEqual(new Date(String(latest?.at)).getTime());
 }, 60_000);
