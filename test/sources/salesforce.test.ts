@@ -7,6 +7,7 @@
 import { salesforceSourceSchema, salesforceStreams } from '../../activities/sources/salesforce/definition';
 import { UNCONVERTIBLE, unconvertibleColumns } from '../../activities/sources/types';
 import { buildSoql, mapSalesforceRecord } from '../../activities/sources/salesforce';
+import { csvRowMapper } from '../../activities/sources/salesforce/mapping';
 import { describeSourceConformance } from './conformance';
 import { ORG_PROFILES } from '../../simulators/salesforce/profiles';
 import { salesforceCaseFor } from './cases/salesforce';
@@ -63,6 +64,22 @@ describe('mapping and SOQL (pure)', () => {
     expect(row).toMatchObject({ id: '003000000000001AAA', created_at: null, last_name: 'Ng' });
     expect(unconvertibleColumns(row)).toEqual(['created_at']);
     expect(row[UNCONVERTIBLE]).toEqual({ created_at: 'secret@example.com' });
+  });
+
+  it('maps a Bulk API CSV row as it maps the same record from REST: empty is null, a missing field null, a wrong type kept aside', () => {
+    const header = ['Id', 'CreatedDate', 'SystemModstamp', 'IsDeleted', 'Customer_Id__c', 'Email', 'LastName', 'Active__c'];
+    const toRow = csvRowMapper(contact, header);
+    const csv = ['003000000000001AAA', 'not a date', '2024-05-02T08:00:00.000+0200', 'false', '12345', '', 'Ng', 'true'];
+    const rest = {
+      Id: '003000000000001AAA',
+      CreatedDate: 'not a date',
+      SystemModstamp: '2024-05-02T08:00:00.000+0200',
+      IsDeleted: 'false',
+    };
+    const row = toRow(csv);
+    expect(row).toEqual(mapSalesforceRecord(contact, { ...rest, Customer_Id__c: '12345', Email: null, LastName: 'Ng', Active__c: 'true' }));
+    expect(row).toMatchObject({ email: null, phone: null, is_deleted: false, is_active: true, created_at: null });
+    expect(row[UNCONVERTIBLE]).toEqual({ created_at: 'not a date' });
   });
 
   it('selects every source field and resumes strictly after the cursor, breaking ties on Id', () => {

@@ -16,13 +16,14 @@
  * the job states, the results locator) and jsforce parses the text/csv answers.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { Connection } from 'jsforce/lib/connection';
 import { z } from 'zod';
 import { ConnectorError } from '../../errors';
 import { parseBody } from '../http-kit';
 import type { PageRequest } from '../types';
 import type { SalesforceSourceConfig, SalesforceStream } from './definition';
-import { mapSalesforceRecord } from './mapping';
+import { csvRowMapper } from './mapping';
 import { sendRequest, type PageRead } from './query-pages';
 import { buildSoql } from './soql';
 
@@ -61,8 +62,28 @@ const jobInfoSchema = z.object({
   id: jobId,
   state: z.enum(['UploadComplete', 'InProgress', 'Aborted', 'JobComplete', 'Failed']),
 });
-/** jsforce parses a text/csv answer into one object per row, every value a string. */
-const csvRowsSchema = z.array(z.record(z.string(), z.string()));
+/**
+ * A results chunk is asked for as text and parsed here, as arrays: jsforce would parse it into one
+ * object per row, guessing among six delimiters, and each object was then checked and copied again.
+ * The jobs this source opens use Salesforce's default delimiter and line ending (COMMA, LF).
+ */
+const csvChunkSchema = z.string();
+const AS_TEXT = { responseType: 'text/plain' };
+
+/** A chunk's header and rows; a row of another length than the header is refused by the parser. */
+function parseChunk(csv: string): { header: string[]; rows: string[][] } {
+  // An empty result has no header row either.
+  if (csv === '') return { header: [], rows: [] };
+  let records: string[][];
+  try {
+    records = parseCsv(csv, { delimiter: ',', relax_quotes: false }) as string[][];
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConnectorError('transient', `Salesforce sent a bulk query results chunk that is not CSV: ${reason}`);
+  }
+  const [header = [], ...rows] = records;
+  return { header, rows };
+}
 
 /** A job Salesforce no longer has. */
 const JOB_GONE = new Set(['NOT_FOUND']);
@@ -111,23 +132,17 @@ async function checkJob(read: BulkRead, job: string, checks: number): Promise<Pa
   }
 }
 
-/** A CSV row: an empty value is a null (Salesforce stores no empty strings). */
-const recordOf = (row: Readonly<Record<string, string>>): Record<string, string | null> =>
-  Object.fromEntries(Object.entries(row).map(([field, value]) => [field, value === '' ? null : value]));
-
 async function fetchResults(read: BulkRead, job: string, locator: string | null): Promise<PageRead> {
   const { conn, stream, config, signal } = read;
   // A chunk is one page, staged at once: at most a batch of rows.
   const query = new URLSearchParams({ maxRecords: String(config.batchSize), ...(locator ? { locator } : {}) });
   const url = `/jobs/query/${job}/results?${query.toString()}`;
-  const answer = await sendRequest(conn, { method: 'GET', url, headers: { Accept: 'text/csv' } }, config, signal, JOB_GONE);
+  const request = { method: 'GET', url, headers: { Accept: 'text/csv' } } as const;
+  const answer = await sendRequest(conn, request, config, signal, JOB_GONE, AS_TEXT);
   if (answer.kind === 'quota-exhausted') return { ...answer, requests: 1 };
   if (answer.kind === 'refused') return stepRead({ step: 'open' });
-  // An empty result has no header row either: jsforce hands back an empty string.
-  const body = answer.body === '' ? [] : answer.body;
-  const rows = parseBody(csvRowsSchema, body, { service: 'Salesforce', action: 'a bulk query results chunk' }).map((row) =>
-    mapSalesforceRecord(stream, recordOf(row)),
-  );
+  const chunk = parseChunk(parseBody(csvChunkSchema, answer.body, { service: 'Salesforce', action: 'a bulk query results chunk' }));
+  const rows = chunk.rows.map(csvRowMapper(stream, chunk.header));
   const next = answer.headers['sforce-locator'];
   const done = next === undefined || next === '' || next === 'null';
   return { kind: 'rows', rows, requests: 1, nextPageToken: done ? null : bulkToken({ step: 'results', job, locator: next }) };

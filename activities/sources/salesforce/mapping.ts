@@ -33,17 +33,36 @@ const converters: Record<StreamColumn['type'], Converter> = {
   json: (v) => ok(v),
 };
 
+/** One value into its column of the row: converted, null, or kept aside as unconvertible. */
+function putValue(row: Row, column: StreamColumn, raw: unknown): void {
+  if (raw === null || raw === undefined) {
+    row[column.name] = null;
+    return;
+  }
+  const converted = converters[column.type](raw);
+  if (converted.ok) row[column.name] = converted.value;
+  else markUnconvertible(row, column.name, raw);
+}
+
 export function mapSalesforceRecord(stream: SalesforceStream, record: Readonly<Record<string, unknown>>): Row {
   const row: Row = {};
-  for (const column of stream.columns) {
-    const raw = record[sourceFieldOf(column)];
-    if (raw === null || raw === undefined) {
-      row[column.name] = null;
-      continue;
-    }
-    const converted = converters[column.type](raw);
-    if (converted.ok) row[column.name] = converted.value;
-    else markUnconvertible(row, column.name, raw);
-  }
+  for (const column of stream.columns) putValue(row, column, record[sourceFieldOf(column)]);
   return row;
+}
+
+/**
+ * The rows of a Bulk API CSV chunk, each given as its values in the header's order: the header is
+ * looked up once per chunk, not per row. An empty value is a null (Salesforce stores no empty
+ * strings); a field the header lacks is null, as a missing field of a REST record is.
+ */
+export function csvRowMapper(stream: SalesforceStream, header: readonly string[]): (values: readonly string[]) => Row {
+  const positions = stream.columns.map((column) => [column, header.indexOf(sourceFieldOf(column))] as const);
+  return (values) => {
+    const row: Row = {};
+    for (const [column, at] of positions) {
+      const raw = at === -1 ? undefined : values[at];
+      putValue(row, column, raw === '' ? null : raw);
+    }
+    return row;
+  };
 }

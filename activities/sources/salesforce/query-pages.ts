@@ -53,6 +53,24 @@ export type PageRead =
 const THROTTLE_STATUSES = new Set([420, 429, 503]);
 const QUERY_REJECTIONS = new Set(['INVALID_FIELD', 'INVALID_TYPE', 'MALFORMED_QUERY', 'INVALID_QUERY_FILTER_OPERATOR']);
 
+/**
+ * An error answer to a request that took its body as text: jsforce did not parse Salesforce's JSON
+ * error ([{ errorCode, message }]) and names only the HTTP status, so the code is read back from it.
+ */
+function errorOfTextAnswer(error: unknown): unknown {
+  if (!(error instanceof Error) || !('errorCode' in error) || !String(error.errorCode).startsWith('ERROR_HTTP_')) return error;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(error.message);
+  } catch {
+    return error; // not Salesforce's JSON: the HTTP status is all there is
+  }
+  const [first] = [parsed].flat() as unknown[];
+  if (typeof first !== 'object' || first === null || !('errorCode' in first) || typeof first.errorCode !== 'string') return error;
+  const message = 'message' in first && typeof first.message === 'string' ? first.message : error.message;
+  return Object.assign(new Error(message), { errorCode: first.errorCode });
+}
+
 function errorCodeOf(error: unknown): string {
   if (error instanceof Error && 'errorCode' in error && typeof error.errorCode === 'string') return error.errorCode;
   return error instanceof Error ? error.name : 'unknown';
@@ -111,13 +129,16 @@ export async function sendRequest(
   config: SalesforceSourceConfig,
   signal: AbortSignal,
   expected: ReadonlySet<string> = new Set(),
+  /** jsforce's own options beside ours, e.g. `responseType` to take a body as text instead of parsed. */
+  options: { responseType?: string } = {},
 ): Promise<SalesforceAnswer> {
   const transport = new RecordingTransport();
   try {
-    const body = await untilAborted(conn.request<unknown>(request, { ...NO_RETRY, transport }), signal);
+    const body = await untilAborted(conn.request<unknown>(request, { ...options, ...NO_RETRY, transport }), signal);
     return { kind: 'response', body, headers: transport.last?.headers ?? {} };
-  } catch (error) {
+  } catch (thrown) {
     if (signal.aborted) throw signal.reason;
+    const error = options.responseType ? errorOfTextAnswer(thrown) : thrown;
     const errorCode = errorCodeOf(error);
     if (expected.has(errorCode)) return { kind: 'refused', errorCode };
     const failure = pageFailure(error, transport.last, config);
