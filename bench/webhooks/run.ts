@@ -215,21 +215,27 @@ async function main(): Promise<void> {
   if (args.steady) {
     const ratePerSecond = Number(args.steady) / size;
     const steadyBatches = Math.round(ratePerSecond * Number(args['steady-seconds']));
+    // The drain's committed position is watched while the batches arrive, not after: an event is
+    // queryable at the first look that finds the position past it.
+    const commits: { at: number; position: bigint }[] = [];
+    let until: bigint | null = null;
+    const watching = (async () => {
+      for (;;) {
+        const position = await drainedTo(store, connector.id);
+        commits.push({ at: Date.now(), position });
+        if (until !== null && position >= until) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
     const result = await sender.run({ url: productUrl, seed: 777, batches: steadyBatches, size, concurrency, ratePerSecond });
     const timed = new Map(result.answered.map((a) => [a.lastEventId, a.at]));
     const positions = await positionsOf(store, connector.id, new Set(timed.keys()));
-    const pending = [...positions.entries()].sort(([, a], [, b]) => (a < b ? -1 : 1));
-    const latencies: number[] = [];
-    // Each timed event is queryable once the drain's committed position passed it.
-    while (pending.length > 0) {
-      const position = await drainedTo(store, connector.id);
-      const now = Date.now();
-      while (pending.length > 0 && (pending[0]?.[1] ?? 0n) <= position) {
-        const [eventId] = pending.shift() ?? [''];
-        latencies.push(now - (timed.get(eventId) ?? now));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    until = [...positions.values()].reduce((a, b) => (a > b ? a : b), 0n);
+    await watching;
+    const latencies = [...positions].map(([eventId, seq]) => {
+      const queryable = commits.find((commit) => commit.position >= seq)?.at ?? Date.now();
+      return queryable - (timed.get(eventId) ?? queryable);
+    });
     steady = {
       eventsPerSecondOffered: Number(args.steady),
       eventsPerSecondAnswered: Math.round((steadyBatches * size) / result.seconds),
