@@ -7,6 +7,10 @@ import { createServer } from 'node:net';
 import { Client, Connection, ScheduleNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApiError } from '../../api/errors';
 import { callTemporal } from '../../api/temporal-calls';
+import { createConnectorSchema } from '../../domain/connector';
+import { startZendeskSimulator } from '../../simulators/zendesk/server';
+import { signBody, ticketEventBody } from '../../simulators/zendesk/webhooks';
+import { zendeskConfigFor } from '../sources/cases/zendesk';
 import { testEnv } from '../support/temporal';
 import { CONNECTORS, connectorBody, request, useApiOnClient } from './harness';
 
@@ -19,6 +23,8 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
   return address.port;
 }
+
+const ZENDESK_SIGNING_SECRET = 'zendesk-signing-secret-of-the-temporal-down-test';
 
 const grpcError = (code: number, details: string): Error => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
 
@@ -40,6 +46,44 @@ describe('Temporal down: a client pointed at a closed port', () => {
       body: { error: 'temporal_unavailable', message: 'Temporal is unreachable or did not answer in time: the connector was not created' },
     });
     expect(await api.store.connectors.list()).toEqual([]);
+  });
+
+  test("a Zendesk event is kept in the inbox and answered 503 in Zendesk's terms: its drain was not woken, Zendesk will retry", async () => {
+    const sim = await startZendeskSimulator({ tickets: 1 });
+    try {
+      const connector = await api.store.connectors.create(
+        createConnectorSchema.parse({
+          userId: 'support-ops',
+          name: 'Zendesk tickets',
+          configuration: {
+            source: zendeskConfigFor(sim, { signingSecret: ZENDESK_SIGNING_SECRET }),
+            destination: { kind: 'duckdb', schema: 'support' },
+          },
+        }),
+      );
+      const [ticket] = sim.tickets();
+      if (!ticket) throw new Error('the simulator has no ticket');
+      const body = ticketEventBody(ticket, 'zen:event-type:ticket.status_changed', 'event-while-temporal-is-down', new Date());
+      const timestamp = new Date().toISOString();
+      const response = await fetch(`${api.url}/webhooks/zendesk/${connector.id}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-zendesk-webhook-signature': signBody(ZENDESK_SIGNING_SECRET, timestamp, body),
+          'x-zendesk-webhook-signature-timestamp': timestamp,
+        },
+        body,
+      });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({
+        error: 'temporal_unavailable',
+        message: expect.stringContaining('the event is stored but its drain was not woken; Zendesk will retry') as unknown,
+      });
+      // Stored before the wake-up failed: the next delivery's drain loads it, and Zendesk's retry is a duplicate.
+      expect(await api.store.inbox.read(connector.id, '0', 10)).toHaveLength(1);
+    } finally {
+      await sim.stop();
+    }
   });
 
   test('GET /healthz is a 503 naming the failing check', async () => {
