@@ -8,7 +8,8 @@
  * drain loads the backlog the rounds left: its rate is timed from its first committed load to its
  * last. With `--steady N` (events/s), batches then arrive at that rate for `--steady-seconds` (60)
  * while the drain runs, and each batch's last event is timed from its 2xx until the drain committed
- * past it (event to queryable).
+ * past it (event to queryable). `--crm-contacts N` puts N Salesforce contacts and N/2 leads in the
+ * warehouse first, so the customer models the drain refreshes are of a CRM's size, not empty.
  *
  *   npx tsx bench/webhooks/run.ts [--store pglite|postgres] [--steady 1000] [--json out.json]
  *
@@ -23,12 +24,15 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import express from 'express';
 import { ephemeralKeyRing } from '../../activities/secrets';
+import type { Row } from '../../activities/sources/types';
+import { connectWarehouse } from '../../activities/warehouses';
 import { openStore } from '../../activities/store';
 import type { Store } from '../../activities/store/store';
 import { createApp } from '../../api/app';
 import { startApiServer, type RunningServer } from '../../api/server';
 import { createConnectorSchema } from '../../domain/connector';
 import { webhookDrainWorkflowId } from '../../domain/webhook-drain';
+import { landRows } from '../../test/models/fixtures';
 import { createFreshDatabase, type FreshDatabase } from '../../test/store/postgres';
 import { startTestServer, stopTestServer, TEST_ADDRESS_VARIABLE } from '../../test/support/test-server';
 import { createWorkers, runWorkers } from '../../worker/workers';
@@ -43,6 +47,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     steady: { type: 'string' },
     'steady-seconds': { type: 'string', default: '60' },
+    'crm-contacts': { type: 'string', default: '0' },
     json: { type: 'string' },
   },
 });
@@ -146,6 +151,48 @@ async function positionsOf(store: Store, connectorId: string, eventIds: Set<stri
   }
 }
 
+/** Made-up contacts and leads in the DuckDB warehouse the workers will open, landed as a load lands them. */
+async function landCrm(dataDir: string, contacts: number): Promise<void> {
+  if (contacts <= 0) return;
+  say(`landing ${contacts} contacts and ${contacts / 2} leads in the warehouse…`);
+  const warehouse = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, dataDir);
+  const at = new Date(Date.UTC(2026, 2, 1)).toISOString();
+  const record = {
+    created_at: at,
+    system_modstamp: at,
+    is_deleted: false,
+    is_active: true,
+    last_modified_at: at,
+    first_name: 'F',
+    last_name: 'L',
+  };
+  const rows = (count: number, make: (i: number) => Row): Row[] => Array.from({ length: count }, (_, i) => make(i));
+  try {
+    await landRows(
+      warehouse,
+      dataDir,
+      'salesforce',
+      'contact',
+      rows(contacts, (i) => ({
+        ...record,
+        id: `003${i}`,
+        customer_id: `CUST-${i}`,
+        email: `person${i}@example.com`,
+        has_opted_out_of_email: false,
+      })),
+    );
+    await landRows(
+      warehouse,
+      dataDir,
+      'salesforce',
+      'lead',
+      rows(contacts / 2, (i) => ({ ...record, id: `00Q${i}`, email: `lead${i}@example.com` })),
+    );
+  } finally {
+    await warehouse.close();
+  }
+}
+
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const load = os.loadavg().map((n) => n.toFixed(2));
@@ -191,6 +238,7 @@ async function main(): Promise<void> {
   // The drain: the backlog of every round, loaded once the workers start.
   const { first: firstSeq, last: lastSeq } = await inboxSpan(store, connector.id);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-webhook-bench-'));
+  await landCrm(dataDir, Number(args['crm-contacts']));
   const nativeConnection = await NativeConnection.connect({ address });
   const workers = await createWorkers({ connection: nativeConnection, namespace: 'default', store, dataDir, taskQueue });
   const running = runWorkers(workers);
