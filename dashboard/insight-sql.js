@@ -6,7 +6,7 @@
 
 /** Each campaign's totals over its days, and its reach: distinct people, never a sum of daily reach. */
 export const campaignsQuery = (place) =>
-  `SELECT p.campaign_id, sum(p.members_added) AS members, sum(p.emails_delivered) AS delivered, sum(p.emails_opened) AS opened,
+  `SELECT p.campaign_id, max(p.campaign_name) AS campaign_name, sum(p.members_added) AS members, sum(p.emails_delivered) AS delivered, sum(p.emails_opened) AS opened,
                 sum(p.emails_clicked) AS clicked, sum(p.tickets_of_reached) AS tickets, sum(p.opportunities_won) AS won, sum(p.amount_won) AS amount_won,
                 (SELECT count(DISTINCT t.customer_key) FROM ${place.table('customer_touchpoint')} t WHERE t.campaign_id = p.campaign_id) AS reach
            FROM ${place.table('campaign_performance')} p GROUP BY p.campaign_id ORDER BY delivered DESC NULLS LAST LIMIT 50`;

@@ -122,7 +122,7 @@ async function ensureDemoConnector(apiUrl: string, simulatorUrl: string, apiKey:
   const body: CreateConnectorBody = {
     userId: DEMO_USER,
     name: DEMO_CONNECTOR_NAME,
-    description: 'Contacts, leads, opportunities and campaign members from the local Salesforce simulator.',
+    description: 'Contacts, leads, opportunities, campaign members and campaigns from the local Salesforce simulator.',
     status: 'active',
     configuration: {
       source: {
@@ -130,7 +130,7 @@ async function ensureDemoConnector(apiUrl: string, simulatorUrl: string, apiKey:
         loginUrl: simulatorUrl,
         auth: { type: 'oauth-password', ...SIMULATOR_CREDENTIALS },
         apiVersion: '59.0',
-        streams: ['contact', 'lead', 'opportunity', 'campaign_member'],
+        streams: ['contact', 'lead', 'opportunity', 'campaign_member', 'campaign'],
         apiQuotaShare: 0.9,
         batchSize: 10_000,
       },

@@ -7,7 +7,8 @@
  * their addresses or CRM duplicates were mailed, and an address the CRM does not know counts as one
  * person. Events of an address the CRM holds for someone without consent count nowhere. It is a distinct count: a week's reach is not the sum of its days (count customer_key
  * distinct on customer_touchpoint instead). Tickets are those opened that day by customers the
- * campaign had reached by then, with their mean sentiment.
+ * campaign had reached by then, with their mean sentiment. A Salesforce campaign carries its name
+ * (from the campaign stream); a SendGrid campaign, or one whose record is not loaded, has none.
  */
 import { customerEmails, emailCampaign, emailCampaignLineage, emailEventColumns } from './customer-touchpoint';
 import { col, countWhere, normalisedEmail, type ModelDefinition } from './types';
@@ -17,7 +18,7 @@ const WON = "'Closed Won'";
 export const campaignPerformanceModel: ModelDefinition = {
   name: 'campaign_performance',
   description:
-    'Per campaign and day: members, emails delivered/opened/clicked, unique reach, tickets and sentiment of reached customers, opportunities and amount won.',
+    'Per campaign and day: its name, members, emails delivered/opened/clicked, unique reach, tickets and sentiment of reached customers, opportunities and amount won.',
   grain: 'one campaign on one UTC day',
   primaryKey: ['campaign_id', 'day'],
   reads: [
@@ -25,6 +26,7 @@ export const campaignPerformanceModel: ModelDefinition = {
     'salesforce_contact',
     'salesforce_lead',
     'salesforce_campaign_member',
+    'salesforce_campaign',
     'salesforce_opportunity',
     'sendgrid_events',
     'zendesk_tickets',
@@ -34,6 +36,9 @@ export const campaignPerformanceModel: ModelDefinition = {
       'salesforce_campaign_member.campaign_id',
       'salesforce_opportunity.campaign_id',
       ...emailCampaignLineage,
+    ]),
+    col('campaign_name', 'string', 'none', "the Salesforce campaign's name (none for a SendGrid campaign, or one not loaded)", [
+      'salesforce_campaign.name',
     ]),
     col('day', 'date', 'none', 'the UTC day', [
       'salesforce_campaign_member.created_at',
@@ -112,8 +117,10 @@ export const campaignPerformanceModel: ModelDefinition = {
       WHERE campaign_id IS NOT NULL AND close_date IS NOT NULL AND stage_name = ${WON} AND NOT COALESCE(is_deleted, FALSE)
       GROUP BY campaign_id, close_date
     )
-    SELECT campaign_id, day, SUM(members), SUM(delivered), SUM(opened), SUM(clicked), SUM(reach), SUM(tickets),
-           CASE WHEN SUM(scored) > 0 THEN SUM(sentiment_sum) / SUM(scored) END, SUM(created), SUM(won), SUM(amount_won)
-    FROM fact WHERE day IS NOT NULL GROUP BY campaign_id, day`;
+    SELECT f.campaign_id, c.name, f.day, SUM(f.members), SUM(f.delivered), SUM(f.opened), SUM(f.clicked), SUM(f.reach), SUM(f.tickets),
+           CASE WHEN SUM(f.scored) > 0 THEN SUM(f.sentiment_sum) / SUM(f.scored) END, SUM(f.created), SUM(f.won), SUM(f.amount_won)
+    FROM fact f
+    LEFT JOIN ${d.table('salesforce_campaign')} c ON c.id = f.campaign_id AND NOT COALESCE(c.is_deleted, FALSE)
+    WHERE f.day IS NOT NULL GROUP BY f.campaign_id, c.name, f.day`;
   },
 };

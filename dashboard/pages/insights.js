@@ -36,7 +36,7 @@ function Campaigns({ place }) {
         rowKey=${(row) => row.campaign_id}
         empty="No campaign in the models yet: load Salesforce campaign members or SendGrid events first."
         columns=${[
-          ['Campaign', (r) => r.campaign_id],
+          ['Campaign', (r) => (r.campaign_name ? `${r.campaign_name} (${r.campaign_id})` : r.campaign_id)],
           ['Members', (r) => number(Number(r.members))],
           ['Unique reach', (r) => number(Number(r.reach))],
           [

@@ -161,11 +161,27 @@ export async function landRows(
 }
 
 /** Every source's rows of the scenario. */
+/** The campaign the scenario's members, mail and opportunity are of (701Y's record is not loaded). */
+export const CAMPAIGNS: Row[] = [
+  {
+    id: '701X',
+    created_at: '2026-02-20T09:00:00.000Z',
+    system_modstamp: '2026-02-20T09:00:00.000Z',
+    is_deleted: false,
+    name: 'Spring launch',
+    type: 'Email',
+    status: 'In Progress',
+    campaign_active: true,
+    last_modified_at: '2026-02-20T09:00:00.000Z',
+  },
+];
+
 export async function landScenario(warehouse: Warehouse, dir: string): Promise<void> {
   await landRows(warehouse, dir, 'salesforce', 'contact', CONTACTS);
   await landRows(warehouse, dir, 'salesforce', 'lead', LEADS);
   await landRows(warehouse, dir, 'salesforce', 'campaign_member', MEMBERS);
   await landRows(warehouse, dir, 'salesforce', 'opportunity', OPPORTUNITIES);
+  await landRows(warehouse, dir, 'salesforce', 'campaign', CAMPAIGNS);
   await landRows(warehouse, dir, 'sendgrid', 'events', EVENTS);
   await landRows(warehouse, dir, 'zendesk', 'tickets', TICKETS);
 }

@@ -97,17 +97,18 @@ describe.each(targets)('the customer models on $kind', (target) => {
     await landScenario(at.warehouse, dir());
     await refreshModels(at.warehouse);
     const days = await at.rows(
-      `select campaign_id, {text:day} as day, members_added, emails_delivered, emails_opened, emails_clicked, unique_reach,
+      `select campaign_id, campaign_name, {text:day} as day, members_added, emails_delivered, emails_opened, emails_clicked, unique_reach,
               tickets_of_reached, avg_ticket_sentiment, opportunities_created, opportunities_won, amount_won
        from {campaign_performance} where campaign_id in ('701X', '701Y') order by campaign_id, day`,
     );
     const zero = { members_added: 0, emails_delivered: 0, emails_opened: 0, emails_clicked: 0, unique_reach: 0, tickets_of_reached: 0 };
     const none = { avg_ticket_sentiment: null, opportunities_created: 0, opportunities_won: 0, amount_won: 0 };
+    const spring = { campaign_id: '701X', campaign_name: 'Spring launch' };
     expect(days).toEqual([
-      { campaign_id: '701X', day: '2026-03-01', ...zero, ...none, members_added: 2 },
+      { ...spring, day: '2026-03-01', ...zero, ...none, members_added: 2 },
       // Jane (twice delivered), Bob and a stranger: three people reached; Olive's open counts nowhere.
       {
-        campaign_id: '701X',
+        ...spring,
         day: '2026-03-02',
         ...zero,
         ...none,
@@ -117,9 +118,10 @@ describe.each(targets)('the customer models on $kind', (target) => {
         unique_reach: 3,
         opportunities_created: 1,
       },
-      { campaign_id: '701X', day: '2026-03-03', ...zero, ...none, tickets_of_reached: 2, avg_ticket_sentiment: 0.375 },
-      { campaign_id: '701X', day: '2026-03-05', ...zero, ...none, opportunities_won: 1, amount_won: 5000 },
-      { campaign_id: '701Y', day: '2026-03-01', ...zero, ...none, members_added: 1 },
+      { ...spring, day: '2026-03-03', ...zero, ...none, tickets_of_reached: 2, avg_ticket_sentiment: 0.375 },
+      { ...spring, day: '2026-03-05', ...zero, ...none, opportunities_won: 1, amount_won: 5000 },
+      // Its campaign record is not loaded: the figures stand without a name.
+      { campaign_id: '701Y', campaign_name: null, day: '2026-03-01', ...zero, ...none, members_added: 1 },
     ]);
   });
 
