@@ -11,6 +11,13 @@ export const campaignsQuery = (place) =>
                 (SELECT count(DISTINCT t.customer_key) FROM ${place.table('customer_touchpoint')} t WHERE t.campaign_id = p.campaign_id) AS reach
            FROM ${place.table('campaign_performance')} p GROUP BY p.campaign_id ORDER BY delivered DESC NULLS LAST LIMIT 50`;
 
+/** The campaigns a segment can be of (those with touchpoints), each with its name where the campaign stream has one. */
+export const campaignChoicesQuery = (place) =>
+  `SELECT c.campaign_id,
+                (SELECT max(p.campaign_name) FROM ${place.table('campaign_performance')} p WHERE p.campaign_id = c.campaign_id) AS campaign_name
+           FROM (SELECT DISTINCT campaign_id FROM ${place.table('customer_touchpoint')} WHERE campaign_id IS NOT NULL ORDER BY campaign_id LIMIT 500) c
+          ORDER BY c.campaign_id`;
+
 /** The 20 most viewed pieces of content: views add up over days; the non-additive GA4 figures are left out. */
 export const contentQuery = (place) =>
   `SELECT content_id, max(title) AS title, max(content_type) AS content_type, sum(views) AS views, count(*) AS days,

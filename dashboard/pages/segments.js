@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { link } from '../router.js';
 import { rowsOf } from '../models.js';
+import { campaignChoicesQuery } from '../insight-sql.js';
 import { SEGMENT_SOURCES, segmentQueries, timelineQueries } from '../segment-sql.js';
 import { Figures, html, Loaded, number, Table, useApi, when } from '../ui.js';
 
@@ -12,14 +13,7 @@ const NO_FILTER = { campaign: '', minOpened: '', minClicked: '', sentiment: '', 
 const SEGMENT_SIZE = 50;
 
 function SegmentForm({ place, onApply }) {
-  const campaigns = useApi(
-    () =>
-      rowsOf(
-        place,
-        `SELECT DISTINCT campaign_id FROM ${place.table('customer_touchpoint')} WHERE campaign_id IS NOT NULL ORDER BY campaign_id LIMIT 500`,
-      ),
-    [place.connectorId],
-  );
+  const campaigns = useApi(() => rowsOf(place, campaignChoicesQuery(place)), [place.connectorId]);
   const [filter, setFilter] = useState(NO_FILTER);
   const field = (name) => ({ value: filter[name], onInput: (event) => setFilter({ ...filter, [name]: event.currentTarget.value }) });
   const submit = (event) => {
@@ -31,7 +25,12 @@ function SegmentForm({ place, onApply }) {
       Campaign
       <select ...${field('campaign')} onChange=${field('campaign').onInput}>
         <option value="">any</option>
-        ${(campaigns.data ?? []).map((row) => html`<option value=${row.campaign_id}>${row.campaign_id}</option>`)}
+        ${(campaigns.data ?? []).map(
+          (row) =>
+            html`<option value=${row.campaign_id}>
+              ${row.campaign_name ? `${row.campaign_name} (${row.campaign_id})` : row.campaign_id}
+            </option>`,
+        )}
       </select>
     </label>
     <label>Emails opened at least <input type="number" min="0" ...${field('minOpened')} /></label>

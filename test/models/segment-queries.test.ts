@@ -26,6 +26,7 @@ interface SegmentSql {
 }
 
 interface InsightSql {
+  campaignChoicesQuery(place: Place): string;
   campaignsQuery(place: Place): string;
   contentQuery(place: Place): string;
   sentimentQuery(place: Place): string;
@@ -33,7 +34,8 @@ interface InsightSql {
 
 // The browser modules themselves, compiled for the test runner (jest.config.js).
 const { segmentQueries, timelineQueries } = jest.requireActual<SegmentSql>('../../dashboard/segment-sql.js');
-const { campaignsQuery, contentQuery, sentimentQuery } = jest.requireActual<InsightSql>('../../dashboard/insight-sql.js');
+const { campaignChoicesQuery, campaignsQuery, contentQuery, sentimentQuery } =
+  jest.requireActual<InsightSql>('../../dashboard/insight-sql.js');
 
 /** A campaign id as a user could have typed it in Salesforce: a quote and a backslash. */
 const QUOTED_CAMPAIGN = "701'Q\\R";
@@ -101,6 +103,15 @@ describe.each(targets)('the Insights page on $kind', (target) => {
     const campaigns = await run({ sql: campaignsQuery(place), params: [] });
     expect(campaigns.find((row) => row.campaign_id === QUOTED_CAMPAIGN)).toMatchObject({ reach: expect.anything() });
     expect(Number(campaigns.find((row) => row.campaign_id === QUOTED_CAMPAIGN)?.reach)).toBe(1);
+    expect(campaigns.find((row) => row.campaign_id === '701X')).toMatchObject({ campaign_name: 'Spring launch' });
+    // The segment form's campaigns: by name where the campaign stream has one, by id alone where not.
+    const choices = await run({ sql: campaignChoicesQuery(place), params: [] });
+    expect(choices).toEqual(
+      expect.arrayContaining([
+        { campaign_id: '701X', campaign_name: 'Spring launch' },
+        { campaign_id: QUOTED_CAMPAIGN, campaign_name: null },
+      ]),
+    );
     expect(await run({ sql: contentQuery(place), params: [] })).toEqual([]);
     expect(await run({ sql: sentimentQuery(place), params: [] })).toEqual([]);
   });
