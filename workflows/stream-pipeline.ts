@@ -83,33 +83,39 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
     ctx.apiCallsThisCycle += page.apiCalls;
   };
   let reading: PageRead | null = read(null);
+  /** Checks, gates and loads the pages held, as one batch. False when the read must stop there. */
+  const loadHeld = async (): Promise<boolean> => {
+    const held = pages;
+    pages = [];
+    rows = 0;
+    const batch =
+      held.length === 1 && held[0]
+        ? held[0]
+        : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages: held });
+    if (await runBatch(ctx, stream, { key, committed }, batch, report, unloaded)) return true;
+    // The page read ahead is not loaded (the next cycle reads it again), but its requests were made.
+    const ahead = reading ? await reading : null;
+    if (ahead && 'page' in ahead) count(ahead.page);
+    return false;
+  };
   while (reading) {
     const result = await reading;
     if ('error' in result) throw result.error;
     const { page } = result;
     reading = null;
     count(page);
+    if (page.batch) cursor = page.batch.cursorAfter ?? cursor;
+    const next = page.deferred ? null : page.nextPageToken;
+    if (readsAhead && next !== null) reading = read(next);
+    // Where pages allow, a batch stays within the batch size: the pages held go on their own when
+    // this one would take them past it (a bulk chunk after a REST page), with no rewrite into one.
+    const overflows = page.batch !== null && pages.length > 0 && rows + page.batch.rows > plan.batchSize;
+    if (readsAhead && overflows && !(await loadHeld())) return;
     if (page.batch) {
       pages.push(page.batch);
       rows += page.batch.rows;
-      cursor = page.batch.cursorAfter ?? cursor;
     }
-    const next = page.deferred ? null : page.nextPageToken;
-    if (readsAhead && next !== null) reading = read(next);
-    if (pages.length > 0 && (rows >= plan.batchSize || page.nextPageToken === null)) {
-      const batch =
-        pages.length === 1 && pages[0]
-          ? pages[0]
-          : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages });
-      pages = [];
-      rows = 0;
-      if (!(await runBatch(ctx, stream, { key, committed }, batch, report, unloaded))) {
-        // The page read ahead is not loaded (the next cycle reads it again), but its requests were made.
-        const ahead = reading ? await reading : null;
-        if (ahead && 'page' in ahead) count(ahead.page);
-        return;
-      }
-    }
+    if (pages.length > 0 && (rows >= plan.batchSize || page.nextPageToken === null) && !(await loadHeld())) return;
     if (page.deferred) {
       report.outcome = 'deferred';
       report.detail = page.deferred.detail;

@@ -84,6 +84,23 @@ test('the next page is read while the batch in hand is checked and loaded, and c
   ]);
 });
 
+test('pages held go as a batch of their own when the next would take them past the batch size: no page is rewritten into another', async () => {
+  // Pages of 100 rows, batches of at most 150: each page is a batch (the harness refuses to combine pages).
+  const { report, calls } = await runCycle({
+    plan: { streams: ['contact'], batchSize: 150 },
+    extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2), batch(stream, 3)], apiCalls: 1, deferred: null }),
+  });
+  expect(report.streams[0]).toMatchObject({ outcome: 'loaded', loaded: 300, batches: 3 });
+  expect(calls.events).toEqual([
+    'load:contact/1',
+    'commit:contact/1',
+    'load:contact/2',
+    'commit:contact/2',
+    'load:contact/3',
+    'commit:contact/3',
+  ]);
+});
+
 test('a read stopped at a batch does not load the page it read ahead, but counts its requests', async () => {
   const { report, calls } = await runCycle({
     plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'block' } },
