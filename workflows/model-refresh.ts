@@ -9,14 +9,21 @@ import { control } from './activities';
 /** Marks the histories in which a cycle refreshes the models; histories recorded before it replay without the step. */
 export const REFRESH_MODELS_PATCH = 'refresh-customer-models';
 
+/** Whether a cycle or a drain round changed a stream table the models may read. */
+export const changedTables = (report: CycleReport): boolean => report.streams.some((stream) => stream.loaded > 0 || stream.deleted > 0);
+
+/** Refreshes the models when the round changed a stream table. */
+export async function refreshModelsAfterLoad(connectorId: string, report: CycleReport): Promise<void> {
+  if (changedTables(report)) await refreshModels(connectorId);
+}
+
 /**
- * Refreshes the models when the round changed a stream table. A refresh that still fails once its
- * retries are spent is logged and left to the next load's refresh: the rows are loaded either way,
- * and every refresh rebuilds whatever changed since the last one that succeeded.
+ * Refreshes the models. A refresh that still fails once its retries are spent is logged and left to
+ * the next one: the rows are loaded either way, and every refresh rebuilds whatever changed since
+ * the last one that succeeded.
  */
-export async function refreshModelsAfterLoad(connectorId: string, report: Pick<CycleReport, 'streams'>): Promise<void> {
-  const changed = report.streams.some((stream) => stream.loaded > 0 || stream.deleted > 0);
-  if (!changed || !patched(REFRESH_MODELS_PATCH)) return;
+export async function refreshModels(connectorId: string): Promise<void> {
+  if (!patched(REFRESH_MODELS_PATCH)) return;
   try {
     await control.refreshModels(connectorId);
   } catch (error) {

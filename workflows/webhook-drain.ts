@@ -21,7 +21,7 @@ import { control } from './activities';
 import { ApprovalGates } from './approval-gates';
 import type { CycleContext } from './batch-gate';
 import { overallStatus, startedReport } from './cycle-report';
-import { refreshModelsAfterLoad } from './model-refresh';
+import { changedTables, refreshModels, refreshModelsAfterLoad } from './model-refresh';
 import { runStream } from './stream-pipeline';
 
 /**
@@ -70,25 +70,19 @@ export async function webhookDrain(input: WebhookDrainInput): Promise<void> {
 class StaleModels {
   /** When (workflow time) the oldest load the models do not reflect was made; null when they are current. */
   private staleSince: number | null = null;
-  private readonly loads: CycleReport[] = [];
 
   constructor(private readonly connectorId: string) {}
 
   /** After a round (null: one that ran nothing): the models are rebuilt if the drain caught up or they lagged too long. */
   async afterRound(report: CycleReport | null, { caughtUp }: { caughtUp: boolean }): Promise<void> {
-    if (report?.streams.some((stream) => stream.loaded > 0 || stream.deleted > 0)) {
-      this.loads.push(report);
-      this.staleSince ??= Date.now();
-    }
+    if (report && changedTables(report)) this.staleSince ??= Date.now();
     if (this.staleSince !== null && (caughtUp || Date.now() - this.staleSince >= MODELS_STALE_AT_MOST_MS)) await this.refreshIfStale();
   }
 
   async refreshIfStale(): Promise<void> {
     if (this.staleSince === null) return;
-    const streams = this.loads.flatMap((load) => load.streams);
-    this.loads.length = 0;
     this.staleSince = null;
-    await refreshModelsAfterLoad(this.connectorId, { streams });
+    await refreshModels(this.connectorId);
   }
 }
 
