@@ -80,6 +80,8 @@ export interface Scenario {
   invalidRowsOf?: (b: BatchRef) => number;
   /** Figures the gate sees, over the quiet defaults. */
   figuresOf?: (b: BatchRef) => Partial<GateFigures>;
+  /** Awaited as batch `n` of a stream starts loading, e.g. to hold the load until a page is read ahead. */
+  beforeLoad?: (stream: string, n: number) => Promise<void>;
   /** Real activities in place of the mocks of the same name, or beside them (e.g. the notification workflows'). */
   activities?: Partial<ControlActivities> & object;
 }
@@ -202,6 +204,7 @@ export class CycleHarness {
       }),
       loadBatch: async (req) => {
         const n = Number.parseInt(req.loadId.slice(-1), 16);
+        await scenario.beforeLoad?.(req.stream, n);
         if (this.failLoadsOf(batch(req.stream, n))) {
           throw ApplicationFailure.create({ type: 'data-error', message: `batch ${n} does not fit the table`, nonRetryable: true });
         }

@@ -5,6 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../../activities/errors';
 import { CYCLE_FAILED, reportOfFailedCycle } from '../../domain/cycle-failure';
+import type { BatchRef } from '../../domain/cycle';
 import { cycleReportQuery } from '../../domain/messages';
 import { eventually } from '../support/eventually';
 import { useTemporal } from '../support/temporal';
@@ -40,76 +41,57 @@ test('loads every batch of every stream in cursor order and commits each cursor 
   expect(calls.recorded[0]?.status).toBe('completed');
 });
 
+/** A contact read of three pages of 100 rows, each a batch (n = 1, 2, 3). */
+const threePages = (stream: string): BatchRef[] => [batch(stream, 1), batch(stream, 2), batch(stream, 3)];
+/** Each of the three loaded and committed, in cursor order. */
+const eachLoadedThenCommitted = [
+  'load:contact/1',
+  'commit:contact/1',
+  'load:contact/2',
+  'commit:contact/2',
+  'load:contact/3',
+  'commit:contact/3',
+];
+
 test('the next page is read while the batch in hand is checked and loaded, and cursors still commit in order', async () => {
-  const readAhead = (page: string) => harness.calls.pageReads.includes(page);
   const harness: CycleHarness = new CycleHarness(temporal, {
     plan: { streams: ['contact'] },
-    extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2), batch(stream, 3)], apiCalls: 1, deferred: null }),
-    activities: {
-      // Batch 1 loads only once page 2 has been asked for: a read that waited for the load would never get here.
-      loadBatch: async (req) => {
-        const n = Number.parseInt(req.loadId.slice(-1), 16);
-        await eventually(
-          `page ${n + 1} read ahead of batch ${n}'s load`,
-          async () => n === 3 || readAhead(`contact/${n + 1}`) || undefined,
-          {
-            timeoutMs: 10_000,
-          },
-        ).catch((error: Error) => {
+    extract: (stream) => ({ batches: threePages(stream), apiCalls: 1, deferred: null }),
+    // Batch n loads only once page n + 1 has been asked for: a read that waited for the load would never get there.
+    beforeLoad: (stream, n) =>
+      eventually(
+        `page ${n + 1} read ahead of batch ${n}'s load`,
+        async () => n === 3 || harness.calls.pageReads.includes(`${stream}/${n + 1}`) || undefined,
+        {
+          timeoutMs: 10_000,
+        },
+      ).then(
+        () => undefined,
+        (error: Error) => {
           throw ApplicationFailure.create({ message: error.message, nonRetryable: true });
-        });
-        harness.calls.events.push(`load:contact/${n}`);
-        return {
-          loadId: req.loadId,
-          alreadyLoaded: false,
-          merged: req.clean?.rows ?? 0,
-          deleted: 0,
-          quarantined: 0,
-          suppressed: 0,
-          withoutConsent: 0,
-        };
-      },
-    },
+        },
+      ),
   });
   const report = await harness.run();
   expect(report.streams[0]).toMatchObject({ outcome: 'loaded', loaded: 300 });
   expect(harness.calls.pageReads).toEqual(['contact/1', 'contact/2', 'contact/3']);
-  expect(harness.calls.events).toEqual([
-    'load:contact/1',
-    'commit:contact/1',
-    'load:contact/2',
-    'commit:contact/2',
-    'load:contact/3',
-    'commit:contact/3',
-  ]);
+  expect(harness.calls.events).toEqual(eachLoadedThenCommitted);
 });
 
 test('pages held go as a batch of their own when the next would take them past the batch size: no page is rewritten into another', async () => {
   // Pages of 100 rows, batches of at most 150: each page is a batch (the harness refuses to combine pages).
   const { report, calls } = await runCycle({
     plan: { streams: ['contact'], batchSize: 150 },
-    extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2), batch(stream, 3)], apiCalls: 1, deferred: null }),
+    extract: (stream) => ({ batches: threePages(stream), apiCalls: 1, deferred: null }),
   });
   expect(report.streams[0]).toMatchObject({ outcome: 'loaded', loaded: 300, batches: 3 });
-  expect(calls.events).toEqual([
-    'load:contact/1',
-    'commit:contact/1',
-    'load:contact/2',
-    'commit:contact/2',
-    'load:contact/3',
-    'commit:contact/3',
-  ]);
+  expect(calls.events).toEqual(eachLoadedThenCommitted);
 });
 
 test('a read stopped at a batch does not load the page it read ahead, but counts its requests', async () => {
   const { report, calls } = await runCycle({
     plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'block' } },
-    extract: (stream) => ({
-      batches: [batch(stream, 1), batch(stream, 2), batch(stream, 3)],
-      apiCalls: 1,
-      laterPageCalls: 2,
-      deferred: null,
-    }),
+    extract: (stream) => ({ batches: threePages(stream), apiCalls: 1, laterPageCalls: 2, deferred: null }),
     figuresOf: (b) => (b.sha256.endsWith('2') ? { schemaChanges: [{ column: 'email', change: 'added', to: 'string' }] } : {}),
   });
   expect(report.streams[0]).toMatchObject({ outcome: 'blocked', loaded: 100, apiCalls: 1 + 2 + 2 });

@@ -76,7 +76,7 @@ function parseChunk(csv: string): { header: string[]; rows: string[][] } {
   if (csv === '') return { header: [], rows: [] };
   let records: string[][];
   try {
-    records = parseCsv(csv, { delimiter: ',', relax_quotes: false }) as string[][];
+    records = parseCsv(csv, { delimiter: ',' }) as string[][];
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ConnectorError('transient', `Salesforce sent a bulk query results chunk that is not CSV: ${reason}`);
