@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { DestinationKind, SourceKind } from './connector';
-import type { ApprovalPolicy, AutomationLevel, Guardrails } from './guardrails';
+import type { ApprovalPolicy, AutomationLevel, GuardrailOverride, Guardrails } from './guardrails';
 
 /** Where a stream's incremental read stopped: the cursor value and the last key at that value. */
 export const streamCursorSchema = z.object({
@@ -160,6 +160,36 @@ export interface CyclePlan {
    * where the plan asked for the catalog itself (plans recorded before), or the source has none.
    */
   describeStreams?: string[];
+}
+
+/**
+ * Where a cycle stopped to continue as new, once Temporal suggested it (its history had grown long):
+ * what its next run carries, figures and references only. Every read stopped at a batch boundary,
+ * its batches committed, no approval open.
+ */
+export interface ContinuedCycle {
+  plan: CyclePlan;
+  /** The report so far: the streams done keep their outcome, the stopped ones add to theirs. */
+  report: CycleReport;
+  rowsThisCycle: number;
+  apiCallsThisCycle: number;
+  /** Per stream, what approvals granted: they go on lifting the stream's limits. */
+  overrides: Record<string, GuardrailOverride>;
+  reads: StoppedRead[];
+}
+
+/** A read stopped between two batches, to go on in the cycle's next run. */
+export interface StoppedRead {
+  stream: string;
+  partition: string | null;
+  /** The cursor its pages are asked from. */
+  cursor: StreamCursor | null;
+  /** The cursor last committed in the store: the next commit names it. */
+  committed: StreamCursor | null;
+  /** The page it had read ahead: staged, its requests not yet counted. */
+  nextPage: ExtractedPage;
+  /** A dry run's rows validated but not loaded, for the uniqueness check (QualitySummary.held). */
+  held: BatchRef | null;
 }
 
 export const STREAM_OUTCOMES = ['loaded', 'blocked', 'rejected', 'dry-run', 'deferred', 'failed'] as const;

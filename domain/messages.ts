@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalOutcome, PendingApproval } from './approvals';
-import type { CycleReport } from './cycle';
+import type { ContinuedCycle, CycleReport } from './cycle';
 
 /** The live report of a running cycle: status and per-stream progress so far. */
 export const cycleReportQuery = defineQuery<CycleReport>('cycleReport');
@@ -13,6 +13,8 @@ export interface IngestionCycleInput {
   connectorId: string;
   /** 'schedule' | 'manual' | 'api': who asked for this cycle, for the audit trail. */
   trigger: 'schedule' | 'manual' | 'webhook';
+  /** Set by the cycle itself when it continues as new: where its previous run stopped. */
+  continued?: ContinuedCycle;
 }
 
 /** The workflow type name, for clients that start it by name (schedules, the API). */

@@ -6,7 +6,7 @@
 import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { approvalIdFor, type ApprovalResolution, type PendingApproval } from '../domain/approvals';
 import { searchAttributes } from '../domain/constants';
-import type { BatchRef, CyclePlan, QualitySummary, StreamReport } from '../domain/cycle';
+import type { BatchRef, CyclePlan, QualitySummary, StoppedRead, StreamReport } from '../domain/cycle';
 import {
   evaluateGuardrails,
   gateVerdict,
@@ -27,6 +27,12 @@ export interface CycleContext {
   /** Rows loaded or about to be loaded this cycle, by every stream. */
   rowsThisCycle: number;
   apiCallsThisCycle: number;
+  /**
+   * Reads stopped between batches for the cycle to continue as new: once one stops, the others stop
+   * at their next batch. Null where reads never stop (a drain's round: the drain continues as new
+   * between rounds).
+   */
+  stopped: StoppedRead[] | null;
 }
 
 export type GateResult =

@@ -4,7 +4,7 @@
  * commit the cursor. Batches are in cursor order, so a read stops at the first batch it may not load
  * and the next cycle starts from there.
  */
-import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched, workflowInfo } from '@temporalio/workflow';
 import { loadIdFor } from '../domain/constants';
 import type { ApprovalOutcome, ApprovalResolution } from '../domain/approvals';
 import {
@@ -13,6 +13,7 @@ import {
   type ExtractedPage,
   type LoadResult,
   type QualitySummary,
+  type StoppedRead,
   type StreamCursor,
   type StreamReport,
 } from '../domain/cycle';
@@ -21,12 +22,23 @@ import { passGate, type CycleContext } from './batch-gate';
 
 export async function runStream(ctx: CycleContext, stream: string, report: StreamReport): Promise<void> {
   const partitions = ctx.plan.partitions[stream] ?? [];
-  try {
+  await failingAlone(ctx, stream, report, async () => {
     if (ctx.plan.describeStreams?.includes(stream) && !(await describe(ctx, stream, report))) return;
-    await Promise.all((partitions.length > 0 ? partitions : [null]).map((partition) => runRead(ctx, stream, partition, report)));
+    await Promise.all((partitions.length > 0 ? partitions : [null]).map((partition) => runRead(ctx, stream, partition, report, null)));
+  });
+}
+
+/** The reads of a stream that an earlier run of the cycle stopped between batches, going on where each stopped. */
+export async function resumeStream(ctx: CycleContext, stream: string, report: StreamReport, reads: StoppedRead[]): Promise<void> {
+  await failingAlone(ctx, stream, report, () => Promise.all(reads.map((read) => runRead(ctx, stream, read.partition, report, read))));
+}
+
+/** Runs a stream's reads; one stream failing must not fail the others: they keep their loads and cursors. */
+async function failingAlone(ctx: CycleContext, stream: string, report: StreamReport, reads: () => Promise<unknown>): Promise<void> {
+  try {
+    await reads();
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    // One stream failing must not fail the others: they keep their loads and cursors.
     report.outcome = 'failed';
     report.detail = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
     log.warn('stream failed', { connectorId: ctx.plan.connectorId, stream, detail: report.detail });
@@ -53,6 +65,19 @@ async function describe(ctx: CycleContext, stream: string, report: StreamReport)
  */
 const READS_AHEAD_PATCH = 'reads-ahead';
 
+/**
+ * Marks the histories in which a read stops between batches once Temporal suggests continuing as new
+ * (a long history), so that the cycle goes on in a fresh run; in those recorded before, reads ran to
+ * their end in one run.
+ */
+const STOPS_FOR_CONTINUE_AS_NEW_PATCH = 'reads-stop-for-continue-as-new';
+
+/** Whether a read between batches stops here for the cycle to continue as new. */
+function stopsForContinueAsNew(ctx: CycleContext): boolean {
+  if (ctx.stopped === null) return false;
+  return ctx.stopped.length > 0 || (workflowInfo().continueAsNewSuggested && patched(STOPS_FOR_CONTINUE_AS_NEW_PATCH));
+}
+
 /** A page read under way, settled either way: one abandoned by a stopped read never rejects unobserved. */
 type PageRead = Promise<{ page: ExtractedPage } | { error: unknown }>;
 
@@ -61,15 +86,21 @@ type PageRead = Promise<{ page: ExtractedPage } | { error: unknown }>;
  * next page is read while the batch in hand is checked and loaded, so the source and the warehouse
  * work at the same time; cursors still commit batch by batch, in order.
  */
-async function runRead(ctx: CycleContext, stream: string, partition: string | null, report: StreamReport): Promise<void> {
+async function runRead(
+  ctx: CycleContext,
+  stream: string,
+  partition: string | null,
+  report: StreamReport,
+  resumed: StoppedRead | null,
+): Promise<void> {
   const { plan } = ctx;
   const key = cursorKey(stream, partition);
-  let cursor = plan.cursors[key] ?? null;
+  let cursor = resumed ? resumed.cursor : (plan.cursors[key] ?? null);
   // What the store holds: a commit names it, so a cursor moved by anything else is never overwritten.
-  const committed = { cursor };
+  const committed = { cursor: resumed ? resumed.committed : cursor };
   let pages: BatchRef[] = [];
   let rows = 0;
-  const unloaded: UnloadedRows = { held: null };
+  const unloaded: UnloadedRows = { held: resumed?.held ?? null };
   const readsAhead = patched(READS_AHEAD_PATCH);
   const read = (pageToken: string | null): PageRead =>
     extractorFor(plan)
@@ -82,7 +113,7 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
     report.apiCalls += page.apiCalls;
     ctx.apiCallsThisCycle += page.apiCalls;
   };
-  let reading: PageRead | null = read(null);
+  let reading: PageRead | null = resumed ? Promise.resolve({ page: resumed.nextPage }) : read(null);
   /** Checks, gates and loads the pages held, as one batch. False when the read must stop there. */
   const loadHeld = async (): Promise<boolean> => {
     const held = pages;
@@ -122,6 +153,13 @@ async function runRead(ctx: CycleContext, stream: string, partition: string | nu
       return;
     }
     if (!readsAhead && next !== null) reading = read(next);
+    if (reading && pages.length === 0 && stopsForContinueAsNew(ctx)) {
+      // Every batch of this read is committed: it stops here, with the page it read ahead, and the cycle's next run goes on.
+      const ahead = await reading;
+      if ('error' in ahead) throw ahead.error;
+      ctx.stopped?.push({ stream, partition, cursor, committed: committed.cursor, nextPage: ahead.page, held: unloaded.held });
+      return;
+    }
   }
 }
 

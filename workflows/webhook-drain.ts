@@ -107,7 +107,7 @@ async function drainRound(
   ]);
   const { workflowId, runId } = workflowInfo();
   const report = startedReport(`${workflowId}/${runId}/${round}`, connectorId, plan.streams);
-  const ctx: CycleContext = { plan, gates, overrides: {}, rowsThisCycle: 0, apiCallsThisCycle: 0 };
+  const ctx: CycleContext = { plan, gates, overrides: {}, rowsThisCycle: 0, apiCallsThisCycle: 0, stopped: null };
   await Promise.all(report.streams.map((streamReport) => runStream(ctx, streamReport.stream, streamReport)));
   if (refreshEachRound) await refreshModelsAfterLoad(connectorId, report);
   report.status = overallStatus(report.streams);

@@ -7,7 +7,8 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, type NativeConnection, type
 import { ephemeralKeyRing } from '../../activities/secrets';
 import { payloadDataConverter } from '../../activities/secrets/payload-codec';
 import { readThrough, useFixture, type Defer } from './fixture';
-import { TEST_ADDRESS_VARIABLE } from './test-server';
+import { searchAttributes } from '../../domain/constants';
+import { devServerConfig, TEST_ADDRESS_VARIABLE } from './test-server';
 
 export function testServerAddress(): string {
   const address = process.env[TEST_ADDRESS_VARIABLE];
@@ -107,6 +108,23 @@ export interface TemporalHandle {
 export function useTemporal(options: TemporalOptions = {}): TemporalHandle {
   const temporal = useFixture('Temporal', async (defer) => {
     const env = await testTemporal(defer, options);
+    const { client, nativeConnection, namespace = 'default' } = env;
+    return { env, client, nativeConnection, namespace, bundle: await workflowBundle() };
+  });
+  return readThrough(temporal, ['env', 'client', 'nativeConnection', 'namespace', 'bundle'], {});
+}
+
+/**
+ * A Temporal dev server of the file's own, for the describe block (or file), started with dynamic
+ * config values the shared server must not have (e.g. `limit.historyCount.suggestContinueAsNew=60`).
+ */
+export function useOwnTemporalServer(dynamicConfig: readonly string[]): TemporalHandle {
+  const temporal = useFixture('Temporal server of its own', async (defer) => {
+    quietSdkLogs();
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: { ...devServerConfig(dynamicConfig), searchAttributes: Object.values(searchAttributes) },
+    });
+    defer(() => env.teardown());
     const { client, nativeConnection, namespace = 'default' } = env;
     return { env, client, nativeConnection, namespace, bundle: await workflowBundle() };
   });

@@ -60,8 +60,11 @@ async function useExistingCluster(address: string): Promise<string> {
   return address;
 }
 
-/** A dev server of scripts/temporal.sh's binary, run as that script runs it (the tests', the benchmarks'). */
-export function devServerConfig(): Omit<DevServerConfig, 'type'> {
+/**
+ * A dev server of scripts/temporal.sh's binary, run as that script runs it (the tests', the
+ * benchmarks'), with any further dynamic config values (`limit.historyCount.suggestContinueAsNew=300`).
+ */
+export function devServerConfig(dynamicConfig: readonly string[] = []): Omit<DevServerConfig, 'type'> {
   return {
     executable: { type: 'existing-path', path: temporalCliPath() },
     ip: '127.0.0.1',
@@ -73,13 +76,14 @@ export function devServerConfig(): Omit<DevServerConfig, 'type'> {
       'matching.numTaskqueueReadPartitions=1',
       '--dynamic-config-value',
       'matching.numTaskqueueWritePartitions=1',
+      ...dynamicConfig.flatMap((value) => ['--dynamic-config-value', value]),
     ],
   };
 }
 
-async function startDevServer(): Promise<string> {
+async function startDevServer(dynamicConfig: readonly string[]): Promise<string> {
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { ...devServerConfig(), namespace: NAMESPACE, searchAttributes: Object.values(searchAttributes) },
+    server: { ...devServerConfig(dynamicConfig), namespace: NAMESPACE, searchAttributes: Object.values(searchAttributes) },
   });
   globalThis.insightHubTestServer = { env, forgetExitHook: killServerIfJestDies(env.address) };
   return env.address;
@@ -106,11 +110,14 @@ function killServerIfJestDies(address: string): () => void {
   return () => process.off('exit', kill);
 }
 
-/** Starts the suite's server (or adopts TEMPORAL_ADDRESS) and publishes its address to test files. */
-export async function startTestServer(): Promise<void> {
+/**
+ * Starts the suite's server (or adopts TEMPORAL_ADDRESS) and publishes its address to test files.
+ * `dynamicConfig` applies to a dev server started here, not to an existing cluster.
+ */
+export async function startTestServer(dynamicConfig: readonly string[] = []): Promise<void> {
   const startedAt = performance.now();
   const external = process.env.TEMPORAL_ADDRESS;
-  const address = external ? await useExistingCluster(external) : await startDevServer();
+  const address = external ? await useExistingCluster(external) : await startDevServer(dynamicConfig);
   // Jest starts test workers after globalSetup, with a copy of this process's environment.
   process.env[TEST_ADDRESS_VARIABLE] = address;
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);

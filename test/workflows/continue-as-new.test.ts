@@ -1,0 +1,134 @@
+/**
+ * A cycle whose history grows long continues as new between batches, so a read of millions of rows
+ * never reaches Temporal's history limits. On a dev server of its own that suggests continuing after
+ * SUGGEST_AFTER_EVENTS events (Temporal's default is 4,096, about 160 batches of a stream), so that a
+ * few batches cross runs.
+ */
+import type { Client } from '@temporalio/client';
+import type { temporal as proto } from '@temporalio/proto';
+import type { CycleReport } from '../../domain/cycle';
+import { decideApprovalUpdate, pendingApprovalsQuery } from '../../domain/messages';
+import { eventually } from '../support/eventually';
+import { useOwnTemporalServer } from '../support/temporal';
+import { batch, CycleHarness } from './harness';
+import { manager } from './gate';
+
+const SUGGEST_AFTER_EVENTS = 60;
+const temporal = useOwnTemporalServer([`limit.historyCount.suggestContinueAsNew=${SUGGEST_AFTER_EVENTS}`]);
+
+/** Pages 1..n of a stream, 100 rows each, a batch each (the harness's batch size is one page). */
+const pages = (stream: string, n: number) => Array.from({ length: n }, (_, i) => batch(stream, i + 1));
+
+/** Each page of `stream` loaded, then its cursor committed, in cursor order. */
+const loadedThenCommitted = (stream: string, n: number) =>
+  pages(stream, n).flatMap((_, i) => [`load:${stream}/${i + 1}`, `commit:${stream}/${i + 1}`]);
+
+interface Run {
+  runId: string;
+  events: number;
+  continuedAsNew: boolean;
+}
+
+/** The cycle's runs, first to last, as its histories chain them. */
+async function runsOf(client: Client, workflowId: string, firstRunId: string): Promise<Run[]> {
+  const runs: Run[] = [];
+  let runId: string | null = firstRunId;
+  while (runId !== null) {
+    const history: proto.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    const next: string | null = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? null;
+    runs.push({ runId, events: events.length, continuedAsNew: next !== null });
+    runId = next;
+  }
+  return runs;
+}
+
+const figuresOf = (report: CycleReport) =>
+  report.streams.map((s) => ({
+    stream: s.stream,
+    outcome: s.outcome,
+    batches: s.batches,
+    extracted: s.extracted,
+    loaded: s.loaded,
+    apiCalls: s.apiCalls,
+  }));
+
+test('long reads continue as new between batches: every page read and loaded once, in order, and the cycle reported once, whole', async () => {
+  let refreshes = 0;
+  const harness = new CycleHarness(temporal, {
+    extract: (stream) => ({ batches: pages(stream, stream === 'contact' ? 9 : 4), apiCalls: 2, laterPageCalls: 1, deferred: null }),
+    activities: {
+      refreshModels: async () => {
+        refreshes += 1;
+        return { rebuilt: [], unchanged: [] };
+      },
+    },
+  });
+  const stop = await harness.startWorkers();
+  try {
+    const handle = await harness.start();
+    const report = await handle.result();
+
+    const runs = await runsOf(temporal.client, harness.workflowId, handle.firstExecutionRunId);
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(runs.map((run) => run.continuedAsNew)).toEqual([...runs.slice(1).map(() => true), false]);
+    // A run goes on to its reads' next batch boundary once Temporal suggests continuing, not further.
+    for (const run of runs) expect(run.events).toBeLessThan(2 * SUGGEST_AFTER_EVENTS);
+
+    const { calls } = harness;
+    expect(calls.pageReads.filter((read) => read.startsWith('contact/'))).toEqual(pages('contact', 9).map((_, i) => `contact/${i + 1}`));
+    expect(calls.pageReads.filter((read) => read.startsWith('lead/'))).toEqual(pages('lead', 4).map((_, i) => `lead/${i + 1}`));
+    expect(calls.events.filter((event) => event.includes('contact/'))).toEqual(loadedThenCommitted('contact', 9));
+    expect(calls.events.filter((event) => event.includes('lead/'))).toEqual(loadedThenCommitted('lead', 4));
+
+    expect(report.status).toBe('completed');
+    expect(report.workflowId).toBe(harness.workflowId);
+    expect(figuresOf(report)).toEqual([
+      { stream: 'contact', outcome: 'loaded', batches: 9, extracted: 900, loaded: 900, apiCalls: 2 + 8 },
+      { stream: 'lead', outcome: 'loaded', batches: 4, extracted: 400, loaded: 400, apiCalls: 2 + 3 },
+    ]);
+    expect(calls.recorded).toEqual([report]);
+    expect(refreshes).toBe(1);
+  } finally {
+    await stop();
+  }
+});
+
+test('a limit counts the rows of earlier runs, and a gate opened in a continued run is decided through the cycle id; its override holds on', async () => {
+  const harness = new CycleHarness(temporal, {
+    plan: { streams: ['contact'], guardrails: { maxRowsPerCycle: 650, maxInvalidShare: 0.2, schemaChangePolicy: 'approve' } },
+    extract: (stream) => ({ batches: pages(stream, 9), apiCalls: 1, deferred: null }),
+  });
+  const stop = await harness.startWorkers();
+  try {
+    const started = await harness.start();
+    // Addressed as the API addresses a cycle: by its workflow id alone, whichever run is current.
+    const cycle = temporal.client.workflow.getHandle(harness.workflowId);
+    const [pending] = await eventually('the gate opens', async () => {
+      const open = await cycle.query(pendingApprovalsQuery);
+      return open.length > 0 ? open : undefined;
+    });
+    expect(pending).toMatchObject({ stream: 'contact', batch: { sha256: batch('contact', 7).sha256 } });
+    expect((await cycle.describe()).runId).not.toBe(started.firstExecutionRunId);
+
+    const outcome = await cycle.executeUpdate(decideApprovalUpdate, {
+      args: [{ ...manager, decision: 'approve', approvalId: pending?.approvalId ?? '', override: { maxRowsPerCycle: 2_000 } }],
+    });
+    expect(outcome).toMatchObject({ decision: 'approve', loaded: 100 });
+    const report = await cycle.result();
+
+    expect(report.status).toBe('completed');
+    expect(figuresOf(report)).toEqual([{ stream: 'contact', outcome: 'loaded', batches: 9, extracted: 900, loaded: 900, apiCalls: 1 }]);
+    expect(harness.calls.requested.map((p) => p.batch.sha256)).toEqual([batch('contact', 7).sha256]);
+    expect(harness.calls.events).toEqual([
+      ...loadedThenCommitted('contact', 6),
+      'resolved:contact/7',
+      'load:contact/7',
+      'commit:contact/7',
+      ...loadedThenCommitted('contact', 9).slice(14),
+    ]);
+    expect((await runsOf(temporal.client, harness.workflowId, started.firstExecutionRunId)).length).toBeGreaterThanOrEqual(2);
+  } finally {
+    await stop();
+  }
+});
