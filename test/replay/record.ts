@@ -13,11 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { logger } from '../../activities/logger';
-import { salesforceStreams } from '../../activities/sources/salesforce/definition';
-import { isSimObject } from '../../simulators/salesforce/schema';
 import { startTestServer, stopTestServer } from '../support/test-server';
 import { exposuresIn, HISTORIES_DIR, recordingFileJson, workflowTypeOf } from './histories';
-import type { Recording } from './scenario-steps';
+import { personalValuesOf, type Recording } from './scenario-steps';
 import * as scenarios from './scenarios';
 import * as serviceScenarios from './service-scenarios';
 import { openWorld, type World } from './world';
@@ -30,12 +28,13 @@ async function runScenarios(world: World): Promise<Recording[]> {
     const gated = await scenarios.gatedCycles(world);
     const upgraded = await scenarios.gateAcrossUpgrade(world);
     const plain = await scenarios.plainCycle(world);
+    const long = await scenarios.longCycle(world);
     const revalidated = await scenarios.revalidation(world, plain.connectorId);
     const failed = await scenarios.failedCycle(world);
     const erased = await serviceScenarios.erasure(world);
     const checked = await serviceScenarios.credentialCheck(world);
     const notified = await serviceScenarios.approvalNotifications(world);
-    return [...gated, ...upgraded, ...plain.recordings, ...revalidated, ...failed, ...erased, ...checked, ...notified];
+    return [...gated, ...upgraded, ...plain.recordings, ...long, ...revalidated, ...failed, ...erased, ...checked, ...notified];
   };
   const [drained, others] = await Promise.all([serviceScenarios.webhookDrain(world), inTurn()]);
   // Last, so that it sweeps the warehouse of every connector the others created.
@@ -43,13 +42,15 @@ async function runScenarios(world: World): Promise<Recording[]> {
 }
 
 /** Values no history may hold: secrets of the world, the machine's name, personal fields of the simulated org. */
-function protectedValues(world: World): string[] {
-  const personal = Object.values(salesforceStreams).flatMap((stream) => {
-    if (!isSimObject(stream.sobject)) return [];
-    const fields = stream.columns.filter((column) => column.personal).map((column) => column.sourceField ?? column.name);
-    return world.salesforce.records(stream.sobject).flatMap((record) => fields.map((field) => record[field]));
-  });
-  const values = [...serviceScenarios.SECRETS_OF_SCENARIOS, scenarios.STALE_PASSWORD, world.adminKey, os.hostname(), ...personal];
+function protectedValues(world: World, { protect = [] }: Recording): string[] {
+  const values = [
+    ...serviceScenarios.SECRETS_OF_SCENARIOS,
+    scenarios.STALE_PASSWORD,
+    world.adminKey,
+    os.hostname(),
+    ...personalValuesOf(world.salesforce),
+    ...protect,
+  ];
   // Shorter values (a first name, a country code, a host called vm) turn up in ids and base64 by chance.
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value.length >= 8))];
 }
@@ -89,21 +90,25 @@ const FROZEN_BEFORE_PATCH: ReadonlySet<string> = new Set([
   'webhookDrain-models-refreshed',
 ]);
 
-async function save(world: World, { name, workflowId }: Recording, replace: boolean): Promise<void> {
+async function save(world: World, recording: Recording, replace: boolean): Promise<void> {
+  const { name, workflowId, runId } = recording;
   const file = path.join(HISTORIES_DIR, `${name}.json`);
   if ((!replace || FROZEN_BEFORE_PATCH.has(name)) && (await exists(file))) {
     const why = FROZEN_BEFORE_PATCH.has(name) ? 'recorded before a patch: never overwritten' : '--replace overwrites it';
     log.info({ file: path.relative(process.cwd(), file) }, `kept the recorded history (${why})`);
     return;
   }
-  const history = await world.env.client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await world.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
   const type = workflowTypeOf(history);
   assert.ok(name.startsWith(`${type}-`), `${name} records a ${type}: name it ${type}-<case>`);
   const last = history.events?.at(-1);
-  const ended = last?.workflowExecutionCompletedEventAttributes ?? last?.workflowExecutionFailedEventAttributes;
+  const ended =
+    last?.workflowExecutionCompletedEventAttributes ??
+    last?.workflowExecutionFailedEventAttributes ??
+    last?.workflowExecutionContinuedAsNewEventAttributes;
   assert.ok(ended, `${workflowId} has not ended: record whole runs`);
   const json = withoutMachineNames(recordingFileJson(workflowId, history));
-  const exposures = exposuresIn(json, protectedValues(world));
+  const exposures = exposuresIn(json, protectedValues(world, recording));
   assert.deepEqual(exposures, [], `${name} holds what no history may hold`);
   await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
   log.info({ file: path.relative(process.cwd(), file), events: history.events?.length }, 'recorded');
@@ -114,7 +119,7 @@ async function main(): Promise<void> {
   await mkdir(HISTORIES_DIR, { recursive: true });
   // Before the dev server starts: its environment would install the SDK's runtime logging at INFO.
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  await startTestServer();
+  await startTestServer([`limit.historyCount.suggestContinueAsNew=${scenarios.SUGGEST_CONTINUE_AS_NEW_AFTER}`]);
   try {
     const world = await openWorld();
     try {

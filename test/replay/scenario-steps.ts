@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { CreateConnectorBody, DestinationConfig } from '../../domain/connector';
 import type { CycleReport } from '../../domain/cycle';
 import { cycleReportOf } from '../../domain/cycle-failure';
-import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { salesforceStreams } from '../../activities/sources/salesforce/definition';
+import { isSimObject } from '../../simulators/salesforce/schema';
+import { SIMULATOR_CREDENTIALS, type SalesforceSimulator } from '../../simulators/salesforce/server';
 import { eventually } from '../support/eventually';
 import type { World } from './world';
 
@@ -12,6 +14,30 @@ import type { World } from './world';
 export interface Recording {
   name: string;
   workflowId: string;
+  /** One run of a workflow that continued as new; absent: its last run. */
+  runId?: string;
+  /** Values of the scenario's own (its own org's personal fields) that the history must not hold either. */
+  protect?: unknown[];
+}
+
+/** The values of a simulated org's personal fields: no history may hold them. */
+export function personalValuesOf(org: SalesforceSimulator): unknown[] {
+  return Object.values(salesforceStreams).flatMap((stream) => {
+    if (!isSimObject(stream.sobject)) return [];
+    const fields = stream.columns.filter((column) => column.personal).map((column) => column.sourceField ?? column.name);
+    return org.records(stream.sobject).flatMap((record) => fields.map((field) => record[field]));
+  });
+}
+
+/** The runs of a workflow that continued as new, first to last, as their histories chain them back. */
+export async function runsOf(world: World, workflowId: string): Promise<string[]> {
+  const runs = [(await world.env.client.workflow.getHandle(workflowId).describe()).runId];
+  for (;;) {
+    const { events } = await world.env.client.workflow.getHandle(workflowId, runs[0]).fetchHistory();
+    const previous = events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    if (!previous) return runs;
+    runs.unshift(previous);
+  }
 }
 
 export const startedSchema = z.object({ workflowId: z.string() });

@@ -12,7 +12,7 @@ import { scheduledCycleWorkflowId } from '../../domain/constants';
 import type { CreateConnectorBody } from '../../domain/connector';
 import type { CycleReport } from '../../domain/cycle';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
-import { SIMULATOR_CREDENTIALS } from '../../simulators/salesforce/server';
+import { SIMULATOR_CREDENTIALS, startSalesforceSimulator } from '../../simulators/salesforce/server';
 import { eventually } from '../support/eventually';
 import type { World } from './world';
 
@@ -21,9 +21,11 @@ import {
   createGatedConnector,
   cycleResult,
   pendingApproval,
+  personalValuesOf,
   plainDestination,
   reportsSchema,
   runNow,
+  runsOf,
   salesforceSource,
   type Recording,
 } from './scenario-steps';
@@ -115,6 +117,39 @@ export async function plainCycle(world: World): Promise<{ recordings: Recording[
     ],
     connectorId,
   };
+}
+
+/**
+ * Events after which the recorder's Temporal server suggests continuing as new (Temporal's default is
+ * 4,096): above every other scenario's history, below the long cycle's.
+ */
+export const SUGGEST_CONTINUE_AS_NEW_AFTER = 300;
+
+/**
+ * A backfill of 2,000 contacts, read 100 a page and loaded 100 a batch: its history passes the point
+ * where Temporal suggests continuing as new, so its reads stop between batches and the cycle goes on
+ * in a new run, from the page it had read ahead, until the whole read is loaded and reported once.
+ */
+export async function longCycle(world: World): Promise<Recording[]> {
+  const org = await startSalesforceSimulator({ contacts: 2_000, pageSize: 100, deletedRate: 0, seed: 29 });
+  try {
+    const { workflowId, report } = await manualCycle(world, 'Salesforce contacts, a long backfill', {
+      source: { ...salesforceSource(world, ['contact']), loginUrl: org.url, batchSize: 100 },
+      destination: plainDestination,
+      guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'allow' },
+    });
+    assert.equal(report.status, 'completed');
+    assert.equal(report.streams[0]?.extracted, 2_000, 'every contact was read once');
+    const runs = await runsOf(world, workflowId);
+    assert.ok(runs.length >= 2, `the cycle continued as new (it ran ${runs.length} time)`);
+    const protect = personalValuesOf(org);
+    return [
+      { name: 'ingestionCycle-continues-as-new', workflowId, runId: runs[0], protect },
+      { name: 'ingestionCycle-continued', workflowId, runId: runs.at(-1), protect },
+    ];
+  } finally {
+    await org.stop();
+  }
 }
 
 /** A password no Salesforce org accepts: the failed cycle's history must not hold it. */
