@@ -14,8 +14,11 @@ export interface InboxReader {
   readInboxEvents(connectorId: string, afterSeq: string, limit: number): Promise<InboxEvent[]>;
 }
 
-/** Events per page: one inbox query, a few hundred KB. */
-export const INBOX_PAGE_SIZE = 1_000;
+/**
+ * Events per page at most: one inbox query of a few MB. A page is as large as the connector's batch
+ * (up to this), so a drain behind by a backlog reads each batch in one page, with no pages to combine.
+ */
+export const MAX_INBOX_PAGE_SIZE = 10_000;
 
 const SEQ_DIGITS = 19;
 const padSeq = (seq: string): string => seq.padStart(SEQ_DIGITS, '0');
@@ -35,16 +38,17 @@ function startAfter(request: PageRequest, stream: string): string {
 }
 
 /**
- * One page of the inbox after the request's position, each event mapped to a row; `stream` names the
- * stream in errors (`SendGrid events`).
+ * One page of the inbox after the request's position, at most `batchSize` events (the connector's),
+ * each mapped to a row; `stream` names the stream in errors (`SendGrid events`).
  */
 export async function readInboxPage(
   inbox: InboxReader,
   request: PageRequest,
-  stream: string,
+  { stream, batchSize }: { stream: string; batchSize: number },
   map: (event: InboxEvent) => Row,
 ): Promise<SourcePage> {
-  const events = await inbox.readInboxEvents(request.connectorId, startAfter(request, stream), INBOX_PAGE_SIZE);
+  const pageSize = Math.min(batchSize, MAX_INBOX_PAGE_SIZE);
+  const events = await inbox.readInboxEvents(request.connectorId, startAfter(request, stream), pageSize);
   const last = events.at(-1);
   if (!last) return { rows: [], apiCalls: 0, nextPageToken: null };
   const checkpoint = { value: padSeq(last.seq), lastKey: last.eventId };
@@ -53,6 +57,6 @@ export async function readInboxPage(
     apiCalls: 0,
     checkpoint,
     // A full page may have more behind it; a short one has caught up with the inbox.
-    nextPageToken: events.length === INBOX_PAGE_SIZE ? checkpoint.value : null,
+    nextPageToken: events.length === pageSize ? checkpoint.value : null,
   };
 }

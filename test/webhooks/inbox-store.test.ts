@@ -4,7 +4,10 @@
  * events whatever its case.
  */
 import { randomUUID } from 'node:crypto';
-import type { InboxDelivery, InboxEventInput } from '../../activities/store/inbox';
+import { createSendgridSource } from '../../activities/sources/sendgrid';
+import { sendgridSourceSchema } from '../../activities/sources/sendgrid/definition';
+import type { SourcePage } from '../../activities/sources/types';
+import { inboxReader, type InboxDelivery, type InboxEventInput } from '../../activities/store/inbox';
 import { openHarness, useHarness, type Harness } from '../store/contract';
 import { describeOnPostgres } from '../store/on-postgres';
 
@@ -63,6 +66,34 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
       const rest = await store.inbox.read(mine, first[1]?.seq ?? '', 10);
       expect(rest.map((e) => e.eventId)).toEqual([3, 4, 5].map((n) => `m${n}-${mine}`));
       expect(await store.inbox.read(mine, rest[2]?.seq ?? '', 10)).toEqual([]);
+    });
+
+    test("the drain reads as many events a page as the connector's batch holds, and a short page ends the read", async () => {
+      const { store } = harness();
+      const connectorId = randomUUID();
+      const ids = Array.from({ length: 250 }, (_, n) => `p${n}-${connectorId}`);
+      await store.inbox.save(
+        delivery(
+          connectorId,
+          ids.map((id) => event(id)),
+        ),
+      );
+      const source = createSendgridSource(inboxReader(store.inbox));
+      const config = sendgridSourceSchema.parse({ kind: 'sendgrid', allowUnsigned: true, batchSize: 100 });
+      const pages: SourcePage[] = [];
+      let pageToken: string | null = null;
+      do {
+        const page: SourcePage = await source.readPage(
+          config,
+          'events',
+          { connectorId, cursor: null, pageToken, partition: null },
+          new AbortController().signal,
+        );
+        pages.push(page);
+        pageToken = page.nextPageToken;
+      } while (pageToken !== null);
+      expect(pages.map((page) => page.rows.length)).toEqual([100, 100, 50]);
+      expect(pages.flatMap((page) => page.rows.map((row) => row.sg_event_id))).toEqual(ids);
     });
 
     test('bad input is refused naming the field, and nothing of that delivery is stored', async () => {

@@ -63,10 +63,10 @@ export function createSendgridSource(inbox: InboxReader): SourcePlugin<SendgridS
   return {
     kind: 'sendgrid',
     streams: sendgridStreams,
-    async readPage(_config, stream, request, signal): Promise<SourcePage> {
+    async readPage(config, stream, request, signal): Promise<SourcePage> {
       streamNamed(sendgridStreams, stream, 'SendGrid');
       signal.throwIfAborted();
-      return readInboxPage(inbox, request, 'SendGrid events', mapInboxEvent);
+      return readInboxPage(inbox, request, { stream: 'SendGrid events', batchSize: config.batchSize }, mapInboxEvent);
     },
   };
 }

@@ -92,7 +92,9 @@ export function createZendeskSource(inbox: InboxReader): SourcePlugin<ZendeskSou
       if (request.partition !== WEBHOOK_PARTITION) return zendeskExportSource.readPage(config, stream, request, signal);
       streamNamed(zendeskStreams, stream, 'Zendesk');
       signal.throwIfAborted();
-      return readInboxPage(inbox, request, 'Zendesk ticket events', (event) => mapTicketEvent(event, config.sentimentByStatus));
+      return readInboxPage(inbox, request, { stream: 'Zendesk ticket events', batchSize: config.batchSize }, (event) =>
+        mapTicketEvent(event, config.sentimentByStatus),
+      );
     },
   };
 }
