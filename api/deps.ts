@@ -33,6 +33,11 @@ export interface ApiDeps {
    * `.data` when omitted.
    */
   dataDir?: string;
+  /**
+   * The memory_limit of a DuckDB file the query endpoint opens (INSIGHT_HUB_DUCKDB_MEMORY_LIMIT), as
+   * the worker's: whichever opens the file first in a process sets it. DuckDB's default cap when omitted.
+   */
+  duckdbMemoryLimit?: string;
   /** The source plug-ins discovery asks the accounts through; every source's own when omitted. */
   sources?: Record<SourceKind, SourcePlugin>;
   /** Without one, the API serves no codec endpoint. */

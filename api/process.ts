@@ -35,10 +35,13 @@ export async function startApiProcess(settings: Settings, parts: ApiProcessParts
     allowedOrigins: settings.codecAllowedOrigins,
     namespaces: [settings.namespace],
   };
-  const app = withMetricsEndpoint(createApp({ store, temporal, logger, codecEndpoint, dataDir: settings.dataDir }), {
-    scrapeToken,
-    logger,
-  });
+  const app = withMetricsEndpoint(
+    createApp({ store, temporal, logger, codecEndpoint, dataDir: settings.dataDir, duckdbMemoryLimit: settings.duckdbMemoryLimit }),
+    {
+      scrapeToken,
+      logger,
+    },
+  );
   registerStoreGauges(store, logger);
   return startApiServer({ app, port: settings.apiPort, host: settings.apiHost, tls: settings.apiTls });
 }

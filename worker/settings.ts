@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SOURCE_KINDS, type SourceKind } from '../domain/connector';
 import { isPushSource, queueRatePerSecond, type RateLimit } from '../domain/sources';
 import type { StagingLocation } from '../activities/staging/location';
+import { DEFAULT_DUCKDB_MEMORY_LIMIT, duckdbMemoryLimitSchema } from '../activities/warehouses/duckdb/memory-limit';
 import { stagingLocation, stagingVariables } from './staging-settings';
 import type { DeploymentVersion } from './deployment';
 import { parseEnvironment } from './secret-files';
@@ -65,6 +66,8 @@ const settingsSchema = z.object({
    */
   INSIGHT_HUB_SOURCE_RATES: sourceRatesSpec.optional(),
   ...stagingVariables,
+  /** The embedded DuckDB warehouse's memory_limit (activities/warehouses/duckdb/memory-limit.ts). */
+  INSIGHT_HUB_DUCKDB_MEMORY_LIMIT: duckdbMemoryLimitSchema.default(DEFAULT_DUCKDB_MEMORY_LIMIT),
   /** Where people reach the API and its dashboard: the links in notifications. The API's own address when unset. */
   INSIGHT_HUB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://insight-hub.example.com' }).optional(),
   /** HTTPS (TLS 1.3 minimum) when both are set. */
@@ -118,6 +121,8 @@ export interface Settings {
   sourceRates: SourceRates;
   /** Where batches are staged: a folder, or a bucket several worker hosts share. */
   staging: StagingLocation;
+  /** What the embedded DuckDB warehouse's buffer manager may hold, e.g. 1GB. */
+  duckdbMemoryLimit: string;
   /** Undefined: the API serves plain HTTP. */
   apiTls: ApiTls | undefined;
   codecAllowedOrigins: string[];
@@ -144,6 +149,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     payloadKeys: s.INSIGHT_HUB_PAYLOAD_KEYS,
     sourceRates: s.INSIGHT_HUB_SOURCE_RATES ?? {},
     staging: stagingLocation(s, path.resolve(s.DATA_DIR)),
+    duckdbMemoryLimit: s.INSIGHT_HUB_DUCKDB_MEMORY_LIMIT,
     apiTls: apiTls && checkedPair(apiTls, 'API_TLS_CERT_FILE', 'API_TLS_KEY_FILE'),
     codecAllowedOrigins: s.CODEC_CORS_ORIGINS.map((origin) => new URL(origin).origin),
     publicUrl: (s.INSIGHT_HUB_PUBLIC_URL ?? `${apiTls ? 'https' : 'http'}://${s.API_HOST}:${s.API_PORT}`).replace(/\/+$/, ''),

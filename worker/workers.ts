@@ -67,6 +67,8 @@ export interface WorkerOptions {
   deploymentVersion?: DeploymentVersion;
   /** Where batches are staged (STAGING_URL): `<dataDir>/staging` by default; a bucket for workers on several hosts. */
   staging?: StagingLocation;
+  /** The embedded DuckDB warehouse's memory_limit (Settings.duckdbMemoryLimit); its default when unset. */
+  duckdbMemoryLimit?: string;
 }
 
 /**
@@ -84,6 +86,7 @@ export function workerOptionsFrom(
     rateLimits: settings.sourceRates,
     staging: settings.staging,
     publicUrl: settings.publicUrl,
+    duckdbMemoryLimit: settings.duckdbMemoryLimit,
   };
 }
 
@@ -93,7 +96,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
   // What loads of a worker killed mid-load left (plain-copies.ts): none of this process runs yet.
   await staging.discardStalePlainCopies();
   const openDestination = async (destination: DestinationConfig) =>
-    loadingPlainFiles(await connectWarehouse(destination, dataDir), staging);
+    loadingPlainFiles(await connectWarehouse(destination, dataDir, options.duckdbMemoryLimit), staging);
   // A batch's steps (uniqueness check, measure, load) share one connection on this worker, and a load
   // hands it to the destination's next batch: a cycle opens an embedded warehouse file once.
   const batchConnections = new BatchConnections(openDestination, undefined, { acrossBatches: true });

@@ -15,6 +15,7 @@ import { resolveDeletePredicate, type ResolvedPredicate } from './predicate';
 import { estimateFromPricing } from './pricing';
 import type {
   DeletePredicate,
+  EmbeddedWarehouseDefaults,
   HeldValue,
   LoadBatch,
   LoadCostEstimate,
@@ -54,7 +55,7 @@ export interface PluginDefinition<C extends DestinationConfig> {
   readonly capabilities: WarehouseCapabilities;
   readonly pricing: WarehousePricing;
   /** Connects to the destination and returns the dialect's parts for it. */
-  open(config: C, defaults: { dataDir: string }): Promise<WarehouseParts>;
+  open(config: C, defaults: EmbeddedWarehouseDefaults): Promise<WarehouseParts>;
 }
 
 /** A plug-in whose connections are Warehouses built by the base around the parts `open` returns. */

@@ -8,7 +8,7 @@ import { duckdbWarehouse } from './duckdb';
 import { postgresWarehouse } from './postgres';
 import { redshiftWarehouse } from './redshift';
 import { snowflakeWarehouse } from './snowflake';
-import type { DestinationConfigOf, Warehouse, WarehousePluginRegistry } from './types';
+import type { DestinationConfigOf, EmbeddedWarehouseDefaults, Warehouse, WarehousePluginRegistry } from './types';
 
 export const warehousePlugins: WarehousePluginRegistry = {
   bigquery: bigqueryWarehouse,
@@ -18,12 +18,19 @@ export const warehousePlugins: WarehousePluginRegistry = {
   snowflake: snowflakeWarehouse,
 };
 
-/** Opens the connector's destination; `dataDir` holds embedded warehouses whose config names no path. */
-export function connectWarehouse(config: DestinationConfig, dataDir: string): Promise<Warehouse> {
-  return connectKind(config.kind, config, dataDir);
+/**
+ * Opens the connector's destination; `dataDir` holds embedded warehouses whose config names no path,
+ * `duckdbMemoryLimit` caps an embedded DuckDB this call opens (the default cap when omitted).
+ */
+export function connectWarehouse(config: DestinationConfig, dataDir: string, duckdbMemoryLimit?: string): Promise<Warehouse> {
+  return connectKind(config.kind, config, { dataDir, duckdbMemoryLimit });
 }
 
 // Generic over the kind, so the plug-in looked up and the config handed to it are checked as one kind.
-function connectKind<K extends DestinationKind>(kind: K, config: DestinationConfigOf<K>, dataDir: string): Promise<Warehouse> {
-  return warehousePlugins[kind].connect(config, { dataDir });
+function connectKind<K extends DestinationKind>(
+  kind: K,
+  config: DestinationConfigOf<K>,
+  defaults: EmbeddedWarehouseDefaults,
+): Promise<Warehouse> {
+  return warehousePlugins[kind].connect(config, defaults);
 }

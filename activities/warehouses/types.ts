@@ -186,11 +186,19 @@ export interface Warehouse {
   close(): Promise<void>;
 }
 
+/** Where an embedded warehouse lives and what it may take of the process; a remote one needs neither. */
+export interface EmbeddedWarehouseDefaults {
+  /** Holds embedded warehouses whose config names no path. */
+  dataDir: string;
+  /** The embedded DuckDB's memory_limit (INSIGHT_HUB_DUCKDB_MEMORY_LIMIT); DEFAULT_DUCKDB_MEMORY_LIMIT when omitted. */
+  duckdbMemoryLimit?: string;
+}
+
 export interface WarehousePlugin<C extends DestinationConfig = DestinationConfig> {
   readonly kind: C['kind'];
   readonly capabilities: WarehouseCapabilities;
   readonly pricing: WarehousePricing;
-  connect(config: C, defaults: { dataDir: string }): Promise<Warehouse>;
+  connect(config: C, defaults: EmbeddedWarehouseDefaults): Promise<Warehouse>;
 }
 
 /** Each destination kind's config, by kind. */

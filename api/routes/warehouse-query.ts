@@ -120,8 +120,12 @@ function failureOf(error: unknown): ApiError {
 const tableNames = (reads: readonly TableRead[], schema: string): string[] =>
   reads.map((read) => `${read.schema || schema}.${read.table}`).sort();
 
-async function run(dataDir: string, connector: Connector, body: WarehouseQueryBody): Promise<LiveQueryResult> {
-  const warehouse = await connectWarehouse(connector.configuration.destination, dataDir);
+async function run(
+  { dataDir, duckdbMemoryLimit }: Pick<ResolvedApiDeps, 'dataDir' | 'duckdbMemoryLimit'>,
+  connector: Connector,
+  body: WarehouseQueryBody,
+): Promise<LiveQueryResult> {
+  const warehouse = await connectWarehouse(connector.configuration.destination, dataDir, duckdbMemoryLimit);
   try {
     return await runLiveQuery(warehouse, body.sql, { maxRows: body.maxRows, timeoutMs: body.timeoutMs }, body.params);
   } finally {
@@ -129,7 +133,8 @@ async function run(dataDir: string, connector: Connector, body: WarehouseQueryBo
   }
 }
 
-export function warehouseQueryRoutes({ store, dataDir }: ResolvedApiDeps): DescribedRouter {
+export function warehouseQueryRoutes(deps: ResolvedApiDeps): DescribedRouter {
+  const { store } = deps;
   const routes = describedRouter();
   const audit = (connector: Connector, facts: QueryFacts, principal: Principal) =>
     recordApiActivity(store, connector, 'warehouse.query', { ...facts }, principal);
@@ -138,7 +143,7 @@ export function warehouseQueryRoutes({ store, dataDir }: ResolvedApiDeps): Descr
   const runs = new InFlight<LiveQueryResult>();
   const runShared = (connector: Connector, body: WarehouseQueryBody): Promise<LiveQueryResult> =>
     runs.share(JSON.stringify([connector.configuration.destination, body.sql, body.params, body.maxRows, body.timeoutMs]), () =>
-      run(dataDir, connector, body),
+      run(deps, connector, body),
     );
 
   routes.serve(warehouseQueryRoute, async (req, res) => {

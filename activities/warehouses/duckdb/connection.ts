@@ -6,6 +6,7 @@ import type * as DuckDB from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ConnectorError } from '../../errors';
 import { lazily } from '../base';
+import { DEFAULT_DUCKDB_MEMORY_LIMIT } from './memory-limit';
 
 export type Driver = typeof DuckDB;
 
@@ -42,14 +43,15 @@ export class SharedDatabase {
 const openDatabases = new Map<string, SharedDatabase>();
 const closingDatabases = new Map<string, Promise<void>>();
 
-export async function acquire(file: string): Promise<SharedDatabase> {
+/** `memoryLimit` applies when this call opens the file: an instance already open keeps its own. */
+export async function acquire(file: string, memoryLimit = DEFAULT_DUCKDB_MEMORY_LIMIT): Promise<SharedDatabase> {
   // A file being closed is reopened only once the old instance has let go of it.
   await closingDatabases.get(file);
   let database = openDatabases.get(file);
   if (!database) {
     database = new SharedDatabase(
       file,
-      loadDriver().then((d) => d.DuckDBInstance.create(file)),
+      loadDriver().then((d) => d.DuckDBInstance.create(file, { memory_limit: memoryLimit })),
     );
     openDatabases.set(file, database);
   }

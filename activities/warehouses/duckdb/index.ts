@@ -32,10 +32,10 @@ export const duckdbWarehouse = definePlugin<DestinationConfigOf<'duckdb'>>({
   kind: 'duckdb',
   capabilities: duckdbCapabilities,
   pricing: duckdbPricing,
-  async open(config, { dataDir }) {
+  async open(config, { dataDir, duckdbMemoryLimit }) {
     const file = path.resolve(config.path ?? path.join(dataDir, 'warehouse.duckdb'));
     await mkdir(path.dirname(file), { recursive: true });
-    const database = await acquire(file);
+    const database = await acquire(file, duckdbMemoryLimit);
     const { schema } = config;
     // Writes take turns on the shared instance; reads run beside them.
     return {

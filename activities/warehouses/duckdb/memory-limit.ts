@@ -1,0 +1,18 @@
+/**
+ * How much memory the embedded DuckDB's buffer manager may hold (its `memory_limit`). DuckDB's own
+ * default is 80 % of the machine's memory, taken beside the worker's; past the cap, operators that can
+ * spill write to the instance's temp directory (`<warehouse file>.tmp`, DuckDB's default) instead.
+ */
+import { z } from 'zod';
+
+/** Chosen from a 1M-contact cycle (bench/README.md): its loads and its models' refresh succeed under it. */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '1GB';
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
+/** A size as DuckDB reads it: 1GB is 1000³ bytes, 1GiB 1024³. */
+export const duckdbMemoryLimitSchema = z
+  .string()
+  .trim()
+  .regex(SIZE, 'must be a size with its unit, e.g. 1GB, 1536MiB or 2GiB')
+  .refine((size) => Number(SIZE.exec(size)?.[1]) > 0, 'must be more than 0');
