@@ -60,6 +60,19 @@ describe('the embedded DuckDB warehouse memory cap', () => {
     expect(reported).not.toBe(await asDuckDbReportsIt(undefined));
   });
 
+  test('a statement that outgrows the cap fails as a system error naming the setting to raise', async () => {
+    const warehouse = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, await mkdtemp(path.join(root, 'db-')), '32MB');
+    try {
+      // One list of ten million numbers (80 MB): a single aggregate state, which DuckDB cannot spill.
+      await expect(warehouse.query('select list(i) as all_of_them from range(10000000) t(i)', [])).rejects.toMatchObject({
+        category: 'system',
+        message: expect.stringMatching(/^query: Out of Memory Error: .*INSIGHT_HUB_DUCKDB_MEMORY_LIMIT/),
+      });
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   test.each([
     ['lots', 'must be a size with its unit, e.g. 1GB, 1536MiB or 2GiB'],
     ['1024', 'must be a size with its unit, e.g. 1GB, 1536MiB or 2GiB'],

@@ -10,6 +10,7 @@ import { qualifiedName } from '../sql';
 import type { DestinationConfigOf, WarehouseCapabilities, WarehousePricing } from '../types';
 import { acquire, release } from './connection';
 import { duckdbDialect, materialise } from './derived';
+import { asConnectorError } from './errors';
 import { liveQuery } from './live-query';
 import { loadBatch } from './load';
 import { asOneLookup, matchingRows } from './matching-rows';
@@ -52,6 +53,7 @@ export const duckdbWarehouse = definePlugin<DestinationConfigOf<'duckdb'>>({
       derived: { dialect: duckdbDialect(schema), materialise: (tables) => database.exclusive((c) => materialise(c, schema, tables)) },
       // The last handle on a file closes DuckDB and frees the file.
       release: () => release(database),
+      asConnectorError,
     };
   },
 });
