@@ -7,6 +7,8 @@
 import { salesforceSourceSchema, salesforceStreams } from '../../activities/sources/salesforce/definition';
 import { UNCONVERTIBLE, unconvertibleColumns } from '../../activities/sources/types';
 import { buildSoql, mapSalesforceRecord } from '../../activities/sources/salesforce';
+import { ConnectorError } from '../../activities/errors';
+import { parseResultsChunk } from '../../activities/sources/salesforce/bulk-pages';
 import { csvRowMapper } from '../../activities/sources/salesforce/mapping';
 import { describeSourceConformance } from './conformance';
 import { ORG_PROFILES } from '../../simulators/salesforce/profiles';
@@ -80,6 +82,32 @@ describe('mapping and SOQL (pure)', () => {
     expect(row).toEqual(mapSalesforceRecord(contact, { ...rest, Customer_Id__c: '12345', Email: null, LastName: 'Ng', Active__c: 'true' }));
     expect(row).toMatchObject({ email: null, phone: null, is_deleted: false, is_active: true, created_at: null });
     expect(row[UNCONVERTIBLE]).toEqual({ created_at: 'not a date' });
+  });
+
+  it('reads a Bulk API results chunk as Salesforce writes CSV, and refuses a truncated or uneven one as a transient error', () => {
+    const chunk = 'Id,MailingStreet,Description\n003A,"1 Main St, Apt 2","said ""hi"",\nthen left"\n003B,,\n';
+    expect(parseResultsChunk(chunk)).toEqual({
+      header: ['Id', 'MailingStreet', 'Description'],
+      rows: [
+        ['003A', '1 Main St, Apt 2', 'said "hi",\nthen left'],
+        ['003B', '', ''],
+      ],
+    });
+    expect(parseResultsChunk('')).toEqual({ header: [], rows: [] });
+    for (const [broken, why] of [
+      ['Id,Description\n003A,"cut off\n', /not CSV: .*unterminated.*row 2/i],
+      ['Id,Description\n003A,x\n003B\n', /not CSV: row 3 has 1 fields where the header has 2/],
+    ] as const) {
+      const refused = (() => {
+        try {
+          return parseResultsChunk(broken);
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(refused).toBeInstanceOf(ConnectorError);
+      expect(refused).toMatchObject({ category: 'transient', message: expect.stringMatching(why) });
+    }
   });
 
   it('selects every source field and resumes strictly after the cursor, breaking ties on Id', () => {

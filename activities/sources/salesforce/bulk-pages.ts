@@ -16,8 +16,8 @@
  * the job states, the results locator) and jsforce parses the text/csv answers.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { Connection } from 'jsforce/lib/connection';
+import Papa from 'papaparse';
 import { z } from 'zod';
 import { ConnectorError } from '../../errors';
 import { parseBody } from '../http-kit';
@@ -65,23 +65,25 @@ const jobInfoSchema = z.object({
 /**
  * A results chunk is asked for as text and parsed here, as arrays: jsforce would parse it into one
  * object per row, guessing among six delimiters, and each object was then checked and copied again.
- * The jobs this source opens use Salesforce's default delimiter and line ending (COMMA, LF).
+ * Papa Parse reads a 10,000-row chunk about three times as fast as csv-parse did (bench/README.md).
+ * The jobs this source opens use Salesforce's default delimiter and line ending (COMMA, LF), fields
+ * quoted with `"` and a quote inside one doubled.
  */
 const csvChunkSchema = z.string();
 const AS_TEXT = { responseType: 'text/plain' };
+const SALESFORCE_CSV = { delimiter: ',', newline: '\n', quoteChar: '"', escapeChar: '"', skipEmptyLines: true } as const;
 
-/** A chunk's header and rows; a row of another length than the header is refused by the parser. */
-function parseChunk(csv: string): { header: string[]; rows: string[][] } {
+/** A chunk's header and rows; an unterminated quote, or a row of another length than the header, is refused. */
+export function parseResultsChunk(csv: string): { header: string[]; rows: string[][] } {
+  const { data, errors } = Papa.parse<string[]>(csv, SALESFORCE_CSV);
   // An empty result has no header row either.
-  if (csv === '') return { header: [], rows: [] };
-  let records: string[][];
-  try {
-    records = parseCsv(csv, { delimiter: ',' }) as string[][];
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConnectorError('transient', `Salesforce sent a bulk query results chunk that is not CSV: ${reason}`);
-  }
-  const [header = [], ...rows] = records;
+  const [header = [], ...rows] = data;
+  const [error] = errors;
+  const uneven = rows.findIndex((row) => row.length !== header.length);
+  const problem = error
+    ? `${error.message} (row ${(error.row ?? 0) + 1})`
+    : uneven >= 0 && `row ${uneven + 2} has ${rows[uneven]?.length} fields where the header has ${header.length}`;
+  if (problem) throw new ConnectorError('transient', `Salesforce sent a bulk query results chunk that is not CSV: ${problem}`);
   return { header, rows };
 }
 
@@ -141,7 +143,7 @@ async function fetchResults(read: BulkRead, job: string, locator: string | null)
   const answer = await sendRequest(conn, request, config, signal, JOB_GONE, AS_TEXT);
   if (answer.kind === 'quota-exhausted') return { ...answer, requests: 1 };
   if (answer.kind === 'refused') return stepRead({ step: 'open' });
-  const chunk = parseChunk(parseBody(csvChunkSchema, answer.body, { service: 'Salesforce', action: 'a bulk query results chunk' }));
+  const chunk = parseResultsChunk(parseBody(csvChunkSchema, answer.body, { service: 'Salesforce', action: 'a bulk query results chunk' }));
   const rows = chunk.rows.map(csvRowMapper(stream, chunk.header));
   const next = answer.headers['sforce-locator'];
   const done = next === undefined || next === '' || next === 'null';
