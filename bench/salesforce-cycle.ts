@@ -8,7 +8,8 @@
  * ≈ 4,900 rows/s at most). `--rate 1000/1` sets another, to time the engine rather than the API.
  * `--simulator <url>` reads a simulator already running (bench/vs-dlt/ starts one in its own
  * process) instead of starting one here; `--json` prints the figures as one JSON line; `--timeline`
- * lists every activity's run on the cycle's clock.
+ * lists every activity's run on the cycle's clock. The embedded DuckDB is capped as the worker's is:
+ * INSIGHT_HUB_DUCKDB_MEMORY_LIMIT, else its default.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,10 +21,12 @@ import { openStore } from '../activities/store';
 import { createConnectorSchema } from '../domain/connector';
 import { connectWarehouse } from '../activities/warehouses';
 import { activityTimeline, activityTimes } from './cycle-profile';
+import { sampleMemory, type MemoryFigures } from './memory-sampler';
 import { ingestionCycle } from '../workflows';
 import { startSalesforceSimulator } from '../simulators/salesforce/server';
 import { simulatedSalesforceSource } from '../simulators/salesforce/source';
 import { startTestServer, stopTestServer, TEST_ADDRESS_VARIABLE } from '../test/support/test-server';
+import { loadSettings } from '../worker/settings';
 import { createWorkers, runWorkers } from '../worker/workers';
 
 const contacts = Number(process.argv[2] ?? 100_000);
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
   const simulator = simulatorUrl
     ? { url: simulatorUrl, stop: () => Promise.resolve() }
     : await startSalesforceSimulator({ contacts, counts: { Lead: 0, Opportunity: 0, CampaignMember: 0 } });
+  const { duckdbMemoryLimit } = loadSettings();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-bench-'));
   const store = await openStore({});
   await startTestServer();
@@ -68,16 +72,18 @@ async function main(): Promise<void> {
     store,
     dataDir,
     taskQueue,
+    duckdbMemoryLimit,
     ...(rateLimit ? { rateLimits: { salesforce: rateLimit } } : {}),
   });
   const running = runWorkers(workers);
+  // The worker's own instance (one per file per process): the sampler reads DuckDB's figures from it.
+  const warehouse = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, dataDir, duckdbMemoryLimit);
   // A long-lived worker is already polling when a cycle starts: the account workers' start is not timed.
   await setTimeout(2_000);
 
   say('running one cycle…');
   const rssBefore = process.memoryUsage().rss;
-  let peakRss = rssBefore;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const sampler = await sampleMemory(warehouse);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const handle = await client.workflow.start(ingestionCycle, {
@@ -88,13 +94,12 @@ async function main(): Promise<void> {
   const report = await handle.result();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  clearInterval(sampler);
+  const memory = sampler.stop();
   for (const worker of workers) worker.shutdown();
   await running;
 
   const history = await handle.fetchHistory();
   const activities = activityTimes(history);
-  const warehouse = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, dataDir);
   const [loaded] = await warehouse.query('select count(*) as n from marketing.salesforce_contact');
   await warehouse.close();
 
@@ -105,7 +110,8 @@ async function main(): Promise<void> {
       seconds,
       // The worker's process only: the Temporal server runs in its own.
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      peakRssMiB: peakRss / 1024 / 1024,
+      peakRssMiB: memory.peak.rssMiB,
+      memory,
       extracted: stream?.extracted,
       quarantined: stream?.quarantined,
       loaded: Number(loaded?.n),
@@ -119,7 +125,8 @@ async function main(): Promise<void> {
         `rows in warehouse    ${String(loaded?.n)} (quarantined ${stream?.quarantined})`,
         `cycle time           ${seconds.toFixed(1)} s`,
         `throughput           ${Math.round(contacts / seconds)} rows/s`,
-        `peak RSS (process)   ${mb(peakRss)} MiB (before the cycle ${mb(rssBefore)} MiB)`,
+        `peak RSS (process)   ${memory.peak.rssMiB} MiB (before the cycle ${mb(rssBefore)} MiB)`,
+        ...memoryLines(memory),
         'activities (count, seconds running, seconds waiting for a worker):',
         ...Object.entries(activities)
           .sort(([, a], [, b]) => b.runSeconds - a.runSeconds)
@@ -142,6 +149,24 @@ async function main(): Promise<void> {
   await Promise.all([store.close(), simulator.stop(), nativeConnection.close(), client.connection.close()]);
   await stopTestServer();
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/** The breakdown at the resident set's peak, and each figure's own peak beside it. */
+function memoryLines({ duckdbMemoryLimit, peak, atRssPeak }: MemoryFigures): string[] {
+  const row = (name: string, key: keyof typeof peak) =>
+    `  ${name.padEnd(36)} ${String(atRssPeak[key]).padStart(6)} MiB  (its peak ${peak[key]} MiB)`;
+  const unnamed = atRssPeak.rssMiB - atRssPeak.heapTotalMiB - atRssPeak.externalMiB - atRssPeak.duckdbMiB;
+  return [
+    `memory at the RSS peak (DuckDB memory_limit ${duckdbMemoryLimit}):`,
+    row('V8 heap used', 'heapUsedMiB'),
+    row('V8 heap total', 'heapTotalMiB'),
+    row('external (Buffers and ArrayBuffers)', 'externalMiB'),
+    row('  of it ArrayBuffers', 'arrayBuffersMiB'),
+    row('DuckDB buffer manager', 'duckdbMiB'),
+    row('DuckDB spilled to disk', 'duckdbSpilledMiB'),
+    // Native code, the Temporal worker's core, PGlite's WebAssembly memory, what allocators keep.
+    `  ${'the rest of the RSS'.padEnd(36)} ${String(unnamed).padStart(6)} MiB`,
+  ];
 }
 
 main().catch((error: unknown) => {
