@@ -72,10 +72,15 @@ const READS_AHEAD_PATCH = 'reads-ahead';
  */
 const STOPS_FOR_CONTINUE_AS_NEW_PATCH = 'reads-stop-for-continue-as-new';
 
-/** Whether a read between batches stops here for the cycle to continue as new. */
-function stopsForContinueAsNew(ctx: CycleContext): boolean {
-  if (ctx.stopped === null) return false;
-  return ctx.stopped.length > 0 || (workflowInfo().continueAsNewSuggested && patched(STOPS_FOR_CONTINUE_AS_NEW_PATCH));
+/**
+ * Where a read between batches stops for the cycle to continue as new: the cycle's list of stopped
+ * reads, or null when it goes on. Not while a gate waits for a manager: the reads that stopped would
+ * wait with it (a day, by default), so the others read on and stop once no gate is open.
+ */
+function stopsForContinueAsNew(ctx: CycleContext): StoppedRead[] | null {
+  const { stopped } = ctx;
+  if (stopped === null || ctx.gates.waiting().length > 0) return null;
+  return stopped.length > 0 || (workflowInfo().continueAsNewSuggested && patched(STOPS_FOR_CONTINUE_AS_NEW_PATCH)) ? stopped : null;
 }
 
 /** A page read under way, settled either way: one abandoned by a stopped read never rejects unobserved. */
@@ -153,11 +158,12 @@ async function runRead(
       return;
     }
     if (!readsAhead && next !== null) reading = read(next);
-    if (reading && pages.length === 0 && stopsForContinueAsNew(ctx)) {
+    const stopped = reading && pages.length === 0 ? stopsForContinueAsNew(ctx) : null;
+    if (reading && stopped) {
       // Every batch of this read is committed: it stops here, with the page it read ahead, and the cycle's next run goes on.
       const ahead = await reading;
       if ('error' in ahead) throw ahead.error;
-      ctx.stopped?.push({ stream, partition, cursor, committed: committed.cursor, nextPage: ahead.page, held: unloaded.held });
+      stopped.push({ stream, partition, cursor, committed: committed.cursor, nextPage: ahead.page, held: unloaded.held });
       return;
     }
   }

@@ -132,3 +132,32 @@ test('a limit counts the rows of earlier runs, and a gate opened in a continued 
     await stop();
   }
 });
+
+test('while a gate waits for a manager, the other streams read on to their end rather than stop and wait with it', async () => {
+  const harness = new CycleHarness(temporal, {
+    extract: (stream) => ({ batches: pages(stream, stream === 'contact' ? 3 : 9), apiCalls: 1, deferred: null }),
+    // Contact's first batch adds a column: the policy asks a manager.
+    figuresOf: (b) =>
+      b.stream === 'contact' && b.sha256.endsWith('1') ? { schemaChanges: [{ column: 'nickname', change: 'added', to: 'string' }] } : {},
+  });
+  const stop = await harness.startWorkers();
+  try {
+    const cycle = await harness.start();
+    const [pending] = await eventually('the gate opens', async () => {
+      const open = await cycle.query(pendingApprovalsQuery);
+      return open.length > 0 ? open : undefined;
+    });
+    // Well past the point where Temporal suggests continuing as new, with the gate still open.
+    await eventually('the lead stream is read to its end', async () => (harness.calls.events.includes('commit:lead/9') ? true : undefined));
+    expect((await cycle.query(pendingApprovalsQuery)).map((p) => p.approvalId)).toEqual([pending?.approvalId]);
+
+    await cycle.executeUpdate(decideApprovalUpdate, { args: [{ ...manager, decision: 'approve', approvalId: pending?.approvalId ?? '' }] });
+    const report = await cycle.result();
+    expect(figuresOf(report)).toEqual([
+      { stream: 'contact', outcome: 'loaded', batches: 3, extracted: 300, loaded: 300, apiCalls: 1 },
+      { stream: 'lead', outcome: 'loaded', batches: 9, extracted: 900, loaded: 900, apiCalls: 1 },
+    ]);
+  } finally {
+    await stop();
+  }
+});
