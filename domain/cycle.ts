@@ -3,6 +3,7 @@
  * never records (claim check). Workflow-safe.
  */
 import { z } from 'zod';
+import type { ApprovalOutcome, PendingApproval } from './approvals';
 import type { DestinationKind, SourceKind } from './connector';
 import type { ApprovalPolicy, AutomationLevel, GuardrailOverride, Guardrails } from './guardrails';
 
@@ -176,6 +177,18 @@ export interface ContinuedCycle {
   /** Per stream, what approvals granted: they go on lifting the stream's limits. */
   overrides: Record<string, GuardrailOverride>;
   reads: StoppedRead[];
+  /**
+   * The approvals decided so far and what each led to, so that a manager who sends the same decision
+   * again (as the API invites when an outcome was slow to come) gets its outcome, not a refusal.
+   * Absent in runs continued before it was carried.
+   */
+  settledApprovals?: SettledApproval[];
+}
+
+/** An approval decided and acted on: its request and what the decision led to. */
+export interface SettledApproval {
+  pending: PendingApproval;
+  outcome: ApprovalOutcome;
 }
 
 /** A read stopped between two batches, to go on in the cycle's next run. */

@@ -11,6 +11,7 @@ import {
   type ApprovalResolution,
   type PendingApproval,
 } from '../domain/approvals';
+import type { SettledApproval } from '../domain/cycle';
 import { durationToMs } from '../domain/durations';
 import type { ApprovalPolicy } from '../domain/guardrails';
 import { decideApprovalSignal, decideApprovalUpdate, pendingApprovalsQuery } from '../domain/messages';
@@ -25,7 +26,13 @@ export class ApprovalGates {
   private readonly gates = new Map<string, Gate>();
   private policy: ApprovalPolicy | undefined;
 
-  constructor() {
+  /**
+   * `settled`: the approvals an earlier run of the cycle settled (it continued as new), so that a
+   * repeat of one is answered. They are in place before the handlers: a decision waiting for this run
+   * is handled as soon as its handler is set.
+   */
+  constructor(settled: readonly SettledApproval[] = []) {
+    for (const { pending, outcome } of settled) this.gates.set(pending.approvalId, { pending, resolution: outcome, outcome });
     setHandler(pendingApprovalsQuery, () => this.waiting().map((gate) => gate.pending));
     setHandler(decideApprovalUpdate, (decision) => this.decideAndAwaitOutcome(decision), {
       validator: (decision) => {
@@ -36,8 +43,13 @@ export class ApprovalGates {
     setHandler(decideApprovalSignal, (decision) => {
       const problem = this.problemWith(decision);
       if (problem) log.warn('approval decision refused', { approvalId: decision.approvalId, problem });
-      else this.resolve(decision);
+      else if (!this.gates.get(decision.approvalId)?.resolution) this.resolve(decision);
     });
+  }
+
+  /** The approvals decided and acted on, for the cycle's next run. */
+  settled(): SettledApproval[] {
+    return [...this.gates.values()].flatMap(({ pending, outcome }) => (outcome ? [{ pending, outcome }] : []));
   }
 
   /** The policy comes with the cycle's plan, after the handlers are in place. */
@@ -79,7 +91,9 @@ export class ApprovalGates {
   }
 
   private async decideAndAwaitOutcome(decision: ApprovalDecision): Promise<ApprovalOutcome> {
-    const gate = this.resolve(decision);
+    const decided = this.gates.get(decision.approvalId);
+    // The validator lets a decided gate through only for the same decision again: it gets the outcome.
+    const gate = decided?.resolution ? decided : this.resolve(decision);
     await condition(() => gate.outcome !== undefined);
     return gate.outcome as ApprovalOutcome;
   }
@@ -95,6 +109,7 @@ export class ApprovalGates {
     const gate = this.gates.get(decision.approvalId);
     if (!gate) return `approval ${decision.approvalId} is not open in this cycle`;
     if (gate.resolution) {
+      if (gate.outcome && isRepeat(gate.resolution, decision)) return null;
       return `approval ${decision.approvalId} was already decided (${gate.resolution.decision} by ${gate.resolution.decidedBy} at ${gate.resolution.decidedAt})`;
     }
     if (Date.now() >= Date.parse(gate.pending.deadline)) {
@@ -111,4 +126,9 @@ export class ApprovalGates {
     if (!this.policy) throw new Error('the cycle has no approval policy yet');
     return this.policy;
   }
+}
+
+/** The same person's same decision, sent again (a timeout's decision is the policy's, never repeated). */
+function isRepeat(first: ApprovalResolution, decision: ApprovalDecision): boolean {
+  return !first.byPolicy && first.decidedBy === decision.decidedBy && first.decision === decision.decision;
 }

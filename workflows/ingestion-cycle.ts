@@ -35,7 +35,7 @@ const DESCRIBES_ON_ACCOUNT_QUEUE_PATCH = 'describes-on-account-queue';
 export async function ingestionCycle({ connectorId, trigger, continued }: IngestionCycleInput): Promise<CycleReport> {
   const report = continued?.report ?? startedReport(workflowInfo().workflowId, connectorId);
   setHandler(cycleReportQuery, () => ({ ...report, status: gates.waiting().length > 0 ? 'awaiting-approval' : report.status }));
-  const gates = new ApprovalGates();
+  const gates = new ApprovalGates(continued?.settledApprovals);
 
   // A continued cycle holds its claim on the connector still (the workflow id is the same) and goes on with its plan.
   const plan = continued?.plan ?? (await planCycle(connectorId));
@@ -67,7 +67,15 @@ export async function ingestionCycle({ connectorId, trigger, continued }: Ingest
       // The history has grown long: the reads stopped between batches go on in a fresh run of this cycle.
       await condition(allHandlersFinished);
       const { overrides, rowsThisCycle, apiCallsThisCycle } = ctx;
-      const next: ContinuedCycle = { plan, report, overrides, rowsThisCycle, apiCallsThisCycle, reads: stopped };
+      const next: ContinuedCycle = {
+        plan,
+        report,
+        overrides,
+        rowsThisCycle,
+        apiCallsThisCycle,
+        reads: stopped,
+        settledApprovals: gates.settled(),
+      };
       return continueAsNew<typeof ingestionCycle>({ connectorId, trigger, continued: next });
     }
     await refreshModelsAfterLoad(connectorId, report);

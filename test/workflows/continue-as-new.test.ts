@@ -4,9 +4,11 @@
  * SUGGEST_AFTER_EVENTS events (Temporal's default is 4,096, about 160 batches of a stream), so that a
  * few batches cross runs.
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { temporal as proto } from '@temporalio/proto';
 import type { CycleReport } from '../../domain/cycle';
+import { decisionUpdateId } from '../../api/approvals';
+import type { ApprovalDecision } from '../../domain/approvals';
 import { decideApprovalUpdate, pendingApprovalsQuery } from '../../domain/messages';
 import { eventually } from '../support/eventually';
 import { useOwnTemporalServer } from '../support/temporal';
@@ -158,6 +160,44 @@ test('while a gate waits for a manager, the other streams read on to their end r
       { stream: 'lead', outcome: 'loaded', batches: 9, extracted: 900, loaded: 900, apiCalls: 1 },
     ]);
   } finally {
+    await stop();
+  }
+});
+
+test('a decision sent again after the cycle continued as new gets what it led to; another decision is refused', async () => {
+  let releaseLastLoad: () => void = () => undefined;
+  const lastLoad = new Promise<void>((resolve) => (releaseLastLoad = resolve));
+  const harness = new CycleHarness(temporal, {
+    plan: { streams: ['contact'] },
+    extract: (stream) => ({ batches: pages(stream, 9), apiCalls: 1, deferred: null }),
+    figuresOf: (b) => (b.sha256.endsWith('2') ? { schemaChanges: [{ column: 'nickname', change: 'added', to: 'string' }] } : {}),
+    // The cycle stays running, past its first run, until the test has sent its decisions again.
+    beforeLoad: (_stream, n) => (n === 9 ? lastLoad : Promise.resolve()),
+  });
+  const stop = await harness.startWorkers();
+  try {
+    const started = await harness.start();
+    const cycle = temporal.client.workflow.getHandle(harness.workflowId);
+    const [pending] = await eventually('the gate opens', async () => {
+      const open = await cycle.query(pendingApprovalsQuery);
+      return open.length > 0 ? open : undefined;
+    });
+    const decision: ApprovalDecision = { ...manager, decision: 'approve', approvalId: pending?.approvalId ?? '' };
+    const send = (body: ApprovalDecision) => cycle.executeUpdate(decideApprovalUpdate, { args: [body], updateId: decisionUpdateId(body) });
+    const outcome = await send(decision);
+    expect(outcome).toMatchObject({ decision: 'approve', loaded: 100 });
+    await eventually('the cycle continues as new', async () =>
+      (await cycle.describe()).runId !== started.firstExecutionRunId ? true : undefined,
+    );
+
+    expect(await send(decision)).toEqual(outcome);
+    await expect(send({ ...decision, decision: 'reject', reason: 'changed my mind' })).rejects.toThrow(WorkflowUpdateFailedError);
+    releaseLastLoad();
+    const report = await cycle.result();
+    expect(figuresOf(report)).toEqual([{ stream: 'contact', outcome: 'loaded', batches: 9, extracted: 900, loaded: 900, apiCalls: 1 }]);
+    expect(harness.calls.resolved).toHaveLength(1);
+  } finally {
+    releaseLastLoad();
     await stop();
   }
 });
