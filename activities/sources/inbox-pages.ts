@@ -15,10 +15,11 @@ export interface InboxReader {
 }
 
 /**
- * Events per page at most: one inbox query of a few MB. A page is as large as the connector's batch
- * (up to this), so a drain behind by a backlog reads each batch in one page, with no pages to combine.
+ * A page holds as many events as the connector's batch, so a drain behind by a backlog reads each
+ * batch in one page, with no pages to combine; but never fewer than this, as a drain's round reads
+ * to the inbox's end in one history, and pages of a few events would fill it.
  */
-export const MAX_INBOX_PAGE_SIZE = 10_000;
+const SMALLEST_INBOX_PAGE = 1_000;
 
 const SEQ_DIGITS = 19;
 const padSeq = (seq: string): string => seq.padStart(SEQ_DIGITS, '0');
@@ -37,17 +38,23 @@ function startAfter(request: PageRequest, stream: string): string {
   return position.replace(/^0+(?=\d)/, '');
 }
 
-/**
- * One page of the inbox after the request's position, at most `batchSize` events (the connector's),
- * each mapped to a row; `stream` names the stream in errors (`SendGrid events`).
- */
+/** How a source's inbox is paged: `stream` names it in errors (`SendGrid events`). */
+export interface InboxPaging {
+  stream: string;
+  /** The connector's batch size: a page holds as many events (at least SMALLEST_INBOX_PAGE). */
+  batchSize: number;
+  /** The most events a page may hold, as large as the source's events allow in one activity's memory. */
+  largestPage: number;
+}
+
+/** One page of the inbox after the request's position, each event mapped to a row. */
 export async function readInboxPage(
   inbox: InboxReader,
   request: PageRequest,
-  { stream, batchSize }: { stream: string; batchSize: number },
+  { stream, batchSize, largestPage }: InboxPaging,
   map: (event: InboxEvent) => Row,
 ): Promise<SourcePage> {
-  const pageSize = Math.min(batchSize, MAX_INBOX_PAGE_SIZE);
+  const pageSize = Math.min(Math.max(batchSize, SMALLEST_INBOX_PAGE), largestPage);
   const events = await inbox.readInboxEvents(request.connectorId, startAfter(request, stream), pageSize);
   const last = events.at(-1);
   if (!last) return { rows: [], apiCalls: 0, nextPageToken: null };

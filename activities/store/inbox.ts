@@ -75,10 +75,13 @@ const deliverySchema = z.object({
   ),
 });
 
+/** The most events one read of the inbox returns. */
+export const MAX_INBOX_READ = 10_000;
+
 const readSchema = z.object({
   connectorId: z.uuid({ error: 'must be a UUID' }),
   afterSeq: z.string().regex(SEQ, 'must be an inbox sequence number'),
-  limit: z.number().int().min(1).max(10_000),
+  limit: z.number().int().min(1).max(MAX_INBOX_READ),
 });
 
 const inboxRow = z

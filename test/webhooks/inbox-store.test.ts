@@ -68,10 +68,10 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
       expect(await store.inbox.read(mine, rest[2]?.seq ?? '', 10)).toEqual([]);
     });
 
-    test("the drain reads as many events a page as the connector's batch holds, and a short page ends the read", async () => {
+    test("the drain reads as many events a page as the connector's batch holds (never fewer than 1,000), and a short page ends the read", async () => {
       const { store } = harness();
       const connectorId = randomUUID();
-      const ids = Array.from({ length: 250 }, (_, n) => `p${n}-${connectorId}`);
+      const ids = Array.from({ length: 4_500 }, (_, n) => `p${n}-${connectorId}`);
       await store.inbox.save(
         delivery(
           connectorId,
@@ -79,21 +79,26 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
         ),
       );
       const source = createSendgridSource(inboxReader(store.inbox));
-      const config = sendgridSourceSchema.parse({ kind: 'sendgrid', allowUnsigned: true, batchSize: 100 });
-      const pages: SourcePage[] = [];
-      let pageToken: string | null = null;
-      do {
-        const page: SourcePage = await source.readPage(
-          config,
-          'events',
-          { connectorId, cursor: null, pageToken, partition: null },
-          new AbortController().signal,
-        );
-        pages.push(page);
-        pageToken = page.nextPageToken;
-      } while (pageToken !== null);
-      expect(pages.map((page) => page.rows.length)).toEqual([100, 100, 50]);
-      expect(pages.flatMap((page) => page.rows.map((row) => row.sg_event_id))).toEqual(ids);
+      const readAll = async (batchSize: number): Promise<SourcePage[]> => {
+        const config = sendgridSourceSchema.parse({ kind: 'sendgrid', allowUnsigned: true, batchSize });
+        const pages: SourcePage[] = [];
+        let pageToken: string | null = null;
+        do {
+          const page: SourcePage = await source.readPage(
+            config,
+            'events',
+            { connectorId, cursor: null, pageToken, partition: null },
+            new AbortController().signal,
+          );
+          pages.push(page);
+          pageToken = page.nextPageToken;
+        } while (pageToken !== null);
+        return pages;
+      };
+      const byTwoThousand = await readAll(2_000);
+      expect(byTwoThousand.map((page) => page.rows.length)).toEqual([2_000, 2_000, 500]);
+      expect(byTwoThousand.flatMap((page) => page.rows.map((row) => row.sg_event_id))).toEqual(ids);
+      expect((await readAll(100)).map((page) => page.rows.length)).toEqual([1_000, 1_000, 1_000, 1_000, 500]);
     });
 
     test('bad input is refused naming the field, and nothing of that delivery is stored', async () => {

@@ -3,7 +3,7 @@
  * the inbox, and this plug-in pages through it in arrival order (activities/sources/inbox-pages.ts).
  */
 import { ConnectorError } from '../../errors';
-import type { InboxEvent } from '../../store/inbox';
+import { MAX_INBOX_READ, type InboxEvent } from '../../store/inbox';
 import { readInboxPage, type InboxReader } from '../inbox-pages';
 import { streamNamed, type Row, type SourcePage, type SourcePlugin } from '../types';
 import { sendgridStreams, type SendgridSourceConfig } from './definition';
@@ -66,7 +66,9 @@ export function createSendgridSource(inbox: InboxReader): SourcePlugin<SendgridS
     async readPage(config, stream, request, signal): Promise<SourcePage> {
       streamNamed(sendgridStreams, stream, 'SendGrid');
       signal.throwIfAborted();
-      return readInboxPage(inbox, request, { stream: 'SendGrid events', batchSize: config.batchSize }, mapInboxEvent);
+      // SendGrid's events are small (a few hundred bytes): a page may hold the most one inbox read returns.
+      const paging = { stream: 'SendGrid events', batchSize: config.batchSize, largestPage: MAX_INBOX_READ };
+      return readInboxPage(inbox, request, paging, mapInboxEvent);
     },
   };
 }

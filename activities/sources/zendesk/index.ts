@@ -92,9 +92,9 @@ export function createZendeskSource(inbox: InboxReader): SourcePlugin<ZendeskSou
       if (request.partition !== WEBHOOK_PARTITION) return zendeskExportSource.readPage(config, stream, request, signal);
       streamNamed(zendeskStreams, stream, 'Zendesk');
       signal.throwIfAborted();
-      return readInboxPage(inbox, request, { stream: 'Zendesk ticket events', batchSize: config.batchSize }, (event) =>
-        mapTicketEvent(event, config.sentimentByStatus),
-      );
+      // A Zendesk delivery is one event of up to 256 KB (api/routes/webhooks.ts): pages stay at 1,000.
+      const paging = { stream: 'Zendesk ticket events', batchSize: config.batchSize, largestPage: 1_000 };
+      return readInboxPage(inbox, request, paging, (event) => mapTicketEvent(event, config.sentimentByStatus));
     },
   };
 }
