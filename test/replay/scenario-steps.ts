@@ -29,17 +29,6 @@ export function personalValuesOf(org: SalesforceSimulator): unknown[] {
   });
 }
 
-/** The runs of a workflow that continued as new, first to last, as their histories chain them back. */
-export async function runsOf(world: World, workflowId: string): Promise<string[]> {
-  const runs = [(await world.env.client.workflow.getHandle(workflowId).describe()).runId];
-  for (;;) {
-    const { events } = await world.env.client.workflow.getHandle(workflowId, runs[0]).fetchHistory();
-    const previous = events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
-    if (!previous) return runs;
-    runs.unshift(previous);
-  }
-}
-
 export const startedSchema = z.object({ workflowId: z.string() });
 const approvalsSchema = z.object({ approvals: z.array(z.object({ approvalId: z.string(), workflowId: z.string() })) });
 export const reportsSchema = z.object({ reports: z.array(z.object({ id: z.string(), quarantinedRows: z.number().nullable() })) });

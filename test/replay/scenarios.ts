@@ -14,6 +14,7 @@ import type { CycleReport } from '../../domain/cycle';
 import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
 import { SIMULATOR_CREDENTIALS, startSalesforceSimulator } from '../../simulators/salesforce/server';
 import { eventually } from '../support/eventually';
+import { runsOf } from '../support/temporal';
 import type { World } from './world';
 
 import {
@@ -25,7 +26,6 @@ import {
   plainDestination,
   reportsSchema,
   runNow,
-  runsOf,
   salesforceSource,
   type Recording,
 } from './scenario-steps';
@@ -140,7 +140,7 @@ export async function longCycle(world: World): Promise<Recording[]> {
     });
     assert.equal(report.status, 'completed');
     assert.equal(report.streams[0]?.extracted, 2_000, 'every contact was read once');
-    const runs = await runsOf(world, workflowId);
+    const runs = (await runsOf(world.env.client, workflowId)).map((run) => run.runId);
     assert.ok(runs.length >= 2, `the cycle continued as new (it ran ${runs.length} time)`);
     const protect = personalValuesOf(org);
     return [

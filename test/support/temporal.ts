@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Client } from '@temporalio/client';
+import type { temporal as proto } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ephemeralKeyRing } from '../../activities/secrets';
@@ -129,4 +130,23 @@ export function useOwnTemporalServer(dynamicConfig: readonly string[]): Temporal
     return { env, client, nativeConnection, namespace, bundle: await workflowBundle() };
   });
   return readThrough(temporal, ['env', 'client', 'nativeConnection', 'namespace', 'bundle'], {});
+}
+
+/** One run of a workflow and its history's events. */
+export interface WorkflowRun {
+  runId: string;
+  events: proto.api.history.v1.IHistoryEvent[];
+}
+
+/** The runs of a workflow that continued as new, first to last, as each run's start names the run before. */
+export async function runsOf(client: Client, workflowId: string): Promise<WorkflowRun[]> {
+  const runs: WorkflowRun[] = [];
+  let runId: string | null | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const history: proto.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    runs.unshift({ runId, events });
+    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+  }
+  return runs;
 }

@@ -1,4 +1,5 @@
 /** An approval gate opened on a real Temporal server, for the gate's tests: a one-stream cycle whose second batch crosses a limit. */
+import type { WorkflowHandle } from '@temporalio/client';
 import type { ApprovalDecisionBody, PendingApproval } from '../../domain/approvals';
 import type { CyclePlan } from '../../domain/cycle';
 import type { GateFigures, Guardrails } from '../../domain/guardrails';
@@ -24,9 +25,14 @@ export const gateOpener =
     });
     const stop = await harness.startWorkers();
     const handle = await harness.start();
-    const [pending] = await eventually('the gate opens', async () => {
-      const open = await handle.query(pendingApprovalsQuery);
-      return open.length > 0 ? open : undefined;
-    });
-    return { harness, handle, stop, pending: pending as PendingApproval };
+    return { harness, handle, stop, pending: await gateOpened(handle) };
   };
+
+/** Waits until a gate of the cycle (any of its runs: a handle by workflow id) is open, and returns its request. */
+export async function gateOpened(cycle: Pick<WorkflowHandle, 'query'>): Promise<PendingApproval> {
+  const [pending] = await eventually('the gate opens', async () => {
+    const open = await cycle.query(pendingApprovalsQuery);
+    return open.length > 0 ? open : undefined;
+  });
+  return pending as PendingApproval;
+}
