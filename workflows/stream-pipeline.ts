@@ -4,7 +4,7 @@
  * commit the cursor. Batches are in cursor order, so a read stops at the first batch it may not load
  * and the next cycle starts from there.
  */
-import { ActivityFailure, ApplicationFailure, log, patched, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
 import { loadIdFor } from '../domain/constants';
 import type { ApprovalOutcome, ApprovalResolution } from '../domain/approvals';
 import {
@@ -19,26 +19,43 @@ import {
 } from '../domain/cycle';
 import { control, extractorFor } from './activities';
 import { passGate, type CycleContext } from './batch-gate';
+import { stopsForContinueAsNew } from './cycle-continuation';
 
 export async function runStream(ctx: CycleContext, stream: string, report: StreamReport): Promise<void> {
   const partitions = ctx.plan.partitions[stream] ?? [];
   await failingAlone(ctx, stream, report, async () => {
-    if (ctx.plan.describeStreams?.includes(stream) && !(await describe(ctx, stream, report))) return;
-    await Promise.all((partitions.length > 0 ? partitions : [null]).map((partition) => runRead(ctx, stream, partition, report, null)));
+    if (ctx.plan.describeStreams?.includes(stream) && !(await describe(ctx, stream, report))) return [];
+    return (partitions.length > 0 ? partitions : [null]).map((partition) => runRead(ctx, stream, partition, report, null));
   });
 }
 
 /** The reads of a stream that an earlier run of the cycle stopped between batches, going on where each stopped. */
 export async function resumeStream(ctx: CycleContext, stream: string, report: StreamReport, reads: StoppedRead[]): Promise<void> {
-  await failingAlone(ctx, stream, report, () => Promise.all(reads.map((read) => runRead(ctx, stream, read.partition, report, read))));
+  await failingAlone(ctx, stream, report, async () => reads.map((read) => runRead(ctx, stream, read.partition, report, read)));
 }
 
+/**
+ * Marks the histories in which a stream whose read of one partition failed waits for its other
+ * partitions' reads before it counts as failed; in those recorded before, it counted at once and
+ * the others went on unawaited, their batches missing from the report.
+ */
+const PARTITIONS_SETTLE_PATCH = 'partitions-settle-before-stream-fails';
+
 /** Runs a stream's reads; one stream failing must not fail the others: they keep their loads and cursors. */
-async function failingAlone(ctx: CycleContext, stream: string, report: StreamReport, reads: () => Promise<unknown>): Promise<void> {
+async function failingAlone(
+  ctx: CycleContext,
+  stream: string,
+  report: StreamReport,
+  startReads: () => Promise<Promise<void>[]>,
+): Promise<void> {
+  let reads: Promise<void>[] = [];
   try {
-    await reads();
+    reads = await startReads();
+    await Promise.all(reads);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
+    // The other partitions' reads finish (or stop for continue-as-new), so none runs on past the cycle's end unreported.
+    if (reads.length > 1 && patched(PARTITIONS_SETTLE_PATCH)) await Promise.allSettled(reads);
     report.outcome = 'failed';
     report.detail = err.cause instanceof ApplicationFailure ? err.cause.message : err.message;
     log.warn('stream failed', { connectorId: ctx.plan.connectorId, stream, detail: report.detail });
@@ -64,24 +81,6 @@ async function describe(ctx: CycleContext, stream: string, report: StreamReport)
  * loaded; in those recorded before it, each page was read only once the batch before it was committed.
  */
 const READS_AHEAD_PATCH = 'reads-ahead';
-
-/**
- * Marks the histories in which a read stops between batches once Temporal suggests continuing as new
- * (a long history), so that the cycle goes on in a fresh run; in those recorded before, reads ran to
- * their end in one run.
- */
-const STOPS_FOR_CONTINUE_AS_NEW_PATCH = 'reads-stop-for-continue-as-new';
-
-/**
- * Where a read between batches stops for the cycle to continue as new: the cycle's list of stopped
- * reads, or null when it goes on. Not while a gate waits for a manager: the reads that stopped would
- * wait with it (a day, by default), so the others read on and stop once no gate is open.
- */
-function stopsForContinueAsNew(ctx: CycleContext): StoppedRead[] | null {
-  const { stopped } = ctx;
-  if (stopped === null || ctx.gates.waiting().length > 0) return null;
-  return stopped.length > 0 || (workflowInfo().continueAsNewSuggested && patched(STOPS_FOR_CONTINUE_AS_NEW_PATCH)) ? stopped : null;
-}
 
 /** A page read under way, settled either way: one abandoned by a stopped read never rejects unobserved. */
 type PageRead = Promise<{ page: ExtractedPage } | { error: unknown }>;

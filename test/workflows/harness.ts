@@ -12,7 +12,7 @@ import type { createGateActivities } from '../../activities/gate-activities';
 import type { createModelActivities } from '../../activities/models/model-activities';
 import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import { sourceTaskQueue } from '../../domain/constants';
-import type { BatchRef, CyclePlan, CycleReport, ExtractedPage, QualitySummary } from '../../domain/cycle';
+import { cursorKey, type BatchRef, type CyclePlan, type CycleReport, type ExtractedPage, type QualitySummary } from '../../domain/cycle';
 import { cycleReportOf } from '../../domain/cycle-failure';
 import type { GateFigures, GuardrailBreach } from '../../domain/guardrails';
 import { ingestionCycle } from '../../workflows';
@@ -75,8 +75,8 @@ export interface Scenario {
   plan?: Partial<CyclePlan>;
   /** Replaces the plan activity, e.g. to make it fail. */
   planCycle?: () => Promise<CyclePlan>;
-  /** Called when a read starts (its first page); may throw, e.g. to throttle. */
-  extract: (stream: string, attempt: number) => Extraction | Promise<Extraction>;
+  /** Called when a read (of a stream, or of one partition of it) starts, its first page; may throw, e.g. to throttle. */
+  extract: (stream: string, attempt: number, partition: string | null) => Extraction | Promise<Extraction>;
   invalidRowsOf?: (b: BatchRef) => number;
   /** Figures the gate sees, over the quiet defaults. */
   figuresOf?: (b: BatchRef) => Partial<GateFigures>;
@@ -96,7 +96,7 @@ export interface Calls {
   requested: PendingApproval[];
   resolved: ApprovalResolution[];
   extractAttempts: number[];
-  /** Every page asked for, as `contact/2`, in the order the reads were asked for. */
+  /** Every page asked for, as `contact/2` (`contact#a/2` for partition a), in the order the reads were asked for. */
   pageReads: string[];
   recorded: CycleReport[];
 }
@@ -247,17 +247,18 @@ export class CycleHarness {
       describeStream: async () => {
         throw new Error('no stream of a harness plan is described');
       },
-      extractPage: async ({ stream, pageToken }) => {
+      extractPage: async ({ stream, partition, pageToken }) => {
+        const key = cursorKey(stream, partition);
         if (pageToken === null) {
-          const attempt = (this.attempts.get(stream) ?? 0) + 1;
-          this.attempts.set(stream, attempt);
+          const attempt = (this.attempts.get(key) ?? 0) + 1;
+          this.attempts.set(key, attempt);
           this.calls.extractAttempts.push(Date.now());
-          reads.set(stream, await this.scenario.extract(stream, attempt));
+          reads.set(key, await this.scenario.extract(stream, attempt, partition));
         }
-        const read = reads.get(stream);
-        if (!read) throw new Error(`no read of ${stream} was started`);
+        const read = reads.get(key);
+        if (!read) throw new Error(`no read of ${key} was started`);
         const index = pageToken === null ? 0 : Number(pageToken);
-        this.calls.pageReads.push(`${stream}/${index + 1}`);
+        this.calls.pageReads.push(`${key}/${index + 1}`);
         const last = index >= read.batches.length - 1;
         return {
           batch: read.batches[index] ?? null,

@@ -142,6 +142,20 @@ test('one stream failing leaves the others loaded and committed', async () => {
   expect(calls.commits).toEqual(['contact@2026-01-01T00:00:00.000Z']);
 });
 
+test('a partition failing fails its stream only once the other partitions have read what they were reading, in the report', async () => {
+  const { report, calls } = await runCycle({
+    plan: { streams: ['contact'], partitions: { contact: ['a', 'b'] } },
+    extract: (stream, _attempt, partition) => {
+      if (partition === 'a') throw ApplicationFailure.create({ type: 'auth-error', message: 'INVALID_SESSION_ID', nonRetryable: true });
+      return { batches: threePages(stream), apiCalls: 1, deferred: null };
+    },
+  });
+  expect(report.streams).toEqual([expect.objectContaining({ outcome: 'failed', detail: 'INVALID_SESSION_ID', batches: 3, loaded: 300 })]);
+  // Partition b's cursor commits under its own key.
+  expect(calls.events).toEqual(eachLoadedThenCommitted.map((event) => event.replace('commit:contact/', 'commit:contact#b/')));
+  expect(calls.recorded).toEqual([report]);
+});
+
 test('a cycle whose streams all fail ends Failed in Temporal, after its report is recorded, and the failure carries the report', async () => {
   const harness = new CycleHarness(temporal, {
     extract: (stream) => {
