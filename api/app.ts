@@ -6,7 +6,6 @@ import express, { type Express } from 'express';
 import { logger as defaultLogger } from '../activities/logger';
 import { sourcePlugins } from '../activities/sources';
 import { inboxReader } from '../activities/store/inbox';
-import { DEFAULT_DUCKDB_MEMORY_LIMIT } from '../activities/warehouses/duckdb/memory-limit';
 import { WORKFLOW_TASK_QUEUE } from '../domain/constants';
 import { accessControl } from './auth/access-control';
 import { API_KEYS_PATH, ROUTE_POLICIES, WHOAMI_PATH } from './auth/policy';
@@ -57,7 +56,7 @@ export function createApp(deps: ApiDeps): Express {
     workflowTaskQueue: deps.workflowTaskQueue ?? WORKFLOW_TASK_QUEUE,
     authentication: deps.authentication ?? authenticationFromEnv(),
     dataDir: deps.dataDir ?? '.data',
-    duckdbMemoryLimit: deps.duckdbMemoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
+    duckdbMemoryLimit: deps.duckdbMemoryLimit,
     sources: deps.sources ?? sourcePlugins({ inbox: inboxReader(deps.store.inbox) }),
   };
   const catalog = catalogRoutes(resolved.sources);

@@ -35,7 +35,7 @@ export interface ApiDeps {
   dataDir?: string;
   /**
    * The memory_limit of a DuckDB file the query endpoint opens (INSIGHT_HUB_DUCKDB_MEMORY_LIMIT), as
-   * the worker's: whichever opens the file first in a process sets it. DuckDB's default cap when omitted.
+   * the worker's: whichever opens the file first in a process sets it. DEFAULT_DUCKDB_MEMORY_LIMIT when omitted.
    */
   duckdbMemoryLimit?: string;
   /** The source plug-ins discovery asks the accounts through; every source's own when omitted. */
@@ -44,4 +44,5 @@ export interface ApiDeps {
   codecEndpoint?: CodecEndpoint;
 }
 
-export type ResolvedApiDeps = Required<Omit<ApiDeps, 'codecEndpoint'>> & Pick<ApiDeps, 'codecEndpoint'>;
+export type ResolvedApiDeps = Required<Omit<ApiDeps, 'codecEndpoint' | 'duckdbMemoryLimit'>> &
+  Pick<ApiDeps, 'codecEndpoint' | 'duckdbMemoryLimit'>;
