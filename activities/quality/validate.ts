@@ -82,7 +82,7 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
   const suite = parseSuite(input.suite);
   const rows: Row[] = [];
   let suppressed = 0;
-  for await (const row of deps.staging.readBatch(batch)) {
+  for (const row of await deps.staging.readRows(batch)) {
     if (deps.suppression?.matches(row)) suppressed += 1;
     else rows.push(conformToStream(stream, row));
   }

@@ -87,6 +87,22 @@ export class Staging {
     }
   }
 
+  /**
+   * All of a batch's rows at once, for a reader that holds them anyway (the quality gate): the file
+   * is read whole and parsed in one go. A line at a time through readline costs a promise per row,
+   * and each waits its turn behind whatever else the worker's thread is doing (the next page's
+   * parse), which made reading a 10k-row batch several times slower than parsing it.
+   */
+  async readRows(ref: Pick<BatchRef, 'uri'>): Promise<Row[]> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.plainStream(this.objects.keyOf(ref.uri))) chunks.push(chunk as Buffer);
+    const rows: Row[] = [];
+    for (const line of Buffer.concat(chunks).toString('utf8').split('\n')) {
+      if (line) rows.push(JSON.parse(line) as Row);
+    }
+    return rows;
+  }
+
   /** Every staged file whose key starts with `prefix`. */
   list(prefix: string): AsyncIterable<StagedObject> {
     return this.objects.list(prefix);
