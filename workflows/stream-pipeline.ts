@@ -82,6 +82,12 @@ async function describe(ctx: CycleContext, stream: string, report: StreamReport)
  */
 const READS_AHEAD_PATCH = 'reads-ahead';
 
+/**
+ * Marks the histories in which a page without rows (a bulk job's check) lets the pages held go as a
+ * batch; in those recorded before, they waited for the next page with rows.
+ */
+const BUSY_SOURCE_RELEASES_HELD_PATCH = 'busy-source-releases-held-pages';
+
 /** A page read under way, settled either way: one abandoned by a stopped read never rejects unobserved. */
 type PageRead = Promise<{ page: ExtractedPage } | { error: unknown }>;
 
@@ -142,6 +148,10 @@ async function runRead(
     if (page.batch) cursor = page.batch.cursorAfter ?? cursor;
     const next = page.deferred ? null : page.nextPageToken;
     if (readsAhead && next !== null) reading = read(next);
+    // A page without rows and more to come (a bulk job still running) says the next rows will take
+    // a while: the pages held are checked and loaded meanwhile rather than wait for them.
+    const sourceBusy = page.batch === null && next !== null && pages.length > 0;
+    if (readsAhead && sourceBusy && patched(BUSY_SOURCE_RELEASES_HELD_PATCH) && !(await loadHeld())) return;
     // Where pages allow, a batch stays within the batch size: the pages held go on their own when
     // this one would take them past it (a bulk chunk after a REST page), with no rewrite into one.
     const overflows = page.batch !== null && pages.length > 0 && rows + page.batch.rows > plan.batchSize;

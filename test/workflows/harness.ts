@@ -26,7 +26,8 @@ type ControlActivities = ReturnType<typeof createCycleActivities> &
 
 /** A stream's whole read as a scenario tells it: the harness serves it one page (one batch) at a time. */
 export interface Extraction {
-  batches: BatchRef[];
+  /** A page's rows, one batch each; null for a page without rows (a bulk job's check). */
+  batches: (BatchRef | null)[];
   /** Requests of the first page; `laterPageCalls` (default 0) those of each page after it. */
   apiCalls: number;
   laterPageCalls?: number;

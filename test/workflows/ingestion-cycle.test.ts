@@ -88,6 +88,23 @@ test('pages held go as a batch of their own when the next would take them past t
   expect(calls.events).toEqual(eachLoadedThenCommitted);
 });
 
+test("pages held go as a batch while the source prepares the next rows (a bulk job's checks), not after them", async () => {
+  // A REST page of 100 rows, two checks of a bulk job (pages without rows), then a chunk of 1,000.
+  let readsAtFirstLoad: string[] = [];
+  const harness: CycleHarness = new CycleHarness(temporal, {
+    plan: { streams: ['contact'], batchSize: 1_000 },
+    extract: (stream) => ({ batches: [batch(stream, 1), null, null, batch(stream, 4, 1_000)], apiCalls: 1, deferred: null }),
+    beforeLoad: async (_stream, n) => {
+      if (n === 1) readsAtFirstLoad = [...harness.calls.pageReads];
+    },
+  });
+  const report = await harness.run();
+  expect(report.streams[0]).toMatchObject({ outcome: 'loaded', batches: 2, loaded: 1_100 });
+  // The first page loaded while the job was still being checked: before the chunk was asked for.
+  expect(readsAtFirstLoad).not.toContain('contact/4');
+  expect(harness.calls.events).toEqual(['load:contact/1', 'commit:contact/1', 'load:contact/4', 'commit:contact/4']);
+});
+
 test('a read stopped at a batch does not load the page it read ahead, but counts its requests', async () => {
   const { report, calls } = await runCycle({
     plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'block' } },
