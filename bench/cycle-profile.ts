@@ -68,3 +68,12 @@ export function activityTimeline(history: History): ActivitySpan[] {
   }
   return spans.sort((a, b) => a.startedAt - b.startedAt);
 }
+
+/**
+ * Seconds from the cycle's start until its last batch was committed: the load done, before the
+ * customer models' refresh and the run report, which a loader without models (dlt) does not have.
+ */
+export function secondsToLastCommit(history: History): number | undefined {
+  const commits = activityTimeline(history).filter((span) => span.type === 'commitCursor');
+  return commits.length === 0 ? undefined : Math.max(...commits.map((span) => span.closedAt));
+}

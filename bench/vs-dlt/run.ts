@@ -89,7 +89,7 @@ function sampleOf(system: SystemName, figures: Record<string, unknown>): Sample 
   const seconds = number(figures.seconds);
   if (seconds === undefined) throw new Error(`${system} printed no time`);
   const sample: Sample = { system, seconds };
-  for (const field of ['cpuSeconds', 'peakRssMiB', 'loaded', 'extracted', 'quarantined'] as const) {
+  for (const field of ['committedSeconds', 'cpuSeconds', 'peakRssMiB', 'loaded', 'extracted', 'quarantined'] as const) {
     const value = number(figures[field]);
     if (value !== undefined) sample[field] = value;
   }

@@ -7,6 +7,8 @@ export type SystemName = (typeof SYSTEMS)[number];
 export interface Sample {
   system: SystemName;
   seconds: number;
+  /** Insight Hub: seconds until its last batch was committed, before the models' refresh (bench/cycle-profile.ts). */
+  committedSeconds?: number;
   cpuSeconds?: number;
   peakRssMiB?: number;
   loaded?: number;
@@ -47,6 +49,8 @@ export interface Summary {
   systems: Record<SystemName | 'limit', Figures>;
   /** Insight Hub's activities, the median over its runs of each type's count and summed seconds. */
   insightHubActivities: Record<string, ActivityTime>;
+  /** Insight Hub's median seconds until its last batch was committed (before the models' refresh), when its runs said. */
+  insightHubCommittedSeconds?: number;
   ratios: {
     /** Insight Hub's median over the limit's: the goal is at most 1.5. */
     insightHubOverLimit: number;
@@ -76,9 +80,11 @@ export function summarize(samples: Sample[]): Summary {
     limit: figuresOf(limit),
   };
   const dltBest = Math.min(systems['dlt-arrow'].medianSeconds, systems['dlt-dicts'].medianSeconds);
+  const committed = of('insight-hub').flatMap((s) => (s.committedSeconds === undefined ? [] : [s.committedSeconds]));
   return {
     systems,
     insightHubActivities: activityMedians(of('insight-hub')),
+    ...(committed.length > 0 && { insightHubCommittedSeconds: median(committed) }),
     ratios: {
       insightHubOverLimit: systems['insight-hub'].medianSeconds / systems.limit.medianSeconds,
       dltBestOverInsightHub: dltBest / systems['insight-hub'].medianSeconds,
@@ -110,8 +116,21 @@ export function markdownTable(summary: Summary, contacts: number): string {
     '',
     `Insight Hub ÷ limit: **${insightHubOverLimit.toFixed(2)}×** (goal ≤ 1.5×); dlt's best ÷ Insight Hub: ` +
       `**${dltBestOverInsightHub.toFixed(2)}×** (goal ≥ 3×; below 1 means dlt is faster).`,
+    ...committedLine(summary),
     ...activityLines(summary.insightHubActivities),
   ].join('\n');
+}
+
+/** Insight Hub's cycle up to its last commit, which is what dlt's run does: it refreshes no models after. */
+function committedLine(summary: Summary): string[] {
+  const committed = summary.insightHubCommittedSeconds;
+  if (committed === undefined) return [];
+  const limit = summary.systems.limit.medianSeconds;
+  return [
+    '',
+    `Insight Hub's cycle until its last batch was committed, before the customer models' refresh: median ` +
+      `${committed.toFixed(1)} s, ${(committed / limit).toFixed(2)}× the limit.`,
+  ];
 }
 
 /** Where Insight Hub's cycle went, from its workflow history: activities overlap, so they may sum past the cycle. */
