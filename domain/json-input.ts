@@ -20,11 +20,13 @@ export interface JsonProblem {
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Any surrogate at all: a text without one (nearly every text) needs no look for a lone one. */
+const SURROGATE = /[\ud800-\udfff]/;
 
 /** Why a text cannot be stored, or null when it can. */
 export function unstorableText(text: string): Omit<JsonProblem, 'path'> | null {
   if (text.includes('\u0000')) return { rule: 'nul_character', message: 'must not contain the NUL character (U+0000)' };
-  if (LONE_SURROGATE.test(text))
+  if (SURROGATE.test(text) && LONE_SURROGATE.test(text))
     return { rule: 'lone_surrogate', message: 'must be well-formed Unicode: it holds a lone surrogate (U+D800–U+DFFF)' };
   return null;
 }
@@ -34,6 +36,7 @@ export function unstorableText(text: string): Omit<JsonProblem, 'path'> | null {
  * up to `maxProblems`. Iterative: a value nested 100,000 deep costs no stack.
  */
 export function jsonProblems(value: unknown, { maxDepth = MAX_JSON_DEPTH, maxProblems = 20 } = {}): JsonProblem[] {
+  if (storable(value, maxDepth)) return [];
   const problems: JsonProblem[] = [];
   const pending: { value: unknown; path: JsonPath; depth: number }[] = [{ value, path: [], depth: 0 }];
   for (let next = pending.pop(); next && problems.length < maxProblems; next = pending.pop()) {
@@ -58,6 +61,22 @@ export function jsonProblems(value: unknown, { maxDepth = MAX_JSON_DEPTH, maxPro
     }
   }
   return problems.slice(0, maxProblems);
+}
+
+/**
+ * Whether nothing in the value is unstorable or nested deeper than `levelsLeft`: the common case,
+ * answered without the paths and entry lists jsonProblems builds to say where. Recursion stops at
+ * the depth limit: a value nested 100,000 deep costs no more than `maxDepth` frames.
+ */
+function storable(value: unknown, levelsLeft: number): boolean {
+  if (typeof value === 'string') return unstorableText(value) === null;
+  if (typeof value !== 'object' || value === null) return true;
+  if (levelsLeft === 0) return false;
+  if (Array.isArray(value)) return value.every((item) => storable(item, levelsLeft - 1));
+  for (const [key, child] of Object.entries(value)) {
+    if (unstorableText(key) !== null || !storable(child, levelsLeft - 1)) return false;
+  }
+  return true;
 }
 
 /**

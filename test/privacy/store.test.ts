@@ -1,6 +1,7 @@
 /** Privacy in the control plane on PGlite: the audit log's one delete path, and the keyed suppression list. */
 import { openPgliteClient } from '../../activities/store/pglite-client';
 import type { SqlClient } from '../../activities/store/sql-client';
+import { checkInboxEvent } from '../../activities/store/inbox';
 import { sqlStore, type Store } from '../../activities/store/store';
 import { type KeyRing, parseKeyRing } from '../../activities/secrets';
 import { newKeyMaterial } from '../../activities/secrets/key-ring';
@@ -38,7 +39,7 @@ describe('the webhook inbox', () => {
       store.inbox.save({
         connectorId,
         receivedAt: new Date(Date.now() - days * 86_400_000),
-        events: [{ eventId, email: `${eventId}@example.com`, payload: { sg_event_id: eventId }, quarantineReason: null }],
+        events: [checkInboxEvent({ eventId, email: `${eventId}@example.com`, payload: { sg_event_id: eventId }, quarantineReason: null })],
       });
     await deliver(45, 'old-event');
     await deliver(2, 'young-event');

@@ -4,18 +4,19 @@
  * each delivery's events contiguous and in order; a delivery the database refuses fails alone.
  */
 import { randomUUID } from 'node:crypto';
-import { sqlInbox, type InboxDelivery, type InboxEventInput } from '../../activities/store/inbox';
+import { checkInboxEvent, sqlInbox, type InboxDelivery, type InboxEventInput } from '../../activities/store/inbox';
 import type { SqlClient } from '../../activities/store/sql-client';
 import { groupWhileBusy } from '../../activities/group-while-busy';
 import { openPgliteClient } from '../../activities/store/pglite-client';
 import { migrate } from '../../activities/store/migrate';
 
-const event = (id: string, payload: Record<string, unknown> = {}): InboxEventInput => ({
-  eventId: id,
-  email: `reader-${id}@example.com`,
-  payload: { sg_event_id: id, event: 'delivered', ...payload },
-  quarantineReason: null,
-});
+const event = (id: string, payload: Record<string, unknown> = {}): InboxEventInput =>
+  checkInboxEvent({
+    eventId: id,
+    email: `reader-${id}@example.com`,
+    payload: { sg_event_id: id, event: 'delivered', ...payload },
+    quarantineReason: null,
+  });
 
 const delivery = (connectorId: string, events: InboxEventInput[]): InboxDelivery => ({ connectorId, receivedAt: new Date(), events });
 

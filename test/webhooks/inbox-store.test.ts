@@ -7,16 +7,17 @@ import { randomUUID } from 'node:crypto';
 import { createSendgridSource } from '../../activities/sources/sendgrid';
 import { sendgridSourceSchema } from '../../activities/sources/sendgrid/definition';
 import type { SourcePage } from '../../activities/sources/types';
-import { inboxReader, type InboxDelivery, type InboxEventInput } from '../../activities/store/inbox';
+import { checkInboxEvent, inboxReader, type InboxDelivery, type InboxEventInput } from '../../activities/store/inbox';
 import { openHarness, useHarness, type Harness } from '../store/contract';
 import { describeOnPostgres } from '../store/on-postgres';
 
-const event = (id: string, email = `reader-${id}@example.com`, quarantineReason: string | null = null): InboxEventInput => ({
+const fields = (id: string, email = `reader-${id}@example.com`, quarantineReason: string | null = null) => ({
   eventId: id,
   email,
   payload: { sg_event_id: id, email, event: 'delivered', timestamp: 1_767_000_000 },
   quarantineReason,
 });
+const event = (...of: Parameters<typeof fields>): InboxEventInput => checkInboxEvent(fields(...of));
 
 const delivery = (connectorId: string, events: InboxEventInput[]): InboxDelivery => ({ connectorId, receivedAt: new Date(), events });
 
@@ -105,9 +106,14 @@ function inboxSuite(engine: string, open: () => Promise<Harness>): void {
       const { store } = harness();
       const connectorId = randomUUID();
       await expect(store.inbox.save(delivery('not-a-uuid', [event('e1')]))).rejects.toThrow(/connectorId/);
-      await expect(store.inbox.save(delivery(connectorId, [event('ok'), { ...event('bad'), eventId: '' }]))).rejects.toThrow(
-        /events\.1\.eventId|eventId/,
+      await expect(store.inbox.save({ ...delivery(connectorId, [event('e1')]), receivedAt: new Date(Number.NaN) })).rejects.toThrow(
+        /receivedAt/,
       );
+      // The store takes events of the inbox's types (its schemas or a source's built on them); an event
+      // of plain values is checked first, and a bad field named.
+      expect(() => checkInboxEvent({ ...fields('bad'), eventId: '' })).toThrow(/eventId/);
+      expect(() => checkInboxEvent({ ...fields('long'), eventId: 'x'.repeat(256) })).toThrow(/255 characters[\s\S]*eventId/);
+      expect(() => checkInboxEvent(fields('empty reason', 'reader@example.com', ''))).toThrow(/quarantineReason/);
       expect(await store.inbox.read(connectorId, '0', 10)).toEqual([]);
       await expect(store.inbox.read(connectorId, '-1', 10)).rejects.toThrow(/afterSeq/);
     });

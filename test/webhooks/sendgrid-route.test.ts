@@ -105,6 +105,28 @@ test('a malformed event gets 400 naming the event and the field; only the delive
   expect((await inboxOf(id)).map((e) => e.eventId)).toEqual([0, 1, 3].map((n) => events[n]?.sg_event_id));
 });
 
+test('the judging is the inbox’s one check: an id or address at its limit is stored as sent, one past it refused by name', async () => {
+  const { id, sender } = await sendgridConnector();
+  const [base] = generateSendgridEvents(1);
+  if (!base) throw new Error('expected an event');
+  const email = `${'a'.repeat(320 - '@example.com'.length)}@example.com`;
+  const atLimit = { ...base, sg_event_id: `${id}-${'e'.repeat(255 - id.length - 1)}`, email, attempt: '2', tls: 1, campaign: { wave: 3 } };
+  const tooLongId = { ...base, sg_event_id: 'i'.repeat(256) };
+  const tooLongEmail = { ...base, sg_event_id: `long-email-${id}`, email: `${email}x` };
+  expect(await sender.deliver([atLimit, tooLongId, tooLongEmail])).toMatchObject({
+    status: 400,
+    response: {
+      issues: [
+        { path: '[1].sg_event_id', rule: 'too_big', message: 'must be at most 255 characters' },
+        { path: '[2].email', rule: 'too_big', message: 'must be at most 320 characters' },
+      ],
+      stored: 1,
+    },
+  });
+  // The event is kept as SendGrid sent it, custom arguments and all; the drain reads it through the schema.
+  expect((await inboxOf(id)).map((e) => [e.eventId, e.payload])).toEqual([[atLimit.sg_event_id, atLimit]]);
+});
+
 test('a redelivered event array is stored once', async () => {
   const { id, sender } = await sendgridConnector();
   const first = await sender.deliver(generateSendgridEvents(30));

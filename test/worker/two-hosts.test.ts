@@ -15,6 +15,7 @@ import { parseKeyRing } from '../../activities/secrets';
 import { PAYLOAD_KEYS_VARIABLE, payloadDataConverter } from '../../activities/secrets/payload-codec';
 import { openStaging, parseStagingUrl } from '../../activities/staging/location';
 import { openStore } from '../../activities/store';
+import { checkInboxEvent } from '../../activities/store/inbox';
 import { connectWarehouse } from '../../activities/warehouses';
 import { connectorSettingsSchema, type DestinationConfig } from '../../domain/connector';
 import { cycleReportQuery } from '../../domain/messages';
@@ -206,7 +207,9 @@ const missing = !postgres.available ? `needs PostgreSQL — ${postgres.reason}` 
       }),
     });
     const events = generateSendgridEvents(EVENTS);
-    const inbox = events.map((event) => ({ eventId: event.sg_event_id, email: event.email, payload: event, quarantineReason: null }));
+    const inbox = events.map((event) =>
+      checkInboxEvent({ eventId: event.sg_event_id, email: event.email, payload: event, quarantineReason: null }),
+    );
     await store.inbox.save({ connectorId: sendgrid.id, receivedAt: new Date(), events: inbox });
     await wakeDrain(client, sendgrid, taskQueue);
     const drained = await eventually(

@@ -82,12 +82,19 @@ export function judgeSendgridDelivery(config: SendgridSourceConfig, incoming: In
   return { outcome: 'judged', delivery: { connectorId: incoming.connectorId, receivedAt: incoming.receivedAt, events }, refused, issues };
 }
 
+/**
+ * The event schema's checks without its copy of the event: the fields it names are checked alike,
+ * the others (custom arguments) are kept as sent instead of copied key by key, and the drain reads
+ * the payload through the full schema again (mapInboxEvent).
+ */
+const sendgridEventChecks = sendgridEventSchema.strip();
+
 /** One event: storable and not nested too deep first (its custom arguments are free-form), then its fields. */
 function judgeEvent(item: unknown, index: number, receivedAt: Date): InboxEventInput | { issues: EventIssue[] } {
   const problems = jsonProblems(item);
   if (problems.length > 0)
     return { issues: problems.map((problem) => eventIssue([index, ...problem.path], problem.message, problem.rule)) };
-  const parsed = sendgridEventSchema.safeParse(item);
+  const parsed = sendgridEventChecks.safeParse(item);
   if (!parsed.success) {
     return {
       issues: parsed.error.issues.map((issue) =>
@@ -99,7 +106,8 @@ function judgeEvent(item: unknown, index: number, receivedAt: Date): InboxEventI
   return {
     eventId: event.sg_event_id,
     email: event.email,
-    payload: event,
+    // It parsed as an object schema: a JSON object.
+    payload: item as Record<string, unknown>,
     quarantineReason: quarantineReasonFor(event.timestamp, receivedAt),
   };
 }

@@ -2,9 +2,11 @@
  * What a SendGrid Event Webhook body must be: a JSON array of events, each with the fields every
  * event carries (email, timestamp, event, sg_event_id). Optional fields are checked for their type
  * too, so that whatever is accepted maps to a warehouse row without a surprise at drain time. An
- * unknown event type is accepted (SendGrid adds types): the expectation suite quarantines it.
+ * unknown event type is accepted (SendGrid adds types): the expectation suite quarantines it. Its id
+ * and address are the inbox's own schemas, so an event accepted here is one the inbox takes as it is.
  */
 import { z } from 'zod';
+import { inboxEventIdSchema, inboxSubjectEmailSchema } from '../../store/inbox';
 
 const text = z.string().max(10_000, 'must be at most 10,000 characters');
 /** SendGrid writes some numbers as strings ("attempt": "1") and some flags as 0/1. */
@@ -18,11 +20,11 @@ const integerLike = z.union([
 const flag = z.union([z.boolean(), z.literal(0).transform(() => false), z.literal(1).transform(() => true)]);
 
 export const sendgridEventSchema = z.looseObject({
-  email: z.string().min(3, 'must be an email address').max(320, 'must be at most 320 characters'),
+  email: inboxSubjectEmailSchema.min(3, 'must be an email address'),
   /** Unix seconds. */
   timestamp: z.number().int('must be whole Unix seconds').positive('must be Unix seconds after 1970'),
   event: z.string().min(1, 'must name the event type').max(50),
-  sg_event_id: z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters'),
+  sg_event_id: inboxEventIdSchema,
   sg_message_id: text.optional(),
   'smtp-id': text.optional(),
   category: z.union([text, z.array(text)]).optional(),

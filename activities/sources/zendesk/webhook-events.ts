@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { decodeJson, jsonProblems, notJsonMediaType, pathSegmentText, type JsonPath } from '../../../domain/json-input';
-import type { InboxDelivery, InboxEvent } from '../../store/inbox';
+import { inboxEventIdSchema, type InboxDelivery, type InboxEvent } from '../../store/inbox';
 import type { DeliveryRefusal, EventIssue } from '../sendgrid/delivery';
 import type { Row } from '../types';
 import { ConnectorError } from '../../errors';
@@ -37,7 +37,8 @@ const TICKET_EVENT = /^zen:event-type:ticket\.[a-z_]+$/;
 const DELETED_EVENTS: ReadonlySet<string> = new Set(['zen:event-type:ticket.soft_deleted', 'zen:event-type:ticket.permanently_deleted']);
 
 export const zendeskTicketEventSchema = z.looseObject({
-  id: z.string().min(1, 'must be the event id').max(255),
+  /** The inbox's own schema of an event id, so the event is one it takes as it is. */
+  id: inboxEventIdSchema,
   type: z.string().regex(TICKET_EVENT, 'must be a ticket event type, zen:event-type:ticket.<change>'),
   time: isoTime,
   detail: z.looseObject({
