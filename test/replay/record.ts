@@ -29,12 +29,13 @@ async function runScenarios(world: World): Promise<Recording[]> {
     const upgraded = await scenarios.gateAcrossUpgrade(world);
     const plain = await scenarios.plainCycle(world);
     const long = await scenarios.longCycle(world);
+    const bulk = await scenarios.bulkCycle(world);
     const revalidated = await scenarios.revalidation(world, plain.connectorId);
     const failed = await scenarios.failedCycle(world);
     const erased = await serviceScenarios.erasure(world);
     const checked = await serviceScenarios.credentialCheck(world);
     const notified = await serviceScenarios.approvalNotifications(world);
-    return [...gated, ...upgraded, ...plain.recordings, ...long, ...revalidated, ...failed, ...erased, ...checked, ...notified];
+    return [...gated, ...upgraded, ...plain.recordings, ...long, ...bulk, ...revalidated, ...failed, ...erased, ...checked, ...notified];
   };
   const [drained, others] = await Promise.all([serviceScenarios.webhookDrain(world), inTurn()]);
   // Last, so that it sweeps the warehouse of every connector the others created.

@@ -152,6 +152,28 @@ export async function longCycle(world: World): Promise<Recording[]> {
   }
 }
 
+/**
+ * A backfill past the bulk threshold: a first REST page, then a Bulk API job opened and checked until
+ * complete, then its CSV chunks. The REST page is held for a batch of 1,000 and goes as a batch of
+ * its own at the job's first check, a page without rows.
+ */
+export async function bulkCycle(world: World): Promise<Recording[]> {
+  const org = await startSalesforceSimulator({ contacts: 600, pageSize: 200, deletedRate: 0, seed: 31 });
+  try {
+    const { workflowId, report } = await manualCycle(world, 'Salesforce contacts through a bulk job', {
+      source: { ...salesforceSource(world, ['contact']), loginUrl: org.url, batchSize: 1_000, bulkThreshold: 200 },
+      destination: plainDestination,
+      guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'allow' },
+    });
+    assert.equal(report.status, 'completed');
+    assert.equal(report.streams[0]?.extracted, 600, 'every contact was read once');
+    assert.equal(report.streams[0]?.batches, 2, 'the REST page went as a batch of its own, the bulk chunk as another');
+    return [{ name: 'ingestionCycle-bulk-job', workflowId, protect: personalValuesOf(org) }];
+  } finally {
+    await org.stop();
+  }
+}
+
 /** A password no Salesforce org accepts: the failed cycle's history must not hold it. */
 export const STALE_PASSWORD = 'stale-password-of-the-failed-cycle';
 
