@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseInput } from './inputs';
-import { rowsOf } from './query';
+import { insertedRow, rowsOf } from './query';
 import type { SqlClient, SqlExecutor } from './sql-client';
 import { timestamp } from './rows';
 import { deleteInboxEventsBySubject } from './inbox-erasure';
@@ -113,7 +113,8 @@ const inboxRow = z
 /** Events per group commit: one statement of a few megabytes at most; a larger delivery goes alone. */
 const MAX_EVENTS_PER_WRITE = 10_000;
 
-const insertedKey = z.object({ connector_id: z.string(), event_id: z.string() });
+/** The events an INSERT stored, as `<connector id> <event id>`: one row for the statement, not one per event. */
+const insertedKeys = z.object({ keys: z.array(z.string()) });
 
 /**
  * Deliveries (of any connectors) in one transaction and one INSERT, in the deliveries' order and each
@@ -130,29 +131,31 @@ async function insertDeliveries(db: SqlClient, deliveries: readonly InboxDeliver
         ORDER BY k`,
       [JSON.stringify(connectorIds)],
     );
-    return rowsOf(
+    return insertedRow(
       tx,
-      insertedKey,
-      `INSERT INTO webhook_inbox (connector_id, event_id, email, payload, quarantine_reason, received_at)
-       SELECT (d.value->>'connectorId')::uuid, e.value->>'eventId', e.value->>'email', e.value->'payload', e.value->>'quarantineReason',
-              (d.value->>'receivedAt')::timestamptz
-         FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS d(value, position)
-        CROSS JOIN LATERAL jsonb_array_elements(d.value->'events') WITH ORDINALITY AS e(value, position)
-        ORDER BY d.position, e.position
-       ON CONFLICT (connector_id, event_id) DO NOTHING
-       RETURNING connector_id::text AS connector_id, event_id`,
+      insertedKeys,
+      `WITH inserted AS (
+         INSERT INTO webhook_inbox (connector_id, event_id, email, payload, quarantine_reason, received_at)
+         SELECT (d.value->>'connectorId')::uuid, e.value->>'eventId', e.value->>'email', e.value->'payload', e.value->>'quarantineReason',
+                (d.value->>'receivedAt')::timestamptz
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS d(value, position)
+          CROSS JOIN LATERAL jsonb_array_elements(d.value->'events') WITH ORDINALITY AS e(value, position)
+          ORDER BY d.position, e.position
+         ON CONFLICT (connector_id, event_id) DO NOTHING
+         RETURNING connector_id::text || ' ' || event_id AS key)
+       SELECT coalesce(json_agg(key), '[]') AS keys FROM inserted`,
       [JSON.stringify(deliveries)],
     );
   });
-  return receiptsOf(deliveries, inserted);
+  return receiptsOf(deliveries, inserted.keys);
 }
 
 /**
  * Each delivery's share of what one INSERT stored: the first occurrence of an event, in the
  * statement's order, is the one stored; a later one (in the same delivery or a later one) a duplicate.
  */
-function receiptsOf(deliveries: readonly InboxDelivery[], inserted: readonly z.infer<typeof insertedKey>[]): InboxReceipt[] {
-  const fresh = new Set(inserted.map((row) => `${row.connector_id} ${row.event_id}`));
+function receiptsOf(deliveries: readonly InboxDelivery[], insertedKeys: readonly string[]): InboxReceipt[] {
+  const fresh = new Set(insertedKeys);
   return deliveries.map(({ connectorId, events }) => {
     let stored = 0;
     let quarantined = 0;
