@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { isRelativeTime, parseInstant, resolveRelativeTime, resolveTimeBound } from '../../activities/quality/instants';
+import {
+  isPlainUtcInstant,
+  isRelativeTime,
+  parseInstant,
+  parsePreciseInstant,
+  resolveRelativeTime,
+  resolveTimeBound,
+} from '../../activities/quality/instants';
+import { calendarGrid, timestampTexts } from '../support/timestamp-texts';
 
 describe('parseInstant', () => {
   it('reads the forms sources send, zones included', () => {
@@ -53,6 +61,61 @@ describe('parseInstant', () => {
         },
       ),
     );
+  });
+});
+
+describe('the plain UTC form, read without the general pattern', () => {
+  /** A plain text is read right exactly when it is the text of the instant Date.parse gives it (no rolling over). */
+  const roundTrips = (text: string): boolean => {
+    const at = Date.parse(text);
+    return !Number.isNaN(at) && new Date(at).toISOString().slice(0, 23) === text.slice(0, 23);
+  };
+
+  it('is read as Date.parse reads it when every field is in range, and refused otherwise', () => {
+    const grid = calendarGrid(['Z', '+0000']);
+    for (const text of grid) {
+      expect({ text, plain: isPlainUtcInstant(text) }).toEqual({ text, plain: roundTrips(text) });
+      expect({ text, parsed: parseInstant(text) }).toEqual({ text, parsed: roundTrips(text) ? Date.parse(text) : null });
+    }
+    expect(grid.filter(isPlainUtcInstant).length).toBeGreaterThan(1000);
+  });
+
+  it('is taken only when it is that form, whatever the text', () => {
+    fc.assert(
+      fc.property(timestampTexts, (text) => {
+        const plainShape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(?:Z|\+0000)$/.test(text);
+        expect({ text, plain: isPlainUtcInstant(text) }).toEqual({ text, plain: plainShape && roundTrips(text) });
+        if (isPlainUtcInstant(text)) expect(parseInstant(text)).toBe(Date.parse(text));
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
+
+describe('parsePreciseInstant', () => {
+  /** The microseconds as first written: the fraction's fourth to sixth digits, read by a pattern. */
+  const microsecondsByPattern = (text: string): number => {
+    const fraction = text[19] === '.' ? (/^\.(\d+)/.exec(text.slice(19))?.[1] ?? '') : '';
+    return fraction.length > 3 ? Number(fraction.slice(3, 6).padEnd(3, '0')) : 0;
+  };
+
+  it('keeps the microseconds of any fraction, in any zone', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('0002-01-01T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true }),
+        fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 9 }),
+        fc.constantFrom('Z', '+0000', '-05:30', '+0100'),
+        (date, digits, zone) => {
+          const text = `${date.toISOString().slice(0, 19)}${digits === '' ? '' : `.${digits}`}${zone}`;
+          const instant = parsePreciseInstant(text);
+          expect({ text, instant }).toEqual({ text, instant: { ms: parseInstant(text), us: microsecondsByPattern(text) } });
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    expect(parsePreciseInstant('2024-03-01T12:00:00.1234567+05:30')).toEqual({ ms: Date.UTC(2024, 2, 1, 6, 30, 0, 123), us: 456 });
+    expect(parsePreciseInstant('2024-03-01T12:00:00.1234Z')).toEqual({ ms: Date.UTC(2024, 2, 1, 12, 0, 0, 123), us: 400 });
+    expect(parsePreciseInstant('2024-03-01T12:00:00.12+0100')).toEqual({ ms: Date.UTC(2024, 2, 1, 11, 0, 0, 120), us: 0 });
   });
 });
 
