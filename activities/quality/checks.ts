@@ -11,7 +11,7 @@ import { valueCheck, type BatchView, type Check, type TakenOutside } from './col
 import { pythonRegex } from './python-regex';
 import type { Expectation } from './suite';
 import { compoundUniqueCheck, uniqueCheck } from './uniqueness';
-import { codePointLength, PythonTypeError, pyKey, pyText, type PyValue } from './values';
+import { codePointLength, PythonTypeError, pyText, PyValueMap, type PyValue } from './values';
 
 /** pandas' astype(str) of a value; timestamps are refused up front (their text depends on the whole column). */
 function textOf(value: PyValue): string {
@@ -49,19 +49,18 @@ export function compileCheck(
     case 'expect_column_values_to_be_in_set':
     case 'expect_column_values_to_not_be_in_set': {
       const { column, value_set: valueSet } = expectation.kwargs;
-      const keys = new Set(
-        valueSet.map((v) =>
-          pyKey(
-            typeof v === 'string'
-              ? { kind: 'str', value: v }
-              : typeof v === 'boolean'
-                ? { kind: 'bool', value: v }
-                : { kind: 'num', value: v, float: false },
-          ),
-        ),
-      );
+      const keys = new PyValueMap<true>();
+      for (const v of valueSet) {
+        const value: PyValue =
+          typeof v === 'string'
+            ? { kind: 'str', value: v }
+            : typeof v === 'boolean'
+              ? { kind: 'bool', value: v }
+              : { kind: 'num', value: v, float: false };
+        keys.set(value, true);
+      }
       const wanted = expectation.type === 'expect_column_values_to_be_in_set';
-      return valueCheck(batch, column, (value) => keys.has(pyKey(value)) === wanted);
+      return valueCheck(batch, column, (value) => (keys.get(value) === true) === wanted);
     }
     case 'expect_column_values_to_match_regex':
     case 'expect_column_values_to_not_match_regex': {

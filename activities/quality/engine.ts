@@ -108,6 +108,13 @@ function columnKind(view: BatchView, column: string): 'time' | 'num' | 'str' | '
   return type === 'string' ? 'str' : 'object';
 }
 
+/** Whether two rows' keys are the same, in the same order. */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Feed rows with `add`, then `finish` once: for batches read line by line. */
 export class SuiteRun {
   private readonly rules: CompiledRule[];
@@ -117,6 +124,8 @@ export class SuiteRun {
   /** The batch's columns in pandas' order: the stream's, then other keys as rows first show them. */
   private readonly columns: Set<string>;
   private rowCount = 0;
+  /** The keys of the row added last: a row with the same keys (nearly every row) adds no column. */
+  private lastKeys: readonly string[] = [];
   private readonly kindOf = (column: string): 'time' | 'num' | 'str' | 'object' => columnKind(this.view, column);
 
   constructor(
@@ -147,7 +156,11 @@ export class SuiteRun {
   add(row: Row): void {
     const index = this.rowCount;
     this.rowCount += 1;
-    for (const key of Object.keys(row)) this.columns.add(key);
+    const keys = Object.keys(row);
+    if (!sameKeys(keys, this.lastKeys)) {
+      for (const key of keys) this.columns.add(key);
+      this.lastKeys = keys;
+    }
     const { deletedColumn } = this.options;
     if (deletedColumn !== undefined && row[deletedColumn] === true) {
       this.deletions.push(index);

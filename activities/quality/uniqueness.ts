@@ -8,28 +8,35 @@ import { NOWHERE_ELSE, quoteOf, shown, type BatchView, type Check, type Quote, t
 import type { Element } from './counts';
 import { PARTIAL_UNEXPECTED_LIMIT } from './report';
 import type { Expectation } from './suite';
-import { pyKey, type PyValue } from './values';
+import { pyKey, PyValueMap, type PyValue } from './values';
 
 export const MISSING = Symbol('missing');
 const REPORTED = -1;
+
+/** Where a key was first seen: a Map, or a PyValueMap for values as Python hashes them. */
+interface Positions<K> {
+  get(key: K): number | undefined;
+  set(key: K, position: number): void;
+}
 
 /**
  * A check over a key per row. A repeat is only known once it is seen, so the first occurrence is
  * marked then, and the rows are sorted back into batch order at the end. A row whose value is taken
  * outside the batch is a repeat too, of a row the batch does not hold.
  */
-function duplicateCheck(
-  keyOf: (row: Row) => string | typeof MISSING,
+function duplicateCheck<K>(
+  keyOf: (row: Row) => K | typeof MISSING,
+  /** Key → position of its first occurrence, or REPORTED once that occurrence is marked. */
+  firstSeen: Positions<K>,
   quote: (row: Row, index: number) => Quote,
   takenOutside: TakenOutside = NOWHERE_ELSE,
 ): Check {
   let elementCount = 0;
   let missingCount = 0;
-  /** Key → position of its first occurrence, or REPORTED once that occurrence is marked. */
-  const firstSeen = new Map<string, number>();
   /** Position → quote, for each unexpected row once. */
   const unexpected = new Map<number, Quote>();
-  const rows = new Map<number, Row>();
+  /** Position → row, for the first occurrences not yet repeated: an array, as positions count up. */
+  const firstRows: (Row | undefined)[] = [];
   return {
     observe(row, index) {
       elementCount += 1;
@@ -38,19 +45,20 @@ function duplicateCheck(
         missingCount += 1;
         return;
       }
-      if (takenOutside(row)) unexpected.set(index, quote(row, index));
+      // Looked up first: a key Python cannot hash throws before anything is marked.
       const first = firstSeen.get(key);
+      if (takenOutside(row)) unexpected.set(index, quote(row, index));
       if (first === undefined) {
         firstSeen.set(key, index);
-        rows.set(index, row);
+        firstRows[index] = row;
         return;
       }
       if (first !== REPORTED) {
-        const firstRow = rows.get(first);
+        const firstRow = firstRows[first];
         if (firstRow) unexpected.set(first, quote(firstRow, first));
         firstSeen.set(key, REPORTED);
+        firstRows[first] = undefined;
       }
-      rows.delete(first);
       unexpected.set(index, quote(row, index));
     },
     finish() {
@@ -80,6 +88,7 @@ export function compoundUniqueCheck(
       // pandas' duplicated holds missing values equal to each other.
       return ignored(values) ? MISSING : JSON.stringify(values.map((v) => (v === null ? null : pyKey(v))));
     },
+    new Map<string, number>(),
     (row, index) => {
       const values = valuesOf(row);
       const quoted = columns.map((name, i) => shown(row, name, values[i] ?? null));
@@ -100,8 +109,9 @@ export function uniqueCheck(batch: BatchView, column: string, takenOutside?: Tak
   return duplicateCheck(
     (row) => {
       const value = batch.value(row, column);
-      return value === null ? MISSING : pyKey(value);
+      return value === null ? MISSING : value;
     },
+    new PyValueMap<number>(),
     (row, index) => quoteOf(batch, row, column, batch.value(row, column), index),
     takenOutside,
   );

@@ -80,6 +80,33 @@ export function pyKey(value: PyValue): string {
   }
 }
 
+/**
+ * A map keyed as `pyKey` keys values, without building a key text per value (it runs per row of a
+ * uniqueness or set rule): text by itself, numbers and booleans by number (a Map's key equality
+ * holds -0 and 0 one, and every NaN one, as pyKey does), timestamps by their instant's text.
+ * Throws for an unhashable value, as pyKey does.
+ */
+export class PyValueMap<V> {
+  private readonly texts = new Map<string, V>();
+  /** Numbers and instants: a number key never equals a text one. */
+  private readonly others = new Map<number | string, V>();
+
+  get(key: PyValue): V | undefined {
+    return key.kind === 'str' ? this.texts.get(key.value) : this.others.get(otherKey(key));
+  }
+
+  set(key: PyValue, value: V): void {
+    if (key.kind === 'str') this.texts.set(key.value, value);
+    else this.others.set(otherKey(key), value);
+  }
+}
+
+function otherKey(value: Exclude<PyValue, { kind: 'str' }>): number | string {
+  if (value.kind === 'time') return `${value.instant.ms}.${value.instant.us}`;
+  if (value.kind === 'object') return pyKey(value);
+  return value.kind === 'num' ? value.value : Number(value.value);
+}
+
 /** Text by code point, as Python orders str (JavaScript's < orders UTF-16 units). */
 export function compareCodePoints(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
