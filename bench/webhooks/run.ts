@@ -108,15 +108,22 @@ interface Figures {
   eventsPerSecond: number;
   p50Ms: number;
   p95Ms: number;
+  /**
+   * CPU time (user + system) of this process — the API, or the bare endpoint — per 1,000 events over
+   * the run: what a delivery costs, less swayed than events/s by what else runs on the machine.
+   * PostgreSQL's, the Temporal server's and the sender's CPU are not in it.
+   */
+  cpuMsPer1000Events: number;
   statuses: Record<string, number>;
 }
 
-const figuresOf = (endpoint: Figures['endpoint'], round: number, result: LoadResult): Figures => ({
+const figuresOf = (endpoint: Figures['endpoint'], round: number, result: LoadResult, cpu: NodeJS.CpuUsage): Figures => ({
   endpoint,
   round,
   eventsPerSecond: Math.round((batches * size) / result.seconds),
   p50Ms: Math.round(percentile(result.latenciesMs, 50)),
   p95Ms: Math.round(percentile(result.latenciesMs, 95)),
+  cpuMsPer1000Events: Math.round(((cpu.user + cpu.system) / 1000 / (batches * size)) * 1000 * 10) / 10,
   statuses: result.statuses,
 });
 
@@ -229,8 +236,9 @@ async function main(): Promise<void> {
     const order = round % 2 === 1 ? (['product', 'bare-express'] as const) : (['bare-express', 'product'] as const);
     for (const endpoint of order) {
       const url = endpoint === 'product' ? productUrl : `${bare.url}/bare`;
+      const cpuBefore = process.cpuUsage();
       const result = await sender.run({ url, seed: round, batches, size, concurrency });
-      figures.push(figuresOf(endpoint, round, result));
+      figures.push(figuresOf(endpoint, round, result, process.cpuUsage(cpuBefore)));
       say(JSON.stringify(figures.at(-1)));
     }
   }
