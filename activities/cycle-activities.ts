@@ -226,7 +226,9 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       suppressed?: number;
       /** Clean rows validateBatch withheld for want of consent already (QualitySummary.withoutConsent). */
       withoutConsent?: number;
-    }): Promise<ScreenedLoadResult> {
+      /** The read's cursor to move once the batch is loaded, as commitCursor would: one step fewer per batch. */
+      commit?: { key: string; cursor: StreamCursor; previous: StreamCursor | null };
+    }): Promise<ScreenedLoadResult & { cursorCommitted?: boolean }> {
       const { source } = (await connectorOrFail(deps.store.connectors, input.connectorId)).configuration;
       const { stream } = await connectorStream(deps.store.sourceCatalogs, input.connectorId, source, input.stream);
       const connector = { connectorId: input.connectorId, userId: input.userId };
@@ -265,7 +267,10 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         },
       );
       if (!loaded.alreadyLoaded) countLoad(input, startedAt, now(), await receivedAtOf(input.source, input.connectorId, input.clean));
-      return loaded;
+      if (!input.commit) return loaded;
+      // False when another cycle moved the cursor: the workflow then asks commitCursor, which fails the stream saying so.
+      const { key, cursor, previous } = input.commit;
+      return { ...loaded, cursorCommitted: await deps.store.cursors.commit(input.connectorId, key, cursor, previous) };
     },
 
     /** Moves a cursor forward from the position this cycle committed last; never over a position it did not write. */

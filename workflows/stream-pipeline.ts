@@ -5,20 +5,11 @@
  * and the next cycle starts from there.
  */
 import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
-import { loadIdFor } from '../domain/constants';
 import type { ApprovalOutcome, ApprovalResolution } from '../domain/approvals';
-import {
-  cursorKey,
-  type BatchRef,
-  type ExtractedPage,
-  type LoadResult,
-  type QualitySummary,
-  type StoppedRead,
-  type StreamCursor,
-  type StreamReport,
-} from '../domain/cycle';
+import { cursorKey, type BatchRef, type ExtractedPage, type StoppedRead, type StreamReport } from '../domain/cycle';
 import { control, extractorFor } from './activities';
 import { passGate, type CycleContext } from './batch-gate';
+import { commit, load, type CommittedCursor } from './batch-load';
 import { stopsForContinueAsNew } from './cycle-continuation';
 
 export async function runStream(ctx: CycleContext, stream: string, report: StreamReport): Promise<void> {
@@ -178,12 +169,6 @@ async function runRead(
   }
 }
 
-/** A read's cursor in the store: its key and the value last committed (or planned). */
-interface CommittedCursor {
-  key: string;
-  committed: { cursor: StreamCursor | null };
-}
-
 /** What a read that loads nothing (a dry run) carries from batch to batch for the uniqueness check. */
 interface UnloadedRows {
   /** What the clean rows validated so far hold in unique columns (QualitySummary.held). */
@@ -236,9 +221,10 @@ async function runBatch(
   }
   if (gate.action === 'skip') ctx.rowsThisCycle -= quality.valid;
   try {
-    const loaded = gate.action === 'load' ? await load(ctx, stream, batch, quality, report) : null;
+    const loaded = gate.action === 'load' ? await load(ctx, stream, batch, quality, report, position) : null;
     // A skipped batch is done too: the manager chose to move past it, so the cursor moves on.
-    await commit(ctx, position, batch);
+    if (loaded?.cursorCommitted && batch.cursorAfter) position.committed.cursor = batch.cursorAfter;
+    else await commit(ctx, position, batch);
     settle(
       ctx,
       gate.approval,
@@ -250,39 +236,6 @@ async function runBatch(
     throw err;
   }
   return true;
-}
-
-/** Moves the read's cursor from the value it committed last to the batch's end; only forward, never over another's. */
-async function commit(ctx: CycleContext, { key, committed }: CommittedCursor, batch: BatchRef): Promise<void> {
-  if (!batch.cursorAfter) return;
-  await control.commitCursor(ctx.plan.connectorId, key, batch.cursorAfter, committed.cursor);
-  committed.cursor = batch.cursorAfter;
-}
-
-async function load(
-  ctx: CycleContext,
-  stream: string,
-  batch: BatchRef,
-  quality: QualitySummary,
-  report: StreamReport,
-): Promise<LoadResult> {
-  const loaded = await control.loadBatch({
-    connectorId: ctx.plan.connectorId,
-    userId: ctx.plan.userId,
-    source: ctx.plan.source,
-    stream,
-    loadId: loadIdFor(ctx.plan.connectorId, stream, batch.sha256),
-    clean: quality.clean,
-    quarantine: quality.quarantine,
-    suppressed: quality.suppressed ?? 0,
-    // The gate wrote the clean rows screened for consent: the load reads them again only for erasures since.
-    ...(quality.withoutConsent !== undefined && { withoutConsent: quality.withoutConsent }),
-  });
-  report.loaded += loaded.merged;
-  report.deleted += loaded.deleted;
-  report.suppressed += loaded.suppressed;
-  report.withoutConsent += loaded.withoutConsent;
-  return loaded;
 }
 
 /** Tells the approval's update what its decision led to. */

@@ -12,7 +12,15 @@ import type { createGateActivities } from '../../activities/gate-activities';
 import type { createModelActivities } from '../../activities/models/model-activities';
 import type { ApprovalResolution, PendingApproval } from '../../domain/approvals';
 import { sourceTaskQueue } from '../../domain/constants';
-import { cursorKey, type BatchRef, type CyclePlan, type CycleReport, type ExtractedPage, type QualitySummary } from '../../domain/cycle';
+import {
+  cursorKey,
+  type BatchRef,
+  type CyclePlan,
+  type CycleReport,
+  type ExtractedPage,
+  type QualitySummary,
+  type StreamCursor,
+} from '../../domain/cycle';
 import { cycleReportOf } from '../../domain/cycle-failure';
 import type { GateFigures, GuardrailBreach } from '../../domain/guardrails';
 import { ingestionCycle } from '../../workflows';
@@ -196,6 +204,11 @@ export class CycleHarness {
 
   private controlActivities(): ControlActivities {
     const { calls, scenario, plan } = this;
+    // By the cycle's commitCursor, or by a load that commits its cursor itself.
+    const commitCursor = (stream: string, cursor: StreamCursor) => {
+      calls.events.push(`commit:${stream}/${cursor.lastKey.slice(-1)}`);
+      calls.commits.push(`${stream}@${cursor.value}`);
+    };
     return {
       planCycle: scenario.planCycle ?? (async () => plan),
       validateBatch: async ({ batch: b }) => quality(b, scenario.invalidRowsOf?.(b) ?? 0),
@@ -211,6 +224,7 @@ export class CycleHarness {
         }
         calls.events.push(`load:${req.stream}/${n}`);
         calls.loads.push(req.loadId);
+        if (req.commit) commitCursor(req.commit.key, req.commit.cursor);
         return {
           loadId: req.loadId,
           alreadyLoaded: false,
@@ -219,12 +233,10 @@ export class CycleHarness {
           quarantined: 0,
           suppressed: 0,
           withoutConsent: 0,
+          ...(req.commit && { cursorCommitted: true }),
         };
       },
-      commitCursor: async (_id, stream, cursor) => {
-        calls.events.push(`commit:${stream}/${cursor.lastKey.slice(-1)}`);
-        calls.commits.push(`${stream}@${cursor.value}`);
-      },
+      commitCursor: async (_id, stream, cursor) => commitCursor(stream, cursor),
       recordBlockedBatch: async ({ stream, batch: b }) => void calls.blocked.push(`${stream}/${b.sha256.slice(-1)}`),
       recordGuardrailAlert: async ({ breaches }) => void calls.alerts.push(breaches),
       recordApprovalRequested: async (pending) => void calls.requested.push(pending),

@@ -105,6 +105,58 @@ test("pages held go as a batch while the source prepares the next rows (a bulk j
   expect(harness.calls.events).toEqual(['load:contact/1', 'commit:contact/1', 'load:contact/4', 'commit:contact/4']);
 });
 
+test("a loaded batch's load commits its cursor: no commitCursor step follows it; a batch of no rows (a position only) still has one", async () => {
+  const harness = new CycleHarness(temporal, {
+    plan: { streams: ['contact'] },
+    extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2, 0)], apiCalls: 1, deferred: null }),
+  });
+  const stop = await harness.startWorkers();
+  try {
+    const handle = await harness.start();
+    await handle.result();
+    const scheduled = (await handle.fetchHistory()).events?.flatMap((event) => {
+      const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      return name === 'loadBatch' || name === 'commitCursor' ? [name] : [];
+    });
+    // Batch 2 has no rows (a position only): nothing to load, its cursor is committed on its own.
+    expect(scheduled).toEqual(['loadBatch', 'commitCursor']);
+    expect(harness.calls.events).toEqual(['load:contact/1', 'commit:contact/1', 'commit:contact/2']);
+  } finally {
+    await stop();
+  }
+});
+
+test('a load that finds its cursor moved by another cycle leaves it to commitCursor, which fails the stream saying so; its rows count', async () => {
+  const commitsAsked: string[] = [];
+  const { report } = await runCycle({
+    plan: { streams: ['contact'] },
+    extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2)], apiCalls: 1, deferred: null }),
+    activities: {
+      loadBatch: async (req) => ({
+        loadId: req.loadId,
+        alreadyLoaded: false,
+        merged: req.clean?.rows ?? 0,
+        deleted: 0,
+        quarantined: 0,
+        suppressed: 0,
+        withoutConsent: 0,
+        ...(req.commit && { cursorCommitted: false }),
+      }),
+      commitCursor: async (_connectorId, key) => {
+        commitsAsked.push(key);
+        throw ApplicationFailure.create({
+          type: 'data-error',
+          message: `the cursor of ${key} moved since this cycle read it`,
+          nonRetryable: true,
+        });
+      },
+    },
+  });
+  expect(commitsAsked).toEqual(['contact']);
+  expect(report.streams[0]).toMatchObject({ outcome: 'failed', loaded: 100, batches: 1 });
+  expect(report.streams[0]?.detail).toMatch(/moved since this cycle read it/);
+});
+
 test('a read stopped at a batch does not load the page it read ahead, but counts its requests', async () => {
   const { report, calls } = await runCycle({
     plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'block' } },
