@@ -65,16 +65,10 @@ const contactRow = (id: string): Row => ({
 
 async function loadCommitting(connector: Connector, ids: string[], cursor: StreamCursor, previous: StreamCursor | null) {
   const clean = await staging.writeBatch(`${connector.id}/contact`, contact, ids.map(contactRow), cursor);
-  return cycle.loadBatch({
-    connectorId: connector.id,
-    userId: connector.userId,
-    source: 'salesforce',
-    stream: 'contact',
-    loadId: loadIdFor(connector.id, 'contact', clean.sha256),
-    clean,
-    quarantine: null,
-    commit: { key: 'contact', cursor, previous },
-  });
+  const { id: connectorId, userId } = connector;
+  const loadId = loadIdFor(connectorId, contact.name, clean.sha256);
+  const commit = { key: contact.name, cursor, previous };
+  return cycle.loadBatch({ connectorId, userId, source: 'salesforce', stream: contact.name, loadId, clean, quarantine: null, commit });
 }
 
 const first: StreamCursor = { value: '2026-11-01T00:00:00.000Z', lastKey: '003B' };

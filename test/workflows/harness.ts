@@ -66,6 +66,20 @@ export const quality = (b: BatchRef, invalid: number): QualitySummary => ({
   quarantine: invalid ? { ...b, uri: `${b.uri}.quarantine` } : null,
 });
 
+type LoadRequest = Parameters<ControlActivities['loadBatch']>[0];
+
+/** A load's answer: every clean row merged; with the cursor committed or not, when the load was asked to commit it. */
+export const loadedWhole = (req: LoadRequest, cursorCommitted: boolean) => ({
+  loadId: req.loadId,
+  alreadyLoaded: false,
+  merged: req.clean?.rows ?? 0,
+  deleted: 0,
+  quarantined: 0,
+  suppressed: 0,
+  withoutConsent: 0,
+  ...(req.commit && { cursorCommitted }),
+});
+
 export const quietFigures = (q: QualitySummary, rowsThisCycle: number, apiCallsThisCycle: number): GateFigures => ({
   rowsThisCycle,
   evaluated: q.evaluated,
@@ -225,16 +239,7 @@ export class CycleHarness {
         calls.events.push(`load:${req.stream}/${n}`);
         calls.loads.push(req.loadId);
         if (req.commit) commitCursor(req.commit.key, req.commit.cursor);
-        return {
-          loadId: req.loadId,
-          alreadyLoaded: false,
-          merged: req.clean?.rows ?? 0,
-          deleted: 0,
-          quarantined: 0,
-          suppressed: 0,
-          withoutConsent: 0,
-          ...(req.commit && { cursorCommitted: true }),
-        };
+        return loadedWhole(req, true);
       },
       commitCursor: async (_id, stream, cursor) => commitCursor(stream, cursor),
       recordBlockedBatch: async ({ stream, batch: b }) => void calls.blocked.push(`${stream}/${b.sha256.slice(-1)}`),

@@ -9,7 +9,7 @@ import type { BatchRef } from '../../domain/cycle';
 import { cycleReportQuery } from '../../domain/messages';
 import { eventually } from '../support/eventually';
 import { useTemporal } from '../support/temporal';
-import { batch, CycleHarness, type Scenario } from './harness';
+import { batch, CycleHarness, loadedWhole, type Scenario } from './harness';
 
 const temporal = useTemporal();
 
@@ -132,16 +132,7 @@ test('a load that finds its cursor moved by another cycle leaves it to commitCur
     plan: { streams: ['contact'] },
     extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2)], apiCalls: 1, deferred: null }),
     activities: {
-      loadBatch: async (req) => ({
-        loadId: req.loadId,
-        alreadyLoaded: false,
-        merged: req.clean?.rows ?? 0,
-        deleted: 0,
-        quarantined: 0,
-        suppressed: 0,
-        withoutConsent: 0,
-        ...(req.commit && { cursorCommitted: false }),
-      }),
+      loadBatch: async (req) => loadedWhole(req, false),
       commitCursor: async (_connectorId, key) => {
         commitsAsked.push(key);
         throw ApplicationFailure.create({
