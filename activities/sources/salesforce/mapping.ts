@@ -23,7 +23,7 @@ const toNumber: Converter = (v) => {
  * range is that text already (less the zone's digits); anything else takes Date.parse, whose rolling
  * over of 02-30 or 24:00 to the next day the plain form never meets.
  */
-export function salesforceTimestamp(v: unknown): unknown {
+function salesforceTimestamp(v: unknown): unknown {
   if (typeof v !== 'string') return UNCONVERTIBLE;
   if (isPlainUtcInstant(v)) return v.length === 24 ? v : `${v.slice(0, 23)}Z`;
   const at = Date.parse(v);
