@@ -8,6 +8,7 @@ import { personalActionsFor } from '../domain/personal-columns';
 import type { BatchRef, CyclePlan, QualitySummary, StreamCursor } from '../domain/cycle';
 import { isPushSource } from '../domain/sources';
 import { Context } from '@temporalio/activity';
+import { measureBatchFor } from './batch-measure';
 import { auditTrail, BatchConnections, connectorOrFail, screenThenLoad, type ConnectWarehouse, type Notifying } from './chores';
 import { loadEffectKey } from './effect-keys';
 import { claimConnector, isWorkflowRunning, type IsWorkflowRunning } from './cycle-claim';
@@ -34,6 +35,7 @@ export type CycleStore = Pick<
   | 'cycleClaims'
   | 'privacy'
   | 'qualityReports'
+  | 'metrics'
   | 'streamSchemas'
   | 'sourceCatalogs'
   | 'audit'
@@ -172,6 +174,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       batch: BatchRef;
       earlier?: BatchRef | null;
       keepHeld?: boolean;
+      /** Measure the batch for the guardrail gate in this step too (QualitySummary.measure): one step fewer per batch. */
+      measure?: boolean;
     }): Promise<QualitySummary> {
       const connector = await connectorOrFail(deps.store.connectors, input.connectorId);
       const { stream, catalogStream } = await connectorStream(
@@ -210,7 +214,9 @@ export function createCycleActivities(deps: CycleActivityDeps) {
         // Where its quarantined rows are staged, so a manager can re-validate them with a changed suite.
         report: { ...report, meta: { ...report.meta, quarantine: quarantineRef(summary.quarantine) } },
       });
-      return { ...summary, reportId };
+      const measured = { connector, stream, batch: input.batch, quality: summary };
+      const measure = input.measure ? await measureBatchFor({ store: deps.store, connections, now }, measured) : undefined;
+      return { ...summary, reportId, ...(measure && { measure }) };
     },
 
     /** Merges a validated batch; a loadId already in the warehouse's ledger changes nothing. */

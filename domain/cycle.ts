@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ApprovalOutcome, PendingApproval } from './approvals';
 import type { DestinationKind, SourceKind } from './connector';
-import type { ApprovalPolicy, AutomationLevel, GuardrailOverride, Guardrails } from './guardrails';
+import type { ApprovalPolicy, AutomationLevel, BatchMeasure, GuardrailOverride, Guardrails } from './guardrails';
 
 /** Where a stream's incremental read stopped: the cursor value and the last key at that value. */
 export const streamCursorSchema = z.object({
@@ -105,6 +105,12 @@ export interface QualitySummary {
    * hold in unique columns, staged for the next batch's check; null when they hold nothing.
    */
   held?: BatchRef | null;
+  /**
+   * Asked for by the cycle (`measure`): what measuring the batch for the guardrail gate found, taken
+   * in the same step rather than a measureBatch of its own. Absent from summaries of activities that
+   * ran before it, or not asked.
+   */
+  measure?: BatchMeasure;
 }
 
 export interface LoadRequest {

@@ -86,6 +86,51 @@ export interface GateFigures {
   failedExpectations?: string[];
 }
 
+/**
+ * What measuring a batch finds in the warehouse and the day's records: its gate figures but for the
+ * cycle's own counters, which only the workflow knows at the moment the gate judges.
+ */
+export interface BatchMeasure {
+  /** Rows in the destination table before this batch. */
+  tableRows: number;
+  schemaChanges: SchemaChange[];
+  estimatedCostUsd: number;
+  /** API calls and spend recorded today before this cycle's. */
+  apiCallsRecordedToday: number;
+  costRecordedTodayUsd: number;
+}
+
+/** What the quality gate said of a batch, as the guardrails read it. */
+export interface BatchQualityFigures {
+  evaluated: number;
+  invalid: number;
+  invalidShare: number;
+  deletes: number;
+  batchFailures?: string[];
+}
+
+/** A batch's gate figures: its quality, what measuring it found, and what the cycle has counted (its rows included). */
+export function gateFigures(
+  quality: BatchQualityFigures,
+  measure: BatchMeasure,
+  counted: { rowsThisCycle: number; apiCallsThisCycle: number },
+): GateFigures {
+  return {
+    rowsThisCycle: counted.rowsThisCycle,
+    evaluated: quality.evaluated,
+    invalid: quality.invalid,
+    invalidShare: quality.invalidShare,
+    deletes: quality.deletes,
+    tableRows: measure.tableRows,
+    schemaChanges: measure.schemaChanges,
+    apiCallsThisCycle: counted.apiCallsThisCycle,
+    apiCallsToday: measure.apiCallsRecordedToday + counted.apiCallsThisCycle,
+    estimatedCostUsd: measure.estimatedCostUsd,
+    costTodayUsd: measure.costRecordedTodayUsd + measure.estimatedCostUsd,
+    failedExpectations: quality.batchFailures ?? [],
+  };
+}
+
 export type GuardrailName = keyof Guardrails;
 
 export interface GuardrailBreach {

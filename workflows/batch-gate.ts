@@ -9,6 +9,7 @@ import { searchAttributes } from '../domain/constants';
 import type { BatchRef, CyclePlan, QualitySummary, StoppedRead, StreamReport } from '../domain/cycle';
 import {
   evaluateGuardrails,
+  gateFigures,
   gateVerdict,
   withOverride,
   type GateFigures,
@@ -48,15 +49,17 @@ export async function passGate(
   quality: QualitySummary,
   report: StreamReport,
 ): Promise<GateResult> {
-  const figures = await control.measureBatch({
-    connectorId: ctx.plan.connectorId,
-    source: ctx.plan.source,
-    stream,
-    batch,
-    quality,
-    rowsThisCycle: ctx.rowsThisCycle,
-    apiCallsThisCycle: ctx.apiCallsThisCycle,
-  });
+  const figures = quality.measure
+    ? gateFigures(quality, quality.measure, ctx)
+    : await control.measureBatch({
+        connectorId: ctx.plan.connectorId,
+        source: ctx.plan.source,
+        stream,
+        batch,
+        quality,
+        rowsThisCycle: ctx.rowsThisCycle,
+        apiCallsThisCycle: ctx.apiCallsThisCycle,
+      });
   const breaches = evaluateGuardrails(withOverride(ctx.plan.guardrails, ctx.overrides[stream]), figures);
   const verdict = gateVerdict(ctx.plan.automationLevel, breaches);
   const note = (resolution: string) =>

@@ -175,6 +175,9 @@ interface UnloadedRows {
   held: BatchRef | null;
 }
 
+/** Marks the histories whose batches are measured for the gate by validateBatch; in those recorded before, by a measureBatch of their own. */
+const MEASURED_WITH_QUALITY_PATCH = 'measured-with-quality';
+
 /** Validate, gate, load, commit. False when the read must stop at this batch. */
 async function runBatch(
   ctx: CycleContext,
@@ -199,6 +202,8 @@ async function runBatch(
     source: plan.source,
     batch,
     ...(dryRun && { earlier: unloaded.held, keepHeld: true }),
+    // The gate's figures come back with the quality's, saving a measureBatch step.
+    ...(patched(MEASURED_WITH_QUALITY_PATCH) && { measure: true }),
   });
   if (dryRun) unloaded.held = quality.held ?? null;
   report.quarantined += quality.invalid;

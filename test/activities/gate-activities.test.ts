@@ -1,6 +1,7 @@
 /**
  * measureBatch's schema figures against a real DuckDB warehouse: a table altered in the warehouse by
- * hand is a schema change the guardrails see, though the schema stored at the last load is unchanged.
+ * hand is a schema change the guardrails see, though the schema stored at the last load is unchanged;
+ * and validateBatch's measure, the same figures taken in the quality gate's step.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,12 +10,19 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
 import type { BatchRef, QualitySummary } from '../../domain/cycle';
+import { gateFigures } from '../../domain/guardrails';
 import { streamDefinition } from '../../domain/sources';
+import { createCycleActivities } from '../../activities/cycle-activities';
 import { createGateActivities } from '../../activities/gate-activities';
 import { logger } from '../../activities/logger';
+import { sourcePlugins } from '../../activities/sources';
+import { loadingPlainFiles } from '../../activities/staging/plain-file-loads';
+import { Staging } from '../../activities/staging/staging';
 import { openStore } from '../../activities/store';
+import { inboxReader } from '../../activities/store/inbox';
 import type { Store } from '../../activities/store/store';
 import { connectWarehouse } from '../../activities/warehouses';
+import { contactRow } from './contact-rows';
 
 const contact = streamDefinition('salesforce', 'contact');
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
@@ -123,4 +131,29 @@ test('a column added by hand is reported as one the stream does not have, and on
   // The stored schema also had the column: both sources name it, the report has it once.
   await store.streamSchemas.save(connectorId, contact.name, [...contact.columns, { name: 'legacy_score', type: 'number' }]);
   expect(await measureSchemaChanges()).toEqual([{ column: 'legacy_score', change: 'dropped', from: 'number' }]);
+});
+
+test("validateBatch asked to measure gives the gate the same figures as measureBatch, with the day's spend and the table's rows", async () => {
+  const staging = new Staging(path.join(dataDir, 'staging'));
+  const connect = async (config: DestinationConfig) => loadingPlainFiles(await connectWarehouse(config, dataDir), staging);
+  const gate = createGateActivities({ store, logger, connectWarehouse: connect });
+  const cycle = createCycleActivities({
+    store,
+    staging,
+    logger,
+    plugins: sourcePlugins({ inbox: inboxReader(store.inbox) }),
+    connectWarehouse: connect,
+  });
+  await alterByHand(`INSERT INTO marketing.salesforce_contact (id, email) VALUES ('003OLD', 'old@example.com')`);
+  await store.metrics.add({ connectorId, userId: 'marketing-ops' }, new Date().toISOString().slice(0, 10), { apiCalls: 40, costUsd: 0.5 });
+  const rows = ['003A', '003B'].map(contactRow);
+  const batch = await staging.writeBatch(`${connectorId}/contact`, contact, rows, { value: '2026-11-01T00:00:00.000Z', lastKey: '003B' });
+
+  const quality = await cycle.validateBatch({ connectorId, source: 'salesforce', batch, measure: true });
+  if (!quality.measure) throw new Error('validateBatch measured nothing');
+  const counted = { rowsThisCycle: 2, apiCallsThisCycle: 3 };
+  const measured = await gate.measureBatch({ connectorId, source: 'salesforce', stream: contact.name, batch, quality, ...counted });
+  expect(gateFigures(quality, quality.measure, counted)).toEqual(measured);
+  expect(measured).toMatchObject({ tableRows: 1, apiCallsToday: 43, schemaChanges: [] });
+  expect(measured.costTodayUsd).toBeGreaterThanOrEqual(0.5);
 });

@@ -8,7 +8,6 @@ import { createCycleActivities } from '../../activities/cycle-activities';
 import { logger } from '../../activities/logger';
 import { sourcePlugins } from '../../activities/sources';
 import { salesforceStreams } from '../../activities/sources/salesforce/definition';
-import type { Row } from '../../activities/sources/types';
 import { loadingPlainFiles } from '../../activities/staging/plain-file-loads';
 import { Staging } from '../../activities/staging/staging';
 import { inboxReader } from '../../activities/store/inbox';
@@ -17,6 +16,7 @@ import type { Connector, DestinationConfig } from '../../domain/connector';
 import { loadIdFor } from '../../domain/constants';
 import type { StreamCursor } from '../../domain/cycle';
 import { connectorInput } from '../store/fixtures';
+import { contactRow } from './contact-rows';
 import { useStore } from '../support/store';
 import { useTempDir } from '../support/temp-dir';
 
@@ -48,20 +48,6 @@ async function aConnector(name: string): Promise<Connector> {
     },
   });
 }
-
-const contactRow = (id: string): Row => ({
-  id,
-  customer_id: `C-${id}`,
-  first_name: 'Test',
-  last_name: id,
-  email: `${id}@example.com`,
-  is_active: true,
-  has_opted_out_of_email: false,
-  created_at: '2026-11-01T00:00:00.000Z',
-  system_modstamp: '2026-11-01T00:00:00.000Z',
-  last_modified_at: '2026-11-01T00:00:00.000Z',
-  is_deleted: false,
-});
 
 async function loadCommitting(connector: Connector, ids: string[], cursor: StreamCursor, previous: StreamCursor | null) {
   const clean = await staging.writeBatch(`${connector.id}/contact`, contact, ids.map(contactRow), cursor);

@@ -80,6 +80,9 @@ export const loadedWhole = (req: LoadRequest, cursorCommitted: boolean) => ({
   ...(req.commit && { cursorCommitted }),
 });
 
+/** The gate's figures that measuring a batch finds (BatchMeasure), as against the cycle's counters and the quality's. */
+const MEASURED_FIGURES = new Set(['tableRows', 'schemaChanges', 'estimatedCostUsd']);
+
 export const quietFigures = (q: QualitySummary, rowsThisCycle: number, apiCallsThisCycle: number): GateFigures => ({
   rowsThisCycle,
   evaluated: q.evaluated,
@@ -225,7 +228,16 @@ export class CycleHarness {
     };
     return {
       planCycle: scenario.planCycle ?? (async () => plan),
-      validateBatch: async ({ batch: b }) => quality(b, scenario.invalidRowsOf?.(b) ?? 0),
+      validateBatch: async ({ batch: b, measure }) => {
+        const summary = quality(b, scenario.invalidRowsOf?.(b) ?? 0);
+        // Figures only measuring gives come back with the quality's; others (the cycle's counters,
+        // the quality's own) only measureBatch can stand in for, so that batch is measured by it.
+        const figures = scenario.figuresOf?.(b) ?? {};
+        const measured = Object.keys(figures).every((key) => MEASURED_FIGURES.has(key));
+        if (!measure || !measured) return summary;
+        const { tableRows, schemaChanges, estimatedCostUsd } = { ...quietFigures(summary, 0, 0), ...figures };
+        return { ...summary, measure: { tableRows, schemaChanges, estimatedCostUsd, apiCallsRecordedToday: 0, costRecordedTodayUsd: 0 } };
+      },
       measureBatch: async ({ batch: b, quality: q, rowsThisCycle, apiCallsThisCycle }) => ({
         ...quietFigures(q, rowsThisCycle, apiCallsThisCycle),
         ...scenario.figuresOf?.(b),

@@ -105,7 +105,7 @@ test("pages held go as a batch while the source prepares the next rows (a bulk j
   expect(harness.calls.events).toEqual(['load:contact/1', 'commit:contact/1', 'load:contact/4', 'commit:contact/4']);
 });
 
-test("a loaded batch's load commits its cursor: no commitCursor step follows it; a batch of no rows (a position only) still has one", async () => {
+test('a loaded batch takes two steps: validateBatch measures it for the gate, its load commits its cursor; a batch of no rows (a position only) is committed alone', async () => {
   const harness = new CycleHarness(temporal, {
     plan: { streams: ['contact'] },
     extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2, 0)], apiCalls: 1, deferred: null }),
@@ -116,10 +116,10 @@ test("a loaded batch's load commits its cursor: no commitCursor step follows it;
     await handle.result();
     const scheduled = (await handle.fetchHistory()).events?.flatMap((event) => {
       const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
-      return name === 'loadBatch' || name === 'commitCursor' ? [name] : [];
+      return name === undefined || name === 'extractPage' ? [] : [name];
     });
-    // Batch 2 has no rows (a position only): nothing to load, its cursor is committed on its own.
-    expect(scheduled).toEqual(['loadBatch', 'commitCursor']);
+    // Batch 2 has no rows (a position only): nothing to check or load, its cursor is committed on its own.
+    expect(scheduled).toEqual(['planCycle', 'validateBatch', 'loadBatch', 'commitCursor', 'refreshModels', 'recordCycle']);
     expect(harness.calls.events).toEqual(['load:contact/1', 'commit:contact/1', 'commit:contact/2']);
   } finally {
     await stop();
