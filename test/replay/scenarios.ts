@@ -111,11 +111,12 @@ export async function plainCycle(world: World): Promise<{ recordings: Recording[
       // Kept apart: the first history was recorded before pages were read on their account's queue,
       // the second before each stream's describe was asked on that queue too, the third before a
       // read asked for its next page while the batch in hand loaded, the fourth before a load
-      // committed its cursor itself.
+      // committed its cursor itself, the fifth before a batch was measured with its quality.
       { name: 'ingestionCycle-account-queue', workflowId },
       { name: 'ingestionCycle-describes-on-queue', workflowId },
       { name: 'ingestionCycle-reads-ahead', workflowId },
       { name: 'ingestionCycle-load-commits-cursor', workflowId },
+      { name: 'ingestionCycle-measured-with-quality', workflowId },
     ],
     connectorId,
   };
