@@ -71,9 +71,10 @@ export function activityTimeline(history: History): ActivitySpan[] {
 
 /**
  * Seconds from the cycle's start until its last batch was committed: the load done, before the
- * customer models' refresh and the run report, which a loader without models (dlt) does not have.
+ * customer models' refresh and the run report, which a loader without models (dlt) does not have. A
+ * load commits its batch's cursor itself; commitCursor, batches not loaded and older histories'.
  */
 export function secondsToLastCommit(history: History): number | undefined {
-  const commits = activityTimeline(history).filter((span) => span.type === 'commitCursor');
+  const commits = activityTimeline(history).filter((span) => span.type === 'loadBatch' || span.type === 'commitCursor');
   return commits.length === 0 ? undefined : Math.max(...commits.map((span) => span.closedAt));
 }
