@@ -234,7 +234,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       withoutConsent?: number;
       /** The read's cursor to move once the batch is loaded, as commitCursor would: one step fewer per batch. */
       commit?: { key: string; cursor: StreamCursor; previous: StreamCursor | null };
-    }): Promise<ScreenedLoadResult & { cursorCommitted?: boolean }> {
+    }): Promise<ScreenedLoadResult> {
       const { source } = (await connectorOrFail(deps.store.connectors, input.connectorId)).configuration;
       const { stream } = await connectorStream(deps.store.sourceCatalogs, input.connectorId, source, input.stream);
       const connector = { connectorId: input.connectorId, userId: input.userId };

@@ -131,6 +131,11 @@ export interface LoadResult {
   merged: number;
   deleted: number;
   quarantined: number;
+  /**
+   * Asked to move the read's cursor too (loadBatch's `commit`): whether it did. False when another
+   * cycle had moved it, which the load leaves as it is. Absent when not asked.
+   */
+  cursorCommitted?: boolean;
 }
 
 /** What the workflow needs to run a cycle: no credentials, only ids, streams, limits and cursors. */

@@ -31,7 +31,7 @@ export async function load(
   quality: QualitySummary,
   report: StreamReport,
   { key, committed }: CommittedCursor,
-): Promise<LoadResult & { cursorCommitted?: boolean }> {
+): Promise<LoadResult> {
   const commits = batch.cursorAfter !== null && patched(LOAD_COMMITS_CURSOR_PATCH);
   const loaded = await control.loadBatch({
     connectorId: ctx.plan.connectorId,
@@ -50,5 +50,6 @@ export async function load(
   report.deleted += loaded.deleted;
   report.suppressed += loaded.suppressed;
   report.withoutConsent += loaded.withoutConsent;
+  if (loaded.cursorCommitted && batch.cursorAfter) committed.cursor = batch.cursorAfter;
   return loaded;
 }

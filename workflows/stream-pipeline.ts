@@ -140,7 +140,8 @@ async function runRead(
     const next = page.deferred ? null : page.nextPageToken;
     if (readsAhead && next !== null) reading = read(next);
     // A page without rows and more to come (a bulk job still running) says the next rows will take
-    // a while: the pages held are checked and loaded meanwhile rather than wait for them.
+    // a while: the pages held are checked and loaded meanwhile rather than wait for them. (A source
+    // whose reads pass empty pages would make smaller batches by this: slower, never wrong.)
     const sourceBusy = page.batch === null && next !== null && pages.length > 0;
     if (readsAhead && sourceBusy && patched(BUSY_SOURCE_RELEASES_HELD_PATCH) && !(await loadHeld())) return;
     // Where pages allow, a batch stays within the batch size: the pages held go on their own when
@@ -228,8 +229,7 @@ async function runBatch(
   try {
     const loaded = gate.action === 'load' ? await load(ctx, stream, batch, quality, report, position) : null;
     // A skipped batch is done too: the manager chose to move past it, so the cursor moves on.
-    if (loaded?.cursorCommitted && batch.cursorAfter) position.committed.cursor = batch.cursorAfter;
-    else await commit(ctx, position, batch);
+    if (!loaded?.cursorCommitted) await commit(ctx, position, batch);
     settle(
       ctx,
       gate.approval,
