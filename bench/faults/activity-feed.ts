@@ -7,7 +7,8 @@ export const PHASES = {
   extract: ['extractPage', 'combinePages'],
   validate: ['validateBatch'],
   load: ['loadBatch'],
-  commit: ['commitCursor'],
+  // A loaded batch's load moves its cursor itself (load-commits-cursor); commitCursor, a batch not loaded.
+  commit: ['loadBatch', 'commitCursor'],
   record: ['recordCycle'],
 } as const;
 export type Phase = keyof typeof PHASES;

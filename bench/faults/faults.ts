@@ -115,6 +115,8 @@ function rotation(phases: readonly Phase[], random: () => number): () => Phase {
 }
 
 function modeFor(phase: Phase, { feed, random }: FaultTargets): KillMode {
+  // The cursor moves at the end of its step: a commit fault is one once it moved, before Temporal heard.
+  if (phase === 'commit') return 'before-ack';
   const short = PHASES[phase].every((type) => feed.typicalMs(type) < SHORT_ACTIVITY_MS);
   return random() < 0.5 ? 'before-ack' : short ? 'at-start' : 'mid-run';
 }
