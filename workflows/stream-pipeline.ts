@@ -83,9 +83,21 @@ const BUSY_SOURCE_RELEASES_HELD_PATCH = 'busy-source-releases-held-pages';
 type PageRead = Promise<{ page: ExtractedPage } | { error: unknown }>;
 
 /**
+ * Marks the histories whose reads go on while a batch is checked and loaded, up to the next batch's
+ * pages; in those recorded before, the read waited for each batch's load before it asked for more.
+ */
+const LOADS_WHILE_READING_PATCH = 'loads-while-reading';
+
+/** A batch being checked and loaded, settled either way: whether the read may go on past it, or what failed. */
+type BatchRun = Promise<{ goOn: boolean } | { error: unknown }>;
+
+/** Batches a read hands over before it waits: one checked and loaded, one next, while the pages of a third are read. */
+const BATCHES_IN_HAND = 2;
+
+/**
  * One read of a stream, or of one partition of it, from its committed cursor until caught up. The
- * next page is read while the batch in hand is checked and loaded, so the source and the warehouse
- * work at the same time; cursors still commit batch by batch, in order.
+ * read goes on while batches are checked and loaded, one after another, so the source and the
+ * warehouse work at the same time; cursors still commit batch by batch, in order.
  */
 async function runRead(
   ctx: CycleContext,
@@ -115,24 +127,61 @@ async function runRead(
     ctx.apiCallsThisCycle += page.apiCalls;
   };
   let reading: PageRead | null = resumed ? Promise.resolve({ page: resumed.nextPage }) : read(null);
+  // Batches handed over to be checked and loaded while the read goes on (since LOADS_WHILE_READING_PATCH), oldest first.
+  const inHand: BatchRun[] = [];
+  const loadsWhileReading = readsAhead && patched(LOADS_WHILE_READING_PATCH);
+  /** The page read ahead is not loaded (the next cycle reads it again), but its requests were made. */
+  const stopAhead = async (): Promise<false> => {
+    const ahead = reading ? await reading : null;
+    if (ahead && 'page' in ahead) count(ahead.page);
+    return false;
+  };
+  /** Waits for the oldest batch in hand. False when the read must stop at it. */
+  const settleOldest = async (): Promise<boolean> => {
+    const done = (await inHand.shift()) ?? { goOn: true };
+    if ('error' in done) throw done.error;
+    if (done.goOn) return true;
+    inHand.length = 0; // those after it never ran
+    return stopAhead();
+  };
+  /** Waits for every batch in hand. False when the read must stop at one. */
+  const finishInHand = async (): Promise<boolean> => {
+    while (inHand.length > 0) if (!(await settleOldest())) return false;
+    return true;
+  };
   /** Checks, gates and loads the pages held, as one batch. False when the read must stop there. */
   const loadHeld = async (): Promise<boolean> => {
     const held = pages;
     pages = [];
     rows = 0;
+    if (inHand.length >= BATCHES_IN_HAND && !(await settleOldest())) return false;
     const batch =
       held.length === 1 && held[0]
         ? held[0]
         : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages: held });
-    if (await runBatch(ctx, stream, { key, committed }, batch, report, unloaded)) return true;
-    // The page read ahead is not loaded (the next cycle reads it again), but its requests were made.
-    const ahead = reading ? await reading : null;
-    if (ahead && 'page' in ahead) count(ahead.page);
-    return false;
+    if (!loadsWhileReading) return (await runBatch(ctx, stream, { key, committed }, batch, report, unloaded)) || stopAhead();
+    // One batch at a time, each once the one before it is done: a batch is validated against a
+    // warehouse that holds the batches before it (uniqueness beyond the batch), and cursors commit in order.
+    const before: BatchRun = inHand.at(-1) ?? Promise.resolve({ goOn: true });
+    inHand.push(
+      before.then((prior) =>
+        'goOn' in prior && prior.goOn
+          ? runBatch(ctx, stream, { key, committed }, batch, report, unloaded).then(
+              (goOn) => ({ goOn }),
+              (error: unknown) => ({ error }),
+            )
+          : prior,
+      ),
+    );
+    return true;
   };
   while (reading) {
     const result = await reading;
-    if ('error' in result) throw result.error;
+    if ('error' in result) {
+      // A read that fails still settles the batches in hand: their loads and cursors stand, and are reported.
+      if (inHand.length > 0 && !(await finishInHand())) return;
+      throw result.error;
+    }
     const { page } = result;
     reading = null;
     count(page);
@@ -154,6 +203,7 @@ async function runRead(
     }
     if (pages.length > 0 && (rows >= plan.batchSize || page.nextPageToken === null) && !(await loadHeld())) return;
     if (page.deferred) {
+      if (inHand.length > 0 && !(await finishInHand())) return;
       report.outcome = 'deferred';
       report.detail = page.deferred.detail;
       return;
@@ -162,12 +212,14 @@ async function runRead(
     const stopped = reading && pages.length === 0 ? stopsForContinueAsNew(ctx) : null;
     if (reading && stopped) {
       // Every batch of this read is committed: it stops here, with the page it read ahead, and the cycle's next run goes on.
+      if (inHand.length > 0 && !(await finishInHand())) return;
       const ahead = await reading;
       if ('error' in ahead) throw ahead.error;
       stopped.push({ stream, partition, cursor, committed: committed.cursor, nextPage: ahead.page, held: unloaded.held });
       return;
     }
   }
+  if (inHand.length > 0) await finishInHand();
 }
 
 /** What a read that loads nothing (a dry run) carries from batch to batch for the uniqueness check. */

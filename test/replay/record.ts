@@ -89,6 +89,12 @@ const FROZEN_BEFORE_PATCH: ReadonlySet<string> = new Set([
   'webhookDrain-two-deliveries',
   'ingestionCycle-describes-on-queue',
   'webhookDrain-models-refreshed',
+  'ingestionCycle-reads-ahead',
+  'ingestionCycle-load-commits-cursor',
+  'ingestionCycle-measured-with-quality',
+  'ingestionCycle-continues-as-new',
+  'ingestionCycle-continued',
+  'ingestionCycle-bulk-job',
 ]);
 
 async function save(world: World, recording: Recording, replace: boolean): Promise<void> {

@@ -149,6 +149,8 @@ export async function longCycle(world: World): Promise<Recording[]> {
     return [
       { name: 'ingestionCycle-continues-as-new', workflowId, runId: runs[0], protect },
       { name: 'ingestionCycle-continued', workflowId, runId: runs.at(-1), protect },
+      // Kept apart: the two above were recorded before a read went on while its batches were checked and loaded.
+      { name: 'ingestionCycle-loads-while-reading', workflowId, runId: runs[0], protect },
     ];
   } finally {
     await org.stop();

@@ -59,8 +59,10 @@ test('long reads continue as new between batches: every page read and loaded onc
     expect(runs[0]?.runId).toBe(handle.firstExecutionRunId);
     const ends = runs.map(({ events }) => (events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes ? 'continued' : 'ended'));
     expect(ends).toEqual([...runs.slice(1).map(() => 'continued'), 'ended']);
-    // A run goes on to its reads' next batch boundary once Temporal suggests continuing, not further.
-    for (const run of runs) expect(run.events.length).toBeLessThan(2 * SUGGEST_AFTER_EVENTS);
+    // Once Temporal suggests continuing, a run's reads finish the batches they have in hand and stop
+    // at the next batch boundary, not further: each read at most two batches and a page read ahead,
+    // about 45 events with their workflow tasks.
+    for (const run of runs) expect(run.events.length).toBeLessThan(2 * SUGGEST_AFTER_EVENTS + 2 * 45);
 
     const { calls } = harness;
     expect(calls.pageReads.filter((read) => read.startsWith('contact/'))).toEqual(pages('contact', 9).map((_, i) => `contact/${i + 1}`));

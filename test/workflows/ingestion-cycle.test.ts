@@ -78,6 +78,36 @@ test('the next page is read while the batch in hand is checked and loaded, and c
   expect(harness.calls.events).toEqual(eachLoadedThenCommitted);
 });
 
+test('the read goes on while batches are checked and loaded, at most two batches ahead, and cursors still commit in order', async () => {
+  const pagesRead = (stream: string) => Array.from({ length: 6 }, (_, index) => batch(stream, index + 1));
+  let readsAtFirstLoad: string[] = [];
+  const harness: CycleHarness = new CycleHarness(temporal, {
+    plan: { streams: ['contact'] },
+    extract: (stream) => ({ batches: pagesRead(stream), apiCalls: 1, deferred: null }),
+    // Batch n loads only once page n + 2 has been asked for: a read that waited for each batch's load would never get there.
+    beforeLoad: async (stream, n) => {
+      await eventually(
+        `page ${n + 2} read ahead of batch ${n}'s load`,
+        async () => n >= 5 || harness.calls.pageReads.includes(`${stream}/${n + 2}`) || undefined,
+        {
+          timeoutMs: 10_000,
+        },
+      ).catch((error: Error) => {
+        throw ApplicationFailure.create({ message: error.message, nonRetryable: true });
+      });
+      if (n !== 1) return;
+      // Held long enough for a read without a bound to run on to the end.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      readsAtFirstLoad = [...harness.calls.pageReads];
+    },
+  });
+  const report = await harness.run();
+  expect(report.streams[0]).toMatchObject({ outcome: 'loaded', loaded: 600, batches: 6 });
+  // While batch 1 loads, batch 2 waits and batch 3's page is read, with page 4 asked for: no further.
+  expect(readsAtFirstLoad).toEqual(['contact/1', 'contact/2', 'contact/3', 'contact/4']);
+  expect(harness.calls.events).toEqual([1, 2, 3, 4, 5, 6].flatMap((n) => [`load:contact/${n}`, `commit:contact/${n}`]));
+});
+
 test('pages held go as a batch of their own when the next would take them past the batch size: no page is rewritten into another', async () => {
   // Pages of 100 rows, batches of at most 150: each page is a batch (the harness refuses to combine pages).
   const { report, calls } = await runCycle({
