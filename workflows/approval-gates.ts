@@ -80,6 +80,11 @@ export class ApprovalGates {
     return gate.resolution as ApprovalResolution;
   }
 
+  /** Closes a gate no decision can reach (its request was never recorded): nobody waits on it any more. */
+  withdraw(approvalId: string): void {
+    this.gates.delete(approvalId);
+  }
+
   /** Records what the decision led to; the update that made it returns this. */
   settle(outcome: ApprovalOutcome): void {
     const gate = this.gates.get(outcome.approvalId);

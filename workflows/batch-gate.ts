@@ -3,7 +3,7 @@
  * report a dry run, or wait for a manager. No batch that crosses a limit is loaded without an
  * approval on record: the approval is recorded before the load is scheduled.
  */
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { approvalIdFor, type ApprovalResolution, type PendingApproval } from '../domain/approvals';
 import { searchAttributes } from '../domain/constants';
 import type { BatchRef, CyclePlan, QualitySummary, StoppedRead, StreamReport } from '../domain/cycle';
@@ -85,6 +85,9 @@ export async function passGate(
   }
 }
 
+/** Marks the histories whose gates open before the approval is recorded; in those recorded before, after. */
+const GATE_OPENS_BEFORE_RECORDED_PATCH = 'gate-opens-before-recorded';
+
 async function awaitApproval(
   ctx: CycleContext,
   stream: string,
@@ -117,8 +120,19 @@ async function awaitApproval(
     onTimeout: plan.approvalPolicy.onTimeout,
   };
 
-  await control.recordApprovalRequested(pending);
-  const decided = gates.request(pending); // opens the gate at once
+  // The gate opens before the store lists the approval, so a decision sent as soon as it is listed
+  // finds it open. Before, such a decision could reach the workflow with the record's completion,
+  // ahead of the gate, and be refused as not open.
+  const opensFirst = patched(GATE_OPENS_BEFORE_RECORDED_PATCH);
+  const decidedEarly = opensFirst ? gates.request(pending) : null;
+  try {
+    await control.recordApprovalRequested(pending);
+  } catch (err) {
+    // Not on record, so not decidable: the gate closes with the failure.
+    if (opensFirst) gates.withdraw(pending.approvalId);
+    throw err;
+  }
+  const decided = decidedEarly ?? gates.request(pending); // opens the gate at once
   showWaiting(gates);
   const resolution = await decided;
   showWaiting(gates);

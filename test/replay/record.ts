@@ -95,6 +95,8 @@ const FROZEN_BEFORE_PATCH: ReadonlySet<string> = new Set([
   'ingestionCycle-continues-as-new',
   'ingestionCycle-continued',
   'ingestionCycle-bulk-job',
+  'ingestionCycle-gate-approved',
+  'ingestionCycle-gate-waited-across-upgrade',
 ]);
 
 async function save(world: World, recording: Recording, replace: boolean): Promise<void> {

@@ -54,6 +54,8 @@ export async function gatedCycles(world: World): Promise<Recording[]> {
   await approveAndLoad(world, waiting, 'the first load reads the whole org');
   return [
     { name: 'ingestionCycle-gate-approved', workflowId: gated },
+    // Kept apart: the one above was recorded before a gate opened ahead of the approval's record.
+    { name: 'ingestionCycle-gate-opens-before-recorded', workflowId: gated },
     { name: 'ingestionCycle-skipped-other-cycle', workflowId: scheduled },
   ];
 }

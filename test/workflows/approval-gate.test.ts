@@ -3,13 +3,13 @@
  * signal) whenever a configured limit is crossed. Automation levels, overrides and the gate across a
  * worker restart are in automation-levels.test.ts.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import type { GateFigures, Guardrails } from '../../domain/guardrails';
 import { decideApprovalSignal, decideApprovalUpdate, pendingApprovalsQuery } from '../../domain/messages';
 import { eventually } from '../support/eventually';
 import { useTemporal } from '../support/temporal';
 import { batch, CycleHarness } from './harness';
-import { gateOpener, manager } from './gate';
+import { gateOpener, manager, twoBatches } from './gate';
 
 const temporal = useTemporal();
 const openGate = gateOpener(temporal);
@@ -51,6 +51,35 @@ test.each(tripping)('%s trips the gate; approving loads exactly that batch', asy
   } finally {
     await stop();
   }
+});
+
+test('a decision sent the moment the approval is on record finds the gate open, and loads the batch', async () => {
+  const decisions: string[] = [];
+  const harness: CycleHarness = new CycleHarness(temporal, {
+    plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'approve', maxRowsPerCycle: 150 } },
+    extract: twoBatches,
+    activities: {
+      // The manager decides while the request is being recorded: the decision reaches the workflow before the record's completion.
+      recordApprovalRequested: async (pending) => {
+        harness.calls.requested.push(pending);
+        await temporal.client.workflow
+          .getHandle(harness.workflowId)
+          .startUpdate(decideApprovalUpdate, {
+            args: [{ ...manager, decision: 'approve', approvalId: pending.approvalId }],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          })
+          .then(
+            () => decisions.push('accepted'),
+            (error: Error) => decisions.push(`refused: ${error.cause instanceof Error ? error.cause.message : error.message}`),
+          );
+      },
+    },
+  });
+  const report = await harness.run();
+  expect(decisions).toEqual(['accepted']);
+  expect(report.status).toBe('completed');
+  expect(report.streams[0]).toMatchObject({ outcome: 'loaded', loaded: 200 });
+  expect(harness.calls.resolved).toEqual([expect.objectContaining({ decision: 'approve', decidedBy: 'maria@example.com' })]);
 });
 
 test('rejecting loads nothing, keeps the batch for audit and does not move the cursor', async () => {
