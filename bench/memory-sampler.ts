@@ -46,14 +46,15 @@ const DUCKDB_MEMORY =
 
 /**
  * Samples the process every 100 ms and DuckDB (a query on the warehouse's own instance) every 250 ms,
- * skipping a DuckDB read while the last one has not answered, until `stop`.
+ * skipping a DuckDB read while the last one has not answered, until `stop`. Without a DuckDB
+ * warehouse (null), the process alone.
  */
-export async function sampleMemory(warehouse: Warehouse): Promise<{ stop(): MemoryFigures }> {
-  const [limit] = await warehouse.query("select current_setting('memory_limit') as memory_limit", []);
+export async function sampleMemory(warehouse: Warehouse | null): Promise<{ stop(): MemoryFigures }> {
+  const [limit] = warehouse ? await warehouse.query("select current_setting('memory_limit') as memory_limit", []) : [];
   let duckdb = { duckdbMiB: 0, duckdbSpilledMiB: 0 };
   let reading = false;
   const readDuckdb = () => {
-    if (reading) return;
+    if (reading || !warehouse) return;
     reading = true;
     warehouse
       .query(DUCKDB_MEMORY, [])
@@ -86,7 +87,7 @@ export async function sampleMemory(warehouse: Warehouse): Promise<{ stop(): Memo
       clearInterval(processTimer);
       clearInterval(duckdbTimer);
       take();
-      return { duckdbMemoryLimit: String(limit?.memory_limit), peak, atRssPeak };
+      return { duckdbMemoryLimit: warehouse ? String(limit?.memory_limit) : 'none: not DuckDB', peak, atRssPeak };
     },
   };
 }

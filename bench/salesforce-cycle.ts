@@ -8,7 +8,8 @@
  * ≈ 4,900 rows/s at most). `--rate 1000/1` sets another, to time the engine rather than the API.
  * `--simulator <url>` reads a simulator already running (bench/vs-dlt/ starts one in its own
  * process) instead of starting one here; `--json` prints the figures as one JSON line; `--timeline`
- * lists every activity's run on the cycle's clock. The embedded DuckDB is capped as the worker's is:
+ * lists every activity's run on the cycle's clock; `--warehouse <postgres://…>` loads into PostgreSQL
+ * (a fresh schema) instead of the embedded DuckDB. The embedded DuckDB is capped as the worker's is:
  * INSIGHT_HUB_DUCKDB_MEMORY_LIMIT, else its default.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,7 +19,7 @@ import { setTimeout } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { openStore } from '../activities/store';
-import { createConnectorSchema } from '../domain/connector';
+import { createConnectorSchema, type DestinationConfig } from '../domain/connector';
 import { connectWarehouse } from '../activities/warehouses';
 import { activityTimeline, activityTimes, secondsToLastCommit } from './cycle-profile';
 import { sampleMemory, type MemoryFigures } from './memory-sampler';
@@ -34,6 +35,11 @@ const rateArgument = /^(\d+)\/(\d+)$/.exec(process.argv[process.argv.indexOf('--
 const rateLimit =
   process.argv.includes('--rate') && rateArgument ? { requests: Number(rateArgument[1]), perSeconds: Number(rateArgument[2]) } : null;
 const simulatorUrl = process.argv.includes('--simulator') ? process.argv[process.argv.indexOf('--simulator') + 1] : undefined;
+/** `--warehouse <postgres://…>`: load into PostgreSQL (a fresh schema), whose loads run in its own process; DuckDB embedded otherwise. */
+const postgresUrl = process.argv.includes('--warehouse') ? process.argv[process.argv.indexOf('--warehouse') + 1] : undefined;
+const destination: DestinationConfig = postgresUrl
+  ? { kind: 'postgres', url: postgresUrl, schema: `bench_${Date.now()}` }
+  : { kind: 'duckdb', schema: 'marketing' };
 const asJson = process.argv.includes('--json');
 const showTimeline = process.argv.includes('--timeline');
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -59,7 +65,7 @@ async function main(): Promise<void> {
       status: 'active',
       configuration: {
         source: simulatedSalesforceSource(simulator.url, { apiQuotaShare: 1 }),
-        destination: { kind: 'duckdb', schema: 'marketing' },
+        destination,
         guardrails: { maxInvalidShare: 0.5 },
         schedule: { every: '1h' },
       },
@@ -77,13 +83,13 @@ async function main(): Promise<void> {
   });
   const running = runWorkers(workers);
   // The worker's own instance (one per file per process): the sampler reads DuckDB's figures from it.
-  const warehouse = await connectWarehouse({ kind: 'duckdb', schema: 'marketing' }, dataDir, duckdbMemoryLimit);
+  const warehouse = await connectWarehouse(destination, dataDir, duckdbMemoryLimit);
   // A long-lived worker is already polling when a cycle starts: the account workers' start is not timed.
   await setTimeout(2_000);
 
   say('running one cycle…');
   const rssBefore = process.memoryUsage().rss;
-  const sampler = await sampleMemory(warehouse);
+  const sampler = await sampleMemory(destination.kind === 'duckdb' ? warehouse : null);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const handle = await client.workflow.start(ingestionCycle, {
@@ -101,7 +107,7 @@ async function main(): Promise<void> {
   const history = await handle.fetchHistory();
   const activities = activityTimes(history);
   const committedSeconds = secondsToLastCommit(history);
-  const [loaded] = await warehouse.query('select count(*) as n from marketing.salesforce_contact');
+  const [loaded] = await warehouse.query(`select count(*) as n from ${destination.schema}.salesforce_contact`);
   await warehouse.close();
 
   const stream = report?.streams[0];
