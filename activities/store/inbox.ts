@@ -20,7 +20,8 @@ import type { InboxReader } from '../sources/inbox-pages';
 export const inboxEventIdSchema = z.string().min(1, 'must not be empty').max(255, 'must be at most 255 characters').brand<'InboxEventId'>();
 export const inboxSubjectEmailSchema = z
   .string()
-  .min(1, 'must not be empty')
+  // An empty address is told as that alone, not also as what a stricter check after it finds.
+  .min(1, { error: 'must not be empty', abort: true })
   .max(320, 'must be at most 320 characters')
   .brand<'InboxSubjectEmail'>();
 export const quarantineReasonSchema = z.string().min(1, 'must not be empty').brand<'QuarantineReason'>();

@@ -113,12 +113,15 @@ test('the judging is the inbox’s one check: an id or address at its limit is s
   const atLimit = { ...base, sg_event_id: `${id}-${'e'.repeat(255 - id.length - 1)}`, email, attempt: '2', tls: 1, campaign: { wave: 3 } };
   const tooLongId = { ...base, sg_event_id: 'i'.repeat(256) };
   const tooLongEmail = { ...base, sg_event_id: `long-email-${id}`, email: `${email}x` };
-  expect(await sender.deliver([atLimit, tooLongId, tooLongEmail])).toMatchObject({
+  const noEmail = { ...base, sg_event_id: `no-email-${id}`, email: '' };
+  expect(await sender.deliver([atLimit, tooLongId, tooLongEmail, noEmail])).toMatchObject({
     status: 400,
     response: {
       issues: [
         { path: '[1].sg_event_id', rule: 'too_big', message: 'must be at most 255 characters' },
         { path: '[2].email', rule: 'too_big', message: 'must be at most 320 characters' },
+        // One message for an empty address, not also "must be an email address".
+        { path: '[3].email', rule: 'too_small', message: 'must not be empty' },
       ],
       stored: 1,
     },
