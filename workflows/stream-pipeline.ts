@@ -129,6 +129,8 @@ async function runRead(
   let reading: PageRead | null = resumed ? Promise.resolve({ page: resumed.nextPage }) : read(null);
   // Batches handed over to be checked and loaded while the read goes on (since LOADS_WHILE_READING_PATCH), oldest first.
   const inHand: BatchRun[] = [];
+  // A batch in hand stopped the read or failed: it reads no further, whatever the pages held.
+  let halted = false;
   const loadsWhileReading = readsAhead && patched(LOADS_WHILE_READING_PATCH);
   /** The page read ahead is not loaded (the next cycle reads it again), but its requests were made. */
   const stopAhead = async (): Promise<false> => {
@@ -167,59 +169,78 @@ async function runRead(
       before.then((prior) =>
         'goOn' in prior && prior.goOn
           ? runBatch(ctx, stream, { key, committed }, batch, report, unloaded).then(
-              (goOn) => ({ goOn }),
-              (error: unknown) => ({ error }),
+              (goOn) => {
+                halted ||= !goOn;
+                return { goOn };
+              },
+              (error: unknown) => {
+                halted = true;
+                return { error };
+              },
             )
           : prior,
       ),
     );
     return true;
   };
-  while (reading) {
-    const result = await reading;
-    if ('error' in result) {
-      // A read that fails still settles the batches in hand: their loads and cursors stand, and are reported.
-      if (inHand.length > 0 && !(await finishInHand())) return;
-      throw result.error;
+  /** Reads page by page until caught up, handing batches over as they fill. */
+  const readOn = async (): Promise<void> => {
+    while (reading) {
+      const result = await reading;
+      // Settled before anything else: the read stops there, or throws what the batch threw.
+      if (halted && !(await finishInHand())) return;
+      if ('error' in result) {
+        // A read that fails still settles the batches in hand: their loads and cursors stand, and are reported.
+        if (inHand.length > 0 && !(await finishInHand())) return;
+        throw result.error;
+      }
+      const { page } = result;
+      reading = null;
+      count(page);
+      if (page.batch) cursor = page.batch.cursorAfter ?? cursor;
+      const next = page.deferred ? null : page.nextPageToken;
+      if (readsAhead && next !== null) reading = read(next);
+      // A page without rows and more to come (a bulk job still running) says the next rows will take
+      // a while: the pages held are checked and loaded meanwhile rather than wait for them. (A source
+      // whose reads pass empty pages would make smaller batches by this: slower, never wrong.)
+      const sourceBusy = page.batch === null && next !== null && pages.length > 0;
+      if (readsAhead && sourceBusy && patched(BUSY_SOURCE_RELEASES_HELD_PATCH) && !(await loadHeld())) return;
+      // Where pages allow, a batch stays within the batch size: the pages held go on their own when
+      // this one would take them past it (a bulk chunk after a REST page), with no rewrite into one.
+      const overflows = page.batch !== null && pages.length > 0 && rows + page.batch.rows > plan.batchSize;
+      if (readsAhead && overflows && !(await loadHeld())) return;
+      if (page.batch) {
+        pages.push(page.batch);
+        rows += page.batch.rows;
+      }
+      if (pages.length > 0 && (rows >= plan.batchSize || page.nextPageToken === null) && !(await loadHeld())) return;
+      if (page.deferred) {
+        if (inHand.length > 0 && !(await finishInHand())) return;
+        report.outcome = 'deferred';
+        report.detail = page.deferred.detail;
+        return;
+      }
+      if (!readsAhead && next !== null) reading = read(next);
+      const stopped = reading && pages.length === 0 ? stopsForContinueAsNew(ctx) : null;
+      if (reading && stopped) {
+        // Every batch of this read is committed: it stops here, with the page it read ahead, and the cycle's next run goes on.
+        if (inHand.length > 0 && !(await finishInHand())) return;
+        const ahead = await reading;
+        if ('error' in ahead) throw ahead.error;
+        stopped.push({ stream, partition, cursor, committed: committed.cursor, nextPage: ahead.page, held: unloaded.held });
+        return;
+      }
     }
-    const { page } = result;
-    reading = null;
-    count(page);
-    if (page.batch) cursor = page.batch.cursorAfter ?? cursor;
-    const next = page.deferred ? null : page.nextPageToken;
-    if (readsAhead && next !== null) reading = read(next);
-    // A page without rows and more to come (a bulk job still running) says the next rows will take
-    // a while: the pages held are checked and loaded meanwhile rather than wait for them. (A source
-    // whose reads pass empty pages would make smaller batches by this: slower, never wrong.)
-    const sourceBusy = page.batch === null && next !== null && pages.length > 0;
-    if (readsAhead && sourceBusy && patched(BUSY_SOURCE_RELEASES_HELD_PATCH) && !(await loadHeld())) return;
-    // Where pages allow, a batch stays within the batch size: the pages held go on their own when
-    // this one would take them past it (a bulk chunk after a REST page), with no rewrite into one.
-    const overflows = page.batch !== null && pages.length > 0 && rows + page.batch.rows > plan.batchSize;
-    if (readsAhead && overflows && !(await loadHeld())) return;
-    if (page.batch) {
-      pages.push(page.batch);
-      rows += page.batch.rows;
-    }
-    if (pages.length > 0 && (rows >= plan.batchSize || page.nextPageToken === null) && !(await loadHeld())) return;
-    if (page.deferred) {
-      if (inHand.length > 0 && !(await finishInHand())) return;
-      report.outcome = 'deferred';
-      report.detail = page.deferred.detail;
-      return;
-    }
-    if (!readsAhead && next !== null) reading = read(next);
-    const stopped = reading && pages.length === 0 ? stopsForContinueAsNew(ctx) : null;
-    if (reading && stopped) {
-      // Every batch of this read is committed: it stops here, with the page it read ahead, and the cycle's next run goes on.
-      if (inHand.length > 0 && !(await finishInHand())) return;
-      const ahead = await reading;
-      if ('error' in ahead) throw ahead.error;
-      stopped.push({ stream, partition, cursor, committed: committed.cursor, nextPage: ahead.page, held: unloaded.held });
-      return;
-    }
+    if (inHand.length > 0) await finishInHand();
+  };
+  try {
+    await readOn();
+  } catch (err) {
+    // Whatever failed (a page, combining pages), the batches in hand finish before the read reports
+    // it: none runs on past the stream's end unreported. (They never reject.)
+    if (inHand.length > 0) await Promise.all(inHand);
+    throw err;
   }
-  if (inHand.length > 0) await finishInHand();
 }
 
 /** What a read that loads nothing (a dry run) carries from batch to batch for the uniqueness check. */

@@ -106,6 +106,8 @@ export interface Scenario {
   invalidRowsOf?: (b: BatchRef) => number;
   /** Figures the gate sees, over the quiet defaults. */
   figuresOf?: (b: BatchRef) => Partial<GateFigures>;
+  /** Awaited before page `n` of a read (a stream, or `stream#partition`) is served, e.g. to hold it until a batch is loaded. */
+  beforePage?: (read: string, n: number) => Promise<void>;
   /** Awaited as batch `n` of a stream starts loading, e.g. to hold the load until a page is read ahead. */
   beforeLoad?: (stream: string, n: number) => Promise<void>;
   /** Real activities in place of the mocks of the same name, or beside them (e.g. the notification workflows'). */
@@ -289,6 +291,7 @@ export class CycleHarness {
         if (!read) throw new Error(`no read of ${key} was started`);
         const index = pageToken === null ? 0 : Number(pageToken);
         this.calls.pageReads.push(`${key}/${index + 1}`);
+        await this.scenario.beforePage?.(key, index + 1);
         const last = index >= read.batches.length - 1;
         return {
           batch: read.batches[index] ?? null,

@@ -108,6 +108,31 @@ test('the read goes on while batches are checked and loaded, at most two batches
   expect(harness.calls.events).toEqual([1, 2, 3, 4, 5, 6].flatMap((n) => [`load:contact/${n}`, `commit:contact/${n}`]));
 });
 
+test('a read that fails while a batch is in hand lets that batch finish: its load and cursor stand, and the report counts them', async () => {
+  let combined = false;
+  // A first page that fills a batch alone, then two that must be combined, which fails.
+  const { report, calls } = await runCycle({
+    plan: { streams: ['contact'], batchSize: 200 },
+    extract: (stream) => ({ batches: [batch(stream, 1, 200), batch(stream, 2), batch(stream, 3)], apiCalls: 1, deferred: null }),
+    activities: {
+      combinePages: async () => {
+        combined = true;
+        throw ApplicationFailure.create({ message: 'the staging area refused the pages', nonRetryable: true });
+      },
+    },
+    // Batch 1 loads only once the read has failed.
+    beforeLoad: (_stream, n) =>
+      n === 1
+        ? eventually('the pages combined', async () => combined || undefined, { timeoutMs: 10_000 }).then(() => undefined)
+        : Promise.resolve(),
+  });
+  expect(report.streams[0]).toMatchObject({ outcome: 'failed', loaded: 200, batches: 1 });
+  expect(report.streams[0]?.detail).toMatch(/refused the pages/);
+  expect(calls.events).toEqual(['load:contact/1', 'commit:contact/1']);
+  // The report is recorded once the batch is done, not before.
+  expect(calls.recorded[0]?.streams[0]).toMatchObject({ loaded: 200 });
+});
+
 test('pages held go as a batch of their own when the next would take them past the batch size: no page is rewritten into another', async () => {
   // Pages of 100 rows, batches of at most 150: each page is a batch (the harness refuses to combine pages).
   const { report, calls } = await runCycle({
@@ -120,18 +145,25 @@ test('pages held go as a batch of their own when the next would take them past t
 
 test("pages held go as a batch while the source prepares the next rows (a bulk job's checks), not after them", async () => {
   // A REST page of 100 rows, two checks of a bulk job (pages without rows), then a chunk of 1,000.
-  let readsAtFirstLoad: string[] = [];
   const harness: CycleHarness = new CycleHarness(temporal, {
     plan: { streams: ['contact'], batchSize: 1_000 },
     extract: (stream) => ({ batches: [batch(stream, 1), null, null, batch(stream, 4, 1_000)], apiCalls: 1, deferred: null }),
-    beforeLoad: async (_stream, n) => {
-      if (n === 1) readsAtFirstLoad = [...harness.calls.pageReads];
+    // The chunk comes only once the first page is loaded: a read that held that page for it would never get it.
+    beforePage: async (read, n) => {
+      if (n !== 4) return;
+      await eventually(
+        'the first page loaded before the chunk came',
+        async () => harness.calls.events.includes(`load:${read}/1`) || undefined,
+        {
+          timeoutMs: 10_000,
+        },
+      ).catch((error: Error) => {
+        throw ApplicationFailure.create({ message: error.message, nonRetryable: true });
+      });
     },
   });
   const report = await harness.run();
   expect(report.streams[0]).toMatchObject({ outcome: 'loaded', batches: 2, loaded: 1_100 });
-  // The first page loaded while the job was still being checked: before the chunk was asked for.
-  expect(readsAtFirstLoad).not.toContain('contact/4');
   expect(harness.calls.events).toEqual(['load:contact/1', 'commit:contact/1', 'load:contact/4', 'commit:contact/4']);
 });
 
