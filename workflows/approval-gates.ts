@@ -80,8 +80,13 @@ export class ApprovalGates {
     return gate.resolution as ApprovalResolution;
   }
 
-  /** Closes a gate no decision can reach (its request was never recorded): nobody waits on it any more. */
-  withdraw(approvalId: string): void {
+  /**
+   * Closes a gate whose request could not be recorded. A decision it accepted meanwhile (the record
+   * may have landed before its activity failed) gets an outcome: nothing loaded, the batch kept.
+   */
+  withdraw(approvalId: string, keptBatch: string): void {
+    const gate = this.gates.get(approvalId);
+    if (gate?.resolution) gate.outcome = { ...gate.resolution, loaded: 0, deleted: 0, keptBatch };
     this.gates.delete(approvalId);
   }
 

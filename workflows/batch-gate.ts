@@ -129,7 +129,7 @@ async function awaitApproval(
     await control.recordApprovalRequested(pending);
   } catch (err) {
     // Not on record, so not decidable: the gate closes with the failure.
-    if (opensFirst) gates.withdraw(pending.approvalId);
+    if (opensFirst) gates.withdraw(pending.approvalId, batch.uri);
     throw err;
   }
   const decided = decidedEarly ?? gates.request(pending); // opens the gate at once

@@ -56,7 +56,12 @@ test.each(tripping)('%s trips the gate; approving loads exactly that batch', asy
 test('a decision sent the moment the approval is on record finds the gate open, and loads the batch', async () => {
   const decisions: string[] = [];
   const harness: CycleHarness = new CycleHarness(temporal, {
-    plan: { streams: ['contact'], guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'approve', maxRowsPerCycle: 150 } },
+    plan: {
+      streams: ['contact'],
+      guardrails: { maxInvalidShare: 0.2, schemaChangePolicy: 'approve', maxRowsPerCycle: 150 },
+      // A refused decision leaves the gate to its timeout, which rejects: the test fails on what it checks, not by hanging.
+      approvalPolicy: { timeout: '5s', onTimeout: 'reject', approverRole: 'manager' },
+    },
     extract: twoBatches,
     activities: {
       // The manager decides while the request is being recorded: the decision reaches the workflow before the record's completion.

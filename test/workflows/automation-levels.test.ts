@@ -70,8 +70,11 @@ test('a worker restarted while a gate is open keeps waiting, then completes on a
 test('the waiting cycle is marked for operators: search attribute and current details', async () => {
   const { handle, stop, pending } = await openGate({ maxInvalidShare: 0.1 }, { invalidShare: 0.5, invalid: 50 });
   try {
-    const description = await handle.describe();
-    expect(description.searchAttributes.CycleStatus).toEqual(['awaiting-approval']);
+    // Marked once the approval is on record (the gate opens a moment before, as the record is written).
+    await eventually('the cycle marked as awaiting approval', async () => {
+      const { searchAttributes } = await handle.describe();
+      return searchAttributes.CycleStatus?.[0] === 'awaiting-approval' || undefined;
+    });
     // What the Web UI shows as the workflow's current details.
     const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(metadata.currentDetails).toContain("Waiting for a manager's decision** on contact batch");
