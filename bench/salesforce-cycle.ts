@@ -36,7 +36,11 @@ const rateLimit =
   process.argv.includes('--rate') && rateArgument ? { requests: Number(rateArgument[1]), perSeconds: Number(rateArgument[2]) } : null;
 const simulatorUrl = process.argv.includes('--simulator') ? process.argv[process.argv.indexOf('--simulator') + 1] : undefined;
 /** `--warehouse <postgres://…>`: load into PostgreSQL (a fresh schema), whose loads run in its own process; DuckDB embedded otherwise. */
-const postgresUrl = process.argv.includes('--warehouse') ? process.argv[process.argv.indexOf('--warehouse') + 1] : undefined;
+const postgresUrl = process.argv.includes('--warehouse') ? (process.argv[process.argv.indexOf('--warehouse') + 1] ?? '') : undefined;
+if (postgresUrl !== undefined && !/^postgres(ql)?:\/\//.test(postgresUrl)) {
+  console.error('--warehouse takes a PostgreSQL URL (postgresql://user@host:port/database); without it the cycle loads into DuckDB');
+  process.exit(2);
+}
 const destination: DestinationConfig = postgresUrl
   ? { kind: 'postgres', url: postgresUrl, schema: `bench_${Date.now()}` }
   : { kind: 'duckdb', schema: 'marketing' };
