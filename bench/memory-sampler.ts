@@ -81,7 +81,8 @@ export async function sampleMemory(warehouse: Warehouse | null): Promise<{ stop(
     for (const key of FIGURES) peak[key] = Math.max(peak[key], now[key]);
   };
   const processTimer = setInterval(take, 100);
-  const duckdbTimer = setInterval(readDuckdb, 250);
+  // Without DuckDB there is nothing to read: no timer.
+  const duckdbTimer = warehouse ? setInterval(readDuckdb, 250) : undefined;
   return {
     stop() {
       clearInterval(processTimer);
