@@ -84,16 +84,23 @@ export const customerIdentityModel: ModelDefinition = {
              COALESCE(last_modified_at, system_modstamp), created_at, ${consenting(activeRules['salesforce_lead'], null)}
       FROM ${d.table('salesforce_lead')} WHERE NOT COALESCE(is_deleted, FALSE)
     ),
-    same_person AS (
-      SELECT record_key, record_key AS other_key FROM crm_record
+    link AS (
+      SELECT a.record_key, b.record_key AS other_key FROM crm_record a
+      JOIN crm_record b ON a.customer_id = b.customer_id AND a.record_key <> b.record_key
       UNION ALL
-      SELECT a.record_key, b.record_key FROM crm_record a JOIN crm_record b ON a.customer_id = b.customer_id
-      UNION ALL
-      SELECT a.record_key, b.record_key FROM crm_record a JOIN crm_record b ON a.email = b.email
+      SELECT a.record_key, b.record_key FROM crm_record a JOIN crm_record b ON a.email = b.email AND a.record_key <> b.record_key
     ),
-    label_0 AS (SELECT record_key, record_key AS label FROM crm_record),
+    -- Only records linked to another are labelled step by step: a record linked to none is a person
+    -- of its own (most are), and ten rounds over every record were most of a large refresh's time.
+    linked AS (SELECT DISTINCT record_key FROM link),
+    same_person AS (SELECT record_key, record_key AS other_key FROM linked UNION ALL SELECT record_key, other_key FROM link),
+    label_0 AS (SELECT record_key, record_key AS label FROM linked),
     ${Array.from({ length: LINKS }, (_, i) => smallerLabel(i + 1)).join(',\n    ')},
-    person AS (SELECT record_key, label AS customer_key FROM label_${LINKS}),
+    person AS (
+      SELECT record_key, label AS customer_key FROM label_${LINKS}
+      UNION ALL
+      SELECT c.record_key, c.record_key FROM crm_record c LEFT JOIN linked l ON l.record_key = c.record_key WHERE l.record_key IS NULL
+    ),
     consenting_person AS (
       SELECT p.customer_key FROM person p JOIN crm_record c ON c.record_key = p.record_key
       GROUP BY p.customer_key HAVING MIN(CASE WHEN c.consents THEN 1 ELSE 0 END) = 1

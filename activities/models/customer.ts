@@ -75,12 +75,30 @@ export const customerModel: ModelDefinition = {
              ) AS golden_rank
       FROM ${d.table('customer_identity')} i JOIN crm ON crm.record_key = i.record_key
     ),
-    merged AS (
+    sized AS (
       SELECT customer_key, MIN(customer_id) AS customer_id, MIN(email) AS email, MIN(created_at) AS created_at, COUNT(*) AS crm_records,
-             ${d.listOf("CASE WHEN record_kind = 'contact' THEN record_id END")} AS contact_ids,
-             ${d.listOf("CASE WHEN record_kind = 'lead' THEN record_id END")} AS lead_ids,
-             ${d.listOf('customer_id')} AS customer_ids, ${d.listOf('email')} AS emails
+             MIN(CASE WHEN record_kind = 'contact' THEN record_id END) AS contact_id,
+             MIN(CASE WHEN record_kind = 'lead' THEN record_id END) AS lead_id
       FROM ${d.table('customer_identity')} GROUP BY customer_key
+    ),
+    -- Sorted lists only for a person of several records: a person of one record lists that
+    -- record's values (sized). A sorted list per person is what held a million-contact refresh's
+    -- memory, and most people are one record.
+    lists AS (
+      SELECT i.customer_key,
+             ${d.listOf("CASE WHEN i.record_kind = 'contact' THEN i.record_id END")} AS contact_ids,
+             ${d.listOf("CASE WHEN i.record_kind = 'lead' THEN i.record_id END")} AS lead_ids,
+             ${d.listOf('i.customer_id')} AS customer_ids, ${d.listOf('i.email')} AS emails
+      FROM ${d.table('customer_identity')} i JOIN sized s ON s.customer_key = i.customer_key AND s.crm_records > 1
+      GROUP BY i.customer_key
+    ),
+    merged AS (
+      SELECT s.customer_key, s.customer_id, s.email, s.created_at, s.crm_records,
+             CASE WHEN s.crm_records = 1 THEN s.contact_id ELSE l.contact_ids END AS contact_ids,
+             CASE WHEN s.crm_records = 1 THEN s.lead_id ELSE l.lead_ids END AS lead_ids,
+             CASE WHEN s.crm_records = 1 THEN s.customer_id ELSE l.customer_ids END AS customer_ids,
+             CASE WHEN s.crm_records = 1 THEN s.email ELSE l.emails END AS emails
+      FROM sized s LEFT JOIN lists l ON l.customer_key = s.customer_key
     ),
     activity AS (
       SELECT customer_key,

@@ -8,7 +8,7 @@ import { connectWarehouse } from '../../activities/warehouses';
 import { refreshModels } from '../../activities/models/refresh';
 import { eraseFromWarehouse } from '../../activities/privacy/warehouse-erasure';
 import type { Connector } from '../../domain/connector';
-import { CONTACTS, landRows, landScenario } from './fixtures';
+import { CONTACTS, LEADS, landRows, landScenario } from './fixtures';
 import { useModelTargets, useOpenedWarehouse } from './targets';
 
 const { targets, dir } = useModelTargets();
@@ -132,6 +132,75 @@ describe.each(targets)('the customer models on $kind', (target) => {
     expect(await at.rows(`select * from {customer} where emails like ${olive} or customer_ids like '%CUST-3%'`)).toEqual([]);
     expect(await at.rows(`select * from {customer_identity} where email like ${olive} or customer_id = 'CUST-3'`)).toEqual([]);
     expect(await at.rows(`select * from {customer_touchpoint} where source_key in ('e7', '503')`)).toEqual([]);
+  });
+
+  test('a record linked to no other is a customer of its own; records linked through others are one, whichever they link by', async () => {
+    await landScenario(at.warehouse, dir());
+    const [template] = CONTACTS;
+    const [leadTemplate] = LEADS;
+    const contact = (id: string, customerId: string | null, email: string) => ({ ...template, id, customer_id: customerId, email });
+    const lead = (id: string, customerId: string | null, email: string) => ({ ...leadTemplate, id, customer_id: customerId, email });
+    await landRows(at.warehouse, dir(), 'salesforce', 'contact', [
+      contact('003G', 'CUST-7', 'Solo@example.com'),
+      // A chain: 003K and 003J share a customer id, 003J and 00QK an address, 00QK and 00QJ a customer id.
+      contact('003K', 'CUST-K1', 'k1@example.com'),
+      contact('003J', 'CUST-K1', 'k2@example.com'),
+    ]);
+    await landRows(at.warehouse, dir(), 'salesforce', 'lead', [
+      lead('00QS', null, 'lead.only@example.com'),
+      lead('00QK', 'CUST-K3', 'K2@example.com'),
+      lead('00QJ', 'CUST-K3', 'k4@example.com'),
+    ]);
+    await refreshModels(at.warehouse);
+
+    const identity = await at.rows(
+      `select record_key, customer_key from {customer_identity} where record_key in
+         ('contact:003G', 'contact:003J', 'contact:003K', 'lead:00QJ', 'lead:00QK', 'lead:00QS') order by record_key`,
+    );
+    expect(identity).toEqual([
+      { record_key: 'contact:003G', customer_key: 'contact:003G' },
+      { record_key: 'contact:003J', customer_key: 'contact:003J' },
+      { record_key: 'contact:003K', customer_key: 'contact:003J' },
+      { record_key: 'lead:00QJ', customer_key: 'contact:003J' },
+      { record_key: 'lead:00QK', customer_key: 'contact:003J' },
+      { record_key: 'lead:00QS', customer_key: 'lead:00QS' },
+    ]);
+    const customers = await at.rows(
+      `select customer_key, customer_id, email, salesforce_contact_ids, salesforce_lead_ids, customer_ids, emails, crm_records
+       from {customer} where customer_key in ('contact:003G', 'contact:003J', 'lead:00QS') order by customer_key`,
+    );
+    expect(customers).toEqual([
+      {
+        customer_key: 'contact:003G',
+        customer_id: 'CUST-7',
+        email: 'solo@example.com',
+        salesforce_contact_ids: '003G',
+        salesforce_lead_ids: null,
+        customer_ids: 'CUST-7',
+        emails: 'solo@example.com',
+        crm_records: 1,
+      },
+      {
+        customer_key: 'contact:003J',
+        customer_id: 'CUST-K1',
+        email: 'k2@example.com',
+        salesforce_contact_ids: '003J, 003K',
+        salesforce_lead_ids: '00QJ, 00QK',
+        customer_ids: 'CUST-K1, CUST-K3',
+        emails: 'k1@example.com, k2@example.com, k4@example.com',
+        crm_records: 4,
+      },
+      {
+        customer_key: 'lead:00QS',
+        customer_id: null,
+        email: 'lead.only@example.com',
+        salesforce_contact_ids: null,
+        salesforce_lead_ids: '00QS',
+        customer_ids: null,
+        emails: 'lead.only@example.com',
+        crm_records: 1,
+      },
+    ]);
   });
 
   test("the person models hold the connectors' active rules: none lets an inactive contact in, a rule on another column decides", async () => {
