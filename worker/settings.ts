@@ -1,5 +1,5 @@
 /** Process settings from the environment, validated once at start-up with errors that name the variable. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import type { TLSConfig } from '@temporalio/client';
@@ -68,6 +68,8 @@ const settingsSchema = z.object({
   ...stagingVariables,
   /** The embedded DuckDB warehouse's memory_limit (activities/warehouses/duckdb/memory-limit.ts). */
   INSIGHT_HUB_DUCKDB_MEMORY_LIMIT: duckdbMemoryLimitSchema.default(DEFAULT_DUCKDB_MEMORY_LIMIT),
+  /** Workflow code bundled at build time (scripts/bundle-workflows.ts); workers bundle it from source at start-up when unset. */
+  INSIGHT_HUB_WORKFLOW_BUNDLE: z.string().min(1, 'must be the path of a bundle built by scripts/bundle-workflows.ts').optional(),
   /** Where people reach the API and its dashboard: the links in notifications. The API's own address when unset. */
   INSIGHT_HUB_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://insight-hub.example.com' }).optional(),
   /** HTTPS (TLS 1.3 minimum) when both are set. */
@@ -123,6 +125,8 @@ export interface Settings {
   staging: StagingLocation;
   /** What the embedded DuckDB warehouse's buffer manager may hold, e.g. 1GB. */
   duckdbMemoryLimit: string;
+  /** Undefined: workers bundle the workflow code at start-up. */
+  workflowBundlePath: string | undefined;
   /** Undefined: the API serves plain HTTP. */
   apiTls: ApiTls | undefined;
   codecAllowedOrigins: string[];
@@ -150,12 +154,21 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sourceRates: s.INSIGHT_HUB_SOURCE_RATES ?? {},
     staging: stagingLocation(s, path.resolve(s.DATA_DIR)),
     duckdbMemoryLimit: s.INSIGHT_HUB_DUCKDB_MEMORY_LIMIT,
+    workflowBundlePath: workflowBundlePath(s),
     apiTls: apiTls && checkedPair(apiTls, 'API_TLS_CERT_FILE', 'API_TLS_KEY_FILE'),
     codecAllowedOrigins: s.CODEC_CORS_ORIGINS.map((origin) => new URL(origin).origin),
     publicUrl: (s.INSIGHT_HUB_PUBLIC_URL ?? `${apiTls ? 'https' : 'http'}://${s.API_HOST}:${s.API_PORT}`).replace(/\/+$/, ''),
     temporalTls: temporalTls(s),
     ...deployment(s),
   };
+}
+
+function workflowBundlePath(env: Environment): string | undefined {
+  const file = env.INSIGHT_HUB_WORKFLOW_BUNDLE;
+  if (file === undefined || existsSync(file)) return file && path.resolve(file);
+  throw new Error(
+    `invalid environment: INSIGHT_HUB_WORKFLOW_BUNDLE: no file at ${file}; build it with \`npx tsx scripts/bundle-workflows.ts ${file}\`, or unset it to bundle at start-up`,
+  );
 }
 
 function deployment(env: Environment): Pick<Settings, 'deploymentVersion' | 'setCurrentVersion'> {

@@ -44,7 +44,7 @@ export interface WorkerOptions {
   dataDir: string;
   /** The workflow task queue; source queues are named after it. */
   taskQueue?: string;
-  /** A prebuilt bundle (tests build one per suite); workflows are bundled from source otherwise. */
+  /** A prebuilt bundle (INSIGHT_HUB_WORKFLOW_BUNDLE; tests build one per run); workflows are bundled from source otherwise. */
   workflowBundle?: WorkflowBundleOption;
   /**
    * The payload key ring (INSIGHT_HUB_PAYLOAD_KEYS): encrypts Temporal payloads and staged files.
@@ -87,6 +87,7 @@ export function workerOptionsFrom(
     staging: settings.staging,
     publicUrl: settings.publicUrl,
     duckdbMemoryLimit: settings.duckdbMemoryLimit,
+    ...(settings.workflowBundlePath ? { workflowBundle: { codePath: settings.workflowBundlePath } } : {}),
   };
 }
 

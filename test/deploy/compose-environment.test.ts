@@ -6,8 +6,9 @@
  * pass and keep passing. No Docker engine is needed; what a container would change is changed, and
  * only that: the other services' host names (postgresql:5432, temporal:7233, seaweedfs:8333) become
  * local addresses, /run/secrets and the volumes become folders, each listening port a free one (a
- * container has its own network), and the control plane gets a database of its own on the shared
- * server (the deployment's init script makes `insight_hub`).
+ * container has its own network), the image's workflow bundle is the one the test run built with
+ * the same script, and the control plane gets a database of its own on the shared server (the
+ * deployment's init script makes `insight_hub`).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +27,7 @@ import { eventually } from '../support/eventually';
 import { useFixture, type Defer } from '../support/fixture';
 import { motoServer, startS3Server } from '../support/s3-server';
 import { tempDir } from '../support/temp-dir';
-import { testServerAddress, useTemporal } from '../support/temporal';
+import { testServerAddress, useTemporal, WORKFLOW_BUNDLE_VARIABLE } from '../support/temporal';
 import {
   COMPOSE_FILE,
   REPOSITORY,
@@ -85,9 +86,20 @@ async function localEnvironment(service: ComposeService, local: Local): Promise<
       if (localValue === target) localValue = local.volumes[volume] ?? localValue;
     }
     if (LISTENING_PORTS.includes(name)) localValue = String(await freePort());
+    if (name === 'INSIGHT_HUB_WORKFLOW_BUNDLE') localValue = imageBundle();
     environment[name] = localValue;
   }
   return environment;
+}
+
+/**
+ * The image's workflow bundle, built by its `RUN … scripts/bundle-workflows.ts`: the run's own, which
+ * global-setup built with the same script from the same source.
+ */
+function imageBundle(): string {
+  const bundle = process.env[WORKFLOW_BUNDLE_VARIABLE];
+  if (!bundle) throw new Error(`${WORKFLOW_BUNDLE_VARIABLE} is not set: run the tests with jest, whose global setup bundles the workflows`);
+  return bundle;
 }
 
 function startService(name: string, service: ComposeService, environment: Record<string, string>): RunningService {

@@ -54,12 +54,8 @@ export async function encryptedTestEnv(): Promise<TestWorkflowEnvironment> {
 const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 const PROJECT_WORKFLOWS = require.resolve('../../workflows');
 
-/** Where global-setup leaves the project's workflows bundled once for the whole run (webpack takes seconds). */
+/** Where global-setup leaves the project's workflows bundled once for the whole run (scripts/bundle-workflows.ts; webpack takes seconds). */
 export const WORKFLOW_BUNDLE_VARIABLE = 'INSIGHT_HUB_TEST_WORKFLOW_BUNDLE';
-
-export function bundleProjectWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: PROJECT_WORKFLOWS, logger: new DefaultLogger('WARN') });
-}
 
 /**
  * Workflow code to pass to Worker.create as `workflowBundle`: the project's workflows as global-setup

@@ -5,10 +5,13 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadSettings } from '../../worker/settings';
+import { workerOptionsFrom } from '../../worker/workers';
 import { useTempDir } from '../support/temp-dir';
 
 const dir = useTempDir('deployment-settings-');
 const KEYS = 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+/** What worker/main.ts opens before it derives the workers' options: none of it is read here. */
+const OPENED = {} as Parameters<typeof workerOptionsFrom>[1];
 
 async function secretFile(name: string, content: string): Promise<string> {
   const file = path.join(dir.path, name);
@@ -89,5 +92,24 @@ describe('worker versioning', () => {
     [{ INSIGHT_HUB_SET_CURRENT_VERSION: 'true' }, 'INSIGHT_HUB_SET_CURRENT_VERSION: needs INSIGHT_HUB_BUILD_ID'],
   ])('%o is refused', (env, message) => {
     expect(() => loadSettings(env)).toThrow(message);
+  });
+});
+
+describe('the workflow bundle built with the image', () => {
+  test('workers bundle the workflow code at start-up unless INSIGHT_HUB_WORKFLOW_BUNDLE names a bundle, which they load', async () => {
+    expect(loadSettings({}).workflowBundlePath).toBeUndefined();
+    const bundle = await secretFile('workflow-bundle.js', '/* bundled */');
+    expect(workerOptionsFrom(loadSettings({ INSIGHT_HUB_WORKFLOW_BUNDLE: bundle }), OPENED).workflowBundle).toEqual({ codePath: bundle });
+    expect(workerOptionsFrom(loadSettings({}), OPENED)).not.toHaveProperty('workflowBundle');
+  });
+
+  test('a bundle that is not there is refused at start-up, saying how to build it', () => {
+    const missing = path.join(dir.path, 'build', 'workflow-bundle.js');
+    expect(() => loadSettings({ INSIGHT_HUB_WORKFLOW_BUNDLE: missing })).toThrow(
+      `invalid environment: INSIGHT_HUB_WORKFLOW_BUNDLE: no file at ${missing}; build it with \`npx tsx scripts/bundle-workflows.ts ${missing}\``,
+    );
+    expect(() => loadSettings({ INSIGHT_HUB_WORKFLOW_BUNDLE: '' })).toThrow(
+      'INSIGHT_HUB_WORKFLOW_BUNDLE: must be the path of a bundle built by scripts/bundle-workflows.ts',
+    );
   });
 });

@@ -11,7 +11,7 @@ import { loadKeyRing } from '../../activities/secrets';
 import { loadPayloadKeyRing } from '../../activities/secrets/payload-codec';
 import { openStore } from '../../activities/store';
 import { loadSettings } from '../../worker/settings';
-import { createWorkers, runWorkers } from '../../worker/workers';
+import { createWorkers, runWorkers, workerOptionsFrom } from '../../worker/workers';
 
 async function main(): Promise<void> {
   const taskQueue = process.argv[2];
@@ -21,14 +21,7 @@ async function main(): Promise<void> {
   const store = await openStore({ databaseUrl: settings.databaseUrl, secrets });
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   const workers = await createWorkers({
-    connection,
-    namespace: settings.namespace,
-    store,
-    dataDir: settings.dataDir,
-    dataKeys: await loadPayloadKeyRing(settings, logger),
-    columnKeys: secrets,
-    rateLimits: settings.sourceRates,
-    staging: settings.staging,
+    ...workerOptionsFrom(settings, { connection, store, dataKeys: await loadPayloadKeyRing(settings, logger), columnKeys: secrets }),
     taskQueue,
   });
   const running = runWorkers(workers);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { probeMessageSchema, type ProbeMessage } from '../../bench/faults/probe-messages';
 import type { Defer } from '../support/fixture';
+import { WORKFLOW_BUNDLE_VARIABLE } from '../support/temporal';
 
 export interface Host {
   child: ChildProcess;
@@ -17,8 +18,10 @@ export interface Host {
 }
 
 export function startHost(name: string, taskQueue: string, env: NodeJS.ProcessEnv, dataDir: string, defer: Defer): Promise<Host> {
+  // Each host loads the run's prebuilt bundle as a deployed worker loads the image's, not webpack at start.
+  const bundle = process.env[WORKFLOW_BUNDLE_VARIABLE];
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'host-child.ts'), taskQueue], {
-    env: { ...process.env, ...env, DATA_DIR: dataDir },
+    env: { ...process.env, ...(bundle ? { INSIGHT_HUB_WORKFLOW_BUNDLE: bundle } : {}), ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   defer(async () => {
