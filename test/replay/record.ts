@@ -97,9 +97,6 @@ const FROZEN_BEFORE_PATCH: ReadonlySet<string> = new Set([
   'ingestionCycle-bulk-job',
   'ingestionCycle-gate-approved',
   'ingestionCycle-gate-waited-across-upgrade',
-  'ingestionCycle-loads-while-reading',
-  'ingestionCycle-gate-opens-before-recorded',
-  'webhookDrain-models-when-caught-up',
 ]);
 
 async function save(world: World, recording: Recording, replace: boolean): Promise<void> {

@@ -153,8 +153,6 @@ export async function longCycle(world: World): Promise<Recording[]> {
       { name: 'ingestionCycle-continued', workflowId, runId: runs.at(-1), protect },
       // Kept apart: the two above were recorded before a read went on while its batches were checked and loaded.
       { name: 'ingestionCycle-loads-while-reading', workflowId, runId: runs[0], protect },
-      // And apart again: recorded once a batch is validated while the one before it loads.
-      { name: 'ingestionCycle-validates-while-loading', workflowId, runId: runs[0], protect },
     ];
   } finally {
     await org.stop();
