@@ -166,14 +166,14 @@ export function createCycleActivities(deps: CycleActivityDeps) {
     /**
      * Runs the stream's expectation suite, after screening out erased subjects, with uniqueness
      * checked against the warehouse too; stores the full report, returns figures and batch refs.
-     * `earlier` and `keepHeld`: a dry run's read, or a batch validated while the one before it loads (see quality/beyond-batch.ts).
+     * `earlier` and `keepHeld`: a dry run's read (see quality/beyond-batch.ts).
      */
     async validateBatch(input: {
       connectorId: string;
       source: SourceKind;
       batch: BatchRef;
       earlier?: BatchRef | null;
-      keepHeld?: boolean | 'own';
+      keepHeld?: boolean;
       /** Measure the batch for the guardrail gate in this step too (QualitySummary.measure): one step fewer per batch. */
       measure?: boolean;
     }): Promise<QualitySummary> {

@@ -102,8 +102,7 @@ export interface QualitySummary {
   withoutConsent?: number;
   /**
    * Asked for by a read that loads nothing (a dry run): what the clean rows it validated so far
-   * hold in unique columns, staged for the next batch's check; null when they hold nothing. Asked
-   * for by a batch validated while the one before it loads: what its own clean rows hold.
+   * hold in unique columns, staged for the next batch's check; null when they hold nothing.
    */
   held?: BatchRef | null;
   /**

@@ -6,7 +6,7 @@
  */
 import { ActivityFailure, ApplicationFailure, log, patched } from '@temporalio/workflow';
 import type { ApprovalOutcome, ApprovalResolution } from '../domain/approvals';
-import { cursorKey, type BatchRef, type ExtractedPage, type QualitySummary, type StoppedRead, type StreamReport } from '../domain/cycle';
+import { cursorKey, type BatchRef, type ExtractedPage, type StoppedRead, type StreamReport } from '../domain/cycle';
 import { control, extractorFor } from './activities';
 import { passGate, type CycleContext } from './batch-gate';
 import { commit, load, type CommittedCursor } from './batch-load';
@@ -95,18 +95,6 @@ type BatchRun = Promise<{ goOn: boolean } | { error: unknown }>;
 const BATCHES_IN_HAND = 2;
 
 /**
- * Marks the histories in which a batch is validated while the one before it loads, once that one's
- * gate has let it load; in those recorded before, a batch was validated only after that load.
- */
-const VALIDATES_WHILE_LOADING_PATCH = 'validates-while-loading';
-
-/**
- * A batch's gate decided, for the check of the batch after it: whether the read goes on, and what
- * its clean rows hold in unique columns when it is about to load (the warehouse does not show them yet).
- */
-type Gated = { goOn: false } | { goOn: true; held: BatchRef | null };
-
-/**
  * One read of a stream, or of one partition of it, from its committed cursor until caught up. The
  * read goes on while batches are checked and loaded, one after another, so the source and the
  * warehouse work at the same time; cursors still commit batch by batch, in order.
@@ -144,10 +132,6 @@ async function runRead(
   // A batch in hand stopped the read or failed: it reads no further, whatever the pages held.
   let halted = false;
   const loadsWhileReading = readsAhead && patched(LOADS_WHILE_READING_PATCH);
-  // A dry run loads nothing: its batches carry what they hold from one to the next already.
-  const validatesWhileLoading = loadsWhileReading && patched(VALIDATES_WHILE_LOADING_PATCH) && plan.automationLevel !== 'dry-run';
-  // The gate of the last batch handed over (since VALIDATES_WHILE_LOADING_PATCH).
-  let lastGated: Promise<Gated> = Promise.resolve({ goOn: true, held: null });
   /** The page read ahead is not loaded (the next cycle reads it again), but its requests were made. */
   const stopAhead = async (): Promise<false> => {
     const ahead = reading ? await reading : null;
@@ -178,30 +162,23 @@ async function runRead(
         ? held[0]
         : await control.combinePages({ connectorId: plan.connectorId, source: plan.source, pages: held });
     if (!loadsWhileReading) return (await runBatch(ctx, stream, { key, committed }, batch, report, unloaded)) || stopAhead();
-    const before: BatchRun = inHand.at(-1) ?? Promise.resolve({ goOn: true });
-    const settled = (run: Promise<boolean>): BatchRun =>
-      run.then(
-        (goOn) => {
-          halted ||= !goOn;
-          return { goOn };
-        },
-        (error: unknown) => {
-          halted = true;
-          return { error };
-        },
-      );
-    if (validatesWhileLoading) {
-      const prior = { gated: lastGated, done: before };
-      let gated: (decided: Gated) => void = () => undefined;
-      lastGated = new Promise((resolve) => (gated = resolve));
-      inHand.push(settled(runBatchWhileLoading(ctx, stream, { key, committed }, batch, report, prior, gated)));
-      return true;
-    }
     // One batch at a time, each once the one before it is done: a batch is validated against a
     // warehouse that holds the batches before it (uniqueness beyond the batch), and cursors commit in order.
+    const before: BatchRun = inHand.at(-1) ?? Promise.resolve({ goOn: true });
     inHand.push(
       before.then((prior) =>
-        'goOn' in prior && prior.goOn ? settled(runBatch(ctx, stream, { key, committed }, batch, report, unloaded)) : prior,
+        'goOn' in prior && prior.goOn
+          ? runBatch(ctx, stream, { key, committed }, batch, report, unloaded).then(
+              (goOn) => {
+                halted ||= !goOn;
+                return { goOn };
+              },
+              (error: unknown) => {
+                halted = true;
+                return { error };
+              },
+            )
+          : prior,
       ),
     );
     return true;
@@ -285,7 +262,8 @@ async function runBatch(
   unloaded: UnloadedRows,
 ): Promise<boolean> {
   const { plan } = ctx;
-  countBatch(report, batch);
+  report.batches += 1;
+  report.extracted += batch.rows;
   if (batch.rows === 0) {
     // Only a position (e.g. an export cursor at the end of the stream): nothing to check or load.
     await commit(ctx, position, batch);
@@ -302,87 +280,12 @@ async function runBatch(
     ...(patched(MEASURED_WITH_QUALITY_PATCH) && { measure: true }),
   });
   if (dryRun) unloaded.held = quality.held ?? null;
-  return gateAndLoad(ctx, stream, position, batch, quality, report);
-}
-
-/**
- * A batch validated while the one before it loads (VALIDATES_WHILE_LOADING_PATCH). Its check starts
- * once the batch before it is gated to load, taking what that batch holds as held outside it (the
- * warehouse shows every batch before that one); its gate, measured then, and its load wait for that
- * load, so cursors still commit in order. Tells the batch after it what its own gate decided. False
- * when the read must stop at this batch or one before it.
- */
-async function runBatchWhileLoading(
-  ctx: CycleContext,
-  stream: string,
-  position: CommittedCursor,
-  batch: BatchRef,
-  report: StreamReport,
-  prior: { gated: Promise<Gated>; done: BatchRun },
-  gated: (decided: Gated) => void,
-): Promise<boolean> {
-  let decided = false;
-  const decide = (decision: Gated): void => {
-    if (decided) return;
-    decided = true;
-    gated(decision);
-  };
-  try {
-    const before = await prior.gated;
-    // A read stopped or failed at a batch before: this one is never checked.
-    if (!before.goOn) return false;
-    const checking =
-      batch.rows === 0
-        ? null
-        : validateWhileLoading(ctx, batch, before.held).then(
-            (quality) => ({ quality }),
-            (error: unknown) => ({ error }),
-          );
-    // Settled both, so that a check still running when the batch before fails is not left behind.
-    const [checked, done] = await Promise.all([checking, prior.done]);
-    if (!('goOn' in done) || !done.goOn) return false;
-    countBatch(report, batch);
-    if (checked && 'error' in checked) throw checked.error;
-    if (!checked) {
-      // Only a position (e.g. an export cursor at the end of the stream): nothing to check or load.
-      decide({ goOn: true, held: null });
-      await commit(ctx, position, batch);
-      return true;
-    }
-    return await gateAndLoad(ctx, stream, position, batch, checked.quality, report, decide);
-  } finally {
-    decide({ goOn: false });
-  }
-}
-
-/** The quality gate's check of a batch whose earlier batch may still be loading: what that one holds comes as `earlier`. */
-function validateWhileLoading(ctx: CycleContext, batch: BatchRef, earlier: BatchRef | null): Promise<QualitySummary> {
-  // Not measured here: the gate's figures (the table's rows, the day's spend) must include the load before it.
-  return control.validateBatch({ connectorId: ctx.plan.connectorId, source: ctx.plan.source, batch, earlier, keepHeld: 'own' });
-}
-
-function countBatch(report: StreamReport, batch: BatchRef): void {
-  report.batches += 1;
-  report.extracted += batch.rows;
-}
-
-/** Gate, load, commit a validated batch; `gated` hears the gate's decision before the load. False when the read must stop here. */
-async function gateAndLoad(
-  ctx: CycleContext,
-  stream: string,
-  position: CommittedCursor,
-  batch: BatchRef,
-  quality: QualitySummary,
-  report: StreamReport,
-  gated: (decided: Gated) => void = () => undefined,
-): Promise<boolean> {
   report.quarantined += quality.invalid;
   addCounts(report.failuresByRule, quality.failuresByRule);
 
   // Reserved before the gate measures, so streams gated at the same moment count each other's rows.
   ctx.rowsThisCycle += quality.valid;
   const gate = await passGate(ctx, stream, batch, quality, report);
-  gated(gate.action === 'stop' ? { goOn: false } : { goOn: true, held: gate.action === 'load' ? (quality.held ?? null) : null });
   if (gate.action === 'stop') {
     ctx.rowsThisCycle -= quality.valid;
     report.outcome = gate.outcome;

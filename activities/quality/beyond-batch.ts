@@ -3,12 +3,10 @@
  * must be unique in the stream's table, not only within a batch: a duplicate split across two
  * batches or two cycles inflates reach all the same. A value of the batch is taken when a row
  * outside it holds the value under another primary key:
- * - a row of the warehouse table. A read loads its batches one after another, so the table holds
- *   the read's earlier batches (all but the one loading, below) as well as every earlier cycle's;
+ * - a row of the warehouse table. A read loads its batches one after another, each before the next
+ *   is validated, so the table holds the read's earlier batches as well as every earlier cycle's;
  * - in a dry run, which loads nothing, a clean row validated earlier in the read: what those rows
- *   hold is staged from batch to batch (`heldWith`) and read back as `earlier`;
- * - a clean row of the batch before, when a batch is validated while that one loads: what it holds
- *   is staged alone and read back as `earlier`, the table holding every batch before it.
+ *   hold is staged from batch to batch (`heldWith`) and read back as `earlier`.
  * The same primary key holding the value is that row's earlier version, which the batch updates.
  * A key the batch deletes lets go of its value; a key re-sent with another value does not, as its
  * new version may yet be quarantined.
@@ -113,15 +111,14 @@ export class HeldOutside {
   }
 
   /**
-   * What the read's unloaded rows hold once the batch's clean rows join the earlier ones (or, without
-   * `withEarlier`, the batch's own alone): per key, the key and its unique columns. A key deleted, or
-   * withheld for want of consent (which loading turns into a deletion), holds nothing, and so hides
-   * what the warehouse holds for it.
+   * What the read's unloaded rows hold once the batch's clean rows join the earlier ones: per key,
+   * the key and its unique columns. A key deleted, or withheld for want of consent (which loading
+   * turns into a deletion), holds nothing, and so hides what the warehouse holds for it.
    */
-  heldWith(clean: readonly Row[], { withEarlier }: { withEarlier: boolean } = { withEarlier: true }): Row[] {
+  heldWith(clean: readonly Row[]): Row[] {
     if (this.columns.length === 0) return [];
     const { primaryKey } = this.stream;
-    const held = new Map(withEarlier ? this.earlier : []);
+    const held = new Map(this.earlier);
     for (const row of clean) {
       const key = keyText(this.stream, row[primaryKey]);
       if (key === null) continue;

@@ -32,16 +32,10 @@ export interface ValidateBatchInput {
   suite: ExpectationSuite;
   /** The cycle's start: what relative bounds are resolved against, so a retry judges alike. */
   runTime: Date;
-  /**
-   * What the clean rows this read validated but did not load yet hold: the previous batch's `held`
-   * (a dry run's, which loads nothing; or a batch's whose load runs while this one is validated).
-   */
+  /** What the clean rows this read validated but did not load (a dry run) hold: the previous batch's `held`. */
   earlier?: BatchRef | null;
-  /**
-   * Stage `held` for the next batch: with the earlier rows' (a dry run, which loads nothing), or this
-   * batch's own alone (`own`: the batch before it will have loaded by the time the next is validated).
-   */
-  keepHeld?: boolean | 'own';
+  /** Stage `held` for the next batch: the read loads nothing (a dry run). */
+  keepHeld?: boolean;
   /**
    * Write the clean rows screened for consent (privacy/load-screen.ts), as the load would: a row
    * withholding it becomes a deletion of its key. The load then reads the batch only to screen out
@@ -125,7 +119,7 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
   });
 
   const evaluated = rows.length - deletes;
-  const held = input.keepHeld ? outside.heldWith(clean, { withEarlier: input.keepHeld !== 'own' }) : [];
+  const held = input.keepHeld ? outside.heldWith(clean) : [];
   const consent = { withoutConsent: 0 };
   const toLoad = input.screenConsent
     ? clean.flatMap((row): Row[] => {
@@ -147,7 +141,7 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
       clean: toLoad.length ? await deps.staging.writeBatch(area, stream, toLoad, batch.cursorAfter) : null,
       // The quarantine never moves a cursor: the clean batch carries it.
       quarantine: quarantined.length ? await deps.staging.writeBatch(`${area}/quarantine`, stream, quarantined, null) : null,
-      ...(input.keepHeld !== undefined && input.keepHeld !== false && { held: held.length ? await deps.staging.writeBatch(`${area}/held`, stream, held, null) : null }),
+      ...(input.keepHeld && { held: held.length ? await deps.staging.writeBatch(`${area}/held`, stream, held, null) : null }),
       ...(input.screenConsent && { withoutConsent: consent.withoutConsent }),
     },
     report,

@@ -151,34 +151,6 @@ describe('uniqueness beyond the batch', () => {
     expect(third).toMatchObject({ valid: 2, invalid: 2 });
   });
 
-  it('validated while the batch before loads, takes what that batch holds, and stages its own values alone for the next', async () => {
-    // The warehouse holds contact 9 and the batch loading before this one, contact 2, not yet.
-    const warehouse = warehouseHolding([contactRow(9)]);
-    const before = await stage([contactRow(2, { customer_id: 'CUST-SHARED' }), contactRow(8, { is_deleted: true })]);
-    const loading = (
-      await validateBatch(
-        { staging: staged.staging, warehouse },
-        { area, stream, batch: before, suite, runTime: RUN_TIME, earlier: null, keepHeld: 'own' },
-      )
-    ).summary;
-    const { summary } = await validateBatch(
-      { staging: staged.staging, warehouse },
-      {
-        area,
-        stream,
-        batch: await stage([contactRow(3, { customer_id: 'CUST-SHARED' }), contactRow(4)]),
-        suite,
-        runTime: RUN_TIME,
-        earlier: loading.held ?? null,
-        keepHeld: 'own',
-      },
-    );
-    // Contact 3 repeats the customer id of contact 2, which the warehouse will hold once its batch loads.
-    expect(summary).toMatchObject({ valid: 1, invalid: 1, failuresByRule: { [UNIQUE_CUSTOMER]: 1 } });
-    // What the next batch is given: this batch's clean rows alone, not the batch before's (loaded by then).
-    expect(await readAll(summary.held)).toEqual([{ id: contactRow(4)['id'], customer_id: 'CUST-100004' }]);
-  });
-
   it('stages nothing to carry when not asked to', async () => {
     const { summary } = await validateBatch(
       { staging: staged.staging },

@@ -126,10 +126,6 @@ export interface Calls {
   extractAttempts: number[];
   /** Every page asked for, as `contact/2` (`contact#a/2` for partition a), in the order the reads were asked for. */
   pageReads: string[];
-  /** Every validation, as `contact/2`, with the batch whose held values it was given (`earlier`) and the loads done as it started. */
-  validations: { batch: string; earlier: string | null; loadsDone: number }[];
-  /** Every measureBatch, as `contact/2`, with the loads done as it started. */
-  measures: { batch: string; loadsDone: number }[];
   recorded: CycleReport[];
 }
 
@@ -144,8 +140,6 @@ export class CycleHarness {
     resolved: [],
     extractAttempts: [],
     pageReads: [],
-    validations: [],
-    measures: [],
     recorded: [],
   };
   readonly plan: CyclePlan;
@@ -236,11 +230,8 @@ export class CycleHarness {
     };
     return {
       planCycle: scenario.planCycle ?? (async () => plan),
-      validateBatch: async ({ batch: b, measure, earlier, keepHeld }) => {
-        const name = `${b.stream}/${Number.parseInt(b.sha256, 16)}`;
-        calls.validations.push({ batch: name, earlier: earlier ? earlier.uri : null, loadsDone: calls.loads.length });
-        // What the batch's clean rows hold, staged for the next batch's check.
-        const summary = { ...quality(b, scenario.invalidRowsOf?.(b) ?? 0), ...(keepHeld && { held: { ...b, uri: `${b.uri}.held` } }) };
+      validateBatch: async ({ batch: b, measure }) => {
+        const summary = quality(b, scenario.invalidRowsOf?.(b) ?? 0);
         // Figures only measuring gives come back with the quality's; others (the cycle's counters,
         // the quality's own) only measureBatch can stand in for, so that batch is measured by it.
         const figures = scenario.figuresOf?.(b) ?? {};
@@ -249,10 +240,10 @@ export class CycleHarness {
         const { tableRows, schemaChanges, estimatedCostUsd } = { ...quietFigures(summary, 0, 0), ...figures };
         return { ...summary, measure: { tableRows, schemaChanges, estimatedCostUsd, apiCallsRecordedToday: 0, costRecordedTodayUsd: 0 } };
       },
-      measureBatch: async ({ batch: b, quality: q, rowsThisCycle, apiCallsThisCycle }) => {
-        calls.measures.push({ batch: `${b.stream}/${Number.parseInt(b.sha256, 16)}`, loadsDone: calls.loads.length });
-        return { ...quietFigures(q, rowsThisCycle, apiCallsThisCycle), ...scenario.figuresOf?.(b) };
-      },
+      measureBatch: async ({ batch: b, quality: q, rowsThisCycle, apiCallsThisCycle }) => ({
+        ...quietFigures(q, rowsThisCycle, apiCallsThisCycle),
+        ...scenario.figuresOf?.(b),
+      }),
       loadBatch: async (req) => {
         const n = Number.parseInt(req.loadId.slice(-1), 16);
         await scenario.beforeLoad?.(req.stream, n);

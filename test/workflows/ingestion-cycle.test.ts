@@ -108,35 +108,6 @@ test('the read goes on while batches are checked and loaded, at most two batches
   expect(harness.calls.events).toEqual([1, 2, 3, 4, 5, 6].flatMap((n) => [`load:contact/${n}`, `commit:contact/${n}`]));
 });
 
-test("a batch is validated while the one before it loads, given what that one holds; its gate is measured once that load is done", async () => {
-  const harness: CycleHarness = new CycleHarness(temporal, {
-    plan: { streams: ['contact'] },
-    extract: (stream) => ({ batches: [1, 2, 3, 4].map((n) => batch(stream, n)), apiCalls: 1, deferred: null }),
-    // Batch n loads only once batch n + 1 is being validated: a batch validated only after the load before it never gets there.
-    beforeLoad: async (stream, n) => {
-      await eventually(
-        `batch ${n + 1} validated while batch ${n} loads`,
-        async () => n === 4 || harness.calls.validations.some((v) => v.batch === `${stream}/${n + 1}`) || undefined,
-        { timeoutMs: 10_000 },
-      ).catch((error: Error) => {
-        throw ApplicationFailure.create({ message: error.message, nonRetryable: true });
-      });
-    },
-  });
-  const report = await harness.run();
-  expect(report.streams[0]).toMatchObject({ outcome: 'loaded', loaded: 400, batches: 4 });
-  // The uniqueness check beyond the batch sees the batch before it, which the warehouse does not show yet.
-  expect(harness.calls.validations).toEqual([
-    { batch: 'contact/1', earlier: null, loadsDone: 0 },
-    { batch: 'contact/2', earlier: `${batch('contact', 1).uri}.held`, loadsDone: 0 },
-    { batch: 'contact/3', earlier: `${batch('contact', 2).uri}.held`, loadsDone: 1 },
-    { batch: 'contact/4', earlier: `${batch('contact', 3).uri}.held`, loadsDone: 2 },
-  ]);
-  // The gate's figures (the table's rows, the day's spend) include every load before the batch.
-  expect(harness.calls.measures).toEqual([1, 2, 3, 4].map((n) => ({ batch: `contact/${n}`, loadsDone: n - 1 })));
-  expect(harness.calls.events).toEqual([1, 2, 3, 4].flatMap((n) => [`load:contact/${n}`, `commit:contact/${n}`]));
-});
-
 test('a read that fails while a batch is in hand lets that batch finish: its load and cursor stand, and the report counts them', async () => {
   let combined = false;
   // A first page that fills a batch alone, then two that must be combined, which fails.
@@ -196,7 +167,7 @@ test("pages held go as a batch while the source prepares the next rows (a bulk j
   expect(harness.calls.events).toEqual(['load:contact/1', 'commit:contact/1', 'load:contact/4', 'commit:contact/4']);
 });
 
-test('a loaded batch takes three steps: validateBatch, measureBatch for the gate once the load before it is done, and its load, which commits its cursor; a batch of no rows (a position only) is committed alone', async () => {
+test('a loaded batch takes two steps: validateBatch measures it for the gate, its load commits its cursor; a batch of no rows (a position only) is committed alone', async () => {
   const harness = new CycleHarness(temporal, {
     plan: { streams: ['contact'] },
     extract: (stream) => ({ batches: [batch(stream, 1), batch(stream, 2, 0)], apiCalls: 1, deferred: null }),
@@ -210,7 +181,7 @@ test('a loaded batch takes three steps: validateBatch, measureBatch for the gate
       return name === undefined || name === 'extractPage' ? [] : [name];
     });
     // Batch 2 has no rows (a position only): nothing to check or load, its cursor is committed on its own.
-    expect(scheduled).toEqual(['planCycle', 'validateBatch', 'measureBatch', 'loadBatch', 'commitCursor', 'refreshModels', 'recordCycle']);
+    expect(scheduled).toEqual(['planCycle', 'validateBatch', 'loadBatch', 'commitCursor', 'refreshModels', 'recordCycle']);
     expect(harness.calls.events).toEqual(['load:contact/1', 'commit:contact/1', 'commit:contact/2']);
   } finally {
     await stop();
