@@ -1,5 +1,5 @@
 /** Process settings from the environment, validated once at start-up with errors that name the variable. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import type { TLSConfig } from '@temporalio/client';
@@ -165,7 +165,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
 function workflowBundlePath(env: Environment): string | undefined {
   const file = env.INSIGHT_HUB_WORKFLOW_BUNDLE;
-  if (file === undefined || existsSync(file)) return file && path.resolve(file);
+  if (file === undefined || statSync(file, { throwIfNoEntry: false })?.isFile()) return file && path.resolve(file);
   throw new Error(
     `invalid environment: INSIGHT_HUB_WORKFLOW_BUNDLE: no file at ${file}; build it with \`npx tsx scripts/bundle-workflows.ts ${file}\`, or unset it to bundle at start-up`,
   );
