@@ -3,19 +3,27 @@
  * (2 % sharing a customer id with another), half as many leads (a third of them with a contact's
  * address), five SendGrid events per contact, a ticket per ten contacts, a campaign membership each.
  * Then a second refresh with nothing new (rebuilds nothing), and one after a Brandwatch load alone.
+ * Each refresh prints the process's resident set before it and its peak while it ran (the made-up
+ * rows were built in this process, so the growth is what to read); DuckDB is capped as the worker's
+ * is (INSIGHT_HUB_DUCKDB_MEMORY_LIMIT, else its default).
  *
  *   npx tsx bench/model-refresh.ts [contacts=100000] [path/to/warehouse.duckdb=a temporary file]
+ *   npx tsx bench/model-refresh.ts --copy-of <warehouse.duckdb>   (one refresh of a loaded warehouse's copy)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import type { Row } from '../activities/sources/types';
 import type { SourceKind } from '../domain/connector';
 import { connectWarehouse } from '../activities/warehouses';
-import { refreshModels } from '../activities/models/refresh';
+import { MODEL_STATE_TABLE, refreshModels } from '../activities/models/refresh';
+import { loadSettings } from '../worker/settings';
 import { landRows } from '../test/models/fixtures';
 
 const contacts = Number(process.argv[2] ?? 100_000);
+/** `--copy-of <warehouse.duckdb>`: one refresh of a copy of a loaded warehouse (one a cycle left) instead of made-up rows. */
+const copyOf = process.argv.includes('--copy-of') ? process.argv[process.argv.indexOf('--copy-of') + 1] : undefined;
 const at = (day: number): string => new Date(Date.parse('2026-03-01T00:00:00.000Z') + day * 3_600_000).toISOString();
 const email = (i: number): string => `person${i}@example.com`;
 
@@ -25,14 +33,33 @@ function rows(count: number, make: (i: number) => Row): Row[] {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'ih-bench-models-'));
+  const file = path.join(dir, 'w.duckdb');
+  if (copyOf) await copyWithoutModels(copyOf, file);
   const warehouse = await connectWarehouse(
-    { kind: 'duckdb', schema: 'marketing', path: process.argv[3] ?? path.join(dir, 'w.duckdb') },
+    { kind: 'duckdb', schema: 'marketing', path: copyOf ? file : (process.argv[3] ?? file) },
     dir,
+    loadSettings().duckdbMemoryLimit,
   );
+  const timed = async (what: string): Promise<void> => {
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const started = process.hrtime.bigint();
+    const { rebuilt } = await refreshModels(warehouse).finally(() => clearInterval(sampler));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const [counts] = await warehouse.query(
+      'select (select count(*) from marketing.customer) as customers, (select count(*) from marketing.customer_touchpoint) as touchpoints',
+    );
+    const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+    console.log(
+      `${what}: ${seconds.toFixed(2)} s, RSS ${mib(rssBefore)} → ${mib(peakRss)} MiB, rebuilt [${rebuilt.join(', ')}], ${JSON.stringify(counts)}`,
+    );
+  };
   /** Lands `count` made-up rows of a stream in the warehouse, as a load would. */
   const land = (source: SourceKind, stream: string, count: number, make: (i: number) => Row) =>
     landRows(warehouse, dir, source, stream, rows(count, make));
   try {
+    if (copyOf) return await timed(`refresh of a copy of ${copyOf}`);
     const sf = { created_at: at(0), system_modstamp: at(1), is_deleted: false, is_active: true, last_modified_at: at(1) };
     await land('salesforce', 'contact', contacts, (i) => ({
       ...sf,
@@ -75,15 +102,6 @@ async function main(): Promise<void> {
       is_deleted: false,
       requester_email: email(i * 7),
     }));
-    const timed = async (what: string): Promise<void> => {
-      const started = process.hrtime.bigint();
-      const { rebuilt } = await refreshModels(warehouse);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const [counts] = await warehouse.query(
-        'select (select count(*) from marketing.customer) as customers, (select count(*) from marketing.customer_touchpoint) as touchpoints',
-      );
-      console.log(`${what}: ${seconds.toFixed(2)} s, rebuilt [${rebuilt.join(', ')}], ${JSON.stringify(counts)}`);
-    };
     await timed('first refresh');
     await timed('nothing new');
     await land('brandwatch', 'mentions', 1_000, (i) => ({
@@ -100,6 +118,16 @@ async function main(): Promise<void> {
     await warehouse.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** A copy of the file without the models' recorded state, so that the refresh rebuilds every model. */
+async function copyWithoutModels(from: string, to: string): Promise<void> {
+  await copyFile(from, to);
+  const instance = await DuckDBInstance.create(to);
+  const connection = await instance.connect();
+  await connection.run(`DROP TABLE IF EXISTS marketing.${MODEL_STATE_TABLE}`);
+  connection.closeSync();
+  instance.closeSync();
 }
 
 void main();

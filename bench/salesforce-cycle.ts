@@ -9,8 +9,11 @@
  * `--simulator <url>` reads a simulator already running (bench/vs-dlt/ starts one in its own
  * process) instead of starting one here; `--json` prints the figures as one JSON line; `--timeline`
  * lists every activity's run on the cycle's clock; `--warehouse <postgres://…>` loads into PostgreSQL
- * (a fresh schema) instead of the embedded DuckDB. The embedded DuckDB is capped as the worker's is:
- * INSIGHT_HUB_DUCKDB_MEMORY_LIMIT, else its default.
+ * (a fresh schema) instead of the embedded DuckDB; `--store <postgres://…>` keeps the control plane
+ * in a fresh PostgreSQL database there, as a deployed worker does, instead of PGlite in this process.
+ * Like the worker, it takes INSIGHT_HUB_DUCKDB_MEMORY_LIMIT (the embedded DuckDB's cap) and
+ * INSIGHT_HUB_WORKFLOW_BUNDLE (workflow code bundled at build time; bundled here at start otherwise).
+ * `--keep-warehouse` leaves the DuckDB file the cycle loaded, and says where.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,12 +21,14 @@ import path from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { ephemeralKeyRing } from '../activities/secrets';
 import { openStore } from '../activities/store';
 import { createConnectorSchema, type DestinationConfig } from '../domain/connector';
 import { connectWarehouse } from '../activities/warehouses';
 import { activityTimeline, activityTimes, secondsToLastCommit } from './cycle-profile';
 import { sampleMemory, type MemoryFigures } from './memory-sampler';
 import { ingestionCycle } from '../workflows';
+import { createDatabase } from '../simulators/fresh-database';
 import { startSalesforceSimulator } from '../simulators/salesforce/server';
 import { simulatedSalesforceSource } from '../simulators/salesforce/source';
 import { startTestServer, stopTestServer, TEST_ADDRESS_VARIABLE } from '../test/support/test-server';
@@ -37,14 +42,23 @@ const rateLimit =
 const simulatorUrl = process.argv.includes('--simulator') ? process.argv[process.argv.indexOf('--simulator') + 1] : undefined;
 /** `--warehouse <postgres://…>`: load into PostgreSQL (a fresh schema), whose loads run in its own process; DuckDB embedded otherwise. */
 const postgresUrl = process.argv.includes('--warehouse') ? (process.argv[process.argv.indexOf('--warehouse') + 1] ?? '') : undefined;
-if (postgresUrl !== undefined && !/^postgres(ql)?:\/\//.test(postgresUrl)) {
-  console.error('--warehouse takes a PostgreSQL URL (postgresql://user@host:port/database); without it the cycle loads into DuckDB');
-  process.exit(2);
+/** `--store <postgres://…>`: the control plane in a fresh database on that server, outside this process. */
+const storeServerUrl = process.argv.includes('--store') ? (process.argv[process.argv.indexOf('--store') + 1] ?? '') : undefined;
+for (const [flag, url] of [
+  ['--warehouse', postgresUrl],
+  ['--store', storeServerUrl],
+] as const) {
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) {
+    console.error(`${flag} takes a PostgreSQL URL (postgresql://user@host:port/database)`);
+    process.exit(2);
+  }
 }
 const destination: DestinationConfig = postgresUrl
   ? { kind: 'postgres', url: postgresUrl, schema: `bench_${Date.now()}` }
   : { kind: 'duckdb', schema: 'marketing' };
 const asJson = process.argv.includes('--json');
+/** `--keep-warehouse`: leave the embedded DuckDB file behind, e.g. for `bench/model-refresh.ts --copy-of`. */
+const keepWarehouse = process.argv.includes('--keep-warehouse');
 const showTimeline = process.argv.includes('--timeline');
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -54,9 +68,11 @@ async function main(): Promise<void> {
   const simulator = simulatorUrl
     ? { url: simulatorUrl, stop: () => Promise.resolve() }
     : await startSalesforceSimulator({ contacts, counts: { Lead: 0, Opportunity: 0, CampaignMember: 0 } });
-  const { duckdbMemoryLimit } = loadSettings();
+  const { duckdbMemoryLimit, workflowBundlePath } = loadSettings();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-bench-'));
-  const store = await openStore({});
+  const storeDatabase = storeServerUrl ? await createDatabase(storeServerUrl, 'bench_store') : null;
+  // The bench's database is dropped at the end: a key for this run alone seals its credentials.
+  const store = await openStore(storeDatabase ? { databaseUrl: storeDatabase.url, secrets: ephemeralKeyRing() } : {});
   await startTestServer();
   const address = process.env[TEST_ADDRESS_VARIABLE] ?? '';
   const nativeConnection = await NativeConnection.connect({ address });
@@ -83,6 +99,7 @@ async function main(): Promise<void> {
     dataDir,
     taskQueue,
     duckdbMemoryLimit,
+    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : {}),
     ...(rateLimit ? { rateLimits: { salesforce: rateLimit } } : {}),
   });
   const running = runWorkers(workers);
@@ -123,6 +140,7 @@ async function main(): Promise<void> {
       // The worker's process only: the Temporal server runs in its own.
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakRssMiB: memory.peak.rssMiB,
+      rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
       memory,
       extracted: stream?.extracted,
       quarantined: stream?.quarantined,
@@ -159,8 +177,10 @@ async function main(): Promise<void> {
   }
 
   await Promise.all([store.close(), simulator.stop(), nativeConnection.close(), client.connection.close()]);
+  await storeDatabase?.drop();
   await stopTestServer();
-  await rm(dataDir, { recursive: true, force: true });
+  if (keepWarehouse) say(`the warehouse is kept in ${dataDir} (warehouse.duckdb)`);
+  else await rm(dataDir, { recursive: true, force: true });
 }
 
 /** The breakdown at the resident set's peak, and each figure's own peak beside it. */
