@@ -13,7 +13,8 @@
  * in a fresh PostgreSQL database there, as a deployed worker does, instead of PGlite in this process.
  * Like the worker, it takes INSIGHT_HUB_DUCKDB_MEMORY_LIMIT (the embedded DuckDB's cap) and
  * INSIGHT_HUB_WORKFLOW_BUNDLE (workflow code bundled at build time; bundled here at start otherwise).
- * `--keep-warehouse` leaves the DuckDB file the cycle loaded, and says where.
+ * A PostgreSQL warehouse's schema is dropped at the end; `--keep-warehouse` keeps what the cycle
+ * loaded (the schema, or the DuckDB file) and says where.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -28,7 +29,7 @@ import { connectWarehouse } from '../activities/warehouses';
 import { activityTimeline, activityTimes, secondsToLastCommit } from './cycle-profile';
 import { sampleMemory, type MemoryFigures } from './memory-sampler';
 import { ingestionCycle } from '../workflows';
-import { createDatabase } from '../simulators/fresh-database';
+import { createDatabase, withPgClient } from '../simulators/fresh-database';
 import { startSalesforceSimulator } from '../simulators/salesforce/server';
 import { simulatedSalesforceSource } from '../simulators/salesforce/source';
 import { startTestServer, stopTestServer, TEST_ADDRESS_VARIABLE } from '../test/support/test-server';
@@ -57,7 +58,7 @@ const destination: DestinationConfig = postgresUrl
   ? { kind: 'postgres', url: postgresUrl, schema: `bench_${Date.now()}` }
   : { kind: 'duckdb', schema: 'marketing' };
 const asJson = process.argv.includes('--json');
-/** `--keep-warehouse`: leave the embedded DuckDB file behind, e.g. for `bench/model-refresh.ts --copy-of`. */
+/** `--keep-warehouse`: leave the loaded warehouse behind (the DuckDB file, e.g. for `bench/model-refresh.ts --copy-of`, or the PostgreSQL schema). */
 const keepWarehouse = process.argv.includes('--keep-warehouse');
 const showTimeline = process.argv.includes('--timeline');
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
         `cycle time           ${seconds.toFixed(1)} s (last batch committed at ${committedSeconds?.toFixed(1) ?? '–'} s)`,
         `throughput           ${Math.round(contacts / seconds)} rows/s`,
         `peak RSS (process)   ${memory.peak.rssMiB} MiB (before the cycle ${mb(rssBefore)} MiB)`,
-        ...memoryLines(memory),
+        ...memoryLines(memory, destination.kind === 'duckdb'),
         'activities (count, seconds running, seconds waiting for a worker):',
         ...Object.entries(activities)
           .sort(([, a], [, b]) => b.runSeconds - a.runSeconds)
@@ -179,12 +180,13 @@ async function main(): Promise<void> {
   await Promise.all([store.close(), simulator.stop(), nativeConnection.close(), client.connection.close()]);
   await storeDatabase?.drop();
   await stopTestServer();
-  if (keepWarehouse) say(`the warehouse is kept in ${dataDir} (warehouse.duckdb)`);
-  else await rm(dataDir, { recursive: true, force: true });
+  if (keepWarehouse) say(postgresUrl ? `the warehouse is kept in the schema ${destination.schema}` : `the warehouse is kept in ${dataDir}`);
+  else if (postgresUrl) await withPgClient(postgresUrl, (pg) => pg.query(`DROP SCHEMA IF EXISTS ${destination.schema} CASCADE`));
+  if (!keepWarehouse || postgresUrl) await rm(dataDir, { recursive: true, force: true });
 }
 
 /** The breakdown at the resident set's peak, and each figure's own peak beside it. */
-function memoryLines({ duckdbMemoryLimit, peak, atRssPeak }: MemoryFigures): string[] {
+function memoryLines({ duckdbMemoryLimit, peak, atRssPeak }: MemoryFigures, embedded: boolean): string[] {
   const row = (name: string, key: keyof typeof peak) =>
     `  ${name.padEnd(36)} ${String(atRssPeak[key]).padStart(6)} MiB  (its peak ${peak[key]} MiB)`;
   const unnamed = atRssPeak.rssMiB - atRssPeak.heapTotalMiB - atRssPeak.externalMiB - atRssPeak.duckdbMiB;
@@ -194,8 +196,8 @@ function memoryLines({ duckdbMemoryLimit, peak, atRssPeak }: MemoryFigures): str
     row('V8 heap total', 'heapTotalMiB'),
     row('external (Buffers and ArrayBuffers)', 'externalMiB'),
     row('  of it ArrayBuffers', 'arrayBuffersMiB'),
-    row('DuckDB buffer manager', 'duckdbMiB'),
-    row('DuckDB spilled to disk', 'duckdbSpilledMiB'),
+    // Loads into PostgreSQL run in its own process: there is no DuckDB in this one to read.
+    ...(embedded ? [row('DuckDB buffer manager', 'duckdbMiB'), row('DuckDB spilled to disk', 'duckdbSpilledMiB')] : []),
     // Native code, the Temporal worker's core, PGlite's WebAssembly memory, what allocators keep.
     `  ${'the rest of the RSS'.padEnd(36)} ${String(unnamed).padStart(6)} MiB`,
   ];
