@@ -33,10 +33,17 @@ export interface ScreenInput {
   consentScreened?: boolean;
 }
 
-/** The consent rules that apply to the stream: only its own columns. */
+const rulesByStream = new WeakMap<StreamDefinition, typeof CONSENT_RULES>();
+
+/** The consent rules that apply to the stream: only its own columns. Asked for every row, so worked out once per stream. */
 function consentRulesFor(stream: StreamDefinition): typeof CONSENT_RULES {
-  const columns = new Set(stream.columns.map((column) => column.name));
-  return CONSENT_RULES.filter((rule) => columns.has(rule.column));
+  let rules = rulesByStream.get(stream);
+  if (!rules) {
+    const columns = new Set(stream.columns.map((column) => column.name));
+    rules = CONSENT_RULES.filter((rule) => columns.has(rule.column));
+    rulesByStream.set(stream, rules);
+  }
+  return rules;
 }
 
 /** Whether any row of the stream can withhold consent: it has an active rule or a consent column. */

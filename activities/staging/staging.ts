@@ -31,7 +31,8 @@ export interface StagingPlace {
   copiesDir: string;
 }
 
-const ndjson = (rows: readonly Row[]): string => rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : '');
+/** The rows as NDJSON bytes, encoded once: the hash, the file and its size all read these. */
+const ndjson = (rows: readonly Row[]): Buffer => Buffer.from(rows.map((row) => JSON.stringify(row)).join('\n') + (rows.length ? '\n' : ''));
 
 export class Staging {
   readonly objects: StagedObjects;
@@ -64,7 +65,7 @@ export class Staging {
       uri: this.objects.uriOf(key),
       stream: stream.name,
       rows: rows.length,
-      bytes: Buffer.byteLength(body),
+      bytes: body.length,
       sha256,
       schema: schemaFingerprint(stream),
       cursorAfter,
@@ -160,8 +161,8 @@ export class Staging {
     return input.pipe(opener);
   }
 
-  private sealed(body: string): Readable {
-    const plain = Readable.from([Buffer.from(body)]);
+  private sealed(body: Buffer): Readable {
+    const plain = Readable.from([body]);
     return this.keys ? plain.pipe(sealStream(this.keys)) : plain;
   }
 }
