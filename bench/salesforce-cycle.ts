@@ -72,117 +72,128 @@ async function main(): Promise<void> {
   const { duckdbMemoryLimit, workflowBundlePath } = loadSettings();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'insight-hub-bench-'));
   const storeDatabase = storeServerUrl ? await createDatabase(storeServerUrl, 'bench_store') : null;
-  // The bench's database is dropped at the end: a key for this run alone seals its credentials.
-  const store = await openStore(storeDatabase ? { databaseUrl: storeDatabase.url, secrets: ephemeralKeyRing() } : {});
-  await startTestServer();
-  const address = process.env[TEST_ADDRESS_VARIABLE] ?? '';
-  const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection: await Connection.connect({ address }) });
-  const taskQueue = `bench-${Date.now()}`;
-  const connector = await store.connectors.create(
-    createConnectorSchema.parse({
-      userId: 'bench',
-      name: 'bench',
-      status: 'active',
-      configuration: {
-        source: simulatedSalesforceSource(simulator.url, { apiQuotaShare: 1 }),
-        destination,
-        guardrails: { maxInvalidShare: 0.5 },
-        schedule: { every: '1h' },
-      },
-    }),
-  );
-  // Created after the connector: the workers poll the queue of its Salesforce account from the start.
-  const workers = await createWorkers({
-    connection: nativeConnection,
-    namespace: 'default',
-    store,
-    dataDir,
-    taskQueue,
-    duckdbMemoryLimit,
-    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : {}),
-    ...(rateLimit ? { rateLimits: { salesforce: rateLimit } } : {}),
-  });
-  const running = runWorkers(workers);
-  // The worker's own instance (one per file per process): the sampler reads DuckDB's figures from it.
-  const warehouse = await connectWarehouse(destination, dataDir, duckdbMemoryLimit);
-  // A long-lived worker is already polling when a cycle starts: the account workers' start is not timed.
-  await setTimeout(2_000);
-
-  say('running one cycle…');
-  const rssBefore = process.memoryUsage().rss;
-  const sampler = await sampleMemory(destination.kind === 'duckdb' ? warehouse : null);
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  const handle = await client.workflow.start(ingestionCycle, {
-    taskQueue,
-    workflowId: `bench/${connector.id}`,
-    args: [{ connectorId: connector.id, trigger: 'manual' }],
-  });
-  const report = await handle.result();
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const memory = sampler.stop();
-  for (const worker of workers) worker.shutdown();
-  await running;
-
-  const history = await handle.fetchHistory();
-  const activities = activityTimes(history);
-  const committedSeconds = secondsToLastCommit(history);
-  const [loaded] = await warehouse.query(`select count(*) as n from ${destination.schema}.salesforce_contact`);
-  await warehouse.close();
-
-  const stream = report?.streams[0];
-  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
-  if (asJson) {
-    const figures = {
-      seconds,
-      committedSeconds,
-      // The worker's process only: the Temporal server runs in its own.
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      peakRssMiB: memory.peak.rssMiB,
-      rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
-      memory,
-      extracted: stream?.extracted,
-      quarantined: stream?.quarantined,
-      loaded: Number(loaded?.n),
-      activities,
-    };
-    console.log(JSON.stringify(figures));
-  } else {
-    console.log(
-      [
-        `contacts extracted   ${stream?.extracted}`,
-        `rows in warehouse    ${String(loaded?.n)} (quarantined ${stream?.quarantined})`,
-        `cycle time           ${seconds.toFixed(1)} s (last batch committed at ${committedSeconds?.toFixed(1) ?? '–'} s)`,
-        `throughput           ${Math.round(contacts / seconds)} rows/s`,
-        `peak RSS (process)   ${memory.peak.rssMiB} MiB (before the cycle ${mb(rssBefore)} MiB)`,
-        ...memoryLines(memory, destination.kind === 'duckdb'),
-        'activities (count, seconds running, seconds waiting for a worker):',
-        ...Object.entries(activities)
-          .sort(([, a], [, b]) => b.runSeconds - a.runSeconds)
-          .map(
-            ([type, t]) =>
-              `  ${type.padEnd(22)} ${String(t.count).padStart(4)}  ${t.runSeconds.toFixed(2)} s  ${t.waitSeconds.toFixed(2)} s`,
-          ),
-        ...(showTimeline
-          ? [
-              'timeline (s from the cycle start: started → closed):',
-              ...activityTimeline(history).map(
-                (span) => `  ${span.startedAt.toFixed(2).padStart(6)} → ${span.closedAt.toFixed(2).padStart(6)}  ${span.type}`,
-              ),
-            ]
-          : []),
-      ].join('\n'),
+  try {
+    // The bench's database is dropped at the end: a key for this run alone seals its credentials.
+    const store = await openStore(storeDatabase ? { databaseUrl: storeDatabase.url, secrets: ephemeralKeyRing() } : {});
+    await startTestServer();
+    const address = process.env[TEST_ADDRESS_VARIABLE] ?? '';
+    const nativeConnection = await NativeConnection.connect({ address });
+    const client = new Client({ connection: await Connection.connect({ address }) });
+    const taskQueue = `bench-${Date.now()}`;
+    const connector = await store.connectors.create(
+      createConnectorSchema.parse({
+        userId: 'bench',
+        name: 'bench',
+        status: 'active',
+        configuration: {
+          source: simulatedSalesforceSource(simulator.url, { apiQuotaShare: 1 }),
+          destination,
+          guardrails: { maxInvalidShare: 0.5 },
+          schedule: { every: '1h' },
+        },
+      }),
     );
-  }
+    // Created after the connector: the workers poll the queue of its Salesforce account from the start.
+    const workers = await createWorkers({
+      connection: nativeConnection,
+      namespace: 'default',
+      store,
+      dataDir,
+      taskQueue,
+      duckdbMemoryLimit,
+      ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : {}),
+      ...(rateLimit ? { rateLimits: { salesforce: rateLimit } } : {}),
+    });
+    const running = runWorkers(workers);
+    // The worker's own instance (one per file per process): the sampler reads DuckDB's figures from it.
+    const warehouse = await connectWarehouse(destination, dataDir, duckdbMemoryLimit);
+    // A long-lived worker is already polling when a cycle starts: the account workers' start is not timed.
+    await setTimeout(2_000);
 
-  await Promise.all([store.close(), simulator.stop(), nativeConnection.close(), client.connection.close()]);
-  await storeDatabase?.drop();
-  await stopTestServer();
-  if (keepWarehouse) say(postgresUrl ? `the warehouse is kept in the schema ${destination.schema}` : `the warehouse is kept in ${dataDir}`);
-  else if (postgresUrl) await withPgClient(postgresUrl, (pg) => pg.query(`DROP SCHEMA IF EXISTS ${destination.schema} CASCADE`));
-  if (!keepWarehouse || postgresUrl) await rm(dataDir, { recursive: true, force: true });
+    say('running one cycle…');
+    const rssBefore = process.memoryUsage().rss;
+    const sampler = await sampleMemory(destination.kind === 'duckdb' ? warehouse : null);
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const handle = await client.workflow.start(ingestionCycle, {
+      taskQueue,
+      workflowId: `bench/${connector.id}`,
+      args: [{ connectorId: connector.id, trigger: 'manual' }],
+    });
+    const report = await handle.result();
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const memory = sampler.stop();
+    for (const worker of workers) worker.shutdown();
+    await running;
+
+    const history = await handle.fetchHistory();
+    const activities = activityTimes(history);
+    const committedSeconds = secondsToLastCommit(history);
+    const [loaded] = await warehouse.query(`select count(*) as n from ${destination.schema}.salesforce_contact`);
+    await warehouse.close();
+
+    const stream = report?.streams[0];
+    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+    if (asJson) {
+      const figures = {
+        seconds,
+        committedSeconds,
+        // The worker's process only: the Temporal server runs in its own.
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        peakRssMiB: memory.peak.rssMiB,
+        rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
+        memory,
+        extracted: stream?.extracted,
+        quarantined: stream?.quarantined,
+        loaded: Number(loaded?.n),
+        activities,
+      };
+      console.log(JSON.stringify(figures));
+    } else {
+      console.log(
+        [
+          `contacts extracted   ${stream?.extracted}`,
+          `rows in warehouse    ${String(loaded?.n)} (quarantined ${stream?.quarantined})`,
+          `cycle time           ${seconds.toFixed(1)} s (last batch committed at ${committedSeconds?.toFixed(1) ?? '–'} s)`,
+          `throughput           ${Math.round(contacts / seconds)} rows/s`,
+          `peak RSS (process)   ${memory.peak.rssMiB} MiB (before the cycle ${mb(rssBefore)} MiB)`,
+          ...memoryLines(memory, destination.kind === 'duckdb'),
+          'activities (count, seconds running, seconds waiting for a worker):',
+          ...Object.entries(activities)
+            .sort(([, a], [, b]) => b.runSeconds - a.runSeconds)
+            .map(
+              ([type, t]) =>
+                `  ${type.padEnd(22)} ${String(t.count).padStart(4)}  ${t.runSeconds.toFixed(2)} s  ${t.waitSeconds.toFixed(2)} s`,
+            ),
+          ...(showTimeline
+            ? [
+                'timeline (s from the cycle start: started → closed):',
+                ...activityTimeline(history).map(
+                  (span) => `  ${span.startedAt.toFixed(2).padStart(6)} → ${span.closedAt.toFixed(2).padStart(6)}  ${span.type}`,
+                ),
+              ]
+            : []),
+        ].join('\n'),
+      );
+    }
+
+    await Promise.all([store.close(), simulator.stop(), nativeConnection.close(), client.connection.close()]);
+    await stopTestServer();
+  } finally {
+    // Whether the cycle ran or failed: nothing of the run stays on the PostgreSQL server unless asked.
+    await storeDatabase?.drop();
+    if (keepWarehouse) {
+      say(
+        postgresUrl
+          ? `the warehouse is kept in the schema ${destination.schema}`
+          : `the warehouse is kept: ${path.join(dataDir, 'warehouse.duckdb')}`,
+      );
+    } else if (postgresUrl) {
+      await withPgClient(postgresUrl, (pg) => pg.query(`DROP SCHEMA IF EXISTS ${destination.schema} CASCADE`));
+    }
+    if (!keepWarehouse || postgresUrl) await rm(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** The breakdown at the resident set's peak, and each figure's own peak beside it. */

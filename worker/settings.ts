@@ -165,7 +165,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
 function workflowBundlePath(env: Environment): string | undefined {
   const file = env.INSIGHT_HUB_WORKFLOW_BUNDLE;
-  if (file === undefined || statSync(file, { throwIfNoEntry: false })?.isFile()) return file && path.resolve(file);
+  if (file === undefined) return undefined;
+  let isFile = false;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    // Missing, unreadable or under something that is not a folder: all are "no file there" to the worker.
+  }
+  if (isFile) return path.resolve(file);
   throw new Error(
     `invalid environment: INSIGHT_HUB_WORKFLOW_BUNDLE: no file at ${file}; build it with \`npx tsx scripts/bundle-workflows.ts ${file}\`, or unset it to bundle at start-up`,
   );
