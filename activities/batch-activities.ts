@@ -24,21 +24,22 @@ export function createBatchActivities(deps: BatchActivityDeps) {
       if (!last) throw new Error('combinePages needs at least one page');
       const connector = await connectorOrFail(deps.store.connectors, input.connectorId);
       const { stream } = await connectorStream(deps.store.sourceCatalogs, input.connectorId, connector.configuration.source, last.stream);
-      const byKey = new Map<string, Row>();
-      const keyless: Row[] = [];
+      // Rows by their line as staged: a row is written on unchanged, so its line is too.
+      const byKey = new Map<string, string>();
+      const keyless: string[] = [];
       for (const page of input.pages) {
-        for await (const row of deps.staging.readBatch(page)) {
-          const key = row[stream.primaryKey];
+        for (const line of await deps.staging.readLines(page)) {
+          const key = (JSON.parse(line) as Row)[stream.primaryKey];
           if (key === null || key === undefined) {
-            keyless.push(row); // the quality gate quarantines these; they must reach it
+            keyless.push(line); // the quality gate quarantines these; they must reach it
             continue;
           }
           // Delete then set: the surviving version takes the position of the latest read.
           byKey.delete(String(key));
-          byKey.set(String(key), row);
+          byKey.set(String(key), line);
         }
       }
-      return deps.staging.writeBatch(`${input.connectorId}/${stream.name}`, stream, [...keyless, ...byKey.values()], last.cursorAfter);
+      return deps.staging.writeLines(`${input.connectorId}/${stream.name}`, stream, [...keyless, ...byKey.values()], last.cursorAfter);
     },
   };
 }

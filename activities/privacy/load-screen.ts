@@ -8,7 +8,7 @@ import type { BatchRef, LoadResult } from '../../domain/cycle';
 import { CONSENT_RULES } from '../../domain/privacy';
 import type { StreamDefinition } from '../../domain/streams/types';
 import type { Row } from '../sources/types';
-import type { Staging } from '../staging/staging';
+import { stagedLine, type Staging } from '../staging/staging';
 import type { SuppressionList } from './suppression';
 
 export interface ScreenedBatches {
@@ -84,31 +84,33 @@ export async function screenBatches(staging: Staging, suppression: SuppressionLi
 
   let clean = input.clean;
   if (clean && (suppression.size > 0 || consentApplies)) {
-    const kept: Row[] = [];
-    for await (const row of staging.readBatch(clean)) {
+    // Kept rows are written on by their lines as staged, re-encoded only when screening changed them.
+    const kept: string[] = [];
+    for (const line of await staging.readLines(clean)) {
+      const row = JSON.parse(line) as Row;
       if (suppression.matches(row)) {
         suppressed += 1;
         continue;
       }
       const screened = consentApplies ? screenConsent(stream, row, counted) : row;
-      if (screened) kept.push(screened);
+      if (screened) kept.push(screened === row ? line : stagedLine(screened));
     }
     if (suppressed + counted.withoutConsent > 0)
-      clean = kept.length ? await staging.writeBatch(area, stream, kept, clean.cursorAfter) : null;
+      clean = kept.length ? await staging.writeLines(area, stream, kept, clean.cursorAfter) : null;
   }
 
   let quarantine = input.quarantine;
   if (quarantine && suppression.size > 0) {
-    const kept: Row[] = [];
+    const kept: string[] = [];
     let dropped = 0;
-    for await (const line of staging.readBatch(quarantine)) {
-      const record = line['record'];
+    for (const line of await staging.readLines(quarantine)) {
+      const record = (JSON.parse(line) as Row)['record'];
       if (isRow(record) && suppression.matches(record)) dropped += 1;
       else kept.push(line);
     }
     if (dropped > 0) {
       suppressed += dropped;
-      quarantine = kept.length ? await staging.writeBatch(`${area}/quarantine`, stream, kept, null) : null;
+      quarantine = kept.length ? await staging.writeLines(`${area}/quarantine`, stream, kept, null) : null;
     }
   }
   return { clean, quarantine, suppressed, withoutConsent: counted.withoutConsent };

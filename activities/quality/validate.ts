@@ -9,7 +9,7 @@ import type { StreamDefinition } from '../../domain/streams/types';
 import { screenConsent } from '../privacy/load-screen';
 import type { SuppressionList } from '../privacy/suppression';
 import { markUnconvertible, unconvertibleColumns, type Row } from '../sources/types';
-import type { Staging } from '../staging/staging';
+import { stagedLine, type Staging } from '../staging/staging';
 import { HeldOutside, type HeldValueLookup } from './beyond-batch';
 import { SuiteRun } from './engine';
 import type { GeResult } from './report';
@@ -52,9 +52,6 @@ export interface ValidateBatchOutput {
 /** The quarantine reason of a row whose `column` held a value its type cannot take. */
 export const convertibleLabel = (column: string): string => `convertible(${column})`;
 
-/** One line of a quarantine batch: the row as staged and the rule labels it failed, in suite order. */
-export type QuarantinedRow = { record: Row; reasons: string[] };
-
 const isDeletion = (stream: StreamDefinition, row: Row): boolean =>
   stream.deletedColumn !== undefined && row[stream.deletedColumn] === true;
 
@@ -81,11 +78,20 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
   // The suite may have crossed the workflow boundary as JSON: check it again before trusting it.
   const suite = parseSuite(input.suite);
   const rows: Row[] = [];
+  // Each row's line as staged, while the row is the one parsed from it: written on unchanged, a row keeps its line.
+  const lines: (string | null)[] = [];
   let suppressed = 0;
-  for (const row of await deps.staging.readRows(batch)) {
-    if (deps.suppression?.matches(row)) suppressed += 1;
-    else rows.push(conformToStream(stream, row));
+  for (const line of await deps.staging.readLines(batch)) {
+    const row = JSON.parse(line) as Row;
+    if (deps.suppression?.matches(row)) {
+      suppressed += 1;
+      continue;
+    }
+    const conformed = conformToStream(stream, row);
+    rows.push(conformed);
+    lines.push(conformed === row ? line : null);
   }
+  const lineOf = (index: number, row: Row): string => (row === rows[index] ? lines[index] : null) ?? stagedLine(row);
   const outside = await HeldOutside.gather(stream, suite, rows, {
     warehouse: deps.warehouse ?? null,
     earlier: input.earlier ? deps.staging.readBatch(input.earlier) : null,
@@ -100,9 +106,11 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
   const { report, verdicts, batchFailures } = run.finish();
 
   const clean: Row[] = [];
-  const quarantined: QuarantinedRow[] = [];
+  const cleanLines: string[] = [];
+  const quarantineLines: string[] = [];
   const failuresByRule: Record<string, number> = {};
   let deletes = 0;
+  const consent = { withoutConsent: 0 };
   rows.forEach((record, index) => {
     const verdict = verdicts[index];
     // A value the source's mapper could not convert (its column is null) fails its row whatever the
@@ -110,37 +118,34 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
     const unconvertible = verdict?.kind === 'deletion' ? [] : unconvertibleColumns(record).map(convertibleLabel);
     const reasons = [...unconvertible, ...(verdict?.kind === 'invalid' ? verdict.failures : [])];
     if (reasons.length > 0) {
-      quarantined.push({ record, reasons });
+      // A quarantine line: the row as staged and the rule labels it failed, in suite order, as stagedLine({ record, reasons }) writes it.
+      quarantineLines.push(`{"record":${lineOf(index, record)},"reasons":${JSON.stringify(reasons)}}`);
       for (const rule of reasons) failuresByRule[rule] = (failuresByRule[rule] ?? 0) + 1;
       return;
     }
     if (verdict?.kind === 'deletion') deletes += 1;
     clean.push(record);
+    const toLoad = input.screenConsent ? screenConsent(stream, record, consent) : record;
+    if (toLoad) cleanLines.push(lineOf(index, toLoad));
   });
 
+  const invalid = quarantineLines.length;
   const evaluated = rows.length - deletes;
   const held = input.keepHeld ? outside.heldWith(clean) : [];
-  const consent = { withoutConsent: 0 };
-  const toLoad = input.screenConsent
-    ? clean.flatMap((row): Row[] => {
-        const screened = screenConsent(stream, row, consent);
-        return screened ? [screened] : [];
-      })
-    : clean;
   return {
     summary: {
       suppressed,
       evaluated,
-      valid: evaluated - quarantined.length,
-      invalid: quarantined.length,
+      valid: evaluated - invalid,
+      invalid,
       deletes,
-      invalidShare: evaluated === 0 ? 0 : quarantined.length / evaluated,
+      invalidShare: evaluated === 0 ? 0 : invalid / evaluated,
       failuresByRule,
       success: report.success,
       batchFailures,
-      clean: toLoad.length ? await deps.staging.writeBatch(area, stream, toLoad, batch.cursorAfter) : null,
+      clean: cleanLines.length ? await deps.staging.writeLines(area, stream, cleanLines, batch.cursorAfter) : null,
       // The quarantine never moves a cursor: the clean batch carries it.
-      quarantine: quarantined.length ? await deps.staging.writeBatch(`${area}/quarantine`, stream, quarantined, null) : null,
+      quarantine: invalid ? await deps.staging.writeLines(`${area}/quarantine`, stream, quarantineLines, null) : null,
       ...(input.keepHeld && { held: held.length ? await deps.staging.writeBatch(`${area}/held`, stream, held, null) : null }),
       ...(input.screenConsent && { withoutConsent: consent.withoutConsent }),
     },

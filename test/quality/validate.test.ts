@@ -145,6 +145,23 @@ describe('validateBatch', () => {
     expect(await readdir(path.join(staged.root, area), { recursive: true })).toEqual(filesAfterFirst);
   });
 
+  it('writes rows it passes on unchanged, and rows it changed, byte for byte as writeBatch writes them', async () => {
+    // Unchanged rows keep their staged lines; a row held to its types (is_active) is encoded afresh.
+    const rows = [...mixedRows(), contactRow(9, { is_active: 'yes' })];
+    const { summary } = await gate(await stage(rows));
+    const clean = await readAll(summary.clean);
+    const quarantined = await readAll(summary.quarantine);
+    expect(clean).toHaveLength(4);
+    expect(quarantined).toHaveLength(5);
+    expect(quarantined.at(-1)).toMatchObject({
+      record: { id: contactRow(9).id, is_active: null },
+      reasons: ['convertible(is_active)', 'not_null(is_active)'],
+    });
+    const rewritten = (rowsOf: Row[], cursor: BatchRef['cursorAfter']) => staged.staging.writeBatch('elsewhere', stream, rowsOf, cursor);
+    expect(summary.clean?.sha256).toBe((await rewritten(clean, summary.clean?.cursorAfter ?? null)).sha256);
+    expect(summary.quarantine?.sha256).toBe((await rewritten(quarantined, null)).sha256);
+  });
+
   it('leaves a clean batch as it is and writes no quarantine', async () => {
     const batch = await stage([contactRow(1), contactRow(2), contactRow(3, { is_deleted: true })]);
     const { summary } = await gate(batch);
