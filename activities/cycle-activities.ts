@@ -21,6 +21,7 @@ import { suiteForDiscoveredStream, suiteForPersonalColumns, suiteForStream } fro
 import { validateBatch as runQualityGate } from './quality/validate';
 import type { Staging } from './staging/staging';
 import type { ScreenedLoadResult } from './privacy/load-screen';
+import { GateScreenings } from './privacy/suppression';
 import { accountTaskQueue } from './sources/accounts';
 import { connectorStream, readsByCatalog, refreshCatalog } from './sources/connector-streams';
 import type { SourcePlugin } from './sources/types';
@@ -62,6 +63,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
   const isRunning = deps.isWorkflowRunning ?? isWorkflowRunning;
   const connections = deps.batchConnections ?? new BatchConnections(deps.connectWarehouse, 0);
   const audit = auditTrail({ store: deps.store, logger: deps.logger, now, notifier: deps.notifier });
+  const screenings = new GateScreenings();
   const thisWorkflowId = (): string => {
     const execution = Context.current().info.workflowExecution;
     if (!execution) throw new Error('planCycle runs only as an activity of an ingestion cycle');
@@ -207,6 +209,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       const loadId = loadIdFor(input.connectorId, stream.name, input.batch.sha256);
       const { summary, report } =
         uniqueBeyondBatch(stream, suite).length > 0 ? await withBatchWarehouse(input.connectorId, loadId, gate) : await gate(null);
+      screenings.remember(summary, suppression);
       const reportId = await deps.store.qualityReports.save({
         connectorId: input.connectorId,
         stream: stream.name,
@@ -241,6 +244,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       // Erased subjects and rows without consent never reach the table: screened out, counted in the result.
       // (The quality gate screened erased subjects already; this screen catches any erased since.)
       const startedAt = now();
+      // Where this worker's quality gate screened the batch, only subjects erased since are screened for.
+      const screenedAgainst = screenings.take(input);
       const loaded = await screenThenLoad(
         { staging: deps.staging, store: deps.store, now },
         {
@@ -252,6 +257,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
           quarantine: input.quarantine,
           suppressedBefore: input.suppressed ?? 0,
           ...(input.withoutConsent !== undefined && { withoutConsentBefore: input.withoutConsent }),
+          ...(screenedAgainst && { screenedAgainst }),
         },
         {
           open: (load) => withBatchWarehouse(input.connectorId, input.loadId, load, true),

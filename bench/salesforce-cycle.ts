@@ -14,8 +14,9 @@
  * Like the worker, it takes INSIGHT_HUB_DUCKDB_MEMORY_LIMIT (the embedded DuckDB's cap) and
  * INSIGHT_HUB_WORKFLOW_BUNDLE (workflow code bundled at build time; bundled here at start otherwise).
  * A PostgreSQL warehouse's schema is dropped at the end; `--keep-warehouse` keeps what the cycle
- * loaded (the schema, or the DuckDB file) and says where.
+ * loaded (the schema, or the DuckDB file) and says where; `--erased <n>` erases n people first.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,16 @@ const asJson = process.argv.includes('--json');
 /** `--keep-warehouse`: leave the loaded warehouse behind (the DuckDB file, e.g. for `bench/model-refresh.ts --copy-of`, or the PostgreSQL schema). */
 const keepWarehouse = process.argv.includes('--keep-warehouse');
 const showTimeline = process.argv.includes('--timeline');
+/**
+ * `--erased <n>`: n people erased before the cycle (none of them in the org), as a deployment that
+ * has honoured any erasure has: every batch is then screened against the suppression list, and so is
+ * every load. None by default.
+ */
+const erased = process.argv.includes('--erased') ? Number(process.argv[process.argv.indexOf('--erased') + 1]) : 0;
+if (!Number.isInteger(erased) || erased < 0) {
+  console.error('--erased takes a count of people erased before the cycle (0 or more)');
+  process.exit(2);
+}
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -93,6 +104,7 @@ async function main(): Promise<void> {
         },
       }),
     );
+    for (let i = 0; i < erased; i += 1) await store.privacy.suppressSubject({ email: `erased-${i}@example.invalid` }, randomUUID());
     // Created after the connector: the workers poll the queue of its Salesforce account from the start.
     const workers = await createWorkers({
       connection: nativeConnection,

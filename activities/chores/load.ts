@@ -9,6 +9,7 @@ import type { StreamDefinition } from '../../domain/streams/types';
 import { loadEffectKey } from '../effect-keys';
 import { screenBatches, type ScreenedLoadResult } from '../privacy/load-screen';
 import { recordScreening } from '../privacy/screening-audit';
+import type { SuppressionList } from '../privacy/suppression';
 import type { Staging } from '../staging/staging';
 import type { ConnectorRef, Counters } from '../store/audit';
 import type { Store } from '../store/store';
@@ -29,6 +30,12 @@ export interface LoadRequest {
    * screen's; given, the consent screen is not run again (QualitySummary.withoutConsent).
    */
   withoutConsentBefore?: number;
+  /**
+   * The suppression list the quality gate screened `clean` and `quarantine` against, when it ran in
+   * this worker: only subjects erased since are screened for, and with none the batches are not read
+   * again. Absent: every listed subject is.
+   */
+  screenedAgainst?: SuppressionList;
 }
 
 export interface LoadSteps {
@@ -49,7 +56,8 @@ export async function screenThenLoad(
 ): Promise<ScreenedLoadResult> {
   const { connector, stream, loadId } = request;
   const area = `${connector.connectorId}/${stream.name}`;
-  const suppression = await deps.store.privacy.loadSuppressionList();
+  const listed = await deps.store.privacy.loadSuppressionList();
+  const suppression = request.screenedAgainst ? listed.since(request.screenedAgainst) : listed;
   const screenedHere = await screenBatches(deps.staging, suppression, {
     area,
     stream,

@@ -2,6 +2,7 @@
  * The suppression list as the load path uses it: a row whose email or customer id hashes to a listed
  * subject is dropped before it is merged. Hashing happens here, in the worker; the list is small.
  */
+import type { BatchRef } from '../../domain/cycle';
 import { subjectValues } from '../../domain/privacy';
 import type { Row } from '../sources/types';
 import { SubjectHasher, subjectText } from './subject-hash';
@@ -17,7 +18,10 @@ export class SuppressionList {
   private readonly keyIds: readonly string[];
   private readonly hasher: SubjectHasher;
 
-  constructor(ring: KeyRing, entries: readonly SuppressedHash[]) {
+  constructor(
+    private readonly ring: KeyRing,
+    private readonly entries: readonly SuppressedHash[],
+  ) {
     this.hasher = new SubjectHasher(ring);
     this.hashes = new Set(entries.map(({ keyId, hash }) => `${keyId}:${hash}`));
     // A hash under a key the ring no longer holds can match nothing: skip it rather than fail every load.
@@ -29,6 +33,14 @@ export class SuppressionList {
     return this.hashes.size;
   }
 
+  /** The subjects this list holds that `earlier` did not: those erased since a batch was screened against it. */
+  since(earlier: SuppressionList): SuppressionList {
+    return new SuppressionList(
+      this.ring,
+      this.entries.filter(({ keyId, hash }) => !earlier.hashes.has(`${keyId}:${hash}`)),
+    );
+  }
+
   /** True when the row's email or customer id (as loaded) belongs to a suppressed subject. */
   matches(row: Row): boolean {
     if (this.hashes.size === 0) return false;
@@ -37,3 +49,39 @@ export class SuppressionList {
     return texts.some((text) => this.keyIds.some((keyId) => this.hashes.has(`${keyId}:${this.hasher.hashText(keyId, text)}`)));
   }
 }
+
+/** Batches between their quality gate and their load in one worker, at most: a few per stream being read. */
+const SCREENINGS_HELD = 64;
+
+/**
+ * Which suppression list the quality gate screened a batch's clean and quarantined rows against in
+ * this worker, until the batch's load takes it (LoadRequest.screenedAgainst). Bounded: an entry whose
+ * load runs on another worker, or never, gives way to newer ones, and a load that finds none screens
+ * against the whole list. Keyed by the staged files' URIs, which name their content: the files the
+ * load is given are the files that were screened (an erasure rewriting one since only took rows out).
+ */
+export class GateScreenings {
+  private readonly lists = new Map<string, SuppressionList>();
+
+  remember(batches: ScreenedFiles, list: SuppressionList): void {
+    if (!batches.clean && !batches.quarantine) return;
+    const key = screeningKey(batches);
+    this.lists.delete(key);
+    this.lists.set(key, list);
+    for (const oldest of this.lists.keys()) {
+      if (this.lists.size <= SCREENINGS_HELD) break;
+      this.lists.delete(oldest);
+    }
+  }
+
+  take(batches: ScreenedFiles): SuppressionList | undefined {
+    const key = screeningKey(batches);
+    const list = this.lists.get(key);
+    this.lists.delete(key);
+    return list;
+  }
+}
+
+type ScreenedFiles = { clean: Pick<BatchRef, 'uri'> | null; quarantine: Pick<BatchRef, 'uri'> | null };
+
+const screeningKey = ({ clean, quarantine }: ScreenedFiles): string => `${clean?.uri ?? ''} ${quarantine?.uri ?? ''}`;

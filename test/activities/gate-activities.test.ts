@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { createConnectorSchema, type DestinationConfig } from '../../domain/connector';
+import type { DestinationConfig } from '../../domain/connector';
 import type { BatchRef, QualitySummary } from '../../domain/cycle';
 import { gateFigures } from '../../domain/guardrails';
 import { streamDefinition } from '../../domain/sources';
@@ -23,6 +23,7 @@ import { inboxReader } from '../../activities/store/inbox';
 import type { Store } from '../../activities/store/store';
 import { connectWarehouse } from '../../activities/warehouses';
 import { contactRow } from './contact-rows';
+import { createContactsConnector } from './contacts-connector';
 
 const contact = streamDefinition('salesforce', 'contact');
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
@@ -39,22 +40,7 @@ afterAll(() => store.close());
 
 beforeEach(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'ih-gate-'));
-  const connector = await store.connectors.create(
-    createConnectorSchema.parse({
-      userId: 'marketing-ops',
-      name: 'Salesforce contacts',
-      configuration: {
-        source: {
-          kind: 'salesforce',
-          loginUrl: 'http://127.0.0.1:8080',
-          auth: { type: 'access-token', accessToken: 'token-for-tests' },
-          streams: ['contact'],
-        },
-        destination,
-      },
-    }),
-  );
-  connectorId = connector.id;
+  connectorId = await createContactsConnector(store, destination);
   // As after a first load: the table made from the stream, and the stream's columns stored.
   const warehouse = await connectWarehouse(destination, dataDir);
   try {
