@@ -2,7 +2,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnType, StreamDefinition } from '../../../domain/streams/types';
 import { type InPlaceDdl, type SchemaPlan, columnTypeReader, inPlaceTableStatements, planTable } from '../evolution';
-import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE, qualifiedName, quoteIdentifier } from '../sql';
+import { DELETIONS_TABLE, LEDGER_TABLE, QUARANTINE_TABLE, qualifiedName, quoteIdentifier, quoteLiteral } from '../sql';
+import { firstLine } from './connection';
 import { deletionsColumnDefinitions } from '../tombstones';
 import type { SchemaChange } from '../types';
 
@@ -33,15 +34,24 @@ const DDL: InPlaceDdl = {
   },
 };
 
-/** The table's columns and their stream types; empty when the table does not exist. */
+/**
+ * The table's columns and their stream types; empty when the table does not exist. Asked of the table
+ * itself: information_schema.columns lists every column of every table first, 4–5 ms against 0.6 for a
+ * warehouse of twenty tables, and it is asked up to three times a batch (the gate's lookup, its measure
+ * and the load). A missing table is a binder error, which leaves an open transaction usable.
+ */
 export async function existingColumns(connection: DuckDBConnection, schema: string, table: string): Promise<Map<string, string>> {
-  const reader = await connection.runAndReadAll(
-    `SELECT column_name, data_type FROM information_schema.columns
-     WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2
-     ORDER BY ordinal_position`,
-    [schema, table],
-  );
-  return new Map(reader.getRowsJS().map(([name, type]) => [String(name), readColumnType(String(type))]));
+  let rows: unknown[][];
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT name, type FROM pragma_table_info(${quoteLiteral(qualifiedName(schema, table))})`,
+    );
+    rows = reader.getRowsJS();
+  } catch (error) {
+    if (/^Catalog Error: Table with name .* does not exist/.test(firstLine(error))) return new Map();
+    throw error;
+  }
+  return new Map(rows.map(([name, type]) => [String(name), readColumnType(String(type))]));
 }
 
 /** How the stream's table would evolve; null when the table does not exist yet. */
