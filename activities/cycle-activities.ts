@@ -209,7 +209,8 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       const loadId = loadIdFor(input.connectorId, stream.name, input.batch.sha256);
       const { summary, report } =
         uniqueBeyondBatch(stream, suite).length > 0 ? await withBatchWarehouse(input.connectorId, loadId, gate) : await gate(null);
-      screenings.remember(summary, suppression);
+      // A dry run's batches are never loaded.
+      if (!input.keepHeld) screenings.remember(summary, suppression);
       const reportId = await deps.store.qualityReports.save({
         connectorId: input.connectorId,
         stream: stream.name,

@@ -1,6 +1,7 @@
 /**
  * The suppression list as the load path uses it: a row whose email or customer id hashes to a listed
- * subject is dropped before it is merged. Hashing happens here, in the worker; the list is small.
+ * subject is dropped before it is merged. Hashing happens here, in the worker; the list is small
+ * (one entry per person erased).
  */
 import type { BatchRef } from '../../domain/cycle';
 import { subjectValues } from '../../domain/privacy';
@@ -20,7 +21,7 @@ export class SuppressionList {
 
   constructor(
     private readonly ring: KeyRing,
-    private readonly entries: readonly SuppressedHash[],
+    entries: readonly SuppressedHash[],
   ) {
     this.hasher = new SubjectHasher(ring);
     this.hashes = new Set(entries.map(({ keyId, hash }) => `${keyId}:${hash}`));
@@ -35,10 +36,17 @@ export class SuppressionList {
 
   /** The subjects this list holds that `earlier` did not: those erased since a batch was screened against it. */
   since(earlier: SuppressionList): SuppressionList {
+    const added = [...this.hashes].filter((entry) => !earlier.hashes.has(entry));
+    // A hash is hex: the key id is what comes before the last colon.
     return new SuppressionList(
       this.ring,
-      this.entries.filter(({ keyId, hash }) => !earlier.hashes.has(`${keyId}:${hash}`)),
+      added.map((entry) => ({ keyId: entry.slice(0, entry.lastIndexOf(':')), hash: entry.slice(entry.lastIndexOf(':') + 1) })),
     );
+  }
+
+  /** Whether both list the same subjects. */
+  sameAs(other: SuppressionList): boolean {
+    return this.hashes.size === other.hashes.size && [...other.hashes].every((entry) => this.hashes.has(entry));
   }
 
   /** True when the row's email or customer id (as loaded) belongs to a suppressed subject. */
@@ -62,12 +70,15 @@ const SCREENINGS_HELD = 64;
  */
 export class GateScreenings {
   private readonly lists = new Map<string, SuppressionList>();
+  /** The list remembered last: batches screened against the same subjects share it, so what is held is about one list. */
+  private latest: SuppressionList | null = null;
 
   remember(batches: ScreenedFiles, list: SuppressionList): void {
     if (!batches.clean && !batches.quarantine) return;
+    if (!this.latest?.sameAs(list)) this.latest = list;
     const key = screeningKey(batches);
     this.lists.delete(key);
-    this.lists.set(key, list);
+    this.lists.set(key, this.latest);
     for (const oldest of this.lists.keys()) {
       if (this.lists.size <= SCREENINGS_HELD) break;
       this.lists.delete(oldest);

@@ -17,6 +17,10 @@ import { people, person } from '../warehouses/fixtures';
 const ring = (...entries: string[]): KeyRing => parseKeyRing(entries.join(','), PAYLOAD_KEYS_VARIABLE);
 const rowsOf = (count: number): Row[] => Array.from({ length: count }, (_, i) => person(`p${i}`));
 
+/** The batch read whole, as the quality gate reads it. */
+const readWhole = async (staging: Staging, ref: Pick<BatchRef, 'uri'>): Promise<Row[]> =>
+  (await staging.readLines(ref)).map((line) => JSON.parse(line) as Row);
+
 async function readAll(staging: Staging, ref: Pick<BatchRef, 'uri'>): Promise<Row[]> {
   const rows: Row[] = [];
   for await (const row of staging.readBatch(ref)) rows.push(row);
@@ -38,7 +42,7 @@ describe('encrypted staging', () => {
     expect(onDisk.includes('example.com')).toBe(false);
     expect(await readAll(staging, ref)).toEqual(rows);
     // The quality gate's reader, which takes the whole batch at once, reads the same rows.
-    expect(await staging.readRows(ref)).toEqual(rows);
+    expect(await readWhole(staging, ref)).toEqual(rows);
   });
 
   test('plain copies a killed load left behind are discarded once stale, a young one (a load still running) is kept', async () => {
@@ -88,22 +92,22 @@ describe('encrypted staging', () => {
     altered[Math.floor(altered.length / 2)] = (altered[Math.floor(altered.length / 2)] ?? 0) ^ 0x01;
     await writeFile(file, altered);
     await expect(readAll(staging, ref)).rejects.toThrow(/integrity check/);
-    await expect(staging.readRows(ref)).rejects.toThrow(/integrity check/);
+    await expect(readWhole(staging, ref)).rejects.toThrow(/integrity check/);
 
     await writeFile(file, original);
     await truncate(file, original.length - 100);
     await expect(readAll(staging, ref)).rejects.toThrow(/truncated/);
-    await expect(staging.readRows(ref)).rejects.toThrow(/truncated/);
+    await expect(readWhole(staging, ref)).rejects.toThrow(/truncated/);
 
     await writeFile(file, Buffer.concat([original, original.subarray(-40)]));
     await expect(readAll(staging, ref)).rejects.toThrow(/after its last segment/);
-    await expect(staging.readRows(ref)).rejects.toThrow(/after its last segment/);
+    await expect(readWhole(staging, ref)).rejects.toThrow(/after its last segment/);
   });
 
   test('a batch staged in plain before encryption was turned on still reads', async () => {
     const rows = rowsOf(4);
     const ref = await new Staging(folder.path).writeBatch('a', people, rows, null);
     expect(await readAll(new Staging(folder.path, ring(k1)), ref)).toEqual(rows);
-    expect(await new Staging(folder.path, ring(k1)).readRows(ref)).toEqual(rows);
+    expect(await readWhole(new Staging(folder.path, ring(k1)), ref)).toEqual(rows);
   });
 });

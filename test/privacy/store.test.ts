@@ -118,6 +118,28 @@ describe('the suppression list', () => {
     expect((await withoutOld.privacy.loadSuppressionList()).matches({ email: 'ada.lovelace@example.com' })).toBe(false);
   });
 
+  it('tells the subjects erased since an earlier reading of it, under the key each was hashed with', async () => {
+    const request = await store.privacy.createErasureRequest({
+      subject: { email: 'grace@example.com' },
+      reason: 'gdpr',
+      requestedBy: 'dpo',
+    });
+    await store.privacy.suppressSubject({ email: 'grace@example.com' }, request.id);
+    const earlier = await store.privacy.loadSuppressionList();
+    // Erased after a rotation: hashed under the new key, while the old one still matches the earlier subject.
+    const rotated = sqlStore(db, ringOf(newKeyMaterial('next'), oldKey));
+    await rotated.privacy.suppressSubject({ customerId: 'CUST-42' }, request.id);
+    const now = await rotated.privacy.loadSuppressionList();
+
+    const since = now.since(earlier);
+    expect(since.size).toBe(1);
+    expect(since.matches({ customer_id: 'CUST-42' })).toBe(true);
+    expect(since.matches({ email: 'grace@example.com' })).toBe(false);
+    expect(now.since(now).size).toBe(0);
+    expect(now.sameAs(await rotated.privacy.loadSuppressionList())).toBe(true);
+    expect(now.sameAs(earlier)).toBe(false);
+  });
+
   it('drops the sealed subject when the erasure completes', async () => {
     const request = await store.privacy.createErasureRequest({ subject: { customerId: 'CUST-9' }, reason: 'ccpa', requestedBy: 'dpo' });
     await store.privacy.saveErasureReceipt({
