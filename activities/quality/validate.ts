@@ -105,7 +105,8 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
   for (const row of rows) run.add(row);
   const { report, verdicts, batchFailures } = run.finish();
 
-  const clean: Row[] = [];
+  // The clean rows themselves only for what a dry run holds: the files are written from lines.
+  const cleanHeld: Row[] = [];
   const cleanLines: string[] = [];
   const quarantineLines: string[] = [];
   const failuresByRule: Record<string, number> = {};
@@ -124,14 +125,14 @@ export async function validateBatch(deps: ValidateBatchDeps, input: ValidateBatc
       return;
     }
     if (verdict?.kind === 'deletion') deletes += 1;
-    clean.push(record);
+    if (input.keepHeld) cleanHeld.push(record);
     const toLoad = input.screenConsent ? screenConsent(stream, record, consent) : record;
     if (toLoad) cleanLines.push(lineOf(index, toLoad));
   });
 
   const invalid = quarantineLines.length;
   const evaluated = rows.length - deletes;
-  const held = input.keepHeld ? outside.heldWith(clean) : [];
+  const held = input.keepHeld ? outside.heldWith(cleanHeld) : [];
   return {
     summary: {
       suppressed,
