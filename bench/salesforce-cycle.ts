@@ -14,7 +14,8 @@
  * Like the worker, it takes INSIGHT_HUB_DUCKDB_MEMORY_LIMIT (the embedded DuckDB's cap) and
  * INSIGHT_HUB_WORKFLOW_BUNDLE (workflow code bundled at build time; bundled here at start otherwise).
  * A PostgreSQL warehouse's schema is dropped at the end; `--keep-warehouse` keeps what the cycle
- * loaded (the schema, or the DuckDB file) and says where; `--erased <n>` erases n people first.
+ * loaded (the schema, or the DuckDB file) and says where; `--erased <n>` erases n people first;
+ * `--batch-size <n>` sets the connector's batch size.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -72,6 +73,12 @@ if (!Number.isInteger(erased) || erased < 0) {
   console.error('--erased takes a count of people erased before the cycle (0 or more)');
   process.exit(2);
 }
+/** `--batch-size <n>`: the connector's batch size (rows validated, gated and loaded together; the bulk job's chunk); the source's default otherwise. */
+const batchSize = process.argv.includes('--batch-size') ? Number(process.argv[process.argv.indexOf('--batch-size') + 1]) : undefined;
+if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 100 && batchSize <= 200_000)) {
+  console.error('--batch-size takes a whole number of rows from 100 to 200,000');
+  process.exit(2);
+}
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -97,7 +104,7 @@ async function main(): Promise<void> {
         name: 'bench',
         status: 'active',
         configuration: {
-          source: simulatedSalesforceSource(simulator.url, { apiQuotaShare: 1 }),
+          source: simulatedSalesforceSource(simulator.url, { apiQuotaShare: 1, ...(batchSize !== undefined && { batchSize }) }),
           destination,
           guardrails: { maxInvalidShare: 0.5 },
           schedule: { every: '1h' },
