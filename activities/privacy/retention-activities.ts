@@ -26,7 +26,7 @@ import { sweepStagedFiles, type StagedScope } from './staged-files';
 import { sweepWarehouse } from './warehouse-sweep';
 
 export interface RetentionActivityDeps extends Notifying {
-  store: Pick<Store, 'connectors' | 'privacy' | 'audit' | 'recordOnce'>;
+  store: Pick<Store, 'connectors' | 'privacy' | 'audit' | 'recordOnce' | 'forgetRecordedEffects'>;
   staging: Staging;
   connectWarehouse: ConnectWarehouse;
   logger: Logger;
@@ -51,6 +51,9 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
       throw new Error(`${dataType} is not a control-plane table`);
     }
     const deleted = await deps.store.privacy.sweepControlPlane(dataType, scope, cutoff);
+    // The keys that kept the reports' (and audit rows' and metrics') writes to once go with them:
+    // no retry comes that late. They name executions, not people, and belong to no connector.
+    if (dataType === 'run-reports' && scope.kind === 'platform') await deps.store.forgetRecordedEffects(cutoff);
     return {
       deleted,
       remaining: await deps.store.privacy.countPastWindow(dataType, scope, cutoff),

@@ -52,6 +52,9 @@ export const cursorInputSchema = z.object({ connectorId: uuid, stream: z.string(
 /** A page size: at least 1, at most 1000. */
 export const limitSchema = z.number().int().min(1).max(1000);
 
+/** An instant before which something is swept: a retention cutoff. */
+export const cutoffSchema = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });
+
 export function isUuid(value: string): boolean {
   return uuid.safeParse(value).success;
 }

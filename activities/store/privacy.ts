@@ -22,7 +22,7 @@ import { SubjectHasher } from '../privacy/subject-hash';
 import { SuppressionList } from '../privacy/suppression';
 import type { KeyRing } from '../secrets';
 import { decryptSecret, encryptSecret } from '../secrets/cipher';
-import { isUuid, parseInput } from './inputs';
+import { cutoffSchema, isUuid, parseInput } from './inputs';
 import { columnsOf, firstRowOf, insertedRow, rowsOf } from './query';
 import { timestamp } from './rows';
 import type { SqlExecutor, SqlParam } from './sql-client';
@@ -155,7 +155,6 @@ const SWEPT_TABLES: Readonly<Record<ControlPlaneDataType, { table: string; time:
   'webhook-inbox': { table: 'webhook_inbox', time: 'received_at', owner: 'connector_id' },
 };
 
-const cutoffSchema = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 timestamp' });
 const scopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('connector'), connectorId: z.uuid() }),
   z.object({ kind: z.literal('platform'), except: z.array(z.uuid()) }),

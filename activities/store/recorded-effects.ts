@@ -4,6 +4,7 @@
  * past the commit, writes nothing twice.
  */
 import { z } from 'zod';
+import { cutoffSchema, parseInput } from './inputs';
 import { rowsOf } from './query';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
@@ -22,6 +23,28 @@ export async function recordOnce(db: SqlClient, key: string, write: (tx: SqlClie
     await write(inTransaction(tx));
     return true;
   });
+}
+
+/**
+ * A key guards the retries of one activity execution, which come within its timeouts (hours at
+ * most), so it is kept at least a week, whatever earlier cutoff its sweep is given.
+ */
+const KEYS_KEPT_AT_LEAST = '7 days';
+
+const countRow = z.object({ n: z.coerce.number() });
+
+/** Forgets the keys recorded before `before` (and more than a week ago); how many. The writes they guarded stay. */
+export async function forgetRecordedEffects(db: SqlExecutor, before: string): Promise<number> {
+  const cutoff = parseInput(cutoffSchema, before, 'recorded effects cutoff');
+  const [forgotten] = await rowsOf(
+    db,
+    countRow,
+    `WITH gone AS (
+       DELETE FROM recorded_effect WHERE recorded_at < least($1::timestamptz, now() - interval '${KEYS_KEPT_AT_LEAST}') RETURNING 1
+     ) SELECT count(*) AS n FROM gone`,
+    [cutoff],
+  );
+  return forgotten?.n ?? 0;
 }
 
 /** The transaction as a client, so store code written against a client runs inside it (nested transactions join it). */

@@ -1,4 +1,10 @@
-/** Privacy in the control plane on PGlite: the audit log's one delete path, and the keyed suppression list. */
+/**
+ * Privacy in the control plane on PGlite: the audit log's one delete path, the keys of effects
+ * recorded once swept with the run reports, and the keyed suppression list.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
 import { openPgliteClient } from '../../activities/store/pglite-client';
 import type { SqlClient } from '../../activities/store/sql-client';
 import { checkInboxEvent } from '../../activities/store/inbox';
@@ -6,6 +12,9 @@ import { sqlStore, type Store } from '../../activities/store/store';
 import { type KeyRing, parseKeyRing } from '../../activities/secrets';
 import { newKeyMaterial } from '../../activities/secrets/key-ring';
 import { rowOfSubject } from '../../activities/privacy/subject-files';
+import { createRetentionActivities } from '../../activities/privacy/retention-activities';
+import { logger } from '../../activities/logger';
+import { Staging } from '../../activities/staging/staging';
 
 const ringOf = (...keys: { id: string; key: string }[]): KeyRing =>
   parseKeyRing(keys.map((k) => `${k.id}:${k.key}`).join(','), 'test ring');
@@ -83,6 +92,43 @@ describe('the audit log', () => {
     await expect(forged).rejects.toThrow(/append-only: DELETE refused/);
     await expect(db.query(`SELECT sweep_audit_log(now() + interval '1 day', NULL, '{}')`)).rejects.toThrow(/not in the past/);
     expect(await auditTypes()).toEqual(['kept.old', 'young.one']);
+  });
+});
+
+describe('the keys of effects recorded once', () => {
+  const keyAt = (key: string, days: number) =>
+    db.query('INSERT INTO recorded_effect (effect_key, recorded_at) VALUES ($1, $2)', [key, daysAgo(days)]);
+  const keys = async (): Promise<string[]> =>
+    z
+      .array(z.object({ effect_key: z.string() }))
+      .parse(await db.query(`SELECT effect_key FROM recorded_effect WHERE effect_key LIKE 'effect/%' ORDER BY effect_key`))
+      .map((row) => row.effect_key);
+  const retention = () =>
+    createRetentionActivities({
+      store,
+      staging: new Staging(path.join(os.tmpdir(), 'ih-no-staging')),
+      logger,
+      connectWarehouse: () => Promise.reject(new Error('a control-plane sweep opens no warehouse')),
+    });
+
+  it("go with the run reports' platform sweep once past its cutoff and a week old; a key kept still stops a second write", async () => {
+    await keyAt('effect/a-400-days', 400);
+    await keyAt('effect/b-10-days', 10);
+    await keyAt('effect/c-3-days', 3);
+    // A connector's own window: its reports go, the keys (which name no connector) stay.
+    await retention().sweepRetentionTarget({ dataType: 'run-reports', scope: { kind: 'connector', connectorId }, window: '1d' });
+    expect(await keys()).toEqual(['effect/a-400-days', 'effect/b-10-days', 'effect/c-3-days']);
+
+    // A window of a day: the keys past it go, but none younger than a week.
+    await retention().sweepRetentionTarget({ dataType: 'run-reports', scope: { kind: 'platform', except: [] }, window: '1d' });
+    expect(await keys()).toEqual(['effect/c-3-days']);
+    let written = 0;
+    expect(await store.recordOnce('effect/c-3-days', async () => void (written += 1))).toBe(false);
+    expect(written).toBe(0);
+  });
+
+  it('are swept only before an instant, named as one', async () => {
+    await expect(store.forgetRecordedEffects('last week')).rejects.toThrow(/recorded effects cutoff.*ISO-8601/);
   });
 });
 
