@@ -17,7 +17,7 @@ import {
   type SweepTargetResult,
 } from '../../domain/privacy';
 import { auditTrail, type ConnectWarehouse, type LogLine, type Notifying } from '../chores';
-import { withinActivity } from '../effect-keys';
+import { ACTIVITY_EFFECT_PREFIX, withinActivity } from '../effect-keys';
 import type { Logger } from '../logger';
 import { countRetentionSweep } from '../observability/record';
 import type { Staging } from '../staging/staging';
@@ -51,9 +51,13 @@ export function createRetentionActivities(deps: RetentionActivityDeps) {
       throw new Error(`${dataType} is not a control-plane table`);
     }
     const deleted = await deps.store.privacy.sweepControlPlane(dataType, scope, cutoff);
-    // The keys that kept the reports' (and audit rows' and metrics') writes to once go with them:
-    // no retry comes that late. They name executions, not people, and belong to no connector.
-    if (dataType === 'run-reports' && scope.kind === 'platform') await deps.store.forgetRecordedEffects(cutoff);
+    // The keys that kept activities' counted writes (run reports, audit rows, metrics) to once per
+    // execution go with the reports: no retry comes that late. They name executions, not people,
+    // and belong to no connector. A load's key stays as long as the warehouse's ledger (effect-keys.ts).
+    if (dataType === 'run-reports' && scope.kind === 'platform') {
+      const forgotten = await deps.store.forgetRecordedEffects(cutoff, ACTIVITY_EFFECT_PREFIX);
+      deps.logger.info({ cutoff, forgotten }, 'retention sweep forgot effect keys');
+    }
     return {
       deleted,
       remaining: await deps.store.privacy.countPastWindow(dataType, scope, cutoff),

@@ -25,24 +25,26 @@ export async function recordOnce(db: SqlClient, key: string, write: (tx: SqlClie
   });
 }
 
-/**
- * A key guards the retries of one activity execution, which come within its timeouts (hours at
- * most), so it is kept at least a week, whatever earlier cutoff its sweep is given.
- */
+/** Kept at least this long whatever earlier cutoff a sweep is given: a retry never comes later. */
 const KEYS_KEPT_AT_LEAST = '7 days';
 
 const countRow = z.object({ n: z.coerce.number() });
 
-/** Forgets the keys recorded before `before` (and more than a week ago); how many. The writes they guarded stay. */
-export async function forgetRecordedEffects(db: SqlExecutor, before: string): Promise<number> {
+/**
+ * Forgets the keys starting with `prefix` recorded before `before` and more than a week ago; how
+ * many. The writes they guarded stay.
+ */
+export async function forgetRecordedEffects(db: SqlExecutor, before: string, prefix: string): Promise<number> {
   const cutoff = parseInput(cutoffSchema, before, 'recorded effects cutoff');
   const [forgotten] = await rowsOf(
     db,
     countRow,
     `WITH gone AS (
-       DELETE FROM recorded_effect WHERE recorded_at < least($1::timestamptz, now() - interval '${KEYS_KEPT_AT_LEAST}') RETURNING 1
+       DELETE FROM recorded_effect
+        WHERE recorded_at < least($1::timestamptz, now() - interval '${KEYS_KEPT_AT_LEAST}') AND starts_with(effect_key, $2)
+       RETURNING 1
      ) SELECT count(*) AS n FROM gone`,
-    [cutoff],
+    [cutoff, prefix],
   );
   return forgotten?.n ?? 0;
 }

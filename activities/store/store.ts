@@ -77,8 +77,8 @@ export interface Store extends Repositories {
    * activity is retried. True when `write` ran.
    */
   recordOnce(key: string, write: (tx: Repositories) => Promise<void>): Promise<boolean>;
-  /** Forgets the keys `recordOnce` recorded before `before` (an ISO instant) and more than a week ago; how many. */
-  forgetRecordedEffects(before: string): Promise<number>;
+  /** Forgets the keys starting with `prefix` that `recordOnce` recorded before `before` (an ISO instant) and more than a week ago; how many. */
+  forgetRecordedEffects(before: string, prefix: string): Promise<number>;
   /** Changes whenever a write is committed (snapshot-version.ts): what a kept answer is checked against. */
   snapshotVersion(): Promise<string>;
   /** Applies pending migrations, then seals credentials stored before encryption; safe on every start. */
@@ -120,7 +120,7 @@ export function sqlStore(db: SqlClient, keys: KeyRing = ephemeralKeyRing()): Sto
     // Outside a transaction, entries recorded at the same moment (each request's audit row) commit together.
     audit: sqlAuditLog(db, { groupCommit: true }),
     recordOnce: (key, write) => recordOnce(db, key, (tx) => write(sqlRepositories(tx, keys))),
-    forgetRecordedEffects: (before) => forgetRecordedEffects(db, before),
+    forgetRecordedEffects: (before, prefix) => forgetRecordedEffects(db, before, prefix),
     snapshotVersion: () => snapshotVersion(db),
     async migrate() {
       const applied = await migrate(db);

@@ -13,6 +13,7 @@ import { type KeyRing, parseKeyRing } from '../../activities/secrets';
 import { newKeyMaterial } from '../../activities/secrets/key-ring';
 import { rowOfSubject } from '../../activities/privacy/subject-files';
 import { createRetentionActivities } from '../../activities/privacy/retention-activities';
+import type { SweepScope } from '../../domain/privacy';
 import { logger } from '../../activities/logger';
 import { Staging } from '../../activities/staging/staging';
 
@@ -101,7 +102,7 @@ describe('the keys of effects recorded once', () => {
   const keys = async (): Promise<string[]> =>
     z
       .array(z.object({ effect_key: z.string() }))
-      .parse(await db.query(`SELECT effect_key FROM recorded_effect WHERE effect_key LIKE 'effect/%' ORDER BY effect_key`))
+      .parse(await db.query(`SELECT effect_key FROM recorded_effect WHERE effect_key LIKE '%/test-%' ORDER BY effect_key`))
       .map((row) => row.effect_key);
   const retention = () =>
     createRetentionActivities({
@@ -110,25 +111,37 @@ describe('the keys of effects recorded once', () => {
       logger,
       connectWarehouse: () => Promise.reject(new Error('a control-plane sweep opens no warehouse')),
     });
+  const sweepRunReports = (scope: SweepScope, window: string) =>
+    retention().sweepRetentionTarget({ dataType: 'run-reports', scope, window });
+  const platform: SweepScope = { kind: 'platform', except: [] };
 
-  it("go with the run reports' platform sweep once past its cutoff and a week old; a key kept still stops a second write", async () => {
-    await keyAt('effect/a-400-days', 400);
-    await keyAt('effect/b-10-days', 10);
-    await keyAt('effect/c-3-days', 3);
+  it("an activity's keys go with the run reports' platform sweep once past its cutoff and a week old; a load's stay", async () => {
+    await keyAt('activity/test-a-400-days', 400);
+    await keyAt('activity/test-b-40-days', 40);
+    await keyAt('activity/test-c-10-days', 10);
+    await keyAt('activity/test-d-3-days', 3);
+    // A load's key stays while the warehouse's ledger remembers the load: a cycle may read the batch again.
+    await keyAt('load/test-e-400-days', 400);
+
     // A connector's own window: its reports go, the keys (which name no connector) stay.
-    await retention().sweepRetentionTarget({ dataType: 'run-reports', scope: { kind: 'connector', connectorId }, window: '1d' });
-    expect(await keys()).toEqual(['effect/a-400-days', 'effect/b-10-days', 'effect/c-3-days']);
+    await sweepRunReports({ kind: 'connector', connectorId }, '1d');
+    expect(await keys()).toHaveLength(5);
 
-    // A window of a day: the keys past it go, but none younger than a week.
-    await retention().sweepRetentionTarget({ dataType: 'run-reports', scope: { kind: 'platform', except: [] }, window: '1d' });
-    expect(await keys()).toEqual(['effect/c-3-days']);
+    // A window of 30 days: the keys older than that go.
+    await sweepRunReports(platform, '30d');
+    expect(await keys()).toEqual(['activity/test-c-10-days', 'activity/test-d-3-days', 'load/test-e-400-days']);
+
+    // A window of a day: none younger than a week goes all the same.
+    await sweepRunReports(platform, '1d');
+    expect(await keys()).toEqual(['activity/test-d-3-days', 'load/test-e-400-days']);
     let written = 0;
-    expect(await store.recordOnce('effect/c-3-days', async () => void (written += 1))).toBe(false);
+    expect(await store.recordOnce('activity/test-d-3-days', async () => void (written += 1))).toBe(false);
+    expect(await store.recordOnce('load/test-e-400-days', async () => void (written += 1))).toBe(false);
     expect(written).toBe(0);
   });
 
   it('are swept only before an instant, named as one', async () => {
-    await expect(store.forgetRecordedEffects('last week')).rejects.toThrow(/recorded effects cutoff.*ISO-8601/);
+    await expect(store.forgetRecordedEffects('last week', 'activity/')).rejects.toThrow(/recorded effects cutoff.*ISO-8601/);
   });
 });
 
