@@ -25,6 +25,7 @@ import { setTimeout } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { ephemeralKeyRing } from '../activities/secrets';
+import { batchSizeSchema } from '../activities/sources/definition';
 import { openStore } from '../activities/store';
 import { createConnectorSchema, type DestinationConfig } from '../domain/connector';
 import { connectWarehouse } from '../activities/warehouses';
@@ -75,8 +76,8 @@ if (!Number.isInteger(erased) || erased < 0) {
 }
 /** `--batch-size <n>`: the connector's batch size (rows validated, gated and loaded together; the bulk job's chunk); the source's default otherwise. */
 const batchSize = process.argv.includes('--batch-size') ? Number(process.argv[process.argv.indexOf('--batch-size') + 1]) : undefined;
-if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 100 && batchSize <= 200_000)) {
-  console.error('--batch-size takes a whole number of rows from 100 to 200,000');
+if (batchSize !== undefined && !batchSizeSchema.safeParse(batchSize).success) {
+  console.error("--batch-size takes a whole number of rows from 100 to 200,000 (the connector's batchSize)");
   process.exit(2);
 }
 const say = (line: string) => process.stderr.write(`${line}\n`);
