@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { parseInput } from './inputs';
 import { rowsOf } from './query';
+import { countRow } from './rows';
 import type { SqlExecutor } from './sql-client';
 
-const countRow = z.object({ n: z.coerce.number().int().nonnegative() });
 const existsRow = z.object({ present: z.boolean() });
 
 export async function deleteInboxEventsBySubject(db: SqlExecutor, email: string): Promise<number> {

@@ -24,7 +24,7 @@ import type { KeyRing } from '../secrets';
 import { decryptSecret, encryptSecret } from '../secrets/cipher';
 import { cutoffSchema, isUuid, parseInput } from './inputs';
 import { columnsOf, firstRowOf, insertedRow, rowsOf } from './query';
-import { timestamp } from './rows';
+import { countRow, timestamp } from './rows';
 import type { SqlExecutor, SqlParam } from './sql-client';
 
 /** The control-plane data types a sweep deletes from tables (staging, quarantine and warehouse are files or elsewhere). */
@@ -167,8 +167,6 @@ function scopeCondition(owner: string, scope: SweepScope): { sql: string; param:
     ? { sql: `${owner} = $2::uuid`, param: scope.connectorId }
     : { sql: `NOT (${owner} = ANY (ARRAY(SELECT jsonb_array_elements_text($2::jsonb)::uuid)))`, param: JSON.stringify(scope.except) };
 }
-
-const countRow = z.object({ n: z.coerce.number().int().nonnegative() });
 
 export async function sweepControlPlane(
   db: SqlExecutor,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { cutoffSchema, parseInput } from './inputs';
 import { rowsOf } from './query';
+import { countRow } from './rows';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
 const keyRow = z.object({ effect_key: z.string() });
@@ -27,8 +28,6 @@ export async function recordOnce(db: SqlClient, key: string, write: (tx: SqlClie
 
 /** Kept at least this long whatever earlier cutoff a sweep is given: a retry never comes later. */
 const KEYS_KEPT_AT_LEAST = '7 days';
-
-const countRow = z.object({ n: z.coerce.number() });
 
 /**
  * Forgets the keys starting with `prefix` recorded before `before` and more than a week ago; how

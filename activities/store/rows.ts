@@ -11,6 +11,9 @@ export const timestamp = z.date().transform((date) => date.toISOString());
 const counters = z.record(z.string(), z.number());
 const jsonObject = z.record(z.string(), z.unknown());
 
+/** `SELECT count(*) AS n`: a bigint, which a driver may hand over as text. */
+export const countRow = z.object({ n: z.coerce.number().int().nonnegative() });
+
 /** A connector row; its credentials are opened with the key ring before the configuration is checked. */
 export const connectorRow = (keys: KeyRing) =>
   z
