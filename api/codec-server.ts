@@ -75,7 +75,8 @@ export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): De
     route: RouteContract<(typeof decodePayloadsRoute)['responses']>,
     convert: (payloads: Payload[]) => Promise<Payload[]>,
   ): RequestHandler => {
-    return (req, res, next) => {
+    // Async: Express 5 passes a rejection to the error handler, so a failure while answering cannot go unhandled.
+    return async (req, res) => {
       const namespace = req.get(NAMESPACE_HEADER);
       // The CLI sends an empty X-Namespace unless --namespace is given: it means the default namespace.
       if (namespace !== undefined && namespace !== '' && !served.has(namespace)) {
@@ -96,11 +97,15 @@ export function codecRoutes(codec: PayloadCodec, options: CodecRouteOptions): De
           .json({ error: 'validation_failed', message: issues.map(({ path, message }) => `${path}: ${message}`).join('; '), issues });
         return;
       }
-      void convert(body.data.payloads.map(fromJson)).then(
-        (payloads) => reply(res, route, 200, { payloads: payloads.map(toJson) }),
-        (error: unknown) =>
-          error instanceof ConnectorError ? res.status(422).json({ error: 'undecodable_payload', message: error.message }) : next(error),
-      );
+      let payloads: Payload[];
+      try {
+        payloads = await convert(body.data.payloads.map(fromJson));
+      } catch (error) {
+        if (!(error instanceof ConnectorError)) throw error;
+        res.status(422).json({ error: 'undecodable_payload', message: error.message });
+        return;
+      }
+      reply(res, route, 200, { payloads: payloads.map(toJson) });
     };
   };
   // The API's parser: UTF-8 application/json (what the Web UI and the CLI send), storable, nested at most MAX_JSON_DEPTH.

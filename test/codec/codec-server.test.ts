@@ -133,6 +133,30 @@ describe('the codec endpoint', () => {
     expect(message).toMatch(/"k9".*INSIGHT_HUB_PAYLOAD_KEYS/);
   });
 
+  test('a codec that fails unexpectedly is answered 500 by the error handler, and the server goes on serving', async () => {
+    const failing = {
+      encode: () => Promise.reject(new Error('key store offline')),
+      decode: () => Promise.reject(new Error('key store offline')),
+    };
+    const app = express();
+    app.use(CODEC_PATH, codecRoutes(failing, { allowedOrigins: [UI_ORIGIN], namespaces: ['default'] }));
+    app.get('/api/v1/ping', (_req, res) => res.json({ ok: true }));
+    const failingServer = await startApiServer({ app, port: 0 });
+    try {
+      const stored = await codec.encode([defaultPayloadConverter.toPayload(record)]);
+      const answer = await fetch(`${failingServer.url}${CODEC_PATH}/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-namespace': 'default' },
+        body: JSON.stringify({ payloads: stored.map(toJson) }),
+      });
+      expect(answer.status).toBe(500);
+      expect(await answer.text()).not.toContain('grace');
+      expect(await (await fetch(`${failingServer.url}/api/v1/ping`)).json()).toEqual({ ok: true });
+    } finally {
+      await failingServer.close();
+    }
+  });
+
   test('routes beside it answer as before', async () => {
     const response = await fetch(`${server.url}/api/v1/ping`);
     expect(await response.json()).toEqual({ ok: true });
