@@ -14,14 +14,14 @@ import { withinActivity } from './effect-keys';
 import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import { extractPageDuration } from './observability/metrics';
-import { applyPersonalColumns, type ColumnHasher } from './privacy/personal-columns';
+import { applyPersonalColumns, hidesSubjectColumns, type ColumnHasher } from './privacy/personal-columns';
 import { connectorStream } from './sources/connector-streams';
 import type { Staging } from './staging/staging';
 import type { Store } from './store/store';
 import type { Row, SourcePage, SourcePlugin } from './sources/types';
 
 /** What page reads use of the store. */
-export type ExtractStore = Pick<Store, 'connectors' | 'sourceCatalogs' | 'apiUsage' | 'audit' | 'recordOnce'>;
+export type ExtractStore = Pick<Store, 'connectors' | 'sourceCatalogs' | 'apiUsage' | 'audit' | 'recordOnce' | 'privacy'>;
 
 export interface ExtractActivityDeps extends Notifying {
   store: ExtractStore;
@@ -38,6 +38,12 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const audit = auditTrail({ store: deps.store, logger: deps.logger, now, notifier: deps.notifier });
   const usage = apiUsageRecorder(deps, audit, now);
+
+  async function withoutSuppressed(rows: Row[]): Promise<{ rows: Row[]; suppressed: number }> {
+    const list = await deps.store.privacy.loadSuppressionList();
+    const kept = rows.filter((row) => !list.matches(row));
+    return { rows: kept, suppressed: rows.length - kept.length };
+  }
 
   return {
     async extractPage(request: PageExtractRequest): Promise<ExtractedPage> {
@@ -63,15 +69,26 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
       const area =
         request.partition === null ? `${request.connectorId}/${stream.name}` : `${request.connectorId}/${stream.name}/partitions`;
       const cursorAfter = page.checkpoint ?? cursorOf(stream, page.rows.at(-1)) ?? request.cursor;
+      const { personalColumns } = connector.configuration;
+      // The load's screen finds an erased subject by its email or customer id: where that column is
+      // about to be hashed or dropped, its rows are screened now, while the value is still there.
+      const screened = hidesSubjectColumns(personalColumns, stream.name)
+        ? await withoutSuppressed(page.rows)
+        : { rows: page.rows, suppressed: 0 };
       // Hashed and dropped before staging: a dropped value is never written anywhere.
-      const rows = applyPersonalColumns(page.rows, connector.configuration.personalColumns, stream.name, deps.columnHasher);
-      const batch = rows.length > 0 || page.checkpoint ? await deps.staging.writeBatch(area, stream, rows, cursorAfter) : null;
+      const rows = applyPersonalColumns(screened.rows, personalColumns, stream.name, deps.columnHasher);
+      // A page whose rows were all screened out still moves the cursor past them.
+      const batch =
+        rows.length > 0 || page.checkpoint || screened.suppressed > 0
+          ? await deps.staging.writeBatch(area, stream, rows, cursorAfter)
+          : null;
       stopTimer(); // read and staged: a failed read is not a duration
       return {
         batch,
         nextPageToken: page.nextPageToken,
         apiCalls: page.apiCalls,
         deferred: page.stop ? { reason: page.stop.reason, detail: page.stop.detail } : null,
+        suppressed: screened.suppressed,
       };
     },
 

@@ -52,6 +52,11 @@ export interface ExtractedPage {
   apiCalls: number;
   /** Set when the source asked us to stop for now (quota): the cycle loads what it has and ends. */
   deferred: { reason: DeferralReason; detail: string } | null;
+  /**
+   * Rows of erased subjects left out before staging, where the connector hashes or drops the column
+   * that names them. Absent from pages read before extraction screened them.
+   */
+  suppressed?: number;
 }
 
 /** A stream's catalog entry, asked of the account on its queue before the stream is read and stored: figures only. */

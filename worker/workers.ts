@@ -123,7 +123,7 @@ export async function createWorkers(options: WorkerOptions): Promise<Worker[]> {
       ...createGateActivities({ store, logger, connectWarehouse: openDestination, batchConnections, notifier }),
       ...createRevalidateActivities({ store, staging, logger, connectWarehouse: openDestination }),
       ...createRetentionActivities({ store, staging, logger, connectWarehouse: openDestination, notifier }),
-      ...createErasureActivities({ store, staging, logger, connectWarehouse: openDestination, notifier }),
+      ...createErasureActivities({ store, staging, logger, connectWarehouse: openDestination, notifier, columnHasher: hasherFor(options) }),
       ...createNotificationActivities({ store, notifier, logger }),
       ...createModelActivities({ store, logger, connectWarehouse: openDestination }),
     },

@@ -125,6 +125,7 @@ async function runRead(
   const count = (page: ExtractedPage) => {
     report.apiCalls += page.apiCalls;
     ctx.apiCallsThisCycle += page.apiCalls;
+    report.suppressed += page.suppressed ?? 0;
   };
   let reading: PageRead | null = resumed ? Promise.resolve({ page: resumed.nextPage }) : read(null);
   // Batches handed over to be checked and loaded while the read goes on (since LOADS_WHILE_READING_PATCH), oldest first.

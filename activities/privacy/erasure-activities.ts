@@ -8,6 +8,7 @@ import { auditTrail, type ConnectWarehouse, type Notifying } from '../chores';
 import { ConnectorError } from '../errors';
 import type { Logger } from '../logger';
 import type { Staging } from '../staging/staging';
+import type { ColumnHasher } from './personal-columns';
 import type { Store } from '../store/store';
 import { eraseFromStagedFiles, quarantinedKeysOf, quarantinedRecordsOf } from './subject-files';
 import { eraseFromWarehouse, refreshModelsOf } from './warehouse-erasure';
@@ -17,6 +18,8 @@ export interface ErasureActivityDeps extends Notifying {
   staging: Staging;
   connectWarehouse: ConnectWarehouse;
   logger: Logger;
+  /** The worker's hasher of personal columns: the subject is also looked for in the forms it stores in a hashed column. */
+  columnHasher: ColumnHasher;
 }
 
 export function createErasureActivities(deps: ErasureActivityDeps) {
@@ -33,9 +36,10 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
   async function eraseWarehouses(requestId: string, subject: ErasureSubject): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
     const connectors = await store.connectors.list();
+    const hashes = deps.columnHasher.subjectHashes(subject);
     for (const connector of connectors) {
-      const keys = await quarantinedKeysOf(staging, subject, connector.id);
-      const counts = await eraseFromWarehouse(deps.connectWarehouse, connector, subject, keys);
+      const keys = await quarantinedKeysOf(staging, subject, connector.id, hashes);
+      const counts = await eraseFromWarehouse(deps.connectWarehouse, connector, subject, keys, hashes);
       for (const [place, n] of Object.entries(counts)) deleted[place] = (deleted[place] ?? 0) + n;
     }
     // The models were computed from the rows just erased: rebuilt now, not at the next load.
@@ -55,15 +59,21 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       'webhook inbox events': 'email' in subject ? await store.inbox.eraseSubject(subject.email) : 0,
     }),
     staging: async (_requestId, subject) => {
-      const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'staging');
+      const { filesRewritten, rowsErased } = await eraseFromStagedFiles(
+        staging,
+        subject,
+        'staging',
+        deps.columnHasher.subjectHashes(subject),
+      );
       // Decrypted copies a killed load left may hold the subject too; a running load's are its own to let go of.
       const copies = await staging.discardStalePlainCopies();
       return { 'staging files rewritten': filesRewritten, 'staging rows': rowsErased, 'decrypted load copies removed': copies };
     },
     quarantine: async (requestId, subject) => {
       // The quality reports first: the quarantined records tell which of their quotes (a phone number…) are the subject's.
-      const reports = await store.qualityReports.redact(requestId, subject, await quarantinedRecordsOf(staging, subject));
-      const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'quarantine');
+      const hashes = deps.columnHasher.subjectHashes(subject);
+      const reports = await store.qualityReports.redact(requestId, subject, await quarantinedRecordsOf(staging, subject, hashes));
+      const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'quarantine', hashes);
       return {
         'quarantine files rewritten': filesRewritten,
         'quarantine rows': rowsErased,

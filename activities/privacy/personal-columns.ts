@@ -7,22 +7,69 @@
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 import { personalActionsFor, type PersonalColumns } from '../../domain/personal-columns';
+import { SUBJECT_COLUMNS, type ErasureSubject } from '../../domain/privacy';
 import type { KeyRing } from '../secrets';
 import { UNCONVERTIBLE, type Row } from '../sources/types';
 
 const HKDF_SALT = 'insight-hub/personal-columns/v1';
 
+const EMAIL_COLUMNS: ReadonlySet<string> = new Set(SUBJECT_COLUMNS.email);
+const CUSTOMER_ID_COLUMNS: ReadonlySet<string> = new Set(SUBJECT_COLUMNS.customerId);
+
+/**
+ * The text a column's value is hashed as. A column erasure finds a subject by is hashed in the form
+ * erasure compares (an email trimmed and in lower case, a customer id trimmed), so that a hashed
+ * `Ada@X.io` is still found by a request for `ada@x.io`; any other column is hashed as it is.
+ */
+function hashedForm(column: string, value: string): string {
+  if (EMAIL_COLUMNS.has(column)) return value.trim().toLowerCase();
+  if (CUSTOMER_ID_COLUMNS.has(column)) return value.trim();
+  return value;
+}
+
 export class ColumnHasher {
-  private readonly key: Buffer;
+  private readonly keys = new Map<string, Buffer>();
 
-  constructor(ring: KeyRing) {
-    this.key = Buffer.from(hkdfSync('sha256', ring.keyFor(ring.activeKeyId), HKDF_SALT, ring.activeKeyId, 32));
-  }
+  constructor(private readonly ring: KeyRing) {}
 
-  /** Lowercase hex, 64 characters. Text is hashed as it is: `A@x.io` and `a@x.io` differ. */
+  /** Lowercase hex, 64 characters, under the ring's active key. Text is hashed as it is: `A@x.io` and `a@x.io` differ. */
   hash(value: string): string {
-    return createHmac('sha256', this.key).update(value, 'utf8').digest('hex');
+    return this.hashUnder(this.ring.activeKeyId, value);
   }
+
+  /** A value of the column hashed as applyPersonalColumns stores it. */
+  hashColumn(column: string, value: string): string {
+    return this.hash(hashedForm(column, value));
+  }
+
+  /**
+   * Every hash the subject's email or customer id may be stored as in a hashed column: under each key
+   * of the ring (rows hashed before a rotation hold an older key's), in the form hashed today and, for
+   * an email, as the request writes it (rows hashed before emails were lowercased hold the source's
+   * letter case; one written otherwise cannot be found).
+   */
+  subjectHashes(subject: ErasureSubject): Set<string> {
+    const forms = 'email' in subject ? [subject.email.trim().toLowerCase(), subject.email.trim()] : [subject.customerId.trim()];
+    return new Set(this.ring.keyIds.flatMap((keyId) => forms.map((form) => this.hashUnder(keyId, form))));
+  }
+
+  private hashUnder(keyId: string, value: string): string {
+    let key = this.keys.get(keyId);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.ring.keyFor(keyId), HKDF_SALT, keyId, 32));
+      this.keys.set(keyId, key);
+    }
+    return createHmac('sha256', key).update(value, 'utf8').digest('hex');
+  }
+}
+
+/**
+ * Whether the connector hashes or drops a column an erased subject is recognised by in the stream:
+ * its rows must then be screened against the suppression list before that is done.
+ */
+export function hidesSubjectColumns(personalColumns: PersonalColumns | undefined, stream: string): boolean {
+  const actions = personalActionsFor(personalColumns, stream);
+  return [...EMAIL_COLUMNS, ...CUSTOMER_ID_COLUMNS].some((column) => actions.has(column));
 }
 
 /** Rows with the stream's hashed columns hashed (nulls stay null) and its dropped columns left out. */
@@ -45,7 +92,7 @@ export function applyPersonalColumns(
     }
     for (const [column, action] of actions) {
       if (action === 'drop') delete screened[column];
-      else if (typeof screened[column] === 'string') screened[column] = hasher.hash(screened[column]);
+      else if (typeof screened[column] === 'string') screened[column] = hasher.hashColumn(column, screened[column]);
       else if (screened[column] !== null && screened[column] !== undefined)
         screened[column] = hasher.hash(JSON.stringify(screened[column]));
     }

@@ -13,14 +13,20 @@ import type { SubjectRecord } from './report-redaction';
 import { listStagedFiles, type StagedFile, type StagedKind, type StagedScope } from './staged-files';
 import { subjectText } from './subject-hash';
 
-/** True when the row (or, for a quarantine line, its record) belongs to the subject. */
-export function rowOfSubject(subject: ErasureSubject, line: Row): boolean {
+/** No hashed forms: a subject matched by its plain values only. */
+const NO_HASHES: ReadonlySet<string> = new Set();
+
+/**
+ * True when the row (or, for a quarantine line, its record) belongs to the subject: a subject column
+ * holds the subject's email or customer id, or one of `hashes`, the forms a connector that hashes the
+ * column stores it as (ColumnHasher.subjectHashes).
+ */
+export function rowOfSubject(subject: ErasureSubject, line: Row, hashes: ReadonlySet<string> = NO_HASHES): boolean {
   const row = isRow(line['record']) ? line['record'] : line;
   const wanted = subjectText(subject);
   const { emails, customerIds } = subjectValues(row);
-  return (
-    emails.some((email) => subjectText({ email }) === wanted) || customerIds.some((customerId) => subjectText({ customerId }) === wanted)
-  );
+  const values = 'email' in subject ? emails : customerIds;
+  return values.some((value) => hashes.has(value) || subjectText('email' in subject ? { email: value } : { customerId: value }) === wanted);
 }
 
 /** Any stream of that name: only its primary key is read. */
@@ -29,11 +35,11 @@ function streamNamed(name: string): StreamDefinition {
   return found ?? { name, table: name, primaryKey: 'id', cursorColumn: 'id', columns: [] };
 }
 
-async function rewriteWithout(staging: Staging, subject: ErasureSubject, staged: StagedFile): Promise<number> {
+async function rewriteWithout(staging: Staging, subject: ErasureSubject, hashes: ReadonlySet<string>, staged: StagedFile): Promise<number> {
   const kept: Row[] = [];
   let erased = 0;
   for await (const line of staging.readBatch({ uri: staging.objects.uriOf(staged.key) })) {
-    if (rowOfSubject(subject, line)) erased += 1;
+    if (rowOfSubject(subject, line, hashes)) erased += 1;
     else kept.push(line);
   }
   if (erased > 0) await staging.replaceRows(staged.key, kept);
@@ -45,11 +51,16 @@ export interface FileErasure {
   rowsErased: number;
 }
 
-export async function eraseFromStagedFiles(staging: Staging, subject: ErasureSubject, kind: StagedKind): Promise<FileErasure> {
+export async function eraseFromStagedFiles(
+  staging: Staging,
+  subject: ErasureSubject,
+  kind: StagedKind,
+  hashes: ReadonlySet<string> = NO_HASHES,
+): Promise<FileErasure> {
   const files = (await listStagedFiles(staging, { except: [] })).filter((f) => f.kind === kind);
   const result: FileErasure = { filesRewritten: 0, rowsErased: 0 };
   for (const staged of files) {
-    const erased = await rewriteWithout(staging, subject, staged);
+    const erased = await rewriteWithout(staging, subject, hashes, staged);
     if (erased === 0) continue;
     result.filesRewritten += 1;
     result.rowsErased += erased;
@@ -61,20 +72,26 @@ export async function eraseFromStagedFiles(staging: Staging, subject: ErasureSub
 async function* quarantinedRecords(
   staging: Staging,
   subject: ErasureSubject,
+  hashes: ReadonlySet<string>,
   scope: StagedScope,
 ): AsyncGenerator<{ staged: StagedFile; record: Row }> {
   const files = (await listStagedFiles(staging, scope)).filter((f) => f.kind === 'quarantine');
   for (const staged of files) {
     for await (const line of staging.readBatch({ uri: staging.objects.uriOf(staged.key) })) {
-      if (rowOfSubject(subject, line)) yield { staged, record: isRow(line['record']) ? line['record'] : line };
+      if (rowOfSubject(subject, line, hashes)) yield { staged, record: isRow(line['record']) ? line['record'] : line };
     }
   }
 }
 
 /** The subject's record keys in quarantine files, read without changing them. */
-export async function quarantinedKeysOf(staging: Staging, subject: ErasureSubject, connectorId: string): Promise<string[]> {
+export async function quarantinedKeysOf(
+  staging: Staging,
+  subject: ErasureSubject,
+  connectorId: string,
+  hashes: ReadonlySet<string> = NO_HASHES,
+): Promise<string[]> {
   const keys: string[] = [];
-  for await (const { staged, record } of quarantinedRecords(staging, subject, { connectorId })) {
+  for await (const { staged, record } of quarantinedRecords(staging, subject, hashes, { connectorId })) {
     // The record's key is its stream's primary key (Zendesk's numeric id, SendGrid's sg_event_id…), as the table holds it: text.
     const key = record[streamNamed(staged.stream).primaryKey];
     if (typeof key === 'string' || typeof key === 'number') keys.push(String(key));
@@ -83,9 +100,13 @@ export async function quarantinedKeysOf(staging: Staging, subject: ErasureSubjec
 }
 
 /** Every connector's quarantined records of the subject: the failing rows its quality reports quote. */
-export async function quarantinedRecordsOf(staging: Staging, subject: ErasureSubject): Promise<SubjectRecord[]> {
+export async function quarantinedRecordsOf(
+  staging: Staging,
+  subject: ErasureSubject,
+  hashes: ReadonlySet<string> = NO_HASHES,
+): Promise<SubjectRecord[]> {
   const records: SubjectRecord[] = [];
-  for await (const { staged, record } of quarantinedRecords(staging, subject, { except: [] })) {
+  for await (const { staged, record } of quarantinedRecords(staging, subject, hashes, { except: [] })) {
     records.push({ connectorId: staged.connectorId, stream: staged.stream, record });
   }
   return records;

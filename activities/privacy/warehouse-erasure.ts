@@ -14,10 +14,18 @@ import { modelSettingsOf } from '../models/model-settings';
 import { refreshModels } from '../models/refresh';
 import type { SourceCatalogRepository } from '../store/source-catalogs';
 
-/** One predicate per column that names the subject; an email matches in any letter case. */
-function subjectPredicates(subject: ErasureSubject): DeletePredicate[] {
-  if ('customerId' in subject) return SUBJECT_COLUMNS.customerId.map((column) => ({ column, op: 'eq', value: subject.customerId.trim() }));
-  return SUBJECT_COLUMNS.email.map((column) => ({ column, op: 'in-any-case', values: [subject.email.trim()] }));
+/**
+ * One predicate per column that names the subject; an email matches in any letter case. A column a
+ * connector hashes holds one of `hashes` (ColumnHasher.subjectHashes) instead.
+ */
+function subjectPredicates(subject: ErasureSubject, hashes: ReadonlySet<string>): DeletePredicate[] {
+  const columns = 'customerId' in subject ? SUBJECT_COLUMNS.customerId : SUBJECT_COLUMNS.email;
+  const plain: DeletePredicate[] =
+    'customerId' in subject
+      ? columns.map((column) => ({ column, op: 'eq', value: subject.customerId.trim() }))
+      : columns.map((column) => ({ column, op: 'in-any-case', values: [subject.email.trim()] }));
+  const hashed: DeletePredicate[] = hashes.size > 0 ? columns.map((column) => ({ column, op: 'in', values: [...hashes] })) : [];
+  return [...plain, ...hashed];
 }
 
 /** Deleted rows per table, named `<kind>:<table>`. */
@@ -26,12 +34,13 @@ export async function eraseFromWarehouse(
   connector: Connector,
   subject: ErasureSubject,
   quarantinedKeys: readonly string[],
+  hashes: ReadonlySet<string> = new Set(),
 ): Promise<Record<string, number>> {
   const { destination, source } = connector.configuration;
   return withWarehouse(connect, destination, async (warehouse) => {
     const deleted: Record<string, number> = {};
     for (const stream of streamTablesOf(source.kind)) {
-      for (const predicate of subjectPredicates(subject)) {
+      for (const predicate of subjectPredicates(subject, hashes)) {
         if (!stream.columns.some((column) => column.name === predicate.column)) continue;
         const table = `${destination.kind}:${stream.table}`;
         deleted[table] = (deleted[table] ?? 0) + (await warehouse.deleteWhere(stream, predicate));

@@ -12,7 +12,10 @@ import { Worker } from '@temporalio/worker';
 import { createCycleActivities } from '../../activities/cycle-activities';
 import { logger } from '../../activities/logger';
 import { createErasureActivities } from '../../activities/privacy/erasure-activities';
+import { ColumnHasher } from '../../activities/privacy/personal-columns';
 import { createRetentionActivities } from '../../activities/privacy/retention-activities';
+import { parseKeyRing } from '../../activities/secrets';
+import { keyEntry } from '../secrets/fixtures';
 import { sourcePlugins } from '../../activities/sources';
 import type { Row } from '../../activities/sources/types';
 import { loadingPlainFiles } from '../../activities/staging/plain-file-loads';
@@ -86,7 +89,7 @@ beforeAll(async () => {
     workflowBundle: temporal.bundle,
     activities: {
       ...createRetentionActivities({ store, staging, logger, connectWarehouse: open }),
-      ...createErasureActivities({ store, staging, logger, connectWarehouse: open }),
+      ...createErasureActivities({ store, staging, logger, connectWarehouse: open, columnHasher }),
     },
   });
   const running = worker.run();
@@ -95,6 +98,11 @@ beforeAll(async () => {
     await running;
   });
 });
+
+/** The worker's ring of personal-column keys after a rotation: "cols-2" active, "cols-1" what rows read before it were hashed under. */
+const oldColumnKey = keyEntry('cols-1');
+const columnHasher = new ColumnHasher(parseKeyRing(`${keyEntry('cols-2')},${oldColumnKey}`, 'the test'));
+const columnHasherBeforeRotation = new ColumnHasher(parseKeyRing(oldColumnKey, 'the test'));
 
 async function load(rows: Row[], quarantined: Row[] = []) {
   const area = `${connector.id}/contact`;
@@ -285,4 +293,51 @@ it('an erasure takes the subject out of what quality reports quote and what a ki
   expect(text).toContain('dup@example.com');
   expect(stored?.report).toMatchObject({ results: [{ result: { unexpected_count: 3 } }, { result: { unexpected_count: 2 } }] });
   expect(await readdir(path.join(folder.path, 'staging', '.opened'))).toEqual([]);
+});
+
+it('an erasure finds the subject where a connector hashed its email: in any letter case the hash was taken of, under a key rotated out since', async () => {
+  const email = 'Ada.Lovelace@Example.com';
+  const hashedNow = columnHasher.hashColumn('email', email); // trimmed and in lower case, under the active key
+  const hashedBeforeRotation = columnHasherBeforeRotation.hashColumn('email', email);
+  const hashedAsWritten = columnHasher.hash(email); // a row hashed before addresses were lowercased: the source's letter case
+  expect(new Set([hashedNow, hashedBeforeRotation, hashedAsWritten]).size).toBe(3);
+  const other = columnHasher.hashColumn('email', 'charles.babbage@example.com');
+  await load(
+    [row('hx-1', hashedNow, 1), row('hx-2', hashedBeforeRotation, 1), row('hx-3', hashedAsWritten, 1), row('hx-4', other, 1)],
+    [row('hx-q', hashedNow, 1, { last_name: null })],
+  );
+  const staged = await staging.writeBatch(`${connector.id}/contact`, contact, [row('hx-5', hashedNow, 1), row('hx-6', other, 1)], null);
+
+  // Asked for as the person writes it today: another letter case than the source's.
+  const request = await control.store.privacy.createErasureRequest({
+    subject: { email: 'ada.lovelace@EXAMPLE.com' },
+    reason: 'gdpr',
+    requestedBy: 'dpo',
+  });
+  const receipt = await temporal.client.workflow.execute(erasureRequest, {
+    taskQueue,
+    workflowId: erasureWorkflowId(request.id),
+    args: [{ requestId: request.id }],
+  });
+  expect(receipt.status).toBe('completed');
+  const warehouse = receipt.steps.find((s) => s.step === 'warehouse')?.deleted;
+  // The row hashed in the source's letter case is found only when the request writes it the same way: this one does not.
+  expect(warehouse?.['duckdb:salesforce_contact']).toBe(2);
+  expect(warehouse?.['duckdb:_ih_quarantine']).toBe(1);
+  const ids = await tableIds();
+  expect(ids).not.toContain('hx-1');
+  expect(ids).not.toContain('hx-2');
+  expect(ids).toEqual(expect.arrayContaining(['hx-3', 'hx-4']));
+  const rewritten: Row[] = [];
+  for await (const r of staging.readBatch(staged)) rewritten.push(r);
+  expect(rewritten.map((r) => r['id'])).toEqual(['hx-6']);
+
+  const asWritten = await control.store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
+  await temporal.client.workflow.execute(erasureRequest, {
+    taskQueue,
+    workflowId: erasureWorkflowId(asWritten.id),
+    args: [{ requestId: asWritten.id }],
+  });
+  expect(await tableIds()).not.toContain('hx-3');
+  expect(await tableIds()).toContain('hx-4');
 });
