@@ -15,6 +15,7 @@ import { ConnectorError } from './errors';
 import type { Logger } from './logger';
 import { extractPageDuration } from './observability/metrics';
 import { applyPersonalColumns, hidesSubjectColumns, type ColumnHasher } from './privacy/personal-columns';
+import { recordScreening } from './privacy/screening-audit';
 import { connectorStream } from './sources/connector-streams';
 import type { Staging } from './staging/staging';
 import type { Store } from './store/store';
@@ -39,10 +40,21 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
   const audit = auditTrail({ store: deps.store, logger: deps.logger, now, notifier: deps.notifier });
   const usage = apiUsageRecorder(deps, audit, now);
 
-  async function withoutSuppressed(rows: Row[]): Promise<{ rows: Row[]; suppressed: number }> {
+  /** The rows not of a suppressed subject; those screened out are counted in the audit log and the day's metrics, once. */
+  async function withoutSuppressed(connector: Connector, stream: string, rows: Row[]): Promise<{ rows: Row[]; suppressed: number }> {
     const list = await deps.store.privacy.loadSuppressionList();
     const kept = rows.filter((row) => !list.matches(row));
-    return { rows: kept, suppressed: rows.length - kept.length };
+    const suppressed = rows.length - kept.length;
+    const at = { connectorId: connector.id, userId: connector.userId, stream, date: utcDate(now()) };
+    await recordScreening(
+      deps.store.audit,
+      { ...at, extractedPage: true, key: withinActivity('privacy.rows-screened') },
+      {
+        suppressed,
+        withoutConsent: 0,
+      },
+    );
+    return { rows: kept, suppressed };
   }
 
   return {
@@ -73,7 +85,7 @@ export function createExtractActivities(deps: ExtractActivityDeps) {
       // The load's screen finds an erased subject by its email or customer id: where that column is
       // about to be hashed or dropped, its rows are screened now, while the value is still there.
       const screened = hidesSubjectColumns(personalColumns, stream.name)
-        ? await withoutSuppressed(page.rows)
+        ? await withoutSuppressed(connector, stream.name, page.rows)
         : { rows: page.rows, suppressed: 0 };
       // Hashed and dropped before staging: a dropped value is never written anywhere.
       const rows = applyPersonalColumns(screened.rows, personalColumns, stream.name, deps.columnHasher);

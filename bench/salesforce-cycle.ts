@@ -112,7 +112,7 @@ async function main(): Promise<void> {
         },
       }),
     );
-    for (let i = 0; i < erased; i += 1) await store.privacy.suppressSubject({ email: `erased-${i}@example.invalid` }, randomUUID());
+    for (let i = 0; i < erased; i += 1) await store.privacy.suppressSubject({ email: `erased-${i}@example.invalid` }, randomUUID(), []);
     // Created after the connector: the workers poll the queue of its Salesforce account from the start.
     const workers = await createWorkers({
       connection: nativeConnection,

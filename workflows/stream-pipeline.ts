@@ -125,7 +125,6 @@ async function runRead(
   const count = (page: ExtractedPage) => {
     report.apiCalls += page.apiCalls;
     ctx.apiCallsThisCycle += page.apiCalls;
-    report.suppressed += page.suppressed ?? 0;
   };
   let reading: PageRead | null = resumed ? Promise.resolve({ page: resumed.nextPage }) : read(null);
   // Batches handed over to be checked and loaded while the read goes on (since LOADS_WHILE_READING_PATCH), oldest first.
@@ -213,6 +212,8 @@ async function runRead(
       if (page.batch) {
         pages.push(page.batch);
         rows += page.batch.rows;
+        // Counted with the page taken, not with a page read ahead and left: the next cycle reads that one again.
+        report.suppressed += page.suppressed ?? 0;
       }
       if (pages.length > 0 && (rows >= plan.batchSize || page.nextPageToken === null) && !(await loadHeld())) return;
       if (page.deferred) {

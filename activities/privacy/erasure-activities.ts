@@ -33,10 +33,14 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
     return subject;
   }
 
+  /** The values a hashed column may hold for the subject, looked for beside its plain email or customer id. */
+  const hashedForms = (subject: ErasureSubject): ReadonlySet<string> =>
+    new Set(deps.columnHasher.subjectHashes(subject).map(({ hash }) => hash));
+
   async function eraseWarehouses(requestId: string, subject: ErasureSubject): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
     const connectors = await store.connectors.list();
-    const hashes = deps.columnHasher.subjectHashes(subject);
+    const hashes = hashedForms(subject);
     for (const connector of connectors) {
       const keys = await quarantinedKeysOf(staging, subject, connector.id, hashes);
       const counts = await eraseFromWarehouse(deps.connectWarehouse, connector, subject, keys, hashes);
@@ -51,7 +55,7 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
 
   const steps: Record<ErasureStep, (requestId: string, subject: ErasureSubject) => Promise<Record<string, number>>> = {
     suppression: async (requestId, subject) => {
-      await store.privacy.suppressSubject(subject, requestId);
+      await store.privacy.suppressSubject(subject, requestId, deps.columnHasher.subjectHashes(subject));
       return { 'suppression list entries': 1 };
     },
     warehouse: eraseWarehouses,
@@ -59,19 +63,14 @@ export function createErasureActivities(deps: ErasureActivityDeps) {
       'webhook inbox events': 'email' in subject ? await store.inbox.eraseSubject(subject.email) : 0,
     }),
     staging: async (_requestId, subject) => {
-      const { filesRewritten, rowsErased } = await eraseFromStagedFiles(
-        staging,
-        subject,
-        'staging',
-        deps.columnHasher.subjectHashes(subject),
-      );
+      const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'staging', hashedForms(subject));
       // Decrypted copies a killed load left may hold the subject too; a running load's are its own to let go of.
       const copies = await staging.discardStalePlainCopies();
       return { 'staging files rewritten': filesRewritten, 'staging rows': rowsErased, 'decrypted load copies removed': copies };
     },
     quarantine: async (requestId, subject) => {
       // The quality reports first: the quarantined records tell which of their quotes (a phone number…) are the subject's.
-      const hashes = deps.columnHasher.subjectHashes(subject);
+      const hashes = hashedForms(subject);
       const reports = await store.qualityReports.redact(requestId, subject, await quarantinedRecordsOf(staging, subject, hashes));
       const { filesRewritten, rowsErased } = await eraseFromStagedFiles(staging, subject, 'quarantine', hashes);
       return {

@@ -6,12 +6,24 @@
  * reversed by guessing. Rotating the ring's active key changes the hashes of rows read after it.
  */
 import { createHmac, hkdfSync } from 'node:crypto';
+import { z } from 'zod';
 import { personalActionsFor, type PersonalColumns } from '../../domain/personal-columns';
 import { SUBJECT_COLUMNS, type ErasureSubject } from '../../domain/privacy';
 import type { KeyRing } from '../secrets';
 import { UNCONVERTIBLE, type Row } from '../sources/types';
 
 const HKDF_SALT = 'insight-hub/personal-columns/v1';
+
+/** A value a hashed column holds, and the id of the ring's key it was hashed under. */
+export interface ColumnHash {
+  keyId: string;
+  hash: string;
+}
+
+/** A hashed column's value: 64 lowercase hex digits. */
+export const columnHashesSchema = z.array(
+  z.object({ keyId: z.string().min(1).max(64), hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits') }),
+);
 
 const EMAIL_COLUMNS: ReadonlySet<string> = new Set(SUBJECT_COLUMNS.email);
 const CUSTOMER_ID_COLUMNS: ReadonlySet<string> = new Set(SUBJECT_COLUMNS.customerId);
@@ -22,6 +34,8 @@ const CUSTOMER_ID_COLUMNS: ReadonlySet<string> = new Set(SUBJECT_COLUMNS.custome
  * `Ada@X.io` is still found by a request for `ada@x.io`; any other column is hashed as it is.
  */
 function hashedForm(column: string, value: string): string {
+  // Blank names no one: kept as it is, so that blanks of different lengths do not become one value.
+  if (value.trim() === '') return value;
   if (EMAIL_COLUMNS.has(column)) return value.trim().toLowerCase();
   if (CUSTOMER_ID_COLUMNS.has(column)) return value.trim();
   return value;
@@ -43,14 +57,14 @@ export class ColumnHasher {
   }
 
   /**
-   * Every hash the subject's email or customer id may be stored as in a hashed column: under each key
-   * of the ring (rows hashed before a rotation hold an older key's), in the form hashed today and, for
-   * an email, as the request writes it (rows hashed before emails were lowercased hold the source's
-   * letter case; one written otherwise cannot be found).
+   * Every hash the subject's email or customer id may be stored as in a hashed column, with the key it
+   * is under: under each key of the ring (rows hashed before a rotation hold an older key's), in the
+   * form hashed today and, for an email, as the request writes it (rows hashed before emails were
+   * lowercased hold the source's letter case; one written otherwise cannot be found).
    */
-  subjectHashes(subject: ErasureSubject): Set<string> {
+  subjectHashes(subject: ErasureSubject): ColumnHash[] {
     const forms = 'email' in subject ? [subject.email.trim().toLowerCase(), subject.email.trim()] : [subject.customerId.trim()];
-    return new Set(this.ring.keyIds.flatMap((keyId) => forms.map((form) => this.hashUnder(keyId, form))));
+    return this.ring.keyIds.flatMap((keyId) => [...new Set(forms)].map((form) => ({ keyId, hash: this.hashUnder(keyId, form) })));
   }
 
   private hashUnder(keyId: string, value: string): string {

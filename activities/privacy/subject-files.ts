@@ -13,15 +13,12 @@ import type { SubjectRecord } from './report-redaction';
 import { listStagedFiles, type StagedFile, type StagedKind, type StagedScope } from './staged-files';
 import { subjectText } from './subject-hash';
 
-/** No hashed forms: a subject matched by its plain values only. */
-const NO_HASHES: ReadonlySet<string> = new Set();
-
 /**
  * True when the row (or, for a quarantine line, its record) belongs to the subject: a subject column
  * holds the subject's email or customer id, or one of `hashes`, the forms a connector that hashes the
  * column stores it as (ColumnHasher.subjectHashes).
  */
-export function rowOfSubject(subject: ErasureSubject, line: Row, hashes: ReadonlySet<string> = NO_HASHES): boolean {
+export function rowOfSubject(subject: ErasureSubject, line: Row, hashes: ReadonlySet<string>): boolean {
   const row = isRow(line['record']) ? line['record'] : line;
   const wanted = subjectText(subject);
   const { emails, customerIds } = subjectValues(row);
@@ -55,7 +52,7 @@ export async function eraseFromStagedFiles(
   staging: Staging,
   subject: ErasureSubject,
   kind: StagedKind,
-  hashes: ReadonlySet<string> = NO_HASHES,
+  hashes: ReadonlySet<string>,
 ): Promise<FileErasure> {
   const files = (await listStagedFiles(staging, { except: [] })).filter((f) => f.kind === kind);
   const result: FileErasure = { filesRewritten: 0, rowsErased: 0 };
@@ -88,7 +85,7 @@ export async function quarantinedKeysOf(
   staging: Staging,
   subject: ErasureSubject,
   connectorId: string,
-  hashes: ReadonlySet<string> = NO_HASHES,
+  hashes: ReadonlySet<string>,
 ): Promise<string[]> {
   const keys: string[] = [];
   for await (const { staged, record } of quarantinedRecords(staging, subject, hashes, { connectorId })) {
@@ -103,7 +100,7 @@ export async function quarantinedKeysOf(
 export async function quarantinedRecordsOf(
   staging: Staging,
   subject: ErasureSubject,
-  hashes: ReadonlySet<string> = NO_HASHES,
+  hashes: ReadonlySet<string>,
 ): Promise<SubjectRecord[]> {
   const records: SubjectRecord[] = [];
   for await (const { staged, record } of quarantinedRecords(staging, subject, hashes, { except: [] })) {

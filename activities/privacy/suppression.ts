@@ -12,10 +12,19 @@ import type { KeyRing } from '../secrets';
 export interface SuppressedHash {
   keyId: string;
   hash: string;
+  /**
+   * `subject` (the default): the subject's keyed hash, matched by hashing a row's email or customer id.
+   * `column`: the value a hashed column holds for the subject (ColumnHasher.subjectHashes), matched as it is.
+   */
+  form?: 'subject' | 'column';
 }
 
+const entryKey = ({ keyId, hash, form = 'subject' }: SuppressedHash): string => `${form} ${keyId}:${hash}`;
+
 export class SuppressionList {
+  private readonly entries: ReadonlyMap<string, SuppressedHash>;
   private readonly hashes: ReadonlySet<string>;
+  private readonly columnHashes: ReadonlySet<string>;
   private readonly keyIds: readonly string[];
   private readonly hasher: SubjectHasher;
 
@@ -24,35 +33,41 @@ export class SuppressionList {
     entries: readonly SuppressedHash[],
   ) {
     this.hasher = new SubjectHasher(ring);
-    this.hashes = new Set(entries.map(({ keyId, hash }) => `${keyId}:${hash}`));
+    this.entries = new Map(entries.map((entry) => [entryKey(entry), entry]));
+    const subjects = entries.filter((entry) => (entry.form ?? 'subject') === 'subject');
+    this.hashes = new Set(subjects.map(({ keyId, hash }) => `${keyId}:${hash}`));
+    this.columnHashes = new Set(entries.filter((entry) => entry.form === 'column').map((entry) => entry.hash));
     // A hash under a key the ring no longer holds can match nothing: skip it rather than fail every load.
     const held = new Set(ring.keyIds);
-    this.keyIds = [...new Set(entries.map((entry) => entry.keyId))].filter((id) => held.has(id));
+    this.keyIds = [...new Set(subjects.map((entry) => entry.keyId))].filter((id) => held.has(id));
   }
 
+  /** Entries listed: a subject's keyed hash, and the hashed-column values of it. */
   get size(): number {
-    return this.hashes.size;
+    return this.entries.size;
   }
 
   /** The subjects this list holds that `earlier` did not: those erased since a batch was screened against it. */
   since(earlier: SuppressionList): SuppressionList {
-    const added = [...this.hashes].filter((entry) => !earlier.hashes.has(entry));
-    // A hash is hex: the key id is what comes before the last colon.
     return new SuppressionList(
       this.ring,
-      added.map((entry) => ({ keyId: entry.slice(0, entry.lastIndexOf(':')), hash: entry.slice(entry.lastIndexOf(':') + 1) })),
+      [...this.entries].filter(([key]) => !earlier.entries.has(key)).map(([, entry]) => entry),
     );
   }
 
   /** Whether both list the same subjects. */
   sameAs(other: SuppressionList): boolean {
-    return this.hashes.size === other.hashes.size && [...other.hashes].every((entry) => this.hashes.has(entry));
+    return this.entries.size === other.entries.size && [...other.entries.keys()].every((key) => this.entries.has(key));
   }
 
-  /** True when the row's email or customer id (as loaded) belongs to a suppressed subject. */
+  /**
+   * True when the row's email or customer id (as loaded) belongs to a suppressed subject: its keyed
+   * hash is listed, or the value is one a hashed column holds for a listed subject.
+   */
   matches(row: Row): boolean {
-    if (this.hashes.size === 0) return false;
+    if (this.entries.size === 0) return false;
     const { emails, customerIds } = subjectValues(row);
+    if (this.columnHashes.size > 0 && [...emails, ...customerIds].some((value) => this.columnHashes.has(value))) return true;
     const texts = [...emails.map((email) => subjectText({ email })), ...customerIds.map((customerId) => subjectText({ customerId }))];
     return texts.some((text) => this.keyIds.some((keyId) => this.hashes.has(`${keyId}:${this.hasher.hashText(keyId, text)}`)));
   }

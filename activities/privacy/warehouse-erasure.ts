@@ -34,7 +34,7 @@ export async function eraseFromWarehouse(
   connector: Connector,
   subject: ErasureSubject,
   quarantinedKeys: readonly string[],
-  hashes: ReadonlySet<string> = new Set(),
+  hashes: ReadonlySet<string>,
 ): Promise<Record<string, number>> {
   const { destination, source } = connector.configuration;
   return withWarehouse(connect, destination, async (warehouse) => {

@@ -80,7 +80,11 @@ function baselineExpectations(stream: StreamDefinition): unknown[] {
   ];
 }
 
-/** Rules a hash still answers as the plain value would: a hash is present, and unique, exactly when the value is. */
+/**
+ * Rules a hash still answers as the plain value would: a hash is present, and unique, exactly when the
+ * value is — for an email or customer id, the value trimmed (an email also in lower case), the form it
+ * is hashed in.
+ */
 const HASH_PRESERVES: ReadonlySet<ExpectationType> = new Set([
   'expect_column_values_to_be_unique',
   'expect_column_values_to_not_be_null',

@@ -18,6 +18,7 @@ import {
   type SweepScope,
   type SweepTargetResult,
 } from '../../domain/privacy';
+import { columnHashesSchema, type ColumnHash } from '../privacy/personal-columns';
 import { SubjectHasher } from '../privacy/subject-hash';
 import { SuppressionList } from '../privacy/suppression';
 import type { KeyRing } from '../secrets';
@@ -49,8 +50,11 @@ export interface PrivacyRepository {
   openErasureSubject(id: string): Promise<ErasureSubject | null>;
   /** Saves progress; a completed receipt also drops the sealed subject. */
   saveErasureReceipt(receipt: ErasureReceipt): Promise<void>;
-  /** Adds the subject's keyed hash; idempotent. */
-  suppressSubject(subject: ErasureSubject, requestId: string): Promise<void>;
+  /**
+   * Adds the subject's keyed hash, and the values a hashed column holds for it (`columnHashes`,
+   * ColumnHasher.subjectHashes), so that rows staged with those before the erasure are kept out too; idempotent.
+   */
+  suppressSubject(subject: ErasureSubject, requestId: string, columnHashes: readonly ColumnHash[]): Promise<void>;
   loadSuppressionList(): Promise<SuppressionList>;
   /** Deletes the data type's rows created before `cutoff` in the scope; returns how many. */
   sweepControlPlane(dataType: ControlPlaneDataType, scope: SweepScope, cutoff: string): Promise<number>;
@@ -128,22 +132,32 @@ export async function saveErasureReceipt(db: SqlExecutor, input: ErasureReceipt)
   );
 }
 
-export async function suppressSubject(db: SqlExecutor, keys: KeyRing, subject: ErasureSubject, requestId: string): Promise<void> {
+export async function suppressSubject(
+  db: SqlExecutor,
+  keys: KeyRing,
+  subject: ErasureSubject,
+  requestId: string,
+  columnHashes: readonly ColumnHash[],
+): Promise<void> {
   const { keyId, hash } = new SubjectHasher(keys).current(parseInput(erasureSubjectSchema, subject, 'erasure subject'));
+  const hashed = parseInput(columnHashesSchema, columnHashes, 'hashed-column values');
   await db.query(
-    `INSERT INTO suppression_list (key_id, subject_hash, request_id) VALUES ($1, $2, $3)
+    `INSERT INTO suppression_list (key_id, subject_hash, request_id, form)
+     SELECT $1::varchar, $2::char(64), $3::uuid, 'subject'
+     UNION ALL
+     SELECT c->>'keyId', c->>'hash', $3::uuid, 'column' FROM jsonb_array_elements($4::jsonb) AS c
      ON CONFLICT (key_id, subject_hash) DO NOTHING`,
-    [keyId, hash, requestId],
+    [keyId, hash, requestId, JSON.stringify(hashed)],
   );
 }
 
-const hashRow = z.object({ key_id: z.string(), subject_hash: z.string() });
+const hashRow = z.object({ key_id: z.string(), subject_hash: z.string(), form: z.enum(['subject', 'column']) });
 
 export async function loadSuppressionList(db: SqlExecutor, keys: KeyRing): Promise<SuppressionList> {
-  const rows = await rowsOf(db, hashRow, 'SELECT key_id, subject_hash FROM suppression_list');
+  const rows = await rowsOf(db, hashRow, 'SELECT key_id, subject_hash, form FROM suppression_list');
   return new SuppressionList(
     keys,
-    rows.map((row) => ({ keyId: row.key_id, hash: row.subject_hash })),
+    rows.map((row) => ({ keyId: row.key_id, hash: row.subject_hash, form: row.form })),
   );
 }
 
@@ -231,7 +245,7 @@ export function sqlPrivacy(db: SqlExecutor, keys: KeyRing): PrivacyRepository {
     getErasureRequest: (id) => getErasureRequest(db, id),
     openErasureSubject: (id) => openErasureSubject(db, keys, id),
     saveErasureReceipt: (receipt) => saveErasureReceipt(db, receipt),
-    suppressSubject: (subject, requestId) => suppressSubject(db, keys, subject, requestId),
+    suppressSubject: (subject, requestId, columnHashes) => suppressSubject(db, keys, subject, requestId, columnHashes),
     loadSuppressionList: () => loadSuppressionList(db, keys),
     sweepControlPlane: (dataType, scope, cutoff) => sweepControlPlane(db, dataType, scope, cutoff),
     countPastWindow: (dataType, scope, cutoff) => countPastWindow(db, dataType, scope, cutoff),

@@ -56,7 +56,7 @@ const worker = () => {
   });
 };
 
-const erase = (email: string) => store.privacy.suppressSubject({ email }, randomUUID());
+const erase = (email: string) => store.privacy.suppressSubject({ email }, randomUUID(), []);
 
 /**
  * Contacts staged as a page, validated by `gate`, then loaded by `loader`. (The store, and so its

@@ -133,10 +133,11 @@ describe('the codec endpoint', () => {
     expect(message).toMatch(/"k9".*INSIGHT_HUB_PAYLOAD_KEYS/);
   });
 
-  test('a codec that fails unexpectedly is answered 500 by the error handler, and the server goes on serving', async () => {
+  test('a codec that fails, or answers what cannot be sent, is answered 500 by the error handler, and the server goes on serving', async () => {
+    // decode rejects; encode resolves with a payload whose metadata is not bytes, so answering it throws.
     const failing = {
-      encode: () => Promise.reject(new Error('key store offline')),
       decode: () => Promise.reject(new Error('key store offline')),
+      encode: () => Promise.resolve([{ metadata: { encoding: 5 as unknown as Uint8Array }, data: new Uint8Array() }]),
     };
     const app = express();
     app.use(CODEC_PATH, codecRoutes(failing, { allowedOrigins: [UI_ORIGIN], namespaces: ['default'] }));
@@ -144,13 +145,15 @@ describe('the codec endpoint', () => {
     const failingServer = await startApiServer({ app, port: 0 });
     try {
       const stored = await codec.encode([defaultPayloadConverter.toPayload(record)]);
-      const answer = await fetch(`${failingServer.url}${CODEC_PATH}/decode`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-namespace': 'default' },
-        body: JSON.stringify({ payloads: stored.map(toJson) }),
-      });
-      expect(answer.status).toBe(500);
-      expect(await answer.text()).not.toContain('grace');
+      for (const route of ['/decode', '/encode']) {
+        const answer = await fetch(`${failingServer.url}${CODEC_PATH}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-namespace': 'default' },
+          body: JSON.stringify({ payloads: stored.map(toJson) }),
+        });
+        expect({ route, status: answer.status }).toEqual({ route, status: 500 });
+        expect(await answer.text()).not.toContain('grace');
+      }
       expect(await (await fetch(`${failingServer.url}/api/v1/ping`)).json()).toEqual({ ok: true });
     } finally {
       await failingServer.close();

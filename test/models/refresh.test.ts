@@ -231,7 +231,7 @@ describe.each(targets)('the customer models on $kind', (target) => {
         id: `${kind}-connector`,
         configuration: { destination: at.destination, source: { kind } },
       } as unknown as Connector;
-      await eraseFromWarehouse(() => connectWarehouse(at.destination, dir()), connector, { email: 'JANE.DOE@example.com' }, []);
+      await eraseFromWarehouse(() => connectWarehouse(at.destination, dir()), connector, { email: 'JANE.DOE@example.com' }, [], new Set());
     }
     const refresh = await refreshModels(at.warehouse);
     expect(refresh.rebuilt).toEqual(['customer_identity', 'customer_touchpoint', 'customer', 'campaign_performance']);

@@ -170,12 +170,20 @@ describe('personal columns through the cycle', () => {
     const erased = emails[0];
     if (!erased) throw new Error('the simulator gave no requester an email');
     const theirs = emails.filter((email) => email.toLowerCase() === erased.toLowerCase()).length;
-    await stores.store.privacy.suppressSubject({ email: erased.toUpperCase() }, randomUUID());
+    await stores.store.privacy.suppressSubject({ email: erased.toUpperCase() }, randomUUID(), []);
 
     const screened = await load({ tickets: { requester_email: 'hash' } });
     expect(screened.suppressed).toBe(theirs);
     expect(screened.rows).toHaveLength(plain.rows.length - theirs);
     expect(screened.rows.map((row) => row.requester_email)).not.toContain(hasher.hash(erased.trim().toLowerCase()));
     expect(await stagedText(screened.connectorId)).not.toContain(hasher.hash(erased.trim().toLowerCase()));
+    const audited = (await stores.store.audit.list(screened.connectorId)).filter((entry) => entry.activityType === 'privacy.rows-screened');
+    expect(audited.reduce((sum, entry) => sum + Number(entry.metrics?.suppressed ?? 0), 0)).toBe(theirs);
+    expect(JSON.stringify(audited).toLowerCase()).not.toContain(erased.toLowerCase());
+
+    // Dropped instead: the load could no longer tell whose the rows are, so extraction kept them out.
+    const dropped = await load({ tickets: { requester_email: 'drop' } });
+    expect(dropped.suppressed).toBe(theirs);
+    expect(dropped.rows).toHaveLength(plain.rows.length - theirs);
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import { checkInboxEvent } from '../../activities/store/inbox';
 import { sqlStore, type Store } from '../../activities/store/store';
 import { type KeyRing, parseKeyRing } from '../../activities/secrets';
 import { newKeyMaterial } from '../../activities/secrets/key-ring';
+import { ColumnHasher } from '../../activities/privacy/personal-columns';
 import { rowOfSubject } from '../../activities/privacy/subject-files';
 import { createRetentionActivities } from '../../activities/privacy/retention-activities';
 import type { SweepScope } from '../../domain/privacy';
@@ -154,8 +155,8 @@ describe('the suppression list', () => {
     });
     const subject = await store.privacy.openErasureSubject(request.id);
     expect(subject).toEqual({ email: 'Ada.Lovelace@Example.com' });
-    await store.privacy.suppressSubject({ email: 'Ada.Lovelace@Example.com' }, request.id);
-    await store.privacy.suppressSubject({ customerId: 'CUST-7' }, request.id);
+    await store.privacy.suppressSubject({ email: 'Ada.Lovelace@Example.com' }, request.id, []);
+    await store.privacy.suppressSubject({ customerId: 'CUST-7' }, request.id, []);
 
     const stored = JSON.stringify(await db.query('SELECT * FROM suppression_list'));
     expect(stored.toLowerCase()).not.toContain('lovelace');
@@ -169,7 +170,9 @@ describe('the suppression list', () => {
     expect(list.matches({ email: 'someone.else@example.com', customer_id: 'CUST-8' })).toBe(false);
     // Zendesk names its person requester_email: the same subject, suppressed there too.
     expect(list.matches({ id: 42, requester_email: 'ADA.Lovelace@example.com', status: 'open' })).toBe(true);
-    expect(rowOfSubject({ email: 'ada.lovelace@example.com' }, { record: { requester_email: 'Ada.Lovelace@Example.com' } })).toBe(true);
+    expect(
+      rowOfSubject({ email: 'ada.lovelace@example.com' }, { record: { requester_email: 'Ada.Lovelace@Example.com' } }, new Set()),
+    ).toBe(true);
 
     const rotated = sqlStore(db, ringOf(newKeyMaterial('new'), oldKey));
     expect((await rotated.privacy.loadSuppressionList()).matches({ email: 'ADA.LOVELACE@example.com' })).toBe(true);
@@ -183,11 +186,11 @@ describe('the suppression list', () => {
       reason: 'gdpr',
       requestedBy: 'dpo',
     });
-    await store.privacy.suppressSubject({ email: 'grace@example.com' }, request.id);
+    await store.privacy.suppressSubject({ email: 'grace@example.com' }, request.id, []);
     const earlier = await store.privacy.loadSuppressionList();
     // Erased after a rotation: hashed under the new key, while the old one still matches the earlier subject.
     const rotated = sqlStore(db, ringOf(newKeyMaterial('next'), oldKey));
-    await rotated.privacy.suppressSubject({ customerId: 'CUST-42' }, request.id);
+    await rotated.privacy.suppressSubject({ customerId: 'CUST-42' }, request.id, []);
     const now = await rotated.privacy.loadSuppressionList();
 
     const since = now.since(earlier);
@@ -197,6 +200,33 @@ describe('the suppression list', () => {
     expect(now.since(now).size).toBe(0);
     expect(now.sameAs(await rotated.privacy.loadSuppressionList())).toBe(true);
     expect(now.sameAs(earlier)).toBe(false);
+  });
+
+  it('keeps out a row whose hashed column holds the subject, and tells those values apart from the subject hash', async () => {
+    const request = await store.privacy.createErasureRequest({
+      subject: { email: 'mary@example.com' },
+      reason: 'gdpr',
+      requestedBy: 'dpo',
+    });
+    const earlier = await store.privacy.loadSuppressionList();
+    const hashed = new ColumnHasher(ringOf(newKeyMaterial('columns'))).subjectHashes({ email: 'Mary@Example.com' });
+    await store.privacy.suppressSubject({ email: 'mary@example.com' }, request.id, hashed);
+    const list = await store.privacy.loadSuppressionList();
+
+    for (const { hash } of hashed) expect(list.matches({ id: 7, requester_email: hash })).toBe(true);
+    expect(list.matches({ id: 8, requester_email: 'f'.repeat(64) })).toBe(false);
+    expect(list.matches({ email: 'mary@example.com' })).toBe(true);
+    const since = list.since(earlier);
+    expect(since.size).toBe(1 + hashed.length);
+    expect(since.matches({ email: hashed[0]?.hash ?? '' })).toBe(true);
+    expect(list.sameAs(await store.privacy.loadSuppressionList())).toBe(true);
+    // Again (a retried step): nothing added twice.
+    await store.privacy.suppressSubject({ email: 'mary@example.com' }, request.id, hashed);
+    expect((await store.privacy.loadSuppressionList()).size).toBe(list.size);
+
+    await expect(
+      store.privacy.suppressSubject({ email: 'mary@example.com' }, request.id, [{ keyId: 'columns', hash: 'MARY' }]),
+    ).rejects.toThrow(/must be 64 lowercase hex digits\s+→ at \[0\]\.hash/);
   });
 
   it('drops the sealed subject when the erasure completes', async () => {

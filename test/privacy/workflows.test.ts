@@ -332,6 +332,12 @@ it('an erasure finds the subject where a connector hashed its email: in any lett
   for await (const r of staging.readBatch(staged)) rewritten.push(r);
   expect(rewritten.map((r) => r['id'])).toEqual(['hx-6']);
 
+  // A page staged with the hash before the erasure and loaded after it (a batch awaiting approval) is kept out too.
+  const late = await load([row('hx-7', hashedNow, 1), row('hx-8', hashedBeforeRotation, 1), row('hx-9', other, 1)]);
+  expect(late.suppressed).toBe(2);
+  expect(await tableIds()).not.toContain('hx-7');
+  expect(await tableIds()).toContain('hx-9');
+
   const asWritten = await control.store.privacy.createErasureRequest({ subject: { email }, reason: 'gdpr', requestedBy: 'dpo' });
   await temporal.client.workflow.execute(erasureRequest, {
     taskQueue,

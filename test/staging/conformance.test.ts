@@ -158,8 +158,14 @@ function describeStaging(place: Place): void {
         [{ record: person('e1', { score: null }), reasons: ['not_null(score)'] }],
         null,
       );
-      expect(await eraseFromStagedFiles(second, { email: 'e1@example.com' }, 'staging')).toEqual({ filesRewritten: 1, rowsErased: 1 });
-      expect(await eraseFromStagedFiles(second, { email: 'e1@example.com' }, 'quarantine')).toEqual({ filesRewritten: 1, rowsErased: 1 });
+      expect(await eraseFromStagedFiles(second, { email: 'e1@example.com' }, 'staging', new Set())).toEqual({
+        filesRewritten: 1,
+        rowsErased: 1,
+      });
+      expect(await eraseFromStagedFiles(second, { email: 'e1@example.com' }, 'quarantine', new Set())).toEqual({
+        filesRewritten: 1,
+        rowsErased: 1,
+      });
       expect((await readAll(first, clean.uri)).map((row) => row['id'])).toEqual(['e0', 'e2', 'e3']);
       expect(await readAll(first, quarantine.uri)).toEqual([]);
       const stored = await buffer(await first.objects.get(first.objects.keyOf(clean.uri)));

@@ -150,7 +150,7 @@ test('an erased subject’s events are not stored in the inbox again, redelivere
 
   // What the erasure workflow does, in its order: suppress the subject, then delete it from the inbox.
   const request = await store.privacy.createErasureRequest({ subject: { email: erased }, reason: 'gdpr', requestedBy: 'privacy-officer' });
-  await store.privacy.suppressSubject({ email: erased }, request.id);
+  await store.privacy.suppressSubject({ email: erased }, request.id, []);
   expect(await store.inbox.eraseSubject(erased)).toBe(ofErased);
 
   expect(await sender.redeliver(first)).toMatchObject({
