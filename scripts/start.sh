@@ -91,6 +91,8 @@ say "starting the source simulators, the worker and the API (scripts/dev.ts); Ct
 dashboard_scheme=http
 if [[ -n "${API_TLS_CERT_FILE:-}" ]]; then dashboard_scheme=https; fi
 say "the dashboard will be at $dashboard_scheme://${API_HOST:-127.0.0.1}:${API_PORT:-3000}/dashboard/ (sign in with the admin API key printed when ready)"
+# Two glibc malloc arenas, as the image sets (deploy/Dockerfile): the worker stays about 90 MiB smaller.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 node_modules/.bin/tsx scripts/dev.ts &
 app_pid=$!
 status=0
