@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { useStack, type SuiteDestination } from '../support/stack';
-import { hourlyConnector } from './hourly-connector';
+import { scheduledConnector } from './scheduled-connector';
 
 const CONTACTS = 3_000; // below the batch size, so the batch-wide uniqueness check sees every duplicate pair
 
@@ -24,7 +24,7 @@ function defineSuite(startDestination: () => Promise<EndToEndDestination>): void
 
   beforeAll(async () => {
     connectorId = await stack.createConnector(
-      hourlyConnector('Salesforce to DuckDB', {
+      scheduledConnector('Salesforce to DuckDB', {
         source: simulatedSalesforceSource(stack.salesforce.url, { streams: ['contact', 'lead', 'opportunity', 'campaign_member'] }),
         destination: stack.destination,
         guardrails: { maxInvalidShare: 0.25, schemaChangePolicy: 'approve' },

@@ -12,7 +12,7 @@ import type { SimRecord } from '../../simulators/salesforce/schema';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { useStack } from '../support/stack';
 import { eraseThroughApi } from './customers';
-import { hourlyConnector } from './hourly-connector';
+import { scheduledConnector } from './scheduled-connector';
 
 const CONTACTS = 300;
 const UNIQUE_CUSTOMER = 'unique(customer_id)';
@@ -35,7 +35,7 @@ const customerOf = (record: SimRecord | undefined): string => String(record?.['C
 
 async function createConnector(name: string, schema: string, automationLevel: AutomationLevel): Promise<string> {
   return stack.createConnector(
-    hourlyConnector(name, {
+    scheduledConnector(name, {
       automationLevel,
       source: simulatedSalesforceSource(stack.salesforce.url, { batchSize: 100 }),
       destination: { ...destination, schema },

@@ -17,7 +17,7 @@ import { isSimObject } from '../../simulators/salesforce/schema';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
 import { testDataKeys } from '../support/temporal';
-import { hourlyConnector } from './hourly-connector';
+import { scheduledConnector } from './scheduled-connector';
 
 const STREAMS = ['contact', 'lead'] as const;
 /** Shorter values could turn up in random ciphertext by chance; 8 bytes cannot. */
@@ -97,7 +97,7 @@ describe('workflow histories on the server hold no personal data or secret', () 
 
   test('a real cycle leaves only encrypted payloads, and no email, personal value or credential, in any history', async () => {
     const connectorId = await stack.createConnector(
-      hourlyConnector('Salesforce to DuckDB, encrypted', {
+      scheduledConnector('Salesforce to DuckDB, encrypted', {
         source: simulatedSalesforceSource(stack.salesforce.url, { streams: [...STREAMS] }),
         destination: { kind: 'duckdb', schema: 'marketing' },
         guardrails: { maxInvalidShare: 0.5, schemaChangePolicy: 'approve' },

@@ -12,7 +12,7 @@ import { INGESTION_CYCLE_WORKFLOW } from '../../domain/messages';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
-import { hourlyConnector } from './hourly-connector';
+import { scheduledConnector } from './scheduled-connector';
 
 const CONTACTS = 150;
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
@@ -27,7 +27,7 @@ const pendingApprovals = async (connectorId: string) =>
 
 test('a second cycle while one waits for approval is skipped, "run now" is refused, and the warehouse ends with the newest rows', async () => {
   const connectorId = await stack.createConnector(
-    hourlyConnector('Salesforce contacts, gated', {
+    scheduledConnector('Salesforce contacts, gated', {
       source: simulatedSalesforceSource(stack.salesforce.url),
       destination,
       // The first cycle reads every contact and so waits for a manager; later ones read a few rows and load.

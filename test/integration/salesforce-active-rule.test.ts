@@ -11,7 +11,7 @@ import { FLAWS } from '../../simulators/salesforce/flaws';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { useStack } from '../support/stack';
 import { listedIn } from './customers';
-import { hourlyConnector } from './hourly-connector';
+import { scheduledConnector } from './scheduled-connector';
 
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 // Only the inactive flaw: a share of contacts and leads with Active__c = false, nothing else failing.
@@ -27,7 +27,7 @@ const reportsSchema = z.object({ reports: z.array(z.object({ stream: z.string(),
 const idsOf = (records: Record<string, unknown>[]): string[] => records.map((record) => String(record['Id'])).sort();
 test('a rule on Loyalty_Tier__c: the suite holds back the rest by that field, the screen and the customer model follow it', async () => {
   const connectorId = await stack.createConnector(
-    hourlyConnector('Gold contacts only', {
+    scheduledConnector('Gold contacts only', {
       source: simulatedSalesforceSource(stack.salesforce.url, {
         streams: ['contact', 'lead'],
         objects: { contact: { activeRule: { field: 'Loyalty_Tier__c', equals: 'Gold' } } },

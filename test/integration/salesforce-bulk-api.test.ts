@@ -8,7 +8,7 @@ import type { DestinationConfig } from '../../domain/connector';
 import { FLAWS } from '../../simulators/salesforce/flaws';
 import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { useStack } from '../support/stack';
-import { hourlyConnector } from './hourly-connector';
+import { scheduledConnector } from './scheduled-connector';
 
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'bulk' };
 const noFlaws = Object.fromEntries(FLAWS.map((flaw) => [flaw, 0]));
@@ -33,7 +33,7 @@ const loadedIds = async (): Promise<string[]> =>
 
 test('a backfill above bulkThreshold goes through a Bulk API 2.0 job and loads every row; a small increment stays on REST', async () => {
   const connectorId = await stack.createConnector(
-    hourlyConnector('Contacts in bulk', {
+    scheduledConnector('Contacts in bulk', {
       source: simulatedSalesforceSource(stack.salesforce.url, { streams: ['contact'], bulkThreshold: 50 }),
       destination,
       guardrails: { maxInvalidShare: 1 },

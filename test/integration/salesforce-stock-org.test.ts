@@ -16,7 +16,7 @@ import { simulatedSalesforceSource } from '../../simulators/salesforce/source';
 import { eventually } from '../support/eventually';
 import { useStack } from '../support/stack';
 import { eraseThroughApi, listedIn } from './customers';
-import { hourlyConnector } from './hourly-connector';
+import { scheduledConnector } from './scheduled-connector';
 
 const destination: DestinationConfig = { kind: 'duckdb', schema: 'marketing' };
 const noFlaws = Object.fromEntries(FLAWS.map((flaw) => [flaw, 0]));
@@ -29,7 +29,7 @@ const { call, warehouseRows, runCycle } = stack;
 
 async function createConnector(name: string, schema: string, schemaChangePolicy: Guardrails['schemaChangePolicy']): Promise<string> {
   return stack.createConnector(
-    hourlyConnector(name, {
+    scheduledConnector(name, {
       source: simulatedSalesforceSource(stack.salesforce.url, { streams: ['contact', 'lead'] }),
       destination: { ...destination, schema },
       guardrails: { maxInvalidShare: 1, schemaChangePolicy },
