@@ -5,11 +5,11 @@
  * worker given the same ring, so hashed columns still join; without the key a hash cannot be
  * reversed by guessing. Rotating the ring's active key changes the hashes of rows read after it.
  */
-import { createHmac, hkdfSync } from 'node:crypto';
 import { z } from 'zod';
 import { personalActionsFor, type PersonalColumns } from '../../domain/personal-columns';
 import { SUBJECT_COLUMNS, type ErasureSubject } from '../../domain/privacy';
 import type { KeyRing } from '../secrets';
+import { RingHmac } from '../secrets/ring-hmac';
 import { UNCONVERTIBLE, type Row } from '../sources/types';
 
 const HKDF_SALT = 'insight-hub/personal-columns/v1';
@@ -42,13 +42,15 @@ function hashedForm(column: string, value: string): string {
 }
 
 export class ColumnHasher {
-  private readonly keys = new Map<string, Buffer>();
+  private readonly hmac: RingHmac;
 
-  constructor(private readonly ring: KeyRing) {}
+  constructor(private readonly ring: KeyRing) {
+    this.hmac = new RingHmac(ring, HKDF_SALT);
+  }
 
   /** Lowercase hex, 64 characters, under the ring's active key. Text is hashed as it is: `A@x.io` and `a@x.io` differ. */
   hash(value: string): string {
-    return this.hashUnder(this.ring.activeKeyId, value);
+    return this.hmac.hex(this.ring.activeKeyId, value);
   }
 
   /** A value of the column hashed as applyPersonalColumns stores it. */
@@ -64,16 +66,7 @@ export class ColumnHasher {
    */
   subjectHashes(subject: ErasureSubject): ColumnHash[] {
     const forms = 'email' in subject ? [subject.email.trim().toLowerCase(), subject.email.trim()] : [subject.customerId.trim()];
-    return this.ring.keyIds.flatMap((keyId) => [...new Set(forms)].map((form) => ({ keyId, hash: this.hashUnder(keyId, form) })));
-  }
-
-  private hashUnder(keyId: string, value: string): string {
-    let key = this.keys.get(keyId);
-    if (!key) {
-      key = Buffer.from(hkdfSync('sha256', this.ring.keyFor(keyId), HKDF_SALT, keyId, 32));
-      this.keys.set(keyId, key);
-    }
-    return createHmac('sha256', key).update(value, 'utf8').digest('hex');
+    return this.ring.keyIds.flatMap((keyId) => [...new Set(forms)].map((form) => ({ keyId, hash: this.hmac.hex(keyId, form) })));
   }
 }
 

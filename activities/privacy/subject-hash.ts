@@ -3,9 +3,9 @@
  * ring, so the suppression list holds no email or customer id and cannot be reversed by guessing
  * without the key. Each hash names its key id: after a rotation the old keys still match.
  */
-import { createHmac, hkdfSync } from 'node:crypto';
 import type { ErasureSubject } from '../../domain/privacy';
 import type { KeyRing } from '../secrets';
+import { RingHmac } from '../secrets/ring-hmac';
 
 const HKDF_SALT = 'insight-hub/suppression/v1';
 
@@ -15,9 +15,11 @@ export function subjectText(subject: ErasureSubject): string {
 }
 
 export class SubjectHasher {
-  private readonly derived = new Map<string, Buffer>();
+  private readonly hmac: RingHmac;
 
-  constructor(private readonly ring: KeyRing) {}
+  constructor(private readonly ring: KeyRing) {
+    this.hmac = new RingHmac(ring, HKDF_SALT);
+  }
 
   /** The hash under the ring's active key, with that key's id: what the suppression list stores. */
   current(subject: ErasureSubject): { keyId: string; hash: string } {
@@ -26,15 +28,6 @@ export class SubjectHasher {
   }
 
   hashText(keyId: string, text: string): string {
-    return createHmac('sha256', this.keyFor(keyId)).update(text, 'utf8').digest('hex');
-  }
-
-  private keyFor(keyId: string): Buffer {
-    let key = this.derived.get(keyId);
-    if (!key) {
-      key = Buffer.from(hkdfSync('sha256', this.ring.keyFor(keyId), HKDF_SALT, keyId, 32));
-      this.derived.set(keyId, key);
-    }
-    return key;
+    return this.hmac.hex(keyId, text);
   }
 }

@@ -53,6 +53,7 @@ interface Tree {
   store: Store;
   database: FreshDatabase;
   cpuMsPer1000Events: number[];
+  eventsPerSecond: number[];
 }
 
 /** The tree's own judging and store, each on a fresh database. */
@@ -64,14 +65,14 @@ async function openTree(name: string, root: string, adminUrl: string): Promise<T
   const { ephemeralKeyRing } = await load<SecretsModule>('activities/secrets/index.ts');
   const database = await createFreshDatabase(adminUrl);
   const store = await openStore({ databaseUrl: database.url, secrets: ephemeralKeyRing() });
-  return { name, judge: judgeSendgridDelivery, withoutSuppressed, store, database, cpuMsPer1000Events: [] };
+  return { name, judge: judgeSendgridDelivery, withoutSuppressed, store, database, cpuMsPer1000Events: [], eventsPerSecond: [] };
 }
 
 const key = createSendgridSigningKey();
 const config = sendgridSourceSchema.parse({ kind: 'sendgrid', publicKey: key.publicKey });
 
-/** One repetition: every batch judged, screened and saved; the CPU this process spent on it. */
-async function repetition(tree: Tree, seed: number): Promise<number> {
+/** One repetition: every batch judged, screened and saved; the CPU this process spent on it, and the events per second. */
+async function repetition(tree: Tree, seed: number): Promise<{ cpuMsPer1000Events: number; eventsPerSecond: number }> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const bodies = Array.from({ length: batches }, (_, index) => {
     const body = JSON.stringify(generateSendgridEvents(size, { seed: seed * 100_000 + index }));
@@ -89,9 +90,11 @@ async function repetition(tree: Tree, seed: number): Promise<number> {
     }
   };
   const started = process.cpuUsage();
+  const startedAt = performance.now();
   await Promise.all(Array.from({ length: concurrency }, caller));
+  const seconds = (performance.now() - startedAt) / 1000;
   const used = process.cpuUsage(started);
-  return (used.user + used.system) / 1000 / ((batches * size) / 1000);
+  return { cpuMsPer1000Events: (used.user + used.system) / 1000 / ((batches * size) / 1000), eventsPerSecond: (batches * size) / seconds };
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -106,7 +109,11 @@ async function main(): Promise<void> {
   for (const tree of trees) await repetition(tree, 0);
   for (let rep = 1; rep <= reps; rep += 1) {
     // Alternating which goes first.
-    for (const tree of rep % 2 === 1 ? trees : [...trees].reverse()) tree.cpuMsPer1000Events.push(await repetition(tree, rep));
+    for (const tree of rep % 2 === 1 ? trees : [...trees].reverse()) {
+      const { cpuMsPer1000Events, eventsPerSecond } = await repetition(tree, rep);
+      tree.cpuMsPer1000Events.push(cpuMsPer1000Events);
+      tree.eventsPerSecond.push(eventsPerSecond);
+    }
   }
   const summary = {
     batches,
@@ -117,6 +124,8 @@ async function main(): Promise<void> {
       tree: tree.name,
       leastCpuMsPer1000Events: round1(Math.min(...tree.cpuMsPer1000Events)),
       medianCpuMsPer1000Events: round1(median(tree.cpuMsPer1000Events)),
+      // Judged, screened and durably stored, without HTTP: what the route can take at most, beside run.ts's bare Express.
+      medianEventsPerSecond: Math.round(median(tree.eventsPerSecond)),
     })),
   };
   console.log(JSON.stringify(summary, null, 2));
